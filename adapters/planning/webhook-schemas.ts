@@ -1,0 +1,104 @@
+/**
+ * The planning platform's webhook payloads (vendor API v3), as its documentation describes them.
+ * Vendor objects are open: the vendor may add fields, which we ignore and never read.
+ */
+import {
+  date,
+  dateTime,
+  enumOf,
+  identifier,
+  integer,
+  number,
+  object,
+  ref,
+  string,
+  text,
+  type Schema,
+} from '../../canonical/schemas/dsl';
+
+/** Largest body the vendor sends; anything bigger is refused before parsing. */
+export const PLANNING_MAX_BODY_BYTES = 262_144;
+
+const quantity = (description: string) => number({ minimum: 0, description: `${description}, in uom units` });
+
+export const planningWebhookSchemas = {
+  PlanningPlan: object(
+    {
+      plan_id: identifier('Plan id'),
+      version: integer({ minimum: 1, description: 'Plan version' }),
+      cycle: enumOf(['weekly', 'daily', 'monthly', 'adhoc'], 'Planning cycle'),
+    },
+    { open: true },
+  ),
+  PlanningBucket: object(
+    {
+      start: date('Bucket start, site calendar date'),
+      end: date('Bucket end, site calendar date'),
+      granularity: enumOf(['day', 'week', 'month'], 'Bucket length'),
+    },
+    { open: true },
+  ),
+  PlanningException: object(
+    {
+      exception_id: identifier('Exception id, unique within a plan'),
+      kind: enumOf(['DEMAND_UPLIFT', 'DEMAND_DROP', 'INVENTORY_RISK'], 'Exception kind'),
+      severity: enumOf(['low', 'medium', 'high', 'critical'], 'Severity'),
+      sku: identifier('Item sku'),
+      site: identifier('Site'),
+      uom: enumOf(['EA', 'CS', 'PAL'], 'Unit of the quantities'),
+      pack_size: integer({
+        minimum: 1,
+        maximum: 1_000_000,
+        description: 'Eaches per uom unit (or case pack for EA)',
+      }),
+      bucket: ref('PlanningBucket'),
+      baseline_qty: quantity('Baseline forecast'),
+      forecast_qty: quantity('New forecast'),
+      projected_on_hand: number({ description: 'Projected on hand, in uom units (may be negative)' }),
+      safety_stock: quantity('Safety stock'),
+      velocity_class: enumOf(['A', 'B', 'C'], 'Velocity class'),
+      notes: text('Free text', 4000),
+    },
+    { open: true, optional: ['notes'] },
+  ),
+  PlanningForecastException: object(
+    {
+      event: enumOf(['forecast.exception'], 'Event name'),
+      event_id: identifier('Event id, stable across redeliveries', 128),
+      published_at: dateTime("Publication time with the planner's local offset"),
+      plan: ref('PlanningPlan'),
+      exception: ref('PlanningException'),
+    },
+    { open: true, description: 'forecast.exception delivery' },
+  ),
+  PlanningExport: object(
+    {
+      format: enumOf(['csv'], 'Export format'),
+      location: string({
+        minLength: 8,
+        maxLength: 4096,
+        pattern: '^https?://',
+        description: 'Pre-signed URL',
+      }),
+      rows: integer({ minimum: 0, description: 'Row count' }),
+      sha256: string({ pattern: '^[0-9a-fA-F]{64}$', description: 'SHA-256 of the file, hex' }),
+    },
+    { open: true },
+  ),
+  PlanningForecastPublished: object(
+    {
+      event: enumOf(['forecast.published'], 'Event name'),
+      event_id: identifier('Event id, stable across redeliveries', 128),
+      published_at: dateTime('Publication time'),
+      plan: ref('PlanningPlan'),
+      export: ref('PlanningExport'),
+    },
+    { open: true, description: 'forecast.published delivery' },
+  ),
+} satisfies Record<string, Schema>;
+
+/** Deliveries by the `X-Planning-Event` header value. */
+export const PLANNING_EVENTS = {
+  'forecast.exception': 'PlanningForecastException',
+  'forecast.published': 'PlanningForecastPublished',
+} as const;

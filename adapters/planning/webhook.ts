@@ -1,0 +1,30 @@
+/** The planning platform's webhook, as the intake pipeline runs it. */
+import type { VendorWebhook } from '../webhooks/intake';
+import { validatePlanningForecastException, validatePlanningForecastPublished } from './generated/validators';
+import { mapForecastException, mapForecastPublished } from './mapping';
+import { verifyPlanningSignature } from './signature';
+import { PLANNING_MAX_BODY_BYTES } from './webhook-schemas';
+
+export const planningWebhook: VendorWebhook = {
+  system: 'planning',
+  maxBodyBytes: PLANNING_MAX_BODY_BYTES,
+  eventHeader: 'x-planning-event',
+  verify: (request, secrets, now) =>
+    verifyPlanningSignature(request.headers['x-planning-signature'], request.body, { secrets, now }),
+  deliveries: {
+    'forecast.exception': {
+      validate: validatePlanningForecastException,
+      map: mapForecastException,
+      // A lower plan version of the same exception is stale (vendor contract).
+      version: (event) => ({
+        objectKey: `ForecastException#${event.sourceObjectId}`,
+        version: event.sourceVersion,
+      }),
+    },
+    'forecast.published': {
+      validate: validatePlanningForecastPublished,
+      map: mapForecastPublished,
+      version: (event) => ({ objectKey: `Forecast#${event.sourceObjectId}`, version: event.sourceVersion }),
+    },
+  },
+} as VendorWebhook;

@@ -1,0 +1,83 @@
+/**
+ * The procurement platform's webhook payloads (vendor REST API v2), as its documentation describes
+ * them. Vendor objects are open: the vendor may add fields, which we ignore and never read.
+ */
+import {
+  array,
+  date,
+  dateTime,
+  decimal,
+  enumOf,
+  identifier,
+  integer,
+  number,
+  object,
+  ref,
+  type Schema,
+} from '../../canonical/schemas/dsl';
+
+/** We accept procurement deliveries up to the same size as planning's; the vendor states no limit. */
+export const PROCUREMENT_MAX_BODY_BYTES = 262_144;
+
+export const procurementWebhookSchemas = {
+  ProcurementAckLine: object(
+    {
+      line_no: integer({ minimum: 1, maximum: 9999, description: 'PO line number' }),
+      confirmed_qty: number({ minimum: 0, description: 'Confirmed quantity, EA' }),
+      confirmed_date: date('Confirmed delivery date'),
+    },
+    { open: true },
+  ),
+  ProcurementPurchaseOrderAcknowledged: object(
+    {
+      event_id: identifier('Event id', 128),
+      po_number: identifier('PO number'),
+      revision: integer({ minimum: 1, description: 'Revision acknowledged' }),
+      acknowledged_at: dateTime('When the supplier confirmed'),
+      lines: array(ref('ProcurementAckLine'), { minItems: 1, maxItems: 500 }),
+      supplier_number: identifier('Supplier number'),
+    },
+    { open: true, description: 'purchase_order.acknowledged delivery' },
+  ),
+  ProcurementPoLine: object(
+    {
+      line_no: integer({ minimum: 1, maximum: 9999, description: 'PO line number' }),
+      item_code: identifier('Item code'),
+      qty: number({ minimum: 0, description: 'Quantity in uom' }),
+      uom: enumOf(['EA'], 'Unit (the platform orders in eaches)'),
+      unit_price: decimal('Unit price', { nonNegative: true }),
+      need_by: date('Need-by date'),
+    },
+    { open: true },
+  ),
+  ProcurementPurchaseOrderChanged: object(
+    {
+      event_id: identifier('Event id', 128),
+      po_number: identifier('PO number'),
+      revision: integer({ minimum: 1, description: 'Revision' }),
+      status: enumOf(
+        ['draft', 'issued', 'acknowledged', 'partially_received', 'received', 'closed', 'cancelled'],
+        'PO status',
+      ),
+      changed_at: dateTime('When it changed'),
+      lines: array(ref('ProcurementPoLine'), { minItems: 1, maxItems: 500 }),
+    },
+    { open: true, description: 'purchase_order.changed delivery' },
+  ),
+  ProcurementSupplierUpdated: object(
+    {
+      event_id: identifier('Event id', 128),
+      supplier_number: identifier('Supplier number'),
+      status: enumOf(['approved', 'pending', 'on_hold', 'blocked'], 'Supplier status'),
+      updated_at: dateTime('When it changed'),
+    },
+    { open: true, description: 'supplier.updated delivery' },
+  ),
+} satisfies Record<string, Schema>;
+
+/** Deliveries by the `X-Proc-Event` header value. */
+export const PROCUREMENT_EVENTS = {
+  'purchase_order.acknowledged': 'ProcurementPurchaseOrderAcknowledged',
+  'purchase_order.changed': 'ProcurementPurchaseOrderChanged',
+  'supplier.updated': 'ProcurementSupplierUpdated',
+} as const;

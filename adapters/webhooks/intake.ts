@@ -1,0 +1,199 @@
+/**
+ * Receiving a vendor webhook: the same steps for every vendor, in an order that makes refusals
+ * cheap and acceptance durable:
+ *
+ *   size -> media type -> signature -> JSON -> event type -> schema -> mapping -> stale? ->
+ *   publish once (idempotent on the business key) -> 202
+ *
+ * Every refusal is an RFC 9457 problem and publishes nothing. A 2xx is given only after the bus
+ * accepted the canonical event (or a previous delivery's event, for a duplicate), so a vendor's
+ * retry is the only recovery a failure needs.
+ */
+import { UnmappedCodeError } from '../../canonical/codes/tables';
+import type { CanonicalEvent, EventContext } from '../../canonical/envelope';
+import type { SignatureVerification } from '../planning/signature';
+import { json, problem, type HttpResponse } from './problem';
+
+export interface WebhookRequest {
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The raw body bytes, exactly as received: signatures are computed over them. */
+  body: Buffer;
+  /** Request id for `instance` and logs. */
+  requestId: string;
+}
+
+interface ValidationFailure {
+  pointer: string;
+  message: string;
+}
+
+/** One kind of delivery of a vendor (e.g. planning `forecast.exception`). */
+export interface DeliveryKind<D> {
+  validate(data: unknown): { ok: true; value: D } | { ok: false; errors: ValidationFailure[] };
+  map(delivery: D, context: EventContext & { tenantId: string }): CanonicalEvent;
+  /**
+   * The object whose versions must not go backwards, and this delivery's version (plan version,
+   * PO revision, update time). Deliveries without an ordering (acknowledgements) omit it.
+   */
+  version?(event: CanonicalEvent): { objectKey: string; version: number };
+}
+
+export interface VendorWebhook {
+  system: 'planning' | 'procurement';
+  maxBodyBytes: number;
+  /** Header carrying the delivery kind. */
+  eventHeader: string;
+  verify(request: WebhookRequest, secrets: readonly string[], now: Date): SignatureVerification;
+  deliveries: Readonly<Record<string, DeliveryKind<never>>>;
+}
+
+/** Outcome of recording a version: newer (apply), same (a redelivery) or stale (older than one seen). */
+export type VersionOutcome = 'newer' | 'same' | 'stale';
+
+export interface IntakePorts {
+  /** Active signing secrets (current, and previous during rotation). */
+  secrets(): Promise<readonly string[]>;
+  now(): Date;
+  newId(): string;
+  tenantId: string;
+  /** Records the version if it is not older than the latest seen for the object. */
+  recordVersion(objectKey: string, version: number, event: CanonicalEvent): Promise<VersionOutcome>;
+  /**
+   * Publishes the event once per idempotency key: returns the id of the event the bus holds for
+   * that key (this one, or the one a previous delivery published).
+   */
+  publishOnce(event: CanonicalEvent): Promise<{ eventId: string; duplicate: boolean }>;
+  /** A stale version was received and not applied (for the sync ledger and metrics). */
+  recordStale(event: CanonicalEvent): Promise<void>;
+  log?: {
+    info(message: string, extra: Record<string, unknown>): void;
+    warn(message: string, extra: Record<string, unknown>): void;
+  };
+}
+
+/** JSON keys that only ever appear in prototype-pollution attempts: refused outright. */
+const FORBIDDEN_KEY = /"(?:__proto__|constructor|prototype)"\s*:/;
+
+function headerOf(request: WebhookRequest, name: string): string | undefined {
+  return request.headers[name.toLowerCase()];
+}
+
+export async function receiveWebhook(
+  vendor: VendorWebhook,
+  request: WebhookRequest,
+  ports: IntakePorts,
+): Promise<HttpResponse> {
+  const instance = `urn:supplyline:request:${request.requestId}`;
+  if (request.body.length > vendor.maxBodyBytes) {
+    return problem(
+      413,
+      'payload-too-large',
+      `Body is ${request.body.length} bytes; at most ${vendor.maxBodyBytes}.`,
+      {
+        instance,
+      },
+    );
+  }
+  const contentType = headerOf(request, 'content-type') ?? '';
+  if (!/^application\/json(\s*;|$)/i.test(contentType)) {
+    return problem(415, 'unsupported-media-type', `Expected application/json, got "${contentType}".`, {
+      instance,
+    });
+  }
+
+  const verification = vendor.verify(request, await ports.secrets(), ports.now());
+  if (!verification.ok) {
+    ports.log?.warn('webhook signature refused', { system: vendor.system, reason: verification.reason });
+    return problem(401, `signature-${verification.reason}`, signatureDetail(verification.reason), {
+      instance,
+    });
+  }
+
+  const eventName = headerOf(request, vendor.eventHeader);
+  const kind =
+    eventName !== undefined && Object.hasOwn(vendor.deliveries, eventName)
+      ? vendor.deliveries[eventName]
+      : undefined;
+  if (!kind) {
+    return problem(400, 'unknown-event', `Unknown ${vendor.eventHeader} "${eventName ?? ''}".`, { instance });
+  }
+
+  const text = request.body.toString('utf8');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return problem(400, 'malformed-json', `Body is not valid JSON: ${(error as Error).message}`, {
+      instance,
+    });
+  }
+  if (FORBIDDEN_KEY.test(text)) {
+    return problem(400, 'forbidden-key', 'Body contains a __proto__, constructor or prototype key.', {
+      instance,
+    });
+  }
+
+  const validation = kind.validate(data);
+  if (!validation.ok) {
+    return problem(
+      422,
+      'contract-violation',
+      `The ${eventName} delivery breaks the ${vendor.system} contract.`,
+      {
+        instance,
+        errors: validation.errors.map((error) => ({ pointer: error.pointer, detail: error.message })),
+      },
+    );
+  }
+
+  let event: CanonicalEvent;
+  try {
+    event = kind.map(validation.value as never, {
+      now: ports.now,
+      newId: ports.newId,
+      tenantId: ports.tenantId,
+    });
+  } catch (error) {
+    if (error instanceof UnmappedCodeError) {
+      return problem(422, 'unmapped-code', error.message, {
+        instance,
+        errors: [{ pointer: '', detail: error.message }],
+      });
+    }
+    throw error;
+  }
+
+  if (kind.version) {
+    const { objectKey, version } = kind.version(event);
+    if ((await ports.recordVersion(objectKey, version, event)) === 'stale') {
+      await ports.recordStale(event);
+      ports.log?.info('stale version recorded, not applied', {
+        objectKey,
+        version,
+        idempotencyKey: event.idempotencyKey,
+      });
+      return json(202, { status: 'stale', idempotencyKey: event.idempotencyKey });
+    }
+  }
+
+  const published = await ports.publishOnce(event);
+  return json(202, {
+    status: published.duplicate ? 'duplicate' : 'accepted',
+    eventId: published.eventId,
+    idempotencyKey: event.idempotencyKey,
+  });
+}
+
+function signatureDetail(reason: string): string {
+  switch (reason) {
+    case 'missing':
+      return 'The signature header is missing.';
+    case 'malformed':
+      return 'The signature header does not follow the documented format.';
+    case 'expired':
+      return 'The signature timestamp is more than 300 seconds from our clock.';
+    default:
+      return 'The signature does not match the body with any active secret.';
+  }
+}

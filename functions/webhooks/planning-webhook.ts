@@ -1,0 +1,9 @@
+/** POST /v1/webhooks/planning: planning platform deliveries. */
+import { planningWebhook } from '../../adapters/planning/webhook';
+import { SECRETS } from '../../lib/application/resources';
+import { webhookHandler } from './webhook-handler';
+
+export const handler = webhookHandler(planningWebhook, [
+  SECRETS.planningWebhookSigningCurrent.envVar,
+  SECRETS.planningWebhookSigningPrevious.envVar,
+]);

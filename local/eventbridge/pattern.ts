@@ -1,0 +1,707 @@
+/**
+ * EventBridge event pattern matching, following the documented semantics
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html and the
+ * content-filtering / comparison-operator pages) and, where the docs are silent, the behaviour of
+ * aws/event-ruler, the open-source matcher the service is built on.
+ *
+ * Model: the event is flattened into leaves (dotted path -> scalar), each leaf remembering which
+ * element of which array it came from. A pattern compiles into one or more branches (`$or` forks),
+ * each a map of dotted path -> list of alternatives. A branch matches when every path has a leaf
+ * satisfying one alternative, all chosen leaves coming from the same element of any shared array
+ * ("array-consistent" matching).
+ */
+
+/** An event pattern as parsed JSON (or as the JSON text itself). */
+export type EventPattern = Record<string, unknown>;
+
+type Scalar = string | number | boolean | null;
+
+interface Leaf {
+  path: string;
+  value: Scalar;
+  /** array instance id -> element index, for array-consistent matching */
+  membership: ReadonlyMap<number, number>;
+}
+
+type Matcher =
+  | { kind: 'exact'; value: Scalar; micros: bigint | undefined }
+  | { kind: 'prefix'; value: string; ignoreCase: boolean }
+  | { kind: 'suffix'; value: string; ignoreCase: boolean }
+  | { kind: 'equals-ignore-case'; value: string }
+  | { kind: 'wildcard'; regex: RegExp }
+  | { kind: 'anything-but'; strings: string[]; numbers: bigint[]; rawNumbers: number[]; numeric: boolean }
+  | { kind: 'anything-but-prefix'; values: string[] }
+  | { kind: 'anything-but-suffix'; values: string[] }
+  | { kind: 'anything-but-ignore-case'; values: string[] }
+  | { kind: 'anything-but-wildcard'; regexes: RegExp[] }
+  | { kind: 'numeric'; lower?: Bound; upper?: Bound }
+  | { kind: 'cidr'; version: 4 | 6; low: bigint; high: bigint }
+  | { kind: 'exists'; exists: boolean };
+
+interface Bound {
+  micros: bigint;
+  inclusive: boolean;
+}
+
+type Branch = Map<string, Matcher[]>;
+
+/** Keywords that cannot be field names inside a `$or` alternative (event-ruler's reserved names). */
+const RESERVED_IN_OR = new Set([
+  'anything-but',
+  'prefix',
+  'suffix',
+  'numeric',
+  'cidr',
+  'exists',
+  'equals-ignore-case',
+  'wildcard',
+]);
+
+/** Numeric matching covers -5e9..+5e9 with six decimal places (event-ruler's ComparableNumber). */
+const NUMERIC_LIMIT_MICROS = 5_000_000_000n * 1_000_000n;
+
+class PatternProblems {
+  readonly problems: string[] = [];
+  add(where: string, message: string): void {
+    this.problems.push(where ? `${where}: ${message}` : message);
+  }
+}
+
+/**
+ * Returns the reasons EventBridge would reject this pattern (empty when valid). Accepts the parsed
+ * pattern or its JSON text (with JSON text, a key given twice keeps its last value, as documented).
+ */
+export function validatePattern(pattern: unknown): string[] {
+  const problems = new PatternProblems();
+  const parsed = parsePatternInput(pattern, problems);
+  if (parsed !== undefined) compileObject(parsed, '', [new Map()], problems, false);
+  return problems.problems;
+}
+
+/** A pattern compiled once, to match many events. Throws when the pattern is invalid. */
+export class CompiledPattern {
+  private readonly branches: Branch[];
+
+  constructor(pattern: EventPattern | string) {
+    const problems = new PatternProblems();
+    const parsed = parsePatternInput(pattern, problems);
+    const branches = parsed === undefined ? [] : compileObject(parsed, '', [new Map()], problems, false);
+    if (problems.problems.length > 0) {
+      throw new InvalidEventPatternError(problems.problems);
+    }
+    this.branches = branches;
+  }
+
+  /** True when the event (the full envelope: source, detail-type, detail...) matches. */
+  matches(event: unknown): boolean {
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
+    const leaves = flattenEvent(event as Record<string, unknown>);
+    const byPath = new Map<string, Leaf[]>();
+    for (const leaf of leaves) {
+      const list = byPath.get(leaf.path);
+      if (list) list.push(leaf);
+      else byPath.set(leaf.path, [leaf]);
+    }
+    return this.branches.some((branch) => branchMatches(branch, byPath));
+  }
+}
+
+/** Raised when a pattern is not valid; `problems` lists every reason found. */
+export class InvalidEventPatternError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Event pattern is not valid. Reason: ${problems.join('; ')}`);
+    this.name = 'InvalidEventPatternError';
+  }
+}
+
+/** True when `event` matches `pattern`. Throws InvalidEventPatternError for an invalid pattern. */
+export function matchesPattern(pattern: EventPattern | string, event: unknown): boolean {
+  return new CompiledPattern(pattern).matches(event);
+}
+
+function parsePatternInput(pattern: unknown, problems: PatternProblems): Record<string, unknown> | undefined {
+  let value = pattern;
+  if (typeof pattern === 'string') {
+    try {
+      value = JSON.parse(pattern);
+    } catch (err) {
+      problems.add('', `Pattern is not valid JSON: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    problems.add('', 'Filter is not an object');
+    return undefined;
+  }
+  return value as Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation
+// ---------------------------------------------------------------------------------------------
+
+function compileObject(
+  obj: Record<string, unknown>,
+  prefix: string,
+  branches: Branch[],
+  problems: PatternProblems,
+  insideOr: boolean,
+): Branch[] {
+  const keys = Object.keys(obj);
+  if (keys.length === 0) {
+    problems.add(prefix, 'Empty objects are not allowed');
+    return branches;
+  }
+  let current = branches;
+  for (const key of keys) {
+    const value = obj[key];
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (key === '$or') {
+      current = compileOr(value, prefix, current, problems);
+      continue;
+    }
+    if (insideOr && RESERVED_IN_OR.has(key)) {
+      problems.add(path, `${key} is a reserved field name which cannot be used inside $or`);
+      continue;
+    }
+    if (Array.isArray(value)) {
+      const matchers = compileValueList(value, path, problems);
+      // A later duplicate of the same path overrides the earlier one (documented behaviour).
+      for (const branch of current) branch.set(path, matchers);
+    } else if (value !== null && typeof value === 'object') {
+      current = compileObject(value as Record<string, unknown>, path, current, problems, insideOr);
+    } else {
+      problems.add(path, `"${key}" must be an object or an array`);
+    }
+  }
+  return current;
+}
+
+function compileOr(value: unknown, prefix: string, branches: Branch[], problems: PatternProblems): Branch[] {
+  const where = prefix ? `${prefix}.$or` : '$or';
+  if (!Array.isArray(value)) {
+    problems.add(where, 'It must be an Array followed with $or');
+    return branches;
+  }
+  if (value.length < 2) {
+    problems.add(where, 'There must be at least 2 Objects in $or relationship');
+  }
+  const result: Branch[] = [];
+  for (const alternative of value) {
+    if (alternative === null || typeof alternative !== 'object' || Array.isArray(alternative)) {
+      problems.add(where, 'Only JSON object is allowed in array of $or relationship');
+      continue;
+    }
+    const forked = branches.map((b) => new Map(b));
+    result.push(...compileObject(alternative as Record<string, unknown>, prefix, forked, problems, true));
+  }
+  return result.length > 0 ? result : branches;
+}
+
+function compileValueList(values: unknown[], path: string, problems: PatternProblems): Matcher[] {
+  if (values.length === 0) {
+    problems.add(path, 'Empty arrays are not allowed');
+    return [];
+  }
+  const matchers: Matcher[] = [];
+  for (const value of values) {
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') {
+      matchers.push({ kind: 'exact', value, micros: undefined });
+    } else if (typeof value === 'number') {
+      // A number matches its literal form and, when representable, any numerically equal value.
+      matchers.push({ kind: 'exact', value, micros: toMicros(value) });
+    } else if (typeof value === 'object' && !Array.isArray(value)) {
+      const matcher = compileOperator(value as Record<string, unknown>, path, problems);
+      if (matcher) matchers.push(matcher);
+    } else {
+      problems.add(path, 'Match value must be String, number, true, false, or null');
+    }
+  }
+  return matchers;
+}
+
+function compileOperator(
+  expr: Record<string, unknown>,
+  path: string,
+  problems: PatternProblems,
+): Matcher | undefined {
+  const keys = Object.keys(expr);
+  if (keys.length === 0) {
+    problems.add(path, 'Match expression name not found');
+    return undefined;
+  }
+  if (keys.length > 1) {
+    problems.add(path, 'Only one key allowed in match expression');
+    return undefined;
+  }
+  const op = keys[0] as string;
+  const arg = expr[op];
+  switch (op) {
+    case 'prefix':
+    case 'suffix': {
+      if (typeof arg === 'string') return { kind: op, value: arg, ignoreCase: false };
+      const ignoreCase = singleKey(arg, 'equals-ignore-case');
+      if (ignoreCase !== undefined) {
+        if (typeof ignoreCase === 'string') return { kind: op, value: ignoreCase, ignoreCase: true };
+        problems.add(path, 'equals-ignore-case match pattern must be a string');
+        return undefined;
+      }
+      problems.add(path, `${op} match pattern must be a string or { "equals-ignore-case": string }`);
+      return undefined;
+    }
+    case 'equals-ignore-case':
+      if (typeof arg === 'string') return { kind: 'equals-ignore-case', value: arg };
+      problems.add(path, 'equals-ignore-case match pattern must be a string');
+      return undefined;
+    case 'wildcard': {
+      if (typeof arg !== 'string') {
+        problems.add(path, 'wildcard match pattern must be a string');
+        return undefined;
+      }
+      const regex = compileWildcard(arg, path, problems);
+      return regex ? { kind: 'wildcard', regex } : undefined;
+    }
+    case 'anything-but':
+      return compileAnythingBut(arg, path, problems);
+    case 'numeric':
+      return compileNumeric(arg, path, problems);
+    case 'cidr': {
+      if (typeof arg !== 'string') {
+        problems.add(path, 'cidr match pattern must be a string');
+        return undefined;
+      }
+      return compileCidr(arg, path, problems);
+    }
+    case 'exists':
+      if (typeof arg === 'boolean') return { kind: 'exists', exists: arg };
+      problems.add(path, 'exists match pattern must be either true or false');
+      return undefined;
+    default:
+      problems.add(path, `Unrecognized match type ${op}`);
+      return undefined;
+  }
+}
+
+function singleKey(value: unknown, key: string): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === key ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function compileAnythingBut(arg: unknown, path: string, problems: PatternProblems): Matcher | undefined {
+  if (arg !== null && typeof arg === 'object' && !Array.isArray(arg)) {
+    const keys = Object.keys(arg);
+    if (keys.length !== 1) {
+      problems.add(path, 'Anything-but expression must have exactly one operator');
+      return undefined;
+    }
+    const op = keys[0] as string;
+    const inner = (arg as Record<string, unknown>)[op];
+    const list = Array.isArray(inner) ? inner : [inner];
+    if (list.length === 0) {
+      problems.add(path, 'Empty arrays are not allowed');
+      return undefined;
+    }
+    if (!list.every((v): v is string => typeof v === 'string')) {
+      problems.add(path, `anything-but ${op} values must be strings`);
+      return undefined;
+    }
+    switch (op) {
+      case 'prefix':
+      case 'suffix':
+        if (list.some((v) => v === '')) {
+          problems.add(path, 'Null prefix/suffix not allowed');
+          return undefined;
+        }
+        return op === 'prefix'
+          ? { kind: 'anything-but-prefix', values: list }
+          : { kind: 'anything-but-suffix', values: list };
+      case 'equals-ignore-case':
+        return { kind: 'anything-but-ignore-case', values: list.map(fold) };
+      case 'wildcard': {
+        const regexes = list.map((v) => compileWildcard(v, path, problems));
+        return regexes.every((r): r is RegExp => r !== undefined)
+          ? { kind: 'anything-but-wildcard', regexes }
+          : undefined;
+      }
+      default:
+        problems.add(path, `Unsupported anything-but pattern: ${op}`);
+        return undefined;
+    }
+  }
+  const list = Array.isArray(arg) ? arg : [arg];
+  if (list.length === 0) {
+    problems.add(path, 'Empty arrays are not allowed');
+    return undefined;
+  }
+  const strings = list.filter((v): v is string => typeof v === 'string');
+  const rawNumbers = list.filter((v): v is number => typeof v === 'number');
+  if (strings.length + rawNumbers.length !== list.length) {
+    problems.add(path, 'Inside anything-but list, start|null|boolean is not supported');
+    return undefined;
+  }
+  if (strings.length > 0 && rawNumbers.length > 0) {
+    problems.add(
+      path,
+      'Inside anything-but list, either all values are number or string, mixed type is not supported',
+    );
+    return undefined;
+  }
+  const numbers: bigint[] = [];
+  for (const n of rawNumbers) {
+    const micros = checkedMicros(n, path, problems);
+    if (micros === undefined) return undefined;
+    numbers.push(micros);
+  }
+  return { kind: 'anything-but', strings, numbers, rawNumbers, numeric: rawNumbers.length > 0 };
+}
+
+function compileNumeric(arg: unknown, path: string, problems: PatternProblems): Matcher | undefined {
+  if (!Array.isArray(arg)) {
+    problems.add(path, 'Value of numeric must be an array');
+    return undefined;
+  }
+  const [op1, v1, op2, v2, ...rest] = arg as unknown[];
+  if (typeof op1 !== 'string') {
+    problems.add(path, `Invalid member in numeric match: ${JSON.stringify(op1)}`);
+    return undefined;
+  }
+  if (typeof v1 !== 'number') {
+    problems.add(path, `Value of ${op1} must be numeric`);
+    return undefined;
+  }
+  const first = checkedMicros(v1, path, problems);
+  if (first === undefined) return undefined;
+  const single = arg.length === 2;
+  switch (op1) {
+    case '=':
+      if (!single) break;
+      return {
+        kind: 'numeric',
+        lower: { micros: first, inclusive: true },
+        upper: { micros: first, inclusive: true },
+      };
+    case '<':
+    case '<=':
+      if (!single) break;
+      return { kind: 'numeric', upper: { micros: first, inclusive: op1 === '<=' } };
+    case '>':
+    case '>=': {
+      const lower = { micros: first, inclusive: op1 === '>=' };
+      if (single) return { kind: 'numeric', lower };
+      if (rest.length > 0) break;
+      if (op2 !== '<' && op2 !== '<=') {
+        problems.add(path, `Bad numeric range operator: ${JSON.stringify(op2)}`);
+        return undefined;
+      }
+      if (typeof v2 !== 'number') {
+        problems.add(path, `Value of ${op2} must be numeric`);
+        return undefined;
+      }
+      const top = checkedMicros(v2, path, problems);
+      if (top === undefined) return undefined;
+      if (top <= first) {
+        problems.add(path, 'Bottom must be less than top');
+        return undefined;
+      }
+      return { kind: 'numeric', lower, upper: { micros: top, inclusive: op2 === '<=' } };
+    }
+    default:
+      problems.add(path, `Unrecognized numeric range operator: ${op1}`);
+      return undefined;
+  }
+  problems.add(path, 'Too many elements in numeric expression');
+  return undefined;
+}
+
+function checkedMicros(n: number, path: string, problems: PatternProblems): bigint | undefined {
+  const micros = toMicros(n);
+  if (micros === undefined) {
+    problems.add(
+      path,
+      `Numeric value ${n} must be between -5000000000 and 5000000000 inclusive, with at most 6 decimals`,
+    );
+  }
+  return micros;
+}
+
+/** Escapes: `\*` is a literal asterisk, `\\` a literal backslash; `**` and other escapes are invalid. */
+function compileWildcard(source: string, path: string, problems: PatternProblems): RegExp | undefined {
+  let regex = '^';
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i] as string;
+    if (ch === '*') {
+      if (source[i + 1] === '*') {
+        problems.add(path, `Consecutive wildcard characters at pos ${i}`);
+        return undefined;
+      }
+      regex += '[\\s\\S]*';
+    } else if (ch === '\\') {
+      const next = source[i + 1];
+      if (next !== '*' && next !== '\\') {
+        problems.add(path, `Invalid escape character at pos ${i}`);
+        return undefined;
+      }
+      regex += `\\${next}`;
+      i++;
+    } else {
+      regex += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    }
+  }
+  return new RegExp(`${regex}$`, 'u');
+}
+
+function compileCidr(source: string, path: string, problems: PatternProblems): Matcher | undefined {
+  const parts = source.split('/');
+  if (parts.length !== 2) {
+    problems.add(path, "Malformed CIDR, one '/' required");
+    return undefined;
+  }
+  const [address, bitsText] = parts as [string, string];
+  if (!/^\d+$/.test(bitsText)) {
+    problems.add(path, 'Malformed CIDR, mask bits must be a non-negative integer');
+    return undefined;
+  }
+  const ip = parseIp(address);
+  if (!ip) {
+    problems.add(path, `Invalid IP address: ${address}`);
+    return undefined;
+  }
+  const bits = Number(bitsText);
+  const width = ip.version === 4 ? 32 : 128;
+  // event-ruler rejects /32 (IPv4) and /128 (IPv6); a single address is matched with an exact value.
+  if (bits >= width) {
+    problems.add(path, `IPv${ip.version} mask bits must be < ${width}`);
+    return undefined;
+  }
+  const hostBits = BigInt(width - bits);
+  const hostMask = (1n << hostBits) - 1n;
+  // Like event-ruler, the range starts at the address as written (not the masked network address).
+  return { kind: 'cidr', version: ip.version, low: ip.value, high: ip.value | hostMask };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+// ---------------------------------------------------------------------------------------------
+
+function flattenEvent(event: Record<string, unknown>): Leaf[] {
+  const leaves: Leaf[] = [];
+  let nextArrayId = 0;
+  const walk = (value: unknown, path: string, membership: ReadonlyMap<number, number>): void => {
+    if (Array.isArray(value)) {
+      const id = nextArrayId++;
+      value.forEach((element, index) => walk(element, path, new Map(membership).set(id, index)));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        walk(child, path ? `${path}.${key}` : key, membership);
+      }
+    } else if (
+      value === null ||
+      typeof value === 'string' ||
+      typeof value === 'number' ||
+      typeof value === 'boolean'
+    ) {
+      leaves.push({ path, value, membership });
+    }
+  };
+  walk(event, '', new Map());
+  return leaves;
+}
+
+interface FieldPlan {
+  path: string;
+  candidates: Leaf[];
+  allowAbsent: boolean;
+}
+
+function branchMatches(branch: Branch, byPath: Map<string, Leaf[]>): boolean {
+  const plans: FieldPlan[] = [];
+  for (const [path, matchers] of branch) {
+    const leaves = byPath.get(path) ?? [];
+    const positive = matchers.filter((m) => !(m.kind === 'exists' && !m.exists));
+    const candidates = leaves.filter((leaf) => positive.some((m) => valueMatches(m, leaf.value)));
+    const allowAbsent = matchers.length !== positive.length;
+    if (candidates.length === 0 && !allowAbsent) return false;
+    plans.push({ path, candidates, allowAbsent });
+  }
+  // Positive constraints first, so absence is judged against the array elements already chosen.
+  plans.sort((a, b) => Number(a.candidates.length === 0) - Number(b.candidates.length === 0));
+
+  const search = (index: number, membership: ReadonlyMap<number, number>): boolean => {
+    if (index === plans.length) return true;
+    const plan = plans[index] as FieldPlan;
+    for (const leaf of plan.candidates) {
+      const merged = mergeMembership(membership, leaf.membership);
+      if (merged && search(index + 1, merged)) return true;
+    }
+    if (plan.allowAbsent) {
+      const present = (byPath.get(plan.path) ?? []).some((leaf) =>
+        mergeMembership(membership, leaf.membership),
+      );
+      if (!present) return search(index + 1, membership);
+    }
+    return false;
+  };
+  return search(0, new Map());
+}
+
+function mergeMembership(
+  a: ReadonlyMap<number, number>,
+  b: ReadonlyMap<number, number>,
+): ReadonlyMap<number, number> | undefined {
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
+  const merged = new Map(a);
+  for (const [array, index] of b) {
+    const existing = merged.get(array);
+    if (existing !== undefined && existing !== index) return undefined;
+    merged.set(array, index);
+  }
+  return merged;
+}
+
+function valueMatches(m: Matcher, value: Scalar): boolean {
+  switch (m.kind) {
+    case 'exact':
+      if (typeof m.value === 'number') {
+        if (typeof value !== 'number') return false;
+        if (value === m.value) return true;
+        return m.micros !== undefined && toMicros(value) === m.micros;
+      }
+      if (typeof m.value === 'string' && typeof value === 'string') {
+        return value === m.value || sameIpAddress(m.value, value);
+      }
+      return value === m.value;
+    case 'prefix':
+      if (typeof value !== 'string') return false;
+      return m.ignoreCase ? fold(value).startsWith(fold(m.value)) : value.startsWith(m.value);
+    case 'suffix':
+      if (typeof value !== 'string') return false;
+      return m.ignoreCase ? fold(value).endsWith(fold(m.value)) : value.endsWith(m.value);
+    case 'equals-ignore-case':
+      return typeof value === 'string' && fold(value) === fold(m.value);
+    case 'wildcard':
+      return typeof value === 'string' && m.regex.test(value);
+    case 'anything-but':
+      // Excluded values only exclude leaves of the same type; a leaf of another type matches.
+      if (m.numeric) {
+        if (typeof value !== 'number') return true;
+        const micros = toMicros(value);
+        return micros === undefined ? !m.rawNumbers.includes(value) : !m.numbers.includes(micros);
+      }
+      return typeof value !== 'string' || !m.strings.includes(value);
+    case 'anything-but-prefix':
+      return typeof value !== 'string' || !m.values.some((p) => value.startsWith(p));
+    case 'anything-but-suffix':
+      return typeof value !== 'string' || !m.values.some((s) => value.endsWith(s));
+    case 'anything-but-ignore-case':
+      return typeof value !== 'string' || !m.values.includes(fold(value));
+    case 'anything-but-wildcard':
+      return typeof value !== 'string' || !m.regexes.some((r) => r.test(value));
+    case 'numeric': {
+      if (typeof value !== 'number') return false;
+      const micros = toMicros(value);
+      if (micros === undefined) return false;
+      if (m.lower && (m.lower.inclusive ? micros < m.lower.micros : micros <= m.lower.micros)) return false;
+      if (m.upper && (m.upper.inclusive ? micros > m.upper.micros : micros >= m.upper.micros)) return false;
+      return true;
+    }
+    case 'cidr': {
+      if (typeof value !== 'string') return false;
+      const ip = parseIp(value);
+      return ip !== undefined && ip.version === m.version && ip.value >= m.low && ip.value <= m.high;
+    }
+    case 'exists':
+      return m.exists;
+  }
+}
+
+function fold(s: string): string {
+  return s.toLowerCase();
+}
+
+function sameIpAddress(a: string, b: string): boolean {
+  const x = parseIp(a);
+  const y = parseIp(b);
+  return x !== undefined && y !== undefined && x.version === y.version && x.value === y.value;
+}
+
+/**
+ * A number as an integer count of millionths, or undefined when numeric matching cannot represent
+ * it (outside +-5e9 or more than six decimals). Works on the decimal text, not on float arithmetic.
+ */
+export function toMicros(n: number): bigint | undefined {
+  if (!Number.isFinite(n)) return undefined;
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(String(n));
+  if (!match) return undefined;
+  const [, sign, int, frac = '', exp = '0'] = match;
+  const digits = BigInt(`${int}${frac}`);
+  const shift = Number(exp) - frac.length + 6;
+  let micros: bigint;
+  if (shift >= 0) {
+    micros = digits * 10n ** BigInt(shift);
+  } else {
+    const divisor = 10n ** BigInt(-shift);
+    if (digits % divisor !== 0n) return undefined;
+    micros = digits / divisor;
+  }
+  if (sign === '-') micros = -micros;
+  return micros < -NUMERIC_LIMIT_MICROS || micros > NUMERIC_LIMIT_MICROS ? undefined : micros;
+}
+
+interface IpAddress {
+  version: 4 | 6;
+  value: bigint;
+}
+
+function parseIp(text: string): IpAddress | undefined {
+  const v4 = parseIpv4(text);
+  if (v4 !== undefined) return { version: 4, value: v4 };
+  const v6 = parseIpv6(text);
+  return v6 === undefined ? undefined : { version: 6, value: v6 };
+}
+
+function parseIpv4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
+    value = (value << 8n) | BigInt(part);
+  }
+  return value;
+}
+
+function parseIpv6(text: string): bigint | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return undefined;
+  let head = text;
+  // Embedded IPv4 in the last 32 bits (e.g. ::ffff:10.0.0.1): rewrite it as two hex groups.
+  const lastColon = head.lastIndexOf(':');
+  const maybeV4 = head.slice(lastColon + 1);
+  if (maybeV4.includes('.')) {
+    const v4 = parseIpv4(maybeV4);
+    if (v4 === undefined) return undefined;
+    head = `${head.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
+  const doubleColon = head.indexOf('::');
+  if (doubleColon !== head.lastIndexOf('::')) return undefined;
+  let groups: string[];
+  if (doubleColon >= 0) {
+    const left = head.slice(0, doubleColon);
+    const right = head.slice(doubleColon + 2);
+    const leftGroups = left ? left.split(':') : [];
+    const rightGroups = right ? right.split(':') : [];
+    const missing = 8 - leftGroups.length - rightGroups.length;
+    if (missing < 1) return undefined;
+    groups = [...leftGroups, ...Array<string>(missing).fill('0'), ...rightGroups];
+  } else {
+    groups = head.split(':');
+    if (groups.length !== 8) return undefined;
+  }
+  let value = 0n;
+  for (const group of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
+    value = (value << 16n) | BigInt(parseInt(group, 16));
+  }
+  return value;
+}

@@ -1,0 +1,150 @@
+/**
+ * Canonical model benchmark: validate, map-to-canonical and the full parse -> validate -> map ->
+ * serialize path for a 10-line purchase order revision and a forecast exception, next to
+ * JSON.parse + JSON.stringify of the same bytes measured in the same run (the floor).
+ */
+import { fileURLToPath } from 'node:url';
+import { mapForecastException } from '../../adapters/planning/mapping';
+import { validatePlanningForecastException } from '../../adapters/planning/generated/validators';
+import { mapPurchaseOrderChanged } from '../../adapters/procurement/mapping';
+import { validateProcurementPurchaseOrderChanged } from '../../adapters/procurement/generated/validators';
+import { validatePurchaseOrderChangedV1 } from '../../canonical/generated/validators';
+import { forecastExceptionDelivery } from '../../test/fixtures/planning';
+import {
+  purchaseOrderChangedDelivery,
+  realisticPurchaseOrderChangedDelivery,
+} from '../../test/fixtures/procurement';
+import { atMost, cpuMicrosPerCall, printTable, reference, type BenchRow } from './harness';
+
+const context = {
+  tenantId: 'acme-distribution',
+  now: () => new Date(),
+  newId: () => crypto.randomUUID(),
+};
+
+function invalidPurchaseOrder(): unknown {
+  const delivery = purchaseOrderChangedDelivery(10) as unknown as {
+    lines: Record<string, unknown>[];
+  } & Record<string, unknown>;
+  delivery.revision = 0;
+  delivery.status = 'shipped';
+  for (const line of delivery.lines) {
+    line.qty = -1;
+    line.unit_price = '3,10';
+    line.need_by = '2026-02-30';
+  }
+  return delivery;
+}
+
+/** Parse -> validate -> map -> serialize of a purchase order revision, and its floor. */
+function fullPurchaseOrderPath(poText: string): () => string {
+  return () => {
+    const parsed = JSON.parse(poText) as unknown;
+    const result = validateProcurementPurchaseOrderChanged(parsed);
+    if (!result.ok) throw new Error('invalid');
+    return JSON.stringify(mapPurchaseOrderChanged(result.value, context));
+  };
+}
+
+export function benchCanonical(): BenchRow[] {
+  const realisticText = JSON.stringify(realisticPurchaseOrderChangedDelivery(10));
+  const realisticFloor = cpuMicrosPerCall(() => JSON.stringify(JSON.parse(realisticText)));
+  const realisticFull = cpuMicrosPerCall(fullPurchaseOrderPath(realisticText));
+  const realistic = JSON.parse(realisticText) as unknown;
+  const poText = JSON.stringify(purchaseOrderChangedDelivery(10));
+  const feText = JSON.stringify(forecastExceptionDelivery());
+  const po = JSON.parse(poText) as unknown;
+  const fe = JSON.parse(feText) as unknown;
+  const poEvent = mapPurchaseOrderChanged(purchaseOrderChangedDelivery(10), context);
+  const badPo = invalidPurchaseOrder();
+  const badErrors = validateProcurementPurchaseOrderChanged(badPo);
+  if (badErrors.ok || badErrors.errors.length < 30)
+    throw new Error('invalid PO fixture should have 30+ errors');
+
+  const fullPo = fullPurchaseOrderPath(poText);
+  const fullFe = () => {
+    const parsed = JSON.parse(feText) as unknown;
+    const result = validatePlanningForecastException(parsed);
+    if (!result.ok) throw new Error('invalid');
+    return JSON.stringify(mapForecastException(result.value, context));
+  };
+
+  const poFloor = cpuMicrosPerCall(() => JSON.stringify(JSON.parse(poText)));
+  const feFloor = cpuMicrosPerCall(() => JSON.stringify(JSON.parse(feText)));
+  const poFull = cpuMicrosPerCall(fullPo);
+  const feFull = cpuMicrosPerCall(fullFe);
+  return [
+    reference(
+      `Realistic PO (10 lines, ${realisticText.length} B): JSON.parse + JSON.stringify (floor)`,
+      realisticFloor,
+      'us/doc',
+    ),
+    atMost(
+      'Realistic PO: validate vendor payload',
+      cpuMicrosPerCall(() => validateProcurementPurchaseOrderChanged(realistic)),
+      'us/doc',
+      8,
+    ),
+    reference(
+      'Realistic PO: map to canonical',
+      cpuMicrosPerCall(() => mapPurchaseOrderChanged(realistic as never, context)),
+      'us/doc',
+    ),
+    reference('Realistic PO: full parse->validate->map->serialize', realisticFull, 'us/doc'),
+    atMost('Realistic PO: full path / floor', realisticFull / realisticFloor, 'x', 1.3),
+    reference(
+      `Minimal PO (10 lines, ${poText.length} B): JSON.parse`,
+      cpuMicrosPerCall(() => JSON.parse(poText)),
+      'us/doc',
+    ),
+    reference('Minimal PO: JSON.parse + JSON.stringify (floor)', poFloor, 'us/doc'),
+    atMost(
+      'Minimal PO: validate vendor payload',
+      cpuMicrosPerCall(() => validateProcurementPurchaseOrderChanged(po)),
+      'us/doc',
+      8,
+    ),
+    atMost(
+      'Minimal PO: validate canonical event',
+      cpuMicrosPerCall(() => validatePurchaseOrderChangedV1(poEvent)),
+      'us/doc',
+      8,
+    ),
+    atMost(
+      `Minimal PO: all errors of an invalid PO (${badErrors.errors.length} errors)`,
+      cpuMicrosPerCall(() => validateProcurementPurchaseOrderChanged(badPo)),
+      'us/doc',
+      20,
+    ),
+    reference(
+      'Minimal PO: map to canonical',
+      cpuMicrosPerCall(() => mapPurchaseOrderChanged(po as never, context)),
+      'us/doc',
+    ),
+    reference('Minimal PO: full parse->validate->map->serialize', poFull, 'us/doc'),
+    atMost('Minimal PO: full path / floor', poFull / poFloor, 'x', 1.3),
+    reference(
+      `Forecast exception (${feText.length} B): JSON.parse + JSON.stringify (floor)`,
+      feFloor,
+      'us/doc',
+    ),
+    atMost(
+      'FE: validate vendor payload',
+      cpuMicrosPerCall(() => validatePlanningForecastException(fe)),
+      'us/doc',
+      8,
+    ),
+    reference(
+      'FE: map to canonical',
+      cpuMicrosPerCall(() => mapForecastException(fe as never, context)),
+      'us/doc',
+    ),
+    reference('FE: full parse->validate->map->serialize', feFull, 'us/doc'),
+    atMost('FE: full path / floor', feFull / feFloor, 'x', 1.3),
+  ];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const ok = printTable('Canonical model (one core, CPU time, median of 7 runs)', benchCanonical());
+  process.exitCode = ok ? 0 : 1;
+}

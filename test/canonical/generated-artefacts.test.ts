@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import openApi from '../../canonical/generated/openapi.json';
+import { EVENT_CATALOG } from '../../canonical/schemas/events';
+import { generatedFiles, staleFiles } from '../../scripts/codegen/generate';
+
+describe('generated artefacts', () => {
+  it('are committed exactly as the schema source generates them (run npm run generate)', () => {
+    expect(staleFiles()).toEqual([]);
+  });
+
+  it('include one JSON Schema document per event type and major version', () => {
+    const files = Object.keys(generatedFiles());
+    for (const event of EVENT_CATALOG) {
+      expect(files).toContain(`canonical/generated/json-schema/events/${event.type}.v${event.major}.json`);
+    }
+  });
+
+  it('describe every HTTP route in OpenAPI 3.1 with problem+json errors and resolvable references', () => {
+    expect(openApi.openapi).toBe('3.1.0');
+    expect(Object.keys(openApi.paths).sort()).toEqual([
+      '/v1/approvals/{approvalId}/decision',
+      '/v1/integration-exceptions',
+      '/v1/integration-exceptions/{exceptionId}/resolve',
+      '/v1/purchase-orders/{poId}/sync',
+      '/v1/webhooks/planning',
+      '/v1/webhooks/procurement',
+    ]);
+    const text = JSON.stringify(openApi);
+    const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]);
+    const schemas = openApi.components.schemas as Record<string, unknown>;
+    for (const ref of refs) expect(schemas, `unresolved $ref ${ref}`).toHaveProperty([ref as string]);
+    expect(text).not.toContain('#/$defs/');
+    expect(openApi.paths['/v1/webhooks/planning'].post.responses['401'].content).toHaveProperty([
+      'application/problem+json',
+    ]);
+  });
+
+  it('give API Gateway draft-04 models without 2020-12-only keywords', () => {
+    const models = Object.entries(generatedFiles()).filter(([path]) => path.includes('/api-gateway/'));
+    expect(models.length).toBeGreaterThan(0);
+    for (const [, content] of models) {
+      const model = JSON.parse(content) as Record<string, unknown>;
+      expect(model.$schema).toBe('http://json-schema.org/draft-04/schema#');
+      expect(content).not.toMatch(/"(const|\$defs|\$id)"/);
+    }
+  });
+
+  it('document every event type in the human-readable catalog', () => {
+    const catalog = generatedFiles()['canonical/generated/event-catalog.md'] ?? '';
+    for (const event of EVENT_CATALOG) expect(catalog).toContain(`\`${event.type}\``);
+    expect(catalog).toContain('### supplier status');
+  });
+});
