@@ -1,0 +1,154 @@
+/**
+ * The ERP as the middleware sees it. One implementation per ERP product (Tryton today, the
+ * in-process simulator for the local runtime); the canonical model maps onto these plain types.
+ *
+ * Conventions: quantities are eaches and money is USD, both as decimal strings ("480", "3.10");
+ * dates are `YYYY-MM-DD`; months are `YYYY-MM` (UTC). Every method throws only the classes of
+ * domain/failures.ts: BusinessRejection (the ERP or a policy check said no, do not retry),
+ * TransientFailure (retry with backoff), ContractViolation (bad request or unexpected answer).
+ */
+
+/** Purchase order states, as Tryton names them. `confirmed` moves on to `processing` by itself. */
+export type ErpPurchaseOrderState = 'draft' | 'quotation' | 'confirmed' | 'processing' | 'done' | 'cancelled';
+
+/** Item master entry. */
+export interface ErpItem {
+  itemCode: string;
+  name: string;
+  /** Both the variant and its template are active. */
+  active: boolean;
+  purchasable: boolean;
+  /** The middleware deals in eaches only. */
+  uom: 'EA';
+}
+
+/** A warehouse (stock location of type warehouse). */
+export interface ErpWarehouse {
+  code: string;
+  name: string;
+  active: boolean;
+}
+
+/** A supplier as the ERP knows it (the party whose code is the procurement supplier_number). */
+export interface ErpSupplier {
+  supplierNumber: string;
+  name: string;
+  active: boolean;
+}
+
+/** Stock of one item in one warehouse, in eaches. */
+export interface ErpInventoryBalance {
+  /** Physically in the warehouse today. */
+  onHandEa: string;
+  /** On hand plus planned incoming minus planned outgoing moves. */
+  forecastEa: string;
+}
+
+/** A purchase order line. */
+export interface ErpPurchaseOrderLine {
+  /** 1-based position, stable across amendments. */
+  lineNo: number;
+  itemCode: string;
+  quantityEa: string;
+  /** USD per each. */
+  unitPrice: string;
+  /** Expected receipt date; null when the ERP has none. */
+  deliveryDate: string | null;
+}
+
+/** A purchase order as it stands in the ERP. */
+export interface ErpPurchaseOrder {
+  /** ERP number, assigned when the order is quoted. */
+  number: string;
+  /** The middleware's id for the commitment; the idempotency key (Tryton `reference`). */
+  externalRef: string;
+  state: ErpPurchaseOrderState;
+  supplierNumber: string;
+  warehouseCode: string;
+  purchaseDate: string;
+  /** 0 when posted; +1 per amendment. */
+  revision: number;
+  lines: ErpPurchaseOrderLine[];
+}
+
+/** What the middleware asks the ERP to commit to. */
+export interface PostPurchaseOrderRequest {
+  externalRef: string;
+  supplierNumber: string;
+  warehouseCode: string;
+  purchaseDate: string;
+  /** Only `USD` is accepted until other currencies are configured. */
+  currency: string;
+  lines: { itemCode: string; quantityEa: string; unitPrice: string; deliveryDate: string }[];
+}
+
+/** A change to a posted order, e.g. from a partial or late supplier confirmation. */
+export interface PurchaseOrderAmendment {
+  lines: { lineNo: number; quantityEa?: string; deliveryDate?: string }[];
+}
+
+/** Receipt states, as Tryton names them (`received`: at the dock, `done`: put away). */
+export type ErpReceiptState = 'draft' | 'received' | 'done' | 'cancelled';
+
+/** A goods receipt (Tryton supplier shipment) of a purchase order. */
+export interface ErpReceipt {
+  receiptNumber: string;
+  state: ErpReceiptState;
+  /** Date of receipt, once received. */
+  receivedAt?: string;
+  lines: { itemCode: string; quantityEa: string }[];
+}
+
+/** The operations the middleware needs from an ERP. */
+export interface ErpPort {
+  /** The item with that code (inactive ones included), or null. */
+  getItem(itemCode: string): Promise<ErpItem | null>;
+  /** The warehouse with that code (inactive ones included), or null. */
+  getWarehouse(code: string): Promise<ErpWarehouse | null>;
+  /** The supplier party with that code (inactive ones included), or null. */
+  getSupplier(supplierNumber: string): Promise<ErpSupplier | null>;
+  /** Stock of an item in a warehouse. Unknown item or warehouse: BusinessRejection ITEM_UNKNOWN / WAREHOUSE_UNKNOWN. */
+  getInventoryBalance(itemCode: string, warehouseCode: string): Promise<ErpInventoryBalance>;
+  /**
+   * Sum of quantity x unit price over the warehouse's purchase orders in state confirmed,
+   * processing or done whose purchase date falls in `month` (`YYYY-MM`). Money string, e.g. "1488.00".
+   */
+  committedValue(warehouseCode: string, month: string): Promise<string>;
+  /** The order posted under that external reference, or null. */
+  findPurchaseOrder(externalRef: string): Promise<ErpPurchaseOrder | null>;
+  /**
+   * Creates, quotes and confirms a purchase order. Idempotent on `externalRef`: a repeat returns
+   * the existing order (finishing quote/confirm if an earlier attempt stopped half way) and creates
+   * nothing. Checks item, warehouse, supplier and currency first: BusinessRejection ITEM_UNKNOWN,
+   * ITEM_INACTIVE, ITEM_NOT_PURCHASABLE, WAREHOUSE_UNKNOWN, WAREHOUSE_INACTIVE, SUPPLIER_UNKNOWN,
+   * SUPPLIER_INACTIVE, CURRENCY_UNSUPPORTED.
+   */
+  postPurchaseOrder(request: PostPurchaseOrderRequest): Promise<ErpPurchaseOrder>;
+  /**
+   * Changes quantities and/or delivery dates of a confirmed order; the revision increments. A
+   * request that changes nothing returns the order as it is (so a retried amendment is harmless).
+   * BusinessRejection PO_UNKNOWN / PO_NOT_AMENDABLE; unknown lineNo: ContractViolation.
+   */
+  amendPurchaseOrder(externalRef: string, amendment: PurchaseOrderAmendment): Promise<ErpPurchaseOrder>;
+  /** Receipts of the order, oldest first; empty when none or when the order is unknown. */
+  listReceipts(externalRef: string): Promise<ErpReceipt[]>;
+}
+
+/**
+ * What tests, demos and the local runtime do to an ERP that the middleware never does itself:
+ * the warehouse receiving goods, and looking behind the idempotency of the port.
+ */
+export interface ErpAdmin {
+  /** Receives everything still expected on the order in one receipt and puts it away. */
+  receiveShipment(externalRef: string): Promise<ErpReceipt>;
+  /** How many purchase orders carry this external reference (any state). */
+  countPurchaseOrders(externalRef: string): Promise<number>;
+  /**
+   * Creates an order and leaves it in `draft`, `quotation` or `cancelled`, as an interrupted
+   * posting or a person in the ERP would. No policy checks.
+   */
+  createPurchaseOrderInState(
+    request: PostPurchaseOrderRequest,
+    state: 'draft' | 'quotation' | 'cancelled',
+  ): Promise<ErpPurchaseOrder>;
+}

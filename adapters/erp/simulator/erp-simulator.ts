@@ -1,0 +1,380 @@
+import { BusinessRejection, ContractViolation } from '../../../domain/failures';
+import { masterData as defaultMasterData, type MasterData } from '../../../local/seed/master-data';
+import { decimalAdd, decimalCompare, decimalMultiply, money, normalizeDecimal } from '../decimal-string';
+import type {
+  ErpAdmin,
+  ErpInventoryBalance,
+  ErpItem,
+  ErpPort,
+  ErpPurchaseOrder,
+  ErpPurchaseOrderState,
+  ErpReceipt,
+  ErpSupplier,
+  ErpWarehouse,
+  PostPurchaseOrderRequest,
+  PurchaseOrderAmendment,
+} from '../port';
+import { assertAmendment, assertPostRequest, monthRange } from '../request-checks';
+
+const SYSTEM = 'erp';
+
+/**
+ * Hook consulted before every call, the seam for fault injection in the local runtime: it may
+ * wait (latency) or throw (e.g. a TransientFailure) before the simulator does anything.
+ */
+export interface ErpFaults {
+  beforeCall(operation: keyof ErpPort | keyof ErpAdmin, args: readonly unknown[]): void | Promise<void>;
+}
+
+/** Options of the simulator. */
+export interface ErpSimulatorOptions {
+  /** @default local/seed/master-data.ts */
+  data?: MasterData;
+  /** Today's date (`YYYY-MM-DD`), used as receipt date. @default the current UTC date */
+  today?: () => string;
+  faults?: ErpFaults;
+}
+
+interface SimLine {
+  itemCode: string;
+  quantityEa: string;
+  unitPrice: string;
+  deliveryDate: string;
+  receivedEa: string;
+  receivedAt?: string;
+}
+
+interface SimOrder {
+  id: number;
+  number: string;
+  externalRef: string;
+  state: ErpPurchaseOrderState;
+  supplierNumber: string;
+  warehouseCode: string;
+  purchaseDate: string;
+  revision: number;
+  lines: SimLine[];
+}
+
+interface SimReceipt extends ErpReceipt {
+  orderId: number;
+}
+
+/**
+ * An in-process ERP that behaves like the Tryton connector: same checks and rejection codes,
+ * numbers assigned at quotation ("1", "2"... as Tryton's default sequence), idempotency on
+ * externalRef, amendments that bump the revision, committed value, stock and receipts.
+ * State lives in memory; each instance starts from the master data.
+ */
+export class ErpSimulator implements ErpPort, ErpAdmin {
+  private readonly data: MasterData;
+  private readonly today: () => string;
+  private readonly faults: ErpFaults | undefined;
+  private readonly orders: SimOrder[] = [];
+  private readonly receipts: SimReceipt[] = [];
+  private readonly onHand = new Map<string, string>();
+  private orderSeq = 0;
+  private numberSeq = 0;
+  private receiptSeq = 0;
+
+  constructor(options: ErpSimulatorOptions = {}) {
+    this.data = structuredClone(options.data ?? defaultMasterData);
+    this.today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+    this.faults = options.faults;
+    for (const stock of this.data.openingStock) {
+      this.onHand.set(stockKey(stock.itemCode, stock.warehouseCode), String(stock.quantityEa));
+    }
+  }
+
+  async getItem(itemCode: string): Promise<ErpItem | null> {
+    await this.enter('getItem', [itemCode]);
+    const item = this.data.items.find((i) => i.itemCode === itemCode);
+    return item
+      ? {
+          itemCode,
+          name: item.name,
+          active: item.variantActive && item.templateActive,
+          purchasable: item.purchasable,
+          uom: 'EA',
+        }
+      : null;
+  }
+
+  async getWarehouse(code: string): Promise<ErpWarehouse | null> {
+    await this.enter('getWarehouse', [code]);
+    const warehouse = this.data.warehouses.find((w) => w.code === code);
+    return warehouse ? { code, name: warehouse.name, active: warehouse.active } : null;
+  }
+
+  async getSupplier(supplierNumber: string): Promise<ErpSupplier | null> {
+    await this.enter('getSupplier', [supplierNumber]);
+    const supplier = this.data.suppliers.find(
+      (s) => s.supplierNumber === supplierNumber && s.erp !== 'absent',
+    );
+    return supplier ? { supplierNumber, name: supplier.name, active: supplier.erp === 'active' } : null;
+  }
+
+  async getInventoryBalance(itemCode: string, warehouseCode: string): Promise<ErpInventoryBalance> {
+    await this.enter('getInventoryBalance', [itemCode, warehouseCode]);
+    if (!this.data.items.some((i) => i.itemCode === itemCode)) {
+      throw rejection('ITEM_UNKNOWN', `item ${itemCode} is not in the ERP`, { itemCode });
+    }
+    this.warehouseOrReject(warehouseCode, false);
+    const onHand = this.onHand.get(stockKey(itemCode, warehouseCode)) ?? '0';
+    let forecast = onHand;
+    // Like Tryton's forecast: stock plus what confirmed orders still bring in.
+    for (const order of this.orders) {
+      if (order.warehouseCode !== warehouseCode || !['confirmed', 'processing'].includes(order.state))
+        continue;
+      for (const line of order.lines) {
+        if (line.itemCode === itemCode) {
+          forecast = decimalAdd(forecast, decimalAdd(line.quantityEa, `-${line.receivedEa}`));
+        }
+      }
+    }
+    return { onHandEa: normalizeDecimal(onHand), forecastEa: normalizeDecimal(forecast) };
+  }
+
+  async committedValue(warehouseCode: string, month: string): Promise<string> {
+    await this.enter('committedValue', [warehouseCode, month]);
+    const { from, until } = monthRange(month);
+    this.warehouseOrReject(warehouseCode, false);
+    let total = '0';
+    for (const order of this.orders) {
+      if (order.warehouseCode !== warehouseCode) continue;
+      if (!['confirmed', 'processing', 'done'].includes(order.state)) continue;
+      if (order.purchaseDate < from || order.purchaseDate >= until) continue;
+      for (const line of order.lines)
+        total = decimalAdd(total, decimalMultiply(line.quantityEa, line.unitPrice));
+    }
+    return money(total);
+  }
+
+  async findPurchaseOrder(externalRef: string): Promise<ErpPurchaseOrder | null> {
+    await this.enter('findPurchaseOrder', [externalRef]);
+    const order = this.orderFor(externalRef);
+    return order ? view(order) : null;
+  }
+
+  async postPurchaseOrder(request: PostPurchaseOrderRequest): Promise<ErpPurchaseOrder> {
+    await this.enter('postPurchaseOrder', [request]);
+    assertPostRequest(request);
+    let order = this.orderFor(request.externalRef);
+    if (order) {
+      if (order.supplierNumber !== request.supplierNumber || order.warehouseCode !== request.warehouseCode) {
+        throw new ContractViolation(
+          `reference ${request.externalRef} is already used by an order for ${order.supplierNumber} / ${order.warehouseCode}`,
+          SYSTEM,
+          { externalRef: request.externalRef },
+        );
+      }
+    } else {
+      this.check(request);
+      order = this.create(request);
+    }
+    if (order.state === 'draft') this.quote(order);
+    if (order.state === 'quotation') order.state = 'processing';
+    if (order.state !== 'processing' && order.state !== 'done') {
+      throw rejection('PO_NOT_CONFIRMABLE', `purchase order ${order.externalRef} is ${order.state}`, {
+        externalRef: order.externalRef,
+        state: order.state,
+      });
+    }
+    return view(order);
+  }
+
+  async amendPurchaseOrder(
+    externalRef: string,
+    amendment: PurchaseOrderAmendment,
+  ): Promise<ErpPurchaseOrder> {
+    await this.enter('amendPurchaseOrder', [externalRef, amendment]);
+    assertAmendment(externalRef, amendment);
+    const order = this.orderFor(externalRef);
+    if (!order)
+      throw rejection('PO_UNKNOWN', `no purchase order with reference ${externalRef}`, { externalRef });
+    if (order.state !== 'processing') {
+      throw rejection('PO_NOT_AMENDABLE', `purchase order ${order.number} is ${order.state}`, {
+        externalRef,
+        state: order.state,
+      });
+    }
+    const updated = structuredClone(order.lines);
+    let changed = false;
+    for (const change of amendment.lines) {
+      const line = updated[change.lineNo - 1];
+      if (!line)
+        throw new ContractViolation(`purchase order ${externalRef} has no line ${change.lineNo}`, SYSTEM);
+      if (change.quantityEa !== undefined && decimalCompare(change.quantityEa, line.quantityEa) !== 0) {
+        line.quantityEa = normalizeDecimal(change.quantityEa);
+        changed = true;
+      }
+      if (change.deliveryDate !== undefined && change.deliveryDate !== deliveryDateOf(line)) {
+        line.deliveryDate = change.deliveryDate;
+        delete line.receivedAt;
+        changed = true;
+      }
+    }
+    if (changed) {
+      order.lines = updated;
+      order.revision += 1;
+    }
+    return view(order);
+  }
+
+  async listReceipts(externalRef: string): Promise<ErpReceipt[]> {
+    await this.enter('listReceipts', [externalRef]);
+    const order = this.orderFor(externalRef);
+    if (!order) return [];
+    return this.receipts
+      .filter((r) => r.orderId === order.id)
+      .map(({ orderId: _, ...r }) => structuredClone(r));
+  }
+
+  async receiveShipment(externalRef: string): Promise<ErpReceipt> {
+    await this.enter('receiveShipment', [externalRef]);
+    const order = this.orderFor(externalRef);
+    if (!order) throw new ContractViolation(`no purchase order with reference ${externalRef}`, SYSTEM);
+    const today = this.today();
+    const lines: ErpReceipt['lines'] = [];
+    for (const line of order.lines) {
+      const remaining = decimalAdd(line.quantityEa, `-${line.receivedEa}`);
+      if (decimalCompare(remaining, '0') <= 0) continue;
+      lines.push({ itemCode: line.itemCode, quantityEa: normalizeDecimal(remaining) });
+      line.receivedEa = line.quantityEa;
+      line.receivedAt = today;
+      const key = stockKey(line.itemCode, order.warehouseCode);
+      this.onHand.set(key, decimalAdd(this.onHand.get(key) ?? '0', remaining));
+    }
+    if (!lines.length) throw new ContractViolation(`nothing left to receive on ${externalRef}`, SYSTEM);
+    const receipt: SimReceipt = {
+      orderId: order.id,
+      receiptNumber: String(++this.receiptSeq),
+      state: 'done',
+      receivedAt: today,
+      lines,
+    };
+    this.receipts.push(receipt);
+    const { orderId: _, ...copy } = receipt;
+    return structuredClone(copy);
+  }
+
+  async countPurchaseOrders(externalRef: string): Promise<number> {
+    await this.enter('countPurchaseOrders', [externalRef]);
+    return this.orders.filter((o) => o.externalRef === externalRef).length;
+  }
+
+  async createPurchaseOrderInState(
+    request: PostPurchaseOrderRequest,
+    state: 'draft' | 'quotation' | 'cancelled',
+  ): Promise<ErpPurchaseOrder> {
+    await this.enter('createPurchaseOrderInState', [request, state]);
+    assertPostRequest(request);
+    const order = this.create(request);
+    if (state === 'quotation') this.quote(order);
+    if (state === 'cancelled') order.state = 'cancelled';
+    return view(order);
+  }
+
+  private async enter(operation: keyof ErpPort | keyof ErpAdmin, args: readonly unknown[]): Promise<void> {
+    await this.faults?.beforeCall(operation, args);
+  }
+
+  /** The oldest order not cancelled with that reference, else the newest cancelled one (as TrytonErp). */
+  private orderFor(externalRef: string): SimOrder | undefined {
+    const all = this.orders.filter((o) => o.externalRef === externalRef);
+    return all.find((o) => o.state !== 'cancelled') ?? all.at(-1);
+  }
+
+  private create(request: PostPurchaseOrderRequest): SimOrder {
+    const order: SimOrder = {
+      id: ++this.orderSeq,
+      number: '',
+      externalRef: request.externalRef,
+      state: 'draft',
+      supplierNumber: request.supplierNumber,
+      warehouseCode: request.warehouseCode,
+      purchaseDate: request.purchaseDate,
+      revision: 0,
+      lines: request.lines.map((l) => ({
+        itemCode: l.itemCode,
+        quantityEa: normalizeDecimal(l.quantityEa),
+        unitPrice: money(l.unitPrice),
+        deliveryDate: l.deliveryDate,
+        receivedEa: '0',
+      })),
+    };
+    this.orders.push(order);
+    return order;
+  }
+
+  private quote(order: SimOrder): void {
+    order.number ||= String(++this.numberSeq);
+    order.state = 'quotation';
+  }
+
+  private check(request: PostPurchaseOrderRequest): void {
+    for (const code of new Set(request.lines.map((l) => l.itemCode))) {
+      const item = this.data.items.find((i) => i.itemCode === code);
+      if (!item) throw rejection('ITEM_UNKNOWN', `item ${code} is not in the ERP`, { itemCode: code });
+      if (!item.variantActive || !item.templateActive) {
+        throw rejection('ITEM_INACTIVE', `item ${code} is inactive in the ERP`, { itemCode: code });
+      }
+      if (!item.purchasable)
+        throw rejection('ITEM_NOT_PURCHASABLE', `item ${code} is not purchasable`, { itemCode: code });
+    }
+    this.warehouseOrReject(request.warehouseCode, true);
+    const supplier = this.data.suppliers.find((s) => s.supplierNumber === request.supplierNumber);
+    if (!supplier || supplier.erp === 'absent') {
+      throw rejection('SUPPLIER_UNKNOWN', `supplier ${request.supplierNumber} is not in the ERP`, {
+        supplierNumber: request.supplierNumber,
+      });
+    }
+    if (supplier.erp === 'inactive') {
+      throw rejection('SUPPLIER_INACTIVE', `supplier ${request.supplierNumber} is inactive in the ERP`, {
+        supplierNumber: request.supplierNumber,
+      });
+    }
+    if (request.currency !== 'USD') {
+      throw rejection('CURRENCY_UNSUPPORTED', `currency ${request.currency} is not supported`, {
+        currency: request.currency,
+      });
+    }
+  }
+
+  private warehouseOrReject(code: string, mustBeActive: boolean): void {
+    const warehouse = this.data.warehouses.find((w) => w.code === code);
+    if (!warehouse)
+      throw rejection('WAREHOUSE_UNKNOWN', `warehouse ${code} is not in the ERP`, { warehouseCode: code });
+    if (mustBeActive && !warehouse.active) {
+      throw rejection('WAREHOUSE_INACTIVE', `warehouse ${code} is inactive`, { warehouseCode: code });
+    }
+  }
+}
+
+function rejection(code: string, message: string, details: Record<string, unknown>): BusinessRejection {
+  return new BusinessRejection(code, message, SYSTEM, details);
+}
+
+const stockKey = (itemCode: string, warehouseCode: string): string => `${itemCode}\u0000${warehouseCode}`;
+
+/** Like Tryton: once received, a line's delivery date is the date it arrived. */
+const deliveryDateOf = (line: SimLine): string => line.receivedAt ?? line.deliveryDate;
+
+function view(order: SimOrder): ErpPurchaseOrder {
+  return {
+    number: order.number,
+    externalRef: order.externalRef,
+    state: order.state,
+    supplierNumber: order.supplierNumber,
+    warehouseCode: order.warehouseCode,
+    purchaseDate: order.purchaseDate,
+    revision: order.revision,
+    lines: order.lines.map((line, index) => ({
+      lineNo: index + 1,
+      itemCode: line.itemCode,
+      quantityEa: line.quantityEa,
+      unitPrice: line.unitPrice,
+      deliveryDate: deliveryDateOf(line),
+    })),
+  };
+}

@@ -1,0 +1,62 @@
+import { ContractViolation } from '../../../domain/failures';
+import type { ErpAdmin, ErpPurchaseOrder, ErpReceipt, PostPurchaseOrderRequest } from '../port';
+import { assertPostRequest } from '../request-checks';
+import { ERP_SYSTEM } from './jsonrpc';
+import { TrytonErp } from './tryton-erp';
+
+/** Warehouse-side and inspection operations on Tryton, for tests, demos and the local runtime. */
+export class TrytonErpAdmin extends TrytonErp implements ErpAdmin {
+  async receiveShipment(externalRef: string): Promise<ErpReceipt> {
+    const purchase = await this.purchaseRow(externalRef, ['party', 'warehouse', 'moves']);
+    if (!purchase) throw new ContractViolation(`no purchase order with reference ${externalRef}`, ERP_SYSTEM);
+    const moves = await this.rpc.read<Record<string, unknown> & { id: number }>(
+      'stock.move',
+      purchase.moves as number[],
+      ['state', 'shipment'],
+    );
+    const pending = moves.filter((m) => m.state === 'draft' && !m.shipment).map((m) => m.id);
+    if (!pending.length) throw new ContractViolation(`nothing left to receive on ${externalRef}`, ERP_SYSTEM);
+    const [shipment] = await this.rpc.create('stock.shipment.in', [
+      { supplier: purchase.party, warehouse: purchase.warehouse, incoming_moves: [['add', pending]] },
+    ]);
+    for (const [button, state] of [
+      ['receive', 'received'],
+      ['done', 'done'],
+    ] as const) {
+      await this.rpc.button('stock.shipment.in', button, [shipment!]);
+      const [row] = await this.rpc.read('stock.shipment.in', [shipment!], ['state']);
+      if (row?.state !== state) {
+        throw new ContractViolation(
+          `shipment ${shipment} is ${String(row?.state)} after ${button}`,
+          ERP_SYSTEM,
+        );
+      }
+    }
+    const [row] = await this.rpc.read('stock.shipment.in', [shipment!], ['number']);
+    const receipt = (await this.listReceipts(externalRef)).find(
+      (r) => r.receiptNumber === String(row?.number),
+    );
+    if (!receipt)
+      throw new ContractViolation(`shipment ${shipment} is not listed for ${externalRef}`, ERP_SYSTEM);
+    return receipt;
+  }
+
+  async countPurchaseOrders(externalRef: string): Promise<number> {
+    return (await this.rpc.search('purchase.purchase', [['reference', '=', externalRef]])).length;
+  }
+
+  async createPurchaseOrderInState(
+    request: PostPurchaseOrderRequest,
+    state: 'draft' | 'quotation' | 'cancelled',
+  ): Promise<ErpPurchaseOrder> {
+    assertPostRequest(request);
+    const ids = await this.checkAndResolve(request);
+    const [id] = await this.rpc.create('purchase.purchase', [await this.purchaseValues(request, ids)]);
+    if (state === 'quotation') await this.rpc.button('purchase.purchase', 'quote', [id!]);
+    if (state === 'cancelled') await this.rpc.button('purchase.purchase', 'cancel', [id!]);
+    const row = await this.readPurchase(id!);
+    if (row.state !== state)
+      throw new ContractViolation(`purchase ${id} is ${String(row.state)}, wanted ${state}`, ERP_SYSTEM);
+    return this.toPurchaseOrder(row);
+  }
+}

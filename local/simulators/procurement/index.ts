@@ -1,0 +1,11 @@
+/** Simulator of the procurement platform (vendor REST API v2) for local runs and tests. */
+export { ProcurementSimulator, canonicalJson } from './server';
+export type {
+  ProcurementFaults,
+  ProcurementSimulatorOptions,
+  RecordedRequest,
+  SimulatedClient,
+} from './server';
+export type { AckBehaviour, ItemSeed, SupplierSeed } from './platform';
+export { WebhookSender } from './webhook-sender';
+export type { DeliveryAttempt, RetryPolicy, WebhookDelivery, WebhookSenderOptions } from './webhook-sender';

@@ -1,0 +1,176 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TrytonRpc } from '../../adapters/erp/tryton/jsonrpc';
+import { masterData } from '../../local/seed/master-data';
+import { ensureTrytonInstalled, SYSTEM_PYTHON, TRYTON_MODULES, TRYTOND_ADMIN } from './install';
+import { seedMasterData } from './seed';
+import { startTrytond, TRYTON_ADMIN, writeTrytondConf } from './server';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Repository root. */
+export const REPO_ROOT = resolve(here, '../..');
+/** Everything Tryton writes locally lives here (gitignored via `.tmp/`). */
+export const TRYTON_WORK_DIR = join(REPO_ROOT, '.tmp/tryton');
+/** Name of the database inside every SQLite file these scripts make. */
+export const TRYTON_DATABASE = 'supplyline';
+
+/**
+ * The template is keyed by what goes into it: the seed code, the master data and the module list.
+ * Change any of them and the next run builds a fresh template.
+ */
+export function templatePath(): string {
+  const hash = createHash('sha256')
+    .update(readFileSync(join(here, 'seed.ts')))
+    .update(JSON.stringify(masterData))
+    .update(TRYTON_MODULES.join(','))
+    .digest('hex')
+    .slice(0, 12);
+  return join(TRYTON_WORK_DIR, `template-${hash}.sqlite`);
+}
+
+/**
+ * Makes sure Tryton is installed and the template database exists, building it once (~30 s:
+ * module activation, then seeding over JSON-RPC). Safe to call from parallel test workers: one
+ * builds under a lock, the others wait. Returns the template's path.
+ */
+export async function ensureTemplate(log: (line: string) => void = () => undefined): Promise<string> {
+  const template = templatePath();
+  if (existsSync(template)) return template;
+  mkdirSync(TRYTON_WORK_DIR, { recursive: true });
+  return withLock(join(TRYTON_WORK_DIR, 'provision.lock'), async () => {
+    if (existsSync(template)) return template;
+    ensureTrytonInstalled(log);
+    await buildTemplate(template, log);
+    return template;
+  });
+}
+
+async function buildTemplate(template: string, log: (line: string) => void): Promise<void> {
+  // We hold the lock: any other build directory is left over from a failed or killed build.
+  for (const name of readdirSync(TRYTON_WORK_DIR)) {
+    if (name.startsWith('build-')) rmSync(join(TRYTON_WORK_DIR, name), { recursive: true, force: true });
+  }
+  const buildDir = join(TRYTON_WORK_DIR, `build-${process.pid}`);
+  mkdirSync(buildDir, { recursive: true });
+  const dbFile = join(buildDir, `${TRYTON_DATABASE}.sqlite`);
+  // The SQLite backend will not create a missing file.
+  writeFileSync(dbFile, '');
+  const confPath = join(buildDir, 'admin.conf');
+  writeTrytondConf(confPath, buildDir, 0);
+  const passFile = join(buildDir, 'password');
+  writeFileSync(passFile, TRYTON_ADMIN.password);
+
+  let started = Date.now();
+  log(
+    `creating the template database in ${buildDir}; activating Tryton modules: ${TRYTON_MODULES.join(' ')}`,
+  );
+  const admin = spawnSync(
+    SYSTEM_PYTHON,
+    [
+      TRYTOND_ADMIN,
+      '-c',
+      confPath,
+      '-d',
+      TRYTON_DATABASE,
+      '-u',
+      ...TRYTON_MODULES,
+      '--activate-dependencies',
+      '--email',
+      TRYTON_ADMIN.email,
+    ],
+    {
+      env: { ...process.env, TRYTONPASSFILE: passFile },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (admin.status !== 0) {
+    throw new Error(`trytond-admin failed (exit ${admin.status}):\n${String(admin.stderr).slice(-3000)}`);
+  }
+  log(`modules activated in ${Date.now() - started} ms`);
+
+  started = Date.now();
+  const server = await startTrytond({
+    dbDir: buildDir,
+    database: TRYTON_DATABASE,
+    logPath: join(buildDir, 'seed.log'),
+  });
+  try {
+    const rpc = new TrytonRpc({
+      url: server.url,
+      database: TRYTON_DATABASE,
+      user: TRYTON_ADMIN.user,
+      password: TRYTON_ADMIN.password,
+      timeoutMs: 60_000,
+    });
+    await seedMasterData(rpc, masterData, log);
+    const critical = server.criticalLines();
+    if (critical.length) throw new Error(`seeding logged CRITICAL lines:\n${critical.join('\n')}`);
+  } finally {
+    await server.stop();
+  }
+  log(`master data seeded in ${Date.now() - started} ms`);
+
+  const partial = `${template}.partial-${process.pid}`;
+  copyFileSync(dbFile, partial);
+  renameSync(partial, template);
+  rmSync(buildDir, { recursive: true, force: true });
+  // Older templates (other master data or seed code) are dead weight.
+  for (const name of readdirSync(TRYTON_WORK_DIR)) {
+    const path = join(TRYTON_WORK_DIR, name);
+    if (/^template-.*\.sqlite$/.test(name) && path !== template) rmSync(path, { force: true });
+  }
+}
+
+/** A cross-process lock: a directory holding the owner's pid; a dead owner's lock is taken over. */
+async function withLock<T>(lockDir: string, body: () => Promise<T>, timeoutMs = 170_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (!ownerAlive(lockDir)) {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function ownerAlive(lockDir: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
+  } catch {
+    return true; // being written right now
+  }
+  if (!pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,67 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureTemplate, TRYTON_DATABASE, TRYTON_WORK_DIR } from '../../scripts/tryton/template';
+import { startTrytond, TRYTON_ADMIN } from '../../scripts/tryton/server';
+
+/** A throw-away Tryton 6.0 server seeded with local/seed/master-data.ts. */
+export interface TrytonSandbox {
+  url: string;
+  db: string;
+  user: string;
+  password: string;
+  logPath: string;
+  /** CRITICAL lines of the trytond log: post-commit failures show only there, tests assert none. */
+  criticalLines(): string[];
+  /** Stops trytond and deletes the database copy (the log stays under .tmp/tryton/logs). */
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+/**
+ * Installs Tryton if needed (root + apt; otherwise fails saying what to install: never skips),
+ * builds the template database once, copies it and starts trytond on a free loopback port.
+ * Use in `beforeAll` (the first run on a fresh machine takes ~1 minute; vitest's hookTimeout is 180 s).
+ */
+export async function startTryton(): Promise<TrytonSandbox> {
+  const template = await ensureTemplate((line) => console.log(`[tryton] ${line}`));
+  const runsDir = join(TRYTON_WORK_DIR, 'runs');
+  pruneDeadRuns(runsDir);
+  const runId = `${process.pid}-${++counter}-${Date.now()}`;
+  const dbDir = join(runsDir, runId);
+  const logDir = join(TRYTON_WORK_DIR, 'logs');
+  mkdirSync(dbDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
+  copyFileSync(template, join(dbDir, `${TRYTON_DATABASE}.sqlite`));
+  const server = await startTrytond({
+    dbDir,
+    database: TRYTON_DATABASE,
+    logPath: join(logDir, `${runId}.log`),
+  });
+  return {
+    url: server.url,
+    db: TRYTON_DATABASE,
+    user: TRYTON_ADMIN.user,
+    password: TRYTON_ADMIN.password,
+    logPath: server.logPath,
+    criticalLines: server.criticalLines,
+    stop: async () => {
+      await server.stop();
+      rmSync(dbDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Database copies of test processes that died without stop() (named `<pid>-...`). */
+function pruneDeadRuns(runsDir: string): void {
+  if (!existsSync(runsDir)) return;
+  for (const name of readdirSync(runsDir)) {
+    const pid = Number(name.split('-')[0]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      rmSync(join(runsDir, name), { recursive: true, force: true });
+    }
+  }
+}
