@@ -1,0 +1,27 @@
+/**
+ * The Supplyline CDK app: `cdk synth|deploy -c env=dev|staging|prod`.
+ * Optional context: `-c account=123456789012 -c region=eu-west-1 -c alarmEmails=ops@example.com
+ * -c placeholders=true` (see lib/config/environments.ts).
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadApiModels } from '../lib/config/api-models';
+import { loadEnvironmentConfig } from '../lib/config/environments';
+import { PROJECT_ROOT, SupplylineStack } from '../lib/supplyline-stack';
+
+const app = new App();
+
+try {
+  const config = loadEnvironmentConfig(app.node.tryGetContext('env'), {
+    context: (key) => app.node.tryGetContext(key),
+    env: process.env,
+  });
+  new SupplylineStack(app, config.stackName, { config, apiModels: loadApiModels(PROJECT_ROOT) });
+} catch (error) {
+  // Configuration and catalog errors are for people: the message, not a stack trace.
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+// cdk-nag 3: findings fail synth; acknowledgements live next to the resources they concern.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,67 @@
+/**
+ * The REST API's routes: path, method, handler and how callers are admitted. Plain data (no
+ * aws-cdk-lib import). Webhooks carry vendor HMAC signatures checked in the function (API Gateway
+ * cannot verify them), so they need no API key; every governed route needs an API key of the
+ * usage plan.
+ */
+import type { FunctionKey } from './functions';
+
+/**
+ * Request body models the API validates, by canonical schema name: the schema is
+ * canonical/generated/json-schema/api/<Name>.json.
+ */
+export const API_MODELS = ['ApprovalDecision', 'ExceptionResolution'] as const;
+
+/** A request body model name. */
+export type ApiModelName = (typeof API_MODELS)[number];
+
+/** One route. */
+export interface ApiRouteDefinition {
+  /** Starts with `/v1/`; `{name}` segments are required path parameters. */
+  readonly path: `/v1/${string}`;
+  readonly method: 'GET' | 'POST';
+  readonly handler: FunctionKey;
+  readonly access: 'signed-webhook' | 'api-key';
+  /** Validated request body (application/json). */
+  readonly requestModel?: ApiModelName;
+  /** Optional query string parameters. */
+  readonly queryParameters?: readonly string[];
+}
+
+/** The routes. */
+export const API_ROUTES: readonly ApiRouteDefinition[] = [
+  { path: '/v1/webhooks/planning', method: 'POST', handler: 'planning-webhook', access: 'signed-webhook' },
+  {
+    path: '/v1/webhooks/procurement',
+    method: 'POST',
+    handler: 'procurement-webhook',
+    access: 'signed-webhook',
+  },
+  {
+    path: '/v1/approvals/{approvalId}/decision',
+    method: 'POST',
+    handler: 'approval-decision',
+    access: 'api-key',
+    requestModel: 'ApprovalDecision',
+  },
+  {
+    path: '/v1/purchase-orders/{poId}/sync',
+    method: 'GET',
+    handler: 'purchase-order-sync-status',
+    access: 'api-key',
+  },
+  {
+    path: '/v1/integration-exceptions',
+    method: 'GET',
+    handler: 'integration-exceptions-list',
+    access: 'api-key',
+    queryParameters: ['status', 'limit', 'nextToken'],
+  },
+  {
+    path: '/v1/integration-exceptions/{id}/resolve',
+    method: 'POST',
+    handler: 'integration-exception-resolve',
+    access: 'api-key',
+    requestModel: 'ExceptionResolution',
+  },
+];

@@ -1,0 +1,249 @@
+/**
+ * The function catalog: every Lambda function of the application, where its handler lives and
+ * what it may touch. Plain data (no aws-cdk-lib import).
+ *
+ * To add a function: add its key to FUNCTION_KEYS, add an entry below, then reference the key from
+ * a consumer route (`lib/routing/routes.ts`), an API route (`lib/constructs/supplyline-api.ts` via
+ * the stack) or a workflow (`lib/application/workflows.ts`). Grants both grant IAM access and set
+ * the environment variable the handler reads (names in `lib/application/resources.ts`).
+ */
+import type { SecretKey, TableAccess, TableKey } from './resources';
+
+/** Every function of the application. */
+export const FUNCTION_KEYS = [
+  // Ingress: webhooks verify signatures, publish canonical events, answer 2xx once durable.
+  'planning-webhook',
+  'procurement-webhook',
+  // Governed API.
+  'approval-decision',
+  'purchase-order-sync-status',
+  'integration-exceptions-list',
+  'integration-exception-resolve',
+  // Queue consumers (see lib/routing/routes.ts).
+  'forecast-exception-evaluation',
+  'forecast-change-evaluation',
+  'acknowledgement-sync',
+  'receipt-sync',
+  'master-data-sync',
+  'forecast-sync',
+  'integration-exception-recorder',
+  // Tasks of the purchase-commitment workflow (see lib/application/workflows.ts).
+  'commitment-policy-check',
+  'purchase-order-posting',
+  'sourcing-request-compensation',
+] as const;
+
+/** A key into the function catalog. */
+export type FunctionKey = (typeof FUNCTION_KEYS)[number];
+
+/** How a function uses a workflow. */
+export type WorkflowAccess = 'start' | 'taskResponse' | 'startAndTaskResponse';
+
+/** What a function may touch. Each grant also sets the environment variable naming the resource. */
+export interface FunctionGrants {
+  readonly tables?: Partial<Record<TableKey, TableAccess>>;
+  /** events:PutEvents on the Supplyline bus, and EVENT_BUS_NAME. */
+  readonly bus?: boolean;
+  /** Read-only access to these secrets, and their `*_SECRET_ARN` variables. */
+  readonly secrets?: readonly SecretKey[];
+  /** Workflows (by name) this function starts or answers task tokens of. */
+  readonly workflows?: Readonly<Record<string, WorkflowAccess>>;
+  /** Pass the environment's business rules (budget, approval limit, thresholds) as JSON. */
+  readonly businessRules?: boolean;
+}
+
+/** One function of the catalog. */
+export interface FunctionDefinition {
+  readonly key: FunctionKey;
+  readonly description: string;
+  /** Handler file relative to the project root, exporting `handler`. */
+  readonly entry: string;
+  /**
+   * Lambda timeout. Consumers' timeouts come from their route (lane default or route override) so
+   * the queue's visibility timeout and the function cannot disagree; leave it out for them.
+   */
+  readonly timeoutSeconds?: number;
+  readonly memoryMb: number;
+  readonly grants: FunctionGrants;
+}
+
+const CONNECTOR_SECRETS: readonly SecretKey[] = ['procurementOAuthClient', 'erpCredentials'];
+
+/** The catalog. Handlers are written in `functions/`; a missing file fails synth (or uses a placeholder in dev). */
+export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
+  {
+    key: 'planning-webhook',
+    description: 'Verifies planning webhook signatures and publishes canonical planning events',
+    entry: 'functions/webhooks/planning-webhook.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      secrets: ['planningWebhookSigningCurrent', 'planningWebhookSigningPrevious'],
+      tables: { idempotency: 'readWrite' },
+    },
+  },
+  {
+    key: 'procurement-webhook',
+    description: 'Verifies procurement webhook signatures and publishes canonical procurement events',
+    entry: 'functions/webhooks/procurement-webhook.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    grants: { bus: true, secrets: ['procurementWebhookSigning'], tables: { idempotency: 'readWrite' } },
+  },
+  {
+    key: 'approval-decision',
+    description: 'Records a person’s approval decision and resumes the waiting purchase-commitment workflow',
+    entry: 'functions/api/approval-decision.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: {
+      bus: true,
+      tables: { workflowCorrelation: 'readWrite', idempotency: 'readWrite' },
+      workflows: { 'purchase-commitment': 'taskResponse' },
+    },
+  },
+  {
+    key: 'purchase-order-sync-status',
+    description: 'Answers where a purchase order is in its sync across systems',
+    entry: 'functions/api/purchase-order-sync-status.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: { tables: { syncLedger: 'read', workflowCorrelation: 'read' } },
+  },
+  {
+    key: 'integration-exceptions-list',
+    description: 'Lists integration exceptions by status, oldest first',
+    entry: 'functions/api/integration-exceptions-list.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: { tables: { integrationExceptions: 'read' } },
+  },
+  {
+    key: 'integration-exception-resolve',
+    description: 'Resolves an integration exception and publishes integration-exception.resolved',
+    entry: 'functions/api/integration-exception-resolve.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: { bus: true, tables: { integrationExceptions: 'readWrite' } },
+  },
+  {
+    key: 'forecast-exception-evaluation',
+    description: 'Decides whether a forecast exception needs action and starts the purchase commitment',
+    entry: 'functions/consumers/forecast-exception-evaluation.ts',
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      businessRules: true,
+      secrets: CONNECTOR_SECRETS,
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
+      workflows: { 'purchase-commitment': 'start' },
+    },
+  },
+  {
+    key: 'forecast-change-evaluation',
+    description: 'Evaluates bulk forecast line changes without starving critical work',
+    entry: 'functions/consumers/forecast-change-evaluation.ts',
+    memoryMb: 1024,
+    grants: {
+      bus: true,
+      businessRules: true,
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+    },
+  },
+  {
+    key: 'acknowledgement-sync',
+    description: 'Applies supplier acknowledgements to the ERP purchase order and resumes the workflow',
+    entry: 'functions/consumers/acknowledgement-sync.ts',
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      secrets: CONNECTOR_SECRETS,
+      tables: {
+        idempotency: 'readWrite',
+        syncLedger: 'readWrite',
+        circuitBreaker: 'readWrite',
+        workflowCorrelation: 'readWrite',
+      },
+      workflows: { 'purchase-commitment': 'taskResponse' },
+    },
+  },
+  {
+    key: 'receipt-sync',
+    description: 'Updates the procurement purchase order status from ERP receipts',
+    entry: 'functions/consumers/receipt-sync.ts',
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      secrets: CONNECTOR_SECRETS,
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
+    },
+  },
+  {
+    key: 'master-data-sync',
+    description: 'Keeps supplier and item master data aligned between procurement and the ERP',
+    entry: 'functions/consumers/master-data-sync.ts',
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      secrets: CONNECTOR_SECRETS,
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
+    },
+  },
+  {
+    key: 'forecast-sync',
+    description: 'Synchronises published forecasts and emits forecast.lines-changed for what changed',
+    entry: 'functions/consumers/forecast-sync.ts',
+    memoryMb: 1024,
+    grants: { bus: true, tables: { idempotency: 'readWrite', syncLedger: 'readWrite' } },
+  },
+  {
+    key: 'integration-exception-recorder',
+    description: 'Records raised and resolved integration exceptions for people to act on',
+    entry: 'functions/consumers/integration-exception-recorder.ts',
+    memoryMb: 256,
+    grants: { tables: { idempotency: 'readWrite', integrationExceptions: 'readWrite' } },
+  },
+  {
+    key: 'commitment-policy-check',
+    description: 'Runs the ERP policy checks (item, warehouse, supplier, currency, monthly budget)',
+    entry: 'functions/workflow/commitment-policy-check.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    grants: { businessRules: true, secrets: CONNECTOR_SECRETS, tables: { circuitBreaker: 'readWrite' } },
+  },
+  {
+    key: 'purchase-order-posting',
+    description: 'Posts the purchase order to the ERP and the procurement platform',
+    entry: 'functions/workflow/purchase-order-posting.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      secrets: CONNECTOR_SECRETS,
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
+    },
+  },
+  {
+    key: 'sourcing-request-compensation',
+    description: 'Cancels or restores a sourcing request after a rejection, denial or time-out',
+    entry: 'functions/workflow/sourcing-request-compensation.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    grants: {
+      bus: true,
+      secrets: ['procurementOAuthClient'],
+      tables: { idempotency: 'readWrite', circuitBreaker: 'readWrite' },
+    },
+  },
+];
+
+/** The catalog entry of `key`; throws when the catalog lacks it. */
+export function functionDefinition(
+  key: FunctionKey,
+  catalog: readonly FunctionDefinition[] = FUNCTION_CATALOG,
+): FunctionDefinition {
+  const found = catalog.find((definition) => definition.key === key);
+  if (!found) throw new Error(`Function catalog has no entry for '${key}'`);
+  return found;
+}

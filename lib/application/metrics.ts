@@ -1,0 +1,43 @@
+/**
+ * The business metrics (CloudWatch EMF, Powertools Metrics) that dashboards and alarms read.
+ *
+ * Plain data (no aws-cdk-lib import): handlers import these names so what they emit is what the
+ * alarms watch. Powertools adds a `service` dimension to every metric; every function runs with
+ * POWERTOOLS_SERVICE_NAME = {@link METRICS_SERVICE}, so that dimension is always this value.
+ */
+
+/** CloudWatch namespace of every Supplyline metric (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'Supplyline';
+
+/** POWERTOOLS_SERVICE_NAME of every function, hence the `service` dimension of every metric. */
+export const METRICS_SERVICE = 'supplyline';
+
+/** Metric names and their dimension names (besides `service`). */
+export const BUSINESS_METRICS = {
+  /** Source system event time -> target system confirmed the change. */
+  SyncLagSeconds: { unit: 'Seconds', dimensions: ['ObjectType', 'SystemPair'] },
+  /** Forecast exception received -> purchase order posted in the ERP (no approval needed). */
+  ForecastToOrderSeconds: { unit: 'Seconds', dimensions: [] },
+  /** Open integration exceptions (a gauge, emitted when the count changes or on a schedule). */
+  IntegrationExceptionsOpen: { unit: 'Count', dimensions: [] },
+  /** Age of the oldest open integration exception. */
+  IntegrationExceptionAgeSeconds: { unit: 'Seconds', dimensions: [] },
+  /** Duplicate deliveries suppressed by idempotency (never silent). */
+  DuplicatesSuppressed: { unit: 'Count', dimensions: [] },
+  /** 1 while the breaker of an endpoint is open, 0 when closed. */
+  CircuitBreakerOpen: { unit: 'Count', dimensions: ['Endpoint'] },
+} as const;
+
+/** A business metric name. */
+export type BusinessMetricName = keyof typeof BUSINESS_METRICS;
+
+/** `SystemPair` dimension values: `<source>-<target>`. */
+export const SYSTEM_PAIRS = [
+  'planning-erp',
+  'planning-procurement',
+  'procurement-erp',
+  'erp-procurement',
+] as const;
+
+/** `Endpoint` dimension values of the circuit breakers (one per external system). */
+export const CIRCUIT_BREAKER_ENDPOINTS = ['erp', 'procurement', 'planning'] as const;

@@ -1,0 +1,172 @@
+/**
+ * The shared resources handlers may bind to, and the environment variables that carry their names.
+ *
+ * Plain data (no aws-cdk-lib import): handlers import the variable names from here, the CDK app
+ * builds the resources from it, and the local runtime creates the same tables from it.
+ */
+
+/** A DynamoDB key attribute. */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+/** A global secondary index (all attributes projected). */
+export interface IndexSpec {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+/** A table's shape and the environment variable that carries its name. */
+export interface TableSpec {
+  readonly description: string;
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** Epoch-seconds attribute DynamoDB deletes expired items by. */
+  readonly timeToLiveAttribute?: string;
+  readonly indexes: readonly IndexSpec[];
+}
+
+/** The tables, keyed by the name used in the function catalog's grants. */
+export const TABLES = {
+  idempotency: {
+    description: 'Powertools idempotency records (key = business identity, not transport id)',
+    envVar: 'IDEMPOTENCY_TABLE_NAME',
+    // Powertools' DynamoDBPersistenceLayer defaults: key attribute `id`, expiry attribute `expiration`.
+    partitionKey: { name: 'id', type: 'S' },
+    timeToLiveAttribute: 'expiration',
+    indexes: [],
+  },
+  syncLedger: {
+    description: 'Sync-lag ledger: per business object and system pair, source event time to confirmation',
+    envVar: 'SYNC_LEDGER_TABLE_NAME',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [
+      {
+        name: 'byCorrelationId',
+        partitionKey: { name: 'correlationId', type: 'S' },
+        sortKey: { name: 'sk', type: 'S' },
+      },
+      {
+        name: 'byObjectType',
+        partitionKey: { name: 'objectType', type: 'S' },
+        sortKey: { name: 'sourceEventTime', type: 'S' },
+      },
+    ],
+  },
+  circuitBreaker: {
+    description: 'Circuit-breaker state per external endpoint',
+    envVar: 'CIRCUIT_BREAKER_TABLE_NAME',
+    partitionKey: { name: 'endpoint', type: 'S' },
+    indexes: [],
+  },
+  integrationExceptions: {
+    description: 'Integration exceptions a person must see, with their status and age',
+    envVar: 'INTEGRATION_EXCEPTIONS_TABLE_NAME',
+    partitionKey: { name: 'exceptionId', type: 'S' },
+    indexes: [
+      {
+        name: 'byStatus',
+        partitionKey: { name: 'status', type: 'S' },
+        sortKey: { name: 'raisedAt', type: 'S' },
+      },
+    ],
+  },
+  workflowCorrelation: {
+    description: 'Workflow task tokens and correlation by purchase order, approval or external reference',
+    envVar: 'WORKFLOW_CORRELATION_TABLE_NAME',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [
+      {
+        name: 'byExternalRef',
+        partitionKey: { name: 'externalRef', type: 'S' },
+      },
+    ],
+  },
+} as const satisfies Record<string, TableSpec>;
+
+/** A table a function may bind to. */
+export type TableKey = keyof typeof TABLES;
+
+/** How a function uses a table. */
+export type TableAccess = 'read' | 'readWrite';
+
+/** A Secrets Manager secret and the environment variable that carries its ARN. */
+export interface SecretSpec {
+  readonly description: string;
+  readonly envVar: string;
+  /**
+   * `generated`: a random value is generated at deploy (a signing secret we hand to the vendor).
+   * `placeholder`: a JSON shape with a generated filler that an operator replaces after deploy.
+   */
+  readonly value:
+    | { readonly kind: 'generated'; readonly length: number }
+    | {
+        readonly kind: 'placeholder';
+        readonly template: Readonly<Record<string, string>>;
+        readonly generatedKey: string;
+      };
+}
+
+/** The secrets, keyed by the name used in the function catalog's grants. No value lives in code. */
+export const SECRETS = {
+  planningWebhookSigningCurrent: {
+    description: 'Planning platform webhook signing secret (current)',
+    envVar: 'PLANNING_WEBHOOK_SECRET_ARN',
+    value: { kind: 'generated', length: 48 },
+  },
+  planningWebhookSigningPrevious: {
+    description: 'Planning platform webhook signing secret (previous, accepted during rotation)',
+    envVar: 'PLANNING_WEBHOOK_PREVIOUS_SECRET_ARN',
+    value: { kind: 'generated', length: 48 },
+  },
+  procurementWebhookSigning: {
+    description: 'Procurement platform webhook signing secret',
+    envVar: 'PROCUREMENT_WEBHOOK_SECRET_ARN',
+    value: { kind: 'generated', length: 48 },
+  },
+  procurementOAuthClient: {
+    description: 'Procurement platform OAuth2 client credentials (set client_id/client_secret after deploy)',
+    envVar: 'PROCUREMENT_OAUTH_SECRET_ARN',
+    value: {
+      kind: 'placeholder',
+      template: { client_id: 'SET_AFTER_DEPLOY' },
+      generatedKey: 'client_secret',
+    },
+  },
+  erpCredentials: {
+    description: 'ERP (Tryton) credentials (set username/password after deploy)',
+    envVar: 'ERP_CREDENTIALS_SECRET_ARN',
+    value: { kind: 'placeholder', template: { username: 'SET_AFTER_DEPLOY' }, generatedKey: 'password' },
+  },
+} as const satisfies Record<string, SecretSpec>;
+
+/** A secret a function may read. */
+export type SecretKey = keyof typeof SECRETS;
+
+/** Environment variable carrying the Supplyline event bus name. */
+export const EVENT_BUS_ENV_VAR = 'EVENT_BUS_NAME';
+/** Environment variable carrying the deployment environment name (dev, staging, prod). */
+export const ENVIRONMENT_ENV_VAR = 'SUPPLYLINE_ENVIRONMENT';
+/** Environment variable carrying the business rules of the environment as JSON. */
+export const BUSINESS_RULES_ENV_VAR = 'SUPPLYLINE_BUSINESS_RULES';
+
+/** `purchase-commitment` -> `PURCHASE_COMMITMENT_STATE_MACHINE_ARN`. */
+export function stateMachineEnvVar(workflowName: string): string {
+  return `${workflowName.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_STATE_MACHINE_ARN`;
+}
+
+/** `planning-webhook` -> `PlanningWebhook` (used for construct ids and ASL substitution names). */
+export function pascalCase(key: string): string {
+  return key
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}

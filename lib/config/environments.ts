@@ -1,0 +1,366 @@
+/**
+ * Environment configuration: dev, staging and prod, selected with `cdk deploy -c env=<name>`.
+ *
+ * Plain data (no aws-cdk-lib import). Every business number is a default of the distributor's
+ * business rules (shared/contracts/business-rules.md) that an environment may change.
+ * Decimal amounts are strings so nothing rounds them through binary floating point.
+ */
+import type { LaneConcurrency } from '../routing';
+import type { LaneName } from '../routing/lanes';
+import type { BusinessMetricName } from '../application/metrics';
+
+/** The deployable environments. */
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+
+/** A deployable environment. */
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** When a forecast exception of a velocity class needs action (DEMAND_UPLIFT). */
+export interface UpliftThreshold {
+  /** Act when uplift >= this fraction (decimal string, `0.10` = 10%). */
+  readonly minUplift: string;
+  /** ...or when severity >= this. */
+  readonly minSeverity: 'low' | 'medium' | 'high' | 'critical';
+}
+
+/** The business numbers the functions and workflows apply. */
+export interface BusinessRules {
+  readonly currency: 'USD';
+  /** Monthly committed value per ERP warehouse (decimal string, USD). */
+  readonly monthlyBudgetPerWarehouse: string;
+  /** Commitments above this total need a person's approval (decimal string, USD; equal does not). */
+  readonly approvalLimit: string;
+  readonly approvalTimeoutHours: number;
+  readonly acknowledgementTimeoutHours: number;
+  readonly upliftThresholds: Readonly<Record<'A' | 'B' | 'C', UpliftThreshold>>;
+}
+
+/** A service level on a business metric (business-rules.md, "Time that matters"). */
+export interface SyncLagSlo {
+  /** Kebab-case id; names the alarm. */
+  readonly flow: string;
+  readonly description: string;
+  readonly metricName: BusinessMetricName;
+  /** Dimensions besides `service`. */
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly thresholdSeconds: number;
+}
+
+/** API Gateway throttling. */
+export interface Throttle {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/** Everything that differs between environments. */
+export interface EnvironmentConfig {
+  readonly name: EnvironmentName;
+  /** AWS account; undefined synthesizes an environment-agnostic stack. */
+  readonly account?: string;
+  readonly region: string;
+  readonly stackName: string;
+  /** Prefix of physical names (queues) so several environments can share an account. */
+  readonly resourcePrefix: string;
+  /** Keep tables, keys and log groups on stack deletion, and turn on deletion protection. */
+  readonly retainData: boolean;
+  /** CloudWatch Logs retention of every log group (a CloudWatch-supported number of days). */
+  readonly logRetentionDays: number;
+  /** EventBridge archive retention, for replays. */
+  readonly eventArchiveRetentionDays: number;
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * When a catalog handler file is missing: deploy a placeholder that fails every invocation
+   * (messages land in DLQs) instead of failing synth. Never in prod.
+   */
+  readonly allowPlaceholderHandlers: boolean;
+  readonly concurrency: Readonly<Record<LaneName, LaneConcurrency>>;
+  readonly alarms: {
+    /** Alarm when a DLQ holds more messages than this. */
+    readonly dlqDepthThreshold: number;
+    /** Alarm when the oldest message of a lane's queue is older than this. */
+    readonly oldestMessageAgeSeconds: Readonly<Record<LaneName, number>>;
+    readonly syncLagSlos: readonly SyncLagSlo[];
+    /** Alarm when the oldest open integration exception is older than this. */
+    readonly exceptionAgingSeconds: number;
+  };
+  readonly notifications: {
+    /** Email addresses subscribed to the alarm topic (confirmed by the recipient). */
+    readonly alarmEmails: readonly string[];
+  };
+  readonly waf: {
+    readonly enabled: boolean;
+    /** Requests per 5 minutes from one IP before WAF blocks it. */
+    readonly rateLimitPer5Minutes: number;
+  };
+  readonly api: {
+    readonly stageName: string;
+    /** Stage default. */
+    readonly throttling: Throttle;
+    /** Webhook methods: vendors retry, so a burst of retries must not be rejected early. */
+    readonly webhookThrottling: Throttle;
+    /** API-key methods (operators, approval tooling). */
+    readonly governedThrottling: Throttle;
+    /** Requests per day per API key. */
+    readonly usagePlanQuotaPerDay: number;
+  };
+  readonly business: BusinessRules;
+}
+
+/** CloudWatch Logs retention values (days) the service accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const BUSINESS_DEFAULTS: BusinessRules = {
+  currency: 'USD',
+  monthlyBudgetPerWarehouse: '250000.00',
+  approvalLimit: '25000.00',
+  approvalTimeoutHours: 24,
+  acknowledgementTimeoutHours: 48,
+  upliftThresholds: {
+    A: { minUplift: '0.10', minSeverity: 'high' },
+    B: { minUplift: '0.20', minSeverity: 'high' },
+    C: { minUplift: '0.35', minSeverity: 'critical' },
+  },
+};
+
+const SYNC_LAG_SLOS: readonly SyncLagSlo[] = [
+  {
+    flow: 'forecast-exception-to-purchase-order',
+    description: 'Forecast exception received -> PO posted in the ERP (no approval): under 5 minutes',
+    metricName: 'ForecastToOrderSeconds',
+    dimensions: {},
+    thresholdSeconds: 300,
+  },
+  {
+    flow: 'acknowledgement-to-erp',
+    description: 'Supplier acknowledgement received -> ERP purchase order updated: under 2 minutes',
+    metricName: 'SyncLagSeconds',
+    dimensions: { ObjectType: 'purchase-order-acknowledgement', SystemPair: 'procurement-erp' },
+    thresholdSeconds: 120,
+  },
+  {
+    flow: 'receipt-to-procurement',
+    description: 'ERP receipt posted -> procurement PO status updated: under 5 minutes',
+    metricName: 'SyncLagSeconds',
+    dimensions: { ObjectType: 'receipt', SystemPair: 'erp-procurement' },
+    thresholdSeconds: 300,
+  },
+];
+
+const DEFAULT_REGION = 'us-east-1';
+
+type EnvironmentDefaults = Omit<EnvironmentConfig, 'account' | 'region'>;
+
+/** The checked-in defaults; account, region and alarm emails come from context or environment. */
+export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>> = {
+  dev: {
+    name: 'dev',
+    stackName: 'Supplyline-dev',
+    resourcePrefix: 'supplyline-dev',
+    retainData: false,
+    logRetentionDays: 14,
+    eventArchiveRetentionDays: 7,
+    logLevel: 'DEBUG',
+    allowPlaceholderHandlers: true,
+    concurrency: {
+      critical: { perConsumer: 2, laneBudget: 10 },
+      standard: { perConsumer: 2, laneBudget: 6 },
+      bulk: { perConsumer: 2, laneBudget: 4 },
+    },
+    alarms: {
+      dlqDepthThreshold: 0,
+      oldestMessageAgeSeconds: { critical: 120, standard: 900, bulk: 3600 },
+      syncLagSlos: SYNC_LAG_SLOS,
+      exceptionAgingSeconds: 24 * 3600,
+    },
+    notifications: { alarmEmails: [] },
+    waf: { enabled: false, rateLimitPer5Minutes: 1000 },
+    api: {
+      stageName: 'dev',
+      throttling: { rateLimit: 10, burstLimit: 20 },
+      webhookThrottling: { rateLimit: 20, burstLimit: 40 },
+      governedThrottling: { rateLimit: 5, burstLimit: 10 },
+      usagePlanQuotaPerDay: 10_000,
+    },
+    business: BUSINESS_DEFAULTS,
+  },
+  staging: {
+    name: 'staging',
+    stackName: 'Supplyline-staging',
+    resourcePrefix: 'supplyline-staging',
+    retainData: false,
+    logRetentionDays: 30,
+    eventArchiveRetentionDays: 14,
+    logLevel: 'INFO',
+    allowPlaceholderHandlers: false,
+    concurrency: {
+      critical: { perConsumer: 5, laneBudget: 20 },
+      standard: { perConsumer: 3, laneBudget: 10 },
+      bulk: { perConsumer: 2, laneBudget: 4 },
+    },
+    alarms: {
+      dlqDepthThreshold: 0,
+      oldestMessageAgeSeconds: { critical: 120, standard: 900, bulk: 3600 },
+      syncLagSlos: SYNC_LAG_SLOS,
+      exceptionAgingSeconds: 8 * 3600,
+    },
+    notifications: { alarmEmails: [] },
+    waf: { enabled: true, rateLimitPer5Minutes: 2000 },
+    api: {
+      stageName: 'staging',
+      throttling: { rateLimit: 50, burstLimit: 100 },
+      webhookThrottling: { rateLimit: 50, burstLimit: 100 },
+      governedThrottling: { rateLimit: 10, burstLimit: 20 },
+      usagePlanQuotaPerDay: 50_000,
+    },
+    business: BUSINESS_DEFAULTS,
+  },
+  prod: {
+    name: 'prod',
+    stackName: 'Supplyline-prod',
+    resourcePrefix: 'supplyline-prod',
+    retainData: true,
+    logRetentionDays: 90,
+    eventArchiveRetentionDays: 90,
+    logLevel: 'INFO',
+    allowPlaceholderHandlers: false,
+    concurrency: {
+      critical: { perConsumer: 10, laneBudget: 50 },
+      standard: { perConsumer: 5, laneBudget: 20 },
+      bulk: { perConsumer: 2, laneBudget: 6 },
+    },
+    alarms: {
+      dlqDepthThreshold: 0,
+      oldestMessageAgeSeconds: { critical: 120, standard: 900, bulk: 3600 },
+      syncLagSlos: SYNC_LAG_SLOS,
+      exceptionAgingSeconds: 4 * 3600,
+    },
+    notifications: { alarmEmails: [] },
+    waf: { enabled: true, rateLimitPer5Minutes: 2000 },
+    api: {
+      stageName: 'prod',
+      throttling: { rateLimit: 200, burstLimit: 400 },
+      webhookThrottling: { rateLimit: 100, burstLimit: 200 },
+      governedThrottling: { rateLimit: 20, burstLimit: 40 },
+      usagePlanQuotaPerDay: 100_000,
+    },
+    business: BUSINESS_DEFAULTS,
+  },
+};
+
+/** Where {@link loadEnvironmentConfig} reads overrides from. */
+export interface ConfigSources {
+  /** CDK context lookup (`app.node.tryGetContext`). */
+  readonly context?: (key: string) => unknown;
+  /** Process environment (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION are set by the CLI). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** True when `value` names a deployable environment. */
+export function isEnvironmentName(value: unknown): value is EnvironmentName {
+  return typeof value === 'string' && (ENVIRONMENT_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * The configuration of `name`, with overrides from context (`-c account=`, `-c region=`,
+ * `-c alarmEmails=a@x,b@y`, `-c placeholders=true|false`) and the CLI's CDK_DEFAULT_* variables.
+ * Works offline with no credentials: without an account the stack is environment-agnostic.
+ * @throws Error for an unknown environment or an invalid configuration.
+ */
+export function loadEnvironmentConfig(name: unknown, sources: ConfigSources = {}): EnvironmentConfig {
+  if (!isEnvironmentName(name)) {
+    const given = name === undefined ? 'no environment' : `unknown environment '${String(name)}'`;
+    throw new Error(
+      `Supplyline: ${given}. Choose one of ${ENVIRONMENT_NAMES.join(', ')}, e.g. \`cdk deploy -c env=dev\`.`,
+    );
+  }
+  const context = sources.context ?? (() => undefined);
+  const env = sources.env ?? {};
+  const text = (key: string): string | undefined => {
+    const value = context(key);
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  };
+  const defaults = ENVIRONMENTS[name];
+  const placeholders = context('placeholders');
+  const emails = text('alarmEmails');
+  const config: EnvironmentConfig = {
+    ...defaults,
+    account: text('account') ?? nonEmpty(env.CDK_DEFAULT_ACCOUNT),
+    region: text('region') ?? nonEmpty(env.CDK_DEFAULT_REGION) ?? DEFAULT_REGION,
+    allowPlaceholderHandlers:
+      placeholders === undefined
+        ? defaults.allowPlaceholderHandlers
+        : placeholders === true || placeholders === 'true',
+    notifications: {
+      alarmEmails: emails ? emails.split(',').map((e) => e.trim()) : defaults.notifications.alarmEmails,
+    },
+  };
+  validateEnvironmentConfig(config);
+  return config;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? value.trim() : undefined;
+}
+
+const DECIMAL = /^(0|[1-9][0-9]*)\.[0-9]{2}$/;
+const FRACTION = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+
+/**
+ * Checks the configuration; throws listing every problem.
+ */
+export function validateEnvironmentConfig(config: EnvironmentConfig): void {
+  const problems: string[] = [];
+  const where = `environment '${config.name}'`;
+  if (config.account !== undefined && !/^\d{12}$/.test(config.account)) {
+    problems.push(`account '${config.account}' is not a 12-digit AWS account id`);
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region))
+    problems.push(`region '${config.region}' is not an AWS region`);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(config.logRetentionDays)) {
+    problems.push(
+      `logRetentionDays ${config.logRetentionDays} is not one of ${LOG_RETENTION_DAYS.join(', ')}`,
+    );
+  }
+  if (config.eventArchiveRetentionDays < 1) problems.push('eventArchiveRetentionDays must be at least 1');
+  if (config.name === 'prod' && config.allowPlaceholderHandlers) {
+    problems.push('placeholder handlers are never allowed in prod');
+  }
+  if (config.name === 'prod' && !config.retainData) problems.push('prod must retain data');
+  for (const [lane, budget] of Object.entries(config.concurrency)) {
+    if (budget.perConsumer < 2) problems.push(`lane ${lane}: perConsumer concurrency must be at least 2`);
+    if (budget.laneBudget < budget.perConsumer) problems.push(`lane ${lane}: laneBudget below perConsumer`);
+  }
+  if (config.alarms.dlqDepthThreshold < 0) problems.push('dlqDepthThreshold must be >= 0');
+  for (const email of config.notifications.alarmEmails) {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+      problems.push(`alarm email '${email}' is not an email address`);
+  }
+  if (config.waf.rateLimitPer5Minutes < 10) problems.push('waf.rateLimitPer5Minutes must be at least 10');
+  for (const [name, throttle] of Object.entries({
+    throttling: config.api.throttling,
+    webhookThrottling: config.api.webhookThrottling,
+    governedThrottling: config.api.governedThrottling,
+  })) {
+    if (throttle.rateLimit <= 0 || throttle.burstLimit < 1) problems.push(`api.${name} must be positive`);
+  }
+  const business = config.business;
+  if (!DECIMAL.test(business.monthlyBudgetPerWarehouse)) {
+    problems.push(
+      `monthlyBudgetPerWarehouse '${business.monthlyBudgetPerWarehouse}' must be a decimal with 2 places`,
+    );
+  }
+  if (!DECIMAL.test(business.approvalLimit)) {
+    problems.push(`approvalLimit '${business.approvalLimit}' must be a decimal with 2 places`);
+  }
+  for (const [cls, threshold] of Object.entries(business.upliftThresholds)) {
+    if (!FRACTION.test(threshold.minUplift))
+      problems.push(`uplift threshold ${cls} '${threshold.minUplift}' is not a decimal`);
+  }
+  if (business.approvalTimeoutHours <= 0 || business.acknowledgementTimeoutHours <= 0) {
+    problems.push('approval and acknowledgement timeouts must be positive');
+  }
+  if (problems.length > 0) throw new Error(`Invalid ${where}:\n- ${problems.join('\n- ')}`);
+}

@@ -1,0 +1,300 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_SERVICE, type BusinessMetricName } from '../application/metrics';
+import { pascalCase } from '../application/resources';
+import type { ConsumerLane } from './consumer-lane';
+import type { SupplylineApi } from './supplyline-api';
+import type { Workflow } from './workflow';
+
+/** Properties of {@link Monitoring}. */
+export interface MonitoringProps {
+  readonly dashboardName: string;
+  /** Key of the alarm topic (CloudWatch is allowed to use it). */
+  readonly encryptionKey: kms.IKey;
+  /** Subscribed to the alarm topic; each recipient confirms by email. */
+  readonly alarmEmails?: readonly string[];
+}
+
+/** A service level alarmed on a business metric. */
+export interface BusinessSlo {
+  readonly flow: string;
+  readonly description: string;
+  readonly metricName: BusinessMetricName;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly thresholdSeconds: number;
+}
+
+/** What {@link Monitoring.monitorBusiness} watches. */
+export interface BusinessMonitoringProps {
+  readonly slos: readonly BusinessSlo[];
+  readonly exceptionAgingSeconds: number;
+  readonly circuitBreakerEndpoints: readonly string[];
+}
+
+const PERIOD = Duration.minutes(5);
+
+/**
+ * Monitoring as a facade: an encrypted, TLS-only SNS alarm topic and one dashboard. `monitor*`
+ * calls add the widgets of a part of the system and wire its alarms to the topic.
+ */
+export class Monitoring extends Construct {
+  public readonly alarmTopic: sns.Topic;
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** Every alarm sending to the topic. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly alarmAction: cloudwatch.IAlarmAction;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    for (const email of props.alarmEmails ?? []) {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        throw new Error(`Monitoring: '${email}' is not an email address`);
+    }
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `${props.dashboardName} alarms`,
+      masterKey: props.encryptionKey,
+      enforceSSL: true,
+    });
+    // CloudWatch publishes alarm notifications to the encrypted topic.
+    props.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    for (const email of props.alarmEmails ?? []) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    this.alarmAction = new actions.SnsAction(this.alarmTopic);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.hours(3),
+    });
+  }
+
+  /** The action every alarm should use (for constructs that create their own alarms). */
+  public get action(): cloudwatch.IAlarmAction {
+    return this.alarmAction;
+  }
+
+  /** Adds alarms created elsewhere (already wired to {@link action}) to the inventory. */
+  public registerAlarms(...alarms: cloudwatch.Alarm[]): void {
+    this.alarms.push(...alarms);
+  }
+
+  /** API latency, 4xx and 5xx. */
+  public monitorApi(api: SupplylineApi): void {
+    const rest = api.api;
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: '# Technical', width: 24, height: 1 }),
+      new cloudwatch.GraphWidget({
+        title: 'API latency (ms)',
+        left: [
+          rest.metricLatency({ statistic: 'p50', period: PERIOD }),
+          rest.metricLatency({ statistic: 'p99', period: PERIOD }),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'API 4xx / 5xx',
+        left: [rest.metricClientError({ period: PERIOD }), rest.metricServerError({ period: PERIOD })],
+        right: [rest.metricCount({ period: PERIOD })],
+        width: 8,
+      }),
+    );
+  }
+
+  /** Backlog, oldest message age and DLQ depth per consumer; registers the lanes' alarms. */
+  public monitorConsumerLanes(lanes: readonly ConsumerLane[]): void {
+    const m = { period: Duration.minutes(1), statistic: 'Maximum' };
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Queue backlog (messages visible)',
+        left: lanes.map((l) =>
+          l.queue.metricApproximateNumberOfMessagesVisible({
+            ...m,
+            label: `${l.route.lane}/${l.route.consumer}`,
+          }),
+        ),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Age of oldest message (s)',
+        left: lanes.map((l) =>
+          l.queue.metricApproximateAgeOfOldestMessage({ ...m, label: `${l.route.lane}/${l.route.consumer}` }),
+        ),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Dead-letter queue depth',
+        left: lanes.flatMap((l) => [
+          l.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            ...m,
+            label: `${l.route.consumer} dlq`,
+          }),
+          l.deliveryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            ...m,
+            label: `${l.route.consumer} delivery-dlq`,
+          }),
+        ]),
+        width: 8,
+      }),
+    );
+    for (const lane of lanes)
+      this.registerAlarms(lane.dlqDepthAlarm, lane.deliveryDlqDepthAlarm, lane.oldestMessageAgeAlarm);
+  }
+
+  /** Errors and throttles of the functions. */
+  public monitorFunctions(functions: readonly lambda.IFunction[]): void {
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Lambda errors',
+        left: functions.map((fn) => fn.metricErrors({ period: PERIOD, label: fn.node.id })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lambda throttles',
+        left: functions.map((fn) => fn.metricThrottles({ period: PERIOD, label: fn.node.id })),
+        width: 12,
+      }),
+    );
+  }
+
+  /** Failed, timed-out and aborted executions; alarms on failures and time-outs. */
+  public monitorWorkflows(workflows: readonly Workflow[]): void {
+    if (workflows.length === 0) return;
+    const metrics = workflows.flatMap((wf) => [
+      wf.stateMachine.metricFailed({ period: PERIOD, label: `${wf.node.id} failed` }),
+      wf.stateMachine.metricTimedOut({ period: PERIOD, label: `${wf.node.id} timed out` }),
+      wf.stateMachine.metricAborted({ period: PERIOD, label: `${wf.node.id} aborted` }),
+    ]);
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Workflow failures', left: metrics, width: 24 }),
+    );
+    for (const wf of workflows) {
+      this.alarm(`${wf.node.id}FailuresAlarm`, {
+        alarmDescription: `Workflow ${wf.node.id}: executions failed or timed out`,
+        metric: new cloudwatch.MathExpression({
+          expression: 'failed + timedOut',
+          usingMetrics: {
+            failed: wf.stateMachine.metricFailed({ period: PERIOD }),
+            timedOut: wf.stateMachine.metricTimedOut({ period: PERIOD }),
+          },
+          period: PERIOD,
+          label: 'failed + timed out',
+        }),
+        threshold: 0,
+      });
+    }
+  }
+
+  /** Business widgets from the EMF metrics, and SLO, exception-aging and breaker alarms. */
+  public monitorBusiness(props: BusinessMonitoringProps): void {
+    const search = (metricName: BusinessMetricName, dimensions: string[], statistic: string, label: string) =>
+      new cloudwatch.MathExpression({
+        expression: `SEARCH('{${METRICS_NAMESPACE},${['service', ...dimensions].join(',')}} MetricName="${metricName}"', '${statistic}', ${PERIOD.toSeconds()})`,
+        usingMetrics: {},
+        label,
+        period: PERIOD,
+      });
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: '# Business', width: 24, height: 1 }),
+      new cloudwatch.GraphWidget({
+        title: 'Sync lag (s) by object type and system pair (max)',
+        left: [search('SyncLagSeconds', ['ObjectType', 'SystemPair'], 'Maximum', '')],
+        leftAnnotations: props.slos
+          .filter((slo) => slo.metricName === 'SyncLagSeconds')
+          .map((slo) => ({ value: slo.thresholdSeconds, label: `SLO ${slo.flow}` })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Forecast exception -> PO posted (s)',
+        left: [
+          businessMetric('ForecastToOrderSeconds', {}, 'p95'),
+          businessMetric('ForecastToOrderSeconds', {}, 'Maximum'),
+        ],
+        leftAnnotations: props.slos
+          .filter((slo) => slo.metricName === 'ForecastToOrderSeconds')
+          .map((slo) => ({ value: slo.thresholdSeconds, label: 'SLO' })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Integration exceptions: open / oldest age (s)',
+        left: [businessMetric('IntegrationExceptionsOpen', {}, 'Maximum')],
+        right: [businessMetric('IntegrationExceptionAgeSeconds', {}, 'Maximum')],
+        rightAnnotations: [{ value: props.exceptionAgingSeconds, label: 'aging alarm' }],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Duplicates suppressed',
+        left: [businessMetric('DuplicatesSuppressed', {}, 'Sum')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Circuit breakers open (by endpoint)',
+        left: [search('CircuitBreakerOpen', ['Endpoint'], 'Maximum', '')],
+        width: 8,
+      }),
+    );
+
+    for (const slo of props.slos) {
+      this.alarm(`${pascalCase(slo.flow)}SloAlarm`, {
+        alarmDescription: `SLO breach: ${slo.description} (threshold ${slo.thresholdSeconds}s)`,
+        metric: businessMetric(slo.metricName, slo.dimensions, 'Maximum'),
+        threshold: slo.thresholdSeconds,
+      });
+    }
+    this.alarm('IntegrationExceptionAgingAlarm', {
+      alarmDescription: `An integration exception has been open longer than ${props.exceptionAgingSeconds}s`,
+      metric: businessMetric('IntegrationExceptionAgeSeconds', {}, 'Maximum'),
+      threshold: props.exceptionAgingSeconds,
+    });
+    for (const endpoint of props.circuitBreakerEndpoints) {
+      this.alarm(`${pascalCase(endpoint)}CircuitBreakerOpenAlarm`, {
+        alarmDescription: `Circuit breaker for ${endpoint} is open: calls to ${endpoint} are being refused`,
+        metric: businessMetric('CircuitBreakerOpen', { Endpoint: endpoint }, 'Maximum'),
+        threshold: 0,
+      });
+    }
+  }
+
+  private alarm(
+    id: string,
+    props: { alarmDescription: string; metric: cloudwatch.IMetric; threshold: number },
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      ...props,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.alarmAction);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}
+
+/** A Supplyline business metric with the `service` dimension every function emits. */
+export function businessMetric(
+  metricName: BusinessMetricName,
+  dimensions: Readonly<Record<string, string>>,
+  statistic: string,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: METRICS_SERVICE, ...dimensions },
+    statistic,
+    period: PERIOD,
+  });
+}

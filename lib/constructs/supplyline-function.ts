@@ -1,0 +1,209 @@
+import { existsSync } from 'node:fs';
+import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../application/metrics';
+import { EVENT_BUS_ENV_VAR } from '../application/resources';
+
+/** The Node.js runtime of every function: the project's toolchain runs the same Node major. */
+export const SUPPLYLINE_RUNTIME = lambda.Runtime.NODEJS_22_X;
+
+/** ESM bundles need `require` for the CommonJS dependencies esbuild leaves as `require` calls. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** A table a function can bind to: the table, its index names and the variable carrying its name. */
+export interface BindableTable {
+  readonly table: dynamodb.ITable;
+  /** Global secondary index names: grants name each index instead of a `/index/*` wildcard. */
+  readonly indexNames: readonly string[];
+  /** e.g. `IDEMPOTENCY_TABLE_NAME`. */
+  readonly envVar: string;
+}
+
+/** Properties of {@link SupplylineFunction}. */
+export interface SupplylineFunctionProps {
+  /** Handler file (absolute, or relative to the working directory), exporting `handler`. */
+  readonly entry: string;
+  readonly description?: string;
+  /** 1-900 seconds. */
+  readonly timeout: Duration;
+  /** 128-10240 MB. */
+  readonly memorySize: number;
+  /** Retention of the function's log group. */
+  readonly logRetention: logs.RetentionDays;
+  /** @default RemovalPolicy.DESTROY */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** @default 'INFO' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** POWERTOOLS_SERVICE_NAME. @default 'supplyline' (the `service` metric dimension alarms expect) */
+  readonly serviceName?: string;
+  /** Extra environment variables. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A NodejsFunction with the house defaults: arm64, Node 22, local esbuild (no Docker), ESM +
+ * minify + source maps with the `createRequire` banner, the AWS SDK bundled (faster INIT than the
+ * runtime's copy), X-Ray tracing, its own log group with retention, Powertools environment, and a
+ * role with no managed policy. The `bind*` helpers grant access AND set the environment variable
+ * the handler reads, so the two cannot drift apart.
+ */
+export class SupplylineFunction extends nodejs.NodejsFunction {
+  /** The function's log group (retention set); `logGroup` returns the same group as ILogGroup. */
+  public readonly functionLogGroup: logs.LogGroup;
+  /** The execution role (no managed policies; each grant is explicit). */
+  public override readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: SupplylineFunctionProps) {
+    validateProps(id, props);
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    // Own role without AWSLambdaBasicExecutionRole: write access to its own log group only.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: SUPPLYLINE_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      role,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? METRICS_SERVICE,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Stack traces point into the TypeScript sources (the bundle ships its source map).
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        banner: ESM_REQUIRE_BANNER,
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+    this.functionLogGroup = logGroup;
+    this.role = role;
+
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Runtime pinned to nodejs22.x, the Node major of the project toolchain (node@22) that runs the same ' +
+        'handlers in tests and the local runtime; moves together with the toolchain.',
+    });
+    // X-Ray accepts no resource-level permissions: PutTraceSegments/PutTelemetryRecords need "*".
+    // Tests assert every Resource "*" statement in the template has only these X-Ray actions.
+    Validations.of(policy ?? role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions.',
+    });
+  }
+
+  /** Grants read or read/write on the table and its indexes, and sets its name variable. */
+  public bindTable(binding: BindableTable, access: 'read' | 'readWrite'): this {
+    const table = binding.table;
+    const resources = [
+      table.tableArn,
+      ...binding.indexNames.map((index) => `${table.tableArn}/index/${index}`),
+    ];
+    const actions = [...TABLE_READ_ACTIONS, ...(access === 'readWrite' ? TABLE_WRITE_ACTIONS : [])];
+    this.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
+    table.encryptionKey?.grantDecrypt(this);
+    if (access === 'readWrite') table.encryptionKey?.grantEncrypt(this);
+    this.addEnvironment(binding.envVar, table.tableName);
+    return this;
+  }
+
+  /** Grants sending to (or consuming from) the queue and sets `<envVar>` to its URL. */
+  public bindQueue(queue: sqs.IQueue, access: 'send' | 'consume', envVar: string): this {
+    if (access === 'send') queue.grantSendMessages(this);
+    else queue.grantConsumeMessages(this);
+    this.addEnvironment(envVar, queue.queueUrl);
+    return this;
+  }
+
+  /** Grants events:PutEvents on this bus only and sets EVENT_BUS_NAME. */
+  public bindBus(bus: events.IEventBus, envVar: string = EVENT_BUS_ENV_VAR): this {
+    bus.grantPutEventsTo(this);
+    this.addEnvironment(envVar, bus.eventBusName);
+    return this;
+  }
+
+  /** Grants read-only access to the secret and sets `<envVar>` to its ARN (never its value). */
+  public bindSecret(secret: secretsmanager.ISecret, envVar: string): this {
+    secret.grantRead(this);
+    this.addEnvironment(envVar, secret.secretArn);
+    return this;
+  }
+
+  /** Grants starting executions and/or answering task tokens, and sets `<envVar>` to its ARN. */
+  public bindStateMachine(
+    stateMachine: sfn.IStateMachine,
+    access: 'start' | 'taskResponse' | 'startAndTaskResponse',
+    envVar: string,
+  ): this {
+    if (access !== 'taskResponse') stateMachine.grantStartExecution(this);
+    if (access !== 'start') stateMachine.grantTaskResponse(this);
+    this.addEnvironment(envVar, stateMachine.stateMachineArn);
+    return this;
+  }
+}
+
+/** Item reads, no scans of other tables' streams. */
+export const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+] as const;
+
+/** Item writes (no table administration). */
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+function validateProps(id: string, props: SupplylineFunctionProps): void {
+  const problems: string[] = [];
+  if (!/\.(ts|mts|js|mjs)$/.test(props.entry))
+    problems.push(`entry '${props.entry}' must be a .ts/.mts/.js/.mjs file`);
+  else if (!existsSync(props.entry)) problems.push(`entry '${props.entry}' does not exist`);
+  const seconds = props.timeout.toSeconds();
+  if (seconds < 1 || seconds > 900) problems.push(`timeout ${seconds}s must be 1-900 s`);
+  if (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10_240) {
+    problems.push(`memorySize ${props.memorySize} must be an integer 128-10240 MB`);
+  }
+  if (problems.length > 0) throw new Error(`SupplylineFunction ${id}: ${problems.join('; ')}`);
+}

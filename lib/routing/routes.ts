@@ -1,0 +1,118 @@
+/**
+ * THE routing table: which consumer receives which canonical events, in which lane.
+ *
+ * Plain data (no aws-cdk-lib import). The CDK app deploys one queue + DLQ + EventBridge rule +
+ * event source mapping per route; the local runtime reads the same settings from the synthesized
+ * template. To add a consumer: add its handler to the function catalog
+ * (`lib/application/functions.ts`), then add a route here.
+ */
+import type { FunctionKey } from '../application/functions';
+import { CANONICAL_EVENT_TYPES, eventSource, type CanonicalEventType, type EventSource } from './event-types';
+import type { LaneName } from './lanes';
+
+/** An EventBridge event pattern on canonical events, in EventBridge's own JSON field names. */
+export interface CanonicalEventPattern {
+  readonly source: readonly EventSource[];
+  readonly 'detail-type': readonly CanonicalEventType[];
+  /** Further filters on `detail`, in EventBridge pattern syntax. */
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+/** One consumer: a queue fed by an EventBridge rule, drained by one catalog function. */
+export interface ConsumerRoute {
+  /** Unique, kebab-case; names the queue, the rule and the alarms. */
+  readonly consumer: string;
+  readonly description: string;
+  readonly lane: LaneName;
+  /** The function that processes the queue. */
+  readonly handler: FunctionKey;
+  readonly pattern: CanonicalEventPattern;
+  /** Overrides the lane's batch size. */
+  readonly batchSize?: number;
+  /** Overrides the lane's batching window. */
+  readonly maxBatchingWindowSeconds?: number;
+  /** Overrides the environment's per-consumer MaximumConcurrency for the lane (min 2). */
+  readonly maxConcurrency?: number;
+  /** Receives before the message goes to the consumer's DLQ. */
+  readonly maxReceiveCount: number;
+  /** The consumer's Lambda timeout; defaults to the lane's. Visibility timeout is six times this. */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * A pattern matching the given canonical event types, each on its own source. Sources and types
+ * are listed separately (EventBridge ANDs fields), which is exact because a type has one source.
+ */
+export function onEvents(
+  types: readonly CanonicalEventType[],
+  detail?: Readonly<Record<string, unknown>>,
+): CanonicalEventPattern {
+  if (types.length === 0) throw new Error('onEvents needs at least one canonical event type');
+  const sources = [...new Set(types.map((type) => eventSource(CANONICAL_EVENT_TYPES[type])))];
+  return { source: sources, 'detail-type': [...types], ...(detail ? { detail } : {}) };
+}
+
+/** The routing table. */
+export const CONSUMER_ROUTES: readonly ConsumerRoute[] = [
+  {
+    consumer: 'forecast-exception-evaluation',
+    description: 'A raised forecast exception may need a sourcing request and a purchase order',
+    lane: 'critical',
+    handler: 'forecast-exception-evaluation',
+    pattern: onEvents(['forecast-exception.raised']),
+    maxReceiveCount: 5,
+  },
+  {
+    consumer: 'forecast-change-evaluation',
+    description:
+      'Bulk forecast line changes re-evaluated in their own lane so they never starve critical work',
+    lane: 'bulk',
+    handler: 'forecast-change-evaluation',
+    pattern: onEvents(['forecast.lines-changed']),
+    maxReceiveCount: 3,
+  },
+  {
+    consumer: 'acknowledgement-sync',
+    description: 'Supplier acknowledgement -> ERP purchase order updated (SLO 2 min)',
+    lane: 'critical',
+    handler: 'acknowledgement-sync',
+    pattern: onEvents(['purchase-order.acknowledged']),
+    maxReceiveCount: 5,
+  },
+  {
+    consumer: 'receipt-sync',
+    description: 'ERP receipt -> procurement purchase order status (SLO 5 min)',
+    lane: 'critical',
+    handler: 'receipt-sync',
+    pattern: onEvents(['receipt.posted']),
+    maxReceiveCount: 5,
+  },
+  {
+    consumer: 'master-data-sync',
+    description: 'Supplier and item master data changes',
+    lane: 'standard',
+    handler: 'master-data-sync',
+    pattern: onEvents(['supplier.updated', 'item.updated']),
+    maxReceiveCount: 5,
+  },
+  {
+    consumer: 'forecast-sync',
+    description: 'A published forecast is diffed against the last one, line changes are published',
+    lane: 'bulk',
+    handler: 'forecast-sync',
+    pattern: onEvents(['forecast.published']),
+    // One forecast per message is already a big unit of work.
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 3,
+    timeoutSeconds: 900,
+  },
+  {
+    consumer: 'integration-exception-recorder',
+    description: 'Integration exceptions raised and resolved, recorded for people',
+    lane: 'standard',
+    handler: 'integration-exception-recorder',
+    pattern: onEvents(['integration-exception.raised', 'integration-exception.resolved']),
+    maxReceiveCount: 5,
+  },
+];

@@ -1,0 +1,422 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { API_ROUTES, type ApiModelName, type ApiRouteDefinition } from './application/api-routes';
+import { FUNCTION_CATALOG, type FunctionDefinition, type FunctionKey } from './application/functions';
+import { CIRCUIT_BREAKER_ENDPOINTS } from './application/metrics';
+import {
+  BUSINESS_RULES_ENV_VAR,
+  ENVIRONMENT_ENV_VAR,
+  SECRETS,
+  TABLES,
+  pascalCase,
+  stateMachineEnvVar,
+  type TableKey,
+} from './application/resources';
+import { WORKFLOW_CATALOG, type WorkflowDefinition } from './application/workflows';
+import type { EnvironmentConfig } from './config/environments';
+import { ConsumerLane } from './constructs/consumer-lane';
+import { DataTables } from './constructs/data-tables';
+import { IntegrationSecrets } from './constructs/integration-secrets';
+import { Monitoring } from './constructs/monitoring';
+import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
+import { SupplylineFunction } from './constructs/supplyline-function';
+import { Workflow } from './constructs/workflow';
+import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from './routing';
+
+/** The project root (handler entries and ASL paths in the catalogs are relative to it). */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const PLACEHOLDER_ENTRY = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  'application/placeholder-handler.ts',
+);
+
+/** Properties of {@link SupplylineStack}. */
+export interface SupplylineStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+  /** Where catalog paths are resolved from. @default the repository root */
+  readonly projectRoot?: string;
+  /** Handler files replacing catalog entries (tests inject fixtures here). */
+  readonly functionEntries?: Partial<Record<FunctionKey, string>>;
+  /** ASL files replacing workflow catalog definitions, by workflow name. */
+  readonly workflowDefinitions?: Readonly<Record<string, string>>;
+  /** Request model schemas (canonical/generated/json-schema/api/<Name>.json, see loadApiModels). */
+  readonly apiModels?: Partial<Record<ApiModelName, JsonSchemaDocument>>;
+  /** @default FUNCTION_CATALOG */
+  readonly functionCatalog?: readonly FunctionDefinition[];
+  /** @default WORKFLOW_CATALOG */
+  readonly workflowCatalog?: readonly WorkflowDefinition[];
+  /** @default CONSUMER_ROUTES */
+  readonly routes?: readonly ConsumerRoute[];
+  /** @default API_ROUTES */
+  readonly apiRoutes?: readonly ApiRouteDefinition[];
+}
+
+/**
+ * The Supplyline application: event bus + archive, consumer lanes from the routing table,
+ * functions from the function catalog, workflows from the workflow catalog, tables, secrets,
+ * the REST API and monitoring — all configured by the environment.
+ */
+export class SupplylineStack extends Stack {
+  public readonly config: EnvironmentConfig;
+  public readonly encryptionKey: kms.Key;
+  public readonly bus: events.EventBus;
+  public readonly archive: events.Archive;
+  public readonly data: DataTables;
+  public readonly integrationSecrets: IntegrationSecrets;
+  public readonly functions: Readonly<Record<FunctionKey, SupplylineFunction>>;
+  public readonly workflows: Readonly<Record<string, Workflow>>;
+  public readonly routes: readonly ResolvedRoute[];
+  public readonly lanes: readonly ConsumerLane[];
+  public readonly api: SupplylineApi;
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: SupplylineStackProps) {
+    const config = props.config;
+    super(scope, id, {
+      stackName: config.stackName,
+      description: `Supplyline integration middleware (${config.name})`,
+      terminationProtection: config.retainData,
+      tags: { application: 'supplyline', environment: config.name },
+      ...props,
+      env: props.env ?? { account: config.account, region: config.region },
+    });
+    this.config = config;
+    const root = props.projectRoot ?? PROJECT_ROOT;
+    const catalog = props.functionCatalog ?? FUNCTION_CATALOG;
+    const workflowCatalog = props.workflowCatalog ?? WORKFLOW_CATALOG;
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    this.routes = resolveRoutes({ routes: props.routes, concurrency: config.concurrency });
+    const apiRoutes = props.apiRoutes ?? API_ROUTES;
+    validateCatalogs(catalog, workflowCatalog, this.routes, apiRoutes);
+
+    this.encryptionKey = new kms.Key(this, 'MessagingKey', {
+      description: `Supplyline ${config.name}: queues and the alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy,
+      pendingWindow: Duration.days(config.retainData ? 30 : 7),
+    });
+    // EventBridge delivers to the encrypted queues and their delivery DLQs.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeToUseTheKey',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: config.resourcePrefix,
+      description: 'Supplyline canonical events (source supplyline.<system>, detail-type = event type)',
+    });
+    this.archive = this.bus.archive('Archive', {
+      description: 'Every canonical event, for replay after a fix',
+      eventPattern: { source: events.Match.prefix('supplyline.') },
+      retention: Duration.days(config.eventArchiveRetentionDays),
+    });
+
+    this.data = new DataTables(this, 'Data', { retainData: config.retainData });
+    this.integrationSecrets = new IntegrationSecrets(this, 'Secrets', { retainData: config.retainData });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      dashboardName: config.stackName,
+      encryptionKey: this.encryptionKey,
+      alarmEmails: config.notifications.alarmEmails,
+    });
+
+    this.functions = this.createFunctions(
+      root,
+      catalog,
+      props.functionEntries ?? {},
+      logRetention,
+      removalPolicy,
+    );
+    this.workflows = this.createWorkflows(
+      root,
+      workflowCatalog,
+      props.workflowDefinitions ?? {},
+      logRetention,
+      removalPolicy,
+    );
+    this.bindWorkflowsToFunctions(catalog);
+
+    const consumers = new Construct(this, 'Consumers');
+    this.lanes = this.routes.map(
+      (route) =>
+        new ConsumerLane(consumers, pascalCase(route.consumer), {
+          route,
+          bus: this.bus,
+          consumer: this.functions[route.handler],
+          encryptionKey: this.encryptionKey,
+          queueNamePrefix: config.resourcePrefix,
+          removalPolicy,
+          alarms: {
+            dlqDepthThreshold: config.alarms.dlqDepthThreshold,
+            oldestMessageAgeSeconds: config.alarms.oldestMessageAgeSeconds[route.lane],
+            actions: [this.monitoring.action],
+          },
+        }),
+    );
+
+    this.api = new SupplylineApi(this, 'Api', {
+      apiName: config.stackName,
+      stageName: config.api.stageName,
+      routes: apiRoutes.map((route) => ({ ...route, handler: this.functions[route.handler] })),
+      models: this.apiModels(apiRoutes, props.apiModels ?? {}),
+      throttling: {
+        stage: config.api.throttling,
+        webhooks: config.api.webhookThrottling,
+        governed: config.api.governedThrottling,
+      },
+      usagePlanQuotaPerDay: config.api.usagePlanQuotaPerDay,
+      waf: config.waf.enabled ? { rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes } : undefined,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+
+    this.monitoring.monitorApi(this.api);
+    this.monitoring.monitorConsumerLanes(this.lanes);
+    this.monitoring.monitorFunctions(Object.values(this.functions));
+    this.monitoring.monitorWorkflows(Object.values(this.workflows));
+    this.monitoring.monitorBusiness({
+      slos: config.alarms.syncLagSlos,
+      exceptionAgingSeconds: config.alarms.exceptionAgingSeconds,
+      circuitBreakerEndpoints: CIRCUIT_BREAKER_ENDPOINTS,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });
+    new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
+    for (const [key, binding] of Object.entries(this.integrationSecrets.secrets)) {
+      new CfnOutput(this, `${pascalCase(key)}SecretArn`, { value: binding.secret.secretArn });
+    }
+  }
+
+  private createFunctions(
+    root: string,
+    catalog: readonly FunctionDefinition[],
+    overrides: Partial<Record<FunctionKey, string>>,
+    logRetention: logs.RetentionDays,
+    logRemovalPolicy: RemovalPolicy,
+  ): Record<FunctionKey, SupplylineFunction> {
+    const config = this.config;
+    const missing: string[] = [];
+    const entries = new Map<FunctionKey, { entry: string; placeholder: boolean }>();
+    for (const definition of catalog) {
+      const wanted = overrides[definition.key] ?? definition.entry;
+      const entry = isAbsolute(wanted) ? wanted : resolve(root, wanted);
+      if (existsSync(entry)) entries.set(definition.key, { entry, placeholder: false });
+      else if (config.allowPlaceholderHandlers)
+        entries.set(definition.key, { entry: PLACEHOLDER_ENTRY, placeholder: true });
+      else missing.push(`${definition.key}: ${wanted}`);
+    }
+    if (missing.length > 0) {
+      throw new Error(
+        `Supplyline ${config.name}: handler files missing (placeholders are not allowed in ${config.name}):\n- ` +
+          `${missing.join('\n- ')}\nWrite them, fix lib/application/functions.ts, or synth dev with -c placeholders=true.`,
+      );
+    }
+
+    const scope = new Construct(this, 'Functions');
+    const built = {} as Record<FunctionKey, SupplylineFunction>;
+    for (const definition of catalog) {
+      const { entry, placeholder } = entries.get(definition.key)!;
+      const consumerTimeouts = this.routes
+        .filter((r) => r.handler === definition.key)
+        .map((r) => r.timeoutSeconds);
+      const timeoutSeconds =
+        consumerTimeouts.length > 0 ? Math.min(...consumerTimeouts) : definition.timeoutSeconds!;
+      const fn = new SupplylineFunction(scope, pascalCase(definition.key), {
+        entry,
+        description: definition.description.slice(0, 256),
+        timeout: Duration.seconds(timeoutSeconds),
+        memorySize: definition.memoryMb,
+        logRetention,
+        logRemovalPolicy,
+        logLevel: config.logLevel,
+        environment: {
+          [ENVIRONMENT_ENV_VAR]: config.name,
+          ...(placeholder ? { SUPPLYLINE_FUNCTION_KEY: definition.key } : {}),
+          ...(definition.grants.businessRules
+            ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) }
+            : {}),
+        },
+      });
+      if (placeholder) {
+        Annotations.of(fn).addWarningV2(
+          'supplyline:placeholder-handler',
+          `${definition.key}: ${definition.entry} does not exist yet; a placeholder that fails every call is deployed`,
+        );
+      }
+      const grants = definition.grants;
+      for (const [tableKey, access] of Object.entries(grants.tables ?? {}) as [
+        TableKey,
+        'read' | 'readWrite',
+      ][]) {
+        fn.bindTable(this.data.tables[tableKey], access);
+      }
+      if (grants.bus) fn.bindBus(this.bus);
+      for (const secretKey of grants.secrets ?? []) {
+        const { secret } = this.integrationSecrets.secrets[secretKey];
+        fn.bindSecret(secret, SECRETS[secretKey].envVar);
+      }
+      built[definition.key] = fn;
+    }
+    return built;
+  }
+
+  private createWorkflows(
+    root: string,
+    catalog: readonly WorkflowDefinition[],
+    overrides: Readonly<Record<string, string>>,
+    logRetention: logs.RetentionDays,
+    logRemovalPolicy: RemovalPolicy,
+  ): Record<string, Workflow> {
+    const config = this.config;
+    const business = config.business;
+    const scope = new Construct(this, 'Workflows');
+    const built: Record<string, Workflow> = {};
+    for (const definition of catalog) {
+      const wanted = overrides[definition.name] ?? definition.definition;
+      const path = isAbsolute(wanted) ? wanted : resolve(root, wanted);
+      if (!existsSync(path)) {
+        if (!config.allowPlaceholderHandlers) {
+          throw new Error(
+            `Supplyline ${config.name}: workflow '${definition.name}' definition ${wanted} does not exist ` +
+              '(write it, fix lib/application/workflows.ts, or synth dev with -c placeholders=true).',
+          );
+        }
+        Annotations.of(scope).addWarningV2(
+          `supplyline:missing-workflow:${definition.name}`,
+          `${definition.name}: ${wanted} does not exist yet; the workflow is not deployed`,
+        );
+        continue;
+      }
+      const tables: Record<string, { table: DataTables['tables'][TableKey]; access: 'read' | 'readWrite' }> =
+        {};
+      for (const [key, access] of Object.entries(definition.tables ?? {}) as [
+        TableKey,
+        'read' | 'readWrite',
+      ][]) {
+        tables[key] = { table: this.data.tables[key], access };
+      }
+      built[definition.name] = new Workflow(scope, pascalCase(definition.name), {
+        name: definition.name,
+        definitionPath: path,
+        type: definition.type,
+        functions: Object.fromEntries(definition.functions.map((key) => [key, this.functions[key]])),
+        tables,
+        bus: definition.bus ? this.bus : undefined,
+        substitutions: {
+          ApprovalLimitUsd: business.approvalLimit,
+          MonthlyBudgetPerWarehouseUsd: business.monthlyBudgetPerWarehouse,
+          ApprovalTimeoutSeconds: String(business.approvalTimeoutHours * 3600),
+          AcknowledgementTimeoutSeconds: String(business.acknowledgementTimeoutHours * 3600),
+        },
+        logRetention,
+        logRemovalPolicy,
+        logGroupPrefix: config.resourcePrefix,
+      });
+    }
+    return built;
+  }
+
+  private bindWorkflowsToFunctions(catalog: readonly FunctionDefinition[]): void {
+    for (const definition of catalog) {
+      for (const [name, access] of Object.entries(definition.grants.workflows ?? {})) {
+        const workflow = this.workflows[name];
+        // Missing only when its ASL is absent and placeholders are allowed (warned above).
+        if (workflow)
+          this.functions[definition.key].bindStateMachine(
+            workflow.stateMachine,
+            access,
+            stateMachineEnvVar(name),
+          );
+      }
+    }
+  }
+
+  private apiModels(
+    routes: readonly ApiRouteDefinition[],
+    given: Partial<Record<ApiModelName, JsonSchemaDocument>>,
+  ): Record<string, JsonSchemaDocument> {
+    const models: Record<string, JsonSchemaDocument> = {};
+    for (const name of new Set(routes.flatMap((route) => (route.requestModel ? [route.requestModel] : [])))) {
+      const schema = given[name];
+      if (schema) models[name] = schema;
+      else if (this.config.allowPlaceholderHandlers) {
+        Annotations.of(this).addWarningV2(
+          `supplyline:missing-model:${name}`,
+          `Request model '${name}': canonical/generated/json-schema/api/${name}.json not found; only "a JSON object" is validated`,
+        );
+        models[name] = { type: 'object' };
+      } else {
+        throw new Error(
+          `Supplyline ${this.config.name}: request model '${name}' has no schema (canonical/generated/json-schema/api/${name}.json)`,
+        );
+      }
+    }
+    return models;
+  }
+}
+
+/** Cross-checks the catalogs and the routing table; throws listing every problem. */
+export function validateCatalogs(
+  catalog: readonly FunctionDefinition[],
+  workflows: readonly WorkflowDefinition[],
+  routes: readonly ResolvedRoute[],
+  apiRoutes: readonly ApiRouteDefinition[],
+): void {
+  const problems: string[] = [];
+  const keys = new Set<string>();
+  for (const definition of catalog) {
+    if (keys.has(definition.key)) problems.push(`function '${definition.key}' is in the catalog twice`);
+    keys.add(definition.key);
+    const isConsumer = routes.some((route) => route.handler === definition.key);
+    if (!isConsumer && definition.timeoutSeconds === undefined) {
+      problems.push(`function '${definition.key}' needs timeoutSeconds (it is not a queue consumer)`);
+    }
+    if (isConsumer && definition.timeoutSeconds !== undefined) {
+      problems.push(
+        `function '${definition.key}' is a queue consumer: its timeout comes from its route, remove timeoutSeconds`,
+      );
+    }
+    for (const name of Object.keys(definition.grants.workflows ?? {})) {
+      if (!workflows.some((wf) => wf.name === name))
+        problems.push(`function '${definition.key}' binds unknown workflow '${name}'`);
+    }
+    for (const table of Object.keys(definition.grants.tables ?? {})) {
+      if (!(table in TABLES)) problems.push(`function '${definition.key}' binds unknown table '${table}'`);
+    }
+  }
+  for (const route of routes) {
+    if (!keys.has(route.handler))
+      problems.push(`route '${route.consumer}' handler '${route.handler}' is not in the catalog`);
+  }
+  for (const route of apiRoutes) {
+    if (!keys.has(route.handler))
+      problems.push(`API ${route.method} ${route.path} handler '${route.handler}' is not in the catalog`);
+  }
+  const names = new Set<string>();
+  for (const workflow of workflows) {
+    if (names.has(workflow.name)) problems.push(`workflow '${workflow.name}' is in the catalog twice`);
+    names.add(workflow.name);
+    for (const key of workflow.functions) {
+      if (!keys.has(key))
+        problems.push(`workflow '${workflow.name}' invokes '${key}', which is not in the catalog`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`Invalid Supplyline catalogs:\n- ${problems.join('\n- ')}`);
+}

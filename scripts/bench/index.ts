@@ -1,0 +1,69 @@
+/**
+ * `npm run bench`: every speed and size goal of the project, measured on this machine and printed
+ * as tables against their budgets (never as timed assertions in the test suite).
+ * `npm run bench -- canonical` runs one section.
+ */
+import { benchValidator } from '../codegen/bench-validator';
+import { benchCanonical } from './canonical';
+import { benchForecastSync } from './forecast-sync';
+import { atLeast, atMost, printTable, reference, type BenchRow } from './harness';
+
+type Section = { name: string; title: string; run: () => Promise<BenchRow[]> | BenchRow[] };
+
+const SECTIONS: Section[] = [
+  {
+    name: 'canonical',
+    title: 'Canonical model: validate, map, full path (us per document, one core, CPU time)',
+    run: benchCanonical,
+  },
+  {
+    name: 'validator',
+    title: 'Generated validator vs ajv on the 3.7 KB reference purchase order (15 fields per line)',
+    run: async () =>
+      (await benchValidator()).map((row) =>
+        row.targetUs === undefined
+          ? reference(row.case, row.usPerDoc, 'us/doc')
+          : atMost(row.case, row.usPerDoc, 'us/doc', row.targetUs),
+      ),
+  },
+  {
+    name: 'forecast-sync',
+    title:
+      'Bulk forecast synchronisation: 1,000,000-row export, ~0.1% bad rows (bundled worker, own process)',
+    run: async () =>
+      (await benchForecastSync()).flatMap((row) =>
+        row.throughputBudget === null
+          ? [
+              reference(
+                `${row.case}: lines per CPU-second`,
+                Math.round(row.linesPerCpuSecond),
+                'lines/CPU-s',
+              ),
+              reference(`${row.case}: peak RSS`, row.peakRssMiB, 'MiB'),
+            ]
+          : [
+              atLeast(
+                `${row.case}: lines per CPU-second`,
+                Math.round(row.linesPerCpuSecond),
+                'lines/CPU-s',
+                row.throughputBudget,
+              ),
+              atMost(`${row.case}: peak RSS`, row.peakRssMiB, 'MiB', row.rssBudgetMiB ?? Infinity),
+            ],
+      ),
+  },
+];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  let ok = true;
+  console.log(`Supplyline benchmarks: Node ${process.version}, ${new Date().toISOString()}`);
+  for (const section of SECTIONS) {
+    if (wanted.length && !wanted.includes(section.name)) continue;
+    ok = printTable(section.title, await section.run()) && ok;
+  }
+  console.log(ok ? '\nAll budgets met.' : '\nSome budgets were MISSED (see the tables).');
+  process.exitCode = ok ? 0 : 1;
+}
+
+await main();
