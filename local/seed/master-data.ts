@@ -19,6 +19,8 @@ export interface SeedItem {
   casePack: number;
   /** Agreed purchase price per each, USD. */
   unitPrice: string;
+  /** The supplier the procurement platform's contract names for the item. */
+  contractedSupplier: string;
 }
 
 /** A warehouse of the ERP. */
@@ -77,6 +79,7 @@ export const masterData: MasterData = {
       purchasable: true,
       casePack: 12,
       unitPrice: '3.10',
+      contractedSupplier: 'S-1001',
     },
     {
       itemCode: 'SKU-10443',
@@ -86,6 +89,7 @@ export const masterData: MasterData = {
       purchasable: true,
       casePack: 6,
       unitPrice: '1.85',
+      contractedSupplier: 'S-1001',
     },
     {
       itemCode: 'SKU-20991',
@@ -95,6 +99,7 @@ export const masterData: MasterData = {
       purchasable: true,
       casePack: 24,
       unitPrice: '0.95',
+      contractedSupplier: 'S-1001',
     },
     {
       itemCode: 'SKU-20992',
@@ -105,6 +110,7 @@ export const masterData: MasterData = {
       purchasable: true,
       casePack: 24,
       unitPrice: '0.95',
+      contractedSupplier: 'S-1001',
     },
     {
       itemCode: 'SKU-30001',
@@ -114,6 +120,27 @@ export const masterData: MasterData = {
       purchasable: false,
       casePack: 1,
       unitPrice: '12.00',
+      contractedSupplier: 'S-1001',
+    },
+    {
+      itemCode: 'SKU-40001',
+      name: 'Tonic water 200 ml (contracted to a blocked supplier)',
+      variantActive: true,
+      templateActive: true,
+      purchasable: true,
+      casePack: 24,
+      unitPrice: '0.80',
+      contractedSupplier: 'S-2002',
+    },
+    {
+      itemCode: 'SKU-40002',
+      name: 'Ginger beer 330 ml (contracted to a supplier unknown to the ERP)',
+      variantActive: true,
+      templateActive: true,
+      purchasable: true,
+      casePack: 24,
+      unitPrice: '1.10',
+      contractedSupplier: 'S-3003',
     },
   ],
   warehouses: [
@@ -146,4 +173,24 @@ export const masterData: MasterData = {
 /** The ERP warehouse a planning site / procurement ship_to maps to, or undefined when unmapped. */
 export function warehouseForSite(site: string, data: MasterData = masterData): string | undefined {
   return data.sites.find((s) => s.site === site)?.warehouseCode;
+}
+
+/** The procurement simulator's seed (suppliers with status, items with contract price and supplier). */
+export function procurementSeed(data: MasterData = masterData) {
+  return {
+    suppliers: data.suppliers.map((supplier) => ({
+      supplier_number: supplier.supplierNumber,
+      name: supplier.name,
+      status: supplier.procurementStatus,
+      currency: data.currency,
+      payment_terms: 'NET30',
+      lead_time_days: 5,
+    })),
+    items: data.items.map((item) => ({
+      item_code: item.itemCode,
+      contract_price: item.unitPrice,
+      currency: data.currency,
+      contracted_supplier: item.contractedSupplier,
+    })),
+  };
 }

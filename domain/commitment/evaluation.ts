@@ -1,0 +1,111 @@
+/**
+ * Evaluating a forecast exception: the high-volume first step. Most exceptions stop here, so it runs
+ * in a queue consumer, not in a workflow; only an actionable one starts the purchase-commitment
+ * workflow, with the sourcing action already decided.
+ */
+import { buildEvent } from '../../canonical/envelope';
+import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types';
+import { evaluateException } from '../procurement/exception-policy';
+import { sourcingActionFor } from '../procurement/sourcing-decision';
+import type { SourcingRequestSnapshot } from '../procurement/types';
+import { toPolicyException } from './steps';
+import type { CommitmentPorts, CommitmentState, SourcingActionInput, WorkflowSettings } from './types';
+
+export interface EvaluationPorts extends Pick<
+  CommitmentPorts,
+  'procurement' | 'supply' | 'policy' | 'publish' | 'tenantId' | 'now' | 'newId' | 'metric'
+> {
+  settings: WorkflowSettings;
+  /** Starts the purchase-commitment workflow (Express) with this input. */
+  startCommitment(input: CommitmentState): Promise<void>;
+}
+
+export type EvaluationOutcome = 'NO_ACTION' | 'CREATE' | 'AMEND' | 'CANCEL' | 'STALE' | 'DUPLICATE';
+
+export async function evaluateForecastException(
+  event: ForecastExceptionRaisedV1,
+  ports: EvaluationPorts,
+): Promise<{ outcome: EvaluationOutcome; action?: SourcingActionInput }> {
+  const exception = toPolicyException(event.data);
+  const openRequests = await ports.procurement.listSourcingRequests(
+    { item_code: exception.itemCode, ship_to: exception.site, status: 'open' },
+    { lane: 'critical' },
+  );
+  const sourcingRequests: SourcingRequestSnapshot[] = openRequests.map((request) => ({
+    requestId: request.id,
+    itemCode: request.item_code,
+    site: request.ship_to,
+    status: request.status,
+    quantityEa: request.quantity,
+    needBy: request.need_by,
+  }));
+  const purchaseOrderLines = await ports.supply.openLines(exception.itemCode, exception.site);
+  const decision = evaluateException(exception, {
+    sourcingRequests,
+    purchaseOrderLines,
+    policy: ports.policy,
+  });
+  const action = sourcingActionFor(decision, exception);
+
+  if (action.kind === 'none') {
+    // Recorded as a metric and a log line, not an event: most exceptions end here.
+    ports.metric?.('ForecastExceptionsWithoutAction', 1, 'Count', { Reason: action.reason });
+    return {
+      outcome:
+        action.reason === 'STALE' ? 'STALE' : action.reason === 'DUPLICATE' ? 'DUPLICATE' : 'NO_ACTION',
+    };
+  }
+  const actionInput: SourcingActionInput =
+    action.kind === 'create'
+      ? { kind: 'create', quantityEa: action.quantityEa.toString(), needBy: action.needBy }
+      : action.kind === 'amend'
+        ? {
+            kind: 'amend',
+            requestId: action.requestId,
+            fromQuantityEa: action.fromQuantityEa.toString(),
+            toQuantityEa: action.toQuantityEa.toString(),
+            needBy: action.needBy,
+            previousNeedBy: action.previousNeedBy,
+          }
+        : { kind: 'cancel', requestId: action.requestId };
+  const outcome = action.kind.toUpperCase() as 'CREATE' | 'AMEND' | 'CANCEL';
+  const need =
+    decision.outcome === 'act' || decision.outcome === 'record' ? decision.assessment.need : undefined;
+  await ports.publish([
+    buildEvent(
+      'forecast-exception.evaluated',
+      {
+        exceptionKey: event.idempotencyKey,
+        outcome,
+        reason:
+          decision.outcome === 'act'
+            ? `Triggered by ${decision.trigger}`
+            : 'Demand change on an open request',
+        needEa: need?.needEa.toString() ?? '0',
+        orderQuantityEa: need?.orderQuantityEa.toString() ?? '0',
+      },
+      {
+        sourceObjectId: event.sourceObjectId,
+        sourceVersion: event.sourceVersion,
+        occurredAt: ports.now(),
+        correlationId: event.correlationId,
+        causationId: event.eventId,
+        idempotencyKey: `evaluation:${event.idempotencyKey}`,
+        tenantId: ports.tenantId,
+      },
+      ports,
+    ),
+  ]);
+  await ports.startCommitment({
+    exception: event.data,
+    event: {
+      eventId: event.eventId,
+      correlationId: event.correlationId,
+      idempotencyKey: event.idempotencyKey,
+      occurredAt: event.occurredAt,
+    },
+    action: actionInput,
+    settings: ports.settings,
+  });
+  return { outcome, action: actionInput };
+}

@@ -1,0 +1,522 @@
+/**
+ * The steps of the purchase-commitment workflow. Each is called by one Task state and returns the
+ * value its ResultPath stores; failures are thrown as the project's failure classes so the state
+ * machine's Retry (transient only) and Catch (business rejection -> compensate) can tell them apart.
+ */
+import type { ForecastException as CanonicalForecastException } from '../../canonical/generated/types';
+import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
+import { ContractViolation } from '../failures';
+import { Decimal } from '../decimal';
+import { approvalRequired } from '../procurement/approval';
+import { compensationFor, type AppliedSourcingChange } from '../procurement/compensation';
+import { checkErpPolicies } from '../procurement/erp-policy';
+import type { ForecastException as PolicyException, Severity } from '../procurement/types';
+import type {
+  CommitmentPorts,
+  CommitmentState,
+  PolicyOutcome,
+  PostedPurchaseOrder,
+  SourcingOutcome,
+} from './types';
+
+/** The policy rules' view of a canonical exception: quantities are already eaches, so the unit is EA. */
+export function toPolicyException(exception: CanonicalForecastException): PolicyException {
+  return {
+    planId: exception.planId,
+    planVersion: exception.planVersion,
+    exceptionId: exception.exceptionId,
+    kind: exception.kind,
+    severity: exception.severity.toLowerCase() as Severity,
+    itemCode: exception.itemCode,
+    site: exception.site,
+    uom: 'EA',
+    packSize: exception.packSize,
+    bucket: { start: exception.bucket.start, end: exception.bucket.end },
+    baselineQty: exception.baselineQuantityEa,
+    forecastQty: exception.forecastQuantityEa,
+    projectedOnHand: exception.projectedOnHandEa,
+    safetyStock: exception.safetyStockEa,
+    velocityClass: exception.velocityClass,
+  };
+}
+
+/** Our reference for the sourcing request of an exception version (procurement `external_ref`). */
+export function sourcingRef(exception: CanonicalForecastException): string {
+  return `SL-${exception.planId}-${exception.exceptionId}-v${exception.planVersion}`;
+}
+
+/** Our reference for the purchase order awarded from a sourcing request: procurement and ERP share it. */
+export function purchaseOrderRef(requestId: string): string {
+  return `SL-PO-${requestId}`;
+}
+
+function eventFacts(
+  state: Pick<CommitmentState, 'event'>,
+  objectId: string,
+  version: number,
+  key: string,
+  ports: CommitmentPorts,
+) {
+  return {
+    sourceObjectId: objectId,
+    sourceVersion: version,
+    occurredAt: ports.now(),
+    correlationId: state.event.correlationId,
+    causationId: state.event.eventId,
+    idempotencyKey: key,
+    tenantId: ports.tenantId,
+  };
+}
+
+/** `Source the need`: create, amend or cancel the sourcing request, and report what was done. */
+export async function sourceTheNeed(
+  state: CommitmentState,
+  ports: CommitmentPorts,
+): Promise<SourcingOutcome> {
+  const { exception, action } = state;
+  const version = exception.planVersion;
+  let outcome: SourcingOutcome;
+  let eventType: 'sourcing-request.created' | 'sourcing-request.amended' | 'sourcing-request.cancelled';
+  if (action.kind === 'create') {
+    const externalRef = sourcingRef(exception);
+    const { sourcingRequest } = await ports.procurement.createSourcingRequest(
+      {
+        external_ref: externalRef,
+        item_code: exception.itemCode,
+        ship_to: exception.site,
+        quantity: Number(action.quantityEa),
+        uom: 'EA',
+        need_by: action.needBy,
+        justification: `Forecast exception ${exception.exceptionId} (${exception.kind}) in plan ${exception.planId} v${version}`,
+      },
+      { idempotencyKey: `sr-create:${externalRef}` },
+    );
+    outcome = {
+      applied: 'created',
+      requestId: sourcingRequest.id,
+      quantityEa: String(sourcingRequest.quantity),
+      needBy: sourcingRequest.need_by,
+      supplierNumber: sourcingRequest.supplier_number ?? null,
+      unitPrice: sourcingRequest.unit_price ?? null,
+      currency: sourcingRequest.currency ?? null,
+    };
+    eventType = 'sourcing-request.created';
+  } else if (action.kind === 'amend') {
+    const request = await ports.procurement.amendSourcingRequest(
+      action.requestId,
+      { quantity: Number(action.toQuantityEa), need_by: action.needBy },
+      { idempotencyKey: `sr-amend:${action.requestId}:${sourcingRef(exception)}` },
+    );
+    outcome = {
+      applied: 'amended',
+      requestId: request.id,
+      quantityEa: String(request.quantity),
+      needBy: request.need_by,
+      previousQuantityEa: action.fromQuantityEa,
+      previousNeedBy: action.previousNeedBy,
+      supplierNumber: request.supplier_number ?? null,
+      unitPrice: request.unit_price ?? null,
+      currency: request.currency ?? null,
+    };
+    eventType = 'sourcing-request.amended';
+  } else {
+    const request = await ports.procurement.cancelSourcingRequest(action.requestId, {
+      idempotencyKey: `sr-cancel:${action.requestId}`,
+    });
+    outcome = {
+      applied: 'cancelled',
+      requestId: request.id,
+      quantityEa: String(request.quantity),
+      needBy: request.need_by,
+      supplierNumber: request.supplier_number ?? null,
+      unitPrice: request.unit_price ?? null,
+      currency: request.currency ?? null,
+    };
+    eventType = 'sourcing-request.cancelled';
+  }
+  await ports.publish([
+    buildEvent(
+      eventType,
+      {
+        requestId: outcome.requestId,
+        externalRef: sourcingRef(exception),
+        status: outcome.applied === 'cancelled' ? 'CANCELLED' : 'OPEN',
+        itemCode: exception.itemCode,
+        site: exception.site,
+        quantityEa: outcome.quantityEa,
+        ...(outcome.previousQuantityEa ? { previousQuantityEa: outcome.previousQuantityEa } : {}),
+        needBy: outcome.needBy,
+        supplierNumber: outcome.supplierNumber,
+        unitPrice: outcome.unitPrice,
+        currency: outcome.currency,
+        forecastExceptionKey: state.event.idempotencyKey,
+      },
+      eventFacts(
+        state,
+        outcome.requestId,
+        version,
+        `sourcing-request:${outcome.requestId}:${outcome.applied}:v${version}`,
+        ports,
+      ),
+      ports,
+    ),
+  ]);
+  return outcome;
+}
+
+/** `Check ERP policies`: the business rules' checks in their order, and whether approval is needed. */
+export async function checkCommitmentPolicies(
+  state: CommitmentState,
+  ports: CommitmentPorts,
+): Promise<PolicyOutcome> {
+  const { exception } = state;
+  const sourcing = state.sourcing;
+  if (!sourcing) throw new ContractViolation('policy check without a sourcing outcome', 'supplyline');
+  if (!sourcing.supplierNumber || !sourcing.unitPrice) {
+    throw new ContractViolation(
+      `sourcing request ${sourcing.requestId} has no supplier or price`,
+      'procurement',
+    );
+  }
+  const warehouseCode = ports.warehouseForSite(exception.site) ?? null;
+  const purchaseDate = ports.now().toISOString().slice(0, 10);
+  const [item, warehouse, erpSupplier, supplier, committed] = await Promise.all([
+    ports.erp.getItem(exception.itemCode),
+    warehouseCode ? ports.erp.getWarehouse(warehouseCode) : Promise.resolve(null),
+    ports.erp.getSupplier(sourcing.supplierNumber),
+    ports.procurement.getSupplier(sourcing.supplierNumber),
+    warehouseCode ? ports.erp.committedValue(warehouseCode, purchaseDate.slice(0, 7)) : Promise.resolve('0'),
+  ]);
+  const totalValue = Decimal.of(sourcing.quantityEa).mul(sourcing.unitPrice);
+  const currency = sourcing.currency ?? 'USD';
+  const verdict = checkErpPolicies(
+    {
+      item: item
+        ? {
+            itemCode: item.itemCode,
+            exists: true,
+            variantActive: item.active,
+            templateActive: item.active,
+            purchasable: item.purchasable,
+          }
+        : { itemCode: exception.itemCode, exists: false },
+      site: exception.site,
+      warehouse: warehouseCode
+        ? { code: warehouseCode, active: warehouse?.active ?? false, exists: warehouse !== null }
+        : null,
+      supplier: {
+        supplierNumber: sourcing.supplierNumber,
+        procurementStatus: supplier?.status ?? 'blocked',
+        knownToErp: erpSupplier !== null && erpSupplier.active,
+      },
+      currency,
+      quantityEa: sourcing.quantityEa,
+      unitPrice: sourcing.unitPrice,
+      purchaseDate,
+      budget: { committedThisMonth: committed },
+    },
+    ports.policy,
+  );
+  return {
+    ok: verdict.ok,
+    ...(verdict.ok
+      ? {}
+      : {
+          violation: {
+            code: verdict.violation.code,
+            message: verdict.violation.message,
+            system: verdict.violation.system,
+          },
+        }),
+    approvalRequired: verdict.ok && approvalRequired(totalValue, ports.policy.approvalLimit),
+    approvalId: `APR-${sourcing.requestId}-v${exception.planVersion}`,
+    warehouseCode,
+    totalValue: totalValue.toMoneyString('half-up'),
+    currency,
+  };
+}
+
+/** `Post purchase order`: award in procurement, post to the ERP, emit, record lag and supply. */
+export async function postPurchaseOrder(
+  state: CommitmentState,
+  ports: CommitmentPorts,
+): Promise<PostedPurchaseOrder> {
+  const { exception, sourcing, policy } = state;
+  if (!sourcing || !policy?.warehouseCode)
+    throw new ContractViolation('posting without sourcing and policy outcomes', 'supplyline');
+  const externalRef = purchaseOrderRef(sourcing.requestId);
+  const po = await ports.procurement.createPurchaseOrder(
+    { sourcing_request_id: sourcing.requestId, external_ref: externalRef },
+    { idempotencyKey: `po-create:${sourcing.requestId}` },
+  );
+  const lines = po.lines.map((line) => ({
+    lineNo: line.line_no,
+    itemCode: line.item_code,
+    quantityEa: String(line.qty),
+    unitPrice: line.unit_price,
+    needBy: line.need_by,
+  }));
+  const now = ports.now();
+  const erpOrder = await ports.erp.postPurchaseOrder({
+    externalRef,
+    supplierNumber: po.supplier_number,
+    warehouseCode: policy.warehouseCode,
+    purchaseDate: now.toISOString().slice(0, 10),
+    currency: po.currency,
+    lines: lines.map((line) => ({
+      itemCode: line.itemCode,
+      quantityEa: line.quantityEa,
+      unitPrice: line.unitPrice,
+      deliveryDate: line.needBy,
+    })),
+  });
+  const posted: PostedPurchaseOrder = {
+    externalRef,
+    poNumber: po.po_number,
+    erpNumber: erpOrder.number,
+    supplierNumber: po.supplier_number,
+    site: exception.site,
+    warehouseCode: policy.warehouseCode,
+    currency: po.currency,
+    totalValue: Decimal.sum(
+      lines.map((line) => Decimal.of(line.quantityEa).mul(line.unitPrice)),
+    ).toMoneyString('half-up'),
+    sourcingRequestId: sourcing.requestId,
+    lines,
+    postedAt: now.toISOString(),
+  };
+
+  const ref = { objectType: 'PurchaseOrder', objectId: externalRef };
+  const postedEvent = buildEvent(
+    'purchase-order.posted',
+    {
+      externalRef,
+      poNumber: posted.poNumber,
+      erpNumber: posted.erpNumber,
+      revision: po.revision,
+      status: 'ISSUED',
+      supplierNumber: posted.supplierNumber,
+      site: posted.site,
+      warehouseCode: posted.warehouseCode,
+      currency: posted.currency,
+      totalValue: posted.totalValue,
+      sourcingRequestId: sourcing.requestId,
+      lines: lines.map((line) => ({ ...line, confirmedQuantityEa: null, confirmedDate: null })),
+      updatedAt: posted.postedAt,
+    },
+    eventFacts(state, externalRef, po.revision, `purchase-order:${externalRef}:posted`, ports),
+    ports,
+  );
+  await ports.publish([postedEvent]);
+  await ports.ledger.recordSourceChange(ref, {
+    from: 'planning',
+    to: 'erp',
+    version: exception.planVersion,
+    sourceEventAt: state.event.occurredAt,
+    correlationId: state.event.correlationId,
+  });
+  const lag = await ports.ledger.recordConfirmation(ref, {
+    from: 'planning',
+    to: 'erp',
+    version: exception.planVersion,
+    confirmedAt: posted.postedAt,
+  });
+  await Promise.all([
+    ports.ledger.recordState(ref, {
+      system: 'procurement',
+      reference: posted.poNumber,
+      state: po.status,
+      version: po.revision,
+      confirmedAt: posted.postedAt,
+    }),
+    ports.ledger.recordState(ref, {
+      system: 'erp',
+      reference: posted.erpNumber,
+      state: erpOrder.state,
+      version: erpOrder.revision,
+      confirmedAt: posted.postedAt,
+    }),
+    ports.ledger.recordEvent(ref, postedEvent),
+    ports.commitments.recordPosted(posted),
+    ports.supply.recordLines(
+      lines.map((line) => ({
+        poNumber: posted.poNumber,
+        lineNo: line.lineNo,
+        itemCode: line.itemCode,
+        site: posted.site,
+        status: 'issued' as const,
+        orderedQtyEa: line.quantityEa,
+        confirmedQtyEa: null,
+        receivedQtyEa: null,
+        needBy: line.needBy,
+      })),
+    ),
+  ]);
+  if (lag !== undefined) {
+    ports.metric?.('ForecastToOrderSeconds', lag, 'Seconds');
+    ports.metric?.('SyncLagSeconds', lag, 'Seconds', {
+      ObjectType: 'purchase-order',
+      SystemPair: 'planning-erp',
+    });
+  }
+  return posted;
+}
+
+/** Input of the rejection step (every Catch of the workflows leads to it). */
+export interface RejectionInput {
+  category: 'BUSINESS' | 'TECHNICAL';
+  /** An explicit reason (approval rejected, timed out, acknowledgement overdue). */
+  violation?: { code: string; message?: string };
+  /** False when nothing may be undone (the PO is already posted). @default true */
+  compensate?: boolean;
+  event: CommitmentState['event'];
+  /** The workflow state when the rejection happened. */
+  context: Partial<CommitmentState>;
+}
+
+export interface RejectionOutcome {
+  compensation: 'none' | 'cancelled' | 'restored';
+  integrationExceptionId: string;
+  code: string;
+}
+
+function reasonOf(input: RejectionInput): { code: string; message: string; system: string } {
+  const { context } = input;
+  if (input.violation) {
+    const message =
+      input.violation.message ??
+      (input.violation.code === 'APPROVAL_REJECTED'
+        ? `The approver ${context.approval?.approver ?? ''} rejected the commitment: ${context.approval?.reason ?? 'no reason given'}`
+        : input.violation.code === 'APPROVAL_TIMEOUT'
+          ? 'No approval decision before the deadline; the commitment was not posted.'
+          : 'The supplier did not acknowledge the purchase order before the deadline.');
+    return {
+      code: input.violation.code,
+      message,
+      system: input.violation.code.startsWith('ACK') ? 'procurement' : 'supplyline',
+    };
+  }
+  if (context.policy && !context.policy.ok && context.policy.violation) return context.policy.violation;
+  const failure = context.failure ?? {};
+  let cause = failure.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string; code?: string };
+    cause = parsed.errorMessage ?? cause;
+  } catch {
+    // A Cause that is not JSON is already the message.
+  }
+  return {
+    code: input.category === 'BUSINESS' ? (failure.Error ?? 'BUSINESS_REJECTION') : 'SYSTEM_UNAVAILABLE',
+    message: cause || `${failure.Error ?? 'Unknown error'} after retries`,
+    system: 'supplyline',
+  };
+}
+
+/** `Reject and compensate`: undo the sourcing change, then raise an integration exception for a person. */
+export async function rejectCommitment(
+  input: RejectionInput,
+  ports: CommitmentPorts,
+): Promise<RejectionOutcome> {
+  const { context } = input;
+  const reason = reasonOf(input);
+  let compensation: RejectionOutcome['compensation'] = 'none';
+  const sourcing = context.sourcing;
+  if (input.compensate !== false && sourcing && sourcing.applied !== 'cancelled') {
+    const applied: AppliedSourcingChange =
+      sourcing.applied === 'created'
+        ? { kind: 'create', requestId: sourcing.requestId }
+        : {
+            kind: 'amend',
+            requestId: sourcing.requestId,
+            fromQuantityEa: Decimal.of(sourcing.previousQuantityEa ?? sourcing.quantityEa),
+            toQuantityEa: Decimal.of(sourcing.quantityEa),
+            needBy: sourcing.needBy,
+            previousNeedBy: sourcing.previousNeedBy ?? sourcing.needBy,
+          };
+    const undo = compensationFor(applied);
+    if (undo.kind === 'cancel') {
+      await ports.procurement.cancelSourcingRequest(undo.requestId, {
+        idempotencyKey: `sr-cancel:${undo.requestId}`,
+      });
+      compensation = 'cancelled';
+    } else if (undo.kind === 'amend') {
+      await ports.procurement.amendSourcingRequest(
+        undo.requestId,
+        { quantity: Number(undo.toQuantityEa.toString()), need_by: undo.needBy },
+        { idempotencyKey: `sr-restore:${undo.requestId}:${input.event.idempotencyKey}` },
+      );
+      compensation = 'restored';
+    }
+  }
+  const exception = context.exception;
+  const objectType = context.purchaseOrder ? 'PurchaseOrder' : 'ForecastException';
+  const objectId =
+    context.purchaseOrder?.externalRef ??
+    (exception ? `${exception.planId}/${exception.exceptionId}` : input.event.idempotencyKey);
+  const integrationExceptionId = `IX-${reason.code}-${objectId}`
+    .replace(/[^A-Za-z0-9_.:/#-]/g, '-')
+    .slice(0, 128);
+  const raisedAt = ports.now().toISOString();
+  const events: CanonicalEvent[] = [
+    buildEvent(
+      'integration-exception.raised',
+      {
+        exceptionId: integrationExceptionId,
+        category: input.category,
+        code: reason.code,
+        message: reason.message.slice(0, 2000),
+        status: 'OPEN',
+        objectType,
+        objectId: objectId.slice(0, 200),
+        system: reason.system as 'planning' | 'procurement' | 'erp' | 'supplyline',
+        raisedAt,
+        details: JSON.stringify({
+          compensation,
+          sourcing: sourcing ?? null,
+          failure: context.failure ?? null,
+        }).slice(0, 16000),
+      },
+      eventFacts(
+        input as unknown as CommitmentState,
+        objectId.slice(0, 200),
+        exception?.planVersion ?? 0,
+        `integration-exception:${integrationExceptionId}`,
+        ports,
+      ),
+      ports,
+    ),
+  ];
+  if (compensation !== 'none' && sourcing) {
+    events.push(
+      buildEvent(
+        compensation === 'cancelled' ? 'sourcing-request.cancelled' : 'sourcing-request.amended',
+        {
+          requestId: sourcing.requestId,
+          externalRef: exception ? sourcingRef(exception) : sourcing.requestId,
+          status: compensation === 'cancelled' ? 'CANCELLED' : 'OPEN',
+          itemCode: exception?.itemCode ?? 'unknown',
+          site: exception?.site ?? 'unknown',
+          quantityEa:
+            compensation === 'cancelled'
+              ? sourcing.quantityEa
+              : (sourcing.previousQuantityEa ?? sourcing.quantityEa),
+          previousQuantityEa: sourcing.quantityEa,
+          needBy:
+            compensation === 'cancelled' ? sourcing.needBy : (sourcing.previousNeedBy ?? sourcing.needBy),
+          forecastExceptionKey: input.event.idempotencyKey,
+        },
+        eventFacts(
+          input as unknown as CommitmentState,
+          sourcing.requestId,
+          exception?.planVersion ?? 0,
+          `sourcing-request:${sourcing.requestId}:compensated`,
+          ports,
+        ),
+        ports,
+      ),
+    );
+  }
+  await ports.publish(events);
+  ports.metric?.('IntegrationExceptionsRaised', 1, 'Count', { Code: reason.code });
+  return { compensation, integrationExceptionId, code: reason.code };
+}

@@ -1,0 +1,77 @@
+/**
+ * POST /v1/integration-exceptions/{id}/resolve: a person resolves an integration exception; the
+ * resolution is announced as the canonical `integration-exception.resolved` event before it is
+ * confirmed.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
+import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
+import { json, problem } from '../../adapters/webhooks/problem';
+import { validateExceptionResolution } from '../../canonical/generated/validators';
+import {
+  IntegrationExceptionAlreadyResolved,
+  IntegrationExceptionNotFound,
+  resolveIntegrationException,
+  type ResolutionPorts,
+} from '../../domain/integration-exceptions';
+import type { BusinessMetricName } from '../../lib/application/metrics';
+import { EVENT_BUS_ENV_VAR, TABLES } from '../../lib/application/resources';
+import { documents, env, eventBridge } from '../commons/clients';
+import { logger, metrics } from '../commons/powertools';
+import { apiHandler, jsonBody, pathParameter, validationProblem } from './http';
+
+interface Ports extends ResolutionPorts {
+  store: IntegrationExceptionStore;
+}
+let ports: Ports | undefined;
+const buildPorts = (): Ports => {
+  const store = new IntegrationExceptionStore(documents(), env(TABLES.integrationExceptions.envVar));
+  const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));
+  return {
+    store,
+    resolve: (exceptionId, resolution) => store.resolve(exceptionId, resolution),
+    undoResolution: (exceptionId, resolvedAt) => store.undoResolution(exceptionId, resolvedAt),
+    publish: (event) => publisher.publish([event]),
+    now: () => new Date(),
+    newId: () => crypto.randomUUID(),
+    tenantId: process.env.TENANT_ID ?? 'default',
+  };
+};
+
+const OPEN_GAUGE: BusinessMetricName = 'IntegrationExceptionsOpen';
+const AGE_GAUGE: BusinessMetricName = 'IntegrationExceptionAgeSeconds';
+
+export const handler = apiHandler('integration-exception-resolve', async (request) => {
+  ports ??= buildPorts();
+  const { instance } = request;
+  // The route declares `{id}`.
+  const exceptionId = pathParameter(request.event, 'id') ?? pathParameter(request.event, 'exceptionId');
+  if (!exceptionId) return problem(400, 'missing-parameter', 'The path names no exception.', { instance });
+  const body = jsonBody(request);
+  if (!body.ok) return body.response;
+  const resolution = validateExceptionResolution(body.value);
+  if (!resolution.ok)
+    return validationProblem(request, 'The resolution is not acceptable.', resolution.errors);
+
+  let resolved;
+  try {
+    resolved = await resolveIntegrationException(exceptionId, resolution.value, ports, {
+      causationId: request.requestId,
+    });
+  } catch (error) {
+    if (error instanceof IntegrationExceptionNotFound)
+      return problem(404, 'integration-exception-not-found', error.message, { instance });
+    if (error instanceof IntegrationExceptionAlreadyResolved)
+      return problem(409, 'integration-exception-already-resolved', error.message, { instance });
+    throw error;
+  }
+  try {
+    // The open count changed: refresh the dashboard gauges now rather than at the next schedule.
+    const stats = await ports.store.openStats();
+    metrics.addMetric(OPEN_GAUGE, MetricUnit.Count, stats.openCount);
+    metrics.addMetric(AGE_GAUGE, MetricUnit.Seconds, stats.oldestAgeSeconds);
+  } catch (error) {
+    logger.warn('open exception gauges not refreshed', { error: error as Error });
+  }
+  return json(200, resolved);
+});

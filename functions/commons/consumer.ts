@@ -1,0 +1,551 @@
+/**
+ * The SQS consumer framework every queue consumer uses: EventBridge rule -> SQS queue -> Lambda
+ * (event source mapping with ReportBatchItemFailures). Each record is an EventBridge event whose
+ * `detail` is a canonical event. What happens to a record depends only on its failure class:
+ *
+ * - transient (TransientFailure, an open breaker, unknown errors): reported in batchItemFailures so
+ *   SQS delivers it again; a Retry-After (429, open breaker) also moves its visibility to that delay,
+ *   so it comes back after the cool-down. After maxReceiveCount SQS moves it to the DLQ.
+ * - business (BusinessRejection): not retried; an `integration-exception.raised` event is published.
+ * - contract (ContractViolation, invalid detail, unreadable body): not retried; the original body
+ *   goes to the consumer's DLQ at once with the reason in message attributes.
+ *
+ * The business function runs once per business change: Powertools idempotency keyed on the event's
+ * `idempotencyKey`, never the SQS message id, so EventBridge/SQS redeliveries and archive replays of
+ * a change that was already handled are suppressed (counted, logged).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  IdempotencyConfig,
+  IdempotencyAlreadyInProgressError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageCommand,
+  type MessageAttributeValue,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { IDEMPOTENCY_WINDOW_SECONDS } from '../../adapters/aws/idempotent-publisher';
+import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
+import * as generated from '../../canonical/generated/validators';
+import type { ValidationError, ValidationResult } from '../../canonical/generated/validators';
+import { EVENT_CATALOG, eventSchemaName, type EventType } from '../../canonical/schemas/events';
+import {
+  BusinessRejection,
+  TransientFailure,
+  type ContractViolation,
+  classifyFailure,
+  type FailureClass,
+} from '../../domain/failures';
+
+/** Environment variable carrying the URL of the consumer's dead-letter queue. */
+export const DEAD_LETTER_QUEUE_URL_ENV_VAR = 'DEAD_LETTER_QUEUE_URL';
+/**
+ * Environment variable carrying the queue's maxReceiveCount (optional). When set, a record that
+ * fails transiently on its last receive is dead-lettered by the consumer with its reason, instead
+ * of being moved by SQS without one.
+ */
+export const MAX_RECEIVE_COUNT_ENV_VAR = 'MAX_RECEIVE_COUNT';
+
+/** What the business function learns about the delivery besides the event. */
+export interface ConsumerContext {
+  /** SQS ApproximateReceiveCount: 1 on the first delivery. */
+  receiveCount: number;
+  /** An operator replayed the event from the archive. */
+  isReplay: boolean;
+  /** Logger whose every line carries the event's correlationId. */
+  logger: Logger;
+}
+
+/** The consumer's business logic for one canonical event. Throw a failure class to say what went wrong. */
+export type BusinessFunction = (event: CanonicalEvent, ctx: ConsumerContext) => Promise<void>;
+
+/** Canonical validator per EventBridge detail-type the consumer accepts. */
+export type DetailValidators = Readonly<Record<string, (data: unknown) => ValidationResult<CanonicalEvent>>>;
+
+/** The generated validators of the given canonical event types (their current major). */
+export function canonicalValidators(types: readonly EventType[]): DetailValidators {
+  const all = generated as unknown as Record<string, (data: unknown) => ValidationResult<CanonicalEvent>>;
+  const validators: Record<string, (data: unknown) => ValidationResult<CanonicalEvent>> = {};
+  for (const type of types) {
+    const definition = EVENT_CATALOG.find((candidate) => candidate.type === type);
+    const validate = definition && all[`validate${eventSchemaName(definition)}`];
+    if (!validate) throw new Error(`no generated validator for ${type}`);
+    validators[type] = validate;
+  }
+  return validators;
+}
+
+/** The metrics the consumer emits (Powertools Metrics in Lambda). */
+export type ConsumerMetrics = Pick<Metrics, 'addMetric' | 'publishStoredMetrics'>;
+
+/** The consumer's side effects, passed in so Lambda, the local runtime and tests share the code. */
+export interface ConsumerPorts {
+  sqs: SQSClient;
+  /** The consumer's DLQ (the one its queue's redrive policy names). */
+  deadLetterQueueUrl: string;
+  /** Powertools idempotency records (TABLES.idempotency). */
+  idempotency: { client: DynamoDBClient; tableName: string };
+  /** Publishes a canonical event (the integration exception of a business rejection). */
+  publish: (event: CanonicalEvent) => Promise<void>;
+  logger: Logger;
+  metrics: ConsumerMetrics;
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** @default crypto.randomUUID */
+  newId?: () => string;
+  /** URL of the source queue from its ARN. @default the standard SQS endpoint URL of the ARN */
+  queueUrlOf?: (queueArn: string) => string;
+}
+
+/** How a consumer behaves. */
+export interface ConsumerOptions {
+  /** Consumer name (the route's consumer): log key and idempotency scope. */
+  name: string;
+  validators: DetailValidators;
+  process: BusinessFunction;
+  /** Records processed at once; records of the same idempotencyKey always run one after another. @default 5 */
+  concurrency?: number;
+  /** Longest visibility delay set from a Retry-After. @default 900 */
+  maxVisibilityDelaySeconds?: number;
+  /** The queue's maxReceiveCount; when set, the last transient failure is dead-lettered with its reason. */
+  maxReceiveCount?: number;
+  /** How long a processed idempotencyKey is remembered. @default IDEMPOTENCY_WINDOW_SECONDS (7 days) */
+  idempotencyWindowSeconds?: number;
+}
+
+/** The EventBridge event an EventBridge rule's SQS target delivers as the message body. */
+interface EventBridgeEnvelope {
+  version?: string;
+  id?: string;
+  'detail-type': string;
+  source?: string;
+  time?: string;
+  'replay-name'?: string;
+  detail: unknown;
+}
+
+/** What the idempotent section remembers per business change. */
+interface Outcome {
+  /** Random per attempt: a result with another token was stored by an earlier delivery. */
+  token: string;
+  outcome: 'processed' | 'rejected';
+  code?: string;
+}
+
+/** The first delivery's outcome for a duplicate, undefined when this delivery ran. */
+type RunResult = { duplicateOf?: Outcome; outcome: Outcome };
+
+type Decoded =
+  | { ok: true; record: SQSRecord; envelope: EventBridgeEnvelope; event: CanonicalEvent }
+  | { ok: false; record: SQSRecord; reason: FailureReason; correlationId?: string };
+
+/** Why a record was dead-lettered; the `failureReason` attribute is its JSON. */
+interface FailureReason {
+  message: string;
+  errors?: ValidationError[];
+  system?: string;
+  details?: Record<string, unknown>;
+}
+
+const MAX_REASON_CHARS = 8_000;
+/** SQS's longest visibility timeout. */
+const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+
+/**
+ * Builds the SQS handler of one consumer. Never throws for a record: every record is either done
+ * (processed, suppressed, raised as an exception, dead-lettered) or reported for retry.
+ */
+export function createConsumer(
+  options: ConsumerOptions,
+  ports: ConsumerPorts,
+): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
+  const concurrency = Math.max(1, options.concurrency ?? 5);
+  const maxDelay = Math.min(SQS_MAX_VISIBILITY_SECONDS, options.maxVisibilityDelaySeconds ?? 900);
+  const now = ports.now ?? (() => new Date());
+  const newId = ports.newId ?? randomUUID;
+  const queueUrlOf = ports.queueUrlOf ?? queueUrlFromArn;
+
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'idempotencyKey',
+    expiresAfterSeconds: options.idempotencyWindowSeconds ?? IDEMPOTENCY_WINDOW_SECONDS,
+    throwOnNoIdempotencyKey: true,
+  });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: ports.idempotency.tableName,
+    awsSdkV3Client: ports.idempotency.client,
+  });
+
+  // Runs once per idempotencyKey. A business rejection is an outcome, remembered like a success,
+  // so a redelivery does not raise the same exception again.
+  const runOnce = makeIdempotent(
+    async (event: CanonicalEvent, attempt: { token: string; ctx: ConsumerContext }): Promise<Outcome> => {
+      try {
+        await options.process(event, attempt.ctx);
+        return { token: attempt.token, outcome: 'processed' };
+      } catch (error) {
+        if (!(error instanceof BusinessRejection)) throw error;
+        await ports.publish(integrationException(event, error, options.name, now(), newId));
+        attempt.ctx.logger.warn('business rejection raised as an integration exception', {
+          failureClass: 'business',
+          code: error.code,
+          system: error.system,
+          reason: error.message,
+        });
+        return { token: attempt.token, outcome: 'rejected', code: error.code };
+      }
+    },
+    // The consumer name scopes the keys: two consumers of the same event each process it once.
+    { persistenceStore, config, keyPrefix: `consumer:${options.name}`, dataIndexArgument: 0 },
+  );
+
+  async function run(event: CanonicalEvent, ctx: ConsumerContext): Promise<RunResult> {
+    const token = randomUUID();
+    const outcome = await runOnce(event, { token, ctx });
+    return outcome.token === token ? { outcome } : { outcome, duplicateOf: outcome };
+  }
+
+  async function deadLetter(
+    record: SQSRecord,
+    failureClass: FailureClass,
+    reason: FailureReason,
+    logger: Logger,
+    correlationId?: string,
+  ): Promise<boolean> {
+    const attributes: Record<string, MessageAttributeValue> = {
+      failureClass: text(failureClass),
+      failureReason: text(reasonJson(reason)),
+      sourceQueue: text(record.eventSourceARN || 'unknown'),
+      sourceMessageId: text(record.messageId),
+      receiveCount: { DataType: 'Number', StringValue: String(receiveCountOf(record)) },
+      consumer: text(options.name),
+      ...(correlationId ? { correlationId: text(correlationId) } : {}),
+    };
+    try {
+      await ports.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: ports.deadLetterQueueUrl,
+          MessageBody: record.body,
+          MessageAttributes: attributes,
+        }),
+      );
+      logger.error('record dead-lettered', { failureClass, reason: reason.message });
+      return true;
+    } catch (error) {
+      // Not lost: reported for retry, and SQS's redrive moves it after maxReceiveCount.
+      logger.error('could not dead-letter the record; it will be retried', {
+        failureClass,
+        reason: reason.message,
+        error: error as Error,
+      });
+      return false;
+    }
+  }
+
+  async function delay(record: SQSRecord, seconds: number, logger: Logger): Promise<void> {
+    const visibility = Math.min(maxDelay, Math.max(1, Math.ceil(seconds)));
+    try {
+      await ports.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrlOf(record.eventSourceARN),
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: visibility,
+        }),
+      );
+    } catch (error) {
+      // The queue's own visibility timeout still brings it back.
+      logger.warn('could not delay the record', { visibilityTimeout: visibility, error: error as Error });
+    }
+  }
+
+  /** True when the record is done, false when SQS must deliver it again. */
+  async function handle(decoded: Decoded): Promise<boolean> {
+    const { record } = decoded;
+    if (!decoded.ok) {
+      const logger = ports.logger.createChild({
+        persistentKeys: recordKeys(record, options.name, decoded.correlationId),
+      });
+      return deadLetter(record, 'contract', decoded.reason, logger, decoded.correlationId);
+    }
+    const { event, envelope } = decoded;
+    const receiveCount = receiveCountOf(record);
+    const isReplay = typeof envelope['replay-name'] === 'string' || event.replay === true;
+    const logger = ports.logger.createChild({
+      persistentKeys: {
+        ...recordKeys(record, options.name, event.correlationId),
+        eventType: event.eventType,
+        eventId: event.eventId,
+        idempotencyKey: event.idempotencyKey,
+        receiveCount,
+        ...(isReplay ? { replay: envelope['replay-name'] ?? true } : {}),
+      },
+    });
+    try {
+      const result = await run(event, { receiveCount, isReplay, logger });
+      if (result.duplicateOf) {
+        ports.metrics.addMetric('DuplicatesSuppressed', MetricUnit.Count, 1);
+        logger.info('duplicate suppressed: this business change was already handled', {
+          firstOutcome: result.duplicateOf.outcome,
+        });
+      } else {
+        logger.info('record processed', { outcome: result.outcome.outcome });
+      }
+      if (isReplay) ports.metrics.addMetric('ReplaysProcessed', MetricUnit.Count, 1);
+      return true;
+    } catch (error) {
+      const failureClass = classifyFailure(error);
+      if (failureClass === 'contract') {
+        const violation = error as ContractViolation;
+        return deadLetter(
+          record,
+          'contract',
+          { message: violation.message, system: violation.system, details: violation.details },
+          logger,
+          event.correlationId,
+        );
+      }
+      if (failureClass === 'business') {
+        // Only when publishing the exception itself rejected: nothing was remembered, so retry.
+        logger.error('business rejection could not be raised; will retry', { error: error as Error });
+        return false;
+      }
+      const retryAfterSeconds = error instanceof TransientFailure ? error.retryAfterSeconds : undefined;
+      const inProgress = error instanceof IdempotencyAlreadyInProgressError;
+      if (options.maxReceiveCount !== undefined && receiveCount >= options.maxReceiveCount && !inProgress) {
+        const sent = await deadLetter(
+          record,
+          'transient',
+          {
+            message: `failed on its last delivery (${receiveCount}/${options.maxReceiveCount}): ${(error as Error).message}`,
+            ...(error instanceof TransientFailure ? { system: error.system } : {}),
+          },
+          logger,
+          event.correlationId,
+        );
+        if (sent) return true;
+      }
+      logger.warn('transient failure; SQS will deliver the record again', {
+        failureClass,
+        ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        error: error as Error,
+      });
+      if (retryAfterSeconds !== undefined && retryAfterSeconds > 0)
+        await delay(record, retryAfterSeconds, logger);
+      return false;
+    }
+  }
+
+  return async (sqsEvent, context) => {
+    if (context) {
+      // In-progress records of an invocation that dies expire with it, not after the whole window.
+      config.registerLambdaContext(context);
+      ports.logger.addContext(context);
+    }
+    try {
+      const decoded = sqsEvent.Records.map((record) => decode(record, options.validators));
+      // One lane per business change: duplicates within a batch run in turn, so the second is
+      // suppressed instead of bouncing off the first one's in-progress record.
+      const lanes = new Map<string, Decoded[]>();
+      for (const item of decoded) {
+        const key = item.ok ? item.event.idempotencyKey : `message:${item.record.messageId}`;
+        const lane = lanes.get(key);
+        if (lane) lane.push(item);
+        else lanes.set(key, [item]);
+      }
+      const failures: string[] = [];
+      await runBounded([...lanes.values()], concurrency, async (lane) => {
+        for (const item of lane) {
+          let done: boolean;
+          try {
+            done = await handle(item);
+          } catch (error) {
+            ports.logger.error('unexpected error handling a record', {
+              messageId: item.record.messageId,
+              error: error as Error,
+            });
+            done = false;
+          }
+          if (!done) failures.push(item.record.messageId);
+        }
+      });
+      // Keep the batch order: the event source mapping does not need it, but logs and tests read better.
+      const failed = new Set(failures);
+      return {
+        batchItemFailures: sqsEvent.Records.filter((record) => failed.has(record.messageId)).map(
+          (record) => ({ itemIdentifier: record.messageId }),
+        ),
+      };
+    } finally {
+      ports.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+/** Parses and validates one record; every problem found here is a contract violation. */
+function decode(record: SQSRecord, validators: DetailValidators): Decoded {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch (error) {
+    return { ok: false, record, reason: { message: `body is not JSON: ${(error as Error).message}` } };
+  }
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    Array.isArray(body) ||
+    typeof (body as Record<string, unknown>)['detail-type'] !== 'string' ||
+    !('detail' in body)
+  ) {
+    return {
+      ok: false,
+      record,
+      reason: { message: 'body is not an EventBridge event (detail-type and detail required)' },
+    };
+  }
+  const envelope = body as EventBridgeEnvelope;
+  const detail = envelope.detail as { correlationId?: unknown } | null;
+  const correlationId =
+    typeof detail?.correlationId === 'string' && detail.correlationId.length > 0
+      ? detail.correlationId
+      : undefined;
+  const type = envelope['detail-type'];
+  const validate = Object.hasOwn(validators, type) ? validators[type] : undefined;
+  if (!validate)
+    return {
+      ok: false,
+      record,
+      correlationId,
+      reason: { message: `this consumer does not accept detail-type '${type}'` },
+    };
+  const result = validate(envelope.detail);
+  if (!result.ok)
+    return {
+      ok: false,
+      record,
+      correlationId,
+      reason: { message: `detail is not a valid ${type}`, errors: result.errors },
+    };
+  return { ok: true, record, envelope, event: result.value };
+}
+
+/** The integration exception that tells a person about a business rejection. */
+export function integrationException(
+  event: CanonicalEvent,
+  rejection: BusinessRejection,
+  consumer: string,
+  at: Date,
+  newId: () => string,
+): CanonicalEvent {
+  // Deterministic: the same rejection of the same change is the same exception downstream.
+  const exceptionId = `EXC-${createHash('sha256')
+    .update(`${consumer}|${event.idempotencyKey}|${rejection.code}`)
+    .digest('hex')
+    .slice(0, 32)}`;
+  const objectType =
+    EVENT_CATALOG.find((definition) => definition.type === event.eventType)?.data ?? 'Unknown';
+  const details = JSON.stringify({
+    ...rejection.details,
+    consumer,
+    eventType: event.eventType,
+    eventId: event.eventId,
+    idempotencyKey: event.idempotencyKey,
+  });
+  return buildEvent(
+    'integration-exception.raised',
+    {
+      exceptionId,
+      category: 'BUSINESS',
+      code: asCode(rejection.code),
+      message: rejection.message.slice(0, 2000),
+      status: 'OPEN',
+      objectType,
+      objectId: event.sourceObjectId,
+      system: EXCEPTION_SYSTEMS.has(rejection.system)
+        ? (rejection.system as 'planning' | 'procurement' | 'erp')
+        : 'supplyline',
+      raisedAt: at.toISOString(),
+      ...(details.length <= 16_000 ? { details } : {}),
+    },
+    {
+      sourceObjectId: exceptionId,
+      sourceVersion: 1,
+      occurredAt: at,
+      correlationId: event.correlationId,
+      causationId: event.eventId,
+      idempotencyKey: `IntegrationException#${exceptionId}`,
+      tenantId: event.tenantId,
+      ...(event.businessUnit !== undefined ? { businessUnit: event.businessUnit } : {}),
+    },
+    { now: () => at, newId },
+  );
+}
+
+const EXCEPTION_SYSTEMS: ReadonlySet<string> = new Set(['planning', 'procurement', 'erp']);
+
+/** A reason code that fits the canonical identifier pattern (64 chars, [A-Za-z0-9][A-Za-z0-9_.:/#-]*). */
+function asCode(code: string): string {
+  const cleaned = code.replace(/[^A-Za-z0-9_.:/#-]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
+  return cleaned.slice(0, 64) || 'BUSINESS_REJECTION';
+}
+
+function receiveCountOf(record: SQSRecord): number {
+  const count = Number(record.attributes?.ApproximateReceiveCount);
+  return Number.isInteger(count) && count > 0 ? count : 1;
+}
+
+function recordKeys(record: SQSRecord, consumer: string, correlationId: string | undefined) {
+  // Without a readable event the message id is the only thread to follow.
+  return { correlationId: correlationId ?? `sqs:${record.messageId}`, messageId: record.messageId, consumer };
+}
+
+function text(value: string): MessageAttributeValue {
+  return { DataType: 'String', StringValue: value.length > 0 ? value : '-' };
+}
+
+/** JSON of the reason, dropping validation errors (never cutting JSON) until it fits an attribute. */
+function reasonJson(reason: FailureReason): string {
+  let candidate: FailureReason = reason;
+  let json = JSON.stringify(candidate);
+  while (json.length > MAX_REASON_CHARS && candidate.errors && candidate.errors.length > 1) {
+    const errors: ValidationError[] = candidate.errors.slice(0, Math.floor(candidate.errors.length / 2));
+    candidate = { ...candidate, errors };
+    json = JSON.stringify({ ...candidate, truncated: true });
+  }
+  if (json.length > MAX_REASON_CHARS)
+    json = JSON.stringify({
+      message: candidate.message.slice(0, 2000),
+      system: candidate.system,
+      truncated: true,
+    });
+  return json;
+}
+
+/** `arn:aws:sqs:eu-west-1:123456789012:name` -> `https://sqs.eu-west-1.amazonaws.com/123456789012/name`. */
+export function queueUrlFromArn(arn: string): string {
+  const [, partition, service, region, account, name] = arn.split(':');
+  if (service !== 'sqs' || !region || !account || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
+  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${region}.${domain}/${account}/${name}`;
+}
+
+/** Runs `work` over the items with at most `limit` at once. */
+async function runBounded<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
