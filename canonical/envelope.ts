@@ -4,6 +4,9 @@
  */
 import { EVENT_CATALOG, type EventType } from './schemas/events';
 import type { CanonicalEvents } from './generated/types';
+import { isoFromEpochMs, toUtc } from './time';
+
+export { toUtc };
 
 /** What a producer knows about the change it reports, besides the object itself. */
 export interface EventFacts {
@@ -31,27 +34,6 @@ const CATALOG_BY_TYPE = new Map(
   ]),
 );
 
-/** Normalises an RFC 3339 time with any offset to UTC (`...Z`); a UTC time is kept as written. */
-export function toUtc(time: string | Date): string {
-  if (typeof time === 'string' && time.endsWith('Z') && time.length >= 20 && time.length <= 30) return time;
-  const date = typeof time === 'string' ? new Date(time) : time;
-  if (Number.isNaN(date.getTime())) throw new RangeError(`not a valid time: ${String(time)}`);
-  return date.toISOString();
-}
-
-let lastEmittedMs = Number.NaN;
-let lastEmittedIso = '';
-
-/** ISO form of `now`, reusing the last one within the same millisecond (toISOString is costly per event). */
-function isoTime(now: Date): string {
-  const ms = now.getTime();
-  if (ms !== lastEmittedMs) {
-    lastEmittedMs = ms;
-    lastEmittedIso = now.toISOString();
-  }
-  return lastEmittedIso;
-}
-
 export function buildEvent<T extends EventType>(
   type: T,
   data: CanonicalEvents[T]['data'],
@@ -60,7 +42,8 @@ export function buildEvent<T extends EventType>(
 ): CanonicalEvents[T] {
   const definition = CATALOG_BY_TYPE.get(type);
   if (!definition) throw new Error(`unknown event type ${type}`);
-  const event: Record<string, unknown> = {
+  // One literal of a fixed shape: absent optional facts are `undefined`, which JSON omits.
+  const event = {
     eventId: context.newId(),
     eventType: type,
     schemaVersion: definition.version,
@@ -68,14 +51,14 @@ export function buildEvent<T extends EventType>(
     sourceObjectId: facts.sourceObjectId,
     sourceVersion: facts.sourceVersion,
     occurredAt: toUtc(facts.occurredAt),
-    emittedAt: isoTime(context.now()),
+    emittedAt: isoFromEpochMs(context.now().getTime()),
     correlationId: facts.correlationId,
+    causationId: facts.causationId,
+    idempotencyKey: facts.idempotencyKey,
+    tenantId: facts.tenantId,
+    businessUnit: facts.businessUnit,
+    data,
   };
-  if (facts.causationId !== undefined) event.causationId = facts.causationId;
-  event.idempotencyKey = facts.idempotencyKey;
-  event.tenantId = facts.tenantId;
-  if (facts.businessUnit !== undefined) event.businessUnit = facts.businessUnit;
-  event.data = data;
   return event as unknown as CanonicalEvents[T];
 }
 

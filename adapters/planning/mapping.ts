@@ -54,7 +54,7 @@ export function mapForecastException(
       forecastQuantityEa: eaches(exception.forecast_qty),
       projectedOnHandEa: eaches(exception.projected_on_hand),
       safetyStockEa: eaches(exception.safety_stock),
-      ...(exception.notes === undefined ? {} : { notes: exception.notes }),
+      notes: exception.notes,
     },
     {
       sourceObjectId: `${plan.plan_id}/${exception.exception_id}`,
