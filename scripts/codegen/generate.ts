@@ -20,6 +20,7 @@ import {
 } from './documents';
 import { compileTypes } from './type-compiler';
 import { compileValidators } from './validator-compiler';
+import { workflowsMarkdown } from './workflow-diagrams';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -55,6 +56,7 @@ export function generatedFiles(): Record<string, string> {
     ...prefixed('canonical/generated', apiGatewayModelFiles()),
     'canonical/generated/openapi.json': formatJson(openApiDocument()),
     'canonical/generated/event-catalog.md': eventCatalogMarkdown(),
+    'docs/workflows.md': workflowsMarkdown(ROOT),
   };
 }
 
