@@ -1,7 +1,8 @@
 /**
  * The Supplyline CDK app: `cdk synth|deploy -c env=dev|staging|prod`.
  * Optional context: `-c account=123456789012 -c region=eu-west-1 -c alarmEmails=ops@example.com
- * -c placeholders=true` (see lib/config/environments.ts).
+ * -c tenantId=acme -c procurementBaseUrl=https://... -c erpBaseUrl=https://... -c erpDatabase=...`
+ * (see lib/config/environments.ts). Every catalog handler must exist: a missing one fails synth.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,31 +13,31 @@ import { FUNCTION_CATALOG, type FunctionDefinition, type FunctionKey } from './a
 import { CIRCUIT_BREAKER_ENDPOINTS } from './application/metrics';
 import {
   BUSINESS_RULES_ENV_VAR,
+  CONNECTORS,
   ENVIRONMENT_ENV_VAR,
   SECRETS,
   TABLES,
+  TENANT_ID_ENV_VAR,
   pascalCase,
   stateMachineEnvVar,
+  type BucketKey,
+  type SecretKey,
   type TableKey,
 } from './application/resources';
 import { WORKFLOW_CATALOG, type WorkflowDefinition } from './application/workflows';
 import type { EnvironmentConfig } from './config/environments';
 import { ConsumerLane } from './constructs/consumer-lane';
+import { DataBuckets } from './constructs/data-buckets';
 import { DataTables } from './constructs/data-tables';
 import { IntegrationSecrets } from './constructs/integration-secrets';
 import { Monitoring } from './constructs/monitoring';
 import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
 import { SupplylineFunction } from './constructs/supplyline-function';
-import { Workflow } from './constructs/workflow';
+import { Workflow, stateMachineArnOf } from './constructs/workflow';
 import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from './routing';
 
 /** The project root (handler entries and ASL paths in the catalogs are relative to it). */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-const PLACEHOLDER_ENTRY = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  'application/placeholder-handler.ts',
-);
 
 /** Properties of {@link SupplylineStack}. */
 export interface SupplylineStackProps extends StackProps {
@@ -70,9 +71,12 @@ export class SupplylineStack extends Stack {
   public readonly bus: events.EventBus;
   public readonly archive: events.Archive;
   public readonly data: DataTables;
+  public readonly buckets: DataBuckets;
   public readonly integrationSecrets: IntegrationSecrets;
   public readonly functions: Readonly<Record<FunctionKey, SupplylineFunction>>;
   public readonly workflows: Readonly<Record<string, Workflow>>;
+  /** Schedule rules by the function they invoke. */
+  public readonly schedules: Readonly<Record<string, events.Rule>>;
   public readonly routes: readonly ResolvedRoute[];
   public readonly lanes: readonly ConsumerLane[];
   public readonly api: SupplylineApi;
@@ -127,6 +131,7 @@ export class SupplylineStack extends Stack {
     });
 
     this.data = new DataTables(this, 'Data', { retainData: config.retainData });
+    this.buckets = new DataBuckets(this, 'Buckets', { retainData: config.retainData });
     this.integrationSecrets = new IntegrationSecrets(this, 'Secrets', { retainData: config.retainData });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -150,6 +155,7 @@ export class SupplylineStack extends Stack {
       removalPolicy,
     );
     this.bindWorkflowsToFunctions(catalog);
+    this.schedules = this.createSchedules(catalog);
 
     const consumers = new Construct(this, 'Consumers');
     this.lanes = this.routes.map(
@@ -213,33 +219,31 @@ export class SupplylineStack extends Stack {
   ): Record<FunctionKey, SupplylineFunction> {
     const config = this.config;
     const missing: string[] = [];
-    const entries = new Map<FunctionKey, { entry: string; placeholder: boolean }>();
+    const entries = new Map<FunctionKey, string>();
     for (const definition of catalog) {
       const wanted = overrides[definition.key] ?? definition.entry;
       const entry = isAbsolute(wanted) ? wanted : resolve(root, wanted);
-      if (existsSync(entry)) entries.set(definition.key, { entry, placeholder: false });
-      else if (config.allowPlaceholderHandlers)
-        entries.set(definition.key, { entry: PLACEHOLDER_ENTRY, placeholder: true });
+      if (existsSync(entry)) entries.set(definition.key, entry);
       else missing.push(`${definition.key}: ${wanted}`);
     }
     if (missing.length > 0) {
       throw new Error(
-        `Supplyline ${config.name}: handler files missing (placeholders are not allowed in ${config.name}):\n- ` +
-          `${missing.join('\n- ')}\nWrite them, fix lib/application/functions.ts, or synth dev with -c placeholders=true.`,
+        `Supplyline ${config.name}: handler files missing:\n- ${missing.join('\n- ')}\n` +
+          'Write them, or fix lib/application/functions.ts.',
       );
     }
 
     const scope = new Construct(this, 'Functions');
     const built = {} as Record<FunctionKey, SupplylineFunction>;
     for (const definition of catalog) {
-      const { entry, placeholder } = entries.get(definition.key)!;
       const consumerTimeouts = this.routes
         .filter((r) => r.handler === definition.key)
         .map((r) => r.timeoutSeconds);
       const timeoutSeconds =
         consumerTimeouts.length > 0 ? Math.min(...consumerTimeouts) : definition.timeoutSeconds!;
+      const grants = definition.grants;
       const fn = new SupplylineFunction(scope, pascalCase(definition.key), {
-        entry,
+        entry: entries.get(definition.key)!,
         description: definition.description.slice(0, 256),
         timeout: Duration.seconds(timeoutSeconds),
         memorySize: definition.memoryMb,
@@ -248,33 +252,54 @@ export class SupplylineStack extends Stack {
         logLevel: config.logLevel,
         environment: {
           [ENVIRONMENT_ENV_VAR]: config.name,
-          ...(placeholder ? { SUPPLYLINE_FUNCTION_KEY: definition.key } : {}),
-          ...(definition.grants.businessRules
-            ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) }
-            : {}),
+          [TENANT_ID_ENV_VAR]: config.tenantId,
+          ...(grants.businessRules ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) } : {}),
         },
       });
-      if (placeholder) {
-        Annotations.of(fn).addWarningV2(
-          'supplyline:placeholder-handler',
-          `${definition.key}: ${definition.entry} does not exist yet; a placeholder that fails every call is deployed`,
-        );
-      }
-      const grants = definition.grants;
       for (const [tableKey, access] of Object.entries(grants.tables ?? {}) as [
         TableKey,
         'read' | 'readWrite',
       ][]) {
         fn.bindTable(this.data.tables[tableKey], access);
       }
+      for (const [bucketKey, access] of Object.entries(grants.buckets ?? {}) as [
+        BucketKey,
+        'read' | 'readWrite',
+      ][]) {
+        const { bucket, envVar } = this.buckets.buckets[bucketKey];
+        fn.bindBucket(bucket, access, envVar);
+      }
       if (grants.bus) fn.bindBus(this.bus);
-      for (const secretKey of grants.secrets ?? []) {
-        const { secret } = this.integrationSecrets.secrets[secretKey];
-        fn.bindSecret(secret, SECRETS[secretKey].envVar);
+      const connectors = (grants.connectors ?? []).map((key) => CONNECTORS[key]);
+      const secrets = new Set<SecretKey>([...(grants.secrets ?? []), ...connectors.map((c) => c.secret)]);
+      for (const secretKey of secrets) {
+        fn.bindSecret(this.integrationSecrets.secrets[secretKey].secret, SECRETS[secretKey].envVar);
+      }
+      for (const connector of connectors) {
+        for (const [setting, envVar] of Object.entries(connector.settings))
+          fn.addEnvironment(envVar, config.systems[setting as keyof EnvironmentConfig['systems']]);
       }
       built[definition.key] = fn;
     }
     return built;
+  }
+
+  /** One EventBridge schedule rule per scheduled function (default bus: schedules live there). */
+  private createSchedules(catalog: readonly FunctionDefinition[]): Record<string, events.Rule> {
+    const scope = new Construct(this, 'Schedules');
+    const rules: Record<string, events.Rule> = {};
+    for (const definition of catalog) {
+      if (!definition.schedule) continue;
+      const fn = this.functions[definition.key];
+      // A missed poll is made up by the next one: no retries that would pile polls on top of each other.
+      fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+      rules[definition.key] = new events.Rule(scope, pascalCase(definition.key), {
+        description: `${definition.key}: ${definition.description}`.slice(0, 512),
+        schedule: events.Schedule.expression(definition.schedule.expression),
+        targets: [new targets.LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(1) })],
+      });
+    }
+    return rules;
   }
 
   private createWorkflows(
@@ -285,24 +310,16 @@ export class SupplylineStack extends Stack {
     logRemovalPolicy: RemovalPolicy,
   ): Record<string, Workflow> {
     const config = this.config;
-    const business = config.business;
     const scope = new Construct(this, 'Workflows');
     const built: Record<string, Workflow> = {};
     for (const definition of catalog) {
       const wanted = overrides[definition.name] ?? definition.definition;
       const path = isAbsolute(wanted) ? wanted : resolve(root, wanted);
       if (!existsSync(path)) {
-        if (!config.allowPlaceholderHandlers) {
-          throw new Error(
-            `Supplyline ${config.name}: workflow '${definition.name}' definition ${wanted} does not exist ` +
-              '(write it, fix lib/application/workflows.ts, or synth dev with -c placeholders=true).',
-          );
-        }
-        Annotations.of(scope).addWarningV2(
-          `supplyline:missing-workflow:${definition.name}`,
-          `${definition.name}: ${wanted} does not exist yet; the workflow is not deployed`,
+        throw new Error(
+          `Supplyline ${config.name}: workflow '${definition.name}' definition ${wanted} does not exist ` +
+            '(write it, or fix lib/application/workflows.ts).',
         );
-        continue;
       }
       const tables: Record<string, { table: DataTables['tables'][TableKey]; access: 'read' | 'readWrite' }> =
         {};
@@ -314,17 +331,15 @@ export class SupplylineStack extends Stack {
       }
       built[definition.name] = new Workflow(scope, pascalCase(definition.name), {
         name: definition.name,
+        stateMachineName: this.stateMachineName(definition.name),
         definitionPath: path,
         type: definition.type,
         functions: Object.fromEntries(definition.functions.map((key) => [key, this.functions[key]])),
+        starts: Object.fromEntries(
+          (definition.starts ?? []).map((name) => [name, this.stateMachineArn(name)]),
+        ),
         tables,
         bus: definition.bus ? this.bus : undefined,
-        substitutions: {
-          ApprovalLimitUsd: business.approvalLimit,
-          MonthlyBudgetPerWarehouseUsd: business.monthlyBudgetPerWarehouse,
-          ApprovalTimeoutSeconds: String(business.approvalTimeoutHours * 3600),
-          AcknowledgementTimeoutSeconds: String(business.acknowledgementTimeoutHours * 3600),
-        },
         logRetention,
         logRemovalPolicy,
         logGroupPrefix: config.resourcePrefix,
@@ -333,17 +348,24 @@ export class SupplylineStack extends Stack {
     return built;
   }
 
+  /** The fixed physical name of a workflow's state machine: `<resourcePrefix>-<workflow>`. */
+  public stateMachineName(workflow: string): string {
+    return `${this.config.resourcePrefix}-${workflow}`;
+  }
+
+  /** The ARN of a workflow's state machine, built from its fixed name (no reference, no cycle). */
+  public stateMachineArn(workflow: string): string {
+    return stateMachineArnOf(this, this.stateMachineName(workflow));
+  }
+
   private bindWorkflowsToFunctions(catalog: readonly FunctionDefinition[]): void {
     for (const definition of catalog) {
       for (const [name, access] of Object.entries(definition.grants.workflows ?? {})) {
-        const workflow = this.workflows[name];
-        // Missing only when its ASL is absent and placeholders are allowed (warned above).
-        if (workflow)
-          this.functions[definition.key].bindStateMachine(
-            workflow.stateMachine,
-            access,
-            stateMachineEnvVar(name),
-          );
+        this.functions[definition.key].bindStateMachine(
+          this.stateMachineArn(name),
+          access,
+          stateMachineEnvVar(name),
+        );
       }
     }
   }
@@ -356,13 +378,7 @@ export class SupplylineStack extends Stack {
     for (const name of new Set(routes.flatMap((route) => (route.requestModel ? [route.requestModel] : [])))) {
       const schema = given[name];
       if (schema) models[name] = schema;
-      else if (this.config.allowPlaceholderHandlers) {
-        Annotations.of(this).addWarningV2(
-          `supplyline:missing-model:${name}`,
-          `Request model '${name}': canonical/generated/json-schema/api/${name}.json not found; only "a JSON object" is validated`,
-        );
-        models[name] = { type: 'object' };
-      } else {
+      else {
         throw new Error(
           `Supplyline ${this.config.name}: request model '${name}' has no schema (canonical/generated/json-schema/api/${name}.json)`,
         );
@@ -384,7 +400,21 @@ export function validateCatalogs(
   for (const definition of catalog) {
     if (keys.has(definition.key)) problems.push(`function '${definition.key}' is in the catalog twice`);
     keys.add(definition.key);
-    const isConsumer = routes.some((route) => route.handler === definition.key);
+    const drained = routes.filter((route) => route.handler === definition.key);
+    const isConsumer = drained.length > 0;
+    if (drained.length > 1) {
+      problems.push(
+        `function '${definition.key}' drains ${drained.length} queues; a consumer has one queue and one DLQ (DEAD_LETTER_QUEUE_URL)`,
+      );
+    }
+    if (isConsumer && (!definition.grants.bus || definition.grants.tables?.idempotency !== 'readWrite')) {
+      problems.push(
+        `function '${definition.key}' is a queue consumer: grant bus and idempotency 'readWrite' (the consumer framework needs both)`,
+      );
+    }
+    if (isConsumer && definition.schedule) {
+      problems.push(`function '${definition.key}' is a queue consumer and scheduled: choose one`);
+    }
     if (!isConsumer && definition.timeoutSeconds === undefined) {
       problems.push(`function '${definition.key}' needs timeoutSeconds (it is not a queue consumer)`);
     }
@@ -416,6 +446,10 @@ export function validateCatalogs(
     for (const key of workflow.functions) {
       if (!keys.has(key))
         problems.push(`workflow '${workflow.name}' invokes '${key}', which is not in the catalog`);
+    }
+    for (const name of workflow.starts ?? []) {
+      if (!workflows.some((wf) => wf.name === name))
+        problems.push(`workflow '${workflow.name}' starts unknown workflow '${name}'`);
     }
   }
   if (problems.length > 0) throw new Error(`Invalid Supplyline catalogs:\n- ${problems.join('\n- ')}`);

@@ -25,5 +25,13 @@ export {
 } from './change-policy';
 export { EXPORT_HEADER, REJECT_REASONS, MAX_ROW_EACHES, QTY_DECIMALS, type RejectReason } from './export-row';
 export type { SnapshotManifest, SnapshotStore } from './snapshot-store';
-export { FsSnapshotStore } from './fs-snapshot-store';
 export { generateForecastExport, type GenerateExportOptions, type GeneratedExport } from './generate-export';
+export {
+  candidateLines,
+  exceptionEventFor,
+  bulkExceptionId,
+  DEFAULT_BULK_EVALUATION_SETTINGS,
+  type BulkEvaluationSettings,
+  type CandidateLine,
+  type SkipReason,
+} from './change-exceptions';

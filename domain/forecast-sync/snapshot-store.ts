@@ -1,7 +1,7 @@
 /**
  * The port through which a run keeps, per plan, the aggregated forecast of the latest processed
  * version, partitioned like the run's own partitions. Filesystem implementation in
- * `fs-snapshot-store.ts`; an S3 one (objects per partition, conditional put of the manifest) later.
+ * `adapters/planning/fs-snapshot-store.ts`; the S3 one in `adapters/aws/s3-snapshot-store.ts`.
  */
 import type { Readable, Writable } from 'node:stream';
 

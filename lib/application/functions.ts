@@ -7,7 +7,7 @@
  * the stack) or a workflow (`lib/application/workflows.ts`). Grants both grant IAM access and set
  * the environment variable the handler reads (names in `lib/application/resources.ts`).
  */
-import type { SecretKey, TableAccess, TableKey } from './resources';
+import type { BucketKey, ConnectorKey, SecretKey, TableAccess, TableKey } from './resources';
 
 /** Every function of the application. */
 export const FUNCTION_KEYS = [
@@ -27,10 +27,16 @@ export const FUNCTION_KEYS = [
   'master-data-sync',
   'forecast-sync',
   'integration-exception-recorder',
-  // Tasks of the purchase-commitment workflow (see lib/application/workflows.ts).
+  // Tasks of the procurement workflows (see lib/application/workflows.ts).
+  'sourcing-request-action',
   'commitment-policy-check',
   'purchase-order-posting',
-  'sourcing-request-compensation',
+  'commitment-rejection',
+  'approval-request',
+  'acknowledgement-wait',
+  // Scheduled.
+  'erp-receipt-poller',
+  'forecast-sync-safety-net',
 ] as const;
 
 /** A key into the function catalog. */
@@ -42,10 +48,17 @@ export type WorkflowAccess = 'start' | 'taskResponse' | 'startAndTaskResponse';
 /** What a function may touch. Each grant also sets the environment variable naming the resource. */
 export interface FunctionGrants {
   readonly tables?: Partial<Record<TableKey, TableAccess>>;
+  /** Read (and write) access to these buckets, and their `*_BUCKET_NAME` variables. */
+  readonly buckets?: Partial<Record<BucketKey, 'read' | 'readWrite'>>;
   /** events:PutEvents on the Supplyline bus, and EVENT_BUS_NAME. */
   readonly bus?: boolean;
   /** Read-only access to these secrets, and their `*_SECRET_ARN` variables. */
   readonly secrets?: readonly SecretKey[];
+  /**
+   * External systems the function calls: their secret (as `secrets`) and the variables locating
+   * them (base URL, database). Calls go through the shared circuit breaker: grant `circuitBreaker`.
+   */
+  readonly connectors?: readonly ConnectorKey[];
   /** Workflows (by name) this function starts or answers task tokens of. */
   readonly workflows?: Readonly<Record<string, WorkflowAccess>>;
   /** Pass the environment's business rules (budget, approval limit, thresholds) as JSON. */
@@ -65,11 +78,13 @@ export interface FunctionDefinition {
   readonly timeoutSeconds?: number;
   readonly memoryMb: number;
   readonly grants: FunctionGrants;
+  /** Invoked on a schedule by an EventBridge rule (e.g. `rate(1 minute)`). */
+  readonly schedule?: { readonly expression: `rate(${string})` | `cron(${string})` };
 }
 
-const CONNECTOR_SECRETS: readonly SecretKey[] = ['procurementOAuthClient', 'erpCredentials'];
+const BOTH_SYSTEMS: readonly ConnectorKey[] = ['procurement', 'erp'];
 
-/** The catalog. Handlers are written in `functions/`; a missing file fails synth (or uses a placeholder in dev). */
+/** The catalog. Handlers are written in `functions/`; a missing file fails synth in every environment. */
 export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
   {
     key: 'planning-webhook',
@@ -80,7 +95,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       secrets: ['planningWebhookSigningCurrent', 'planningWebhookSigningPrevious'],
-      tables: { idempotency: 'readWrite' },
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
     },
   },
   {
@@ -89,18 +104,22 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/webhooks/procurement-webhook.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
-    grants: { bus: true, secrets: ['procurementWebhookSigning'], tables: { idempotency: 'readWrite' } },
+    grants: {
+      bus: true,
+      secrets: ['procurementWebhookSigning'],
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+    },
   },
   {
     key: 'approval-decision',
-    description: 'Records a person’s approval decision and resumes the waiting purchase-commitment workflow',
+    description: 'Records a person’s approval decision and resumes the waiting commitment-approval workflow',
     entry: 'functions/api/approval-decision.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     grants: {
       bus: true,
       tables: { workflowCorrelation: 'readWrite', idempotency: 'readWrite' },
-      workflows: { 'purchase-commitment': 'taskResponse' },
+      workflows: { 'commitment-approval': 'taskResponse' },
     },
   },
   {
@@ -109,7 +128,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/purchase-order-sync-status.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { tables: { syncLedger: 'read', workflowCorrelation: 'read' } },
+    grants: { tables: { syncLedger: 'read', workflowCorrelation: 'read', integrationExceptions: 'read' } },
   },
   {
     key: 'integration-exceptions-list',
@@ -135,8 +154,8 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       businessRules: true,
-      secrets: CONNECTOR_SECRETS,
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
+      connectors: ['procurement'],
+      tables: { idempotency: 'readWrite', workflowCorrelation: 'read', circuitBreaker: 'readWrite' },
       workflows: { 'purchase-commitment': 'start' },
     },
   },
@@ -158,14 +177,14 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 512,
     grants: {
       bus: true,
-      secrets: CONNECTOR_SECRETS,
+      connectors: ['erp'],
       tables: {
         idempotency: 'readWrite',
         syncLedger: 'readWrite',
         circuitBreaker: 'readWrite',
         workflowCorrelation: 'readWrite',
       },
-      workflows: { 'purchase-commitment': 'taskResponse' },
+      workflows: { 'supplier-acknowledgement': 'taskResponse' },
     },
   },
   {
@@ -175,7 +194,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 512,
     grants: {
       bus: true,
-      secrets: CONNECTOR_SECRETS,
+      connectors: BOTH_SYSTEMS,
       tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
     },
   },
@@ -186,7 +205,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 512,
     grants: {
       bus: true,
-      secrets: CONNECTOR_SECRETS,
+      connectors: BOTH_SYSTEMS,
       tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
     },
   },
@@ -195,14 +214,27 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     description: 'Synchronises published forecasts and emits forecast.lines-changed for what changed',
     entry: 'functions/consumers/forecast-sync.ts',
     memoryMb: 1024,
-    grants: { bus: true, tables: { idempotency: 'readWrite', syncLedger: 'readWrite' } },
+    grants: {
+      bus: true,
+      buckets: { forecastSync: 'readWrite' },
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+    },
   },
   {
     key: 'integration-exception-recorder',
     description: 'Records raised and resolved integration exceptions for people to act on',
     entry: 'functions/consumers/integration-exception-recorder.ts',
     memoryMb: 256,
-    grants: { tables: { idempotency: 'readWrite', integrationExceptions: 'readWrite' } },
+    // The bus: the consumer framework raises business rejections as integration exceptions.
+    grants: { bus: true, tables: { idempotency: 'readWrite', integrationExceptions: 'readWrite' } },
+  },
+  {
+    key: 'sourcing-request-action',
+    description: 'Creates, amends or cancels the sourcing request for a forecast exception',
+    entry: 'functions/workflow/sourcing-request-action.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: 'readWrite' } },
   },
   {
     key: 'commitment-policy-check',
@@ -210,7 +242,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/workflow/commitment-policy-check.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
-    grants: { businessRules: true, secrets: CONNECTOR_SECRETS, tables: { circuitBreaker: 'readWrite' } },
+    grants: { businessRules: true, connectors: BOTH_SYSTEMS, tables: { circuitBreaker: 'readWrite' } },
   },
   {
     key: 'purchase-order-posting',
@@ -220,21 +252,74 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 512,
     grants: {
       bus: true,
-      secrets: CONNECTOR_SECRETS,
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
+      connectors: BOTH_SYSTEMS,
+      tables: { syncLedger: 'readWrite', circuitBreaker: 'readWrite', workflowCorrelation: 'readWrite' },
     },
   },
   {
-    key: 'sourcing-request-compensation',
-    description: 'Cancels or restores a sourcing request after a rejection, denial or time-out',
-    entry: 'functions/workflow/sourcing-request-compensation.ts',
+    key: 'commitment-rejection',
+    description: 'Compensates the sourcing request and raises an integration exception after a rejection',
+    entry: 'functions/workflow/commitment-rejection.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: 'readWrite' } },
+  },
+  {
+    key: 'approval-request',
+    description: 'Keeps the approval task token and announces purchase-order.approval-requested',
+    entry: 'functions/workflow/approval-request.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
     grants: {
       bus: true,
-      secrets: ['procurementOAuthClient'],
-      tables: { idempotency: 'readWrite', circuitBreaker: 'readWrite' },
+      businessRules: true,
+      // Only to look up the supplier when the workflow input does not carry the sourcing outcome.
+      connectors: ['procurement'],
+      tables: { workflowCorrelation: 'readWrite', circuitBreaker: 'readWrite' },
     },
+  },
+  {
+    key: 'acknowledgement-wait',
+    description: 'Keeps the acknowledgement task token, or answers it at once when the supplier was faster',
+    entry: 'functions/workflow/acknowledgement-wait.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: {
+      tables: { workflowCorrelation: 'readWrite' },
+      workflows: { 'supplier-acknowledgement': 'taskResponse' },
+    },
+  },
+  {
+    key: 'erp-receipt-poller',
+    description: 'Polls the ERP for goods receipts of posted purchase orders and publishes receipt.posted',
+    entry: 'functions/scheduled/erp-receipt-poller.ts',
+    // Below the one-minute schedule, so two polls never overlap for long.
+    timeoutSeconds: 50,
+    memoryMb: 512,
+    schedule: { expression: 'rate(1 minute)' },
+    grants: {
+      bus: true,
+      connectors: ['erp'],
+      tables: {
+        syncLedger: 'read',
+        // Posted commitments are scanned, announced receipts and received supply lines written back.
+        workflowCorrelation: 'readWrite',
+        // receipt.posted is published once per receipt.
+        idempotency: 'readWrite',
+        // ERP calls share the breaker of every other ERP caller.
+        circuitBreaker: 'readWrite',
+      },
+    },
+  },
+  {
+    key: 'forecast-sync-safety-net',
+    description: 'Re-publishes forecast versions whose sync never came to an end, or raises an exception',
+    entry: 'functions/scheduled/forecast-sync-safety-net.ts',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    // Forecasts are published weekly: every 30 minutes is plenty.
+    schedule: { expression: 'rate(30 minutes)' },
+    grants: { bus: true, buckets: { forecastSync: 'readWrite' } },
   },
 ];
 

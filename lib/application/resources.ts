@@ -150,12 +150,67 @@ export const SECRETS = {
 /** A secret a function may read. */
 export type SecretKey = keyof typeof SECRETS;
 
+/** An S3 bucket's purpose and the environment variable that carries its name. */
+export interface BucketSpec {
+  readonly description: string;
+  readonly envVar: string;
+  /** Key prefixes whose objects expire after this many days (rejects, partial runs). */
+  readonly expiringPrefixes: Readonly<Record<string, number>>;
+  /** Days a replaced or deleted object version is kept. */
+  readonly noncurrentVersionDays: number;
+}
+
+/** The buckets, keyed by the name used in the function catalog's grants. */
+export const BUCKETS = {
+  forecastSync: {
+    description:
+      'Forecast sync snapshots, run records and rejected export rows (adapters/aws/s3-snapshot-store.ts)',
+    envVar: 'FORECAST_SYNC_BUCKET_NAME',
+    // snapshots/ are the diff base of the next plan version and never expire (the run deletes the
+    // previous one); rejects/ are for a person within a planning cycle; received/ is the safety
+    // net's work list; partial uploads of an interrupted run are aborted after a day.
+    expiringPrefixes: { 'rejects/': 30, 'received/': 7, 'summaries/': 90, 'failures/': 90 },
+    noncurrentVersionDays: 30,
+  },
+} as const satisfies Record<string, BucketSpec>;
+
+/** A bucket a function may bind to. */
+export type BucketKey = keyof typeof BUCKETS;
+
+/** An external system: the secret its client authenticates with and the settings that locate it. */
+export interface ConnectorSpec {
+  readonly secret: SecretKey;
+  /** Environment configuration key (EnvironmentConfig.systems) -> environment variable. */
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+/** The external systems functions call, keyed by the circuit breaker's endpoint name. */
+export const CONNECTORS = {
+  procurement: {
+    secret: 'procurementOAuthClient',
+    settings: { procurementBaseUrl: 'PROCUREMENT_BASE_URL' },
+  },
+  erp: {
+    secret: 'erpCredentials',
+    settings: { erpBaseUrl: 'ERP_BASE_URL', erpDatabase: 'ERP_DATABASE' },
+  },
+} as const satisfies Record<string, ConnectorSpec>;
+
+/** An external system a function may call. */
+export type ConnectorKey = keyof typeof CONNECTORS;
+
 /** Environment variable carrying the Supplyline event bus name. */
 export const EVENT_BUS_ENV_VAR = 'EVENT_BUS_NAME';
 /** Environment variable carrying the deployment environment name (dev, staging, prod). */
 export const ENVIRONMENT_ENV_VAR = 'SUPPLYLINE_ENVIRONMENT';
 /** Environment variable carrying the business rules of the environment as JSON. */
 export const BUSINESS_RULES_ENV_VAR = 'SUPPLYLINE_BUSINESS_RULES';
+/** Environment variable carrying the tenant id every canonical event is stamped with. */
+export const TENANT_ID_ENV_VAR = 'TENANT_ID';
+/** Environment variable carrying a queue consumer's dead-letter queue URL (functions/commons/consumer.ts). */
+export const DEAD_LETTER_QUEUE_URL_ENV_VAR = 'DEAD_LETTER_QUEUE_URL';
+/** Environment variable carrying a queue consumer's maxReceiveCount (functions/commons/consumer.ts). */
+export const MAX_RECEIVE_COUNT_ENV_VAR = 'MAX_RECEIVE_COUNT';
 
 /** `purchase-commitment` -> `PURCHASE_COMMITMENT_STATE_MACHINE_ARN`. */
 export function stateMachineEnvVar(workflowName: string): string {

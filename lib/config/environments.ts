@@ -5,6 +5,7 @@
  * business rules (shared/contracts/business-rules.md) that an environment may change.
  * Decimal amounts are strings so nothing rounds them through binary floating point.
  */
+import { DEFAULT_PROCUREMENT_POLICY } from '../../domain/procurement/policy';
 import type { LaneConcurrency } from '../routing';
 import type { LaneName } from '../routing/lanes';
 import type { BusinessMetricName } from '../application/metrics';
@@ -33,6 +34,18 @@ export interface BusinessRules {
   readonly approvalTimeoutHours: number;
   readonly acknowledgementTimeoutHours: number;
   readonly upliftThresholds: Readonly<Record<'A' | 'B' | 'C', UpliftThreshold>>;
+  /** Planning site (= procurement ship_to) -> ERP warehouse code; several sites may share one. */
+  readonly siteWarehouses: Readonly<Record<string, string>>;
+}
+
+/** Where the external systems of a deployment are. */
+export interface SystemEndpoints {
+  /** Procurement platform root URL (token endpoint `/oauth2/token`, API under `/api/v2`). */
+  readonly procurementBaseUrl: string;
+  /** Tryton server root URL (no database segment). */
+  readonly erpBaseUrl: string;
+  /** Tryton database name. */
+  readonly erpDatabase: string;
 }
 
 /** A service level on a business metric (business-rules.md, "Time that matters"). */
@@ -69,11 +82,10 @@ export interface EnvironmentConfig {
   /** EventBridge archive retention, for replays. */
   readonly eventArchiveRetentionDays: number;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /**
-   * When a catalog handler file is missing: deploy a placeholder that fails every invocation
-   * (messages land in DLQs) instead of failing synth. Never in prod.
-   */
-  readonly allowPlaceholderHandlers: boolean;
+  /** Stamped on every canonical event the functions emit (TENANT_ID). */
+  readonly tenantId: string;
+  /** The external systems; set per deployment (context `-c procurementBaseUrl=...`). */
+  readonly systems: SystemEndpoints;
   readonly concurrency: Readonly<Record<LaneName, LaneConcurrency>>;
   readonly alarms: {
     /** Alarm when a DLQ holds more messages than this. */
@@ -112,17 +124,47 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+const POLICY = DEFAULT_PROCUREMENT_POLICY;
+
+/** The business rules' defaults: the numbers come from the domain policy, never restated here. */
 const BUSINESS_DEFAULTS: BusinessRules = {
   currency: 'USD',
-  monthlyBudgetPerWarehouse: '250000.00',
-  approvalLimit: '25000.00',
-  approvalTimeoutHours: 24,
-  acknowledgementTimeoutHours: 48,
+  monthlyBudgetPerWarehouse: POLICY.monthlyBudgetPerWarehouse.toMoneyString(),
+  approvalLimit: POLICY.approvalLimit.toMoneyString(),
+  approvalTimeoutHours: POLICY.approvalTimeoutHours,
+  acknowledgementTimeoutHours: POLICY.acknowledgementTimeoutHours,
   upliftThresholds: {
-    A: { minUplift: '0.10', minSeverity: 'high' },
-    B: { minUplift: '0.20', minSeverity: 'high' },
-    C: { minUplift: '0.35', minSeverity: 'critical' },
+    A: {
+      minUplift: POLICY.upliftThresholds.A.minUplift.toString(),
+      minSeverity: POLICY.upliftThresholds.A.minSeverity,
+    },
+    B: {
+      minUplift: POLICY.upliftThresholds.B.minUplift.toString(),
+      minSeverity: POLICY.upliftThresholds.B.minSeverity,
+    },
+    C: {
+      minUplift: POLICY.upliftThresholds.C.minUplift.toString(),
+      minSeverity: POLICY.upliftThresholds.C.minSeverity,
+    },
   },
+  siteWarehouses: {
+    'DC-EAST-02': 'WH-EAST',
+    'DC-EAST-03': 'WH-EAST',
+    'DC-WEST-01': 'WH-WEST',
+    'DC-NORTH-01': 'WH-NORTH',
+    'DC-SOUTH-01': 'WH-SOUTH',
+  },
+};
+
+/**
+ * Placeholders: the systems' addresses are set per deployment with context
+ * (`-c procurementBaseUrl=https://... -c erpBaseUrl=https://... -c erpDatabase=...`).
+ * `.invalid` never resolves, so a deployment that forgot them fails its first call loudly.
+ */
+const SYSTEMS_TO_SET_PER_DEPLOYMENT: SystemEndpoints = {
+  procurementBaseUrl: 'https://procurement.set-per-deployment.invalid',
+  erpBaseUrl: 'https://erp.set-per-deployment.invalid',
+  erpDatabase: 'supplyline',
 };
 
 const SYNC_LAG_SLOS: readonly SyncLagSlo[] = [
@@ -163,7 +205,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
     logRetentionDays: 14,
     eventArchiveRetentionDays: 7,
     logLevel: 'DEBUG',
-    allowPlaceholderHandlers: true,
+    tenantId: 'dev',
+    systems: SYSTEMS_TO_SET_PER_DEPLOYMENT,
     concurrency: {
       critical: { perConsumer: 2, laneBudget: 10 },
       standard: { perConsumer: 2, laneBudget: 6 },
@@ -194,7 +237,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
     logRetentionDays: 30,
     eventArchiveRetentionDays: 14,
     logLevel: 'INFO',
-    allowPlaceholderHandlers: false,
+    tenantId: 'staging',
+    systems: SYSTEMS_TO_SET_PER_DEPLOYMENT,
     concurrency: {
       critical: { perConsumer: 5, laneBudget: 20 },
       standard: { perConsumer: 3, laneBudget: 10 },
@@ -225,7 +269,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
     logRetentionDays: 90,
     eventArchiveRetentionDays: 90,
     logLevel: 'INFO',
-    allowPlaceholderHandlers: false,
+    tenantId: 'prod',
+    systems: SYSTEMS_TO_SET_PER_DEPLOYMENT,
     concurrency: {
       critical: { perConsumer: 10, laneBudget: 50 },
       standard: { perConsumer: 5, laneBudget: 20 },
@@ -265,7 +310,8 @@ export function isEnvironmentName(value: unknown): value is EnvironmentName {
 
 /**
  * The configuration of `name`, with overrides from context (`-c account=`, `-c region=`,
- * `-c alarmEmails=a@x,b@y`, `-c placeholders=true|false`) and the CLI's CDK_DEFAULT_* variables.
+ * `-c alarmEmails=a@x,b@y`, `-c tenantId=`, `-c procurementBaseUrl=`, `-c erpBaseUrl=`,
+ * `-c erpDatabase=`) and the CLI's CDK_DEFAULT_* variables.
  * Works offline with no credentials: without an account the stack is environment-agnostic.
  * @throws Error for an unknown environment or an invalid configuration.
  */
@@ -283,16 +329,17 @@ export function loadEnvironmentConfig(name: unknown, sources: ConfigSources = {}
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   };
   const defaults = ENVIRONMENTS[name];
-  const placeholders = context('placeholders');
   const emails = text('alarmEmails');
   const config: EnvironmentConfig = {
     ...defaults,
     account: text('account') ?? nonEmpty(env.CDK_DEFAULT_ACCOUNT),
     region: text('region') ?? nonEmpty(env.CDK_DEFAULT_REGION) ?? DEFAULT_REGION,
-    allowPlaceholderHandlers:
-      placeholders === undefined
-        ? defaults.allowPlaceholderHandlers
-        : placeholders === true || placeholders === 'true',
+    tenantId: text('tenantId') ?? defaults.tenantId,
+    systems: {
+      procurementBaseUrl: text('procurementBaseUrl') ?? defaults.systems.procurementBaseUrl,
+      erpBaseUrl: text('erpBaseUrl') ?? defaults.systems.erpBaseUrl,
+      erpDatabase: text('erpDatabase') ?? defaults.systems.erpDatabase,
+    },
     notifications: {
       alarmEmails: emails ? emails.split(',').map((e) => e.trim()) : defaults.notifications.alarmEmails,
     },
@@ -325,9 +372,13 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
     );
   }
   if (config.eventArchiveRetentionDays < 1) problems.push('eventArchiveRetentionDays must be at least 1');
-  if (config.name === 'prod' && config.allowPlaceholderHandlers) {
-    problems.push('placeholder handlers are never allowed in prod');
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.:/#-]{0,63}$/.test(config.tenantId))
+    problems.push(`tenantId '${config.tenantId}' is not an identifier`);
+  for (const key of ['procurementBaseUrl', 'erpBaseUrl'] as const) {
+    if (!/^https?:\/\/[^\s/]+/.test(config.systems[key]))
+      problems.push(`systems.${key} '${config.systems[key]}' is not an http(s) URL`);
   }
+  if (config.systems.erpDatabase.trim() === '') problems.push('systems.erpDatabase must not be empty');
   if (config.name === 'prod' && !config.retainData) problems.push('prod must retain data');
   for (const [lane, budget] of Object.entries(config.concurrency)) {
     if (budget.perConsumer < 2) problems.push(`lane ${lane}: perConsumer concurrency must be at least 2`);
@@ -361,6 +412,10 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
   }
   if (business.approvalTimeoutHours <= 0 || business.acknowledgementTimeoutHours <= 0) {
     problems.push('approval and acknowledgement timeouts must be positive');
+  }
+  for (const [site, warehouse] of Object.entries(business.siteWarehouses)) {
+    if (site.trim() === '' || warehouse.trim() === '')
+      problems.push(`site -> warehouse '${site}' -> '${warehouse}' must name both`);
   }
   if (problems.length > 0) throw new Error(`Invalid ${where}:\n- ${problems.join('\n- ')}`);
 }

@@ -1,12 +1,14 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEAD_LETTER_QUEUE_URL_ENV_VAR, MAX_RECEIVE_COUNT_ENV_VAR } from '../application/resources';
 import type { ResolvedRoute } from '../routing';
 import { VISIBILITY_TIMEOUT_FACTOR } from '../routing/lanes';
 
@@ -16,7 +18,10 @@ export interface ConsumerLaneProps {
   readonly route: ResolvedRoute;
   /** The bus the rule listens on. */
   readonly bus: events.IEventBus;
-  /** The function draining the queue; its timeout must not exceed the route's. */
+  /**
+   * The function draining the queue; its timeout must not exceed the route's. It learns its DLQ
+   * (DEAD_LETTER_QUEUE_URL, with send access) and the route's MAX_RECEIVE_COUNT.
+   */
   readonly consumer: lambda.Function;
   /** Customer-managed key of the queues (EventBridge can use it; the AWS-managed SQS key it cannot). */
   readonly encryptionKey: kms.IKey;
@@ -126,6 +131,14 @@ export class ConsumerLane extends Construct {
       reportBatchItemFailures: true,
     });
     props.consumer.addEventSource(this.eventSource);
+    // The consumer dead-letters contract violations itself, with the reason (functions/commons/consumer.ts).
+    // Exact actions: grantSendMessages would add kms:GenerateDataKey* and kms:ReEncrypt*.
+    props.consumer.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
+    );
+    props.encryptionKey.grant(props.consumer, 'kms:GenerateDataKey', 'kms:Decrypt');
+    props.consumer.addEnvironment(DEAD_LETTER_QUEUE_URL_ENV_VAR, this.deadLetterQueue.queueUrl);
+    props.consumer.addEnvironment(MAX_RECEIVE_COUNT_ENV_VAR, String(route.maxReceiveCount));
 
     const threshold = props.alarms.dlqDepthThreshold ?? 0;
     this.dlqDepthAlarm = depthAlarm(

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations, type CfnElement, type Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../application/metrics';
 import { EVENT_BUS_ENV_VAR } from '../application/resources';
@@ -164,18 +164,65 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     return this;
   }
 
-  /** Grants starting executions and/or answering task tokens, and sets `<envVar>` to its ARN. */
+  /**
+   * Grants starting executions and/or answering task tokens (SendTaskSuccess, SendTaskFailure) of
+   * exactly this state machine, and sets `<envVar>` to its ARN. Takes the ARN built from the
+   * machine's fixed name: a reference to the resource would make the function depend on a
+   * machine that already depends on functions.
+   */
   public bindStateMachine(
-    stateMachine: sfn.IStateMachine,
+    stateMachineArn: string,
     access: 'start' | 'taskResponse' | 'startAndTaskResponse',
     envVar: string,
   ): this {
-    if (access !== 'taskResponse') stateMachine.grantStartExecution(this);
-    if (access !== 'start') stateMachine.grantTaskResponse(this);
-    this.addEnvironment(envVar, stateMachine.stateMachineArn);
+    const actions = [
+      ...(access !== 'taskResponse' ? STATE_MACHINE_START_ACTIONS : []),
+      ...(access !== 'start' ? STATE_MACHINE_TASK_RESPONSE_ACTIONS : []),
+    ];
+    this.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [stateMachineArn] }));
+    this.addEnvironment(envVar, stateMachineArn);
+    return this;
+  }
+
+  /** Grants listing and reading (and writing) objects of the bucket and sets `<envVar>` to its name. */
+  public bindBucket(bucket: s3.IBucket, access: 'read' | 'readWrite', envVar: string): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
+    const objects = bucket.arnForObjects('*');
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [...BUCKET_READ_ACTIONS, ...(access === 'readWrite' ? BUCKET_WRITE_ACTIONS : [])],
+        resources: [objects],
+      }),
+    );
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    const stack = Stack.of(this);
+    const bucketId = stack.getLogicalId(bucket.node.defaultChild as CfnElement);
+    Validations.of(policy ?? this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+      reason:
+        'Object access within this one bucket: object keys are per run and cannot be listed in advance.',
+    });
+    this.addEnvironment(envVar, bucket.bucketName);
     return this;
   }
 }
+
+/** Object reads. */
+export const BUCKET_READ_ACTIONS = ['s3:GetObject'] as const;
+
+/** Object writes, multipart uploads of large objects included (no bucket administration). */
+export const BUCKET_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'] as const;
+
+/** Starting an execution (the ASL of a started workflow decides everything else). */
+export const STATE_MACHINE_START_ACTIONS = ['states:StartExecution'] as const;
+
+/** Answering a task token the state machine waits on. */
+export const STATE_MACHINE_TASK_RESPONSE_ACTIONS = [
+  'states:SendTaskSuccess',
+  'states:SendTaskFailure',
+] as const;
 
 /** Item reads, no scans of other tables' streams. */
 export const TABLE_READ_ACTIONS = [

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Validations, type Duration } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,12 +13,20 @@ import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, type BindableTable } from './s
 export interface WorkflowProps {
   /** Kebab-case workflow name (names the log group). */
   readonly name: string;
+  /** Physical state machine name; fixed so other workflows and functions can build its ARN. */
+  readonly stateMachineName?: string;
   /** The ASL file (JSONPath, `${...}` definition substitutions). */
   readonly definitionPath: string;
   /** STANDARD for long waits and task tokens; EXPRESS for short, high-volume flows. */
   readonly type: 'STANDARD' | 'EXPRESS';
   /** Functions the state machine invokes, by catalog key: substitution `${<PascalKey>FunctionArn}`. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /**
+   * State machines it starts, by workflow name -> ARN: substitution `${<PascalName>StateMachineArn}`
+   * and states:StartExecution on exactly those ARNs. Pass ARNs built from fixed names
+   * ({@link stateMachineArnOf}), so workflows can start each other without a dependency cycle.
+   */
+  readonly starts?: Readonly<Record<string, string>>;
   /** Tables used through direct integrations, by key: substitution `${<PascalKey>TableName}`. */
   readonly tables?: Readonly<
     Record<string, { readonly table: BindableTable; readonly access: 'read' | 'readWrite' }>
@@ -57,6 +65,8 @@ export class Workflow extends Construct {
     const substitutions: Record<string, string> = { ...props.substitutions };
     for (const [key, fn] of Object.entries(props.functions))
       substitutions[`${pascalCase(key)}FunctionArn`] = fn.functionArn;
+    for (const [name, arn] of Object.entries(props.starts ?? {}))
+      substitutions[`${pascalCase(name)}StateMachineArn`] = arn;
     for (const [key, binding] of Object.entries(props.tables ?? {})) {
       substitutions[`${pascalCase(key)}TableName`] = binding.table.table.tableName;
     }
@@ -79,6 +89,7 @@ export class Workflow extends Construct {
     });
     const express = props.type === 'EXPRESS';
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
       definitionBody: sfn.DefinitionBody.fromFile(props.definitionPath),
       definitionSubstitutions: substitutions,
       stateMachineType: express ? sfn.StateMachineType.EXPRESS : sfn.StateMachineType.STANDARD,
@@ -97,6 +108,12 @@ export class Workflow extends Construct {
     if (functionArns.length > 0) {
       this.stateMachine.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: functionArns }),
+      );
+    }
+    const started = Object.values(props.starts ?? {});
+    if (started.length > 0) {
+      this.stateMachine.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: started }),
       );
     }
     for (const binding of Object.values(props.tables ?? {})) {
@@ -126,6 +143,16 @@ export class Workflow extends Construct {
         'Step Functions needs support no resource-level permissions.',
     });
   }
+}
+
+/** The ARN of the state machine named `name` in the stack's account and region, without referencing it. */
+export function stateMachineArnOf(scope: Construct, name: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: name,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 function readDefinition(props: WorkflowProps): string {

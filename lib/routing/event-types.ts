@@ -1,15 +1,13 @@
 /**
  * The canonical events on the Supplyline bus: which system each event type comes from.
  *
+ * Derived from the canonical event catalog (canonical/schemas/events.ts), the one source of truth:
+ * an event's `source` is `supplyline.<system>` and its `detail-type` is the canonical event type.
  * Plain data (no aws-cdk-lib import): the CDK app, the local runtime, tests and docs all read it.
- * An event's `source` is `supplyline.<system>` and its `detail-type` is the canonical event type.
  */
+import { EVENT_CATALOG, SOURCE_SYSTEMS, type SourceSystem } from '../../canonical/schemas/events';
 
-/** The systems that put canonical events on the bus. */
-export const SOURCE_SYSTEMS = ['planning', 'procurement', 'erp', 'orchestration', 'operations'] as const;
-
-/** A system that puts canonical events on the bus. */
-export type SourceSystem = (typeof SOURCE_SYSTEMS)[number];
+export { SOURCE_SYSTEMS, type SourceSystem };
 
 /** The `source` of a canonical event. */
 export type EventSource = `supplyline.${SourceSystem}`;
@@ -19,34 +17,29 @@ export function eventSource(system: SourceSystem): EventSource {
   return `supplyline.${system}`;
 }
 
-/**
- * Every canonical event type and the system whose change it describes. Add a type here before a
- * route can subscribe to it; a type has exactly one source so patterns stay exact.
- */
-export const CANONICAL_EVENT_TYPES = {
-  'forecast-exception.raised': 'planning',
-  'forecast.published': 'planning',
-  'forecast.lines-changed': 'planning',
-  'sourcing-request.created': 'procurement',
-  'sourcing-request.amended': 'procurement',
-  'sourcing-request.cancelled': 'procurement',
-  'purchase-order.posted': 'erp',
-  'purchase-order.amended': 'erp',
-  'purchase-order.acknowledged': 'procurement',
-  'purchase-order.changed': 'procurement',
-  'purchase-order.approval-requested': 'orchestration',
-  'purchase-order.approval-decided': 'orchestration',
-  'receipt.posted': 'erp',
-  'supplier.updated': 'procurement',
-  'item.updated': 'erp',
-  'inventory-balance.updated': 'erp',
-  'integration-exception.raised': 'operations',
-  'integration-exception.resolved': 'operations',
-  'forecast-exception.evaluated': 'orchestration',
-} as const satisfies Record<string, SourceSystem>;
+type CatalogEntry = (typeof EVENT_CATALOG)[number];
 
 /** A canonical event type (the EventBridge `detail-type`). */
-export type CanonicalEventType = keyof typeof CANONICAL_EVENT_TYPES;
+export type CanonicalEventType = CatalogEntry['type'];
+
+/**
+ * Every canonical event type and the system whose change it describes. A type has exactly one
+ * source (across its majors), so patterns stay exact.
+ */
+export const CANONICAL_EVENT_TYPES: {
+  readonly [T in CanonicalEventType]: Extract<CatalogEntry, { type: T }>['source'];
+} = sourcesByType();
+
+function sourcesByType() {
+  const sources: Record<string, SourceSystem> = {};
+  for (const definition of EVENT_CATALOG) {
+    const known = sources[definition.type];
+    if (known !== undefined && known !== definition.source)
+      throw new Error(`event type ${definition.type} has two sources: ${known} and ${definition.source}`);
+    sources[definition.type] = definition.source;
+  }
+  return sources as typeof CANONICAL_EVENT_TYPES;
+}
 
 /** True when `value` is a known canonical event type. */
 export function isCanonicalEventType(value: string): value is CanonicalEventType {

@@ -4,7 +4,8 @@
  * Modes: `split` (bare line splitting, the floor), `sync` (the full synchronisation of one version).
  */
 import { createReadStream } from 'node:fs';
-import { FsSnapshotStore, syncForecastExport } from '../../domain/forecast-sync';
+import { FsSnapshotStore } from '../../adapters/planning/fs-snapshot-store';
+import { syncForecastExport } from '../../domain/forecast-sync';
 
 /** Arguments of the worker. */
 export interface WorkerArgs {

@@ -13,7 +13,7 @@ import { DataTables } from '../../lib/constructs/data-tables';
 import { Monitoring } from '../../lib/constructs/monitoring';
 import { toApiGatewaySchema } from '../../lib/constructs/supplyline-api';
 import { ESM_REQUIRE_BANNER, SupplylineFunction } from '../../lib/constructs/supplyline-function';
-import { Workflow } from '../../lib/constructs/workflow';
+import { Workflow, stateMachineArnOf } from '../../lib/constructs/workflow';
 import { resolveRoutes, onEvents } from '../../lib/routing';
 import { APPROVAL_DECISION_SCHEMA, fixture, testApp, type Json } from './support';
 
@@ -243,6 +243,32 @@ describe('Workflow', () => {
     ).toThrow(
       /uses substitutions nobody provides: WorkflowCorrelationTableName, PurchaseOrderPostingFunctionArn, EventBusName/,
     );
+  });
+
+  it('starts exactly the state machines it is given, by ARN, under a fixed name', () => {
+    const stack = new Stack(testApp(), 'Starts');
+    const approvalArn = stateMachineArnOf(stack, 'supplyline-test-commitment-approval');
+    new Workflow(stack, 'Wf', {
+      name: 'evaluation',
+      stateMachineName: 'supplyline-test-evaluation',
+      definitionPath: fixture('state-machines/evaluation.asl.json'),
+      type: 'EXPRESS',
+      functions: { evaluate: newFunction(stack, 'Evaluate') },
+      starts: { 'commitment-approval': approvalArn },
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      logGroupPrefix: 'supplyline-test',
+    });
+    const t = Template.fromStack(stack);
+    const arn = stack.resolve(approvalArn);
+    t.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'supplyline-test-evaluation',
+      DefinitionSubstitutions: Match.objectLike({ CommitmentApprovalStateMachineArn: arn }),
+    });
+    const starts = Object.values(t.findResources('AWS::IAM::Policy') as Json)
+      .flatMap((p: Json) => p.Properties.PolicyDocument.Statement as Json[])
+      .filter((st) => [st.Action].flat().includes('states:StartExecution'));
+    expect(starts.map((st) => st.Resource)).toEqual([arn]);
+    expect(JSON.stringify(arn)).toContain(':stateMachine:supplyline-test-commitment-approval');
   });
 
   it('refuses task tokens in an Express workflow', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROCUREMENT_POLICY, defineProcurementPolicy } from '../../domain/procurement/policy';
 import {
   ENVIRONMENT_NAMES,
   ENVIRONMENTS,
@@ -21,12 +22,15 @@ describe('environment configuration', () => {
     expect(() => loadEnvironmentConfig(undefined)).toThrow(/no environment/);
   });
 
-  it('takes account, region, alarm emails and placeholders from context before the CLI environment', () => {
+  it('takes account, region, alarm emails, tenant and system URLs from context before the CLI environment', () => {
     const context: Record<string, string> = {
       account: '111122223333',
       region: 'eu-west-1',
       alarmEmails: 'ops@example.com, oncall@example.com',
-      placeholders: 'false',
+      tenantId: 'acme',
+      procurementBaseUrl: 'https://procurement.acme.example',
+      erpBaseUrl: 'https://erp.acme.example',
+      erpDatabase: 'acme',
     };
     const config = loadEnvironmentConfig('dev', {
       context: (key) => context[key],
@@ -35,7 +39,12 @@ describe('environment configuration', () => {
     expect(config).toMatchObject({
       account: '111122223333',
       region: 'eu-west-1',
-      allowPlaceholderHandlers: false,
+      tenantId: 'acme',
+      systems: {
+        procurementBaseUrl: 'https://procurement.acme.example',
+        erpBaseUrl: 'https://erp.acme.example',
+        erpDatabase: 'acme',
+      },
     });
     expect(config.notifications.alarmEmails).toEqual(['ops@example.com', 'oncall@example.com']);
     expect(loadEnvironmentConfig('dev', { env: { CDK_DEFAULT_ACCOUNT: '999999999999' } }).account).toBe(
@@ -43,20 +52,48 @@ describe('environment configuration', () => {
     );
   });
 
-  it('carries the business rules’ defaults as exact decimals', () => {
+  it('derives the business rules’ defaults from the domain policy, as exact decimals', () => {
+    const policy = DEFAULT_PROCUREMENT_POLICY;
     for (const env of ENVIRONMENT_NAMES) {
-      expect(ENVIRONMENTS[env].business).toEqual({
+      const business = ENVIRONMENTS[env].business;
+      expect(business).toMatchObject({
         currency: 'USD',
         monthlyBudgetPerWarehouse: '250000.00',
         approvalLimit: '25000.00',
-        approvalTimeoutHours: 24,
-        acknowledgementTimeoutHours: 48,
-        upliftThresholds: {
-          A: { minUplift: '0.10', minSeverity: 'high' },
-          B: { minUplift: '0.20', minSeverity: 'high' },
-          C: { minUplift: '0.35', minSeverity: 'critical' },
-        },
+        approvalTimeoutHours: policy.approvalTimeoutHours,
+        acknowledgementTimeoutHours: policy.acknowledgementTimeoutHours,
       });
+      for (const cls of ['A', 'B', 'C'] as const) {
+        expect(policy.upliftThresholds[cls].minUplift.eq(business.upliftThresholds[cls].minUplift)).toBe(
+          true,
+        );
+        expect(business.upliftThresholds[cls].minSeverity).toBe(policy.upliftThresholds[cls].minSeverity);
+      }
+      expect(business.siteWarehouses).toEqual({
+        'DC-EAST-02': 'WH-EAST',
+        'DC-EAST-03': 'WH-EAST',
+        'DC-WEST-01': 'WH-WEST',
+        'DC-NORTH-01': 'WH-NORTH',
+        'DC-SOUTH-01': 'WH-SOUTH',
+      });
+    }
+  });
+
+  it('round-trips the business rules into the domain policy unchanged', () => {
+    const business = ENVIRONMENTS.prod.business;
+    const policy = defineProcurementPolicy({ ...business, supportedCurrencies: [business.currency] });
+    expect(policy.approvalLimit.eq(DEFAULT_PROCUREMENT_POLICY.approvalLimit)).toBe(true);
+    expect(policy.monthlyBudgetPerWarehouse.eq(DEFAULT_PROCUREMENT_POLICY.monthlyBudgetPerWarehouse)).toBe(
+      true,
+    );
+  });
+
+  it('marks the system URLs as set per deployment until context sets them', () => {
+    for (const env of ENVIRONMENT_NAMES) {
+      const config = loadEnvironmentConfig(env);
+      expect(config.systems.procurementBaseUrl).toMatch(/set-per-deployment\.invalid$/);
+      expect(config.systems.erpBaseUrl).toMatch(/set-per-deployment\.invalid$/);
+      expect(config.tenantId).toBe(env);
     }
   });
 
@@ -72,15 +109,8 @@ describe('environment configuration', () => {
     expect(ENVIRONMENTS.prod.alarms.dlqDepthThreshold).toBe(0);
   });
 
-  it('keeps prod safe: data retained, WAF on, never placeholders', () => {
-    expect(ENVIRONMENTS.prod).toMatchObject({
-      retainData: true,
-      allowPlaceholderHandlers: false,
-      waf: { enabled: true },
-    });
-    expect(() =>
-      loadEnvironmentConfig('prod', { context: (k) => (k === 'placeholders' ? 'true' : undefined) }),
-    ).toThrow(/placeholder handlers are never allowed in prod/);
+  it('keeps prod safe: data retained, WAF on', () => {
+    expect(ENVIRONMENTS.prod).toMatchObject({ retainData: true, waf: { enabled: true } });
   });
 
   it('lists every problem of an invalid configuration', () => {
@@ -92,7 +122,10 @@ describe('environment configuration', () => {
         logRetentionDays: 10,
         business: { ...config.business, approvalLimit: '25000' },
         notifications: { alarmEmails: ['not-an-email'] },
+        systems: { ...config.systems, erpBaseUrl: 'erp.local' },
       }),
-    ).toThrow(/account '12'[\s\S]*logRetentionDays 10[\s\S]*not-an-email[\s\S]*approvalLimit '25000'/);
+    ).toThrow(
+      /account '12'[\s\S]*logRetentionDays 10[\s\S]*erpBaseUrl 'erp.local'[\s\S]*not-an-email[\s\S]*approvalLimit '25000'/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { EVENT_CATALOG } from '../../canonical/schemas/events';
 import { FUNCTION_KEYS } from '../../lib/application/functions';
 import {
   CANONICAL_EVENT_TYPES,
@@ -101,6 +102,14 @@ describe('routing table', () => {
     for (const [type, system] of Object.entries(CANONICAL_EVENT_TYPES)) {
       expect(onEvents([type as keyof typeof CANONICAL_EVENT_TYPES]).source).toEqual([`supplyline.${system}`]);
     }
+  });
+
+  it('takes event types and sources from the canonical event catalog, not a copy', () => {
+    expect(Object.keys(CANONICAL_EVENT_TYPES).sort()).toEqual(
+      [...new Set(EVENT_CATALOG.map((e) => e.type))].sort(),
+    );
+    for (const definition of EVENT_CATALOG)
+      expect(onEvents([definition.type]).source).toEqual([`supplyline.${definition.source}`]);
   });
 
   it.each<[Partial<ConsumerRoute>, RegExp]>([

@@ -1,14 +1,17 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../lib/application/api-routes';
-import { FUNCTION_CATALOG } from '../../lib/application/functions';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { FUNCTION_CATALOG, FUNCTION_KEYS } from '../../lib/application/functions';
+import { pascalCase } from '../../lib/application/resources';
+import { WORKFLOW_CATALOG } from '../../lib/application/workflows';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config/environments';
 import { CONSUMER_ROUTES, resolveRoutes, VISIBILITY_TIMEOUT_FACTOR } from '../../lib/routing';
-import type { SupplylineStack } from '../../lib/supplyline-stack';
+import { PROJECT_ROOT, type SupplylineStack } from '../../lib/supplyline-stack';
 import { buildStack, resourcesOf, testApp, testConfig, type CfnJson, type Json } from './support';
 
 const built = {} as Record<EnvironmentName, { stack: SupplylineStack; template: Template }>;
@@ -22,6 +25,23 @@ function refOf(value: Json): string {
   if (value?.Ref) return value.Ref as string;
   if (value?.['Fn::GetAtt']) return value['Fn::GetAtt'][0] as string;
   throw new Error(`not a reference: ${JSON.stringify(value)}`);
+}
+
+/** The statements of the policies attached to `role`. */
+function statementsOfRole(template: Template, stack: SupplylineStack, role: IRole): Json[] {
+  const roleId = stack.getLogicalId(role.node.defaultChild as never);
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[]);
+}
+
+/** The statements a catalog function's role holds. */
+function functionStatements(
+  template: Template,
+  stack: SupplylineStack,
+  key: keyof SupplylineStack['functions'],
+): Json[] {
+  return statementsOfRole(template, stack, stack.functions[key].role);
 }
 
 function statements(template: Template): Json[] {
@@ -82,7 +102,7 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
   });
 
   it('routes each consumer’s pattern to its queue, with a delivery DLQ and a retry policy', () => {
-    const rules = resourcesOf(t(), 'AWS::Events::Rule');
+    const rules = resourcesOf(t(), 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
     expect(rules).toHaveLength(CONSUMER_ROUTES.length);
     for (const lane of stack().lanes) {
       const [, rule] = rules.find(
@@ -331,15 +351,188 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
     expect(variables('planning-webhook')).not.toContain('ERP_CREDENTIALS_SECRET_ARN');
     expect(variables('integration-exceptions-list')).not.toContain('EVENT_BUS_NAME');
     expect(variables('forecast-exception-evaluation')).toContain('PURCHASE_COMMITMENT_STATE_MACHINE_ARN');
-    expect(variables('acknowledgement-sync')).toContain('PURCHASE_COMMITMENT_STATE_MACHINE_ARN');
+    expect(variables('acknowledgement-sync')).toContain('SUPPLIER_ACKNOWLEDGEMENT_STATE_MACHINE_ARN');
+    expect(variables('approval-decision')).toContain('COMMITMENT_APPROVAL_STATE_MACHINE_ARN');
+    expect(variables('forecast-sync')).toContain('FORECAST_SYNC_BUCKET_NAME');
+    expect(variables('purchase-order-posting')).toEqual(
+      expect.arrayContaining([
+        'PROCUREMENT_BASE_URL',
+        'ERP_BASE_URL',
+        'ERP_DATABASE',
+        'ERP_CREDENTIALS_SECRET_ARN',
+      ]),
+    );
+    expect(variables('sourcing-request-action')).not.toContain('ERP_BASE_URL');
+    for (const key of FUNCTION_KEYS) expect(variables(key), key).toContain('TENANT_ID');
   });
 
-  it('deploys the purchase-commitment workflow as a logged, traced Standard state machine', () => {
-    t().hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineType: 'STANDARD',
+  it('gives each consumer its DLQ URL, maxReceiveCount and the right to send to that DLQ', () => {
+    for (const lane of stack().lanes) {
+      const fn = stack().functions[lane.route.handler];
+      const vars = stack().resolve((fn.node.defaultChild as Json).environment).variables;
+      expect(vars.DEAD_LETTER_QUEUE_URL).toEqual({
+        Ref: stack().getLogicalId(lane.deadLetterQueue.node.defaultChild as never),
+      });
+      expect(vars.MAX_RECEIVE_COUNT).toBe(String(lane.route.maxReceiveCount));
+      const granted = functionStatements(t(), stack(), lane.route.handler);
+      const dlqArn = {
+        'Fn::GetAtt': [stack().getLogicalId(lane.deadLetterQueue.node.defaultChild as never), 'Arn'],
+      };
+      expect(granted).toContainEqual(
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: dlqArn }),
+      );
+      const queueArn = { 'Fn::GetAtt': [stack().getLogicalId(lane.queue.node.defaultChild as never), 'Arn'] };
+      const consume = granted.find((st) => JSON.stringify(st.Resource) === JSON.stringify(queueArn))!;
+      expect(consume.Action).toContain('sqs:ChangeMessageVisibility');
+      expect(granted.some((st) => [st.Action].flat().includes('kms:GenerateDataKey'))).toBe(true);
+    }
+  });
+
+  it('deploys the three workflows with fixed names, their types and logging', () => {
+    const machines = Object.fromEntries(
+      resourcesOf(t(), 'AWS::StepFunctions::StateMachine').map(([, m]) => [
+        m.Properties.StateMachineName,
+        m.Properties,
+      ]),
+    );
+    const prefix = config().resourcePrefix;
+    expect(Object.keys(machines).sort()).toEqual(WORKFLOW_CATALOG.map((wf) => `${prefix}-${wf.name}`).sort());
+    expect(machines[`${prefix}-purchase-commitment`]).toMatchObject({
+      StateMachineType: 'EXPRESS',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
     });
+    for (const name of ['commitment-approval', 'supplier-acknowledgement']) {
+      expect(machines[`${prefix}-${name}`]).toMatchObject({
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: { Level: 'ERROR' },
+      });
+    }
+  });
+
+  it('lets workflows start exactly the workflows they hand over to, by ARNs built from names', () => {
+    const arn = (name: string) => stack().resolve(stack().stateMachineArn(name));
+    for (const definition of WORKFLOW_CATALOG) {
+      const workflow = stack().workflows[definition.name]!;
+      const substitutions = stack().resolve(
+        (workflow.stateMachine.node.defaultChild as Json).definitionSubstitutions,
+      );
+      const started = statementsOfRole(t(), stack(), workflow.stateMachine.role).filter((st) =>
+        [st.Action].flat().includes('states:StartExecution'),
+      );
+      const expected = (definition.starts ?? []).map(arn);
+      expect([...started.flatMap((st) => [st.Resource].flat())]).toEqual(expected);
+      for (const name of definition.starts ?? []) {
+        expect(substitutions[`${pascalCase(name)}StateMachineArn`]).toEqual(arn(name));
+      }
+    }
+    // Built from partition, region, account and the fixed name: no reference to a state machine.
+    expect(JSON.stringify(arn('commitment-approval'))).not.toMatch(/"Ref":"Workflows|GetAtt/);
+    expect(JSON.stringify(arn('commitment-approval'))).toContain(
+      `:stateMachine:${config().resourcePrefix}-commitment-approval`,
+    );
+  });
+
+  it('grants task answers and starts on exact state machine ARNs only', () => {
+    const arn = (name: string) => stack().resolve(stack().stateMachineArn(name));
+    const grantsOf = (key: keyof SupplylineStack['functions'], action: string) =>
+      functionStatements(t(), stack(), key)
+        .filter((st) => [st.Action].flat().includes(action))
+        .flatMap((st) => [st.Resource].flat());
+    expect(grantsOf('forecast-exception-evaluation', 'states:StartExecution')).toEqual([
+      arn('purchase-commitment'),
+    ]);
+    for (const [key, workflow] of [
+      ['approval-decision', 'commitment-approval'],
+      ['acknowledgement-sync', 'supplier-acknowledgement'],
+      ['acknowledgement-wait', 'supplier-acknowledgement'],
+    ] as const) {
+      expect(grantsOf(key, 'states:SendTaskSuccess'), key).toEqual([arn(workflow)]);
+      expect(grantsOf(key, 'states:SendTaskFailure'), key).toEqual([arn(workflow)]);
+      expect(grantsOf(key, 'states:StartExecution'), key).toEqual([]);
+    }
+    for (const statement of statements(t())) {
+      if ([statement.Action].flat().some((a: string) => a.startsWith('states:')))
+        expect(JSON.stringify(statement.Resource)).not.toContain('*');
+    }
+  });
+
+  it('keeps forecast sync files in an encrypted, TLS-only, private, versioned bucket with lifecycle and access logs', () => {
+    const bucketId = stack().getLogicalId(
+      stack().buckets.buckets.forecastSync.bucket.node.defaultChild as never,
+    );
+    const bucket = t().toJSON().Resources[bucketId];
+    expect(bucket.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: expect.stringMatching(/^BucketsAccessLogs/) } },
+    });
+    const rules = bucket.Properties.LifecycleConfiguration.Rules as Json[];
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Prefix: 'rejects/', ExpirationInDays: 30, Status: 'Enabled' }),
+        expect.objectContaining({ Prefix: 'received/', ExpirationInDays: 7, Status: 'Enabled' }),
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      ]),
+    );
+    expect(bucket.DeletionPolicy).toBe(config().retainData ? 'Retain' : 'Delete');
+    const policies = resourcesOf(t(), 'AWS::S3::BucketPolicy').map(([, p]) => p.Properties);
+    const own = policies.find((p) => JSON.stringify(p.Bucket) === JSON.stringify({ Ref: bucketId }))!;
+    expect(own.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const granted = functionStatements(t(), stack(), 'forecast-sync');
+    expect(granted).toContainEqual(
+      expect.objectContaining({
+        Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] },
+      }),
+    );
+    expect(
+      functionStatements(t(), stack(), 'forecast-change-evaluation').some((st) =>
+        JSON.stringify(st).includes('s3:'),
+      ),
+    ).toBe(false);
+  });
+
+  it('polls the ERP for receipts every minute from an EventBridge schedule', () => {
+    const schedules = resourcesOf(t(), 'AWS::Events::Rule').filter(
+      ([, r]) => r.Properties.ScheduleExpression,
+    );
+    expect(schedules).toHaveLength(FUNCTION_CATALOG.filter((f) => f.schedule).length);
+    const poller = stack().functions['erp-receipt-poller'];
+    const ruleId = stack().getLogicalId(stack().schedules['erp-receipt-poller']!.node.defaultChild as never);
+    const [, rule] = schedules.find(([id]) => id === ruleId)!;
+    expect(rule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [stack().getLogicalId(poller.node.defaultChild as never), 'Arn'] },
+        }),
+      ],
+    });
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    const vars = Object.keys(stack().resolve((poller.node.defaultChild as Json).environment).variables);
+    expect(vars).toEqual(
+      expect.arrayContaining([
+        'EVENT_BUS_NAME',
+        'SYNC_LEDGER_TABLE_NAME',
+        'WORKFLOW_CORRELATION_TABLE_NAME',
+        'ERP_CREDENTIALS_SECRET_ARN',
+        'ERP_BASE_URL',
+      ]),
+    );
+    expect(vars).not.toContain('PROCUREMENT_OAUTH_SECRET_ARN');
   });
 
   it('passes cdk-nag AwsSolutions with every finding acknowledged by a reason', () => {
@@ -377,25 +570,38 @@ describe('Supplyline stack across environments', () => {
     expect(Math.max(...concurrency('prod'))).toBeGreaterThan(Math.max(...concurrency('dev')));
   });
 
-  it('refuses to synthesize staging or prod while handler files are missing', () => {
-    const emptyProject = mkdtempSync(join(tmpdir(), 'supplyline-empty-'));
-    expect(() => buildStack('staging', { functionEntries: {}, projectRoot: emptyProject })).toThrow(
-      /handler files missing[\s\S]*planning-webhook: functions\/webhooks\/planning-webhook\.ts/,
-    );
+  it.each(ENVIRONMENT_NAMES)(
+    'refuses to synthesize %s while a handler or a workflow definition is missing',
+    (env) => {
+      const emptyProject = mkdtempSync(join(tmpdir(), 'supplyline-empty-'));
+      expect(() => buildStack(env, { functionEntries: {}, projectRoot: emptyProject })).toThrow(
+        /handler files missing[\s\S]*planning-webhook: functions\/webhooks\/planning-webhook\.ts/,
+      );
+      expect(() =>
+        buildStack(env, {
+          workflowDefinitions: { 'commitment-approval': join(emptyProject, 'missing.asl.json') },
+        }),
+      ).toThrow(/workflow 'commitment-approval' definition .*missing\.asl\.json does not exist/);
+    },
+  );
+
+  it('has a handler file for every catalog function and an ASL file for every workflow', () => {
+    for (const definition of FUNCTION_CATALOG)
+      expect(existsSync(join(PROJECT_ROOT, definition.entry)), definition.entry).toBe(true);
+    for (const workflow of WORKFLOW_CATALOG)
+      expect(existsSync(join(PROJECT_ROOT, workflow.definition)), workflow.definition).toBe(true);
   });
 
-  it('deploys placeholders in dev when handlers are missing, and leaves out a workflow without ASL', () => {
-    const emptyProject = mkdtempSync(join(tmpdir(), 'supplyline-empty-'));
-    const { stack, template } = buildStack('dev', {
-      functionEntries: {},
-      projectRoot: emptyProject,
-      workflowDefinitions: { 'purchase-commitment': join(emptyProject, 'missing.asl.json') },
-    });
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: { SUPPLYLINE_FUNCTION_KEY: 'planning-webhook' } },
-    });
-    expect(stack.workflows).toEqual({});
+  it('rejects a consumer the consumer framework could not run, and a workflow starting an unknown one', () => {
+    const catalog = FUNCTION_CATALOG.map((f) =>
+      f.key === 'integration-exception-recorder' ? { ...f, grants: { ...f.grants, bus: false } } : f,
+    );
+    const workflows = WORKFLOW_CATALOG.map((wf) =>
+      wf.name === 'supplier-acknowledgement' ? { ...wf, starts: ['nowhere'] } : wf,
+    );
+    expect(() => buildStack('dev', { functionCatalog: catalog, workflowCatalog: workflows })).toThrow(
+      /'integration-exception-recorder' is a queue consumer: grant bus[\s\S]*starts unknown workflow 'nowhere'/,
+    );
   });
 
   it('rejects an environment whose lane budget the routing table exceeds', () => {

@@ -56,7 +56,7 @@ export function testConfig(
   return { ...loadEnvironmentConfig(env, { context: () => undefined, env: {} }), ...overrides };
 }
 
-/** A Supplyline stack of `env` built from fixture handlers, ASL and schema, with its template. */
+/** A Supplyline stack of `env` built from fixture handlers, the real ASL and fixture schemas, with its template. */
 export function buildStack(
   env: EnvironmentName,
   props: Partial<SupplylineStackProps> = {},
@@ -65,7 +65,6 @@ export function buildStack(
   const stack = new SupplylineStack(app, `Test-${env}`, {
     config: testConfig(env),
     functionEntries: FIXTURE_ENTRIES,
-    workflowDefinitions: { 'purchase-commitment': fixture('state-machines/purchase-commitment.asl.json') },
     apiModels: {
       ApprovalDecision: APPROVAL_DECISION_SCHEMA,
       ExceptionResolution: EXCEPTION_RESOLUTION_SCHEMA,

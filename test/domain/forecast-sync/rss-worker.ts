@@ -3,7 +3,8 @@
  * own peak RSS, so the measurement is this run's and nothing else's.
  */
 import { createReadStream } from 'node:fs';
-import { FsSnapshotStore, syncForecastExport } from '../../../domain/forecast-sync';
+import { FsSnapshotStore } from '../../../adapters/planning/fs-snapshot-store';
+import { syncForecastExport } from '../../../domain/forecast-sync';
 
 const [file, storeDir, rows] = process.argv.slice(2) as [string, string, string];
 const summary = await syncForecastExport(

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { FsSnapshotStore } from '../../../adapters/planning/fs-snapshot-store';
 import {
-  FsSnapshotStore,
   syncForecastExport,
   type ChangeBatch,
   type ForecastSyncOptions,

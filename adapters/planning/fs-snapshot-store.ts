@@ -2,14 +2,14 @@
  * {@link SnapshotStore} on a local directory: `<root>/<plan>/v<version>/p<partition>.bin` and
  * `<root>/<plan>/latest.json`, replaced atomically by rename.
  *
- * Note: this is an adapter (I/O); it lives next to the port until an `adapters/` home is agreed.
+ * Used by the local runtime, tests and benchmarks; Lambda uses `adapters/aws/s3-snapshot-store.ts`.
  */
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { TransientFailure } from '../failures';
-import type { SnapshotManifest, SnapshotStore } from './snapshot-store';
+import { TransientFailure } from '../../domain/failures';
+import type { SnapshotManifest, SnapshotStore } from '../../domain/forecast-sync/snapshot-store';
 
 export class FsSnapshotStore implements SnapshotStore {
   constructor(private readonly root: string) {}

@@ -1,0 +1,307 @@
+/**
+ * The ports of the procurement steps in Lambda, built once per execution environment from the
+ * environment variables the CDK app sets (lib/application/functions.ts grants).
+ *
+ * Every port is built on first use, so a function only needs the variables and grants of the ports
+ * its step touches (the posting task needs the ERP; the sourcing task does not). Do not spread the
+ * ports object (that would build them all): extend it with {@link withPorts}.
+ *
+ * Calls to the procurement platform and the ERP go through the shared circuit breaker (endpoints
+ * `procurement` and `erp`); only transient failures count against an endpoint. Every state change
+ * is reported as the `CircuitBreakerOpen` metric (1 open, 0 closed) with dimension Endpoint.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ApprovalStore, ApprovalTaskGone, sfnTaskSuccess } from '../../adapters/aws/approvals';
+import { DynamoDbCommitmentRegistry, DynamoDbSupplyStore } from '../../adapters/aws/commitments';
+import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
+import { SecretCache } from '../../adapters/aws/secrets';
+import { SyncLedger } from '../../adapters/aws/sync-ledger';
+import type { ErpPort } from '../../adapters/erp/port';
+import { RpcErp } from '../../adapters/erp/rpc/rpc-erp';
+import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
+import { ProcurementClient } from '../../adapters/procurement/client';
+import { CircuitBreaker, type BreakerStateChange } from '../../adapters/resilience/circuit-breaker';
+import { DynamoDbBreakerStore } from '../../adapters/resilience/dynamodb-breaker-store';
+import type { CommitmentPorts, CommitmentState, WorkflowSettings } from '../../domain/commitment/types';
+import { defineProcurementPolicy, type ProcurementPolicy } from '../../domain/procurement/policy';
+import {
+  BUSINESS_RULES_ENV_VAR,
+  CONNECTORS,
+  EVENT_BUS_ENV_VAR,
+  SECRETS,
+  TABLES,
+  TENANT_ID_ENV_VAR,
+  stateMachineEnvVar,
+  type ConnectorKey,
+} from '../../lib/application/resources';
+import type { BusinessRules } from '../../lib/config/environments';
+import { documents, env, eventBridge, secretsManager, stepFunctions } from './clients';
+import { logger, metrics } from './powertools';
+
+function lazy<T>(create: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= create());
+}
+
+/** The procurement platform calls the steps make (CommitmentPorts' and the approval request's). */
+export type ProcurementPort = CommitmentPorts['procurement'] & Pick<ProcurementClient, 'getSourcingRequest'>;
+
+/** The functions' ports: the steps' CommitmentPorts with a procurement port that can also read a request. */
+export interface FunctionPorts extends CommitmentPorts {
+  procurement: ProcurementPort;
+}
+
+const secrets = lazy(() => new SecretCache(secretsManager()));
+
+/** The environment's business rules (set on functions granted `businessRules`). */
+export const businessRules = lazy(() => JSON.parse(env(BUSINESS_RULES_ENV_VAR)) as BusinessRules);
+
+/** The procurement policy of the environment's business rules. */
+export const procurementPolicy = lazy((): ProcurementPolicy => {
+  const rules = businessRules();
+  return defineProcurementPolicy({
+    monthlyBudgetPerWarehouse: rules.monthlyBudgetPerWarehouse,
+    approvalLimit: rules.approvalLimit,
+    approvalTimeoutHours: rules.approvalTimeoutHours,
+    acknowledgementTimeoutHours: rules.acknowledgementTimeoutHours,
+    upliftThresholds: rules.upliftThresholds,
+    supportedCurrencies: [rules.currency],
+  });
+});
+
+/** The workflows' deadlines from the business rules (hours there, seconds in the workflow input). */
+export function workflowSettings(rules: BusinessRules = businessRules()): WorkflowSettings {
+  return {
+    approvalTimeoutSeconds: Math.round(rules.approvalTimeoutHours * 3600),
+    acknowledgementTimeoutSeconds: Math.round(rules.acknowledgementTimeoutHours * 3600),
+  };
+}
+
+/** Business metrics as EMF; a metric with dimensions is flushed on its own so they stay its own. */
+export function emitMetric(
+  name: string,
+  value: number,
+  unit: 'Seconds' | 'Count',
+  dimensions: Record<string, string> = {},
+): void {
+  if (Object.keys(dimensions).length === 0) {
+    metrics.addMetric(name, MetricUnit[unit], value);
+    return;
+  }
+  const single = metrics.singleMetric();
+  for (const [dimension, dimensionValue] of Object.entries(dimensions))
+    single.addDimension(dimension, dimensionValue);
+  single.addMetric(name, MetricUnit[unit], value);
+}
+
+/** Reports a breaker state change: the CircuitBreakerOpen gauge (half-open is neither) and a log line. */
+export function reportBreakerChange(change: BreakerStateChange): void {
+  logger.warn('circuit breaker changed state', { ...change, at: change.at.toISOString() });
+  if (change.to === 'half-open') return;
+  emitMetric('CircuitBreakerOpen', change.to === 'open' ? 1 : 0, 'Count', { Endpoint: change.system });
+}
+
+/** The circuit breaker every instance of every function shares (state in TABLES.circuitBreaker). */
+export const circuitBreaker = lazy(
+  () =>
+    new CircuitBreaker({
+      store: new DynamoDbBreakerStore(documents(), env(TABLES.circuitBreaker.envVar)),
+      onStateChange: reportBreakerChange,
+      onError: (error, endpoint) =>
+        logger.warn('circuit breaker store unavailable; the call goes through', {
+          endpoint,
+          error: error as Error,
+        }),
+    }),
+);
+
+/**
+ * A client built from a JSON secret, rebuilt only when the secret's value changed (rotation).
+ * The secret is read through the shared 5-minute cache.
+ */
+function fromSecret<T>(system: ConnectorKey, build: (secret: Record<string, string>) => T): () => Promise<T> {
+  let current: { raw: string; value: T } | undefined;
+  return async () => {
+    const raw = await secrets().get(env(SECRETS[CONNECTORS[system].secret].envVar));
+    if (current?.raw !== raw) current = { raw, value: build(JSON.parse(raw) as Record<string, string>) };
+    return current.value;
+  };
+}
+
+function requireFields(system: ConnectorKey, secret: Record<string, string>, fields: readonly string[]) {
+  const missing = fields.filter((field) => !secret[field] || secret[field] === 'SET_AFTER_DEPLOY');
+  if (missing.length > 0)
+    throw new Error(`the ${system} secret has no ${missing.join(', ')} yet (set it after deploy)`);
+}
+
+const procurementClient = fromSecret('procurement', (secret) => {
+  requireFields('procurement', secret, ['client_id', 'client_secret']);
+  return new ProcurementClient({
+    baseUrl: env(CONNECTORS.procurement.settings.procurementBaseUrl),
+    credentials: { clientId: secret.client_id!, clientSecret: secret.client_secret! },
+  });
+});
+
+/**
+ * The ERP by its protocol: Tryton's JSON-RPC (default), or the ERP RPC protocol of an integration
+ * gateway in front of another ERP (adapters/erp/rpc), which is also how the local runtime reaches its
+ * embedded ERP simulator. Configuration, like the URL: the function code is the same.
+ */
+export const ERP_PROTOCOL_ENV_VAR = 'ERP_PROTOCOL';
+
+const trytonErp = fromSecret('erp', (secret): ErpPort => {
+  requireFields('erp', secret, ['username', 'password']);
+  if (process.env[ERP_PROTOCOL_ENV_VAR] === 'supplyline-rpc') {
+    return new RpcErp(env(CONNECTORS.erp.settings.erpBaseUrl), {
+      authorization: `Basic ${Buffer.from(`${secret.username}:${secret.password}`).toString('base64')}`,
+    });
+  }
+  return new TrytonErp(
+    trytonConnectionFromEnv({
+      TRYTON_URL: env(CONNECTORS.erp.settings.erpBaseUrl),
+      TRYTON_DB: env(CONNECTORS.erp.settings.erpDatabase),
+      TRYTON_USER: secret.username,
+      TRYTON_PASSWORD: secret.password,
+    }),
+  );
+});
+
+/** Each listed method loads the client (outside the breaker: a secret read is not the endpoint), then calls it through the breaker. */
+function guarded<T extends object, K extends keyof T>(
+  system: ConnectorKey,
+  load: () => Promise<T>,
+  methods: Readonly<Record<K, true>>,
+): Pick<T, K> {
+  const port = {} as Record<K, unknown>;
+  for (const method of Object.keys(methods) as K[]) {
+    port[method] = async (...args: unknown[]) => {
+      const client = await load();
+      return circuitBreaker().execute(system, () =>
+        (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args),
+      );
+    };
+  }
+  return port as Pick<T, K>;
+}
+
+const PROCUREMENT_METHODS = {
+  getSupplier: true,
+  getSourcingRequest: true,
+  createSourcingRequest: true,
+  amendSourcingRequest: true,
+  cancelSourcingRequest: true,
+  listSourcingRequests: true,
+  createPurchaseOrder: true,
+} as const satisfies Record<keyof ProcurementPort, true>;
+
+// Every ErpPort method: the compiler fails here when the port grows.
+const ERP_METHODS = {
+  getItem: true,
+  getWarehouse: true,
+  getSupplier: true,
+  getInventoryBalance: true,
+  committedValue: true,
+  findPurchaseOrder: true,
+  postPurchaseOrder: true,
+  amendPurchaseOrder: true,
+  listReceipts: true,
+} as const satisfies Record<keyof ErpPort, true>;
+
+/** The procurement platform behind the circuit breaker. */
+export const procurementPort = lazy((): ProcurementPort =>
+  guarded('procurement', procurementClient, PROCUREMENT_METHODS),
+);
+
+/** The ERP (Tryton) behind the circuit breaker. */
+export const erpPort = lazy((): ErpPort => guarded('erp', trytonErp, ERP_METHODS));
+
+const publisher = lazy(() => new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR)));
+const ledger = lazy(() => new SyncLedger(documents(), env(TABLES.syncLedger.envVar)));
+const supply = lazy(() => new DynamoDbSupplyStore(documents(), env(TABLES.workflowCorrelation.envVar)));
+const commitments = lazy(
+  () => new DynamoDbCommitmentRegistry(documents(), env(TABLES.workflowCorrelation.envVar)),
+);
+
+/** Approval task tokens (TABLES.workflowCorrelation); decisions resume the workflow through Step Functions. */
+export const approvalStore = lazy(
+  () =>
+    new ApprovalStore(documents(), env(TABLES.workflowCorrelation.envVar), sfnTaskSuccess(stepFunctions())),
+);
+
+const PORTS: FunctionPorts = {
+  get procurement() {
+    return procurementPort();
+  },
+  get erp() {
+    return erpPort();
+  },
+  warehouseForSite(site) {
+    const warehouses = businessRules().siteWarehouses;
+    return Object.hasOwn(warehouses, site) ? warehouses[site] : undefined;
+  },
+  publish: (events) => publisher().publish(events),
+  get ledger() {
+    return ledger();
+  },
+  get supply() {
+    return supply();
+  },
+  get commitments() {
+    return commitments();
+  },
+  get policy() {
+    return procurementPolicy();
+  },
+  get tenantId() {
+    return env(TENANT_ID_ENV_VAR);
+  },
+  now: () => new Date(),
+  newId: () => randomUUID(),
+  metric: emitMetric,
+};
+
+/** The ports of the procurement steps in this execution environment. */
+export function commitmentPorts(): FunctionPorts {
+  return PORTS;
+}
+
+/** The ports with `extra` on top, without building the ports `extra` does not touch. */
+export function withPorts<T extends object>(extra: T): FunctionPorts & T {
+  return Object.assign(Object.create(PORTS) as FunctionPorts, extra);
+}
+
+const taskSuccess = lazy(() => sfnTaskSuccess(stepFunctions()));
+
+/**
+ * Answers a task token with `output`. A workflow that stopped waiting (its deadline passed) is
+ * not an error here: the late answer was applied where it matters, and the workflow has already
+ * raised its own exception.
+ */
+export async function sendTaskSuccess(taskToken: string, output: object): Promise<void> {
+  try {
+    // sfnTaskSuccess is typed for approval outputs; it sends any JSON output the same way.
+    await taskSuccess()(taskToken, output as Parameters<ReturnType<typeof sfnTaskSuccess>>[1]);
+  } catch (error) {
+    if (!(error instanceof ApprovalTaskGone)) throw error;
+    logger.warn('the workflow no longer waits for this answer', { error });
+  }
+}
+
+/** An execution name from a business key: readable, within Step Functions' 80 characters and charset. */
+export function executionName(key: string): string {
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  return `${key.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 63)}-${hash}`;
+}
+
+/** Starts the purchase-commitment workflow (Express) with the evaluated exception. */
+export async function startCommitment(input: CommitmentState): Promise<void> {
+  await stepFunctions().send(
+    new StartExecutionCommand({
+      stateMachineArn: env(stateMachineEnvVar('purchase-commitment')),
+      name: executionName(input.event.idempotencyKey),
+      input: JSON.stringify(input),
+    }),
+  );
+}

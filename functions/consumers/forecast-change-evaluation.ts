@@ -1,0 +1,177 @@
+/**
+ * Bulk lane consumer of `forecast.lines-changed`: each changed line that may need action is turned
+ * into a forecast exception (domain/forecast-sync/change-exceptions.ts: the conservative mapping)
+ * and goes through the same evaluation as a planner's exception (domain/commitment/evaluation.ts),
+ * which may start the purchase-commitment workflow.
+ *
+ * Cost per message (up to 2,000 lines): new lines and uplifts below their class threshold are
+ * settled without any call; the open sourcing requests are listed once per message (all pages,
+ * `lane: 'bulk'`) and served to each line's evaluation from memory; the ERP on-hand balance is read
+ * once per (item, warehouse). A retried message re-evaluates its lines: the evaluation's event and
+ * the workflow execution are keyed per line and plan version, so repeats are suppressed downstream.
+ *
+ * Environment: SUPPLYLINE_BUSINESS_RULES (thresholds, site -> warehouse), BULK_EVALUATION_SETTINGS
+ * (optional JSON: defaultVelocityClass, velocityClassByItem, packSizeByItem),
+ * PURCHASE_COMMITMENT_STATE_MACHINE_ARN, the connectors' (PROCUREMENT_BASE_URL,
+ * PROCUREMENT_OAUTH_SECRET_ARN, ERP_BASE_URL, ERP_DATABASE, ERP_CREDENTIALS_SECRET_ARN,
+ * CIRCUIT_BREAKER_TABLE_NAME, WORKFLOW_CORRELATION_TABLE_NAME for the supply store), TENANT_ID and
+ * the consumer framework's.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { ErpPort } from '../../adapters/erp/port';
+import type { SourcingRequest, SourcingRequestFilter } from '../../adapters/procurement/api-types';
+import type { ForecastLinesChangedV1 } from '../../canonical/generated/types';
+import { evaluateForecastException, type EvaluationPorts } from '../../domain/commitment/evaluation';
+import { BusinessRejection } from '../../domain/failures';
+import {
+  candidateLines,
+  DEFAULT_BULK_EVALUATION_SETTINGS,
+  exceptionEventFor,
+  type BulkEvaluationSettings,
+} from '../../domain/forecast-sync';
+import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
+import { consumerHandler } from '../commons/consumer-handler';
+import { businessRules, commitmentPorts, startCommitment, workflowSettings } from '../commons/ports';
+
+/** Environment variable with the optional JSON {@link BulkEvaluationSettings}. */
+export const BULK_EVALUATION_SETTINGS_ENV_VAR = 'BULK_EVALUATION_SETTINGS';
+
+export interface ChangeEvaluationPorts extends Omit<EvaluationPorts, 'procurement'> {
+  procurement: { listSourcingRequests: EvaluationPorts['procurement']['listSourcingRequests'] };
+  erp: Pick<ErpPort, 'getInventoryBalance'>;
+  warehouseForSite(site: string): string | undefined;
+  bulk: BulkEvaluationSettings;
+}
+
+export interface ChangeEvaluationReport {
+  lines: number;
+  evaluated: number;
+  skipped: Record<string, number>;
+  outcomes: Record<string, number>;
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Evaluates the lines of one `forecast.lines-changed` batch. */
+export async function evaluateForecastChanges(
+  event: ForecastLinesChangedV1,
+  ctx: Pick<ConsumerContext, 'logger'>,
+  ports: ChangeEvaluationPorts,
+): Promise<ChangeEvaluationReport> {
+  const { candidates, skipped } = candidateLines(event.data, ports.policy, ports.bulk);
+  const report: ChangeEvaluationReport = {
+    lines: event.data.lines.length,
+    evaluated: 0,
+    skipped: { ...skipped },
+    outcomes: {},
+  };
+  const skip = (reason: string) => (report.skipped[reason] = (report.skipped[reason] ?? 0) + 1);
+
+  // One listing of the open requests per message, answered per line from memory.
+  let openRequests: Promise<SourcingRequest[]> | undefined;
+  const procurement: EvaluationPorts['procurement'] = {
+    listSourcingRequests: async (filter: SourcingRequestFilter = {}) => {
+      openRequests ??= ports.procurement.listSourcingRequests({ status: 'open' }, { lane: 'bulk' });
+      return (await openRequests).filter(
+        (request) =>
+          (filter.item_code === undefined || request.item_code === filter.item_code) &&
+          (filter.ship_to === undefined || request.ship_to === filter.ship_to) &&
+          (filter.status === undefined || request.status === filter.status),
+      );
+    },
+  } as EvaluationPorts['procurement'];
+  const evaluationPorts: EvaluationPorts = Object.assign(Object.create(ports) as EvaluationPorts, {
+    procurement,
+  });
+  const onHand = new Map<string, Promise<string | undefined>>();
+
+  for (const candidate of candidates) {
+    const { itemCode, site } = candidate.line;
+    const warehouse = ports.warehouseForSite(site);
+    if (!warehouse) {
+      skip('UNMAPPED_SITE');
+      continue;
+    }
+    const key = `${itemCode}\u0000${warehouse}`;
+    if (!onHand.has(key))
+      onHand.set(
+        key,
+        ports.erp.getInventoryBalance(itemCode, warehouse).then(
+          (balance) => balance.onHandEa,
+          (error: unknown) => {
+            // An item or warehouse the ERP does not know cannot be ordered anyway.
+            if (error instanceof BusinessRejection) return undefined;
+            throw error;
+          },
+        ),
+      );
+    const projectedOnHandEa = await onHand.get(key)!;
+    if (projectedOnHandEa === undefined) {
+      skip('UNKNOWN_TO_ERP');
+      continue;
+    }
+    const exception = exceptionEventFor(event, candidate, {
+      projectedOnHandEa,
+      settings: ports.bulk,
+      hash,
+      now: ports.now,
+      newId: ports.newId,
+    });
+    const { outcome } = await evaluateForecastException(exception, evaluationPorts);
+    report.evaluated++;
+    report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
+  }
+  for (const [reason, count] of Object.entries(report.skipped))
+    if (count > 0) ports.metric?.('ForecastChangesWithoutEvaluation', count, 'Count', { Reason: reason });
+  ctx.logger.info('forecast line changes evaluated', { batchId: event.data.batchId, ...report });
+  return report;
+}
+
+function bulkSettings(): BulkEvaluationSettings {
+  const raw = process.env[BULK_EVALUATION_SETTINGS_ENV_VAR];
+  return raw
+    ? { ...DEFAULT_BULK_EVALUATION_SETTINGS, ...(JSON.parse(raw) as Partial<BulkEvaluationSettings>) }
+    : DEFAULT_BULK_EVALUATION_SETTINGS;
+}
+
+let ports: ChangeEvaluationPorts | undefined;
+function lambdaPorts(): ChangeEvaluationPorts {
+  const shared = commitmentPorts();
+  return {
+    // Getters: a port is built only when a line needs it (most batches need none).
+    get procurement() {
+      return shared.procurement;
+    },
+    get erp() {
+      return shared.erp;
+    },
+    get supply() {
+      return shared.supply;
+    },
+    get policy() {
+      return shared.policy;
+    },
+    get tenantId() {
+      return shared.tenantId;
+    },
+    get settings() {
+      return workflowSettings(businessRules());
+    },
+    warehouseForSite: (site) => shared.warehouseForSite(site),
+    publish: (events) => shared.publish(events),
+    startCommitment,
+    metric: shared.metric,
+    now: () => new Date(),
+    newId: () => randomUUID(),
+    bulk: bulkSettings(),
+  };
+}
+
+export const handler = consumerHandler({
+  name: 'forecast-change-evaluation',
+  validators: canonicalValidators(['forecast.lines-changed']),
+  process: async (event, ctx) => {
+    ports ??= lambdaPorts();
+    await evaluateForecastChanges(event as ForecastLinesChangedV1, ctx, ports);
+  },
+});

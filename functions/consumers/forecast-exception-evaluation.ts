@@ -1,0 +1,21 @@
+/**
+ * Consumer of `forecast-exception.raised` (critical lane): decides whether the exception needs a
+ * sourcing action and, when it does, starts the purchase-commitment workflow with it.
+ */
+import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types';
+import { evaluateForecastException } from '../../domain/commitment/evaluation';
+import { canonicalValidators } from '../commons/consumer';
+import { consumerHandler } from '../commons/consumer-handler';
+import { startCommitment, withPorts, workflowSettings } from '../commons/ports';
+
+let ports: Parameters<typeof evaluateForecastException>[1] | undefined;
+
+export const handler = consumerHandler({
+  name: 'forecast-exception-evaluation',
+  validators: canonicalValidators(['forecast-exception.raised']),
+  process: async (event, { logger }) => {
+    ports ??= withPorts({ settings: workflowSettings(), startCommitment });
+    const { outcome } = await evaluateForecastException(event as ForecastExceptionRaisedV1, ports);
+    logger.info('forecast exception evaluated', { outcome });
+  },
+});

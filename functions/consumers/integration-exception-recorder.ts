@@ -1,0 +1,25 @@
+/**
+ * Consumer of `integration-exception.raised` and `.resolved` (standard lane): keeps the store the
+ * work list and the dashboard read, in any delivery order.
+ */
+import {
+  IntegrationExceptionStore,
+  recordFromEvent,
+  type IntegrationExceptionEvent,
+} from '../../adapters/aws/integration-exceptions';
+import { TABLES } from '../../lib/application/resources';
+import { documents, env } from '../commons/clients';
+import { canonicalValidators } from '../commons/consumer';
+import { consumerHandler } from '../commons/consumer-handler';
+
+let store: IntegrationExceptionStore | undefined;
+
+export const handler = consumerHandler({
+  name: 'integration-exception-recorder',
+  validators: canonicalValidators(['integration-exception.raised', 'integration-exception.resolved']),
+  process: async (event, { logger }) => {
+    store ??= new IntegrationExceptionStore(documents(), env(TABLES.integrationExceptions.envVar));
+    const outcome = await recordFromEvent(event as IntegrationExceptionEvent, store);
+    logger.info('integration exception recorded', { outcome });
+  },
+});

@@ -1,0 +1,155 @@
+/**
+ * Standard lane consumer of `supplier.updated` (procurement) and `item.updated` (ERP): records the
+ * state as the source system confirmed it in the sync ledger (`STATE#procurement` / `STATE#erp` of
+ * `Supplier#<number>` / `Item#<code>`). Updates are not ordered: one whose sourceVersion is below
+ * the recorded one is kept as STALE and not applied; the same version is a duplicate.
+ *
+ * A supplier becoming BLOCKED or ON_HOLD: the posted commitments not yet fully received with that
+ * supplier are looked up (a scan, acceptable for a rare event) and, when there are any, an
+ * integration exception lists them for a person (their goods may not come).
+ *
+ * The read-then-write version check is not atomic: two updates of one object processed at the same
+ * moment could both pass it. The ledger's recordState is a plain put; a conditional put on the
+ * version belongs in SyncLedger when that matters.
+ *
+ * Environment: SYNC_LEDGER_TABLE_NAME, WORKFLOW_CORRELATION_TABLE_NAME, TENANT_ID, and the consumer
+ * framework's (DEAD_LETTER_QUEUE_URL, IDEMPOTENCY_TABLE_NAME, EVENT_BUS_NAME, MAX_RECEIVE_COUNT).
+ */
+import { createHash } from 'node:crypto';
+import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
+import { SyncLedger } from '../../adapters/aws/sync-ledger';
+import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
+import type { ItemUpdatedV1, SupplierUpdatedV1 } from '../../canonical/generated/types';
+import type { PostedPurchaseOrder } from '../../domain/commitment/types';
+import { EVENT_BUS_ENV_VAR, TABLES } from '../../lib/application/resources';
+import { documents, env, eventBridge } from '../commons/clients';
+import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
+import { consumerHandler } from '../commons/consumer-handler';
+import { emitMetric } from '../commons/ports';
+import { PostedCommitmentScan } from '../scheduled/erp-receipt-poller';
+
+const HOLD_STATUSES: ReadonlySet<string> = new Set(['BLOCKED', 'ON_HOLD']);
+
+export interface MasterDataPorts {
+  ledger: Pick<SyncLedger, 'status' | 'recordState' | 'recordStale'>;
+  /** Posted commitments not fully received with this supplier. */
+  openCommitmentsOf(supplierNumber: string): Promise<Pick<PostedPurchaseOrder, 'poNumber' | 'externalRef'>[]>;
+  publish(events: readonly CanonicalEvent[]): Promise<void>;
+  metric(name: string, value: number, unit: 'Count', dimensions?: Record<string, string>): void;
+  newId(): string;
+}
+
+export type MasterDataOutcome = 'recorded' | 'stale' | 'duplicate';
+
+/** Records one supplier or item update (see the file header). */
+export async function syncMasterData(
+  event: SupplierUpdatedV1 | ItemUpdatedV1,
+  ctx: Pick<ConsumerContext, 'logger'>,
+  ports: MasterDataPorts,
+): Promise<MasterDataOutcome> {
+  const supplier = event.eventType === 'supplier.updated' ? event.data : undefined;
+  const ref = supplier
+    ? { objectType: 'Supplier', objectId: supplier.supplierNumber }
+    : { objectType: 'Item', objectId: (event as ItemUpdatedV1).data.itemCode };
+  const system = supplier ? 'procurement' : 'erp';
+  const known = (await ports.ledger.status(ref)).systems.find((state) => state.system === system);
+  if (known?.version !== null && known?.version !== undefined && event.sourceVersion <= known.version) {
+    const outcome = event.sourceVersion < known.version ? 'stale' : 'duplicate';
+    if (outcome === 'stale') await ports.ledger.recordStale(event);
+    ports.metric('StaleVersionsIgnored', 1, 'Count', { ObjectType: ref.objectType });
+    ctx.logger.info(`master data update ${outcome}: not applied`, {
+      ...ref,
+      sourceVersion: event.sourceVersion,
+      recordedVersion: known.version,
+    });
+    return outcome;
+  }
+  await ports.ledger.recordState(ref, {
+    system,
+    reference: ref.objectId,
+    state: event.data.status,
+    version: event.sourceVersion,
+    confirmedAt: event.data.updatedAt,
+  });
+
+  if (supplier && HOLD_STATUSES.has(supplier.status) && known?.state !== supplier.status) {
+    const open = await ports.openCommitmentsOf(supplier.supplierNumber);
+    ports.metric('SuppliersOnHold', 1, 'Count', { Status: supplier.status });
+    if (open.length > 0) await ports.publish([supplierOnHold(event as SupplierUpdatedV1, open, ports.newId)]);
+    ctx.logger.warn('supplier blocked or on hold', {
+      supplierNumber: supplier.supplierNumber,
+      status: supplier.status,
+      openCommitments: open.map((po) => po.poNumber),
+    });
+  }
+  return 'recorded';
+}
+
+/** The integration exception listing a held supplier's open commitments (one per supplier version). */
+function supplierOnHold(
+  event: SupplierUpdatedV1,
+  open: readonly Pick<PostedPurchaseOrder, 'poNumber' | 'externalRef'>[],
+  newId: () => string,
+): CanonicalEvent {
+  const { supplierNumber, status } = event.data;
+  const exceptionId = `EXC-${createHash('sha256').update(`supplier-hold|${supplierNumber}|${event.sourceVersion}`).digest('hex').slice(0, 32)}`;
+  const listed = open.slice(0, 50).map((po) => po.poNumber);
+  const at = new Date(event.data.updatedAt);
+  return buildEvent(
+    'integration-exception.raised',
+    {
+      exceptionId,
+      category: 'BUSINESS',
+      code: status === 'BLOCKED' ? 'SUPPLIER_BLOCKED' : 'SUPPLIER_ON_HOLD',
+      message:
+        `Supplier ${supplierNumber} is now ${status.toLowerCase().replace('_', ' ')} with ${open.length} open purchase order(s): ${listed.join(', ')}${open.length > listed.length ? ', ...' : ''}.`.slice(
+          0,
+          2000,
+        ),
+      status: 'OPEN',
+      objectType: 'Supplier',
+      objectId: supplierNumber,
+      system: 'procurement',
+      raisedAt: at.toISOString(),
+      details: JSON.stringify({ openCommitments: open.slice(0, 200) }).slice(0, 16_000),
+    },
+    {
+      sourceObjectId: exceptionId,
+      sourceVersion: event.sourceVersion,
+      occurredAt: at,
+      correlationId: event.correlationId,
+      causationId: event.eventId,
+      idempotencyKey: `IntegrationException#${exceptionId}`,
+      tenantId: event.tenantId,
+    },
+    { now: () => new Date(), newId },
+  );
+}
+
+let ports: MasterDataPorts | undefined;
+function lambdaPorts(): MasterDataPorts {
+  const commitments = new PostedCommitmentScan(documents(), env(TABLES.workflowCorrelation.envVar));
+  const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));
+  return {
+    ledger: new SyncLedger(documents(), env(TABLES.syncLedger.envVar)),
+    openCommitmentsOf: async (supplierNumber) => {
+      const open: Pick<PostedPurchaseOrder, 'poNumber' | 'externalRef'>[] = [];
+      for await (const { po } of commitments.posted(' AND attribute_not_exists(fullyReceivedAt)'))
+        if (po.supplierNumber === supplierNumber)
+          open.push({ poNumber: po.poNumber, externalRef: po.externalRef });
+      return open;
+    },
+    publish: (events) => publisher.publish(events),
+    metric: emitMetric,
+    newId: () => crypto.randomUUID(),
+  };
+}
+
+export const handler = consumerHandler({
+  name: 'master-data-sync',
+  validators: canonicalValidators(['supplier.updated', 'item.updated']),
+  process: async (event, ctx) => {
+    ports ??= lambdaPorts();
+    await syncMasterData(event as SupplierUpdatedV1 | ItemUpdatedV1, ctx, ports);
+  },
+});

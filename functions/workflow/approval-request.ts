@@ -1,0 +1,88 @@
+/**
+ * `Wait for approval` (commitment-approval, waitForTaskToken): keeps the task token under the
+ * approval id for the approval API, and announces `purchase-order.approval-requested`.
+ */
+import { buildEvent } from '../../canonical/envelope';
+import type { ApprovalRequest, ForecastException } from '../../canonical/generated/types';
+import { purchaseOrderRef } from '../../domain/commitment/steps';
+import type {
+  FlowEvent,
+  PolicyOutcome,
+  SourcingOutcome,
+  WorkflowSettings,
+} from '../../domain/commitment/types';
+import { ContractViolation } from '../../domain/failures';
+import { approvalStore, commitmentPorts, type FunctionPorts } from '../commons/ports';
+import { workflowTask } from './task';
+
+/** The task's payload (state-machines/commitment-approval.asl.json). */
+export interface ApprovalRequestInput {
+  taskToken: string;
+  approvalId: string;
+  policy: PolicyOutcome;
+  exception: ForecastException;
+  event: FlowEvent;
+  settings: WorkflowSettings;
+  /** The sourcing outcome, when the workflow passes it on. */
+  sourcing?: SourcingOutcome;
+}
+
+/** `APR-<requestId>-v<planVersion>`, as the policy check names approvals. */
+const APPROVAL_ID = /^APR-(.+)-v\d+$/;
+
+/** The sourcing request being approved: from the input, else read back from the platform. */
+async function sourcingOf(
+  input: ApprovalRequestInput,
+  ports: FunctionPorts,
+): Promise<{ requestId: string; supplierNumber: string }> {
+  if (input.sourcing?.supplierNumber)
+    return { requestId: input.sourcing.requestId, supplierNumber: input.sourcing.supplierNumber };
+  const requestId = input.sourcing?.requestId ?? APPROVAL_ID.exec(input.approvalId)?.[1];
+  const request = requestId ? await ports.procurement.getSourcingRequest(requestId) : null;
+  if (!requestId || !request?.supplier_number) {
+    throw new ContractViolation(
+      `approval ${input.approvalId}: no sourcing request with a supplier to approve`,
+      'supplyline',
+      { approvalId: input.approvalId, requestId },
+    );
+  }
+  return { requestId, supplierNumber: request.supplier_number };
+}
+
+export const handler = workflowTask('approval-request', async (input: ApprovalRequestInput) => {
+  const ports = commitmentPorts();
+  const { requestId, supplierNumber } = await sourcingOf(input, ports);
+  const now = ports.now();
+  const request: ApprovalRequest = {
+    approvalId: input.approvalId,
+    externalRef: purchaseOrderRef(requestId),
+    supplierNumber,
+    site: input.exception.site,
+    totalValue: input.policy.totalValue,
+    currency: input.policy.currency,
+    limit: ports.policy.approvalLimit.toMoneyString(),
+    expiresAt: new Date(now.getTime() + input.settings.approvalTimeoutSeconds * 1000).toISOString(),
+  };
+  await approvalStore().registerApproval({
+    approvalId: input.approvalId,
+    taskToken: input.taskToken,
+    request,
+  });
+  await ports.publish([
+    buildEvent(
+      'purchase-order.approval-requested',
+      request,
+      {
+        sourceObjectId: input.approvalId,
+        sourceVersion: input.exception.planVersion,
+        occurredAt: now,
+        correlationId: input.event.correlationId,
+        causationId: input.event.eventId,
+        // A retried wait registers a new token and announces again: downstream sees one request.
+        idempotencyKey: `approval-requested:${input.approvalId}`,
+        tenantId: ports.tenantId,
+      },
+      ports,
+    ),
+  ]);
+});

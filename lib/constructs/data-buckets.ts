@@ -1,0 +1,78 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { BUCKETS, pascalCase, type BucketKey, type BucketSpec } from '../application/resources';
+
+/** A bucket with the environment variable that carries its name. */
+export interface BindableBucket {
+  readonly bucket: s3.Bucket;
+  readonly envVar: string;
+}
+
+/** Properties of {@link DataBuckets}. */
+export interface DataBucketsProps {
+  /** RETAIN (prod) or DESTROY (dev; the bucket must be emptied first). */
+  readonly retainData: boolean;
+  /** @default BUCKETS from lib/application/resources.ts */
+  readonly specs?: Readonly<Record<BucketKey, BucketSpec>>;
+}
+
+/**
+ * The application's S3 buckets, built from the bucket specs: S3-managed encryption, TLS only, all
+ * public access blocked, owner-enforced objects, versioning, lifecycle per spec (expiring prefixes,
+ * old versions, abandoned multipart uploads), and server access logs to one shared log bucket.
+ */
+export class DataBuckets extends Construct {
+  public readonly buckets: Readonly<Record<BucketKey, BindableBucket>>;
+  /** Where every bucket's server access logs go. */
+  public readonly accessLogs: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: DataBucketsProps) {
+    super(scope, id);
+    const specs = props.specs ?? BUCKETS;
+    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const secure = {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+    } as const;
+
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      ...secure,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This is the server access log bucket of the application buckets; logging it to itself would loop, ' +
+        'and to another bucket only move the question.',
+    });
+
+    const built = {} as Record<BucketKey, BindableBucket>;
+    for (const [key, spec] of Object.entries(specs) as [BucketKey, BucketSpec][]) {
+      const bucket = new s3.Bucket(this, `${pascalCase(key)}Bucket`, {
+        ...secure,
+        versioned: true,
+        serverAccessLogsBucket: this.accessLogs,
+        serverAccessLogsPrefix: `${key}/`,
+        lifecycleRules: [
+          ...Object.entries(spec.expiringPrefixes).map(([prefix, days]) => ({
+            id: `expire-${prefix.replace(/[^A-Za-z0-9]+/g, '')}`,
+            prefix,
+            expiration: Duration.days(days),
+          })),
+          {
+            id: 'old-versions-and-abandoned-uploads',
+            noncurrentVersionExpiration: Duration.days(spec.noncurrentVersionDays),
+            abortIncompleteMultipartUploadAfter: Duration.days(1),
+            expiredObjectDeleteMarker: true,
+          },
+        ],
+      });
+      built[key] = { bucket, envVar: spec.envVar };
+    }
+    this.buckets = built;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The local environment: the synthesized application on the local runtime, wired to the three
+ * external systems — simulators by default, or the user's own sandboxes when configured:
+ *
+ * | variable | meaning |
+ * |---|---|
+ * | `SUPPLYLINE_PORT` | port of the local API (default 3000; 0 picks a free one) |
+ * | `SUPPLYLINE_PROCUREMENT_URL`, `SUPPLYLINE_PROCUREMENT_CLIENT_ID`, `SUPPLYLINE_PROCUREMENT_CLIENT_SECRET`, `SUPPLYLINE_PROCUREMENT_WEBHOOK_SECRET` | a procurement sandbox instead of the simulator |
+ * | `SUPPLYLINE_TRYTON_URL`, `SUPPLYLINE_TRYTON_DATABASE`, `SUPPLYLINE_TRYTON_USER`, `SUPPLYLINE_TRYTON_PASSWORD` | a Tryton ERP instead of the embedded ERP simulator |
+ * | `SUPPLYLINE_PLANNING_WEBHOOK_SECRET` | the planning platform's signing secret (the simulator uses it too) |
+ *
+ * The same variables can be put in `supplyline.local.json` (keys without the `SUPPLYLINE_` prefix,
+ * camel-cased is not needed: e.g. `{"TRYTON_URL": "http://..."}`); the environment wins.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ErpSimulatorServer } from './simulators/erp/server';
+import { PlanningSimulator } from './simulators/planning';
+import { ProcurementSimulator } from './simulators/procurement';
+import { procurementSeed } from './seed/master-data';
+import { startLocalRuntime, type LocalRuntime } from './runtime/runtime';
+
+export const ROOT = join(import.meta.dirname, '..');
+
+export interface LocalSettings {
+  port: number;
+  procurement?: { url: string; clientId: string; clientSecret: string; webhookSecret: string };
+  tryton?: { url: string; database: string; user: string; password: string };
+  planningWebhookSecret: string;
+}
+
+/** Settings from `supplyline.local.json` and `SUPPLYLINE_*` environment variables. */
+export function readSettings(environment: NodeJS.ProcessEnv = process.env): LocalSettings {
+  const file = join(ROOT, 'supplyline.local.json');
+  const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const get = (name: string) => environment[`SUPPLYLINE_${name}`] ?? fromFile[name];
+  const procurementUrl = get('PROCUREMENT_URL');
+  const trytonUrl = get('TRYTON_URL');
+  return {
+    port: Number(get('PORT') ?? 3000),
+    planningWebhookSecret: get('PLANNING_WEBHOOK_SECRET') ?? 'local-planning-signing-secret',
+    ...(procurementUrl
+      ? {
+          procurement: {
+            url: procurementUrl,
+            clientId: get('PROCUREMENT_CLIENT_ID') ?? '',
+            clientSecret: get('PROCUREMENT_CLIENT_SECRET') ?? '',
+            webhookSecret: get('PROCUREMENT_WEBHOOK_SECRET') ?? '',
+          },
+        }
+      : {}),
+    ...(trytonUrl
+      ? {
+          tryton: {
+            url: trytonUrl,
+            database: get('TRYTON_DATABASE') ?? 'supplyline',
+            user: get('TRYTON_USER') ?? 'admin',
+            password: get('TRYTON_PASSWORD') ?? '',
+          },
+        }
+      : {}),
+  };
+}
+
+export interface LocalEnvironment {
+  runtime: LocalRuntime;
+  /** Present when the simulator stands in for the system. */
+  procurement?: ProcurementSimulator;
+  erp?: ErpSimulatorServer;
+  planning: PlanningSimulator;
+  settings: LocalSettings;
+  stop(): Promise<void>;
+}
+
+const PROCUREMENT_SIM_CLIENT = { clientId: 'supplyline', clientSecret: 'supplyline-secret' };
+const PROCUREMENT_SIM_WEBHOOK_SECRET = 'local-procurement-signing-secret';
+
+/** Synthesizes the dev environment into `cdk.out/local` (bundled, nag-checked). */
+export function synthesize(log: (line: string) => void): string {
+  const out = join(ROOT, 'cdk.out', 'local');
+  log('Synthesizing the dev environment (CDK, esbuild bundles, cdk-nag) into cdk.out/local ...');
+  const started = Date.now();
+  const result = spawnSync('npx', ['cdk', 'synth', '--no-notices', '-q', '-c', 'env=dev', '-o', out], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
+  });
+  if (result.status !== 0) throw new Error('cdk synth failed (see above)');
+  log(`Synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return out;
+}
+
+export async function startLocalEnvironment(
+  options: {
+    settings?: LocalSettings;
+    log?: (line: string) => void;
+    quietFunctions?: boolean;
+    dataDir?: string;
+    speedUp?: number;
+  } = {},
+): Promise<LocalEnvironment> {
+  const log = options.log ?? ((line: string) => console.log(`[local] ${line}`));
+  const settings = options.settings ?? readSettings();
+  const cdkOut = synthesize(log);
+
+  const erp = settings.tryton ? undefined : await ErpSimulatorServer.start();
+  if (erp) log(`ERP: embedded ERP simulator at ${erp.url}`);
+  else log(`ERP: Tryton at ${settings.tryton!.url} (database ${settings.tryton!.database})`);
+
+  const procurement = settings.procurement
+    ? undefined
+    : await ProcurementSimulator.start({
+        ...procurementSeed(),
+        webhooks: { secret: PROCUREMENT_SIM_WEBHOOK_SECRET, retry: { maxRetries: 6, baseDelayMs: 200 } },
+        acknowledgement: { delayMs: 300 },
+      });
+  const procurementSettings = settings.procurement ?? {
+    url: procurement!.url,
+    ...PROCUREMENT_SIM_CLIENT,
+    webhookSecret: PROCUREMENT_SIM_WEBHOOK_SECRET,
+  };
+  log(
+    procurement ? `Procurement: simulator at ${procurement.url}` : `Procurement: ${procurementSettings.url}`,
+  );
+
+  const planning = await PlanningSimulator.start({ secrets: [settings.planningWebhookSecret] });
+  log(`Planning: simulator at ${planning.url} (signed webhooks, bulk exports)`);
+
+  const runtime = await startLocalRuntime({
+    env: 'dev',
+    cdkOut,
+    port: settings.port,
+    dataDir: options.dataDir,
+    speedUp: options.speedUp,
+    log,
+    ...(options.quietFunctions ? { functionLogs: 'silent' as const } : {}),
+    overrides: {
+      TENANT_ID: 'local',
+      PROCUREMENT_BASE_URL: procurementSettings.url,
+      ERP_BASE_URL: settings.tryton?.url ?? erp!.url,
+      ERP_PROTOCOL: settings.tryton ? 'tryton' : 'supplyline-rpc',
+      ERP_DATABASE: settings.tryton?.database ?? 'simulator',
+      FORECAST_EXPORT_ALLOW_HTTP: 'true',
+    },
+    secrets: {
+      planningWebhookSigningCurrent: settings.planningWebhookSecret,
+      planningWebhookSigningPrevious: '',
+      procurementWebhookSigning: procurementSettings.webhookSecret,
+      procurementOAuthClient: JSON.stringify({
+        client_id: procurementSettings.clientId,
+        client_secret: procurementSettings.clientSecret,
+      }),
+      erpCredentials: JSON.stringify({
+        username: settings.tryton?.user ?? 'simulator',
+        password: settings.tryton?.password ?? 'simulator',
+      }),
+    },
+  });
+  planning.setSubscriber(`${runtime.baseUrl}/v1/webhooks/planning`);
+  procurement?.setSubscriber(`${runtime.baseUrl}/v1/webhooks/procurement`, PROCUREMENT_SIM_WEBHOOK_SECRET);
+  return {
+    runtime,
+    procurement,
+    erp,
+    planning,
+    settings,
+    stop: async () => {
+      await runtime.stop();
+      await Promise.all([planning.close(), procurement?.close(), erp?.close()]);
+    },
+  };
+}

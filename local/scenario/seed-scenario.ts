@@ -1,0 +1,228 @@
+/**
+ * The seed's scenario, end to end on the local runtime: a planner's forecast uplift for a regional
+ * distribution center becomes an exception, is evaluated, sourced, validated against ERP policy,
+ * posted to the ERP as a purchase order and acknowledged by the supplier.
+ *
+ * Everything is observed from the outside, as an operator would: the webhook answer, the canonical
+ * events on the bus, the workflow executions and the governed sync-status API.
+ */
+import type { EventEnvelope } from '../eventbridge/bus';
+import type { LocalEnvironment } from '../environment';
+
+export interface ScenarioStep {
+  atMs: number;
+  what: string;
+}
+
+export interface ScenarioReport {
+  ok: boolean;
+  reason?: string;
+  steps: ScenarioStep[];
+  workflows: { name: string; status: string; path: string[] }[];
+  externalRef?: string;
+  poNumber?: string;
+  erpNumber?: string;
+  forecastToOrderSeconds?: number;
+  syncLags: { from: string; to: string; lagSeconds: number | null }[];
+  durationMs: number;
+}
+
+/** The Monday a week after the next one: a bucket the ERP accepts as a future delivery date. */
+export function nextBucket(now = new Date()): { start: string; end: string } {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  start.setUTCDate(start.getUTCDate() + ((8 - start.getUTCDay()) % 7 || 7) + 7);
+  const end = new Date(start.getTime() + 6 * 86_400_000);
+  return { start: start.toISOString().slice(0, 10), end: end.toISOString().slice(0, 10) };
+}
+
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function runSeedScenario(
+  environment: LocalEnvironment,
+  options: { timeoutMs?: number } = {},
+): Promise<ScenarioReport> {
+  const { runtime, planning } = environment;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const started = Date.now();
+  const steps: ScenarioStep[] = [];
+  const step = (what: string) => steps.push({ atMs: Date.now() - started, what });
+  const report: ScenarioReport = { ok: false, steps, workflows: [], syncLags: [], durationMs: 0 };
+  const accepted = (type: string, match: (event: EventEnvelope) => boolean) =>
+    runtime.busActivity.find(
+      (activity): activity is { type: 'accepted'; event: EventEnvelope } =>
+        activity.type === 'accepted' && activity.event['detail-type'] === type && match(activity.event),
+    )?.event;
+  const detail = (event: EventEnvelope) =>
+    event.detail as Record<string, unknown> & { data: Record<string, unknown> };
+
+  try {
+    const exceptionId = `EXC-${Date.now().toString(36).toUpperCase()}`;
+    const { event, delivery } = planning.sendForecastException({
+      exception: {
+        exception_id: exceptionId,
+        kind: 'DEMAND_UPLIFT',
+        severity: 'high',
+        sku: 'SKU-10442',
+        site: 'DC-EAST-02',
+        uom: 'CS',
+        pack_size: 12,
+        bucket: { ...nextBucket(), granularity: 'week' },
+        baseline_qty: 100,
+        forecast_qty: 140,
+        projected_on_hand: 12.5,
+        safety_stock: 30,
+        velocity_class: 'A',
+        notes: 'Regional promotion at the east distribution center',
+      },
+    });
+    step(
+      `Planner's forecast uplift for SKU-10442 at DC-EAST-02: +40% (100 -> 140 cases of 12), exception ${exceptionId}`,
+    );
+    const status = await until(
+      'the planning webhook answer',
+      () =>
+        delivery.state === 'delivered' || delivery.state === 'failed' || delivery.state === 'not_sent'
+          ? delivery.state
+          : undefined,
+      timeoutMs,
+    );
+    const answer = delivery.attempts.at(-1);
+    if (status !== 'delivered')
+      throw new Error(`planning webhook not accepted: HTTP ${answer?.status ?? 'none'}`);
+    step(`Webhook forecast.exception accepted by POST /v1/webhooks/planning (HTTP ${answer?.status ?? 202})`);
+    const correlated = (e: EventEnvelope) => detail(e).correlationId === event.event_id;
+
+    const raised = await until(
+      'forecast-exception.raised',
+      () => accepted('forecast-exception.raised', correlated),
+      timeoutMs,
+    );
+    step(
+      `forecast-exception.raised on the bus (quantities in eaches: forecast ${String(detail(raised).data.forecastQuantityEa)} EA)`,
+    );
+    const evaluated = await until(
+      'forecast-exception.evaluated',
+      () => accepted('forecast-exception.evaluated', correlated),
+      timeoutMs,
+    );
+    step(
+      `Evaluated: ${String(detail(evaluated).data.outcome)}, need ${String(detail(evaluated).data.needEa)} EA, order ${String(detail(evaluated).data.orderQuantityEa)} EA (rounded up to cases of 12)`,
+    );
+    const sourced = await until(
+      'sourcing-request.created',
+      () => accepted('sourcing-request.created', correlated),
+      timeoutMs,
+    );
+    const sr = detail(sourced).data;
+    step(
+      `Sourcing request ${String(sr.requestId)} created in procurement: supplier ${String(sr.supplierNumber)}, ${String(sr.unitPrice)} ${String(sr.currency)} per each`,
+    );
+    const posted = await until(
+      'purchase-order.posted',
+      () => accepted('purchase-order.posted', correlated),
+      timeoutMs,
+    );
+    const po = detail(posted).data;
+    report.externalRef = String(po.externalRef);
+    report.poNumber = String(po.poNumber);
+    report.erpNumber = String(po.erpNumber);
+    step(
+      `ERP policies passed (item, warehouse ${String(po.warehouseCode)}, supplier, USD, monthly budget); purchase order ${report.poNumber} awarded and posted to the ERP as order ${report.erpNumber} (${String(po.totalValue)} USD)`,
+    );
+
+    const acknowledged = await until(
+      'purchase-order.acknowledged',
+      () => accepted('purchase-order.acknowledged', (e) => detail(e).data.poNumber === report.poNumber),
+      timeoutMs,
+    );
+    step(
+      `Supplier ${String(detail(acknowledged).data.supplierNumber)} acknowledged ${report.poNumber} (webhook purchase_order.acknowledged)`,
+    );
+    const ackExecution = await until(
+      'the supplier-acknowledgement workflow to finish',
+      () =>
+        runtime
+          .executions()
+          .find(
+            (execution) =>
+              execution.stateMachineName.endsWith('supplier-acknowledgement') &&
+              execution.status !== 'RUNNING',
+          ),
+      timeoutMs,
+    );
+    if (ackExecution.status !== 'SUCCEEDED')
+      throw new Error(`acknowledgement workflow ${ackExecution.status}: ${ackExecution.error ?? ''}`);
+    step('Acknowledgement applied to the ERP order; the acknowledgement workflow completed');
+
+    const response = await fetch(
+      `${runtime.baseUrl}/v1/purchase-orders/${encodeURIComponent(report.externalRef)}/sync`,
+      {
+        headers: { 'x-api-key': runtime.apiKey },
+      },
+    );
+    if (response.ok) {
+      const sync = (await response.json()) as {
+        lags: { fromSystem: string; toSystem: string; lagSeconds: number | null }[];
+      };
+      report.syncLags = sync.lags.map((lag) => ({
+        from: lag.fromSystem,
+        to: lag.toSystem,
+        lagSeconds: lag.lagSeconds,
+      }));
+      const planningToErp = report.syncLags.find((lag) => lag.from === 'planning' && lag.to === 'erp');
+      report.forecastToOrderSeconds = planningToErp?.lagSeconds ?? undefined;
+      step(`GET /v1/purchase-orders/${report.externalRef}/sync answered ${response.status}`);
+    } else {
+      throw new Error(`sync status API answered ${response.status}: ${await response.text()}`);
+    }
+    report.ok = true;
+  } catch (error) {
+    report.reason = (error as Error).message;
+  }
+  report.workflows = runtime.executions().map((execution) => ({
+    name: execution.stateMachineName,
+    status: execution.status,
+    path: execution.path,
+  }));
+  report.durationMs = Date.now() - started;
+  return report;
+}
+
+export function formatReport(report: ScenarioReport): string {
+  const lines = [
+    '',
+    "Seed scenario: a planner's forecast uplift becomes an acknowledged purchase order",
+    '',
+    ...report.steps.map((s) => `  +${(s.atMs / 1000).toFixed(3).padStart(7)} s  ${s.what}`),
+    '',
+    'Workflow executions (path taken):',
+    ...report.workflows.map((w) => `  ${w.name}  ${w.status}\n      ${w.path.join(' -> ')}`),
+    '',
+    'Sync lag (source event -> target confirmed):',
+    ...(report.syncLags.length
+      ? report.syncLags.map(
+          (lag) =>
+            `  ${lag.from} -> ${lag.to}: ${lag.lagSeconds === null ? 'pending' : `${lag.lagSeconds.toFixed(3)} s`}`,
+        )
+      : ['  (none recorded)']),
+    `Forecast exception -> PO posted in the ERP: ${report.forecastToOrderSeconds?.toFixed(3) ?? '?'} s (service level: under 300 s)`,
+    `ERP purchase order number: ${report.erpNumber ?? '(none)'}   procurement PO: ${report.poNumber ?? '(none)'}   reference: ${report.externalRef ?? '(none)'}`,
+    '',
+    report.ok
+      ? `Scenario completed in ${(report.durationMs / 1000).toFixed(1)} s.`
+      : `Scenario FAILED: ${report.reason ?? 'unknown'}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,256 @@
+/**
+ * `npm run cost [-- <template.json>]`: what Supplyline costs to run, per 1M forecast exceptions and
+ * per 1M purchase-order syncs, computed from the deployed configuration: the synthesized template
+ * (function memory, queue batch sizes, state machine types) and the ASL files (state transitions on
+ * the normal path). Prices and traffic assumptions are printed with the result; change them here.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
+
+/** us-east-1 list prices (../shared/notes/performance.md); check the pricing calculator before relying on them. */
+export const PRICES = {
+  lambdaGbSecond: 0.0000133334, // arm64
+  lambdaRequest: 0.2 / 1e6,
+  restApiRequest: 3.5 / 1e6,
+  eventBridgeEvent: 1 / 1e6,
+  sqsRequest: 0.4 / 1e6,
+  dynamoWrite: 0.625 / 1e6,
+  dynamoRead: 0.125 / 1e6,
+  standardTransition: 0.025 / 1000,
+  expressRequest: 1 / 1e6,
+  expressGbSecond: 0.00001667,
+  logsGb: 0.5,
+};
+
+/** Traffic and behaviour assumptions. */
+export const ASSUMPTIONS = {
+  actionableShare: 0.1,
+  approvalShareOfActionable: 0.05,
+  /** Billed duration per invocation, ms (external calls included: Lambda bills the wait). */
+  durationMs: {
+    'planning-webhook': 40,
+    'procurement-webhook': 40,
+    'forecast-exception-evaluation': 120, // one procurement list call + one DynamoDB query per exception
+    'sourcing-request-action': 250,
+    'commitment-policy-check': 300,
+    'purchase-order-posting': 900, // procurement PO create + ERP create/quote/confirm
+    'acknowledgement-wait': 60,
+    'acknowledgement-sync': 500, // ERP amendment when partial or late
+  } as Record<string, number>,
+  /** Express workflow: billed memory (64 MB minimum) and duration of the synchronous steps. */
+  expressMemoryGb: 0.0625,
+  expressDurationSeconds: 1.6,
+  /** Log bytes per Lambda invocation (structured logs at INFO, EMF metrics). */
+  logBytesPerInvocation: 600,
+  /** SQS requests per message beyond the send: receive + delete are batched by the batch size. */
+  sqsPollingOverheadPerMessage: 0.05,
+};
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+}
+
+function loadTemplate(path?: string): Template {
+  if (path) return JSON.parse(readFileSync(path, 'utf8')) as Template;
+  const out = join(ROOT, '.tmp', 'cost-synth');
+  const result = spawnSync('npx', ['cdk', 'synth', '--no-notices', '-q', '-c', 'env=prod', '-o', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
+  });
+  if (result.status !== 0) throw new Error(`synth failed:\n${result.stderr}`);
+  const file = readdirSync(out).find((name) => name.endsWith('.template.json'));
+  if (!file || !existsSync(join(out, file))) throw new Error('no template synthesized');
+  return JSON.parse(readFileSync(join(out, file), 'utf8')) as Template;
+}
+
+const pascal = (key: string) =>
+  key
+    .split('-')
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+
+/** Memory (GB) of the catalog function `key`, from the template. */
+function memoryGb(template: Template, key: string): number {
+  const match = Object.entries(template.Resources).find(
+    ([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.includes(pascal(key)),
+  );
+  if (!match) throw new Error(`function ${key} not found in the template`);
+  return Number(match[1].Properties.MemorySize ?? 128) / 1024;
+}
+
+/** Batch size of the event source mapping feeding `key`. */
+function batchSize(template: Template, key: string): number {
+  const match = Object.entries(template.Resources).find(
+    ([, resource]) =>
+      resource.Type === 'AWS::Lambda::EventSourceMapping' &&
+      JSON.stringify(resource.Properties.FunctionName).includes(pascal(key)),
+  );
+  return Number(match?.[1].Properties.BatchSize ?? 10);
+}
+
+function stateMachineType(template: Template, name: string): 'STANDARD' | 'EXPRESS' {
+  const match = Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::StepFunctions::StateMachine' &&
+      JSON.stringify(resource.Properties.StateMachineName ?? '').includes(name),
+  );
+  return (match?.Properties.StateMachineType as 'STANDARD' | 'EXPRESS' | undefined) ?? 'STANDARD';
+}
+
+/** States entered on the normal path: follow Next, take each Choice's Default. */
+export function normalPathTransitions(aslFile: string): number {
+  const definition = JSON.parse(readFileSync(join(ROOT, 'state-machines', aslFile), 'utf8')) as {
+    StartAt: string;
+    States: Record<string, { Next?: string; Default?: string; End?: boolean; Type: string }>;
+  };
+  let count = 0;
+  let current: string | undefined = definition.StartAt;
+  while (current && count < 100) {
+    const state: { Next?: string; Default?: string } | undefined = definition.States[current];
+    count++;
+    current = state?.Next ?? state?.Default;
+  }
+  return count;
+}
+
+interface Line {
+  item: string;
+  perUnit: number;
+}
+
+function lambda(template: Template, key: string, invocations: number): Line {
+  const gbSeconds = memoryGb(template, key) * ((ASSUMPTIONS.durationMs[key] ?? 100) / 1000);
+  return {
+    item: `Lambda ${key}`,
+    perUnit: invocations * (PRICES.lambdaRequest + gbSeconds * PRICES.lambdaGbSecond),
+  };
+}
+
+function logs(invocations: number): Line {
+  return {
+    item: 'CloudWatch Logs',
+    perUnit: (invocations * ASSUMPTIONS.logBytesPerInvocation * PRICES.logsGb) / 1e9,
+  };
+}
+
+export function costModel(template: Template) {
+  const a = ASSUMPTIONS;
+  const evaluationBatch = batchSize(template, 'forecast-exception-evaluation');
+  const commitmentType = stateMachineType(template, 'purchase-commitment');
+  const ackType = stateMachineType(template, 'supplier-acknowledgement');
+  const commitmentTransitions = normalPathTransitions('purchase-commitment.asl.json');
+  const ackTransitions = normalPathTransitions('supplier-acknowledgement.asl.json');
+  const approvalTransitions = normalPathTransitions('commitment-approval.asl.json');
+  const workflowCost = (type: string, transitions: number) =>
+    type === 'EXPRESS'
+      ? PRICES.expressRequest + a.expressMemoryGb * a.expressDurationSeconds * PRICES.expressGbSecond
+      : transitions * PRICES.standardTransition;
+
+  const actionable = a.actionableShare;
+  const exception: Line[] = [
+    { item: 'API Gateway REST request', perUnit: PRICES.restApiRequest },
+    lambda(template, 'planning-webhook', 1),
+    { item: 'DynamoDB writes: version ledger 1 + idempotency 2', perUnit: 3 * PRICES.dynamoWrite },
+    { item: 'EventBridge: forecast-exception.raised', perUnit: PRICES.eventBridgeEvent },
+    {
+      item: 'SQS: delivery + batched receive/delete',
+      perUnit: (1 + 2 / evaluationBatch + a.sqsPollingOverheadPerMessage) * PRICES.sqsRequest,
+    },
+    lambda(template, 'forecast-exception-evaluation', 1 / evaluationBatch),
+    {
+      item: 'Lambda forecast-exception-evaluation (per-exception duration)',
+      perUnit:
+        (1 - 1 / evaluationBatch) *
+        memoryGb(template, 'forecast-exception-evaluation') *
+        ((a.durationMs['forecast-exception-evaluation'] ?? 100) / 1000) *
+        PRICES.lambdaGbSecond,
+    },
+    {
+      item: 'DynamoDB: consumer idempotency 2 writes + supply query',
+      perUnit: 2 * PRICES.dynamoWrite + PRICES.dynamoRead,
+    },
+    logs(2),
+    // Actionable share from here on.
+    {
+      item: `EventBridge: evaluated, sourcing, posted events (x${actionable})`,
+      perUnit: actionable * 3 * PRICES.eventBridgeEvent,
+    },
+    {
+      item: `purchase-commitment ${commitmentType} (${commitmentTransitions} states) (x${actionable})`,
+      perUnit: actionable * workflowCost(commitmentType, commitmentTransitions),
+    },
+    ...[
+      'sourcing-request-action',
+      'commitment-policy-check',
+      'purchase-order-posting',
+      'acknowledgement-wait',
+    ].map((key) => {
+      const line = lambda(template, key, actionable);
+      return { item: `${line.item} (x${actionable})`, perUnit: line.perUnit };
+    }),
+    {
+      item: `DynamoDB: ledger, supply, commitment writes ~8 (x${actionable})`,
+      perUnit: actionable * 8 * PRICES.dynamoWrite,
+    },
+    {
+      item: `supplier-acknowledgement ${ackType} (${ackTransitions} states) (x${actionable})`,
+      perUnit: actionable * workflowCost(ackType, ackTransitions),
+    },
+    {
+      item: `commitment-approval STANDARD (${approvalTransitions} states) (x${actionable * a.approvalShareOfActionable})`,
+      perUnit: actionable * a.approvalShareOfActionable * approvalTransitions * PRICES.standardTransition,
+    },
+    logs(actionable * 5),
+  ];
+
+  const poSync: Line[] = [
+    { item: 'API Gateway REST request', perUnit: PRICES.restApiRequest },
+    lambda(template, 'procurement-webhook', 1),
+    { item: 'DynamoDB writes: idempotency 2 (+ version for changes)', perUnit: 2.5 * PRICES.dynamoWrite },
+    { item: 'EventBridge: purchase-order.acknowledged', perUnit: PRICES.eventBridgeEvent },
+    {
+      item: 'SQS: delivery + batched receive/delete',
+      perUnit:
+        (1 + 2 / batchSize(template, 'acknowledgement-sync') + a.sqsPollingOverheadPerMessage) *
+        PRICES.sqsRequest,
+    },
+    lambda(template, 'acknowledgement-sync', 1),
+    {
+      item: 'DynamoDB: consumer idempotency 2 + ledger/supply/registry ~6 writes',
+      perUnit: 8 * PRICES.dynamoWrite + 2 * PRICES.dynamoRead,
+    },
+    { item: 'EventBridge: purchase-order.amended', perUnit: PRICES.eventBridgeEvent },
+    logs(2),
+  ];
+  return { exception, poSync, evaluationBatch, commitmentType, ackType };
+}
+
+function print(title: string, lines: Line[], budget?: number): number {
+  const perMillion = lines.map((line) => ({ ...line, cost: line.perUnit * 1e6 }));
+  const total = perMillion.reduce((sum, line) => sum + line.cost, 0);
+  console.log(`\n### ${title}\n\n| item | $ per 1M |\n|---|---:|`);
+  for (const line of perMillion) console.log(`| ${line.item} | ${line.cost.toFixed(2)} |`);
+  console.log(
+    `| **total** | **${total.toFixed(2)}**${budget ? ` (budget ${budget.toFixed(2)}: ${total <= budget ? 'ok' : 'MISSED'})` : ''} |`,
+  );
+  return total;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const model = costModel(loadTemplate(process.argv[2]));
+  console.log('Supplyline cost model (from the synthesized prod template and the ASL files)');
+  console.log('\nPrices:', JSON.stringify(PRICES));
+  console.log('Assumptions:', JSON.stringify(ASSUMPTIONS));
+  const exceptionTotal = print(
+    `1M forecast exceptions, ${ASSUMPTIONS.actionableShare * 100}% leading to a purchase order`,
+    model.exception,
+    12,
+  );
+  print('1M purchase-order syncs (supplier acknowledgement -> ERP)', model.poSync);
+  process.exitCode = exceptionTotal <= 12 ? 0 : 1;
+}

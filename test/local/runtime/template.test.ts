@@ -1,0 +1,214 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LocalStepFunctions } from '../../../local/stepfunctions/engine';
+import {
+  buildTemplateModel,
+  findFunction,
+  findQueue,
+  loadTemplateModel,
+  type TemplateModel,
+} from '../../../local/runtime/template';
+import { synthesizeDev } from './synth';
+
+describe('template model of a real dev synth', () => {
+  let model: TemplateModel;
+  beforeAll(async () => {
+    model = loadTemplateModel({
+      cdkOut: await synthesizeDev(),
+      queueBaseUrl: 'http://sqs.us-east-1.localhost:4566',
+    });
+  });
+
+  it('finds the stack through the manifest and resolves everything without warnings', () => {
+    expect(model.stackName).toBe('Supplyline-dev');
+    expect(model.region).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
+    expect(model.warnings).toEqual([]);
+    const text = JSON.stringify(model);
+    expect(text).not.toContain('local-unresolved');
+    expect(text).not.toMatch(/"Fn::|"Ref"/);
+  });
+
+  it('runs every function from its bundled asset, with a resolved environment', () => {
+    expect(model.functions.length).toBeGreaterThan(0);
+    for (const fn of model.functions) {
+      expect(existsSync(join(fn.assetDir, 'index.mjs')), fn.constructId).toBe(true);
+      expect(fn.handler).toBe('index.handler');
+      expect(fn.arn).toBe(`arn:aws:lambda:${model.region}:000000000000:function:${fn.name}`);
+      expect(fn.timeoutSeconds).toBeGreaterThan(0);
+      for (const [name, value] of Object.entries(fn.environment)) {
+        if (name.endsWith('_TABLE_NAME'))
+          expect(
+            model.tables.map((t) => t.name),
+            `${fn.constructId} ${name}`,
+          ).toContain(value);
+        if (name.endsWith('_SECRET_ARN'))
+          expect(
+            model.secrets.map((s) => s.arn),
+            `${fn.constructId} ${name}`,
+          ).toContain(value);
+        if (name.endsWith('_QUEUE_URL'))
+          expect(findQueue(model, value), `${fn.constructId} ${name}`).toBeDefined();
+        if (name.endsWith('_STATE_MACHINE_ARN')) {
+          expect(
+            model.stateMachines.map((m) => m.arn),
+            `${fn.constructId} ${name}`,
+          ).toContain(value);
+        }
+        if (name === 'EVENT_BUS_NAME') expect(model.buses.map((b) => b.name)).toContain(value);
+      }
+    }
+  });
+
+  it('models every consumer lane: queue with redrive to its DLQ, mapping to the function, rule to the queue', () => {
+    expect(model.eventSourceMappings.length).toBeGreaterThan(0);
+    for (const mapping of model.eventSourceMappings) {
+      const queue = findQueue(model, mapping.queueArn);
+      expect(queue, mapping.logicalId).toBeDefined();
+      expect(findFunction(model, mapping.functionName)).toBeDefined();
+      expect(mapping.batchSize).toBeGreaterThan(0);
+      expect(mapping.reportBatchItemFailures).toBe(true);
+      const redrive = queue!.redrivePolicy!;
+      expect(Number.isInteger(redrive.maxReceiveCount)).toBe(true);
+      const dlq = findQueue(model, redrive.deadLetterTargetArn)!;
+      expect(dlq).toBeDefined();
+      expect(JSON.parse(queue!.attributes.RedrivePolicy!)).toEqual({
+        deadLetterTargetArn: dlq.arn,
+        maxReceiveCount: String(redrive.maxReceiveCount),
+      });
+      // The DLQ admits only its queue (RedriveAllowPolicy, ARN built from the name in the template).
+      expect(dlq.redriveAllowPolicy?.sourceQueueArns).toEqual([queue!.arn]);
+      expect(queue!.url).toBe(`http://sqs.us-east-1.localhost:4566/000000000000/${queue!.name}`);
+      const rule = model.rules.find((r) => r.targets.some((t) => t.arn === queue!.arn));
+      expect(rule?.eventPattern, queue!.name).toBeDefined();
+      const target = rule!.targets.find((t) => t.arn === queue!.arn)!;
+      expect(target.kind).toBe('sqs');
+      expect(findQueue(model, target.deadLetterArn!)).toBeDefined();
+      expect(target.retryPolicy?.maximumRetryAttempts).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('models the bus, its archive and the schedules', () => {
+    const bus = model.buses[0]!;
+    expect(model.rules.filter((r) => r.eventPattern).every((r) => r.busName === bus.name)).toBe(true);
+    expect(model.archives[0]?.busArn).toBe(bus.arn);
+    for (const rule of model.rules.filter((r) => r.scheduleExpression)) {
+      expect(rule.scheduleExpression).toMatch(/^(rate|cron)\(/);
+      for (const target of rule.targets) expect(findFunction(model, target.arn), rule.name).toBeDefined();
+    }
+  });
+
+  it('gives the state machines resolved substitutions the local engine accepts', () => {
+    expect(model.stateMachines.length).toBeGreaterThan(0);
+    const arns = new Set([...model.functions.map((f) => f.arn), ...model.stateMachines.map((m) => m.arn)]);
+    for (const machine of model.stateMachines) {
+      for (const [key, value] of Object.entries(machine.substitutions)) {
+        if (key.endsWith('FunctionArn') || key.endsWith('StateMachineArn'))
+          expect(arns, key).toContain(value);
+      }
+      expect(machine.arn).toBe(`arn:aws:states:${model.region}:000000000000:stateMachine:${machine.name}`);
+    }
+    const substitutions = Object.assign({}, ...model.stateMachines.map((m) => m.substitutions)) as Record<
+      string,
+      string
+    >;
+    expect(
+      () =>
+        new LocalStepFunctions({
+          stateMachines: model.stateMachines,
+          substitutions,
+          invoke: () => Promise.resolve({}),
+          region: model.region,
+          account: model.account,
+        }),
+    ).not.toThrow();
+  });
+
+  it('creates tables from the template key schemas and indexes', () => {
+    for (const table of model.tables) {
+      const defined = new Set(table.createTableInput.AttributeDefinitions.map((a) => a.AttributeName));
+      const keys = [
+        ...table.createTableInput.KeySchema,
+        ...(table.createTableInput.GlobalSecondaryIndexes ?? []).flatMap((index) => index.KeySchema),
+      ];
+      for (const key of keys) expect(defined, table.constructId).toContain(key.AttributeName);
+    }
+  });
+
+  it('routes the REST API: webhooks without a key, governed routes with one, all to functions', () => {
+    const api = model.apis[0]!;
+    expect(api.stageNames).toEqual(['dev']);
+    const planning = api.routes.find(
+      (r) => r.resourcePath === '/v1/webhooks/planning' && r.httpMethod === 'POST',
+    );
+    expect(planning?.apiKeyRequired).toBe(false);
+    expect(
+      api.routes.filter((r) => !r.resourcePath.startsWith('/v1/webhooks/')).every((r) => r.apiKeyRequired),
+    ).toBe(true);
+    for (const route of api.routes) {
+      expect(route.integration.type).toBe('AWS_PROXY');
+      expect(findFunction(model, route.integration.functionName!), route.resourcePath).toBeDefined();
+    }
+    expect(api.gatewayResponses.MISSING_AUTHENTICATION_TOKEN?.statusCode).toBeGreaterThanOrEqual(400);
+  });
+
+  it('names secrets by construct id and generates them like the template', () => {
+    const planning = model.secrets.find((s) => s.constructId === 'PlanningWebhookSigningCurrent');
+    expect(planning?.generate?.passwordLength).toBeGreaterThan(0);
+    expect(planning?.arn).toMatch(/^arn:aws:secretsmanager:[a-z0-9-]+:000000000000:secret:.+-[0-9a-f]{6}$/);
+  });
+});
+
+describe('intrinsic functions', () => {
+  it('resolves Ref, GetAtt, Join, Sub, Select, Split, pseudo parameters and NoValue to local values', () => {
+    const model = buildTemplateModel(
+      {
+        Resources: {
+          Queue1: {
+            Type: 'AWS::SQS::Queue',
+            Properties: { QueueName: 'orders', VisibilityTimeout: { Ref: 'AWS::NoValue' } },
+          },
+          Fn1: {
+            Type: 'AWS::Lambda::Function',
+            Metadata: { 'aws:asset:path': '.' },
+            Properties: {
+              Handler: 'index.handler',
+              Environment: {
+                Variables: {
+                  QUEUE_URL: { Ref: 'Queue1' },
+                  QUEUE_ARN: { 'Fn::GetAtt': ['Queue1', 'Arn'] },
+                  JOINED: { 'Fn::Join': ['-', ['a', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }]] },
+                  SUBBED: {
+                    'Fn::Sub': ['${AWS::Partition}:${Queue1.QueueName}:${X}:${!Literal}', { X: 'x' }],
+                  },
+                  SELECTED: { 'Fn::Select': [1, { 'Fn::Split': [',', 'a,b,c'] }] },
+                  SUFFIX: { Ref: 'AWS::URLSuffix' },
+                  DROPPED: { Ref: 'AWS::NoValue' },
+                },
+              },
+            },
+          },
+        },
+      },
+      {
+        cdkOut: process.cwd(),
+        templatePath: 'inline',
+        stackName: 'Test',
+        assets: {},
+        region: 'eu-west-1',
+        account: '000000000000',
+        queueBaseUrl: 'http://sqs.eu-west-1.localhost:1',
+      },
+    );
+    expect(model.functions[0]!.environment).toEqual({
+      QUEUE_URL: 'http://sqs.eu-west-1.localhost:1/000000000000/orders',
+      QUEUE_ARN: 'arn:aws:sqs:eu-west-1:000000000000:orders',
+      JOINED: 'a-eu-west-1-000000000000',
+      SUBBED: 'aws:orders:x:${Literal}',
+      SELECTED: 'b',
+      SUFFIX: 'amazonaws.com',
+    });
+    expect(model.functions[0]!.name).toBe('Test-Fn1');
+    expect(model.queues[0]!.visibilityTimeoutSeconds).toBe(30);
+  });
+});
