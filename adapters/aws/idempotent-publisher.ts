@@ -6,6 +6,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import type { CanonicalEvent } from '../../canonical/envelope';
 
 /** How long a business key is remembered: longer than any vendor's redelivery window (24 h). */
@@ -14,7 +15,7 @@ export const IDEMPOTENCY_WINDOW_SECONDS = 7 * 24 * 3600;
 export function idempotentPublisher(
   publish: (event: CanonicalEvent) => Promise<void>,
   options: { client: DynamoDBClient; tableName: string; onDuplicate?: (event: CanonicalEvent) => void },
-): (event: CanonicalEvent) => Promise<{ eventId: string; duplicate: boolean }> {
+): (event: CanonicalEvent, lambdaContext?: Context) => Promise<{ eventId: string; duplicate: boolean }> {
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: options.tableName,
     awsSdkV3Client: options.client,
@@ -31,7 +32,9 @@ export function idempotentPublisher(
     },
     { persistenceStore, config },
   );
-  return async (event) => {
+  return async (event, lambdaContext) => {
+    // With the invocation's remaining time, an in-progress record of a crashed invocation expires with it.
+    if (lambdaContext) config.registerLambdaContext(lambdaContext);
     const { eventId } = await publishOnce(event);
     const duplicate = eventId !== event.eventId;
     if (duplicate) options.onDuplicate?.(event);

@@ -6,14 +6,15 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
-import { EVENT_BUS_ENV_VAR, TABLES } from '../../lib/application/resources';
-import { dynamo, env, eventBridge } from './clients';
 import {
-  createConsumer,
   DEAD_LETTER_QUEUE_URL_ENV_VAR,
+  EVENT_BUS_ENV_VAR,
   MAX_RECEIVE_COUNT_ENV_VAR,
-  type ConsumerOptions,
-} from './consumer';
+  QUEUE_URL_ENV_VAR,
+  TABLES,
+} from '../../lib/application/resources';
+import { dynamo, env, eventBridge } from './clients';
+import { createConsumer, type ConsumerOptions } from './consumer';
 import { logger, metrics } from './powertools';
 
 let sqsClient: SQSClient | undefined;
@@ -34,6 +35,8 @@ export function consumerHandler(
       {
         sqs: sqs(),
         deadLetterQueueUrl: env(DEAD_LETTER_QUEUE_URL_ENV_VAR),
+        // One queue per consumer (checked at synth): its URL comes from the deployment.
+        queueUrlOf: () => env(QUEUE_URL_ENV_VAR),
         idempotency: { client: dynamo(), tableName: env(TABLES.idempotency.envVar) },
         publish: (() => {
           const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));

@@ -17,6 +17,7 @@
  * CIRCUIT_BREAKER_TABLE_NAME, WORKFLOW_CORRELATION_TABLE_NAME for the supply store), TENANT_ID and
  * the consumer framework's.
  */
+import { validateForecastLinesChangedV1 } from '../../canonical/generated/validators';
 import { createHash, randomUUID } from 'node:crypto';
 import type { ErpPort } from '../../adapters/erp/port';
 import type { SourcingRequest, SourcingRequestFilter } from '../../adapters/procurement/api-types';
@@ -169,7 +170,7 @@ function lambdaPorts(): ChangeEvaluationPorts {
 
 export const handler = consumerHandler({
   name: 'forecast-change-evaluation',
-  validators: canonicalValidators(['forecast.lines-changed']),
+  validators: canonicalValidators({ 'forecast.lines-changed': validateForecastLinesChangedV1 }),
   process: async (event, ctx) => {
     ports ??= lambdaPorts();
     await evaluateForecastChanges(event as ForecastLinesChangedV1, ctx, ports);

@@ -2,6 +2,7 @@
  * Consumer of `forecast-exception.raised` (critical lane): decides whether the exception needs a
  * sourcing action and, when it does, starts the purchase-commitment workflow with it.
  */
+import { validateForecastExceptionRaisedV1 } from '../../canonical/generated/validators';
 import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types';
 import { evaluateForecastException } from '../../domain/commitment/evaluation';
 import { canonicalValidators } from '../commons/consumer';
@@ -12,7 +13,7 @@ let ports: Parameters<typeof evaluateForecastException>[1] | undefined;
 
 export const handler = consumerHandler({
   name: 'forecast-exception-evaluation',
-  validators: canonicalValidators(['forecast-exception.raised']),
+  validators: canonicalValidators({ 'forecast-exception.raised': validateForecastExceptionRaisedV1 }),
   process: async (event, { logger }) => {
     ports ??= withPorts({ settings: workflowSettings(), startCommitment });
     const { outcome } = await evaluateForecastException(event as ForecastExceptionRaisedV1, ports);

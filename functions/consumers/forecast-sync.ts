@@ -15,6 +15,7 @@
  * (DEAD_LETTER_QUEUE_URL, IDEMPOTENCY_TABLE_NAME, MAX_RECEIVE_COUNT), and FORECAST_EXPORT_ALLOW_HTTP
  * (local runtime only).
  */
+import { validateForecastPublishedV1 } from '../../canonical/generated/validators';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -237,7 +238,7 @@ function lambdaPorts(): ForecastSyncPorts {
 
 export const handler = consumerHandler({
   name: 'forecast-sync',
-  validators: canonicalValidators(['forecast.published']),
+  validators: canonicalValidators({ 'forecast.published': validateForecastPublishedV1 }),
   // One forecast at a time: a run already uses the function's memory, CPU and /tmp.
   concurrency: 1,
   process: async (event, ctx) => {

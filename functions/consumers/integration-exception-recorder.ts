@@ -3,6 +3,10 @@
  * work list and the dashboard read, in any delivery order.
  */
 import {
+  validateIntegrationExceptionRaisedV1,
+  validateIntegrationExceptionResolvedV1,
+} from '../../canonical/generated/validators';
+import {
   IntegrationExceptionStore,
   recordFromEvent,
   type IntegrationExceptionEvent,
@@ -16,7 +20,10 @@ let store: IntegrationExceptionStore | undefined;
 
 export const handler = consumerHandler({
   name: 'integration-exception-recorder',
-  validators: canonicalValidators(['integration-exception.raised', 'integration-exception.resolved']),
+  validators: canonicalValidators({
+    'integration-exception.raised': validateIntegrationExceptionRaisedV1,
+    'integration-exception.resolved': validateIntegrationExceptionResolvedV1,
+  }),
   process: async (event, { logger }) => {
     store ??= new IntegrationExceptionStore(documents(), env(TABLES.integrationExceptions.envVar));
     const outcome = await recordFromEvent(event as IntegrationExceptionEvent, store);

@@ -15,6 +15,7 @@
  * Environment: SYNC_LEDGER_TABLE_NAME, WORKFLOW_CORRELATION_TABLE_NAME, TENANT_ID, and the consumer
  * framework's (DEAD_LETTER_QUEUE_URL, IDEMPOTENCY_TABLE_NAME, EVENT_BUS_NAME, MAX_RECEIVE_COUNT).
  */
+import { validateItemUpdatedV1, validateSupplierUpdatedV1 } from '../../canonical/generated/validators';
 import { createHash } from 'node:crypto';
 import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
 import { SyncLedger } from '../../adapters/aws/sync-ledger';
@@ -147,7 +148,10 @@ function lambdaPorts(): MasterDataPorts {
 
 export const handler = consumerHandler({
   name: 'master-data-sync',
-  validators: canonicalValidators(['supplier.updated', 'item.updated']),
+  validators: canonicalValidators({
+    'supplier.updated': validateSupplierUpdatedV1,
+    'item.updated': validateItemUpdatedV1,
+  }),
   process: async (event, ctx) => {
     ports ??= lambdaPorts();
     await syncMasterData(event as SupplierUpdatedV1 | ItemUpdatedV1, ctx, ports);

@@ -12,6 +12,7 @@
  * CIRCUIT_BREAKER_TABLE_NAME, PROCUREMENT_BASE_URL, PROCUREMENT_OAUTH_SECRET_ARN, and the consumer
  * framework's (DEAD_LETTER_QUEUE_URL, IDEMPOTENCY_TABLE_NAME, EVENT_BUS_NAME, MAX_RECEIVE_COUNT).
  */
+import { validateReceiptPostedV1 } from '../../canonical/generated/validators';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SecretCache } from '../../adapters/aws/secrets';
 import { SyncLedger } from '../../adapters/aws/sync-ledger';
@@ -161,7 +162,7 @@ function lambdaPorts(): ReceiptSyncPorts {
 
 export const handler = consumerHandler({
   name: 'receipt-sync',
-  validators: canonicalValidators(['receipt.posted']),
+  validators: canonicalValidators({ 'receipt.posted': validateReceiptPostedV1 }),
   process: async (event, ctx) => {
     ports ??= lambdaPorts();
     await syncReceipt(event as ReceiptPostedV1, ctx, ports);

@@ -5,7 +5,7 @@
  */
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { EVENT_BUS_ENV_VAR, TABLES } from '../../lib/application/resources';
 import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
 import { idempotentPublisher } from '../../adapters/aws/idempotent-publisher';
@@ -20,6 +20,7 @@ import { logger, metrics } from '../commons/powertools';
 
 export function webhookHandler(vendor: VendorWebhook, secretArnVariables: readonly string[]) {
   let ports: IntakePorts | undefined;
+  let invocation: Context | undefined;
   const buildPorts = (): IntakePorts => {
     const secrets = new SecretCache(secretsManager());
     const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));
@@ -35,16 +36,20 @@ export function webhookHandler(vendor: VendorWebhook, secretArnVariables: readon
         metrics.addMetric('StaleVersionsIgnored', MetricUnit.Count, 1);
         await ledger.recordStale(event);
       },
-      publishOnce: idempotentPublisher((event) => publisher.publish([event]), {
-        client: dynamo(),
-        tableName: env(TABLES.idempotency.envVar),
-        onDuplicate: () => metrics.addMetric('DuplicatesSuppressed', MetricUnit.Count, 1),
-      }),
+      publishOnce: (() => {
+        const publishOnce = idempotentPublisher((event) => publisher.publish([event]), {
+          client: dynamo(),
+          tableName: env(TABLES.idempotency.envVar),
+          onDuplicate: () => metrics.addMetric('DuplicatesSuppressed', MetricUnit.Count, 1),
+        });
+        return (event) => publishOnce(event, invocation);
+      })(),
       log: logger,
     };
   };
 
-  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
+    invocation = context;
     ports ??= buildPorts();
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(event.headers ?? {}))

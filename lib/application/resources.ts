@@ -209,6 +209,8 @@ export const BUSINESS_RULES_ENV_VAR = 'SUPPLYLINE_BUSINESS_RULES';
 export const TENANT_ID_ENV_VAR = 'TENANT_ID';
 /** Environment variable carrying a queue consumer's dead-letter queue URL (functions/commons/consumer.ts). */
 export const DEAD_LETTER_QUEUE_URL_ENV_VAR = 'DEAD_LETTER_QUEUE_URL';
+/** Environment variable carrying the URL of the queue a consumer drains (for ChangeMessageVisibility). */
+export const QUEUE_URL_ENV_VAR = 'QUEUE_URL';
 /** Environment variable carrying a queue consumer's maxReceiveCount (functions/commons/consumer.ts). */
 export const MAX_RECEIVE_COUNT_ENV_VAR = 'MAX_RECEIVE_COUNT';
 

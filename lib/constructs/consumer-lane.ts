@@ -8,7 +8,11 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEAD_LETTER_QUEUE_URL_ENV_VAR, MAX_RECEIVE_COUNT_ENV_VAR } from '../application/resources';
+import {
+  DEAD_LETTER_QUEUE_URL_ENV_VAR,
+  MAX_RECEIVE_COUNT_ENV_VAR,
+  QUEUE_URL_ENV_VAR,
+} from '../application/resources';
 import type { ResolvedRoute } from '../routing';
 import { VISIBILITY_TIMEOUT_FACTOR } from '../routing/lanes';
 
@@ -139,6 +143,8 @@ export class ConsumerLane extends Construct {
     props.encryptionKey.grant(props.consumer, 'kms:GenerateDataKey', 'kms:Decrypt');
     props.consumer.addEnvironment(DEAD_LETTER_QUEUE_URL_ENV_VAR, this.deadLetterQueue.queueUrl);
     props.consumer.addEnvironment(MAX_RECEIVE_COUNT_ENV_VAR, String(route.maxReceiveCount));
+    // The queue's URL as deployed, rather than one rebuilt from its ARN (endpoints differ by partition and locally).
+    props.consumer.addEnvironment(QUEUE_URL_ENV_VAR, this.queue.queueUrl);
 
     const threshold = props.alarms.dlqDepthThreshold ?? 0;
     this.dlqDepthAlarm = depthAlarm(

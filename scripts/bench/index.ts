@@ -6,6 +6,7 @@
 import { benchValidator } from '../codegen/bench-validator';
 import { benchCanonical } from './canonical';
 import { benchForecastSync } from './forecast-sync';
+import { benchFunctions } from './functions';
 import { atLeast, atMost, printTable, reference, type BenchRow } from './harness';
 
 type Section = { name: string; title: string; run: () => Promise<BenchRow[]> | BenchRow[] };
@@ -51,6 +52,11 @@ const SECTIONS: Section[] = [
               atMost(`${row.case}: peak RSS`, row.peakRssMiB, 'MiB', row.rssBudgetMiB ?? Infinity),
             ],
       ),
+  },
+  {
+    name: 'functions',
+    title: 'Function bundles from cdk.out/local: minified size and module-init CPU (fresh process each)',
+    run: () => benchFunctions(),
   },
 ];
 

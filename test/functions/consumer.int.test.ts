@@ -3,6 +3,7 @@
  * (Powertools idempotency). The test plays the Lambda event source mapping: receive a batch, call
  * the handler, delete what it did not report as failed.
  */
+import { validateForecastExceptionRaisedV1 } from '../../canonical/generated/validators';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   DeleteMessageCommand,
@@ -146,7 +147,7 @@ function consumer(
   const handler = createConsumer(
     {
       name: queue.queueArn.split(':').pop()!,
-      validators: canonicalValidators(['forecast-exception.raised']),
+      validators: canonicalValidators({ 'forecast-exception.raised': validateForecastExceptionRaisedV1 }),
       process,
       ...(maxReceiveCount ? { maxReceiveCount } : {}),
     },

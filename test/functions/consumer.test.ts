@@ -1,3 +1,4 @@
+import { validateForecastExceptionRaisedV1 } from '../../canonical/generated/validators';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   ChangeMessageVisibilityCommand,
@@ -81,7 +82,7 @@ function setup(process: BusinessFunction, options: Partial<ConsumerOptions> = {}
   const consume = createConsumer(
     {
       name: `test-consumer-${++consumers}`,
-      validators: canonicalValidators(['forecast-exception.raised']),
+      validators: canonicalValidators({ 'forecast-exception.raised': validateForecastExceptionRaisedV1 }),
       process,
       ...options,
     },
@@ -345,7 +346,7 @@ describe('consumer: failure classification', () => {
     const failingPublish = createConsumer(
       {
         name: 'test-consumer-publish-down',
-        validators: canonicalValidators(['forecast-exception.raised']),
+        validators: canonicalValidators({ 'forecast-exception.raised': validateForecastExceptionRaisedV1 }),
         process: failing(new BusinessRejection('SUPPLIER_BLOCKED', 'blocked', 'procurement')),
       },
       {
