@@ -155,7 +155,7 @@ export function costModel(template: Template) {
   const exception: Line[] = [
     { item: 'API Gateway REST request', perUnit: PRICES.restApiRequest },
     lambda(template, 'planning-webhook', 1),
-    { item: 'DynamoDB writes: version ledger 1 + idempotency 2', perUnit: 3 * PRICES.dynamoWrite },
+    { item: 'DynamoDB: one conditional write claims the delivery', perUnit: PRICES.dynamoWrite },
     { item: 'EventBridge: forecast-exception.raised', perUnit: PRICES.eventBridgeEvent },
     {
       item: 'SQS: delivery + batched receive/delete',
@@ -211,7 +211,7 @@ export function costModel(template: Template) {
   const poSync: Line[] = [
     { item: 'API Gateway REST request', perUnit: PRICES.restApiRequest },
     lambda(template, 'procurement-webhook', 1),
-    { item: 'DynamoDB writes: idempotency 2 (+ version for changes)', perUnit: 2.5 * PRICES.dynamoWrite },
+    { item: 'DynamoDB: one conditional write claims the delivery', perUnit: PRICES.dynamoWrite },
     { item: 'EventBridge: purchase-order.acknowledged', perUnit: PRICES.eventBridgeEvent },
     {
       item: 'SQS: delivery + batched receive/delete',

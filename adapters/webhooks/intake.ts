@@ -48,8 +48,14 @@ export interface VendorWebhook {
   deliveries: Readonly<Record<string, DeliveryKind<never>>>;
 }
 
-/** Outcome of recording a version: newer (apply), same (a redelivery) or stale (older than one seen). */
-export type VersionOutcome = 'newer' | 'same' | 'stale';
+/**
+ * Outcome of claiming a delivery's business change: claimed (publish it), a duplicate of one already
+ * claimed (answered with that event's id), or an older version than one already seen (stale).
+ */
+export type DeliveryClaim =
+  | { outcome: 'claimed'; previous?: { version: number; eventId: string } }
+  | { outcome: 'duplicate'; eventId?: string }
+  | { outcome: 'stale' };
 
 export interface IntakePorts {
   /** Active signing secrets (current, and previous during rotation). */
@@ -57,13 +63,18 @@ export interface IntakePorts {
   now(): Date;
   newId(): string;
   tenantId: string;
-  /** Records the version if it is not older than the latest seen for the object. */
-  recordVersion(objectKey: string, version: number, event: CanonicalEvent): Promise<VersionOutcome>;
-  /**
-   * Publishes the event once per idempotency key: returns the id of the event the bus holds for
-   * that key (this one, or the one a previous delivery published).
-   */
-  publishOnce(event: CanonicalEvent): Promise<{ eventId: string; duplicate: boolean }>;
+  /** Claims the business change (its version, or its idempotency key when it has no version). */
+  claim(event: CanonicalEvent, version?: { objectKey: string; version: number }): Promise<DeliveryClaim>;
+  /** Gives a claim back after the publish failed, so the vendor's retry can claim it again. */
+  release(
+    event: CanonicalEvent,
+    version: { objectKey: string; version: number } | undefined,
+    claim: DeliveryClaim,
+  ): Promise<void>;
+  /** Puts the event on the bus durably (throws when it could not). */
+  publish(event: CanonicalEvent): Promise<void>;
+  /** A duplicate delivery was recognised and not published again (for the metric). */
+  duplicateSuppressed?(event: CanonicalEvent): void;
   /** A stale version was received and not applied (for the sync ledger and metrics). */
   recordStale(event: CanonicalEvent): Promise<void>;
   log?: {
@@ -164,25 +175,31 @@ export async function receiveWebhook(
     throw error;
   }
 
-  if (kind.version) {
-    const { objectKey, version } = kind.version(event);
-    if ((await ports.recordVersion(objectKey, version, event)) === 'stale') {
-      await ports.recordStale(event);
-      ports.log?.info('stale version recorded, not applied', {
-        objectKey,
-        version,
-        idempotencyKey: event.idempotencyKey,
-      });
-      return json(202, { status: 'stale', idempotencyKey: event.idempotencyKey });
-    }
+  const version = kind.version?.(event);
+  const claim = await ports.claim(event, version);
+  if (claim.outcome === 'stale') {
+    await ports.recordStale(event);
+    ports.log?.info('stale version recorded, not applied', {
+      ...version,
+      idempotencyKey: event.idempotencyKey,
+    });
+    return json(202, { status: 'stale', idempotencyKey: event.idempotencyKey });
   }
-
-  const published = await ports.publishOnce(event);
-  return json(202, {
-    status: published.duplicate ? 'duplicate' : 'accepted',
-    eventId: published.eventId,
-    idempotencyKey: event.idempotencyKey,
-  });
+  if (claim.outcome === 'duplicate') {
+    ports.duplicateSuppressed?.(event);
+    return json(202, {
+      status: 'duplicate',
+      eventId: claim.eventId ?? null,
+      idempotencyKey: event.idempotencyKey,
+    });
+  }
+  try {
+    await ports.publish(event);
+  } catch (error) {
+    await ports.release(event, version, claim);
+    throw error;
+  }
+  return json(202, { status: 'accepted', eventId: event.eventId, idempotencyKey: event.idempotencyKey });
 }
 
 function signatureDetail(reason: string): string {

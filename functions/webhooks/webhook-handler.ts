@@ -3,53 +3,44 @@
  * ports, problem+json or 202 out. Failures that a retry can fix become 503 with Retry-After, which
  * both vendors treat as "deliver again later".
  */
-import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { EVENT_BUS_ENV_VAR, TABLES } from '../../lib/application/resources';
 import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
-import { idempotentPublisher } from '../../adapters/aws/idempotent-publisher';
 import { SecretCache } from '../../adapters/aws/secrets';
-import { VersionLedger } from '../../adapters/aws/version-ledger';
+import { DeliveryLedger } from '../../adapters/aws/delivery-ledger';
 import { SyncLedger } from '../../adapters/aws/sync-ledger';
 import { receiveWebhook, type IntakePorts, type VendorWebhook } from '../../adapters/webhooks/intake';
 import { problem } from '../../adapters/webhooks/problem';
 import { TransientFailure } from '../../domain/failures';
-import { documents, dynamo, env, eventBridge, secretsManager } from '../commons/clients';
+import { documents, env, eventBridge, secretsManager } from '../commons/clients';
 import { logger, metrics } from '../commons/powertools';
 
 export function webhookHandler(vendor: VendorWebhook, secretArnVariables: readonly string[]) {
   let ports: IntakePorts | undefined;
-  let invocation: Context | undefined;
   const buildPorts = (): IntakePorts => {
     const secrets = new SecretCache(secretsManager());
     const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));
-    const versions = new VersionLedger(documents(), env(TABLES.syncLedger.envVar));
+    const deliveries = new DeliveryLedger(documents(), env(TABLES.syncLedger.envVar));
     const ledger = new SyncLedger(documents(), env(TABLES.syncLedger.envVar));
     return {
       secrets: () => secrets.getAll(secretArnVariables.map((name) => process.env[name])),
       now: () => new Date(),
       newId: () => crypto.randomUUID(),
       tenantId: process.env.TENANT_ID ?? 'default',
-      recordVersion: (objectKey, version) => versions.record(objectKey, version, new Date()),
+      claim: (event, version) => deliveries.claim(event, version),
+      release: (event, version, claim) => deliveries.release(event, version, claim),
+      publish: (event) => publisher.publish([event]),
+      duplicateSuppressed: () => metrics.addMetric('DuplicatesSuppressed', MetricUnit.Count, 1),
       recordStale: async (event) => {
         metrics.addMetric('StaleVersionsIgnored', MetricUnit.Count, 1);
         await ledger.recordStale(event);
       },
-      publishOnce: (() => {
-        const publishOnce = idempotentPublisher((event) => publisher.publish([event]), {
-          client: dynamo(),
-          tableName: env(TABLES.idempotency.envVar),
-          onDuplicate: () => metrics.addMetric('DuplicatesSuppressed', MetricUnit.Count, 1),
-        });
-        return (event) => publishOnce(event, invocation);
-      })(),
       log: logger,
     };
   };
 
-  return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
-    invocation = context;
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     ports ??= buildPorts();
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(event.headers ?? {}))
@@ -65,8 +56,7 @@ export function webhookHandler(vendor: VendorWebhook, secretArnVariables: readon
       );
       return response;
     } catch (error) {
-      const retryable =
-        error instanceof TransientFailure || error instanceof IdempotencyAlreadyInProgressError;
+      const retryable = error instanceof TransientFailure;
       logger.error('webhook not accepted', { system: vendor.system, error: error as Error });
       return problem(
         503,

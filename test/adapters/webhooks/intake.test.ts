@@ -7,7 +7,7 @@ import { signProcurementPayload } from '../../../adapters/procurement/signature'
 import {
   receiveWebhook,
   type IntakePorts,
-  type VersionOutcome,
+  type DeliveryClaim,
   type WebhookRequest,
 } from '../../../adapters/webhooks/intake';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
@@ -18,34 +18,55 @@ const SECRET = 'current-planning-secret';
 const PREVIOUS = 'previous-planning-secret';
 const PROC_SECRET = 'procurement-secret';
 
-/** In-memory ports that behave like the AWS ones: versions only move forward, one publish per key. */
-function memoryPorts(secrets: readonly string[] = [SECRET, PREVIOUS]) {
+/** In-memory ports that behave like the AWS ones: versions only move forward, one claim per change. */
+function memoryPorts(
+  secrets: readonly string[] = [SECRET, PREVIOUS],
+  options: { failPublish?: number } = {},
+) {
   const published: CanonicalEvent[] = [];
   const stale: CanonicalEvent[] = [];
-  const versions = new Map<string, number>();
-  const byKey = new Map<string, string>();
+  const duplicates: CanonicalEvent[] = [];
+  const claims = new Map<string, { version?: number; eventId: string }>();
+  let failures = options.failPublish ?? 0;
   let ids = 0;
+  const keyOf = (event: CanonicalEvent, version?: { objectKey: string }) =>
+    version?.objectKey ?? event.idempotencyKey;
   const ports: IntakePorts = {
     secrets: async () => secrets,
     now: () => NOW,
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
     tenantId: 'acme',
-    recordVersion: async (key, version): Promise<VersionOutcome> => {
-      const seen = versions.get(key);
-      if (seen !== undefined && seen > version) return 'stale';
-      versions.set(key, version);
-      return seen === version ? 'same' : 'newer';
+    claim: async (event, version): Promise<DeliveryClaim> => {
+      const existing = claims.get(keyOf(event, version));
+      if (existing && version && existing.version !== undefined && existing.version > version.version)
+        return { outcome: 'stale' };
+      if (existing && (!version || existing.version === version.version))
+        return { outcome: 'duplicate', eventId: existing.eventId };
+      claims.set(keyOf(event, version), { version: version?.version, eventId: event.eventId });
+      return {
+        outcome: 'claimed',
+        previous:
+          existing?.version === undefined
+            ? undefined
+            : { version: existing.version, eventId: existing.eventId },
+      };
     },
-    recordStale: async (event) => void stale.push(event),
-    publishOnce: async (event) => {
-      const existing = byKey.get(event.idempotencyKey);
-      if (existing) return { eventId: existing, duplicate: true };
-      byKey.set(event.idempotencyKey, event.eventId);
+    release: async (event, version, claim) => {
+      const previous = claim.outcome === 'claimed' ? claim.previous : undefined;
+      if (previous) claims.set(keyOf(event, version), previous);
+      else claims.delete(keyOf(event, version));
+    },
+    publish: async (event) => {
+      if (failures > 0) {
+        failures--;
+        throw new Error('bus unavailable');
+      }
       published.push(event);
-      return { eventId: event.eventId, duplicate: false };
     },
+    duplicateSuppressed: (event) => void duplicates.push(event),
+    recordStale: async (event) => void stale.push(event),
   };
-  return { ports, published, stale };
+  return { ports, published, stale, duplicates };
 }
 
 function planningRequest(
@@ -121,8 +142,18 @@ describe('planning webhook intake', () => {
     expect(published).toHaveLength(1);
   });
 
+  it('does not keep the claim of a delivery it could not publish: the retry publishes it', async () => {
+    const { ports, published } = memoryPorts([SECRET], { failPublish: 1 });
+    await expect(receiveWebhook(planningWebhook, planningRequest(validBody), ports)).rejects.toThrow(
+      'bus unavailable',
+    );
+    const retry = await receiveWebhook(planningWebhook, planningRequest(validBody), ports);
+    expect(JSON.parse(retry.body).status).toBe('accepted');
+    expect(published).toHaveLength(1);
+  });
+
   it('answers the same event delivered 5 times with 2xx and publishes it once', async () => {
-    const { ports, published } = memoryPorts();
+    const { ports, published, duplicates } = memoryPorts();
     const statuses: string[] = [];
     for (let attempt = 0; attempt < 5; attempt++) {
       const response = await receiveWebhook(planningWebhook, planningRequest(validBody), ports);
@@ -131,6 +162,7 @@ describe('planning webhook intake', () => {
     }
     expect(statuses).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
     expect(published).toHaveLength(1);
+    expect(duplicates).toHaveLength(4);
   });
 
   it('records an older plan version as stale and publishes nothing for it', async () => {
