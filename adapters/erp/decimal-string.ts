@@ -1,53 +1,30 @@
+/**
+ * The ERP adapters' decimal strings, on top of domain/decimal.ts: quantities and money arrive and
+ * leave as strings; a string that is not a decimal is a contract violation of the ERP's answer.
+ */
+import { Decimal } from '../../domain/decimal';
 import { ContractViolation } from '../../domain/failures';
 
-// Exact decimal arithmetic on strings, just what the ERP adapters need (sums of quantity x price).
-// Replace with domain/decimal.ts once it exists.
-
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-
-function parse(value: string): { units: bigint; scale: number } {
-  if (!DECIMAL.test(value)) throw new ContractViolation(`not a decimal: ${JSON.stringify(value)}`, 'erp');
-  const [int, frac = ''] = value.split('.');
-  return { units: BigInt(`${int}${frac}`.replace(/^(-?)0+(?=\d)/, '$1')), scale: frac.length };
-}
-
-function format(units: bigint, scale: number): string {
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
-  const text = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
-  return negative ? `-${text}` : text;
+function parse(value: string): Decimal {
+  const parsed = Decimal.tryParse(value);
+  if (parsed === undefined) throw new ContractViolation(`not a decimal: ${JSON.stringify(value)}`, 'erp');
+  return parsed;
 }
 
 /** a x b, exact. */
-export function decimalMultiply(a: string, b: string): string {
-  const x = parse(a);
-  const y = parse(b);
-  return format(x.units * y.units, x.scale + y.scale);
-}
+export const decimalMultiply = (a: string, b: string): string => parse(a).mul(parse(b)).toString();
 
 /** a + b, exact. */
-export function decimalAdd(a: string, b: string): string {
-  const x = parse(a);
-  const y = parse(b);
-  const scale = Math.max(x.scale, y.scale);
-  return format(x.units * 10n ** BigInt(scale - x.scale) + y.units * 10n ** BigInt(scale - y.scale), scale);
-}
+export const decimalAdd = (a: string, b: string): string => parse(a).add(parse(b)).toString();
 
 /** Sign of a - b. */
-export function decimalCompare(a: string, b: string): -1 | 0 | 1 {
-  const diff = parse(decimalAdd(a, `${b.startsWith('-') ? b.slice(1) : `-${b}`}`));
-  return diff.units === 0n ? 0 : diff.units < 0n ? -1 : 1;
-}
+export const decimalCompare = (a: string, b: string): -1 | 0 | 1 => parse(a).compare(parse(b));
 
-/** Drops trailing fraction zeros beyond `minScale` digits: ("3.1000", 2) -> "3.10", ("480.0", 0) -> "480". */
+/** Without trailing fraction zeros, keeping at least `minScale` digits: ("3.1000", 2) -> "3.10". */
 export function normalizeDecimal(value: string, minScale = 0): string {
-  const { units, scale } = parse(value);
-  let text = format(units, scale);
-  if (scale > 0) text = text.replace(/0+$/, '').replace(/\.$/, '');
+  const text = parse(value).toString();
   const fraction = text.split('.')[1] ?? '';
-  if (fraction.length < minScale)
-    text = `${text}${fraction ? '' : '.'}${'0'.repeat(minScale - fraction.length)}`;
-  return text === '-0' ? '0' : text;
+  return fraction.length >= minScale ? text : parse(text).toFixed(minScale);
 }
 
 /** A quantity that arrived as a JSON number (Tryton Float fields) as a decimal string. */
