@@ -19,7 +19,11 @@ import {
   decodeToken,
   readApiErrors,
 } from './decode';
-import type { BudgetLane, RequestBudget } from './rate-budget';
+import {
+  RequestBudgetExhausted,
+  type BudgetLane,
+  type RequestBudget,
+} from '../resilience/shared-rate-budget';
 
 const SYSTEM = 'procurement';
 
@@ -40,7 +44,10 @@ export interface ProcurementClientOptions {
   defaultLane?: BudgetLane;
   /** Per HTTP request, body included. @default 10000 */
   requestTimeoutMs?: number;
-  /** Longest in-process wait for the request budget before failing transiently. @default 2000 */
+  /**
+   * Longest in-process wait for the request budget before failing with RequestBudgetExhausted
+   * (a transient failure the circuit breaker does not count). @default 1000
+   */
   maxBudgetWaitMs?: number;
   /** A 429 whose Retry-After is at most this is waited out once in process; longer ones are surfaced. @default 1 */
   maxInProcessRetryAfterSeconds?: number;
@@ -92,7 +99,8 @@ const MAX_PAGES = 10_000;
 
 /**
  * Client of the procurement platform's REST API v2. Every failure is one of the domain failure
- * classes: TransientFailure (5xx, 408, 429 with its Retry-After, timeouts, network),
+ * classes: TransientFailure (5xx, 408, 429 with its Retry-After, timeouts, network; and
+ * RequestBudgetExhausted when the request budget could not be had in time: nothing was sent),
  * BusinessRejection (supplier_not_approved, invalid_state, not_found on a write) or
  * ContractViolation (invalid_field, idempotency_key_reused, unexpected answers, bad credentials).
  */
@@ -354,15 +362,13 @@ export class ProcurementClient {
   private async takeBudget(lane: BudgetLane, operation: string): Promise<void> {
     const budget = this.options.budget;
     if (!budget) return;
-    const deadline = this.now() + (this.options.maxBudgetWaitMs ?? 2000);
-    while (!budget.tryTake(lane)) {
-      const wait = Math.max(1, budget.msUntilAvailable(lane));
+    const deadline = this.now() + (this.options.maxBudgetWaitMs ?? 1000);
+    for (;;) {
+      const decision = await budget.take(lane);
+      if (decision.granted) return;
+      const wait = Math.max(1, decision.retryInMs);
       if (this.now() + wait > deadline)
-        throw new TransientFailure(
-          `${operation}: procurement request budget exhausted (${lane})`,
-          SYSTEM,
-          Math.max(1, Math.ceil(wait / 1000)),
-        );
+        throw new RequestBudgetExhausted(operation, lane, SYSTEM, Math.max(1, Math.ceil(wait / 1000)));
       await this.sleep(wait);
     }
   }

@@ -3,18 +3,13 @@
  * forecast exception to a posted PO) may take any token; `bulk` work (reconciliation, listings)
  * only takes while the bucket holds more than the share reserved for critical work, so when the
  * budget runs short critical calls are served first.
+ *
+ * In-process only: for tests, the local runtime, and as the fallback of the shared budget
+ * (adapters/resilience/shared-rate-budget.ts) that Lambda uses.
  */
+import type { BudgetDecision, BudgetLane, RequestBudget } from '../resilience/shared-rate-budget';
 
-/** Which work a request serves. */
-export type BudgetLane = 'critical' | 'bulk';
-
-/** What a client needs from a request budget (an in-process bucket here; a shared one could replace it). */
-export interface RequestBudget {
-  /** Takes one token for the lane if it may; never waits. */
-  tryTake(lane: BudgetLane): boolean;
-  /** Milliseconds until `tryTake(lane)` could succeed (0 when it could now). */
-  msUntilAvailable(lane: BudgetLane): number;
-}
+export type { BudgetDecision, BudgetLane, RequestBudget } from '../resilience/shared-rate-budget';
 
 /** Bucket settings. */
 export interface RateBudgetOptions {
@@ -36,7 +31,7 @@ export interface RateBudgetOptions {
  * Budget for the procurement platform (10 requests/s per client). A bucket lets through at most
  * `capacity + refillPerSecond` requests in any one-second window, so 3 + 6 keeps a margin under 10
  * for network jitter. It is per process: Lambda instances running concurrently each hold one, so
- * the function's reserved concurrency must be sized with it.
+ * in Lambda it is only the fallback of the shared budget.
  */
 export const PROCUREMENT_RATE_BUDGET: Readonly<Required<Omit<RateBudgetOptions, 'now'>>> = {
   capacity: 3,
@@ -76,6 +71,15 @@ export class RateBudget implements RequestBudget {
   }
 
   /** @inheritdoc */
+  take(lane: BudgetLane): Promise<BudgetDecision> {
+    return Promise.resolve(
+      this.tryTake(lane)
+        ? { granted: true }
+        : { granted: false, retryInMs: Math.max(1, this.msUntilAvailable(lane)) },
+    );
+  }
+
+  /** Takes one token for the lane if it may. */
   tryTake(lane: BudgetLane): boolean {
     this.refill();
     if (this.tokens < this.floor(lane) + 1) return false;
@@ -83,7 +87,7 @@ export class RateBudget implements RequestBudget {
     return true;
   }
 
-  /** @inheritdoc */
+  /** Milliseconds until `tryTake(lane)` could succeed (0 when it could now). */
   msUntilAvailable(lane: BudgetLane): number {
     this.refill();
     const missing = this.floor(lane) + 1 - this.tokens;

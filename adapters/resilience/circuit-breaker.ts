@@ -23,6 +23,7 @@ import {
   type BreakerStatus,
   type CallWindow,
 } from './breaker-state';
+import { RequestBudgetExhausted } from './shared-rate-budget';
 
 export type { BreakerPolicy, BreakerState, BreakerStatus, CallWindow } from './breaker-state';
 
@@ -125,11 +126,12 @@ export interface CircuitBreakerOptions {
 
 /**
  * Transient failures (timeouts, 5xx, 429, network, unknown errors) count; business rejections and
- * contract violations are answers from a working endpoint; a nested breaker's refusal is not news.
+ * contract violations are answers from a working endpoint; a nested breaker's refusal is not news,
+ * and neither is our own request budget running short (the endpoint was not called).
  */
 export function countsAgainstEndpoint(error: unknown): boolean {
   if (error instanceof BusinessRejection || error instanceof ContractViolation) return false;
-  return !(error instanceof CircuitOpenError);
+  return !(error instanceof CircuitOpenError || error instanceof RequestBudgetExhausted);
 }
 
 type Ticket = { kind: 'call' } | { kind: 'probe'; round: number } | { kind: 'unguarded' };
@@ -164,6 +166,9 @@ export class CircuitBreaker {
     try {
       result = await fn();
     } catch (error) {
+      // Refused by our own request budget: the endpoint was never called, so the call is neither a
+      // success nor a failure (a probe's slot is released by its lease and probed again later).
+      if (error instanceof RequestBudgetExhausted) throw error;
       await this.settle(endpoint, ticket, this.isFailure(error));
       throw error;
     }

@@ -8,11 +8,15 @@
  *
  * Calls to the procurement platform and the ERP go through the shared circuit breaker (endpoints
  * `procurement` and `erp`); only transient failures count against an endpoint. Every state change
- * is reported as the `CircuitBreakerOpen` metric (1 open, 0 closed) with dimension Endpoint.
+ * is reported as the `CircuitBreakerOpen` metric (1 open, 0 closed) with dimension Endpoint, and an
+ * opening as an integration exception (`integration-exception.raised`, code CIRCUIT_OPEN) that the
+ * closing resolves. Procurement calls also spend the request budget shared by every instance
+ * (TABLES.circuitBreaker), the critical lane unless a call names `lane: 'bulk'`.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ApprovalStore, ApprovalTaskGone, sfnTaskSuccess } from '../../adapters/aws/approvals';
 import { DynamoDbCommitmentRegistry, DynamoDbSupplyStore } from '../../adapters/aws/commitments';
 import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
@@ -22,9 +26,18 @@ import type { ErpPort } from '../../adapters/erp/port';
 import { RpcErp } from '../../adapters/erp/rpc/rpc-erp';
 import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
 import { ProcurementClient } from '../../adapters/procurement/client';
+import { PROCUREMENT_RATE_BUDGET, RateBudget } from '../../adapters/procurement/rate-budget';
 import { CircuitBreaker, type BreakerStateChange } from '../../adapters/resilience/circuit-breaker';
 import { DynamoDbBreakerStore } from '../../adapters/resilience/dynamodb-breaker-store';
+import { PROCUREMENT_SHARED_BUDGET, SharedRateBudget } from '../../adapters/resilience/shared-rate-budget';
+import { buildEvent } from '../../canonical/envelope';
+import type {
+  IntegrationException,
+  IntegrationExceptionRaisedV1,
+  IntegrationExceptionResolvedV1,
+} from '../../canonical/generated/types';
 import type { CommitmentPorts, CommitmentState, WorkflowSettings } from '../../domain/commitment/types';
+import { resolvedEvent, resolvedException } from '../../domain/integration-exceptions';
 import { defineProcurementPolicy, type ProcurementPolicy } from '../../domain/procurement/policy';
 import {
   BUSINESS_RULES_ENV_VAR,
@@ -96,11 +109,178 @@ export function emitMetric(
   single.addMetric(name, MetricUnit[unit], value);
 }
 
-/** Reports a breaker state change: the CircuitBreakerOpen gauge (half-open is neither) and a log line. */
-export function reportBreakerChange(change: BreakerStateChange): void {
+/** Why a closed breaker's exception is resolved. */
+export const CIRCUIT_CLOSED_RESOLUTION = 'circuit closed after a successful probe';
+
+const CANONICAL_SYSTEMS: ReadonlySet<string> = new Set<IntegrationException['system']>([
+  'planning',
+  'procurement',
+  'erp',
+  'supplyline',
+]);
+
+/** Exception id of a breaker incident: deterministic from the endpoint and when it opened (epoch ms). */
+export function circuitExceptionId(endpoint: string, openedAtMs: number): string {
+  return `IX-CIRCUIT_OPEN-${endpoint.replace(/[^A-Za-z0-9_.:/#-]/g, '-')}-${openedAtMs}`;
+}
+
+/** The integration exception of a breaker incident that opened at `openedAtMs`. */
+export function circuitException(
+  change: Pick<BreakerStateChange, 'endpoint' | 'system'> & Partial<BreakerStateChange>,
+  openedAtMs: number,
+): IntegrationException {
+  const exceptionId = circuitExceptionId(change.endpoint, openedAtMs);
+  const why =
+    change.reason === 'probe-failed'
+      ? 'its probe failed again'
+      : change.calls !== undefined && change.failureRate !== undefined
+        ? `${Math.round(change.failureRate * 100)}% of ${change.calls} calls failed`
+        : 'too many calls failed';
+  const retry = change.coolDownSeconds === undefined ? '' : ` every ${change.coolDownSeconds}s`;
+  return {
+    exceptionId,
+    category: 'TECHNICAL',
+    code: 'CIRCUIT_OPEN',
+    message:
+      `Calls to ${change.endpoint} are suspended: its circuit breaker opened because ${why}. ` +
+      `It probes the endpoint${retry} and closes on its own once a probe succeeds.`,
+    status: 'OPEN',
+    objectType: 'Endpoint',
+    objectId: change.endpoint.slice(0, 200),
+    system: (CANONICAL_SYSTEMS.has(change.system)
+      ? change.system
+      : 'supplyline') as IntegrationException['system'],
+    raisedAt: new Date(openedAtMs).toISOString(),
+    details: JSON.stringify({
+      endpoint: change.endpoint,
+      reason: change.reason ?? null,
+      calls: change.calls ?? null,
+      failureRate: change.failureRate ?? null,
+      coolDownSeconds: change.coolDownSeconds ?? null,
+    }),
+  };
+}
+
+const eventContext = { now: () => new Date(), newId: () => randomUUID() };
+
+/** `integration-exception.raised` for a breaker incident (the same id and key for every re-opening). */
+export function circuitOpenedEvent(
+  change: BreakerStateChange,
+  openedAtMs: number,
+  tenantId: string,
+): IntegrationExceptionRaisedV1 {
+  const exception = circuitException(change, openedAtMs);
+  return buildEvent(
+    'integration-exception.raised',
+    exception,
+    {
+      sourceObjectId: exception.exceptionId,
+      sourceVersion: openedAtMs,
+      occurredAt: change.at,
+      // The incident is its own flow: the resolution joins it by the id.
+      correlationId: exception.exceptionId,
+      idempotencyKey: `integration-exception:${exception.exceptionId}`,
+      tenantId,
+    },
+    eventContext,
+  );
+}
+
+/** `integration-exception.resolved` for the breaker incident that opened at `openedAtMs`. */
+export function circuitClosedEvent(
+  change: BreakerStateChange,
+  openedAtMs: number,
+  tenantId: string,
+): IntegrationExceptionResolvedV1 {
+  const resolved = resolvedException(
+    circuitException(change, openedAtMs),
+    { resolvedBy: 'circuit-breaker', reason: CIRCUIT_CLOSED_RESOLUTION },
+    change.at,
+  );
+  return resolvedEvent(resolved, { tenantId, correlationId: resolved.exceptionId }, eventContext);
+}
+
+/**
+ * The open incident of each endpoint (`incident#<endpoint>` in TABLES.circuitBreaker): the instance
+ * that closes a breaker is rarely the one that opened it, and the exception id needs the opening time.
+ */
+const breakerIncidents = {
+  key: (endpoint: string) => ({ endpoint: `incident#${endpoint}` }),
+  /** A breaker that was closed starts an incident; one re-opened after a failed probe continues its own. */
+  async open(change: BreakerStateChange): Promise<number> {
+    const { Attributes } = await documents().send(
+      new UpdateCommand({
+        TableName: env(TABLES.circuitBreaker.envVar),
+        Key: breakerIncidents.key(change.endpoint),
+        UpdateExpression:
+          change.from === 'closed' ? 'SET #openedAt = :at' : 'SET #openedAt = if_not_exists(#openedAt, :at)',
+        ExpressionAttributeNames: { '#openedAt': 'openedAt' },
+        ExpressionAttributeValues: { ':at': change.at.getTime() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const openedAt = Attributes?.openedAt;
+    return typeof openedAt === 'number' ? openedAt : change.at.getTime();
+  },
+  /** Ends the endpoint's incident; when it opened, or undefined when none was recorded. */
+  async close(change: BreakerStateChange): Promise<number | undefined> {
+    const { Attributes } = await documents().send(
+      new DeleteCommand({
+        TableName: env(TABLES.circuitBreaker.envVar),
+        Key: breakerIncidents.key(change.endpoint),
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const openedAt = Attributes?.openedAt;
+    return typeof openedAt === 'number' ? openedAt : undefined;
+  },
+};
+
+/** Publishes the integration exception of an opening or its resolution on closing. */
+async function announceBreakerChange(change: BreakerStateChange): Promise<void> {
+  if (change.to === 'open') {
+    let openedAt = change.at.getTime();
+    try {
+      openedAt = await breakerIncidents.open(change);
+    } catch (error) {
+      logger.warn('circuit breaker incident not stored; its closing cannot resolve the exception', {
+        endpoint: change.endpoint,
+        error: error as Error,
+      });
+    }
+    await publisher().publish([circuitOpenedEvent(change, openedAt, env(TENANT_ID_ENV_VAR))]);
+    return;
+  }
+  if (change.to === 'closed') {
+    const openedAt = await breakerIncidents.close(change);
+    if (openedAt === undefined) {
+      logger.warn('circuit breaker closed without a stored incident: no exception to resolve', {
+        endpoint: change.endpoint,
+      });
+      return;
+    }
+    await publisher().publish([circuitClosedEvent(change, openedAt, env(TENANT_ID_ENV_VAR))]);
+  }
+}
+
+/**
+ * Reports a breaker state change: a log line, the CircuitBreakerOpen gauge (half-open is neither),
+ * and the incident's integration exception (raised on opening, resolved on closing). Never throws:
+ * reporting must not fail the call that changed the state.
+ */
+export async function reportBreakerChange(change: BreakerStateChange): Promise<void> {
   logger.warn('circuit breaker changed state', { ...change, at: change.at.toISOString() });
   if (change.to === 'half-open') return;
   emitMetric('CircuitBreakerOpen', change.to === 'open' ? 1 : 0, 'Count', { Endpoint: change.system });
+  try {
+    await announceBreakerChange(change);
+  } catch (error) {
+    logger.error('circuit breaker exception event not published', {
+      endpoint: change.endpoint,
+      to: change.to,
+      error: error as Error,
+    });
+  }
 }
 
 /** The circuit breaker every instance of every function shares (state in TABLES.circuitBreaker). */
@@ -136,11 +316,32 @@ function requireFields(system: ConnectorKey, secret: Record<string, string>, fie
     throw new Error(`the ${system} secret has no ${missing.join(', ')} yet (set it after deploy)`);
 }
 
+/**
+ * The procurement request budget every instance shares (windows in TABLES.circuitBreaker); while the
+ * table is unreachable, each instance's own bucket decides instead.
+ */
+export const procurementBudget = lazy(
+  () =>
+    new SharedRateBudget({
+      documents: documents(),
+      tableName: env(TABLES.circuitBreaker.envVar),
+      endpoint: 'procurement',
+      ...PROCUREMENT_SHARED_BUDGET,
+      fallback: new RateBudget(PROCUREMENT_RATE_BUDGET),
+      onError: (error) =>
+        logger.warn('shared request budget unavailable; the instance’s own budget applies', {
+          error: error as Error,
+        }),
+    }),
+);
+
 const procurementClient = fromSecret('procurement', (secret) => {
   requireFields('procurement', secret, ['client_id', 'client_secret']);
   return new ProcurementClient({
     baseUrl: env(CONNECTORS.procurement.settings.procurementBaseUrl),
     credentials: { clientId: secret.client_id!, clientSecret: secret.client_secret! },
+    budget: procurementBudget(),
+    defaultLane: 'critical',
   });
 });
 

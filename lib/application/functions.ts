@@ -167,7 +167,9 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       businessRules: true,
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+      connectors: BOTH_SYSTEMS,
+      tables: { idempotency: 'readWrite', workflowCorrelation: 'read', circuitBreaker: 'readWrite' },
+      workflows: { 'purchase-commitment': 'start' },
     },
   },
   {
@@ -242,7 +244,12 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/workflow/commitment-policy-check.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
-    grants: { businessRules: true, connectors: BOTH_SYSTEMS, tables: { circuitBreaker: 'readWrite' } },
+    grants: {
+      bus: true,
+      businessRules: true,
+      connectors: BOTH_SYSTEMS,
+      tables: { circuitBreaker: 'readWrite' },
+    },
   },
   {
     key: 'purchase-order-posting',

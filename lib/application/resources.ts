@@ -59,9 +59,12 @@ export const TABLES = {
     ],
   },
   circuitBreaker: {
-    description: 'Circuit-breaker state per external endpoint',
+    description:
+      'Circuit-breaker state per external endpoint, its open incident, and shared request-budget windows',
     envVar: 'CIRCUIT_BREAKER_TABLE_NAME',
     partitionKey: { name: 'endpoint', type: 'S' },
+    // Only the request-budget windows (`budget#<endpoint>#<window start>`) carry it; breaker state never expires.
+    timeToLiveAttribute: 'expiresAt',
     indexes: [],
   },
   integrationExceptions: {

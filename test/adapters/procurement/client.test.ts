@@ -1,8 +1,18 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProcurementClient } from '../../../adapters/procurement/client';
 import type { ProcurementClientOptions } from '../../../adapters/procurement/client';
 import { parseRetryAfter } from '../../../adapters/procurement/client';
-import { PROCUREMENT_RATE_BUDGET, RateBudget } from '../../../adapters/procurement/rate-budget';
+import {
+  PROCUREMENT_RATE_BUDGET,
+  RateBudget,
+  type BudgetDecision,
+  type BudgetLane,
+  type RequestBudget,
+} from '../../../adapters/procurement/rate-budget';
+import { countsAgainstEndpoint } from '../../../adapters/resilience/circuit-breaker';
+import { RequestBudgetExhausted, SharedRateBudget } from '../../../adapters/resilience/shared-rate-budget';
+import { startLocalDynamo } from '../../../local/aws/dynamodb';
 import type { CreateSourcingRequestBody } from '../../../adapters/procurement/api-types';
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../../domain/failures';
 import { ProcurementSimulator } from '../../../local/simulators/procurement';
@@ -387,15 +397,91 @@ describe('ProcurementClient against the simulator', () => {
       expect(sim.stats.rateLimited).toBe(0);
     });
 
-    it('fails transiently when the budget cannot be had in time; token calls do not spend it', async () => {
+    it('fails with RequestBudgetExhausted when the budget cannot be had in time; token calls do not spend it', async () => {
       const budget = new RateBudget({ capacity: 1, refillPerSecond: 0.1, criticalReservedShare: 0 });
       const c = make({ budget, maxBudgetWaitMs: 50 });
       await c.getSupplier('S-1001');
       const error = await rejection(c.getSupplier('S-1001'));
+      expect(error).toBeInstanceOf(RequestBudgetExhausted);
       expect(error).toBeInstanceOf(TransientFailure);
-      expect((error as TransientFailure).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(error).toMatchObject({
+        name: 'RequestBudgetExhausted',
+        system: 'procurement',
+        lane: 'critical',
+        operation: 'getSupplier',
+      });
+      expect((error as RequestBudgetExhausted).retryAfterSeconds).toBe(10);
+      // Nothing was sent: the endpoint is not to blame.
+      expect(countsAgainstEndpoint(error)).toBe(false);
       expect(sim.stats.apiRequests).toBe(1);
       expect(sim.stats.tokenRequests).toBe(1);
+    });
+
+    it('spends the lane each call names (critical by default) and waits briefly for a refused one', async () => {
+      const asked: BudgetLane[] = [];
+      const answers: BudgetDecision[] = [
+        { granted: true },
+        { granted: false, retryInMs: 300 },
+        { granted: true },
+      ];
+      const budget: RequestBudget = {
+        take: (lane) => {
+          asked.push(lane);
+          return Promise.resolve(answers.shift() ?? { granted: true });
+        },
+      };
+      const slept: number[] = [];
+      const c = make({ budget, sleep: (ms) => (slept.push(ms), Promise.resolve()) });
+      await c.getSupplier('S-1001');
+      await c.listSourcingRequests({ status: 'open' }, { lane: 'bulk' });
+      expect(asked).toEqual(['critical', 'bulk', 'bulk']);
+      expect(slept).toEqual([300]);
+      const bulkByDefault = make({ budget, defaultLane: 'bulk' });
+      await bulkByDefault.getSupplier('S-1001');
+      expect(asked.at(-1)).toBe('bulk');
+    });
+
+    it('waits at most about a second by default, then tells when to come back', async () => {
+      const budget: RequestBudget = { take: () => Promise.resolve({ granted: false, retryInMs: 700 }) };
+      let now = 0;
+      const slept: number[] = [];
+      const c = make({
+        budget,
+        now: () => now,
+        sleep: (ms) => {
+          slept.push(ms);
+          now += ms;
+          return Promise.resolve();
+        },
+      });
+      const error = await rejection(c.getSupplier('S-1001'));
+      expect(error).toBeInstanceOf(RequestBudgetExhausted);
+      expect(slept).toEqual([700]);
+      expect((error as RequestBudgetExhausted).retryAfterSeconds).toBe(1);
+      expect(sim.stats.apiRequests).toBe(0);
+    });
+
+    it('two clients sharing the DynamoDB budget stay under the platform limit together: no 429', async () => {
+      const dynamo = await startLocalDynamo({ prefix: 'client-budget' });
+      try {
+        const documents = DynamoDBDocumentClient.from(dynamo.client);
+        const shared = () =>
+          new SharedRateBudget({
+            documents,
+            tableName: dynamo.tableNames.circuitBreaker,
+            endpoint: 'procurement',
+          });
+        // Each alone would let 9 through at once; together they must not pass 10 in any second.
+        const clients = [shared(), shared()].map((budget) => make({ budget, maxBudgetWaitMs: 10_000 }));
+        const results = await Promise.all(
+          clients.flatMap((c) => Array.from({ length: 8 }, () => c.getSupplier('S-1001'))),
+        );
+        expect(results.every((s) => s?.supplier_number === 'S-1001')).toBe(true);
+        expect(sim.stats.rateLimited).toBe(0);
+        expect(sim.stats.apiRequests).toBe(16);
+      } finally {
+        await dynamo.stop();
+      }
     });
   });
 });

@@ -75,6 +75,15 @@ describe('RateBudget', () => {
     expect(granted.length).toBeGreaterThan(25);
   });
 
+  it('answers the asynchronous RequestBudget interface: granted, or when to ask again', async () => {
+    const c = clock();
+    const budget = new RateBudget({ capacity: 1, refillPerSecond: 4, criticalReservedShare: 0, now: c.now });
+    expect(await budget.take('critical')).toEqual({ granted: true });
+    expect(await budget.take('critical')).toEqual({ granted: false, retryInMs: 250 });
+    c.advance(250);
+    expect(await budget.take('bulk')).toEqual({ granted: true });
+  });
+
   it('rejects settings that cannot work', () => {
     expect(() => new RateBudget({ capacity: 0, refillPerSecond: 1 })).toThrow(RangeError);
     expect(() => new RateBudget({ capacity: 2, refillPerSecond: 0 })).toThrow(RangeError);

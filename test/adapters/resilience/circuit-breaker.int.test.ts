@@ -7,6 +7,7 @@ import {
   type CircuitBreakerOptions,
 } from '../../../adapters/resilience/circuit-breaker';
 import { DynamoDbBreakerStore } from '../../../adapters/resilience/dynamodb-breaker-store';
+import { RequestBudgetExhausted } from '../../../adapters/resilience/shared-rate-budget';
 import { BusinessRejection, TransientFailure } from '../../../domain/failures';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/aws/dynamodb';
 
@@ -168,6 +169,20 @@ describe('circuit breaker on the local DynamoDB', () => {
     // Closing clears the window: one new failure does not re-open it.
     await callTimes(b, endpoint, down, 1);
     expect(await b.status(endpoint)).toBe('closed');
+  });
+
+  it('does not close on a probe our own request budget refused: the endpoint was never called', async () => {
+    const clock = manualClock();
+    const { breaker: b } = breaker(clock);
+    const endpoint = newEndpoint();
+    await callTimes(b, endpoint, down, 4);
+    clock.advance(30_000);
+    await expect(
+      b.execute(endpoint, async () => {
+        throw new RequestBudgetExhausted('getSupplier', 'critical', 'procurement', 1);
+      }),
+    ).rejects.toBeInstanceOf(RequestBudgetExhausted);
+    expect(await b.status(endpoint)).toBe('half-open');
   });
 
   it('re-opens for a new cool-down when the probe fails', async () => {

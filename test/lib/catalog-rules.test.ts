@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { FUNCTION_CATALOG } from '../../lib/application/functions';
+
+describe('function catalog rules', () => {
+  it('gives every function that calls an external system the breaker table and the bus', () => {
+    // Connector calls go through the shared circuit breaker and request budget (circuitBreaker
+    // table), and breaker state changes are published as integration exceptions (bus).
+    const missing = FUNCTION_CATALOG.filter((definition) => definition.grants.connectors?.length)
+      .filter(
+        (definition) => definition.grants.tables?.circuitBreaker !== 'readWrite' || !definition.grants.bus,
+      )
+      .map((definition) => definition.key);
+    expect(missing).toEqual([]);
+  });
+});
