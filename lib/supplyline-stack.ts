@@ -33,6 +33,7 @@ import { IntegrationSecrets } from './constructs/integration-secrets';
 import { Monitoring } from './constructs/monitoring';
 import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
 import { SupplylineFunction } from './constructs/supplyline-function';
+import { WebhookApi } from './constructs/webhook-api';
 import { Workflow, stateMachineArnOf } from './constructs/workflow';
 import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from './routing';
 
@@ -63,7 +64,7 @@ export interface SupplylineStackProps extends StackProps {
 /**
  * The Supplyline application: event bus + archive, consumer lanes from the routing table,
  * functions from the function catalog, workflows from the workflow catalog, tables, secrets,
- * the REST API and monitoring — all configured by the environment.
+ * the governed REST API, the webhook HTTP API and monitoring — all configured by the environment.
  */
 export class SupplylineStack extends Stack {
   public readonly config: EnvironmentConfig;
@@ -79,7 +80,10 @@ export class SupplylineStack extends Stack {
   public readonly schedules: Readonly<Record<string, events.Rule>>;
   public readonly routes: readonly ResolvedRoute[];
   public readonly lanes: readonly ConsumerLane[];
+  /** The governed routes (API keys, request validation, WAF where configured). */
   public readonly api: SupplylineApi;
+  /** The vendor webhooks (HTTP API, ADR 0005). */
+  public readonly webhookApi: WebhookApi;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: SupplylineStackProps) {
@@ -175,14 +179,15 @@ export class SupplylineStack extends Stack {
         }),
     );
 
+    // Signed webhooks on the HTTP API, everything governed on the REST API (ADR 0005).
+    const governedRoutes = apiRoutes.filter((route) => route.access === 'api-key');
     this.api = new SupplylineApi(this, 'Api', {
       apiName: config.stackName,
       stageName: config.api.stageName,
-      routes: apiRoutes.map((route) => ({ ...route, handler: this.functions[route.handler] })),
-      models: this.apiModels(apiRoutes, props.apiModels ?? {}),
+      routes: governedRoutes.map((route) => ({ ...route, handler: this.functions[route.handler] })),
+      models: this.apiModels(governedRoutes, props.apiModels ?? {}),
       throttling: {
         stage: config.api.throttling,
-        webhooks: config.api.webhookThrottling,
         governed: config.api.governedThrottling,
       },
       usagePlanQuotaPerDay: config.api.usagePlanQuotaPerDay,
@@ -190,8 +195,23 @@ export class SupplylineStack extends Stack {
       logRetention,
       logRemovalPolicy: removalPolicy,
     });
+    this.webhookApi = new WebhookApi(this, 'WebhookApi', {
+      apiName: config.stackName,
+      stageName: config.api.stageName,
+      routes: apiRoutes
+        .filter((route) => route.access === 'signed-webhook')
+        // validateCatalogs: every signed webhook is a POST without a request model.
+        .map((route) => ({
+          path: route.path,
+          method: 'POST' as const,
+          handler: this.functions[route.handler],
+        })),
+      throttling: { stage: config.api.throttling, webhooks: config.api.webhookThrottling },
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
 
-    this.monitoring.monitorApi(this.api);
+    this.monitoring.monitorApi(this.api, this.webhookApi);
     this.monitoring.monitorConsumerLanes(this.lanes);
     this.monitoring.monitorFunctions(Object.values(this.functions));
     this.monitoring.monitorWorkflows(Object.values(this.workflows));
@@ -201,7 +221,14 @@ export class SupplylineStack extends Stack {
       circuitBreakerEndpoints: CIRCUIT_BREAKER_ENDPOINTS,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.api.urlForPath('/v1') });
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Governed routes (x-api-key)',
+      value: this.api.api.urlForPath('/v1'),
+    });
+    new CfnOutput(this, 'WebhookApiUrl', {
+      description: 'Vendor webhooks (HMAC-signed): <url>/webhooks/planning, <url>/webhooks/procurement',
+      value: this.webhookApi.url,
+    });
     new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
@@ -438,6 +465,9 @@ export function validateCatalogs(
   for (const route of apiRoutes) {
     if (!keys.has(route.handler))
       problems.push(`API ${route.method} ${route.path} handler '${route.handler}' is not in the catalog`);
+    // Vendors POST; the signature covers the raw body, so API Gateway must not validate or reshape it.
+    if (route.access === 'signed-webhook' && (route.method !== 'POST' || route.requestModel))
+      problems.push(`API ${route.method} ${route.path}: a signed webhook is a POST without a request model`);
   }
   const names = new Set<string>();
   for (const workflow of workflows) {

@@ -3,20 +3,45 @@
  * local/environment.ts), run the seed scenario, print what happened, then keep serving until Ctrl-C.
  * `npm run demo`: the same scenario headless; exits 0 when it completed as expected.
  */
+import { rmSync } from 'node:fs';
+import { removeLocalRuntimeState, writeLocalRuntimeState } from '../ops/local-state';
 import { readSettings, startLocalEnvironment } from './environment';
 import { formatReport, runSeedScenario } from './scenario/seed-scenario';
 
 const demo = process.argv.includes('--demo');
 
+/**
+ * Where `npm start` keeps its DynamoDB tables and event archive while it runs (inspectable after a
+ * stop). Started afresh each time: the simulators start afresh too, and half-remembered state (an
+ * open purchase order the simulators no longer know) would change what the scenario decides.
+ */
+const DATA_DIR = '.tmp/local-data';
+
 async function main(): Promise<number> {
   const settings = readSettings();
+  if (!demo) rmSync(DATA_DIR, { recursive: true, force: true });
   // The demo runs in CI next to other processes: take any free port.
   const environment = await startLocalEnvironment({
     settings: demo ? { ...settings, port: 0 } : settings,
     quietFunctions: true,
-    dataDir: demo ? undefined : '.tmp/local-data',
+    dataDir: demo ? undefined : DATA_DIR,
   });
   const { runtime } = environment;
+  if (!demo) {
+    // The operations CLI (`ops/cli.ts --local`) finds this runtime through this file.
+    writeLocalRuntimeState({
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      stackName: runtime.model.stackName,
+      region: runtime.model.region,
+      cdkOut: runtime.model.cdkOut,
+      apiBaseUrl: runtime.baseUrl,
+      apiKey: runtime.apiKey,
+      endpoints: runtime.endpoints,
+      queueBaseUrl: `http://sqs.${runtime.model.region}.localhost:${runtime.sqsServer.port}`,
+      ...(runtime.dashboardUrl ? { dashboardUrl: runtime.dashboardUrl } : {}),
+    });
+  }
   console.log(
     `[local] Local runtime ready in ${(runtime.startupMs / 1000).toFixed(1)} s. Running the seed scenario ...`,
   );
@@ -26,18 +51,27 @@ async function main(): Promise<number> {
     await environment.stop();
     return report.ok ? 0 : 1;
   }
-  const routes = runtime.model.apis.flatMap((api) =>
-    api.routes.map(
-      (route) =>
-        `  ${route.httpMethod.padEnd(6)} ${runtime.baseUrl}${route.resourcePath}${route.apiKeyRequired ? '   (x-api-key)' : ''}`,
+  const routes = [
+    ...runtime.model.httpApis.flatMap((api) =>
+      api.routes.map(
+        (route) => `  ${route.method.padEnd(6)} ${runtime.baseUrl}${route.path}   (signed webhook)`,
+      ),
     ),
-  );
+    ...runtime.model.apis.flatMap((api) =>
+      api.routes.map(
+        (route) =>
+          `  ${route.httpMethod.padEnd(6)} ${runtime.baseUrl}${route.resourcePath}${route.apiKeyRequired ? '   (x-api-key)' : ''}`,
+      ),
+    ),
+  ];
   console.log(
     [
       '',
       `Supplyline is running locally at ${runtime.baseUrl}`,
       ...routes,
       `API key for governed routes: ${runtime.apiKey}`,
+      runtime.dashboardUrl ? `Operations dashboard: ${runtime.dashboardUrl}` : '',
+      'Operations CLI: npx tsx ops/cli.ts --local --help',
       environment.procurement ? `Procurement simulator: ${environment.procurement.url}` : '',
       environment.erp ? `ERP simulator: ${environment.erp.url}` : '',
       `Planning simulator: ${environment.planning.url}`,
@@ -52,6 +86,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   console.log('\n[local] Stopping ...');
+  removeLocalRuntimeState();
   await environment.stop();
   return 0;
 }

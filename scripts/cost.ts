@@ -1,8 +1,9 @@
 /**
  * `npm run cost [-- <template.json>]`: what Supplyline costs to run, per 1M forecast exceptions and
  * per 1M purchase-order syncs, computed from the deployed configuration: the synthesized template
- * (function memory, queue batch sizes, state machine types) and the ASL files (state transitions on
- * the normal path). Prices and traffic assumptions are printed with the result; change them here.
+ * (function memory, queue batch sizes, state machine types, which kind of API serves the webhooks)
+ * and the ASL files (state transitions on the normal path). Prices and traffic assumptions are
+ * printed with the result; change them here.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ export const PRICES = {
   lambdaGbSecond: 0.0000133334, // arm64
   lambdaRequest: 0.2 / 1e6,
   restApiRequest: 3.5 / 1e6,
+  /** First 300M requests a month, per 512 KB (webhook bodies are at most 256 KB). */
+  httpApiRequest: 1 / 1e6,
   eventBridgeEvent: 1 / 1e6,
   sqsRequest: 0.4 / 1e6,
   dynamoWrite: 0.625 / 1e6,
@@ -102,6 +105,38 @@ function stateMachineType(template: Template, name: string): 'STANDARD' | 'EXPRE
   return (match?.Properties.StateMachineType as 'STANDARD' | 'EXPRESS' | undefined) ?? 'STANDARD';
 }
 
+/** `POST /v1/...` of every REST API method: the resource tree walked up from each method. */
+function restApiRoutes(template: Template): Set<string> {
+  const resources = template.Resources;
+  const pathOf = (id: string, depth = 0): string => {
+    const resource = resources[id];
+    if (!resource || resource.Type !== 'AWS::ApiGateway::Resource' || depth > 32) return '';
+    const parent = resource.Properties.ParentId as { Ref?: string } | undefined;
+    return `${parent?.Ref ? pathOf(parent.Ref, depth + 1) : ''}/${String(resource.Properties.PathPart)}`;
+  };
+  return new Set(
+    Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::ApiGateway::Method')
+      .map((method) => {
+        const resourceId = (method.Properties.ResourceId as { Ref?: string } | undefined)?.Ref;
+        return `${String(method.Properties.HttpMethod)} ${resourceId ? pathOf(resourceId) : '/'}`;
+      }),
+  );
+}
+
+/** The API request line of a webhook: priced by the kind of API the template serves it from. */
+function webhookRequest(template: Template, path: string): Line {
+  const routeKey = `POST ${path}`;
+  const onHttpApi = Object.values(template.Resources).some(
+    (resource) => resource.Type === 'AWS::ApiGatewayV2::Route' && resource.Properties.RouteKey === routeKey,
+  );
+  if (onHttpApi)
+    return { item: `API Gateway HTTP API request (${routeKey})`, perUnit: PRICES.httpApiRequest };
+  if (restApiRoutes(template).has(routeKey))
+    return { item: `API Gateway REST request (${routeKey})`, perUnit: PRICES.restApiRequest };
+  throw new Error(`${routeKey} is served by no API in the template`);
+}
+
 /** States entered on the normal path: follow Next, take each Choice's Default. */
 export function normalPathTransitions(aslFile: string): number {
   const definition = JSON.parse(readFileSync(join(ROOT, 'state-machines', aslFile), 'utf8')) as {
@@ -153,7 +188,7 @@ export function costModel(template: Template) {
 
   const actionable = a.actionableShare;
   const exception: Line[] = [
-    { item: 'API Gateway REST request', perUnit: PRICES.restApiRequest },
+    webhookRequest(template, '/v1/webhooks/planning'),
     lambda(template, 'planning-webhook', 1),
     { item: 'DynamoDB: one conditional write claims the delivery', perUnit: PRICES.dynamoWrite },
     { item: 'EventBridge: forecast-exception.raised', perUnit: PRICES.eventBridgeEvent },
@@ -209,7 +244,7 @@ export function costModel(template: Template) {
   ];
 
   const poSync: Line[] = [
-    { item: 'API Gateway REST request', perUnit: PRICES.restApiRequest },
+    webhookRequest(template, '/v1/webhooks/procurement'),
     lambda(template, 'procurement-webhook', 1),
     { item: 'DynamoDB: one conditional write claims the delivery', perUnit: PRICES.dynamoWrite },
     { item: 'EventBridge: purchase-order.acknowledged', perUnit: PRICES.eventBridgeEvent },

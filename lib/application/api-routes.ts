@@ -1,8 +1,8 @@
 /**
- * The REST API's routes: path, method, handler and how callers are admitted. Plain data (no
- * aws-cdk-lib import). Webhooks carry vendor HMAC signatures checked in the function (API Gateway
- * cannot verify them), so they need no API key; every governed route needs an API key of the
- * usage plan.
+ * The API routes: path, method, handler and how callers are admitted. Plain data (no aws-cdk-lib
+ * import). `signed-webhook` routes carry vendor HMAC signatures checked in the function (API Gateway
+ * cannot verify them), need no API key and are served by the webhook HTTP API; every `api-key`
+ * route needs an API key of the usage plan and is served by the governed REST API (ADR 0005).
  */
 import type { FunctionKey } from './functions';
 
@@ -21,6 +21,7 @@ export interface ApiRouteDefinition {
   readonly path: `/v1/${string}`;
   readonly method: 'GET' | 'POST';
   readonly handler: FunctionKey;
+  /** `signed-webhook`: HTTP API, POST, no key; `api-key`: REST API with usage plan and validation. */
   readonly access: 'signed-webhook' | 'api-key';
   /** Validated request body (application/json). */
   readonly requestModel?: ApiModelName;

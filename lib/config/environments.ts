@@ -107,11 +107,11 @@ export interface EnvironmentConfig {
   };
   readonly api: {
     readonly stageName: string;
-    /** Stage default. */
+    /** Stage default of both APIs (the governed REST API and the webhook HTTP API). */
     readonly throttling: Throttle;
-    /** Webhook methods: vendors retry, so a burst of retries must not be rejected early. */
+    /** Webhook routes (HTTP API route settings): vendors retry, so a burst of retries must pass. */
     readonly webhookThrottling: Throttle;
-    /** API-key methods (operators, approval tooling). */
+    /** API-key methods of the REST API (operators, approval tooling). */
     readonly governedThrottling: Throttle;
     /** Requests per day per API key. */
     readonly usagePlanQuotaPerDay: number;

@@ -11,6 +11,7 @@ import { METRICS_NAMESPACE, METRICS_SERVICE, type BusinessMetricName } from '../
 import { pascalCase } from '../application/resources';
 import type { ConsumerLane } from './consumer-lane';
 import type { SupplylineApi } from './supplyline-api';
+import type { WebhookApi } from './webhook-api';
 import type { Workflow } from './workflow';
 
 /** Properties of {@link Monitoring}. */
@@ -92,13 +93,13 @@ export class Monitoring extends Construct {
     this.alarms.push(...alarms);
   }
 
-  /** API latency, 4xx and 5xx. */
-  public monitorApi(api: SupplylineApi): void {
+  /** API latency, 4xx and 5xx: the governed REST API and, when given, the webhook HTTP API. */
+  public monitorApi(api: SupplylineApi, webhooks?: WebhookApi): void {
     const rest = api.api;
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({ markdown: '# Technical', width: 24, height: 1 }),
       new cloudwatch.GraphWidget({
-        title: 'API latency (ms)',
+        title: 'Governed API latency (ms)',
         left: [
           rest.metricLatency({ statistic: 'p50', period: PERIOD }),
           rest.metricLatency({ statistic: 'p99', period: PERIOD }),
@@ -106,12 +107,31 @@ export class Monitoring extends Construct {
         width: 8,
       }),
       new cloudwatch.GraphWidget({
-        title: 'API 4xx / 5xx',
+        title: 'Governed API 4xx / 5xx',
         left: [rest.metricClientError({ period: PERIOD }), rest.metricServerError({ period: PERIOD })],
         right: [rest.metricCount({ period: PERIOD })],
         width: 8,
       }),
     );
+    if (webhooks) {
+      const http = webhooks.api;
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Webhook API 4xx / 5xx / requests',
+          left: [http.metricClientError({ period: PERIOD }), http.metricServerError({ period: PERIOD })],
+          right: [http.metricCount({ period: PERIOD })],
+          width: 8,
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Webhook API latency (ms)',
+          left: [
+            http.metricLatency({ statistic: 'p50', period: PERIOD }),
+            http.metricLatency({ statistic: 'p99', period: PERIOD }),
+          ],
+          width: 8,
+        }),
+      );
+    }
   }
 
   /** Backlog, oldest message age and DLQ depth per consumer; registers the lanes' alarms. */

@@ -18,7 +18,10 @@ export interface ApiRoute {
   readonly path: string;
   readonly method: 'GET' | 'POST';
   readonly handler: lambda.IFunction;
-  /** `signed-webhook`: no API key (the function verifies the vendor's HMAC); `api-key`: usage plan key. */
+  /**
+   * `api-key`: usage plan key. `signed-webhook` routes are not served here but by the
+   * {@link WebhookApi} (HTTP API, ADR 0005); they are rejected.
+   */
   readonly access: 'signed-webhook' | 'api-key';
   /** Name of a model in `models` validating the JSON body. */
   readonly requestModel?: string;
@@ -38,7 +41,6 @@ export interface SupplylineApiProps {
   readonly models: Readonly<Record<string, JsonSchemaDocument>>;
   readonly throttling: {
     readonly stage: ApiThrottle;
-    readonly webhooks: ApiThrottle;
     readonly governed: ApiThrottle;
   };
   readonly usagePlanQuotaPerDay: number;
@@ -71,10 +73,10 @@ const PROBLEM_RESPONSES: readonly { type: apigateway.ResponseType; status?: stri
 ];
 
 /**
- * The Supplyline REST API (API Gateway v1, regional): `/v1` routes with Lambda proxy integrations,
- * JSON access logs, X-Ray, stage and per-method throttling, request validation against canonical
- * JSON Schemas, API keys + usage plan on governed routes, problem+json gateway responses, and an
- * optional WAF WebACL.
+ * The Supplyline REST API (API Gateway v1, regional) of the governed routes: `/v1` routes with
+ * Lambda proxy integrations, JSON access logs, X-Ray, stage and per-method throttling, request
+ * validation against canonical JSON Schemas, API keys + usage plan, problem+json gateway responses,
+ * and an optional WAF WebACL. The vendor webhooks are on the {@link WebhookApi} (ADR 0005).
  */
 export class SupplylineApi extends Construct {
   public readonly api: apigateway.RestApi;
@@ -98,17 +100,15 @@ export class SupplylineApi extends Construct {
     });
     const methodOptions: Record<string, apigateway.MethodDeploymentOptions> = {};
     for (const route of props.routes) {
-      const throttle =
-        route.access === 'signed-webhook' ? props.throttling.webhooks : props.throttling.governed;
       methodOptions[`${route.path}/${route.method}`] = {
-        throttlingRateLimit: throttle.rateLimit,
-        throttlingBurstLimit: throttle.burstLimit,
+        throttlingRateLimit: props.throttling.governed.rateLimit,
+        throttlingBurstLimit: props.throttling.governed.burstLimit,
       };
     }
 
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: props.apiName,
-      description: 'Supplyline integration API: vendor webhooks and governed operations',
+      description: 'Supplyline integration API: governed operations (vendor webhooks are on the HTTP API)',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // Account-level role so execution (ERROR) logs can be written; kept when the stack goes.
       cloudWatchRole: true,
@@ -160,41 +160,24 @@ export class SupplylineApi extends Construct {
       for (const p of pathParameters) requestParameters[`method.request.path.${p}`] = true;
       for (const q of route.queryParameters ?? [])
         requestParameters[`method.request.querystring.${q}`] = false;
-      const governed = route.access === 'api-key';
       const method = resource.addMethod(route.method, new apigateway.LambdaIntegration(route.handler), {
-        apiKeyRequired: governed,
+        apiKeyRequired: true,
         authorizationType: apigateway.AuthorizationType.NONE,
-        requestValidator: governed ? this.requestValidator : undefined,
+        requestValidator: this.requestValidator,
         requestParameters: Object.keys(requestParameters).length > 0 ? requestParameters : undefined,
         requestModels: route.requestModel ? { 'application/json': models[route.requestModel]! } : undefined,
       });
       Validations.of(method).acknowledge(
-        ...(governed
-          ? [
-              {
-                id: 'AwsSolutions-APIG4',
-                reason:
-                  'Governed route admitted by an API key of the usage plan; the distributor’s identity provider is ' +
-                  'not known to this product yet (see the report: IAM or a Lambda authorizer is the next step).',
-              },
-              {
-                id: 'AwsSolutions-COG4',
-                reason:
-                  'No Cognito user pool in this product: callers are operator tools holding an API key.',
-              },
-            ]
-          : [
-              {
-                id: 'AwsSolutions-APIG4',
-                reason:
-                  'Vendor webhook: the vendor signs each delivery with HMAC-SHA256 over the raw body and a timestamp, ' +
-                  'verified in the function (API Gateway cannot verify HMAC signatures); vendors cannot send API keys.',
-              },
-              {
-                id: 'AwsSolutions-COG4',
-                reason: 'Vendor webhook authenticated by HMAC signature, not by a Cognito user.',
-              },
-            ]),
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Governed route admitted by an API key of the usage plan; the distributor’s identity provider is ' +
+            'not known to this product yet (see the report: IAM or a Lambda authorizer is the next step).',
+        },
+        {
+          id: 'AwsSolutions-COG4',
+          reason: 'No Cognito user pool in this product: callers are operator tools holding an API key.',
+        },
       );
       methods.push(method);
     }
@@ -209,12 +192,7 @@ export class SupplylineApi extends Construct {
         {
           api: this.api,
           stage: this.stage,
-          throttle: props.routes
-            .filter((route) => route.access === 'api-key')
-            .map((route) => ({
-              method: methods[props.routes.indexOf(route)]!,
-              throttle: props.throttling.governed,
-            })),
+          throttle: methods.map((method) => ({ method, throttle: props.throttling.governed })),
         },
       ],
     });
@@ -404,8 +382,8 @@ function validate(props: SupplylineApiProps): void {
         `${key}: request model '${route.requestModel}' is not among models (${Object.keys(props.models).join(', ')})`,
       );
     }
-    if (route.requestModel && route.access !== 'api-key') {
-      problems.push(`${key}: webhooks are not validated by API Gateway (signatures cover the raw body)`);
+    if (route.access !== 'api-key') {
+      problems.push(`${key}: signed webhooks are served by the WebhookApi (HTTP API, ADR 0005), not here`);
     }
   }
   for (const [name, schema] of Object.entries(props.models)) {

@@ -1,9 +1,15 @@
 /**
- * API Gateway (REST API, v1) on one machine: an HTTP server that routes the template's resource
- * paths and methods to their AWS_PROXY functions with a REST proxy event, checks the API key where
- * the method requires one, answers unknown routes with the template's own gateway responses
- * (problem+json here), and returns the function's statusCode/headers/body.
- * Paths are served with and without the stage prefix (`/v1/...` and `/<stage>/v1/...`).
+ * API Gateway on one machine: one HTTP server (one port) serving the template's REST API and its
+ * HTTP APIs side by side, as `<url>/v1/...` (and `<url>/<stage>/v1/...`).
+ * - REST API (v1): routes resource paths and methods to their AWS_PROXY functions with a REST proxy
+ *   event, checks the API key where the method requires one, answers unknown routes with the
+ *   template's own gateway responses (problem+json here).
+ * - HTTP API (v2): routes route keys (`POST /v1/webhooks/planning`, `$default`) to their Lambda
+ *   integrations with the payload format 1.0 event (the REST-style event API Gateway sends HTTP API
+ *   integrations with PayloadFormatVersion 1.0), and answers errors as HTTP APIs do
+ *   (`{"message":"Internal Server Error"}`...).
+ * Both return the function's statusCode/headers/body. In AWS the two APIs have their own hosts;
+ * locally a path+method both declare is refused at start.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,18 +17,27 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { readBody } from './aws-json';
 import type { InvocationResult } from './lambda';
-import type { ApiRouteModel, GatewayResponseModel, RestApiModel } from './template';
+import type {
+  ApiRouteModel,
+  GatewayResponseModel,
+  HttpApiModel,
+  HttpRouteModel,
+  RestApiModel,
+} from './template';
 
 /** Configuration of the proxy. */
 export interface ApiGatewayOptions {
-  api: RestApiModel;
+  /** The REST API; its gateway responses also answer paths no API serves. */
+  api?: RestApiModel;
+  /** HTTP APIs served from the same port. */
+  httpApis?: readonly HttpApiModel[];
   invoke: (functionName: string, event: APIGatewayProxyEvent) => Promise<InvocationResult>;
   /** The value `x-api-key` must carry on methods with ApiKeyRequired. */
   apiKey: string;
   accountId: string;
   port?: number;
   host?: string;
-  /** API Gateway's integration timeout. @default 29 s */
+  /** Integration timeout. @default 29 s (REST), the integration's TimeoutInMillis or 30 s (HTTP API) */
   integrationTimeoutMs?: number;
   /** Called for every request (access log). */
   onRequest?: (entry: AccessLogEntry) => void;
@@ -34,6 +49,8 @@ export interface AccessLogEntry {
   httpMethod: string;
   path: string;
   resourcePath?: string;
+  /** HTTP API routes: the route key (`POST /v1/webhooks/planning`). */
+  routeKey?: string;
   status: number;
   latencyMs: number;
   errorType?: string;
@@ -47,15 +64,54 @@ export interface ApiGatewayServer {
   close(): Promise<void>;
 }
 
-interface Match {
-  route?: ApiRouteModel;
+/** What {@link matchRoute} matches against: a path pattern and a method. */
+export interface RoutePattern {
+  resourcePath: string;
+  httpMethod: string;
+}
+
+interface Match<R extends RoutePattern> {
+  route?: R;
   pathParameters: Record<string, string>;
   allowed: string[];
+}
+
+/** A route of either API, as the one local server sees it. */
+interface ServedRoute extends RoutePattern {
+  rest?: ApiRouteModel;
+  http?: { api: HttpApiModel; route: HttpRouteModel };
 }
 
 /** Starts the proxy. */
 export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGatewayServer> {
   const { api } = options;
+  const httpApis = options.httpApis ?? [];
+  const served: ServedRoute[] = [
+    ...(api?.routes ?? []).map((route) => ({
+      resourcePath: route.resourcePath,
+      httpMethod: route.httpMethod,
+      rest: route,
+    })),
+    ...httpApis.flatMap((httpApi) =>
+      httpApi.routes
+        .filter((route) => route.routeKey !== '$default')
+        .map((route) => ({
+          resourcePath: route.path,
+          httpMethod: route.method,
+          http: { api: httpApi, route },
+        })),
+    ),
+  ];
+  const defaultRoute = httpApis
+    .flatMap((httpApi) => httpApi.routes.map((route) => ({ api: httpApi, route })))
+    .find(({ route }) => route.routeKey === '$default');
+  refuseCollisions(served);
+  const gatewayResponses = api?.gatewayResponses ?? {};
+  const stageNames = new Set([
+    ...(api?.stageNames ?? []),
+    ...httpApis.flatMap((httpApi) => httpApi.stageNames.filter((name) => name !== '$default')),
+  ]);
+
   const server = createServer((req, res) => {
     void handle(req, res);
   });
@@ -65,19 +121,21 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
-    let stage = api.stageNames[0] ?? 'local';
+    let stage: string | undefined;
     let path = decodeURIComponentSafe(url.pathname);
     const first = path.split('/')[1];
-    if (first && api.stageNames.includes(first)) {
+    if (first && stageNames.has(first)) {
       stage = first;
       path = path.slice(first.length + 1) || '/';
     }
-    const log = (status: number, resourcePath?: string, errorType?: string) =>
+    const restStage = stage && api?.stageNames.includes(stage) ? stage : (api?.stageNames[0] ?? 'local');
+    const log = (status: number, route?: { resourcePath?: string; routeKey?: string }, errorType?: string) =>
       options.onRequest?.({
         requestId,
         httpMethod: method,
         path,
-        ...(resourcePath ? { resourcePath } : {}),
+        ...(route?.resourcePath ? { resourcePath: route.resourcePath } : {}),
+        ...(route?.routeKey ? { routeKey: route.routeKey } : {}),
         status,
         latencyMs: Date.now() - started,
         ...(errorType ? { errorType } : {}),
@@ -90,29 +148,53 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     ) => {
       const status = gatewayResponse(
         res,
-        api,
+        gatewayResponses,
         type,
         fallbackStatus,
-        { message, path: `/${stage}${path}`, requestId },
+        { message, path: `/${restStage}${path}`, requestId },
         extraHeaders,
       );
       log(status, undefined, type);
     };
 
     try {
-      const match = matchRoute(api.routes, path, method);
+      const match = matchRoute(served, path, method);
+      if (!match.route && defaultRoute && match.allowed.length === 0) {
+        await serveHttpRoute(req, res, {
+          ...defaultRoute,
+          stage,
+          path,
+          url,
+          requestId,
+          pathParameters: {},
+          log,
+        });
+        return;
+      }
       if (!match.route) {
         if (match.allowed.length > 0) {
           // AWS answers a known path with an unknown method like an unknown path; 405 is kinder locally.
           gateway('METHOD_NOT_ALLOWED', 405, `Method ${method} not allowed on ${path}`, {
-            allow: match.allowed.join(', '),
+            allow: [...new Set(match.allowed)].join(', '),
           });
         } else {
           gateway('MISSING_AUTHENTICATION_TOKEN', 404, 'Missing Authentication Token');
         }
         return;
       }
-      const route = match.route;
+      if (match.route.http) {
+        await serveHttpRoute(req, res, {
+          ...match.route.http,
+          stage,
+          path,
+          url,
+          requestId,
+          pathParameters: match.pathParameters,
+          log,
+        });
+        return;
+      }
+      const route = match.route.rest!;
       const apiKey = headerValue(req, 'x-api-key');
       if (route.apiKeyRequired && apiKey !== options.apiKey) {
         gateway('INVALID_API_KEY', 403, 'Forbidden');
@@ -124,9 +206,9 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       }
       const body = await readBody(req);
       const event = proxyEvent(req, {
-        api,
+        api: api!,
         route,
-        stage,
+        stage: restStage,
         path,
         url,
         body,
@@ -135,14 +217,11 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
         pathParameters: match.pathParameters,
         apiKey,
       });
-      const timeoutMs = options.integrationTimeoutMs ?? 29_000;
-      let timer: NodeJS.Timeout | undefined;
-      const result = await Promise.race([
-        options.invoke(route.integration.functionName, event),
-        new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), timeoutMs);
-        }),
-      ]).finally(() => clearTimeout(timer));
+      const result = await invokeWithTimeout(
+        route.integration.functionName,
+        event,
+        options.integrationTimeoutMs ?? 29_000,
+      );
       if (result === 'timeout') {
         gateway('INTEGRATION_TIMEOUT', 504, 'Endpoint request timed out');
         return;
@@ -151,44 +230,100 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
         gateway('DEFAULT_5XX', 502, 'Internal server error');
         return;
       }
-      const response = result.payload as {
-        statusCode?: unknown;
-        headers?: Record<string, unknown>;
-        multiValueHeaders?: Record<string, unknown[]>;
-        body?: unknown;
-        isBase64Encoded?: boolean;
-      } | null;
-      const statusCode = Number(response?.statusCode);
-      if (
-        !response ||
-        typeof response !== 'object' ||
-        !Number.isInteger(statusCode) ||
-        statusCode < 100 ||
-        statusCode > 599
-      ) {
+      const statusCode = writeProxyResponse(res, result.payload, requestId);
+      if (statusCode === undefined) {
         gateway('DEFAULT_5XX', 502, 'Malformed Lambda proxy response');
         return;
       }
-      const headers: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(response.headers ?? {}))
-        headers[name.toLowerCase()] = String(value);
-      for (const [name, values] of Object.entries(response.multiValueHeaders ?? {})) {
-        headers[name.toLowerCase()] = (values ?? []).map(String);
-      }
-      const payload =
-        response.body === undefined || response.body === null
-          ? Buffer.alloc(0)
-          : Buffer.from(String(response.body), response.isBase64Encoded ? 'base64' : 'utf8');
-      headers['x-amzn-requestid'] = requestId;
-      headers['content-length'] = String(payload.length);
-      headers['content-type'] ??= 'application/json';
-      res.writeHead(statusCode, headers);
-      res.end(payload);
-      log(statusCode, route.resourcePath);
+      log(statusCode, route);
     } catch (error) {
       console.error('[api-gateway] internal error', error);
       if (!res.headersSent) gateway('DEFAULT_5XX', 500, 'Internal server error');
     }
+  }
+
+  /** An HTTP API route: its Lambda integration with the payload format 1.0 event; HTTP API error bodies. */
+  async function serveHttpRoute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: {
+      api: HttpApiModel;
+      route: HttpRouteModel;
+      stage: string | undefined;
+      path: string;
+      url: URL;
+      requestId: string;
+      pathParameters: Record<string, string>;
+      log: (status: number, route?: { resourcePath?: string; routeKey?: string }, errorType?: string) => void;
+    },
+  ): Promise<void> {
+    const { route, requestId } = context;
+    const stage =
+      context.stage && context.api.stageNames.includes(context.stage)
+        ? context.stage
+        : (context.api.stageNames.find((name) => name !== '$default') ?? '$default');
+    const answer = (status: number, message: string, errorType: string) => {
+      const text = JSON.stringify({ message });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        'apigw-requestid': requestId,
+      });
+      res.end(text);
+      context.log(status, { routeKey: route.routeKey }, errorType);
+    };
+    const functionName = route.integration.functionName;
+    if (route.integration.type !== 'AWS_PROXY' || !functionName) {
+      answer(
+        500,
+        `Integration ${route.integration.type} is not supported locally`,
+        'INTEGRATION_UNSUPPORTED',
+      );
+      return;
+    }
+    if (route.integration.payloadFormatVersion !== '1.0') {
+      answer(
+        500,
+        `Payload format ${route.integration.payloadFormatVersion} is not supported locally (1.0 is)`,
+        'INTEGRATION_UNSUPPORTED',
+      );
+      return;
+    }
+    const body = await readBody(req);
+    const event = httpApiV1Event(req, { ...context, stage, body, accountId: options.accountId });
+    const result = await invokeWithTimeout(
+      functionName,
+      event,
+      options.integrationTimeoutMs ?? route.integration.timeoutMs,
+    );
+    if (result === 'timeout') {
+      answer(503, 'Service Unavailable', 'INTEGRATION_TIMEOUT');
+      return;
+    }
+    if (!result.ok) {
+      answer(500, 'Internal Server Error', 'INTEGRATION_FAILURE');
+      return;
+    }
+    const statusCode = writeProxyResponse(res, result.payload, requestId);
+    if (statusCode === undefined) {
+      answer(500, 'Internal Server Error', 'INTEGRATION_FAILURE');
+      return;
+    }
+    context.log(statusCode, { resourcePath: route.path, routeKey: route.routeKey });
+  }
+
+  async function invokeWithTimeout(
+    functionName: string,
+    event: APIGatewayProxyEvent,
+    timeoutMs: number,
+  ): Promise<InvocationResult | 'timeout'> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      options.invoke(functionName, event),
+      new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -207,11 +342,76 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   };
 }
 
+/** One local port cannot tell two APIs' routes apart: a path+method declared by both is an error. */
+function refuseCollisions(routes: readonly ServedRoute[]): void {
+  const apiOf = (route: ServedRoute) => (route.rest ? 'REST' : route.http!.api.logicalId);
+  const owner = (route: ServedRoute) =>
+    route.rest ? 'the REST API' : `HTTP API ${route.http!.api.name} (${route.http!.route.routeKey})`;
+  const shape = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
+  for (const [index, route] of routes.entries()) {
+    const other = routes
+      .slice(0, index)
+      .find(
+        (earlier) =>
+          apiOf(earlier) !== apiOf(route) &&
+          shape(earlier.resourcePath) === shape(route.resourcePath) &&
+          (earlier.httpMethod === route.httpMethod || [earlier.httpMethod, route.httpMethod].includes('ANY')),
+      );
+    if (other) {
+      throw new Error(
+        `${route.httpMethod} ${route.resourcePath} is served by both ${owner(other)} and ${owner(route)}: ` +
+          'one local port cannot serve both',
+      );
+    }
+  }
+}
+
+/** Writes a Lambda proxy response (payload format 1.0); undefined when it is malformed (nothing written). */
+function writeProxyResponse(res: ServerResponse, payload: unknown, requestId: string): number | undefined {
+  const response = payload as {
+    statusCode?: unknown;
+    headers?: Record<string, unknown>;
+    multiValueHeaders?: Record<string, unknown[]>;
+    body?: unknown;
+    isBase64Encoded?: boolean;
+  } | null;
+  const statusCode = Number(response?.statusCode);
+  if (
+    !response ||
+    typeof response !== 'object' ||
+    !Number.isInteger(statusCode) ||
+    statusCode < 100 ||
+    statusCode > 599
+  ) {
+    return undefined;
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(response.headers ?? {}))
+    headers[name.toLowerCase()] = String(value);
+  for (const [name, values] of Object.entries(response.multiValueHeaders ?? {})) {
+    headers[name.toLowerCase()] = (values ?? []).map(String);
+  }
+  const body =
+    response.body === undefined || response.body === null
+      ? Buffer.alloc(0)
+      : Buffer.from(String(response.body), response.isBase64Encoded ? 'base64' : 'utf8');
+  headers['x-amzn-requestid'] = requestId;
+  headers['content-length'] = String(body.length);
+  headers['content-type'] ??= 'application/json';
+  res.writeHead(statusCode, headers);
+  res.end(body);
+  return statusCode;
+}
+
 /** Finds the route: literal segments win over `{param}`, `{param+}` takes the rest of the path. */
-export function matchRoute(routes: readonly ApiRouteModel[], path: string, method: string): Match {
+export function matchRoute<R extends RoutePattern>(
+  routes: readonly R[],
+  path: string,
+  method: string,
+): Match<R> {
   const segments = path.split('/').filter((s) => s !== '');
-  let best: { routes: ApiRouteModel[]; params: Record<string, string>; score: number } | undefined;
-  const byResource = new Map<string, ApiRouteModel[]>();
+  let best: { routes: R[]; params: Record<string, string>; score: number } | undefined;
+  const byResource = new Map<string, R[]>();
   for (const route of routes)
     byResource.set(route.resourcePath, [...(byResource.get(route.resourcePath) ?? []), route]);
   for (const [resourcePath, candidates] of byResource) {
@@ -342,19 +542,106 @@ function proxyEvent(
   } as APIGatewayProxyEvent;
 }
 
+/**
+ * The event an HTTP API sends a Lambda integration with payload format 1.0: the REST proxy shape
+ * plus `version: "1.0"`, header names in lower case, the route key as `resourceId`, the stage
+ * (`$default` or its name) in the paths, and no API key or resource id of a REST resource tree.
+ */
+function httpApiV1Event(
+  req: IncomingMessage,
+  context: {
+    api: HttpApiModel;
+    route: HttpRouteModel;
+    stage: string;
+    path: string;
+    url: URL;
+    body: Buffer;
+    requestId: string;
+    accountId: string;
+    pathParameters: Record<string, string>;
+  },
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!.toLowerCase();
+    const value = req.rawHeaders[i + 1]!;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of context.url.searchParams) {
+    query[name] = value;
+    (multiQuery[name] ??= []).push(value);
+  }
+  const contentType = (headerValue(req, 'content-type') ?? '').toLowerCase();
+  const binary =
+    (contentType !== '' && !TEXT_TYPES.some((pattern) => pattern.test(contentType))) || !isUtf8(context.body);
+  const now = new Date();
+  const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  // A named stage is part of the path the integration sees; `$default` is not.
+  const path = context.stage === '$default' ? context.path : `/${context.stage}${context.path}`;
+  const httpMethod = (req.method ?? 'GET').toUpperCase();
+  return {
+    version: '1.0',
+    resource: context.route.routeKey === '$default' ? '$default' : context.route.path,
+    path,
+    httpMethod,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: Object.keys(query).length ? query : null,
+    multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
+    pathParameters: Object.keys(context.pathParameters).length ? context.pathParameters : null,
+    stageVariables: null,
+    body: context.body.length === 0 ? null : context.body.toString(binary ? 'base64' : 'utf8'),
+    isBase64Encoded: context.body.length > 0 && binary,
+    requestContext: {
+      accountId: context.accountId,
+      apiId: context.api.id,
+      authorizer: { claims: null, scopes: null },
+      domainName: headerValue(req, 'host') ?? 'localhost',
+      domainPrefix: context.api.id,
+      extendedRequestId: context.requestId,
+      httpMethod,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        caller: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp,
+        user: null,
+        userAgent: headerValue(req, 'user-agent') ?? null,
+        userArn: null,
+      },
+      path,
+      protocol: `HTTP/${req.httpVersion}`,
+      requestId: context.requestId,
+      requestTime: formatRequestTime(now),
+      requestTimeEpoch: now.getTime(),
+      resourceId: context.route.routeKey,
+      resourcePath: context.route.routeKey === '$default' ? '$default' : context.route.path,
+      stage: context.stage,
+    },
+  } as unknown as APIGatewayProxyEvent;
+}
+
 /** Answers with the template's gateway response of `type` (or DEFAULT_4XX/5XX), filling `$context` variables. */
 function gatewayResponse(
   res: ServerResponse,
-  api: RestApiModel,
+  responses: Readonly<Record<string, GatewayResponseModel>>,
   type: string,
   fallbackStatus: number,
   context: { message: string; path: string; requestId: string },
   extraHeaders: Record<string, string>,
 ): number {
   const family = fallbackStatus >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
-  const configured: GatewayResponseModel | undefined =
-    api.gatewayResponses[type] ?? api.gatewayResponses[family];
-  const status = api.gatewayResponses[type]?.statusCode ?? fallbackStatus;
+  const configured: GatewayResponseModel | undefined = responses[type] ?? responses[family];
+  const status = responses[type]?.statusCode ?? fallbackStatus;
   const variables: Record<string, string> = {
     'context.error.messageString': JSON.stringify(context.message),
     'context.error.message': context.message,

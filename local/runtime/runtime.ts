@@ -13,12 +13,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { MetricStore, startCloudWatchEndpoint } from '../dashboard/metrics';
+import { startDashboard } from '../dashboard/server';
 import { EventArchive } from '../eventbridge/archive';
 import {
   EventBus,
@@ -41,6 +44,7 @@ import {
   loadTemplateModel,
   type FunctionModel,
   type QueueModel,
+  type RestApiModel,
   type RuleModel,
   type TargetModel,
   type TemplateModel,
@@ -90,6 +94,8 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** Function log lines. @default 'inherit' */
   functionLogs?: LogSink;
+  /** The operations dashboard (local/dashboard) on its own port; `false` leaves it off. @default a free port */
+  dashboard?: false | { port?: number };
 }
 
 /** Depth of one queue. */
@@ -115,6 +121,8 @@ export interface LocalRuntime {
     eventbridge: string;
     stepfunctions: string;
     secretsmanager: string;
+    /** GetMetricData/ListMetrics over the functions' EMF metrics (local/dashboard/metrics). */
+    cloudwatch: string;
   };
   /** SDK clients pointed at the stand-ins. */
   clients: {
@@ -123,6 +131,7 @@ export interface LocalRuntime {
     eventBridge: EventBridgeClient;
     sfn: SFNClient;
     secretsManager: SecretsManagerClient;
+    cloudWatch: CloudWatchClient;
   };
   lambda: LambdaRunner;
   stepFunctions: LocalStepFunctions;
@@ -150,6 +159,10 @@ export interface LocalRuntime {
   queue(nameOrArn: string): QueueModel;
   executions(): ExecutionRecord[];
   invocations(): readonly InvocationRecord[];
+  /** The functions' EMF metrics, as CloudWatch would receive them. */
+  metrics: MetricStore;
+  /** The operations dashboard page, unless `dashboard: false`. */
+  dashboardUrl?: string;
   /** Milliseconds from call to ready. */
   startupMs: number;
   stop(): Promise<void>;
@@ -330,6 +343,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const eventBridgeServer: EventBridgeServer = await startEventBridgeServer({ buses, archives, host });
     stops.push(() => eventBridgeServer.close());
+    // CloudWatch receives the EMF lines of the function logs; the ops CLI and the dashboard read them.
+    const metrics = new MetricStore();
+    const cloudWatchServer = await startCloudWatchEndpoint(metrics, { host });
+    stops.push(() => cloudWatchServer.close());
 
     const endpoints = {
       sqs: sqsEndpoint,
@@ -338,6 +355,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stepfunctions: sfnServer.url,
       secretsmanager: secretsServer.url,
       s3: `http://s3.localhost:${sqsServer.port}`,
+      cloudwatch: cloudWatchServer.url,
     };
     log(`starting Lambda (${model.functions.length} functions, from their bundled assets)`);
     const lambda = new LambdaRunner({
@@ -357,7 +375,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
       ...(options.functionOverrides ? { functionEnvironment: options.functionOverrides } : {}),
       ...(options.lambdaConcurrency !== undefined ? { defaultConcurrency: options.lambdaConcurrency } : {}),
-      logs: options.functionLogs ?? 'inherit',
+      logs: metrics.tee(
+        options.functionLogs ?? 'inherit',
+        (name) => model.functions.find((f) => f.name === name)?.constructId ?? name,
+      ),
     });
     functions.runner = lambda;
     stops.push(() => lambda.stop());
@@ -401,10 +422,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const apiKey = options.apiKey ?? randomBytes(20).toString('base64url');
     const apiRequests: AccessLogEntry[] = [];
     let apiServer: ApiGatewayServer | undefined;
-    for (const [index, api] of model.apis.entries()) {
-      log(`starting REST API ${api.name} (${api.routes.length} routes)`);
+    // The HTTP APIs share the first REST API's port: `<baseUrl>/v1/...` serves both kinds of route.
+    const mounts: (RestApiModel | undefined)[] =
+      model.apis.length > 0 ? model.apis : model.httpApis.length > 0 ? [undefined] : [];
+    for (const [index, api] of mounts.entries()) {
+      const httpApis = index === 0 ? model.httpApis : [];
+      if (api) log(`starting REST API ${api.name} (${api.routes.length} routes)`);
+      for (const httpApi of httpApis)
+        log(`starting HTTP API ${httpApi.name} (${httpApi.routes.length} routes) on the same port`);
       const server = await startApiGateway({
-        api,
+        ...(api ? { api } : {}),
+        httpApis,
         invoke: (fn, event) => runner().invoke(fn, event),
         apiKey,
         accountId: model.account,
@@ -425,19 +453,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       eventBridge: new EventBridgeClient({ region, endpoint: endpoints.eventbridge, credentials }),
       sfn: new SFNClient({ region, endpoint: endpoints.stepfunctions, credentials, disableHostPrefix: true }),
       secretsManager: new SecretsManagerClient({ region, endpoint: endpoints.secretsmanager, credentials }),
+      cloudWatch: new CloudWatchClient({ region, endpoint: endpoints.cloudwatch, credentials }),
     };
     stops.push(() => {
       clients.eventBridge.destroy();
       clients.sfn.destroy();
       clients.secretsManager.destroy();
+      clients.cloudWatch.destroy();
     });
 
-    const startupMs = Date.now() - started;
     const baseUrl = apiServer?.url ?? '';
-    log(`ready in ${startupMs} ms: API ${baseUrl}/v1 (x-api-key: ${apiKey}), data in ${dataDir}`);
 
     let stopped = false;
-    return {
+    const handle: LocalRuntime = {
       model,
       baseUrl,
       apiKey,
@@ -500,7 +528,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
       executions: () => machines.engine.listExecutions(),
       invocations: () => runner().invocations,
-      startupMs,
+      metrics,
+      startupMs: 0,
       stop: async () => {
         if (stopped) return;
         stopped = true;
@@ -508,6 +537,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         await stopAll();
       },
     };
+    if (options.dashboard !== false) {
+      const dashboard = await startDashboard(handle, { host, ...options.dashboard });
+      stops.push(() => dashboard.close());
+      handle.dashboardUrl = dashboard.url;
+      log(`dashboard ${dashboard.url}`);
+    }
+    handle.startupMs = Date.now() - started;
+    log(`ready in ${handle.startupMs} ms: API ${baseUrl}/v1 (x-api-key: ${apiKey}), data in ${dataDir}`);
+    return handle;
   } catch (error) {
     await stopAll();
     throw error;

@@ -2,7 +2,7 @@
  * The synthesized application as the local runtime sees it: reads `cdk.out/<env>` (manifest, stack
  * template, asset manifest) and builds a model of what the runtime must run — functions with their
  * bundled assets and environment, queues with their redrive policies, event source mappings, buses,
- * rules and targets, archives, state machines, tables, REST API routes and secrets.
+ * rules and targets, archives, state machines, tables, REST and HTTP API routes and secrets.
  *
  * CloudFormation intrinsics are resolved to LOCAL physical names, ARNs and URLs, deterministically:
  * an explicit name in the template is kept; a name CloudFormation would generate is
@@ -208,6 +208,37 @@ export interface RestApiModel {
   gatewayResponses: Record<string, GatewayResponseModel>;
 }
 
+/** One route of an HTTP API (API Gateway v2) with its integration. */
+export interface HttpRouteModel {
+  /** `POST /v1/webhooks/planning`, or `$default`. */
+  routeKey: string;
+  /** `POST`, `ANY`; `ANY` for `$default`. */
+  method: string;
+  /** `/v1/webhooks/planning` (`{param}`, `{param+}` allowed); `/{proxy+}` for `$default`. */
+  path: string;
+  authorizationType: string;
+  integration: {
+    type: string;
+    /** `1.0` (the REST-style proxy event) or `2.0`. */
+    payloadFormatVersion: string;
+    functionName?: string;
+    functionArn?: string;
+    uri?: string;
+    /** HTTP API default and maximum: 30 s. */
+    timeoutMs: number;
+  };
+}
+
+/** An HTTP API (API Gateway v2, ProtocolType HTTP) with its routes and stages. */
+export interface HttpApiModel {
+  logicalId: string;
+  id: string;
+  name: string;
+  /** Named stages (`$default` serves without a prefix). */
+  stageNames: string[];
+  routes: HttpRouteModel[];
+}
+
 /** An S3 bucket (the local S3 is fauxqs's). */
 export interface BucketModel {
   logicalId: string;
@@ -249,6 +280,8 @@ export interface TemplateModel {
   stateMachines: StateMachineModel[];
   tables: TableModel[];
   apis: RestApiModel[];
+  /** HTTP APIs (WebSocket APIs are reported in `warnings` and not served). */
+  httpApis: HttpApiModel[];
   secrets: SecretModel[];
   buckets: BucketModel[];
   /** Stack outputs, resolved. */
@@ -609,6 +642,15 @@ export function buildTemplateModel(template: CfnTemplate, context: BuildContext)
     restApiModel(logicalId, r, resources, resolver),
   );
 
+  const httpApis = ofType('AWS::ApiGatewayV2::Api').flatMap(([logicalId, r]) => {
+    const protocol = str(props(r).ProtocolType);
+    if (protocol !== 'HTTP') {
+      warnings.push(`API ${logicalId}: protocol ${protocol} is not served locally`);
+      return [];
+    }
+    return [httpApiModel(logicalId, r, resources, resolver)];
+  });
+
   const secrets: SecretModel[] = ofType('AWS::SecretsManager::Secret').map(([logicalId, r]) => {
     const p = props(r);
     const generate = resolver.value(p.GenerateSecretString) as Record<string, unknown> | undefined;
@@ -663,6 +705,7 @@ export function buildTemplateModel(template: CfnTemplate, context: BuildContext)
     stateMachines,
     tables,
     apis,
+    httpApis,
     secrets,
     buckets,
     outputs,
@@ -822,6 +865,78 @@ function restApiModel(
     ),
     routes,
     gatewayResponses,
+  };
+}
+
+function httpApiModel(
+  logicalId: string,
+  api: CfnResource,
+  resources: [string, CfnResource][],
+  resolver: IntrinsicResolver,
+): HttpApiModel {
+  const id = resolver.ref(logicalId) as string;
+  const belongs = (r: CfnResource) => resolver.string(r.Properties?.ApiId) === id;
+  const integrations = new Map(
+    resources
+      .filter(([, r]) => r.Type === 'AWS::ApiGatewayV2::Integration' && belongs(r))
+      .map(([integrationId, r]) => [resolver.ref(integrationId) as string, [integrationId, r] as const]),
+  );
+  const routes: HttpRouteModel[] = resources
+    .filter(([, r]) => r.Type === 'AWS::ApiGatewayV2::Route' && belongs(r))
+    .flatMap(([routeId, r]) => {
+      const p = (r.Properties ?? {}) as Record<string, unknown>;
+      const routeKey = resolver.string(p.RouteKey);
+      const target = p.Target === undefined ? '' : resolver.string(p.Target);
+      const found = integrations.get(/^integrations\/(.+)$/.exec(target)?.[1] ?? '');
+      if (!found) {
+        resolver.warnings.push(
+          `HTTP API route ${routeId} (${routeKey}): target '${target}' is not an integration`,
+        );
+        return [];
+      }
+      const [integrationId, integration] = found;
+      const ip = (integration.Properties ?? {}) as Record<string, unknown>;
+      const uri = ip.IntegrationUri === undefined ? undefined : resolver.string(ip.IntegrationUri);
+      // Lambda integrations name the function ARN itself or its `.../functions/<arn>/invocations` URI.
+      const functionArn = uri
+        ? (/functions\/(arn:[^/]+)\/invocations/.exec(uri)?.[1] ??
+          (/^arn:[^:]+:lambda:/.test(uri) ? uri : undefined))
+        : undefined;
+      const type = String(resolver.value(ip.IntegrationType) ?? 'AWS_PROXY');
+      const version = ip.PayloadFormatVersion === undefined ? '' : resolver.string(ip.PayloadFormatVersion);
+      if (!version) {
+        resolver.warnings.push(
+          `HTTP API integration ${integrationId}: no PayloadFormatVersion (required for Lambda)`,
+        );
+      }
+      const [method, path] = routeKey === '$default' ? ['ANY', '/{proxy+}'] : routeKey.split(/\s+/, 2);
+      return [
+        {
+          routeKey,
+          method: method!,
+          path: path ?? '/',
+          authorizationType:
+            p.AuthorizationType === undefined ? 'NONE' : resolver.string(p.AuthorizationType),
+          integration: {
+            type,
+            payloadFormatVersion: version || '1.0',
+            ...(uri ? { uri } : {}),
+            ...(functionArn ? { functionArn, functionName: functionNameOf(functionArn) } : {}),
+            timeoutMs: num(resolver.value(ip.TimeoutInMillis)) ?? 30_000,
+          },
+        },
+      ];
+    });
+  const stageNames = resources
+    .filter(([, r]) => r.Type === 'AWS::ApiGatewayV2::Stage' && belongs(r))
+    .map(([, r]) => resolver.string(r.Properties?.StageName));
+  const p = api.Properties ?? {};
+  return {
+    logicalId,
+    id,
+    name: p.Name === undefined ? logicalId : resolver.string(p.Name),
+    stageNames,
+    routes,
   };
 }
 
@@ -1061,7 +1176,13 @@ export class IntrinsicResolver {
           ? this.string(resource.Properties.Name)
           : shortHash(name, 10);
       case 'AWS::ApiGateway::Stage':
+      case 'AWS::ApiGatewayV2::Stage':
         return this.string(resource.Properties?.StageName);
+      case 'AWS::ApiGatewayV2::Api':
+        return shortHash(name, 10);
+      case 'AWS::ApiGatewayV2::Integration':
+      case 'AWS::ApiGatewayV2::Route':
+        return shortHash(name, 7);
       default:
         void region;
         void account;
@@ -1126,6 +1247,10 @@ export class IntrinsicResolver {
         return `${shortHash(logicalId, 10)}-root`;
       case 'AWS::ApiGateway::Resource.ResourceId':
         return this.ref(logicalId) as string;
+      case 'AWS::ApiGatewayV2::Api.ApiId':
+        return this.ref(logicalId) as string;
+      case 'AWS::ApiGatewayV2::Api.ApiEndpoint':
+        return `https://${this.ref(logicalId) as string}.execute-api.${region}.amazonaws.com`;
       default:
         return `local-${logicalId}.${attribute}`;
     }

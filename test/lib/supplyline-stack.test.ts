@@ -1,7 +1,10 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../lib/application/api-routes';
@@ -10,11 +13,14 @@ import { FUNCTION_CATALOG, FUNCTION_KEYS } from '../../lib/application/functions
 import { pascalCase } from '../../lib/application/resources';
 import { WORKFLOW_CATALOG } from '../../lib/application/workflows';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/config/environments';
+import { SupplylineApi } from '../../lib/constructs/supplyline-api';
 import { CONSUMER_ROUTES, resolveRoutes, VISIBILITY_TIMEOUT_FACTOR } from '../../lib/routing';
 import { PROJECT_ROOT, type SupplylineStack } from '../../lib/supplyline-stack';
 import { buildStack, resourcesOf, testApp, testConfig, type CfnJson, type Json } from './support';
 
 const built = {} as Record<EnvironmentName, { stack: SupplylineStack; template: Template }>;
+const GOVERNED_ROUTES = API_ROUTES.filter((r) => r.access === 'api-key');
+const WEBHOOK_ROUTES = API_ROUTES.filter((r) => r.access === 'signed-webhook');
 
 beforeAll(() => {
   for (const env of ENVIRONMENT_NAMES) built[env] = buildStack(env);
@@ -199,6 +205,18 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
     });
   });
 
+  it('expires the request-budget windows kept in the circuit-breaker table', () => {
+    const table = stack().data.tables.circuitBreaker.table;
+    const [, resource] = resourcesOf(t(), 'AWS::DynamoDB::Table').find(
+      ([id]) => id === stack().getLogicalId(table.node.defaultChild as never),
+    )!;
+    expect(resource.Properties.KeySchema).toEqual([{ AttributeName: 'endpoint', KeyType: 'HASH' }]);
+    expect(resource.Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiresAt',
+      Enabled: true,
+    });
+  });
+
   it('sets a retention on every log group', () => {
     const groups = resourcesOf(t(), 'AWS::Logs::LogGroup');
     expect(groups.length).toBeGreaterThanOrEqual(FUNCTION_CATALOG.length + 2);
@@ -248,10 +266,11 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
     expect(approval.Schema.required).toEqual(['decision', 'decidedBy', 'schemaVersion']);
 
     const methods = resourcesOf(t(), 'AWS::ApiGateway::Method');
-    expect(methods).toHaveLength(API_ROUTES.length);
-    const governed = methods.filter(([, m]) => m.Properties.ApiKeyRequired === true);
-    expect(governed).toHaveLength(API_ROUTES.filter((r) => r.access === 'api-key').length);
-    for (const [id, method] of governed) expect(method.Properties.RequestValidatorId, id).toBeDefined();
+    expect(methods).toHaveLength(GOVERNED_ROUTES.length);
+    for (const [id, method] of methods) {
+      expect(method.Properties.ApiKeyRequired, id).toBe(true);
+      expect(method.Properties.RequestValidatorId, id).toBeDefined();
+    }
     const withModels = methods.filter(([, m]) => m.Properties.RequestModels);
     expect(withModels).toHaveLength(2);
     const decision = withModels.find(
@@ -271,9 +290,8 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
       ThrottlingBurstLimit: config().api.throttling.burstLimit,
       LoggingLevel: 'ERROR',
     });
-    for (const route of API_ROUTES) {
-      const expected =
-        route.access === 'signed-webhook' ? config().api.webhookThrottling : config().api.governedThrottling;
+    for (const route of GOVERNED_ROUTES) {
+      const expected = config().api.governedThrottling;
       const setting = settings.find(
         (s) => s.ResourcePath === `/${route.path.replaceAll('/', '~1')}` && s.HttpMethod === route.method,
       );
@@ -286,6 +304,98 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
       Quota: { Limit: config().api.usagePlanQuotaPerDay, Period: 'DAY' },
     });
     t().resourceCountIs('AWS::ApiGateway::ApiKey', 1);
+  });
+
+  it('keeps the vendor webhooks off the REST API', () => {
+    const restApiId = stack().getLogicalId(stack().api.api.node.defaultChild as never);
+    const pathParts = resourcesOf(t(), 'AWS::ApiGateway::Resource').map(([, r]) => r.Properties.PathPart);
+    expect(pathParts).not.toContain('webhooks');
+    expect(resourcesOf(t(), 'AWS::ApiGateway::RestApi').map(([id]) => id)).toEqual([restApiId]);
+    for (const route of WEBHOOK_ROUTES) {
+      const invokers = resourcesOf(t(), 'AWS::Lambda::Permission').filter(
+        ([, p]) =>
+          refOf(p.Properties.FunctionName) ===
+          stack().getLogicalId(stack().functions[route.handler].node.defaultChild as never),
+      );
+      // Only the HTTP API may invoke the webhook function, and only through its route.
+      expect(invokers, route.path).toHaveLength(1);
+      expect(JSON.stringify(invokers[0]![1].Properties.SourceArn)).not.toContain(restApiId);
+      expect(JSON.stringify(invokers[0]![1].Properties.SourceArn)).toContain(`/*/*${route.path}`);
+    }
+  });
+
+  it('serves the signed webhooks from the HTTP API: Lambda proxy 1.0, no authorizer, same /v1 paths', () => {
+    const [[apiId, api]] = resourcesOf(t(), 'AWS::ApiGatewayV2::Api') as [[string, CfnJson]];
+    expect(api.Properties).toMatchObject({ Name: `${config().stackName}-webhooks`, ProtocolType: 'HTTP' });
+    const routes = resourcesOf(t(), 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(
+      WEBHOOK_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    const integrations = Object.fromEntries(resourcesOf(t(), 'AWS::ApiGatewayV2::Integration'));
+    for (const route of routes) {
+      expect(refOf(route.ApiId)).toBe(apiId);
+      expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
+      const [prefix, ref] = route.Target['Fn::Join'][1] as [string, Json];
+      expect(prefix).toBe('integrations/');
+      const integration = integrations[refOf(ref)]!.Properties;
+      const handler = WEBHOOK_ROUTES.find((r) => route.RouteKey === `${r.method} ${r.path}`)!.handler;
+      expect(integration).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '1.0',
+      });
+      expect(refOf(integration.IntegrationUri)).toBe(
+        stack().getLogicalId(stack().functions[handler].node.defaultChild as never),
+      );
+    }
+    expect(Object.keys(integrations)).toHaveLength(WEBHOOK_ROUTES.length);
+  });
+
+  it('gives the HTTP API one stage per environment with route throttling and JSON access logs', () => {
+    const [[stageId, stage]] = resourcesOf(t(), 'AWS::ApiGatewayV2::Stage') as [[string, CfnJson]];
+    const webhooks = config().api.webhookThrottling;
+    expect(stage.Properties).toMatchObject({
+      StageName: config().api.stageName,
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: config().api.throttling.rateLimit,
+        ThrottlingBurstLimit: config().api.throttling.burstLimit,
+      },
+    });
+    expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual(
+      WEBHOOK_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const settings of Object.values(stage.Properties.RouteSettings) as Json[]) {
+      expect(settings).toMatchObject({
+        ThrottlingRateLimit: webhooks.rateLimit,
+        ThrottlingBurstLimit: webhooks.burstLimit,
+      });
+    }
+    // Route settings name route keys: the stage is created after the routes.
+    const routeIds = resourcesOf(t(), 'AWS::ApiGatewayV2::Route').map(([id]) => id);
+    expect(t().toJSON().Resources[stageId].DependsOn).toEqual(expect.arrayContaining(routeIds));
+
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      integrationError: '$context.integrationErrorMessage',
+    });
+    const logGroupId = refOf(stage.Properties.AccessLogSettings.DestinationArn);
+    const logGroup = t().toJSON().Resources[logGroupId];
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.RetentionInDays).toBe(config().logRetentionDays);
+    expect(logGroup.DeletionPolicy).toBe(config().retainData ? 'Retain' : 'Delete');
+  });
+
+  it('outputs both API URLs', () => {
+    const outputs = t().toJSON().Outputs as Record<string, { Value: Json }>;
+    expect(JSON.stringify(outputs.ApiUrl!.Value)).toContain(
+      stack().getLogicalId(stack().api.api.node.defaultChild as never),
+    );
+    const webhookUrl = JSON.stringify(outputs.WebhookApiUrl!.Value);
+    expect(webhookUrl).toContain(stack().getLogicalId(stack().webhookApi.api.node.defaultChild as never));
+    expect(webhookUrl).toMatch(new RegExp(`/${config().api.stageName}/v1"`));
   });
 
   it('answers gateway errors as application/problem+json', () => {
@@ -602,6 +712,29 @@ describe('Supplyline stack across environments', () => {
     expect(() => buildStack('dev', { functionCatalog: catalog, workflowCatalog: workflows })).toThrow(
       /'integration-exception-recorder' is a queue consumer: grant bus[\s\S]*starts unknown workflow 'nowhere'/,
     );
+  });
+
+  it('rejects a signed webhook that is not a plain POST, and signed webhooks on the REST API', () => {
+    const getWebhook = API_ROUTES.map((r) =>
+      r.path === '/v1/webhooks/planning' ? { ...r, method: 'GET' as const } : r,
+    );
+    expect(() => buildStack('dev', { apiRoutes: getWebhook })).toThrow(
+      /GET \/v1\/webhooks\/planning: a signed webhook is a POST without a request model/,
+    );
+    const stack = new Stack(testApp(), 'RestWebhook');
+    const handler = lambda.Function.fromFunctionName(stack, 'Fn', 'planning');
+    expect(
+      () =>
+        new SupplylineApi(stack, 'Api', {
+          apiName: 'x',
+          stageName: 'dev',
+          routes: [{ path: '/v1/webhooks/planning', method: 'POST', handler, access: 'signed-webhook' }],
+          models: {},
+          throttling: { stage: { rateLimit: 1, burstLimit: 1 }, governed: { rateLimit: 1, burstLimit: 1 } },
+          usagePlanQuotaPerDay: 1,
+          logRetention: logs.RetentionDays.ONE_WEEK,
+        }),
+    ).toThrow(/signed webhooks are served by the WebhookApi \(HTTP API, ADR 0005\)/);
   });
 
   it('rejects an environment whose lane budget the routing table exceeds', () => {

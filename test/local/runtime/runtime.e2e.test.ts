@@ -1,5 +1,6 @@
 /**
- * The local runtime on a real dev synth: a signed planning webhook through the API proxy, the
+ * The local runtime on a real dev synth: a signed planning webhook through the API proxy (the
+ * webhook HTTP API, on the same local port as the governed REST API), the
  * canonical event on the bus, the consumer lane's queue, its function, and what the queue does with
  * the outcome. Asserts what the RUNTIME did (deliveries, invocations, deletes, redrive), not the
  * business outcome of the handlers.
@@ -72,6 +73,30 @@ describe('local runtime on the dev synth', () => {
     });
     expect(response.status).toBe(202);
     const { eventId } = (await response.json()) as { eventId: string };
+
+    // Served by the HTTP API route with the payload format 1.0 event the handler reads.
+    const httpApi = runtime.model.httpApis[0]!;
+    const route = httpApi.routes.find((r) => r.routeKey === 'POST /v1/webhooks/planning')!;
+    const request = runtime.apiRequests.find(
+      (entry) => entry.routeKey === route.routeKey && entry.status === 202,
+    );
+    expect(request).toBeDefined();
+    const webhookInvocation = runtime
+      .invocations()
+      .find(
+        (i) =>
+          i.functionName === route.integration.functionName &&
+          (i.event as { requestContext?: { requestId?: string } }).requestContext?.requestId ===
+            request!.requestId,
+      );
+    expect(webhookInvocation?.event).toMatchObject({
+      version: '1.0',
+      resource: '/v1/webhooks/planning',
+      httpMethod: 'POST',
+      isBase64Encoded: false,
+      headers: { 'x-planning-event': 'forecast.exception' },
+      requestContext: { apiId: httpApi.id, resourceId: route.routeKey, stage: 'dev' },
+    });
 
     // The canonical event on the bus, matched by the lane's rule and delivered to its queue.
     const lane = consumerLane('forecast-exception-evaluation');

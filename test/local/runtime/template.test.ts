@@ -135,16 +135,13 @@ describe('template model of a real dev synth', () => {
     }
   });
 
-  it('routes the REST API: webhooks without a key, governed routes with one, all to functions', () => {
+  it('routes the REST API: governed routes only, each with a key, all to functions', () => {
+    expect(model.apis).toHaveLength(1);
     const api = model.apis[0]!;
     expect(api.stageNames).toEqual(['dev']);
-    const planning = api.routes.find(
-      (r) => r.resourcePath === '/v1/webhooks/planning' && r.httpMethod === 'POST',
-    );
-    expect(planning?.apiKeyRequired).toBe(false);
-    expect(
-      api.routes.filter((r) => !r.resourcePath.startsWith('/v1/webhooks/')).every((r) => r.apiKeyRequired),
-    ).toBe(true);
+    expect(api.routes.length).toBeGreaterThan(0);
+    expect(api.routes.filter((r) => r.resourcePath.startsWith('/v1/webhooks/'))).toEqual([]);
+    expect(api.routes.every((r) => r.apiKeyRequired)).toBe(true);
     for (const route of api.routes) {
       expect(route.integration.type).toBe('AWS_PROXY');
       expect(findFunction(model, route.integration.functionName!), route.resourcePath).toBeDefined();
@@ -152,10 +149,115 @@ describe('template model of a real dev synth', () => {
     expect(api.gatewayResponses.MISSING_AUTHENTICATION_TOKEN?.statusCode).toBeGreaterThanOrEqual(400);
   });
 
+  it('models the webhook HTTP API: route keys to the webhook functions with payload format 1.0, the dev stage', () => {
+    expect(model.httpApis).toHaveLength(1);
+    const api = model.httpApis[0]!;
+    expect(api.name).toBe('Supplyline-dev-webhooks');
+    expect(api.stageNames).toEqual(['dev']);
+    const byKey = Object.fromEntries(api.routes.map((r) => [r.routeKey, r]));
+    expect(Object.keys(byKey).sort()).toEqual([
+      'POST /v1/webhooks/planning',
+      'POST /v1/webhooks/procurement',
+    ]);
+    for (const [key, constructId] of [
+      ['POST /v1/webhooks/planning', 'PlanningWebhook'],
+      ['POST /v1/webhooks/procurement', 'ProcurementWebhook'],
+    ] as const) {
+      const route = byKey[key]!;
+      expect(route).toMatchObject({
+        method: 'POST',
+        path: key.slice('POST '.length),
+        authorizationType: 'NONE',
+        integration: { type: 'AWS_PROXY', payloadFormatVersion: '1.0', timeoutMs: 30_000 },
+      });
+      expect(findFunction(model, route.integration.functionName!)?.constructId).toBe(constructId);
+    }
+    expect(model.outputs.WebhookApiUrl).toBe(
+      `https://${api.id}.execute-api.${model.region}.amazonaws.com/dev/v1`,
+    );
+  });
+
   it('names secrets by construct id and generates them like the template', () => {
     const planning = model.secrets.find((s) => s.constructId === 'PlanningWebhookSigningCurrent');
     expect(planning?.generate?.passwordLength).toBeGreaterThan(0);
     expect(planning?.arn).toMatch(/^arn:aws:secretsmanager:[a-z0-9-]+:000000000000:secret:.+-[0-9a-f]{6}$/);
+  });
+});
+
+describe('HTTP API model', () => {
+  it('reads $default routes, invocation URIs and payload versions, and warns about what it cannot serve', () => {
+    const fn = 'arn:aws:lambda:eu-west-1:000000000000:function:Test-Fn1';
+    const model = buildTemplateModel(
+      {
+        Resources: {
+          Http: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'hooks', ProtocolType: 'HTTP' } },
+          Ws: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'ws', ProtocolType: 'WEBSOCKET' } },
+          Integration: {
+            Type: 'AWS::ApiGatewayV2::Integration',
+            Properties: {
+              ApiId: { Ref: 'Http' },
+              IntegrationType: 'AWS_PROXY',
+              IntegrationUri: `arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/${fn}/invocations`,
+              PayloadFormatVersion: '2.0',
+              TimeoutInMillis: 5000,
+            },
+          },
+          Default: {
+            Type: 'AWS::ApiGatewayV2::Route',
+            Properties: {
+              ApiId: { Ref: 'Http' },
+              RouteKey: '$default',
+              Target: { 'Fn::Join': ['', ['integrations/', { Ref: 'Integration' }]] },
+            },
+          },
+          Orphan: {
+            Type: 'AWS::ApiGatewayV2::Route',
+            Properties: { ApiId: { Ref: 'Http' }, RouteKey: 'GET /x' },
+          },
+          Stage: {
+            Type: 'AWS::ApiGatewayV2::Stage',
+            Properties: { ApiId: { Ref: 'Http' }, StageName: '$default', AutoDeploy: true },
+          },
+        },
+      },
+      {
+        cdkOut: process.cwd(),
+        templatePath: 'inline',
+        stackName: 'Test',
+        assets: {},
+        region: 'eu-west-1',
+        account: '000000000000',
+        queueBaseUrl: 'http://sqs.eu-west-1.localhost:1',
+      },
+    );
+    expect(model.httpApis).toEqual([
+      {
+        logicalId: 'Http',
+        id: expect.stringMatching(/^[0-9a-f]{10}$/),
+        name: 'hooks',
+        stageNames: ['$default'],
+        routes: [
+          {
+            routeKey: '$default',
+            method: 'ANY',
+            path: '/{proxy+}',
+            authorizationType: 'NONE',
+            integration: {
+              type: 'AWS_PROXY',
+              payloadFormatVersion: '2.0',
+              uri: expect.stringContaining('/invocations'),
+              functionArn: fn,
+              functionName: 'Test-Fn1',
+              timeoutMs: 5000,
+            },
+          },
+        ],
+      },
+    ]);
+    expect(model.warnings).toEqual([
+      expect.stringMatching(/route Orphan \(GET \/x\): target '' is not an integration/),
+      'API Ws: protocol WEBSOCKET is not served locally',
+    ]);
   });
 });
 

@@ -1,0 +1,372 @@
+/**
+ * The local operations dashboard: one page mirroring the CloudWatch dashboard (lib/constructs/
+ * monitoring.ts) over the running local runtime, plus the JSON it polls.
+ *
+ *   GET  /_dashboard                            the page
+ *   GET  /_dashboard/api/state                  everything the page shows (polled every second)
+ *   POST /_dashboard/api/dlq/<consumer>/redrive the operations CLI's redrive ({"dryRun", "eventType", "correlationId"})
+ *
+ * Queues are read from the local SQS in process (no receive, so watching changes nothing); tables
+ * through the runtime's DynamoDB client; metrics from the functions' EMF lines.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
+import { CIRCUIT_BREAKER_ENDPOINTS, METRICS_NAMESPACE } from '../../lib/application/metrics';
+import { ENVIRONMENTS } from '../../lib/config/environments';
+import { redrive } from '../../ops/dlq';
+import { describe as describeDeadLetter } from '../../ops/dlq';
+import {
+  buildTopology,
+  deadLetterQueues,
+  inventoryFromTemplate,
+  type StackTopology,
+} from '../../ops/topology';
+import type { LocalRuntime } from '../runtime/runtime';
+import type { MetricStore } from './metrics';
+
+/** A running dashboard. */
+export interface DashboardServer {
+  /** `http://127.0.0.1:<port>/_dashboard` */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** What the dashboard reads: the runtime handle (before `dashboardUrl` is set) and its metrics. */
+export type DashboardSource = Pick<
+  LocalRuntime,
+  'model' | 'clients' | 'sqsServer' | 'executions' | 'invocations' | 'busActivity' | 'apiRequests'
+> & { metrics: MetricStore };
+
+const PAGE = new URL('./page.html', import.meta.url);
+const SAMPLES = 600;
+
+interface QueueSample {
+  t: number;
+  /** Per consumer: visible + in flight, oldest age (s), DLQ depth (both DLQs). */
+  backlog: Record<string, number>;
+  oldestAge: Record<string, number>;
+  dlq: Record<string, number>;
+}
+
+/** Starts the dashboard on its own port (0 = a free one). */
+export async function startDashboard(
+  source: DashboardSource,
+  options: { host?: string; port?: number; sampleEveryMs?: number } = {},
+): Promise<DashboardServer> {
+  const topology = buildTopology(inventoryFromTemplate(source.model));
+  const documents = DynamoDBDocumentClient.from(source.clients.dynamodb);
+  const exceptions = topology.tables.integrationExceptions
+    ? new IntegrationExceptionStore(documents, topology.tables.integrationExceptions)
+    : undefined;
+  const samples: QueueSample[] = [];
+  const sample = () => {
+    const now = Date.now();
+    const row: QueueSample = { t: now, backlog: {}, oldestAge: {}, dlq: {} };
+    for (const consumer of topology.consumers) {
+      const queue = inspect(source, consumer.queue.name, now);
+      row.backlog[consumer.consumer] = queue.visible + queue.inFlight;
+      row.oldestAge[consumer.consumer] = queue.oldestAgeSeconds;
+      row.dlq[consumer.consumer] =
+        inspect(source, consumer.deadLetterQueue.name, now).depth +
+        (consumer.deliveryDeadLetterQueue
+          ? inspect(source, consumer.deliveryDeadLetterQueue.name, now).depth
+          : 0);
+    }
+    samples.push(row);
+    if (samples.length > SAMPLES) samples.shift();
+  };
+  sample();
+  const timer = setInterval(sample, options.sampleEveryMs ?? 1000);
+  timer.unref();
+  const page = readFileSync(PAGE, 'utf8');
+
+  const server = createServer((req, res) => {
+    void route(req, res).catch((error: unknown) => {
+      sendJson(res, 500, { error: (error as Error).message });
+    });
+  });
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/_dashboard/')) {
+      res.writeHead(302, { location: '/_dashboard' }).end();
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/_dashboard') {
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(page);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/_dashboard/api/state') {
+      sendJson(res, 200, await state(source, topology, samples, exceptions, documents));
+      return;
+    }
+    const redriveMatch = /^\/_dashboard\/api\/dlq\/([^/]+)\/redrive$/.exec(url.pathname);
+    if (req.method === 'POST' && redriveMatch) {
+      const body = await readJson(req);
+      try {
+        const result = await redrive(source.clients.sqs, topology, decodeURIComponent(redriveMatch[1]!), {
+          dryRun: body.dryRun === true,
+          ...(typeof body.eventType === 'string' ? { eventType: body.eventType } : {}),
+          ...(typeof body.correlationId === 'string' ? { correlationId: body.correlationId } : {}),
+          // Nobody else reads a local DLQ: a short poll is enough to know it is empty.
+          waitSeconds: 0,
+        });
+        sample();
+        sendJson(res, 200, result);
+      } catch (error) {
+        sendJson(res, 400, { error: (error as Error).message });
+      }
+      return;
+    }
+    sendJson(res, 404, { error: `no route ${req.method ?? ''} ${url.pathname}` });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}/_dashboard`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+interface Inspected {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+  depth: number;
+  oldestAgeSeconds: number;
+}
+
+/** Depth and oldest-message age of a queue, read without receiving. */
+function inspect(source: DashboardSource, queueName: string, now: number): Inspected {
+  const state = source.sqsServer.inspectQueue(queueName);
+  if (!state) return { visible: 0, inFlight: 0, delayed: 0, depth: 0, oldestAgeSeconds: 0 };
+  const expired = state.messages.inflight.filter((m) => m.visibilityDeadline <= now).length;
+  const all = [
+    ...state.messages.ready,
+    ...state.messages.inflight.map((m) => m.message),
+    ...state.messages.delayed,
+  ];
+  const oldest = all.reduce((min, m) => Math.min(min, m.sentTimestamp), Number.POSITIVE_INFINITY);
+  const visible = state.messages.ready.length + expired;
+  const inFlight = state.messages.inflight.length - expired;
+  return {
+    visible,
+    inFlight,
+    delayed: state.messages.delayed.length,
+    depth: visible + inFlight + state.messages.delayed.length,
+    oldestAgeSeconds: Number.isFinite(oldest) ? Math.max(0, (now - oldest) / 1000) : 0,
+  };
+}
+
+/** The messages of a DLQ as the CLI describes them, read in process. */
+function deadLetters(source: DashboardSource, topology: StackTopology, now: number) {
+  return deadLetterQueues(topology).flatMap((queue) => {
+    const state = source.sqsServer.inspectQueue(queue.name);
+    if (!state) return [];
+    const messages = [...state.messages.ready, ...state.messages.inflight.map((m) => m.message)];
+    return messages.map((m) => {
+      const letter = describeDeadLetter(
+        {
+          MessageId: m.messageId,
+          Body: m.body,
+          MessageAttributes: Object.fromEntries(
+            Object.entries(m.messageAttributes).map(([name, value]) => [
+              name,
+              { DataType: value.DataType, StringValue: value.StringValue },
+            ]),
+          ),
+          Attributes: {
+            ApproximateReceiveCount: String(m.approximateReceiveCount),
+            SentTimestamp: String(m.sentTimestamp),
+          },
+        },
+        queue,
+      );
+      const { body: _body, ...rest } = letter;
+      return { ...rest, ageSeconds: Math.max(0, (now - m.sentTimestamp) / 1000) };
+    });
+  });
+}
+
+async function state(
+  source: DashboardSource,
+  topology: StackTopology,
+  samples: readonly QueueSample[],
+  exceptions: IntegrationExceptionStore | undefined,
+  documents: DynamoDBDocumentClient,
+) {
+  const now = Date.now();
+  const config = ENVIRONMENTS.dev.alarms;
+  const metric = (name: string) => source.metrics.query({ namespace: METRICS_NAMESPACE, name });
+  const syncLag = new Map<string, { objectType: string; systemPair: string; points: [number, number][] }>();
+  for (const point of metric('SyncLagSeconds')) {
+    const objectType = point.dimensions.ObjectType ?? '?';
+    const systemPair = point.dimensions.SystemPair ?? '?';
+    const key = `${objectType} ${systemPair}`;
+    const series = syncLag.get(key) ?? { objectType, systemPair, points: [] };
+    series.points.push([point.timestamp, point.value]);
+    syncLag.set(key, series);
+  }
+  const sum = (name: string) => metric(name).reduce((total, p) => total + p.value, 0);
+  const [openExceptions, resolvedExceptions, breakers] = await Promise.all([
+    exceptions ? exceptions.list({ status: 'OPEN', limit: 200 }).then((p) => p.items) : [],
+    exceptions ? exceptions.list({ status: 'RESOLVED', limit: 20 }).then((p) => p.items) : [],
+    topology.tables.circuitBreaker
+      ? documents
+          .send(new ScanCommand({ TableName: topology.tables.circuitBreaker }))
+          .then((r) => (r.Items ?? []) as Record<string, unknown>[])
+      : [],
+  ]);
+  const invocations = source.invocations();
+  return {
+    now,
+    stackName: topology.stackName,
+    queues: topology.consumers.map((c) => {
+      const queue = inspect(source, c.queue.name, now);
+      const dlq = inspect(source, c.deadLetterQueue.name, now);
+      const delivery = c.deliveryDeadLetterQueue
+        ? inspect(source, c.deliveryDeadLetterQueue.name, now)
+        : undefined;
+      return {
+        consumer: c.consumer,
+        lane: c.lane ?? null,
+        queue: c.queue.name,
+        eventTypes: c.eventTypes,
+        visible: queue.visible,
+        inFlight: queue.inFlight,
+        delayed: queue.delayed,
+        oldestAgeSeconds: queue.oldestAgeSeconds,
+        maxReceiveCount: c.maxReceiveCount,
+        dlq: { name: c.deadLetterQueue.name, depth: dlq.depth },
+        deliveryDlq: delivery ? { name: c.deliveryDeadLetterQueue!.name, depth: delivery.depth } : null,
+      };
+    }),
+    oldestAgeAlarmSeconds: config.oldestMessageAgeSeconds,
+    deadLetters: deadLetters(source, topology, now),
+    history: samples,
+    syncLag: [...syncLag.values()],
+    syncLagSlos: config.syncLagSlos
+      .filter((slo) => slo.metricName === 'SyncLagSeconds')
+      .map((slo) => ({ flow: slo.flow, thresholdSeconds: slo.thresholdSeconds, ...slo.dimensions })),
+    forecastToOrder: {
+      points: metric('ForecastToOrderSeconds').map((p) => [p.timestamp, p.value]),
+      sloSeconds:
+        config.syncLagSlos.find((slo) => slo.metricName === 'ForecastToOrderSeconds')?.thresholdSeconds ??
+        null,
+    },
+    exceptions: {
+      open: openExceptions,
+      recentlyResolved: resolvedExceptions.slice(-10),
+      agingAlarmSeconds: config.exceptionAgingSeconds,
+    },
+    breakers: breakerRows(breakers),
+    executions: source
+      .executions()
+      .slice()
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
+      .slice(0, 25)
+      .map((e) => ({
+        stateMachine: e.stateMachineName,
+        name: e.name,
+        status: e.status,
+        startedAt: e.startDate.toISOString(),
+        durationMs: (e.stopDate?.getTime() ?? now) - e.startDate.getTime(),
+        path: e.path,
+        error: e.error ?? null,
+      })),
+    api: apiStats(source.apiRequests),
+    counters: {
+      duplicatesSuppressed: sum('DuplicatesSuppressed'),
+      replaysProcessed: sum('ReplaysProcessed'),
+      invocations: invocations.length,
+      functionErrors: invocations.filter((i) => !i.ok).length,
+      busEvents: source.busActivity.filter((a) => a.type === 'accepted').length,
+    },
+  };
+}
+
+/** Per API (governed REST routes, webhook routes): requests, 4xx, 5xx, p50/p99 latency. */
+function apiStats(requests: LocalRuntime['apiRequests']) {
+  const groups = [
+    { name: 'Governed API', match: (r: (typeof requests)[number]) => !r.path.includes('/webhooks/') },
+    { name: 'Webhook API', match: (r: (typeof requests)[number]) => r.path.includes('/webhooks/') },
+  ];
+  return groups.map(({ name, match }) => {
+    const rows = requests.filter(match);
+    const latencies = rows.map((r) => r.latencyMs).sort((a, b) => a - b);
+    const pct = (p: number) =>
+      latencies.length
+        ? latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!
+        : null;
+    return {
+      name,
+      requests: rows.length,
+      clientErrors: rows.filter((r) => r.status >= 400 && r.status < 500).length,
+      serverErrors: rows.filter((r) => r.status >= 500).length,
+      p50Ms: pct(0.5),
+      p99Ms: pct(0.99),
+    };
+  });
+}
+
+/**
+ * One row per breaker endpoint: the table also holds request-budget windows (`budget#...`) and
+ * incidents (`incident#...`), which are not breakers. An endpoint with no state change yet is closed.
+ */
+function breakerRows(items: readonly Record<string, unknown>[]) {
+  const breakers = items.filter((item) => typeof item.endpoint === 'string' && !item.endpoint.includes('#'));
+  const endpoints = [
+    ...new Set([...CIRCUIT_BREAKER_ENDPOINTS, ...breakers.map((b) => String(b.endpoint))]),
+  ].sort();
+  return endpoints.map((endpoint) => {
+    const item = breakers.find((b) => b.endpoint === endpoint) ?? {};
+    const total = (prefix: string) =>
+      Object.entries(item)
+        .filter(([name, value]) => new RegExp(`^${prefix}\\d+$`).test(name) && typeof value === 'number')
+        .reduce((sum, [, value]) => sum + (value as number), 0);
+    return {
+      endpoint,
+      status: typeof item.status === 'string' ? item.status : 'closed',
+      changedAt: typeof item.changedAt === 'number' && item.changedAt > 0 ? item.changedAt : null,
+      openUntil: typeof item.openUntil === 'number' && item.openUntil > 0 ? item.openUntil : null,
+      /** Calls and failures in the breaker's current counting window. */
+      recentCalls: total('c'),
+      recentFailures: total('f'),
+    };
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {};
+  const value = JSON.parse(text) as unknown;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}

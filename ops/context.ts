@@ -1,0 +1,123 @@
+/**
+ * The SDK clients and the stack topology every operations command works with. Against AWS and
+ * against the local runtime the clients are the same; only their endpoints differ.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadTemplateModel } from '../local/runtime/template';
+import { cloudFormationReader, inventoryFromAws } from './aws-inventory';
+import { readLocalRuntimeState } from './local-state';
+import { buildTopology, inventoryFromTemplate, type StackTopology } from './topology';
+
+/** The clients the commands use. */
+export interface OpsClients {
+  sqs: SQSClient;
+  dynamodb: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+  eventBridge: EventBridgeClient;
+  cloudWatch: CloudWatchClient;
+}
+
+/** The governed API: `<url>/purchase-orders/...` with `x-api-key`. */
+export interface OpsApi {
+  /** Base including the stage path and `/v1`. */
+  url?: string;
+  apiKey?: string;
+}
+
+/** Everything a command needs. */
+export interface OpsContext {
+  target: 'local' | 'aws';
+  topology: StackTopology;
+  clients: OpsClients;
+  api: OpsApi;
+  /** How long CloudWatch takes to show a metric (local: at once; AWS: a few minutes). */
+  metricsDelayMs: number;
+  close(): void;
+}
+
+function documentsOf(dynamodb: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** Clients on the running local runtime (its state file), topology from its template model. */
+export function connectLocal(statePath?: string): OpsContext {
+  const state = readLocalRuntimeState(statePath);
+  const model = loadTemplateModel({
+    cdkOut: state.cdkOut,
+    stackName: state.stackName,
+    queueBaseUrl: state.queueBaseUrl,
+  });
+  const base = { region: state.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const dynamodb = new DynamoDBClient({ ...base, endpoint: state.endpoints.dynamodb });
+  const clients: OpsClients = {
+    sqs: new SQSClient({ ...base, endpoint: state.endpoints.sqs }),
+    dynamodb,
+    documents: documentsOf(dynamodb),
+    eventBridge: new EventBridgeClient({ ...base, endpoint: state.endpoints.eventbridge }),
+    // Without a local metrics endpoint, calls fail fast instead of reaching AWS.
+    cloudWatch: new CloudWatchClient({
+      ...base,
+      endpoint: state.endpoints.cloudwatch ?? 'http://127.0.0.1:9',
+    }),
+  };
+  return {
+    target: 'local',
+    topology: buildTopology(inventoryFromTemplate(model)),
+    clients,
+    api: { url: `${state.apiBaseUrl}/v1`, apiKey: state.apiKey },
+    metricsDelayMs: 0,
+    close: () => destroy(clients),
+  };
+}
+
+/** Clients with the standard AWS credentials and region chain; topology from CloudFormation. */
+export async function connectAws(options: {
+  stackName: string;
+  region?: string;
+  apiKey?: string;
+  apiUrl?: string;
+}): Promise<OpsContext> {
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error('no region: pass --region or set AWS_REGION');
+  const dynamodb = new DynamoDBClient({ region });
+  const clients: OpsClients = {
+    sqs: new SQSClient({ region }),
+    dynamodb,
+    documents: documentsOf(dynamodb),
+    eventBridge: new EventBridgeClient({ region }),
+    cloudWatch: new CloudWatchClient({ region }),
+  };
+  try {
+    const inventory = await inventoryFromAws({
+      stackName: options.stackName,
+      region,
+      cloudFormation: await cloudFormationReader(region),
+      sqs: clients.sqs,
+      eventBridge: clients.eventBridge,
+    });
+    const topology = buildTopology(inventory);
+    const url = options.apiUrl ?? topology.apiUrl;
+    return {
+      target: 'aws',
+      topology,
+      clients,
+      api: { ...(url ? { url } : {}), ...(options.apiKey ? { apiKey: options.apiKey } : {}) },
+      metricsDelayMs: 180_000,
+      close: () => destroy(clients),
+    };
+  } catch (error) {
+    destroy(clients);
+    throw error;
+  }
+}
+
+function destroy(clients: OpsClients): void {
+  clients.sqs.destroy();
+  clients.dynamodb.destroy();
+  clients.eventBridge.destroy();
+  clients.cloudWatch.destroy();
+}

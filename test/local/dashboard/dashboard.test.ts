@@ -1,0 +1,145 @@
+/**
+ * The operations dashboard in a real headless Chromium (playwright-core) on a running local
+ * environment: it shows the consumer queues and the seed scenario's workflow executions, updates
+ * live, and its Redrive button moves a poisoned DLQ message back to the consumer's queue exactly
+ * once. Leaves a screenshot in test-artifacts/dashboard.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment';
+import { runSeedScenario, type ScenarioReport } from '../../../local/scenario/seed-scenario';
+import { poisonedForecastException, putEvents } from '../../ops/events';
+
+const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
+const DLQ = 'supplyline-dev-forecast-exception-evaluation-dlq';
+const EVALUATION = 'forecast-exception-evaluation';
+
+let environment: LocalEnvironment;
+let scenario: ScenarioReport;
+let browser: BrowserContext;
+let page: Page;
+let profile: string;
+
+beforeAll(async () => {
+  environment = await startLocalEnvironment({
+    settings: { port: 0, planningWebhookSecret: 'dashboard-test-secret' },
+    quietFunctions: true,
+    log: () => undefined,
+  });
+  scenario = await runSeedScenario(environment);
+  profile = mkdtempSync(join(tmpdir(), 'supplyline-dashboard-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    viewport: { width: 1440, height: 1000 },
+  });
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await environment?.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/** Number of polls the page has rendered. */
+const updates = async () => Number((await page.locator('body').getAttribute('data-updates')) ?? 0);
+
+describe('operations dashboard', () => {
+  it('shows the consumer queues and the seed scenario executions with the path each took, live', async () => {
+    expect(scenario.ok, scenario.reason).toBe(true);
+    const url = environment.runtime.dashboardUrl;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/_dashboard$/);
+    await page.goto(url!);
+
+    const rows = page.locator('#queues tbody tr');
+    await expect.poll(() => rows.count()).toBe(7);
+    await expect
+      .poll(() => rows.locator('td:nth-child(2)').allTextContents())
+      .toEqual([
+        'forecast-exception-evaluation',
+        'forecast-change-evaluation',
+        'acknowledgement-sync',
+        'receipt-sync',
+        'master-data-sync',
+        'forecast-sync',
+        'integration-exception-recorder',
+      ]);
+    await expect
+      .poll(() => page.locator(`#queues tr[data-consumer="${EVALUATION}"] td.dlq-depth`).textContent())
+      .toBe('0');
+
+    const executions = page.locator('#executions-table tbody tr');
+    await expect.poll(() => executions.count()).toBe(scenario.workflows.length);
+    const text = (await executions.allTextContents()).join('\n');
+    expect(text).toContain('supplyline-dev-purchase-commitment');
+    expect(text).toContain('Source the need → Sourcing outcome → Check ERP policies');
+    expect(text).toContain('supplyline-dev-supplier-acknowledgement');
+    expect(await page.locator('#breakers-table tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^erp\s*closed/),
+      expect.stringMatching(/^planning\s*closed/),
+      expect.stringMatching(/^procurement\s*closed/),
+    ]);
+    // The sync lag and forecast-to-order charts have the scenario's data points.
+    await expect.poll(() => page.locator('#chart-lag circle').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#chart-f2o circle').count()).toBe(1);
+
+    const seen = await updates();
+    await expect.poll(updates, { timeout: 5000 }).toBeGreaterThanOrEqual(seen + 2);
+  });
+
+  it('Redrive moves a poisoned DLQ message back to the consumer queue exactly once', async () => {
+    const { runtime } = environment;
+    const correlationId = `dashboard-poison-${Date.now()}`;
+    await putEvents(runtime.clients.eventBridge, runtime.bus.name, [
+      poisonedForecastException(correlationId),
+    ]);
+
+    const dlqCell = page.locator(`#queues tr[data-consumer="${EVALUATION}"] td.dlq-depth`);
+    await expect.poll(() => dlqCell.textContent(), { timeout: 15_000 }).toBe('1');
+    await expect.poll(() => page.locator('#dead-letters').textContent()).toContain(correlationId);
+    const redriveButton = page.locator(`button.redrive[data-consumer="${EVALUATION}"]`);
+    expect(await redriveButton.isEnabled()).toBe(true);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+
+    const evaluationFunction = runtime.functionName('ForecastExceptionEvaluation');
+    const deliveriesOf = () =>
+      runtime
+        .invocations()
+        .filter(
+          (i) => i.functionName === evaluationFunction && JSON.stringify(i.event).includes(correlationId),
+        ).length;
+    const before = deliveriesOf();
+    expect(before).toBe(1);
+
+    await redriveButton.click();
+    await expect
+      .poll(async () => (await page.locator('#queues').getAttribute('data-last-redrive')) ?? '')
+      .toBe(JSON.stringify({ consumer: EVALUATION, moved: 1, failed: 0 }));
+    await expect
+      .poll(() => page.locator('#toast').textContent())
+      .toContain('moved 1 message(s) back to the queue');
+
+    // The consumer received it again from its own queue: once, not twice...
+    await expect.poll(deliveriesOf, { timeout: 15_000 }).toBe(before + 1);
+    // ...and, still schema-invalid, dead-lettered it again: one message in the DLQ, not two.
+    await expect.poll(() => runtime.queueDepths()[DLQ]!.visible, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => dlqCell.textContent()).toBe('1');
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(deliveriesOf()).toBe(before + 1);
+    expect(runtime.queueMessages(DLQ).filter((m) => m.body.includes(correlationId))).toHaveLength(1);
+  });
+});
