@@ -237,7 +237,7 @@ export function costModel(template: Template) {
       perUnit: actionable * workflowCost(ackType, ackTransitions),
     },
     {
-      item: `commitment-approval STANDARD (${approvalTransitions} states) (x${actionable * a.approvalShareOfActionable})`,
+      item: `commitment-approval STANDARD (${approvalTransitions} states) (x${Number((actionable * a.approvalShareOfActionable).toFixed(4))})`,
       perUnit: actionable * a.approvalShareOfActionable * approvalTransitions * PRICES.standardTransition,
     },
     logs(actionable * 5),
