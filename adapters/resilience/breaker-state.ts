@@ -145,8 +145,12 @@ export function admit(state: BreakerState, nowMs: number, policy: BreakerPolicy)
     case 'half-open': {
       // Slots whose callers never reported lapse with their lease.
       const taken = nowMs >= state.probeLeaseUntil ? 0 : state.probes;
+      // Ask to come back soon: the probe usually settles well before its lease runs out.
       if (taken >= policy.halfOpenProbes)
-        return { kind: 'reject', retryAfterMs: Math.max(1, state.probeLeaseUntil - nowMs) };
+        return {
+          kind: 'reject',
+          retryAfterMs: Math.min(Math.max(1, state.probeLeaseUntil - nowMs), policy.bucketSeconds * 100),
+        };
       return {
         kind: 'probe',
         next: {

@@ -8,7 +8,8 @@ import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types'
 import { evaluateException } from '../procurement/exception-policy';
 import { sourcingActionFor } from '../procurement/sourcing-decision';
 import type { SourcingRequestSnapshot } from '../procurement/types';
-import { toPolicyException } from './steps';
+import { sourcingRef, toPolicyException } from './steps';
+import { Decimal } from '../decimal';
 import type { CommitmentPorts, CommitmentState, SourcingActionInput, WorkflowSettings } from './types';
 
 export interface EvaluationPorts extends Pick<
@@ -45,7 +46,15 @@ export async function evaluateForecastException(
     purchaseOrderLines,
     policy: ports.policy,
   });
-  const action = sourcingActionFor(decision, exception);
+  let action = sourcingActionFor(decision, exception);
+  // This very exception version already created its request, and its commitment stopped before
+  // the purchase order (a redelivery, a replay, a workflow that failed): resume it. Creating is
+  // idempotent on the request's external reference, and posting on the order's.
+  const own = openRequests.find((request) => request.external_ref === sourcingRef(event.data));
+  if (action.kind === 'none' && action.reason === 'UNCHANGED' && own) {
+    ports.metric?.('CommitmentsResumed', 1, 'Count');
+    action = { kind: 'create', quantityEa: Decimal.of(own.quantity), needBy: own.need_by };
+  }
 
   if (action.kind === 'none') {
     // Recorded as a metric and a log line, not an event: most exceptions end here.

@@ -5,7 +5,7 @@
  */
 import type { ForecastException as CanonicalForecastException } from '../../canonical/generated/types';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
-import { ContractViolation } from '../failures';
+import { BusinessRejection, ContractViolation, TransientFailure } from '../failures';
 import { Decimal } from '../decimal';
 import { approvalRequired } from '../procurement/approval';
 import { compensationFor, type AppliedSourcingChange } from '../procurement/compensation';
@@ -375,7 +375,8 @@ export interface RejectionInput {
 }
 
 export interface RejectionOutcome {
-  compensation: 'none' | 'cancelled' | 'restored';
+  /** `pending`/`not-possible`: the sourcing request still needs a person (see the exception). */
+  compensation: 'none' | 'cancelled' | 'restored' | 'pending' | 'not-possible';
   integrationExceptionId: string;
   code: string;
 }
@@ -420,6 +421,7 @@ export async function rejectCommitment(
   const { context } = input;
   const reason = reasonOf(input);
   let compensation: RejectionOutcome['compensation'] = 'none';
+  let compensationError: string | undefined;
   const sourcing = context.sourcing;
   if (input.compensate !== false && sourcing && sourcing.applied !== 'cancelled') {
     const applied: AppliedSourcingChange =
@@ -434,18 +436,28 @@ export async function rejectCommitment(
             previousNeedBy: sourcing.previousNeedBy ?? sourcing.needBy,
           };
     const undo = compensationFor(applied);
-    if (undo.kind === 'cancel') {
-      await ports.procurement.cancelSourcingRequest(undo.requestId, {
-        idempotencyKey: `sr-cancel:${undo.requestId}`,
-      });
-      compensation = 'cancelled';
-    } else if (undo.kind === 'amend') {
-      await ports.procurement.amendSourcingRequest(
-        undo.requestId,
-        { quantity: Number(undo.toQuantityEa.toString()), need_by: undo.needBy },
-        { idempotencyKey: `sr-restore:${undo.requestId}:${input.event.idempotencyKey}` },
-      );
-      compensation = 'restored';
+    try {
+      if (undo.kind === 'cancel') {
+        await ports.procurement.cancelSourcingRequest(undo.requestId, {
+          idempotencyKey: `sr-cancel:${undo.requestId}`,
+        });
+        compensation = 'cancelled';
+      } else if (undo.kind === 'amend') {
+        await ports.procurement.amendSourcingRequest(
+          undo.requestId,
+          { quantity: Number(undo.toQuantityEa.toString()), need_by: undo.needBy },
+          { idempotencyKey: `sr-restore:${undo.requestId}:${input.event.idempotencyKey}` },
+        );
+        compensation = 'restored';
+      }
+    } catch (error) {
+      // The exception must reach a person even when the undo cannot be done now (procurement
+      // unavailable) or at all (the request was awarded meanwhile): it says what is left to undo.
+      if (!(error instanceof BusinessRejection) && !(error instanceof TransientFailure)) throw error;
+      compensation = error instanceof BusinessRejection ? 'not-possible' : 'pending';
+      compensationError = `${undo.kind === 'cancel' ? 'Cancelling' : 'Restoring'} sourcing request ${sourcing.requestId} ${
+        compensation === 'pending' ? 'could not be done now' : 'is not possible'
+      }: ${error.message}`;
     }
   }
   const exception = context.exception;
@@ -464,7 +476,10 @@ export async function rejectCommitment(
         exceptionId: integrationExceptionId,
         category: input.category,
         code: reason.code,
-        message: reason.message.slice(0, 2000),
+        message: (compensationError ? `${reason.message} ${compensationError}.` : reason.message).slice(
+          0,
+          2000,
+        ),
         status: 'OPEN',
         objectType,
         objectId: objectId.slice(0, 200),
@@ -472,6 +487,7 @@ export async function rejectCommitment(
         raisedAt,
         details: JSON.stringify({
           compensation,
+          compensationError: compensationError ?? null,
           sourcing: sourcing ?? null,
           failure: context.failure ?? null,
         }).slice(0, 16000),
@@ -486,7 +502,7 @@ export async function rejectCommitment(
       ports,
     ),
   ];
-  if (compensation !== 'none' && sourcing) {
+  if ((compensation === 'cancelled' || compensation === 'restored') && sourcing) {
     events.push(
       buildEvent(
         compensation === 'cancelled' ? 'sourcing-request.cancelled' : 'sourcing-request.amended',

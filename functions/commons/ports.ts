@@ -27,9 +27,18 @@ import { RpcErp } from '../../adapters/erp/rpc/rpc-erp';
 import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
 import { ProcurementClient } from '../../adapters/procurement/client';
 import { PROCUREMENT_RATE_BUDGET, RateBudget } from '../../adapters/procurement/rate-budget';
-import { CircuitBreaker, type BreakerStateChange } from '../../adapters/resilience/circuit-breaker';
+import {
+  CircuitBreaker,
+  CircuitOpenError,
+  type BreakerStateChange,
+} from '../../adapters/resilience/circuit-breaker';
 import { DynamoDbBreakerStore } from '../../adapters/resilience/dynamodb-breaker-store';
-import { PROCUREMENT_SHARED_BUDGET, SharedRateBudget } from '../../adapters/resilience/shared-rate-budget';
+import {
+  PROCUREMENT_SHARED_BUDGET,
+  RequestBudgetExhausted,
+  SharedRateBudget,
+} from '../../adapters/resilience/shared-rate-budget';
+import { TransientFailure } from '../../domain/failures';
 import { buildEvent } from '../../canonical/envelope';
 import type {
   IntegrationException,
@@ -370,45 +379,71 @@ const trytonErp = fromSecret('erp', (secret): ErpPort => {
 });
 
 /** Each listed method loads the client (outside the breaker: a secret read is not the endpoint), then calls it through the breaker. */
+/** In-place retries of a read that failed transiently: several reads per step multiply blips. */
+const READ_RETRIES = 2;
+
+function retriableRead(error: unknown): boolean {
+  // An open breaker or our own budget says "not now": retrying in place would only hammer them.
+  return (
+    error instanceof TransientFailure &&
+    !(error instanceof CircuitOpenError) &&
+    !(error instanceof RequestBudgetExhausted)
+  );
+}
+
+/**
+ * Each listed method loads the client (outside the breaker: a secret read is not the endpoint),
+ * then calls it through the breaker. Methods marked `read` are idempotent and retried in place
+ * twice with jitter; writes are retried by their caller (workflow Retry, queue redelivery).
+ */
 function guarded<T extends object, K extends keyof T>(
   system: ConnectorKey,
   load: () => Promise<T>,
-  methods: Readonly<Record<K, true>>,
+  methods: Readonly<Record<K, 'read' | 'write'>>,
 ): Pick<T, K> {
   const port = {} as Record<K, unknown>;
   for (const method of Object.keys(methods) as K[]) {
     port[method] = async (...args: unknown[]) => {
       const client = await load();
-      return circuitBreaker().execute(system, () =>
-        (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args),
-      );
+      const call = () =>
+        circuitBreaker().execute(system, () =>
+          (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args),
+        );
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await call();
+        } catch (error) {
+          if (methods[method] !== 'read' || attempt >= READ_RETRIES || !retriableRead(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+        }
+      }
     };
   }
   return port as Pick<T, K>;
 }
 
 const PROCUREMENT_METHODS = {
-  getSupplier: true,
-  getSourcingRequest: true,
-  createSourcingRequest: true,
-  amendSourcingRequest: true,
-  cancelSourcingRequest: true,
-  listSourcingRequests: true,
-  createPurchaseOrder: true,
-} as const satisfies Record<keyof ProcurementPort, true>;
+  getSupplier: 'read',
+  getSourcingRequest: 'read',
+  createSourcingRequest: 'write',
+  amendSourcingRequest: 'write',
+  cancelSourcingRequest: 'write',
+  listSourcingRequests: 'read',
+  createPurchaseOrder: 'write',
+} as const satisfies Record<keyof ProcurementPort, 'read' | 'write'>;
 
 // Every ErpPort method: the compiler fails here when the port grows.
 const ERP_METHODS = {
-  getItem: true,
-  getWarehouse: true,
-  getSupplier: true,
-  getInventoryBalance: true,
-  committedValue: true,
-  findPurchaseOrder: true,
-  postPurchaseOrder: true,
-  amendPurchaseOrder: true,
-  listReceipts: true,
-} as const satisfies Record<keyof ErpPort, true>;
+  getItem: 'read',
+  getWarehouse: 'read',
+  getSupplier: 'read',
+  getInventoryBalance: 'read',
+  committedValue: 'read',
+  findPurchaseOrder: 'read',
+  postPurchaseOrder: 'write',
+  amendPurchaseOrder: 'write',
+  listReceipts: 'read',
+} as const satisfies Record<keyof ErpPort, 'read' | 'write'>;
 
 /** The procurement platform behind the circuit breaker. */
 export const procurementPort = lazy((): ProcurementPort =>

@@ -81,9 +81,10 @@ export async function evaluateForecastChanges(
       );
     },
   } as EvaluationPorts['procurement'];
-  const evaluationPorts: EvaluationPorts = Object.assign(Object.create(ports) as EvaluationPorts, {
-    procurement,
-  });
+  // The ports are getters (built on first use): override one by a property descriptor, not by assignment.
+  const evaluationPorts = Object.create(ports, {
+    procurement: { value: procurement, enumerable: true },
+  }) as EvaluationPorts;
   const onHand = new Map<string, Promise<string | undefined>>();
 
   for (const candidate of candidates) {

@@ -16,6 +16,7 @@ const files = readdirSync(folder).filter((file) => file.endsWith('.asl.json'));
 const TRANSIENT = new Set([
   'TransientFailure',
   'CircuitOpenError',
+  'RequestBudgetExhausted',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',

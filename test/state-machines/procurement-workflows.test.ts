@@ -4,6 +4,8 @@ import type { PlanningForecastException } from '../../adapters/planning/generate
 import { mapPurchaseOrderAcknowledged } from '../../adapters/procurement/mapping';
 import type { IntegrationExceptionRaisedV1, PurchaseOrderPostedV1 } from '../../canonical/generated/types';
 import type { ExecutionRecord } from '../../local/stepfunctions/engine';
+import { sourcingRef } from '../../domain/commitment/steps';
+import { TransientFailure } from '../../domain/failures';
 import { startHarness, WORKFLOWS, type Harness } from '../support/commitment-harness';
 import { forecastExceptionDelivery } from '../fixtures/planning';
 import { purchaseOrderAcknowledgedDelivery } from '../fixtures/procurement';
@@ -286,6 +288,52 @@ describe('purchase-commitment workflow', () => {
       ]);
     });
   }
+
+  it('resume: a commitment that stopped after sourcing is resumed when the exception comes again', async () => {
+    harness = await startHarness();
+    const event = exception();
+    // The first commitment created its request, then died (e.g. its execution was lost).
+    await harness.ports.procurement.createSourcingRequest(
+      {
+        external_ref: sourcingRef(event.data),
+        item_code: 'SKU-10442',
+        ship_to: 'DC-EAST-02',
+        quantity: 1308,
+        uom: 'EA',
+        need_by: event.data.bucket.start,
+      },
+      { idempotencyKey: 'first-commitment-attempt' },
+    );
+    expect(await harness.evaluate(event)).toMatchObject({
+      outcome: 'CREATE',
+      action: { quantityEa: '1308' },
+    });
+    await finished(WORKFLOWS.commitment);
+    expect(only(WORKFLOWS.commitment).path).toEqual(POSTED_PATH);
+    expect(harness.procurement.sourcingRequests()).toHaveLength(1);
+    expect(harness.procurement.purchaseOrders()).toHaveLength(1);
+  });
+
+  it('compensation that cannot be done now still raises the exception, saying what is left to undo', async () => {
+    harness = await startHarness();
+    await harness.evaluate(exception({ sku: 'SKU-40001' }));
+    // Procurement goes down between the policy check and the compensation.
+    const original = harness.ports.procurement.cancelSourcingRequest.bind(harness.ports.procurement);
+    harness.ports.procurement.cancelSourcingRequest = async () => {
+      throw new TransientFailure('procurement unavailable', 'procurement');
+    };
+    await finished(WORKFLOWS.commitment);
+    harness.ports.procurement.cancelSourcingRequest = original;
+    const commitment = only(WORKFLOWS.commitment);
+    expect(commitment.path.slice(-2)).toEqual(['Reject and compensate', 'Rejected']);
+    expect(raised()).toEqual([
+      expect.objectContaining({
+        code: 'SUPPLIER_NOT_APPROVED',
+        message: expect.stringContaining('could not be done now'),
+      }),
+    ]);
+    expect(harness.procurement.sourcingRequests()[0]!.status).toBe('open');
+  });
 
   it('procurement failing transiently, then succeeding: the step is retried and the PO is posted', async () => {
     harness = await startHarness();
