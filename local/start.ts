@@ -37,7 +37,8 @@ async function main(): Promise<number> {
       cdkOut: runtime.model.cdkOut,
       apiBaseUrl: runtime.baseUrl,
       apiKey: runtime.apiKey,
-      endpoints: runtime.endpoints,
+      // S3 is fauxqs's, on the SQS port; the same endpoint as the functions' AWS_ENDPOINT_URL_S3.
+      endpoints: { ...runtime.endpoints, s3: `http://s3.localhost:${runtime.sqsServer.port}` },
       queueBaseUrl: `http://sqs.${runtime.model.region}.localhost:${runtime.sqsServer.port}`,
       ...(runtime.dashboardUrl ? { dashboardUrl: runtime.dashboardUrl } : {}),
     });

@@ -149,6 +149,11 @@ export async function inventoryFromAws(options: {
       logicalId: t.LogicalResourceId!,
       name: t.PhysicalResourceId!,
     })),
+    // A bucket's physical id is its name.
+    buckets: ofType('AWS::S3::Bucket').map((b) => ({
+      logicalId: b.LogicalResourceId!,
+      name: b.PhysicalResourceId!,
+    })),
     bus: { name: busName, arn: busArn },
     ...(archive
       ? {

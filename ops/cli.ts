@@ -8,6 +8,13 @@ import { parseArgs } from 'node:util';
 import { connectAws, connectLocal, type OpsContext } from './context';
 import { listDeadLetterQueues, peekDeadLetters, redrive, type DeadLetter } from './dlq';
 import { duration, table } from './format';
+import {
+  listForecastSyncs,
+  showForecastSync,
+  topReasons,
+  type ForecastSyncDetail,
+  type ForecastSyncRun,
+} from './forecast-syncs';
 import { ApiProblem, listExceptions, purchaseOrderStatus, resolveException } from './governed-api';
 import { replay } from './replay';
 
@@ -41,6 +48,8 @@ Commands:
   status purchase-order <ref|poNumber> a purchase order's sync status across the systems
   exceptions list                      integration exceptions with their age
   exceptions resolve <id> --reason ..  resolve an integration exception
+  forecast-syncs [--plan <planId>]     bulk forecast sync runs with their figures, newest first
+  forecast-syncs show <plan> <version> one run's summary and its first rejected rows
 
 Run a command with --help for its options.
 
@@ -111,6 +120,31 @@ Resolves an integration exception (POST /v1/integration-exceptions/{id}/resolve)
   --by <name>       who resolved it (default $USER)
 
 ${CONNECTION_HELP}`,
+  'forecast-syncs': `Usage: ops forecast-syncs [--plan <planId>] [--limit N] [--json]
+
+The runs of the bulk forecast sync, newest first, from the run records in the forecast sync bucket
+(summaries/, failures/, received/): plan, version, outcome, rows, accepted, rejected with the most
+frequent reasons, forecast.lines-changed emitted, duration and when the record was written.
+
+Outcomes: processed; duplicate or stale (the version was already passed: nothing downloaded or
+emitted); failed (a contract violation such as a checksum mismatch: not retried, see the
+consumer's DLQ); pending (started, no outcome yet: running, waiting for an SQS retry, or
+dead-lettered after its retries).
+
+  --plan <planId>   only this plan's versions
+  --limit <n>       the newest n runs (default 50)
+
+${CONNECTION_HELP}`,
+  'forecast-syncs show': `Usage: ops forecast-syncs show <planId> <version> [--rejects N] [--json]
+
+One plan version's run: the full summary (rows, accepted, rejected by reason, keys, changes by
+kind, batches, partitions, bytes, duration, sha256), its failure or pending attempt if it has no
+summary, and the first rejected rows with their line numbers in the export (the header is line 1),
+from rejects/<plan>/<version>.jsonl (kept 30 days).
+
+  --rejects <n>   how many rejected rows to show (default 20)
+
+${CONNECTION_HELP}`,
 };
 
 const OPTIONS = {
@@ -134,6 +168,9 @@ const OPTIONS = {
   status: { type: 'string' },
   reason: { type: 'string' },
   by: { type: 'string' },
+  plan: { type: 'string' },
+  limit: { type: 'string' },
+  rejects: { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -356,6 +393,38 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
         );
         return 0;
       }
+      case 'forecast-syncs':
+      case 'forecast-syncs list': {
+        const limit = count(values.limit, '--limit') ?? 50;
+        context = await connect();
+        const list = await listForecastSyncs(context.clients.s3, forecastSyncBucket(context), {
+          ...(values.plan ? { planId: values.plan } : {}),
+          limit,
+          onProgress: progress,
+        });
+        print(list.runs, () =>
+          list.runs.length === 0
+            ? `no forecast sync runs recorded${values.plan ? ` for plan ${values.plan}` : ''} in ${list.bucket}`
+            : `${forecastSyncTable(list.runs)}\n\n${list.runs.length} of ${list.total} run(s) in ${list.bucket}${list.total > list.runs.length ? ' (--limit for more)' : ''}`,
+        );
+        return 0;
+      }
+      case 'forecast-syncs show': {
+        const planId = argument(2, 'plan id');
+        const version = count(argument(3, 'version'), 'version');
+        if (!version) throw new UsageError(`version must be a positive integer\n\n${HELP[helpKey]!}`);
+        const rejects = count(values.rejects, '--rejects') ?? 20;
+        context = await connect();
+        const detail = await showForecastSync(
+          context.clients.s3,
+          forecastSyncBucket(context),
+          planId,
+          version,
+          { rejects },
+        );
+        print(detail, () => forecastSyncDetail(detail));
+        return 0;
+      }
       default:
         throw new UsageError(`unknown command '${positionals.join(' ')}'\n\n${HELP['']!}`);
     }
@@ -371,6 +440,122 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
   } finally {
     context?.close();
   }
+}
+
+/** A non-negative integer option, or undefined when not given. */
+function count(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${what} must be a non-negative integer, not '${value}'`);
+  return Number(value);
+}
+
+function forecastSyncBucket(context: OpsContext): string {
+  const bucket = context.topology.buckets.forecastSync;
+  if (!bucket) throw new Error(`stack ${context.topology.stackName} has no forecast sync bucket`);
+  return bucket;
+}
+
+const when = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
+
+/** What a row's figures do not say: why it failed, where it stands, what it was stale against. */
+function runNote(run: ForecastSyncRun): string {
+  if (run.failure) return `${run.failure.failureClass}: ${run.failure.reason}`;
+  if (run.attempt) return `started ${when(run.attempt.lastAttemptAt)}, receive ${run.attempt.receiveCount}`;
+  if (run.summary && run.summary.outcome !== 'processed')
+    return `latest was v${run.summary.previousVersion ?? '?'}: not downloaded`;
+  return '';
+}
+
+function rejectedCell(run: ForecastSyncRun): string {
+  if (!run.summary) return '';
+  const reasons = topReasons(run.summary.rejectedByReason);
+  return reasons ? `${run.summary.rejected} (${reasons})` : String(run.summary.rejected);
+}
+
+function forecastSyncTable(runs: readonly ForecastSyncRun[]): string {
+  return table(runs, [
+    { header: 'PLAN', value: (r) => r.planId },
+    { header: 'VERSION', value: (r) => r.version, right: true },
+    { header: 'OUTCOME', value: (r) => r.outcome },
+    { header: 'ROWS', value: (r) => r.summary?.rows, right: true },
+    { header: 'ACCEPTED', value: (r) => r.summary?.accepted, right: true },
+    { header: 'REJECTED', value: rejectedCell, max: 60 },
+    { header: 'CHANGES', value: (r) => r.summary?.changesEmitted, right: true },
+    {
+      header: 'DURATION',
+      value: (r) => (r.summary ? duration(r.summary.durationMs / 1000) : ''),
+      right: true,
+    },
+    { header: 'WHEN', value: (r) => when(r.recordedAt) },
+    { header: 'NOTE', value: runNote, max: 70 },
+  ]);
+}
+
+function forecastSyncDetail(detail: ForecastSyncDetail): string {
+  const head = `Forecast sync of plan ${detail.planId} version ${detail.version}: ${detail.outcome} (recorded ${when(detail.recordedAt)})`;
+  const field = (label: string, value: string | number) => `  ${`${label}:`.padEnd(18)} ${value}`;
+  const lines = [head];
+  const s = detail.summary;
+  if (s) {
+    lines.push(
+      field('previous version', s.previousVersion ?? 'none'),
+      field('rows', `${s.rows}${s.declaredRows === null ? '' : ` (declared ${s.declaredRows})`}`),
+      field('accepted', s.accepted),
+      field('rejected', s.rejected),
+      field(
+        'keys',
+        `${s.keys}${s.keysOverflowed > 0 ? ` (${s.keysOverflowed} overflowed: not emitted)` : ''}`,
+      ),
+      field(
+        'changes emitted',
+        `${s.changesEmitted} (added ${s.changesByKind.added}, changed ${s.changesByKind.changed}, removed ${s.changesByKind.removed})`,
+      ),
+      field('batches', `${s.batches} (${s.entries} event(s))`),
+      field('partitions', s.partitions),
+      field('bytes', s.bytes),
+      field('duration', duration(s.durationMs / 1000)),
+      field('sha256', s.sha256 ?? '(export not read)'),
+    );
+  }
+  if (detail.failure)
+    lines.push(
+      field('failure', `${detail.failure.failureClass}: ${detail.failure.reason}`),
+      field('failed at', detail.failure.at),
+      '  (not retried automatically; the event is in the forecast-sync DLQ: ops dlq show forecast-sync)',
+    );
+  if (detail.attempt)
+    lines.push(
+      field('last attempt', `${detail.attempt.lastAttemptAt} (receive ${detail.attempt.receiveCount})`),
+      '  (no outcome recorded yet: running, waiting for a retry, or dead-lettered: ops dlq show forecast-sync)',
+    );
+  lines.push(field('bucket', detail.bucket));
+  if (s && s.rejected > 0) {
+    lines.push(
+      '',
+      'Rejected by reason:',
+      table(
+        Object.entries(s.rejectedByReason).sort(([, a], [, b]) => (b ?? 0) - (a ?? 0)),
+        [
+          { header: 'REASON', value: ([reason]) => reason },
+          { header: 'ROWS', value: ([, rows]) => rows, right: true },
+        ],
+      ),
+    );
+  }
+  if (detail.rejects.length > 0) {
+    lines.push(
+      '',
+      `First rejected rows (${detail.rejects.length} of ${s?.rejected ?? '?'}; line 1 is the header):`,
+      table(detail.rejects, [
+        { header: 'LINE', value: (r) => r.line, right: true },
+        { header: 'REASON', value: (r) => r.reason },
+        { header: 'ROW', value: (r) => r.raw, max: 100 },
+      ]),
+    );
+  } else if (s && s.rejected > 0 && !detail.rejectsRecorded) {
+    lines.push('', 'The rejects file is gone (rejects/ expires after 30 days).');
+  }
+  return lines.join('\n');
 }
 
 function deadLetterTable(letters: readonly DeadLetter[]): string {

@@ -5,8 +5,12 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { lookup as dnsLookup } from 'node:dns';
+import { Agent } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { loadTemplateModel } from '../local/runtime/template';
 import { cloudFormationReader, inventoryFromAws } from './aws-inventory';
 import { readLocalRuntimeState } from './local-state';
@@ -19,6 +23,7 @@ export interface OpsClients {
   documents: DynamoDBDocumentClient;
   eventBridge: EventBridgeClient;
   cloudWatch: CloudWatchClient;
+  s3: S3Client;
 }
 
 /** The governed API: `<url>/purchase-orders/...` with `x-api-key`. */
@@ -38,6 +43,17 @@ export interface OpsContext {
   metricsDelayMs: number;
   close(): void;
 }
+
+/**
+ * `*.localhost` to the loopback (RFC 6761), as the functions' workers resolve it: the local S3
+ * endpoint is `http://s3.localhost:<port>` and the SDK addresses `<bucket>.s3.localhost`.
+ */
+const localhostLookup: LookupFunction = (hostname, options, callback) =>
+  dnsLookup(
+    hostname === 'localhost' || hostname.endsWith('.localhost') ? '127.0.0.1' : hostname,
+    options,
+    callback,
+  );
 
 function documentsOf(dynamodb: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
@@ -62,6 +78,12 @@ export function connectLocal(statePath?: string): OpsContext {
     cloudWatch: new CloudWatchClient({
       ...base,
       endpoint: state.endpoints.cloudwatch ?? 'http://127.0.0.1:9',
+    }),
+    // A state file from before the S3 endpoint was recorded: fail fast as well.
+    s3: new S3Client({
+      ...base,
+      endpoint: state.endpoints.s3 ?? 'http://127.0.0.1:9',
+      requestHandler: { httpAgent: new Agent({ keepAlive: true, lookup: localhostLookup }) },
     }),
   };
   return {
@@ -90,6 +112,7 @@ export async function connectAws(options: {
     documents: documentsOf(dynamodb),
     eventBridge: new EventBridgeClient({ region }),
     cloudWatch: new CloudWatchClient({ region }),
+    s3: new S3Client({ region }),
   };
   try {
     const inventory = await inventoryFromAws({
@@ -120,4 +143,5 @@ function destroy(clients: OpsClients): void {
   clients.dynamodb.destroy();
   clients.eventBridge.destroy();
   clients.cloudWatch.destroy();
+  clients.s3.destroy();
 }

@@ -27,6 +27,8 @@ export interface LocalRuntimeState {
     stepfunctions: string;
     secretsmanager: string;
     cloudwatch?: string;
+    /** The AWS_ENDPOINT_URL_S3 the functions get (`http://s3.localhost:<port>`, fauxqs's S3). */
+    s3?: string;
   };
   /** Base of the local queue URLs (`http://sqs.<region>.localhost:<port>`). */
   queueBaseUrl: string;

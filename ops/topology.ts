@@ -1,11 +1,12 @@
 /**
  * What the operations commands need to know about a deployed stack: the consumers with their
- * queue, DLQ and delivery DLQ, the bus and its archive, the rules, the tables and the API.
+ * queue, DLQ and delivery DLQ, the bus and its archive, the rules, the tables, the buckets and the API.
  *
  * Built from one neutral inventory, so AWS and the local runtime share the mapping: in AWS the
  * inventory comes from CloudFormation (stack resources and outputs) plus the queues' redrive
  * policies and the rules' targets; locally from the synthesized template model.
  */
+import { BUCKETS, pascalCase, type BucketKey } from '../lib/application/resources';
 import { CONSUMER_ROUTES } from '../lib/routing/routes';
 import type { TemplateModel } from '../local/runtime/template';
 
@@ -35,6 +36,8 @@ export interface StackInventory {
   rules: InventoryRule[];
   /** Tables by CloudFormation logical id. */
   tables: { logicalId: string; name: string }[];
+  /** Buckets by CloudFormation logical id (`BucketsForecastSyncBucketE2BFE2A2`). */
+  buckets?: { logicalId: string; name: string }[];
   bus: { name: string; arn: string };
   archive?: { name: string; arn: string };
   /** `https://.../v1` (the stack output `ApiUrl`). */
@@ -74,6 +77,9 @@ export interface StackTables {
   workflowCorrelation?: string;
 }
 
+/** The bucket names the commands read, by the application's bucket key (lib/application/resources.ts). */
+export type StackBuckets = Partial<Record<BucketKey, string>>;
+
 /** The resolved stack. */
 export interface StackTopology {
   stackName: string;
@@ -83,6 +89,7 @@ export interface StackTopology {
   bus: { name: string; arn: string };
   archive?: { name: string; arn: string };
   tables: StackTables;
+  buckets: StackBuckets;
   apiUrl?: string;
 }
 
@@ -147,6 +154,14 @@ export function buildTopology(inventory: StackInventory): StackTopology {
     const key = Object.entries(TABLE_KEYS).find(([part]) => table.logicalId.includes(part))?.[1];
     if (key) tables[key] = table.name;
   }
+  // DataBuckets names each bucket `<PascalKey>Bucket` (the access log bucket matches none).
+  const buckets: StackBuckets = {};
+  for (const bucket of inventory.buckets ?? []) {
+    const key = (Object.keys(BUCKETS) as BucketKey[]).find((k) =>
+      bucket.logicalId.includes(`${pascalCase(k)}Bucket`),
+    );
+    if (key) buckets[key] = bucket.name;
+  }
   return {
     stackName: inventory.stackName,
     region: inventory.region,
@@ -155,6 +170,7 @@ export function buildTopology(inventory: StackInventory): StackTopology {
     bus: inventory.bus,
     ...(inventory.archive ? { archive: inventory.archive } : {}),
     tables,
+    buckets,
     ...(inventory.apiUrl ? { apiUrl: inventory.apiUrl } : {}),
   };
 }
@@ -186,6 +202,7 @@ export function inventoryFromTemplate(model: TemplateModel): StackInventory {
       })),
     })),
     tables: model.tables.map((t) => ({ logicalId: t.logicalId, name: t.name })),
+    buckets: model.buckets.map((b) => ({ logicalId: b.logicalId, name: b.name })),
     bus: { name: bus.name, arn: bus.arn },
     ...(archive ? { archive: { name: archive.name, arn: archive.arn } } : {}),
   };
