@@ -12,7 +12,6 @@
  * The same variables can be put in `supplyline.local.json` (keys without the `SUPPLYLINE_` prefix,
  * camel-cased is not needed: e.g. `{"TRYTON_URL": "http://..."}`); the environment wins.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErpSimulatorServer } from './simulators/erp/server';
@@ -20,6 +19,7 @@ import { PlanningSimulator } from './simulators/planning';
 import { ProcurementSimulator } from './simulators/procurement';
 import { procurementSeed } from './seed/master-data';
 import { startLocalRuntime, type LocalRuntime } from './runtime/runtime';
+import { synthesizeDev } from './synth';
 
 export const ROOT = join(import.meta.dirname, '..');
 
@@ -76,21 +76,6 @@ export interface LocalEnvironment {
 const PROCUREMENT_SIM_CLIENT = { clientId: 'supplyline', clientSecret: 'supplyline-secret' };
 const PROCUREMENT_SIM_WEBHOOK_SECRET = 'local-procurement-signing-secret';
 
-/** Synthesizes the dev environment into `cdk.out/local` (bundled, nag-checked). */
-export function synthesize(log: (line: string) => void): string {
-  const out = join(ROOT, 'cdk.out', 'local');
-  log('Synthesizing the dev environment (CDK, esbuild bundles, cdk-nag) into cdk.out/local ...');
-  const started = Date.now();
-  const result = spawnSync('npx', ['cdk', 'synth', '--no-notices', '-q', '-c', 'env=dev', '-o', out], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
-  });
-  if (result.status !== 0) throw new Error('cdk synth failed (see above)');
-  log(`Synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-  return out;
-}
-
 export async function startLocalEnvironment(
   options: {
     settings?: LocalSettings;
@@ -102,7 +87,9 @@ export async function startLocalEnvironment(
 ): Promise<LocalEnvironment> {
   const log = options.log ?? ((line: string) => console.log(`[local] ${line}`));
   const settings = options.settings ?? readSettings();
-  const cdkOut = synthesize(log);
+  const started = Date.now();
+  const cdkOut = await synthesizeDev(log);
+  log(`Cloud assembly ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${cdkOut}`);
 
   const erp = settings.tryton ? undefined : await ErpSimulatorServer.start();
   if (erp) log(`ERP: embedded ERP simulator at ${erp.url}`);

@@ -5,7 +5,7 @@
  */
 import { buildEvent } from '../../canonical/envelope';
 import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types';
-import { evaluateException } from '../procurement/exception-policy';
+import { decidedWithoutSupply, evaluateException } from '../procurement/exception-policy';
 import { sourcingActionFor } from '../procurement/sourcing-decision';
 import type { SourcingRequestSnapshot } from '../procurement/types';
 import { sourcingRef, toPolicyException } from './steps';
@@ -28,6 +28,11 @@ export async function evaluateForecastException(
   ports: EvaluationPorts,
 ): Promise<{ outcome: EvaluationOutcome; action?: SourcingActionInput }> {
   const exception = toPolicyException(event.data);
+  if (decidedWithoutSupply(exception, ports.policy)) {
+    // Recorded without a call to procurement: the vendor's 10 requests/s are for actionable work.
+    ports.metric?.('ForecastExceptionsWithoutAction', 1, 'Count', { Reason: 'BELOW_THRESHOLD' });
+    return { outcome: 'NO_ACTION' };
+  }
   const openRequests = await ports.procurement.listSourcingRequests(
     { item_code: exception.itemCode, ship_to: exception.site, status: 'open' },
     { lane: 'critical' },

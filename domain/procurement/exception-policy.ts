@@ -113,6 +113,26 @@ function handledVersionOf(
  *   site and bucket; thresholds do not apply.
  * The need is always computed with that open request left out, as the amendment replaces it.
  */
+/**
+ * Whether the decision depends on supply at all: a demand uplift below both its class's uplift
+ * threshold and its class's severity is recorded whatever the open requests and orders are. Most
+ * exceptions are such uplifts, so the evaluation answers them without calling any system.
+ */
+export function decidedWithoutSupply(
+  exception: ForecastException,
+  policy: ProcurementPolicy = DEFAULT_PROCUREMENT_POLICY,
+): boolean {
+  if (exception.kind !== 'DEMAND_UPLIFT') return false;
+  const threshold = policy.upliftThresholds[exception.velocityClass];
+  if (threshold === undefined) return false;
+  const baseline = nonNegative(exception.baselineQty, 'baseline_qty');
+  const forecast = nonNegative(exception.forecastQty, 'forecast_qty');
+  return (
+    !upliftReaches(baseline, forecast, threshold.minUplift) &&
+    !severityAtLeast(exception.severity, threshold.minSeverity)
+  );
+}
+
 export function evaluateException(
   exception: ForecastException,
   context: ExceptionContext,

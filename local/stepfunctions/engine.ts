@@ -104,6 +104,8 @@ export class LocalStepFunctions {
       if (unresolved) throw new Error(`${source.name}: substitution ${unresolved[1]} has no value`);
       const definition = JSON.parse(text) as Record<string, unknown>;
       resolveTimeoutPathsFromStateInput(definition.States as Record<string, Record<string, unknown>>);
+      // Throws on an invalid definition, at load rather than at the first execution.
+      new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: true } });
       this.machines.set(source.name, { source, definition });
     }
   }
@@ -243,8 +245,9 @@ export class LocalStepFunctions {
   ): ExecutionRecord {
     const token = `local-token-${randomUUID()}`;
     const states = machine.definition.States as Record<string, unknown>;
+    // Validated once when the definition was loaded (see the constructor): each run only runs.
     const stateMachine = new StateMachine(machine.definition as never, {
-      validationOptions: { checkArn: false, checkPaths: true },
+      validationOptions: { noValidate: true },
     });
     const record = {
       executionArn,

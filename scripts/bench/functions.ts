@@ -9,9 +9,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTemplateModel } from '../../local/runtime/template';
+import { synthesizeDev } from '../../local/synth';
 import { atMost, median, printTable, type BenchRow } from './harness';
-
-const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
 
 /** CPU milliseconds to import `file` (ESM) in a fresh process, median of `runs`. */
 function initCpuMs(file: string, environment: Record<string, string>, runs = 5): number {
@@ -33,15 +32,8 @@ function initCpuMs(file: string, environment: Record<string, string>, runs = 5):
   return median(samples);
 }
 
-export function benchFunctions(cdkOut = join(ROOT, 'cdk.out', 'local')): BenchRow[] {
-  if (!existsSync(cdkOut)) {
-    const result = spawnSync('npx', ['cdk', 'synth', '--no-notices', '-q', '-c', 'env=dev', '-o', cdkOut], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
-    });
-    if (result.status !== 0) throw new Error('synth failed');
-  }
+export async function benchFunctions(cdkOutArgument?: string): Promise<BenchRow[]> {
+  const cdkOut = cdkOutArgument ?? (await synthesizeDev());
   const model = loadTemplateModel({ cdkOut, env: 'dev' });
   const rows: BenchRow[] = [];
   for (const fn of [...model.functions].sort((a, b) => a.constructId.localeCompare(b.constructId))) {
@@ -56,6 +48,6 @@ export function benchFunctions(cdkOut = join(ROOT, 'cdk.out', 'local')): BenchRo
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const ok = printTable('Function bundles (cdk.out/local, dev)', benchFunctions(process.argv[2]));
+  const ok = printTable('Function bundles (dev synth)', await benchFunctions(process.argv[2]));
   process.exitCode = ok ? 0 : 1;
 }

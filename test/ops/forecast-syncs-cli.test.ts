@@ -23,7 +23,7 @@ import { writeLocalRuntimeState, type LocalRuntimeState } from '../../ops/local-
 import { buildTopology, inventoryFromTemplate, type StackTopology } from '../../ops/topology';
 import { sha256 } from '../domain/forecast-sync/support';
 import { forecastPublishedDelivery } from '../fixtures/planning';
-import { synthesizeDev } from '../local/runtime/synth';
+import { synthesizeDev } from '../../local/synth';
 import { putEvents } from './events';
 
 let runtime: LocalRuntime;

@@ -14,7 +14,7 @@ import { run } from '../../ops/cli';
 import { writeLocalRuntimeState } from '../../ops/local-state';
 import { replay } from '../../ops/replay';
 import { buildTopology, inventoryFromTemplate, type StackTopology } from '../../ops/topology';
-import { synthesizeDev } from '../local/runtime/synth';
+import { synthesizeDev } from '../../local/synth';
 import { integrationExceptionRaised, poisonedForecastException, putEvents } from './events';
 
 let runtime: LocalRuntime;

@@ -95,13 +95,23 @@ const POSTED_PATH = [
 ];
 
 describe('forecast exception evaluation (queue consumer, not a workflow)', () => {
-  it('below threshold: records the exception and starts no workflow', async () => {
+  it('below threshold: records the exception without calling any system, and starts no workflow', async () => {
     harness = await startHarness();
     const result = await harness.evaluate(exception({ forecast_qty: 1050, severity: 'medium' }));
     expect(result.outcome).toBe('NO_ACTION');
     expect(harness.sfn.listExecutions()).toEqual([]);
-    expect(procurementCalls()).toEqual(['GET /api/v2/sourcing-requests 200']);
+    expect(procurementCalls()).toEqual([]);
+    expect(harness.erpCalls).toEqual([]);
     expect(harness.events).toEqual([]);
+  });
+
+  it('inventory risk with no need left: looks at supply, then records it', async () => {
+    harness = await startHarness();
+    const result = await harness.evaluate(
+      exception({ kind: 'INVENTORY_RISK', forecast_qty: 100, projected_on_hand: 500, safety_stock: 0 }),
+    );
+    expect(result.outcome).toBe('NO_ACTION');
+    expect(procurementCalls()).toEqual(['GET /api/v2/sourcing-requests 200']);
   });
 });
 

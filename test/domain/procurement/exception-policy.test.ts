@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContractViolation } from '../../../domain/failures';
 import {
+  decidedWithoutSupply,
   defineProcurementPolicy,
   evaluateException,
   upliftReaches,
@@ -203,5 +204,46 @@ describe('contract violations', () => {
     ['an unknown velocity class', { velocityClass: 'D' as 'A' }],
   ])('rejects %s', (_name, overrides) => {
     expect(() => evaluateException(exception(overrides), context)).toThrow(ContractViolation);
+  });
+});
+
+describe('decidedWithoutSupply', () => {
+  const base = {
+    planId: 'P',
+    planVersion: 1,
+    exceptionId: 'E',
+    itemCode: 'SKU-1',
+    site: 'DC-1',
+    uom: 'EA' as const,
+    packSize: 12,
+    bucket: { start: '2027-01-04', end: '2027-01-10' },
+    projectedOnHand: 0,
+    safetyStock: 0,
+  };
+  it('is true only for an uplift below both its class threshold and its class severity', () => {
+    const uplift = { ...base, kind: 'DEMAND_UPLIFT' as const, velocityClass: 'A' as const, baselineQty: 100 };
+    expect(decidedWithoutSupply({ ...uplift, severity: 'medium', forecastQty: 109 })).toBe(true);
+    expect(decidedWithoutSupply({ ...uplift, severity: 'medium', forecastQty: 110 })).toBe(false);
+    expect(decidedWithoutSupply({ ...uplift, severity: 'high', forecastQty: 101 })).toBe(false);
+    expect(
+      decidedWithoutSupply({
+        ...base,
+        kind: 'INVENTORY_RISK',
+        velocityClass: 'A',
+        severity: 'low',
+        baselineQty: 1,
+        forecastQty: 1,
+      }),
+    ).toBe(false);
+    expect(
+      decidedWithoutSupply({
+        ...base,
+        kind: 'DEMAND_DROP',
+        velocityClass: 'A',
+        severity: 'low',
+        baselineQty: 10,
+        forecastQty: 1,
+      }),
+    ).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { signPlanningPayload } from '../../../adapters/planning/signature';
 import { startLocalRuntime, type LocalRuntime } from '../../../local/runtime/runtime';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
-import { synthesizeDev } from './synth';
+import { synthesizeDev } from '../../../local/synth';
 
 const SECRETS = {
   planningWebhookSigningCurrent: 'planning-current-secret',

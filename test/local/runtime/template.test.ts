@@ -9,7 +9,7 @@ import {
   loadTemplateModel,
   type TemplateModel,
 } from '../../../local/runtime/template';
-import { synthesizeDev } from './synth';
+import { synthesizeDev } from '../../../local/synth';
 
 describe('template model of a real dev synth', () => {
   let model: TemplateModel;

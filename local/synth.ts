@@ -1,7 +1,8 @@
 /**
  * A real `cdk synth -c env=dev` (with bundling, cdk-nag and validation, exactly what
- * `npm run synth -- dev` does) into a cache folder keyed by the sources, shared by the test files
- * of this folder: the first one synthesizes, the others wait for it. Never writes cdk.out/.
+ * `npm run synth -- dev` does) into a cache folder keyed by the sources, shared by every process
+ * that starts a local environment (`npm start`, the demo, test files running in parallel): the
+ * first one synthesizes, the others wait for it, and unchanged sources are not synthesized again.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
+const ROOT = resolve(import.meta.dirname, '..');
 const INPUTS = [
   'bin',
   'lib',
@@ -23,7 +24,7 @@ const INPUTS = [
 ];
 
 /** Synthesizes the dev stage (or reuses a synth of the same sources); returns the cloud assembly folder. */
-export async function synthesizeDev(): Promise<string> {
+export async function synthesizeDev(log: (line: string) => void = () => undefined): Promise<string> {
   const key = sourcesHash();
   const base = join(tmpdir(), `supplyline-runtime-synth-${process.getuid?.() ?? 'user'}`);
   const out = join(base, key);
@@ -51,6 +52,7 @@ export async function synthesizeDev(): Promise<string> {
         }
       }
       rmSync(out, { recursive: true, force: true });
+      log('Synthesizing the dev environment (CDK, esbuild bundles, cdk-nag) ...');
       const result = spawnSync('npx', ['cdk', 'synth', '--no-notices', '-q', '-c', 'env=dev', '-o', out], {
         cwd: ROOT,
         encoding: 'utf8',
