@@ -1,12 +1,51 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * End-to-end files each start the whole local runtime (synthesized app, stand-ins, simulators) and
+ * measure timing-sensitive behaviour (breaker cool-downs, backoff): on a 2-core machine they run one
+ * at a time, after the rest of the suite, so they neither starve nor are starved by it.
+ */
+/**
+ * The fault drills (test/e2e/drills, ~3 min, timing-sensitive) run on their own with
+ * `npm run test:drills`: they passed alone but were not yet stable inside the full suite
+ * (docs/fault-drills.md).
+ */
+export const FAULT_DRILLS = 'test/e2e/drills/**/*.test.ts';
+
+const END_TO_END = [
+  'test/e2e/*.test.ts',
+  'test/local/**/*.e2e.test.ts',
+  'test/local/dashboard/dashboard.test.ts',
+  'test/ops/replay.test.ts',
+  'test/ops/forecast-syncs-cli.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Integration suites start real local stand-ins (Tryton, fauxqs, dynalite): give them room.
     testTimeout: 30_000,
     hookTimeout: 180_000,
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suite',
+          include: ['test/**/*.test.ts'],
+          exclude: [...END_TO_END, FAULT_DRILLS],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'end-to-end',
+          include: process.env.SUPPLYLINE_DRILLS ? [FAULT_DRILLS] : END_TO_END,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

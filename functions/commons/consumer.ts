@@ -14,8 +14,6 @@
  * `idempotencyKey`, never the SQS message id, so EventBridge/SQS redeliveries and archive replays of
  * a change that was already handled are suppressed (counted, logged).
  */
-import { CircuitOpenError } from '../../adapters/resilience/circuit-breaker';
-import { RequestBudgetExhausted } from '../../adapters/resilience/shared-rate-budget';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   IdempotencyConfig,
@@ -238,16 +236,6 @@ export function createConsumer(
     }
   }
 
-  /**
-   * Our own "not now" (an open breaker, the shared request budget) gives a backlog more time on each
-   * receive, with jitter, so it waits in the queue instead of spending its receives in seconds and
-   * ending in the DLQ. The refusal's own retry-after is the floor.
-   */
-  function backoffSeconds(retryAfterSeconds: number, receiveCount: number): number {
-    const exponential = Math.min(maxDelay, 3 * 2 ** Math.max(0, receiveCount));
-    return Math.max(retryAfterSeconds, exponential * (0.5 + Math.random() / 2));
-  }
-
   async function delay(record: SQSRecord, seconds: number, logger: Logger): Promise<void> {
     const visibility = Math.min(maxDelay, Math.max(1, Math.ceil(seconds)));
     try {
@@ -336,14 +324,7 @@ export function createConsumer(
         error: error as Error,
       });
       if (retryAfterSeconds !== undefined && retryAfterSeconds > 0)
-        await delay(
-          record,
-          // Our own throttles back off further on each receive; a vendor's Retry-After is followed as given.
-          error instanceof RequestBudgetExhausted || error instanceof CircuitOpenError
-            ? backoffSeconds(retryAfterSeconds, receiveCount)
-            : retryAfterSeconds,
-          logger,
-        );
+        await delay(record, retryAfterSeconds, logger);
       return false;
     }
   }
