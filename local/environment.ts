@@ -76,6 +76,41 @@ export interface LocalEnvironment {
 const PROCUREMENT_SIM_CLIENT = { clientId: 'supplyline', clientSecret: 'supplyline-secret' };
 const PROCUREMENT_SIM_WEBHOOK_SECRET = 'local-procurement-signing-secret';
 
+/**
+ * Function logs, quiet except for the lines a person watches a long run by: bulk forecast sync
+ * progress (rows done, rows per second) and its summary.
+ */
+function progressOnly(log: (line: string) => void) {
+  return (functionName: string, line: string): void => {
+    if (!line.includes('forecast sync')) return;
+    try {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      // Progress lines carry the figures at the top level, the final line in `summary`.
+      const source = (entry.summary as Record<string, unknown> | undefined) ?? entry;
+      const names = [
+        'planId',
+        'version',
+        'phase',
+        'rows',
+        'rowsPerSecond',
+        'accepted',
+        'rejected',
+        'changesEmitted',
+        'durationMs',
+      ];
+      const shown = names
+        .filter((name) => source[name] !== undefined)
+        .map((name) => {
+          const value = source[name];
+          return `${name}=${typeof value === 'number' ? Math.round(value) : String(value)}`;
+        });
+      log(`${functionName}: ${String(entry.message)} ${shown.join(' ')}`);
+    } catch {
+      // Not a structured line: not a progress report.
+    }
+  };
+}
+
 export async function startLocalEnvironment(
   options: {
     settings?: LocalSettings;
@@ -121,7 +156,7 @@ export async function startLocalEnvironment(
     dataDir: options.dataDir,
     speedUp: options.speedUp,
     log,
-    ...(options.quietFunctions ? { functionLogs: 'silent' as const } : {}),
+    ...(options.quietFunctions ? { functionLogs: progressOnly(log) } : {}),
     overrides: {
       TENANT_ID: 'local',
       PROCUREMENT_BASE_URL: procurementSettings.url,
