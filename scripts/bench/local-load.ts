@@ -24,7 +24,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import { signPlanningPayload } from '../../adapters/planning/signature';
 import type { BusActivity } from '../../local/eventbridge/bus';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import { startLocalEnvironment } from '../../local/environment';
 import { nextBucket } from '../../local/scenario/seed-scenario';
 import { forecastExceptionEvent, type ForecastExceptionEvent } from '../../local/simulators/planning';
 import { atLeast, atMost, printTable, reference, type BenchRow } from './harness';
@@ -321,23 +321,6 @@ async function until(
   return false;
 }
 
-/** `startLocalEnvironment`, retried while another process synthesizes into the same `cdk.out/local`. */
-async function startEnvironment(
-  start: typeof startLocalEnvironment,
-  options: Parameters<typeof startLocalEnvironment>[0],
-): Promise<LocalEnvironment> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      return await start(options);
-    } catch (error) {
-      if (!/cdk synth failed/.test((error as Error).message) || Date.now() > deadline) throw error;
-      console.log('[bench] another synth is writing cdk.out/local; trying again ...');
-      await new Promise((resolve) => setTimeout(resolve, 2000 + Math.random() * 2000));
-    }
-  }
-}
-
 /** Runs the load and returns the table rows. */
 export async function benchLocalLoad(
   options: {
@@ -353,7 +336,7 @@ export async function benchLocalLoad(
   const concurrency = options.concurrency ?? Number(process.env.BENCH_LOAD_CONCURRENCY ?? 48);
   const actionableEvery = options.actionableEvery ?? 10;
   const progress: string[] = [];
-  const environment = await startEnvironment(options.start ?? startLocalEnvironment, {
+  const environment = await (options.start ?? startLocalEnvironment)({
     settings: { port: 0, planningWebhookSecret: SECRET },
     // BENCH_LOAD_FUNCTION_LOGS=1 shows the functions' log lines (to find out why something failed).
     quietFunctions: process.env.BENCH_LOAD_FUNCTION_LOGS !== '1',

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapForecastException } from '../../adapters/planning/mapping';
 import { PLANNING_MAX_BODY_BYTES } from '../../adapters/planning/webhook-schemas';
 import type { PlanningForecastException } from '../../adapters/planning/generated/types';
-import type { LocalEnvironment } from '../../local/environment';
+import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
 import { runSeedScenario } from '../../local/scenario/seed-scenario';
 import {
   acceptedEvents,
@@ -27,7 +27,6 @@ import {
   freshExceptionId,
   nonEmptyQueues,
   postPlanning,
-  startSharedEnvironment,
   purchaseOrdersFor,
   raisedFor,
   sourcingRequestsFor,
@@ -40,7 +39,7 @@ const progress: string[] = [];
 let environment: LocalEnvironment;
 
 beforeAll(async () => {
-  environment = await startSharedEnvironment({
+  environment = await startLocalEnvironment({
     // Simulators only (no supplyline.local.json sandboxes), any free port.
     settings: { port: 0, planningWebhookSecret: PLANNING_SECRET },
     quietFunctions: true,

@@ -6,33 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { signPlanningPayload } from '../../adapters/planning/signature';
 import type { EventEnvelope } from '../../local/eventbridge/bus';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import type { LocalEnvironment } from '../../local/environment';
 import { nextBucket } from '../../local/scenario/seed-scenario';
 import {
   forecastExceptionEvent,
   type ForecastExceptionEvent,
   type ForecastExceptionOverrides,
 } from '../../local/simulators/planning';
-
-/**
- * `startLocalEnvironment`, retried while another process synthesizes into the same `cdk.out/local`
- * (the CDK CLI refuses a second synth into a folder being written; e2e files and `npm run demo`
- * running side by side would otherwise fail at random).
- */
-export async function startSharedEnvironment(
-  options: Parameters<typeof startLocalEnvironment>[0],
-  timeoutMs = 180_000,
-): Promise<LocalEnvironment> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await startLocalEnvironment(options);
-    } catch (error) {
-      if (!/cdk synth failed/.test((error as Error).message) || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 2000 + Math.random() * 2000));
-    }
-  }
-}
 
 /** The plan every e2e exception belongs to (the exception ids make them distinct). */
 export const PLAN_ID = 'E2E-PLAN';
