@@ -10,15 +10,12 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { FUNCTION_BUNDLING } from '../application/bundling';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../application/metrics';
 import { EVENT_BUS_ENV_VAR } from '../application/resources';
 
 /** The Node.js runtime of every function: the project's toolchain runs the same Node major. */
 export const SUPPLYLINE_RUNTIME = lambda.Runtime.NODEJS_22_X;
-
-/** ESM bundles need `require` for the CommonJS dependencies esbuild leaves as `require` calls. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** A table a function can bind to: the table, its index names and the variable carrying its name. */
 export interface BindableTable {
@@ -97,13 +94,10 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
         ...props.environment,
       },
       bundling: {
+        ...FUNCTION_BUNDLING,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
         format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        minify: true,
         sourceMap: true,
-        banner: ESM_REQUIRE_BANNER,
         bundleAwsSDK: true,
         forceDockerBundling: false,
       },

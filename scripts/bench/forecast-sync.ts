@@ -16,9 +16,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { generateForecastExport } from '../../domain/forecast-sync';
 import type { WorkerArgs, WorkerResult } from './forecast-sync-worker';
+import { bundleLikeLambda } from './harness';
 
 /** One line of the benchmark table. */
 export interface Row {
@@ -51,15 +51,7 @@ export async function benchForecastSync(
   const dir = mkdtempSync(join(tmpdir(), 'bench-forecast-sync-'));
   try {
     const worker = join(dir, 'worker.mjs');
-    await build({
-      entryPoints: [join(dirname(fileURLToPath(import.meta.url)), 'forecast-sync-worker.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      outfile: worker,
-      logLevel: 'warning',
-    });
+    await bundleLikeLambda(join(dirname(fileURLToPath(import.meta.url)), 'forecast-sync-worker.ts'), worker);
     const v1 = await generateForecastExport({
       path: join(dir, 'v1.csv'),
       rows,

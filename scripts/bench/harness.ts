@@ -1,4 +1,24 @@
 /** Shared benchmark plumbing: CPU-time measurement, medians and the budget table every bench prints. */
+import { build } from 'esbuild';
+import { FUNCTION_BUNDLING } from '../../lib/application/bundling';
+
+/**
+ * Bundles `entry` to `outfile` exactly as the functions are bundled for Lambda, so a benchmark
+ * measures the deployed form of the code and no TypeScript loader sits in the measured process.
+ */
+export async function bundleLikeLambda(entry: string, outfile: string): Promise<string> {
+  await build({
+    ...FUNCTION_BUNDLING,
+    mainFields: [...FUNCTION_BUNDLING.mainFields],
+    banner: { js: FUNCTION_BUNDLING.banner },
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
 
 export interface BenchRow {
   readonly measure: string;

@@ -27,4 +27,37 @@ describe('canonical UTC times', () => {
     expect(toUtc(new Date(Date.UTC(2026, 0, 1)))).toBe('2026-01-01T00:00:00.000Z');
     expect(() => toUtc('yesterday')).toThrow(RangeError);
   });
+
+  it('read offset times exactly as Date.parse does, and reject what it rejects', () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    let seed = 7;
+    const next = (below: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return Math.floor((seed / 2 ** 31) * below);
+    };
+    const samples = [
+      '2024-02-29T23:59:59.999+14:00',
+      '2023-02-29T10:00:00+01:00',
+      '2026-04-31T10:00:00-01:00',
+      '2026-11-27T24:00:00+00:00',
+      '2026-11-27T08:15:03.120+24:00',
+      '0099-01-01T00:00:00+00:00',
+      '2026-11-27T08:15:03,120+01:00',
+      '2026-11-27 08:15:03+01:00',
+      '2026-1a-27T08:15:03+01:00',
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const fraction = next(2) ? `.${pad(next(1000), 3)}` : '';
+      const sign = next(2) ? '+' : '-';
+      samples.push(
+        `${pad(1990 + next(120), 4)}-${pad(next(14), 2)}-${pad(next(33), 2)}T${pad(next(25), 2)}:` +
+          `${pad(next(61), 2)}:${pad(next(61), 2)}${fraction}${sign}${pad(next(25), 2)}:${pad(next(61), 2)}`,
+      );
+    }
+    for (const time of samples) {
+      const parsed = Date.parse(time);
+      if (Number.isNaN(parsed)) expect(() => toUtc(time), time).toThrow(RangeError);
+      else expect(toUtc(time), time).toBe(new Date(parsed).toISOString());
+    }
+  });
 });

@@ -1,0 +1,16 @@
+/**
+ * How every function is bundled by esbuild (through NodejsFunction, in ESM format). The benchmarks
+ * build the code they measure with the same settings, so they measure what Lambda runs.
+ */
+
+/** ESM bundles need `require` for the CommonJS dependencies esbuild leaves as `require` calls. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export const FUNCTION_BUNDLING = {
+  target: 'node22',
+  platform: 'node',
+  mainFields: ['module', 'main'],
+  minify: true,
+  banner: ESM_REQUIRE_BANNER,
+} as const;

@@ -1,0 +1,7 @@
+/** What the canonical model benchmark measures, bundled like a function before it is measured. */
+export { mapForecastException } from '../../adapters/planning/mapping';
+export { validatePlanningForecastException } from '../../adapters/planning/generated/validators';
+export { mapPurchaseOrderChanged } from '../../adapters/procurement/mapping';
+export { validateProcurementPurchaseOrderChanged } from '../../adapters/procurement/generated/validators';
+export { validatePurchaseOrderChangedV1 } from '../../canonical/generated/validators';
+export { toUtc, isoFromEpochMs } from '../../canonical/time';
