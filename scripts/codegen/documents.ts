@@ -1,12 +1,12 @@
 /**
  * Documents generated from the schema source: JSON Schema files (schema registry, contract
- * snapshots), API Gateway request models (draft-04), the OpenAPI 3.1 document and the human-readable
+ * snapshots, API Gateway request models), the OpenAPI 3.1 document and the human-readable
  * event catalog.
  */
 import { CODE_TABLES } from '../../canonical/codes/tables';
 import type { Schema } from '../../canonical/schemas/dsl';
 import { EVENT_CATALOG, eventSchemaName } from '../../canonical/schemas/events';
-import { API_BODIES, canonicalDefs, contractDocuments, schemaDocument } from '../../canonical/schemas/index';
+import { canonicalDefs, contractDocuments, schemaDocument } from '../../canonical/schemas/index';
 import {
   planningWebhookSchemas,
   PLANNING_EVENTS,
@@ -26,68 +26,6 @@ export function jsonSchemaFiles(): Record<string, string> {
     contractDocuments().map((doc) => [
       `json-schema/${doc.name}.json`,
       json(schemaDocument(doc.name, doc.root)),
-    ]),
-  );
-}
-
-/** Rewrites a 2020-12 document into the draft-04 dialect API Gateway models accept. */
-export function toDraft4(schema: Schema, refPrefix = '#/definitions/'): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) {
-    switch (key) {
-      case '$schema':
-        out.$schema = 'http://json-schema.org/draft-04/schema#';
-        break;
-      case '$id':
-      case 'deprecated':
-      case 'examples':
-        break;
-      case '$ref':
-        out.$ref = String(value).replace('#/$defs/', refPrefix);
-        break;
-      case '$defs':
-        out.definitions = Object.fromEntries(
-          Object.entries(value as Record<string, Schema>).map(([name, def]) => [
-            name,
-            toDraft4(def, refPrefix),
-          ]),
-        );
-        break;
-      case 'const':
-        out.enum = [value];
-        break;
-      case 'exclusiveMinimum':
-        out.minimum = value;
-        out.exclusiveMinimum = true;
-        break;
-      case 'exclusiveMaximum':
-        out.maximum = value;
-        out.exclusiveMaximum = true;
-        break;
-      case 'properties':
-        out.properties = Object.fromEntries(
-          Object.entries(value as Record<string, Schema>).map(([name, def]) => [
-            name,
-            toDraft4(def, refPrefix),
-          ]),
-        );
-        break;
-      case 'items':
-        out.items = toDraft4(value as Schema, refPrefix);
-        break;
-      default:
-        out[key] = value;
-    }
-  }
-  return out;
-}
-
-/** API Gateway request models for the HTTP bodies that are canonical objects. */
-export function apiGatewayModelFiles(): Record<string, string> {
-  return Object.fromEntries(
-    API_BODIES.map((body) => [
-      `api-gateway/${body}.json`,
-      json(toDraft4(schemaDocument(`api/${body}`, body))),
     ]),
   );
 }

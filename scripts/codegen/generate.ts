@@ -11,13 +11,7 @@ import { procurementWebhookSchemas, PROCUREMENT_EVENTS } from '../../adapters/pr
 import type { Schema } from '../../canonical/schemas/dsl';
 import { EVENT_CATALOG, eventSchemaName } from '../../canonical/schemas/events';
 import { canonicalDefs } from '../../canonical/schemas/index';
-import {
-  apiGatewayModelFiles,
-  eventCatalogMarkdown,
-  formatJson,
-  jsonSchemaFiles,
-  openApiDocument,
-} from './documents';
+import { eventCatalogMarkdown, formatJson, jsonSchemaFiles, openApiDocument } from './documents';
 import { compileTypes } from './type-compiler';
 import { compileValidators } from './validator-compiler';
 import { workflowsMarkdown } from './workflow-diagrams';
@@ -53,7 +47,6 @@ export function generatedFiles(): Record<string, string> {
     ...typesAndValidators('adapters/planning/generated', planningWebhookSchemas),
     ...typesAndValidators('adapters/procurement/generated', procurementWebhookSchemas),
     ...prefixed('canonical/generated', jsonSchemaFiles()),
-    ...prefixed('canonical/generated', apiGatewayModelFiles()),
     'canonical/generated/openapi.json': formatJson(openApiDocument()),
     'canonical/generated/event-catalog.md': eventCatalogMarkdown(),
     'docs/workflows.md': workflowsMarkdown(ROOT),
