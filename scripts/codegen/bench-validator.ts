@@ -10,7 +10,7 @@
 import { Ajv2020 } from 'ajv/dist/2020';
 import addFormatsModule from 'ajv-formats';
 import { pathToFileURL } from 'node:url';
-import { importGenerated } from './load-generated';
+import { importGenerated, GENERATED_RUNTIME_MODULE } from './load-generated';
 import { invalidPurchaseOrder, purchaseOrderDefs, samplePurchaseOrder } from './sample-purchase-order';
 import { compileTypes } from './type-compiler';
 import { compileValidators } from './validator-compiler';
@@ -54,6 +54,7 @@ export async function benchValidator(options: ValidatorBenchOptions = {}): Promi
         defs: purchaseOrderDefs,
         entries: { PurchaseOrder: 'PurchaseOrder' },
         typesModule: './types',
+        runtimeModule: GENERATED_RUNTIME_MODULE,
       }),
     },
     'validators',

@@ -4,7 +4,7 @@
  * exits 1 listing stale files (the staleness test calls `generatedFiles()` directly).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planningWebhookSchemas, PLANNING_EVENTS } from '../../adapters/planning/webhook-schemas';
 import { procurementWebhookSchemas, PROCUREMENT_EVENTS } from '../../adapters/procurement/webhook-schemas';
@@ -28,7 +28,14 @@ function typesAndValidators(
   const entries = Object.fromEntries(Object.keys(defs).map((name) => [name, name]));
   return {
     [`${folder}/types.ts`]: HEADER + compileTypes(defs) + extraTypes,
-    [`${folder}/validators.ts`]: HEADER + compileValidators({ defs, entries, typesModule: './types' }),
+    [`${folder}/validators.ts`]:
+      HEADER +
+      compileValidators({
+        defs,
+        entries,
+        typesModule: './types',
+        runtimeModule: posix.relative(folder, 'canonical/validation-runtime'),
+      }),
   };
 }
 

@@ -9,6 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const TMP_ROOT = fileURLToPath(new URL('../../.tmp/codegen/', import.meta.url));
 
+/** `runtimeModule` for validators loaded here: the shared runtime, seen from `.tmp/codegen/<module>/`. */
+export const GENERATED_RUNTIME_MODULE = '../../../canonical/validation-runtime';
+
 /**
  * Writes `files` (module name without extension -> TypeScript source) to a temporary directory and
  * imports `entry`. Must run under a TypeScript-aware loader (tsx, vitest).

@@ -2,10 +2,12 @@
  * A representative schema using every keyword the generators support, the generated modules for
  * it, and a TypeScript type-check helper over in-memory files.
  */
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import ts from 'typescript';
 import type { Schema } from '../../canonical/schemas/dsl';
 import { decimal, identifier, nullable, object, ref, string, text } from '../../canonical/schemas/dsl';
-import { importGenerated } from '../../scripts/codegen/load-generated';
+import { importGenerated, GENERATED_RUNTIME_MODULE } from '../../scripts/codegen/load-generated';
 import { compileTypes } from '../../scripts/codegen/type-compiler';
 import { compileValidators } from '../../scripts/codegen/validator-compiler';
 
@@ -98,6 +100,7 @@ export function everyKeywordSources(): { types: string; validators: string } {
       defs: everyKeywordDefs,
       entries: { Order: 'Order', Node: 'Node' },
       typesModule: './types',
+      runtimeModule: GENERATED_RUNTIME_MODULE,
     }),
   };
 }
@@ -158,8 +161,13 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
  * strict options; returns the diagnostics as `file:line: message` strings (empty when clean).
  */
 export function typeCheck(files: Record<string, string>): string[] {
-  const root = '/virtual/';
+  // Laid out as importGenerated writes them, next to the shared validation runtime they import.
+  const root = '/virtual/.tmp/codegen/module/';
   const sources = new Map(Object.entries(files).map(([name, text]) => [`${root}${name}.ts`, text]));
+  sources.set(
+    posix.join(root, `${GENERATED_RUNTIME_MODULE}.ts`),
+    readFileSync(new URL('../../canonical/validation-runtime.ts', import.meta.url), 'utf8'),
+  );
   const host = ts.createCompilerHost(COMPILER_OPTIONS);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError) => {
@@ -171,7 +179,8 @@ export function typeCheck(files: Record<string, string>): string[] {
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (fileName) => sources.has(fileName) || fileExists(fileName);
   const directoryExists = host.directoryExists?.bind(host);
-  host.directoryExists = (name) => name === root.slice(0, -1) || (directoryExists?.(name) ?? false);
+  host.directoryExists = (name) =>
+    [...sources.keys()].some((file) => file.startsWith(`${name}/`)) || (directoryExists?.(name) ?? false);
   const readFile = host.readFile.bind(host);
   host.readFile = (fileName) => sources.get(fileName) ?? readFile(fileName);
   const program = ts.createProgram([...sources.keys()], COMPILER_OPTIONS, host);

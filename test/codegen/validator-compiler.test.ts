@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Schema } from '../../canonical/schemas/dsl';
-import { importGenerated } from '../../scripts/codegen/load-generated';
+import { importGenerated, GENERATED_RUNTIME_MODULE } from '../../scripts/codegen/load-generated';
 import {
   invalidPurchaseOrder,
   purchaseOrderDefs,
@@ -41,6 +41,7 @@ beforeAll(async () => {
         defs: purchaseOrderDefs,
         entries: { PurchaseOrder: 'PurchaseOrder' },
         typesModule: './types',
+        runtimeModule: GENERATED_RUNTIME_MODULE,
       }),
     },
     'validators',
@@ -207,6 +208,7 @@ describe('generated validator: formats', () => {
           defs,
           entries: { DateTime: 'DateTime', Date: 'Date', Uuid: 'Uuid' },
           typesModule: './types',
+          runtimeModule: GENERATED_RUNTIME_MODULE,
         }),
       },
       'validators',
@@ -469,15 +471,25 @@ describe('generation', () => {
     ['reserved definition name', { ValidationError: { type: 'string' } }],
     ['non-identifier definition name', { 'Purchase-Order': { type: 'string' } }],
   ])('throws on %s', (_, defs) => {
-    expect(() => compileValidators({ defs, entries: {}, typesModule: './types' })).toThrow(
-      UnsupportedSchemaError,
-    );
+    expect(() =>
+      compileValidators({
+        defs,
+        entries: {},
+        typesModule: './types',
+        runtimeModule: GENERATED_RUNTIME_MODULE,
+      }),
+    ).toThrow(UnsupportedSchemaError);
     expect(() => compileTypes(defs)).toThrow(UnsupportedSchemaError);
   });
 
   it('throws on an entry that names no definition', () => {
     expect(() =>
-      compileValidators({ defs: { A: { type: 'string' } }, entries: { B: 'B' }, typesModule: './types' }),
+      compileValidators({
+        defs: { A: { type: 'string' } },
+        entries: { B: 'B' },
+        typesModule: './types',
+        runtimeModule: GENERATED_RUNTIME_MODULE,
+      }),
     ).toThrow(/undefined definition/);
   });
 

@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Schema } from '../../canonical/schemas/dsl';
-import { importGenerated } from '../../scripts/codegen/load-generated';
+import { importGenerated, GENERATED_RUNTIME_MODULE } from '../../scripts/codegen/load-generated';
 import { purchaseOrderDefs, samplePurchaseOrder } from '../../scripts/codegen/sample-purchase-order';
 import { refName, typesOf } from '../../scripts/codegen/schema-subset';
 import { compileTypes } from '../../scripts/codegen/type-compiler';
@@ -414,7 +414,12 @@ async function generatedFor(defs: Record<string, Schema>, entry: string): Promis
   const module = await importGenerated<Record<string, Validate>>(
     {
       types: compileTypes(defs),
-      validators: compileValidators({ defs, entries: { [entry]: entry }, typesModule: './types' }),
+      validators: compileValidators({
+        defs,
+        entries: { [entry]: entry },
+        typesModule: './types',
+        runtimeModule: GENERATED_RUNTIME_MODULE,
+      }),
     },
     'validators',
   );
