@@ -24,6 +24,7 @@ import {
   inventoryFromTemplate,
   type StackTopology,
 } from '../../ops/topology';
+import { readBody } from '../http-body';
 import type { LocalRuntime } from '../runtime/runtime';
 import type { MetricStore } from './metrics';
 
@@ -361,9 +362,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const text = (await readBody(req)).toString('utf8').trim();
   if (!text) return {};
   const value = JSON.parse(text) as unknown;
   return value !== null && typeof value === 'object' && !Array.isArray(value)

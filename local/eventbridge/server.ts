@@ -3,9 +3,7 @@
  * `@aws-sdk/client-eventbridge` works against the local bus with an `endpoint` override.
  * Operations: PutEvents, StartReplay, DescribeReplay. Anything else gets UnknownOperationException.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { AwsServiceError as ServiceError, startAwsJsonServer } from '../runtime/aws-json';
 import {
   EventBridgeRequestError,
   checkPutEventsRequest,
@@ -53,120 +51,36 @@ export interface EventBridgeServer {
   close(): Promise<void>;
 }
 
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
-
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
 /** Starts the endpoint on `host` (default 127.0.0.1). */
 export async function startEventBridgeServer(options: EventBridgeServerOptions): Promise<EventBridgeServer> {
   const buses = Array.isArray(options.buses) ? options.buses : [options.buses];
   if (buses.length === 0) throw new Error('startEventBridgeServer needs at least one bus');
   const archives = options.archives ?? [];
   const replays = new Map<string, ReplayRecord>();
-
-  const operations: Record<string, (input: Record<string, unknown>) => unknown> = {
-    PutEvents: (input) => putEvents(buses, input),
-    StartReplay: (input) => startReplay(buses, archives, replays, input),
-    DescribeReplay: (input) => describeReplay(replays, input),
-  };
-
-  const server = createServer((req, res) => {
-    void handle(req, res, operations);
+  // The bus reports bad requests with its own error; on the wire it is the named exception.
+  const named =
+    (operation: (input: Record<string, unknown>) => unknown) =>
+    (input: Record<string, unknown>): unknown => {
+      try {
+        return operation(input);
+      } catch (error) {
+        if (error instanceof EventBridgeRequestError) throw new ServiceError(error.code, error.message);
+        throw error;
+      }
+    };
+  const server = await startAwsJsonServer({
+    name: 'eventbridge',
+    targetPrefix: 'AWSEvents',
+    version: '1.1',
+    operations: {
+      PutEvents: named((input) => putEvents(buses, input)),
+      StartReplay: named((input) => startReplay(buses, archives, replays, input)),
+      DescribeReplay: named((input) => describeReplay(replays, input)),
+    },
+    port: options.port,
+    host: options.host,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${address.address}:${address.port}`,
-    port: address.port,
-    replays,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
-}
-
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  operations: Record<string, (input: Record<string, unknown>) => unknown>,
-): Promise<void> {
-  const requestId = randomUUID();
-  try {
-    const body = await readBody(req);
-    const target = req.headers['x-amz-target'];
-    const [service, operation] = typeof target === 'string' ? target.split('.') : [];
-    const handler = service === 'AWSEvents' && operation ? operations[operation] : undefined;
-    if (req.method !== 'POST' || !handler) {
-      throw new ServiceError('UnknownOperationException', '');
-    }
-    let input: unknown;
-    try {
-      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new ServiceError('SerializationException', 'Request body is not valid JSON.');
-    }
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      throw new ServiceError('SerializationException', 'Request body must be a JSON object.');
-    }
-    const output = await handler(input as Record<string, unknown>);
-    send(res, 200, requestId, output);
-  } catch (err) {
-    if (err instanceof ServiceError) {
-      send(
-        res,
-        err.status,
-        requestId,
-        err.message ? { __type: err.type, message: err.message } : { __type: err.type },
-      );
-    } else if (err instanceof EventBridgeRequestError) {
-      send(res, 400, requestId, { __type: err.code, message: err.message });
-    } else {
-      console.error('[eventbridge] internal error', err);
-      send(res, 500, requestId, { __type: 'InternalException', message: String(err) });
-    }
-  }
-}
-
-function send(res: ServerResponse, status: number, requestId: string, body: unknown): void {
-  const text = JSON.stringify(toWire(body));
-  res.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': requestId,
-  });
-  res.end(text);
-}
-
-/** JSON 1.1 timestamps are epoch seconds (Date.toJSON would run before any replacer). */
-function toWire(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (Array.isArray(value)) return value.map(toWire);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]));
-  }
-  return value;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  return { ...server, replays };
 }
 
 function putEvents(buses: EventBus[], input: Record<string, unknown>) {

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { readBody } from './aws-json';
+import { readBody } from '../http-body';
 import type { InvocationResult } from './lambda';
 import type {
   ApiRouteModel,

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { BodyTooLargeError, readBody } from '../http-body';
 
 /** An error the SDK maps to its named exception (`__type`). */
 export class AwsServiceError extends Error {
@@ -59,7 +60,11 @@ export async function startAwsJsonServer(options: {
       res.end(text);
     };
     try {
-      const body = await readBody(req);
+      const body = await readBody(req).catch((error: unknown) => {
+        throw error instanceof BodyTooLargeError
+          ? new AwsServiceError('RequestEntityTooLarge', error.message, 413)
+          : error;
+      });
       const target = req.headers['x-amz-target'];
       const dot = typeof target === 'string' ? target.indexOf('.') : -1;
       const prefix = dot > 0 ? (target as string).slice(0, dot) : undefined;
@@ -124,25 +129,6 @@ function toWire(value: unknown): unknown {
     );
   }
   return value;
-}
-
-/** The whole request body. */
-export function readBody(req: IncomingMessage, limitBytes = 10 * 1024 * 1024): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        reject(new AwsServiceError('RequestEntityTooLarge', 'Request body too large', 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** A required string field. */

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../http-body';
 import { ErpSimulator, type ErpSimulatorOptions } from '../../../adapters/erp/simulator/erp-simulator';
 import { ERP_OPERATIONS, toWireFailure, type ErpOperation } from '../../../adapters/erp/rpc/rpc-erp';
 import { TransientFailure } from '../../../domain/failures';
@@ -48,40 +49,36 @@ export class ErpSimulatorServer {
       },
     });
     const server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        void (async () => {
-          let operation = 'unknown';
-          try {
-            if (request.method !== 'POST' || request.url !== '/rpc') {
-              response
-                .writeHead(404, { 'content-type': 'application/json' })
-                .end('{"error":{"class":"ContractViolation","message":"not found"}}');
-              return;
-            }
-            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-              operation: string;
-              args: unknown[];
-            };
-            operation = body.operation;
-            if (!(ERP_OPERATIONS as readonly string[]).includes(operation))
-              throw new Error(`unknown operation ${operation}`);
-            const method = simulator[operation as ErpOperation] as (...args: unknown[]) => Promise<unknown>;
-            const result = await method.apply(simulator, Array.isArray(body.args) ? body.args : []);
-            state.server!.calls.push({ operation, at: new Date(), outcome: 'ok' });
-            response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result }));
-          } catch (error) {
-            state.server!.calls.push({ operation, at: new Date(), outcome: 'failed' });
-            const failure = toWireFailure(error);
+      void (async () => {
+        let operation = 'unknown';
+        try {
+          if (request.method !== 'POST' || request.url !== '/rpc') {
             response
-              .writeHead(failure.class === 'TransientFailure' ? 503 : 200, {
-                'content-type': 'application/json',
-              })
-              .end(JSON.stringify({ error: failure }));
+              .writeHead(404, { 'content-type': 'application/json' })
+              .end('{"error":{"class":"ContractViolation","message":"not found"}}');
+            return;
           }
-        })();
-      });
+          const body = JSON.parse((await readBody(request)).toString('utf8')) as {
+            operation: string;
+            args: unknown[];
+          };
+          operation = body.operation;
+          if (!(ERP_OPERATIONS as readonly string[]).includes(operation))
+            throw new Error(`unknown operation ${operation}`);
+          const method = simulator[operation as ErpOperation] as (...args: unknown[]) => Promise<unknown>;
+          const result = await method.apply(simulator, Array.isArray(body.args) ? body.args : []);
+          state.server!.calls.push({ operation, at: new Date(), outcome: 'ok' });
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result }));
+        } catch (error) {
+          state.server!.calls.push({ operation, at: new Date(), outcome: 'failed' });
+          const failure = toWireFailure(error);
+          response
+            .writeHead(failure.class === 'TransientFailure' ? 503 : 200, {
+              'content-type': 'application/json',
+            })
+            .end(JSON.stringify({ error: failure }));
+        }
+      })();
     });
     await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;

@@ -14,6 +14,7 @@ import type {
   SupplierUpdatedPayload,
 } from '../../../adapters/procurement/api-types';
 import { signProcurementPayload } from '../../../adapters/procurement/signature';
+import { readBody } from '../../http-body';
 import type { AckBehaviour, ApiAnswer, ItemSeed, PlatformEvent, SupplierSeed } from './platform';
 import { addDays, errorAnswer, isoSeconds, ProcurementPlatform } from './platform';
 import type { RetryPolicy, WebhookDelivery } from './webhook-sender';
@@ -380,7 +381,7 @@ export class ProcurementSimulator {
     const url = new URL(req.url ?? '/', this.url);
     let answer: ApiAnswer & { clientId?: string; replayed?: boolean };
     try {
-      const raw = await readBody(req);
+      const raw = await readBody(req, MAX_BODY_BYTES);
       answer = await this.answer(req.method ?? 'GET', url, req, raw);
     } catch (error) {
       answer = errorAnswer(500, { code: 'internal_error', message: String(error) });
@@ -575,17 +576,6 @@ function notFoundRoute(method: string, path: string): ApiAnswer {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** JSON with object keys sorted, so two bodies compare as JSON values, not bytes. */

@@ -139,7 +139,7 @@ describe('EventBridge endpoint with the real AWS SDK client', () => {
     });
     expect(raw.status).toBe(400);
     expect(raw.headers.get('content-type')).toBe('application/x-amz-json-1.1');
-    expect(await raw.json()).toEqual({ __type: 'UnknownOperationException' });
+    expect(await raw.json()).toMatchObject({ __type: 'UnknownOperationException' });
   });
 
   it('StartReplay and DescribeReplay replay an archive window to the bus', async () => {
