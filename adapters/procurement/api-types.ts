@@ -3,6 +3,13 @@
  * Money is a decimal string with an ISO 4217 currency; timestamps are ISO-8601 UTC; dates `YYYY-MM-DD`.
  */
 
+import type {
+  ProcurementAckLine,
+  ProcurementPurchaseOrderAcknowledged,
+  ProcurementPurchaseOrderChanged,
+  ProcurementSupplierUpdated,
+} from './generated/types';
+
 /** Commercial status of a supplier; only `approved` may receive new purchase orders. */
 export type SupplierStatus = 'approved' | 'pending' | 'on_hold' | 'blocked';
 /** Every supplier status, for validation. */
@@ -87,14 +94,16 @@ export interface CreatePurchaseOrderBody {
 }
 
 /** One purchase order line. */
-export interface PurchaseOrderLine {
+// A type, not an interface: webhook bodies (open to unknown fields) carry these lines as they are.
+export type PurchaseOrderLine = {
   line_no: number;
   item_code: string;
   qty: number;
-  uom: string;
+  /** The platform orders in eaches only. */
+  uom: 'EA';
   unit_price: string;
   need_by: string;
-}
+};
 
 /** A purchase order. */
 export interface PurchaseOrder {
@@ -179,40 +188,17 @@ export interface OAuthErrorBody {
 export type ProcurementWebhookEvent =
   'purchase_order.acknowledged' | 'purchase_order.changed' | 'supplier.updated';
 
-/** A confirmed line of an acknowledgement. */
-export interface AcknowledgedLine {
-  line_no: number;
-  confirmed_qty: number;
-  confirmed_date: string;
-}
-
+/**
+ * Webhook bodies: the types generated from the webhook schemas (adapters/procurement/webhook-schemas.ts),
+ * which the intake validates against; unknown fields are allowed, as the vendor may add some.
+ */
+export type AcknowledgedLine = ProcurementAckLine;
 /** `purchase_order.acknowledged` body: the supplier confirmed, fully or partly. */
-export interface PurchaseOrderAcknowledgedPayload {
-  event_id: string;
-  po_number: string;
-  revision: number;
-  acknowledged_at: string;
-  lines: AcknowledgedLine[];
-  supplier_number: string;
-}
-
+export type PurchaseOrderAcknowledgedPayload = ProcurementPurchaseOrderAcknowledged;
 /** `purchase_order.changed` body; a lower revision than one seen is stale, the same one a duplicate. */
-export interface PurchaseOrderChangedPayload {
-  event_id: string;
-  po_number: string;
-  revision: number;
-  status: PurchaseOrderStatus;
-  changed_at: string;
-  lines: PurchaseOrderLine[];
-}
-
+export type PurchaseOrderChangedPayload = ProcurementPurchaseOrderChanged;
 /** `supplier.updated` body. */
-export interface SupplierUpdatedPayload {
-  event_id: string;
-  supplier_number: string;
-  status: SupplierStatus;
-  updated_at: string;
-}
+export type SupplierUpdatedPayload = ProcurementSupplierUpdated;
 
 /** Body type per event type. */
 export interface ProcurementWebhookPayloads {
