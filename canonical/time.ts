@@ -47,40 +47,37 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function offsetTimeToEpochMs(time: string): number | undefined {
   const length = time.length;
   if (length !== 25 && length !== 29) return undefined;
-  const digits = (at: number, count: number): number => {
-    let value = 0;
-    for (let i = at; i < at + count; i++) {
-      const digit = time.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9) return -1;
-      value = value * 10 + digit;
-    }
-    return value;
-  };
-  const sign = time[length - 6] === '+' ? 1 : time[length - 6] === '-' ? -1 : 0;
+  const signCode = time.charCodeAt(length - 6);
+  const sign = signCode === 43 ? 1 : signCode === 45 ? -1 : 0; // '+', '-'
+  const t = time.charCodeAt(10);
   if (
     sign === 0 ||
-    time[4] !== '-' ||
-    time[7] !== '-' ||
-    (time[10] !== 'T' && time[10] !== 't') ||
-    time[13] !== ':' ||
-    time[16] !== ':' ||
-    time[length - 3] !== ':' ||
-    (length === 29 && time[19] !== '.')
+    time.charCodeAt(4) !== 45 ||
+    time.charCodeAt(7) !== 45 ||
+    (t !== 84 && t !== 116) || // 'T', 't'
+    time.charCodeAt(13) !== 58 ||
+    time.charCodeAt(16) !== 58 ||
+    time.charCodeAt(length - 3) !== 58 ||
+    (length === 29 && time.charCodeAt(19) !== 46)
   )
     return undefined;
-  const year = digits(0, 4);
-  const month = digits(5, 2);
-  const day = digits(8, 2);
-  const hours = digits(11, 2);
-  const minutes = digits(14, 2);
-  const seconds = digits(17, 2);
-  const millis = length === 29 ? digits(20, 3) : 0;
-  const offsetHours = digits(length - 5, 2);
-  const offsetMinutes = digits(length - 2, 2);
+  const century = twoDigits(time, 0);
+  const yearOfCentury = twoDigits(time, 2);
+  const year = century * 100 + yearOfCentury;
+  const month = twoDigits(time, 5);
+  const day = twoDigits(time, 8);
+  const hours = twoDigits(time, 11);
+  const minutes = twoDigits(time, 14);
+  const seconds = twoDigits(time, 17);
+  const tenths = length === 29 ? twoDigits(time, 20) : 0;
+  const lastDigit = length === 29 ? time.charCodeAt(22) - 48 : 0;
+  const offsetHours = twoDigits(time, length - 5);
+  const offsetMinutes = twoDigits(time, length - 2);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const monthDays = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
   if (
-    year < 1000 || // Date.UTC reads years 0-99 as 1900-1999
+    century < 10 || // Date.UTC reads years 0-99 as 1900-1999; such years are left to Date.parse
+    yearOfCentury < 0 ||
     day < 1 ||
     day > monthDays ||
     hours < 0 ||
@@ -89,13 +86,22 @@ function offsetTimeToEpochMs(time: string): number | undefined {
     minutes > 59 ||
     seconds < 0 ||
     seconds > 59 ||
-    millis < 0 ||
+    tenths < 0 ||
+    lastDigit < 0 ||
+    lastDigit > 9 ||
     offsetHours < 0 ||
     offsetHours > 23 ||
     offsetMinutes < 0 ||
     offsetMinutes > 59
   )
     return undefined;
-  const local = Date.UTC(year, month - 1, day, hours, minutes, seconds, millis);
+  const local = Date.UTC(year, month - 1, day, hours, minutes, seconds, tenths * 10 + lastDigit);
   return local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+}
+
+/** The two ASCII digits at s[i], s[i + 1] as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
