@@ -616,6 +616,12 @@ describe('fault drills on the local runtime', () => {
       bulkLaneListingCalls: listings.length,
       bulkInvocations: bulkInvocations.length,
       bulkInvocationsOk: bulkInvocations.filter((i) => i.ok).length,
+      // Bulk-lane commitments above the approval limit, parked for a person (quiet() does not wait for them).
+      waitingForApproval: runtime()
+        .executions()
+        .filter(
+          (e) => e.status === 'RUNNING' && !working(e) && e.stateMachineName.endsWith('commitment-approval'),
+        ).length,
       criticalPostLatencyMs: {
         max: Math.max(...postLatencies),
         min: Math.min(...postLatencies),
