@@ -73,7 +73,8 @@ export const DRILL_RUNTIME_OPTIONS: Pick<LocalRuntimeOptions, 'pollWaitSeconds' 
  * a loaded 2-core machine. Shorter, a delivery still being processed becomes visible again: it is
  * received a second time (an idempotency "in progress"), its receive count climbs on the clock
  * rather than on failures, and SQS's redrive dead-letters it without a reason. A uniform 3 s did
- * exactly that to the bulk lane (30 s batching window) and, under load, to the critical lane.
+ * exactly that to every bulk message (30 s batching window), and could to any invocation a loaded
+ * machine stretched past 3 s.
  */
 export function drillVisibilityTimeoutSeconds(model: TemplateModel, queue: QueueModel): number | undefined {
   const mapping = model.eventSourceMappings.find((m) => m.queueArn === queue.arn);
