@@ -2,18 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * End-to-end files each start the whole local runtime (synthesized app, stand-ins, simulators) and
- * measure timing-sensitive behaviour (breaker cool-downs, backoff): on a 2-core machine they run one
- * at a time, after the rest of the suite, so they neither starve nor are starved by it.
+ * exercise timing-sensitive behaviour (breaker cool-downs, backoff, queue redelivery): on a 2-core
+ * machine they run one at a time, after the rest of the suite, so they neither starve nor are
+ * starved by it. The fault drills (test/e2e/drills, docs/fault-drills.md) are among them;
+ * `npm run test:drills` runs them alone.
  */
-/**
- * The fault drills (test/e2e/drills, ~3 min, timing-sensitive) run on their own with
- * `npm run test:drills`: they passed alone but were not yet stable inside the full suite
- * (docs/fault-drills.md).
- */
-export const FAULT_DRILLS = 'test/e2e/drills/**/*.test.ts';
-
 const END_TO_END = [
-  'test/e2e/*.test.ts',
+  'test/e2e/**/*.test.ts',
   'test/local/**/*.e2e.test.ts',
   'test/local/dashboard/dashboard.test.ts',
   'test/ops/replay.test.ts',
@@ -33,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: [...END_TO_END, FAULT_DRILLS],
+          exclude: END_TO_END,
           sequence: { groupOrder: 0 },
         },
       },
@@ -41,7 +36,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'end-to-end',
-          include: process.env.SUPPLYLINE_DRILLS ? [FAULT_DRILLS] : END_TO_END,
+          include: END_TO_END,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },

@@ -2,30 +2,35 @@
  * The fault drills' environment: the same wiring as `startLocalEnvironment()` (simulators of the
  * three systems, the synthesized dev stack on the local runtime), with what a drill needs on top:
  *
- * - its own cloud assembly (`cdk.out/drills`), so a drill run never races the other e2e suite's
- *   synth into `cdk.out/local`;
- * - runtime options `startLocalEnvironment()` does not pass through (short visibility timeouts,
- *   a persistent `dataDir`, shorter poll waits);
- * - the function log lines, kept in memory (circuit breaker changes, EMF metrics);
+ * - a fresh environment per drill (new simulators, a new runtime on a new `dataDir`): no breaker
+ *   window, request budget, rate limiter, queue, execution or idempotency record is carried from
+ *   one drill to the next;
+ * - the cloud assembly every local environment shares (`local/synth.ts`: synthesized once per
+ *   source state, under a lock, so test files never race each other's synth);
+ * - queue visibility timeouts shortened per lane (see {@link drillVisibilityTimeoutSeconds}), a
+ *   persistent `dataDir`, shorter poll waits;
+ * - the function log lines and the accepted bus events, kept in memory across runtime restarts;
  * - a restart of the runtime alone on the same `dataDir` with the simulators left running, as when
  *   the middleware dies and the external systems do not.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { ROOT, type LocalEnvironment } from '../../../local/environment';
+import { ReceiveMessageCommand, SetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
+import type { EventEnvelope } from '../../../local/eventbridge/bus';
+import type { LocalEnvironment } from '../../../local/environment';
 import {
   startLocalRuntime,
   type LocalRuntime,
   type LocalRuntimeOptions,
 } from '../../../local/runtime/runtime';
+import type { QueueModel, TemplateModel } from '../../../local/runtime/template';
 import { procurementSeed } from '../../../local/seed/master-data';
 import { ErpSimulatorServer } from '../../../local/simulators/erp/server';
 import { PlanningSimulator } from '../../../local/simulators/planning';
 import { ProcurementSimulator } from '../../../local/simulators/procurement';
+import { synthesizeDev } from '../../../local/synth';
 
 const PROCUREMENT_CLIENT = { clientId: 'supplyline', clientSecret: 'supplyline-secret' };
 const PROCUREMENT_WEBHOOK_SECRET = 'drill-procurement-signing-secret';
@@ -46,6 +51,8 @@ export interface DrillEnvironment extends LocalEnvironment {
   cdkOut: string;
   /** Function log lines of every runtime started so far (last 50,000). */
   logs: FunctionLogLine[];
+  /** Every event the application's bus accepted, across runtime restarts (`busActivity` is per runtime and capped). */
+  accepted: EventEnvelope[];
   /** Stops the runtime without waiting (the returned promise settles when it is down). */
   killRuntime(): Promise<void>;
   /** Starts a new runtime on the same cloud assembly and dataDir; the simulators are kept. */
@@ -53,39 +60,52 @@ export interface DrillEnvironment extends LocalEnvironment {
 }
 
 /** Runtime options every drill uses; see docs/fault-drills.md for why each value. */
-export const DRILL_RUNTIME_OPTIONS: Pick<
-  LocalRuntimeOptions,
-  'visibilityTimeoutSeconds' | 'pollWaitSeconds' | 'eventBridgeBackoff'
-> = {
-  // The template's 360 s (6 x the 60 s function timeout) would make every retry a six-minute wait.
-  visibilityTimeoutSeconds: 3,
+export const DRILL_RUNTIME_OPTIONS: Pick<LocalRuntimeOptions, 'pollWaitSeconds' | 'eventBridgeBackoff'> = {
   pollWaitSeconds: 1,
   eventBridgeBackoff: { initialDelayMs: 200, maxDelayMs: 2000 },
 };
 
-/** `cdk synth` of the dev environment into `cdk.out/drills` (about 14 s). */
-export function synthesizeForDrills(): string {
-  const out = join(ROOT, 'cdk.out', 'drills');
-  const result = spawnSync('npx', ['cdk', 'synth', '--no-notices', '-q', '-c', 'env=dev', '-o', out], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
-    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
-  });
-  if (result.status !== 0) {
-    const errors = result.stderr
-      .split('\n')
-      .filter((line) => line.trim() !== '' && !/Bundling asset|index\.mjs|Done in/.test(line));
-    throw new Error(`cdk synth failed:\n${errors.slice(-20).join('\n')}`);
-  }
-  return out;
+/**
+ * Seconds a received message stays invisible, per queue. The template's (6 x the function timeout:
+ * 360 s on the critical lane, 1,800 s on the bulk lane) would make every retry a long wait, so the
+ * drills shorten it, but never below what one delivery needs: the mapping's batching window (a
+ * message is held while its batch fills) plus the time the slowest invocation of that lane takes on
+ * a loaded 2-core machine. Shorter, a delivery still being processed becomes visible again: it is
+ * received a second time (an idempotency "in progress"), its receive count climbs on the clock
+ * rather than on failures, and SQS's redrive dead-letters it without a reason. A uniform 3 s did
+ * exactly that to every bulk message (30 s batching window), and could to any invocation a loaded
+ * machine stretched past 3 s.
+ */
+export function drillVisibilityTimeoutSeconds(model: TemplateModel, queue: QueueModel): number | undefined {
+  const mapping = model.eventSourceMappings.find((m) => m.queueArn === queue.arn);
+  if (!mapping) return undefined; // DLQs: nothing receives from them but the drills.
+  const fn = model.functions.find((f) => f.name === mapping.functionName);
+  const template = Number(queue.attributes.VisibilityTimeout ?? 30);
+  // Critical and standard consumers (60 s timeout) answer in well under a second unloaded; bulk
+  // consumers (300 - 900 s) walk thousands of lines.
+  const processing = (fn?.timeoutSeconds ?? 60) > 60 ? 120 : 10;
+  return Math.min(template, mapping.maximumBatchingWindowSeconds + processing);
 }
 
-/** Starts the simulators and the runtime on a fresh dataDir. */
+/** Applies {@link drillVisibilityTimeoutSeconds} to the queues of a runtime (before any traffic). */
+async function shortenVisibility(runtime: LocalRuntime): Promise<void> {
+  for (const queue of runtime.model.queues) {
+    const seconds = drillVisibilityTimeoutSeconds(runtime.model, queue);
+    if (seconds === undefined) continue;
+    await runtime.clients.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: queue.url,
+        Attributes: { VisibilityTimeout: String(seconds) },
+      }),
+    );
+  }
+}
+
+/** Starts new simulators and a new runtime on a new dataDir: nothing is shared with an earlier drill. */
 export async function startDrillEnvironment(
   options: { runtime?: Partial<LocalRuntimeOptions> } = {},
 ): Promise<DrillEnvironment> {
-  const cdkOut = synthesizeForDrills();
+  const cdkOut = await synthesizeDev();
   const dataDir = mkdtempSync(join(tmpdir(), 'supplyline-drills-'));
   // Seeded: the ERP's injected error draws are repeatable (their order still follows concurrency).
   const erp = await ErpSimulatorServer.start({ random: seededRandom(20_241_127) });
@@ -108,6 +128,8 @@ export async function startDrillEnvironment(
       logs.push({ at: Date.now(), functionName, line });
       if (logs.length > 50_000) logs.shift();
     },
+    // Nobody looks at the dashboard page during a drill.
+    dashboard: false,
     ...DRILL_RUNTIME_OPTIONS,
     ...options.runtime,
     overrides: {
@@ -143,13 +165,19 @@ export async function startDrillEnvironment(
     runtime: LocalRuntime;
   };
 
-  const attach = (runtime: LocalRuntime) => {
+  const accepted: EventEnvelope[] = [];
+  environment.accepted = accepted;
+  const attach = async (runtime: LocalRuntime) => {
+    await shortenVisibility(runtime);
+    runtime.bus.observe((activity) => {
+      if (activity.type === 'accepted') accepted.push(activity.event);
+    });
     environment.runtime = runtime;
     planning.setSubscriber(`${runtime.baseUrl}/v1/webhooks/planning`);
     procurement.setSubscriber(`${runtime.baseUrl}/v1/webhooks/procurement`, PROCUREMENT_WEBHOOK_SECRET);
     return runtime;
   };
-  attach(await startLocalRuntime(runtimeOptions()));
+  await attach(await startLocalRuntime(runtimeOptions()));
 
   return Object.assign(environment, {
     killRuntime: () => environment.runtime.stop(),
