@@ -9,9 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -49,9 +47,6 @@ import {
   type TargetModel,
   type TemplateModel,
 } from './template';
-
-const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 
 /** How to start the runtime. Every field has a default. */
 export interface LocalRuntimeOptions {
@@ -236,15 +231,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     log(`starting DynamoDB (dynalite, ${model.tables.length} tables)`);
     const dynamoPath = temporaryData ? undefined : join(dataDir, 'dynamodb');
     if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
-    const dynamoServer = dynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      ...(dynamoPath ? { path: dynamoPath } : {}),
-    });
-    await new Promise<void>((done) => dynamoServer.listen(0, host, done));
-    stops.push(() => new Promise<void>((done) => dynamoServer.close(() => done())));
-    const dynamoEndpoint = `http://${host}:${(dynamoServer.address() as AddressInfo).port}`;
+    const dynamo = await startDynamoWorker({ host, ...(dynamoPath ? { path: dynamoPath } : {}) });
+    stops.push(() => dynamo.stop());
+    const dynamoEndpoint = `http://${host}:${dynamo.port}`;
     const dynamodb = new DynamoDBClient({ region, endpoint: dynamoEndpoint, credentials });
     stops.push(() => dynamodb.destroy());
     for (const table of model.tables) {
@@ -735,4 +724,36 @@ function schedule(
   }, every);
   timer.unref();
   return timer;
+}
+
+/** dynalite in a worker thread (local/runtime/dynamodb-worker.mjs): off the main event loop. */
+async function startDynamoWorker(options: {
+  host: string;
+  path?: string;
+}): Promise<{ port: number; stop(): Promise<void> }> {
+  const worker = new Worker(new URL('./dynamodb-worker.mjs', import.meta.url), {
+    workerData: options,
+    name: 'dynalite',
+  });
+  const message = (type: string) =>
+    new Promise<{ port?: number }>((resolve, reject) => {
+      const onMessage = (m: { type: string; port?: number }) => {
+        if (m.type !== type) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve(m);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  const { port } = await message('listening');
+  return {
+    port: port!,
+    stop: async () => {
+      const closed = message('closed');
+      worker.postMessage({ type: 'close' });
+      await closed;
+      await worker.terminate();
+    },
+  };
 }
