@@ -74,6 +74,12 @@ interface TaskState {
   Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number }[];
 }
 
+interface LoadedMachine {
+  source: StateMachineSource;
+  definition: Record<string, unknown>;
+  stateMachine: StateMachine;
+}
+
 interface PendingToken {
   resolve(output: unknown): void;
   reject(error: Error): void;
@@ -84,10 +90,7 @@ const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const START_EXECUTION = 'arn:aws:states:::states:startExecution';
 
 export class LocalStepFunctions {
-  private readonly machines = new Map<
-    string,
-    { source: StateMachineSource; definition: Record<string, unknown> }
-  >();
+  private readonly machines = new Map<string, LoadedMachine>();
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly tokens = new Map<string, PendingToken>();
   private readonly region: string;
@@ -104,7 +107,11 @@ export class LocalStepFunctions {
       if (unresolved) throw new Error(`${source.name}: substitution ${unresolved[1]} has no value`);
       const definition = JSON.parse(text) as Record<string, unknown>;
       resolveTimeoutPathsFromStateInput(definition.States as Record<string, Record<string, unknown>>);
-      this.machines.set(source.name, { source, definition });
+      // Validated once here (the library validates in its constructor); every run reuses it.
+      const stateMachine = new StateMachine(definition as never, {
+        validationOptions: { checkArn: false, checkPaths: true },
+      });
+      this.machines.set(source.name, { source, definition, stateMachine });
     }
   }
 
@@ -235,7 +242,7 @@ export class LocalStepFunctions {
   }
 
   private run(
-    machine: { source: StateMachineSource; definition: Record<string, unknown> },
+    machine: LoadedMachine,
     executionArn: string,
     stateMachineName: string,
     name: string,
@@ -243,10 +250,6 @@ export class LocalStepFunctions {
   ): ExecutionRecord {
     const token = `local-token-${randomUUID()}`;
     const states = machine.definition.States as Record<string, unknown>;
-    // Validated once when the definition was loaded (see the constructor): each run only runs.
-    const stateMachine = new StateMachine(machine.definition as never, {
-      validationOptions: { noValidate: true },
-    });
     const record = {
       executionArn,
       stateMachineName,
@@ -257,7 +260,7 @@ export class LocalStepFunctions {
       path: [],
       retries: {},
     } as unknown as ExecutionRecord;
-    const execution = stateMachine.run(input as Json, {
+    const execution = machine.stateMachine.run(input as Json, {
       overrides: {
         taskResourceLocalHandlers: this.handlers(states, token),
         retryIntervalOverrides: this.retryOverrides(states),
