@@ -34,6 +34,7 @@ import { startApiGateway, type AccessLogEntry, type ApiGatewayServer } from './a
 import type { AwsJsonServer } from './aws-json';
 import { LambdaRunner, type InvocationRecord, type LogSink } from './lambda';
 import { LocalSecrets, startSecretsEndpoint, type SecretValue } from './secrets-endpoint';
+import { SqsBatchSender } from './sqs-batch-sender';
 import { SqsEventSource, type BatchOutcome } from './sqs-event-source';
 import { localStateMachines, startStepFunctionsEndpoint } from './stepfunctions-endpoint';
 import {
@@ -550,6 +551,7 @@ function targetDelivery(context: {
   log: (line: string) => void;
 }) {
   const { model, sqs, runner, machines, log } = context;
+  const sender = new SqsBatchSender(sqs);
   const queueUrl = (arn: string) => {
     const queue = findQueue(model, arn);
     if (!queue) throw new Error(`queue ${arn} is not in the template`);
@@ -560,13 +562,10 @@ function targetDelivery(context: {
     switch (target.kind) {
       case 'sqs':
         deliver = (event) =>
-          sqs.send(
-            new SendMessageCommand({
-              QueueUrl: queueUrl(target.arn),
-              MessageBody: targetInput(target, event),
-              ...(target.messageGroupId ? { MessageGroupId: target.messageGroupId } : {}),
-            }),
-          );
+          sender.send(queueUrl(target.arn), {
+            MessageBody: targetInput(target, event),
+            ...(target.messageGroupId ? { MessageGroupId: target.messageGroupId } : {}),
+          });
         break;
       case 'lambda':
         // EventBridge invokes asynchronously: delivery succeeds once Lambda accepts the event, and
