@@ -333,6 +333,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const eventBridgeServer: EventBridgeServer = await startEventBridgeServer({ buses, archives, host });
     stops.push(() => eventBridgeServer.close());
+    // Deliveries still retrying (up to 185 times over 24 h) end with the runtime.
+    stops.push(() => buses.forEach((bus) => bus.stop()));
     // CloudWatch receives the EMF lines of the function logs; the ops CLI and the dashboard read them.
     const metrics = new MetricStore();
     const cloudWatchServer = await startCloudWatchEndpoint(metrics, { host });
@@ -372,6 +374,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     functions.runner = lambda;
     stops.push(() => lambda.stop());
+    // Before the functions stop: executions still waiting (approvals, acknowledgements) end here.
+    stops.push(() => machines.engine.stop());
 
     const batches: BatchOutcome[] = [];
     const eventSources = model.eventSourceMappings

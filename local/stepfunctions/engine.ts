@@ -93,6 +93,7 @@ export class LocalStepFunctions {
   private readonly machines = new Map<string, LoadedMachine>();
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly tokens = new Map<string, PendingToken>();
+  private readonly aborts = new Map<string, () => void>();
   private readonly region: string;
   private readonly account: string;
 
@@ -155,6 +156,17 @@ export class LocalStepFunctions {
 
   sendTaskFailure(taskToken: string, error: string, cause?: string): void {
     this.takeToken(taskToken).reject(new StepFunctionsError(error, cause ?? ''));
+  }
+
+  /**
+   * Aborts every running execution and fails the tokens they wait on: a waiting task's timeout
+   * (hours for an approval) would otherwise keep the process alive after the runtime stopped.
+   */
+  stop(): void {
+    for (const abort of this.aborts.values()) abort();
+    for (const pending of this.tokens.values())
+      pending.reject(new StepFunctionsError('States.Runtime', 'the local runtime stopped'));
+    this.tokens.clear();
   }
 
   /** Resolves when every execution started so far (and those they started) has finished. */
@@ -276,6 +288,7 @@ export class LocalStepFunctions {
         Task: { Token: token },
       } as never,
     });
+    this.aborts.set(executionArn, execution.abort);
     const history = (async () => {
       for await (const event of execution.eventLogs) {
         if (event.type === 'StateEntered' && event.state) record.path.push(event.state.name);
@@ -288,14 +301,16 @@ export class LocalStepFunctions {
     record.done = execution.result.then(
       async (output) => {
         await history;
+        this.aborts.delete(executionArn);
         Object.assign(record, { status: 'SUCCEEDED', output, stopDate: new Date() });
         return record;
       },
       async (error: Error & { cause?: { name?: string; message?: string } }) => {
         await history.catch(() => undefined);
+        this.aborts.delete(executionArn);
         const failure = lastFailure(record, error);
         Object.assign(record, {
-          status: 'FAILED',
+          status: error.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED',
           error: failure.error,
           cause: failure.cause,
           stopDate: new Date(),
