@@ -161,6 +161,8 @@ export class EventBus {
   private readonly rules = new Map<string, Rule>();
   private readonly observers = new Set<BusObserver>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly backoffs = new Set<() => void>();
+  private stopped = false;
   private readonly options: EventBusOptions;
   private readonly now: () => Date;
 
@@ -261,6 +263,13 @@ export class EventBus {
     return replayed;
   }
 
+  /** Abandons the deliveries waiting to retry (no dead letter) and routes nothing more. */
+  stop(): void {
+    this.stopped = true;
+    for (const wake of this.backoffs) wake();
+    this.backoffs.clear();
+  }
+
   /** Resolves once every delivery started so far (including retries) has finished. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) {
@@ -334,6 +343,7 @@ export class EventBus {
   }
 
   private route(event: EventEnvelope, ruleNames?: readonly string[]): void {
+    if (this.stopped) return;
     const acceptedAt = this.now().getTime();
     for (const rule of this.rules.values()) {
       if (!rule.enabled) continue;
@@ -388,8 +398,21 @@ export class EventBus {
         });
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await this.sleep(delay);
+      if (this.stopped) return;
     }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.backoffs.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.backoffs.add(wake);
+    });
   }
 
   private backoffDelay(attempt: number): number {

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import process from 'node:process';
 import dns from 'node:dns';
+import { Buffer } from 'node:buffer';
+import { setTimeout, clearTimeout } from 'node:timers';
 
 const { assetDir, handler: handlerSetting } = workerData;
 let handlerPromise;
@@ -26,6 +28,34 @@ dns.lookup = (hostname, options, callback) => {
       /^sync-(127\.0\.0\.1|localhost)$/.test(hostname));
   return lookup.call(dns, local ? '127.0.0.1' : hostname, options, callback);
 };
+
+// Log lines travel with the invocation's result: a worker's stdio stream costs the main thread a
+// message per write plus a flow-control message back, for every log line of every function.
+// Writes outside an invocation (or in a long one) are sent within 100 ms.
+const logs = { stdout: [], stderr: [] };
+let logTimer;
+for (const name of ['stdout', 'stderr']) {
+  process[name].write = (chunk, encoding, callback) => {
+    logs[name].push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+    logTimer ??= setTimeout(() => {
+      const taken = takeLogs();
+      if (taken) parentPort.postMessage({ type: 'logs', logs: taken });
+    }, 100);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') process.nextTick(done);
+    return true;
+  };
+}
+
+function takeLogs() {
+  clearTimeout(logTimer);
+  logTimer = undefined;
+  if (logs.stdout.length === 0 && logs.stderr.length === 0) return undefined;
+  const taken = { stdout: logs.stdout.join(''), stderr: logs.stderr.join('') };
+  logs.stdout = [];
+  logs.stderr = [];
+  return taken;
+}
 
 function serializeError(error, fallbackType) {
   if (error instanceof Error) {
@@ -108,6 +138,7 @@ parentPort.on('message', async (message) => {
       id,
       ok: false,
       error: serializeError(error, 'Runtime.InitError'),
+      logs: takeLogs(),
     });
     return;
   }
@@ -115,8 +146,14 @@ parentPort.on('message', async (message) => {
     const result = await invoke(handler, JSON.parse(payload), lambdaContext(context));
     // Lambda answers with the JSON of the result: Dates become strings, undefined becomes null.
     const json = result === undefined ? 'null' : JSON.stringify(result);
-    parentPort.postMessage({ type: 'result', id, ok: true, payload: json ?? 'null' });
+    parentPort.postMessage({ type: 'result', id, ok: true, payload: json ?? 'null', logs: takeLogs() });
   } catch (error) {
-    parentPort.postMessage({ type: 'result', id, ok: false, error: serializeError(error, 'Error') });
+    parentPort.postMessage({
+      type: 'result',
+      id,
+      ok: false,
+      error: serializeError(error, 'Error'),
+      logs: takeLogs(),
+    });
   }
 });

@@ -79,12 +79,20 @@ interface WorkerSlot {
   worker: Worker;
   busy: boolean;
   warm: boolean;
-  pending?: { id: string; settle: (message: WorkerMessage) => void };
+  pending?: { id: string; settle: (message: ResultMessage) => void };
 }
 
-type WorkerMessage =
-  | { type: 'result'; id: string; ok: true; payload: string }
-  | { type: 'result'; id: string; ok: false; error: LambdaErrorPayload };
+/** Log text a worker sends with a result (or alone, for writes outside an invocation). */
+interface WorkerLogs {
+  stdout: string;
+  stderr: string;
+}
+
+type ResultMessage =
+  | { type: 'result'; id: string; ok: true; payload: string; logs?: WorkerLogs }
+  | { type: 'result'; id: string; ok: false; error: LambdaErrorPayload; logs?: WorkerLogs };
+
+type WorkerMessage = ResultMessage | { type: 'logs'; logs: WorkerLogs };
 
 interface Pool {
   fn: FunctionModel;
@@ -272,8 +280,10 @@ export class LambdaRunner {
     });
     worker.unref();
     const slot: WorkerSlot = { worker, busy: false, warm: false };
+    // What the worker's own log capture misses (native writes) still arrives on its stdio.
     this.pipeLogs(fn, worker.stdout, 'stdout');
     this.pipeLogs(fn, worker.stderr, 'stderr');
+    const lines = this.lineSink(fn);
     const discard = (error: LambdaErrorPayload) => {
       const index = pool.slots.indexOf(slot);
       if (index >= 0) pool.slots.splice(index, 1);
@@ -281,6 +291,7 @@ export class LambdaRunner {
       pool.waiting.shift()?.();
     };
     worker.on('message', (message: WorkerMessage) => {
+      if (message.logs) lines(message.logs);
       if (message.type === 'result' && slot.pending?.id === message.id) slot.pending.settle(message);
     });
     worker.on('error', (error) =>
@@ -306,11 +317,11 @@ export class LambdaRunner {
     requestId: string,
     event: unknown,
     overrides: InvokeContextOverrides,
-  ): Promise<WorkerMessage> {
+  ): Promise<ResultMessage> {
     const { fn } = pool;
     const timeoutMs = fn.timeoutSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
-    return new Promise<WorkerMessage>((resolve) => {
+    return new Promise<ResultMessage>((resolve) => {
       const timer = setTimeout(() => {
         // Lambda stops the sandbox: module state is lost, the next invocation starts cold.
         const index = pool.slots.indexOf(slot);
@@ -357,6 +368,25 @@ export class LambdaRunner {
         },
       });
     });
+  }
+
+  /** Writes log text to the sink line by line (a line may span two messages). */
+  private lineSink(fn: FunctionModel): (logs: WorkerLogs) => void {
+    const sink = this.options.logs ?? 'inherit';
+    const partial = { stdout: '', stderr: '' };
+    return (logs) => {
+      if (sink === 'silent') return;
+      for (const which of ['stdout', 'stderr'] as const) {
+        if (!logs[which]) continue;
+        const lines = (partial[which] + logs[which]).split('\n');
+        partial[which] = lines.pop()!;
+        for (const line of lines) {
+          if (sink === 'inherit')
+            (which === 'stdout' ? process.stdout : process.stderr).write(`[${fn.constructId}] ${line}\n`);
+          else sink(fn.name, line, which);
+        }
+      }
+    };
   }
 
   private pipeLogs(fn: FunctionModel, stream: Readable, which: 'stdout' | 'stderr'): void {

@@ -9,9 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -36,6 +34,7 @@ import { startApiGateway, type AccessLogEntry, type ApiGatewayServer } from './a
 import type { AwsJsonServer } from './aws-json';
 import { LambdaRunner, type InvocationRecord, type LogSink } from './lambda';
 import { LocalSecrets, startSecretsEndpoint, type SecretValue } from './secrets-endpoint';
+import { SqsBatchSender } from './sqs-batch-sender';
 import { SqsEventSource, type BatchOutcome } from './sqs-event-source';
 import { localStateMachines, startStepFunctionsEndpoint } from './stepfunctions-endpoint';
 import {
@@ -49,9 +48,6 @@ import {
   type TargetModel,
   type TemplateModel,
 } from './template';
-
-const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 
 /** How to start the runtime. Every field has a default. */
 export interface LocalRuntimeOptions {
@@ -236,15 +232,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     log(`starting DynamoDB (dynalite, ${model.tables.length} tables)`);
     const dynamoPath = temporaryData ? undefined : join(dataDir, 'dynamodb');
     if (dynamoPath) mkdirSync(dynamoPath, { recursive: true });
-    const dynamoServer = dynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      ...(dynamoPath ? { path: dynamoPath } : {}),
-    });
-    await new Promise<void>((done) => dynamoServer.listen(0, host, done));
-    stops.push(() => new Promise<void>((done) => dynamoServer.close(() => done())));
-    const dynamoEndpoint = `http://${host}:${(dynamoServer.address() as AddressInfo).port}`;
+    const dynamo = await startDynamoWorker({ host, ...(dynamoPath ? { path: dynamoPath } : {}) });
+    stops.push(() => dynamo.stop());
+    const dynamoEndpoint = `http://${host}:${dynamo.port}`;
     const dynamodb = new DynamoDBClient({ region, endpoint: dynamoEndpoint, credentials });
     stops.push(() => dynamodb.destroy());
     for (const table of model.tables) {
@@ -343,6 +333,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const eventBridgeServer: EventBridgeServer = await startEventBridgeServer({ buses, archives, host });
     stops.push(() => eventBridgeServer.close());
+    // Deliveries still retrying (up to 185 times over 24 h) end with the runtime.
+    stops.push(() => buses.forEach((bus) => bus.stop()));
     // CloudWatch receives the EMF lines of the function logs; the ops CLI and the dashboard read them.
     const metrics = new MetricStore();
     const cloudWatchServer = await startCloudWatchEndpoint(metrics, { host });
@@ -382,6 +374,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     functions.runner = lambda;
     stops.push(() => lambda.stop());
+    // Before the functions stop: executions still waiting (approvals, acknowledgements) end here.
+    stops.push(() => machines.engine.stop());
 
     const batches: BatchOutcome[] = [];
     const eventSources = model.eventSourceMappings
@@ -561,6 +555,7 @@ function targetDelivery(context: {
   log: (line: string) => void;
 }) {
   const { model, sqs, runner, machines, log } = context;
+  const sender = new SqsBatchSender(sqs);
   const queueUrl = (arn: string) => {
     const queue = findQueue(model, arn);
     if (!queue) throw new Error(`queue ${arn} is not in the template`);
@@ -571,13 +566,10 @@ function targetDelivery(context: {
     switch (target.kind) {
       case 'sqs':
         deliver = (event) =>
-          sqs.send(
-            new SendMessageCommand({
-              QueueUrl: queueUrl(target.arn),
-              MessageBody: targetInput(target, event),
-              ...(target.messageGroupId ? { MessageGroupId: target.messageGroupId } : {}),
-            }),
-          );
+          sender.send(queueUrl(target.arn), {
+            MessageBody: targetInput(target, event),
+            ...(target.messageGroupId ? { MessageGroupId: target.messageGroupId } : {}),
+          });
         break;
       case 'lambda':
         // EventBridge invokes asynchronously: delivery succeeds once Lambda accepts the event, and
@@ -735,4 +727,36 @@ function schedule(
   }, every);
   timer.unref();
   return timer;
+}
+
+/** dynalite in a worker thread (local/runtime/dynamodb-worker.mjs): off the main event loop. */
+async function startDynamoWorker(options: {
+  host: string;
+  path?: string;
+}): Promise<{ port: number; stop(): Promise<void> }> {
+  const worker = new Worker(new URL('./dynamodb-worker.mjs', import.meta.url), {
+    workerData: options,
+    name: 'dynalite',
+  });
+  const message = (type: string) =>
+    new Promise<{ port?: number }>((resolve, reject) => {
+      const onMessage = (m: { type: string; port?: number }) => {
+        if (m.type !== type) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve(m);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  const { port } = await message('listening');
+  return {
+    port: port!,
+    stop: async () => {
+      const closed = message('closed');
+      worker.postMessage({ type: 'close' });
+      await closed;
+      await worker.terminate();
+    },
+  };
 }

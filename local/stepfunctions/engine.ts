@@ -74,6 +74,12 @@ interface TaskState {
   Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number }[];
 }
 
+interface LoadedMachine {
+  source: StateMachineSource;
+  definition: Record<string, unknown>;
+  stateMachine: StateMachine;
+}
+
 interface PendingToken {
   resolve(output: unknown): void;
   reject(error: Error): void;
@@ -84,12 +90,10 @@ const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const START_EXECUTION = 'arn:aws:states:::states:startExecution';
 
 export class LocalStepFunctions {
-  private readonly machines = new Map<
-    string,
-    { source: StateMachineSource; definition: Record<string, unknown> }
-  >();
+  private readonly machines = new Map<string, LoadedMachine>();
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly tokens = new Map<string, PendingToken>();
+  private readonly aborts = new Map<string, () => void>();
   private readonly region: string;
   private readonly account: string;
 
@@ -104,7 +108,11 @@ export class LocalStepFunctions {
       if (unresolved) throw new Error(`${source.name}: substitution ${unresolved[1]} has no value`);
       const definition = JSON.parse(text) as Record<string, unknown>;
       resolveTimeoutPathsFromStateInput(definition.States as Record<string, Record<string, unknown>>);
-      this.machines.set(source.name, { source, definition });
+      // Validated once here (the library validates in its constructor); every run reuses it.
+      const stateMachine = new StateMachine(definition as never, {
+        validationOptions: { checkArn: false, checkPaths: true },
+      });
+      this.machines.set(source.name, { source, definition, stateMachine });
     }
   }
 
@@ -148,6 +156,17 @@ export class LocalStepFunctions {
 
   sendTaskFailure(taskToken: string, error: string, cause?: string): void {
     this.takeToken(taskToken).reject(new StepFunctionsError(error, cause ?? ''));
+  }
+
+  /**
+   * Aborts every running execution and fails the tokens they wait on: a waiting task's timeout
+   * (hours for an approval) would otherwise keep the process alive after the runtime stopped.
+   */
+  stop(): void {
+    for (const abort of this.aborts.values()) abort();
+    for (const pending of this.tokens.values())
+      pending.reject(new StepFunctionsError('States.Runtime', 'the local runtime stopped'));
+    this.tokens.clear();
   }
 
   /** Resolves when every execution started so far (and those they started) has finished. */
@@ -235,7 +254,7 @@ export class LocalStepFunctions {
   }
 
   private run(
-    machine: { source: StateMachineSource; definition: Record<string, unknown> },
+    machine: LoadedMachine,
     executionArn: string,
     stateMachineName: string,
     name: string,
@@ -243,10 +262,6 @@ export class LocalStepFunctions {
   ): ExecutionRecord {
     const token = `local-token-${randomUUID()}`;
     const states = machine.definition.States as Record<string, unknown>;
-    // Validated once when the definition was loaded (see the constructor): each run only runs.
-    const stateMachine = new StateMachine(machine.definition as never, {
-      validationOptions: { noValidate: true },
-    });
     const record = {
       executionArn,
       stateMachineName,
@@ -257,7 +272,7 @@ export class LocalStepFunctions {
       path: [],
       retries: {},
     } as unknown as ExecutionRecord;
-    const execution = stateMachine.run(input as Json, {
+    const execution = machine.stateMachine.run(input as Json, {
       overrides: {
         taskResourceLocalHandlers: this.handlers(states, token),
         retryIntervalOverrides: this.retryOverrides(states),
@@ -273,6 +288,7 @@ export class LocalStepFunctions {
         Task: { Token: token },
       } as never,
     });
+    this.aborts.set(executionArn, execution.abort);
     const history = (async () => {
       for await (const event of execution.eventLogs) {
         if (event.type === 'StateEntered' && event.state) record.path.push(event.state.name);
@@ -285,14 +301,16 @@ export class LocalStepFunctions {
     record.done = execution.result.then(
       async (output) => {
         await history;
+        this.aborts.delete(executionArn);
         Object.assign(record, { status: 'SUCCEEDED', output, stopDate: new Date() });
         return record;
       },
       async (error: Error & { cause?: { name?: string; message?: string } }) => {
         await history.catch(() => undefined);
+        this.aborts.delete(executionArn);
         const failure = lastFailure(record, error);
         Object.assign(record, {
-          status: 'FAILED',
+          status: error.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED',
           error: failure.error,
           cause: failure.cause,
           stopDate: new Date(),
