@@ -11,7 +11,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
 import { CIRCUIT_BREAKER_ENDPOINTS, METRICS_NAMESPACE } from '../../lib/application/metrics';
@@ -24,7 +23,7 @@ import {
   inventoryFromTemplate,
   type StackTopology,
 } from '../../ops/topology';
-import { readBody } from '../http-body';
+import { listen, readBody } from '../http-server';
 import type { LocalRuntime } from '../runtime/runtime';
 import type { MetricStore } from './metrics';
 
@@ -131,20 +130,14 @@ export async function startDashboard(
     sendJson(res, 404, { error: `no route ${req.method ?? ''} ${url.pathname}` });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  const listening = await listen(server, options.port, options.host);
   return {
-    url: `http://${address.address}:${address.port}/_dashboard`,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    url: `${listening.url}/_dashboard`,
+    port: listening.port,
+    close: () => {
+      clearInterval(timer);
+      return listening.close();
+    },
   };
 }
 

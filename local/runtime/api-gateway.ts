@@ -12,10 +12,9 @@
  * locally a path+method both declare is refused at start.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { readBody } from '../http-body';
+import { listen, readBody, type ListeningServer } from '../http-server';
 import type { InvocationResult } from './lambda';
 import type {
   ApiRouteModel,
@@ -57,12 +56,8 @@ export interface AccessLogEntry {
 }
 
 /** A running proxy. */
-export interface ApiGatewayServer {
-  /** `http://127.0.0.1:<port>`: routes are `<url>/v1/...`. */
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+/** Routes are `<url>/v1/...`. */
+export type ApiGatewayServer = ListeningServer;
 
 /** What {@link matchRoute} matches against: a path pattern and a method. */
 export interface RoutePattern {
@@ -326,20 +321,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     ]).finally(() => clearTimeout(timer));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${address.address}:${address.port}`,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, options.port, options.host);
 }
 
 /** One local port cannot tell two APIs' routes apart: a path+method declared by both is an error. */
@@ -472,20 +454,7 @@ function proxyEvent(
   },
 ): APIGatewayProxyEvent {
   // Header names as the client sent them; `headers` keeps the last value, `multiValueHeaders` all.
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!;
-    const value = req.rawHeaders[i + 1]!;
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
-  }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of context.url.searchParams) {
-    query[name] = value;
-    (multiQuery[name] ??= []).push(value);
-  }
+  const { headers, multiValueHeaders, query, multiQuery } = requestParts(req, context.url, false);
   const contentType = (headerValue(req, 'content-type') ?? '').toLowerCase();
   const binary =
     context.api.binaryMediaTypes.some((type) => mediaTypeMatches(type, contentType)) ||
@@ -561,20 +530,8 @@ function httpApiV1Event(
     pathParameters: Record<string, string>;
   },
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!.toLowerCase();
-    const value = req.rawHeaders[i + 1]!;
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
-  }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of context.url.searchParams) {
-    query[name] = value;
-    (multiQuery[name] ??= []).push(value);
-  }
+  // Payload 1.0 of an HTTP API: header names arrive lower-cased.
+  const { headers, multiValueHeaders, query, multiQuery } = requestParts(req, context.url, true);
   const contentType = (headerValue(req, 'content-type') ?? '').toLowerCase();
   const binary =
     (contentType !== '' && !TEXT_TYPES.some((pattern) => pattern.test(contentType))) || !isUtf8(context.body);
@@ -705,4 +662,24 @@ function formatRequestTime(date: Date): string {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+}
+
+/** Headers and query string as both single- and multi-value maps (the last value wins in the first). */
+function requestParts(req: IncomingMessage, url: URL, lowerCaseNames: boolean) {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const raw = req.rawHeaders[i]!;
+    const name = lowerCaseNames ? raw.toLowerCase() : raw;
+    const value = req.rawHeaders[i + 1]!;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    (multiQuery[name] ??= []).push(value);
+  }
+  return { headers, multiValueHeaders, query, multiQuery };
 }

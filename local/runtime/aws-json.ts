@@ -4,9 +4,8 @@
  * 400, timestamps as epoch seconds. The unmodified AWS SDK clients work against it with `endpoint`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { BodyTooLargeError, readBody } from '../http-body';
+import { BodyTooLargeError, listen, readBody, type ListeningServer } from '../http-server';
 
 /** An error the SDK maps to its named exception (`__type`). */
 export class AwsServiceError extends Error {
@@ -24,12 +23,7 @@ export class AwsServiceError extends Error {
 export type AwsJsonOperations = Record<string, (input: Record<string, unknown>) => unknown>;
 
 /** A running endpoint. */
-export interface AwsJsonServer {
-  /** `http://127.0.0.1:<port>` */
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type AwsJsonServer = ListeningServer;
 
 /** Starts an AWS JSON endpoint on `host:port` (0 = a free port). */
 export async function startAwsJsonServer(options: {
@@ -101,20 +95,7 @@ export async function startAwsJsonServer(options: {
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${address.address}:${address.port}`,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, options.port, options.host);
 }
 
 /** JSON protocol timestamps are epoch seconds. */
