@@ -5,6 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { removeLocalRuntimeState, writeLocalRuntimeState } from '../ops/local-state';
+import { operationsState } from './operations-state';
 import { readSettings, startLocalEnvironment } from './environment';
 import { formatReport, runSeedScenario } from './scenario/seed-scenario';
 
@@ -29,19 +30,7 @@ async function main(): Promise<number> {
   const { runtime } = environment;
   if (!demo) {
     // The operations CLI (`ops/cli.ts --local`) finds this runtime through this file.
-    writeLocalRuntimeState({
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-      stackName: runtime.model.stackName,
-      region: runtime.model.region,
-      cdkOut: runtime.model.cdkOut,
-      apiBaseUrl: runtime.baseUrl,
-      apiKey: runtime.apiKey,
-      // S3 is fauxqs's, on the SQS port; the same endpoint as the functions' AWS_ENDPOINT_URL_S3.
-      endpoints: { ...runtime.endpoints, s3: `http://s3.localhost:${runtime.sqsServer.port}` },
-      queueBaseUrl: `http://sqs.${runtime.model.region}.localhost:${runtime.sqsServer.port}`,
-      ...(runtime.dashboardUrl ? { dashboardUrl: runtime.dashboardUrl } : {}),
-    });
+    writeLocalRuntimeState(operationsState(runtime));
   }
   console.log(
     `[local] Local runtime ready in ${(runtime.startupMs / 1000).toFixed(1)} s. Running the seed scenario ...`,

@@ -453,27 +453,18 @@ function proxyEvent(
     apiKey: string | undefined;
   },
 ): APIGatewayProxyEvent {
-  // Header names as the client sent them; `headers` keeps the last value, `multiValueHeaders` all.
-  const { headers, multiValueHeaders, query, multiQuery } = requestParts(req, context.url, false);
-  const contentType = (headerValue(req, 'content-type') ?? '').toLowerCase();
-  const binary =
-    context.api.binaryMediaTypes.some((type) => mediaTypeMatches(type, contentType)) ||
-    (contentType !== '' && !TEXT_TYPES.some((pattern) => pattern.test(contentType))) ||
-    !isUtf8(context.body);
+  // Header names as the client sent them.
+  const request = proxyRequest(req, context, {
+    lowerCaseNames: false,
+    binaryMediaTypes: context.api.binaryMediaTypes,
+  });
   const now = new Date();
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   return {
     resource: context.route.resourcePath,
     path: context.path,
     httpMethod: context.route.httpMethod === 'ANY' ? (req.method ?? 'GET') : context.route.httpMethod,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: Object.keys(query).length ? query : null,
-    multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
-    pathParameters: Object.keys(context.pathParameters).length ? context.pathParameters : null,
-    stageVariables: null,
-    body: context.body.length === 0 ? null : context.body.toString(binary ? 'base64' : 'utf8'),
-    isBase64Encoded: context.body.length > 0 && binary,
+    ...request,
     requestContext: {
       accountId: context.accountId,
       apiId: context.api.id,
@@ -530,11 +521,8 @@ function httpApiV1Event(
     pathParameters: Record<string, string>;
   },
 ): APIGatewayProxyEvent {
-  // Payload 1.0 of an HTTP API: header names arrive lower-cased.
-  const { headers, multiValueHeaders, query, multiQuery } = requestParts(req, context.url, true);
-  const contentType = (headerValue(req, 'content-type') ?? '').toLowerCase();
-  const binary =
-    (contentType !== '' && !TEXT_TYPES.some((pattern) => pattern.test(contentType))) || !isUtf8(context.body);
+  // Payload 1.0 of an HTTP API: header names arrive lower-cased; no binary media types to configure.
+  const request = proxyRequest(req, context, { lowerCaseNames: true, binaryMediaTypes: [] });
   const now = new Date();
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   // A named stage is part of the path the integration sees; `$default` is not.
@@ -545,14 +533,7 @@ function httpApiV1Event(
     resource: context.route.routeKey === '$default' ? '$default' : context.route.path,
     path,
     httpMethod,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: Object.keys(query).length ? query : null,
-    multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
-    pathParameters: Object.keys(context.pathParameters).length ? context.pathParameters : null,
-    stageVariables: null,
-    body: context.body.length === 0 ? null : context.body.toString(binary ? 'base64' : 'utf8'),
-    isBase64Encoded: context.body.length > 0 && binary,
+    ...request,
     requestContext: {
       accountId: context.accountId,
       apiId: context.api.id,
@@ -664,22 +645,44 @@ function formatRequestTime(date: Date): string {
   return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }
 
-/** Headers and query string as both single- and multi-value maps (the last value wins in the first). */
-function requestParts(req: IncomingMessage, url: URL, lowerCaseNames: boolean) {
+/**
+ * The request part of a proxy event, the same in both payloads: headers and query string as single-
+ * (last value wins) and multi-value maps, path parameters, and the body (base64 when binary).
+ */
+function proxyRequest(
+  req: IncomingMessage,
+  context: { url: URL; body: Buffer; pathParameters: Record<string, string> },
+  options: { lowerCaseNames: boolean; binaryMediaTypes: readonly string[] },
+) {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const raw = req.rawHeaders[i]!;
-    const name = lowerCaseNames ? raw.toLowerCase() : raw;
+    const name = options.lowerCaseNames ? raw.toLowerCase() : raw;
     const value = req.rawHeaders[i + 1]!;
     headers[name] = value;
     (multiValueHeaders[name] ??= []).push(value);
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of context.url.searchParams) {
     query[name] = value;
     (multiQuery[name] ??= []).push(value);
   }
-  return { headers, multiValueHeaders, query, multiQuery };
+  const contentType = (headerValue(req, 'content-type') ?? '').toLowerCase();
+  const binary =
+    options.binaryMediaTypes.some((type) => mediaTypeMatches(type, contentType)) ||
+    (contentType !== '' && !TEXT_TYPES.some((pattern) => pattern.test(contentType))) ||
+    !isUtf8(context.body);
+  const { body, pathParameters } = context;
+  return {
+    headers,
+    multiValueHeaders,
+    queryStringParameters: Object.keys(query).length ? query : null,
+    multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
+    pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
+    stageVariables: null,
+    body: body.length === 0 ? null : body.toString(binary ? 'base64' : 'utf8'),
+    isBase64Encoded: body.length > 0 && binary,
+  };
 }

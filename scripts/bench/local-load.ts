@@ -178,50 +178,42 @@ function deliveryFor(
   const exceptionId = `BENCH-${run}-${index}`;
   // Deterministic, so the load generator process and this one name the same deliveries.
   const eventId = `fe_${run}_${index}`;
-  if (actionable) {
-    const slot = index / every;
-    const scope = ACTIONABLE_SCOPES[slot % ACTIONABLE_SCOPES.length]!;
-    const weeks = Math.floor(slot / ACTIONABLE_SCOPES.length);
-    return {
-      actionable,
-      delivery: forecastExceptionEvent({
-        event_id: eventId,
-        plan: { plan_id: PLAN_ID, version: 1 },
-        exception: {
-          exception_id: exceptionId,
-          kind: 'DEMAND_UPLIFT',
-          severity: 'medium',
-          velocity_class: 'A',
-          sku: scope.sku,
-          site: scope.site,
-          uom: 'CS',
-          pack_size: scope.packSize,
-          bucket: bucketAfter(weeks),
-          baseline_qty: 10,
-          forecast_qty: 20,
-          projected_on_hand: 0,
-          safety_stock: 0,
-        },
-      }),
-    };
-  }
-  return {
-    actionable,
-    delivery: forecastExceptionEvent({
-      event_id: eventId,
-      plan: { plan_id: PLAN_ID, version: 1 },
-      exception: {
-        exception_id: exceptionId,
-        kind: 'DEMAND_UPLIFT',
-        severity: 'low',
-        velocity_class: 'C',
+  const exception = actionable
+    ? actionableException(index / every)
+    : {
+        severity: 'low' as const,
+        velocity_class: 'C' as const,
         sku: 'SKU-10442',
         site: 'DC-EAST-02',
         bucket: bucketAfter(index % 13),
         baseline_qty: 100,
         forecast_qty: 101,
-      },
+      };
+  return {
+    actionable,
+    delivery: forecastExceptionEvent({
+      event_id: eventId,
+      plan: { plan_id: PLAN_ID, version: 1 },
+      exception: { exception_id: exceptionId, kind: 'DEMAND_UPLIFT', ...exception },
     }),
+  };
+}
+
+/** The n-th actionable exception: scopes in turn, a week later each round, so none supersedes another. */
+function actionableException(slot: number) {
+  const scope = ACTIONABLE_SCOPES[slot % ACTIONABLE_SCOPES.length]!;
+  return {
+    severity: 'medium' as const,
+    velocity_class: 'A' as const,
+    sku: scope.sku,
+    site: scope.site,
+    uom: 'CS' as const,
+    pack_size: scope.packSize,
+    bucket: bucketAfter(Math.floor(slot / ACTIONABLE_SCOPES.length)),
+    baseline_qty: 10,
+    forecast_qty: 20,
+    projected_on_hand: 0,
+    safety_stock: 0,
   };
 }
 

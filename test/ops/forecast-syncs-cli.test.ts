@@ -4,6 +4,7 @@
  * run records in the local S3 (fauxqs); the CLI finds the bucket in the template model and the S3
  * endpoint in the state file, and lists and shows what the function recorded.
  */
+import { operationsState } from '../../local/operations-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -64,20 +65,7 @@ beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'supplyline-ops-'));
   stateFile = join(stateDir, 'local-runtime.json');
   // What local/start.ts writes.
-  writeLocalRuntimeState(
-    {
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-      stackName: runtime.model.stackName,
-      region: runtime.model.region,
-      cdkOut: runtime.model.cdkOut,
-      apiBaseUrl: runtime.baseUrl,
-      apiKey: runtime.apiKey,
-      endpoints: { ...runtime.endpoints, s3: `http://s3.localhost:${runtime.sqsServer.port}` },
-      queueBaseUrl: `http://sqs.${runtime.model.region}.localhost:${runtime.sqsServer.port}`,
-    },
-    stateFile,
-  );
+  writeLocalRuntimeState(operationsState(runtime), stateFile);
 });
 
 afterAll(async () => {

@@ -4,6 +4,7 @@
  * consumers count them as replays and suppress the already-handled business changes, so replaying
  * changes nothing; the CLI reaches the same runtime through a state file with the same SDK calls.
  */
+import { operationsState } from '../../local/operations-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,20 +35,7 @@ beforeAll(async () => {
   topology = buildTopology(inventoryFromTemplate(runtime.model));
   stateDir = mkdtempSync(join(tmpdir(), 'supplyline-ops-'));
   stateFile = join(stateDir, 'local-runtime.json');
-  writeLocalRuntimeState(
-    {
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-      stackName: runtime.model.stackName,
-      region: runtime.model.region,
-      cdkOut: runtime.model.cdkOut,
-      apiBaseUrl: runtime.baseUrl,
-      apiKey: runtime.apiKey,
-      endpoints: runtime.endpoints,
-      queueBaseUrl: `http://sqs.${runtime.model.region}.localhost:${runtime.sqsServer.port}`,
-    },
-    stateFile,
-  );
+  writeLocalRuntimeState(operationsState(runtime), stateFile);
 });
 
 afterAll(async () => {
