@@ -208,6 +208,9 @@ export class LocalStepFunctions {
           const answered = new Promise<unknown>((resolve, reject) =>
             this.tokens.set(token, { resolve, reject }),
           );
+          // Awaited only after the invoke: a failure before then (stop() while the task's function
+          // runs) must not surface as an unhandled rejection; `await answered` still throws it.
+          answered.catch(() => undefined);
           try {
             await this.options.invoke(FunctionName, Payload);
           } catch (error) {
