@@ -5,7 +5,8 @@
  * Plain JavaScript: workers run without the TypeScript loader.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import process from 'node:process';
@@ -13,8 +14,18 @@ import dns from 'node:dns';
 import { Buffer } from 'node:buffer';
 import { setTimeout, clearTimeout } from 'node:timers';
 
-const { assetDir, handler: handlerSetting } = workerData;
+const { assetDir, handler: handlerSetting, nice } = workerData;
 let handlerPromise;
+
+// This thread's own priority (setpriority on a thread id affects that thread only, on Linux). Set
+// once: raising it back would need privileges. Elsewhere, or if refused, the default applies.
+if (nice) {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
+  } catch {
+    // Not Linux: every worker runs at the default priority.
+  }
+}
 
 // Local endpoint names resolve to the loopback, whatever the system resolver says: fauxqs queue
 // URLs use `sqs.<region>.localhost` (the SQS client sends to the queue URL's host), and the SFN

@@ -67,6 +67,13 @@ export interface LambdaRunnerOptions {
   functionEnvironment?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Workers per function when the template reserves no concurrency. @default 4 */
   defaultConcurrency?: number;
+  /**
+   * Functions whose workers run at a lower OS priority ({@link BACKGROUND_NICE}, Linux only). In
+   * AWS the function answering a webhook never shares CPU with the consumers and workflow tasks
+   * behind it; on one machine it does. The runtime lowers every function no API route invokes, so
+   * a backlog behind the queues slows that backlog, not the answers clients wait for.
+   */
+  lowPriority?: (fn: FunctionModel) => boolean;
   /** @default 'inherit' (lines prefixed with the function's construct id) */
   logs?: LogSink;
   /** Called after every invocation. */
@@ -103,6 +110,12 @@ interface Pool {
 }
 
 const WORKER_URL = new URL('./lambda-worker.mjs', import.meta.url);
+
+/**
+ * The nice value of background workers: under contention the scheduler gives a nice-0 thread about
+ * nine times their share, and they still get the whole CPU when nothing else needs it.
+ */
+export const BACKGROUND_NICE = 10;
 
 /** Runs the application's functions locally. */
 export class LambdaRunner {
@@ -267,7 +280,11 @@ export class LambdaRunner {
   private spawn(pool: Pool): WorkerSlot {
     const { fn } = pool;
     const worker = new Worker(WORKER_URL, {
-      workerData: { assetDir: fn.assetDir, handler: fn.handler },
+      workerData: {
+        assetDir: fn.assetDir,
+        handler: fn.handler,
+        nice: this.options.lowPriority?.(fn) ? BACKGROUND_NICE : 0,
+      },
       env: pool.env,
       stdout: true,
       stderr: true,

@@ -350,9 +350,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       cloudwatch: cloudWatchServer.url,
     };
     log(`starting Lambda (${model.functions.length} functions, from their bundled assets)`);
+    const answersClients = new Set(
+      [...model.apis.flatMap((api) => api.routes), ...model.httpApis.flatMap((api) => api.routes)].map(
+        (route) => route.integration.functionName,
+      ),
+    );
     const lambda = new LambdaRunner({
       functions: model.functions,
       region,
+      lowPriority: (fn) => !answersClients.has(fn.name),
       environment: {
         AWS_ENDPOINT_URL_SQS: endpoints.sqs,
         AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { LambdaFunctionError, LambdaRunner, type LambdaRunnerOptions } from '../../../local/runtime/lambda';
+import { getPriority as osPriority } from 'node:os';
+import {
+  BACKGROUND_NICE,
+  LambdaFunctionError,
+  LambdaRunner,
+  type LambdaRunnerOptions,
+} from '../../../local/runtime/lambda';
 import type { FunctionModel } from '../../../local/runtime/template';
 
 const assetDir = (name: string) => fileURLToPath(new URL(`./fixtures/functions/${name}`, import.meta.url));
@@ -72,6 +78,19 @@ describe('LambdaRunner', () => {
     expect(result.remaining).toBeGreaterThan(3000);
     expect(result.remaining).toBeLessThanOrEqual(5000);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs the workers of low-priority functions at nice 10, the others at the default',
+    async () => {
+      const background = fn();
+      const interactive = fn({ name: 'Supplyline-test-WebhookFunction5678', logicalId: 'WebhookFunction5678' });
+      const lambda = start({ lowPriority: (f) => f.name === background.name }, [background, interactive]);
+      expect(await lambda.invokeOrThrow(background.name, { action: 'nice' })).toEqual({ nice: BACKGROUND_NICE });
+      expect(await lambda.invokeOrThrow(interactive.name, { action: 'nice' })).toEqual({ nice: 0 });
+      // The caller's thread is untouched.
+      expect(osPriority()).toBe(0);
+    },
+  );
 
   it('keeps module state between invocations of a warm worker', async () => {
     const lambda = start({ defaultConcurrency: 1 });
