@@ -17,7 +17,6 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { MetricStore, startCloudWatchEndpoint } from '../dashboard/metrics';
 import { startDashboard } from '../dashboard/server';
 import { EventArchive } from '../eventbridge/archive';
@@ -36,6 +35,7 @@ import { LambdaRunner, type InvocationRecord, type LogSink } from './lambda';
 import { LocalSecrets, startSecretsEndpoint, type SecretValue } from './secrets-endpoint';
 import { SqsBatchSender } from './sqs-batch-sender';
 import { SqsEventSource, type BatchOutcome } from './sqs-event-source';
+import { startSqsStandIn, type SqsCall, type SqsStandIn } from './sqs-stand-in';
 import { localStateMachines, startStepFunctionsEndpoint } from './stepfunctions-endpoint';
 import {
   findFunction,
@@ -143,7 +143,7 @@ export interface LocalRuntime {
   batches: BatchOutcome[];
   /** REST API access log (last 5000). */
   apiRequests: AccessLogEntry[];
-  sqsServer: FauxqsServer;
+  sqsServer: SqsStandIn;
   /** Queue depths by queue name, DLQs included. */
   queueDepths(): Record<string, QueueDepth>;
   /** Bodies (and receive counts) of the messages in a queue, without receiving them. */
@@ -196,7 +196,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(options.stackName ? { stackName: options.stackName } : {}),
     });
     const region = probe.region;
-    const sqsServer = await startFauxqs({ port: 0, logger: false, defaultRegion: region });
+    const sqsServer = await startSqsStandIn({ region, host });
     stops.push(() => sqsServer.stop());
     const sqsEndpoint = `http://127.0.0.1:${sqsServer.port}`;
     const model = loadTemplateModel({
@@ -226,7 +226,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     for (const bucket of model.buckets) sqsServer.createBucket(bucket.name);
     if (model.buckets.length > 0) log(`created ${model.buckets.length} S3 buckets (fauxqs)`);
-    const sqs = new SQSClient({ region, endpoint: sqsEndpoint, credentials });
+    // The runtime's own calls reach fauxqs in process (see sqs-stand-in.ts).
+    const sqs = new SQSClient({
+      region,
+      endpoint: sqsEndpoint,
+      credentials,
+      requestHandler: sqsServer.requestHandler,
+    });
     stops.push(() => sqs.destroy());
 
     log(`starting DynamoDB (dynalite, ${model.tables.length} tables)`);
@@ -309,7 +315,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       local.attach(bus);
       return [local];
     });
-    const deliverTo = targetDelivery({ model, sqs, runner, machines: machines.engine, log });
+    const deliverTo = targetDelivery({
+      model,
+      sqs,
+      sqsCall: sqsServer.call,
+      runner,
+      machines: machines.engine,
+      log,
+    });
     const schedules: NodeJS.Timeout[] = [];
     stops.push(() => schedules.forEach((timer) => clearInterval(timer)));
     for (const rule of model.rules) {
@@ -394,7 +407,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         }
         return [
           new SqsEventSource({
-            sqs,
+            sqs: sqsServer.call,
             queueUrl: queue.url,
             queueArn: queue.arn,
             functionName: mapping.functionName,
@@ -556,12 +569,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 function targetDelivery(context: {
   model: TemplateModel;
   sqs: SQSClient;
+  sqsCall: SqsCall;
   runner: () => LambdaRunner;
   machines: LocalStepFunctions;
   log: (line: string) => void;
 }) {
   const { model, sqs, runner, machines, log } = context;
-  const sender = new SqsBatchSender(sqs);
+  const sender = new SqsBatchSender(context.sqsCall);
   const queueUrl = (arn: string) => {
     const queue = findQueue(model, arn);
     if (!queue) throw new Error(`queue ${arn} is not in the template`);

@@ -5,11 +5,8 @@
  * fails on its own (a failed entry rejects only its delivery, which the bus retries), so the queue
  * receives exactly what one SendMessage per event would have put there.
  */
-import {
-  SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import type { SqsCall } from './sqs-stand-in';
 
 const SQS_MAX_PER_BATCH = 10;
 /** A batch's total size limit (SQS: the sum of the bodies and attributes, 1 MiB). */
@@ -27,7 +24,7 @@ interface Pending {
 export class SqsBatchSender {
   private readonly queues = new Map<string, { pending: Pending[]; sending: boolean }>();
 
-  constructor(private readonly sqs: SQSClient) {}
+  constructor(private readonly sqs: SqsCall) {}
 
   /** Resolves once the message is on the queue; rejects with the entry's error. */
   send(queueUrl: string, entry: Entry): Promise<void> {
@@ -49,12 +46,10 @@ export class SqsBatchSender {
       while (queue.pending.length > 0) {
         const batch = takeBatch(queue.pending);
         try {
-          const response = await this.sqs.send(
-            new SendMessageBatchCommand({
-              QueueUrl: queueUrl,
-              Entries: batch.map((p, index) => ({ ...p.entry, Id: String(index) })),
-            }),
-          );
+          const response = await this.sqs('SendMessageBatch', {
+            QueueUrl: queueUrl,
+            Entries: batch.map((p, index) => ({ ...p.entry, Id: String(index) })),
+          });
           const failed = new Map((response.Failed ?? []).map((f) => [f.Id, f]));
           for (const [index, p] of batch.entries()) {
             const failure = failed.get(String(index));

@@ -6,19 +6,14 @@
  * Up to MaximumConcurrency batches are in flight per mapping. The redrive to the DLQ after
  * maxReceiveCount is the queue's own (fauxqs applies the RedrivePolicy on receive, as SQS does).
  */
-import {
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type MessageAttributeValue,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { InvocationResult } from './lambda';
+import type { SqsCall } from './sqs-stand-in';
 
 /** What one mapping does, from the template's AWS::Lambda::EventSourceMapping. */
 export interface SqsEventSourceOptions {
-  sqs: SQSClient;
+  sqs: SqsCall;
   queueUrl: string;
   queueArn: string;
   functionName: string;
@@ -121,15 +116,16 @@ export class SqsEventSource {
   }
 
   private async receive(max: number, waitTimeSeconds: number): Promise<Message[]> {
-    const response = await this.options.sqs.send(
-      new ReceiveMessageCommand({
+    const response = await this.options.sqs(
+      'ReceiveMessage',
+      {
         QueueUrl: this.options.queueUrl,
         MaxNumberOfMessages: Math.min(SQS_MAX_PER_RECEIVE, max),
         WaitTimeSeconds: waitTimeSeconds,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
-      }),
-      { abortSignal: this.controller.signal },
+      },
+      this.controller.signal,
     );
     return response.Messages ?? [];
   }
@@ -178,12 +174,10 @@ export class SqsEventSource {
   private async delete(messages: Message[]): Promise<void> {
     for (let i = 0; i < messages.length; i += SQS_MAX_PER_RECEIVE) {
       const chunk = messages.slice(i, i + SQS_MAX_PER_RECEIVE);
-      const response = await this.options.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.options.queueUrl,
-          Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle! })),
-        }),
-      );
+      const response = await this.options.sqs('DeleteMessageBatch', {
+        QueueUrl: this.options.queueUrl,
+        Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle! })),
+      });
       for (const failure of response.Failed ?? []) {
         this.report(`could not delete message ${chunk[Number(failure.Id)]?.MessageId}`, failure);
       }
@@ -234,12 +228,15 @@ function lambdaAttribute(value: MessageAttributeValue) {
   return {
     dataType: value.DataType ?? 'String',
     ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
-    ...(value.BinaryValue !== undefined
-      ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') }
-      : {}),
+    ...(value.BinaryValue !== undefined ? { binaryValue: base64(value.BinaryValue) } : {}),
     stringListValues: value.StringListValues ?? [],
-    binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
+    binaryListValues: (value.BinaryListValues ?? []).map(base64),
   };
+}
+
+/** Binary values arrive base64-encoded over the JSON protocol (as bytes through the SDK). */
+function base64(value: Uint8Array | string): string {
+  return typeof value === 'string' ? value : Buffer.from(value).toString('base64');
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

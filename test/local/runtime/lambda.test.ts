@@ -83,9 +83,14 @@ describe('LambdaRunner', () => {
     'runs the workers of low-priority functions at nice 10, the others at the default',
     async () => {
       const background = fn();
-      const interactive = fn({ name: 'Supplyline-test-WebhookFunction5678', logicalId: 'WebhookFunction5678' });
+      const interactive = fn({
+        name: 'Supplyline-test-WebhookFunction5678',
+        logicalId: 'WebhookFunction5678',
+      });
       const lambda = start({ lowPriority: (f) => f.name === background.name }, [background, interactive]);
-      expect(await lambda.invokeOrThrow(background.name, { action: 'nice' })).toEqual({ nice: BACKGROUND_NICE });
+      expect(await lambda.invokeOrThrow(background.name, { action: 'nice' })).toEqual({
+        nice: BACKGROUND_NICE,
+      });
       expect(await lambda.invokeOrThrow(interactive.name, { action: 'nice' })).toEqual({ nice: 0 });
       // The caller's thread is untouched.
       expect(osPriority()).toBe(0);

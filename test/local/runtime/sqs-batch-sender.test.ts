@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { SqsBatchSender } from '../../../local/runtime/sqs-batch-sender';
+import { startSqsStandIn, type SqsCall, type SqsStandIn } from '../../../local/runtime/sqs-stand-in';
 
 const REGION = 'eu-west-1';
-let fauxqs: FauxqsServer;
-let sqs: SQSClient;
+let fauxqs: SqsStandIn;
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: REGION });
-  sqs = new SQSClient({
-    region: REGION,
-    endpoint: `http://127.0.0.1:${fauxqs.port}`,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  fauxqs = await startSqsStandIn({ region: REGION, host: '127.0.0.1' });
 });
 afterAll(async () => {
-  sqs.destroy();
   await fauxqs.stop();
 });
 
@@ -25,16 +17,11 @@ describe('SqsBatchSender (bus -> SQS targets)', () => {
     // Prepare
     const queue = fauxqs.createQueue('batched', { region: REGION });
     const calls: string[] = [];
-    // The same client, recording which command each call sends.
-    const recording = new Proxy(sqs, {
-      get: (target, key) =>
-        key === 'send'
-          ? (command: Parameters<SQSClient['send']>[0]) => {
-              calls.push(command.constructor.name);
-              return target.send(command);
-            }
-          : Reflect.get(target, key),
-    });
+    // The same SQS, recording which action each call is.
+    const recording: SqsCall = (action, input, signal) => {
+      calls.push(action);
+      return fauxqs.call(action, input, signal);
+    };
     const sender = new SqsBatchSender(recording);
 
     // Act
@@ -45,14 +32,14 @@ describe('SqsBatchSender (bus -> SQS targets)', () => {
     // Assess
     const bodies = fauxqs.inspectQueue('batched')!.messages.ready.map((m) => m.body);
     expect(bodies.sort()).toEqual(Array.from({ length: 25 }, (_, i) => `m${i}`).sort());
-    expect(calls.every((name) => name === 'SendMessageBatchCommand')).toBe(true);
+    expect(calls.every((name) => name === 'SendMessageBatch')).toBe(true);
     expect(calls.length).toBe(3);
   });
 
   it('fails only the message SQS refuses; the others of its batch are sent', async () => {
     // Prepare
     const queue = fauxqs.createQueue('small', { region: REGION, attributes: { MaximumMessageSize: '1024' } });
-    const sender = new SqsBatchSender(sqs);
+    const sender = new SqsBatchSender(fauxqs.call);
 
     // Act
     const outcomes = await Promise.allSettled([

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { startSqsStandIn, type SqsStandIn } from '../../../local/runtime/sqs-stand-in';
 import { LambdaRunner } from '../../../local/runtime/lambda';
 import { SqsEventSource, type BatchOutcome } from '../../../local/runtime/sqs-event-source';
 import type { FunctionModel } from '../../../local/runtime/template';
@@ -21,14 +21,15 @@ const consumer: FunctionModel = {
   asyncMaximumEventAgeSeconds: 21_600,
 };
 
-let fauxqs: FauxqsServer;
+let fauxqs: SqsStandIn;
 let sqs: SQSClient;
 let lambda: LambdaRunner;
 let source: SqsEventSource | undefined;
 let queueCounter = 0;
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: REGION });
+  fauxqs = await startSqsStandIn({ region: REGION, host: '127.0.0.1' });
+  // The test's own sends go over HTTP, as a function's do.
   sqs = new SQSClient({
     region: REGION,
     endpoint: `http://127.0.0.1:${fauxqs.port}`,
@@ -69,7 +70,7 @@ function mapping(
 ) {
   const outcomes: BatchOutcome[] = [];
   source = new SqsEventSource({
-    sqs,
+    sqs: fauxqs.call,
     queueUrl: queue.queueUrl,
     queueArn: queue.queueArn,
     functionName: consumer.name,
@@ -120,7 +121,7 @@ describe('SqsEventSource over fauxqs', () => {
     );
     const calls: unknown[] = [];
     source = new SqsEventSource({
-      sqs,
+      sqs: fauxqs.call,
       queueUrl: queue.queueUrl,
       queueArn: queue.queueArn,
       functionName: consumer.name,

@@ -1,0 +1,205 @@
+/**
+ * The SQS (and S3) stand-in: fauxqs, assembled here from its `buildApp` and its stores rather than
+ * with `startFauxqs`, so that the runtime can also reach it without a socket.
+ *
+ * Functions in their workers call it over HTTP like any AWS endpoint. The runtime's own SDK client
+ * (the bus's SQS targets, the event source mappings' receive and delete, redrive) sends through
+ * {@link SqsStandIn.requestHandler} instead: the same signed HTTP request, handed to fauxqs's router
+ * with Fastify's `inject`. Same API, same code path in fauxqs, but no loopback socket on either end:
+ * under load those round trips were about a third of the runtime's main thread.
+ */
+import type {
+  DeleteMessageBatchRequest,
+  DeleteMessageBatchResult,
+  ReceiveMessageRequest,
+  ReceiveMessageResult,
+  SendMessageBatchRequest,
+  SendMessageBatchResult,
+  SQSClientConfig,
+} from '@aws-sdk/client-sqs';
+import { buildApp, type FauxqsServer } from 'fauxqs';
+
+/** The SQS actions the runtime calls on its hot paths, with their JSON input and output. */
+export interface SqsActions {
+  ReceiveMessage: [ReceiveMessageRequest, ReceiveMessageResult];
+  DeleteMessageBatch: [DeleteMessageBatchRequest, DeleteMessageBatchResult];
+  SendMessageBatch: [SendMessageBatchRequest, SendMessageBatchResult];
+}
+
+/**
+ * Calls an SQS action in process, as the JSON protocol carries it: no SDK middleware (serialize,
+ * sign, retry, deserialize), which was most of what remained of those calls' cost. Binary
+ * attribute values come back base64-encoded, as on the wire. Rejects with an error named after
+ * the SQS error code.
+ */
+export type SqsCall = <A extends keyof SqsActions>(
+  action: A,
+  input: SqsActions[A][0],
+  signal?: AbortSignal,
+) => Promise<SqsActions[A][1]>;
+
+/** What the runtime uses of fauxqs (the shape of its `FauxqsServer`), and the in-process ways in. */
+export type SqsStandIn = Pick<
+  FauxqsServer,
+  'port' | 'createQueue' | 'createBucket' | 'inspectQueue' | 'stop'
+> & {
+  /** An SDK request handler that serves requests in process (set it as `requestHandler`). */
+  readonly requestHandler: NonNullable<SQSClientConfig['requestHandler']>;
+  readonly call: SqsCall;
+};
+
+/** fauxqs's account id in queue URLs and ARNs. */
+const ACCOUNT_ID = '000000000000';
+
+interface SqsStore {
+  host: string;
+  region?: string;
+  createQueue(name: string, url: string, arn: string, attributes?: Record<string, string>): void;
+  buildQueueUrl(name: string, port: string, requestHost: string, region: string): string;
+  inspectQueue: FauxqsServer['inspectQueue'];
+}
+interface S3Store {
+  createBucket(name: string): void;
+}
+type Stores = NonNullable<NonNullable<Parameters<typeof buildApp>[0]>['stores']>;
+
+/**
+ * The store classes are not exported by the package (only `buildApp`, which accepts them, and
+ * `startFauxqs`, which hides them), so they come from its dist folder, next to the entry point.
+ * The lock file pins the version; the runtime tests fail if the layout moves.
+ */
+async function fauxqsStores(): Promise<{ sqs: SqsStore; s3: S3Store; stores: Stores }> {
+  const dist = new URL('.', import.meta.resolve('fauxqs'));
+  const load = async <T>(path: string, name: string) =>
+    ((await import(new URL(path, dist).href)) as Record<string, new () => T>)[name]!;
+  const [Sqs, Sns, S3] = await Promise.all([
+    load<SqsStore>('sqs/sqsStore.js', 'SqsStore'),
+    load<object>('sns/snsStore.js', 'SnsStore'),
+    load<S3Store>('s3/s3Store.js', 'S3Store'),
+  ]);
+  const sqs = new Sqs();
+  const s3 = new S3();
+  return { sqs, s3, stores: { sqsStore: sqs, snsStore: new Sns(), s3Store: s3 } as unknown as Stores };
+}
+
+/** Starts fauxqs on `host` (an ephemeral port) with `region` as its default region. */
+export async function startSqsStandIn(options: { region: string; host: string }): Promise<SqsStandIn> {
+  const { region, host } = options;
+  const { sqs, s3, stores } = await fauxqsStores();
+  sqs.region = region;
+  const app = buildApp({ logger: false, defaultRegion: region, stores });
+  const address = new URL(await app.listen({ port: 0, host }));
+  const port = Number(address.port);
+
+  const requestHandler: SqsStandIn['requestHandler'] = {
+    async handle(request: SdkRequest, handlerOptions?: { abortSignal?: AbortSignalLike }) {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(request.query ?? {}))
+        for (const item of Array.isArray(value) ? value : [value]) if (item !== null) query.append(key, item);
+      const search = query.size > 0 ? `?${query.toString()}` : '';
+      const injected: Promise<InjectedResponse> = app.inject({
+        method: request.method as 'POST',
+        url: `${request.path}${search}`,
+        // Fastify measures the injected body itself (a forwarded length can disagree with it).
+        headers: Object.fromEntries(
+          Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'content-length'),
+        ),
+        // The SDK's JSON body is a Uint8Array subclass; inject sends only strings and Buffers as is.
+        ...(request.body !== undefined ? { payload: asPayload(request.body) } : {}),
+      });
+      // A long poll stays in fauxqs until it answers (or the app closes); the caller stops waiting.
+      const response = await abortable(injected, handlerOptions?.abortSignal);
+      return {
+        response: {
+          statusCode: response.statusCode,
+          reason: response.statusMessage,
+          headers: Object.fromEntries(
+            Object.entries(response.headers).map(([name, value]) => [name, String(value)]),
+          ),
+          body: response.rawPayload,
+        },
+      };
+    },
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+  } as unknown as SqsStandIn['requestHandler'];
+
+  const call: SqsCall = async (action, input, signal) => {
+    const response = await abortable(
+      app.inject({
+        method: 'POST',
+        url: '/',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${action}` },
+        payload: JSON.stringify(input),
+      }) as Promise<InjectedResponse>,
+      signal,
+    );
+    const body = JSON.parse(response.rawPayload.toString('utf8') || '{}') as Record<string, unknown>;
+    if (response.statusCode >= 300) {
+      const type = String(body.__type ?? 'InternalError');
+      throw Object.assign(new Error(String(body.message ?? body.Message ?? type)), {
+        name: type.slice(type.lastIndexOf('#') + 1),
+        statusCode: response.statusCode,
+      });
+    }
+    return body;
+  };
+
+  return {
+    port,
+    requestHandler,
+    call,
+    createQueue(name, queueOptions) {
+      const queueRegion = queueOptions?.region ?? region;
+      const queueUrl = sqs.buildQueueUrl(name, String(port), `${host}:${port}`, queueRegion);
+      const queueArn = `arn:aws:sqs:${queueRegion}:${ACCOUNT_ID}:${name}`;
+      sqs.createQueue(name, queueUrl, queueArn, queueOptions?.attributes);
+      return { queueUrl, queueArn, queueName: name };
+    },
+    createBucket(name) {
+      s3.createBucket(name);
+      return { bucketName: name };
+    },
+    inspectQueue: (name) => sqs.inspectQueue(name),
+    stop: () => app.close(),
+  };
+}
+
+function asPayload(body: string | Uint8Array): string | Buffer {
+  return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+/** What the handler reads of the SDK's HttpRequest. */
+interface SdkRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | (string | null)[] | null>;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+/** What the handler reads of Fastify's injected response. */
+interface InjectedResponse {
+  statusCode: number;
+  statusMessage: string;
+  headers: Record<string, unknown>;
+  rawPayload: Buffer;
+}
+
+interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignalLike | undefined): Promise<T> {
+  if (!signal) return promise;
+  const aborted = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort);
+    // A poller's signal lives as long as the poller: one listener per request would pile up.
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
