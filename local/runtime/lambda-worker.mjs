@@ -18,7 +18,7 @@ const { assetDir, handler: handlerSetting, nice } = workerData;
 let handlerPromise;
 
 // This thread's own priority (setpriority on a thread id affects that thread only, on Linux). Set
-// once: raising it back would need privileges. Elsewhere, or if refused, the default applies.
+// once, at start: going back to 0 would need privileges. Elsewhere the default applies.
 if (nice) {
   try {
     setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);

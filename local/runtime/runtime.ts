@@ -574,8 +574,8 @@ function targetDelivery(context: {
   machines: LocalStepFunctions;
   log: (line: string) => void;
 }) {
-  const { model, sqs, runner, machines, log } = context;
-  const sender = new SqsBatchSender(context.sqsCall);
+  const { model, sqs, sqsCall, runner, machines, log } = context;
+  const sender = new SqsBatchSender(sqsCall);
   const queueUrl = (arn: string) => {
     const queue = findQueue(model, arn);
     if (!queue) throw new Error(`queue ${arn} is not in the template`);

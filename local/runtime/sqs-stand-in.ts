@@ -2,11 +2,12 @@
  * The SQS (and S3) stand-in: fauxqs, assembled here from its `buildApp` and its stores rather than
  * with `startFauxqs`, so that the runtime can also reach it without a socket.
  *
- * Functions in their workers call it over HTTP like any AWS endpoint. The runtime's own SDK client
- * (the bus's SQS targets, the event source mappings' receive and delete, redrive) sends through
- * {@link SqsStandIn.requestHandler} instead: the same signed HTTP request, handed to fauxqs's router
- * with Fastify's `inject`. Same API, same code path in fauxqs, but no loopback socket on either end:
- * under load those round trips were about a third of the runtime's main thread.
+ * Functions in their workers call it over HTTP like any AWS endpoint. The runtime's own calls skip
+ * the loopback socket, which under load cost about a third of its main thread: its hot paths (the
+ * bus's SQS targets, the event source mappings' receive and delete) use {@link SqsStandIn.call},
+ * a JSON request handed to fauxqs's router with Fastify's `inject`; its SDK client (dead letters,
+ * `clients.sqs`) uses {@link SqsStandIn.requestHandler}, the same signed request, also injected.
+ * Either way fauxqs runs the same code as for a request from the network.
  */
 import type {
   DeleteMessageBatchRequest,

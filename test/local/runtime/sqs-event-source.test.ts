@@ -110,13 +110,16 @@ describe('SqsEventSource over fauxqs', () => {
     expect(outcomes.flatMap((o) => o.deleted)).toHaveLength(3);
   });
 
-  it('hands the function an SQS event: receive count, queue ARN, message attributes', async () => {
+  it('hands the function an SQS event: receive count, queue ARN, string and binary message attributes', async () => {
     const { queue } = lane(30, 5);
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: queue.queueUrl,
         MessageBody: 'ok-attributes',
-        MessageAttributes: { correlationId: { DataType: 'String', StringValue: 'corr-1' } },
+        MessageAttributes: {
+          correlationId: { DataType: 'String', StringValue: 'corr-1' },
+          checksum: { DataType: 'Binary', BinaryValue: Uint8Array.from([1, 2, 255]) },
+        },
       }),
     );
     const calls: unknown[] = [];
@@ -141,7 +144,11 @@ describe('SqsEventSource over fauxqs', () => {
       eventSourceARN: queue.queueArn,
       awsRegion: REGION,
       attributes: { ApproximateReceiveCount: '1' },
-      messageAttributes: { correlationId: { dataType: 'String', stringValue: 'corr-1' } },
+      messageAttributes: {
+        correlationId: { dataType: 'String', stringValue: 'corr-1' },
+        // Base64 in Lambda's event, as the value is on the wire.
+        checksum: { dataType: 'Binary', binaryValue: Buffer.from([1, 2, 255]).toString('base64') },
+      },
     });
   });
 
