@@ -32,6 +32,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../adapters/aws/idempotent-publisher';
+import { RequestBudgetExhausted } from '../../adapters/resilience/shared-rate-budget';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { ValidationError, ValidationResult } from '../../canonical/generated/validators';
 import type { CanonicalEvents } from '../../canonical/generated/types';
@@ -324,7 +325,13 @@ export function createConsumer(
         error: error as Error,
       });
       if (retryAfterSeconds !== undefined && retryAfterSeconds > 0)
-        await delay(record, retryAfterSeconds, logger);
+        await delay(
+          record,
+          error instanceof RequestBudgetExhausted
+            ? spreadRetry(retryAfterSeconds, receiveCount)
+            : retryAfterSeconds,
+          logger,
+        );
       return false;
     }
   }
@@ -480,6 +487,17 @@ const EXCEPTION_SYSTEMS: ReadonlySet<string> = new Set(['planning', 'procurement
 function asCode(code: string): string {
   const cleaned = code.replace(/[^A-Za-z0-9_.:/#-]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
   return cleaned.slice(0, 64) || 'BUSINESS_REJECTION';
+}
+
+/**
+ * When our own request budget is spent, every waiting message learns the same "next window": all
+ * coming back then would spend it at once and fail again together, and a burst would reach its
+ * last delivery in seconds. So the wait grows with each delivery and is spread at random:
+ * `retryAfter` plus up to 2, 4, 8, 16... seconds (full jitter): up to half a minute in all before
+ * the fifth delivery.
+ */
+export function spreadRetry(retryAfterSeconds: number, receiveCount: number, random = Math.random): number {
+  return retryAfterSeconds + random() * 2 ** Math.min(receiveCount, 10);
 }
 
 function receiveCountOf(record: SQSRecord): number {

@@ -16,10 +16,12 @@ import {
   describe,
   expect,
   it,
+  onTestFinished,
   vi,
   type MockInstance,
 } from 'vitest';
 import { CircuitOpenError } from '../../adapters/resilience/circuit-breaker';
+import { RequestBudgetExhausted } from '../../adapters/resilience/shared-rate-budget';
 import type { CanonicalEvent } from '../../canonical/envelope';
 import { validateIntegrationExceptionRaisedV1 } from '../../canonical/generated/validators';
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../domain/failures';
@@ -27,6 +29,7 @@ import {
   canonicalValidators,
   createConsumer,
   queueUrlFromArn,
+  spreadRetry,
   type BusinessFunction,
   type ConsumerContext,
   type ConsumerMetrics,
@@ -293,6 +296,37 @@ describe('consumer: failure classification', () => {
     expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input.VisibilityTimeout).toBe(
       600,
     );
+  });
+
+  it('request budget spent: waits past the next window, longer and spread at random on each delivery', async () => {
+    const { handler } = setup(
+      failing(new RequestBudgetExhausted('listSourcingRequests', 'critical', 'procurement', 1)),
+    );
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    onTestFinished(() => random.mockRestore());
+    const visibilities: number[] = [];
+    for (const receiveCount of [1, 2, 3, 4]) {
+      sqsMock.resetHistory();
+      const record = sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-BUDGET')), {
+        messageId: 'm-budget',
+        receiveCount,
+      });
+      expect((await handler(batch(record))).batchItemFailures).toEqual([{ itemIdentifier: 'm-budget' }]);
+      visibilities.push(
+        sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input.VisibilityTimeout!,
+      );
+    }
+    // 1 s to the next window, plus half of 2, 4, 8 and 16 s.
+    expect(visibilities).toEqual([2, 3, 5, 9]);
+    expect(dlqMessages()).toEqual([]);
+  });
+
+  it('spreads budget retries between the next window and twice the previous spread', () => {
+    expect(spreadRetry(1, 1, () => 0)).toBe(1);
+    expect(spreadRetry(1, 1, () => 0.999)).toBeCloseTo(2.998);
+    expect(spreadRetry(3, 4, () => 1)).toBe(19);
+    // Bounded: the 30th delivery waits no more than the 10th.
+    expect(spreadRetry(1, 30, () => 1)).toBe(1 + 1024);
   });
 
   it('still reports the failure when the visibility change itself fails (never dropped)', async () => {
