@@ -226,13 +226,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     for (const bucket of model.buckets) sqsServer.createBucket(bucket.name);
     if (model.buckets.length > 0) log(`created ${model.buckets.length} S3 buckets (fauxqs)`);
-    // The runtime's own calls reach fauxqs in process (see sqs-stand-in.ts).
-    const sqs = new SQSClient({
-      region,
-      endpoint: sqsEndpoint,
-      credentials,
-      requestHandler: sqsServer.requestHandler,
-    });
+    const sqs = new SQSClient({ region, endpoint: sqsEndpoint, credentials });
     stops.push(() => sqs.destroy());
 
     log(`starting DynamoDB (dynalite, ${model.tables.length} tables)`);

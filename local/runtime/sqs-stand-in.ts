@@ -2,12 +2,11 @@
  * The SQS (and S3) stand-in: fauxqs, assembled here from its `buildApp` and its stores rather than
  * with `startFauxqs`, so that the runtime can also reach it without a socket.
  *
- * Functions in their workers call it over HTTP like any AWS endpoint. The runtime's own calls skip
- * the loopback socket, which under load cost about a third of its main thread: its hot paths (the
- * bus's SQS targets, the event source mappings' receive and delete) use {@link SqsStandIn.call},
- * a JSON request handed to fauxqs's router with Fastify's `inject`; its SDK client (dead letters,
- * `clients.sqs`) uses {@link SqsStandIn.requestHandler}, the same signed request, also injected.
- * Either way fauxqs runs the same code as for a request from the network.
+ * Functions in their workers call it over HTTP like any AWS endpoint, and so does the runtime's SDK
+ * client (dead letters, `clients.sqs`). The runtime's hot paths (the bus's SQS targets, the event
+ * source mappings' receive and delete) skip the loopback socket, which under load cost about a third
+ * of its main thread: {@link SqsStandIn.call} hands a JSON request to fauxqs's router with Fastify's
+ * `inject`, so fauxqs runs the same code as for a request from the network.
  */
 import type {
   DeleteMessageBatchRequest,
@@ -16,7 +15,6 @@ import type {
   ReceiveMessageResult,
   SendMessageBatchRequest,
   SendMessageBatchResult,
-  SQSClientConfig,
 } from '@aws-sdk/client-sqs';
 import { buildApp, type FauxqsServer } from 'fauxqs';
 
@@ -39,15 +37,11 @@ export type SqsCall = <A extends keyof SqsActions>(
   signal?: AbortSignal,
 ) => Promise<SqsActions[A][1]>;
 
-/** What the runtime uses of fauxqs (the shape of its `FauxqsServer`), and the in-process ways in. */
+/** What the runtime uses of fauxqs (the shape of its `FauxqsServer`), and the in-process way in. */
 export type SqsStandIn = Pick<
   FauxqsServer,
   'port' | 'createQueue' | 'createBucket' | 'inspectQueue' | 'stop'
-> & {
-  /** An SDK request handler that serves requests in process (set it as `requestHandler`). */
-  readonly requestHandler: NonNullable<SQSClientConfig['requestHandler']>;
-  readonly call: SqsCall;
-};
+> & { readonly call: SqsCall };
 
 /** fauxqs's account id in queue URLs and ARNs. */
 const ACCOUNT_ID = '000000000000';
@@ -92,39 +86,6 @@ export async function startSqsStandIn(options: { region: string; host: string })
   const address = new URL(await app.listen({ port: 0, host }));
   const port = Number(address.port);
 
-  const requestHandler: SqsStandIn['requestHandler'] = {
-    async handle(request: SdkRequest, handlerOptions?: { abortSignal?: AbortSignalLike }) {
-      const query = new URLSearchParams();
-      for (const [key, value] of Object.entries(request.query ?? {}))
-        for (const item of Array.isArray(value) ? value : [value]) if (item !== null) query.append(key, item);
-      const search = query.size > 0 ? `?${query.toString()}` : '';
-      const injected: Promise<InjectedResponse> = app.inject({
-        method: request.method as 'POST',
-        url: `${request.path}${search}`,
-        // Fastify measures the injected body itself (a forwarded length can disagree with it).
-        headers: Object.fromEntries(
-          Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'content-length'),
-        ),
-        // The SDK's JSON body is a Uint8Array subclass; inject sends only strings and Buffers as is.
-        ...(request.body !== undefined ? { payload: asPayload(request.body) } : {}),
-      });
-      // A long poll stays in fauxqs until it answers (or the app closes); the caller stops waiting.
-      const response = await abortable(injected, handlerOptions?.abortSignal);
-      return {
-        response: {
-          statusCode: response.statusCode,
-          reason: response.statusMessage,
-          headers: Object.fromEntries(
-            Object.entries(response.headers).map(([name, value]) => [name, String(value)]),
-          ),
-          body: response.rawPayload,
-        },
-      };
-    },
-    updateHttpClientConfig: () => undefined,
-    httpHandlerConfigs: () => ({}),
-  } as unknown as SqsStandIn['requestHandler'];
-
   const call: SqsCall = async (action, input, signal) => {
     const response = await abortable(
       app.inject({
@@ -148,7 +109,6 @@ export async function startSqsStandIn(options: { region: string; host: string })
 
   return {
     port,
-    requestHandler,
     call,
     createQueue(name, queueOptions) {
       const queueRegion = queueOptions?.region ?? region;
@@ -166,20 +126,7 @@ export async function startSqsStandIn(options: { region: string; host: string })
   };
 }
 
-function asPayload(body: string | Uint8Array): string | Buffer {
-  return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-}
-
-/** What the handler reads of the SDK's HttpRequest. */
-interface SdkRequest {
-  method: string;
-  path: string;
-  query?: Record<string, string | (string | null)[] | null>;
-  headers: Record<string, string>;
-  body?: string | Uint8Array;
-}
-
-/** What the handler reads of Fastify's injected response. */
+/** What `call` reads of Fastify's injected response. */
 interface InjectedResponse {
   statusCode: number;
   statusMessage: string;
