@@ -196,7 +196,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(options.stackName ? { stackName: options.stackName } : {}),
     });
     const region = probe.region;
-    const sqsServer = await startSqsStandIn({ region, host });
+    const sqsServer = await startSqsStandIn({ region });
     stops.push(() => sqsServer.stop());
     const sqsEndpoint = `http://127.0.0.1:${sqsServer.port}`;
     const model = loadTemplateModel({

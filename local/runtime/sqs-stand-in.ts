@@ -45,9 +45,9 @@ export type SqsStandIn = Pick<
 
 /** fauxqs's account id in queue URLs and ARNs. */
 const ACCOUNT_ID = '000000000000';
+const LOOPBACK = '127.0.0.1';
 
 interface SqsStore {
-  host: string;
   region?: string;
   createQueue(name: string, url: string, arn: string, attributes?: Record<string, string>): void;
   buildQueueUrl(name: string, port: string, requestHost: string, region: string): string;
@@ -77,14 +77,17 @@ async function fauxqsStores(): Promise<{ sqs: SqsStore; s3: S3Store; stores: Sto
   return { sqs, s3, stores: { sqsStore: sqs, snsStore: new Sns(), s3Store: s3 } as unknown as Stores };
 }
 
-/** Starts fauxqs on `host` (an ephemeral port) with `region` as its default region. */
-export async function startSqsStandIn(options: { region: string; host: string }): Promise<SqsStandIn> {
-  const { region, host } = options;
+/**
+ * Starts fauxqs on an ephemeral port of the loopback, with `region` as its default region: queue
+ * and bucket URLs name `*.localhost`, which the workers resolve to 127.0.0.1, so that is where it
+ * must listen, whatever address the runtime's other endpoints use.
+ */
+export async function startSqsStandIn(options: { region: string }): Promise<SqsStandIn> {
+  const { region } = options;
   const { sqs, s3, stores } = await fauxqsStores();
   sqs.region = region;
   const app = buildApp({ logger: false, defaultRegion: region, stores });
-  const address = new URL(await app.listen({ port: 0, host }));
-  const port = Number(address.port);
+  const port = Number(new URL(await app.listen({ port: 0, host: LOOPBACK })).port);
 
   const call: SqsCall = async (action, input, signal) => {
     const response = await abortable(
@@ -112,7 +115,7 @@ export async function startSqsStandIn(options: { region: string; host: string })
     call,
     createQueue(name, queueOptions) {
       const queueRegion = queueOptions?.region ?? region;
-      const queueUrl = sqs.buildQueueUrl(name, String(port), `${host}:${port}`, queueRegion);
+      const queueUrl = sqs.buildQueueUrl(name, String(port), `${LOOPBACK}:${port}`, queueRegion);
       const queueArn = `arn:aws:sqs:${queueRegion}:${ACCOUNT_ID}:${name}`;
       sqs.createQueue(name, queueUrl, queueArn, queueOptions?.attributes);
       return { queueUrl, queueArn, queueName: name };
@@ -129,18 +132,10 @@ export async function startSqsStandIn(options: { region: string; host: string })
 /** What `call` reads of Fastify's injected response. */
 interface InjectedResponse {
   statusCode: number;
-  statusMessage: string;
-  headers: Record<string, unknown>;
   rawPayload: Buffer;
 }
 
-interface AbortSignalLike {
-  readonly aborted: boolean;
-  addEventListener(type: 'abort', listener: () => void): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignalLike | undefined): Promise<T> {
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   const aborted = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
   if (signal.aborted) return Promise.reject(aborted());

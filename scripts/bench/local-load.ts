@@ -6,10 +6,9 @@
  * The sender is open-loop by default: one webhook every 1/rate seconds (env BENCH_LOAD_RATE,
  * default 220/s, the goal's 200/s plus a margin) whatever the answers, as vendors send, and latency
  * counted from the planned send time (a late answer cannot hold back the next sends and hide the
- * queueing). A closed loop (env
- * BENCH_LOAD_RATE=0: BENCH_LOAD_CONCURRENCY in flight, default 48) measures capacity instead, but
- * its latency is bound by Little's law (48 in flight at 200/s is 240 ms each), so it cannot show
- * whether a rate is sustained with a low p99.
+ * queueing). A closed loop (env BENCH_LOAD_RATE=0: BENCH_LOAD_CONCURRENCY in flight, default 48)
+ * measures capacity instead, but its latency is bound by Little's law (48 in flight at 200/s is
+ * 240 ms each), so it cannot show whether a rate is sustained with a low p99.
  * About 10% are actionable (each with its own item, site and bucket, so they never amend each
  * other's sourcing requests); the rest fall below the uplift threshold and stop at evaluation.
  *
@@ -199,11 +198,6 @@ function deliveryFor(
     }),
   };
 }
-
-/** Warm-up exceptions: two rounds of the scopes, 40 weeks after the measured ones start. */
-const WARM_UP_ACTIONABLE = Array.from({ length: 2 * ACTIONABLE_SCOPES.length }, (_, i) =>
-  actionableException(40 * ACTIONABLE_SCOPES.length + i),
-);
 
 /** The n-th actionable exception: scopes in turn, a week later each round, so none supersedes another. */
 function actionableException(slot: number) {
@@ -464,7 +458,7 @@ export async function benchLocalLoad(
     // Warm-up, outside the measurement: every webhook worker, the evaluation consumer and the
     // commitment workflow's functions started, and the workflows finished. In AWS the cold starts
     // of a burst run on their own capacity; here they would take the two cores from the webhooks
-    // being measured. The actionable ones use buckets far after the measured ones.
+    // being measured.
     const commitmentRunning = () =>
       runtime
         .executions()
@@ -473,20 +467,13 @@ export async function benchLocalLoad(
       const depth = runtime.queueDepths()[evaluationQueue.name]!;
       return depth.visible + depth.inFlight + depth.delayed > 0;
     };
-    const warmup: Sent[] = Array.from({ length: 16 }, (_, i) => ({
-      ...deliveryFor(`${run}W`, i * 10 + 1, 0),
-      sentAt: 0,
-    }));
-    for (const [i, exception] of WARM_UP_ACTIONABLE.entries())
-      warmup.push({
-        delivery: forecastExceptionEvent({
-          event_id: `fe_${run}W_A${i}`,
-          plan: { plan_id: PLAN_ID, version: 1 },
-          exception: { exception_id: `BENCH-${run}W-A${i}`, kind: 'DEMAND_UPLIFT', ...exception },
-        }),
-        actionable: true,
-        sentAt: 0,
-      });
+    // Actionable: two rounds of the scopes from slot 240 (40 weeks after the measured ones start).
+    const warmup: Sent[] = [
+      ...Array.from({ length: 16 }, (_, i) => deliveryFor(`${run}W`, i * 10 + 1, 0)),
+      ...Array.from({ length: 2 * ACTIONABLE_SCOPES.length }, (_, i) =>
+        deliveryFor(`${run}W`, (40 * ACTIONABLE_SCOPES.length + i) * 10, 10),
+      ),
+    ].map((delivery) => ({ ...delivery, sentAt: 0 }));
     await bounded(warmup, 8, (item) => send(runtime.baseUrl, item));
     await until('the warm-up to settle', () => !evaluationBusy() && !commitmentRunning(), 180_000);
 
@@ -534,11 +521,6 @@ export async function benchLocalLoad(
     }
 
     const accepted = items.filter((i) => i.status !== undefined && i.status >= 200 && i.status < 300);
-    if (process.env.TEMP_DUMP)
-      writeFileSync(
-        process.env.TEMP_DUMP,
-        JSON.stringify(items.map((i) => [i.sentAt, i.latencyMs, i.actionable])),
-      );
     const refused = items.length - accepted.length;
     const acceptedIds = new Set(accepted.map((i) => i.delivery.event_id));
 

@@ -6,7 +6,7 @@ const REGION = 'eu-west-1';
 let fauxqs: SqsStandIn;
 
 beforeAll(async () => {
-  fauxqs = await startSqsStandIn({ region: REGION, host: '127.0.0.1' });
+  fauxqs = await startSqsStandIn({ region: REGION });
 });
 afterAll(async () => {
   await fauxqs.stop();

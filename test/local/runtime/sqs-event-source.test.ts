@@ -28,7 +28,7 @@ let source: SqsEventSource | undefined;
 let queueCounter = 0;
 
 beforeAll(async () => {
-  fauxqs = await startSqsStandIn({ region: REGION, host: '127.0.0.1' });
+  fauxqs = await startSqsStandIn({ region: REGION });
   // The test's own sends go over HTTP, as a function's do.
   sqs = new SQSClient({
     region: REGION,

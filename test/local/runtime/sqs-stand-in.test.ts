@@ -9,7 +9,7 @@ let overHttp: SQSClient;
 let queues = 0;
 
 beforeAll(async () => {
-  standIn = await startSqsStandIn({ region: REGION, host: '127.0.0.1' });
+  standIn = await startSqsStandIn({ region: REGION });
   const endpoint = `http://127.0.0.1:${standIn.port}`;
   overHttp = new SQSClient({ region: REGION, endpoint, credentials });
 });
