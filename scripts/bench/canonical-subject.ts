@@ -5,3 +5,4 @@ export { mapPurchaseOrderChanged } from '../../adapters/procurement/mapping';
 export { validateProcurementPurchaseOrderChanged } from '../../adapters/procurement/generated/validators';
 export { validatePurchaseOrderChangedV1 } from '../../canonical/generated/validators';
 export { toUtc, isoFromEpochMs } from '../../canonical/time';
+export { forecastExceptionJson } from './forecast-exception-probe';

@@ -68,6 +68,7 @@ function fullPurchaseOrderPath(
 export async function benchCanonical(): Promise<BenchRow[]> {
   const subject = await bundledSubject();
   const {
+    forecastExceptionJson,
     mapForecastException,
     mapPurchaseOrderChanged,
     validatePlanningForecastException,
@@ -96,10 +97,28 @@ export async function benchCanonical(): Promise<BenchRow[]> {
     return JSON.stringify(mapForecastException(result.value, context));
   };
 
+  // The probe must write what the product writes, or its bound would prove nothing.
+  const fixed = { ...context, now: () => new Date(0), newId: () => '00000000-0000-4000-8000-000000000000' };
+  const escaped = forecastExceptionDelivery({ exception: { notes: 'Promo "BF"\n\u2028 \\ end' } });
+  for (const delivery of [forecastExceptionDelivery(), escaped]) {
+    if (
+      forecastExceptionJson(delivery as never, fixed) !==
+      JSON.stringify(mapForecastException(delivery as never, fixed))
+    )
+      throw new Error('the forecast exception probe no longer writes what mapForecastException serializes');
+  }
+  const probeFe = () => {
+    const parsed = JSON.parse(feText) as unknown;
+    const result = validatePlanningForecastException(parsed);
+    if (!result.ok) throw new Error('invalid');
+    return forecastExceptionJson(result.value, context);
+  };
+
   const poFloor = cpuMicrosPerCall(() => JSON.stringify(JSON.parse(poText)));
   const feFloor = cpuMicrosPerCall(() => JSON.stringify(JSON.parse(feText)));
   const poFull = cpuMicrosPerCall(fullPo);
   const feFull = cpuMicrosPerCall(fullFe);
+  const feProbe = cpuMicrosPerCall(probeFe);
   // The canonical event carries an envelope the vendor payload has not: serializing it alone costs
   // more than serializing the input. Parse(input) + stringify(output) is the bound no mapping can beat.
   const feEvent = mapForecastException(JSON.parse(feText) as never, context);
@@ -182,6 +201,11 @@ export async function benchCanonical(): Promise<BenchRow[]> {
       'x',
     ),
     reference('FE: full path / that bound (our own overhead)', feFull / feBound, 'x'),
+    reference(
+      'FE: probe: the same mapping written straight to JSON text (no object, no stringify), / floor',
+      feProbe / feFloor,
+      'x',
+    ),
   ];
 }
 
