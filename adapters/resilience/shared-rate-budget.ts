@@ -89,6 +89,10 @@ export interface SharedRateBudgetOptions {
  * than 9 requests, however the platform measures its second; one-second windows of 9 would allow 18
  * across a window boundary (and did draw 429s from the simulator's sliding-window limit under load).
  * Bulk work may fill 2 of the 3: critical work always has at least 2 requests/s of its own.
+ * The bound holds when requests are granted, not when they arrive: after a window whose grants came
+ * at its very end, network delay can still bring 10+ into one of the platform's seconds. Its 429
+ * with Retry-After is then honoured (the client's last line); under load, refused callers retry at
+ * a window's start, where the margin is half a second.
  */
 export const PROCUREMENT_SHARED_BUDGET = { limitPerWindow: 3, windowMs: 500, bulkShare: 2 / 3 } as const;
 
