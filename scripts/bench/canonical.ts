@@ -101,10 +101,7 @@ export async function benchCanonical(): Promise<BenchRow[]> {
   const fixed = { ...context, now: () => new Date(0), newId: () => '00000000-0000-4000-8000-000000000000' };
   const escaped = forecastExceptionDelivery({ exception: { notes: 'Promo "BF"\n\u2028 \\ end' } });
   for (const delivery of [forecastExceptionDelivery(), escaped]) {
-    if (
-      forecastExceptionJson(delivery as never, fixed) !==
-      JSON.stringify(mapForecastException(delivery as never, fixed))
-    )
+    if (forecastExceptionJson(delivery, fixed) !== JSON.stringify(mapForecastException(delivery, fixed)))
       throw new Error('the forecast exception probe no longer writes what mapForecastException serializes');
   }
   const probeFe = () => {
