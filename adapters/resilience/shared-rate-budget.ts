@@ -69,13 +69,6 @@ export interface SharedRateBudgetOptions {
    */
   windowMs?: number;
   /**
-   * Requests are granted only in the first `grantingMs` of a window; later ones wait for the next.
-   * Every window's grants then stand `windowMs - grantingMs` clear of the next window's, a margin
-   * for requests that reach the platform later than others (see PROCUREMENT_SHARED_BUDGET).
-   * @default half the window
-   */
-  grantingMs?: number;
-  /**
    * Share (0..1] of a window bulk work may fill (rounded down); critical work may fill all of it.
    * @default PROCUREMENT_SHARED_BUDGET.bulkShare
    */
@@ -96,12 +89,10 @@ export interface SharedRateBudgetOptions {
  * than 9 requests, however the platform measures its second; one-second windows of 9 would allow 18
  * across a window boundary (and did draw 429s from the simulator's sliding-window limit under load).
  * Bulk work may fill 2 of the 3: critical work always has at least 2 requests/s of its own.
- * The platform counts requests when they arrive, and they arrive later than they were granted, by
- * more for some than for others. Grants made only in a window's first half (`grantingMs`, 250 ms)
- * keep the first and last grants of any four windows 1.25 s apart: a request may be up to 250 ms
- * later than those granted after it, and no platform second still sees more than 9. Granted
- * anywhere in the window, a burst begun in a window's last milliseconds was one second and a few
- * ms from the grants four windows on, and drew two 429s from the simulator.
+ * The bound holds when requests are granted, not when they arrive: after a window whose grants came
+ * at its very end, network delay can still bring 10+ into one of the platform's seconds. Its 429
+ * with Retry-After is then honoured (the client's last line); under load, refused callers retry at
+ * a window's start, where the margin is half a second.
  */
 export const PROCUREMENT_SHARED_BUDGET = { limitPerWindow: 3, windowMs: 500, bulkShare: 2 / 3 } as const;
 
@@ -115,7 +106,6 @@ export class SharedRateBudget implements RequestBudget {
   private readonly limit: number;
   private readonly bulkLimit: number;
   private readonly windowMs: number;
-  private readonly grantingMs: number;
   private readonly ttlSeconds: number;
   private readonly now: () => number;
 
@@ -128,10 +118,6 @@ export class SharedRateBudget implements RequestBudget {
     if (!(Number.isInteger(windowMs) && windowMs >= 1 && 1000 % windowMs === 0))
       throw new RangeError('SharedRateBudget: windowMs must divide 1000');
     this.windowMs = windowMs;
-    const grantingMs = options.grantingMs ?? windowMs / 2;
-    if (!(grantingMs > 0 && grantingMs <= windowMs))
-      throw new RangeError('SharedRateBudget: grantingMs must be in (0, windowMs]');
-    this.grantingMs = grantingMs;
     if (!(share > 0 && share <= 1)) throw new RangeError('SharedRateBudget: bulkShare must be in (0, 1]');
     this.limit = limit;
     // The epsilon keeps 3 x (2/3) from rounding down to 1.
@@ -148,11 +134,8 @@ export class SharedRateBudget implements RequestBudget {
 
   /** @inheritdoc */
   async take(lane: BudgetLane): Promise<BudgetDecision> {
-    const now = this.now();
-    const start = Math.floor(now / this.windowMs) * this.windowMs;
+    const start = Math.floor(this.now() / this.windowMs) * this.windowMs;
     const end = start + this.windowMs;
-    // Too late in this window: a grant now could crowd the platform's second (PROCUREMENT_SHARED_BUDGET).
-    if (now - start >= this.grantingMs) return { granted: false, retryInMs: end - now };
     try {
       await this.options.documents.send(
         new UpdateCommand({
