@@ -113,9 +113,11 @@ const WORKER_URL = new URL('./lambda-worker.mjs', import.meta.url);
 
 /**
  * The nice value of background workers: under contention the scheduler gives a nice-0 thread about
- * nine times their share, and they still get the whole CPU when nothing else needs it.
+ * 68 times the share of one of them, and they still get the whole CPU when nothing else needs it.
+ * Not 10: a burst keeps a dozen or more background workers runnable, and at nice 10 (a ninth of a
+ * nice-0 thread each) together they weighed as much as one or two webhook workers.
  */
-export const BACKGROUND_NICE = 10;
+export const BACKGROUND_NICE = 19;
 
 /** Runs the application's functions locally. */
 export class LambdaRunner {

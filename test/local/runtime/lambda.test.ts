@@ -80,7 +80,7 @@ describe('LambdaRunner', () => {
   });
 
   it.runIf(process.platform === 'linux')(
-    'runs the workers of low-priority functions at nice 10, the others at the default',
+    'runs the workers of low-priority functions at BACKGROUND_NICE, the others at the default',
     async () => {
       const background = fn();
       const interactive = fn({
