@@ -16,7 +16,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { MetricStore, startCloudWatchEndpoint } from '../dashboard/metrics';
 import { startDashboard } from '../dashboard/server';
 import { EventArchive } from '../eventbridge/archive';
@@ -311,8 +311,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     const deliverTo = targetDelivery({
       model,
-      sqs,
-      sqsCall: sqsServer.call,
+      sqs: sqsServer.call,
       runner,
       machines: machines.engine,
       log,
@@ -562,14 +561,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 /** Builds the bus targets of a rule target: SQS (fauxqs), Lambda (async invoke) or Step Functions. */
 function targetDelivery(context: {
   model: TemplateModel;
-  sqs: SQSClient;
-  sqsCall: SqsCall;
+  sqs: SqsCall;
   runner: () => LambdaRunner;
   machines: LocalStepFunctions;
   log: (line: string) => void;
 }) {
-  const { model, sqs, sqsCall, runner, machines, log } = context;
-  const sender = new SqsBatchSender(sqsCall);
+  const { model, sqs, runner, machines, log } = context;
+  const sender = new SqsBatchSender(sqs);
   const queueUrl = (arn: string) => {
     const queue = findQueue(model, arn);
     if (!queue) throw new Error(`queue ${arn} is not in the template`);
@@ -619,18 +617,15 @@ function targetDelivery(context: {
                   DataType: 'String',
                   StringValue: value || '-',
                 });
-                await sqs.send(
-                  new SendMessageCommand({
-                    QueueUrl: queueUrl(deadLetterArn),
-                    MessageBody: JSON.stringify(letter.event),
-                    MessageAttributes: {
-                      RULE_ARN: text(rule.arn),
-                      TARGET_ARN: text(target.arn),
-                      ERROR_CODE: text(letter.reason),
-                      ERROR_MESSAGE: text(letter.errorMessage.slice(0, 1000)),
-                    },
-                  }),
-                );
+                await sender.send(queueUrl(deadLetterArn), {
+                  MessageBody: JSON.stringify(letter.event),
+                  MessageAttributes: {
+                    RULE_ARN: text(rule.arn),
+                    TARGET_ARN: text(target.arn),
+                    ERROR_CODE: text(letter.reason),
+                    ERROR_MESSAGE: text(letter.errorMessage.slice(0, 1000)),
+                  },
+                });
               },
             }
           : {}),

@@ -57,4 +57,25 @@ describe('SqsBatchSender (bus -> SQS targets)', () => {
         .sort(),
     ).toEqual(['fits', 'fits too']);
   });
+
+  it('keeps the message attributes (the runtime sends a rule target dead letter this way)', async () => {
+    // Prepare
+    const queue = fauxqs.createQueue('letters', { region: REGION });
+    const sender = new SqsBatchSender(fauxqs.call);
+
+    // Act
+    await sender.send(queue.queueUrl, {
+      MessageBody: '{"id":"e-1"}',
+      MessageAttributes: { ERROR_CODE: { DataType: 'String', StringValue: 'SQS_SEND_FAILED' } },
+    });
+
+    // Assess
+    const { Messages } = await fauxqs.call('ReceiveMessage', {
+      QueueUrl: queue.queueUrl,
+      MessageAttributeNames: ['All'],
+    });
+    expect(Messages?.map((m) => [m.Body, m.MessageAttributes])).toEqual([
+      ['{"id":"e-1"}', { ERROR_CODE: { DataType: 'String', StringValue: 'SQS_SEND_FAILED' } }],
+    ]);
+  });
 });
