@@ -3,9 +3,9 @@
  * with `startFauxqs`, so that the runtime can also reach it without a socket.
  *
  * Functions in their workers call it over HTTP like any AWS endpoint, and so does the runtime's SDK
- * client (dead letters, `clients.sqs`). The runtime's hot paths (the bus's SQS targets, the event
- * source mappings' receive and delete) skip the loopback socket, which under load cost about a third
- * of its main thread: {@link SqsStandIn.call} hands a JSON request to fauxqs's router with Fastify's
+ * client (`clients.sqs`). The bus's SQS targets and their dead letters, and the event source
+ * mappings' receive and delete, skip the loopback socket, which under load cost about a third of
+ * the main thread: {@link SqsStandIn.call} hands a JSON request to fauxqs's router with Fastify's
  * `inject`, so fauxqs runs the same code as for a request from the network.
  */
 import type {
