@@ -2,12 +2,12 @@
  * The Supplyline CDK app: `cdk synth|deploy -c env=dev|staging|prod`.
  * Optional context: `-c account=123456789012 -c region=eu-west-1 -c alarmEmails=ops@example.com
  * -c tenantId=acme -c procurementBaseUrl=https://... -c erpBaseUrl=https://... -c erpDatabase=...`
- * (see lib/config/environments.ts). Every catalog handler must exist: a missing one fails synth.
+ * (see application/environments.ts). Every catalog handler must exist: a missing one fails synth.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadApiModels } from '../lib/config/api-models';
-import { loadEnvironmentConfig } from '../lib/config/environments';
+import { loadApiModels } from '../lib/api-models';
+import { loadEnvironmentConfig } from '../application/environments';
 import { PROJECT_ROOT, SupplylineStack } from '../lib/supplyline-stack';
 
 const app = new App();

@@ -8,9 +8,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_ROUTES, type ApiModelName, type ApiRouteDefinition } from './application/api-routes';
-import { FUNCTION_CATALOG, type FunctionDefinition, type FunctionKey } from './application/functions';
-import { CIRCUIT_BREAKER_ENDPOINTS } from './application/metrics';
+import { API_ROUTES, type ApiModelName, type ApiRouteDefinition } from '../application/api-routes';
+import { FUNCTION_CATALOG, type FunctionDefinition, type FunctionKey } from '../application/functions';
+import { CIRCUIT_BREAKER_ENDPOINTS } from '../application/metrics';
 import {
   BUSINESS_RULES_ENV_VAR,
   CONNECTORS,
@@ -23,9 +23,9 @@ import {
   type BucketKey,
   type SecretKey,
   type TableKey,
-} from './application/resources';
-import { WORKFLOW_CATALOG, type WorkflowDefinition } from './application/workflows';
-import type { EnvironmentConfig } from './config/environments';
+} from '../application/resources';
+import { WORKFLOW_CATALOG, type WorkflowDefinition } from '../application/workflows';
+import type { EnvironmentConfig } from '../application/environments';
 import { ConsumerLane } from './constructs/consumer-lane';
 import { DataBuckets } from './constructs/data-buckets';
 import { DataTables } from './constructs/data-tables';
@@ -35,7 +35,7 @@ import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-
 import { SupplylineFunction } from './constructs/supplyline-function';
 import { WebhookApi } from './constructs/webhook-api';
 import { Workflow, stateMachineArnOf } from './constructs/workflow';
-import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from './routing';
+import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from '../application/routing';
 
 /** The project root (handler entries and ASL paths in the catalogs are relative to it). */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -256,7 +256,7 @@ export class SupplylineStack extends Stack {
     if (missing.length > 0) {
       throw new Error(
         `Supplyline ${config.name}: handler files missing:\n- ${missing.join('\n- ')}\n` +
-          'Write them, or fix lib/application/functions.ts.',
+          'Write them, or fix application/functions.ts.',
       );
     }
 
@@ -345,7 +345,7 @@ export class SupplylineStack extends Stack {
       if (!existsSync(path)) {
         throw new Error(
           `Supplyline ${config.name}: workflow '${definition.name}' definition ${wanted} does not exist ` +
-            '(write it, or fix lib/application/workflows.ts).',
+            '(write it, or fix application/workflows.ts).',
         );
       }
       const tables: Record<string, { table: DataTables['tables'][TableKey]; access: 'read' | 'readWrite' }> =

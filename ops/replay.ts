@@ -15,7 +15,7 @@ import {
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { METRICS_NAMESPACE, METRICS_SERVICE } from '../lib/application/metrics';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../application/metrics';
 import type { Progress } from './dlq';
 import { rulesForEventType, type StackTopology } from './topology';
 

@@ -6,8 +6,8 @@
  * inventory comes from CloudFormation (stack resources and outputs) plus the queues' redrive
  * policies and the rules' targets; locally from the synthesized template model.
  */
-import { BUCKETS, pascalCase, type BucketKey } from '../lib/application/resources';
-import { CONSUMER_ROUTES } from '../lib/routing/routes';
+import { BUCKETS, pascalCase, type BucketKey } from '../application/resources';
+import { CONSUMER_ROUTES } from '../application/routing/routes';
 import type { TemplateModel } from '../local/runtime/template';
 
 /** A queue as the inventory knows it. */
@@ -77,7 +77,7 @@ export interface StackTables {
   workflowCorrelation?: string;
 }
 
-/** The bucket names the commands read, by the application's bucket key (lib/application/resources.ts). */
+/** The bucket names the commands read, by the application's bucket key (application/resources.ts). */
 export type StackBuckets = Partial<Record<BucketKey, string>>;
 
 /** The resolved stack. */

@@ -13,7 +13,7 @@ import {
 } from '../../adapters/aws/approvals';
 import { json, problem } from '../../adapters/webhooks/problem';
 import type { ApprovalDecision } from '../../canonical/generated/types';
-import { TABLES } from '../../lib/application/resources';
+import { TABLES } from '../../application/resources';
 import { documents, env, stepFunctions } from '../commons/clients';
 import { metrics } from '../commons/powertools';
 import { apiHandler, jsonBody, pathParameter, validationProblem } from './http';

@@ -14,8 +14,8 @@ import {
   resolveIntegrationException,
   type ResolutionPorts,
 } from '../../domain/integration-exceptions';
-import type { BusinessMetricName } from '../../lib/application/metrics';
-import { EVENT_BUS_ENV_VAR, TABLES } from '../../lib/application/resources';
+import type { BusinessMetricName } from '../../application/metrics';
+import { EVENT_BUS_ENV_VAR, TABLES } from '../../application/resources';
 import { documents, env, eventBridge } from '../commons/clients';
 import { logger, metrics } from '../commons/powertools';
 import { apiHandler, jsonBody, pathParameter, validationProblem } from './http';

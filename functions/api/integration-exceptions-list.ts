@@ -9,7 +9,7 @@ import {
 } from '../../adapters/aws/integration-exceptions';
 import { json, problem } from '../../adapters/webhooks/problem';
 import { EXCEPTION_STATUSES, isExceptionStatus } from '../../domain/integration-exceptions';
-import { TABLES } from '../../lib/application/resources';
+import { TABLES } from '../../application/resources';
 import { documents, env } from '../commons/clients';
 import { apiHandler } from './http';
 

@@ -6,7 +6,7 @@ import { IntegrationExceptionStore } from '../../adapters/aws/integration-except
 import { SyncLedger } from '../../adapters/aws/sync-ledger';
 import { json, problem } from '../../adapters/webhooks/problem';
 import type { SyncStatus } from '../../canonical/generated/types';
-import { TABLES } from '../../lib/application/resources';
+import { TABLES } from '../../application/resources';
 import { documents, env } from '../commons/clients';
 import { apiHandler, pathParameter } from './http';
 

@@ -12,7 +12,7 @@ import {
   MAX_RECEIVE_COUNT_ENV_VAR,
   QUEUE_URL_ENV_VAR,
   TABLES,
-} from '../../lib/application/resources';
+} from '../../application/resources';
 import { dynamo, env, eventBridge } from './clients';
 import { createConsumer, type ConsumerOptions } from './consumer';
 import { logger, metrics } from './powertools';

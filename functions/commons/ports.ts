@@ -1,6 +1,6 @@
 /**
  * The ports of the procurement steps in Lambda, built once per execution environment from the
- * environment variables the CDK app sets (lib/application/functions.ts grants).
+ * environment variables the CDK app sets (application/functions.ts grants).
  *
  * Every port is built on first use, so a function only needs the variables and grants of the ports
  * its step touches (the posting task needs the ERP; the sourcing task does not). Do not spread the
@@ -57,8 +57,8 @@ import {
   TENANT_ID_ENV_VAR,
   stateMachineEnvVar,
   type ConnectorKey,
-} from '../../lib/application/resources';
-import type { BusinessRules } from '../../lib/config/environments';
+} from '../../application/resources';
+import type { BusinessRules } from '../../application/environments';
 import { documents, env, eventBridge, secretsManager, stepFunctions } from './clients';
 import { logger, metrics } from './powertools';
 

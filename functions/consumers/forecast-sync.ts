@@ -36,7 +36,7 @@ import {
   type ForecastSyncSummary,
   type SnapshotStore,
 } from '../../domain/forecast-sync';
-import { EVENT_BUS_ENV_VAR } from '../../lib/application/resources';
+import { EVENT_BUS_ENV_VAR } from '../../application/resources';
 import { env, eventBridge } from '../commons/clients';
 import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
 import { consumerHandler } from '../commons/consumer-handler';

@@ -11,7 +11,7 @@ import {
   recordFromEvent,
   type IntegrationExceptionEvent,
 } from '../../adapters/aws/integration-exceptions';
-import { TABLES } from '../../lib/application/resources';
+import { TABLES } from '../../application/resources';
 import { documents, env } from '../commons/clients';
 import { canonicalValidators } from '../commons/consumer';
 import { consumerHandler } from '../commons/consumer-handler';

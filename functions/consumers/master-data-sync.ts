@@ -22,7 +22,7 @@ import { SyncLedger } from '../../adapters/aws/sync-ledger';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { ItemUpdatedV1, SupplierUpdatedV1 } from '../../canonical/generated/types';
 import type { PostedPurchaseOrder } from '../../domain/commitment/types';
-import { EVENT_BUS_ENV_VAR, TABLES } from '../../lib/application/resources';
+import { EVENT_BUS_ENV_VAR, TABLES } from '../../application/resources';
 import { documents, env, eventBridge } from '../commons/clients';
 import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
 import { consumerHandler } from '../commons/consumer-handler';

@@ -21,7 +21,7 @@ import type { ReceiptPostedV1 } from '../../canonical/generated/types';
 import type { LedgerPort } from '../../domain/commitment/types';
 import { ContractViolation } from '../../domain/failures';
 import { procurementStatusUpdate } from '../../domain/receipts';
-import { CONNECTORS, SECRETS, TABLES } from '../../lib/application/resources';
+import { CONNECTORS, SECRETS, TABLES } from '../../application/resources';
 import { documents, env, secretsManager } from '../commons/clients';
 import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
 import { consumerHandler } from '../commons/consumer-handler';

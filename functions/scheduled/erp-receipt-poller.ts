@@ -23,7 +23,7 @@ import {
   receiptVersion,
   type CommitmentAwaitingReceipt,
 } from '../../domain/receipts';
-import { EVENT_BUS_ENV_VAR, TABLES, TENANT_ID_ENV_VAR } from '../../lib/application/resources';
+import { EVENT_BUS_ENV_VAR, TABLES, TENANT_ID_ENV_VAR } from '../../application/resources';
 import { documents, dynamo, env, eventBridge } from '../commons/clients';
 import { commitmentPorts } from '../commons/ports';
 import { logger, metrics } from '../commons/powertools';

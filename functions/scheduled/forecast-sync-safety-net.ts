@@ -26,7 +26,7 @@ import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
 import { ForecastSyncRecords, S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { SnapshotStore } from '../../domain/forecast-sync';
-import { EVENT_BUS_ENV_VAR } from '../../lib/application/resources';
+import { EVENT_BUS_ENV_VAR } from '../../application/resources';
 import { env, eventBridge } from '../commons/clients';
 import { logger, metrics } from '../commons/powertools';
 

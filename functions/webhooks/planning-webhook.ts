@@ -1,6 +1,6 @@
 /** POST /v1/webhooks/planning: planning platform deliveries. */
 import { planningWebhook } from '../../adapters/planning/webhook';
-import { SECRETS } from '../../lib/application/resources';
+import { SECRETS } from '../../application/resources';
 import { webhookHandler } from './webhook-handler';
 
 export const handler = webhookHandler(planningWebhook, [

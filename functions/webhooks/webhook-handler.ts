@@ -5,7 +5,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { EVENT_BUS_ENV_VAR, TABLES } from '../../lib/application/resources';
+import { EVENT_BUS_ENV_VAR, TABLES } from '../../application/resources';
 import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
 import { SecretCache } from '../../adapters/aws/secrets';
 import { DeliveryLedger } from '../../adapters/aws/delivery-ledger';

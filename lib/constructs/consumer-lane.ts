@@ -12,9 +12,9 @@ import {
   DEAD_LETTER_QUEUE_URL_ENV_VAR,
   MAX_RECEIVE_COUNT_ENV_VAR,
   QUEUE_URL_ENV_VAR,
-} from '../application/resources';
-import type { ResolvedRoute } from '../routing';
-import { VISIBILITY_TIMEOUT_FACTOR } from '../routing/lanes';
+} from '../../application/resources';
+import type { ResolvedRoute } from '../../application/routing';
+import { VISIBILITY_TIMEOUT_FACTOR } from '../../application/routing/lanes';
 
 /** Properties of {@link ConsumerLane}. */
 export interface ConsumerLaneProps {

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { BUCKETS, pascalCase, type BucketKey, type BucketSpec } from '../application/resources';
+import { BUCKETS, pascalCase, type BucketKey, type BucketSpec } from '../../application/resources';
 
 /** A bucket with the environment variable that carries its name. */
 export interface BindableBucket {
@@ -13,7 +13,7 @@ export interface BindableBucket {
 export interface DataBucketsProps {
   /** RETAIN (prod) or DESTROY (dev; the bucket must be emptied first). */
   readonly retainData: boolean;
-  /** @default BUCKETS from lib/application/resources.ts */
+  /** @default BUCKETS from application/resources.ts */
   readonly specs?: Readonly<Record<BucketKey, BucketSpec>>;
 }
 

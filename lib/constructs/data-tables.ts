@@ -7,14 +7,14 @@ import {
   type KeyAttribute,
   type TableKey,
   type TableSpec,
-} from '../application/resources';
+} from '../../application/resources';
 import type { BindableTable } from './supplyline-function';
 
 /** Properties of {@link DataTables}. */
 export interface DataTablesProps {
   /** RETAIN + deletion protection (prod) or DESTROY (dev). */
   readonly retainData: boolean;
-  /** @default TABLES from lib/application/resources.ts */
+  /** @default TABLES from application/resources.ts */
   readonly specs?: Readonly<Record<TableKey, TableSpec>>;
 }
 

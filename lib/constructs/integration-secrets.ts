@@ -1,7 +1,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { SECRETS, pascalCase, type SecretKey, type SecretSpec } from '../application/resources';
+import { SECRETS, pascalCase, type SecretKey, type SecretSpec } from '../../application/resources';
 
 /** A secret with the environment variable that carries its ARN. */
 export interface BindableSecret {
@@ -12,7 +12,7 @@ export interface BindableSecret {
 /** Properties of {@link IntegrationSecrets}. */
 export interface IntegrationSecretsProps {
   readonly retainData: boolean;
-  /** @default SECRETS from lib/application/resources.ts */
+  /** @default SECRETS from application/resources.ts */
   readonly specs?: Readonly<Record<SecretKey, SecretSpec>>;
 }
 

@@ -10,9 +10,9 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { FUNCTION_BUNDLING } from '../application/bundling';
-import { METRICS_NAMESPACE, METRICS_SERVICE } from '../application/metrics';
-import { EVENT_BUS_ENV_VAR } from '../application/resources';
+import { FUNCTION_BUNDLING } from '../../application/bundling';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../application/metrics';
+import { EVENT_BUS_ENV_VAR } from '../../application/resources';
 
 /** The Node.js runtime of every function: the project's toolchain runs the same Node major. */
 export const SUPPLYLINE_RUNTIME = lambda.Runtime.NODEJS_22_X;

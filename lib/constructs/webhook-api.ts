@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { pascalCase } from '../application/resources';
+import { pascalCase } from '../../application/resources';
 import type { ApiThrottle } from './supplyline-api';
 
 /** One vendor webhook: a POST route to the function that verifies the vendor's HMAC signature. */

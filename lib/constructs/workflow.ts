@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { pascalCase } from '../application/resources';
+import { pascalCase } from '../../application/resources';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, type BindableTable } from './supplyline-function';
 
 /** Properties of {@link Workflow}. */

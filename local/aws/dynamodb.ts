@@ -1,13 +1,13 @@
 /**
  * The local DynamoDB: dynalite in-process, with the tables the application declares
- * (lib/application/resources.ts), so tests and the local runtime use the same key schemas as AWS.
+ * (application/resources.ts), so tests and the local runtime use the same key schemas as AWS.
  * dynalite lacks TTL and transactions; nothing on our paths relies on either (docs/adr/0004).
  */
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { TABLES, type TableSpec } from '../../lib/application/resources';
+import { TABLES, type TableSpec } from '../../application/resources';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;

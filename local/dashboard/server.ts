@@ -13,8 +13,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
-import { CIRCUIT_BREAKER_ENDPOINTS, METRICS_NAMESPACE } from '../../lib/application/metrics';
-import { ENVIRONMENTS } from '../../lib/config/environments';
+import { CIRCUIT_BREAKER_ENDPOINTS, METRICS_NAMESPACE } from '../../application/metrics';
+import { ENVIRONMENTS } from '../../application/environments';
 import { redrive } from '../../ops/dlq';
 import { describe as describeDeadLetter } from '../../ops/dlq';
 import {

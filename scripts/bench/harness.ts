@@ -1,6 +1,6 @@
 /** Shared benchmark plumbing: CPU-time measurement, medians and the budget table every bench prints. */
 import { build } from 'esbuild';
-import { FUNCTION_BUNDLING } from '../../lib/application/bundling';
+import { FUNCTION_BUNDLING } from '../../application/bundling';
 
 /**
  * Bundles `entry` to `outfile` exactly as the functions are bundled for Lambda, so a benchmark

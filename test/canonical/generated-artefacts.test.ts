@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import openApi from '../../canonical/generated/openapi.json';
 import { EVENT_CATALOG } from '../../canonical/schemas/events';
 import { resolve } from 'node:path';
-import { API_MODELS } from '../../lib/application/api-routes';
-import { loadApiModels } from '../../lib/config/api-models';
+import { API_MODELS } from '../../application/api-routes';
+import { loadApiModels } from '../../lib/api-models';
 import { toApiGatewaySchema } from '../../lib/constructs/supplyline-api';
 import { generatedFiles, staleFiles } from '../../scripts/codegen/generate';
 

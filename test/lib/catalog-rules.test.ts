@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_CATALOG } from '../../lib/application/functions';
+import { FUNCTION_CATALOG } from '../../application/functions';
 
 describe('function catalog rules', () => {
   it('gives every function that calls an external system the breaker table and the bus', () => {

@@ -12,10 +12,10 @@ import { ConsumerLane } from '../../lib/constructs/consumer-lane';
 import { DataTables } from '../../lib/constructs/data-tables';
 import { Monitoring } from '../../lib/constructs/monitoring';
 import { toApiGatewaySchema } from '../../lib/constructs/supplyline-api';
-import { ESM_REQUIRE_BANNER } from '../../lib/application/bundling';
+import { ESM_REQUIRE_BANNER } from '../../application/bundling';
 import { SupplylineFunction } from '../../lib/constructs/supplyline-function';
 import { Workflow, stateMachineArnOf } from '../../lib/constructs/workflow';
-import { resolveRoutes, onEvents } from '../../lib/routing';
+import { resolveRoutes, onEvents } from '../../application/routing';
 import { APPROVAL_DECISION_SCHEMA, fixture, testApp, type Json } from './support';
 
 const HANDLER = fixture('functions/handler.ts');

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FUNCTION_KEYS, type FunctionKey } from '../../lib/application/functions';
+import { FUNCTION_KEYS, type FunctionKey } from '../../application/functions';
 import {
   loadEnvironmentConfig,
   type EnvironmentConfig,
   type EnvironmentName,
-} from '../../lib/config/environments';
+} from '../../application/environments';
 import { SupplylineStack, type SupplylineStackProps } from '../../lib/supplyline-stack';
 
 /** Absolute path of a fixture file. */

@@ -19,7 +19,7 @@ import {
 } from '../../../functions/commons/ports';
 import { metrics } from '../../../functions/commons/powertools';
 import type { CommitmentState } from '../../../domain/commitment/types';
-import { ENVIRONMENTS } from '../../../lib/config/environments';
+import { ENVIRONMENTS } from '../../../application/environments';
 import { TASK_ENVIRONMENT, conditionFailed, dynamo, eventBridge, published, resetAws, sfn } from './support';
 
 /** What the procurement platform answers (the client is built once, so is its fetch). */

@@ -6,9 +6,9 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CanonicalEvent } from '../../../canonical/envelope';
-import { ENVIRONMENTS } from '../../../lib/config/environments';
+import { ENVIRONMENTS } from '../../../application/environments';
 
-/** The variables the CDK app sets on the workflow task functions (lib/application/functions.ts). */
+/** The variables the CDK app sets on the workflow task functions (application/functions.ts). */
 export const TASK_ENVIRONMENT = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'test',

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EVENT_CATALOG } from '../../canonical/schemas/events';
-import { FUNCTION_KEYS } from '../../lib/application/functions';
+import { FUNCTION_KEYS } from '../../application/functions';
 import {
   CANONICAL_EVENT_TYPES,
   CONSUMER_ROUTES,
@@ -11,7 +11,7 @@ import {
   resolveRoutes,
   VISIBILITY_TIMEOUT_FACTOR,
   type ConsumerRoute,
-} from '../../lib/routing';
+} from '../../application/routing';
 
 const route = (overrides: Partial<ConsumerRoute>): ConsumerRoute => ({
   consumer: 'test-consumer',
@@ -149,7 +149,7 @@ describe('routing table', () => {
 describe('plain-data modules', () => {
   it('import nothing from aws-cdk-lib, so the local runtime, tests and docs can read them', () => {
     const plain = [
-      ...readdirSync(fileURLToPath(new URL('../../lib/routing/', import.meta.url))).map(
+      ...readdirSync(fileURLToPath(new URL('../../application/routing/', import.meta.url))).map(
         (f) => `routing/${f}`,
       ),
       'application/functions.ts',

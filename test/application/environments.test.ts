@@ -5,7 +5,7 @@ import {
   ENVIRONMENTS,
   loadEnvironmentConfig,
   validateEnvironmentConfig,
-} from '../../lib/config/environments';
+} from '../../application/environments';
 
 describe('environment configuration', () => {
   it.each(ENVIRONMENT_NAMES)('%s loads offline with a default region and no account', (env) => {

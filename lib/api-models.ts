@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_MODELS, type ApiModelName } from '../application/api-routes';
-import type { JsonSchemaDocument } from '../constructs/supplyline-api';
+import type { JsonSchemaDocument } from './constructs/supplyline-api';
 
 /** Where the canonical model generator writes the API's JSON Schema documents (draft 2020-12). */
 export const JSON_SCHEMA_DIR = 'canonical/generated/json-schema/api';

@@ -4,9 +4,9 @@
  * Plain data (no aws-cdk-lib import). The CDK app deploys one queue + DLQ + EventBridge rule +
  * event source mapping per route; the local runtime reads the same settings from the synthesized
  * template. To add a consumer: add its handler to the function catalog
- * (`lib/application/functions.ts`), then add a route here.
+ * (`application/functions.ts`), then add a route here.
  */
-import type { FunctionKey } from '../application/functions';
+import type { FunctionKey } from '../functions';
 import { CANONICAL_EVENT_TYPES, eventSource, type CanonicalEventType, type EventSource } from './event-types';
 import type { LaneName } from './lanes';
 

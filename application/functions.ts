@@ -3,9 +3,9 @@
  * what it may touch. Plain data (no aws-cdk-lib import).
  *
  * To add a function: add its key to FUNCTION_KEYS, add an entry below, then reference the key from
- * a consumer route (`lib/routing/routes.ts`), an API route (`lib/constructs/supplyline-api.ts` via
- * the stack) or a workflow (`lib/application/workflows.ts`). Grants both grant IAM access and set
- * the environment variable the handler reads (names in `lib/application/resources.ts`).
+ * a consumer route (`application/routing/routes.ts`), an API route (`lib/constructs/supplyline-api.ts` via
+ * the stack) or a workflow (`application/workflows.ts`). Grants both grant IAM access and set
+ * the environment variable the handler reads (names in `application/resources.ts`).
  */
 import type { BucketKey, ConnectorKey, SecretKey, TableAccess, TableKey } from './resources';
 
@@ -19,7 +19,7 @@ export const FUNCTION_KEYS = [
   'purchase-order-sync-status',
   'integration-exceptions-list',
   'integration-exception-resolve',
-  // Queue consumers (see lib/routing/routes.ts).
+  // Queue consumers (see application/routing/routes.ts).
   'forecast-exception-evaluation',
   'forecast-change-evaluation',
   'acknowledgement-sync',
@@ -27,7 +27,7 @@ export const FUNCTION_KEYS = [
   'master-data-sync',
   'forecast-sync',
   'integration-exception-recorder',
-  // Tasks of the procurement workflows (see lib/application/workflows.ts).
+  // Tasks of the procurement workflows (see application/workflows.ts).
   'sourcing-request-action',
   'commitment-policy-check',
   'purchase-order-posting',

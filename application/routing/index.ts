@@ -6,7 +6,7 @@
 import { isCanonicalEventType, SOURCE_SYSTEMS } from './event-types';
 import { LANE_NAMES, LANES, VISIBILITY_TIMEOUT_FACTOR, type LaneName, type WorkloadLane } from './lanes';
 import { CONSUMER_ROUTES, type CanonicalEventPattern, type ConsumerRoute } from './routes';
-import type { FunctionKey } from '../application/functions';
+import type { FunctionKey } from '../functions';
 
 export * from './event-types';
 export * from './lanes';

@@ -35,7 +35,7 @@ export interface WorkloadLane {
   };
 }
 
-/** The lanes. Environments may lower or raise concurrency (see `lib/config/environments.ts`). */
+/** The lanes. Environments may lower or raise concurrency (see `application/environments.ts`). */
 export const LANES: Readonly<Record<LaneName, WorkloadLane>> = {
   critical: {
     description: 'ERP and procurement transactions with minute-level service levels',

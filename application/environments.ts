@@ -5,10 +5,10 @@
  * business rules (shared/contracts/business-rules.md) that an environment may change.
  * Decimal amounts are strings so nothing rounds them through binary floating point.
  */
-import { DEFAULT_PROCUREMENT_POLICY } from '../../domain/procurement/policy';
-import type { LaneConcurrency } from '../routing';
-import type { LaneName } from '../routing/lanes';
-import type { BusinessMetricName } from '../application/metrics';
+import { DEFAULT_PROCUREMENT_POLICY } from '../domain/procurement/policy';
+import type { LaneConcurrency } from './routing';
+import type { LaneName } from './routing/lanes';
+import type { BusinessMetricName } from './metrics';
 
 /** The deployable environments. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
