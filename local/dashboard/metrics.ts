@@ -7,8 +7,8 @@
  * Limits: metric-stat queries only (no metric math or SEARCH), statistics Sum, Average, Minimum,
  * Maximum, SampleCount and pNN; the last 50 000 data points are kept.
  */
-import type { LogSink } from '../runtime/lambda';
-import { AwsServiceError, startAwsJsonServer, type AwsJsonServer } from '../runtime/aws-json';
+import type { LogSink } from '../lambda/functions';
+import { AwsServiceError, startAwsJsonServer, type AwsJsonServer } from '../http/aws-json';
 
 /** One data point as a function emitted it. */
 export interface MetricPoint {

@@ -23,7 +23,7 @@ import {
   inventoryFromTemplate,
   type StackTopology,
 } from '../../ops/topology';
-import { listen, readBody } from '../http-server';
+import { listen, readBody } from '../http/server';
 import type { LocalRuntime } from '../runtime/runtime';
 import type { MetricStore } from './metrics';
 

@@ -3,7 +3,7 @@
  * `@aws-sdk/client-eventbridge` works against the local bus with an `endpoint` override.
  * Operations: PutEvents, StartReplay, DescribeReplay. Anything else gets UnknownOperationException.
  */
-import { AwsServiceError as ServiceError, startAwsJsonServer } from '../runtime/aws-json';
+import { AwsServiceError as ServiceError, startAwsJsonServer } from '../http/aws-json';
 import {
   EventBridgeRequestError,
   checkPutEventsRequest,

@@ -1,6 +1,6 @@
 /**
  * The local runtime: runs what `cdk synth` produced, on one machine, with no AWS account.
- * Everything is wired from the synthesized template (local/runtime/template.ts): DynamoDB tables
+ * Everything is wired from the synthesized template (assembly/template.ts): DynamoDB tables
  * (dynalite), queues with their redrive policies (fauxqs), the event bus with its rules, targets
  * and archive (local/eventbridge), Lambda functions from their bundled assets (worker threads),
  * event source mappings, schedules, state machines (aws-local-stepfunctions behind a Step
@@ -29,14 +29,14 @@ import {
 } from '../eventbridge/bus';
 import { startEventBridgeServer, type EventBridgeServer } from '../eventbridge/server';
 import type { ExecutionRecord, LocalStepFunctions } from '../stepfunctions/engine';
-import { startApiGateway, type AccessLogEntry, type ApiGatewayServer } from './api-gateway';
-import type { AwsJsonServer } from './aws-json';
-import { LambdaRunner, type InvocationRecord, type LogSink } from './lambda';
-import { LocalSecrets, startSecretsEndpoint, type SecretValue } from './secrets-endpoint';
-import { SqsBatchSender } from './sqs-batch-sender';
-import { SqsEventSource, type BatchOutcome } from './sqs-event-source';
-import { startSqsStandIn, type SqsCall, type SqsStandIn } from './sqs-stand-in';
-import { localStateMachines, startStepFunctionsEndpoint } from './stepfunctions-endpoint';
+import { startApiGateway, type AccessLogEntry, type ApiGatewayServer } from '../apigateway/proxy';
+import type { AwsJsonServer } from '../http/aws-json';
+import { LambdaRunner, type InvocationRecord, type LogSink } from '../lambda/functions';
+import { LocalSecrets, startSecretsEndpoint, type SecretValue } from '../secretsmanager/endpoint';
+import { SqsBatchSender } from '../sqs/batch-sender';
+import { SqsEventSource, type BatchOutcome } from '../lambda/sqs-event-source';
+import { startSqsStandIn, type SqsCall, type SqsStandIn } from '../sqs/stand-in';
+import { localStateMachines, startStepFunctionsEndpoint } from '../stepfunctions/endpoint';
 import {
   findFunction,
   findQueue,
@@ -47,7 +47,7 @@ import {
   type RuleModel,
   type TargetModel,
   type TemplateModel,
-} from './template';
+} from '../../assembly/template';
 
 /** How to start the runtime. Every field has a default. */
 export interface LocalRuntimeOptions {
@@ -738,12 +738,12 @@ function schedule(
   return timer;
 }
 
-/** dynalite in a worker thread (local/runtime/dynamodb-worker.mjs): off the main event loop. */
+/** dynalite in a worker thread (local/dynamodb/worker.mjs): off the main event loop. */
 async function startDynamoWorker(options: {
   host: string;
   path?: string;
 }): Promise<{ port: number; stop(): Promise<void> }> {
-  const worker = new Worker(new URL('./dynamodb-worker.mjs', import.meta.url), {
+  const worker = new Worker(new URL('../dynamodb/worker.mjs', import.meta.url), {
     workerData: options,
     name: 'dynalite',
   });

@@ -24,7 +24,7 @@ import {
   type BusinessFunction,
   type ConsumerMetrics,
 } from '../../functions/commons/consumer';
-import { LOCAL_CREDENTIALS, startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamodb';
+import { LOCAL_CREDENTIALS, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/tables';
 import { eventBridgeBody, forecastExceptionEvent } from './consumer-fixtures';
 
 let fauxqs: FauxqsServer;

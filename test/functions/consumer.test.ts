@@ -35,7 +35,7 @@ import {
   type ConsumerMetrics,
   type ConsumerOptions,
 } from '../../functions/commons/consumer';
-import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamodb';
+import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/tables';
 import {
   DLQ_URL,
   QUEUE_ARN,

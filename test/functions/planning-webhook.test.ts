@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPlanningPayload } from '../../adapters/planning/signature';
-import { startLocalDynamo, type LocalDynamo } from '../../local/aws/dynamodb';
+import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/tables';
 import { forecastExceptionDelivery } from '../fixtures/planning';
 
 const eventBridge = mockClient(EventBridgeClient);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CanonicalEvent } from '../../canonical/envelope';
 import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types';
-import { ErpSimulator } from '../../adapters/erp/simulator/erp-simulator';
+import { ErpSimulator } from '../../local/simulators/erp/erp-simulator';
 import { ProcurementClient } from '../../adapters/procurement/client';
 import { applyAcknowledgement, registerAcknowledgementWait } from '../../domain/commitment/acknowledgement';
 import { evaluateForecastException } from '../../domain/commitment/evaluation';

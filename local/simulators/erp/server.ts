@@ -5,8 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../../http-server';
-import { ErpSimulator, type ErpSimulatorOptions } from '../../../adapters/erp/simulator/erp-simulator';
+import { readBody } from '../../http/server';
+import { ErpSimulator, type ErpSimulatorOptions } from './erp-simulator';
 import { ERP_OPERATIONS, toWireFailure, type ErpOperation } from '../../../adapters/erp/rpc/rpc-erp';
 import { TransientFailure } from '../../../domain/failures';
 

@@ -14,7 +14,7 @@ import type {
   SupplierUpdatedPayload,
 } from '../../../adapters/procurement/api-types';
 import { signProcurementPayload } from '../../../adapters/procurement/signature';
-import { readBody } from '../../http-server';
+import { readBody } from '../../http/server';
 import type { AckBehaviour, ApiAnswer, ItemSeed, PlatformEvent, SupplierSeed } from './platform';
 import { addDays, errorAnswer, isoSeconds, ProcurementPlatform } from './platform';
 import type { RetryPolicy, WebhookDelivery } from './webhook-sender';

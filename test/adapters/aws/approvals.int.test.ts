@@ -21,7 +21,7 @@ import {
 } from '../../../adapters/aws/approvals';
 import type { ApprovalRequest } from '../../../canonical/generated/types';
 import { ContractViolation, TransientFailure } from '../../../domain/failures';
-import { startLocalDynamo, type LocalDynamo } from '../../../local/aws/dynamodb';
+import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 
 let dynamo: LocalDynamo;
 let docs: DynamoDBDocumentClient;

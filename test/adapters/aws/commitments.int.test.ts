@@ -8,7 +8,7 @@ import {
 } from '../../../adapters/aws/commitments';
 import type { AcknowledgementResult, PostedPurchaseOrder } from '../../../domain/commitment/types';
 import type { PurchaseOrderLineSnapshot } from '../../../domain/procurement/types';
-import { startLocalDynamo, type LocalDynamo } from '../../../local/aws/dynamodb';
+import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 
 let dynamo: LocalDynamo;
 let docs: DynamoDBDocumentClient;

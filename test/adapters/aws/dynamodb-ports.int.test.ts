@@ -5,7 +5,7 @@ import { SyncLedger } from '../../../adapters/aws/sync-ledger';
 import { DeliveryLedger } from '../../../adapters/aws/delivery-ledger';
 import { mapForecastException } from '../../../adapters/planning/mapping';
 import type { CanonicalEvent } from '../../../canonical/envelope';
-import { startLocalDynamo, type LocalDynamo } from '../../../local/aws/dynamodb';
+import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
 
 let dynamo: LocalDynamo;

@@ -12,7 +12,7 @@ import {
   IntegrationExceptionAlreadyResolved,
   IntegrationExceptionNotFound,
 } from '../../../domain/integration-exceptions';
-import { startLocalDynamo, type LocalDynamo } from '../../../local/aws/dynamodb';
+import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 
 let dynamo: LocalDynamo;
 let docs: DynamoDBDocumentClient;

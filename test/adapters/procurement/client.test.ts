@@ -17,7 +17,7 @@ import {
   RequestBudgetExhausted,
   SharedRateBudget,
 } from '../../../adapters/resilience/shared-rate-budget';
-import { startLocalDynamo } from '../../../local/aws/dynamodb';
+import { startLocalDynamo } from '../../../local/dynamodb/tables';
 import type { CreateSourcingRequestBody } from '../../../adapters/procurement/api-types';
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../../domain/failures';
 import { ProcurementSimulator } from '../../../local/simulators/procurement';

@@ -9,7 +9,7 @@ import {
 import { DynamoDbBreakerStore } from '../../../adapters/resilience/dynamodb-breaker-store';
 import { RequestBudgetExhausted } from '../../../adapters/resilience/shared-rate-budget';
 import { BusinessRejection, TransientFailure } from '../../../domain/failures';
-import { startLocalDynamo, type LocalDynamo } from '../../../local/aws/dynamodb';
+import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 
 let dynamo: LocalDynamo;
 let store: DynamoDbBreakerStore;

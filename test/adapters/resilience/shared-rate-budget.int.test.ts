@@ -8,7 +8,7 @@ import {
   type BudgetLane,
   type SharedRateBudgetOptions,
 } from '../../../adapters/resilience/shared-rate-budget';
-import { startLocalDynamo, type LocalDynamo } from '../../../local/aws/dynamodb';
+import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 
 let dynamo: LocalDynamo;
 let documents: DynamoDBDocumentClient;

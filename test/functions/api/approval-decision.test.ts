@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApprovalStore } from '../../../adapters/aws/approvals';
 import type { ApprovalRequest } from '../../../canonical/generated/types';
-import type { LocalDynamo } from '../../../local/aws/dynamodb';
+import type { LocalDynamo } from '../../../local/dynamodb/tables';
 import { apiEvent, expectJson, expectProblem, startApiEnvironment, type ApiHandler } from './support';
 
 const sfn = mockClient(SFNClient);

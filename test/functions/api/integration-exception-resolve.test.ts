@@ -8,7 +8,7 @@ import {
   validateIntegrationException,
   validateIntegrationExceptionResolvedV1,
 } from '../../../canonical/generated/validators';
-import type { LocalDynamo } from '../../../local/aws/dynamodb';
+import type { LocalDynamo } from '../../../local/dynamodb/tables';
 import { apiEvent, expectJson, expectProblem, startApiEnvironment, type ApiHandler } from './support';
 
 const eventBridge = mockClient(EventBridgeClient);

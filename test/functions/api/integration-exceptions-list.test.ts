@@ -4,7 +4,7 @@ import { IntegrationExceptionStore } from '../../../adapters/aws/integration-exc
 import type { IntegrationException } from '../../../canonical/generated/types';
 import { validateIntegrationException } from '../../../canonical/generated/validators';
 import type { AgedIntegrationException } from '../../../domain/integration-exceptions';
-import type { LocalDynamo } from '../../../local/aws/dynamodb';
+import type { LocalDynamo } from '../../../local/dynamodb/tables';
 import { apiEvent, expectJson, expectProblem, startApiEnvironment, type ApiHandler } from './support';
 
 let dynamo: LocalDynamo;

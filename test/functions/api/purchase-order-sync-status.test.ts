@@ -4,7 +4,7 @@ import { IntegrationExceptionStore } from '../../../adapters/aws/integration-exc
 import { SyncLedger } from '../../../adapters/aws/sync-ledger';
 import type { IntegrationException, SyncStatus } from '../../../canonical/generated/types';
 import { validateSyncStatus } from '../../../canonical/generated/validators';
-import type { LocalDynamo } from '../../../local/aws/dynamodb';
+import type { LocalDynamo } from '../../../local/dynamodb/tables';
 import { apiEvent, expectJson, expectProblem, startApiEnvironment, type ApiHandler } from './support';
 
 let dynamo: LocalDynamo;

@@ -20,7 +20,7 @@ import { buildEvent, type CanonicalEvent } from '../../../canonical/envelope';
 import type { ForecastLinesChangedV1, ForecastPublishedV1 } from '../../../canonical/generated/types';
 import { validateForecastLinesChangedV1 } from '../../../canonical/generated/validators';
 import { generateForecastExport, type GeneratedExport } from '../../../domain/forecast-sync';
-import { startLocalDynamo, type LocalDynamo } from '../../../local/aws/dynamodb';
+import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 import { forecastPublishedDelivery } from '../../fixtures/planning';
 import { fakeS3 } from '../../adapters/aws/s3-snapshot-store.fake-s3';
 import { DLQ_URL, eventBridgeBody, sqsRecord } from '../consumer-fixtures';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { MetricStore, startCloudWatchEndpoint } from '../../../local/dashboard/metrics';
-import type { AwsJsonServer } from '../../../local/runtime/aws-json';
+import type { AwsJsonServer } from '../../../local/http/aws-json';
 
 const T = Date.UTC(2026, 4, 1, 10, 0, 30);
 const emf = (name: string, value: number, dimensions: Record<string, string> = {}, at = T) =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqsBatchSender } from '../../../local/runtime/sqs-batch-sender';
-import { startSqsStandIn, type SqsCall, type SqsStandIn } from '../../../local/runtime/sqs-stand-in';
+import { SqsBatchSender } from '../../../local/sqs/batch-sender';
+import { startSqsStandIn, type SqsCall, type SqsStandIn } from '../../../local/sqs/stand-in';
 
 const REGION = 'eu-west-1';
 let fauxqs: SqsStandIn;

@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { FunctionModel } from './template';
-import { functionNameOf } from './template';
+import type { FunctionModel } from '../../assembly/template';
+import { functionNameOf } from '../../assembly/template';
 
 /** A function error as Lambda returns it. */
 export interface LambdaErrorPayload {
@@ -109,7 +109,7 @@ interface Pool {
   limit: number;
 }
 
-const WORKER_URL = new URL('./lambda-worker.mjs', import.meta.url);
+const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 
 /**
  * The nice value of background workers: under contention the scheduler gives a nice-0 thread about

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startSqsStandIn, type SqsStandIn } from '../../../local/runtime/sqs-stand-in';
+import { startSqsStandIn, type SqsStandIn } from '../../../local/sqs/stand-in';
 
 const REGION = 'eu-west-1';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };

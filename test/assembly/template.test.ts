@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalStepFunctions } from '../../../local/stepfunctions/engine';
+import { LocalStepFunctions } from '../../local/stepfunctions/engine';
 import {
   buildTemplateModel,
   findFunction,
   findQueue,
   loadTemplateModel,
   type TemplateModel,
-} from '../../../local/runtime/template';
-import { synthesizeDev } from '../../../local/synth';
+} from '../../assembly/template';
+import { synthesizeDev } from '../../local/synth';
 
 describe('template model of a real dev synth', () => {
   let model: TemplateModel;

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { BodyTooLargeError, listen, readBody, type ListeningServer } from '../http-server';
+import { BodyTooLargeError, listen, readBody, type ListeningServer } from './server';
 
 /** An error the SDK maps to its named exception (`__type`). */
 export class AwsServiceError extends Error {

@@ -8,8 +8,8 @@
  */
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { InvocationResult } from './lambda';
-import type { SqsCall } from './sqs-stand-in';
+import type { InvocationResult } from './functions';
+import type { SqsCall } from '../sqs/stand-in';
 
 /** What one mapping does, from the template's AWS::Lambda::EventSourceMapping. */
 export interface SqsEventSourceOptions {

@@ -7,9 +7,9 @@
  * Operations: StartExecution, StartSyncExecution (Express), DescribeExecution, ListExecutions,
  * SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat, DescribeStateMachine, ListStateMachines.
  */
-import { LocalStepFunctions, type EventLog, type ExecutionRecord } from '../stepfunctions/engine';
-import { AwsServiceError, requiredString, startAwsJsonServer, type AwsJsonServer } from './aws-json';
-import type { StateMachineModel } from './template';
+import { LocalStepFunctions, type EventLog, type ExecutionRecord } from './engine';
+import { AwsServiceError, requiredString, startAwsJsonServer, type AwsJsonServer } from '../http/aws-json';
+import type { StateMachineModel } from '../../assembly/template';
 
 /** Task tokens the local engine hands out (`local-token-<uuid>`). */
 const TOKEN = /^local-token-[0-9a-f-]{36}$/;

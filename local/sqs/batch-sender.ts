@@ -6,7 +6,7 @@
  * receives exactly what one SendMessage per event would have put there.
  */
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import type { SqsCall } from './sqs-stand-in';
+import type { SqsCall } from './stand-in';
 
 const SQS_MAX_PER_BATCH = 10;
 /** A batch's total size limit (SQS: the sum of the bodies and attributes, 1 MiB). */

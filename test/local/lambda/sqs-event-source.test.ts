@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startSqsStandIn, type SqsStandIn } from '../../../local/runtime/sqs-stand-in';
-import { LambdaRunner } from '../../../local/runtime/lambda';
-import { SqsEventSource, type BatchOutcome } from '../../../local/runtime/sqs-event-source';
-import type { FunctionModel } from '../../../local/runtime/template';
+import { startSqsStandIn, type SqsStandIn } from '../../../local/sqs/stand-in';
+import { LambdaRunner } from '../../../local/lambda/functions';
+import { SqsEventSource, type BatchOutcome } from '../../../local/lambda/sqs-event-source';
+import type { FunctionModel } from '../../../assembly/template';
 
 const REGION = 'eu-west-1';
 const consumer: FunctionModel = {
@@ -12,7 +12,7 @@ const consumer: FunctionModel = {
   constructId: 'Consumer',
   name: 'Supplyline-test-Consumer',
   arn: `arn:aws:lambda:${REGION}:000000000000:function:Supplyline-test-Consumer`,
-  assetDir: fileURLToPath(new URL('./fixtures/functions/sqs-consumer', import.meta.url)),
+  assetDir: fileURLToPath(new URL('../fixtures/functions/sqs-consumer', import.meta.url)),
   handler: 'index.handler',
   environment: {},
   timeoutSeconds: 5,

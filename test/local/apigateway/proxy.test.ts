@@ -8,9 +8,9 @@ import {
   startApiGateway,
   type AccessLogEntry,
   type ApiGatewayServer,
-} from '../../../local/runtime/api-gateway';
-import type { InvocationResult } from '../../../local/runtime/lambda';
-import type { HttpApiModel, HttpRouteModel, RestApiModel } from '../../../local/runtime/template';
+} from '../../../local/apigateway/proxy';
+import type { InvocationResult } from '../../../local/lambda/functions';
+import type { HttpApiModel, HttpRouteModel, RestApiModel } from '../../../assembly/template';
 
 const REST: RestApiModel = {
   logicalId: 'Api',

@@ -14,13 +14,13 @@ import {
   TaskTimedOut,
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
-import { LambdaRunner } from '../../../local/runtime/lambda';
+import { LambdaRunner } from '../../../local/lambda/functions';
 import {
   localStateMachines,
   startStepFunctionsEndpoint,
-} from '../../../local/runtime/stepfunctions-endpoint';
-import type { AwsJsonServer } from '../../../local/runtime/aws-json';
-import type { FunctionModel, StateMachineModel } from '../../../local/runtime/template';
+} from '../../../local/stepfunctions/endpoint';
+import type { AwsJsonServer } from '../../../local/http/aws-json';
+import type { FunctionModel, StateMachineModel } from '../../../assembly/template';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '000000000000';
@@ -29,7 +29,7 @@ const echo: FunctionModel = {
   constructId: 'Echo',
   name: 'Supplyline-test-Echo',
   arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Supplyline-test-Echo`,
-  assetDir: fileURLToPath(new URL('./fixtures/functions/echo', import.meta.url)),
+  assetDir: fileURLToPath(new URL('../fixtures/functions/echo', import.meta.url)),
   handler: 'index.handler',
   environment: {},
   timeoutSeconds: 5,
@@ -46,7 +46,7 @@ const machine = (
   name: `Supplyline-test-${name}`,
   arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:Supplyline-test-${name}`,
   type,
-  definition: readFileSync(new URL(`./fixtures/state-machines/${file}`, import.meta.url), 'utf8'),
+  definition: readFileSync(new URL(`../fixtures/state-machines/${file}`, import.meta.url), 'utf8'),
   substitutions: { EchoFunctionArn: echo.arn },
 });
 const approval = machine('Approval', 'approval.asl.json');

@@ -1,6 +1,6 @@
 import { BusinessRejection, ContractViolation } from '../../../domain/failures';
-import { masterData as defaultMasterData, type MasterData } from '../../../local/seed/master-data';
-import { decimalAdd, decimalCompare, decimalMultiply, money, normalizeDecimal } from '../decimal-string';
+import { masterData as defaultMasterData, type MasterData } from '../../seed/master-data';
+import { decimalAdd, decimalCompare, decimalMultiply, money, normalizeDecimal } from '../../../adapters/erp/decimal-string';
 import type {
   ErpAdmin,
   ErpInventoryBalance,
@@ -13,8 +13,8 @@ import type {
   ErpWarehouse,
   PostPurchaseOrderRequest,
   PurchaseOrderAmendment,
-} from '../port';
-import { assertAmendment, assertPostRequest, monthRange } from '../request-checks';
+} from '../../../adapters/erp/port';
+import { assertAmendment, assertPostRequest, monthRange } from '../../../adapters/erp/request-checks';
 
 const SYSTEM = 'erp';
 

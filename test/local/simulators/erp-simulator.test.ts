@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ErpSimulator } from '../../../adapters/erp/simulator/erp-simulator';
+import { ErpSimulator } from '../../../local/simulators/erp/erp-simulator';
 import { TransientFailure } from '../../../domain/failures';
-import { erpContract } from './erp-contract';
+import { erpContract } from '../../adapters/erp/erp-contract';
 
 erpContract('in-process simulator', async () => {
   const simulator = new ErpSimulator();

@@ -6,10 +6,10 @@ import {
   LambdaFunctionError,
   LambdaRunner,
   type LambdaRunnerOptions,
-} from '../../../local/runtime/lambda';
-import type { FunctionModel } from '../../../local/runtime/template';
+} from '../../../local/lambda/functions';
+import type { FunctionModel } from '../../../assembly/template';
 
-const assetDir = (name: string) => fileURLToPath(new URL(`./fixtures/functions/${name}`, import.meta.url));
+const assetDir = (name: string) => fileURLToPath(new URL(`../fixtures/functions/${name}`, import.meta.url));
 
 function fn(overrides: Partial<FunctionModel> = {}): FunctionModel {
   return {

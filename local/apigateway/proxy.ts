@@ -14,15 +14,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { listen, readBody, type ListeningServer } from '../http-server';
-import type { InvocationResult } from './lambda';
+import { listen, readBody, type ListeningServer } from '../http/server';
+import type { InvocationResult } from '../lambda/functions';
 import type {
   ApiRouteModel,
   GatewayResponseModel,
   HttpApiModel,
   HttpRouteModel,
   RestApiModel,
-} from './template';
+} from '../../assembly/template';
 
 /** Configuration of the proxy. */
 export interface ApiGatewayOptions {

@@ -5,8 +5,8 @@
  * Operations: GetSecretValue, DescribeSecret, PutSecretValue, ListSecrets.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AwsServiceError, requiredString, startAwsJsonServer, type AwsJsonServer } from './aws-json';
-import type { SecretModel } from './template';
+import { AwsServiceError, requiredString, startAwsJsonServer, type AwsJsonServer } from '../http/aws-json';
+import type { SecretModel } from '../../assembly/template';
 
 /** A secret value: text, or an object stored as its JSON. */
 export type SecretValue = string | Record<string, unknown>;
