@@ -1,6 +1,12 @@
 import { BusinessRejection, ContractViolation } from '../../../domain/failures';
 import { masterData as defaultMasterData, type MasterData } from '../../seed/master-data';
-import { decimalAdd, decimalCompare, decimalMultiply, money, normalizeDecimal } from '../../../adapters/erp/decimal-string';
+import {
+  decimalAdd,
+  decimalCompare,
+  decimalMultiply,
+  money,
+  normalizeDecimal,
+} from '../../../adapters/erp/decimal-string';
 import type {
   ErpAdmin,
   ErpInventoryBalance,

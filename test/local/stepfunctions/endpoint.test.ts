@@ -15,10 +15,7 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { LambdaRunner } from '../../../local/lambda/functions';
-import {
-  localStateMachines,
-  startStepFunctionsEndpoint,
-} from '../../../local/stepfunctions/endpoint';
+import { localStateMachines, startStepFunctionsEndpoint } from '../../../local/stepfunctions/endpoint';
 import type { AwsJsonServer } from '../../../local/http/aws-json';
 import type { FunctionModel, StateMachineModel } from '../../../assembly/template';
 
