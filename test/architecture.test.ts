@@ -49,6 +49,10 @@ const IO_MODULES = new Set([
   'readline',
 ]);
 
+/** Only the CDK app (and scripts and tests) may build infrastructure: everything else is plain code. */
+const CDK_PACKAGES = /^(aws-cdk-lib|constructs|cdk-nag)(\/|$)/;
+const CDK_FOLDERS = new Set(['lib', 'bin']);
+
 /** Hand-written files longer than this say in their header why they stay whole. */
 const MAX_LINES = 600;
 const STAYS_WHOLE = /stays whole/i;
@@ -58,7 +62,8 @@ interface Import {
   specifier: string;
 }
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^import\s*['"]([^'"]+)['"]/gm;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^import\s*['"]([^'"]+)['"]/gm;
 
 /** Every import specifier of a source text (static, dynamic, re-exports and bare side effects). */
 export function importsOf(file: string, source: string): Import[] {
@@ -77,6 +82,8 @@ export function forbiddenArrows(imports: readonly Import[]): string[] {
     if (specifier.startsWith('.')) {
       const to = topFolder(normalize(join(dirname(file), specifier)));
       if (to !== from && !rules.includes(to)) refused.push(`${from} -> ${to} (${file}: ${specifier})`);
+    } else if (CDK_PACKAGES.test(specifier) && !CDK_FOLDERS.has(from)) {
+      refused.push(`${from} -> ${specifier} (${file})`);
     } else if (from === 'domain' && specifier.startsWith('node:')) {
       if (IO_MODULES.has(specifier.slice('node:'.length))) refused.push(`domain -> ${specifier} (${file})`);
     } else if (from === 'domain' && IO_MODULES.has(specifier)) {
@@ -124,18 +131,21 @@ const sourceFiles = (): string[] =>
     });
 
 describe('the rules themselves', () => {
-  it('refuse an arrow that climbs back up, and domain I/O', () => {
+  it('refuse an arrow that climbs back up, domain I/O, and CDK outside the CDK app', () => {
     const imports = [
       ...importsOf('domain/commitment/types.ts', "import type { ErpPort } from '../../adapters/erp/port';"),
       ...importsOf('domain/forecast-sync/sync.ts', "import { open } from 'node:fs/promises';"),
       ...importsOf('ops/topology.ts', "import { read } from '../assembly';"),
       ...importsOf('functions/x.ts', "const m = await import('../local/runtime/runtime');"),
       ...importsOf('domain/hash.ts', "import { createHash } from 'node:crypto';"),
+      ...importsOf('application/functions.ts', "import { Duration } from 'aws-cdk-lib';"),
+      ...importsOf('lib/stack.ts', "import { Stack } from 'aws-cdk-lib';"),
     ];
     expect(forbiddenArrows(imports)).toEqual([
       'domain -> adapters (domain/commitment/types.ts: ../../adapters/erp/port)',
       'domain -> node:fs/promises (domain/forecast-sync/sync.ts)',
       'functions -> local (functions/x.ts: ../local/runtime/runtime)',
+      'application -> aws-cdk-lib (application/functions.ts)',
     ]);
   });
 

@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EVENT_CATALOG } from '../../canonical/schemas/events';
 import { FUNCTION_KEYS } from '../../application/functions';
@@ -143,25 +141,5 @@ describe('routing table', () => {
         },
       }),
     ).toThrow(/defined twice[\s\S]*lane 'standard'.*adds up to 8, above the lane budget 6/);
-  });
-});
-
-describe('plain-data modules', () => {
-  it('import nothing from aws-cdk-lib, so the local runtime, tests and docs can read them', () => {
-    const plain = [
-      ...readdirSync(fileURLToPath(new URL('../../application/routing/', import.meta.url))).map(
-        (f) => `routing/${f}`,
-      ),
-      'application/functions.ts',
-      'application/workflows.ts',
-      'application/resources.ts',
-      'application/metrics.ts',
-      'application/api-routes.ts',
-      'config/environments.ts',
-    ];
-    for (const file of plain) {
-      const source = readFileSync(fileURLToPath(new URL(`../../lib/${file}`, import.meta.url)), 'utf8');
-      expect(source, file).not.toMatch(/from ['"](aws-cdk-lib|constructs)/);
-    }
   });
 });
