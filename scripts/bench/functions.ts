@@ -4,7 +4,7 @@
  * latency). Each bundle is imported in a fresh Node process so nothing is shared between measures.
  *
  * Module init is judged against a peer measured in the same run, since absolute figures move with
- * the machine (88-150 ms on another 2-core VM): a minimal handler bundle, built with the same esbuild
+ * the machine (docs/performance.md): a minimal handler bundle, built with the same esbuild
  * settings (application/bundling.ts), that creates the same AWS SDK clients as the function (the
  * `@aws-sdk/client-*` packages its bundle contains) and a Powertools logger. Budgets: <= 700 KB
  * minified, module init <= 1.5x the peer's.

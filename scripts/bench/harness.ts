@@ -35,7 +35,7 @@ let sink: unknown;
 /**
  * CPU microseconds per call of `fn` over one batch of `iterations` calls. No forced GC between
  * batches: a full GC shrinks V8's young generation, so the next batch pays extra scavenges, more so
- * the more it allocates (it moved the realistic PO's ratio from 1.05x to 1.24-1.35x).
+ * the more it allocates, which skews a ratio (docs/performance.md).
  */
 function batchMicros(fn: () => unknown, iterations: number): number {
   const start = process.cpuUsage();
