@@ -10,10 +10,16 @@ import { defineConfig } from 'vitest/config';
 const END_TO_END = [
   'test/e2e/**/*.test.ts',
   'test/local/**/*.e2e.test.ts',
-  'test/local/dashboard/dashboard.test.ts',
   'test/ops/replay.test.ts',
   'test/ops/forecast-syncs-cli.test.ts',
 ];
+
+/**
+ * End-to-end files that drive a real headless Chromium. Their project's globalSetup installs it
+ * (root + apt) or stops the run printing the command, as the Tryton tests do for Tryton; it runs
+ * only when one of these files is selected.
+ */
+const BROWSER = ['test/local/dashboard/dashboard.test.ts'];
 
 export default defineConfig({
   test: {
@@ -28,7 +34,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: END_TO_END,
+          exclude: [...END_TO_END, ...BROWSER],
           sequence: { groupOrder: 0 },
         },
       },
@@ -39,6 +45,16 @@ export default defineConfig({
           include: END_TO_END,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: BROWSER,
+          globalSetup: ['test/support/provision-browser.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

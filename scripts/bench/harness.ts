@@ -30,19 +30,74 @@ export interface BenchRow {
   readonly pass?: boolean;
 }
 
-/** Median CPU microseconds per call of `fn`, over `runs` runs of `iterations` calls after a warm-up. */
+let sink: unknown;
+
+/**
+ * CPU microseconds per call of `fn` over one batch of `iterations` calls. No forced GC between
+ * batches: a full GC shrinks V8's young generation, so the next batch pays extra scavenges, more so
+ * the more it allocates, which skews a ratio (docs/performance.md).
+ */
+function batchMicros(fn: () => unknown, iterations: number): number {
+  const start = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) sink = fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / iterations;
+}
+
+/** Median CPU microseconds per call of `fn`, over `runs` batches of `iterations` calls after a warm-up. */
 export function cpuMicrosPerCall(fn: () => unknown, iterations = 20_000, runs = 7): number {
-  let sink: unknown;
   for (let i = 0; i < iterations; i++) sink = fn();
   const samples: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = process.cpuUsage();
-    for (let i = 0; i < iterations; i++) sink = fn();
-    const used = process.cpuUsage(start);
-    samples.push((used.user + used.system) / iterations);
-  }
+  for (let run = 0; run < runs; run++) samples.push(batchMicros(fn, iterations));
   if (sink === Symbol.for('never')) console.log(sink);
   return median(samples);
+}
+
+/** A subject measured against its floor in the same samples. */
+export interface Paired {
+  /** Median CPU microseconds per call of the floor. */
+  readonly floorUs: number;
+  /** Median CPU microseconds per call of the subject. */
+  readonly subjectUs: number;
+  /** Median of the per-sample ratios subject / floor. */
+  readonly ratio: number;
+}
+
+/**
+ * Measures `subject` against `floor` as a ratio that holds on a shared machine: both are warmed up
+ * together, then measured in alternating short batches (AB, BA, AB...), and the ratio is the median
+ * of the per-pair ratios. Measured each in its own long block, one after the other, the machine's
+ * load and the garbage of one block fell on one side of the ratio only (docs/performance.md).
+ */
+export function pairedCpuMicros(
+  subject: () => unknown,
+  floor: () => unknown,
+  iterations = 2_000,
+  pairs = 21,
+): Paired {
+  for (let i = 0; i < 5 * iterations; i++) {
+    sink = floor();
+    sink = subject();
+  }
+  const floors: number[] = [];
+  const subjects: number[] = [];
+  const ratios: number[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    let floorUs: number;
+    let subjectUs: number;
+    if (pair % 2 === 0) {
+      floorUs = batchMicros(floor, iterations);
+      subjectUs = batchMicros(subject, iterations);
+    } else {
+      subjectUs = batchMicros(subject, iterations);
+      floorUs = batchMicros(floor, iterations);
+    }
+    floors.push(floorUs);
+    subjects.push(subjectUs);
+    ratios.push(subjectUs / floorUs);
+  }
+  if (sink === Symbol.for('never')) console.log(sink);
+  return { floorUs: median(floors), subjectUs: median(subjects), ratio: median(ratios) };
 }
 
 export function median(values: readonly number[]): number {

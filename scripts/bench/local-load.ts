@@ -21,43 +21,30 @@
  * Budgets (2-core machine): >= 200 accepted/s, p99 acceptance < 100 ms, lost = 0, duplicate POs = 0.
  * Run: `npx tsx scripts/bench/local-load.ts` (or `npm run bench -- local-load` once registered).
  */
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
-import { fork } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
-import { signPlanningPayload } from '../../adapters/planning/signature';
 import type { BusActivity } from '../../local/eventbridge/bus';
 import { startLocalEnvironment } from '../../local/environment';
-import { nextBucket } from '../../local/scenario/seed-scenario';
-import { forecastExceptionEvent, type ForecastExceptionEvent } from '../../local/simulators/planning';
 import { atLeast, atMost, printTable, reference, type BenchRow } from './harness';
+import { breakdown, type ProfileNode } from './local-load-profile';
+import {
+  ACTIONABLE_SCOPES,
+  bounded,
+  deliveryFor,
+  generateLoad,
+  PLAN_ID,
+  SECRET,
+  send,
+  type Sent,
+} from './local-load-sender';
 
-const SECRET = 'bench-planning-signing-secret';
-const PLAN_ID = 'BENCH-PLAN';
 const EVALUATION = 'forecast-exception-evaluation';
 const ACCEPTED_PER_SECOND_BUDGET = 200;
 const P99_ACCEPTANCE_BUDGET_MS = 100;
-
-/** Every actionable exception gets its own item, site and bucket (no amendments between them). */
-const ACTIONABLE_SCOPES = [
-  { sku: 'SKU-10442', packSize: 12 },
-  { sku: 'SKU-10443', packSize: 6 },
-].flatMap((item) => ['DC-EAST-02', 'DC-EAST-03', 'DC-WEST-01'].map((site) => ({ ...item, site })));
-
-interface Sent {
-  delivery: ForecastExceptionEvent;
-  actionable: boolean;
-  sentAt: number;
-  /** How late the sender was against the planned send time (open loop). */
-  lagMs?: number;
-  status?: number;
-  answer?: string;
-  latencyMs?: number;
-}
 
 /** What the bench saw of one accepted delivery. */
 interface Trail {
@@ -66,80 +53,6 @@ interface Trail {
   postedAt?: number;
   postedRefs: string[];
   exceptions: { code: string; byConsumer: boolean }[];
-}
-
-/**
- * Where a main-thread CPU sample is charged: the first frame up its stack that belongs to a
- * component (libraries such as ajv or level are charged to the component that called them).
- */
-const COMPONENTS: readonly [string, RegExp][] = [
-  [
-    'DynamoDB stand-in (dynalite + level)',
-    /node_modules\/(dynalite|[a-z-]*level[a-z-]*|lazy|big\.js|lock)\//,
-  ],
-  [
-    'SQS stand-in (fauxqs + fastify)',
-    /node_modules\/(fauxqs|fastify|@fastify|find-my-way|avvio|light-my-request)\//,
-  ],
-  [
-    'Step Functions (engine + aws-local-stepfunctions + asl-validator)',
-    /\/local\/stepfunctions\/|aws-local-stepfunctions|asl-validator/,
-  ],
-  ['EventBridge stand-in (local/eventbridge)', /\/local\/eventbridge\//],
-  ['API Gateway stand-in', /\/local\/runtime\/api-gateway/],
-  ['Lambda runner (worker messaging)', /\/local\/runtime\/lambda/],
-  ['other local runtime (SQS pollers, JSON endpoints, dashboard)', /\/local\/(runtime|dashboard)\//],
-  ['simulators (procurement, ERP, planning)', /\/local\/simulators\/|\/adapters\/erp\//],
-  [
-    'AWS SDK on the main thread (pollers, bus -> SQS targets)',
-    /node_modules\/@(aws-sdk|smithy|aws-crypto)\//,
-  ],
-  ['this bench (warm-up, observers, scans)', /\/scripts\/bench\//],
-];
-
-interface ProfileNode {
-  id: number;
-  callFrame: { url: string; functionName: string };
-  children?: number[];
-}
-
-/** Main-thread CPU by component, in % of the busy (non-idle) samples. */
-function breakdown(profile: { nodes: ProfileNode[]; samples?: number[] }): [string, number][] {
-  const parent = new Map<number, number>();
-  const byId = new Map<number, ProfileNode>();
-  for (const node of profile.nodes) {
-    byId.set(node.id, node);
-    for (const child of node.children ?? []) parent.set(child, node.id);
-  }
-  const componentOf = new Map<number, string>();
-  const classify = (id: number): string => {
-    const known = componentOf.get(id);
-    if (known) return known;
-    const { functionName } = byId.get(id)!.callFrame;
-    let component: string | undefined;
-    if (functionName === '(idle)' || functionName === '(program)') component = functionName;
-    else if (functionName === '(garbage collector)') component = 'garbage collector';
-    else {
-      for (let at: number | undefined = id; at !== undefined && !component; at = parent.get(at)) {
-        const url = byId.get(at)!.callFrame.url;
-        component = COMPONENTS.find(([, pattern]) => pattern.test(url))?.[0];
-      }
-      // undici (fetch) without a caller is the load generator's HTTP client.
-      component ??= /undici/.test(byId.get(id)!.callFrame.url)
-        ? 'this bench (warm-up, observers, scans)'
-        : 'unattributed (Node HTTP, streams, microtasks)';
-    }
-    componentOf.set(id, component);
-    return component;
-  };
-  const counts = new Map<string, number>();
-  const samples = profile.samples ?? [];
-  for (const id of samples) counts.set(classify(id), (counts.get(classify(id)) ?? 0) + 1);
-  const busy = samples.length - (counts.get('(idle)') ?? 0);
-  return [...counts.entries()]
-    .filter(([name]) => name !== '(idle)')
-    .map(([name, count]): [string, number] => [name, Math.round((count / Math.max(1, busy)) * 1000) / 10])
-    .sort((a, b) => b[1] - a[1]);
 }
 
 function consumerOf(details: unknown): string | undefined {
@@ -158,179 +71,6 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
-
-function bucketAfter(weeks: number): { start: string; end: string; granularity: 'week' } {
-  const first = new Date(`${nextBucket().start}T00:00:00Z`).getTime() + weeks * 7 * 86_400_000;
-  return {
-    start: new Date(first).toISOString().slice(0, 10),
-    end: new Date(first + 6 * 86_400_000).toISOString().slice(0, 10),
-    granularity: 'week',
-  };
-}
-
-/** The i-th delivery: every 10th actionable (uplift 100%, class A), the others below every threshold. */
-function deliveryFor(
-  run: string,
-  index: number,
-  every = 10,
-): { delivery: ForecastExceptionEvent; actionable: boolean } {
-  const actionable = every > 0 && index % every === 0;
-  const exceptionId = `BENCH-${run}-${index}`;
-  // Deterministic, so the load generator process and this one name the same deliveries.
-  const eventId = `fe_${run}_${index}`;
-  const exception = actionable
-    ? actionableException(index / every)
-    : {
-        severity: 'low' as const,
-        velocity_class: 'C' as const,
-        sku: 'SKU-10442',
-        site: 'DC-EAST-02',
-        bucket: bucketAfter(index % 13),
-        baseline_qty: 100,
-        forecast_qty: 101,
-      };
-  return {
-    actionable,
-    delivery: forecastExceptionEvent({
-      event_id: eventId,
-      plan: { plan_id: PLAN_ID, version: 1 },
-      exception: { exception_id: exceptionId, kind: 'DEMAND_UPLIFT', ...exception },
-    }),
-  };
-}
-
-/** The n-th actionable exception: scopes in turn, a week later each round, so none supersedes another. */
-function actionableException(slot: number) {
-  const scope = ACTIONABLE_SCOPES[slot % ACTIONABLE_SCOPES.length]!;
-  return {
-    severity: 'medium' as const,
-    velocity_class: 'A' as const,
-    sku: scope.sku,
-    site: scope.site,
-    uom: 'CS' as const,
-    pack_size: scope.packSize,
-    bucket: bucketAfter(Math.floor(slot / ACTIONABLE_SCOPES.length)),
-    baseline_qty: 10,
-    forecast_qty: 20,
-    projected_on_hand: 0,
-    safety_stock: 0,
-  };
-}
-
-/** Sends one delivery; latency from `plannedAt` (performance.now() time), else from now. */
-async function send(baseUrl: string, item: Sent, plannedAt?: number): Promise<void> {
-  const raw = Buffer.from(JSON.stringify(item.delivery));
-  const now = performance.now();
-  const started = plannedAt ?? now;
-  item.lagMs = now - started;
-  item.sentAt = Date.now() - item.lagMs;
-  try {
-    const response = await fetch(`${baseUrl}/v1/webhooks/planning`, {
-      method: 'POST',
-      body: raw,
-      headers: {
-        'content-type': 'application/json',
-        'x-planning-event': 'forecast.exception',
-        'x-planning-delivery': randomUUID(),
-        'x-planning-signature': signPlanningPayload(raw, SECRET, new Date()),
-      },
-    });
-    const body = (await response.json().catch(() => ({}))) as { status?: string };
-    item.status = response.status;
-    item.answer = body.status ?? '';
-  } catch (error) {
-    item.status = 0;
-    item.answer = (error as Error).message;
-  }
-  item.latencyMs = performance.now() - started;
-}
-
-interface GeneratorJob {
-  baseUrl: string;
-  run: string;
-  count: number;
-  /** Webhooks per second, open loop; 0 = closed loop with `concurrency` in flight. */
-  rate: number;
-  concurrency: number;
-  actionableEvery: number;
-}
-
-type Outcome = Pick<Sent, 'sentAt' | 'lagMs' | 'status' | 'answer' | 'latencyMs'> & { index: number };
-
-/** Sends the load from a child process (this file with `--load-generator`) and returns every answer. */
-function generateLoad(job: GeneratorJob): Promise<Outcome[]> {
-  return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--load-generator'], {
-      execArgv: process.execArgv,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let outcomes: Outcome[] | undefined;
-    child.once('message', (message) => {
-      outcomes = message as Outcome[];
-    });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      outcomes ? resolve(outcomes) : reject(new Error(`the load generator exited with ${code}`)),
-    );
-    child.send(job);
-  });
-}
-
-/** The child process: sends the job's deliveries and answers with the outcomes. */
-async function loadGenerator(): Promise<void> {
-  const job = await new Promise<GeneratorJob>((resolve) =>
-    process.once('message', (m) => resolve(m as GeneratorJob)),
-  );
-  const items: (Sent & { index: number })[] = Array.from({ length: job.count }, (_, index) => ({
-    index,
-    ...deliveryFor(job.run, index, job.actionableEvery),
-    sentAt: 0,
-  }));
-  if (job.rate > 0) await paced(items, job.rate, (item, plannedAt) => send(job.baseUrl, item, plannedAt));
-  else await bounded(items, job.concurrency, (item) => send(job.baseUrl, item));
-  const outcomes: Outcome[] = items.map(({ index, sentAt, lagMs, status, answer, latencyMs }) => ({
-    index,
-    sentAt,
-    lagMs,
-    status,
-    answer,
-    latencyMs,
-  }));
-  await new Promise<void>((resolve, reject) =>
-    process.send!(outcomes, (error: Error | null) => (error ? reject(error) : resolve())),
-  );
-  process.disconnect();
-}
-
-/** Starts `work` for item i at start + i/rate seconds, without waiting for earlier ones (open loop). */
-async function paced<T>(
-  items: readonly T[],
-  rate: number,
-  work: (item: T, plannedAt: number) => Promise<void>,
-): Promise<void> {
-  const start = performance.now() + 20;
-  const running: Promise<void>[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const plannedAt = start + (i * 1000) / rate;
-    const wait = plannedAt - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    running.push(work(items[i]!, plannedAt));
-  }
-  await Promise.all(running);
-}
-
-/** Runs `work` over the items with at most `limit` in flight. */
-async function bounded<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 async function until(
   what: string,
@@ -705,9 +445,7 @@ export async function benchLocalLoad(
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain && process.argv[2] === '--load-generator') {
-  await loadGenerator();
-} else if (isMain) {
+if (isMain) {
   const rows = await benchLocalLoad();
   const ok = printTable(
     `Local runtime under load: ${process.env.BENCH_LOAD_WEBHOOKS ?? 1000} signed forecast-exception webhooks, ~10% actionable`,

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstallCommand, ensureAptPackages, type AptRequirement } from '../provision/apt';
 
 /**
- * Debian 12 packages for Tryton 6.0 LTS and the modules the middleware uses. Always installed with
- * `--no-install-recommends`: with recommends apt pulls ~400 packages (LibreOffice, PostgreSQL...).
+ * Debian 12 packages for Tryton 6.0 LTS and the modules the middleware uses (installed with
+ * `--no-install-recommends`: with recommends apt pulls ~400 packages, LibreOffice, PostgreSQL...).
  */
 export const TRYTON_PACKAGES = [
   'tryton-server',
@@ -35,8 +35,15 @@ export const TRYTOND = '/usr/bin/trytond';
 export const TRYTOND_ADMIN = '/usr/bin/trytond-admin';
 const MODULES_DIR = '/usr/lib/python3/dist-packages/trytond/modules';
 
+/** Tryton as an apt requirement: the server and every module we activate. */
+export const TRYTON: AptRequirement = {
+  name: 'Tryton 6.0',
+  packages: TRYTON_PACKAGES,
+  installed: trytonInstalled,
+};
+
 /** The exact command a person (or CI) runs to install Tryton. */
-export const INSTALL_COMMAND = `apt-get update && apt-get install -y --no-install-recommends ${TRYTON_PACKAGES.join(' ')}`;
+export const INSTALL_COMMAND = aptInstallCommand(TRYTON_PACKAGES);
 
 /** True when trytond and every module we activate are installed. */
 export function trytonInstalled(): boolean {
@@ -52,35 +59,5 @@ export function trytonInstalled(): boolean {
  * command to run. Never skips: a test run without Tryton must fail loudly.
  */
 export function ensureTrytonInstalled(log: (line: string) => void = () => undefined): void {
-  if (trytonInstalled()) return;
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-    throw new Error(
-      `Tryton 6.0 is not installed and this process cannot install it (${
-        isRoot ? 'no apt-get' : 'not root'
-      }). Install it with:\n  sudo sh -c '${INSTALL_COMMAND}'\n(Debian 12 / bookworm packages.)`,
-    );
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = (): ReturnType<typeof spawnSync> =>
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...TRYTON_PACKAGES], {
-      env,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  log(`installing ${TRYTON_PACKAGES.length} Tryton packages with apt-get`);
-  let result = install();
-  if (result.status !== 0) {
-    // A fresh machine often has no package lists yet.
-    log('apt-get install failed; running apt-get update and retrying');
-    const update = spawnSync('apt-get', ['update'], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (update.status !== 0) throw new Error(`apt-get update failed:\n${String(update.stderr).slice(-2000)}`);
-    result = install();
-  }
-  if (result.status !== 0 || !trytonInstalled()) {
-    throw new Error(
-      `apt-get could not install Tryton (exit ${result.status}):\n${String(result.stderr).slice(-2000)}\n` +
-        `Install it by hand with: ${INSTALL_COMMAND}`,
-    );
-  }
+  ensureAptPackages(TRYTON, log);
 }

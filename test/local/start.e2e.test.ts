@@ -1,0 +1,26 @@
+/**
+ * `npm run demo` as CI used to run it before `npm test`: local/start.ts --demo synthesizes, starts
+ * the local runtime with the simulators, runs the seed scenario, prints its report and exits 0 only
+ * when the scenario completed as expected. The scenario's outcome is asserted in detail by
+ * test/e2e/local-runtime.e2e.test.ts; this covers the entry point a newcomer runs.
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+it('runs the seed scenario headless and exits 0 with its report', async () => {
+  const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), ['local/start.ts', '--demo'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  expect(code, output.slice(-4000)).toBe(0);
+  expect(output).toContain(
+    "Seed scenario: a planner's forecast uplift becomes an acknowledged purchase order",
+  );
+}, 300_000);
