@@ -7,5 +7,3 @@ export type {
   SimulatedClient,
 } from './server';
 export type { AckBehaviour, ItemSeed, SupplierSeed } from './platform';
-export { WebhookSender } from './webhook-sender';
-export type { DeliveryAttempt, RetryPolicy, WebhookDelivery, WebhookSenderOptions } from './webhook-sender';
