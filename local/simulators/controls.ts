@@ -1,48 +1,55 @@
 /**
  * What a test controls in a running simulator: its clock, and faults switched on and off while it
- * runs. Shared by the procurement and planning simulators.
+ * runs. The procurement and planning simulators extend it.
  */
 
-/** The simulator's clock: real time plus any advance (token expiry, signature timestamps, windows). */
-export class SimulatorClock {
-  private offsetMs = 0;
-
-  /** The simulator's current time. */
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-
-  /** Moves the clock forward (or back, with a negative `ms`). */
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
+/** Settings every simulator takes: its faults at start, the random source that fires them, its port. */
+export interface SimulatorRunOptions<F extends object> {
+  faults?: Partial<F>;
+  /** Random source for fault injection. @default Math.random */
+  random?: () => number;
+  /** @default 0 (any free port) */
+  port?: number;
 }
 
-/** Fault settings that change while the simulator runs, and the draw that decides whether one fires. */
-export class FaultSwitches<F extends object> {
-  private current: F;
+/** The clock and fault switches of a simulator. */
+export abstract class SimulatorControls<F extends object> {
+  private clockOffsetMs = 0;
+  private faultSettings: F;
+  private readonly random: () => number;
 
-  /** `random` decides share-of-calls faults. @default Math.random */
-  constructor(
-    defaults: F,
-    initial: Partial<F> | undefined,
-    private readonly random: () => number = Math.random,
-  ) {
-    this.current = { ...defaults, ...initial };
+  /** `defaults`: every fault off. */
+  protected constructor(defaults: F, options: SimulatorRunOptions<F>) {
+    this.faultSettings = { ...defaults, ...options.faults };
+    this.random = options.random ?? Math.random;
   }
 
-  /** Current settings. */
-  get settings(): Readonly<F> {
-    return this.current;
+  /** The simulator's clock: real time plus any advance. */
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
   }
 
-  /** Changes some settings, keeps the others. */
-  set(faults: Partial<F>): void {
-    this.current = { ...this.current, ...faults };
+  /**
+   * Moves the simulator's clock: token expiry, idempotency scope, outage windows, export URL
+   * expiry and webhook signature timestamps follow it (e.g. to produce signatures a receiver must
+   * reject as expired).
+   */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
   }
 
-  /** Whether a fault with this share (0..1) fires now. */
-  roll(rate: number): boolean {
+  /** Current fault settings. */
+  get faults(): Readonly<F> {
+    return this.faultSettings;
+  }
+
+  /** Changes fault settings while running. */
+  setFaults(faults: Partial<F>): void {
+    this.faultSettings = { ...this.faultSettings, ...faults };
+  }
+
+  /** Whether a fault with this share (0..1) of calls fires now. */
+  protected roll(rate: number): boolean {
     // Draws only when a fault is on, so a scripted random source lines up with the faults under test.
     return rate > 0 && this.random() < rate;
   }

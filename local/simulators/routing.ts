@@ -45,6 +45,18 @@ export class RoutingTable<H> {
     }));
   }
 
+  /** A table written as `{ 'GET /orders/:id': handler, ... }`, in the order of its keys. */
+  static of<H>(routes: Record<string, H>, options?: RoutingOptions): RoutingTable<H> {
+    return new RoutingTable(
+      Object.entries(routes).map(([route, handler]) => {
+        const [method, pattern] = route.split(' ');
+        if (!method || !pattern) throw new Error(`route "${route}" is not "METHOD /path"`);
+        return { method, pattern, handler };
+      }),
+      options,
+    );
+  }
+
   /** The route of `method` and `path` (the path only: no query string). */
   match(method: string, path: string): RouteMatch<H> {
     const raw = path.split('/');

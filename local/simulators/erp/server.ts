@@ -21,6 +21,8 @@ export interface ErpFaultSettings {
   outage: boolean;
 }
 
+type RpcHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
 /** The ERP simulator behind an HTTP endpoint, with the calls it answered and switchable faults. */
 export class ErpSimulatorServer {
   readonly simulator: ErpSimulator;
@@ -28,9 +30,9 @@ export class ErpSimulatorServer {
   readonly calls: { operation: string; at: Date; outcome: 'ok' | 'failed' }[] = [];
   private faults: ErpFaultSettings = { errorRate: 0, latencyMs: 0, outage: false };
   // One endpoint, matched on the request target as sent (a query string makes it unknown).
-  private readonly routes = new RoutingTable<
-    (request: IncomingMessage, response: ServerResponse) => Promise<void>
-  >([{ method: 'POST', pattern: '/rpc', handler: (request, response) => this.call(request, response) }]);
+  private readonly routes = RoutingTable.of<RpcHandler>({
+    'POST /rpc': (request, response) => this.call(request, response),
+  });
 
   private constructor(
     private readonly server: Server,

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from
 import { once } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { signPlanningPayload } from '../../../adapters/planning/signature';
-import { FaultSwitches, SimulatorClock } from '../controls';
+import { SimulatorControls, type SimulatorRunOptions } from '../controls';
 import { listenOnLoopback, stopServer } from '../loopback';
 import { RoutingTable } from '../routing';
 import type { RetryPolicy, WebhookDelivery } from '../webhook-sender';
@@ -36,7 +36,7 @@ export type ExportContent =
   string | Buffer | (() => Iterable<string | Buffer> | AsyncIterable<string | Buffer>);
 
 /** Settings of a simulator. */
-export interface PlanningSimulatorOptions {
+export interface PlanningSimulatorOptions extends SimulatorRunOptions<PlanningFaults> {
   /** Subscriber URL; can also be set later with `setSubscriber`. */
   subscriberUrl?: string;
   /** Active signing secrets: two during rotation. @default ['planning-webhook-secret'] */
@@ -49,11 +49,6 @@ export interface PlanningSimulatorOptions {
   exportUrlTtlSeconds?: number;
   /** Offset of the planner's clock in `published_at`. @default 60 */
   plannerUtcOffsetMinutes?: number;
-  faults?: Partial<PlanningFaults>;
-  /** @default Math.random */
-  random?: () => number;
-  /** @default 0 (any free port) */
-  port?: number;
 }
 
 /** A published export file. */
@@ -69,7 +64,7 @@ export interface PublishedExport {
  * `forecast.published` deliveries with retries, and an HTTP server for the export files that
  * `export.location` points at (pre-signed URLs valid for 24 h).
  */
-export class PlanningSimulator {
+export class PlanningSimulator extends SimulatorControls<PlanningFaults> {
   /** Root URL of the export server. */
   readonly url: string;
   /** Export downloads as seen by the server. */
@@ -78,8 +73,6 @@ export class PlanningSimulator {
   private readonly webhooks: WebhookSender;
   private readonly exports = new Map<string, ExportContent>();
   private readonly urlKey = randomBytes(32);
-  private readonly clock = new SimulatorClock();
-  private readonly faults: FaultSwitches<PlanningFaults>;
   private subscriberUrl: string | undefined;
   private secrets: string[];
 
@@ -88,14 +81,13 @@ export class PlanningSimulator {
     private readonly options: PlanningSimulatorOptions,
     url: string,
   ) {
+    super(
+      { exportErrorRate: 0, exportLatencyMs: 0, exportTruncateRate: 0, duplicateDeliveryRate: 0 },
+      options,
+    );
     this.url = url;
     this.subscriberUrl = options.subscriberUrl;
     this.secrets = options.secrets ?? ['planning-webhook-secret'];
-    this.faults = new FaultSwitches<PlanningFaults>(
-      { exportErrorRate: 0, exportLatencyMs: 0, exportTruncateRate: 0, duplicateDeliveryRate: 0 },
-      options.faults,
-      options.random,
-    );
     this.webhooks = new WebhookSender({
       url: () => this.subscriberUrl,
       // Read at every attempt: a retry after a rotation carries the new secrets.
@@ -118,21 +110,6 @@ export class PlanningSimulator {
   async close(): Promise<void> {
     this.webhooks.close();
     await stopServer(this.server);
-  }
-
-  /** The platform's clock (real time plus any advance); signatures use it. */
-  now(): Date {
-    return this.clock.now();
-  }
-
-  /** Moves the platform's clock, e.g. to produce signatures a receiver must reject as expired. */
-  advanceClock(ms: number): void {
-    this.clock.advance(ms);
-  }
-
-  /** Changes fault settings while running. */
-  setFaults(faults: Partial<PlanningFaults>): void {
-    this.faults.set(faults);
   }
 
   /** Where deliveries go. */
@@ -224,7 +201,7 @@ export class PlanningSimulator {
       { 'x-planning-event': type, 'x-planning-delivery': id },
       id,
     );
-    if (this.faults.roll(this.faults.settings.duplicateDeliveryRate)) {
+    if (this.roll(this.faults.duplicateDeliveryRate)) {
       const again = randomUUID();
       this.webhooks.send(type, raw, { 'x-planning-event': type, 'x-planning-delivery': again }, again);
     }
@@ -248,9 +225,9 @@ export class PlanningSimulator {
   }
 
   // Pre-signed URLs are matched as sent. Like S3, the bucket answers NoSuchKey to any other path or method.
-  private readonly routes = new RoutingTable<(res: ServerResponse, url: URL, id: string) => Promise<number>>([
-    { method: 'GET', pattern: '/exports/:id.csv', handler: (res, url, id) => this.serveExport(res, url, id) },
-  ]);
+  private readonly routes = RoutingTable.of<(res: ServerResponse, url: URL, id: string) => Promise<number>>({
+    'GET /exports/:id.csv': (res, url, id) => this.serveExport(res, url, id),
+  });
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
@@ -275,10 +252,10 @@ export class PlanningSimulator {
     const content = this.exports.get(id);
     if (content === undefined) return plain(res, 404, 'NoSuchKey');
 
-    if (this.faults.settings.exportLatencyMs > 0)
-      await new Promise((resolve) => setTimeout(resolve, this.faults.settings.exportLatencyMs));
-    if (this.faults.roll(this.faults.settings.exportErrorRate)) return plain(res, 503, 'SlowDown');
-    const truncate = this.faults.roll(this.faults.settings.exportTruncateRate);
+    if (this.faults.exportLatencyMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.faults.exportLatencyMs));
+    if (this.roll(this.faults.exportErrorRate)) return plain(res, 503, 'SlowDown');
+    const truncate = this.roll(this.faults.exportTruncateRate);
 
     res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
     for await (const chunk of chunks(content)) {

@@ -11,7 +11,8 @@ export interface ApiCall {
   clientId: string;
   body: unknown;
   query: URLSearchParams;
-  params: Record<string, string>;
+  /** The `:id` of the path, where it has one. */
+  id: string;
 }
 
 type Operation = (platform: ProcurementPlatform, call: ApiCall) => ApiAnswer;
@@ -20,50 +21,18 @@ type Operation = (platform: ProcurementPlatform, call: ApiCall) => ApiAnswer;
 export const API_PREFIX = '/api/v2';
 
 // Ids are percent-decoded, as the vendor does.
-const API_ROUTES = new RoutingTable<Operation>(
-  [
-    { method: 'GET', pattern: '/suppliers/:id', handler: (p, c) => p.getSupplier(c.params.id!) },
-    {
-      method: 'POST',
-      pattern: '/sourcing-requests',
-      handler: (p, c) => p.createSourcingRequest(c.clientId, c.body),
-    },
-    {
-      method: 'GET',
-      pattern: '/sourcing-requests',
-      handler: (p, c) => p.listSourcingRequests(c.clientId, c.query),
-    },
-    {
-      method: 'GET',
-      pattern: '/sourcing-requests/:id',
-      handler: (p, c) => p.getSourcingRequest(c.clientId, c.params.id!),
-    },
-    {
-      method: 'PATCH',
-      pattern: '/sourcing-requests/:id',
-      handler: (p, c) => p.amendSourcingRequest(c.clientId, c.params.id!, c.body),
-    },
-    {
-      method: 'POST',
-      pattern: '/sourcing-requests/:id/cancel',
-      handler: (p, c) => p.cancelSourcingRequest(c.clientId, c.params.id!),
-    },
-    {
-      method: 'POST',
-      pattern: '/purchase-orders',
-      handler: (p, c) => p.createPurchaseOrder(c.clientId, c.body),
-    },
-    {
-      method: 'GET',
-      pattern: '/purchase-orders/:id',
-      handler: (p, c) => p.getPurchaseOrder(c.clientId, c.params.id!),
-    },
-    {
-      method: 'POST',
-      pattern: '/purchase-orders/:id/status',
-      handler: (p, c) => p.updatePurchaseOrderStatus(c.clientId, c.params.id!, c.body),
-    },
-  ],
+const API_ROUTES = RoutingTable.of<Operation>(
+  {
+    'GET /suppliers/:id': (p, c) => p.getSupplier(c.id),
+    'POST /sourcing-requests': (p, c) => p.createSourcingRequest(c.clientId, c.body),
+    'GET /sourcing-requests': (p, c) => p.listSourcingRequests(c.clientId, c.query),
+    'GET /sourcing-requests/:id': (p, c) => p.getSourcingRequest(c.clientId, c.id),
+    'PATCH /sourcing-requests/:id': (p, c) => p.amendSourcingRequest(c.clientId, c.id, c.body),
+    'POST /sourcing-requests/:id/cancel': (p, c) => p.cancelSourcingRequest(c.clientId, c.id),
+    'POST /purchase-orders': (p, c) => p.createPurchaseOrder(c.clientId, c.body),
+    'GET /purchase-orders/:id': (p, c) => p.getPurchaseOrder(c.clientId, c.id),
+    'POST /purchase-orders/:id/status': (p, c) => p.updatePurchaseOrderStatus(c.clientId, c.id, c.body),
+  },
   { decodeSegments: true },
 );
 
@@ -72,7 +41,7 @@ export function answerApiCall(
   platform: ProcurementPlatform,
   method: string,
   url: URL,
-  call: Omit<ApiCall, 'params' | 'query'>,
+  call: Omit<ApiCall, 'id' | 'query'>,
 ): ApiAnswer {
   const path = url.pathname.replace(/\/+$/, '');
   const route = path.startsWith(`${API_PREFIX}/`)
@@ -80,5 +49,5 @@ export function answerApiCall(
     : undefined;
   if (route?.kind !== 'found')
     return errorAnswer(404, { code: 'not_found', message: `no route ${method} ${path}` });
-  return route.handler(platform, { ...call, query: url.searchParams, params: route.params });
+  return route.handler(platform, { ...call, query: url.searchParams, id: route.params.id ?? '' });
 }

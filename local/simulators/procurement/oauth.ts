@@ -77,9 +77,9 @@ export class TokenAuthority {
 }
 
 // Matched on the path as sent, before the bearer check; the only route without a token.
-const TOKEN_ROUTES = new RoutingTable<(tokens: TokenAuthority, raw: Buffer) => ApiAnswer>([
-  { method: 'POST', pattern: '/oauth2/token', handler: (tokens, raw) => tokens.issue(raw) },
-]);
+const TOKEN_ROUTES = RoutingTable.of<(tokens: TokenAuthority, raw: Buffer) => ApiAnswer>({
+  'POST /oauth2/token': (tokens, raw) => tokens.issue(raw),
+});
 
 /** The answer of the token endpoint, or undefined when `pathname` is not the token endpoint. */
 export function answerTokenEndpoint(

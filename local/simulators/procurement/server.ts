@@ -12,7 +12,7 @@ import type {
   SupplierUpdatedPayload,
 } from '../../../adapters/procurement/api-types';
 import { readBody } from '../../http/server';
-import { FaultSwitches, SimulatorClock } from '../controls';
+import { SimulatorControls, type SimulatorRunOptions } from '../controls';
 import { listenOnLoopback, stopServer } from '../loopback';
 import type { WebhookDelivery } from '../webhook-sender';
 import { answerApiCall } from './api';
@@ -42,7 +42,7 @@ export interface ProcurementFaults {
 }
 
 /** Settings of a simulator. */
-export interface ProcurementSimulatorOptions {
+export interface ProcurementSimulatorOptions extends SimulatorRunOptions<ProcurementFaults> {
   suppliers: SupplierSeed[];
   items: ItemSeed[];
   /** @default one client `supplyline` / `supplyline-secret` */
@@ -65,11 +65,6 @@ export interface ProcurementSimulatorOptions {
     /** Days a `late` supplier confirms after need_by. @default 3 */
     lateByDays?: number;
   };
-  faults?: Partial<ProcurementFaults>;
-  /** Random source for fault injection. @default Math.random */
-  random?: () => number;
-  /** @default 0 (any free port) */
-  port?: number;
 }
 
 /** One request as the simulator saw it. */
@@ -91,7 +86,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * contract: OAuth2 client credentials, bearer check, 10 req/s per client, Idempotency-Key
  * semantics, resources and their rules, signed webhooks with retries, and fault injection.
  */
-export class ProcurementSimulator {
+export class ProcurementSimulator extends SimulatorControls<ProcurementFaults> {
   /** Root URL, e.g. `http://127.0.0.1:40123`. */
   readonly url: string;
   /** Every request, oldest first. */
@@ -105,17 +100,13 @@ export class ProcurementSimulator {
   private readonly rateLimiter: RateLimiter;
   private readonly idempotency: IdempotencyStore;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly clock = new SimulatorClock();
-  private readonly faultSwitches: FaultSwitches<ProcurementFaults>;
 
   private constructor(
     private readonly server: Server,
     private readonly options: ProcurementSimulatorOptions,
     url: string,
   ) {
-    this.url = url;
-    const now = (): Date => this.now();
-    this.faultSwitches = new FaultSwitches<ProcurementFaults>(
+    super(
       {
         errorRate: 0,
         errorAfterProcessingRate: 0,
@@ -124,9 +115,10 @@ export class ProcurementSimulator {
         outageWindows: [],
         duplicateWebhookRate: 0,
       },
-      options.faults,
-      options.random,
+      options,
     );
+    this.url = url;
+    const now = (): Date => this.now();
     this.tokens = new TokenAuthority(options.clients, options.tokenTtlSeconds ?? 3600, now, this.stats);
     this.rateLimiter = new RateLimiter(options.rateLimitPerSecond ?? 10, now);
     this.idempotency = new IdempotencyStore(options.idempotencyTtlMs ?? 24 * 3600 * 1000, now);
@@ -137,7 +129,7 @@ export class ProcurementSimulator {
       options.pageSize ?? 50,
     );
     this.webhooks = new ProcurementWebhooks(options.webhooks, now, () =>
-      this.faultSwitches.roll(this.faults.duplicateWebhookRate),
+      this.roll(this.faults.duplicateWebhookRate),
     );
   }
 
@@ -157,27 +149,7 @@ export class ProcurementSimulator {
     await stopServer(this.server);
   }
 
-  // ---- clock, faults, settings ----
-
-  /** The simulator's clock (real time plus any advance). */
-  now(): Date {
-    return this.clock.now();
-  }
-
-  /** Moves the simulator's clock (token expiry, idempotency scope, webhook timestamps, outage windows). */
-  advanceClock(ms: number): void {
-    this.clock.advance(ms);
-  }
-
-  /** Current fault settings. */
-  get faults(): Readonly<ProcurementFaults> {
-    return this.faultSwitches.settings;
-  }
-
-  /** Changes fault settings while running. */
-  setFaults(faults: Partial<ProcurementFaults>): void {
-    this.faultSwitches.set(faults);
-  }
+  // ---- settings ----
 
   /** The next `count` API calls get 429 with this Retry-After (token calls are not rate limited). */
   injectRateLimitBurst(count: number, retryAfterSeconds: number): void {
@@ -385,7 +357,7 @@ export class ProcurementSimulator {
       return { ...limited, clientId };
     }
 
-    if (this.faultSwitches.roll(this.faults.errorRate))
+    if (this.roll(this.faults.errorRate))
       return { ...errorAnswer(500, { code: 'internal_error', message: 'injected failure' }), clientId };
 
     let body: unknown;
@@ -409,7 +381,7 @@ export class ProcurementSimulator {
     }
 
     const answer = answerApiCall(this.platform, method, url, { clientId, body });
-    if (this.faultSwitches.roll(this.faults.errorAfterProcessingRate))
+    if (this.roll(this.faults.errorAfterProcessingRate))
       return {
         ...errorAnswer(500, { code: 'internal_error', message: 'injected failure after processing' }),
         clientId,
