@@ -3,13 +3,15 @@
  * functions running in the local runtime reach it by URL like any ERP. Admin operations (receive a
  * shipment, count orders) and fault injection are available to tests and the demo.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { readBody } from '../../http/server';
+import { listenOnLoopback, stopServer } from '../loopback';
+import { RoutingTable } from '../routing';
 import { ErpSimulator, type ErpSimulatorOptions } from './erp-simulator';
 import { ERP_OPERATIONS, toWireFailure, type ErpOperation } from '../../../adapters/erp/rpc/rpc-erp';
 import { TransientFailure } from '../../../domain/failures';
 
+/** Faults of the ERP simulator, switched while it runs. */
 export interface ErpFaultSettings {
   /** Share (0..1) of calls answered with a transient failure (HTTP 503). */
   errorRate: number;
@@ -19,71 +21,50 @@ export interface ErpFaultSettings {
   outage: boolean;
 }
 
+type RpcHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+/** The ERP simulator behind an HTTP endpoint, with the calls it answered and switchable faults. */
 export class ErpSimulatorServer {
   readonly simulator: ErpSimulator;
+  /** Every RPC call, oldest first. */
   readonly calls: { operation: string; at: Date; outcome: 'ok' | 'failed' }[] = [];
   private faults: ErpFaultSettings = { errorRate: 0, latencyMs: 0, outage: false };
+  // One endpoint, matched on the request target as sent (a query string makes it unknown).
+  private readonly routes = RoutingTable.of<RpcHandler>({
+    'POST /rpc': (request, response) => this.call(request, response),
+  });
 
   private constructor(
     private readonly server: Server,
+    /** Root URL, e.g. `http://127.0.0.1:40123`. */
     readonly url: string,
-    simulator: ErpSimulator,
+    options: ErpSimulatorOptions & { random?: () => number },
   ) {
-    this.simulator = simulator;
-  }
-
-  static async start(
-    options: ErpSimulatorOptions & { port?: number; random?: () => number } = {},
-  ): Promise<ErpSimulatorServer> {
     const random = options.random ?? Math.random;
-    const state: { server?: ErpSimulatorServer } = {};
-    const simulator = new ErpSimulator({
+    this.simulator = new ErpSimulator({
       ...options,
       faults: {
         beforeCall: async () => {
-          const faults = state.server!.faults;
+          const faults = this.faults;
           if (faults.latencyMs) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+          // Draws at every call, rate 0 included: seeded drills depend on the sequence.
           if (faults.outage || random() < faults.errorRate)
             throw new TransientFailure('ERP simulator: injected failure', 'erp');
         },
       },
     });
-    const server = createServer((request, response) => {
-      void (async () => {
-        let operation = 'unknown';
-        try {
-          if (request.method !== 'POST' || request.url !== '/rpc') {
-            response
-              .writeHead(404, { 'content-type': 'application/json' })
-              .end('{"error":{"class":"ContractViolation","message":"not found"}}');
-            return;
-          }
-          const body = JSON.parse((await readBody(request)).toString('utf8')) as {
-            operation: string;
-            args: unknown[];
-          };
-          operation = body.operation;
-          if (!(ERP_OPERATIONS as readonly string[]).includes(operation))
-            throw new Error(`unknown operation ${operation}`);
-          const method = simulator[operation as ErpOperation] as (...args: unknown[]) => Promise<unknown>;
-          const result = await method.apply(simulator, Array.isArray(body.args) ? body.args : []);
-          state.server!.calls.push({ operation, at: new Date(), outcome: 'ok' });
-          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result }));
-        } catch (error) {
-          state.server!.calls.push({ operation, at: new Date(), outcome: 'failed' });
-          const failure = toWireFailure(error);
-          response
-            .writeHead(failure.class === 'TransientFailure' ? 503 : 200, {
-              'content-type': 'application/json',
-            })
-            .end(JSON.stringify({ error: failure }));
-        }
-      })();
-    });
-    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    state.server = new ErpSimulatorServer(server, `http://127.0.0.1:${port}`, simulator);
-    return state.server;
+  }
+
+  /** Starts a simulator on 127.0.0.1 (`port` 0: any free port). */
+  static async start(
+    options: ErpSimulatorOptions & { port?: number; random?: () => number } = {},
+  ): Promise<ErpSimulatorServer> {
+    const { server, url } = await listenOnLoopback(options.port);
+    const simulator = new ErpSimulatorServer(server, url, options);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) =>
+      simulator.handle(request, response),
+    );
+    return simulator;
   }
 
   /** Changes fault injection while running. */
@@ -91,7 +72,41 @@ export class ErpSimulatorServer {
     this.faults = { ...this.faults, ...faults };
   }
 
+  /** Stops the server. */
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await stopServer(this.server);
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    const route = this.routes.match(request.method ?? '', request.url ?? '');
+    if (route.kind === 'found') void route.handler(request, response);
+    else
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":{"class":"ContractViolation","message":"not found"}}');
+  }
+
+  /** `POST /rpc`: one operation of the ERP port or of its admin side, with its arguments. */
+  private async call(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let operation = 'unknown';
+    try {
+      const body = JSON.parse((await readBody(request)).toString('utf8')) as {
+        operation: string;
+        args: unknown[];
+      };
+      operation = body.operation;
+      if (!(ERP_OPERATIONS as readonly string[]).includes(operation))
+        throw new Error(`unknown operation ${operation}`);
+      const method = this.simulator[operation as ErpOperation] as (...args: unknown[]) => Promise<unknown>;
+      const result = await method.apply(this.simulator, Array.isArray(body.args) ? body.args : []);
+      this.calls.push({ operation, at: new Date(), outcome: 'ok' });
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result }));
+    } catch (error) {
+      this.calls.push({ operation, at: new Date(), outcome: 'failed' });
+      const failure = toWireFailure(error);
+      response
+        .writeHead(failure.class === 'TransientFailure' ? 503 : 200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: failure }));
+    }
   }
 }

@@ -1,12 +1,12 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signPlanningPayload } from '../../../adapters/planning/signature';
-// The delivery loop is the same for both vendors; it lives with the procurement simulator.
-import type { RetryPolicy, WebhookDelivery } from '../procurement/webhook-sender';
-import { WebhookSender } from '../procurement/webhook-sender';
+import { SimulatorControls, type SimulatorRunOptions } from '../controls';
+import { listenOnLoopback, stopServer } from '../loopback';
+import { RoutingTable } from '../routing';
+import type { RetryPolicy, WebhookDelivery } from '../webhook-sender';
+import { WebhookSender } from '../webhook-sender';
 import type {
   ForecastExceptionEvent,
   ForecastExceptionOverrides,
@@ -36,7 +36,7 @@ export type ExportContent =
   string | Buffer | (() => Iterable<string | Buffer> | AsyncIterable<string | Buffer>);
 
 /** Settings of a simulator. */
-export interface PlanningSimulatorOptions {
+export interface PlanningSimulatorOptions extends SimulatorRunOptions<PlanningFaults> {
   /** Subscriber URL; can also be set later with `setSubscriber`. */
   subscriberUrl?: string;
   /** Active signing secrets: two during rotation. @default ['planning-webhook-secret'] */
@@ -49,11 +49,6 @@ export interface PlanningSimulatorOptions {
   exportUrlTtlSeconds?: number;
   /** Offset of the planner's clock in `published_at`. @default 60 */
   plannerUtcOffsetMinutes?: number;
-  faults?: Partial<PlanningFaults>;
-  /** @default Math.random */
-  random?: () => number;
-  /** @default 0 (any free port) */
-  port?: number;
 }
 
 /** A published export file. */
@@ -69,7 +64,7 @@ export interface PublishedExport {
  * `forecast.published` deliveries with retries, and an HTTP server for the export files that
  * `export.location` points at (pre-signed URLs valid for 24 h).
  */
-export class PlanningSimulator {
+export class PlanningSimulator extends SimulatorControls<PlanningFaults> {
   /** Root URL of the export server. */
   readonly url: string;
   /** Export downloads as seen by the server. */
@@ -78,28 +73,21 @@ export class PlanningSimulator {
   private readonly webhooks: WebhookSender;
   private readonly exports = new Map<string, ExportContent>();
   private readonly urlKey = randomBytes(32);
-  private readonly random: () => number;
-  private faultSettings: PlanningFaults;
   private subscriberUrl: string | undefined;
   private secrets: string[];
-  private clockOffsetMs = 0;
 
   private constructor(
     private readonly server: Server,
     private readonly options: PlanningSimulatorOptions,
-    port: number,
+    url: string,
   ) {
-    this.url = `http://127.0.0.1:${port}`;
-    this.random = options.random ?? Math.random;
+    super(
+      { exportErrorRate: 0, exportLatencyMs: 0, exportTruncateRate: 0, duplicateDeliveryRate: 0 },
+      options,
+    );
+    this.url = url;
     this.subscriberUrl = options.subscriberUrl;
     this.secrets = options.secrets ?? ['planning-webhook-secret'];
-    this.faultSettings = {
-      exportErrorRate: 0,
-      exportLatencyMs: 0,
-      exportTruncateRate: 0,
-      duplicateDeliveryRate: 0,
-      ...options.faults,
-    };
     this.webhooks = new WebhookSender({
       url: () => this.subscriberUrl,
       // Read at every attempt: a retry after a rotation carries the new secrets.
@@ -112,10 +100,8 @@ export class PlanningSimulator {
 
   /** Starts the export server on 127.0.0.1. */
   static async start(options: PlanningSimulatorOptions = {}): Promise<PlanningSimulator> {
-    const server = createServer();
-    server.listen(options.port ?? 0, '127.0.0.1');
-    await once(server, 'listening');
-    const simulator = new PlanningSimulator(server, options, (server.address() as AddressInfo).port);
+    const { server, url } = await listenOnLoopback(options.port);
+    const simulator = new PlanningSimulator(server, options, url);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void simulator.handle(req, res));
     return simulator;
   }
@@ -123,23 +109,7 @@ export class PlanningSimulator {
   /** Stops the server and pending retries. */
   async close(): Promise<void> {
     this.webhooks.close();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  /** The platform's clock (real time plus any advance); signatures use it. */
-  now(): Date {
-    return new Date(Date.now() + this.clockOffsetMs);
-  }
-
-  /** Moves the platform's clock, e.g. to produce signatures a receiver must reject as expired. */
-  advanceClock(ms: number): void {
-    this.clockOffsetMs += ms;
-  }
-
-  /** Changes fault settings while running. */
-  setFaults(faults: Partial<PlanningFaults>): void {
-    this.faultSettings = { ...this.faultSettings, ...faults };
+    await stopServer(this.server);
   }
 
   /** Where deliveries go. */
@@ -231,7 +201,7 @@ export class PlanningSimulator {
       { 'x-planning-event': type, 'x-planning-delivery': id },
       id,
     );
-    if (this.roll(this.faultSettings.duplicateDeliveryRate)) {
+    if (this.roll(this.faults.duplicateDeliveryRate)) {
       const again = randomUUID();
       this.webhooks.send(type, raw, { 'x-planning-event': type, 'x-planning-delivery': again }, again);
     }
@@ -245,11 +215,6 @@ export class PlanningSimulator {
     return this.send(original.event as PlanningEventType, original.body);
   }
 
-  // Draws only when a fault is on, so a scripted random source lines up with the faults under test.
-  private roll(rate: number): boolean {
-    return rate > 0 && this.random() < rate;
-  }
-
   private presign(id: string): string {
     const expires = Math.floor(this.now().getTime() / 1000) + (this.options.exportUrlTtlSeconds ?? 86_400);
     return `${this.url}/exports/${id}.csv?expires=${expires}&signature=${this.urlSignature(id, expires)}`;
@@ -259,36 +224,38 @@ export class PlanningSimulator {
     return createHmac('sha256', this.urlKey).update(`${id}:${expires}`).digest('hex');
   }
 
+  // Pre-signed URLs are matched as sent. Like S3, the bucket answers NoSuchKey to any other path or method.
+  private readonly routes = RoutingTable.of<(res: ServerResponse, url: URL, id: string) => Promise<number>>({
+    'GET /exports/:id.csv': (res, url, id) => this.serveExport(res, url, id),
+  });
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
-    const status = await this.serveExport(req.method ?? 'GET', url, res).catch(() => {
+    const route = this.routes.match(req.method ?? 'GET', url.pathname);
+    const answer = async (): Promise<number> =>
+      route.kind === 'found' ? route.handler(res, url, route.params.id!) : plain(res, 404, 'NoSuchKey');
+    const status = await answer().catch(() => {
       res.destroy();
       return 500;
     });
     this.downloads.push({ at: this.now(), path: url.pathname, status });
   }
 
-  private async serveExport(method: string, url: URL, res: ServerResponse): Promise<number> {
-    const plain = (status: number, text: string): number => {
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
-      return status;
-    };
-    const match = /^\/exports\/([0-9a-f-]{36})\.csv$/.exec(url.pathname);
-    if (method !== 'GET' || !match) return plain(404, 'NoSuchKey');
-    const id = match[1]!;
+  private async serveExport(res: ServerResponse, url: URL, id: string): Promise<number> {
+    if (!EXPORT_ID.test(id)) return plain(res, 404, 'NoSuchKey');
     const expires = Number(url.searchParams.get('expires'));
     const given = Buffer.from(url.searchParams.get('signature') ?? '', 'hex');
     const expected = Buffer.from(this.urlSignature(id, expires), 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      return plain(403, 'SignatureDoesNotMatch');
-    if (expires < this.now().getTime() / 1000) return plain(403, 'Request has expired');
+      return plain(res, 403, 'SignatureDoesNotMatch');
+    if (expires < this.now().getTime() / 1000) return plain(res, 403, 'Request has expired');
     const content = this.exports.get(id);
-    if (content === undefined) return plain(404, 'NoSuchKey');
+    if (content === undefined) return plain(res, 404, 'NoSuchKey');
 
-    if (this.faultSettings.exportLatencyMs > 0)
-      await new Promise((resolve) => setTimeout(resolve, this.faultSettings.exportLatencyMs));
-    if (this.roll(this.faultSettings.exportErrorRate)) return plain(503, 'SlowDown');
-    const truncate = this.roll(this.faultSettings.exportTruncateRate);
+    if (this.faults.exportLatencyMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.faults.exportLatencyMs));
+    if (this.roll(this.faults.exportErrorRate)) return plain(res, 503, 'SlowDown');
+    const truncate = this.roll(this.faults.exportTruncateRate);
 
     res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
     for await (const chunk of chunks(content)) {
@@ -305,6 +272,14 @@ export class PlanningSimulator {
     res.end();
     return 200;
   }
+}
+
+/** Export files are named by a UUID. */
+const EXPORT_ID = /^[0-9a-f-]{36}$/;
+
+function plain(res: ServerResponse, status: number, text: string): number {
+  res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+  return status;
 }
 
 async function* chunks(content: ExportContent): AsyncGenerator<Buffer, void, undefined> {

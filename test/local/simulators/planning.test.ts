@@ -182,6 +182,24 @@ describe('planning simulator', () => {
       expect((await fetch(file.location)).status).toBe(403);
     });
 
+    it('serves export files to GET only; any other path or method is NoSuchKey', async () => {
+      const file = await sim.publishExport('a,b\n1,2\n');
+      const { pathname, search } = new URL(file.location);
+      for (const [method, path] of [
+        ['HEAD', `${pathname}${search}`],
+        ['POST', `${pathname}${search}`],
+        ['GET', `${pathname.replace('.csv', '.txt')}${search}`],
+        ['GET', `${pathname.replace('/exports/', '/exports/x/')}${search}`],
+        ['GET', `/exports/not-a-uuid.csv${search}`],
+      ] as const) {
+        const res = await fetch(`${sim.url}${path}`, { method });
+        expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+        if (method !== 'HEAD') expect(await res.text()).toBe('NoSuchKey');
+      }
+      expect((await fetch(file.location)).status).toBe(200);
+      expect(sim.downloads.map((d) => d.status)).toEqual([404, 404, 404, 404, 404, 200]);
+    });
+
     it('injects download errors, latency and truncation', async () => {
       const file = await sim.publishExport(() =>
         forecastExportChunks({ rows: 5000, planVersion: 7, linesPerChunk: 100 }),

@@ -550,6 +550,26 @@ describe('procurement simulator: contract conformance', () => {
       expect(json.status).toBe(422);
       expect(json.body.errors[0]).toMatchObject({ code: 'invalid_field', field: 'body' });
     });
+    it('routes by method and path: another method is 404 no route, ids are percent-decoded', async () => {
+      const wrongMethod = await api('DELETE', '/api/v2/suppliers/S-1001');
+      expect(wrongMethod.status).toBe(404);
+      expect(wrongMethod.body.errors[0]).toEqual({
+        code: 'not_found',
+        message: 'no route DELETE /api/v2/suppliers/S-1001',
+      });
+      expect((await api('GET', '/api/v2/suppliers/S%2D1001/')).body.supplier_number).toBe('S-1001');
+      expect((await api('GET', '/api/v2/suppliers/S-1001/extra')).status).toBe(404);
+      expect((await api('GET', '/api/v2')).status).toBe(404);
+      expect((await api('POST', '/api/v2/purchase-orders/PO-1/cancel', {})).status).toBe(404);
+    });
+
+    it('the token endpoint answers another method 405; other paths need a token first', async () => {
+      const token = await fetch(`${sim.url}/oauth2/token`);
+      expect(token.status).toBe(405);
+      expect(await token.json()).toEqual({ errors: [{ code: 'method_not_allowed', message: 'use POST' }] });
+      expect((await fetch(`${sim.url}/oauth2/token/`, { method: 'POST' })).status).toBe(401);
+      expect((await fetch(`${sim.url}/nothing-here`)).status).toBe(401);
+    });
   });
 
   describe('faults', () => {
