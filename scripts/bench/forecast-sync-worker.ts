@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { FsSnapshotStore } from '../../adapters/planning/fs-snapshot-store';
+import { LocalScratchStorage } from '../../adapters/planning/local-scratch';
 import { syncForecastExport } from '../../domain/forecast-sync';
 
 /** Arguments of the worker. */
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
       },
       {
         store: new FsSnapshotStore(args.storeDir),
+        scratch: new LocalScratchStorage(),
         onBatch: async (batch) => {
           for (const entry of batch.entries) changes += entry.lines;
         },
