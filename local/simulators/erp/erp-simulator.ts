@@ -6,7 +6,6 @@ import type {
   ErpItem,
   ErpPort,
   ErpPurchaseOrder,
-  ErpPurchaseOrderState,
   ErpReceipt,
   ErpSupplier,
   ErpWarehouse,
@@ -50,15 +49,8 @@ interface SimLine {
   receivedAt?: string;
 }
 
-interface SimOrder {
+interface SimOrder extends Omit<ErpPurchaseOrder, 'lines'> {
   id: number;
-  number: string;
-  externalRef: string;
-  state: ErpPurchaseOrderState;
-  supplierNumber: string;
-  warehouseCode: string;
-  purchaseDate: string;
-  revision: number;
   lines: SimLine[];
 }
 
