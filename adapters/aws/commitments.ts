@@ -20,12 +20,9 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  AcknowledgementResult,
-  CommitmentRegistry,
-  PostedPurchaseOrder,
-  SupplyStore,
-} from '../../domain/commitment/types';
+import type { AcknowledgementResult, PostedPurchaseOrder } from '../../domain/commitment/types';
+import type { CommitmentRegistry } from '../../domain/ports/commitments';
+import type { SupplyStore } from '../../domain/ports/supply';
 import { OPEN_PURCHASE_ORDER_STATUSES } from '../../domain/procurement/need';
 import type { PurchaseOrderLineSnapshot } from '../../domain/procurement/types';
 

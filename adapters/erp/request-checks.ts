@@ -1,5 +1,5 @@
 import { ContractViolation } from '../../domain/failures';
-import type { PostPurchaseOrderRequest, PurchaseOrderAmendment } from './port';
+import type { PostPurchaseOrderRequest, PurchaseOrderAmendment } from '../../domain/ports/erp';
 
 // Request shape checks shared by every ErpPort implementation.
 

@@ -9,7 +9,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { TransientFailure } from '../../domain/failures';
-import type { SnapshotManifest, SnapshotStore } from '../../domain/forecast-sync/snapshot-store';
+import type { SnapshotManifest, SnapshotStore } from '../../domain/ports/snapshot-store';
 
 export class FsSnapshotStore implements SnapshotStore {
   constructor(private readonly root: string) {}

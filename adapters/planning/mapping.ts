@@ -12,7 +12,7 @@ import {
 import { buildEvent, toUtc, type EventContext } from '../../canonical/envelope';
 import type { ForecastExceptionRaisedV1, ForecastPublishedV1 } from '../../canonical/generated/types';
 import type { PlanningForecastException, PlanningForecastPublished } from './generated/types';
-import { multiplyToString } from '../../domain/exact';
+import { multiplyToString } from '../../domain/decimal';
 
 export interface TenantContext extends EventContext {
   tenantId: string;

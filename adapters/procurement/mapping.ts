@@ -9,7 +9,7 @@ import type {
   PurchaseOrderChangedV1,
   SupplierUpdatedV1,
 } from '../../canonical/generated/types';
-import { quantityToString, sumOfProducts } from '../../domain/exact';
+import { quantityToString, sumOfProducts } from '../../domain/decimal';
 import type {
   ProcurementPurchaseOrderAcknowledged,
   ProcurementPurchaseOrderChanged,

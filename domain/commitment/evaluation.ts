@@ -34,16 +34,16 @@ export async function evaluateForecastException(
     return { outcome: 'NO_ACTION' };
   }
   const openRequests = await ports.procurement.listSourcingRequests(
-    { item_code: exception.itemCode, ship_to: exception.site, status: 'open' },
+    { itemCode: exception.itemCode, site: exception.site, status: 'open' },
     { lane: 'critical' },
   );
   const sourcingRequests: SourcingRequestSnapshot[] = openRequests.map((request) => ({
-    requestId: request.id,
-    itemCode: request.item_code,
-    site: request.ship_to,
+    requestId: request.requestId,
+    itemCode: request.itemCode,
+    site: request.site,
     status: request.status,
-    quantityEa: request.quantity,
-    needBy: request.need_by,
+    quantityEa: request.quantityEa,
+    needBy: request.needBy,
   }));
   const purchaseOrderLines = await ports.supply.openLines(exception.itemCode, exception.site);
   const decision = evaluateException(exception, {
@@ -55,10 +55,10 @@ export async function evaluateForecastException(
   // This very exception version already created its request, and its commitment stopped before
   // the purchase order (a redelivery, a replay, a workflow that failed): resume it. Creating is
   // idempotent on the request's external reference, and posting on the order's.
-  const own = openRequests.find((request) => request.external_ref === sourcingRef(event.data));
+  const own = openRequests.find((request) => request.externalRef === sourcingRef(event.data));
   if (action.kind === 'none' && action.reason === 'UNCHANGED' && own) {
     ports.metric?.('CommitmentsResumed', 1, 'Count');
-    action = { kind: 'create', quantityEa: Decimal.of(own.quantity), needBy: own.need_by };
+    action = { kind: 'create', quantityEa: Decimal.of(own.quantityEa), needBy: own.needBy };
   }
 
   if (action.kind === 'none') {

@@ -11,6 +11,7 @@ import { approvalRequired } from '../procurement/approval';
 import { compensationFor, type AppliedSourcingChange } from '../procurement/compensation';
 import { checkErpPolicies } from '../procurement/erp-policy';
 import type { ForecastException as PolicyException, Severity } from '../procurement/types';
+import type { SourcingRequest } from '../ports/procurement';
 import type {
   CommitmentPorts,
   CommitmentState,
@@ -75,65 +76,47 @@ export async function sourceTheNeed(
 ): Promise<SourcingOutcome> {
   const { exception, action } = state;
   const version = exception.planVersion;
-  let outcome: SourcingOutcome;
   let eventType: 'sourcing-request.created' | 'sourcing-request.amended' | 'sourcing-request.cancelled';
+  let request: SourcingRequest;
   if (action.kind === 'create') {
     const externalRef = sourcingRef(exception);
-    const { sourcingRequest } = await ports.procurement.createSourcingRequest(
+    request = await ports.procurement.createSourcingRequest(
       {
-        external_ref: externalRef,
-        item_code: exception.itemCode,
-        ship_to: exception.site,
-        quantity: Number(action.quantityEa),
-        uom: 'EA',
-        need_by: action.needBy,
+        externalRef,
+        itemCode: exception.itemCode,
+        site: exception.site,
+        quantityEa: action.quantityEa,
+        needBy: action.needBy,
         justification: `Forecast exception ${exception.exceptionId} (${exception.kind}) in plan ${exception.planId} v${version}`,
       },
       { idempotencyKey: `sr-create:${externalRef}` },
     );
-    outcome = {
-      applied: 'created',
-      requestId: sourcingRequest.id,
-      quantityEa: String(sourcingRequest.quantity),
-      needBy: sourcingRequest.need_by,
-      supplierNumber: sourcingRequest.supplier_number ?? null,
-      unitPrice: sourcingRequest.unit_price ?? null,
-      currency: sourcingRequest.currency ?? null,
-    };
     eventType = 'sourcing-request.created';
   } else if (action.kind === 'amend') {
-    const request = await ports.procurement.amendSourcingRequest(
+    request = await ports.procurement.amendSourcingRequest(
       action.requestId,
-      { quantity: Number(action.toQuantityEa), need_by: action.needBy },
+      { quantityEa: action.toQuantityEa, needBy: action.needBy },
       { idempotencyKey: `sr-amend:${action.requestId}:${sourcingRef(exception)}` },
     );
-    outcome = {
-      applied: 'amended',
-      requestId: request.id,
-      quantityEa: String(request.quantity),
-      needBy: request.need_by,
-      previousQuantityEa: action.fromQuantityEa,
-      previousNeedBy: action.previousNeedBy,
-      supplierNumber: request.supplier_number ?? null,
-      unitPrice: request.unit_price ?? null,
-      currency: request.currency ?? null,
-    };
     eventType = 'sourcing-request.amended';
   } else {
-    const request = await ports.procurement.cancelSourcingRequest(action.requestId, {
+    request = await ports.procurement.cancelSourcingRequest(action.requestId, {
       idempotencyKey: `sr-cancel:${action.requestId}`,
     });
-    outcome = {
-      applied: 'cancelled',
-      requestId: request.id,
-      quantityEa: String(request.quantity),
-      needBy: request.need_by,
-      supplierNumber: request.supplier_number ?? null,
-      unitPrice: request.unit_price ?? null,
-      currency: request.currency ?? null,
-    };
     eventType = 'sourcing-request.cancelled';
   }
+  const outcome: SourcingOutcome = {
+    applied: action.kind === 'create' ? 'created' : action.kind === 'amend' ? 'amended' : 'cancelled',
+    requestId: request.requestId,
+    quantityEa: request.quantityEa,
+    needBy: request.needBy,
+    ...(action.kind === 'amend'
+      ? { previousQuantityEa: action.fromQuantityEa, previousNeedBy: action.previousNeedBy }
+      : {}),
+    supplierNumber: request.supplierNumber,
+    unitPrice: request.unitPrice,
+    currency: request.currency,
+  };
   await ports.publish([
     buildEvent(
       eventType,
@@ -245,21 +228,21 @@ export async function postPurchaseOrder(
   if (!sourcing || !policy?.warehouseCode)
     throw new ContractViolation('posting without sourcing and policy outcomes', 'supplyline');
   const externalRef = purchaseOrderRef(sourcing.requestId);
-  const po = await ports.procurement.createPurchaseOrder(
-    { sourcing_request_id: sourcing.requestId, external_ref: externalRef },
+  const po = await ports.procurement.awardPurchaseOrder(
+    { sourcingRequestId: sourcing.requestId, externalRef },
     { idempotencyKey: `po-create:${sourcing.requestId}` },
   );
   const lines = po.lines.map((line) => ({
-    lineNo: line.line_no,
-    itemCode: line.item_code,
-    quantityEa: String(line.qty),
-    unitPrice: line.unit_price,
-    needBy: line.need_by,
+    lineNo: line.lineNo,
+    itemCode: line.itemCode,
+    quantityEa: line.quantityEa,
+    unitPrice: line.unitPrice,
+    needBy: line.needBy,
   }));
   const now = ports.now();
   const erpOrder = await ports.erp.postPurchaseOrder({
     externalRef,
-    supplierNumber: po.supplier_number,
+    supplierNumber: po.supplierNumber,
     warehouseCode: policy.warehouseCode,
     purchaseDate: now.toISOString().slice(0, 10),
     currency: po.currency,
@@ -272,9 +255,9 @@ export async function postPurchaseOrder(
   });
   const posted: PostedPurchaseOrder = {
     externalRef,
-    poNumber: po.po_number,
+    poNumber: po.poNumber,
     erpNumber: erpOrder.number,
-    supplierNumber: po.supplier_number,
+    supplierNumber: po.supplierNumber,
     site: exception.site,
     warehouseCode: policy.warehouseCode,
     currency: po.currency,
@@ -445,7 +428,7 @@ export async function rejectCommitment(
       } else if (undo.kind === 'amend') {
         await ports.procurement.amendSourcingRequest(
           undo.requestId,
-          { quantity: Number(undo.toQuantityEa.toString()), need_by: undo.needBy },
+          { quantityEa: undo.toQuantityEa.toString(), needBy: undo.needBy },
           { idempotencyKey: `sr-restore:${undo.requestId}:${input.event.idempotencyKey}` },
         );
         compensation = 'restored';

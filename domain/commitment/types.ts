@@ -3,13 +3,16 @@
  * ports the steps use. Every step is a function of (input, ports): the same code runs as a Lambda
  * task in AWS, as a local task in the local runtime, and in tests.
  */
-import type { CanonicalEvent } from '../../canonical/envelope';
 import type { ForecastException } from '../../canonical/generated/types';
-import type { ErpPort } from '../../adapters/erp/port';
-import type { ProcurementClient } from '../../adapters/procurement/client';
+import type { Clock } from '../ports/clock';
+import type { CommitmentRegistry } from '../ports/commitments';
+import type { ErpPort } from '../ports/erp';
+import type { BusinessMetric, EventPublisher } from '../ports/events';
+import type { IdSource } from '../ports/ids';
+import type { ProcurementPort } from '../ports/procurement';
+import type { SupplyStore } from '../ports/supply';
+import type { LedgerPort } from '../ports/sync-ledger';
 import type { ProcurementPolicy } from '../procurement/policy';
-import type { PurchaseOrderLineSnapshot } from '../procurement/types';
-import type { SystemName } from '../sync-lag';
 
 /** The event that started the flow: correlation and business identity travel with every step. */
 export interface FlowEvent {
@@ -105,40 +108,6 @@ export interface CommitmentState {
   failure?: { Error?: string; Cause?: string };
 }
 
-/** Supply the middleware has committed for an item at a site (open purchase order lines). */
-export interface SupplyStore {
-  openLines(itemCode: string, site: string): Promise<PurchaseOrderLineSnapshot[]>;
-  recordLines(lines: readonly PurchaseOrderLineSnapshot[]): Promise<void>;
-}
-
-export interface LedgerPort {
-  recordSourceChange(
-    ref: { objectType: string; objectId: string },
-    change: {
-      from: SystemName;
-      to: SystemName;
-      version: number;
-      sourceEventAt: string;
-      correlationId: string;
-    },
-  ): Promise<void>;
-  recordConfirmation(
-    ref: { objectType: string; objectId: string },
-    change: { from: SystemName; to: SystemName; version: number; confirmedAt: string },
-  ): Promise<number | undefined>;
-  recordState(
-    ref: { objectType: string; objectId: string },
-    state: {
-      system: SystemName;
-      reference: string | null;
-      state: string | null;
-      version: number | null;
-      confirmedAt: string;
-    },
-  ): Promise<void>;
-  recordEvent(ref: { objectType: string; objectId: string }, event: CanonicalEvent): Promise<void>;
-}
-
 /** What the supplier confirmed, as the acknowledgement workflow's task result. */
 export interface AcknowledgementResult {
   classification: 'full' | 'partial' | 'late' | 'partial-late';
@@ -146,44 +115,17 @@ export interface AcknowledgementResult {
   acknowledgedAt: string;
 }
 
-/**
- * Posted commitments by procurement PO number, and the acknowledgement workflow's task token: the
- * acknowledgement may arrive before the workflow registered its wait, so both sides check the other.
- */
-export interface CommitmentRegistry {
-  recordPosted(po: PostedPurchaseOrder): Promise<void>;
-  findByPoNumber(poNumber: string): Promise<PostedPurchaseOrder | undefined>;
-  /** Stores the token; returns the acknowledgement when it already arrived. */
-  registerAcknowledgementWait(
-    poNumber: string,
-    taskToken: string,
-  ): Promise<AcknowledgementResult | undefined>;
-  /** Stores the acknowledgement; returns the waiting task token, if any. */
-  recordAcknowledged(poNumber: string, result: AcknowledgementResult): Promise<string | undefined>;
-}
-
-/** The outside world of the procurement steps. */
-export interface CommitmentPorts {
-  procurement: Pick<
-    ProcurementClient,
-    | 'getSupplier'
-    | 'createSourcingRequest'
-    | 'amendSourcingRequest'
-    | 'cancelSourcingRequest'
-    | 'listSourcingRequests'
-    | 'createPurchaseOrder'
-  >;
+/** The outside world of the procurement steps: every port is in domain/ports. */
+export interface CommitmentPorts extends Clock, IdSource, EventPublisher {
+  procurement: ProcurementPort;
   erp: ErpPort;
   /** Planning site -> ERP warehouse code (environment configuration). */
   warehouseForSite(site: string): string | undefined;
-  publish(events: readonly CanonicalEvent[]): Promise<void>;
   ledger: LedgerPort;
   supply: SupplyStore;
   commitments: CommitmentRegistry;
   policy: ProcurementPolicy;
   tenantId: string;
-  now(): Date;
-  newId(): string;
   /** Business metrics (EMF in Lambda). */
-  metric?(name: string, value: number, unit: 'Seconds' | 'Count', dimensions?: Record<string, string>): void;
+  metric?: BusinessMetric;
 }

@@ -24,8 +24,7 @@ export {
   type ChangeKind,
 } from './change-policy';
 export { EXPORT_HEADER, REJECT_REASONS, MAX_ROW_EACHES, QTY_DECIMALS, type RejectReason } from './export-row';
-export type { SnapshotManifest, SnapshotStore } from './snapshot-store';
-export { generateForecastExport, type GenerateExportOptions, type GeneratedExport } from './generate-export';
+export type { SnapshotManifest, SnapshotStore } from '../ports/snapshot-store';
 export {
   candidateLines,
   exceptionEventFor,

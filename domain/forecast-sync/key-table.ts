@@ -1,7 +1,7 @@
 /**
  * Aggregates one partition: an open-addressing hash table keyed by the record's key bytes, using the
  * hash the parser already computed. No string per row (a Map<string, ...> would allocate one per
- * record, and hold ~3x the memory); strings are only made for keys that are emitted.
+ * record, and hold several times the memory); strings are only made for keys that are emitted.
  */
 
 /** Entry flags. */

@@ -5,9 +5,8 @@
  * The hash travels with the record so nothing downstream re-hashes, and partitions of different
  * counts can be derived from any record (the partition is the hash's high bits).
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { ByteSource } from '../ports/byte-streams';
+import type { ScratchAppender, ScratchArea } from '../ports/scratch-storage';
 
 /** Bytes of a record besides its key. */
 export const RECORD_OVERHEAD = 4 + 1 + 8;
@@ -34,30 +33,31 @@ export function subPassOf(hash: number, partitionBits: number, subBits: number):
 
 /**
  * Appends records to one scratch file per partition, with a write buffer per partition whose size
- * shrinks as partitions grow so the total buffer memory stays fixed. Writes are synchronous: the
- * run does nothing else meanwhile, and one 16-256 KB write to local disk beats a promise per flush.
+ * shrinks as partitions grow so the total buffer memory stays fixed. Writes are synchronous (see
+ * domain/ports/scratch-storage.ts).
  */
 export class PartitionSpill {
   /** Records written per partition (an upper bound of its distinct keys). */
   readonly records: Float64Array;
-  readonly paths: string[];
-  private readonly fds: number[];
+  /** The scratch file of each partition. */
+  readonly names: string[];
+  private readonly files: ScratchAppender[];
   private readonly buffers: Buffer[];
   private readonly fill: Int32Array;
   private readonly bits: number;
 
-  constructor(dir: string, name: string, partitions: number, totalBufferBytes: number) {
+  constructor(area: ScratchArea, name: string, partitions: number, totalBufferBytes: number) {
     this.bits = log2(partitions);
     const size = Math.max(16 * 1024, Math.floor(totalBufferBytes / partitions));
     this.records = new Float64Array(partitions);
     this.fill = new Int32Array(partitions);
-    this.paths = [];
-    this.fds = [];
+    this.names = [];
+    this.files = [];
     this.buffers = [];
     for (let p = 0; p < partitions; p++) {
-      const path = join(dir, `${name}-${p}.bin`);
-      this.paths.push(path);
-      this.fds.push(openSync(path, 'w'));
+      const file = `${name}-${p}.bin`;
+      this.names.push(file);
+      this.files.push(area.append(file));
       this.buffers.push(Buffer.allocUnsafe(size));
     }
   }
@@ -82,19 +82,19 @@ export class PartitionSpill {
     this.records[p]!++;
   }
 
-  /** Flushes every buffer and closes the files; the paths stay readable. */
+  /** Flushes every buffer and closes the files; they stay readable. */
   close(): void {
-    for (let p = 0; p < this.fds.length; p++) {
+    for (let p = 0; p < this.files.length; p++) {
       this.flush(p);
-      closeSync(this.fds[p]!);
+      this.files[p]!.close();
     }
-    this.fds.length = 0;
+    this.files.length = 0;
   }
 
   private flush(p: number): void {
     const n = this.fill[p]!;
     let written = 0;
-    while (written < n) written += writeSync(this.fds[p]!, this.buffers[p]!, written, n - written);
+    while (written < n) written += this.files[p]!.write(this.buffers[p]!, written, n - written);
     this.fill[p] = 0;
   }
 }
@@ -128,10 +128,10 @@ function visitRecords(buf: Buffer, n: number, visit: RecordVisitor): number {
  * Streams the records of a snapshot partition to `visit`. A record straddling two chunks is
  * stitched in a small buffer (no chunk-sized copies). Memory: one chunk plus one record.
  */
-export async function forEachRecord(source: Readable, visit: RecordVisitor): Promise<void> {
+export async function forEachRecord(source: ByteSource, visit: RecordVisitor): Promise<void> {
   const stitch = Buffer.allocUnsafe(MAX_RECORD_BYTES);
   let partial = 0; // bytes of a straddling record held in `stitch`
-  for await (const chunk of source as AsyncIterable<Buffer>) {
+  for await (const chunk of source) {
     let start = 0;
     if (partial > 0) {
       // Complete the straddling record: its length is known once its 5-byte prefix is.
@@ -156,24 +156,29 @@ export async function forEachRecord(source: Readable, visit: RecordVisitor): Pro
 }
 
 /**
- * Visits the records of a local scratch file, reading synchronously into the caller's reusable
- * buffer: no allocation per read, which keeps RSS flat (freed chunk buffers linger until a GC).
+ * Visits the records of a scratch file, reading synchronously into the caller's reusable buffer:
+ * no allocation per read, which keeps RSS flat (freed chunk buffers linger until a GC).
  */
-export function forEachRecordInFile(path: string, buffer: Buffer, visit: RecordVisitor): void {
-  const fd = openSync(path, 'r');
+export function forEachRecordInScratch(
+  area: ScratchArea,
+  name: string,
+  buffer: Buffer,
+  visit: RecordVisitor,
+): void {
+  const file = area.read(name);
   try {
     let filled = 0;
     for (;;) {
-      const read = readSync(fd, buffer, filled, buffer.length - filled, null);
+      const read = file.read(buffer, filled, buffer.length - filled);
       if (read === 0) break;
       filled += read;
       const used = visitRecords(buffer, filled, visit);
       buffer.copy(buffer, 0, used, filled);
       filled -= used;
     }
-    if (filled > 0) throw new Error(`truncated scratch partition ${path} (${filled} trailing bytes)`);
+    if (filled > 0) throw new Error(`truncated scratch partition ${name} (${filled} trailing bytes)`);
   } finally {
-    closeSync(fd);
+    file.close();
   }
 }
 
@@ -182,6 +187,6 @@ export function closeQuietly(spill: PartitionSpill | undefined): void {
   try {
     spill?.close();
   } catch {
-    // Nothing to do: the scratch directory is removed by the caller.
+    // Nothing to do: the scratch area is removed by the caller.
   }
 }

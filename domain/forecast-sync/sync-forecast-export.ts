@@ -9,13 +9,9 @@
  *    the previous snapshot's partition, emit changes and write the new snapshot partition.
  */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { ContractViolation } from '../failures';
+import type { ByteSink, ByteSource } from '../ports/byte-streams';
+import type { ScratchArea, ScratchStorage } from '../ports/scratch-storage';
 import { ChangeBatcher, DEFAULT_BATCH_LIMITS, type BatchLimits, type BatchSink } from './change-batcher';
 import { CompiledChangePolicy, DEFAULT_CHANGE_POLICY, type ChangePolicy } from './change-policy';
 import {
@@ -30,15 +26,15 @@ import { IN_NEW, IN_PREVIOUS, KeyTable, OVERFLOW } from './key-table';
 import {
   closeQuietly,
   forEachRecord,
-  forEachRecordInFile,
+  forEachRecordInScratch,
   log2,
   nextPowerOfTwo,
   PartitionSpill,
-  RECORD_OVERHEAD,
   subPassOf,
   type RecordVisitor,
 } from './partition-records';
-import type { SnapshotManifest, SnapshotStore } from './snapshot-store';
+import type { SnapshotManifest, SnapshotStore } from '../ports/snapshot-store';
+import { SnapshotWriter, untilDrained } from './snapshot-writer';
 
 /** One published export to synchronise (from the `forecast.published` event). */
 export interface ForecastExport {
@@ -47,7 +43,7 @@ export interface ForecastExport {
   /** `plan.version`; every row's plan_version must equal it. */
   version: number;
   /** The file's bytes: `Readable.fromWeb(response.body)` in production, a file stream locally. */
-  input: Readable;
+  input: ByteSource;
   /** `export.sha256` (hex); when given, a mismatch fails the run before anything is emitted. */
   expectedSha256?: string;
   /** `export.rows`: sizes the partitions; reported back, never trusted for correctness. */
@@ -134,15 +130,15 @@ export interface ForecastSyncOptions {
    * Receives one NDJSON line per rejected row: `{"line":<1-based>,"reason":"...","raw":"..."}`.
    * Not ended by the run.
    */
-  rejects?: Writable;
+  rejects?: ByteSink;
   /** @default DEFAULT_CHANGE_POLICY (10%, 1 each) */
   policy?: ChangePolicy;
   /** Reject rows whose week_start is not a Monday (the contract does not say it must be). @default false */
   rejectNonMondayWeekStart?: boolean;
   limits?: Partial<BatchLimits>;
   tuning?: Partial<ForecastSyncTuning>;
-  /** Directory for scratch partitions (a private subdirectory is made and removed). @default os.tmpdir() */
-  scratchDir?: string;
+  /** Where the run spills its partitions (a private area is made and removed). */
+  scratch: ScratchStorage;
   /** @default Date.now */
   clock?: () => number;
 }
@@ -164,7 +160,6 @@ export class ExportChecksumMismatch extends ContractViolation {
 }
 
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.:/#-]{0,63}$/;
-const SNAPSHOT_BUFFER_BYTES = 64 * 1024;
 const SCRATCH_READ_BYTES = 1024 * 1024;
 
 /** Visits the records of one partition of the previous snapshot (from the store or re-partitioned). */
@@ -222,7 +217,7 @@ export async function syncForecastExport(
   const partitions = choosePartitions(exportFile.declaredRows, previous, tuning);
   summary.partitions = partitions;
   const readBuffer = Buffer.allocUnsafe(SCRATCH_READ_BYTES);
-  const scratch = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'forecast-sync-'));
+  const scratch = options.scratch.createArea();
   let spill: PartitionSpill | undefined;
   let previousSpill: PartitionSpill | undefined;
   let snapshotStarted = false;
@@ -250,7 +245,8 @@ export async function syncForecastExport(
         );
       }
       respill.close();
-      previousPartition = async (p, visit) => forEachRecordInFile(respill.paths[p]!, readBuffer, visit);
+      previousPartition = async (p, visit) =>
+        forEachRecordInScratch(scratch, respill.names[p]!, readBuffer, visit);
     }
 
     snapshotStarted = true;
@@ -260,6 +256,7 @@ export async function syncForecastExport(
       tuning,
       limits,
       policy,
+      scratch,
       spill,
       readBuffer,
       previousPartition,
@@ -289,7 +286,7 @@ export async function syncForecastExport(
   } finally {
     closeQuietly(spill);
     closeQuietly(previousSpill);
-    rmSync(scratch, { recursive: true, force: true });
+    scratch.remove();
   }
 }
 
@@ -393,7 +390,7 @@ async function ingest(
     if (pos < chunk.length) keepPartialLine(chunk, pos, chunk.length);
 
     if (rejectsBlocked && rejects) {
-      await once(rejects, 'drain');
+      await untilDrained(rejects);
       rejectsBlocked = false;
     }
     const now = clock();
@@ -447,53 +444,6 @@ function checkHeader(
   }
 }
 
-/** Buffers snapshot records and writes them to the store's stream with backpressure. */
-class SnapshotWriter {
-  private buf = Buffer.allocUnsafe(SNAPSHOT_BUFFER_BYTES);
-  private fill = 0;
-  private blocked = false;
-  private readonly done: Promise<void>;
-
-  constructor(private readonly stream: Writable) {
-    this.done = finished(stream);
-    this.done.catch(() => undefined); // observed in end(); avoids an unhandled rejection meanwhile
-  }
-
-  get needsDrain(): boolean {
-    return this.blocked;
-  }
-
-  add(hash: number, src: Buffer, keyStart: number, keyLength: number, milli: number): void {
-    if (this.fill + RECORD_OVERHEAD + keyLength > this.buf.length) this.push();
-    const buf = this.buf;
-    let o = this.fill;
-    buf.writeUInt32LE(hash, o);
-    buf[o + 4] = keyLength;
-    o += 5;
-    src.copy(buf, o, keyStart, keyStart + keyLength);
-    buf.writeDoubleLE(milli, o + keyLength);
-    this.fill = o + keyLength + 8;
-  }
-
-  async drain(): Promise<void> {
-    if (this.blocked) await once(this.stream, 'drain');
-    this.blocked = false;
-  }
-
-  async end(): Promise<void> {
-    this.push();
-    this.stream.end();
-    await this.done;
-  }
-
-  private push(): void {
-    if (this.fill === 0) return;
-    if (!this.stream.write(this.buf.subarray(0, this.fill))) this.blocked = true;
-    this.buf = Buffer.allocUnsafe(SNAPSHOT_BUFFER_BYTES);
-    this.fill = 0;
-  }
-}
-
 /** Pass 2: per partition, aggregate, merge with the previous snapshot, emit, write the snapshot. */
 async function diff(
   exportFile: ForecastExport,
@@ -501,6 +451,7 @@ async function diff(
   tuning: ForecastSyncTuning,
   limits: BatchLimits,
   policy: CompiledChangePolicy,
+  scratch: ScratchArea,
   spill: PartitionSpill,
   readBuffer: Buffer,
   previousPartition: PartitionReader | undefined,
@@ -509,7 +460,7 @@ async function diff(
   startedAt: number,
 ): Promise<void> {
   const { planId, version } = exportFile;
-  const partitions = spill.paths.length;
+  const partitions = spill.names.length;
   const partitionBits = log2(partitions);
   const batcher = new ChangeBatcher(planId, version, limits, options.onBatch);
   const table = new KeyTable(Math.min(tuning.maxRecordsPerPass, 1 << 16));
@@ -522,7 +473,7 @@ async function diff(
     for (let sub = 0; sub < 1 << subBits; sub++) {
       table.clear();
       const inPass = (hash: number) => subBits === 0 || subPassOf(hash, partitionBits, subBits) === sub;
-      forEachRecordInFile(spill.paths[p]!, readBuffer, (buf, hash, start, length, milli) => {
+      forEachRecordInScratch(scratch, spill.names[p]!, readBuffer, (buf, hash, start, length, milli) => {
         if (!inPass(hash)) return;
         const e = table.upsert(buf, hash, start, length);
         const sum = table.quantities[e]! + milli;

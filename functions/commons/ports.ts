@@ -22,10 +22,11 @@ import { DynamoDbCommitmentRegistry, DynamoDbSupplyStore } from '../../adapters/
 import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
 import { SecretCache } from '../../adapters/aws/secrets';
 import { SyncLedger } from '../../adapters/aws/sync-ledger';
-import type { ErpPort } from '../../adapters/erp/port';
+import type { ErpPort } from '../../domain/ports/erp';
 import { RpcErp } from '../../adapters/erp/rpc/rpc-erp';
 import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
 import { ProcurementClient } from '../../adapters/procurement/client';
+import { ProcurementPlatform } from '../../adapters/procurement/platform';
 import { PROCUREMENT_RATE_BUDGET, RateBudget } from '../../adapters/procurement/rate-budget';
 import {
   CircuitBreaker,
@@ -68,7 +69,7 @@ function lazy<T>(create: () => T): () => T {
 }
 
 /** The procurement platform calls the steps make (CommitmentPorts' and the approval request's). */
-export type ProcurementPort = CommitmentPorts['procurement'] & Pick<ProcurementClient, 'getSourcingRequest'>;
+export type ProcurementPort = CommitmentPorts['procurement'];
 
 /** The functions' ports: the steps' CommitmentPorts with a procurement port that can also read a request. */
 export interface FunctionPorts extends CommitmentPorts {
@@ -346,12 +347,14 @@ export const procurementBudget = lazy(
 
 const procurementClient = fromSecret('procurement', (secret) => {
   requireFields('procurement', secret, ['client_id', 'client_secret']);
-  return new ProcurementClient({
-    baseUrl: env(CONNECTORS.procurement.settings.procurementBaseUrl),
-    credentials: { clientId: secret.client_id!, clientSecret: secret.client_secret! },
-    budget: procurementBudget(),
-    defaultLane: 'critical',
-  });
+  return new ProcurementPlatform(
+    new ProcurementClient({
+      baseUrl: env(CONNECTORS.procurement.settings.procurementBaseUrl),
+      credentials: { clientId: secret.client_id!, clientSecret: secret.client_secret! },
+      budget: procurementBudget(),
+      defaultLane: 'critical',
+    }),
+  );
 });
 
 /**
@@ -429,7 +432,7 @@ const PROCUREMENT_METHODS = {
   amendSourcingRequest: 'write',
   cancelSourcingRequest: 'write',
   listSourcingRequests: 'read',
-  createPurchaseOrder: 'write',
+  awardPurchaseOrder: 'write',
 } as const satisfies Record<keyof ProcurementPort, 'read' | 'write'>;
 
 // Every ErpPort method: the compiler fails here when the port grows.

@@ -19,8 +19,8 @@
  */
 import { validateForecastLinesChangedV1 } from '../../canonical/generated/validators';
 import { createHash, randomUUID } from 'node:crypto';
-import type { ErpPort } from '../../adapters/erp/port';
-import type { SourcingRequest, SourcingRequestFilter } from '../../adapters/procurement/api-types';
+import type { ErpPort } from '../../domain/ports/erp';
+import type { SourcingRequest, SourcingRequestCriteria } from '../../domain/ports/procurement';
 import type { ForecastLinesChangedV1 } from '../../canonical/generated/types';
 import { evaluateForecastException, type EvaluationPorts } from '../../domain/commitment/evaluation';
 import { BusinessRejection } from '../../domain/failures';
@@ -71,13 +71,13 @@ export async function evaluateForecastChanges(
   // One listing of the open requests per message, answered per line from memory.
   let openRequests: Promise<SourcingRequest[]> | undefined;
   const procurement: EvaluationPorts['procurement'] = {
-    listSourcingRequests: async (filter: SourcingRequestFilter = {}) => {
+    listSourcingRequests: async (criteria: SourcingRequestCriteria = {}) => {
       openRequests ??= ports.procurement.listSourcingRequests({ status: 'open' }, { lane: 'bulk' });
       return (await openRequests).filter(
         (request) =>
-          (filter.item_code === undefined || request.item_code === filter.item_code) &&
-          (filter.ship_to === undefined || request.ship_to === filter.ship_to) &&
-          (filter.status === undefined || request.status === filter.status),
+          (criteria.itemCode === undefined || request.itemCode === criteria.itemCode) &&
+          (criteria.site === undefined || request.site === criteria.site) &&
+          (criteria.status === undefined || request.status === criteria.status),
       );
     },
   } as EvaluationPorts['procurement'];

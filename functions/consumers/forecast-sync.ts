@@ -27,6 +27,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
 import { ForecastSyncRecords, S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store';
 import { openForecastExport } from '../../adapters/planning/export-source';
+import { LocalScratchStorage } from '../../adapters/planning/local-scratch';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { ForecastLinesChanged, ForecastPublishedV1 } from '../../canonical/generated/types';
 import { ContractViolation } from '../../domain/failures';
@@ -142,7 +143,7 @@ export async function synchroniseForecast(
         {
           store: ports.store,
           rejects,
-          scratchDir: scratch,
+          scratch: new LocalScratchStorage(scratch),
           tuning: { progressIntervalMs: ports.progressIntervalMs ?? 15_000 },
           onBatch: (batch) => ports.publish(linesChangedEvents(event, batch, ports.now)),
           onProgress: (progress) =>

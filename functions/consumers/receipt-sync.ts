@@ -18,7 +18,7 @@ import { SecretCache } from '../../adapters/aws/secrets';
 import { SyncLedger } from '../../adapters/aws/sync-ledger';
 import { ProcurementClient } from '../../adapters/procurement/client';
 import type { ReceiptPostedV1 } from '../../canonical/generated/types';
-import type { LedgerPort } from '../../domain/commitment/types';
+import type { LedgerPort } from '../../domain/ports/sync-ledger';
 import { ContractViolation } from '../../domain/failures';
 import { procurementStatusUpdate } from '../../domain/receipts';
 import { CONNECTORS, SECRETS, TABLES } from '../../application/resources';

@@ -14,9 +14,10 @@ import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sd
 import { commitmentKey } from '../../adapters/aws/commitments';
 import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
 import { idempotentPublisher } from '../../adapters/aws/idempotent-publisher';
-import type { ErpPort } from '../../adapters/erp/port';
+import type { ErpPort } from '../../domain/ports/erp';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
-import type { PostedPurchaseOrder, SupplyStore } from '../../domain/commitment/types';
+import type { PostedPurchaseOrder } from '../../domain/commitment/types';
+import type { SupplyStore } from '../../domain/ports/supply';
 import {
   receiptEventKey,
   receiptsToAnnounce,

@@ -39,14 +39,14 @@ async function sourcingOf(
     return { requestId: input.sourcing.requestId, supplierNumber: input.sourcing.supplierNumber };
   const requestId = input.sourcing?.requestId ?? APPROVAL_ID.exec(input.approvalId)?.[1];
   const request = requestId ? await ports.procurement.getSourcingRequest(requestId) : null;
-  if (!requestId || !request?.supplier_number) {
+  if (!requestId || !request?.supplierNumber) {
     throw new ContractViolation(
       `approval ${input.approvalId}: no sourcing request with a supplier to approve`,
       'supplyline',
       { approvalId: input.approvalId, requestId },
     );
   }
-  return { requestId, supplierNumber: request.supplier_number };
+  return { requestId, supplierNumber: request.supplierNumber };
 }
 
 export const handler = workflowTask('approval-request', async (input: ApprovalRequestInput) => {

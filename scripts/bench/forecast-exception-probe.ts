@@ -14,7 +14,7 @@ import {
 import { isoFromEpochMs, toUtc } from '../../canonical/time';
 import { forecastExceptionKey, type TenantContext } from '../../adapters/planning/mapping';
 import type { PlanningForecastException } from '../../adapters/planning/generated/types';
-import { multiplyToString } from '../../domain/exact';
+import { multiplyToString } from '../../domain/decimal';
 
 // eslint-disable-next-line no-control-regex -- the characters JSON must escape are control characters
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;

@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { FsSnapshotStore } from '../../adapters/planning/fs-snapshot-store';
+import { LocalScratchStorage } from '../../adapters/planning/local-scratch';
 import { syncForecastExport } from '../../domain/forecast-sync';
 
 /** Arguments of the worker. */
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
       },
       {
         store: new FsSnapshotStore(args.storeDir),
+        scratch: new LocalScratchStorage(),
         onBatch: async (batch) => {
           for (const entry of batch.entries) changes += entry.lines;
         },

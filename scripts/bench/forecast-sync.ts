@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generateForecastExport } from '../../domain/forecast-sync';
+import { generateForecastExport } from '../../adapters/planning/generate-export';
 import type { WorkerArgs, WorkerResult } from './forecast-sync-worker';
 import { bundleLikeLambda } from './harness';
 

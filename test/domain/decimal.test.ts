@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Decimal, type RoundingMode } from '../../domain/decimal';
+import {
+  Decimal,
+  multiplyToString,
+  quantityToString,
+  sumOfProducts,
+  type RoundingMode,
+} from '../../domain/decimal';
 
 const d = (v: string | number | bigint) => Decimal.of(v);
 
@@ -262,6 +268,12 @@ describe('Decimal formatting', () => {
     expect(d('0.000001').toString()).toBe('0.000001');
   });
 
+  it('formats money as the ERP reports it: at least two places, never rounded', () => {
+    expect(d('1488').toFixedAtLeast(2)).toBe('1488.00');
+    expect(d('1488.0000').toFixedAtLeast(2)).toBe('1488.00');
+    expect(d('3.125').toFixedAtLeast(2)).toBe('3.125');
+  });
+
   it('serialises to JSON as a decimal string', () => {
     expect(JSON.stringify({ unitPrice: d('3.10'), qty: d(480) })).toBe('{"unitPrice":"3.1","qty":"480"}');
   });
@@ -277,5 +289,26 @@ describe('Decimal formatting', () => {
 
   it.each(['9007199254740993', '0.10000000000000000001', '1e400'])('refuses %s as a JS number', (value) => {
     expect(() => d(value).toNumber()).toThrow(RangeError);
+  });
+});
+
+describe('fast paths of the mappings', () => {
+  it('give the same text as Decimal, with and without the integer shortcut', () => {
+    expect(multiplyToString(12.5, 12)).toBe(d('12.5').mul(12).toString());
+    expect(multiplyToString(3, 24)).toBe('72');
+    expect(multiplyToString(2 ** 52, 4)).toBe(
+      d(2 ** 52)
+        .mul(4)
+        .toString(),
+    );
+    expect(quantityToString(480)).toBe('480');
+    expect(quantityToString(1e21)).toBe(Decimal.fromNumber(1e21).toString());
+    expect(
+      sumOfProducts([
+        { quantity: 480, price: '3.10' },
+        { quantity: 2, price: '0.005' },
+      ]),
+    ).toBe('1488.01');
+    expect(sumOfProducts([{ quantity: 0.5, price: '3.10' }])).toBe('1.55');
   });
 });

@@ -179,12 +179,11 @@ describe('purchase-commitment workflow', () => {
     // The open request for the same item, site and bucket is not awarded: its PO posting is stopped by approval.
     await harness.ports.procurement.createSourcingRequest(
       {
-        external_ref: 'manual-1',
-        item_code: 'SKU-10442',
-        ship_to: 'DC-EAST-02',
-        quantity: 600,
-        uom: 'EA',
-        need_by: '2026-12-07',
+        externalRef: 'manual-1',
+        itemCode: 'SKU-10442',
+        site: 'DC-EAST-02',
+        quantityEa: '600',
+        needBy: '2026-12-07',
       },
       { idempotencyKey: 'manual-1' },
     );
@@ -204,12 +203,11 @@ describe('purchase-commitment workflow', () => {
     harness = await startHarness();
     await harness.ports.procurement.createSourcingRequest(
       {
-        external_ref: 'manual-2',
-        item_code: 'SKU-10442',
-        ship_to: 'DC-EAST-02',
-        quantity: 600,
-        uom: 'EA',
-        need_by: '2026-12-07',
+        externalRef: 'manual-2',
+        itemCode: 'SKU-10442',
+        site: 'DC-EAST-02',
+        quantityEa: '600',
+        needBy: '2026-12-07',
       },
       { idempotencyKey: 'manual-2' },
     );
@@ -305,12 +303,11 @@ describe('purchase-commitment workflow', () => {
     // The first commitment created its request, then died (e.g. its execution was lost).
     await harness.ports.procurement.createSourcingRequest(
       {
-        external_ref: sourcingRef(event.data),
-        item_code: 'SKU-10442',
-        ship_to: 'DC-EAST-02',
-        quantity: 1308,
-        uom: 'EA',
-        need_by: event.data.bucket.start,
+        externalRef: sourcingRef(event.data),
+        itemCode: 'SKU-10442',
+        site: 'DC-EAST-02',
+        quantityEa: '1308',
+        needBy: event.data.bucket.start,
       },
       { idempotencyKey: 'first-commitment-attempt' },
     );

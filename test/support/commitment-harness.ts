@@ -10,6 +10,7 @@ import type { CanonicalEvent } from '../../canonical/envelope';
 import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types';
 import { ErpSimulator } from '../../local/simulators/erp/erp-simulator';
 import { ProcurementClient } from '../../adapters/procurement/client';
+import { ProcurementPlatform } from '../../adapters/procurement/platform';
 import { applyAcknowledgement, registerAcknowledgementWait } from '../../domain/commitment/acknowledgement';
 import { evaluateForecastException } from '../../domain/commitment/evaluation';
 import {
@@ -95,7 +96,7 @@ export async function startHarness(
   let ids = 0;
 
   const ports: CommitmentPorts = {
-    procurement: client,
+    procurement: new ProcurementPlatform(client),
     erp,
     warehouseForSite: (site) => warehouseForSite(site),
     publish: async (published) => void events.push(...published),

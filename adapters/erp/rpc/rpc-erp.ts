@@ -5,7 +5,7 @@
  * as with the native connector.
  */
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../../domain/failures';
-import type { ErpPort } from '../port';
+import type { ErpPort } from '../../../domain/ports/erp';
 
 /** The ErpPort operations, by name: the protocol's vocabulary. */
 export const ERP_OPERATIONS = [

@@ -1,5 +1,5 @@
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../../domain/failures';
-import { decimalAdd, decimalMultiply, money, normalizeDecimal, quantityFromNumber } from '../decimal-string';
+import { Decimal } from '../../../domain/decimal';
 import type {
   ErpInventoryBalance,
   ErpItem,
@@ -11,7 +11,7 @@ import type {
   ErpWarehouse,
   PostPurchaseOrderRequest,
   PurchaseOrderAmendment,
-} from '../port';
+} from '../../../domain/ports/erp';
 import { assertAmendment, assertPostRequest, monthRange } from '../request-checks';
 import { ERP_SYSTEM, TrytonRpc, trytonDate, trytonDecimal, type TrytonConnection } from './jsonrpc';
 
@@ -123,8 +123,8 @@ export class TrytonErp implements ErpPort {
     );
     if (!row) throw new ContractViolation(`product ${itemCode} vanished while reading stock`, ERP_SYSTEM);
     return {
-      onHandEa: quantityFromNumber(row.quantity),
-      forecastEa: quantityFromNumber(row.forecast_quantity),
+      onHandEa: quantityOf(row.quantity).toString(),
+      forecastEa: quantityOf(row.forecast_quantity).toString(),
     };
   }
 
@@ -144,14 +144,9 @@ export class TrytonErp implements ErpPort {
       ],
       ['quantity', 'unit_price'],
     );
-    let total = '0';
-    for (const line of lines) {
-      total = decimalAdd(
-        total,
-        decimalMultiply(quantityFromNumber(line.quantity), decimalString(line.unit_price)),
-      );
-    }
-    return money(total);
+    let total = Decimal.ZERO;
+    for (const line of lines) total = total.add(quantityOf(line.quantity).mul(decimalOf(line.unit_price)));
+    return total.toFixedAtLeast(2);
   }
 
   async findPurchaseOrder(externalRef: string): Promise<ErpPurchaseOrder | null> {
@@ -205,8 +200,7 @@ export class TrytonErp implements ErpPort {
       if (!line)
         throw new ContractViolation(`purchase order ${externalRef} has no line ${change.lineNo}`, ERP_SYSTEM);
       const quantity =
-        change.quantityEa !== undefined &&
-        normalizeDecimal(change.quantityEa) !== quantityFromNumber(line.quantity)
+        change.quantityEa !== undefined && !Decimal.of(change.quantityEa).eq(quantityOf(line.quantity))
           ? change.quantityEa
           : undefined;
       const deliveryDate =
@@ -303,7 +297,7 @@ export class TrytonErp implements ErpPort {
           .filter((l) => l.state !== 'cancelled')
           .map((l) => ({
             itemCode: String(related(l, 'product', 'code')),
-            quantityEa: quantityFromNumber(l.quantity),
+            quantityEa: quantityOf(l.quantity).toString(),
           })),
       });
     }
@@ -535,8 +529,8 @@ export class TrytonErp implements ErpPort {
       lines: rows.map((line, index) => ({
         lineNo: index + 1,
         itemCode: String(related(line, 'product', 'code')),
-        quantityEa: quantityFromNumber(line.quantity),
-        unitPrice: money(decimalString(line.unit_price)),
+        quantityEa: quantityOf(line.quantity).toString(),
+        unitPrice: decimalOf(line.unit_price).toFixedAtLeast(2),
         // delivery_date follows the stock moves; Tryton blanks dates in the past, so fall back to ours.
         deliveryDate: (line.delivery_date ?? line.delivery_date_store ?? null) as string | null,
       })),
@@ -554,10 +548,29 @@ function related(row: Row, field: string, subfield: string): unknown {
   return value && typeof value === 'object' ? (value as Record<string, unknown>)[subfield] : undefined;
 }
 
+/** The text of a Tryton Decimal field (prices) as it arrives. */
 function decimalString(value: unknown): string {
   if (typeof value !== 'string')
     throw new ContractViolation(`expected a Decimal, got ${JSON.stringify(value)}`, ERP_SYSTEM);
   return value;
+}
+
+/** A Tryton Decimal field as a decimal; anything else is a contract violation of the ERP's answer. */
+function decimalOf(value: unknown): Decimal {
+  const text = decimalString(value);
+  const decimal = Decimal.tryParse(text);
+  if (decimal === undefined)
+    throw new ContractViolation(`not a decimal: ${JSON.stringify(text)}`, ERP_SYSTEM);
+  return decimal;
+}
+
+/** A quantity of a Tryton Float field (eaches) as a decimal. */
+function quantityOf(value: unknown): Decimal {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ContractViolation(`expected a numeric quantity, got ${JSON.stringify(value)}`, ERP_SYSTEM);
+  }
+  // Rounding to 6 places removes binary noise without hiding real fractions.
+  return Decimal.parse(value.toFixed(6));
 }
 
 function assertSameOrder(request: PostPurchaseOrderRequest, purchase: Row): void {

@@ -1,25 +1,17 @@
 import { BusinessRejection, ContractViolation } from '../../../domain/failures';
 import { masterData as defaultMasterData, type MasterData } from '../../seed/master-data';
-import {
-  decimalAdd,
-  decimalCompare,
-  decimalMultiply,
-  money,
-  normalizeDecimal,
-} from '../../../adapters/erp/decimal-string';
+import { Decimal } from '../../../domain/decimal';
 import type {
-  ErpAdmin,
   ErpInventoryBalance,
   ErpItem,
   ErpPort,
   ErpPurchaseOrder,
-  ErpPurchaseOrderState,
   ErpReceipt,
   ErpSupplier,
   ErpWarehouse,
   PostPurchaseOrderRequest,
   PurchaseOrderAmendment,
-} from '../../../adapters/erp/port';
+} from '../../../domain/ports/erp';
 import { assertAmendment, assertPostRequest, monthRange } from '../../../adapters/erp/request-checks';
 
 const SYSTEM = 'erp';
@@ -29,8 +21,15 @@ const SYSTEM = 'erp';
  * wait (latency) or throw (e.g. a TransientFailure) before the simulator does anything.
  */
 export interface ErpFaults {
-  beforeCall(operation: keyof ErpPort | keyof ErpAdmin, args: readonly unknown[]): void | Promise<void>;
+  beforeCall(operation: ErpOperation, args: readonly unknown[]): void | Promise<void>;
 }
+
+/**
+ * The simulator's operations: the domain's ERP port plus the warehouse-side ones of `ErpAdmin`
+ * (scripts/tryton/admin.ts, which the simulator satisfies structurally: local/ does not import scripts/).
+ */
+export type ErpOperation =
+  keyof ErpPort | 'receiveShipment' | 'countPurchaseOrders' | 'createPurchaseOrderInState';
 
 /** Options of the simulator. */
 export interface ErpSimulatorOptions {
@@ -50,15 +49,8 @@ interface SimLine {
   receivedAt?: string;
 }
 
-interface SimOrder {
+interface SimOrder extends Omit<ErpPurchaseOrder, 'lines'> {
   id: number;
-  number: string;
-  externalRef: string;
-  state: ErpPurchaseOrderState;
-  supplierNumber: string;
-  warehouseCode: string;
-  purchaseDate: string;
-  revision: number;
   lines: SimLine[];
 }
 
@@ -72,7 +64,7 @@ interface SimReceipt extends ErpReceipt {
  * externalRef, amendments that bump the revision, committed value, stock and receipts.
  * State lives in memory; each instance starts from the master data.
  */
-export class ErpSimulator implements ErpPort, ErpAdmin {
+export class ErpSimulator implements ErpPort {
   private readonly data: MasterData;
   private readonly today: () => string;
   private readonly faults: ErpFaults | undefined;
@@ -127,33 +119,32 @@ export class ErpSimulator implements ErpPort, ErpAdmin {
     }
     this.warehouseOrReject(warehouseCode, false);
     const onHand = this.onHand.get(stockKey(itemCode, warehouseCode)) ?? '0';
-    let forecast = onHand;
+    let forecast = Decimal.of(onHand);
     // Like Tryton's forecast: stock plus what confirmed orders still bring in.
     for (const order of this.orders) {
       if (order.warehouseCode !== warehouseCode || !['confirmed', 'processing'].includes(order.state))
         continue;
       for (const line of order.lines) {
         if (line.itemCode === itemCode) {
-          forecast = decimalAdd(forecast, decimalAdd(line.quantityEa, `-${line.receivedEa}`));
+          forecast = forecast.add(line.quantityEa).sub(line.receivedEa);
         }
       }
     }
-    return { onHandEa: normalizeDecimal(onHand), forecastEa: normalizeDecimal(forecast) };
+    return { onHandEa: Decimal.of(onHand).toString(), forecastEa: forecast.toString() };
   }
 
   async committedValue(warehouseCode: string, month: string): Promise<string> {
     await this.enter('committedValue', [warehouseCode, month]);
     const { from, until } = monthRange(month);
     this.warehouseOrReject(warehouseCode, false);
-    let total = '0';
+    let total = Decimal.ZERO;
     for (const order of this.orders) {
       if (order.warehouseCode !== warehouseCode) continue;
       if (!['confirmed', 'processing', 'done'].includes(order.state)) continue;
       if (order.purchaseDate < from || order.purchaseDate >= until) continue;
-      for (const line of order.lines)
-        total = decimalAdd(total, decimalMultiply(line.quantityEa, line.unitPrice));
+      for (const line of order.lines) total = total.add(Decimal.of(line.quantityEa).mul(line.unitPrice));
     }
-    return money(total);
+    return total.toFixedAtLeast(2);
   }
 
   async findPurchaseOrder(externalRef: string): Promise<ErpPurchaseOrder | null> {
@@ -210,8 +201,8 @@ export class ErpSimulator implements ErpPort, ErpAdmin {
       const line = updated[change.lineNo - 1];
       if (!line)
         throw new ContractViolation(`purchase order ${externalRef} has no line ${change.lineNo}`, SYSTEM);
-      if (change.quantityEa !== undefined && decimalCompare(change.quantityEa, line.quantityEa) !== 0) {
-        line.quantityEa = normalizeDecimal(change.quantityEa);
+      if (change.quantityEa !== undefined && !Decimal.of(change.quantityEa).eq(line.quantityEa)) {
+        line.quantityEa = Decimal.of(change.quantityEa).toString();
         changed = true;
       }
       if (change.deliveryDate !== undefined && change.deliveryDate !== deliveryDateOf(line)) {
@@ -243,13 +234,13 @@ export class ErpSimulator implements ErpPort, ErpAdmin {
     const today = this.today();
     const lines: ErpReceipt['lines'] = [];
     for (const line of order.lines) {
-      const remaining = decimalAdd(line.quantityEa, `-${line.receivedEa}`);
-      if (decimalCompare(remaining, '0') <= 0) continue;
-      lines.push({ itemCode: line.itemCode, quantityEa: normalizeDecimal(remaining) });
+      const remaining = Decimal.of(line.quantityEa).sub(line.receivedEa);
+      if (!remaining.isPositive()) continue;
+      lines.push({ itemCode: line.itemCode, quantityEa: remaining.toString() });
       line.receivedEa = line.quantityEa;
       line.receivedAt = today;
       const key = stockKey(line.itemCode, order.warehouseCode);
-      this.onHand.set(key, decimalAdd(this.onHand.get(key) ?? '0', remaining));
+      this.onHand.set(key, remaining.add(this.onHand.get(key) ?? '0').toString());
     }
     if (!lines.length) throw new ContractViolation(`nothing left to receive on ${externalRef}`, SYSTEM);
     const receipt: SimReceipt = {
@@ -281,7 +272,7 @@ export class ErpSimulator implements ErpPort, ErpAdmin {
     return view(order);
   }
 
-  private async enter(operation: keyof ErpPort | keyof ErpAdmin, args: readonly unknown[]): Promise<void> {
+  private async enter(operation: ErpOperation, args: readonly unknown[]): Promise<void> {
     await this.faults?.beforeCall(operation, args);
   }
 
@@ -303,8 +294,8 @@ export class ErpSimulator implements ErpPort, ErpAdmin {
       revision: 0,
       lines: request.lines.map((l) => ({
         itemCode: l.itemCode,
-        quantityEa: normalizeDecimal(l.quantityEa),
-        unitPrice: money(l.unitPrice),
+        quantityEa: Decimal.of(l.quantityEa).toString(),
+        unitPrice: Decimal.of(l.unitPrice).toFixedAtLeast(2),
         deliveryDate: l.deliveryDate,
         receivedEa: '0',
       })),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalScratchStorage } from '../../../adapters/planning/local-scratch';
 import { ForecastSyncRecords, S3SnapshotStore } from '../../../adapters/aws/s3-snapshot-store';
 import { TransientFailure } from '../../../domain/failures';
 import {
@@ -37,7 +38,7 @@ async function sync(planId: string, version: number, rows: string[]) {
     { planId, version, input: chunked(text, 64), expectedSha256: sha256(text), declaredRows: rows.length },
     {
       store: store(),
-      scratchDir: scratch,
+      scratch: new LocalScratchStorage(scratch),
       onBatch: async (batch: ChangeBatch) => {
         for (const entry of batch.entries)
           lines.push(...(JSON.parse(entry.detail) as { lines: unknown[] }).lines);

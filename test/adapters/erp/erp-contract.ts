@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErpAdmin, ErpPort, PostPurchaseOrderRequest } from '../../../adapters/erp/port';
+import type { ErpPort, PostPurchaseOrderRequest } from '../../../domain/ports/erp';
+import type { ErpAdmin } from '../../../scripts/tryton/admin';
 import { BusinessRejection, ContractViolation } from '../../../domain/failures';
 
 /** An ERP under test: the port the middleware uses and the admin side tests drive. */

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { TrytonErpAdmin } from '../../../adapters/erp/tryton/admin';
+import { TrytonErpAdmin } from '../../../scripts/tryton/admin';
 import { TrytonErp } from '../../../adapters/erp/tryton/tryton-erp';
 import { startTryton } from '../../support/tryton';
 import { erpContract } from './erp-contract';

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openForecastExport } from '../../../adapters/planning/export-source';
+import { LocalScratchStorage } from '../../../adapters/planning/local-scratch';
 import type { FsSnapshotStore } from '../../../adapters/planning/fs-snapshot-store';
 import { ContractViolation, TransientFailure } from '../../../domain/failures';
 import { ExportChecksumMismatch, syncForecastExport } from '../../../domain/forecast-sync';
@@ -130,7 +131,11 @@ describe('openForecastExport', () => {
       // Act
       const run = syncForecastExport(
         { planId: 'P', version: 7, input: opened.body, expectedSha256: sha256(EXPORT) },
-        { store: space.store, onBatch: async (batch) => void batches.push(batch), scratchDir: space.dir },
+        {
+          store: space.store,
+          onBatch: async (batch) => void batches.push(batch),
+          scratch: new LocalScratchStorage(space.dir),
+        },
       );
       // Assess
       await expect(run).rejects.toBeInstanceOf(ExportChecksumMismatch);

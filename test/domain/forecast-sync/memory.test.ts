@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateForecastExport } from '../../../domain/forecast-sync';
+import { generateForecastExport } from '../../../adapters/planning/generate-export';
 import { workspace } from './support';
 
 const run = promisify(execFile);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { FsSnapshotStore } from '../../../adapters/planning/fs-snapshot-store';
+import { LocalScratchStorage } from '../../../adapters/planning/local-scratch';
 import {
   syncForecastExport,
   type ChangeBatch,
@@ -86,6 +87,7 @@ export async function run(
     { planId, version, input: chunked(text, chunkSize), expectedSha256, declaredRows },
     {
       store,
+      scratch: new LocalScratchStorage(),
       onBatch: async (batch) => {
         batches.push(batch);
       },

@@ -52,14 +52,18 @@ beforeEach(() => {
         listCalls.push(args);
         return [
           {
-            id: 'SR-9',
-            item_code: 'DROP',
-            ship_to: 'DC-EAST-02',
+            requestId: 'SR-9',
+            externalRef: 'manual-9',
+            itemCode: 'DROP',
+            site: 'DC-EAST-02',
             status: 'open',
-            quantity: 100,
-            need_by: '2026-12-07',
+            quantityEa: '100',
+            needBy: '2026-12-07',
+            supplierNumber: null,
+            unitPrice: null,
+            currency: null,
           },
-        ] as never;
+        ];
       },
     },
     erp: {

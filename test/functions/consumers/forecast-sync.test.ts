@@ -19,7 +19,7 @@ import { mapForecastPublished } from '../../../adapters/planning/mapping';
 import { buildEvent, type CanonicalEvent } from '../../../canonical/envelope';
 import type { ForecastLinesChangedV1, ForecastPublishedV1 } from '../../../canonical/generated/types';
 import { validateForecastLinesChangedV1 } from '../../../canonical/generated/validators';
-import { generateForecastExport, type GeneratedExport } from '../../../domain/forecast-sync';
+import { generateForecastExport, type GeneratedExport } from '../../../adapters/planning/generate-export';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 import { forecastPublishedDelivery } from '../../fixtures/planning';
 import { fakeS3 } from '../../adapters/aws/s3-snapshot-store.fake-s3';

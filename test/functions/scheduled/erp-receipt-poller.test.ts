@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ErpPurchaseOrder, ErpReceipt } from '../../../adapters/erp/port';
+import type { ErpPurchaseOrder, ErpReceipt } from '../../../domain/ports/erp';
 import type { CanonicalEvent } from '../../../canonical/envelope';
 import { validateReceiptPostedV1 } from '../../../canonical/generated/validators';
 import type { PurchaseOrderLineSnapshot } from '../../../domain/procurement/types';

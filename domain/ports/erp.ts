@@ -1,6 +1,7 @@
 /**
- * The ERP as the middleware sees it. One implementation per ERP product (Tryton today, the
- * in-process simulator for the local runtime); the canonical model maps onto these plain types.
+ * The ERP as the business rules see it. One implementation per ERP product in adapters/erp (Tryton
+ * today, the RPC gateway), plus the local runtime's simulator; the canonical model maps onto these
+ * plain types.
  *
  * Conventions: quantities are eaches and money is USD, both as decimal strings ("480", "3.10");
  * dates are `YYYY-MM-DD`; months are `YYYY-MM` (UTC). Every method throws only the classes of
@@ -99,7 +100,7 @@ export interface ErpReceipt {
   lines: { itemCode: string; quantityEa: string }[];
 }
 
-/** The operations the middleware needs from an ERP. */
+/** The operations the middleware needs from an ERP. Warehouse-side operations the middleware never does itself live in scripts/tryton/admin.ts (`ErpAdmin`). */
 export interface ErpPort {
   /** The item with that code (inactive ones included), or null. */
   getItem(itemCode: string): Promise<ErpItem | null>;
@@ -132,23 +133,4 @@ export interface ErpPort {
   amendPurchaseOrder(externalRef: string, amendment: PurchaseOrderAmendment): Promise<ErpPurchaseOrder>;
   /** Receipts of the order, oldest first; empty when none or when the order is unknown. */
   listReceipts(externalRef: string): Promise<ErpReceipt[]>;
-}
-
-/**
- * What tests, demos and the local runtime do to an ERP that the middleware never does itself:
- * the warehouse receiving goods, and looking behind the idempotency of the port.
- */
-export interface ErpAdmin {
-  /** Receives everything still expected on the order in one receipt and puts it away. */
-  receiveShipment(externalRef: string): Promise<ErpReceipt>;
-  /** How many purchase orders carry this external reference (any state). */
-  countPurchaseOrders(externalRef: string): Promise<number>;
-  /**
-   * Creates an order and leaves it in `draft`, `quotation` or `cancelled`, as an interrupted
-   * posting or a person in the ERP would. No policy checks.
-   */
-  createPurchaseOrderInState(
-    request: PostPurchaseOrderRequest,
-    state: 'draft' | 'quotation' | 'cancelled',
-  ): Promise<ErpPurchaseOrder>;
 }

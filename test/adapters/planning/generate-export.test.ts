@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateForecastExport } from '../../../domain/forecast-sync';
-import { run, sha256, workspace } from './support';
+import { generateForecastExport } from '../../../adapters/planning/generate-export';
+import { run, sha256, workspace } from '../../domain/forecast-sync/support';
 
 let ws: ReturnType<typeof workspace>;
 beforeEach(() => {

@@ -1,9 +1,9 @@
 /**
- * The port through which a run keeps, per plan, the aggregated forecast of the latest processed
- * version, partitioned like the run's own partitions. Filesystem implementation in
+ * The port through which a bulk forecast sync run keeps, per plan, the aggregated forecast of the
+ * latest processed version, partitioned like the run's own partitions. Filesystem implementation in
  * `adapters/planning/fs-snapshot-store.ts`; the S3 one in `adapters/aws/s3-snapshot-store.ts`.
  */
-import type { Readable, Writable } from 'node:stream';
+import type { ByteSink, ByteSource } from './byte-streams';
 
 /** What a processed version left behind; the manifest of the latest one marks the plan's progress. */
 export interface SnapshotManifest {
@@ -24,12 +24,12 @@ export interface SnapshotStore {
   /** The manifest of the latest processed version of the plan, if any. */
   latest(planId: string): Promise<SnapshotManifest | undefined>;
   /** Streams the records of one partition of a committed snapshot (binary record format). */
-  readPartition(planId: string, version: number, partition: number): Readable;
+  readPartition(planId: string, version: number, partition: number): ByteSource;
   /**
    * A stream to write one partition of a new snapshot. The run ends it and waits for `finish`: the
    * implementation must only finish once the bytes are durable.
    */
-  writePartition(planId: string, version: number, partition: number): Writable;
+  writePartition(planId: string, version: number, partition: number): ByteSink;
   /**
    * Makes `manifest` the plan's latest version, only if the latest is still
    * `expectedPreviousVersion` (undefined = none); otherwise throws (a concurrent run won).

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { EXPORT_HEADER, type RejectReason } from './export-row';
+import { EXPORT_HEADER, type RejectReason } from '../../domain/forecast-sync';
 
 /** Settings of {@link generateForecastExport}. */
 export interface GenerateExportOptions {

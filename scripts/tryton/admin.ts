@@ -1,8 +1,28 @@
-import { ContractViolation } from '../../../domain/failures';
-import type { ErpAdmin, ErpPurchaseOrder, ErpReceipt, PostPurchaseOrderRequest } from '../port';
-import { assertPostRequest } from '../request-checks';
-import { ERP_SYSTEM } from './jsonrpc';
-import { TrytonErp } from './tryton-erp';
+import { ContractViolation } from '../../domain/failures';
+import type { ErpPurchaseOrder, ErpReceipt, PostPurchaseOrderRequest } from '../../domain/ports/erp';
+import { assertPostRequest } from '../../adapters/erp/request-checks';
+import { ERP_SYSTEM } from '../../adapters/erp/tryton/jsonrpc';
+import { TrytonErp } from '../../adapters/erp/tryton/tryton-erp';
+
+/**
+ * What tests, demos and the local runtime do to an ERP that the middleware never does itself:
+ * the warehouse receiving goods, and looking behind the idempotency of the port. Not a domain port:
+ * the ERP simulator (local/simulators/erp) and {@link TrytonErpAdmin} implement it for seeding and tests.
+ */
+export interface ErpAdmin {
+  /** Receives everything still expected on the order in one receipt and puts it away. */
+  receiveShipment(externalRef: string): Promise<ErpReceipt>;
+  /** How many purchase orders carry this external reference (any state). */
+  countPurchaseOrders(externalRef: string): Promise<number>;
+  /**
+   * Creates an order and leaves it in `draft`, `quotation` or `cancelled`, as an interrupted
+   * posting or a person in the ERP would. No policy checks.
+   */
+  createPurchaseOrderInState(
+    request: PostPurchaseOrderRequest,
+    state: 'draft' | 'quotation' | 'cancelled',
+  ): Promise<ErpPurchaseOrder>;
+}
 
 /** Warehouse-side and inspection operations on Tryton, for tests, demos and the local runtime. */
 export class TrytonErpAdmin extends TrytonErp implements ErpAdmin {
