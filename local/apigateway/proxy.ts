@@ -22,7 +22,7 @@ import type {
   HttpApiModel,
   HttpRouteModel,
   RestApiModel,
-} from '../../assembly/template';
+} from '../../assembly';
 
 /** Configuration of the proxy. */
 export interface ApiGatewayOptions {

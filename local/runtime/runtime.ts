@@ -1,6 +1,6 @@
 /**
  * The local runtime: runs what `cdk synth` produced, on one machine, with no AWS account.
- * Everything is wired from the synthesized template (assembly/template.ts): DynamoDB tables
+ * Everything is wired from the synthesized template (assembly/): DynamoDB tables
  * (dynalite), queues with their redrive policies (fauxqs), the event bus with its rules, targets
  * and archive (local/eventbridge), Lambda functions from their bundled assets (worker threads),
  * event source mappings, schedules, state machines (aws-local-stepfunctions behind a Step
@@ -47,7 +47,7 @@ import {
   type RuleModel,
   type TargetModel,
   type TemplateModel,
-} from '../../assembly/template';
+} from '../../assembly';
 
 /** How to start the runtime. Every field has a default. */
 export interface LocalRuntimeOptions {

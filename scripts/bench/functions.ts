@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadTemplateModel } from '../../assembly/template';
+import { loadTemplateModel } from '../../assembly';
 import { synthesizeDev } from '../../local/synth';
 import { atMost, median, printTable, type BenchRow } from './harness';
 
