@@ -3,7 +3,7 @@ import type { FunctionModel, QueueModel, TemplateModel } from './model';
 import { functionNameOf } from './names';
 
 /** Finds a function by physical name, ARN, logical id, construct id (`PlanningWebhook`) or key (`planning-webhook`). */
-export function findFunction(model: TemplateModel, id: string): FunctionModel | undefined {
+export function findFunction(model: Pick<TemplateModel, 'functions'>, id: string): FunctionModel | undefined {
   const name = functionNameOf(id);
   const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
   return (
@@ -13,6 +13,6 @@ export function findFunction(model: TemplateModel, id: string): FunctionModel | 
 }
 
 /** Finds a queue by name, ARN, URL or logical id. */
-export function findQueue(model: TemplateModel, id: string): QueueModel | undefined {
+export function findQueue(model: Pick<TemplateModel, 'queues'>, id: string): QueueModel | undefined {
   return model.queues.find((q) => q.name === id || q.arn === id || q.url === id || q.logicalId === id);
 }
