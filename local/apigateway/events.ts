@@ -8,21 +8,21 @@ import type { ApiRouteModel, HttpApiModel, HttpRouteModel, RestApiModel } from '
 
 const TEXT_TYPES = [/^text\//, /json/, /xml/, /^application\/x-www-form-urlencoded/, /javascript/];
 
+/** What the server knows of a request once it has matched a route. */
+interface RequestContext {
+  stage: string;
+  path: string;
+  url: URL;
+  body: Buffer;
+  requestId: string;
+  accountId: string;
+  pathParameters: Record<string, string>;
+}
+
 /** The REST API proxy event (payload format 1.0) of a request to `route`. */
 export function proxyEvent(
   req: IncomingMessage,
-  context: {
-    api: RestApiModel;
-    route: ApiRouteModel;
-    stage: string;
-    path: string;
-    url: URL;
-    body: Buffer;
-    requestId: string;
-    accountId: string;
-    pathParameters: Record<string, string>;
-    apiKey: string | undefined;
-  },
+  context: RequestContext & { api: RestApiModel; route: ApiRouteModel; apiKey: string | undefined },
 ): APIGatewayProxyEvent {
   // Header names as the client sent them.
   const request = proxyRequest(req, context, {
@@ -45,21 +45,10 @@ export function proxyEvent(
       extendedRequestId: context.requestId,
       httpMethod: req.method ?? 'GET',
       identity: {
-        accessKey: null,
-        accountId: null,
+        ...anonymousIdentity(req, sourceIp),
         apiKey: context.apiKey ?? null,
         apiKeyId: context.apiKey ? 'local' : null,
-        caller: null,
         clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp,
-        user: null,
-        userAgent: headerValue(req, 'user-agent') ?? null,
-        userArn: null,
       },
       path: `/${context.stage}${context.path}`,
       protocol: `HTTP/${req.httpVersion}`,
@@ -80,17 +69,7 @@ export function proxyEvent(
  */
 export function httpApiV1Event(
   req: IncomingMessage,
-  context: {
-    api: HttpApiModel;
-    route: HttpRouteModel;
-    stage: string;
-    path: string;
-    url: URL;
-    body: Buffer;
-    requestId: string;
-    accountId: string;
-    pathParameters: Record<string, string>;
-  },
+  context: RequestContext & { api: HttpApiModel; route: HttpRouteModel },
 ): APIGatewayProxyEvent {
   // Payload 1.0 of an HTTP API: header names arrive lower-cased; no binary media types to configure.
   const request = proxyRequest(req, context, { lowerCaseNames: true, binaryMediaTypes: [] });
@@ -113,20 +92,7 @@ export function httpApiV1Event(
       domainPrefix: context.api.id,
       extendedRequestId: context.requestId,
       httpMethod,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        caller: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp,
-        user: null,
-        userAgent: headerValue(req, 'user-agent') ?? null,
-        userArn: null,
-      },
+      identity: anonymousIdentity(req, sourceIp),
       path,
       protocol: `HTTP/${req.httpVersion}`,
       requestId: context.requestId,
@@ -208,4 +174,22 @@ function proxyRequest(
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.at(-1) : value;
+}
+
+/** The caller identity of a request signed by neither IAM nor Cognito: its source IP and user agent. */
+function anonymousIdentity(req: IncomingMessage, sourceIp: string) {
+  return {
+    accessKey: null,
+    accountId: null,
+    caller: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp,
+    user: null,
+    userAgent: headerValue(req, 'user-agent') ?? null,
+    userArn: null,
+  };
 }

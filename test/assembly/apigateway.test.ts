@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTemplateModel } from '../../assembly';
+import { INLINE_TEMPLATE } from './inline-template';
 
 describe('HTTP API model', () => {
   it('reads $default routes, invocation URIs and payload versions, and warns about what it cannot serve', () => {
@@ -37,15 +38,7 @@ describe('HTTP API model', () => {
           },
         },
       },
-      {
-        cdkOut: process.cwd(),
-        templatePath: 'inline',
-        stackName: 'Test',
-        assets: {},
-        region: 'eu-west-1',
-        account: '000000000000',
-        queueBaseUrl: 'http://sqs.eu-west-1.localhost:1',
-      },
+      INLINE_TEMPLATE,
     );
     expect(model.httpApis).toEqual([
       {

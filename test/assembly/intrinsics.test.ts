@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTemplateModel } from '../../assembly';
+import { INLINE_TEMPLATE } from './inline-template';
 
 describe('intrinsic functions', () => {
   it('resolves Ref, GetAtt, Join, Sub, Select, Split, pseudo parameters and NoValue to local values', () => {
@@ -32,15 +33,7 @@ describe('intrinsic functions', () => {
           },
         },
       },
-      {
-        cdkOut: process.cwd(),
-        templatePath: 'inline',
-        stackName: 'Test',
-        assets: {},
-        region: 'eu-west-1',
-        account: '000000000000',
-        queueBaseUrl: 'http://sqs.eu-west-1.localhost:1',
-      },
+      INLINE_TEMPLATE,
     );
     expect(model.functions[0]!.environment).toEqual({
       QUEUE_URL: 'http://sqs.eu-west-1.localhost:1/000000000000/orders',
