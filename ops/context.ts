@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { lookup as dnsLookup } from 'node:dns';
 import { Agent } from 'node:http';
 import type { LookupFunction } from 'node:net';
-import { loadTemplateModel } from '../assembly/template';
+import { loadTemplateModel } from '../assembly';
 import { cloudFormationReader, inventoryFromAws } from './aws-inventory';
 import { readLocalRuntimeState } from './local-state';
 import { buildTopology, inventoryFromTemplate, type StackTopology } from './topology';

@@ -8,7 +8,7 @@
  */
 import { BUCKETS, pascalCase, type BucketKey } from '../application/resources';
 import { CONSUMER_ROUTES } from '../application/routing/routes';
-import type { TemplateModel } from '../assembly/template';
+import type { TemplateModel } from '../assembly';
 
 /** A queue as the inventory knows it. */
 export interface InventoryQueue {

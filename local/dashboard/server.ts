@@ -25,7 +25,7 @@ import {
 } from '../../ops/topology';
 import { listen, readBody } from '../http/server';
 import type { LocalRuntime } from '../runtime/runtime';
-import type { MetricStore } from './metrics';
+import type { MetricStore } from '../cloudwatch/metrics';
 
 /** A running dashboard. */
 export interface DashboardServer {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { TABLES, type TableSpec } from '../../application/resources';
+import { LOCAL_CREDENTIALS } from '../http/aws-json';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
@@ -20,7 +21,8 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** The stand-ins' credentials (tests import them from here with the table helper). */
+export { LOCAL_CREDENTIALS };
 
 export function createTableInput(tableName: string, spec: TableSpec): CreateTableCommandInput {
   const attributes = new Map<string, 'S' | 'N'>();

@@ -9,41 +9,15 @@
  * each a map of dotted path -> list of alternatives. A branch matches when every path has a leaf
  * satisfying one alternative, all chosen leaves coming from the same element of any shared array
  * ("array-consistent" matching).
+ *
+ * This file validates and compiles patterns; pattern-match.ts matches events against the compiled
+ * branches; pattern-values.ts compares numbers and IP addresses as event-ruler does.
  */
+import { fold, matchesAnyBranch, type Branch, type Matcher } from './pattern-match';
+import { parseIp, toMicros } from './pattern-values';
 
 /** An event pattern as parsed JSON (or as the JSON text itself). */
 export type EventPattern = Record<string, unknown>;
-
-type Scalar = string | number | boolean | null;
-
-interface Leaf {
-  path: string;
-  value: Scalar;
-  /** array instance id -> element index, for array-consistent matching */
-  membership: ReadonlyMap<number, number>;
-}
-
-type Matcher =
-  | { kind: 'exact'; value: Scalar; micros: bigint | undefined }
-  | { kind: 'prefix'; value: string; ignoreCase: boolean }
-  | { kind: 'suffix'; value: string; ignoreCase: boolean }
-  | { kind: 'equals-ignore-case'; value: string }
-  | { kind: 'wildcard'; regex: RegExp }
-  | { kind: 'anything-but'; strings: string[]; numbers: bigint[]; rawNumbers: number[]; numeric: boolean }
-  | { kind: 'anything-but-prefix'; values: string[] }
-  | { kind: 'anything-but-suffix'; values: string[] }
-  | { kind: 'anything-but-ignore-case'; values: string[] }
-  | { kind: 'anything-but-wildcard'; regexes: RegExp[] }
-  | { kind: 'numeric'; lower?: Bound; upper?: Bound }
-  | { kind: 'cidr'; version: 4 | 6; low: bigint; high: bigint }
-  | { kind: 'exists'; exists: boolean };
-
-interface Bound {
-  micros: bigint;
-  inclusive: boolean;
-}
-
-type Branch = Map<string, Matcher[]>;
 
 /** Keywords that cannot be field names inside a `$or` alternative (event-ruler's reserved names). */
 const RESERVED_IN_OR = new Set([
@@ -56,9 +30,6 @@ const RESERVED_IN_OR = new Set([
   'equals-ignore-case',
   'wildcard',
 ]);
-
-/** Numeric matching covers -5e9..+5e9 with six decimal places (event-ruler's ComparableNumber). */
-const NUMERIC_LIMIT_MICROS = 5_000_000_000n * 1_000_000n;
 
 class PatternProblems {
   readonly problems: string[] = [];
@@ -95,14 +66,7 @@ export class CompiledPattern {
   /** True when the event (the full envelope: source, detail-type, detail...) matches. */
   matches(event: unknown): boolean {
     if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
-    const leaves = flattenEvent(event as Record<string, unknown>);
-    const byPath = new Map<string, Leaf[]>();
-    for (const leaf of leaves) {
-      const list = byPath.get(leaf.path);
-      if (list) list.push(leaf);
-      else byPath.set(leaf.path, [leaf]);
-    }
-    return this.branches.some((branch) => branchMatches(branch, byPath));
+    return matchesAnyBranch(this.branches, event as Record<string, unknown>);
   }
 }
 
@@ -478,230 +442,4 @@ function compileCidr(source: string, path: string, problems: PatternProblems): M
   const hostMask = (1n << hostBits) - 1n;
   // Like event-ruler, the range starts at the address as written (not the masked network address).
   return { kind: 'cidr', version: ip.version, low: ip.value, high: ip.value | hostMask };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Matching
-// ---------------------------------------------------------------------------------------------
-
-function flattenEvent(event: Record<string, unknown>): Leaf[] {
-  const leaves: Leaf[] = [];
-  let nextArrayId = 0;
-  const walk = (value: unknown, path: string, membership: ReadonlyMap<number, number>): void => {
-    if (Array.isArray(value)) {
-      const id = nextArrayId++;
-      value.forEach((element, index) => walk(element, path, new Map(membership).set(id, index)));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value)) {
-        walk(child, path ? `${path}.${key}` : key, membership);
-      }
-    } else if (
-      value === null ||
-      typeof value === 'string' ||
-      typeof value === 'number' ||
-      typeof value === 'boolean'
-    ) {
-      leaves.push({ path, value, membership });
-    }
-  };
-  walk(event, '', new Map());
-  return leaves;
-}
-
-interface FieldPlan {
-  path: string;
-  candidates: Leaf[];
-  allowAbsent: boolean;
-}
-
-function branchMatches(branch: Branch, byPath: Map<string, Leaf[]>): boolean {
-  const plans: FieldPlan[] = [];
-  for (const [path, matchers] of branch) {
-    const leaves = byPath.get(path) ?? [];
-    const positive = matchers.filter((m) => !(m.kind === 'exists' && !m.exists));
-    const candidates = leaves.filter((leaf) => positive.some((m) => valueMatches(m, leaf.value)));
-    const allowAbsent = matchers.length !== positive.length;
-    if (candidates.length === 0 && !allowAbsent) return false;
-    plans.push({ path, candidates, allowAbsent });
-  }
-  // Positive constraints first, so absence is judged against the array elements already chosen.
-  plans.sort((a, b) => Number(a.candidates.length === 0) - Number(b.candidates.length === 0));
-
-  const search = (index: number, membership: ReadonlyMap<number, number>): boolean => {
-    if (index === plans.length) return true;
-    const plan = plans[index] as FieldPlan;
-    for (const leaf of plan.candidates) {
-      const merged = mergeMembership(membership, leaf.membership);
-      if (merged && search(index + 1, merged)) return true;
-    }
-    if (plan.allowAbsent) {
-      const present = (byPath.get(plan.path) ?? []).some((leaf) =>
-        mergeMembership(membership, leaf.membership),
-      );
-      if (!present) return search(index + 1, membership);
-    }
-    return false;
-  };
-  return search(0, new Map());
-}
-
-function mergeMembership(
-  a: ReadonlyMap<number, number>,
-  b: ReadonlyMap<number, number>,
-): ReadonlyMap<number, number> | undefined {
-  if (b.size === 0) return a;
-  if (a.size === 0) return b;
-  const merged = new Map(a);
-  for (const [array, index] of b) {
-    const existing = merged.get(array);
-    if (existing !== undefined && existing !== index) return undefined;
-    merged.set(array, index);
-  }
-  return merged;
-}
-
-function valueMatches(m: Matcher, value: Scalar): boolean {
-  switch (m.kind) {
-    case 'exact':
-      if (typeof m.value === 'number') {
-        if (typeof value !== 'number') return false;
-        if (value === m.value) return true;
-        return m.micros !== undefined && toMicros(value) === m.micros;
-      }
-      if (typeof m.value === 'string' && typeof value === 'string') {
-        return value === m.value || sameIpAddress(m.value, value);
-      }
-      return value === m.value;
-    case 'prefix':
-      if (typeof value !== 'string') return false;
-      return m.ignoreCase ? fold(value).startsWith(fold(m.value)) : value.startsWith(m.value);
-    case 'suffix':
-      if (typeof value !== 'string') return false;
-      return m.ignoreCase ? fold(value).endsWith(fold(m.value)) : value.endsWith(m.value);
-    case 'equals-ignore-case':
-      return typeof value === 'string' && fold(value) === fold(m.value);
-    case 'wildcard':
-      return typeof value === 'string' && m.regex.test(value);
-    case 'anything-but':
-      // Excluded values only exclude leaves of the same type; a leaf of another type matches.
-      if (m.numeric) {
-        if (typeof value !== 'number') return true;
-        const micros = toMicros(value);
-        return micros === undefined ? !m.rawNumbers.includes(value) : !m.numbers.includes(micros);
-      }
-      return typeof value !== 'string' || !m.strings.includes(value);
-    case 'anything-but-prefix':
-      return typeof value !== 'string' || !m.values.some((p) => value.startsWith(p));
-    case 'anything-but-suffix':
-      return typeof value !== 'string' || !m.values.some((s) => value.endsWith(s));
-    case 'anything-but-ignore-case':
-      return typeof value !== 'string' || !m.values.includes(fold(value));
-    case 'anything-but-wildcard':
-      return typeof value !== 'string' || !m.regexes.some((r) => r.test(value));
-    case 'numeric': {
-      if (typeof value !== 'number') return false;
-      const micros = toMicros(value);
-      if (micros === undefined) return false;
-      if (m.lower && (m.lower.inclusive ? micros < m.lower.micros : micros <= m.lower.micros)) return false;
-      if (m.upper && (m.upper.inclusive ? micros > m.upper.micros : micros >= m.upper.micros)) return false;
-      return true;
-    }
-    case 'cidr': {
-      if (typeof value !== 'string') return false;
-      const ip = parseIp(value);
-      return ip !== undefined && ip.version === m.version && ip.value >= m.low && ip.value <= m.high;
-    }
-    case 'exists':
-      return m.exists;
-  }
-}
-
-function fold(s: string): string {
-  return s.toLowerCase();
-}
-
-function sameIpAddress(a: string, b: string): boolean {
-  const x = parseIp(a);
-  const y = parseIp(b);
-  return x !== undefined && y !== undefined && x.version === y.version && x.value === y.value;
-}
-
-/**
- * A number as an integer count of millionths, or undefined when numeric matching cannot represent
- * it (outside +-5e9 or more than six decimals). Works on the decimal text, not on float arithmetic.
- */
-export function toMicros(n: number): bigint | undefined {
-  if (!Number.isFinite(n)) return undefined;
-  const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(String(n));
-  if (!match) return undefined;
-  const [, sign, int, frac = '', exp = '0'] = match;
-  const digits = BigInt(`${int}${frac}`);
-  const shift = Number(exp) - frac.length + 6;
-  let micros: bigint;
-  if (shift >= 0) {
-    micros = digits * 10n ** BigInt(shift);
-  } else {
-    const divisor = 10n ** BigInt(-shift);
-    if (digits % divisor !== 0n) return undefined;
-    micros = digits / divisor;
-  }
-  if (sign === '-') micros = -micros;
-  return micros < -NUMERIC_LIMIT_MICROS || micros > NUMERIC_LIMIT_MICROS ? undefined : micros;
-}
-
-interface IpAddress {
-  version: 4 | 6;
-  value: bigint;
-}
-
-function parseIp(text: string): IpAddress | undefined {
-  const v4 = parseIpv4(text);
-  if (v4 !== undefined) return { version: 4, value: v4 };
-  const v6 = parseIpv6(text);
-  return v6 === undefined ? undefined : { version: 6, value: v6 };
-}
-
-function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
-    value = (value << 8n) | BigInt(part);
-  }
-  return value;
-}
-
-function parseIpv6(text: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return undefined;
-  let head = text;
-  // Embedded IPv4 in the last 32 bits (e.g. ::ffff:10.0.0.1): rewrite it as two hex groups.
-  const lastColon = head.lastIndexOf(':');
-  const maybeV4 = head.slice(lastColon + 1);
-  if (maybeV4.includes('.')) {
-    const v4 = parseIpv4(maybeV4);
-    if (v4 === undefined) return undefined;
-    head = `${head.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
-  }
-  const doubleColon = head.indexOf('::');
-  if (doubleColon !== head.lastIndexOf('::')) return undefined;
-  let groups: string[];
-  if (doubleColon >= 0) {
-    const left = head.slice(0, doubleColon);
-    const right = head.slice(doubleColon + 2);
-    const leftGroups = left ? left.split(':') : [];
-    const rightGroups = right ? right.split(':') : [];
-    const missing = 8 - leftGroups.length - rightGroups.length;
-    if (missing < 1) return undefined;
-    groups = [...leftGroups, ...Array<string>(missing).fill('0'), ...rightGroups];
-  } else {
-    groups = head.split(':');
-    if (groups.length !== 8) return undefined;
-  }
-  let value = 0n;
-  for (const group of groups) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
-    value = (value << 16n) | BigInt(parseInt(group, 16));
-  }
-  return value;
 }

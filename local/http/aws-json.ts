@@ -7,6 +7,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomUUID } from 'node:crypto';
 import { BodyTooLargeError, listen, readBody, type ListeningServer } from './server';
 
+/** The credentials of every SDK client on a stand-in: nothing checks them locally. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
 /** An error the SDK maps to its named exception (`__type`). */
 export class AwsServiceError extends Error {
   constructor(

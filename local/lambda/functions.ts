@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { FunctionModel } from '../../assembly/template';
-import { functionNameOf } from '../../assembly/template';
+import type { FunctionModel } from '../../assembly';
+import { functionNameOf } from '../../assembly';
 
 /** A function error as Lambda returns it. */
 export interface LambdaErrorPayload {

@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AwsServiceError, requiredString, startAwsJsonServer, type AwsJsonServer } from '../http/aws-json';
-import type { SecretModel } from '../../assembly/template';
+import type { SecretModel } from '../../assembly';
 
 /** A secret value: text, or an object stored as its JSON. */
 export type SecretValue = string | Record<string, unknown>;

@@ -4,8 +4,8 @@
  *
  * Functions in their workers call it over HTTP like any AWS endpoint, and so does the runtime's SDK
  * client (`clients.sqs`). The bus's SQS targets and their dead letters, and the event source
- * mappings' receive and delete, skip the loopback socket, which under load cost about a third of
- * the main thread: {@link SqsStandIn.call} hands a JSON request to fauxqs's router with Fastify's
+ * mappings' receive and delete, skip the loopback socket, a large share of the main thread under
+ * load (docs/performance.md, "Local runtime"): {@link SqsStandIn.call} hands a JSON request to fauxqs's router with Fastify's
  * `inject`, so fauxqs runs the same code as for a request from the network.
  */
 import type {

@@ -9,7 +9,7 @@
  */
 import { LocalStepFunctions, type EventLog, type ExecutionRecord } from './engine';
 import { AwsServiceError, requiredString, startAwsJsonServer, type AwsJsonServer } from '../http/aws-json';
-import type { StateMachineModel } from '../../assembly/template';
+import type { StateMachineModel } from '../../assembly';
 
 /** Task tokens the local engine hands out (`local-token-<uuid>`). */
 const TOKEN = /^local-token-[0-9a-f-]{36}$/;

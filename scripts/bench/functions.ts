@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadTemplateModel } from '../../assembly/template';
+import { loadTemplateModel } from '../../assembly';
 import { synthesizeDev } from '../../local/synth';
 import { atMost, bundleLikeLambda, median, printTable, reference, type BenchRow } from './harness';
 

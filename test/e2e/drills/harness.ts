@@ -25,7 +25,7 @@ import {
   type LocalRuntime,
   type LocalRuntimeOptions,
 } from '../../../local/runtime/runtime';
-import type { QueueModel, TemplateModel } from '../../../assembly/template';
+import type { QueueModel, TemplateModel } from '../../../assembly';
 import { procurementSeed } from '../../../local/seed/master-data';
 import { ErpSimulatorServer } from '../../../local/simulators/erp/server';
 import { PlanningSimulator } from '../../../local/simulators/planning';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { startApiGateway, type AccessLogEntry, type ApiGatewayServer } from '../../../local/apigateway/proxy';
 import type { InvocationResult } from '../../../local/lambda/functions';
-import type { HttpApiModel, HttpRouteModel, RestApiModel } from '../../../assembly/template';
+import type { HttpApiModel, HttpRouteModel, RestApiModel } from '../../../assembly';
 
 const REST: RestApiModel = {
   logicalId: 'Api',

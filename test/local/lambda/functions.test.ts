@@ -7,7 +7,7 @@ import {
   LambdaRunner,
   type LambdaRunnerOptions,
 } from '../../../local/lambda/functions';
-import type { FunctionModel } from '../../../assembly/template';
+import type { FunctionModel } from '../../../assembly';
 
 const assetDir = (name: string) => fileURLToPath(new URL(`../fixtures/functions/${name}`, import.meta.url));
 

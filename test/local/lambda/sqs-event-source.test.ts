@@ -4,7 +4,7 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk
 import { startSqsStandIn, type SqsStandIn } from '../../../local/sqs/stand-in';
 import { LambdaRunner } from '../../../local/lambda/functions';
 import { SqsEventSource, type BatchOutcome } from '../../../local/lambda/sqs-event-source';
-import type { FunctionModel } from '../../../assembly/template';
+import type { FunctionModel } from '../../../assembly';
 
 const REGION = 'eu-west-1';
 const consumer: FunctionModel = {

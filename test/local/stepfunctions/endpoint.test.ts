@@ -17,7 +17,7 @@ import {
 import { LambdaRunner } from '../../../local/lambda/functions';
 import { localStateMachines, startStepFunctionsEndpoint } from '../../../local/stepfunctions/endpoint';
 import type { AwsJsonServer } from '../../../local/http/aws-json';
-import type { FunctionModel, StateMachineModel } from '../../../assembly/template';
+import type { FunctionModel, StateMachineModel } from '../../../assembly';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '000000000000';

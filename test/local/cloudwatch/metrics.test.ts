@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
-import { MetricStore, startCloudWatchEndpoint } from '../../../local/dashboard/metrics';
+import { MetricStore, startCloudWatchEndpoint } from '../../../local/cloudwatch/metrics';
 import type { AwsJsonServer } from '../../../local/http/aws-json';
 
 const T = Date.UTC(2026, 4, 1, 10, 0, 30);
