@@ -3,7 +3,9 @@
  * variables the CDK app sets (application/functions.ts grants). A function only needs the
  * variables and grants of the adapters it touches, and its bundle keeps only those (every
  * `lazy(...)` here is `@__PURE__`). The composition root of each handler kind
- * (`functions/<kind>/composition.ts`) assembles its handlers' ports from these.
+ * (`functions/<kind>/composition.ts`) assembles its handlers' ports from these; the procurement
+ * flow's ports, which also reach the ERP and the procurement platform, are assembled in
+ * functions/commons/commitment-ports.ts.
  */
 import { ApprovalStore } from '../../adapters/aws/approvals';
 import {

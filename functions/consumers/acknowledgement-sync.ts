@@ -6,7 +6,8 @@ import { validatePurchaseOrderAcknowledgedV1 } from '../../canonical/generated/v
 import type { PurchaseOrderAcknowledgedV1 } from '../../canonical/generated/types';
 import { applyAcknowledgement } from '../../domain/commitment/acknowledgement';
 import { canonicalValidators } from '../commons/consumer';
-import { acknowledgementPorts, consumerHandler } from './composition';
+import { acknowledgementPorts } from '../commons/commitment-ports';
+import { consumerHandler } from './composition';
 
 export const handler = consumerHandler({
   name: 'acknowledgement-sync',

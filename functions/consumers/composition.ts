@@ -2,12 +2,15 @@
  * The composition root of the queue consumers: the consumer framework (functions/commons/consumer.ts)
  * bound to the AWS ports named by the environment the CDK app sets, and each consumer's ports,
  * built once per execution environment from the shared adapters (functions/commons/adapters.ts).
+ *
+ * The consumers that take part in the procurement flow (acknowledgement-sync and the two
+ * evaluations) get their ports from functions/commons/commitment-ports.ts instead: importing the
+ * ERP and procurement connectors here would put them in every consumer's bundle.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { openForecastExport } from '../../adapters/planning/export-source';
 import { ProcurementClient } from '../../adapters/procurement/client';
 import type { PostedPurchaseOrder } from '../../domain/commitment/types';
-import { DEFAULT_BULK_EVALUATION_SETTINGS, type BulkEvaluationSettings } from '../../domain/forecast-sync';
 import {
   CONNECTORS,
   DEAD_LETTER_QUEUE_URL_ENV_VAR,
@@ -17,7 +20,6 @@ import {
   TABLES,
 } from '../../application/resources';
 import {
-  businessRules,
   circuitBreaker,
   forecastSnapshots,
   forecastSyncRecords,
@@ -25,16 +27,11 @@ import {
   postedCommitments,
   publish,
   secrets,
-  sendTaskSuccess,
-  startCommitment,
   syncLedger,
-  workflowSettings,
 } from '../commons/adapters';
 import { dynamo, env, lazy, sqs } from '../commons/clients';
-import { commitmentPorts, withPorts } from '../commons/commitment-ports';
 import { createConsumer, type ConsumerOptions } from '../commons/consumer';
 import { emitMetric, logger, metrics } from '../commons/powertools';
-import type { ChangeEvaluationPorts } from './forecast-change-evaluation';
 import type { ForecastSyncPorts } from './forecast-sync';
 import type { MasterDataPorts } from './master-data-sync';
 import type { ReceiptSyncPorts } from './receipt-sync';
@@ -73,57 +70,6 @@ function optionalCount(name: string): number | undefined {
     throw new Error(`environment variable ${name} must be a positive integer`);
   return count;
 }
-
-/** acknowledgement-sync: the steps' ports and the answer to the waiting workflow. */
-export const acknowledgementPorts = /* @__PURE__ */ lazy(() => withPorts({ sendTaskSuccess }));
-
-/** forecast-exception-evaluation: the steps' ports, the workflow's deadlines and its start. */
-export const evaluationPorts = /* @__PURE__ */ lazy(() =>
-  withPorts({ settings: workflowSettings(), startCommitment }),
-);
-
-/** Environment variable with the optional JSON {@link BulkEvaluationSettings}. */
-export const BULK_EVALUATION_SETTINGS_ENV_VAR = 'BULK_EVALUATION_SETTINGS';
-
-function bulkSettings(): BulkEvaluationSettings {
-  const raw = process.env[BULK_EVALUATION_SETTINGS_ENV_VAR];
-  return raw
-    ? { ...DEFAULT_BULK_EVALUATION_SETTINGS, ...(JSON.parse(raw) as Partial<BulkEvaluationSettings>) }
-    : DEFAULT_BULK_EVALUATION_SETTINGS;
-}
-
-/** forecast-change-evaluation: the steps' ports, read on demand (most batches need none). */
-export const changeEvaluationPorts = /* @__PURE__ */ lazy((): ChangeEvaluationPorts => {
-  const shared = commitmentPorts();
-  return {
-    // Getters: a port is built only when a line needs it.
-    get procurement() {
-      return shared.procurement;
-    },
-    get erp() {
-      return shared.erp;
-    },
-    get supply() {
-      return shared.supply;
-    },
-    get policy() {
-      return shared.policy;
-    },
-    get tenantId() {
-      return shared.tenantId;
-    },
-    get settings() {
-      return workflowSettings(businessRules());
-    },
-    warehouseForSite: (site) => shared.warehouseForSite(site),
-    publish: (events) => shared.publish(events),
-    startCommitment,
-    metric: shared.metric,
-    now: () => new Date(),
-    newId: () => crypto.randomUUID(),
-    bulk: bulkSettings(),
-  };
-});
 
 /** `true` lets the export be fetched over plain http (the local runtime's simulator only). */
 export const FORECAST_EXPORT_ALLOW_HTTP_ENV_VAR = 'FORECAST_EXPORT_ALLOW_HTTP';

@@ -26,7 +26,8 @@ import { evaluateForecastException, type EvaluationPorts } from '../../domain/co
 import { BusinessRejection } from '../../domain/failures';
 import { candidateLines, exceptionEventFor, type BulkEvaluationSettings } from '../../domain/forecast-sync';
 import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
-import { changeEvaluationPorts, consumerHandler } from './composition';
+import { changeEvaluationPorts } from '../commons/commitment-ports';
+import { consumerHandler } from './composition';
 
 export interface ChangeEvaluationPorts extends Omit<EvaluationPorts, 'procurement'> {
   procurement: { listSourcingRequests: EvaluationPorts['procurement']['listSourcingRequests'] };

@@ -6,7 +6,8 @@ import { validateForecastExceptionRaisedV1 } from '../../canonical/generated/val
 import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types';
 import { evaluateForecastException } from '../../domain/commitment/evaluation';
 import { canonicalValidators } from '../commons/consumer';
-import { consumerHandler, evaluationPorts } from './composition';
+import { evaluationPorts } from '../commons/commitment-ports';
+import { consumerHandler } from './composition';
 
 export const handler = consumerHandler({
   name: 'forecast-exception-evaluation',

@@ -16,7 +16,7 @@ import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { SupplyStore } from '../../domain/commitment/types';
 import { receiptEventKey, receiptsToAnnounce, receiptVersion } from '../../domain/receipts';
 import { logger, metrics } from '../commons/powertools';
-import { receiptPollerPorts } from './composition';
+import { receiptPollerPorts } from './receipt-poller-ports';
 
 /** A posted commitment as the poller reads it. */
 export type PolledCommitment = PostedCommitmentAwaitingReceipt;
