@@ -13,11 +13,11 @@
  * a retry can fix.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalDecision, ApprovalRequest } from '../../canonical/generated/types';
 import { validateApprovalDecision, validateApprovalRequest } from '../../canonical/generated/validators';
-import { ContractViolation, TransientFailure } from '../../domain/failures';
+import { ContractViolation } from '../../domain/failures';
+import { ApprovalTaskGone } from './workflows';
 
 /** A decided approval stays readable this long after it expired, for the audit trail. */
 const RETENTION_SECONDS = 30 * 24 * 3600;
@@ -56,11 +56,6 @@ export class ApprovalClosed extends Error {
   }
 }
 
-/** The workflow no longer waits on the token (Step Functions TaskTimedOut / TaskDoesNotExist). */
-export class ApprovalTaskGone extends Error {
-  override readonly name = 'ApprovalTaskGone';
-}
-
 /** Where an approval's item lives. */
 export function approvalKey(approvalId: string): { pk: string; sk: string } {
   return { pk: `APPROVAL#${approvalId}`, sk: 'TASK_TOKEN' };
@@ -80,29 +75,6 @@ export function approvalDecisionErrors(data: unknown): { pointer: string; messag
       errors.push({ pointer: '/reason', message: 'a rejection must give a reason' });
   }
   return errors;
-}
-
-/** The Step Functions side of {@link SendTaskSuccess}, with its errors classified. */
-export function sfnTaskSuccess(client: SFNClient): SendTaskSuccess {
-  return async (taskToken, output) => {
-    try {
-      await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-    } catch (error) {
-      const { name, message, $fault } = error as Error & { $fault?: 'client' | 'server' };
-      if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist')
-        throw new ApprovalTaskGone(`the workflow no longer waits: ${name}`, { cause: error });
-      // Client faults (InvalidToken, AccessDenied, InvalidOutput) are our bugs: retrying cannot help.
-      if ($fault === 'client') throw error;
-      throw new TransientFailure(
-        `Step Functions did not take the decision: ${message}`,
-        'stepfunctions',
-        undefined,
-        {
-          cause: error,
-        },
-      );
-    }
-  };
 }
 
 const isConditionFailure = (error: unknown) =>

@@ -17,6 +17,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -25,6 +26,7 @@ import type { CommitmentRegistry } from '../../domain/ports/commitments';
 import type { SupplyStore } from '../../domain/ports/supply';
 import { OPEN_PURCHASE_ORDER_STATUSES } from '../../domain/procurement/need';
 import type { PurchaseOrderLineSnapshot } from '../../domain/procurement/types';
+import type { CommitmentAwaitingReceipt } from '../../domain/receipts';
 
 /** Kept well past any delivery date and month-end reconciliation; DynamoDB TTL removes them after. */
 const RETENTION_SECONDS = 400 * 24 * 3600;
@@ -234,5 +236,92 @@ export class DynamoDbCommitmentRegistry implements CommitmentRegistry {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
+  }
+}
+
+/** A posted commitment awaiting receipt, as {@link PostedCommitmentScan} reads it. */
+export interface PostedCommitmentAwaitingReceipt extends CommitmentAwaitingReceipt {
+  site: string;
+  /** The posted lines (used when the ERP order cannot be read back). */
+  lines: PostedPurchaseOrder['lines'];
+}
+
+/**
+ * Posted commitments (`COMMITMENT#<poNumber>` / `POSTED`, written by DynamoDbCommitmentRegistry)
+ * with the poller's own attributes `announcedReceipts` (string set) and `fullyReceivedAt`.
+ *
+ * NOTE: a filtered Scan. Good enough while the table is small; the table needs a sparse index
+ * (e.g. `awaitingReceipt` set by recordPosted, removed by markAnnounced) before volumes grow.
+ */
+export class PostedCommitmentScan {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Every posted commitment (and its stored item) matching the extra filter expression. */
+  async *posted(filter = ''): AsyncGenerator<{ po: PostedPurchaseOrder; item: Record<string, unknown> }> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: `sk = :posted AND begins_with(pk, :commitment)${filter}`,
+          ExpressionAttributeValues: { ':posted': 'POSTED', ':commitment': 'COMMITMENT#' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const po = item.purchaseOrder as PostedPurchaseOrder | undefined;
+        if (po) yield { po, item };
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /** Posted commitments not fully received yet, with the receipts already announced. */
+  async *awaitingReceipt(): AsyncGenerator<PostedCommitmentAwaitingReceipt> {
+    for await (const { po, item } of this.posted(' AND attribute_not_exists(fullyReceivedAt)')) {
+      const announced = item.announcedReceipts as Set<string> | undefined;
+      yield {
+        poNumber: po.poNumber,
+        externalRef: po.externalRef,
+        erpNumber: po.erpNumber,
+        warehouseCode: po.warehouseCode,
+        site: po.site,
+        lines: po.lines,
+        announcedReceipts: announced ? [...announced] : [],
+      };
+    }
+  }
+
+  /** Records the receipts announced for the order, and when it was fully received. */
+  async markAnnounced(poNumber: string, receiptNumbers: readonly string[], fullyReceivedAt: string | null) {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: commitmentKey(poNumber, 'POSTED'),
+        UpdateExpression: `ADD announcedReceipts :numbers${fullyReceivedAt ? ' SET fullyReceivedAt = :at' : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ':numbers': new Set(receiptNumbers),
+          ...(fullyReceivedAt ? { ':at': fullyReceivedAt } : {}),
+        },
+      }),
+    );
+  }
+
+  /** The procurement PO number of the posted commitment with this external reference (byExternalRef index). */
+  async poNumberOf(externalRef: string): Promise<string | undefined> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byExternalRef',
+        KeyConditionExpression: 'externalRef = :ref',
+        ExpressionAttributeValues: { ':ref': externalRef },
+      }),
+    );
+    const posted = (page.Items ?? []).find((item) => item.sk === 'POSTED');
+    return (posted?.purchaseOrder as { poNumber?: string } | undefined)?.poNumber;
   }
 }

@@ -94,8 +94,8 @@ export interface SharedRateBudgetOptions {
  * with Retry-After is then honoured (the client's last line); under load, refused callers retry at
  * a window's start, where the margin is half a second. Granting only in each window's first half
  * closes that corner. It was tried and not adopted: in load-bench runs interleaved with this code it
- * was worse in 2 of 3 pairs (acceptance p99 613, 1140, 180 ms against 120, 330, 525 ms, on a noisy
- * host), and what it prevents is one Retry-After wait.
+ * was worse in 2 of 3 pairs (figures in docs/performance.md), and what it prevents is one
+ * Retry-After wait.
  */
 export const PROCUREMENT_SHARED_BUDGET = { limitPerWindow: 3, windowMs: 500, bulkShare: 2 / 3 } as const;
 

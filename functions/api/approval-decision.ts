@@ -4,26 +4,14 @@
  * event itself: the workflow emits the milestones.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  ApprovalClosed,
-  ApprovalNotFound,
-  ApprovalStore,
-  approvalDecisionErrors,
-  sfnTaskSuccess,
-} from '../../adapters/aws/approvals';
+import { ApprovalClosed, ApprovalNotFound, approvalDecisionErrors } from '../../adapters/aws/approvals';
 import { json, problem } from '../../adapters/webhooks/problem';
 import type { ApprovalDecision } from '../../canonical/generated/types';
-import { TABLES } from '../../application/resources';
-import { documents, env, stepFunctions } from '../commons/clients';
 import { metrics } from '../commons/powertools';
+import { approvals } from './composition';
 import { apiHandler, jsonBody, pathParameter, validationProblem } from './http';
 
-let approvals: ApprovalStore | undefined;
-const buildApprovals = () =>
-  new ApprovalStore(documents(), env(TABLES.workflowCorrelation.envVar), sfnTaskSuccess(stepFunctions()));
-
 export const handler = apiHandler('approval-decision', async (request) => {
-  approvals ??= buildApprovals();
   const { instance } = request;
   const approvalId = pathParameter(request.event, 'approvalId');
   if (!approvalId) return problem(400, 'missing-parameter', 'The path names no approval.', { instance });
@@ -33,7 +21,7 @@ export const handler = apiHandler('approval-decision', async (request) => {
   if (errors.length > 0) return validationProblem(request, 'The decision is not acceptable.', errors);
 
   try {
-    const approval = await approvals.decide(approvalId, body.value as ApprovalDecision);
+    const approval = await approvals().decide(approvalId, body.value as ApprovalDecision);
     metrics.addMetric('ApprovalsDecided', MetricUnit.Count, 1);
     return json(200, approval);
   } catch (error) {

@@ -4,45 +4,23 @@
  * confirmed.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
-import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
 import { json, problem } from '../../adapters/webhooks/problem';
 import { validateExceptionResolution } from '../../canonical/generated/validators';
 import {
   IntegrationExceptionAlreadyResolved,
   IntegrationExceptionNotFound,
   resolveIntegrationException,
-  type ResolutionPorts,
 } from '../../domain/integration-exceptions';
 import type { BusinessMetricName } from '../../application/metrics';
-import { EVENT_BUS_ENV_VAR, TABLES } from '../../application/resources';
-import { documents, env, eventBridge } from '../commons/clients';
 import { logger, metrics } from '../commons/powertools';
+import { resolutionPorts } from './composition';
 import { apiHandler, jsonBody, pathParameter, validationProblem } from './http';
-
-interface Ports extends ResolutionPorts {
-  store: IntegrationExceptionStore;
-}
-let ports: Ports | undefined;
-const buildPorts = (): Ports => {
-  const store = new IntegrationExceptionStore(documents(), env(TABLES.integrationExceptions.envVar));
-  const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));
-  return {
-    store,
-    resolve: (exceptionId, resolution) => store.resolve(exceptionId, resolution),
-    undoResolution: (exceptionId, resolvedAt) => store.undoResolution(exceptionId, resolvedAt),
-    publish: (event) => publisher.publish([event]),
-    now: () => new Date(),
-    newId: () => crypto.randomUUID(),
-    tenantId: process.env.TENANT_ID ?? 'default',
-  };
-};
 
 const OPEN_GAUGE: BusinessMetricName = 'IntegrationExceptionsOpen';
 const AGE_GAUGE: BusinessMetricName = 'IntegrationExceptionAgeSeconds';
 
 export const handler = apiHandler('integration-exception-resolve', async (request) => {
-  ports ??= buildPorts();
+  const ports = resolutionPorts();
   const { instance } = request;
   // The route declares `{id}`.
   const exceptionId = pathParameter(request.event, 'id') ?? pathParameter(request.event, 'exceptionId');

@@ -2,23 +2,13 @@
  * GET /v1/integration-exceptions?status=OPEN|RESOLVED&limit=&nextToken=: the exceptions people
  * work, OPEN first and oldest first, each with its age in seconds.
  */
-import {
-  InvalidPageToken,
-  IntegrationExceptionStore,
-  MAX_PAGE_SIZE,
-} from '../../adapters/aws/integration-exceptions';
+import { InvalidPageToken, MAX_PAGE_SIZE } from '../../adapters/aws/integration-exceptions';
 import { json, problem } from '../../adapters/webhooks/problem';
 import { EXCEPTION_STATUSES, isExceptionStatus } from '../../domain/integration-exceptions';
-import { TABLES } from '../../application/resources';
-import { documents, env } from '../commons/clients';
+import { exceptions } from './composition';
 import { apiHandler } from './http';
 
-let exceptions: IntegrationExceptionStore | undefined;
-const buildExceptions = () =>
-  new IntegrationExceptionStore(documents(), env(TABLES.integrationExceptions.envVar));
-
 export const handler = apiHandler('integration-exceptions-list', async (request) => {
-  exceptions ??= buildExceptions();
   const { instance } = request;
   const query = request.event.queryStringParameters ?? {};
   const status = query.status ?? undefined;
@@ -35,7 +25,7 @@ export const handler = apiHandler('integration-exceptions-list', async (request)
       });
   }
   try {
-    const page = await exceptions.list({
+    const page = await exceptions().list({
       ...(status === undefined ? {} : { status }),
       ...(limit === undefined ? {} : { limit }),
       ...(query.nextToken ? { nextToken: query.nextToken } : {}),

@@ -2,26 +2,13 @@
  * GET /v1/purchase-orders/{poId}/sync: where a purchase order is in its sync across the systems,
  * the lag between them, its history and the integration exceptions still open about it.
  */
-import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
-import { SyncLedger } from '../../adapters/aws/sync-ledger';
 import { json, problem } from '../../adapters/webhooks/problem';
 import type { SyncStatus } from '../../canonical/generated/types';
-import { TABLES } from '../../application/resources';
-import { documents, env } from '../commons/clients';
+import { syncStatusPorts } from './composition';
 import { apiHandler, pathParameter } from './http';
 
-interface Ports {
-  ledger: SyncLedger;
-  exceptions: IntegrationExceptionStore;
-}
-let ports: Ports | undefined;
-const buildPorts = (): Ports => ({
-  ledger: new SyncLedger(documents(), env(TABLES.syncLedger.envVar)),
-  exceptions: new IntegrationExceptionStore(documents(), env(TABLES.integrationExceptions.envVar)),
-});
-
 export const handler = apiHandler('purchase-order-sync-status', async (request) => {
-  ports ??= buildPorts();
+  const ports = syncStatusPorts();
   const { instance } = request;
   const poId = pathParameter(request.event, 'poId');
   if (!poId) return problem(400, 'missing-parameter', 'The path names no purchase order.', { instance });

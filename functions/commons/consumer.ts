@@ -63,7 +63,8 @@ export type DetailValidators = Readonly<Record<string, (data: unknown) => Valida
 
 /**
  * The validators of the event types a consumer accepts, named one by one: importing the generated
- * module's functions by name lets the bundler keep only these (a lookup by name kept all 168 KB).
+ * module's functions by name lets the bundler keep only these (a lookup by name kept the whole
+ * module; size in docs/performance.md).
  */
 export function canonicalValidators<T extends EventType>(validators: {
   [K in T]: (data: unknown) => ValidationResult<CanonicalEvents[K]>;

@@ -6,17 +6,14 @@ import { validatePurchaseOrderAcknowledgedV1 } from '../../canonical/generated/v
 import type { PurchaseOrderAcknowledgedV1 } from '../../canonical/generated/types';
 import { applyAcknowledgement } from '../../domain/commitment/acknowledgement';
 import { canonicalValidators } from '../commons/consumer';
-import { consumerHandler } from '../commons/consumer-handler';
-import { sendTaskSuccess, withPorts } from '../commons/ports';
-
-let ports: Parameters<typeof applyAcknowledgement>[1] | undefined;
+import { acknowledgementPorts } from '../commons/commitment-ports';
+import { consumerHandler } from './composition';
 
 export const handler = consumerHandler({
   name: 'acknowledgement-sync',
   validators: canonicalValidators({ 'purchase-order.acknowledged': validatePurchaseOrderAcknowledgedV1 }),
   process: async (event, { logger }) => {
-    ports ??= withPorts({ sendTaskSuccess });
-    const result = await applyAcknowledgement(event as PurchaseOrderAcknowledgedV1, ports);
+    const result = await applyAcknowledgement(event as PurchaseOrderAcknowledgedV1, acknowledgementPorts());
     logger.info('acknowledgement applied', { ...result });
   },
 });

@@ -18,24 +18,16 @@
  * the consumer framework's.
  */
 import { validateForecastLinesChangedV1 } from '../../canonical/generated/validators';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ErpPort } from '../../domain/ports/erp';
 import type { SourcingRequest, SourcingRequestCriteria } from '../../domain/ports/procurement';
 import type { ForecastLinesChangedV1 } from '../../canonical/generated/types';
 import { evaluateForecastException, type EvaluationPorts } from '../../domain/commitment/evaluation';
 import { BusinessRejection } from '../../domain/failures';
-import {
-  candidateLines,
-  DEFAULT_BULK_EVALUATION_SETTINGS,
-  exceptionEventFor,
-  type BulkEvaluationSettings,
-} from '../../domain/forecast-sync';
+import { candidateLines, exceptionEventFor, type BulkEvaluationSettings } from '../../domain/forecast-sync';
 import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
-import { consumerHandler } from '../commons/consumer-handler';
-import { businessRules, commitmentPorts, startCommitment, workflowSettings } from '../commons/ports';
-
-/** Environment variable with the optional JSON {@link BulkEvaluationSettings}. */
-export const BULK_EVALUATION_SETTINGS_ENV_VAR = 'BULK_EVALUATION_SETTINGS';
+import { changeEvaluationPorts } from '../commons/commitment-ports';
+import { consumerHandler } from './composition';
 
 export interface ChangeEvaluationPorts extends Omit<EvaluationPorts, 'procurement'> {
   procurement: { listSourcingRequests: EvaluationPorts['procurement']['listSourcingRequests'] };
@@ -129,51 +121,10 @@ export async function evaluateForecastChanges(
   return report;
 }
 
-function bulkSettings(): BulkEvaluationSettings {
-  const raw = process.env[BULK_EVALUATION_SETTINGS_ENV_VAR];
-  return raw
-    ? { ...DEFAULT_BULK_EVALUATION_SETTINGS, ...(JSON.parse(raw) as Partial<BulkEvaluationSettings>) }
-    : DEFAULT_BULK_EVALUATION_SETTINGS;
-}
-
-let ports: ChangeEvaluationPorts | undefined;
-function lambdaPorts(): ChangeEvaluationPorts {
-  const shared = commitmentPorts();
-  return {
-    // Getters: a port is built only when a line needs it (most batches need none).
-    get procurement() {
-      return shared.procurement;
-    },
-    get erp() {
-      return shared.erp;
-    },
-    get supply() {
-      return shared.supply;
-    },
-    get policy() {
-      return shared.policy;
-    },
-    get tenantId() {
-      return shared.tenantId;
-    },
-    get settings() {
-      return workflowSettings(businessRules());
-    },
-    warehouseForSite: (site) => shared.warehouseForSite(site),
-    publish: (events) => shared.publish(events),
-    startCommitment,
-    metric: shared.metric,
-    now: () => new Date(),
-    newId: () => randomUUID(),
-    bulk: bulkSettings(),
-  };
-}
-
 export const handler = consumerHandler({
   name: 'forecast-change-evaluation',
   validators: canonicalValidators({ 'forecast.lines-changed': validateForecastLinesChangedV1 }),
   process: async (event, ctx) => {
-    ports ??= lambdaPorts();
-    await evaluateForecastChanges(event as ForecastLinesChangedV1, ctx, ports);
+    await evaluateForecastChanges(event as ForecastLinesChangedV1, ctx, changeEvaluationPorts());
   },
 });

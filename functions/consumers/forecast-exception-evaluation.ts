@@ -6,17 +6,17 @@ import { validateForecastExceptionRaisedV1 } from '../../canonical/generated/val
 import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types';
 import { evaluateForecastException } from '../../domain/commitment/evaluation';
 import { canonicalValidators } from '../commons/consumer';
-import { consumerHandler } from '../commons/consumer-handler';
-import { startCommitment, withPorts, workflowSettings } from '../commons/ports';
-
-let ports: Parameters<typeof evaluateForecastException>[1] | undefined;
+import { evaluationPorts } from '../commons/commitment-ports';
+import { consumerHandler } from './composition';
 
 export const handler = consumerHandler({
   name: 'forecast-exception-evaluation',
   validators: canonicalValidators({ 'forecast-exception.raised': validateForecastExceptionRaisedV1 }),
   process: async (event, { logger }) => {
-    ports ??= withPorts({ settings: workflowSettings(), startCommitment });
-    const { outcome } = await evaluateForecastException(event as ForecastExceptionRaisedV1, ports);
+    const { outcome } = await evaluateForecastException(
+      event as ForecastExceptionRaisedV1,
+      evaluationPorts(),
+    );
     logger.info('forecast exception evaluated', { outcome });
   },
 });

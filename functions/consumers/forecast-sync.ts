@@ -22,11 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { S3Client } from '@aws-sdk/client-s3';
-import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
-import { ForecastSyncRecords, S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store';
-import { openForecastExport } from '../../adapters/planning/export-source';
+import type { ForecastSyncRecords } from '../../adapters/aws/s3-snapshot-store';
 import { LocalScratchStorage } from '../../adapters/planning/local-scratch';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { ForecastLinesChanged, ForecastPublishedV1 } from '../../canonical/generated/types';
@@ -37,16 +33,8 @@ import {
   type ForecastSyncSummary,
   type SnapshotStore,
 } from '../../domain/forecast-sync';
-import { EVENT_BUS_ENV_VAR } from '../../application/resources';
-import { env, eventBridge } from '../commons/clients';
 import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
-import { consumerHandler } from '../commons/consumer-handler';
-import { metrics } from '../commons/powertools';
-
-/** Environment variable naming the forecast sync bucket (snapshots, summaries, rejects). */
-export const FORECAST_SYNC_BUCKET_ENV_VAR = 'FORECAST_SYNC_BUCKET_NAME';
-/** `true` lets the export be fetched over plain http (the local runtime's simulator only). */
-export const FORECAST_EXPORT_ALLOW_HTTP_ENV_VAR = 'FORECAST_EXPORT_ALLOW_HTTP';
+import { consumerHandler, forecastSyncPorts } from './composition';
 
 /** A business metric: name, value, unit and optional dimensions. */
 export type MetricSink = (
@@ -202,48 +190,12 @@ function reportSummary(
   metric('ForecastSyncDuration', summary.durationMs, 'Milliseconds');
 }
 
-/** Powertools Metrics as a {@link MetricSink}; dimensioned metrics go out as single metrics. */
-export function powertoolsMetric(
-  name: string,
-  value: number,
-  unit: keyof typeof MetricUnit,
-  dimensions?: Record<string, string>,
-): void {
-  if (!dimensions) {
-    metrics.addMetric(name, MetricUnit[unit], value);
-    return;
-  }
-  const single = metrics.singleMetric();
-  for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
-  single.addMetric(name, MetricUnit[unit], value);
-}
-
-let s3Client: S3Client | undefined;
-/** The S3 client, created on first use (endpoint from AWS_ENDPOINT_URL_S3 locally). */
-const s3 = (): S3Client => (s3Client ??= new S3Client({}));
-
-let ports: ForecastSyncPorts | undefined;
-function lambdaPorts(): ForecastSyncPorts {
-  const bucket = env(FORECAST_SYNC_BUCKET_ENV_VAR);
-  const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));
-  const allowHttp = process.env[FORECAST_EXPORT_ALLOW_HTTP_ENV_VAR] === 'true';
-  return {
-    store: new S3SnapshotStore(s3(), { bucket }),
-    records: new ForecastSyncRecords(s3(), bucket),
-    openExport: async (location) => (await openForecastExport(location, { allowHttp })).body,
-    publish: (events) => publisher.publish(events),
-    metric: powertoolsMetric,
-    now: () => new Date(),
-  };
-}
-
 export const handler = consumerHandler({
   name: 'forecast-sync',
   validators: canonicalValidators({ 'forecast.published': validateForecastPublishedV1 }),
   // One forecast at a time: a run already uses the function's memory, CPU and /tmp.
   concurrency: 1,
   process: async (event, ctx) => {
-    ports ??= lambdaPorts();
-    await synchroniseForecast(event as ForecastPublishedV1, ctx, ports);
+    await synchroniseForecast(event as ForecastPublishedV1, ctx, forecastSyncPorts());
   },
 });

@@ -6,17 +6,9 @@ import {
   validateIntegrationExceptionRaisedV1,
   validateIntegrationExceptionResolvedV1,
 } from '../../canonical/generated/validators';
-import {
-  IntegrationExceptionStore,
-  recordFromEvent,
-  type IntegrationExceptionEvent,
-} from '../../adapters/aws/integration-exceptions';
-import { TABLES } from '../../application/resources';
-import { documents, env } from '../commons/clients';
+import { recordFromEvent, type IntegrationExceptionEvent } from '../../adapters/aws/integration-exceptions';
 import { canonicalValidators } from '../commons/consumer';
-import { consumerHandler } from '../commons/consumer-handler';
-
-let store: IntegrationExceptionStore | undefined;
+import { consumerHandler, exceptionStore } from './composition';
 
 export const handler = consumerHandler({
   name: 'integration-exception-recorder',
@@ -25,8 +17,7 @@ export const handler = consumerHandler({
     'integration-exception.resolved': validateIntegrationExceptionResolvedV1,
   }),
   process: async (event, { logger }) => {
-    store ??= new IntegrationExceptionStore(documents(), env(TABLES.integrationExceptions.envVar));
-    const outcome = await recordFromEvent(event as IntegrationExceptionEvent, store);
+    const outcome = await recordFromEvent(event as IntegrationExceptionEvent, exceptionStore());
     logger.info('integration exception recorded', { outcome });
   },
 });

@@ -17,17 +17,12 @@
  */
 import { validateItemUpdatedV1, validateSupplierUpdatedV1 } from '../../canonical/generated/validators';
 import { createHash } from 'node:crypto';
-import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
-import { SyncLedger } from '../../adapters/aws/sync-ledger';
+import type { SyncLedger } from '../../adapters/aws/sync-ledger';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { ItemUpdatedV1, SupplierUpdatedV1 } from '../../canonical/generated/types';
 import type { PostedPurchaseOrder } from '../../domain/commitment/types';
-import { EVENT_BUS_ENV_VAR, TABLES } from '../../application/resources';
-import { documents, env, eventBridge } from '../commons/clients';
 import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
-import { consumerHandler } from '../commons/consumer-handler';
-import { emitMetric } from '../commons/ports';
-import { PostedCommitmentScan } from '../scheduled/erp-receipt-poller';
+import { consumerHandler, masterDataPorts } from './composition';
 
 const HOLD_STATUSES: ReadonlySet<string> = new Set(['BLOCKED', 'ON_HOLD']);
 
@@ -127,25 +122,6 @@ function supplierOnHold(
   );
 }
 
-let ports: MasterDataPorts | undefined;
-function lambdaPorts(): MasterDataPorts {
-  const commitments = new PostedCommitmentScan(documents(), env(TABLES.workflowCorrelation.envVar));
-  const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));
-  return {
-    ledger: new SyncLedger(documents(), env(TABLES.syncLedger.envVar)),
-    openCommitmentsOf: async (supplierNumber) => {
-      const open: Pick<PostedPurchaseOrder, 'poNumber' | 'externalRef'>[] = [];
-      for await (const { po } of commitments.posted(' AND attribute_not_exists(fullyReceivedAt)'))
-        if (po.supplierNumber === supplierNumber)
-          open.push({ poNumber: po.poNumber, externalRef: po.externalRef });
-      return open;
-    },
-    publish: (events) => publisher.publish(events),
-    metric: emitMetric,
-    newId: () => crypto.randomUUID(),
-  };
-}
-
 export const handler = consumerHandler({
   name: 'master-data-sync',
   validators: canonicalValidators({
@@ -153,7 +129,6 @@ export const handler = consumerHandler({
     'item.updated': validateItemUpdatedV1,
   }),
   process: async (event, ctx) => {
-    ports ??= lambdaPorts();
-    await syncMasterData(event as SupplierUpdatedV1 | ItemUpdatedV1, ctx, ports);
+    await syncMasterData(event as SupplierUpdatedV1 | ItemUpdatedV1, ctx, masterDataPorts());
   },
 });

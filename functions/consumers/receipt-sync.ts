@@ -13,19 +13,13 @@
  * framework's (DEAD_LETTER_QUEUE_URL, IDEMPOTENCY_TABLE_NAME, EVENT_BUS_NAME, MAX_RECEIVE_COUNT).
  */
 import { validateReceiptPostedV1 } from '../../canonical/generated/validators';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { SecretCache } from '../../adapters/aws/secrets';
-import { SyncLedger } from '../../adapters/aws/sync-ledger';
-import { ProcurementClient } from '../../adapters/procurement/client';
+import type { ProcurementClient } from '../../adapters/procurement/client';
 import type { ReceiptPostedV1 } from '../../canonical/generated/types';
 import type { LedgerPort } from '../../domain/ports/sync-ledger';
 import { ContractViolation } from '../../domain/failures';
 import { procurementStatusUpdate } from '../../domain/receipts';
-import { CONNECTORS, SECRETS, TABLES } from '../../application/resources';
-import { documents, env, secretsManager } from '../commons/clients';
 import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
-import { consumerHandler } from '../commons/consumer-handler';
-import { circuitBreaker, emitMetric } from '../commons/ports';
+import { consumerHandler, receiptSyncPorts } from './composition';
 
 /** Statuses a receipt must not move an order away from. */
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['received', 'closed', 'cancelled']);
@@ -108,63 +102,10 @@ export async function syncReceipt(
   return 'applied';
 }
 
-let ports: ReceiptSyncPorts | undefined;
-function lambdaPorts(): ReceiptSyncPorts {
-  const table = env(TABLES.workflowCorrelation.envVar);
-  const ledger = new SyncLedger(documents(), env(TABLES.syncLedger.envVar));
-  // LOCAL FACTORY: functions/commons/ports.ts's procurement port has no purchase order calls yet.
-  const secrets = new SecretCache(secretsManager());
-  let client: { raw: string; value: ProcurementClient } | undefined;
-  const procurement = async () => {
-    const raw = await secrets.get(env(SECRETS[CONNECTORS.procurement.secret].envVar));
-    if (client?.raw !== raw) {
-      const secret = JSON.parse(raw) as Record<string, string>;
-      client = {
-        raw,
-        value: new ProcurementClient({
-          baseUrl: env(CONNECTORS.procurement.settings.procurementBaseUrl),
-          credentials: { clientId: secret.client_id ?? '', clientSecret: secret.client_secret ?? '' },
-        }),
-      };
-    }
-    return client.value;
-  };
-  return {
-    findPoNumber: async (externalRef) => {
-      const page = await documents().send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: 'byExternalRef',
-          KeyConditionExpression: 'externalRef = :ref',
-          ExpressionAttributeValues: { ':ref': externalRef },
-        }),
-      );
-      const posted = (page.Items ?? []).find((item) => item.sk === 'POSTED');
-      return (posted?.purchaseOrder as { poNumber?: string } | undefined)?.poNumber;
-    },
-    procurement: {
-      getPurchaseOrder: async (poNumber, options) => {
-        const c = await procurement();
-        return circuitBreaker().execute('procurement', () => c.getPurchaseOrder(poNumber, options));
-      },
-      updatePurchaseOrderStatus: async (poNumber, body, options) => {
-        const c = await procurement();
-        return circuitBreaker().execute('procurement', () =>
-          c.updatePurchaseOrderStatus(poNumber, body, options),
-        );
-      },
-    },
-    ledger,
-    metric: emitMetric,
-    now: () => new Date(),
-  };
-}
-
 export const handler = consumerHandler({
   name: 'receipt-sync',
   validators: canonicalValidators({ 'receipt.posted': validateReceiptPostedV1 }),
   process: async (event, ctx) => {
-    ports ??= lambdaPorts();
-    await syncReceipt(event as ReceiptPostedV1, ctx, ports);
+    await syncReceipt(event as ReceiptPostedV1, ctx, receiptSyncPorts());
   },
 });

@@ -10,31 +10,16 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { commitmentKey } from '../../adapters/aws/commitments';
-import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
-import { idempotentPublisher } from '../../adapters/aws/idempotent-publisher';
+import type { PostedCommitmentAwaitingReceipt } from '../../adapters/aws/commitments';
 import type { ErpPort } from '../../domain/ports/erp';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
-import type { PostedPurchaseOrder } from '../../domain/commitment/types';
 import type { SupplyStore } from '../../domain/ports/supply';
-import {
-  receiptEventKey,
-  receiptsToAnnounce,
-  receiptVersion,
-  type CommitmentAwaitingReceipt,
-} from '../../domain/receipts';
-import { EVENT_BUS_ENV_VAR, TABLES, TENANT_ID_ENV_VAR } from '../../application/resources';
-import { documents, dynamo, env, eventBridge } from '../commons/clients';
-import { commitmentPorts } from '../commons/ports';
+import { receiptEventKey, receiptsToAnnounce, receiptVersion } from '../../domain/receipts';
 import { logger, metrics } from '../commons/powertools';
+import { receiptPollerPorts } from './receipt-poller-ports';
 
 /** A posted commitment as the poller reads it. */
-export interface PolledCommitment extends CommitmentAwaitingReceipt {
-  site: string;
-  /** The posted lines (used when the ERP order cannot be read back). */
-  lines: PostedPurchaseOrder['lines'];
-}
+export type PolledCommitment = PostedCommitmentAwaitingReceipt;
 
 /** Where the poller finds commitments and records what it announced. */
 export interface CommitmentsAwaitingReceipt {
@@ -160,99 +145,10 @@ async function updateSupply(
   );
 }
 
-/**
- * Posted commitments (`COMMITMENT#<poNumber>` / `POSTED`, written by DynamoDbCommitmentRegistry)
- * with the poller's own attributes `announcedReceipts` (string set) and `fullyReceivedAt`.
- *
- * NOTE: a filtered Scan. Good enough while the table is small; the table needs a sparse index
- * (e.g. `awaitingReceipt` set by recordPosted, removed here) before volumes grow. This class belongs
- * in adapters/aws/commitments.ts; it lives here until that file's owner takes it.
- */
-export class PostedCommitmentScan implements CommitmentsAwaitingReceipt {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async *posted(filter = ''): AsyncGenerator<{ po: PostedPurchaseOrder; item: Record<string, unknown> }> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: `sk = :posted AND begins_with(pk, :commitment)${filter}`,
-          ExpressionAttributeValues: { ':posted': 'POSTED', ':commitment': 'COMMITMENT#' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const po = item.purchaseOrder as PostedPurchaseOrder | undefined;
-        if (po) yield { po, item };
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-  }
-
-  async *awaitingReceipt(): AsyncGenerator<PolledCommitment> {
-    for await (const { po, item } of this.posted(' AND attribute_not_exists(fullyReceivedAt)')) {
-      const announced = item.announcedReceipts as Set<string> | undefined;
-      yield {
-        poNumber: po.poNumber,
-        externalRef: po.externalRef,
-        erpNumber: po.erpNumber,
-        warehouseCode: po.warehouseCode,
-        site: po.site,
-        lines: po.lines,
-        announcedReceipts: announced ? [...announced] : [],
-      };
-    }
-  }
-
-  async markAnnounced(poNumber: string, receiptNumbers: readonly string[], fullyReceivedAt: string | null) {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: commitmentKey(poNumber, 'POSTED'),
-        UpdateExpression: `ADD announcedReceipts :numbers${fullyReceivedAt ? ' SET fullyReceivedAt = :at' : ''}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: {
-          ':numbers': new Set(receiptNumbers),
-          ...(fullyReceivedAt ? { ':at': fullyReceivedAt } : {}),
-        },
-      }),
-    );
-  }
-}
-
-let ports: ReceiptPollerPorts | undefined;
-function lambdaPorts(): ReceiptPollerPorts {
-  const shared = commitmentPorts();
-  const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));
-  return {
-    commitments: new PostedCommitmentScan(documents(), env(TABLES.workflowCorrelation.envVar)),
-    get erp() {
-      return shared.erp;
-    },
-    get supply() {
-      return shared.supply;
-    },
-    publishOnce: idempotentPublisher((event) => publisher.publish([event]), {
-      client: dynamo(),
-      tableName: env(TABLES.idempotency.envVar),
-      onDuplicate: () => metrics.addMetric('DuplicatesSuppressed', MetricUnit.Count, 1),
-    }),
-    logger,
-    tenantId: env(TENANT_ID_ENV_VAR),
-    now: () => new Date(),
-    newId: () => crypto.randomUUID(),
-  };
-}
-
 /** Schedule target (every minute). */
 export const handler = async (): Promise<ReceiptPollReport> => {
-  ports ??= lambdaPorts();
   try {
-    const report = await pollErpReceipts(ports);
+    const report = await pollErpReceipts(receiptPollerPorts());
     metrics.addMetric('ReceiptsAnnounced', MetricUnit.Count, report.announced);
     metrics.addMetric('ReceiptPollFailures', MetricUnit.Count, report.failed);
     logger.info('ERP receipts polled', { ...report });

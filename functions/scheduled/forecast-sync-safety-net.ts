@@ -21,14 +21,11 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { S3Client } from '@aws-sdk/client-s3';
-import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
-import { ForecastSyncRecords, S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store';
+import type { ForecastSyncRecords } from '../../adapters/aws/s3-snapshot-store';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { SnapshotStore } from '../../domain/forecast-sync';
-import { EVENT_BUS_ENV_VAR } from '../../application/resources';
-import { env, eventBridge } from '../commons/clients';
 import { logger, metrics } from '../commons/powertools';
+import { safetyNetPorts } from './composition';
 
 /** How patient the safety net is. */
 export interface SafetyNetSettings {
@@ -138,26 +135,10 @@ function exportExpired(
   );
 }
 
-let ports: SafetyNetPorts | undefined;
-function lambdaPorts(): SafetyNetPorts {
-  const s3 = new S3Client({});
-  const bucket = env('FORECAST_SYNC_BUCKET_NAME');
-  const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));
-  return {
-    records: new ForecastSyncRecords(s3, bucket),
-    store: new S3SnapshotStore(s3, { bucket }),
-    publish: (events) => publisher.publish(events),
-    logger,
-    now: () => new Date(),
-    newId: () => crypto.randomUUID(),
-  };
-}
-
 /** EventBridge Scheduler / schedule rule target. */
 export const handler = async (): Promise<SafetyNetReport> => {
-  ports ??= lambdaPorts();
   try {
-    const report = await checkForecastSyncs(ports);
+    const report = await checkForecastSyncs(safetyNetPorts());
     metrics.addMetric('ForecastSyncRedriven', MetricUnit.Count, report.redriven.length);
     metrics.addMetric('ForecastSyncExpired', MetricUnit.Count, report.expired.length);
     logger.info('forecast sync safety net', { ...report });

@@ -5,43 +5,18 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { EVENT_BUS_ENV_VAR, TABLES } from '../../application/resources';
-import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
-import { SecretCache } from '../../adapters/aws/secrets';
-import { DeliveryLedger } from '../../adapters/aws/delivery-ledger';
-import { SyncLedger } from '../../adapters/aws/sync-ledger';
 import { receiveWebhook, type IntakePorts, type VendorWebhook } from '../../adapters/webhooks/intake';
 import { problem } from '../../adapters/webhooks/problem';
 import { TransientFailure } from '../../domain/failures';
-import { documents, env, eventBridge, secretsManager } from '../commons/clients';
 import { logger, metrics } from '../commons/powertools';
+import { intakePorts } from './composition';
 
+/** The API Gateway handler of one vendor's webhook, its signing secrets named by the listed variables. */
 export function webhookHandler(vendor: VendorWebhook, secretArnVariables: readonly string[]) {
   let ports: IntakePorts | undefined;
-  const buildPorts = (): IntakePorts => {
-    const secrets = new SecretCache(secretsManager());
-    const publisher = new EventBridgePublisher(eventBridge(), env(EVENT_BUS_ENV_VAR));
-    const deliveries = new DeliveryLedger(documents(), env(TABLES.syncLedger.envVar));
-    const ledger = new SyncLedger(documents(), env(TABLES.syncLedger.envVar));
-    return {
-      secrets: () => secrets.getAll(secretArnVariables.map((name) => process.env[name])),
-      now: () => new Date(),
-      newId: () => crypto.randomUUID(),
-      tenantId: process.env.TENANT_ID ?? 'default',
-      claim: (event, version) => deliveries.claim(event, version),
-      release: (event, version, claim) => deliveries.release(event, version, claim),
-      publish: (event) => publisher.publish([event]),
-      duplicateSuppressed: () => metrics.addMetric('DuplicatesSuppressed', MetricUnit.Count, 1),
-      recordStale: async (event) => {
-        metrics.addMetric('StaleVersionsIgnored', MetricUnit.Count, 1);
-        await ledger.recordStale(event);
-      },
-      log: logger,
-    };
-  };
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    ports ??= buildPorts();
+    ports ??= intakePorts(secretArnVariables);
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(event.headers ?? {}))
       headers[name.toLowerCase()] = value ?? undefined;

@@ -3,11 +3,11 @@
  * token under the PO, or answers it at once when the supplier acknowledged first.
  */
 import { registerAcknowledgementWait } from '../../domain/commitment/acknowledgement';
-import { commitmentPorts, sendTaskSuccess } from '../commons/ports';
+import { acknowledgementWaitPorts } from './composition';
 import { workflowTask } from './task';
 
 export const handler = workflowTask(
   'acknowledgement-wait',
   (input: { taskToken: string; purchaseOrder: { poNumber: string } }) =>
-    registerAcknowledgementWait(input, { commitments: commitmentPorts().commitments, sendTaskSuccess }),
+    registerAcknowledgementWait(input, acknowledgementWaitPorts()),
 );

@@ -12,7 +12,7 @@ import type {
   WorkflowSettings,
 } from '../../domain/commitment/types';
 import { ContractViolation } from '../../domain/failures';
-import { approvalStore, commitmentPorts, type FunctionPorts } from '../commons/ports';
+import { approvalRequestPorts, type ApprovalRequestPorts } from './composition';
 import { workflowTask } from './task';
 
 /** The task's payload (state-machines/commitment-approval.asl.json). */
@@ -33,7 +33,7 @@ const APPROVAL_ID = /^APR-(.+)-v\d+$/;
 /** The sourcing request being approved: from the input, else read back from the platform. */
 async function sourcingOf(
   input: ApprovalRequestInput,
-  ports: FunctionPorts,
+  ports: ApprovalRequestPorts,
 ): Promise<{ requestId: string; supplierNumber: string }> {
   if (input.sourcing?.supplierNumber)
     return { requestId: input.sourcing.requestId, supplierNumber: input.sourcing.supplierNumber };
@@ -50,7 +50,7 @@ async function sourcingOf(
 }
 
 export const handler = workflowTask('approval-request', async (input: ApprovalRequestInput) => {
-  const ports = commitmentPorts();
+  const ports = approvalRequestPorts();
   const { requestId, supplierNumber } = await sourcingOf(input, ports);
   const now = ports.now();
   const request: ApprovalRequest = {
@@ -63,7 +63,7 @@ export const handler = workflowTask('approval-request', async (input: ApprovalRe
     limit: ports.policy.approvalLimit.toMoneyString(),
     expiresAt: new Date(now.getTime() + input.settings.approvalTimeoutSeconds * 1000).toISOString(),
   };
-  await approvalStore().registerApproval({
+  await ports.registerApproval({
     approvalId: input.approvalId,
     taskToken: input.taskToken,
     request,

@@ -1,9 +1,9 @@
 /** `Check ERP policies` (purchase-commitment): the business rules' checks and whether approval is needed. */
 import { checkCommitmentPolicies } from '../../domain/commitment/steps';
 import type { CommitmentState } from '../../domain/commitment/types';
-import { commitmentPorts } from '../commons/ports';
+import { stepPorts } from './composition';
 import { workflowTask } from './task';
 
 export const handler = workflowTask('commitment-policy-check', (state: CommitmentState) =>
-  checkCommitmentPolicies(state, commitmentPorts()),
+  checkCommitmentPolicies(state, stepPorts()),
 );

@@ -3,9 +3,9 @@
  * to) and raise an integration exception for a person.
  */
 import { rejectCommitment, type RejectionInput } from '../../domain/commitment/steps';
-import { commitmentPorts } from '../commons/ports';
+import { stepPorts } from './composition';
 import { workflowTask } from './task';
 
 export const handler = workflowTask('commitment-rejection', (input: RejectionInput) =>
-  rejectCommitment(input, commitmentPorts()),
+  rejectCommitment(input, stepPorts()),
 );

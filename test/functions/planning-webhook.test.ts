@@ -22,6 +22,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     EVENT_BUS_NAME: 'supplyline-test',
+    TENANT_ID: 'acme',
     IDEMPOTENCY_TABLE_NAME: dynamo.tableNames.idempotency,
     SYNC_LEDGER_TABLE_NAME: dynamo.tableNames.syncLedger,
     PLANNING_WEBHOOK_SECRET_ARN: 'arn:planning-current',

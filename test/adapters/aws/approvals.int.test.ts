@@ -13,12 +13,11 @@ import {
   ApprovalClosed,
   ApprovalNotFound,
   ApprovalStore,
-  ApprovalTaskGone,
   approvalDecisionErrors,
   approvalKey,
-  sfnTaskSuccess,
   type ApprovalOutput,
 } from '../../../adapters/aws/approvals';
+import { ApprovalTaskGone, sfnTaskSuccess } from '../../../adapters/aws/workflows';
 import type { ApprovalRequest } from '../../../canonical/generated/types';
 import { ContractViolation, TransientFailure } from '../../../domain/failures';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';

@@ -8,15 +8,10 @@ import {
   validateIntegrationExceptionRaisedV1,
   validateIntegrationExceptionResolvedV1,
 } from '../../../canonical/generated/validators';
-import {
-  CIRCUIT_CLOSED_RESOLUTION,
-  commitmentPorts,
-  executionName,
-  reportBreakerChange,
-  startCommitment,
-  withPorts,
-  workflowSettings,
-} from '../../../functions/commons/ports';
+import { executionName } from '../../../adapters/aws/workflows';
+import { CIRCUIT_CLOSED_RESOLUTION } from '../../../adapters/resilience/breaker-incidents';
+import { reportBreakerChange, startCommitment, workflowSettings } from '../../../functions/commons/adapters';
+import { commitmentPorts, withPorts } from '../../../functions/commons/commitment-ports';
 import { metrics } from '../../../functions/commons/powertools';
 import type { CommitmentState } from '../../../domain/commitment/types';
 import { ENVIRONMENTS } from '../../../application/environments';

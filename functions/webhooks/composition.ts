@@ -1,0 +1,30 @@
+/**
+ * The composition root of the vendor webhooks: the intake pipeline's ports
+ * (adapters/webhooks/intake.ts), built once per execution environment from the shared adapters
+ * (functions/commons/adapters.ts).
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { IntakePorts } from '../../adapters/webhooks/intake';
+import { deliveryLedger, publish, secrets, syncLedger, tenantId } from '../commons/adapters';
+import { logger, metrics } from '../commons/powertools';
+
+/** The intake ports of a vendor whose signing secrets the listed variables name (current first). */
+export function intakePorts(secretArnVariables: readonly string[]): IntakePorts {
+  const deliveries = deliveryLedger();
+  const ledger = syncLedger();
+  return {
+    secrets: () => secrets().getAll(secretArnVariables.map((name) => process.env[name])),
+    now: () => new Date(),
+    newId: () => crypto.randomUUID(),
+    tenantId: tenantId(),
+    claim: (event, version) => deliveries.claim(event, version),
+    release: (event, version, claim) => deliveries.release(event, version, claim),
+    publish: (event) => publish([event]),
+    duplicateSuppressed: () => metrics.addMetric('DuplicatesSuppressed', MetricUnit.Count, 1),
+    recordStale: async (event) => {
+      metrics.addMetric('StaleVersionsIgnored', MetricUnit.Count, 1);
+      await ledger.recordStale(event);
+    },
+    log: logger,
+  };
+}
