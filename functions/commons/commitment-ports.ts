@@ -2,7 +2,7 @@
  * The composition root of the procurement flow: the ports of its steps in Lambda (the workflow
  * tasks'), and of the consumers that take part in the same flow (acknowledgement-sync and the two
  * evaluations). With the receipt poller they are the only functions that reach the ERP and the
- * procurement platform (functions/commons/ports.ts). Their ports are assembled here and not in
+ * procurement platform (functions/commons/connectors.ts). Their ports are assembled here and not in
  * their kind's root because esbuild cannot drop the connectors' module-level setup: imported by
  * the consumers' root, the connectors would be in every consumer's bundle.
  *
@@ -33,7 +33,7 @@ import {
 } from './adapters';
 import { lazy } from './clients';
 import { emitMetric } from './powertools';
-import { erpPort, procurementPort, type ProcurementPort } from './ports';
+import { erpPort, procurementPort, type ProcurementPort } from './connectors';
 
 /** The functions' ports: the steps' CommitmentPorts with a procurement port that can also read a request. */
 export interface FunctionPorts extends CommitmentPorts {

@@ -111,7 +111,7 @@ export const masterDataPorts = /* @__PURE__ */ lazy((): MasterDataPorts => {
 /** receipt-sync: the posted commitments, the procurement purchase order calls, the ledger. */
 export const receiptSyncPorts = /* @__PURE__ */ lazy((): ReceiptSyncPorts => {
   const commitments = postedCommitments();
-  // LOCAL FACTORY: functions/commons/ports.ts's procurement port has no purchase order calls yet.
+  // LOCAL FACTORY: functions/commons/connectors.ts's procurement port has no purchase order calls yet.
   let client: { raw: string; value: ProcurementClient } | undefined;
   const procurement = async () => {
     const raw = await secrets().get(env(SECRETS[CONNECTORS.procurement.secret].envVar));

@@ -14,13 +14,8 @@ import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tr
 import { ProcurementClient } from '../../adapters/procurement/client';
 import { ProcurementPlatform } from '../../adapters/procurement/platform';
 import { PROCUREMENT_RATE_BUDGET, RateBudget } from '../../adapters/procurement/rate-budget';
-import { CircuitOpenError } from '../../adapters/resilience/circuit-breaker';
-import {
-  PROCUREMENT_SHARED_BUDGET,
-  RequestBudgetExhausted,
-  SharedRateBudget,
-} from '../../adapters/resilience/shared-rate-budget';
-import { TransientFailure } from '../../domain/failures';
+import { guardedPort } from '../../adapters/resilience/guarded-port';
+import { PROCUREMENT_SHARED_BUDGET, SharedRateBudget } from '../../adapters/resilience/shared-rate-budget';
 import type { CommitmentPorts } from '../../domain/commitment/types';
 import { CONNECTORS, SECRETS, TABLES, type ConnectorKey } from '../../application/resources';
 import { circuitBreaker, secrets } from './adapters';
@@ -104,50 +99,6 @@ const trytonErp = fromSecret('erp', (secret): ErpPort => {
   );
 });
 
-/** Each listed method loads the client (outside the breaker: a secret read is not the endpoint), then calls it through the breaker. */
-/** In-place retries of a read that failed transiently: several reads per step multiply blips. */
-const READ_RETRIES = 2;
-
-function retriableRead(error: unknown): boolean {
-  // An open breaker or our own budget says "not now": retrying in place would only hammer them.
-  return (
-    error instanceof TransientFailure &&
-    !(error instanceof CircuitOpenError) &&
-    !(error instanceof RequestBudgetExhausted)
-  );
-}
-
-/**
- * Each listed method loads the client (outside the breaker: a secret read is not the endpoint),
- * then calls it through the breaker. Methods marked `read` are idempotent and retried in place
- * twice with jitter; writes are retried by their caller (workflow Retry, queue redelivery).
- */
-function guarded<T extends object, K extends keyof T>(
-  system: ConnectorKey,
-  load: () => Promise<T>,
-  methods: Readonly<Record<K, 'read' | 'write'>>,
-): Pick<T, K> {
-  const port = {} as Record<K, unknown>;
-  for (const method of Object.keys(methods) as K[]) {
-    port[method] = async (...args: unknown[]) => {
-      const client = await load();
-      const call = () =>
-        circuitBreaker().execute(system, () =>
-          (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args),
-        );
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await call();
-        } catch (error) {
-          if (methods[method] !== 'read' || attempt >= READ_RETRIES || !retriableRead(error)) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
-        }
-      }
-    };
-  }
-  return port as Pick<T, K>;
-}
-
 const PROCUREMENT_METHODS = {
   getSupplier: 'read',
   getSourcingRequest: 'read',
@@ -173,8 +124,8 @@ const ERP_METHODS = {
 
 /** The procurement platform behind the circuit breaker. */
 export const procurementPort = lazy((): ProcurementPort =>
-  guarded('procurement', procurementClient, PROCUREMENT_METHODS),
+  guardedPort('procurement', procurementClient, PROCUREMENT_METHODS, circuitBreaker),
 );
 
 /** The ERP (Tryton) behind the circuit breaker. */
-export const erpPort = lazy((): ErpPort => guarded('erp', trytonErp, ERP_METHODS));
+export const erpPort = lazy((): ErpPort => guardedPort('erp', trytonErp, ERP_METHODS, circuitBreaker));
