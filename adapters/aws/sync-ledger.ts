@@ -15,19 +15,24 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CanonicalEvent } from '../../canonical/envelope';
 import type { SyncStatus } from '../../canonical/generated/types';
+import type {
+  ChangeConfirmation,
+  ConfirmedState,
+  LedgerPort,
+  LedgerRef,
+  SourceChange,
+} from '../../domain/ports/sync-ledger';
 import { lagSeconds, type SystemName } from '../../domain/sync-lag';
 
 /** Ledger entries are kept for a quarter: long enough for month-end reconciliation. */
 const RETENTION_SECONDS = 92 * 24 * 3600;
 
-export interface ObjectRef {
-  objectType: string;
-  objectId: string;
-}
+/** A business object the ledger tracks (the port's reference). */
+export type ObjectRef = LedgerRef;
 
 const partition = (ref: ObjectRef) => `${ref.objectType}#${ref.objectId}`;
 
-export class SyncLedger {
+export class SyncLedger implements LedgerPort {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -74,16 +79,7 @@ export class SyncLedger {
   }
 
   /** The source system changed the object at `sourceEventAt`: the lag to each target starts then. */
-  async recordSourceChange(
-    ref: ObjectRef,
-    change: {
-      from: SystemName;
-      to: SystemName;
-      version: number;
-      sourceEventAt: string;
-      correlationId: string;
-    },
-  ): Promise<void> {
+  async recordSourceChange(ref: ObjectRef, change: SourceChange): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -107,10 +103,7 @@ export class SyncLedger {
    * The target confirmed the change: records the lag and returns it (seconds), or undefined when
    * no source change was recorded for that version.
    */
-  async recordConfirmation(
-    ref: ObjectRef,
-    change: { from: SystemName; to: SystemName; version: number; confirmedAt: string },
-  ): Promise<number | undefined> {
+  async recordConfirmation(ref: ObjectRef, change: ChangeConfirmation): Promise<number | undefined> {
     const key = {
       pk: partition(ref),
       sk: `LAG#${change.from}>${change.to}#${String(change.version).padStart(16, '0')}`,
@@ -131,16 +124,7 @@ export class SyncLedger {
   }
 
   /** The object's state as one system confirmed it. */
-  async recordState(
-    ref: ObjectRef,
-    state: {
-      system: SystemName;
-      reference: string | null;
-      state: string | null;
-      version: number | null;
-      confirmedAt: string;
-    },
-  ): Promise<void> {
+  async recordState(ref: ObjectRef, state: ConfirmedState): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,

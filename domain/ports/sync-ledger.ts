@@ -11,35 +11,40 @@ export interface LedgerRef {
   objectId: string;
 }
 
+/** A change made in one system, in flight towards another, from `sourceEventAt` on. */
+export interface SourceChange {
+  from: SystemName;
+  to: SystemName;
+  version: number;
+  sourceEventAt: string;
+  correlationId: string;
+}
+
+/** The target system confirmed a change. */
+export interface ChangeConfirmation {
+  from: SystemName;
+  to: SystemName;
+  version: number;
+  confirmedAt: string;
+}
+
+/** The object's state as one system confirmed it. */
+export interface ConfirmedState {
+  system: SystemName;
+  reference: string | null;
+  state: string | null;
+  version: number | null;
+  confirmedAt: string;
+}
+
 /** What the business rules record in the sync ledger. */
 export interface LedgerPort {
   /** A source system changed the object: the change is now in flight towards `to`. */
-  recordSourceChange(
-    ref: LedgerRef,
-    change: {
-      from: SystemName;
-      to: SystemName;
-      version: number;
-      sourceEventAt: string;
-      correlationId: string;
-    },
-  ): Promise<void>;
+  recordSourceChange(ref: LedgerRef, change: SourceChange): Promise<void>;
   /** `to` confirmed the change; resolves with the sync lag in seconds when it closes one. */
-  recordConfirmation(
-    ref: LedgerRef,
-    change: { from: SystemName; to: SystemName; version: number; confirmedAt: string },
-  ): Promise<number | undefined>;
+  recordConfirmation(ref: LedgerRef, change: ChangeConfirmation): Promise<number | undefined>;
   /** The object's state as one system confirmed it. */
-  recordState(
-    ref: LedgerRef,
-    state: {
-      system: SystemName;
-      reference: string | null;
-      state: string | null;
-      version: number | null;
-      confirmedAt: string;
-    },
-  ): Promise<void>;
+  recordState(ref: LedgerRef, state: ConfirmedState): Promise<void>;
   /** The canonical event announced about the object. */
   recordEvent(ref: LedgerRef, event: CanonicalEvent): Promise<void>;
 }

@@ -542,7 +542,7 @@ export function queueUrlFromArn(arn: string): string {
 }
 
 /** Runs `work` over the items with at most `limit` at once. */
-async function runBounded<T>(
+export async function runBounded<T>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<void>,

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { signPlanningPayload } from '../../adapters/planning/signature';
 import { nextBucket } from '../../local/scenario/seed-scenario';
 import { forecastExceptionEvent, type ForecastExceptionEvent } from '../../local/simulators/planning';
+import { runBounded } from '../../functions/commons/consumer';
 
 /** The planning webhook secret the bench's local environment is started with. */
 export const SECRET = 'bench-planning-signing-secret';
@@ -164,7 +165,7 @@ async function loadGenerator(): Promise<void> {
     sentAt: 0,
   }));
   if (job.rate > 0) await paced(items, job.rate, (item, plannedAt) => send(job.baseUrl, item, plannedAt));
-  else await bounded(items, job.concurrency, (item) => send(job.baseUrl, item));
+  else await runBounded(items, job.concurrency, (item) => send(job.baseUrl, item));
   const outcomes: Outcome[] = items.map(({ index, sentAt, lagMs, status, answer, latencyMs }) => ({
     index,
     sentAt,
@@ -194,19 +195,6 @@ async function paced<T>(
     running.push(work(items[i]!, plannedAt));
   }
   await Promise.all(running);
-}
-
-/** Runs `work` over the items with at most `limit` in flight. */
-export async function bounded<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;

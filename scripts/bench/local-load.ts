@@ -28,12 +28,12 @@ import { pathToFileURL } from 'node:url';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import type { BusActivity } from '../../local/eventbridge/bus';
+import { runBounded } from '../../functions/commons/consumer';
 import { startLocalEnvironment } from '../../local/environment';
 import { atLeast, atMost, printTable, reference, type BenchRow } from './harness';
 import { breakdown, type ProfileNode } from './local-load-profile';
 import {
   ACTIONABLE_SCOPES,
-  bounded,
   deliveryFor,
   generateLoad,
   PLAN_ID,
@@ -214,7 +214,7 @@ export async function benchLocalLoad(
         deliveryFor(`${run}W`, (40 * ACTIONABLE_SCOPES.length + i) * 10, 10),
       ),
     ].map((delivery) => ({ ...delivery, sentAt: 0 }));
-    await bounded(warmup, 8, (item) => send(runtime.baseUrl, item));
+    await runBounded(warmup, 8, (item) => send(runtime.baseUrl, item));
     await until('the warm-up to settle', () => !evaluationBusy() && !commitmentRunning(), 180_000);
 
     console.log(
