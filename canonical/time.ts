@@ -1,23 +1,41 @@
 /**
  * UTC timestamps in the canonical form (`YYYY-MM-DDTHH:MM:SS.mmmZ`), formatted without
- * Date#toISOString, which cost a third of mapping a webhook (docs/performance.md). The day prefix
- * is cached, the time of day is arithmetic; the output is identical to toISOString for years 0-9999.
+ * Date#toISOString, which cost a third of mapping a webhook (docs/performance.md). The date is
+ * computed from the day number (civil-from-days), the time of day is arithmetic: no Date is made and
+ * no cache can thrash when an event's source time and its emission fall on different days. The
+ * output is identical to toISOString for years 0-9999.
  */
 
 const DAY_MS = 86_400_000;
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 
-let cachedDay = Number.NaN;
-let cachedPrefix = '';
+const FOUR_DIGITS = Array.from({ length: 10_000 }, (_, n) => String(n).padStart(4, '0'));
+
+/** `YYYY-MM-DDT` of a day number (days since 1970-01-01), after H. Hinnant's civil_from_days. */
+function datePrefix(day: number): string {
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153); // March = 0
+  const dayOfMonth = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) return new Date(day * DAY_MS).toISOString().slice(0, -13);
+  return `${FOUR_DIGITS[year]}-${TWO_DIGITS[month]}-${TWO_DIGITS[dayOfMonth]}T`;
+}
 
 /** `epochMs` as `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
 export function isoFromEpochMs(epochMs: number): string {
   const day = Math.floor(epochMs / DAY_MS);
-  if (day !== cachedDay) {
-    cachedDay = day;
-    cachedPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
-  }
   let rest = epochMs - day * DAY_MS;
   const hours = Math.floor(rest / 3_600_000);
   rest -= hours * 3_600_000;
@@ -25,7 +43,7 @@ export function isoFromEpochMs(epochMs: number): string {
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
   const millis = rest - seconds * 1000;
-  return `${cachedPrefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[millis]}Z`;
+  return `${datePrefix(day)}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[millis]}Z`;
 }
 
 /** An RFC 3339 time with any offset in UTC; a time already in UTC (`...Z`) is kept as written. */

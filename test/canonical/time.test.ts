@@ -20,6 +20,22 @@ describe('canonical UTC times', () => {
     for (const ms of samples) expect(isoFromEpochMs(ms)).toBe(new Date(ms).toISOString());
   });
 
+  it('format days across the years 0-9999 like toISOString, alternating days as events do', () => {
+    const start = new Date('0000-01-01T00:00:00.000Z').getTime();
+    const end = new Date('9999-12-31T23:59:59.999Z').getTime();
+    const recent = Date.UTC(2026, 11, 4, 10, 0, 0, 5);
+    const wrong: string[] = [];
+    // A prime step in days plus an odd time of day reaches every day of the month and leap years.
+    for (let ms = start; ms <= end; ms += 86_400_000 * 13 + 3_723_001) {
+      // Interleaved with a fixed recent day, as an event's occurredAt and emittedAt are.
+      if (isoFromEpochMs(ms) !== new Date(ms).toISOString()) wrong.push(new Date(ms).toISOString());
+      if (isoFromEpochMs(recent) !== '2026-12-04T10:00:00.005Z') wrong.push('recent');
+    }
+    for (const ms of [Date.UTC(2000, 1, 29), Date.UTC(1900, 2, 1) - 1, end, start])
+      if (isoFromEpochMs(ms) !== new Date(ms).toISOString()) wrong.push(new Date(ms).toISOString());
+    expect(wrong).toEqual([]);
+  });
+
   it('convert any offset to UTC and keep a UTC time as written', () => {
     expect(toUtc('2026-11-27T08:15:03.120+01:00')).toBe('2026-11-27T07:15:03.120Z');
     expect(toUtc('2026-11-27T23:30:00-05:30')).toBe('2026-11-28T05:00:00.000Z');
