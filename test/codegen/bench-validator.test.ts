@@ -15,7 +15,9 @@ describe('benchValidator', () => {
     ]);
     for (const row of rows) expect(row.usPerDoc).toBeGreaterThan(0);
     expect(rows[1]!.errors).toBe(16);
-    expect(rows[0]!.targetUs).toBe(8);
-    expect(rows[1]!.targetUs).toBe(20);
+    // Held against ajv measured in the same run, so the budget travels between machines.
+    expect(rows[0]).toMatchObject({ peer: 'ajv 2020 + formats, valid', maxPeerRatio: 0.5 });
+    expect(rows[1]).toMatchObject({ peer: 'ajv 2020 + formats, invalid (allErrors)', maxPeerRatio: 0.5 });
+    expect(rows[0]!.peerRatio).toBeCloseTo(rows[0]!.usPerDoc / rows[2]!.usPerDoc, 1);
   });
 });
