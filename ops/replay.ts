@@ -15,6 +15,7 @@ import {
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { IDEMPOTENCY_WINDOW_SECONDS } from '../adapters/aws/idempotent-publisher';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../application/metrics';
 import type { Progress } from './dlq';
 import { rulesForEventType, type StackTopology } from './topology';
@@ -62,6 +63,22 @@ export interface ReplayReport {
   settled: boolean;
 }
 
+/**
+ * The archive keeps events longer (90 days in prod) than the consumers remember what they handled
+ * (IDEMPOTENCY_WINDOW_SECONDS): an event replayed from before that window would be applied again,
+ * not suppressed as a duplicate. Such a replay is refused, saying from when one may start.
+ */
+export function refuseBeyondIdempotencyWindow(from: Date, now: Date): void {
+  const earliest = new Date(now.getTime() - IDEMPOTENCY_WINDOW_SECONDS * 1000);
+  if (from < earliest)
+    throw new Error(
+      `--from ${from.toISOString()} is older than the consumers' idempotency window ` +
+        `(${IDEMPOTENCY_WINDOW_SECONDS / 86_400} days): its events would be executed again, not ` +
+        `suppressed. Replay from ${earliest.toISOString()} or later; older events need an operator's ` +
+        `decision per event (ops dlq show / status purchase-order).`,
+    );
+}
+
 /** Starts the replay, waits for it and for the consumers, and reports the counts. */
 export async function replay(
   clients: { eventBridge: EventBridgeClient; cloudWatch: CloudWatchClient; sqs: SQSClient },
@@ -71,6 +88,7 @@ export async function replay(
 ): Promise<ReplayReport> {
   if (!topology.archive) throw new Error(`stack ${topology.stackName} has no event archive`);
   if (!(request.from < request.to)) throw new Error('--from must be before --to');
+  refuseBeyondIdempotencyWindow(request.from, new Date());
   const progress = waiting.onProgress ?? (() => undefined);
   const pollMs = waiting.pollMs ?? 500;
   const settleMs = waiting.settleMs ?? 2000;
