@@ -19,6 +19,25 @@ export class TransientFailure extends Error {
 }
 
 /**
+ * The work refers to something the middleware does not know yet, and delivery is at least once and
+ * not ordered: a supplier's acknowledgement can overtake the posting of its purchase order. It waits
+ * (`retryAfterSeconds`, the consumer defers it without spending a delivery) and, when the thing
+ * still does not exist after the consumer's bounded wait, becomes the business rejection `code`.
+ */
+export class NotYetKnown extends TransientFailure {
+  constructor(
+    message: string,
+    system: string,
+    retryAfterSeconds: number,
+    /** The integration exception raised if the wait ends without the thing, e.g. `PURCHASE_ORDER_UNKNOWN`. */
+    readonly code: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message, system, retryAfterSeconds);
+  }
+}
+
+/**
  * The other system understood us and said no for a business reason (inactive item, blocked
  * supplier, budget exceeded). Retrying cannot help: a person must see it as an integration exception.
  */

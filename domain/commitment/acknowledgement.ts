@@ -4,9 +4,15 @@
  */
 import { buildEvent } from '../../canonical/envelope';
 import type { PurchaseOrderAcknowledgedV1 } from '../../canonical/generated/types';
-import { BusinessRejection } from '../failures';
+import { NotYetKnown } from '../failures';
 import { evaluateAcknowledgement } from '../procurement/acknowledgement';
 import type { AcknowledgementResult, CommitmentPorts } from './types';
+
+/**
+ * How long an acknowledgement that overtook its purchase order's posting waits before it is looked
+ * for again: a posting takes seconds, so the wait is short and repeated (bounded by the consumer).
+ */
+export const ACKNOWLEDGEMENT_PARKING_SECONDS = 10;
 
 export interface AcknowledgementPorts extends Pick<
   CommitmentPorts,
@@ -22,13 +28,14 @@ export async function applyAcknowledgement(
   const ack = event.data;
   const posted = await ports.commitments.findByPoNumber(ack.poNumber);
   if (!posted) {
-    throw new BusinessRejection(
-      'PURCHASE_ORDER_UNKNOWN',
-      `Acknowledgement for ${ack.poNumber}, which Supplyline did not post`,
+    // The platform can deliver the acknowledgement before our ERP posting has recorded the order:
+    // wait for it, and only after the consumer's bounded wait call it a PO we did not post.
+    throw new NotYetKnown(
+      `Acknowledgement for ${ack.poNumber}, which Supplyline has not recorded as posted (yet)`,
       'procurement',
-      {
-        poNumber: ack.poNumber,
-      },
+      ACKNOWLEDGEMENT_PARKING_SECONDS,
+      'PURCHASE_ORDER_UNKNOWN',
+      { poNumber: ack.poNumber, revision: ack.revision },
     );
   }
   const evaluation = evaluateAcknowledgement(
