@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mapForecastException } from '../../adapters/planning/mapping';
+import { evaluateForecastException } from '../../domain/commitment/evaluation';
 import {
   checkCommitmentPolicies,
   postPurchaseOrder,
@@ -8,6 +9,7 @@ import {
 } from '../../domain/commitment/steps';
 import type { CommitmentState, PostedPurchaseOrder } from '../../domain/commitment/types';
 import type { ErpPort } from '../../domain/ports/erp';
+import { nextBucket } from '../../local/scenario/seed-scenario';
 import { ErpSimulator } from '../../local/simulators/erp/erp-simulator';
 import { TrytonErpAdmin, type ErpAdmin } from '../../scripts/tryton/admin';
 import { forecastExceptionDelivery } from '../fixtures/planning';
@@ -16,33 +18,25 @@ import { startTryton, type TrytonSandbox } from '../support/tryton';
 
 const context = { tenantId: 'acme', now: () => new Date(), newId: () => crypto.randomUUID() };
 
-/** The same forecast exception each time: a reset procurement sandbox sees the same business need again. */
-function commitmentState(): CommitmentState {
+/**
+ * The workflow input the evaluation starts for the same forecast exception each time: a reset
+ * procurement sandbox sees the same business need again.
+ */
+async function commitmentState(harness: Harness): Promise<CommitmentState> {
   const event = mapForecastException(
     forecastExceptionDelivery({
-      exception: {
-        exception_id: 'EXC-RESET-1',
-        uom: 'EA',
-        pack_size: 12,
-        baseline_qty: 1000,
-        forecast_qty: 1400,
-        projected_on_hand: 200,
-        safety_stock: 100,
-      },
+      exception: { exception_id: 'EXC-RESET-1', bucket: { ...nextBucket(), granularity: 'week' } },
     }),
     context,
   );
-  return {
-    exception: event.data,
-    event: {
-      eventId: event.eventId,
-      correlationId: event.correlationId,
-      idempotencyKey: event.idempotencyKey,
-      occurredAt: event.occurredAt,
-    },
-    action: { kind: 'create', quantityEa: '1308', needBy: '2026-12-07' },
+  let started: CommitmentState | undefined;
+  await evaluateForecastException(event, {
+    ...harness.ports,
     settings: { approvalTimeoutSeconds: 3600, acknowledgementTimeoutSeconds: 3600 },
-  };
+    startCommitment: async (input) => void (started = input),
+  });
+  if (!started) throw new Error('the exception started no commitment');
+  return started;
 }
 
 describe('purchaseOrderRef', () => {
@@ -88,7 +82,7 @@ function referenceAcrossResets(
     it('a request id seen again after a reset gets its own ERP order; a retried posting posts once', async () => {
       const before = await startHarness();
       harnesses.push(before);
-      const state = commitmentState();
+      const state = await commitmentState(before);
       const sourcing = await sourceTheNeed(state, { ...before.ports, erp: erp! });
       const policy = await checkCommitmentPolicies({ ...state, sourcing }, { ...before.ports, erp: erp! });
       const first = await post(before, { ...state, sourcing, policy });
@@ -99,7 +93,7 @@ function referenceAcrossResets(
       harnesses.push(after);
       // The sandbox is reset a minute later: its clock has moved on, its ids start again.
       after.procurement.advanceClock(60_000);
-      const second = await post(after, commitmentState());
+      const second = await post(after, await commitmentState(after));
 
       expect(first.sourcingRequestId).toBe('SR-000001');
       expect(second.sourcingRequestId).toBe('SR-000001');
@@ -116,7 +110,7 @@ function referenceAcrossResets(
     it('a commitment started before the new format finds its ERP order under the old reference', async () => {
       const harness = await startHarness();
       harnesses.push(harness);
-      const state = commitmentState();
+      const state = await commitmentState(harness);
       const ports = { ...harness.ports, erp: erp! };
       const { createdAt: _dropped, ...legacySourcing } = await sourceTheNeed(state, ports);
       const policy = await checkCommitmentPolicies({ ...state, sourcing: legacySourcing }, ports);
