@@ -46,15 +46,7 @@ export function templatePath(): string {
  * builds under a lock, the others wait. Returns the template's path.
  */
 export async function ensureTemplate(log: (line: string) => void = () => undefined): Promise<string> {
-  const template = templatePath();
-  if (existsSync(template)) return template;
-  mkdirSync(TRYTON_WORK_DIR, { recursive: true });
-  return withLock(join(TRYTON_WORK_DIR, 'provision.lock'), async () => {
-    if (existsSync(template)) return template;
-    ensureTrytonInstalled(log);
-    await buildTemplate(template, log);
-    return template;
-  });
+  return ensureBuilt(templatePath(), log, (template) => buildTemplate(template, log));
 }
 
 /** A database with the modules activated and no master data: what a user's own new Tryton looks like. */
@@ -65,19 +57,29 @@ export function unseededPath(): string {
 
 /**
  * Makes sure the unseeded database exists (modules activated, nothing seeded), for tests of the
- * seeding itself (`npm run tryton:seed`). Same lock as the template. Returns its path.
+ * seeding itself (`npm run tryton:seed`). Returns its path.
  */
 export async function ensureUnseededDatabase(log: (line: string) => void = () => undefined): Promise<string> {
-  const unseeded = unseededPath();
-  if (existsSync(unseeded)) return unseeded;
-  mkdirSync(TRYTON_WORK_DIR, { recursive: true });
-  return withLock(join(TRYTON_WORK_DIR, 'provision.lock'), async () => {
-    if (existsSync(unseeded)) return unseeded;
-    ensureTrytonInstalled(log);
+  return ensureBuilt(unseededPath(), log, async (unseeded) => {
     const { buildDir, dbFile } = activateModules(log);
     keep(dbFile, unseeded);
     rmSync(buildDir, { recursive: true, force: true });
-    return unseeded;
+  });
+}
+
+/** Builds `path` once, under the provisioning lock shared by every build, after installing Tryton. */
+async function ensureBuilt(
+  path: string,
+  log: (line: string) => void,
+  build: (path: string) => Promise<void>,
+): Promise<string> {
+  if (existsSync(path)) return path;
+  mkdirSync(TRYTON_WORK_DIR, { recursive: true });
+  return withLock(join(TRYTON_WORK_DIR, 'provision.lock'), async () => {
+    if (existsSync(path)) return path;
+    ensureTrytonInstalled(log);
+    await build(path);
+    return path;
   });
 }
 
