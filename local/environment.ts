@@ -8,6 +8,7 @@
  * | `SUPPLYLINE_PROCUREMENT_URL`, `SUPPLYLINE_PROCUREMENT_CLIENT_ID`, `SUPPLYLINE_PROCUREMENT_CLIENT_SECRET`, `SUPPLYLINE_PROCUREMENT_WEBHOOK_SECRET` | a procurement sandbox instead of the simulator |
  * | `SUPPLYLINE_TRYTON_URL`, `SUPPLYLINE_TRYTON_DATABASE`, `SUPPLYLINE_TRYTON_USER`, `SUPPLYLINE_TRYTON_PASSWORD` | a Tryton ERP instead of the embedded ERP simulator |
  * | `SUPPLYLINE_PLANNING_WEBHOOK_SECRET` | the planning platform's signing secret (the simulator uses it too) |
+ * | `SUPPLYLINE_RUN_SCENARIO` | `1`: run the seed scenario even against your own systems (or `--scenario`) |
  *
  * The same variables can be put in `supplyline.local.json` (keys without the `SUPPLYLINE_` prefix,
  * camel-cased is not needed: e.g. `{"TRYTON_URL": "http://..."}`); the environment wins.
@@ -28,6 +29,8 @@ export interface LocalSettings {
   procurement?: { url: string; clientId: string; clientSecret: string; webhookSecret: string };
   tryton?: { url: string; database: string; user: string; password: string };
   planningWebhookSecret: string;
+  /** `SUPPLYLINE_RUN_SCENARIO=1`: run the seed scenario against your own systems too (local/scenario/opt-in.ts). */
+  runScenario?: boolean;
 }
 
 /** Settings from `supplyline.local.json` and `SUPPLYLINE_*` environment variables. */
@@ -40,6 +43,7 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Loca
   return {
     port: Number(get('PORT') ?? 3000),
     planningWebhookSecret: get('PLANNING_WEBHOOK_SECRET') ?? 'local-planning-signing-secret',
+    runScenario: ['1', 'true', 'yes'].includes(String(get('RUN_SCENARIO') ?? '').toLowerCase()),
     ...(procurementUrl
       ? {
           procurement: {

@@ -1,12 +1,14 @@
 /**
  * `npm start`: synthesize, start the local runtime with the simulators (or your sandboxes, see
  * local/environment.ts), run the seed scenario, print what happened, then keep serving until Ctrl-C.
- * `npm run demo`: the same scenario headless; exits 0 when it completed as expected.
+ * `npm run demo`: the same scenario headless; exits 0 when it completed as expected. Against your own
+ * sandboxes the scenario runs only with `--scenario` (local/scenario/opt-in.ts).
  */
 import { rmSync } from 'node:fs';
 import { removeLocalRuntimeState, writeLocalRuntimeState } from '../ops/local-state';
 import { operationsState } from './operations-state';
 import { readSettings, startLocalEnvironment } from './environment';
+import { decideSeedScenario } from './scenario/opt-in';
 import { formatReport, runSeedScenario } from './scenario/seed-scenario';
 
 const demo = process.argv.includes('--demo');
@@ -20,6 +22,12 @@ const DATA_DIR = '.tmp/local-data';
 
 async function main(): Promise<number> {
   const settings = readSettings();
+  const scenario = decideSeedScenario(settings, process.argv);
+  if (demo && !scenario.run) {
+    // Nothing else to do headless: say why, before starting anything.
+    console.error(scenario.message);
+    return 2;
+  }
   if (!demo) rmSync(DATA_DIR, { recursive: true, force: true });
   // The demo runs in CI next to other processes: take any free port.
   const environment = await startLocalEnvironment({
@@ -32,14 +40,17 @@ async function main(): Promise<number> {
     // The operations CLI (`ops/cli.ts --local`) finds this runtime through this file.
     writeLocalRuntimeState(operationsState(runtime));
   }
-  console.log(
-    `[local] Local runtime ready in ${(runtime.startupMs / 1000).toFixed(1)} s. Running the seed scenario ...`,
-  );
-  const report = await runSeedScenario(environment);
-  console.log(formatReport(report));
-  if (demo) {
-    await environment.stop();
-    return report.ok ? 0 : 1;
+  const ready = `[local] Local runtime ready in ${(runtime.startupMs / 1000).toFixed(1)} s.`;
+  if (scenario.run) {
+    console.log(`${ready} Running the seed scenario ...`);
+    const report = await runSeedScenario(environment);
+    console.log(formatReport(report));
+    if (demo) {
+      await environment.stop();
+      return report.ok ? 0 : 1;
+    }
+  } else {
+    console.log(`${ready}\n${scenario.message}`);
   }
   const routes = [
     ...runtime.model.httpApis.flatMap((api) =>

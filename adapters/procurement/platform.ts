@@ -124,6 +124,7 @@ function sourcingRequestOf(request: VendorSourcingRequest): SourcingRequest {
   return {
     requestId: request.id,
     externalRef: request.external_ref,
+    createdAt: request.created_at,
     itemCode: request.item_code,
     site: request.ship_to,
     status: request.status,

@@ -46,9 +46,23 @@ export function sourcingRef(exception: CanonicalForecastException): string {
   return `SL-${exception.planId}-${exception.exceptionId}-v${exception.planVersion}`;
 }
 
-/** Our reference for the purchase order awarded from a sourcing request: procurement and ERP share it. */
-export function purchaseOrderRef(requestId: string): string {
-  return `SL-PO-${requestId}`;
+/**
+ * Our reference for the purchase order awarded from a sourcing request: procurement and ERP share it,
+ * and the ERP finds an earlier posting by it (idempotent posting). Request ids restart when a
+ * procurement sandbox is reset (SR-000001 again), so the request's creation time joins its id:
+ * stable for the life of one request, different for its namesake after a reset or on another
+ * instance. A request read without a creation time (a commitment started before this format, whose
+ * state carries none) keeps the old `SL-PO-<id>`, so its retried posting still finds its ERP order.
+ */
+export function purchaseOrderRef(request: { requestId: string; createdAt?: string }): string {
+  if (!request.createdAt) return `SL-PO-${request.requestId}`;
+  const at = new Date(request.createdAt);
+  // 2026-12-04T21:05:33.123Z -> 20261204T210533123Z: the same instant whatever offset the vendor wrote.
+  const stamp = (Number.isNaN(at.getTime()) ? request.createdAt : at.toISOString()).replace(
+    /[^0-9A-Za-z]/g,
+    '',
+  );
+  return `SL-PO-${request.requestId}-${stamp}`;
 }
 
 function eventFacts(
@@ -108,6 +122,7 @@ export async function sourceTheNeed(
   const outcome: SourcingOutcome = {
     applied: action.kind === 'create' ? 'created' : action.kind === 'amend' ? 'amended' : 'cancelled',
     requestId: request.requestId,
+    ...(request.createdAt ? { createdAt: request.createdAt } : {}),
     quantityEa: request.quantityEa,
     needBy: request.needBy,
     ...(action.kind === 'amend'
@@ -227,7 +242,7 @@ export async function postPurchaseOrder(
   const { exception, sourcing, policy } = state;
   if (!sourcing || !policy?.warehouseCode)
     throw new ContractViolation('posting without sourcing and policy outcomes', 'supplyline');
-  const externalRef = purchaseOrderRef(sourcing.requestId);
+  const externalRef = purchaseOrderRef(sourcing);
   const po = await ports.procurement.awardPurchaseOrder(
     { sourcingRequestId: sourcing.requestId, externalRef },
     { idempotencyKey: `po-create:${sourcing.requestId}` },

@@ -45,6 +45,8 @@ export interface WorkflowSettings {
 export interface SourcingOutcome {
   applied: 'created' | 'amended' | 'cancelled';
   requestId: string;
+  /** When the platform created the request: part of the purchase order reference (`purchaseOrderRef`). */
+  createdAt?: string;
   quantityEa: string;
   needBy: string;
   previousQuantityEa?: string;

@@ -37,6 +37,8 @@ export interface SourcingRequest {
   requestId: string;
   /** Our reference (see domain/commitment/steps.ts `sourcingRef`); unique per request. */
   externalRef: string;
+  /** When the platform created it (ISO-8601 UTC); with `requestId` unique across platform resets. */
+  createdAt?: string;
   itemCode: string;
   site: string;
   status: SourcingRequestStatus;

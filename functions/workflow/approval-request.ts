@@ -34,9 +34,9 @@ const APPROVAL_ID = /^APR-(.+)-v\d+$/;
 async function sourcingOf(
   input: ApprovalRequestInput,
   ports: ApprovalRequestPorts,
-): Promise<{ requestId: string; supplierNumber: string }> {
+): Promise<{ requestId: string; createdAt?: string; supplierNumber: string }> {
   if (input.sourcing?.supplierNumber)
-    return { requestId: input.sourcing.requestId, supplierNumber: input.sourcing.supplierNumber };
+    return { ...input.sourcing, supplierNumber: input.sourcing.supplierNumber };
   const requestId = input.sourcing?.requestId ?? APPROVAL_ID.exec(input.approvalId)?.[1];
   const request = requestId ? await ports.procurement.getSourcingRequest(requestId) : null;
   if (!requestId || !request?.supplierNumber) {
@@ -46,17 +46,17 @@ async function sourcingOf(
       { approvalId: input.approvalId, requestId },
     );
   }
-  return { requestId, supplierNumber: request.supplierNumber };
+  return { requestId, createdAt: request.createdAt, supplierNumber: request.supplierNumber };
 }
 
 export const handler = workflowTask('approval-request', async (input: ApprovalRequestInput) => {
   const ports = approvalRequestPorts();
-  const { requestId, supplierNumber } = await sourcingOf(input, ports);
+  const sourcing = await sourcingOf(input, ports);
   const now = ports.now();
   const request: ApprovalRequest = {
     approvalId: input.approvalId,
-    externalRef: purchaseOrderRef(requestId),
-    supplierNumber,
+    externalRef: purchaseOrderRef(sourcing),
+    supplierNumber: sourcing.supplierNumber,
     site: input.exception.site,
     totalValue: input.policy.totalValue,
     currency: input.policy.currency,

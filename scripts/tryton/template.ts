@@ -46,18 +46,52 @@ export function templatePath(): string {
  * builds under a lock, the others wait. Returns the template's path.
  */
 export async function ensureTemplate(log: (line: string) => void = () => undefined): Promise<string> {
-  const template = templatePath();
-  if (existsSync(template)) return template;
-  mkdirSync(TRYTON_WORK_DIR, { recursive: true });
-  return withLock(join(TRYTON_WORK_DIR, 'provision.lock'), async () => {
-    if (existsSync(template)) return template;
-    ensureTrytonInstalled(log);
-    await buildTemplate(template, log);
-    return template;
+  return ensureBuilt(templatePath(), log, (template) => buildTemplate(template, log));
+}
+
+/** A database with the modules activated and no master data: what a user's own new Tryton looks like. */
+export function unseededPath(): string {
+  const hash = createHash('sha256').update(TRYTON_MODULES.join(',')).digest('hex').slice(0, 12);
+  return join(TRYTON_WORK_DIR, `unseeded-${hash}.sqlite`);
+}
+
+/**
+ * Makes sure the unseeded database exists (modules activated, nothing seeded), for tests of the
+ * seeding itself (`npm run tryton:seed`). Returns its path.
+ */
+export async function ensureUnseededDatabase(log: (line: string) => void = () => undefined): Promise<string> {
+  return ensureBuilt(unseededPath(), log, async (unseeded) => {
+    const { buildDir, dbFile } = activateModules(log);
+    keep(dbFile, unseeded);
+    rmSync(buildDir, { recursive: true, force: true });
   });
 }
 
-async function buildTemplate(template: string, log: (line: string) => void): Promise<void> {
+/** Builds `path` once, under the provisioning lock shared by every build, after installing Tryton. */
+async function ensureBuilt(
+  path: string,
+  log: (line: string) => void,
+  build: (path: string) => Promise<void>,
+): Promise<string> {
+  if (existsSync(path)) return path;
+  mkdirSync(TRYTON_WORK_DIR, { recursive: true });
+  return withLock(join(TRYTON_WORK_DIR, 'provision.lock'), async () => {
+    if (existsSync(path)) return path;
+    ensureTrytonInstalled(log);
+    await build(path);
+    return path;
+  });
+}
+
+/** Copies a finished build into place atomically: parallel readers never see half a file. */
+function keep(dbFile: string, target: string): void {
+  const partial = `${target}.partial-${process.pid}`;
+  copyFileSync(dbFile, partial);
+  renameSync(partial, target);
+}
+
+/** A fresh build directory holding a new database with the modules activated. */
+function activateModules(log: (line: string) => void): { buildDir: string; dbFile: string } {
   // We hold the lock: any other build directory is left over from a failed or killed build.
   for (const name of readdirSync(TRYTON_WORK_DIR)) {
     if (name.startsWith('build-')) rmSync(join(TRYTON_WORK_DIR, name), { recursive: true, force: true });
@@ -72,10 +106,8 @@ async function buildTemplate(template: string, log: (line: string) => void): Pro
   const passFile = join(buildDir, 'password');
   writeFileSync(passFile, TRYTON_ADMIN.password);
 
-  let started = Date.now();
-  log(
-    `creating the template database in ${buildDir}; activating Tryton modules: ${TRYTON_MODULES.join(' ')}`,
-  );
+  const started = Date.now();
+  log(`creating a database in ${buildDir}; activating Tryton modules: ${TRYTON_MODULES.join(' ')}`);
   const admin = spawnSync(
     SYSTEM_PYTHON,
     [
@@ -100,8 +132,12 @@ async function buildTemplate(template: string, log: (line: string) => void): Pro
     throw new Error(`trytond-admin failed (exit ${admin.status}):\n${String(admin.stderr).slice(-3000)}`);
   }
   log(`modules activated in ${Date.now() - started} ms`);
+  return { buildDir, dbFile };
+}
 
-  started = Date.now();
+async function buildTemplate(template: string, log: (line: string) => void): Promise<void> {
+  const { buildDir, dbFile } = activateModules(log);
+  const started = Date.now();
   const server = await startTrytond({
     dbDir: buildDir,
     database: TRYTON_DATABASE,
@@ -123,9 +159,7 @@ async function buildTemplate(template: string, log: (line: string) => void): Pro
   }
   log(`master data seeded in ${Date.now() - started} ms`);
 
-  const partial = `${template}.partial-${process.pid}`;
-  copyFileSync(dbFile, partial);
-  renameSync(partial, template);
+  keep(dbFile, template);
   rmSync(buildDir, { recursive: true, force: true });
   // Older templates (other master data or seed code) are dead weight.
   for (const name of readdirSync(TRYTON_WORK_DIR)) {

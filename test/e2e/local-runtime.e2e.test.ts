@@ -22,6 +22,7 @@ import {
   consumerQueues,
   detailOf,
   eventsOfDelivery,
+  erpReferenceOf,
   exceptionDelivery,
   executionsFor,
   freshExceptionId,
@@ -400,7 +401,7 @@ describe('Supplyline on the local runtime, end to end', () => {
       }),
     ]);
     expect(purchaseOrdersFor(environment, exceptionId)).toEqual([]);
-    expect(await environment.erp!.simulator.countPurchaseOrders(`SL-PO-${requests[0]!.id}`)).toBe(0);
+    expect(await environment.erp!.simulator.countPurchaseOrders(erpReferenceOf(requests[0]!))).toBe(0);
 
     // The integration exception a person works, through the governed API.
     const objectId = `E2E-PLAN/${exceptionId}`;

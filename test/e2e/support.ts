@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { signPlanningPayload } from '../../adapters/planning/signature';
 import type { EventEnvelope } from '../../local/eventbridge/bus';
 import type { LocalEnvironment } from '../../local/environment';
+import { erpReferenceOf } from '../support/purchase-order-reference';
+
+export { erpReferenceOf };
 import { nextBucket } from '../../local/scenario/seed-scenario';
 import {
   forecastExceptionEvent,
@@ -190,7 +193,7 @@ export function sourcingRequestsFor(environment: LocalEnvironment, exceptionId: 
 
 /** The procurement simulator's purchase orders awarded from the exception's sourcing requests. */
 export function purchaseOrdersFor(environment: LocalEnvironment, exceptionId: string) {
-  const refs = new Set(sourcingRequestsFor(environment, exceptionId).map((r) => `SL-PO-${r.id}`));
+  const refs = new Set(sourcingRequestsFor(environment, exceptionId).map(erpReferenceOf));
   return environment.procurement!.purchaseOrders().filter((po) => refs.has(po.external_ref));
 }
 

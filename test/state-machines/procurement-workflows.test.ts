@@ -7,6 +7,7 @@ import type { ExecutionRecord } from '../../local/stepfunctions/engine';
 import { sourcingRef } from '../../domain/commitment/steps';
 import { TransientFailure } from '../../domain/failures';
 import { startHarness, WORKFLOWS, type Harness } from '../support/commitment-harness';
+import { erpReferenceOf } from '../support/purchase-order-reference';
 import { forecastExceptionDelivery } from '../fixtures/planning';
 import { purchaseOrderAcknowledgedDelivery } from '../fixtures/procurement';
 
@@ -145,7 +146,7 @@ describe('purchase-commitment workflow', () => {
       ]),
     );
     const erpOrder = await harness.erp.findPurchaseOrder(
-      'SL-PO-' + harness.procurement.sourcingRequests()[0]!.id,
+      erpReferenceOf(harness.procurement.sourcingRequests()[0]!),
     );
     expect(erpOrder).toMatchObject({
       state: 'processing',
@@ -496,7 +497,7 @@ describe('supplier-acknowledgement workflow', () => {
   it('acknowledges partially and late: the ERP order is amended to the confirmed quantity and date', async () => {
     const po = await postOne();
     const before = await harness.erp.findPurchaseOrder(
-      `SL-PO-${harness.procurement.sourcingRequests()[0]!.id}`,
+      erpReferenceOf(harness.procurement.sourcingRequests()[0]!),
     );
     const result = await harness.acknowledge(
       mapPurchaseOrderAcknowledged(
@@ -511,7 +512,7 @@ describe('supplier-acknowledgement workflow', () => {
     await harness.sfn.settle();
     expect(only(WORKFLOWS.acknowledgement).status).toBe('SUCCEEDED');
     const order = await harness.erp.findPurchaseOrder(
-      `SL-PO-${harness.procurement.sourcingRequests()[0]!.id}`,
+      erpReferenceOf(harness.procurement.sourcingRequests()[0]!),
     );
     expect(order!.revision).toBe(before!.revision + 1);
     expect(order!.lines[0]).toMatchObject({ quantityEa: '1200', deliveryDate: '2026-12-09' });

@@ -1,6 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureTemplate, TRYTON_DATABASE, TRYTON_WORK_DIR } from '../../scripts/tryton/template';
+import {
+  ensureTemplate,
+  ensureUnseededDatabase,
+  TRYTON_DATABASE,
+  TRYTON_WORK_DIR,
+} from '../../scripts/tryton/template';
 import { startTrytond, TRYTON_ADMIN } from '../../scripts/tryton/server';
 
 /** A throw-away Tryton 6.0 server seeded with local/seed/master-data.ts. */
@@ -22,9 +27,11 @@ let counter = 0;
  * Installs Tryton if needed (root + apt; otherwise fails saying what to install: never skips),
  * builds the template database once, copies it and starts trytond on a free loopback port.
  * Use in `beforeAll` (the first run on a fresh machine takes ~1 minute; vitest's hookTimeout is 180 s).
+ * `unseeded`: modules activated but no master data, as a user's own new Tryton (to test the seeding).
  */
-export async function startTryton(): Promise<TrytonSandbox> {
-  const template = await ensureTemplate((line) => console.log(`[tryton] ${line}`));
+export async function startTryton(options: { unseeded?: boolean } = {}): Promise<TrytonSandbox> {
+  const log = (line: string) => console.log(`[tryton] ${line}`);
+  const template = options.unseeded ? await ensureUnseededDatabase(log) : await ensureTemplate(log);
   const runsDir = join(TRYTON_WORK_DIR, 'runs');
   pruneDeadRuns(runsDir);
   const runId = `${process.pid}-${++counter}-${Date.now()}`;

@@ -22,6 +22,7 @@ import { forecastExportChunks } from '../../../local/simulators/planning';
 import {
   consumerQueues,
   detailOf,
+  erpReferenceOf,
   exceptionDelivery,
   freshExceptionId,
   nonEmptyQueues,
@@ -96,7 +97,7 @@ function sourcingRequestsOf(delivery: Delivery) {
 
 /** The purchase orders awarded from them. */
 function purchaseOrdersOf(delivery: Delivery) {
-  const refs = new Set(sourcingRequestsOf(delivery).map((r) => `SL-PO-${r.id}`));
+  const refs = new Set(sourcingRequestsOf(delivery).map(erpReferenceOf));
   return environment.procurement.purchaseOrders().filter((po) => refs.has(po.external_ref));
 }
 

@@ -183,7 +183,10 @@ describe('approval-request', () => {
       event,
       settings,
     });
-    expect(published()[0]!.data).toMatchObject({ supplierNumber: 'S-200', externalRef: 'SL-PO-SR-1' });
+    expect(published()[0]!.data).toMatchObject({
+      supplierNumber: 'S-200',
+      externalRef: 'SL-PO-SR-1-20261127T100000000Z',
+    });
   });
 });
 
