@@ -5,6 +5,7 @@ import { signPlanningPayload } from '../../../adapters/planning/signature';
 import { procurementWebhook } from '../../../adapters/procurement/webhook';
 import { signProcurementPayload } from '../../../adapters/procurement/signature';
 import {
+  CLAIM_MARGIN_MS,
   receiveWebhook,
   type IntakePorts,
   type DeliveryClaim,
@@ -26,7 +27,7 @@ function memoryPorts(
   const published: CanonicalEvent[] = [];
   const stale: CanonicalEvent[] = [];
   const duplicates: CanonicalEvent[] = [];
-  const claims = new Map<string, { version?: number; eventId: string }>();
+  const claims = new Map<string, { version?: number; eventId: string; completed?: boolean }>();
   let failures = options.failPublish ?? 0;
   let ids = 0;
   const keyOf = (event: CanonicalEvent, version?: { objectKey: string }) =>
@@ -41,7 +42,9 @@ function memoryPorts(
       if (existing && version && existing.version !== undefined && existing.version > version.version)
         return { outcome: 'stale' };
       if (existing && (!version || existing.version === version.version))
-        return { outcome: 'duplicate', eventId: existing.eventId };
+        return existing.completed
+          ? { outcome: 'duplicate', eventId: existing.eventId }
+          : { outcome: 'in-progress', retryAfterSeconds: 15 };
       claims.set(keyOf(event, version), { version: version?.version, eventId: event.eventId });
       return {
         outcome: 'claimed',
@@ -51,9 +54,13 @@ function memoryPorts(
             : { version: existing.version, eventId: existing.eventId },
       };
     },
+    complete: async (event, version) => {
+      const claim = claims.get(keyOf(event, version));
+      if (claim?.eventId === event.eventId) claim.completed = true;
+    },
     release: async (event, version, claim) => {
       const previous = claim.outcome === 'claimed' ? claim.previous : undefined;
-      if (previous) claims.set(keyOf(event, version), previous);
+      if (previous) claims.set(keyOf(event, version), { ...previous, completed: true });
       else claims.delete(keyOf(event, version));
     },
     publish: async (event) => {
@@ -93,6 +100,7 @@ function planningRequest(
     },
     body: raw,
     requestId: 'req-1',
+    deadline: new Date(NOW.getTime() + 10_000),
   };
 }
 
@@ -113,6 +121,7 @@ function procurementRequest(
     },
     body: raw,
     requestId: 'req-2',
+    deadline: new Date(NOW.getTime() + 10_000),
   };
 }
 
@@ -150,6 +159,58 @@ describe('planning webhook intake', () => {
     const retry = await receiveWebhook(planningWebhook, planningRequest(validBody), ports);
     expect(JSON.parse(retry.body).status).toBe('accepted');
     expect(published).toHaveLength(1);
+  });
+
+  it('answers a delivery whose change another invocation is still publishing with a retryable 503, not duplicate', async () => {
+    const { ports, published } = memoryPorts();
+    let publishing!: () => void;
+    const reached = new Promise<void>((resolve) => (publishing = resolve));
+    const first = receiveWebhook(planningWebhook, planningRequest(validBody), {
+      ...ports,
+      publish: async (event) => {
+        publishing();
+        await new Promise((resolve) => setImmediate(resolve));
+        await ports.publish(event);
+      },
+    });
+    await reached;
+    const concurrent = await receiveWebhook(planningWebhook, planningRequest(validBody), ports);
+    expect(concurrent.statusCode).toBe(503);
+    expect(concurrent.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'retry-after': '15',
+    });
+    expect(JSON.parse(concurrent.body).type).toBe('urn:supplyline:problem:delivery-in-progress');
+    expect((await first).statusCode).toBe(202);
+    expect(published).toHaveLength(1);
+  });
+
+  it('claims in progress until the invocation deadline plus a margin', async () => {
+    const { ports } = memoryPorts();
+    const until: Date[] = [];
+    await receiveWebhook(planningWebhook, planningRequest(validBody), {
+      ...ports,
+      claim: (event, version, inProgressUntil) => {
+        until.push(inProgressUntil);
+        return ports.claim(event, version, inProgressUntil);
+      },
+    });
+    expect(until).toEqual([new Date(NOW.getTime() + 10_000 + CLAIM_MARGIN_MS)]);
+  });
+
+  it('still answers 202 when the published event could not be marked completed (no second publish)', async () => {
+    const { ports, published } = memoryPorts();
+    const warnings: string[] = [];
+    const response = await receiveWebhook(planningWebhook, planningRequest(validBody), {
+      ...ports,
+      complete: async () => {
+        throw new Error('ledger throttled');
+      },
+      log: { info: () => undefined, warn: (message) => void warnings.push(message) },
+    });
+    expect(response.statusCode).toBe(202);
+    expect(published).toHaveLength(1);
+    expect(warnings).toEqual(['published event not marked completed']);
   });
 
   it('answers the same event delivered 5 times with 2xx and publishes it once', async () => {
