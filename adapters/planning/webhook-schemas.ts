@@ -13,6 +13,7 @@ import {
   ref,
   string,
   text,
+  version,
   type Schema,
 } from '../../canonical/schemas/dsl';
 
@@ -25,7 +26,7 @@ export const planningWebhookSchemas = {
   PlanningPlan: object(
     {
       plan_id: identifier('Plan id'),
-      version: integer({ minimum: 1, description: 'Plan version' }),
+      version: version('Plan version'),
       cycle: enumOf(['weekly', 'daily', 'monthly', 'adhoc'], 'Planning cycle'),
     },
     { open: true },

@@ -13,6 +13,7 @@ import {
   number,
   object,
   ref,
+  version,
   type Schema,
 } from '../../canonical/schemas/dsl';
 
@@ -32,7 +33,7 @@ export const procurementWebhookSchemas = {
     {
       event_id: identifier('Event id', 128),
       po_number: identifier('PO number'),
-      revision: integer({ minimum: 1, description: 'Revision acknowledged' }),
+      revision: version('Revision acknowledged'),
       acknowledged_at: dateTime('When the supplier confirmed'),
       lines: array(ref('ProcurementAckLine'), { minItems: 1, maxItems: 500 }),
       supplier_number: identifier('Supplier number'),
@@ -54,7 +55,7 @@ export const procurementWebhookSchemas = {
     {
       event_id: identifier('Event id', 128),
       po_number: identifier('PO number'),
-      revision: integer({ minimum: 1, description: 'Revision' }),
+      revision: version('Revision'),
       status: enumOf(
         ['draft', 'issued', 'acknowledged', 'partially_received', 'received', 'closed', 'cancelled'],
         'PO status',

@@ -107,7 +107,26 @@ export interface IntakePorts {
 }
 
 /** JSON keys that only ever appear in prototype-pollution attempts: refused outright. */
-const FORBIDDEN_KEY = /"(?:__proto__|constructor|prototype)"\s*:/;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The JSON pointer of the first forbidden key in a parsed body, checked on the parsed value: in the
+ * raw text a key can be spelled with escapes (`"\u005f_proto__"`) that JSON.parse turns into an
+ * own `__proto__` property.
+ */
+function forbiddenKeyAt(data: unknown): string | undefined {
+  // An explicit stack: a body of 262,144 bytes can nest deeper than the call stack goes.
+  const pending: { value: unknown; pointer: string }[] = [{ value: data, pointer: '' }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    for (const [key, value] of Object.entries(next.value)) {
+      const pointer = `${next.pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (FORBIDDEN_KEYS.has(key)) return pointer;
+      pending.push({ value, pointer });
+    }
+  }
+  return undefined;
+}
 
 function headerOf(request: WebhookRequest, name: string): string | undefined {
   return request.headers[name.toLowerCase()];
@@ -162,9 +181,11 @@ export async function receiveWebhook(
       instance,
     });
   }
-  if (FORBIDDEN_KEY.test(text)) {
+  const forbidden = forbiddenKeyAt(data);
+  if (forbidden !== undefined) {
     return problem(400, 'forbidden-key', 'Body contains a __proto__, constructor or prototype key.', {
       instance,
+      errors: [{ pointer: forbidden, detail: 'This key is not accepted anywhere in a delivery.' }],
     });
   }
 

@@ -43,6 +43,7 @@ function check_PlanningPlan(d: unknown, p: string, e: ValidationError[], depth: 
     } else {
       if (typeof v1 === 'number' && Number.isInteger(v1)) {
         if (v1 < 1) add(e, p + "/version", "minimum", "must be >= 1");
+        if (v1 > 9007199254740991) add(e, p + "/version", "maximum", "must be <= 9007199254740991");
       } else {
         add(e, p + "/version", "type", "must be integer");
       }

@@ -93,6 +93,7 @@ function check_ProcurementPurchaseOrderAcknowledged(d: unknown, p: string, e: Va
     } else {
       if (typeof v2 === 'number' && Number.isInteger(v2)) {
         if (v2 < 1) add(e, p + "/revision", "minimum", "must be >= 1");
+        if (v2 > 9007199254740991) add(e, p + "/revision", "maximum", "must be <= 9007199254740991");
       } else {
         add(e, p + "/revision", "type", "must be integer");
       }
@@ -245,6 +246,7 @@ function check_ProcurementPurchaseOrderChanged(d: unknown, p: string, e: Validat
     } else {
       if (typeof v2 === 'number' && Number.isInteger(v2)) {
         if (v2 < 1) add(e, p + "/revision", "minimum", "must be >= 1");
+        if (v2 > 9007199254740991) add(e, p + "/revision", "maximum", "must be <= 9007199254740991");
       } else {
         add(e, p + "/revision", "type", "must be integer");
       }

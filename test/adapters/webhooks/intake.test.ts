@@ -340,6 +340,40 @@ describe('planning webhook intake', () => {
       type: 'forbidden-key',
     },
     {
+      name: '__proto__ key spelled with an escape (an own __proto__ key once parsed)',
+      request: () =>
+        planningRequest(
+          validBody.replace('"exception":{', '"exception":{"\\u005f_proto__":{"polluted":true},'),
+        ),
+      status: 400,
+      type: 'forbidden-key',
+      pointers: ['/exception/__proto__'],
+    },
+    {
+      name: 'constructor key spelled with an escape, in an array',
+      request: () =>
+        planningRequest(
+          validBody.replace('"exception":{', '"extra":[{},{"\\u0063onstructor":1}],"exception":{'),
+        ),
+      status: 400,
+      type: 'forbidden-key',
+      pointers: ['/extra/1/constructor'],
+    },
+    {
+      name: 'a plan version beyond the safe integers (1e300)',
+      request: () => planningRequest(validBody.replace('"version":7', '"version":1e300')),
+      status: 422,
+      type: 'contract-violation',
+      pointers: ['/plan/version'],
+    },
+    {
+      name: 'a plan version of 2^53 (no longer exactly comparable)',
+      request: () => planningRequest(validBody.replace('"version":7', '"version":9007199254740992')),
+      status: 422,
+      type: 'contract-violation',
+      pointers: ['/plan/version'],
+    },
+    {
       name: 'JSON array body',
       request: () => planningRequest('[1,2,3]'),
       status: 422,
@@ -454,6 +488,24 @@ describe('procurement webhook intake', () => {
     expect(JSON.parse(r1.body).status).toBe('stale');
     expect(published.map((event) => event.eventType)).toEqual(['purchase-order.changed']);
     expect(stale).toHaveLength(1);
+  });
+
+  it('refuses a PO revision beyond the safe integers with 422 and publishes nothing', async () => {
+    const { ports, published } = memoryPorts([PROC_SECRET]);
+    const body = JSON.stringify(purchaseOrderChangedDelivery(1, { revision: 7 })).replace(
+      '"revision":7',
+      '"revision":1e300',
+    );
+    const response = await receiveWebhook(
+      procurementWebhook,
+      procurementRequest(body, 'purchase_order.changed'),
+      ports,
+    );
+    expect(response.statusCode).toBe(422);
+    expect(JSON.parse(response.body).errors).toEqual([
+      { pointer: '/revision', detail: 'must be <= 9007199254740991' },
+    ]);
+    expect(published).toEqual([]);
   });
 
   it('refuses an unmapped supplier status with 422 and publishes nothing', async () => {
