@@ -23,7 +23,7 @@ export const PROCUREMENT_MAX_BODY_BYTES = 262_144;
 export const procurementWebhookSchemas = {
   ProcurementAckLine: object(
     {
-      line_no: integer({ minimum: 1, maximum: 9999, description: 'PO line number' }),
+      line_no: integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'PO line number' }),
       confirmed_qty: number({ minimum: 0, description: 'Confirmed quantity, EA' }),
       confirmed_date: date('Confirmed delivery date'),
     },
@@ -35,14 +35,14 @@ export const procurementWebhookSchemas = {
       po_number: identifier('PO number'),
       revision: version('Revision acknowledged'),
       acknowledged_at: dateTime('When the supplier confirmed'),
-      lines: array(ref('ProcurementAckLine'), { minItems: 1, maxItems: 500 }),
+      lines: array(ref('ProcurementAckLine'), { minItems: 1 }),
       supplier_number: identifier('Supplier number'),
     },
     { open: true, description: 'purchase_order.acknowledged delivery' },
   ),
   ProcurementPoLine: object(
     {
-      line_no: integer({ minimum: 1, maximum: 9999, description: 'PO line number' }),
+      line_no: integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'PO line number' }),
       item_code: identifier('Item code'),
       qty: number({ minimum: 0, description: 'Quantity in uom' }),
       uom: enumOf(['EA'], 'Unit (the platform orders in eaches)'),
@@ -61,7 +61,7 @@ export const procurementWebhookSchemas = {
         'PO status',
       ),
       changed_at: dateTime('When it changed'),
-      lines: array(ref('ProcurementPoLine'), { minItems: 1, maxItems: 500 }),
+      lines: array(ref('ProcurementPoLine'), { minItems: 1 }),
     },
     { open: true, description: 'purchase_order.changed delivery' },
   ),
