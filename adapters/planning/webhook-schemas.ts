@@ -12,7 +12,7 @@ import {
   object,
   ref,
   string,
-  text,
+  version,
   type Schema,
 } from '../../canonical/schemas/dsl';
 
@@ -25,8 +25,9 @@ export const planningWebhookSchemas = {
   PlanningPlan: object(
     {
       plan_id: identifier('Plan id'),
-      version: integer({ minimum: 1, description: 'Plan version' }),
-      cycle: enumOf(['weekly', 'daily', 'monthly', 'adhoc'], 'Planning cycle'),
+      version: version('Plan version'),
+      // The contract names no cycles: any is carried through, none refused.
+      cycle: string({ minLength: 1, description: 'Planning cycle (e.g. weekly)' }),
     },
     { open: true },
   ),
@@ -34,7 +35,8 @@ export const planningWebhookSchemas = {
     {
       start: date('Bucket start, site calendar date'),
       end: date('Bucket end, site calendar date'),
-      granularity: enumOf(['day', 'week', 'month'], 'Bucket length'),
+      // The contract names no granularities: any is carried through, none refused.
+      granularity: string({ minLength: 1, description: 'Bucket length (e.g. week)' }),
     },
     { open: true },
   ),
@@ -48,7 +50,7 @@ export const planningWebhookSchemas = {
       uom: enumOf(['EA', 'CS', 'PAL'], 'Unit of the quantities'),
       pack_size: integer({
         minimum: 1,
-        maximum: 1_000_000,
+        maximum: Number.MAX_SAFE_INTEGER,
         description: 'Eaches per uom unit (or case pack for EA)',
       }),
       bucket: ref('PlanningBucket'),
@@ -57,7 +59,8 @@ export const planningWebhookSchemas = {
       projected_on_hand: number({ description: 'Projected on hand, in uom units (may be negative)' }),
       safety_stock: quantity('Safety stock'),
       velocity_class: enumOf(['A', 'B', 'C'], 'Velocity class'),
-      notes: text('Free text', 4000),
+      // No limit in the contract but the body's 262,144 bytes: a note is kept whole.
+      notes: string({ description: 'Free text (any Unicode)' }),
     },
     { open: true, optional: ['notes'] },
   ),
@@ -76,7 +79,6 @@ export const planningWebhookSchemas = {
       format: enumOf(['csv'], 'Export format'),
       location: string({
         minLength: 8,
-        maxLength: 4096,
         pattern: '^https?://',
         description: 'Pre-signed URL',
       }),

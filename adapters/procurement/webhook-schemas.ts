@@ -13,6 +13,7 @@ import {
   number,
   object,
   ref,
+  version,
   type Schema,
 } from '../../canonical/schemas/dsl';
 
@@ -22,7 +23,7 @@ export const PROCUREMENT_MAX_BODY_BYTES = 262_144;
 export const procurementWebhookSchemas = {
   ProcurementAckLine: object(
     {
-      line_no: integer({ minimum: 1, maximum: 9999, description: 'PO line number' }),
+      line_no: integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'PO line number' }),
       confirmed_qty: number({ minimum: 0, description: 'Confirmed quantity, EA' }),
       confirmed_date: date('Confirmed delivery date'),
     },
@@ -32,16 +33,16 @@ export const procurementWebhookSchemas = {
     {
       event_id: identifier('Event id', 128),
       po_number: identifier('PO number'),
-      revision: integer({ minimum: 1, description: 'Revision acknowledged' }),
+      revision: version('Revision acknowledged'),
       acknowledged_at: dateTime('When the supplier confirmed'),
-      lines: array(ref('ProcurementAckLine'), { minItems: 1, maxItems: 500 }),
+      lines: array(ref('ProcurementAckLine'), { minItems: 1 }),
       supplier_number: identifier('Supplier number'),
     },
     { open: true, description: 'purchase_order.acknowledged delivery' },
   ),
   ProcurementPoLine: object(
     {
-      line_no: integer({ minimum: 1, maximum: 9999, description: 'PO line number' }),
+      line_no: integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'PO line number' }),
       item_code: identifier('Item code'),
       qty: number({ minimum: 0, description: 'Quantity in uom' }),
       uom: enumOf(['EA'], 'Unit (the platform orders in eaches)'),
@@ -54,13 +55,13 @@ export const procurementWebhookSchemas = {
     {
       event_id: identifier('Event id', 128),
       po_number: identifier('PO number'),
-      revision: integer({ minimum: 1, description: 'Revision' }),
+      revision: version('Revision'),
       status: enumOf(
         ['draft', 'issued', 'acknowledged', 'partially_received', 'received', 'closed', 'cancelled'],
         'PO status',
       ),
       changed_at: dateTime('When it changed'),
-      lines: array(ref('ProcurementPoLine'), { minItems: 1, maxItems: 500 }),
+      lines: array(ref('ProcurementPoLine'), { minItems: 1 }),
     },
     { open: true, description: 'purchase_order.changed delivery' },
   ),

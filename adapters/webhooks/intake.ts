@@ -3,11 +3,13 @@
  * cheap and acceptance durable:
  *
  *   size -> media type -> signature -> JSON -> event type -> schema -> mapping -> stale? ->
- *   publish once (idempotent on the business key) -> 202
+ *   claim (in progress) -> publish -> complete -> 202
  *
  * Every refusal is an RFC 9457 problem and publishes nothing. A 2xx is given only after the bus
  * accepted the canonical event (or a previous delivery's event, for a duplicate), so a vendor's
- * retry is the only recovery a failure needs.
+ * retry is the only recovery a failure needs. A claim stays in progress until the publish is
+ * confirmed and lapses when its invocation's time is up, so a delivery whose function died between
+ * claim and publish is published by the vendor's retry, never answered `duplicate`.
  */
 import { UnmappedCodeError } from '../../canonical/codes/tables';
 import type { CanonicalEvent, EventContext } from '../../canonical/envelope';
@@ -21,6 +23,8 @@ export interface WebhookRequest {
   body: Buffer;
   /** Request id for `instance` and logs. */
   requestId: string;
+  /** When the invocation handling this request is stopped (Lambda: now + remaining time). */
+  deadline: Date;
 }
 
 interface ValidationFailure {
@@ -50,12 +54,22 @@ export interface VendorWebhook {
 
 /**
  * Outcome of claiming a delivery's business change: claimed (publish it), a duplicate of one already
- * claimed (answered with that event's id), or an older version than one already seen (stale).
+ * published (answered with that event's id), in progress in another invocation (retry later), or an
+ * older version than one already seen (stale). `previous` is the claim this one replaced, given
+ * back if the publish fails (`inProgressUntil` when it was an abandoned claim, in epoch ms).
  */
 export type DeliveryClaim =
-  | { outcome: 'claimed'; previous?: { version: number; eventId: string } }
+  | { outcome: 'claimed'; previous?: { version: number; eventId: string; inProgressUntil?: number } }
   | { outcome: 'duplicate'; eventId?: string }
+  | { outcome: 'in-progress'; retryAfterSeconds: number }
   | { outcome: 'stale' };
+
+/**
+ * How long a claim outlives its invocation's deadline before a retry may take it over: the clocks
+ * of two Lambda instances may differ a little, and an abandoned claim must never be taken over
+ * while its invocation could still publish.
+ */
+export const CLAIM_MARGIN_MS = 5_000;
 
 export interface IntakePorts {
   /** Active signing secrets (current, and previous during rotation). */
@@ -63,8 +77,17 @@ export interface IntakePorts {
   now(): Date;
   newId(): string;
   tenantId: string;
-  /** Claims the business change (its version, or its idempotency key when it has no version). */
-  claim(event: CanonicalEvent, version?: { objectKey: string; version: number }): Promise<DeliveryClaim>;
+  /**
+   * Claims the business change (its version, or its idempotency key when it has no version), in
+   * progress until `inProgressUntil` unless completed before.
+   */
+  claim(
+    event: CanonicalEvent,
+    version: { objectKey: string; version: number } | undefined,
+    inProgressUntil: Date,
+  ): Promise<DeliveryClaim>;
+  /** Marks the claim completed: the bus confirmed the event, redeliveries are duplicates from now on. */
+  complete(event: CanonicalEvent, version: { objectKey: string; version: number } | undefined): Promise<void>;
   /** Gives a claim back after the publish failed, so the vendor's retry can claim it again. */
   release(
     event: CanonicalEvent,
@@ -84,7 +107,26 @@ export interface IntakePorts {
 }
 
 /** JSON keys that only ever appear in prototype-pollution attempts: refused outright. */
-const FORBIDDEN_KEY = /"(?:__proto__|constructor|prototype)"\s*:/;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The JSON pointer of the first forbidden key in a parsed body, checked on the parsed value: in the
+ * raw text a key can be spelled with escapes (`"\u005f_proto__"`) that JSON.parse turns into an
+ * own `__proto__` property.
+ */
+function forbiddenKeyAt(data: unknown): string | undefined {
+  // An explicit stack: a body of 262,144 bytes can nest deeper than the call stack goes.
+  const pending: { value: unknown; pointer: string }[] = [{ value: data, pointer: '' }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    for (const [key, value] of Object.entries(next.value)) {
+      const pointer = `${next.pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (FORBIDDEN_KEYS.has(key)) return pointer;
+      pending.push({ value, pointer });
+    }
+  }
+  return undefined;
+}
 
 function headerOf(request: WebhookRequest, name: string): string | undefined {
   return request.headers[name.toLowerCase()];
@@ -139,9 +181,11 @@ export async function receiveWebhook(
       instance,
     });
   }
-  if (FORBIDDEN_KEY.test(text)) {
+  const forbidden = forbiddenKeyAt(data);
+  if (forbidden !== undefined) {
     return problem(400, 'forbidden-key', 'Body contains a __proto__, constructor or prototype key.', {
       instance,
+      errors: [{ pointer: forbidden, detail: 'This key is not accepted anywhere in a delivery.' }],
     });
   }
 
@@ -176,7 +220,7 @@ export async function receiveWebhook(
   }
 
   const version = kind.version?.(event);
-  const claim = await ports.claim(event, version);
+  const claim = await ports.claim(event, version, new Date(request.deadline.getTime() + CLAIM_MARGIN_MS));
   if (claim.outcome === 'stale') {
     await ports.recordStale(event);
     ports.log?.info('stale version recorded, not applied', {
@@ -193,11 +237,30 @@ export async function receiveWebhook(
       idempotencyKey: event.idempotencyKey,
     });
   }
+  if (claim.outcome === 'in-progress') {
+    // Another invocation holds the claim: not a duplicate yet, as its publish may still fail.
+    return problem(
+      503,
+      'delivery-in-progress',
+      'Another delivery of this change is being published; deliver it again later.',
+      { instance, headers: { 'retry-after': String(claim.retryAfterSeconds) } },
+    );
+  }
   try {
     await ports.publish(event);
   } catch (error) {
     await ports.release(event, version, claim);
     throw error;
+  }
+  try {
+    await ports.complete(event, version);
+  } catch (error) {
+    // The event is on the bus: answering 503 would publish it again. The claim lapses at its
+    // deadline, and consumers are idempotent on the business key for the rare redelivery after.
+    ports.log?.warn('published event not marked completed', {
+      idempotencyKey: event.idempotencyKey,
+      error: (error as Error).message,
+    });
   }
   return json(202, { status: 'accepted', eventId: event.eventId, idempotencyKey: event.idempotencyKey });
 }

@@ -168,8 +168,8 @@ export interface ForecastBucket {
    * Format: date.
    */
   end: string;
-  /** Bucket length */
-  granularity: "day" | "week" | "month";
+  /** Bucket length, as the planner names it (e.g. week) */
+  granularity: string;
 }
 
 /** Forecast of one item at one site for one week */
@@ -195,8 +195,8 @@ export interface Forecast {
   planId: string;
   /** Plan version; a higher version supersedes */
   planVersion: number;
-  /** Planning cycle */
-  cycle: "weekly" | "daily" | "monthly" | "adhoc";
+  /** Planning cycle, as the planner names it (e.g. weekly) */
+  cycle: string;
   /**
    * When the planner published the version (UTC)
    * Format: date-time.

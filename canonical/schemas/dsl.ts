@@ -109,6 +109,14 @@ export function decimal(description: string, options: { nonNegative?: boolean } 
   };
 }
 
+/**
+ * An object's version (plan version, PO revision): a whole number the ledgers compare exactly, so
+ * at most Number.MAX_SAFE_INTEGER (a JSON number like 1e300 is an integer, but not an exact one).
+ */
+export function version(description: string, minimum = 1): Schema {
+  return { type: 'integer', minimum, maximum: Number.MAX_SAFE_INTEGER, description };
+}
+
 export function integer(
   options: Annotations & Pick<Schema, 'minimum' | 'maximum' | 'exclusiveMinimum'> = {},
 ): Schema {

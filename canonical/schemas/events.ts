@@ -45,7 +45,7 @@ export const EVENT_CATALOG = [
   {
     type: 'forecast-exception.raised',
     major: 1,
-    minor: 0,
+    minor: 1,
     source: 'planning',
     data: 'ForecastException',
     description: 'The planning platform flagged a forecast exception for an item at a site.',
@@ -61,7 +61,7 @@ export const EVENT_CATALOG = [
   {
     type: 'forecast.published',
     major: 1,
-    minor: 0,
+    minor: 1,
     source: 'planning',
     data: 'Forecast',
     description: 'A consensus forecast version was published, with its bulk export.',
@@ -110,7 +110,7 @@ export const EVENT_CATALOG = [
   {
     type: 'purchase-order.posted',
     major: 1,
-    minor: 0,
+    minor: 1,
     source: 'erp',
     data: 'PurchaseOrder',
     description: 'A purchase order was posted to the ERP as a financial commitment.',
@@ -118,7 +118,7 @@ export const EVENT_CATALOG = [
   {
     type: 'purchase-order.amended',
     major: 1,
-    minor: 0,
+    minor: 1,
     source: 'erp',
     data: 'PurchaseOrder',
     description: 'An ERP purchase order was amended (quantity or delivery date).',
@@ -126,7 +126,7 @@ export const EVENT_CATALOG = [
   {
     type: 'purchase-order.changed',
     major: 1,
-    minor: 0,
+    minor: 1,
     source: 'procurement',
     data: 'PurchaseOrderRevision',
     description: 'The procurement platform reported a new revision or status of a purchase order.',
@@ -134,7 +134,7 @@ export const EVENT_CATALOG = [
   {
     type: 'purchase-order.acknowledged',
     major: 1,
-    minor: 0,
+    minor: 1,
     source: 'procurement',
     data: 'SupplierAcknowledgement',
     description: 'The supplier confirmed a purchase order, fully or partly.',

@@ -99,7 +99,7 @@ export const objectSchemas = {
 
   PurchaseOrderLine: object(
     {
-      lineNo: integer({ minimum: 1, maximum: 9999, description: 'Line number, from 1' }),
+      lineNo: integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Line number, from 1' }),
       itemCode: identifier('Item code'),
       quantityEa: quantityEa('Ordered quantity'),
       confirmedQuantityEa: nullable(quantityEa('Quantity the supplier confirmed; null before confirmation')),
@@ -126,7 +126,7 @@ export const objectSchemas = {
       currency,
       totalValue: decimal('Sum of quantity x unit price over the lines', { nonNegative: true }),
       sourcingRequestId: nullable(identifier('The sourcing request it was awarded from')),
-      lines: array(ref('PurchaseOrderLine'), { minItems: 1, maxItems: 500 }),
+      lines: array(ref('PurchaseOrderLine'), { minItems: 1 }),
       updatedAt: dateTime('When the source system last changed the order (UTC)'),
     },
     {
@@ -141,7 +141,7 @@ export const objectSchemas = {
       revision: integer({ minimum: 1, description: 'Revision number' }),
       status: enumOf(PURCHASE_ORDER_STATUSES, 'Canonical purchase order status'),
       changedAt: dateTime('When the procurement platform changed it (UTC)'),
-      lines: array(ref('PurchaseOrderLine'), { minItems: 1, maxItems: 500 }),
+      lines: array(ref('PurchaseOrderLine'), { minItems: 1 }),
       totalValue: decimal('Sum of quantity x unit price over the lines', { nonNegative: true }),
     },
     {
@@ -153,7 +153,7 @@ export const objectSchemas = {
     {
       start: date('First day of the bucket (site calendar date); supply is needed by then'),
       end: date('Last day of the bucket (site calendar date)'),
-      granularity: enumOf(['day', 'week', 'month'], 'Bucket length'),
+      granularity: string({ description: 'Bucket length, as the planner names it (e.g. week)' }),
     },
     { description: 'A planning time bucket' },
   ),
@@ -173,7 +173,7 @@ export const objectSchemas = {
     {
       planId: identifier('Planning plan id'),
       planVersion: integer({ minimum: 1, description: 'Plan version; a higher version supersedes' }),
-      cycle: enumOf(['weekly', 'daily', 'monthly', 'adhoc'], 'Planning cycle'),
+      cycle: string({ description: 'Planning cycle, as the planner names it (e.g. weekly)' }),
       publishedAt: dateTime('When the planner published the version (UTC)'),
       export: nullable(
         object(
@@ -182,7 +182,6 @@ export const objectSchemas = {
             location: string({
               description: 'Pre-signed HTTPS URL of the export',
               minLength: 1,
-              maxLength: 4096,
             }),
             rows: integer({ minimum: 0, description: 'Rows declared by the planner' }),
             sha256: string({ description: 'SHA-256 of the file, hex', pattern: '^[0-9a-f]{64}$' }),
@@ -223,7 +222,8 @@ export const objectSchemas = {
       forecastQuantityEa: quantityEa('New forecast'),
       projectedOnHandEa: decimal('Projected on hand at bucket start, in eaches (may be negative)'),
       safetyStockEa: quantityEa('Safety stock'),
-      notes: text('Planner notes', 4000),
+      // The planning contract bounds notes only by its 262,144-byte body.
+      notes: text('Planner notes', 262_144),
     },
     { description: 'A forecast exception raised by the planning platform', optional: ['notes'] },
   ),
@@ -273,7 +273,11 @@ export const objectSchemas = {
 
   AcknowledgementLine: object(
     {
-      lineNo: integer({ minimum: 1, maximum: 9999, description: 'Purchase order line number' }),
+      lineNo: integer({
+        minimum: 1,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'Purchase order line number',
+      }),
       confirmedQuantityEa: quantityEa('Quantity the supplier confirmed'),
       confirmedDate: date('Delivery date the supplier confirmed'),
     },
@@ -286,7 +290,7 @@ export const objectSchemas = {
       revision: integer({ minimum: 1, description: 'Revision acknowledged' }),
       supplierNumber: identifier('Supplier number'),
       acknowledgedAt: dateTime('When the supplier confirmed (UTC)'),
-      lines: array(ref('AcknowledgementLine'), { minItems: 1, maxItems: 500 }),
+      lines: array(ref('AcknowledgementLine'), { minItems: 1 }),
     },
     { description: "A supplier's confirmation of a purchase order, full or partial" },
   ),

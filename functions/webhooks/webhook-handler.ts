@@ -4,7 +4,7 @@
  * both vendors treat as "deliver again later".
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { receiveWebhook, type IntakePorts, type VendorWebhook } from '../../adapters/webhooks/intake';
 import { problem } from '../../adapters/webhooks/problem';
 import { TransientFailure } from '../../domain/failures';
@@ -15,7 +15,9 @@ import { intakePorts } from './composition';
 export function webhookHandler(vendor: VendorWebhook, secretArnVariables: readonly string[]) {
   let ports: IntakePorts | undefined;
 
-  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    // The claim of this delivery lapses with this invocation (see adapters/webhooks/intake.ts).
+    const deadline = new Date(Date.now() + context.getRemainingTimeInMillis());
     ports ??= intakePorts(secretArnVariables);
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(event.headers ?? {}))
@@ -23,7 +25,7 @@ export function webhookHandler(vendor: VendorWebhook, secretArnVariables: readon
     const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     const requestId = event.requestContext?.requestId ?? crypto.randomUUID();
     try {
-      const response = await receiveWebhook(vendor, { headers, body, requestId }, ports);
+      const response = await receiveWebhook(vendor, { headers, body, requestId, deadline }, ports);
       metrics.addMetric(
         response.statusCode < 300 ? 'WebhooksAccepted' : 'WebhooksRefused',
         MetricUnit.Count,

@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPlanningPayload } from '../../adapters/planning/signature';
@@ -10,9 +10,13 @@ import { forecastExceptionDelivery } from '../fixtures/planning';
 const eventBridge = mockClient(EventBridgeClient);
 const secretsManager = mockClient(SecretsManagerClient);
 let dynamo: LocalDynamo;
-let handler: (
+let lambdaHandler: (
   event: APIGatewayProxyEvent,
+  context: Context,
 ) => Promise<{ statusCode: number; body: string; headers?: unknown }>;
+/** An invocation with the webhook's 10 s timeout ahead of it. */
+const handler = (event: APIGatewayProxyEvent) =>
+  lambdaHandler(event, { getRemainingTimeInMillis: () => 10_000 } as Context);
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo({ prefix: 'handler' });
@@ -38,7 +42,7 @@ beforeAll(async () => {
   eventBridge
     .on(PutEventsCommand)
     .callsFake((input) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
-  ({ handler } = await import('../../functions/webhooks/planning-webhook'));
+  ({ handler: lambdaHandler } = await import('../../functions/webhooks/planning-webhook'));
 });
 afterAll(async () => dynamo.stop());
 

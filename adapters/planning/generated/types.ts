@@ -6,8 +6,8 @@ export interface PlanningPlan {
   plan_id: string;
   /** Plan version */
   version: number;
-  /** Planning cycle */
-  cycle: "weekly" | "daily" | "monthly" | "adhoc";
+  /** Planning cycle (e.g. weekly) */
+  cycle: string;
   [key: string]: unknown;
 }
 
@@ -22,8 +22,8 @@ export interface PlanningBucket {
    * Format: date.
    */
   end: string;
-  /** Bucket length */
-  granularity: "day" | "week" | "month";
+  /** Bucket length (e.g. week) */
+  granularity: string;
   [key: string]: unknown;
 }
 
@@ -53,7 +53,7 @@ export interface PlanningException {
   safety_stock: number;
   /** Velocity class */
   velocity_class: "A" | "B" | "C";
-  /** Free text */
+  /** Free text (any Unicode) */
   notes?: string;
   [key: string]: unknown;
 }

@@ -43,6 +43,7 @@ function check_PlanningPlan(d: unknown, p: string, e: ValidationError[], depth: 
     } else {
       if (typeof v1 === 'number' && Number.isInteger(v1)) {
         if (v1 < 1) add(e, p + "/version", "minimum", "must be >= 1");
+        if (v1 > 9007199254740991) add(e, p + "/version", "maximum", "must be <= 9007199254740991");
       } else {
         add(e, p + "/version", "type", "must be integer");
       }
@@ -52,7 +53,7 @@ function check_PlanningPlan(d: unknown, p: string, e: ValidationError[], depth: 
       add(e, p + "/cycle", "required", "must have required property 'cycle'");
     } else {
       if (typeof v2 === 'string') {
-        if (v2 !== "weekly" && v2 !== "daily" && v2 !== "monthly" && v2 !== "adhoc") add(e, p + "/cycle", "enum", "must be equal to one of the allowed values");
+        if (v2.length === 0) add(e, p + "/cycle", "minLength", "must NOT have fewer than 1 characters");
       } else {
         add(e, p + "/cycle", "type", "must be string");
       }
@@ -90,7 +91,7 @@ function check_PlanningBucket(d: unknown, p: string, e: ValidationError[], depth
       add(e, p + "/granularity", "required", "must have required property 'granularity'");
     } else {
       if (typeof v2 === 'string') {
-        if (v2 !== "day" && v2 !== "week" && v2 !== "month") add(e, p + "/granularity", "enum", "must be equal to one of the allowed values");
+        if (v2.length === 0) add(e, p + "/granularity", "minLength", "must NOT have fewer than 1 characters");
       } else {
         add(e, p + "/granularity", "type", "must be string");
       }
@@ -175,7 +176,7 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     } else {
       if (typeof v6 === 'number' && Number.isInteger(v6)) {
         if (v6 < 1) add(e, p + "/pack_size", "minimum", "must be >= 1");
-        if (v6 > 1000000) add(e, p + "/pack_size", "maximum", "must be <= 1000000");
+        if (v6 > 9007199254740991) add(e, p + "/pack_size", "maximum", "must be <= 9007199254740991");
       } else {
         add(e, p + "/pack_size", "type", "must be integer");
       }
@@ -234,11 +235,7 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     }
     const v13 = d.notes;
     if (v13 !== undefined) {
-      if (typeof v13 === 'string') {
-        if (v13.length > 4000 && (v13.length > 8000 || codePoints(v13) > 4000)) add(e, p + "/notes", "maxLength", "must NOT have more than 4000 characters");
-      } else {
-        add(e, p + "/notes", "type", "must be string");
-      }
+      if (!(typeof v13 === 'string')) add(e, p + "/notes", "type", "must be string");
     }
   } else {
     add(e, p, "type", "must be object");
@@ -315,7 +312,6 @@ function check_PlanningExport(d: unknown, p: string, e: ValidationError[], depth
       add(e, p + "/location", "required", "must have required property 'location'");
     } else {
       if (typeof v1 === 'string') {
-        if (v1.length > 4096 && (v1.length > 8192 || codePoints(v1) > 4096)) add(e, p + "/location", "maxLength", "must NOT have more than 4096 characters");
         if (v1.length < 15 && (v1.length < 8 || codePoints(v1) < 8)) add(e, p + "/location", "minLength", "must NOT have fewer than 8 characters");
         if (!PATTERN_1.test(v1)) add(e, p + "/location", "pattern", "must match pattern \"^https?://\"");
       } else {

@@ -30,7 +30,7 @@ function check_ProcurementAckLine(d: unknown, p: string, e: ValidationError[], d
     } else {
       if (typeof v0 === 'number' && Number.isInteger(v0)) {
         if (v0 < 1) add(e, p + "/line_no", "minimum", "must be >= 1");
-        if (v0 > 9999) add(e, p + "/line_no", "maximum", "must be <= 9999");
+        if (v0 > 9007199254740991) add(e, p + "/line_no", "maximum", "must be <= 9007199254740991");
       } else {
         add(e, p + "/line_no", "type", "must be integer");
       }
@@ -93,6 +93,7 @@ function check_ProcurementPurchaseOrderAcknowledged(d: unknown, p: string, e: Va
     } else {
       if (typeof v2 === 'number' && Number.isInteger(v2)) {
         if (v2 < 1) add(e, p + "/revision", "minimum", "must be >= 1");
+        if (v2 > 9007199254740991) add(e, p + "/revision", "maximum", "must be <= 9007199254740991");
       } else {
         add(e, p + "/revision", "type", "must be integer");
       }
@@ -113,8 +114,7 @@ function check_ProcurementPurchaseOrderAcknowledged(d: unknown, p: string, e: Va
     } else {
       if (Array.isArray(v4)) {
         if (v4.length < 1) add(e, p + "/lines", "minItems", "must NOT have fewer than 1 items");
-        if (v4.length > 500) add(e, p + "/lines", "maxItems", "must NOT have more than 500 items");
-        for (let i5 = 0, n6 = Math.min(v4.length, 500); i5 < n6; i5++) {
+        for (let i5 = 0, n6 = v4.length; i5 < n6; i5++) {
           if (e.length > MAX_ERRORS) break;
           const v7: unknown = v4[i5];
           check_ProcurementAckLine(v7, p + "/lines/" + i5, e, depth + 1);
@@ -149,7 +149,7 @@ function check_ProcurementPoLine(d: unknown, p: string, e: ValidationError[], de
     } else {
       if (typeof v0 === 'number' && Number.isInteger(v0)) {
         if (v0 < 1) add(e, p + "/line_no", "minimum", "must be >= 1");
-        if (v0 > 9999) add(e, p + "/line_no", "maximum", "must be <= 9999");
+        if (v0 > 9007199254740991) add(e, p + "/line_no", "maximum", "must be <= 9007199254740991");
       } else {
         add(e, p + "/line_no", "type", "must be integer");
       }
@@ -245,6 +245,7 @@ function check_ProcurementPurchaseOrderChanged(d: unknown, p: string, e: Validat
     } else {
       if (typeof v2 === 'number' && Number.isInteger(v2)) {
         if (v2 < 1) add(e, p + "/revision", "minimum", "must be >= 1");
+        if (v2 > 9007199254740991) add(e, p + "/revision", "maximum", "must be <= 9007199254740991");
       } else {
         add(e, p + "/revision", "type", "must be integer");
       }
@@ -275,8 +276,7 @@ function check_ProcurementPurchaseOrderChanged(d: unknown, p: string, e: Validat
     } else {
       if (Array.isArray(v5)) {
         if (v5.length < 1) add(e, p + "/lines", "minItems", "must NOT have fewer than 1 items");
-        if (v5.length > 500) add(e, p + "/lines", "maxItems", "must NOT have more than 500 items");
-        for (let i6 = 0, n7 = Math.min(v5.length, 500); i6 < n7; i6++) {
+        for (let i6 = 0, n7 = v5.length; i6 < n7; i6++) {
           if (e.length > MAX_ERRORS) break;
           const v8: unknown = v5[i6];
           check_ProcurementPoLine(v8, p + "/lines/" + i6, e, depth + 1);

@@ -2,7 +2,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotentPublisher } from '../../../adapters/aws/idempotent-publisher';
 import { SyncLedger } from '../../../adapters/aws/sync-ledger';
-import { DeliveryLedger } from '../../../adapters/aws/delivery-ledger';
 import { mapForecastException } from '../../../adapters/planning/mapping';
 import type { CanonicalEvent } from '../../../canonical/envelope';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
@@ -68,69 +67,6 @@ describe('idempotent publishing on the local DynamoDB (Powertools idempotency)',
     fail = false;
     expect((await publishOnce(event)).duplicate).toBe(false);
     expect(published).toEqual([event.eventId]);
-  });
-});
-
-describe('delivery ledger on the local DynamoDB (one write per webhook delivery)', () => {
-  const event = (version: number, exceptionId = 'E1') =>
-    mapForecastException(
-      forecastExceptionDelivery({ plan: { version }, exception: { exception_id: exceptionId } }),
-      context,
-    );
-  const versionOf = (e: CanonicalEvent) => ({
-    objectKey: `ForecastException#${e.sourceObjectId}`,
-    version: e.sourceVersion,
-  });
-
-  it('claims a newer version once: duplicates get the first event id, older versions are stale', async () => {
-    const ledger = new DeliveryLedger(docs, dynamo.tableNames.syncLedger);
-    const v7 = event(7);
-    expect(await ledger.claim(v7, versionOf(v7))).toEqual({ outcome: 'claimed' });
-    const again = event(7);
-    expect(await ledger.claim(again, versionOf(again))).toEqual({
-      outcome: 'duplicate',
-      eventId: v7.eventId,
-    });
-    const v9 = event(9);
-    expect(await ledger.claim(v9, versionOf(v9))).toEqual({
-      outcome: 'claimed',
-      previous: { version: 7, eventId: v7.eventId },
-    });
-    const v8 = event(8);
-    expect(await ledger.claim(v8, versionOf(v8))).toEqual({ outcome: 'stale' });
-  });
-
-  it('lets exactly one of several concurrent deliveries of the same change claim it', async () => {
-    const ledger = new DeliveryLedger(docs, dynamo.tableNames.syncLedger);
-    const deliveries = [1, 2, 3, 4, 5].map(() => event(3, 'E-CONCURRENT'));
-    const claims = await Promise.all(deliveries.map((e) => ledger.claim(e, versionOf(e))));
-    expect(claims.filter((claim) => claim.outcome === 'claimed')).toHaveLength(1);
-    expect(claims.filter((claim) => claim.outcome === 'duplicate')).toHaveLength(4);
-  });
-
-  it('releases a claim after a failed publish back to the previous version, so an older version stays stale', async () => {
-    const ledger = new DeliveryLedger(docs, dynamo.tableNames.syncLedger);
-    const v2 = event(2, 'E-RELEASE');
-    await ledger.claim(v2, versionOf(v2));
-    const v4 = event(4, 'E-RELEASE');
-    const claim = await ledger.claim(v4, versionOf(v4));
-    await ledger.release(v4, versionOf(v4), claim);
-    const v3 = event(3, 'E-RELEASE');
-    expect((await ledger.claim(v3, versionOf(v3))).outcome).toBe('claimed');
-    const v1 = event(1, 'E-RELEASE');
-    expect((await ledger.claim(v1, versionOf(v1))).outcome).toBe('stale');
-    const retry = event(4, 'E-RELEASE');
-    expect((await ledger.claim(retry, versionOf(retry))).outcome).toBe('claimed');
-  });
-
-  it('claims an unversioned delivery (acknowledgement) by its idempotency key, and releases it', async () => {
-    const ledger = new DeliveryLedger(docs, dynamo.tableNames.syncLedger);
-    const ack = event(1, 'E-ACK');
-    const claim = await ledger.claim(ack);
-    expect(claim.outcome).toBe('claimed');
-    expect(await ledger.claim(event(1, 'E-ACK'))).toEqual({ outcome: 'duplicate', eventId: ack.eventId });
-    await ledger.release(ack, undefined, claim);
-    expect((await ledger.claim(event(1, 'E-ACK'))).outcome).toBe('claimed');
   });
 });
 

@@ -23,7 +23,7 @@ describe('planning forecast.exception -> canonical forecast-exception.raised', (
     const event = mapForecastException(forecastExceptionDelivery(), context);
     expect(event).toMatchObject({
       eventType: 'forecast-exception.raised',
-      schemaVersion: '1.0',
+      schemaVersion: '1.1',
       sourceSystem: 'planning',
       sourceObjectId: 'CONSENSUS-2026W48/EXC-88213',
       sourceVersion: 7,

@@ -5,6 +5,7 @@ import { signPlanningPayload } from '../../../adapters/planning/signature';
 import { procurementWebhook } from '../../../adapters/procurement/webhook';
 import { signProcurementPayload } from '../../../adapters/procurement/signature';
 import {
+  CLAIM_MARGIN_MS,
   receiveWebhook,
   type IntakePorts,
   type DeliveryClaim,
@@ -26,7 +27,7 @@ function memoryPorts(
   const published: CanonicalEvent[] = [];
   const stale: CanonicalEvent[] = [];
   const duplicates: CanonicalEvent[] = [];
-  const claims = new Map<string, { version?: number; eventId: string }>();
+  const claims = new Map<string, { version?: number; eventId: string; completed?: boolean }>();
   let failures = options.failPublish ?? 0;
   let ids = 0;
   const keyOf = (event: CanonicalEvent, version?: { objectKey: string }) =>
@@ -41,7 +42,9 @@ function memoryPorts(
       if (existing && version && existing.version !== undefined && existing.version > version.version)
         return { outcome: 'stale' };
       if (existing && (!version || existing.version === version.version))
-        return { outcome: 'duplicate', eventId: existing.eventId };
+        return existing.completed
+          ? { outcome: 'duplicate', eventId: existing.eventId }
+          : { outcome: 'in-progress', retryAfterSeconds: 15 };
       claims.set(keyOf(event, version), { version: version?.version, eventId: event.eventId });
       return {
         outcome: 'claimed',
@@ -51,9 +54,13 @@ function memoryPorts(
             : { version: existing.version, eventId: existing.eventId },
       };
     },
+    complete: async (event, version) => {
+      const claim = claims.get(keyOf(event, version));
+      if (claim?.eventId === event.eventId) claim.completed = true;
+    },
     release: async (event, version, claim) => {
       const previous = claim.outcome === 'claimed' ? claim.previous : undefined;
-      if (previous) claims.set(keyOf(event, version), previous);
+      if (previous) claims.set(keyOf(event, version), { ...previous, completed: true });
       else claims.delete(keyOf(event, version));
     },
     publish: async (event) => {
@@ -93,6 +100,7 @@ function planningRequest(
     },
     body: raw,
     requestId: 'req-1',
+    deadline: new Date(NOW.getTime() + 10_000),
   };
 }
 
@@ -113,6 +121,7 @@ function procurementRequest(
     },
     body: raw,
     requestId: 'req-2',
+    deadline: new Date(NOW.getTime() + 10_000),
   };
 }
 
@@ -150,6 +159,58 @@ describe('planning webhook intake', () => {
     const retry = await receiveWebhook(planningWebhook, planningRequest(validBody), ports);
     expect(JSON.parse(retry.body).status).toBe('accepted');
     expect(published).toHaveLength(1);
+  });
+
+  it('answers a delivery whose change another invocation is still publishing with a retryable 503, not duplicate', async () => {
+    const { ports, published } = memoryPorts();
+    let publishing!: () => void;
+    const reached = new Promise<void>((resolve) => (publishing = resolve));
+    const first = receiveWebhook(planningWebhook, planningRequest(validBody), {
+      ...ports,
+      publish: async (event) => {
+        publishing();
+        await new Promise((resolve) => setImmediate(resolve));
+        await ports.publish(event);
+      },
+    });
+    await reached;
+    const concurrent = await receiveWebhook(planningWebhook, planningRequest(validBody), ports);
+    expect(concurrent.statusCode).toBe(503);
+    expect(concurrent.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'retry-after': '15',
+    });
+    expect(JSON.parse(concurrent.body).type).toBe('urn:supplyline:problem:delivery-in-progress');
+    expect((await first).statusCode).toBe(202);
+    expect(published).toHaveLength(1);
+  });
+
+  it('claims in progress until the invocation deadline plus a margin', async () => {
+    const { ports } = memoryPorts();
+    const until: Date[] = [];
+    await receiveWebhook(planningWebhook, planningRequest(validBody), {
+      ...ports,
+      claim: (event, version, inProgressUntil) => {
+        until.push(inProgressUntil);
+        return ports.claim(event, version, inProgressUntil);
+      },
+    });
+    expect(until).toEqual([new Date(NOW.getTime() + 10_000 + CLAIM_MARGIN_MS)]);
+  });
+
+  it('still answers 202 when the published event could not be marked completed (no second publish)', async () => {
+    const { ports, published } = memoryPorts();
+    const warnings: string[] = [];
+    const response = await receiveWebhook(planningWebhook, planningRequest(validBody), {
+      ...ports,
+      complete: async () => {
+        throw new Error('ledger throttled');
+      },
+      log: { info: () => undefined, warn: (message) => void warnings.push(message) },
+    });
+    expect(response.statusCode).toBe(202);
+    expect(published).toHaveLength(1);
+    expect(warnings).toEqual(['published event not marked completed']);
   });
 
   it('answers the same event delivered 5 times with 2xx and publishes it once', async () => {
@@ -279,6 +340,40 @@ describe('planning webhook intake', () => {
       type: 'forbidden-key',
     },
     {
+      name: '__proto__ key spelled with an escape (an own __proto__ key once parsed)',
+      request: () =>
+        planningRequest(
+          validBody.replace('"exception":{', '"exception":{"\\u005f_proto__":{"polluted":true},'),
+        ),
+      status: 400,
+      type: 'forbidden-key',
+      pointers: ['/exception/__proto__'],
+    },
+    {
+      name: 'constructor key spelled with an escape, in an array',
+      request: () =>
+        planningRequest(
+          validBody.replace('"exception":{', '"extra":[{},{"\\u0063onstructor":1}],"exception":{'),
+        ),
+      status: 400,
+      type: 'forbidden-key',
+      pointers: ['/extra/1/constructor'],
+    },
+    {
+      name: 'a plan version beyond the safe integers (1e300)',
+      request: () => planningRequest(validBody.replace('"version":7', '"version":1e300')),
+      status: 422,
+      type: 'contract-violation',
+      pointers: ['/plan/version'],
+    },
+    {
+      name: 'a plan version of 2^53 (no longer exactly comparable)',
+      request: () => planningRequest(validBody.replace('"version":7', '"version":9007199254740992')),
+      status: 422,
+      type: 'contract-violation',
+      pointers: ['/plan/version'],
+    },
+    {
       name: 'JSON array body',
       request: () => planningRequest('[1,2,3]'),
       status: 422,
@@ -393,6 +488,24 @@ describe('procurement webhook intake', () => {
     expect(JSON.parse(r1.body).status).toBe('stale');
     expect(published.map((event) => event.eventType)).toEqual(['purchase-order.changed']);
     expect(stale).toHaveLength(1);
+  });
+
+  it('refuses a PO revision beyond the safe integers with 422 and publishes nothing', async () => {
+    const { ports, published } = memoryPorts([PROC_SECRET]);
+    const body = JSON.stringify(purchaseOrderChangedDelivery(1, { revision: 7 })).replace(
+      '"revision":7',
+      '"revision":1e300',
+    );
+    const response = await receiveWebhook(
+      procurementWebhook,
+      procurementRequest(body, 'purchase_order.changed'),
+      ports,
+    );
+    expect(response.statusCode).toBe(422);
+    expect(JSON.parse(response.body).errors).toEqual([
+      { pointer: '/revision', detail: 'must be <= 9007199254740991' },
+    ]);
+    expect(published).toEqual([]);
   });
 
   it('refuses an unmapped supplier status with 422 and publishes nothing', async () => {
