@@ -15,6 +15,7 @@ import {
   afterCall,
   afterProbe,
   bucketOf,
+  remainingOpenMs,
   resolvePolicy,
   staleBuckets,
   windowTotals,
@@ -179,6 +180,15 @@ export class CircuitBreaker {
   /** The endpoint's status as this instance sees it (cached up to the TTL). */
   async status(endpoint: string): Promise<BreakerStatus> {
     return (await this.snapshot(endpoint, false))?.state.status ?? 'closed';
+  }
+
+  /**
+   * How long the endpoint's breaker stays open, in milliseconds, read fresh from the shared store:
+   * the rest of its cool-down, 0 when it admits calls (or its store cannot be read).
+   */
+  async remainingOpenMs(endpoint: string): Promise<number> {
+    const snapshot = await this.snapshot(endpoint, true);
+    return snapshot ? remainingOpenMs(snapshot.state, this.now()) : 0;
   }
 
   private policyOf(endpoint: string): BreakerPolicy {

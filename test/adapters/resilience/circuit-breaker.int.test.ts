@@ -139,6 +139,21 @@ describe('circuit breaker on the local DynamoDB', () => {
     expect(error).toMatchObject({ endpoint, system: 'erp', retryAfterSeconds: 18, name: 'CircuitOpenError' });
   });
 
+  it('says how long it stays open, as every instance sees it from the shared store', async () => {
+    const clock = manualClock();
+    const { breaker: b } = breaker(clock);
+    const { breaker: other } = breaker(clock);
+    const endpoint = newEndpoint();
+    expect(await other.remainingOpenMs(endpoint)).toBe(0);
+    await callTimes(b, endpoint, down, 4);
+    expect(await other.remainingOpenMs(endpoint)).toBe(30_000);
+    clock.advance(12_500);
+    expect(await other.remainingOpenMs(endpoint)).toBe(17_500);
+    clock.advance(17_500);
+    // Cool-down over: the next caller probes, nothing is refused any more for the cool-down.
+    expect(await other.remainingOpenMs(endpoint)).toBe(0);
+  });
+
   it('lets a limited number of probes through after the cool-down; a probe success closes it', async () => {
     const clock = manualClock();
     const { breaker: b, changes } = breaker(clock);
