@@ -187,7 +187,6 @@ describe('Supplyline on the local runtime, end to end', () => {
         'Check ERP policies',
         'Policy verdict',
         'Post purchase order',
-        'Posting outcome',
         'Hand over to acknowledgement',
         'Purchase order posted',
       ],
