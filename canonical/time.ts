@@ -10,8 +10,6 @@ const DAY_MS = 86_400_000;
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 
-const FOUR_DIGITS = Array.from({ length: 10_000 }, (_, n) => String(n).padStart(4, '0'));
-
 /** `YYYY-MM-DDT` of a day number (days since 1970-01-01), after H. Hinnant's civil_from_days. */
 function datePrefix(day: number): string {
   const z = day + 719_468;
@@ -30,7 +28,9 @@ function datePrefix(day: number): string {
   const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
   if (year < 0 || year > 9999) return new Date(day * DAY_MS).toISOString().slice(0, -13);
-  return `${FOUR_DIGITS[year]}-${TWO_DIGITS[month]}-${TWO_DIGITS[dayOfMonth]}T`;
+  // No 10,000-entry table: it would cost every function's start-up for years before 1000.
+  const yyyy = year >= 1000 ? String(year) : String(year).padStart(4, '0');
+  return `${yyyy}-${TWO_DIGITS[month]}-${TWO_DIGITS[dayOfMonth]}T`;
 }
 
 /** `epochMs` as `YYYY-MM-DDTHH:MM:SS.mmmZ`. */

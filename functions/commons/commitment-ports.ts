@@ -33,12 +33,10 @@ import {
 } from './adapters';
 import { lazy } from './clients';
 import { emitMetric } from './powertools';
-import { erpPort, procurementPort, type ProcurementPort } from './connectors';
+import { erpPort, procurementPort } from './connectors';
 
-/** The functions' ports: the steps' CommitmentPorts with a procurement port that can also read a request. */
-export interface FunctionPorts extends CommitmentPorts {
-  procurement: ProcurementPort;
-}
+/** The functions' ports: the steps' CommitmentPorts (the domain's procurement port already reads a request). */
+export type FunctionPorts = CommitmentPorts;
 
 const PORTS: FunctionPorts = {
   get procurement() {

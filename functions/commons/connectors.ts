@@ -16,14 +16,11 @@ import { ProcurementPlatform } from '../../adapters/procurement/platform';
 import { PROCUREMENT_RATE_BUDGET, RateBudget } from '../../adapters/procurement/rate-budget';
 import { guardedPort } from '../../adapters/resilience/guarded-port';
 import { PROCUREMENT_SHARED_BUDGET, SharedRateBudget } from '../../adapters/resilience/shared-rate-budget';
-import type { CommitmentPorts } from '../../domain/commitment/types';
+import type { ProcurementPort } from '../../domain/ports/procurement';
 import { CONNECTORS, SECRETS, TABLES, type ConnectorKey } from '../../application/resources';
 import { circuitBreaker, secrets } from './adapters';
 import { documents, env, lazy } from './clients';
 import { logger } from './powertools';
-
-/** The procurement platform calls the steps make (CommitmentPorts' and the approval request's). */
-export type ProcurementPort = CommitmentPorts['procurement'];
 
 /**
  * A client built from a JSON secret, rebuilt only when the secret's value changed (rotation).

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_EXECUTABLE } from '../../../scripts/provision/chromium';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment';
 import { runSeedScenario, type ScenarioReport } from '../../../local/scenario/seed-scenario';
 import { poisonedForecastException, putEvents } from '../../ops/events';
@@ -32,7 +33,7 @@ beforeAll(async () => {
   scenario = await runSeedScenario(environment);
   profile = mkdtempSync(join(tmpdir(), 'supplyline-dashboard-chromium-'));
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_EXECUTABLE,
     headless: true,
     args: [
       '--headless',
