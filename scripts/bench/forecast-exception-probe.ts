@@ -11,10 +11,15 @@ import {
   unitOfMeasure,
   velocityClass,
 } from '../../canonical/codes/tables';
+import { EVENT_CATALOG } from '../../canonical/schemas/events';
 import { isoFromEpochMs, toUtc } from '../../canonical/time';
 import { forecastExceptionKey, type TenantContext } from '../../adapters/planning/mapping';
 import type { PlanningForecastException } from '../../adapters/planning/generated/types';
 import { multiplyToString } from '../../domain/decimal';
+
+/** The event's schema version from the catalog, as buildEvent writes it (it moves with the contract). */
+const definition = EVENT_CATALOG.find((event) => event.type === 'forecast-exception.raised')!;
+const SCHEMA_VERSION = `${definition.major}.${definition.minor}`;
 
 // eslint-disable-next-line no-control-regex -- the characters JSON must escape are control characters
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -28,7 +33,7 @@ export function forecastExceptionJson(delivery: PlanningForecastException, conte
   const cause = quoted(delivery.event_id);
   const { bucket } = exception;
   return (
-    `{"eventId":"${context.newId()}","eventType":"forecast-exception.raised","schemaVersion":"1.0",` +
+    `{"eventId":"${context.newId()}","eventType":"forecast-exception.raised","schemaVersion":"${SCHEMA_VERSION}",` +
     `"sourceSystem":"planning","sourceObjectId":${quoted(`${plan.plan_id}/${exception.exception_id}`)},` +
     `"sourceVersion":${plan.version},"occurredAt":"${toUtc(delivery.published_at)}",` +
     `"emittedAt":"${isoFromEpochMs(context.now().getTime())}","correlationId":${cause},"causationId":${cause},` +
