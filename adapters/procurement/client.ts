@@ -24,6 +24,7 @@ import {
   type BudgetLane,
   type RequestBudget,
 } from '../resilience/shared-rate-budget';
+import { requestTimeoutMs, type TimeLeft } from '../http/deadline';
 
 const SYSTEM = 'procurement';
 
@@ -44,6 +45,8 @@ export interface ProcurementClientOptions {
   defaultLane?: BudgetLane;
   /** Per HTTP request, body included. @default 10000 */
   requestTimeoutMs?: number;
+  /** What the invocation has left for outbound calls: each request's timeout is cut to it. */
+  timeLeftMs?: TimeLeft;
   /**
    * Longest in-process wait for the request budget before failing with RequestBudgetExhausted
    * (a transient failure the circuit breaker does not count). @default 1000
@@ -416,7 +419,8 @@ export class ProcurementClient {
     url: URL,
     init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
   ): Promise<{ status: number; headers: Headers; text: string }> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timeoutMs = requestTimeoutMs(SYSTEM, operation, this.timeoutMs, this.options.timeLeftMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([timeout, init.signal]) : timeout;
     try {
       const response = await this.fetch(url, {
@@ -431,7 +435,7 @@ export class ProcurementClient {
       const timedOut = timeout.aborted;
       // The request may have been processed: the Idempotency-Key makes a retry safe.
       throw new TransientFailure(
-        `${operation}: procurement ${timedOut ? `timed out after ${this.timeoutMs} ms` : 'request failed'}`,
+        `${operation}: procurement ${timedOut ? `timed out after ${timeoutMs} ms` : 'request failed'}`,
         SYSTEM,
         undefined,
         { cause: error },

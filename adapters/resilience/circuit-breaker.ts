@@ -24,6 +24,7 @@ import {
   type CallWindow,
 } from './breaker-state';
 import { RequestBudgetExhausted } from './shared-rate-budget';
+import { InvocationTimeExhausted } from '../http/deadline';
 
 export type { BreakerPolicy, BreakerState, BreakerStatus, CallWindow } from './breaker-state';
 
@@ -127,11 +128,15 @@ export interface CircuitBreakerOptions {
 /**
  * Transient failures (timeouts, 5xx, 429, network, unknown errors) count; business rejections and
  * contract violations are answers from a working endpoint; a nested breaker's refusal is not news,
- * and neither is our own request budget running short (the endpoint was not called).
+ * and neither is our own request budget or invocation time running short (the endpoint was not called).
  */
 export function countsAgainstEndpoint(error: unknown): boolean {
   if (error instanceof BusinessRejection || error instanceof ContractViolation) return false;
-  return !(error instanceof CircuitOpenError || error instanceof RequestBudgetExhausted);
+  return !(
+    error instanceof CircuitOpenError ||
+    error instanceof RequestBudgetExhausted ||
+    error instanceof InvocationTimeExhausted
+  );
 }
 
 type Ticket = { kind: 'call' } | { kind: 'probe'; round: number } | { kind: 'unguarded' };

@@ -20,6 +20,7 @@ import type { ProcurementPort } from '../../domain/ports/procurement';
 import { CONNECTORS, SECRETS, TABLES, type ConnectorKey } from '../../application/resources';
 import { circuitBreaker, secrets } from './adapters';
 import { documents, env, lazy } from './clients';
+import { timeLeftForCallsMs } from './invocation';
 import { logger } from './powertools';
 
 /**
@@ -68,6 +69,7 @@ const procurementClient = fromSecret('procurement', (secret) => {
       credentials: { clientId: secret.client_id!, clientSecret: secret.client_secret! },
       budget: procurementBudget(),
       defaultLane: 'critical',
+      timeLeftMs: timeLeftForCallsMs,
     }),
   );
 });
@@ -84,16 +86,18 @@ const trytonErp = fromSecret('erp', (secret): ErpPort => {
   if (process.env[ERP_PROTOCOL_ENV_VAR] === 'supplyline-rpc') {
     return new RpcErp(env(CONNECTORS.erp.settings.erpBaseUrl), {
       authorization: `Basic ${Buffer.from(`${secret.username}:${secret.password}`).toString('base64')}`,
+      timeLeftMs: timeLeftForCallsMs,
     });
   }
-  return new TrytonErp(
-    trytonConnectionFromEnv({
+  return new TrytonErp({
+    ...trytonConnectionFromEnv({
       TRYTON_URL: env(CONNECTORS.erp.settings.erpBaseUrl),
       TRYTON_DB: env(CONNECTORS.erp.settings.erpDatabase),
       TRYTON_USER: secret.username,
       TRYTON_PASSWORD: secret.password,
     }),
-  );
+    timeLeftMs: timeLeftForCallsMs,
+  });
 });
 
 const PROCUREMENT_METHODS = {

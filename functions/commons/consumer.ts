@@ -44,6 +44,7 @@ import {
   classifyFailure,
   type FailureClass,
 } from '../../domain/failures';
+import { beginInvocation } from './invocation';
 
 /** What the business function learns about the delivery besides the event. */
 export interface ConsumerContext {
@@ -338,6 +339,7 @@ export function createConsumer(
   }
 
   return async (sqsEvent, context) => {
+    beginInvocation(context);
     if (context) {
       // In-progress records of an invocation that dies expire with it, not after the whole window.
       config.registerLambdaContext(context);

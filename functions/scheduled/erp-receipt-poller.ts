@@ -17,6 +17,8 @@ import type { SupplyStore } from '../../domain/ports/supply';
 import { receiptEventKey, receiptsToAnnounce, receiptVersion } from '../../domain/receipts';
 import { logger, metrics } from '../commons/powertools';
 import { receiptPollerPorts } from './receipt-poller-ports';
+import type { Context } from 'aws-lambda';
+import { beginInvocation } from '../commons/invocation';
 
 /** A posted commitment as the poller reads it. */
 export type PolledCommitment = PostedCommitmentAwaitingReceipt;
@@ -146,7 +148,8 @@ async function updateSupply(
 }
 
 /** Schedule target (every minute). */
-export const handler = async (): Promise<ReceiptPollReport> => {
+export const handler = async (_event?: unknown, context?: Context): Promise<ReceiptPollReport> => {
+  beginInvocation(context);
   try {
     const report = await pollErpReceipts(receiptPollerPorts());
     metrics.addMetric('ReceiptsAnnounced', MetricUnit.Count, report.announced);

@@ -6,6 +6,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { BusinessRejection } from '../../domain/failures';
+import { beginInvocation } from '../commons/invocation';
 import { logger, metrics } from '../commons/powertools';
 
 /** Wraps one step: correlation id in every log line, metrics flushed, errors logged and rethrown. */
@@ -14,6 +15,7 @@ export function workflowTask<I, O>(
   step: (input: I) => Promise<O>,
 ): (input: I, context?: Context) => Promise<O> {
   return async (input, context) => {
+    beginInvocation(context);
     if (context) logger.addContext(context);
     const correlationId = (input as { event?: { correlationId?: unknown } } | null)?.event?.correlationId;
     logger.appendKeys({ task, ...(typeof correlationId === 'string' ? { correlationId } : {}) });

@@ -6,6 +6,7 @@
  */
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../../domain/failures';
 import type { ErpPort } from '../../../domain/ports/erp';
+import { requestTimeoutMs, type TimeLeft } from '../../http/deadline';
 
 /** The ErpPort operations, by name: the protocol's vocabulary. */
 export const ERP_OPERATIONS = [
@@ -64,10 +65,16 @@ export function fromWireFailure(failure: WireFailure): Error {
 export class RpcErp implements ErpPort {
   constructor(
     private readonly baseUrl: string,
-    private readonly options: { timeoutMs?: number; authorization?: string } = {},
+    private readonly options: { timeoutMs?: number; authorization?: string; timeLeftMs?: TimeLeft } = {},
   ) {}
 
   private async call<T>(operation: ErpOperation, args: unknown[]): Promise<T> {
+    const timeoutMs = requestTimeoutMs(
+      'erp',
+      `ERP ${operation}`,
+      this.options.timeoutMs ?? 10_000,
+      this.options.timeLeftMs,
+    );
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl.replace(/\/$/, '')}/rpc`, {
@@ -77,7 +84,7 @@ export class RpcErp implements ErpPort {
           ...(this.options.authorization ? { authorization: this.options.authorization } : {}),
         },
         body: JSON.stringify({ operation, args }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw new TransientFailure(`ERP ${operation}: ${(error as Error).message}`, 'erp', undefined, {

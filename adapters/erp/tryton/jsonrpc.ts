@@ -1,4 +1,5 @@
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../../domain/failures';
+import { requestTimeoutMs, type TimeLeft } from '../../http/deadline';
 
 /** The system name every failure from this client carries. */
 export const ERP_SYSTEM = 'erp';
@@ -12,6 +13,8 @@ export interface TrytonConnection {
   password: string;
   /** Per-call timeout; a timed-out call is a TransientFailure. @default 10000 */
   timeoutMs?: number;
+  /** What the invocation has left for outbound calls: each call's timeout is cut to it. */
+  timeLeftMs?: TimeLeft;
   /** Injected for tests. @default globalThis.fetch */
   fetch?: typeof fetch;
 }
@@ -217,6 +220,12 @@ export class TrytonRpc {
     headers: Record<string, string> | undefined,
   ): Promise<unknown> {
     const id = this.nextId++;
+    const timeoutMs = requestTimeoutMs(
+      ERP_SYSTEM,
+      `Tryton ${method}`,
+      this.timeoutMs,
+      this.connection.timeLeftMs,
+    );
     let response: Response;
     let text: string;
     try {
@@ -224,14 +233,14 @@ export class TrytonRpc {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...headers },
         body: JSON.stringify({ id, method, params }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       text = await response.text();
     } catch (error) {
       const name = (error as { name?: string }).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new TransientFailure(
-          `Tryton ${method} timed out after ${this.timeoutMs} ms`,
+          `Tryton ${method} timed out after ${timeoutMs} ms`,
           ERP_SYSTEM,
           undefined,
           {

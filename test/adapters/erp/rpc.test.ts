@@ -21,4 +21,16 @@ describe('ERP RPC protocol', () => {
     await server.close();
     await expect(erp.getItem('SKU-10442')).rejects.toBeInstanceOf(TransientFailure);
   });
+
+  it('starts no call the invocation could not wait for', async () => {
+    const server = await ErpSimulatorServer.start();
+    try {
+      const erp = new RpcErp(server.url, { timeLeftMs: () => 50 });
+      const error = await erp.getItem('SKU-10442').catch((e: unknown) => e as Error);
+      expect(error).toBeInstanceOf(TransientFailure);
+      expect((error as Error).message).toMatch(/ERP getItem: not started, the invocation has 50 ms left/);
+    } finally {
+      await server.close();
+    }
+  });
 });

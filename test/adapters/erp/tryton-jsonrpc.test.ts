@@ -21,7 +21,10 @@ afterEach(async () => {
 });
 
 /** A local HTTP server that logs in anyone and hands model calls to `onCall`. */
-async function fakeTryton(onCall: Handler): Promise<{ rpc: TrytonRpc; seen: RpcRequest[] }> {
+async function fakeTryton(
+  onCall: Handler,
+  connection: { timeLeftMs?: () => number | undefined } = {},
+): Promise<{ rpc: TrytonRpc; seen: RpcRequest[] }> {
   const seen: RpcRequest[] = [];
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
@@ -47,6 +50,7 @@ async function fakeTryton(onCall: Handler): Promise<{ rpc: TrytonRpc; seen: RpcR
     user: 'admin',
     password: 'secret',
     timeoutMs: 300,
+    ...connection,
   });
   return { rpc, seen };
 }
@@ -161,6 +165,25 @@ describe('TrytonRpc', () => {
     expect(error).toBeInstanceOf(TransientFailure);
     expect(error.message).toMatch(/timed out after 300 ms/);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('cuts a call to what the invocation has left, and starts none when too little is left', async () => {
+    let left = 150;
+    const { rpc, seen } = await fakeTryton(
+      () => {
+        // never answers
+      },
+      { timeLeftMs: () => left },
+    );
+    const refused = await failureOf(rpc.search('purchase.purchase', []));
+    expect(refused).toBeInstanceOf(TransientFailure);
+    expect(refused.message).toMatch(/not started, the invocation has 150 ms left for erp calls/);
+    expect(seen).toHaveLength(0);
+
+    left = 260; // below the client's own 300 ms: the invocation's time wins
+    const cut = await failureOf(rpc.search('purchase.purchase', []));
+    expect(cut).toBeInstanceOf(TransientFailure);
+    expect(cut.message).toMatch(/timed out after 260 ms/);
   });
 
   it('maps a refused connection to a TransientFailure', async () => {

@@ -260,6 +260,27 @@ describe('ProcurementClient against the simulator', () => {
       expect(error.message).toMatch(/timed out/);
     });
 
+    it('fits each request in what the invocation has left, and starts none it could not finish', async () => {
+      await client.getSupplier('S-1001');
+      sim.setFaults({ latencyMs: 1_000 });
+      const cut = await rejection(make({ timeLeftMs: () => 300 }).getSupplier('S-1001'));
+      expect(cut).toBeInstanceOf(TransientFailure);
+      expect(cut.message).toMatch(/timed out after 300 ms/);
+
+      let requests = 0;
+      const counting: typeof fetch = (input, init) => {
+        requests += 1;
+        return fetch(input, init);
+      };
+      const refused = await rejection(make({ fetch: counting, timeLeftMs: () => 100 }).getSupplier('S-1001'));
+      expect(refused).toBeInstanceOf(TransientFailure);
+      expect(refused.message).toMatch(/not started, the invocation has 100 ms left for procurement calls/);
+      expect(requests).toBe(0);
+      // Our own time running out says nothing about the platform: the breaker does not count it.
+      expect(countsAgainstEndpoint(refused)).toBe(false);
+      expect(countsAgainstEndpoint(cut)).toBe(true);
+    });
+
     it('a network failure is transient', async () => {
       const url = sim.url;
       await sim.close();

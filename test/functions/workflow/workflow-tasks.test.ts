@@ -1,5 +1,6 @@
 import { SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { approvalKey } from '../../../adapters/aws/approvals';
 import { commitmentKey } from '../../../adapters/aws/commitments';
@@ -229,5 +230,20 @@ describe('sourcing-request-action', () => {
     expect(failure).toBeInstanceOf(Error);
     expect(failure.name).toBe('TransientFailure');
     expect(published()).toEqual([]);
+  });
+
+  it('calls the platform only within the time its invocation has left, keeping the outcome’s reserve', async () => {
+    let calls = 0;
+    platform['/api/v2/sourcing-requests'] = () => {
+      calls += 1;
+      return new Response('{}', { status: 503 });
+    };
+    const { handler } = await import('../../../functions/workflow/sourcing-request-action');
+    // 5 s left: less than the reserve for recording the outcome, so no request is started.
+    const context = { getRemainingTimeInMillis: () => 5_000 } as Context;
+    const failure = (await handler(state, context).catch((error: unknown) => error)) as Error;
+    expect(failure.name).toBe('TransientFailure');
+    expect(failure.message).toMatch(/not started, the invocation has 0 ms left for procurement calls/);
+    expect(calls).toBe(0);
   });
 });
