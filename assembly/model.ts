@@ -237,6 +237,8 @@ export interface BucketModel {
   constructId: string;
   name: string;
   arn: string;
+  /** The bucket's default Object Lock retention, when it has Object Lock. */
+  objectLock?: { mode: 'COMPLIANCE' | 'GOVERNANCE'; days: number };
 }
 
 /** A Secrets Manager secret and how its value is generated when the caller gives none. */

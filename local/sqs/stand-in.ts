@@ -38,10 +38,15 @@ export type SqsCall = <A extends keyof SqsActions>(
 ) => Promise<SqsActions[A][1]>;
 
 /** What the runtime uses of fauxqs (the shape of its `FauxqsServer`), and the in-process way in. */
-export type SqsStandIn = Pick<
-  FauxqsServer,
-  'port' | 'createQueue' | 'createBucket' | 'inspectQueue' | 'stop'
-> & { readonly call: SqsCall };
+export type SqsStandIn = Pick<FauxqsServer, 'port' | 'createQueue' | 'inspectQueue' | 'stop'> & {
+  readonly call: SqsCall;
+  /**
+   * Creates a bucket; `writeOnce` (a bucket with Object Lock and the audit trail's deny-delete
+   * policy) refuses to replace an object (412 PreconditionFailed, as S3 answers our writes, which
+   * all carry `If-None-Match: *`) and to delete one (403 AccessDenied, as the policy does).
+   */
+  createBucket(name: string, options?: { writeOnce?: boolean }): { bucketName: string };
+};
 
 /** fauxqs's account id in queue URLs and ARNs. */
 const ACCOUNT_ID = '000000000000';
@@ -55,7 +60,11 @@ interface SqsStore {
 }
 interface S3Store {
   createBucket(name: string): void;
+  putObject(bucket: string, key: string, ...rest: unknown[]): unknown;
+  deleteObject(bucket: string, key: string): void;
+  buckets: Map<string, Map<string, unknown>>;
 }
+type S3ErrorClass = new (code: string, message: string, statusCode?: number) => Error;
 type Stores = NonNullable<NonNullable<Parameters<typeof buildApp>[0]>['stores']>;
 
 /**
@@ -63,18 +72,55 @@ type Stores = NonNullable<NonNullable<Parameters<typeof buildApp>[0]>['stores']>
  * `startFauxqs`, which hides them), so they come from its dist folder, next to the entry point.
  * The lock file pins the version; the runtime tests fail if the layout moves.
  */
-async function fauxqsStores(): Promise<{ sqs: SqsStore; s3: S3Store; stores: Stores }> {
+async function fauxqsStores(): Promise<{
+  sqs: SqsStore;
+  s3: S3Store;
+  stores: Stores;
+  S3Error: S3ErrorClass;
+}> {
   const dist = new URL('.', import.meta.resolve('fauxqs'));
   const load = async <T>(path: string, name: string) =>
     ((await import(new URL(path, dist).href)) as Record<string, new () => T>)[name]!;
-  const [Sqs, Sns, S3] = await Promise.all([
+  const [Sqs, Sns, S3, S3Error] = await Promise.all([
     load<SqsStore>('sqs/sqsStore.js', 'SqsStore'),
     load<object>('sns/snsStore.js', 'SnsStore'),
     load<S3Store>('s3/s3Store.js', 'S3Store'),
+    import(new URL('common/errors.js', dist).href).then(
+      (module: Record<string, S3ErrorClass>) => module.S3Error!,
+    ),
   ]);
   const sqs = new Sqs();
   const s3 = new S3();
-  return { sqs, s3, stores: { sqsStore: sqs, snsStore: new Sns(), s3Store: s3 } as unknown as Stores };
+  return {
+    sqs,
+    s3,
+    S3Error,
+    stores: { sqsStore: sqs, snsStore: new Sns(), s3Store: s3 } as unknown as Stores,
+  };
+}
+
+/**
+ * Makes the buckets in `writeOnce` refuse to replace or delete an object, in the store every S3
+ * action goes through. A multipart upload's completion does not pass here (nothing of ours uses
+ * one on a write-once bucket), and there are no object versions: a locked bucket locally holds
+ * one object per key.
+ */
+function guardWriteOnce(s3: S3Store, writeOnce: ReadonlySet<string>, S3Error: S3ErrorClass): void {
+  const putObject = s3.putObject.bind(s3);
+  const deleteObject = s3.deleteObject.bind(s3);
+  s3.putObject = (bucket, key, ...rest) => {
+    if (writeOnce.has(bucket) && s3.buckets.get(bucket)?.has(key))
+      throw new S3Error(
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold',
+        412,
+      );
+    return putObject(bucket, key, ...rest);
+  };
+  s3.deleteObject = (bucket, key) => {
+    if (writeOnce.has(bucket)) throw new S3Error('AccessDenied', 'Access Denied', 403);
+    deleteObject(bucket, key);
+  };
 }
 
 /**
@@ -84,8 +130,10 @@ async function fauxqsStores(): Promise<{ sqs: SqsStore; s3: S3Store; stores: Sto
  */
 export async function startSqsStandIn(options: { region: string }): Promise<SqsStandIn> {
   const { region } = options;
-  const { sqs, s3, stores } = await fauxqsStores();
+  const { sqs, s3, stores, S3Error } = await fauxqsStores();
   sqs.region = region;
+  const writeOnce = new Set<string>();
+  guardWriteOnce(s3, writeOnce, S3Error);
   const app = buildApp({ logger: false, defaultRegion: region, stores });
   const port = Number(new URL(await app.listen({ port: 0, host: LOOPBACK })).port);
 
@@ -120,8 +168,9 @@ export async function startSqsStandIn(options: { region: string }): Promise<SqsS
       sqs.createQueue(name, queueUrl, queueArn, queueOptions?.attributes);
       return { queueUrl, queueArn, queueName: name };
     },
-    createBucket(name) {
+    createBucket(name, options) {
       s3.createBucket(name);
+      if (options?.writeOnce) writeOnce.add(name);
       return { bucketName: name };
     },
     inspectQueue: (name) => sqs.inspectQueue(name),

@@ -77,7 +77,8 @@ export async function startSqs(
       options.log(
         `created ${model.queues.length} queues (${model.queues.filter((q) => q.redrivePolicy).length} with a redrive policy)`,
       );
-      for (const bucket of model.buckets) server.createBucket(bucket.name);
+      for (const bucket of model.buckets)
+        server.createBucket(bucket.name, bucket.objectLock ? { writeOnce: true } : undefined);
       if (model.buckets.length > 0) options.log(`created ${model.buckets.length} S3 buckets (fauxqs)`);
     },
     queueDepths: (model) =>
