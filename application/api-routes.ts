@@ -45,6 +45,21 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     access: 'api-key',
     requestModel: 'ApprovalDecision',
   },
+  // Scopes once routes are 'identity': supplyline/approvals.read, then supplyline/audit.read.
+  {
+    path: '/v1/approvals',
+    method: 'GET',
+    handler: 'pending-approvals',
+    access: 'api-key',
+    queryParameters: ['status', 'limit', 'cursor'],
+  },
+  {
+    path: '/v1/commitments/{commitmentId}/approval-audit',
+    method: 'GET',
+    handler: 'approval-audit',
+    access: 'api-key',
+    queryParameters: ['limit', 'cursor'],
+  },
   {
     path: '/v1/purchase-orders/{poId}/sync',
     method: 'GET',

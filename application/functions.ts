@@ -16,6 +16,8 @@ export const FUNCTION_KEYS = [
   'procurement-webhook',
   // Governed API.
   'approval-decision',
+  'pending-approvals',
+  'approval-audit',
   'purchase-order-sync-status',
   'integration-exceptions-list',
   'integration-exception-resolve',
@@ -63,6 +65,8 @@ export interface FunctionGrants {
   readonly workflows?: Readonly<Record<string, WorkflowAccess>>;
   /** Pass the environment's business rules (budget, approval limit, thresholds) as JSON. */
   readonly businessRules?: boolean;
+  /** Pass the environment's approver roles and limits as JSON (APPROVER_ROLES_ENV_VAR). */
+  readonly approverRoles?: boolean;
 }
 
 /** One function of the catalog. */
@@ -118,9 +122,28 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 256,
     grants: {
       bus: true,
-      tables: { workflowCorrelation: 'readWrite', idempotency: 'readWrite' },
+      tables: { workflowCorrelation: 'readWrite' },
+      // Writes decisions once; the bucket's policy and Object Lock refuse any delete or overwrite.
+      buckets: { approvalAudit: 'readWrite' },
       workflows: { 'commitment-approval': 'taskResponse' },
+      approverRoles: true,
     },
+  },
+  {
+    key: 'pending-approvals',
+    description: 'Lists the approvals waiting that the caller may decide',
+    entry: 'functions/api/pending-approvals.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: { tables: { workflowCorrelation: 'read' }, approverRoles: true },
+  },
+  {
+    key: 'approval-audit',
+    description: 'Lists the decisions on a commitment from the write-once audit trail',
+    entry: 'functions/api/approval-audit.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: { buckets: { approvalAudit: 'read' } },
   },
   {
     key: 'purchase-order-sync-status',

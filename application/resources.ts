@@ -90,6 +90,12 @@ export const TABLES = {
         name: 'byExternalRef',
         partitionKey: { name: 'externalRef', type: 'S' },
       },
+      {
+        // Sparse: only approvals still waiting carry `pendingApproval` (adapters/aws/approvals.ts).
+        name: 'pendingApprovals',
+        partitionKey: { name: 'pendingApproval', type: 'S' },
+        sortKey: { name: 'decideBy', type: 'S' },
+      },
     ],
   },
 } as const satisfies Record<string, TableSpec>;
@@ -161,6 +167,11 @@ export interface BucketSpec {
   readonly expiringPrefixes: Readonly<Record<string, number>>;
   /** Days a replaced or deleted object version is kept. */
   readonly noncurrentVersionDays: number;
+  /**
+   * Objects nobody may change or delete for this many days: S3 Object Lock, COMPLIANCE where the
+   * environment retains data (prod), GOVERNANCE elsewhere, and a bucket policy denying deletes.
+   */
+  readonly writeOnceDays?: number;
 }
 
 /** The buckets, keyed by the name used in the function catalog's grants. */
@@ -174,6 +185,16 @@ export const BUCKETS = {
     // net's work list; partial uploads of an interrupted run are aborted after a day.
     expiringPrefixes: { 'rejects/': 30, 'received/': 7, 'summaries/': 90, 'failures/': 90 },
     noncurrentVersionDays: 30,
+  },
+  approvalAudit: {
+    description:
+      'Audit trail of approval decisions, one write-once object each (adapters/aws/approval-audit.ts)',
+    envVar: 'APPROVAL_AUDIT_BUCKET_NAME',
+    expiringPrefixes: {},
+    // Objects are never replaced (If-None-Match) nor deleted (policy): nothing becomes noncurrent.
+    noncurrentVersionDays: 2557,
+    // 7 years (business-rules.md, "Who may approve"), counting two leap days.
+    writeOnceDays: 2557,
   },
 } as const satisfies Record<string, BucketSpec>;
 
@@ -208,6 +229,8 @@ export const EVENT_BUS_ENV_VAR = 'EVENT_BUS_NAME';
 export const ENVIRONMENT_ENV_VAR = 'SUPPLYLINE_ENVIRONMENT';
 /** Environment variable carrying the business rules of the environment as JSON. */
 export const BUSINESS_RULES_ENV_VAR = 'SUPPLYLINE_BUSINESS_RULES';
+/** Environment variable carrying the approver roles and their limits as JSON (identity settings' `roles`). */
+export const APPROVER_ROLES_ENV_VAR = 'SUPPLYLINE_APPROVER_ROLES';
 /** Environment variable carrying the tenant id every canonical event is stamped with. */
 export const TENANT_ID_ENV_VAR = 'TENANT_ID';
 /** Environment variable carrying a queue consumer's dead-letter queue URL (functions/commons/consumer.ts). */

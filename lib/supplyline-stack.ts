@@ -12,6 +12,7 @@ import { API_ROUTES, type ApiModelName, type ApiRouteDefinition } from '../appli
 import { FUNCTION_CATALOG, type FunctionDefinition, type FunctionKey } from '../application/functions';
 import { CIRCUIT_BREAKER_ENDPOINTS } from '../application/metrics';
 import {
+  APPROVER_ROLES_ENV_VAR,
   BUSINESS_RULES_ENV_VAR,
   CONNECTORS,
   ENVIRONMENT_ENV_VAR,
@@ -34,6 +35,7 @@ import { Monitoring } from './constructs/monitoring';
 import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
 import { SupplylineFunction } from './constructs/supplyline-function';
 import { WebhookApi } from './constructs/webhook-api';
+import { DEFAULT_APPROVER_ROLES } from '../application/approver-roles';
 import { Workflow, stateMachineArnOf } from './constructs/workflow';
 import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from '../application/routing';
 
@@ -281,6 +283,10 @@ export class SupplylineStack extends Stack {
           [ENVIRONMENT_ENV_VAR]: config.name,
           [TENANT_ID_ENV_VAR]: config.tenantId,
           ...(grants.businessRules ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) } : {}),
+          // The business rules' roles until the environment's identity settings carry `roles`.
+          ...(grants.approverRoles
+            ? { [APPROVER_ROLES_ENV_VAR]: JSON.stringify(DEFAULT_APPROVER_ROLES) }
+            : {}),
         },
       });
       for (const [tableKey, access] of Object.entries(grants.tables ?? {}) as [

@@ -13,14 +13,23 @@
  * a retry can fix.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalDecision, ApprovalRequest } from '../../canonical/generated/types';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  ApprovalDecision,
+  ApprovalDecisionRecord,
+  ApprovalRequest,
+} from '../../canonical/generated/types';
 import { validateApprovalDecision, validateApprovalRequest } from '../../canonical/generated/validators';
+import { ApprovalClosed, ApprovalNotFound } from '../../domain/approval/errors';
 import { ContractViolation } from '../../domain/failures';
+import type { ApprovalBook, PendingApprovalsPage, RecordedApproval } from '../../domain/ports/approvals';
 import { ApprovalTaskGone } from './workflows';
-
-/** A decided approval stays readable this long after it expired, for the audit trail. */
-const RETENTION_SECONDS = 30 * 24 * 3600;
 
 /** What the waiting workflow receives as the task's output. */
 export interface ApprovalOutput {
@@ -33,32 +42,20 @@ export interface ApprovalOutput {
 /** Hands the decision to the waiting workflow (SendTaskSuccess in AWS). */
 export type SendTaskSuccess = (taskToken: string, output: ApprovalOutput) => Promise<void>;
 
-/** No approval is waiting under that id. */
-export class ApprovalNotFound extends Error {
-  override readonly name = 'ApprovalNotFound';
-  constructor(readonly approvalId: string) {
-    super(`No approval ${approvalId} is waiting for a decision.`);
-  }
-}
+export { ApprovalClosed, ApprovalNotFound };
 
-/** The approval can no longer be decided: it was decided already, or it expired. */
-export class ApprovalClosed extends Error {
-  override readonly name = 'ApprovalClosed';
-  constructor(
-    readonly approvalId: string,
-    readonly reason: 'already-decided' | 'expired',
-  ) {
-    super(
-      reason === 'expired'
-        ? `Approval ${approvalId} expired; the commitment was escalated without this decision.`
-        : `Approval ${approvalId} was already decided.`,
-    );
-  }
-}
+/** The sparse index of approvals still waiting (TABLES.workflowCorrelation). */
+const PENDING_INDEX = 'pendingApprovals';
+const PENDING = 'PENDING';
 
 /** Where an approval's item lives. */
 export function approvalKey(approvalId: string): { pk: string; sk: string } {
   return { pk: `APPROVAL#${approvalId}`, sk: 'TASK_TOKEN' };
+}
+
+/** Where the approval id of a commitment's approval (one per request and plan version) lives. */
+export function commitmentApprovalKey(commitmentKey: string): { pk: string; sk: string } {
+  return { pk: `APPROVAL-OF#${commitmentKey}`, sk: 'APPROVAL_ID' };
 }
 
 /**
@@ -81,7 +78,7 @@ const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
   (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
-export class ApprovalStore {
+export class ApprovalStore implements ApprovalBook {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -90,34 +87,40 @@ export class ApprovalStore {
   ) {}
 
   /**
-   * Keeps the task token the workflow waits on. Registering again before a decision replaces the
-   * token (a retried workflow state waits on a new one).
-   * @throws ContractViolation for a request that breaks the ApprovalRequest schema or whose id differs.
+   * Keeps the task token the workflow waits on, under the commitment's approval id: the first
+   * registration for `commitmentKey` keeps `request.approvalId` (random, unguessable); a retried
+   * wait finds it again and replaces only the token. Returns the request as registered.
+   * @throws ContractViolation for a request that breaks the ApprovalRequest schema.
    * @throws ApprovalClosed when the approval was already decided.
    */
   async registerApproval(registration: {
-    approvalId: string;
+    commitmentKey: string;
     taskToken: string;
     request: ApprovalRequest;
-  }): Promise<void> {
-    const { approvalId, taskToken, request } = registration;
-    const checked = validateApprovalRequest(request);
-    if (!checked.ok || request.approvalId !== approvalId || taskToken.length === 0) {
-      throw new ContractViolation(`approval ${approvalId} cannot be registered`, 'supplyline', {
+  }): Promise<ApprovalRequest> {
+    const { commitmentKey, taskToken } = registration;
+    const checked = validateApprovalRequest(registration.request);
+    if (!checked.ok || taskToken.length === 0 || commitmentKey.length === 0) {
+      throw new ContractViolation(`approval of ${commitmentKey} cannot be registered`, 'supplyline', {
         errors: checked.ok ? [] : checked.errors,
       });
     }
+    const approvalId = await this.approvalIdOf(commitmentKey, registration.request.approvalId);
+    const request = { ...registration.request, approvalId };
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
+          // No TTL: the record answers replays and audits as long as the table lives.
           Item: {
             ...approvalKey(approvalId),
             approvalId,
+            commitmentKey,
             taskToken,
             request,
             registeredAt: this.now().toISOString(),
-            expiresAt: Math.floor(Date.parse(request.expiresAt) / 1000) + RETENTION_SECONDS,
+            pendingApproval: PENDING,
+            decideBy: request.expiresAt,
           },
           ConditionExpression: 'attribute_not_exists(outcome)',
         }),
@@ -126,75 +129,120 @@ export class ApprovalStore {
       if (isConditionFailure(error)) throw new ApprovalClosed(approvalId, 'already-decided');
       throw error;
     }
+    return request;
   }
 
-  /**
-   * Records the person's decision and resumes the workflow with it; returns the request decided.
-   * @throws ContractViolation for a decision {@link approvalDecisionErrors} refuses.
-   * @throws ApprovalNotFound | ApprovalClosed (decided already, past its `expiresAt`, or the
-   * workflow stopped waiting); TransientFailure when Step Functions could not be reached (the
-   * decision is not recorded, so it can be sent again).
-   */
-  async decide(approvalId: string, decision: ApprovalDecision): Promise<ApprovalRequest> {
-    const invalid = approvalDecisionErrors(decision);
-    if (invalid.length > 0)
-      throw new ContractViolation(`not an acceptable decision for ${approvalId}`, 'supplyline', { invalid });
+  /** The commitment's approval id: `candidate` when it has none yet (a conditional write). */
+  private async approvalIdOf(commitmentKey: string, candidate: string): Promise<string> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...commitmentApprovalKey(commitmentKey), approvalId: candidate },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return candidate;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: commitmentApprovalKey(commitmentKey),
+        ConsistentRead: true,
+      }),
+    );
+    return String(Item!.approvalId);
+  }
+
+  /** The approval and its decision, read consistently. */
+  async find(approvalId: string): Promise<RecordedApproval | null> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: approvalKey(approvalId), ConsistentRead: true }),
     );
-    if (!Item) throw new ApprovalNotFound(approvalId);
-    if (Item.outcome !== undefined)
-      throw new ApprovalClosed(approvalId, Item.outcome === 'EXPIRED' ? 'expired' : 'already-decided');
+    if (!Item) return null;
     const request = Item.request as ApprovalRequest;
-    const now = this.now();
-    if (now.getTime() > Date.parse(request.expiresAt)) throw new ApprovalClosed(approvalId, 'expired');
+    if (Item.outcome === 'EXPIRED') return { request, state: 'expired' };
+    if (Item.outcome === 'DECIDED')
+      return { request, state: 'decided', decision: Item.decisionRecord as ApprovalDecisionRecord };
+    return { request, state: 'waiting' };
+  }
 
-    const output: ApprovalOutput = {
-      decision: decision.decision,
-      approver: decision.approver,
-      ...(decision.reason === undefined ? {} : { reason: decision.reason }),
-      decidedAt: now.toISOString(),
-    };
+  /**
+   * Claims the approval for `decision` with a conditional write, then resumes the workflow. The
+   * claim is released when the workflow could not be told for a reason a retry can fix.
+   * @throws ApprovalNotFound | ApprovalClosed; TransientFailure when Step Functions could not be
+   * reached (nothing recorded, so it can be sent again).
+   */
+  async recordDecision(decision: ApprovalDecisionRecord): Promise<void> {
+    const { approvalId } = decision;
+    let taskToken: string;
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: approvalKey(approvalId),
-          UpdateExpression: `SET outcome = :decided, decision = :decision, approver = :approver, decidedAt = :at${
-            output.reason === undefined ? '' : ', reason = :reason'
-          }`,
+          UpdateExpression:
+            'SET outcome = :decided, decisionRecord = :record, decidedAt = :at REMOVE pendingApproval',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(outcome)',
           ExpressionAttributeValues: {
             ':decided': 'DECIDED',
-            ':decision': output.decision,
-            ':approver': output.approver,
-            ':at': output.decidedAt,
-            ...(output.reason === undefined ? {} : { ':reason': output.reason }),
+            ':record': decision,
+            ':at': decision.decidedAt,
           },
+          ReturnValues: 'ALL_OLD',
         }),
       );
+      taskToken = String(Attributes!.taskToken);
     } catch (error) {
-      if (isConditionFailure(error)) throw new ApprovalClosed(approvalId, 'already-decided');
+      if (isConditionFailure(error)) {
+        if (!(await this.find(approvalId))) throw new ApprovalNotFound(approvalId);
+        throw new ApprovalClosed(approvalId, 'already-decided');
+      }
       throw error;
     }
-
+    const output: ApprovalOutput = {
+      decision: decision.decision,
+      approver: decision.approver,
+      ...(decision.reason === null ? {} : { reason: decision.reason }),
+      decidedAt: decision.decidedAt,
+    };
     try {
-      await this.sendTaskSuccess(Item.taskToken as string, output);
+      await this.sendTaskSuccess(taskToken, output);
     } catch (error) {
       if (error instanceof ApprovalTaskGone) {
-        await this.closeClaim(approvalId, output.decidedAt, 'SET outcome = :expired', {
+        await this.closeClaim(approvalId, decision.decidedAt, 'SET outcome = :expired', {
           ':expired': 'EXPIRED',
         });
         throw new ApprovalClosed(approvalId, 'expired');
       }
       await this.closeClaim(
         approvalId,
-        output.decidedAt,
-        'REMOVE outcome, decision, approver, reason, decidedAt',
+        decision.decidedAt,
+        'SET pendingApproval = :pending REMOVE outcome, decisionRecord, decidedAt',
+        { ':pending': PENDING },
       );
       throw error;
     }
-    return request;
+  }
+
+  /** Approvals still waiting, soonest deadline first; `cursor` continues a previous page. */
+  async pending(page: { now: Date; limit: number; cursor?: string }): Promise<PendingApprovalsPage> {
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PENDING_INDEX,
+        KeyConditionExpression: 'pendingApproval = :pending AND decideBy > :now',
+        ExpressionAttributeValues: { ':pending': PENDING, ':now': page.now.toISOString() },
+        Limit: page.limit,
+        ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor) } : {}),
+      }),
+    );
+    return {
+      approvals: Items.map((item) => item.request as ApprovalRequest),
+      ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
+    };
   }
 
   /** Changes the claim made at `decidedAt`, and only that one. */
@@ -218,4 +266,18 @@ export class ApprovalStore {
       if (!isConditionFailure(error)) throw error;
     }
   }
+}
+
+const encodeCursor = (key: Record<string, unknown>) =>
+  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+/** The key a cursor names; a cursor that is not one of ours is a contract violation (400). */
+export function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (typeof key === 'object' && key !== null && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new ContractViolation('not a cursor of this list', 'supplyline', { cursor });
 }

@@ -389,10 +389,49 @@ export interface IntegrationException {
 export interface ApprovalDecision {
   /** The approver's decision */
   decision: "approve" | "reject";
-  /** Who decided */
-  approver: string;
+  /** Deprecated and ignored: the approver is the verified caller (the access token subject) */
+  approver?: string;
   /** Why (required to reject) */
   reason?: string;
+}
+
+/** One decision on a commitment waiting for approval, as the audit trail keeps it */
+export interface ApprovalDecisionRecord {
+  /** Approval id */
+  approvalId: string;
+  /** The commitment decided (its purchase order external reference) */
+  commitmentId: string;
+  /** What the person asked for */
+  decision: "approve" | "reject";
+  /** What took effect: refused when a rule (rule) did not let this person decide */
+  verdict: "approved" | "rejected" | "refused";
+  /** The rule that refused the decision */
+  rule: "person-required" | "approver-role" | "separation-of-duties" | "approval-limit" | null;
+  /** Who decided: the access token subject */
+  approver: string;
+  /** The approver's strongest approver role */
+  role: string | null;
+  /** That role's limit (USD); null: no limit */
+  approvalLimit: string | null;
+  /** Value of the commitment */
+  totalValue: string;
+  /** ISO 4217 currency code */
+  currency: string;
+  /** Who requested the commitment */
+  requestedBy: string;
+  /** Why, as the approver gave it */
+  reason: string | null;
+  /**
+   * When the decision was made (UTC)
+   * Format: date-time.
+   */
+  decidedAt: string;
+  /** Issuer of the access token */
+  tokenIssuer: string;
+  /** The access token's jti ('' when it has none) */
+  tokenId: string;
+  /** The OAuth2 client the person used */
+  clientId: string;
 }
 
 /** A commitment above the approval limit waiting for a person */
@@ -416,6 +455,8 @@ export interface ApprovalRequest {
    * Format: date-time.
    */
   expiresAt: string;
+  /** Who requested the commitment, who cannot approve it: 'system:supplyline' for a forecast exception's */
+  requestedBy?: string;
 }
 
 /** The decision taken on a forecast exception */
@@ -1295,6 +1336,48 @@ export interface IntegrationExceptionResolvedV1 {
   data: IntegrationException;
 }
 
+/** approval.decided v1: A person decided (or was refused a decision on) a commitment waiting for approval; the audit trail keeps the same record. */
+export interface ApprovalDecidedV1 {
+  /**
+   * Unique id of this event emission
+   * Format: uuid.
+   */
+  eventId: string;
+  /** Canonical event type */
+  eventType: "approval.decided";
+  /** Schema version <major>.<minor> */
+  schemaVersion: string;
+  /** System whose change the event reports */
+  sourceSystem: "planning" | "procurement" | "erp" | "orchestration" | "operations";
+  /** The object's id in the source system */
+  sourceObjectId: string;
+  /** Version of the object in the source (plan version, PO revision, or epoch ms of its update) */
+  sourceVersion: number;
+  /**
+   * When the change happened in the source system (UTC)
+   * Format: date-time.
+   */
+  occurredAt: string;
+  /**
+   * When the middleware emitted this event (UTC)
+   * Format: date-time.
+   */
+  emittedAt: string;
+  /** Shared by every event of one business flow */
+  correlationId: string;
+  /** Id of the event or request that caused this one */
+  causationId?: string;
+  /** Business identity + revision: the same change always has the same key */
+  idempotencyKey: string;
+  /** Tenant (distribution company) */
+  tenantId: string;
+  /** Business unit within the tenant */
+  businessUnit?: string;
+  /** True when the event was re-sent from the archive by an operator */
+  replay?: boolean;
+  data: ApprovalDecisionRecord;
+}
+
 /** Each canonical event type's current envelope. */
 export interface CanonicalEvents {
   'forecast-exception.raised': ForecastExceptionRaisedV1;
@@ -1315,4 +1398,5 @@ export interface CanonicalEvents {
   'inventory-balance.updated': InventoryBalanceUpdatedV1;
   'integration-exception.raised': IntegrationExceptionRaisedV1;
   'integration-exception.resolved': IntegrationExceptionResolvedV1;
+  'approval.decided': ApprovalDecidedV1;
 }

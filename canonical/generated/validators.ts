@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, ApprovalDecision, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderRevision, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderRevision, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -44,18 +44,19 @@ const KEYS_17: ReadonlySet<string> = new Set(["lineNo","confirmedQuantityEa","co
 const KEYS_18: ReadonlySet<string> = new Set(["poNumber","revision","supplierNumber","acknowledgedAt","lines"]);
 const KEYS_19: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details"]);
 const KEYS_20: ReadonlySet<string> = new Set(["decision","approver","reason"]);
-const KEYS_21: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt"]);
-const KEYS_22: ReadonlySet<string> = new Set(["exceptionKey","outcome","reason","needEa","orderQuantityEa"]);
-const KEYS_23: ReadonlySet<string> = new Set(["pointer","detail"]);
-const KEYS_24: ReadonlySet<string> = new Set(["type","title","status","detail","instance","errors"]);
-const KEYS_25: ReadonlySet<string> = new Set(["resolvedBy","reason"]);
-const KEYS_26: ReadonlySet<string> = new Set(["status","eventId","idempotencyKey"]);
-const KEYS_27: ReadonlySet<string> = new Set(["system","reference","state","version","confirmedAt"]);
-const KEYS_28: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
-const KEYS_29: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
-const KEYS_30: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
+const KEYS_21: ReadonlySet<string> = new Set(["approvalId","commitmentId","decision","verdict","rule","approver","role","approvalLimit","totalValue","currency","requestedBy","reason","decidedAt","tokenIssuer","tokenId","clientId"]);
+const KEYS_22: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy"]);
+const KEYS_23: ReadonlySet<string> = new Set(["exceptionKey","outcome","reason","needEa","orderQuantityEa"]);
+const KEYS_24: ReadonlySet<string> = new Set(["pointer","detail"]);
+const KEYS_25: ReadonlySet<string> = new Set(["type","title","status","detail","instance","errors"]);
+const KEYS_26: ReadonlySet<string> = new Set(["resolvedBy","reason"]);
+const KEYS_27: ReadonlySet<string> = new Set(["status","eventId","idempotencyKey"]);
+const KEYS_28: ReadonlySet<string> = new Set(["system","reference","state","version","confirmedAt"]);
+const KEYS_29: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
+const KEYS_30: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
+const KEYS_31: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
 const PATTERN_5 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_31: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const KEYS_32: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -1772,9 +1773,7 @@ function check_ApprovalDecision(d: unknown, p: string, e: ValidationError[], dep
       }
     }
     const v2 = d.approver;
-    if (v2 === undefined) {
-      add(e, p + "/approver", "required", "must have required property 'approver'");
-    } else {
+    if (v2 !== undefined) {
       n0++;
       if (typeof v2 === 'string') {
         if (v2.length > 128 && (v2.length > 256 || codePoints(v2) > 128)) add(e, p + "/approver", "maxLength", "must NOT have more than 128 characters");
@@ -1794,6 +1793,204 @@ function check_ApprovalDecision(d: unknown, p: string, e: ValidationError[], dep
       }
     }
     if (n0 !== Object.keys(d).length) extra(d, KEYS_20, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalDecisionRecord */
+function check_ApprovalDecisionRecord(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.approvalId;
+    if (v1 === undefined) {
+      add(e, p + "/approvalId", "required", "must have required property 'approvalId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/approvalId", "maxLength", "must NOT have more than 128 characters");
+        if (v1.length === 0) add(e, p + "/approvalId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/approvalId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/approvalId", "type", "must be string");
+      }
+    }
+    const v2 = d.commitmentId;
+    if (v2 === undefined) {
+      add(e, p + "/commitmentId", "required", "must have required property 'commitmentId'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 128 && (v2.length > 256 || codePoints(v2) > 128)) add(e, p + "/commitmentId", "maxLength", "must NOT have more than 128 characters");
+        if (v2.length === 0) add(e, p + "/commitmentId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/commitmentId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/commitmentId", "type", "must be string");
+      }
+    }
+    const v3 = d.decision;
+    if (v3 === undefined) {
+      add(e, p + "/decision", "required", "must have required property 'decision'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3 !== "approve" && v3 !== "reject") add(e, p + "/decision", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/decision", "type", "must be string");
+      }
+    }
+    const v4 = d.verdict;
+    if (v4 === undefined) {
+      add(e, p + "/verdict", "required", "must have required property 'verdict'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4 !== "approved" && v4 !== "rejected" && v4 !== "refused") add(e, p + "/verdict", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/verdict", "type", "must be string");
+      }
+    }
+    const v5 = d.rule;
+    if (v5 === undefined) {
+      add(e, p + "/rule", "required", "must have required property 'rule'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5 !== "person-required" && v5 !== "approver-role" && v5 !== "separation-of-duties" && v5 !== "approval-limit") add(e, p + "/rule", "enum", "must be equal to one of the allowed values");
+      } else if (!(v5 === null)) {
+        add(e, p + "/rule", "type", "must be string or null");
+      }
+    }
+    const v6 = d.approver;
+    if (v6 === undefined) {
+      add(e, p + "/approver", "required", "must have required property 'approver'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 256 && (v6.length > 512 || codePoints(v6) > 256)) add(e, p + "/approver", "maxLength", "must NOT have more than 256 characters");
+        if (v6.length === 0) add(e, p + "/approver", "minLength", "must NOT have fewer than 1 characters");
+      } else {
+        add(e, p + "/approver", "type", "must be string");
+      }
+    }
+    const v7 = d.role;
+    if (v7 === undefined) {
+      add(e, p + "/role", "required", "must have required property 'role'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (v7.length > 64 && (v7.length > 128 || codePoints(v7) > 64)) add(e, p + "/role", "maxLength", "must NOT have more than 64 characters");
+        if (v7.length === 0) add(e, p + "/role", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v7)) add(e, p + "/role", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v7 === null)) {
+        add(e, p + "/role", "type", "must be string or null");
+      }
+    }
+    const v8 = d.approvalLimit;
+    if (v8 === undefined) {
+      add(e, p + "/approvalLimit", "required", "must have required property 'approvalLimit'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (v8.length > 26 && (v8.length > 52 || codePoints(v8) > 26)) add(e, p + "/approvalLimit", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v8)) add(e, p + "/approvalLimit", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else if (!(v8 === null)) {
+        add(e, p + "/approvalLimit", "type", "must be string or null");
+      }
+    }
+    const v9 = d.totalValue;
+    if (v9 === undefined) {
+      add(e, p + "/totalValue", "required", "must have required property 'totalValue'");
+    } else {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (v9.length > 26 && (v9.length > 52 || codePoints(v9) > 26)) add(e, p + "/totalValue", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v9)) add(e, p + "/totalValue", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/totalValue", "type", "must be string");
+      }
+    }
+    const v10 = d.currency;
+    if (v10 === undefined) {
+      add(e, p + "/currency", "required", "must have required property 'currency'");
+    } else {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (v10.length > 3 && (v10.length > 6 || codePoints(v10) > 3)) add(e, p + "/currency", "maxLength", "must NOT have more than 3 characters");
+        if (v10.length < 5 && (v10.length < 3 || codePoints(v10) < 3)) add(e, p + "/currency", "minLength", "must NOT have fewer than 3 characters");
+        if (!PATTERN_1.test(v10)) add(e, p + "/currency", "pattern", "must match pattern \"^[A-Z]{3}$\"");
+      } else {
+        add(e, p + "/currency", "type", "must be string");
+      }
+    }
+    const v11 = d.requestedBy;
+    if (v11 === undefined) {
+      add(e, p + "/requestedBy", "required", "must have required property 'requestedBy'");
+    } else {
+      n0++;
+      if (typeof v11 === 'string') {
+        if (v11.length > 256 && (v11.length > 512 || codePoints(v11) > 256)) add(e, p + "/requestedBy", "maxLength", "must NOT have more than 256 characters");
+        if (v11.length === 0) add(e, p + "/requestedBy", "minLength", "must NOT have fewer than 1 characters");
+      } else {
+        add(e, p + "/requestedBy", "type", "must be string");
+      }
+    }
+    const v12 = d.reason;
+    if (v12 === undefined) {
+      add(e, p + "/reason", "required", "must have required property 'reason'");
+    } else {
+      n0++;
+      if (typeof v12 === 'string') {
+        if (v12.length > 2000 && (v12.length > 4000 || codePoints(v12) > 2000)) add(e, p + "/reason", "maxLength", "must NOT have more than 2000 characters");
+      } else if (!(v12 === null)) {
+        add(e, p + "/reason", "type", "must be string or null");
+      }
+    }
+    const v13 = d.decidedAt;
+    if (v13 === undefined) {
+      add(e, p + "/decidedAt", "required", "must have required property 'decidedAt'");
+    } else {
+      n0++;
+      if (typeof v13 === 'string') {
+        if (!isDateTime(v13)) add(e, p + "/decidedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/decidedAt", "type", "must be string");
+      }
+    }
+    const v14 = d.tokenIssuer;
+    if (v14 === undefined) {
+      add(e, p + "/tokenIssuer", "required", "must have required property 'tokenIssuer'");
+    } else {
+      n0++;
+      if (typeof v14 === 'string') {
+        if (v14.length > 512 && (v14.length > 1024 || codePoints(v14) > 512)) add(e, p + "/tokenIssuer", "maxLength", "must NOT have more than 512 characters");
+      } else {
+        add(e, p + "/tokenIssuer", "type", "must be string");
+      }
+    }
+    const v15 = d.tokenId;
+    if (v15 === undefined) {
+      add(e, p + "/tokenId", "required", "must have required property 'tokenId'");
+    } else {
+      n0++;
+      if (typeof v15 === 'string') {
+        if (v15.length > 256 && (v15.length > 512 || codePoints(v15) > 256)) add(e, p + "/tokenId", "maxLength", "must NOT have more than 256 characters");
+      } else {
+        add(e, p + "/tokenId", "type", "must be string");
+      }
+    }
+    const v16 = d.clientId;
+    if (v16 === undefined) {
+      add(e, p + "/clientId", "required", "must have required property 'clientId'");
+    } else {
+      n0++;
+      if (typeof v16 === 'string') {
+        if (v16.length > 256 && (v16.length > 512 || codePoints(v16) > 256)) add(e, p + "/clientId", "maxLength", "must NOT have more than 256 characters");
+      } else {
+        add(e, p + "/clientId", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_21, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -1903,7 +2100,17 @@ function check_ApprovalRequest(d: unknown, p: string, e: ValidationError[], dept
         add(e, p + "/expiresAt", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_21, p, e);
+    const v9 = d.requestedBy;
+    if (v9 !== undefined) {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (v9.length > 256 && (v9.length > 512 || codePoints(v9) > 256)) add(e, p + "/requestedBy", "maxLength", "must NOT have more than 256 characters");
+        if (v9.length === 0) add(e, p + "/requestedBy", "minLength", "must NOT have fewer than 1 characters");
+      } else {
+        add(e, p + "/requestedBy", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_22, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -1972,7 +2179,7 @@ function check_ForecastExceptionEvaluation(d: unknown, p: string, e: ValidationE
         add(e, p + "/orderQuantityEa", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_22, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_23, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2004,7 +2211,7 @@ function check_ProblemError(d: unknown, p: string, e: ValidationError[], depth: 
         add(e, p + "/detail", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_23, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_24, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2080,7 +2287,7 @@ function check_Problem(d: unknown, p: string, e: ValidationError[], depth: numbe
         add(e, p + "/errors", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_24, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_25, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2114,7 +2321,7 @@ function check_ExceptionResolution(d: unknown, p: string, e: ValidationError[], 
         add(e, p + "/reason", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_25, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_26, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2159,7 +2366,7 @@ function check_Accepted(d: unknown, p: string, e: ValidationError[], depth: numb
         add(e, p + "/idempotencyKey", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_26, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_27, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2226,7 +2433,7 @@ function check_SystemState(d: unknown, p: string, e: ValidationError[], depth: n
         add(e, p + "/confirmedAt", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_27, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_28, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2302,7 +2509,7 @@ function check_SyncLag(d: unknown, p: string, e: ValidationError[], depth: numbe
         add(e, p + "/outOfOrder", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_28, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_29, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2362,7 +2569,7 @@ function check_HistoryEntry(d: unknown, p: string, e: ValidationError[], depth: 
         add(e, p + "/correlationId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_29, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_30, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2462,7 +2669,7 @@ function check_SyncStatus(d: unknown, p: string, e: ValidationError[], depth: nu
         add(e, p + "/openExceptions", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_30, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2636,7 +2843,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2810,7 +3017,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2984,7 +3191,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3158,7 +3365,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3332,7 +3539,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3506,7 +3713,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3680,7 +3887,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3854,7 +4061,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4028,7 +4235,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4202,7 +4409,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4376,7 +4583,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4550,7 +4757,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4724,7 +4931,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4898,7 +5105,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5072,7 +5279,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5246,7 +5453,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5420,7 +5627,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5594,7 +5801,181 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalDecidedV1 */
+function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.eventId;
+    if (v1 === undefined) {
+      add(e, p + "/eventId", "required", "must have required property 'eventId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (!isUuid(v1)) add(e, p + "/eventId", "format", "must match format \"uuid\"");
+      } else {
+        add(e, p + "/eventId", "type", "must be string");
+      }
+    }
+    const v2 = d.eventType;
+    if (v2 === undefined) {
+      add(e, p + "/eventType", "required", "must have required property 'eventType'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "approval.decided") add(e, p + "/eventType", "const", "must be equal to constant");
+      } else {
+        add(e, p + "/eventType", "type", "must be string");
+      }
+    }
+    const v3 = d.schemaVersion;
+    if (v3 === undefined) {
+      add(e, p + "/schemaVersion", "required", "must have required property 'schemaVersion'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
+        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+      } else {
+        add(e, p + "/schemaVersion", "type", "must be string");
+      }
+    }
+    const v4 = d.sourceSystem;
+    if (v4 === undefined) {
+      add(e, p + "/sourceSystem", "required", "must have required property 'sourceSystem'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4 !== "planning" && v4 !== "procurement" && v4 !== "erp" && v4 !== "orchestration" && v4 !== "operations") add(e, p + "/sourceSystem", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/sourceSystem", "type", "must be string");
+      }
+    }
+    const v5 = d.sourceObjectId;
+    if (v5 === undefined) {
+      add(e, p + "/sourceObjectId", "required", "must have required property 'sourceObjectId'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 200 && (v5.length > 400 || codePoints(v5) > 200)) add(e, p + "/sourceObjectId", "maxLength", "must NOT have more than 200 characters");
+        if (v5.length === 0) add(e, p + "/sourceObjectId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v5)) add(e, p + "/sourceObjectId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/sourceObjectId", "type", "must be string");
+      }
+    }
+    const v6 = d.sourceVersion;
+    if (v6 === undefined) {
+      add(e, p + "/sourceVersion", "required", "must have required property 'sourceVersion'");
+    } else {
+      n0++;
+      if (typeof v6 === 'number' && Number.isInteger(v6)) {
+        if (v6 < 0) add(e, p + "/sourceVersion", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/sourceVersion", "type", "must be integer");
+      }
+    }
+    const v7 = d.occurredAt;
+    if (v7 === undefined) {
+      add(e, p + "/occurredAt", "required", "must have required property 'occurredAt'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (!isDateTime(v7)) add(e, p + "/occurredAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/occurredAt", "type", "must be string");
+      }
+    }
+    const v8 = d.emittedAt;
+    if (v8 === undefined) {
+      add(e, p + "/emittedAt", "required", "must have required property 'emittedAt'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (!isDateTime(v8)) add(e, p + "/emittedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/emittedAt", "type", "must be string");
+      }
+    }
+    const v9 = d.correlationId;
+    if (v9 === undefined) {
+      add(e, p + "/correlationId", "required", "must have required property 'correlationId'");
+    } else {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (v9.length > 128 && (v9.length > 256 || codePoints(v9) > 128)) add(e, p + "/correlationId", "maxLength", "must NOT have more than 128 characters");
+        if (v9.length === 0) add(e, p + "/correlationId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v9)) add(e, p + "/correlationId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/correlationId", "type", "must be string");
+      }
+    }
+    const v10 = d.causationId;
+    if (v10 !== undefined) {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (v10.length > 128 && (v10.length > 256 || codePoints(v10) > 128)) add(e, p + "/causationId", "maxLength", "must NOT have more than 128 characters");
+        if (v10.length === 0) add(e, p + "/causationId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v10)) add(e, p + "/causationId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/causationId", "type", "must be string");
+      }
+    }
+    const v11 = d.idempotencyKey;
+    if (v11 === undefined) {
+      add(e, p + "/idempotencyKey", "required", "must have required property 'idempotencyKey'");
+    } else {
+      n0++;
+      if (typeof v11 === 'string') {
+        if (v11.length > 256 && (v11.length > 512 || codePoints(v11) > 256)) add(e, p + "/idempotencyKey", "maxLength", "must NOT have more than 256 characters");
+        if (v11.length === 0) add(e, p + "/idempotencyKey", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v11)) add(e, p + "/idempotencyKey", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/idempotencyKey", "type", "must be string");
+      }
+    }
+    const v12 = d.tenantId;
+    if (v12 === undefined) {
+      add(e, p + "/tenantId", "required", "must have required property 'tenantId'");
+    } else {
+      n0++;
+      if (typeof v12 === 'string') {
+        if (v12.length > 64 && (v12.length > 128 || codePoints(v12) > 64)) add(e, p + "/tenantId", "maxLength", "must NOT have more than 64 characters");
+        if (v12.length === 0) add(e, p + "/tenantId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v12)) add(e, p + "/tenantId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/tenantId", "type", "must be string");
+      }
+    }
+    const v13 = d.businessUnit;
+    if (v13 !== undefined) {
+      n0++;
+      if (typeof v13 === 'string') {
+        if (v13.length > 64 && (v13.length > 128 || codePoints(v13) > 64)) add(e, p + "/businessUnit", "maxLength", "must NOT have more than 64 characters");
+        if (v13.length === 0) add(e, p + "/businessUnit", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v13)) add(e, p + "/businessUnit", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/businessUnit", "type", "must be string");
+      }
+    }
+    const v14 = d.replay;
+    if (v14 !== undefined) {
+      n0++;
+      if (!(typeof v14 === 'boolean')) add(e, p + "/replay", "type", "must be boolean");
+    }
+    const v15 = d.data;
+    if (v15 === undefined) {
+      add(e, p + "/data", "required", "must have required property 'data'");
+    } else {
+      n0++;
+      check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5818,6 +6199,17 @@ export function validateApprovalDecision(data: unknown): ValidationResult<Approv
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as ApprovalDecision } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalDecisionRecord; collects every error (see the module header). */
+export function validateApprovalDecisionRecord(data: unknown): ValidationResult<ApprovalDecisionRecord> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalDecisionRecord(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalDecisionRecord } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/ApprovalRequest; collects every error (see the module header). */
@@ -6126,4 +6518,15 @@ export function validateIntegrationExceptionResolvedV1(data: unknown): Validatio
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as IntegrationExceptionResolvedV1 } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalDecidedV1; collects every error (see the module header). */
+export function validateApprovalDecidedV1(data: unknown): ValidationResult<ApprovalDecidedV1> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalDecidedV1(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalDecidedV1 } : { ok: false, errors: e };
 }

@@ -9,7 +9,7 @@ export function currentContracts(): CurrentContract[] {
   return contractDocuments().map((doc) => ({
     name: doc.name,
     document: schemaDocument(doc.name, doc.root),
-    version: doc.event ? `${doc.event.major}.${doc.event.minor}` : '1.0',
+    version: doc.event ? `${doc.event.major}.${doc.event.minor}` : (doc.version ?? '1.0'),
     ...(doc.event
       ? {
           eventType: doc.event.type,

@@ -102,7 +102,7 @@ export const EVENT_CATALOG = [
   {
     type: 'purchase-order.approval-requested',
     major: 1,
-    minor: 0,
+    minor: 1,
     source: 'orchestration',
     data: 'ApprovalRequest',
     description: 'A commitment above the approval limit is waiting for a person.',
@@ -186,6 +186,15 @@ export const EVENT_CATALOG = [
     source: 'operations',
     data: 'IntegrationException',
     description: 'A person resolved an integration exception.',
+  },
+  {
+    type: 'approval.decided',
+    major: 1,
+    minor: 0,
+    source: 'orchestration',
+    data: 'ApprovalDecisionRecord',
+    description:
+      'A person decided (or was refused a decision on) a commitment waiting for approval; the audit trail keeps the same record.',
   },
 ] as const satisfies readonly EventDefinition[];
 

@@ -20,12 +20,23 @@ export const canonicalDefs: Record<string, Schema> = {
 /** HTTP request bodies that are canonical objects (validated by API Gateway and in the function). */
 export const API_BODIES = ['ApprovalDecision', 'ExceptionResolution'] as const;
 
+/**
+ * `<major>.<minor>` of each API body, raised like an event's (docs/contracts.md). ApprovalDecision
+ * 1.1: `approver` is optional and ignored, since the approver is the verified caller.
+ */
+export const API_BODY_VERSIONS: Readonly<Record<(typeof API_BODIES)[number], string>> = {
+  ApprovalDecision: '1.1',
+  ExceptionResolution: '1.0',
+};
+
 export interface ContractDocument {
   /** File stem, e.g. `events/forecast-exception.raised.v1` or `objects/PurchaseOrder`. */
   readonly name: string;
   /** The definition at the document's root. */
   readonly root: string;
   readonly event?: EventDefinition;
+  /** An API body's `<major>.<minor>`. */
+  readonly version?: string;
 }
 
 /** The published documents: one per event type and major, one per API body. */
@@ -36,7 +47,7 @@ export function contractDocuments(): ContractDocument[] {
       root: eventSchemaName(event),
       event,
     })),
-    ...API_BODIES.map((body) => ({ name: `api/${body}`, root: body })),
+    ...API_BODIES.map((body) => ({ name: `api/${body}`, root: body, version: API_BODY_VERSIONS[body] })),
   ];
 }
 

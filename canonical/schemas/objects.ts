@@ -319,10 +319,47 @@ export const objectSchemas = {
   ApprovalDecision: object(
     {
       decision: enumOf(['approve', 'reject'], "The approver's decision"),
-      approver: identifier('Who decided', 128),
+      approver: identifier(
+        'Deprecated and ignored: the approver is the verified caller (the access token subject)',
+        128,
+      ),
       reason: text('Why (required to reject)', 2000),
     },
-    { description: 'A decision on a commitment waiting for approval', optional: ['reason'] },
+    { description: 'A decision on a commitment waiting for approval', optional: ['approver', 'reason'] },
+  ),
+
+  ApprovalDecisionRecord: object(
+    {
+      approvalId: identifier('Approval id', 128),
+      commitmentId: identifier('The commitment decided (its purchase order external reference)', 128),
+      decision: enumOf(['approve', 'reject'], 'What the person asked for'),
+      verdict: enumOf(
+        ['approved', 'rejected', 'refused'],
+        'What took effect: refused when a rule (rule) did not let this person decide',
+      ),
+      rule: nullable(
+        enumOf(
+          ['person-required', 'approver-role', 'separation-of-duties', 'approval-limit'],
+          'The rule that refused the decision',
+        ),
+      ),
+      approver: string({
+        description: 'Who decided: the access token subject',
+        minLength: 1,
+        maxLength: 256,
+      }),
+      role: nullable(identifier("The approver's strongest approver role", 64)),
+      approvalLimit: nullable(decimal("That role's limit (USD); null: no limit", { nonNegative: true })),
+      totalValue: decimal('Value of the commitment', { nonNegative: true }),
+      currency,
+      requestedBy: string({ description: 'Who requested the commitment', minLength: 1, maxLength: 256 }),
+      reason: nullable(text('Why, as the approver gave it', 2000)),
+      decidedAt: dateTime('When the decision was made (UTC)'),
+      tokenIssuer: string({ description: 'Issuer of the access token', maxLength: 512 }),
+      tokenId: string({ description: "The access token's jti ('' when it has none)", maxLength: 256 }),
+      clientId: string({ description: 'The OAuth2 client the person used', maxLength: 256 }),
+    },
+    { description: 'One decision on a commitment waiting for approval, as the audit trail keeps it' },
   ),
 
   ApprovalRequest: object(
@@ -335,8 +372,17 @@ export const objectSchemas = {
       currency,
       limit: decimal('Approval limit that was exceeded', { nonNegative: true }),
       expiresAt: dateTime('Escalates when no decision arrives by then (UTC)'),
+      requestedBy: string({
+        description:
+          "Who requested the commitment, who cannot approve it: 'system:supplyline' for a forecast exception's",
+        minLength: 1,
+        maxLength: 256,
+      }),
     },
-    { description: 'A commitment above the approval limit waiting for a person' },
+    {
+      description: 'A commitment above the approval limit waiting for a person',
+      optional: ['requestedBy'],
+    },
   ),
 
   ForecastExceptionEvaluation: object(

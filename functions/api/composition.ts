@@ -4,12 +4,38 @@
  */
 import type { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
 import type { SyncLedger } from '../../adapters/aws/sync-ledger';
+import type { ApprovalDecisionPorts } from '../../domain/approval/decision';
 import type { ResolutionPorts } from '../../domain/integration-exceptions';
-import { approvalStore, integrationExceptions, publish, syncLedger, tenantId } from '../commons/adapters';
+import {
+  approvalAuditTrail,
+  approvalStore,
+  approverRoles,
+  integrationExceptions,
+  publish,
+  syncLedger,
+  tenantId,
+} from '../commons/adapters';
 import { lazy } from '../commons/clients';
 
-/** approval-decision: the approval task tokens, which resume the waiting workflow. */
-export const approvals = approvalStore;
+/** approval-decision: the approvals, the audit trail, the roles and the bus. */
+export const decisionPorts = /* @__PURE__ */ lazy((): ApprovalDecisionPorts => ({
+  book: approvalStore(),
+  audit: approvalAuditTrail(),
+  roles: approverRoles(),
+  publish,
+  now: () => new Date(),
+  newId: () => crypto.randomUUID(),
+  tenantId: tenantId(),
+}));
+
+/** pending-approvals: the approvals still waiting, and the roles that say who may decide them. */
+export const pendingApprovalPorts = /* @__PURE__ */ lazy(() => ({
+  book: approvalStore(),
+  roles: approverRoles(),
+}));
+
+/** approval-audit: the audit trail. */
+export const auditTrail = approvalAuditTrail;
 
 /** integration-exceptions-list: the integration exceptions store. */
 export const exceptions = integrationExceptions;

@@ -24,7 +24,9 @@ import { breakerChangeReporter, DynamoDbBreakerIncidents } from '../../adapters/
 import { CircuitBreaker, type BreakerStateChange } from '../../adapters/resilience/circuit-breaker';
 import { DynamoDbBreakerStore } from '../../adapters/resilience/dynamodb-breaker-store';
 import type { BusinessRules } from '../../application/environments';
+import { S3ApprovalAuditTrail } from '../../adapters/aws/approval-audit';
 import {
+  APPROVER_ROLES_ENV_VAR,
   BUCKETS,
   BUSINESS_RULES_ENV_VAR,
   EVENT_BUS_ENV_VAR,
@@ -33,7 +35,9 @@ import {
   stateMachineEnvVar,
 } from '../../application/resources';
 import type { CanonicalEvent } from '../../canonical/envelope';
+import type { ApproverRoles } from '../../domain/approval/authority';
 import type { CommitmentState, WorkflowSettings } from '../../domain/commitment/types';
+import { Decimal } from '../../domain/decimal';
 import { defineProcurementPolicy, type ProcurementPolicy } from '../../domain/procurement/policy';
 import { documents, env, eventBridge, lazy, s3, secretsManager, stepFunctions } from './clients';
 import { emitMetric, logger } from './powertools';
@@ -114,6 +118,24 @@ export const approvalStore = /* @__PURE__ */ lazy(
   () =>
     new ApprovalStore(documents(), env(TABLES.workflowCorrelation.envVar), sfnTaskSuccess(stepFunctions())),
 );
+
+/** The approval decisions' write-once audit trail (BUCKETS.approvalAudit). */
+export const approvalAuditTrail = /* @__PURE__ */ lazy(
+  () => new S3ApprovalAuditTrail(s3(), env(BUCKETS.approvalAudit.envVar)),
+);
+
+/** The environment's approver roles and limits (identity settings' `roles`, as JSON). */
+export const approverRoles = /* @__PURE__ */ lazy((): ApproverRoles => {
+  const roles = JSON.parse(env(APPROVER_ROLES_ENV_VAR)) as ApproverRoles;
+  for (const [role, { approvalLimitUsd }] of Object.entries(roles)) {
+    // A limit that does not parse would refuse or admit by accident: fail loudly at start.
+    if (approvalLimitUsd !== null && Decimal.tryParse(approvalLimitUsd) === undefined)
+      throw new Error(
+        `${APPROVER_ROLES_ENV_VAR}: role ${role} has limit '${approvalLimitUsd}', not a decimal`,
+      );
+  }
+  return roles;
+});
 
 /** The forecast sync bucket's snapshots (BUCKETS.forecastSync). */
 export const forecastSnapshots = /* @__PURE__ */ lazy(

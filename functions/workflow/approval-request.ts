@@ -1,9 +1,13 @@
 /**
  * `Wait for approval` (commitment-approval, waitForTaskToken): keeps the task token under the
- * approval id for the approval API, and announces `purchase-order.approval-requested`.
+ * commitment's approval id (random, unguessable; a retried wait finds the same one through the
+ * commitment's key, the workflow's `approvalId` input) and announces
+ * `purchase-order.approval-requested` with it.
  */
 import { buildEvent } from '../../canonical/envelope';
 import type { ApprovalRequest, ForecastException } from '../../canonical/generated/types';
+import { SYSTEM_REQUESTER } from '../../domain/approval/authority';
+import { newApprovalId } from '../../domain/approval/ids';
 import { purchaseOrderRef } from '../../domain/commitment/steps';
 import type {
   FlowEvent,
@@ -18,6 +22,7 @@ import { workflowTask } from './task';
 /** The task's payload (state-machines/commitment-approval.asl.json). */
 export interface ApprovalRequestInput {
   taskToken: string;
+  /** The commitment's approval key (request and plan version): names the workflow, never shown to people. */
   approvalId: string;
   policy: PolicyOutcome;
   exception: ForecastException;
@@ -27,7 +32,7 @@ export interface ApprovalRequestInput {
   sourcing?: SourcingOutcome;
 }
 
-/** `APR-<requestId>-v<planVersion>`, as the policy check names approvals. */
+/** `APR-<requestId>-v<planVersion>`, as the policy check keys a commitment's approval. */
 const APPROVAL_ID = /^APR-(.+)-v\d+$/;
 
 /** The sourcing request being approved: from the input, else read back from the platform. */
@@ -53,8 +58,8 @@ export const handler = workflowTask('approval-request', async (input: ApprovalRe
   const ports = approvalRequestPorts();
   const sourcing = await sourcingOf(input, ports);
   const now = ports.now();
-  const request: ApprovalRequest = {
-    approvalId: input.approvalId,
+  const candidate: ApprovalRequest = {
+    approvalId: newApprovalId(),
     externalRef: purchaseOrderRef(sourcing),
     supplierNumber: sourcing.supplierNumber,
     site: input.exception.site,
@@ -62,24 +67,26 @@ export const handler = workflowTask('approval-request', async (input: ApprovalRe
     currency: input.policy.currency,
     limit: ports.policy.approvalLimit.toMoneyString(),
     expiresAt: new Date(now.getTime() + input.settings.approvalTimeoutSeconds * 1000).toISOString(),
+    // A forecast exception's commitment is Supplyline's own: no person requested it.
+    requestedBy: SYSTEM_REQUESTER,
   };
-  await ports.registerApproval({
-    approvalId: input.approvalId,
+  const request = await ports.registerApproval({
+    commitmentKey: input.approvalId,
     taskToken: input.taskToken,
-    request,
+    request: candidate,
   });
   await ports.publish([
     buildEvent(
       'purchase-order.approval-requested',
       request,
       {
-        sourceObjectId: input.approvalId,
+        sourceObjectId: request.approvalId,
         sourceVersion: input.exception.planVersion,
         occurredAt: now,
         correlationId: input.event.correlationId,
         causationId: input.event.eventId,
         // A retried wait registers a new token and announces again: downstream sees one request.
-        idempotencyKey: `approval-requested:${input.approvalId}`,
+        idempotencyKey: `approval-requested:${request.approvalId}`,
         tenantId: ports.tenantId,
       },
       ports,

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BUCKETS, pascalCase, type BucketKey, type BucketSpec } from '../../application/resources';
@@ -57,6 +58,7 @@ export class DataBuckets extends Construct {
         versioned: true,
         serverAccessLogsBucket: this.accessLogs,
         serverAccessLogsPrefix: `${key}/`,
+        ...writeOnce(spec, props.retainData),
         lifecycleRules: [
           ...Object.entries(spec.expiringPrefixes).map(([prefix, days]) => ({
             id: `expire-${prefix.replace(/[^A-Za-z0-9]+/g, '')}`,
@@ -71,8 +73,37 @@ export class DataBuckets extends Construct {
           },
         ],
       });
+      if (spec.writeOnceDays !== undefined) {
+        // Object Lock stops deleting a locked version; this also stops delete markers that would
+        // hide a decision from listings. Tearing down dev means removing this statement first.
+        bucket.addToResourcePolicy(
+          new iam.PolicyStatement({
+            sid: 'AuditTrailIsWriteOnce',
+            effect: iam.Effect.DENY,
+            principals: [new iam.AnyPrincipal()],
+            actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+            resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+          }),
+        );
+      }
       built[key] = { bucket, envVar: spec.envVar };
     }
     this.buckets = built;
   }
+}
+
+/**
+ * Object Lock for a write-once bucket: COMPLIANCE where data is retained (prod: nobody, root
+ * included, can shorten it), GOVERNANCE elsewhere (dev stacks are torn down; a principal with
+ * s3:BypassGovernanceRetention can still empty them, which COMPLIANCE would forbid for 7 years).
+ */
+function writeOnce(spec: BucketSpec, retainData: boolean): Partial<s3.BucketProps> {
+  if (spec.writeOnceDays === undefined) return {};
+  const days = Duration.days(spec.writeOnceDays);
+  return {
+    objectLockEnabled: true,
+    objectLockDefaultRetention: retainData
+      ? s3.ObjectLockRetention.compliance(days)
+      : s3.ObjectLockRetention.governance(days),
+  };
 }

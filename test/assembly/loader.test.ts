@@ -129,6 +129,12 @@ describe('template model of a real dev synth', () => {
     }
   });
 
+  it('reads the Object Lock of the write-once audit bucket, so the local S3 refuses to change its objects', () => {
+    const lock = (id: string) => model.buckets.find((bucket) => bucket.constructId === id)?.objectLock;
+    expect(lock('ApprovalAuditBucket')).toEqual({ mode: 'GOVERNANCE', days: 2557 });
+    expect(lock('ForecastSyncBucket')).toBeUndefined();
+  });
+
   it('routes the REST API: governed routes only, each with a key, all to functions', () => {
     expect(model.apis).toHaveLength(1);
     const api = model.apis[0]!;

@@ -434,7 +434,9 @@ describe('Supplyline on the local runtime, end to end', () => {
       () => eventsOfDelivery(environment, 'purchase-order.approval-requested', delivery.event_id)[0],
     );
     expect(requested.data).toMatchObject({
-      approvalId: expect.stringMatching(/^APR-SR-\d+-v1$/),
+      // Random and unguessable: nothing of the sourcing request in it.
+      approvalId: expect.stringMatching(/^APR-[A-Z2-7]{26}$/),
+      requestedBy: 'system:supplyline',
       supplierNumber: 'S-1001',
       site: 'DC-WEST-01',
       totalValue: '26709.60',
@@ -452,11 +454,14 @@ describe('Supplyline on the local runtime, end to end', () => {
     expect(await environment.erp!.simulator.countPurchaseOrders(externalRef)).toBe(0);
 
     const approvalId = String(requested.data.approvalId);
-    const decision = await callApi(environment, `/v1/approvals/${encodeURIComponent(approvalId)}/decision`, {
+    // 26,709.60 USD is within an approver's limit: the token's subject decides, no body field.
+    const decision = await asPerson(environment, 'approval-decision', {
       method: 'POST',
-      body: { decision: 'approve', approver: 'dana' },
+      path: `/v1/approvals/${approvalId}/decision`,
+      pathParameters: { approvalId },
+      body: { decision: 'approve' },
     });
-    expect(decision.status).toBe(200);
+    expect(decision.statusCode).toBe(200);
 
     const posted = await postedFor(delivery.event_id);
     expect(posted.data).toMatchObject({ externalRef, totalValue: '26709.60', warehouseCode: 'WH-WEST' });
@@ -473,5 +478,59 @@ describe('Supplyline on the local runtime, end to end', () => {
     );
     expect(approval.status).toBe('SUCCEEDED');
     expect(approval.path).toEqual(['Wait for approval', 'Decision', 'Resume commitment', 'Approved']);
+
+    // The decision is on the audit trail (the local S3) with who decided and their token.
+    const audit = await asPerson(environment, 'approval-audit', {
+      method: 'GET',
+      path: `/v1/commitments/${externalRef}/approval-audit`,
+      pathParameters: { commitmentId: externalRef },
+    });
+    expect(audit.statusCode).toBe(200);
+    expect((JSON.parse(audit.body) as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({
+        approvalId,
+        commitmentId: externalRef,
+        verdict: 'approved',
+        approver: 'e2e.dana',
+        role: 'approver',
+        tokenId: 'e2e-token-1',
+        totalValue: '26709.60',
+      }),
+    ]);
   });
 });
+
+/**
+ * Calls a governed function as API Gateway does once the authorizer has verified a person's
+ * token: with the authorizer's context. The local API Gateway does not run the authorizer yet
+ * (issue #16, the authorizer's part), so the test hands the function that context directly.
+ */
+async function asPerson(
+  local: LocalEnvironment,
+  functionKey: string,
+  request: { method: 'GET' | 'POST'; path: string; pathParameters: Record<string, string>; body?: unknown },
+): Promise<{ statusCode: number; body: string }> {
+  const result = await local.runtime.lambda.invoke(local.runtime.functionName(functionKey), {
+    httpMethod: request.method,
+    path: request.path,
+    pathParameters: request.pathParameters,
+    queryStringParameters: null,
+    headers: { 'Content-Type': 'application/json' },
+    body: request.body === undefined ? null : JSON.stringify(request.body),
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: randomUUID(),
+      authorizer: {
+        subject: 'e2e.dana',
+        issuer: 'https://idp.e2e.invalid',
+        tokenId: 'e2e-token-1',
+        clientId: 'e2e-approvals',
+        scopes: 'supplyline/approvals.decide supplyline/audit.read',
+        groups: 'approver',
+        callerKind: 'person',
+      },
+    },
+  });
+  if (!result.ok) throw new Error(`${functionKey} failed: ${JSON.stringify(result.error)}`);
+  return result.payload as { statusCode: number; body: string };
+}

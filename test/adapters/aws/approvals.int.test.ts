@@ -18,8 +18,9 @@ import {
   type ApprovalOutput,
 } from '../../../adapters/aws/approvals';
 import { ApprovalTaskGone, sfnTaskSuccess } from '../../../adapters/aws/workflows';
-import type { ApprovalRequest } from '../../../canonical/generated/types';
+import type { ApprovalDecisionRecord, ApprovalRequest } from '../../../canonical/generated/types';
 import { ContractViolation, TransientFailure } from '../../../domain/failures';
+import { decisionRecord } from '../../domain/approval/fixtures';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 
 let dynamo: LocalDynamo;
@@ -67,9 +68,25 @@ function request(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
     currency: 'USD',
     limit: '50000.00',
     expiresAt: '2026-11-28T10:00:00Z',
+    requestedBy: 'system:supplyline',
     ...overrides,
   };
 }
+
+/** A decision by `approver` at the test clock. */
+function decision(overrides: Partial<ApprovalDecisionRecord> = {}): ApprovalDecisionRecord {
+  return decisionRecord({
+    approvalId,
+    commitmentId: 'SL-PO-0001',
+    approver: 'cfo.dana',
+    totalValue: '62500.00',
+    decidedAt: clock.toISOString(),
+    ...overrides,
+  });
+}
+
+const register = (taskToken = 'token-1', commitmentKey = `APR-SR-${n}-v1`, overrides = {}) =>
+  store.registerApproval({ commitmentKey, taskToken, request: request(overrides) });
 
 const stored = async (id = approvalId) =>
   (
@@ -79,132 +96,146 @@ const stored = async (id = approvalId) =>
   ).Item;
 
 describe('approval task tokens on the local DynamoDB', () => {
-  it('keeps the token with a TTL after the request expires, outside the byExternalRef index', async () => {
-    await store.registerApproval({ approvalId, taskToken: 'token-1', request: request() });
+  it('keeps the token with no TTL (decisions outlive the request), outside the byExternalRef index', async () => {
+    await register();
     const item = await stored();
     expect(item).toMatchObject({ pk: `APPROVAL#${approvalId}`, sk: 'TASK_TOKEN', taskToken: 'token-1' });
-    expect(item?.expiresAt).toBeGreaterThan(Date.parse('2026-11-28T10:00:00Z') / 1000);
+    expect(item).not.toHaveProperty('expiresAt');
     expect(item).not.toHaveProperty('externalRef');
   });
 
+  it("a retried wait finds the commitment's approval id again and replaces only the token", async () => {
+    const first = await register('token-1', 'APR-SR-RETRY-v1');
+    const again = await store.registerApproval({
+      commitmentKey: 'APR-SR-RETRY-v1',
+      taskToken: 'token-2',
+      request: request({ approvalId: 'APR-ANOTHERCANDIDATE' }),
+    });
+    expect(again.approvalId).toBe(first.approvalId);
+    expect(await stored('APR-ANOTHERCANDIDATE')).toBeUndefined();
+    expect(await stored(first.approvalId)).toMatchObject({ taskToken: 'token-2' });
+  });
+
   it('an approval resumes the workflow once with the decision; a second decision is refused', async () => {
-    await store.registerApproval({ approvalId, taskToken: 'token-1', request: request() });
-    const approved = await store.decide(approvalId, { decision: 'approve', approver: 'cfo.dana' });
-    expect(approved).toEqual(request());
+    await register();
+    await store.recordDecision(decision());
     expect(sent).toEqual([
       {
         token: 'token-1',
         output: { decision: 'approve', approver: 'cfo.dana', decidedAt: '2026-11-27T12:00:00.000Z' },
       },
     ]);
-    const again = store.decide(approvalId, { decision: 'reject', approver: 'cfo.eve', reason: 'no' });
+    const again = store.recordDecision(decision({ decision: 'reject', approver: 'cfo.eve', reason: 'no' }));
     await expect(again).rejects.toMatchObject({ name: 'ApprovalClosed', reason: 'already-decided' });
     expect(sent).toHaveLength(1);
-    expect(await stored()).toMatchObject({ outcome: 'DECIDED', decision: 'approve', approver: 'cfo.dana' });
+    expect(await store.find(approvalId)).toEqual({
+      request: request(),
+      state: 'decided',
+      decision: decision(),
+    });
   });
 
   it('a rejection carries its reason to the workflow', async () => {
-    await store.registerApproval({ approvalId, taskToken: 'token-r', request: request() });
-    await store.decide(approvalId, { decision: 'reject', approver: 'cfo.dana', reason: 'over budget' });
+    await register('token-r');
+    await store.recordDecision(decision({ decision: 'reject', verdict: 'rejected', reason: 'over budget' }));
     expect(sent[0]?.output).toEqual({
       decision: 'reject',
       approver: 'cfo.dana',
       reason: 'over budget',
       decidedAt: '2026-11-27T12:00:00.000Z',
     });
-    await expect(store.decide(approvalId, { decision: 'reject', approver: 'x' })).rejects.toBeInstanceOf(
-      ContractViolation,
-    );
   });
 
-  it('two concurrent decisions: one reaches the workflow, the other is refused', async () => {
-    await store.registerApproval({ approvalId, taskToken: 'token-1', request: request() });
+  it('two concurrent decisions: exactly one is recorded and reaches the workflow', async () => {
+    await register();
     const outcomes = await Promise.allSettled([
-      store.decide(approvalId, { decision: 'approve', approver: 'a' }),
-      store.decide(approvalId, { decision: 'approve', approver: 'b' }),
+      store.recordDecision(decision({ approver: 'a' })),
+      store.recordDecision(decision({ approver: 'b' })),
     ]);
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(
       ApprovalClosed,
     );
     expect(sent).toHaveLength(1);
-  });
-
-  it('refuses a decision after expiresAt by the clock, without telling the workflow', async () => {
-    await store.registerApproval({ approvalId, taskToken: 'token-1', request: request() });
-    clock = new Date('2026-11-28T10:00:00.001Z');
-    await expect(store.decide(approvalId, { decision: 'approve', approver: 'a' })).rejects.toMatchObject({
-      reason: 'expired',
-    });
-    expect(sent).toEqual([]);
-  });
-
-  it('a decision at exactly expiresAt is in time', async () => {
-    await store.registerApproval({ approvalId, taskToken: 'token-1', request: request() });
-    clock = new Date('2026-11-28T10:00:00.000Z');
-    await store.decide(approvalId, { decision: 'approve', approver: 'a' });
-    expect(sent).toHaveLength(1);
+    expect((await store.find(approvalId))?.decision?.approver).toBe(sent[0]!.output.approver);
   });
 
   it('a workflow that stopped waiting makes the approval expired for good', async () => {
-    await store.registerApproval({ approvalId, taskToken: 'token-1', request: request() });
+    await register();
     failNext = new ApprovalTaskGone('TaskTimedOut');
-    await expect(store.decide(approvalId, { decision: 'approve', approver: 'a' })).rejects.toMatchObject({
-      reason: 'expired',
-    });
-    expect(await stored()).toMatchObject({ outcome: 'EXPIRED', approver: 'a' });
-    await expect(store.decide(approvalId, { decision: 'approve', approver: 'a' })).rejects.toMatchObject({
-      reason: 'expired',
-    });
+    await expect(store.recordDecision(decision())).rejects.toMatchObject({ reason: 'expired' });
+    expect(await store.find(approvalId)).toMatchObject({ state: 'expired' });
+    await expect(store.recordDecision(decision())).rejects.toBeInstanceOf(ApprovalClosed);
     expect(sent).toEqual([]);
   });
 
   it('releases the claim when the workflow could not be reached, so the decision can be sent again', async () => {
-    await store.registerApproval({ approvalId, taskToken: 'token-1', request: request() });
+    await register();
     failNext = new TransientFailure('throttled', 'stepfunctions');
-    await expect(store.decide(approvalId, { decision: 'approve', approver: 'a' })).rejects.toBeInstanceOf(
-      TransientFailure,
-    );
+    await expect(store.recordDecision(decision())).rejects.toBeInstanceOf(TransientFailure);
     expect(await stored()).not.toHaveProperty('outcome');
-    await store.decide(approvalId, { decision: 'approve', approver: 'a' });
+    expect(await stored()).toMatchObject({ pendingApproval: 'PENDING' });
+    await store.recordDecision(decision());
     expect(sent).toHaveLength(1);
   });
 
   it('an unknown approval is not found', async () => {
-    await expect(store.decide('APR-NONE', { decision: 'approve', approver: 'a' })).rejects.toBeInstanceOf(
+    await expect(store.recordDecision(decision({ approvalId: 'APR-NONE' }))).rejects.toBeInstanceOf(
       ApprovalNotFound,
     );
+    expect(await store.find('APR-NONE')).toBeNull();
   });
 
-  it('re-registering before a decision replaces the token; after a decision it is refused', async () => {
-    await store.registerApproval({ approvalId, taskToken: 'token-1', request: request() });
-    await store.registerApproval({ approvalId, taskToken: 'token-2', request: request() });
-    await store.decide(approvalId, { decision: 'approve', approver: 'a' });
-    expect(sent.map((call) => call.token)).toEqual(['token-2']);
-    await expect(
-      store.registerApproval({ approvalId, taskToken: 'token-3', request: request() }),
-    ).rejects.toBeInstanceOf(ApprovalClosed);
+  it('after a decision, registering again is refused', async () => {
+    await register('token-1', 'APR-SR-CLOSED-v1');
+    await store.recordDecision(decision());
+    await expect(register('token-3', 'APR-SR-CLOSED-v1')).rejects.toBeInstanceOf(ApprovalClosed);
   });
 
   it('refuses to register a request that breaks the contract', async () => {
-    await expect(
-      store.registerApproval({ approvalId, taskToken: 't', request: request({ totalValue: '1e5' }) }),
-    ).rejects.toBeInstanceOf(ContractViolation);
-    await expect(
-      store.registerApproval({ approvalId, taskToken: 't', request: request({ approvalId: 'OTHER' }) }),
-    ).rejects.toBeInstanceOf(ContractViolation);
+    await expect(register('t', 'APR-SR-BAD-v1', { totalValue: '1e5' })).rejects.toBeInstanceOf(
+      ContractViolation,
+    );
+  });
+
+  it('lists the approvals still waiting, soonest deadline first, page by page; decided and expired ones drop out', async () => {
+    const ids: string[] = [];
+    for (const [i, hours] of [30, 10, 20, 1].entries()) {
+      approvalId = `APR-PENDING${n}X${i}`;
+      ids.push(approvalId);
+      await register(`t${i}`, `APR-SR-P${n}-${i}-v1`, {
+        expiresAt: new Date(clock.getTime() + hours * 3600_000).toISOString(),
+      });
+    }
+    approvalId = ids[2]!;
+    await store.recordDecision(decision());
+    const later = new Date(clock.getTime() + 2 * 3600_000);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.pending({ now: later, limit: 1, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.approvals.map((approval) => approval.approvalId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    // Other tests' approvals wait too; these are in deadline order, without the decided (20 h) and expired (1 h) ones.
+    expect(seen.filter((id) => ids.includes(id))).toEqual([ids[1], ids[0]]);
+    await expect(store.pending({ now: later, limit: 1, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(
+      ContractViolation,
+    );
   });
 });
 
 describe('approval decision rules', () => {
   it('lists every schema error and requires a reason to reject', () => {
     expect(approvalDecisionErrors({ decision: 'approve', approver: 'a' })).toEqual([]);
+    // ApprovalDecision 1.1: the approver comes from the token, the body need not name one.
+    expect(approvalDecisionErrors({ decision: 'approve' })).toEqual([]);
     expect(approvalDecisionErrors({ decision: 'reject', approver: 'a', reason: 'late' })).toEqual([]);
     expect(approvalDecisionErrors({ decision: 'reject', approver: 'a', reason: '  ' })).toEqual([
       { pointer: '/reason', message: 'a rejection must give a reason' },
     ]);
     const errors = approvalDecisionErrors({ decision: 'maybe', extra: 1 });
-    expect(errors.map((error) => error.pointer).sort()).toEqual(['/approver', '/decision', '/extra']);
+    expect(errors.map((error) => error.pointer).sort()).toEqual(['/decision', '/extra']);
   });
 });
 

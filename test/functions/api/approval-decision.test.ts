@@ -1,3 +1,5 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import {
   InvalidToken,
   SendTaskSuccessCommand,
@@ -9,19 +11,29 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApprovalStore } from '../../../adapters/aws/approvals';
-import type { ApprovalRequest } from '../../../canonical/generated/types';
+import type { ApprovalDecisionRecord, ApprovalRequest } from '../../../canonical/generated/types';
 import type { LocalDynamo } from '../../../local/dynamodb/tables';
 import { apiEvent, expectJson, expectProblem, startApiEnvironment, type ApiHandler } from './support';
 
 const sfn = mockClient(SFNClient);
+const s3 = mockClient(S3Client);
+const eventBridge = mockClient(EventBridgeClient);
 let dynamo: LocalDynamo;
 let approvals: ApprovalStore;
 let handler: ApiHandler;
 let n = 0;
 let approvalId: string;
+/** The objects the audit trail wrote, by key, as S3 would keep them (write-once). */
+let audit: Map<string, ApprovalDecisionRecord>;
+let auditDown: boolean;
 
 beforeAll(async () => {
   dynamo = await startApiEnvironment('approval-api');
+  process.env.APPROVAL_AUDIT_BUCKET_NAME = 'approval-audit';
+  process.env.SUPPLYLINE_APPROVER_ROLES = JSON.stringify({
+    approver: { approvalLimitUsd: '100000.00' },
+    'senior-approver': { approvalLimitUsd: null },
+  });
   approvals = new ApprovalStore(
     DynamoDBDocumentClient.from(dynamo.client),
     dynamo.tableNames.workflowCorrelation,
@@ -35,44 +47,100 @@ afterAll(async () => dynamo.stop());
 beforeEach(() => {
   sfn.reset();
   sfn.on(SendTaskSuccessCommand).resolves({});
+  s3.reset();
+  audit = new Map();
+  auditDown = false;
+  s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string; IfNoneMatch?: string }) => {
+    if (auditDown) {
+      auditDown = false;
+      throw new S3ServiceException({
+        name: 'SlowDown',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 503 },
+      });
+    }
+    if (input.IfNoneMatch === '*' && audit.has(input.Key))
+      throw new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 412 },
+      });
+    audit.set(input.Key, JSON.parse(input.Body) as ApprovalDecisionRecord);
+    return {};
+  });
+  eventBridge.reset();
+  eventBridge
+    .on(PutEventsCommand)
+    .callsFake((input) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
   approvalId = `APR-${++n}`;
 });
 afterEach(() => vi.useRealTimers());
 
-function request(): ApprovalRequest {
+function request(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
   return {
     approvalId,
-    externalRef: 'SL-PO-0001',
+    externalRef: `SL-PO-000${n}`,
     supplierNumber: 'S-100',
     site: 'DAL',
     totalValue: '62500.00',
     currency: 'USD',
-    limit: '50000.00',
+    limit: '25000.00',
     expiresAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+    requestedBy: 'system:supplyline',
+    ...overrides,
   };
 }
 
-async function waitingApproval(): Promise<ApprovalRequest> {
-  const waiting = request();
-  await approvals.registerApproval({ approvalId, taskToken: `token-${approvalId}`, request: waiting });
-  return waiting;
+async function waitingApproval(overrides: Partial<ApprovalRequest> = {}): Promise<ApprovalRequest> {
+  return approvals.registerApproval({
+    commitmentKey: `APR-SR-${n}-v1`,
+    taskToken: `token-${approvalId}`,
+    request: request(overrides),
+  });
 }
 
-const decide = (body: unknown, id = approvalId) =>
-  handler(
-    apiEvent({
-      method: 'POST',
-      path: `/v1/approvals/${id}/decision`,
-      pathParameters: { approvalId: id },
-      body,
-    }),
-  );
+/** The authorizer's context for a person (API Gateway passes every value as a string). */
+const person = (subject: string, groups: string, extra: Record<string, string> = {}) => ({
+  subject,
+  issuer: 'https://idp.example.com',
+  tokenId: `jti-${subject}`,
+  clientId: 'approvals-ui',
+  scopes: 'supplyline/approvals.decide supplyline/approvals.read',
+  groups,
+  callerKind: 'person',
+  ...extra,
+});
+const dana = person('cfo.dana', 'senior-approver');
+
+const decide = (body: unknown, id = approvalId, authorizer: Record<string, string> | null = dana) => {
+  const event = apiEvent({
+    method: 'POST',
+    path: `/v1/approvals/${id}/decision`,
+    pathParameters: { approvalId: id },
+    body,
+  });
+  return handler({
+    ...event,
+    requestContext: { ...event.requestContext, authorizer: authorizer ?? undefined },
+  });
+};
+
+const auditRecords = () => [...audit.values()];
+const busEvents = () =>
+  eventBridge
+    .commandCalls(PutEventsCommand)
+    .flatMap((call) => call.args[0].input.Entries ?? [])
+    .map((entry) => ({ type: entry.DetailType, detail: JSON.parse(entry.Detail!) as { data: unknown } }));
 
 describe('POST /v1/approvals/{approvalId}/decision', () => {
-  it('200: resumes the workflow with the decision and answers the approval request', async () => {
+  it('200: resumes the workflow with the verified caller as approver, whatever the body says', async () => {
     const waiting = await waitingApproval();
-    const response = await decide({ decision: 'approve', approver: 'cfo.dana' });
-    expect(expectJson(response, 200)).toEqual(waiting);
+    // ApprovalDecision 1.0 bodies still name an approver: ignored, the token decides who.
+    const response = await decide({ decision: 'approve', approver: 'somebody.else' });
+    expect(expectJson(response, 200)).toMatchObject({
+      ...waiting,
+      decision: { approver: 'cfo.dana', role: 'senior-approver', verdict: 'approved' },
+    });
     const calls = sfn.commandCalls(SendTaskSuccessCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.args[0].input.taskToken).toBe(`token-${approvalId}`);
@@ -123,11 +191,7 @@ describe('POST /v1/approvals/{approvalId}/decision', () => {
       422,
       'validation-failed',
     );
-    expect(problem.errors?.map((error) => error.pointer).sort()).toEqual([
-      '/approver',
-      '/colour',
-      '/decision',
-    ]);
+    expect(problem.errors?.map((error) => error.pointer).sort()).toEqual(['/colour', '/decision']);
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 
@@ -166,5 +230,79 @@ describe('POST /v1/approvals/{approvalId}/decision', () => {
     sfn.on(SendTaskSuccessCommand).rejects(new InvalidToken({ message: 'Invalid token', $metadata: {} }));
     const response = await decide({ decision: 'approve', approver: 'cfo.dana' });
     expect(expectProblem(response, 500, 'internal-error').detail).not.toContain('Invalid token');
+  });
+
+  it('401 without a verified caller, and nothing is decided', async () => {
+    await waitingApproval();
+    const response = await decide({ decision: 'approve', approver: 'cfo.dana' }, approvalId, null);
+    expectProblem(response, 401, 'unauthenticated');
+    expect(response.headers).toMatchObject({ 'www-authenticate': 'Bearer' });
+    // A context without a subject vouches for nobody.
+    expectProblem(await decide({ decision: 'approve' }, approvalId, { issuer: 'x' }), 401, 'unauthenticated');
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(auditRecords()).toEqual([]);
+  });
+
+  it("403 approval-limit above an approver's limit: kept on the audit trail, still waiting; a senior approver completes it", async () => {
+    await waitingApproval({ totalValue: '150000.00' });
+    const refused = await decide({ decision: 'approve' }, approvalId, person('buyer.bo', 'approver'));
+    expect(expectProblem(refused, 403, 'approval-limit').detail).toContain('100000.00');
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+
+    expectJson(await decide({ decision: 'approve' }, approvalId, dana), 200);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(auditRecords().map((r) => [r.approver, r.role, r.verdict, r.rule, r.tokenId])).toEqual([
+      ['buyer.bo', 'approver', 'refused', 'approval-limit', 'jti-buyer.bo'],
+      ['cfo.dana', 'senior-approver', 'approved', null, 'jti-cfo.dana'],
+    ]);
+    expect(busEvents().map((event) => event.type)).toEqual(['approval.decided', 'approval.decided']);
+  });
+
+  it('403 separation-of-duties for the requester of the commitment', async () => {
+    await waitingApproval({ requestedBy: 'cfo.dana' });
+    expectProblem(await decide({ decision: 'approve' }), 403, 'separation-of-duties');
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('403 person-required for an application token, approver-role for a person without one', async () => {
+    await waitingApproval();
+    const application = person('wms', 'senior-approver', { callerKind: 'application' });
+    expectProblem(await decide({ decision: 'approve' }, approvalId, application), 403, 'person-required');
+    expectProblem(
+      await decide({ decision: 'approve' }, approvalId, person('bo', 'buyers')),
+      403,
+      'approver-role',
+    );
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('a decision replayed answers 200 again: the workflow resumed once, one audit record', async () => {
+    await waitingApproval();
+    const first = expectJson(await decide({ decision: 'reject', reason: 'over budget' }), 200);
+    const again = expectJson(await decide({ decision: 'reject', reason: 'over budget' }), 200);
+    expect(again).toEqual(first);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(auditRecords()).toHaveLength(1);
+  });
+
+  it('two approvers deciding at once: exactly one decision', async () => {
+    await waitingApproval();
+    const answers = await Promise.all([
+      decide({ decision: 'approve' }, approvalId, dana),
+      decide({ decision: 'reject', reason: 'no' }, approvalId, person('cfo.eve', 'senior-approver')),
+    ]);
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409]);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(auditRecords()).toHaveLength(1);
+  });
+
+  it('503 when the audit trail cannot be written after the decision took effect; the replay completes it', async () => {
+    await waitingApproval();
+    auditDown = true;
+    expect((await decide({ decision: 'approve' })).statusCode).toBeGreaterThanOrEqual(500);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expectJson(await decide({ decision: 'approve' }), 200);
+    expect(auditRecords()).toHaveLength(1);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { approvalKey } from '../../../adapters/aws/approvals';
+import { approvalKey, commitmentApprovalKey } from '../../../adapters/aws/approvals';
 import { commitmentKey } from '../../../adapters/aws/commitments';
 import type { ForecastException } from '../../../canonical/generated/types';
 import type { RejectionInput } from '../../../domain/commitment/steps';
@@ -114,7 +114,7 @@ describe('approval-request', () => {
     currency: 'USD',
   };
 
-  it('registers the token under the approval id and announces the request', async () => {
+  it('registers the token under a random approval id, not derivable from the request, and announces it', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-27T12:00:00Z'), toFake: ['Date'] });
     dynamo.on(PutCommand).resolves({});
     const { handler } = await import('../../../functions/workflow/approval-request');
@@ -128,8 +128,18 @@ describe('approval-request', () => {
       sourcing,
     });
     vi.useRealTimers();
+    const [claim, put] = dynamo.commandCalls(PutCommand);
+    // The commitment's key (request and plan version) finds the approval again on a retry...
+    expect(claim!.args[0].input).toMatchObject({
+      Item: { ...commitmentApprovalKey('APR-SR-1-v3') },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    const approvalId = String(claim!.args[0].input.Item!.approvalId);
+    // ...but people only ever see a random id.
+    expect(approvalId).toMatch(/^APR-[A-Z2-7]{26}$/);
+    expect(approvalId).not.toContain('SR-1');
     const expected = {
-      approvalId: 'APR-SR-1-v3',
+      approvalId,
       externalRef: 'SL-PO-SR-1',
       supplierNumber: 'S-100',
       site: 'DC-EAST-02',
@@ -137,10 +147,10 @@ describe('approval-request', () => {
       currency: 'USD',
       limit: '25000.00',
       expiresAt: '2026-11-28T12:00:00.000Z',
+      requestedBy: 'system:supplyline',
     };
-    const [put] = dynamo.commandCalls(PutCommand);
     expect(put!.args[0].input.Item).toMatchObject({
-      ...approvalKey('APR-SR-1-v3'),
+      ...approvalKey(approvalId),
       taskToken: 'token-a',
       request: expected,
     });
@@ -150,10 +160,24 @@ describe('approval-request', () => {
       sourceSystem: 'orchestration',
       correlationId: event.correlationId,
       causationId: event.eventId,
-      idempotencyKey: 'approval-requested:APR-SR-1-v3',
+      idempotencyKey: `approval-requested:${approvalId}`,
       tenantId: 'acme',
       data: expected,
     });
+  });
+
+  it('two commitments get unrelated approval ids', async () => {
+    dynamo.on(PutCommand).resolves({});
+    const { handler } = await import('../../../functions/workflow/approval-request');
+    for (const key of ['APR-SR-1-v3', 'APR-SR-1-v4'])
+      await handler({ taskToken: 't', approvalId: key, policy, exception, event, settings, sourcing });
+    const claims = dynamo
+      .commandCalls(PutCommand)
+      .map((call) => call.args[0].input.Item!)
+      .filter((item) => String(item.pk).startsWith('APPROVAL-OF#'))
+      .map((item) => String(item.approvalId));
+    expect(claims).toHaveLength(2);
+    expect(claims[0]).not.toBe(claims[1]);
   });
 
   it('reads the supplier back from procurement when the input carries no sourcing outcome', async () => {
