@@ -120,7 +120,8 @@ export class ApprovalStore implements ApprovalBook {
             request,
             registeredAt: this.now().toISOString(),
             pendingApproval: PENDING,
-            decideBy: request.expiresAt,
+            // One ISO form, so the index sorts and compares deadlines as instants.
+            decideBy: new Date(request.expiresAt).toISOString(),
           },
           ConditionExpression: 'attribute_not_exists(outcome)',
         }),

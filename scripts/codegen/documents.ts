@@ -83,6 +83,25 @@ const governedErrors = {
   '429': problemResponse('Throttled'),
 };
 
+/** A page of `schema` items with the cursor of the next page. */
+function listOf(schema: string, description: string): Record<string, unknown> {
+  return {
+    description,
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: {
+            items: { type: 'array', items: { $ref: `#/components/schemas/${schema}` } },
+            nextCursor: { type: 'string' },
+          },
+          required: ['items'],
+        },
+      },
+    },
+  };
+}
+
 /** The OpenAPI 3.1 document of the HTTP API (webhooks and governed system APIs). */
 export function openApiDocument(): Record<string, unknown> {
   const components: Record<string, Schema> = {};
@@ -149,12 +168,67 @@ export function openApiDocument(): Record<string, unknown> {
           operationId: 'decideApproval',
           summary: 'Approve or reject a commitment waiting for approval',
           security: [{ apiKey: [] }],
+          description:
+            'The approver is the verified caller (the access token subject); a body `approver` is ignored. ' +
+            'The same person sending the same decision again gets 200 with the first decision.',
           parameters: [pathId('approvalId', 'Approval id from purchase-order.approval-requested')],
           requestBody: { required: true, ...jsonBody('ApprovalDecision', 'The decision') },
           responses: {
-            '200': jsonBody('ApprovalRequest', 'Decision recorded; the workflow resumes'),
-            '409': problemResponse('Already decided or expired'),
+            '200': jsonBody('ApprovalRequest', 'Decision recorded (in `decision`); the workflow resumes'),
+            '401': problemResponse('No verified caller'),
+            '409': problemResponse('Already decided by someone else, or expired'),
             '422': problemResponse('Invalid decision (a rejection needs a reason)'),
+            ...governedErrors,
+            '403': problemResponse(
+              'Refused by a rule, named in the problem type (urn:supplyline:problem:<rule>): person-required, ' +
+                'approver-role, separation-of-duties, approval-limit; the commitment keeps waiting',
+            ),
+          },
+        },
+      },
+      '/v1/approvals': {
+        get: {
+          operationId: 'listPendingApprovals',
+          summary: 'Approvals waiting that the caller may decide, soonest deadline first',
+          security: [{ apiKey: [] }],
+          parameters: [
+            { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['pending'] } },
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: 100 },
+            },
+            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': listOf(
+              'ApprovalRequest',
+              'The approvals (a page may hold fewer than limit: follow nextCursor)',
+            ),
+            '401': problemResponse('No verified caller'),
+            ...governedErrors,
+          },
+        },
+      },
+      '/v1/commitments/{commitmentId}/approval-audit': {
+        get: {
+          operationId: 'listApprovalAudit',
+          summary: 'Every decision on a commitment, oldest first, from the write-once audit trail',
+          security: [{ apiKey: [] }],
+          parameters: [
+            pathId('commitmentId', 'The commitment (its purchase order external reference)'),
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: 100 },
+            },
+            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': listOf('ApprovalDecisionRecord', 'The decisions'),
+            '401': problemResponse('No verified caller'),
             ...governedErrors,
           },
         },

@@ -24,7 +24,9 @@ describe('generated artefacts', () => {
   it('describe every HTTP route in OpenAPI 3.1 with problem+json errors and resolvable references', () => {
     expect(openApi.openapi).toBe('3.1.0');
     expect(Object.keys(openApi.paths).sort()).toEqual([
+      '/v1/approvals',
       '/v1/approvals/{approvalId}/decision',
+      '/v1/commitments/{commitmentId}/approval-audit',
       '/v1/integration-exceptions',
       '/v1/integration-exceptions/{exceptionId}/resolve',
       '/v1/purchase-orders/{poId}/sync',
