@@ -3,9 +3,14 @@
  * (event source mapping with ReportBatchItemFailures). Each record is an EventBridge event whose
  * `detail` is a canonical event. What happens to a record depends only on its failure class:
  *
- * - transient (TransientFailure, an open breaker, unknown errors): reported in batchItemFailures so
- *   SQS delivers it again; a Retry-After (429, open breaker) also moves its visibility to that delay,
- *   so it comes back after the cool-down. After maxReceiveCount SQS moves it to the DLQ.
+ * - waiting (an open breaker, our own request budget spent, a 429's Retry-After): not a failure.
+ *   The message is sent again with a delay as long as the cause and the original is let go, so the
+ *   receive count is not spent (consumer-deferral.ts); past a deferral cap far above a breaker's
+ *   cool-down, an integration exception tells a person.
+ * - transient (TransientFailure, unknown errors): reported in batchItemFailures so SQS delivers it
+ *   again after a short backoff (2, 4, 8... s), not the queue's whole visibility timeout. On the
+ *   last delivery (maxReceiveCount, counting failed deliveries of deferred copies) it is
+ *   dead-lettered with its reason.
  * - business (BusinessRejection): not retried; an `integration-exception.raised` event is published.
  * - contract (ContractViolation, invalid detail, unreadable body): not retried; the original body
  *   goes to the consumer's DLQ at once with the reason in message attributes.
@@ -14,7 +19,7 @@
  * `idempotencyKey`, never the SQS message id, so EventBridge/SQS redeliveries and archive replays of
  * a change that was already handled are suppressed (counted, logged).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   IdempotencyConfig,
   IdempotencyAlreadyInProgressError,
@@ -32,11 +37,21 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../adapters/aws/idempotent-publisher';
-import { RequestBudgetExhausted } from '../../adapters/resilience/shared-rate-budget';
-import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
+import type { CanonicalEvent } from '../../canonical/envelope';
 import type { ValidationError, ValidationResult } from '../../canonical/generated/validators';
 import type { CanonicalEvents } from '../../canonical/generated/types';
-import { EVENT_CATALOG, type EventType } from '../../canonical/schemas/events';
+import type { EventType } from '../../canonical/schemas/events';
+import {
+  DEFAULT_MAX_DEFERRAL_SECONDS,
+  SQS_MAX_DELAY_SECONDS,
+  deferralHistoryOf,
+  deferralOf,
+  deferredAttributes,
+  failureBackoff,
+  type Deferral,
+  type DeferralHistory,
+} from './consumer-deferral';
+import { integrationException } from './integration-exception';
 import {
   BusinessRejection,
   TransientFailure,
@@ -47,7 +62,10 @@ import {
 
 /** What the business function learns about the delivery besides the event. */
 export interface ConsumerContext {
-  /** SQS ApproximateReceiveCount: 1 on the first delivery. */
+  /**
+   * Deliveries so far, this one included: 1 on the first. SQS's ApproximateReceiveCount plus the
+   * failed deliveries of earlier copies of a deferred message (deferrals themselves do not count).
+   */
   receiveCount: number;
   /** An operator replayed the event from the archive. */
   isReplay: boolean;
@@ -106,6 +124,11 @@ export interface ConsumerOptions {
   maxVisibilityDelaySeconds?: number;
   /** The queue's maxReceiveCount; when set, the last transient failure is dead-lettered with its reason. */
   maxReceiveCount?: number;
+  /**
+   * How long a message may wait in all (deferred for an open breaker, our request budget or a
+   * Retry-After) before an integration exception tells a person. @default DEFAULT_MAX_DEFERRAL_SECONDS (30 min)
+   */
+  maxDeferralSeconds?: number;
   /** How long a processed idempotencyKey is remembered. @default IDEMPOTENCY_WINDOW_SECONDS (7 days) */
   idempotencyWindowSeconds?: number;
 }
@@ -158,6 +181,7 @@ export function createConsumer(
 ): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
   const concurrency = Math.max(1, options.concurrency ?? 5);
   const maxDelay = Math.min(SQS_MAX_VISIBILITY_SECONDS, options.maxVisibilityDelaySeconds ?? 900);
+  const maxDeferral = options.maxDeferralSeconds ?? DEFAULT_MAX_DEFERRAL_SECONDS;
   const now = ports.now ?? (() => new Date());
   const newId = ports.newId ?? randomUUID;
   const queueUrlOf = ports.queueUrlOf ?? queueUrlFromArn;
@@ -254,6 +278,84 @@ export function createConsumer(
     }
   }
 
+  /**
+   * The work must wait, which is not a failed delivery: a copy goes back on the queue with the
+   * wait as its delay and the original is let go (true). Past the deferral cap, an integration
+   * exception tells a person (true). False (SQS redelivers, after the wait) only when neither
+   * could be written.
+   */
+  async function defer(
+    record: SQSRecord,
+    event: CanonicalEvent,
+    deferral: Deferral,
+    error: Error,
+    history: DeferralHistory,
+    logger: Logger,
+  ): Promise<boolean> {
+    const seconds = Math.min(SQS_MAX_DELAY_SECONDS, Math.max(1, Math.ceil(deferral.seconds)));
+    const system = error instanceof TransientFailure ? error.system : 'supplyline';
+    if (history.deferredSeconds + seconds > maxDeferral) {
+      const reason = `still waiting after ${history.deferrals} deferrals (${Math.round(history.deferredSeconds)} s): ${error.message}`;
+      try {
+        await ports.publish(
+          integrationException(
+            event,
+            {
+              code: 'SYSTEM_UNAVAILABLE',
+              message: reason,
+              system,
+              details: { cause: deferral.cause, deferrals: history.deferrals, error: error.message },
+            },
+            options.name,
+            now(),
+            newId,
+            'TECHNICAL',
+          ),
+        );
+        ports.metrics.addMetric('DeferralsExhausted', MetricUnit.Count, 1);
+        logger.error('deferral cap reached: raised as an integration exception', { reason });
+        return true;
+      } catch (publishError) {
+        logger.error('deferral cap reached but the exception could not be raised; will retry', {
+          reason,
+          error: publishError as Error,
+        });
+        await delay(record, seconds, logger);
+        return false;
+      }
+    }
+    const next: DeferralHistory = {
+      deferrals: history.deferrals + 1,
+      deferredSeconds: history.deferredSeconds + seconds,
+      // This delivery did not fail; the ones before it on this copy did.
+      failedDeliveries: history.failedDeliveries + receiveCountOf(record) - 1,
+    };
+    try {
+      await ports.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrlOf(record.eventSourceARN),
+          MessageBody: record.body,
+          DelaySeconds: seconds,
+          MessageAttributes: deferredAttributes(record, next),
+        }),
+      );
+    } catch (sendError) {
+      // Not lost: SQS delivers the original again after the same wait (spending a receive).
+      logger.warn('could not defer the record; SQS will deliver it again', { error: sendError as Error });
+      await delay(record, seconds, logger);
+      return false;
+    }
+    ports.metrics.addMetric('Deferred', MetricUnit.Count, 1);
+    logger.info('deferred: waiting is not a failed delivery', {
+      cause: deferral.cause,
+      delaySeconds: seconds,
+      deferrals: next.deferrals,
+      deferredSeconds: next.deferredSeconds,
+      reason: error.message,
+    });
+    return true;
+  }
+
   /** True when the record is done, false when SQS must deliver it again. */
   async function handle(decoded: Decoded): Promise<boolean> {
     const { record } = decoded;
@@ -264,7 +366,8 @@ export function createConsumer(
       return deadLetter(record, 'contract', decoded.reason, logger, decoded.correlationId);
     }
     const { event, envelope } = decoded;
-    const receiveCount = receiveCountOf(record);
+    const history = deferralHistoryOf(record);
+    const receiveCount = history.failedDeliveries + receiveCountOf(record);
     const isReplay = typeof envelope['replay-name'] === 'string' || event.replay === true;
     const logger = ports.logger.createChild({
       persistentKeys: {
@@ -305,9 +408,13 @@ export function createConsumer(
         logger.error('business rejection could not be raised; will retry', { error: error as Error });
         return false;
       }
-      const retryAfterSeconds = error instanceof TransientFailure ? error.retryAfterSeconds : undefined;
       const inProgress = error instanceof IdempotencyAlreadyInProgressError;
-      if (options.maxReceiveCount !== undefined && receiveCount >= options.maxReceiveCount && !inProgress) {
+      // Another invocation is handling the same change: wait for it, a little longer each time.
+      const deferral: Deferral | undefined = inProgress
+        ? { seconds: failureBackoff(history.deferrals + 2, 60), cause: 'in-progress' }
+        : deferralOf(error, history.deferrals);
+      if (deferral) return defer(record, event, deferral, error as Error, history, logger);
+      if (options.maxReceiveCount !== undefined && receiveCount >= options.maxReceiveCount) {
         const sent = await deadLetter(
           record,
           'transient',
@@ -320,19 +427,13 @@ export function createConsumer(
         );
         if (sent) return true;
       }
+      const backoff = failureBackoff(receiveCount, maxDelay);
       logger.warn('transient failure; SQS will deliver the record again', {
         failureClass,
-        ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        retryInSeconds: backoff,
         error: error as Error,
       });
-      if (retryAfterSeconds !== undefined && retryAfterSeconds > 0)
-        await delay(
-          record,
-          error instanceof RequestBudgetExhausted
-            ? spreadRetry(retryAfterSeconds, receiveCount)
-            : retryAfterSeconds,
-          logger,
-        );
+      await delay(record, backoff, logger);
       return false;
     }
   }
@@ -428,77 +529,6 @@ function decode(record: SQSRecord, validators: DetailValidators): Decoded {
       reason: { message: `detail is not a valid ${type}`, errors: result.errors },
     };
   return { ok: true, record, envelope, event: result.value };
-}
-
-/** The integration exception that tells a person about a business rejection. */
-export function integrationException(
-  event: CanonicalEvent,
-  rejection: BusinessRejection,
-  consumer: string,
-  at: Date,
-  newId: () => string,
-): CanonicalEvent {
-  // Deterministic: the same rejection of the same change is the same exception downstream.
-  const exceptionId = `EXC-${createHash('sha256')
-    .update(`${consumer}|${event.idempotencyKey}|${rejection.code}`)
-    .digest('hex')
-    .slice(0, 32)}`;
-  const objectType =
-    EVENT_CATALOG.find((definition) => definition.type === event.eventType)?.data ?? 'Unknown';
-  const details = JSON.stringify({
-    ...rejection.details,
-    consumer,
-    eventType: event.eventType,
-    eventId: event.eventId,
-    idempotencyKey: event.idempotencyKey,
-  });
-  return buildEvent(
-    'integration-exception.raised',
-    {
-      exceptionId,
-      category: 'BUSINESS',
-      code: asCode(rejection.code),
-      message: rejection.message.slice(0, 2000),
-      status: 'OPEN',
-      objectType,
-      objectId: event.sourceObjectId,
-      system: EXCEPTION_SYSTEMS.has(rejection.system)
-        ? (rejection.system as 'planning' | 'procurement' | 'erp')
-        : 'supplyline',
-      raisedAt: at.toISOString(),
-      ...(details.length <= 16_000 ? { details } : {}),
-    },
-    {
-      sourceObjectId: exceptionId,
-      sourceVersion: 1,
-      occurredAt: at,
-      correlationId: event.correlationId,
-      causationId: event.eventId,
-      idempotencyKey: `IntegrationException#${exceptionId}`,
-      tenantId: event.tenantId,
-      ...(event.businessUnit !== undefined ? { businessUnit: event.businessUnit } : {}),
-    },
-    { now: () => at, newId },
-  );
-}
-
-const EXCEPTION_SYSTEMS: ReadonlySet<string> = new Set(['planning', 'procurement', 'erp']);
-
-/** A reason code that fits the canonical identifier pattern (64 chars, [A-Za-z0-9][A-Za-z0-9_.:/#-]*). */
-function asCode(code: string): string {
-  const cleaned = code.replace(/[^A-Za-z0-9_.:/#-]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
-  return cleaned.slice(0, 64) || 'BUSINESS_REJECTION';
-}
-
-/**
- * When our own request budget is spent, every waiting message learns the same "next window": all
- * coming back then would spend it at once and fail again together, and a burst would reach its
- * last delivery in seconds. So the wait grows with each delivery and is spread at random:
- * `retryAfter` plus up to 2, 4, 8, 16... seconds (full jitter): up to half a minute in all before
- * the fifth delivery.
- */
-export function spreadRetry(retryAfterSeconds: number, receiveCount: number, random = Math.random): number {
-  return retryAfterSeconds + random() * 2 ** Math.min(receiveCount, 10);
 }
 
 function receiveCountOf(record: SQSRecord): number {

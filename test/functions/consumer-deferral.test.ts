@@ -1,0 +1,262 @@
+/**
+ * Waiting is not failing: an open breaker, our own request budget or a 429's Retry-After defers the
+ * message (a delayed copy on the same queue, the original let go) without spending its receive count.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageCommand,
+  SQSClient,
+  type SendMessageCommandInput,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  vi,
+  type MockInstance,
+} from 'vitest';
+import { CircuitOpenError } from '../../adapters/resilience/circuit-breaker';
+import { RequestBudgetExhausted } from '../../adapters/resilience/shared-rate-budget';
+import type { CanonicalEvent } from '../../canonical/envelope';
+import {
+  validateForecastExceptionRaisedV1,
+  validateIntegrationExceptionRaisedV1,
+} from '../../canonical/generated/validators';
+import { TransientFailure } from '../../domain/failures';
+import {
+  canonicalValidators,
+  createConsumer,
+  type BusinessFunction,
+  type ConsumerMetrics,
+  type ConsumerOptions,
+} from '../../functions/commons/consumer';
+import { deferralOf, failureBackoff } from '../../functions/commons/consumer-deferral';
+import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/tables';
+import { DLQ_URL, QUEUE_URL, eventBridgeBody, forecastExceptionEvent, sqsRecord } from './consumer-fixtures';
+
+const sqsMock = mockClient(SQSClient);
+let dynamo: LocalDynamo;
+beforeAll(async () => {
+  dynamo = await startLocalDynamo({ prefix: 'consumer-deferral' });
+});
+afterAll(async () => dynamo.stop());
+
+let streams: MockInstance[];
+beforeEach(() => {
+  sqsMock.reset();
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'copy' });
+  sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+  streams = [process.stdout, process.stderr].map((stream) =>
+    vi.spyOn(stream, 'write').mockImplementation(() => true),
+  );
+  vi.spyOn(Math, 'random').mockReturnValue(0.5);
+});
+afterEach(() => {
+  streams.forEach((spy) => spy.mockRestore());
+  vi.restoreAllMocks();
+});
+
+const lambdaContext = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+
+let consumers = 0;
+function setup(process: BusinessFunction, options: Partial<ConsumerOptions> = {}) {
+  const published: CanonicalEvent[] = [];
+  const metrics: string[] = [];
+  const consume = createConsumer(
+    {
+      name: `deferral-consumer-${++consumers}`,
+      validators: canonicalValidators({ 'forecast-exception.raised': validateForecastExceptionRaisedV1 }),
+      process,
+      maxReceiveCount: 5,
+      ...options,
+    },
+    {
+      sqs: new SQSClient({ region: 'eu-west-1' }),
+      deadLetterQueueUrl: DLQ_URL,
+      idempotency: { client: dynamo.client, tableName: dynamo.tableNames.idempotency },
+      publish: async (event) => void published.push(event),
+      logger: new Logger({ serviceName: 'supplyline', logLevel: 'INFO' }),
+      metrics: {
+        addMetric: (name: string) => void metrics.push(name),
+        publishStoredMetrics: () => undefined,
+      } as unknown as ConsumerMetrics,
+      now: () => new Date('2026-11-27T09:00:00Z'),
+    },
+  );
+  const handler = (...records: SQSRecord[]) => consume({ Records: records } as SQSEvent, lambdaContext);
+  return { handler, published, metrics };
+}
+
+const failing =
+  (error: unknown): BusinessFunction =>
+  async () => {
+    throw error;
+  };
+
+function sent(queueUrl: string): SendMessageCommandInput[] {
+  return sqsMock
+    .commandCalls(SendMessageCommand)
+    .map((call) => call.args[0].input)
+    .filter((input) => input.QueueUrl === queueUrl);
+}
+
+/** A record of a deferred copy: its history in message attributes, as Lambda's SQS event shows them. */
+function deferredRecord(
+  body: string,
+  history: { deferrals: number; deferredSeconds: number; failedDeliveries: number },
+  receiveCount: number,
+): SQSRecord {
+  const record = sqsRecord(body, { receiveCount });
+  for (const [name, value] of Object.entries(history))
+    record.messageAttributes[name] = { dataType: 'Number', stringValue: String(value) };
+  return record;
+}
+
+describe('consumer: waiting is not a failed delivery', () => {
+  it('a budget refusal sends the body again with the spread delay and lets the original go', async () => {
+    const { handler, metrics } = setup(
+      failing(new RequestBudgetExhausted('listSourcingRequests', 'critical', 'procurement', 1)),
+    );
+    const body = eventBridgeBody(forecastExceptionEvent('EXC-DEF-1'));
+    const response = await handler(sqsRecord(body, { messageId: 'm-def-1' }));
+
+    expect(response.batchItemFailures).toEqual([]);
+    // 1 s to the next window plus half of 2 s.
+    expect(sent(QUEUE_URL)).toEqual([
+      {
+        QueueUrl: QUEUE_URL,
+        MessageBody: body,
+        DelaySeconds: 2,
+        MessageAttributes: {
+          deferrals: { DataType: 'Number', StringValue: '1' },
+          deferredSeconds: { DataType: 'Number', StringValue: '2' },
+          failedDeliveries: { DataType: 'Number', StringValue: '0' },
+        },
+      },
+    ]);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+    expect(sent(DLQ_URL)).toEqual([]);
+    expect(metrics).toContain('Deferred');
+  });
+
+  it('does not spend the receive count: a refusal on the last delivery is deferred, not dead-lettered', async () => {
+    const { handler } = setup(failing(new CircuitOpenError('procurement', 25)));
+    const body = eventBridgeBody(forecastExceptionEvent('EXC-DEF-2'));
+    const record = deferredRecord(body, { deferrals: 3, deferredSeconds: 60, failedDeliveries: 2 }, 3);
+    const response = await handler(record);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sent(DLQ_URL)).toEqual([]);
+    const [copy] = sent(QUEUE_URL);
+    // The breaker's remaining open time plus up to a second of spread.
+    expect(copy?.DelaySeconds).toBe(26);
+    expect(copy?.MessageAttributes).toMatchObject({
+      deferrals: { StringValue: '4' },
+      deferredSeconds: { StringValue: '86' },
+      // The two failed deliveries of this copy join the two of earlier copies; this one did not fail.
+      failedDeliveries: { StringValue: '4' },
+    });
+  });
+
+  it('keeps counting real failures across copies: the fifth failed delivery is dead-lettered with its reason', async () => {
+    const { handler } = setup(failing(new TransientFailure('procurement answered 503', 'procurement')));
+    const body = eventBridgeBody(forecastExceptionEvent('EXC-DEF-3'));
+    const early = await handler(
+      deferredRecord(body, { deferrals: 1, deferredSeconds: 2, failedDeliveries: 2 }, 1),
+    );
+    expect(early.batchItemFailures).toHaveLength(1);
+    expect(sent(DLQ_URL)).toEqual([]);
+
+    const last = await handler(
+      deferredRecord(body, { deferrals: 1, deferredSeconds: 2, failedDeliveries: 2 }, 3),
+    );
+    expect(last.batchItemFailures).toEqual([]);
+    const [letter] = sent(DLQ_URL);
+    expect(letter?.MessageAttributes?.failureReason?.StringValue).toContain(
+      'failed on its last delivery (5/5)',
+    );
+    expect(sent(QUEUE_URL)).toEqual([]);
+  });
+
+  it("a 429's Retry-After defers by it, at most SQS's 15-minute delay", async () => {
+    const { handler } = setup(failing(new TransientFailure('procurement answered 429', 'procurement', 7200)));
+    const response = await handler(sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-DEF-4'))));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sent(QUEUE_URL).map((input) => input.DelaySeconds)).toEqual([900]);
+  });
+
+  it('copies the message attributes the record already had', async () => {
+    const { handler } = setup(failing(new CircuitOpenError('erp:tryton', 5)));
+    const record = sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-DEF-5')));
+    record.messageAttributes.traceparent = { dataType: 'String', stringValue: '00-abc-def-01' };
+    await handler(record);
+    expect(sent(QUEUE_URL)[0]?.MessageAttributes?.traceparent).toEqual({
+      DataType: 'String',
+      StringValue: '00-abc-def-01',
+    });
+  });
+
+  it('past the deferral cap, raises a technical integration exception with the reason instead of waiting on', async () => {
+    const { handler, published } = setup(failing(new CircuitOpenError('procurement', 25)), {
+      maxDeferralSeconds: 600,
+    });
+    const event = forecastExceptionEvent('EXC-DEF-6');
+    const response = await handler(
+      deferredRecord(eventBridgeBody(event), { deferrals: 20, deferredSeconds: 590, failedDeliveries: 0 }, 1),
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sent(QUEUE_URL)).toEqual([]);
+    expect(sent(DLQ_URL)).toEqual([]);
+    expect(published).toHaveLength(1);
+    const raised = published[0]!;
+    expect(validateIntegrationExceptionRaisedV1(raised).ok).toBe(true);
+    expect(raised.data).toMatchObject({
+      category: 'TECHNICAL',
+      code: 'SYSTEM_UNAVAILABLE',
+      system: 'procurement',
+      message: expect.stringContaining(
+        'still waiting after 20 deferrals (590 s): circuit open for procurement',
+      ),
+    });
+    expect(raised.correlationId).toBe(event.correlationId);
+  });
+
+  it('when the copy cannot be sent, reports the delivery for retry after the same wait (never dropped)', async () => {
+    sqsMock.on(SendMessageCommand).rejects(new Error('AccessDenied'));
+    const { handler } = setup(failing(new CircuitOpenError('procurement', 10)));
+    const record = sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-DEF-7')), { messageId: 'm-def-7' });
+    const response = await handler(record);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-def-7' }]);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout).toBe(11);
+  });
+});
+
+describe('how long to wait', () => {
+  it('waits for a refusal only: a plain transient failure or a business error is not deferred', () => {
+    expect(deferralOf(new TransientFailure('503', 'erp'), 0)).toBeUndefined();
+    expect(deferralOf(new Error('boom'), 0)).toBeUndefined();
+    expect(deferralOf(new CircuitOpenError('erp:tryton', 12), 0, () => 0)).toEqual({
+      seconds: 12,
+      cause: 'circuit-open',
+    });
+    // The budget's spread stops doubling at 32 s, however often the message was deferred.
+    expect(deferralOf(new RequestBudgetExhausted('op', 'critical', 'procurement', 1), 40, () => 1)).toEqual({
+      seconds: 33,
+      cause: 'request-budget',
+    });
+  });
+
+  it('backs off 2, 4, 8, 16 s after real failures (half to all of it), within the longest delay', () => {
+    expect([1, 2, 3, 4].map((n) => failureBackoff(n, 900, () => 1))).toEqual([2, 4, 8, 16]);
+    expect([1, 2, 3, 4].map((n) => failureBackoff(n, 900, () => 0))).toEqual([1, 2, 4, 8]);
+    expect(failureBackoff(30, 900, () => 1)).toBe(900);
+  });
+});
