@@ -11,7 +11,7 @@ import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { CircuitOpenError } from '../../adapters/resilience/circuit-breaker';
 import { RequestBudgetExhausted } from '../../adapters/resilience/shared-rate-budget';
-import { TransientFailure } from '../../domain/failures';
+import { NotYetKnown, TransientFailure } from '../../domain/failures';
 
 /** SQS's longest per-message delay. */
 export const SQS_MAX_DELAY_SECONDS = 900;
@@ -42,7 +42,7 @@ export interface DeferralHistory {
 /** Why the work must wait, and for how long; undefined when the error is a failure, not a "not now". */
 export interface Deferral {
   seconds: number;
-  cause: 'circuit-open' | 'request-budget' | 'retry-after' | 'in-progress';
+  cause: 'circuit-open' | 'request-budget' | 'retry-after' | 'in-progress' | 'not-yet-known';
 }
 
 /** Reads the deferral history of a record (Lambda's SQS event shape). */
@@ -70,6 +70,8 @@ export function deferralOf(error: unknown, deferrals: number, random = Math.rand
   if (error instanceof CircuitOpenError)
     // A second of spread: the first one back probes, the rest find it closed (or half-open, 1 s).
     return { seconds: after + random(), cause: 'circuit-open' };
+  // Overtook what it refers to (delivery is not ordered): look again after the wait it names.
+  if (error instanceof NotYetKnown) return { seconds: after, cause: 'not-yet-known' };
   if (error instanceof RequestBudgetExhausted)
     return { seconds: spreadRetry(after, deferrals + 1, random, 5), cause: 'request-budget' };
   return { seconds: after, cause: 'retry-after' };

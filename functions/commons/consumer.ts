@@ -54,6 +54,7 @@ import {
 import { integrationException } from './integration-exception';
 import {
   BusinessRejection,
+  NotYetKnown,
   TransientFailure,
   type ContractViolation,
   classifyFailure,
@@ -297,19 +298,27 @@ export function createConsumer(
     if (history.deferredSeconds + seconds > maxDeferral) {
       const reason = `still waiting after ${history.deferrals} deferrals (${Math.round(history.deferredSeconds)} s): ${error.message}`;
       try {
+        // What waited for something that never came (NotYetKnown) is a business question for a
+        // person (an acknowledgement of a PO we did not post); a system that stayed away is technical.
+        const unknown = error instanceof NotYetKnown;
         await ports.publish(
           integrationException(
             event,
             {
-              code: 'SYSTEM_UNAVAILABLE',
+              code: unknown ? error.code : 'SYSTEM_UNAVAILABLE',
               message: reason,
               system,
-              details: { cause: deferral.cause, deferrals: history.deferrals, error: error.message },
+              details: {
+                ...(unknown ? error.details : {}),
+                cause: deferral.cause,
+                deferrals: history.deferrals,
+                error: error.message,
+              },
             },
             options.name,
             now(),
             newId,
-            'TECHNICAL',
+            unknown ? 'BUSINESS' : 'TECHNICAL',
           ),
         );
         ports.metrics.addMetric('DeferralsExhausted', MetricUnit.Count, 1);

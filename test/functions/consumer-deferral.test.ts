@@ -29,7 +29,7 @@ import {
   validateForecastExceptionRaisedV1,
   validateIntegrationExceptionRaisedV1,
 } from '../../canonical/generated/validators';
-import { TransientFailure } from '../../domain/failures';
+import { NotYetKnown, TransientFailure } from '../../domain/failures';
 import {
   canonicalValidators,
   createConsumer,
@@ -227,6 +227,45 @@ describe('consumer: waiting is not a failed delivery', () => {
       ),
     });
     expect(raised.correlationId).toBe(event.correlationId);
+  });
+
+  it('defers what overtook the thing it refers to (NotYetKnown) for the wait it names, then raises its own business code at the cap', async () => {
+    const notYet = new NotYetKnown(
+      'Acknowledgement for PO-000042, which Supplyline has not recorded as posted (yet)',
+      'procurement',
+      10,
+      'PURCHASE_ORDER_UNKNOWN',
+      { poNumber: 'PO-000042' },
+    );
+    expect(deferralOf(notYet, 0)).toEqual({ seconds: 10, cause: 'not-yet-known' });
+
+    // Before the cap: a delayed copy, the original let go, nothing raised.
+    const waiting = setup(failing(notYet), { maxDeferralSeconds: 600 });
+    const first = await waiting.handler(sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-DEF-8'))));
+    expect(first.batchItemFailures).toEqual([]);
+    expect(sent(QUEUE_URL).map((copy) => copy.DelaySeconds)).toEqual([10]);
+    expect(waiting.published).toEqual([]);
+
+    // At the cap: the business question for a person, with what it waited for.
+    sqsMock.resetHistory();
+    const capped = setup(failing(notYet), { maxDeferralSeconds: 600 });
+    const response = await capped.handler(
+      deferredRecord(
+        eventBridgeBody(forecastExceptionEvent('EXC-DEF-9')),
+        { deferrals: 59, deferredSeconds: 595, failedDeliveries: 0 },
+        1,
+      ),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sent(QUEUE_URL)).toEqual([]);
+    expect(capped.published).toHaveLength(1);
+    expect(validateIntegrationExceptionRaisedV1(capped.published[0]!).ok).toBe(true);
+    expect(capped.published[0]!.data).toMatchObject({
+      category: 'BUSINESS',
+      code: 'PURCHASE_ORDER_UNKNOWN',
+      system: 'procurement',
+      details: expect.stringContaining('"poNumber":"PO-000042"'),
+    });
   });
 
   it('when the copy cannot be sent, reports the delivery for retry after the same wait (never dropped)', async () => {
