@@ -42,7 +42,7 @@ export interface DeferralHistory {
 /** Why the work must wait, and for how long; undefined when the error is a failure, not a "not now". */
 export interface Deferral {
   seconds: number;
-  cause: 'circuit-open' | 'request-budget' | 'retry-after' | 'in-progress' | 'not-yet-known';
+  cause: 'circuit-open' | 'request-budget' | 'retry-after' | 'in-progress' | 'not-yet-known' | 'outage';
 }
 
 /** Reads the deferral history of a record (Lambda's SQS event shape). */

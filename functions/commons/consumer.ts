@@ -8,9 +8,10 @@
  *   receive count is not spent (consumer-deferral.ts); past a deferral cap far above a breaker's
  *   cool-down, an integration exception tells a person.
  * - transient (TransientFailure, unknown errors): reported in batchItemFailures so SQS delivers it
- *   again after a short backoff (2, 4, 8... s), not the queue's whole visibility timeout. On the
- *   last delivery (maxReceiveCount, counting failed deliveries of deferred copies) it is
- *   dead-lettered with its reason.
+ *   again after a short backoff (2, 4, 8... s), not the queue's whole visibility timeout. Past the
+ *   last delivery (maxReceiveCount, counting failed deliveries of deferred copies) a system's
+ *   TransientFailure (an outage) is deferred, looked at again at most every minute up to the
+ *   deferral cap; an unknown error (a defect, no system to wait for) is dead-lettered with its reason.
  * - business (BusinessRejection): not retried; an `integration-exception.raised` event is published.
  * - contract (ContractViolation, invalid detail, unreadable body): not retried; the original body
  *   goes to the consumer's DLQ at once with the reason in message attributes.
@@ -38,7 +39,7 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../adapters/aws/idempotent-publisher';
 import type { CanonicalEvent } from '../../canonical/envelope';
-import type { ValidationError, ValidationResult } from '../../canonical/generated/validators';
+import type { ValidationResult } from '../../canonical/generated/validators';
 import type { CanonicalEvents } from '../../canonical/generated/types';
 import type { EventType } from '../../canonical/schemas/events';
 import {
@@ -52,6 +53,7 @@ import {
   type DeferralHistory,
 } from './consumer-deferral';
 import { integrationException } from './integration-exception';
+import { decode, reasonJson, receiveCountOf, type Decoded, type FailureReason } from './consumer-record';
 import {
   BusinessRejection,
   NotYetKnown,
@@ -134,17 +136,6 @@ export interface ConsumerOptions {
   idempotencyWindowSeconds?: number;
 }
 
-/** The EventBridge event an EventBridge rule's SQS target delivers as the message body. */
-interface EventBridgeEnvelope {
-  version?: string;
-  id?: string;
-  'detail-type': string;
-  source?: string;
-  time?: string;
-  'replay-name'?: string;
-  detail: unknown;
-}
-
 /** What the idempotent section remembers per business change. */
 interface Outcome {
   /** Random per attempt: a result with another token was stored by an earlier delivery. */
@@ -156,19 +147,8 @@ interface Outcome {
 /** The first delivery's outcome for a duplicate, undefined when this delivery ran. */
 type RunResult = { duplicateOf?: Outcome; outcome: Outcome };
 
-type Decoded =
-  | { ok: true; record: SQSRecord; envelope: EventBridgeEnvelope; event: CanonicalEvent }
-  | { ok: false; record: SQSRecord; reason: FailureReason; correlationId?: string };
-
-/** Why a record was dead-lettered; the `failureReason` attribute is its JSON. */
-interface FailureReason {
-  message: string;
-  errors?: ValidationError[];
-  system?: string;
-  details?: Record<string, unknown>;
-}
-
-const MAX_REASON_CHARS = 8_000;
+/** Longest wait between two looks at a system that stayed down past the receive count. */
+const OUTAGE_RECHECK_SECONDS = 60;
 /** SQS's longest visibility timeout. */
 const SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
@@ -292,6 +272,7 @@ export function createConsumer(
     error: Error,
     history: DeferralHistory,
     logger: Logger,
+    { failed = false }: { failed?: boolean } = {},
   ): Promise<boolean> {
     const seconds = Math.min(SQS_MAX_DELAY_SECONDS, Math.max(1, Math.ceil(deferral.seconds)));
     const system = error instanceof TransientFailure ? error.system : 'supplyline';
@@ -336,8 +317,8 @@ export function createConsumer(
     const next: DeferralHistory = {
       deferrals: history.deferrals + 1,
       deferredSeconds: history.deferredSeconds + seconds,
-      // This delivery did not fail; the ones before it on this copy did.
-      failedDeliveries: history.failedDeliveries + receiveCountOf(record) - 1,
+      // The deliveries before this one on this copy failed; this one too when it was an outage.
+      failedDeliveries: history.failedDeliveries + receiveCountOf(record) - (failed ? 0 : 1),
     };
     try {
       await ports.sqs.send(
@@ -423,7 +404,21 @@ export function createConsumer(
         ? { seconds: failureBackoff(history.deferrals + 2, 60), cause: 'in-progress' }
         : deferralOf(error, history.deferrals);
       if (deferral) return defer(record, event, deferral, error as Error, history, logger);
-      if (options.maxReceiveCount !== undefined && receiveCount >= options.maxReceiveCount) {
+      const lastDelivery = options.maxReceiveCount !== undefined && receiveCount >= options.maxReceiveCount;
+      // A system that stays down past the receive count is still an outage, not work that cannot
+      // succeed: it is looked at again every minute at most, up to the deferral cap, never
+      // dead-lettered. Only an error no system owns (a defect) is.
+      if (lastDelivery && error instanceof TransientFailure)
+        return defer(
+          record,
+          event,
+          { seconds: failureBackoff(receiveCount, OUTAGE_RECHECK_SECONDS), cause: 'outage' },
+          error,
+          history,
+          logger,
+          { failed: true },
+        );
+      if (lastDelivery) {
         const sent = await deadLetter(
           record,
           'transient',
@@ -493,58 +488,6 @@ export function createConsumer(
   };
 }
 
-/** Parses and validates one record; every problem found here is a contract violation. */
-function decode(record: SQSRecord, validators: DetailValidators): Decoded {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch (error) {
-    return { ok: false, record, reason: { message: `body is not JSON: ${(error as Error).message}` } };
-  }
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    Array.isArray(body) ||
-    typeof (body as Record<string, unknown>)['detail-type'] !== 'string' ||
-    !('detail' in body)
-  ) {
-    return {
-      ok: false,
-      record,
-      reason: { message: 'body is not an EventBridge event (detail-type and detail required)' },
-    };
-  }
-  const envelope = body as EventBridgeEnvelope;
-  const detail = envelope.detail as { correlationId?: unknown } | null;
-  const correlationId =
-    typeof detail?.correlationId === 'string' && detail.correlationId.length > 0
-      ? detail.correlationId
-      : undefined;
-  const type = envelope['detail-type'];
-  const validate = Object.hasOwn(validators, type) ? validators[type] : undefined;
-  if (!validate)
-    return {
-      ok: false,
-      record,
-      correlationId,
-      reason: { message: `this consumer does not accept detail-type '${type}'` },
-    };
-  const result = validate(envelope.detail);
-  if (!result.ok)
-    return {
-      ok: false,
-      record,
-      correlationId,
-      reason: { message: `detail is not a valid ${type}`, errors: result.errors },
-    };
-  return { ok: true, record, envelope, event: result.value };
-}
-
-function receiveCountOf(record: SQSRecord): number {
-  const count = Number(record.attributes?.ApproximateReceiveCount);
-  return Number.isInteger(count) && count > 0 ? count : 1;
-}
-
 function recordKeys(record: SQSRecord, consumer: string, correlationId: string | undefined) {
   // Without a readable event the message id is the only thread to follow.
   return { correlationId: correlationId ?? `sqs:${record.messageId}`, messageId: record.messageId, consumer };
@@ -552,24 +495,6 @@ function recordKeys(record: SQSRecord, consumer: string, correlationId: string |
 
 function text(value: string): MessageAttributeValue {
   return { DataType: 'String', StringValue: value.length > 0 ? value : '-' };
-}
-
-/** JSON of the reason, dropping validation errors (never cutting JSON) until it fits an attribute. */
-function reasonJson(reason: FailureReason): string {
-  let candidate: FailureReason = reason;
-  let json = JSON.stringify(candidate);
-  while (json.length > MAX_REASON_CHARS && candidate.errors && candidate.errors.length > 1) {
-    const errors: ValidationError[] = candidate.errors.slice(0, Math.floor(candidate.errors.length / 2));
-    candidate = { ...candidate, errors };
-    json = JSON.stringify({ ...candidate, truncated: true });
-  }
-  if (json.length > MAX_REASON_CHARS)
-    json = JSON.stringify({
-      message: candidate.message.slice(0, 2000),
-      system: candidate.system,
-      truncated: true,
-    });
-  return json;
 }
 
 /** `arn:aws:sqs:eu-west-1:123456789012:name` -> `https://sqs.eu-west-1.amazonaws.com/123456789012/name`. */

@@ -165,8 +165,8 @@ describe('consumer: waiting is not a failed delivery', () => {
     });
   });
 
-  it('keeps counting real failures across copies: the fifth failed delivery is dead-lettered with its reason', async () => {
-    const { handler } = setup(failing(new TransientFailure('procurement answered 503', 'procurement')));
+  it('keeps counting real failures across copies: a defect failing its fifth delivery is dead-lettered with its reason', async () => {
+    const { handler } = setup(failing(new RangeError('Invalid time value')));
     const body = eventBridgeBody(forecastExceptionEvent('EXC-DEF-3'));
     const early = await handler(
       deferredRecord(body, { deferrals: 1, deferredSeconds: 2, failedDeliveries: 2 }, 1),
@@ -183,6 +183,55 @@ describe('consumer: waiting is not a failed delivery', () => {
       'failed on its last delivery (5/5)',
     );
     expect(sent(QUEUE_URL)).toEqual([]);
+  });
+
+  it('an outage past the last delivery is waited for, not dead-lettered: looked at again within a minute, every failure counted', async () => {
+    const { handler, published, metrics } = setup(
+      failing(new TransientFailure('ERP amendPurchaseOrder: HTTP 503', 'erp')),
+    );
+    const body = eventBridgeBody(forecastExceptionEvent('EXC-DEF-10'));
+    // The fifth failed delivery (two on earlier copies, three on this one).
+    const fifth = await handler(
+      deferredRecord(body, { deferrals: 1, deferredSeconds: 2, failedDeliveries: 2 }, 3),
+    );
+    expect(fifth.batchItemFailures).toEqual([]);
+    expect(sent(DLQ_URL)).toEqual([]);
+    expect(published).toEqual([]);
+    expect(metrics).toContain('Deferred');
+    const [copy] = sent(QUEUE_URL);
+    // 2 ** 5 s, half to all of it (random 0.5 -> 24 s).
+    expect(copy?.DelaySeconds).toBe(24);
+    expect(copy?.MessageAttributes).toMatchObject({
+      deferrals: { StringValue: '2' },
+      deferredSeconds: { StringValue: '26' },
+      // This delivery failed too: 2 + 3.
+      failedDeliveries: { StringValue: '5' },
+    });
+
+    // Still down much later: the next look is at most a minute away (60 s, random 0.5 -> 45 s).
+    sqsMock.resetHistory();
+    await handler(deferredRecord(body, { deferrals: 12, deferredSeconds: 600, failedDeliveries: 15 }, 1));
+    expect(sent(DLQ_URL)).toEqual([]);
+    expect(sent(QUEUE_URL).map((input) => input.DelaySeconds)).toEqual([45]);
+  });
+
+  it('an outage that outlasts the deferral cap is raised for a person (SYSTEM_UNAVAILABLE), not dead-lettered', async () => {
+    const { handler, published } = setup(failing(new TransientFailure('ERP: connection refused', 'erp')), {
+      maxDeferralSeconds: 600,
+    });
+    const response = await handler(
+      deferredRecord(
+        eventBridgeBody(forecastExceptionEvent('EXC-DEF-11')),
+        { deferrals: 14, deferredSeconds: 580, failedDeliveries: 18 },
+        1,
+      ),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sent(DLQ_URL)).toEqual([]);
+    expect(sent(QUEUE_URL)).toEqual([]);
+    expect(published.map((event) => event.data)).toMatchObject([
+      { category: 'TECHNICAL', code: 'SYSTEM_UNAVAILABLE', system: 'erp' },
+    ]);
   });
 
   it("a 429's Retry-After defers by it, at most SQS's 15-minute delay", async () => {

@@ -414,10 +414,13 @@ describe('consumer: failure classification', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-nodlq' }]);
   });
 
-  it('with maxReceiveCount, dead-letters the last transient failure itself, with its reason', async () => {
-    const { handler } = setup(failing(new TransientFailure('ERP answered 503', 'erp')), {
-      maxReceiveCount: 3,
-    });
+  it('with maxReceiveCount, dead-letters the last failure no system owns (a defect) itself, with its reason', async () => {
+    const { handler } = setup(
+      failing(new TypeError("Cannot read properties of undefined (reading 'lines')")),
+      {
+        maxReceiveCount: 3,
+      },
+    );
     const body = eventBridgeBody(forecastExceptionEvent('EXC-LAST'));
     expect(
       (await handler(batch(sqsRecord(body, { messageId: 'm-l', receiveCount: 2 })))).batchItemFailures,
