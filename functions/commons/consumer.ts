@@ -132,6 +132,12 @@ export interface ConsumerOptions {
    * Retry-After) before an integration exception tells a person. @default DEFAULT_MAX_DEFERRAL_SECONDS (30 min)
    */
   maxDeferralSeconds?: number;
+  /**
+   * For a replayed delivery of a change already handled (an operator's recovery after a restart):
+   * finishes follow-up work that died with the runtime that started it (a workflow), and changes
+   * nothing when that work reached its outcome. Without it, such a replay is only suppressed.
+   */
+  resume?: BusinessFunction;
   /** How long a processed idempotencyKey is remembered. @default IDEMPOTENCY_WINDOW_SECONDS (7 days) */
   idempotencyWindowSeconds?: number;
 }
@@ -376,6 +382,8 @@ export function createConsumer(
         logger.info('duplicate suppressed: this business change was already handled', {
           firstOutcome: result.duplicateOf.outcome,
         });
+        if (isReplay && options.resume && result.duplicateOf.outcome === 'processed')
+          await options.resume(event, { receiveCount, isReplay, logger });
       } else {
         logger.info('record processed', { outcome: result.outcome.outcome });
       }

@@ -196,6 +196,34 @@ describe('consumer: processing and idempotency', () => {
     expect(metrics.filter((name) => name === 'ReplaysProcessed')).toHaveLength(2);
   });
 
+  it('a replay of a change already processed gets the resume step (the recovery after a restart); a redelivery or a rejected change does not', async () => {
+    const resumed: string[] = [];
+    const { handler, metrics } = setup(async () => undefined, {
+      resume: async (event) => void resumed.push(event.sourceObjectId),
+    });
+    const event = forecastExceptionEvent('EXC-RESUME');
+    await handler(batch(sqsRecord(eventBridgeBody(event))));
+    // A plain redelivery of the same change: suppressed, nothing resumed.
+    await handler(batch(sqsRecord(eventBridgeBody(event))));
+    expect(resumed).toEqual([]);
+    // The operator's replay of it: suppressed as a duplicate, and resumed.
+    await handler(batch(sqsRecord(eventBridgeBody(event, { 'replay-name': 'after-restart' }))));
+    expect(resumed).toEqual([event.sourceObjectId]);
+    expect(metrics.filter((name) => name === 'DuplicatesSuppressed')).toHaveLength(2);
+
+    // A change that ended as a business rejection has its outcome: a replay resumes nothing.
+    const rejected = setup(
+      failing(new BusinessRejection('ITEM_INACTIVE', 'Item SKU-10442 is inactive in the ERP', 'erp')),
+      {
+        resume: async (e) => void resumed.push(e.sourceObjectId),
+      },
+    );
+    const blocked = forecastExceptionEvent('EXC-RESUME-REJECTED');
+    await rejected.handler(batch(sqsRecord(eventBridgeBody(blocked))));
+    await rejected.handler(batch(sqsRecord(eventBridgeBody(blocked, { 'replay-name': 'after-restart' }))));
+    expect(resumed).toEqual([event.sourceObjectId]);
+  });
+
   it("appends the event's correlationId to every log line, including the business function's", async () => {
     const { handler } = setup(async (event, ctx) => {
       ctx.logger.info('posting purchase order');

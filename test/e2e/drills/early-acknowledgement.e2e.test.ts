@@ -15,6 +15,7 @@ import {
   environment,
   events,
   figures,
+  logLines,
   outcomesOf,
   purchaseOrdersOf,
   quiet,
@@ -44,12 +45,7 @@ const posted = (delivery: Delivery) =>
 
 /** Acknowledgement-sync's deferrals of an acknowledgement that overtook its PO, since `since`. */
 const parked = (since: number) =>
-  environment.logs.filter(
-    (l) =>
-      l.at >= since &&
-      l.line.includes('deferred: waiting is not a failed delivery') &&
-      l.line.includes('"cause":"not-yet-known"'),
-  ).length;
+  logLines(since, 'deferred: waiting is not a failed delivery', '"cause":"not-yet-known"').length;
 
 /**
  * Sends one exception and delivers the supplier's partial confirmation (90 %: an ERP amendment)

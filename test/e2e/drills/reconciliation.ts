@@ -122,6 +122,12 @@ export type Outcome =
   | { kind: 'dead-letter'; queue: string; reason: string }
   | { kind: 'compensation-failed' };
 
+/** The events of distinct business changes (idempotency keys), the first of each. */
+export function uniqueChanges(details: readonly CanonicalDetail[]): CanonicalDetail[] {
+  const seen = new Set<string>();
+  return details.filter((d) => !seen.has(d.idempotencyKey) && Boolean(seen.add(d.idempotencyKey)));
+}
+
 /**
  * What became of each delivery: a posted PO, an integration exception, a dead letter, or a
  * purchase-commitment that ended in `Compensation failed` (no integration exception raised).
@@ -133,7 +139,9 @@ export function outcomesOf(
   const result = new Map<string, Outcome[]>();
   for (const delivery of deliveries) {
     const outcomes: Outcome[] = [];
-    for (const po of events('purchase-order.posted', delivery.event_id))
+    // One outcome per business change: the bus is at least once, and a posting step re-run after a
+    // crash publishes the same change (same idempotency key) again; consumers suppress the copy.
+    for (const po of uniqueChanges(events('purchase-order.posted', delivery.event_id)))
       outcomes.push({ kind: 'posted', externalRef: String(po.data.externalRef) });
     for (const raised of events('integration-exception.raised', delivery.event_id))
       outcomes.push({
@@ -365,6 +373,11 @@ export async function replayHandled(replay: { replayName: string; replayed: numb
 
 export const apiCalls = (since: number) =>
   environment.procurement.requests.filter((r) => r.at.getTime() >= since && r.path.startsWith('/api/'));
+
+/** The function log lines since `since` that contain every fragment. */
+export function logLines(since: number, ...fragments: string[]) {
+  return environment.logs.filter((l) => l.at >= since && fragments.every((f) => l.line.includes(f)));
+}
 
 /** When the bus accepted each `purchase-order.posted` of a delivery (epoch ms). */
 export function postedAtOf(delivery: Delivery): number[] {

@@ -18,6 +18,7 @@ import {
   environment,
   exceptionCodes,
   figures,
+  logLines,
   outcomesOf,
   pathsOf,
   postedAtOf,
@@ -54,9 +55,7 @@ async function outageDuringBurst(label: string, outageSeconds: number, firstWeek
   const outcomes = outcomesOf(deliveries, letters);
   const postedAt = deliveries.flatMap(postedAtOf);
   const calls = apiCalls(started);
-  const deferrals = environment.logs.filter((l) =>
-    l.line.includes('deferred: waiting is not a failed delivery'),
-  );
+  const deferrals = logLines(started, 'deferred: waiting is not a failed delivery');
   figures[label] = {
     durationMs: Date.now() - started,
     outageMs: outage.end - outage.start,
