@@ -196,9 +196,9 @@ describe('consumer on fauxqs + dynalite (queue with DLQ, maxReceiveCount 3)', ()
       dlq.queueUrl,
       async (event) => {
         attempts.set(event.sourceObjectId, (attempts.get(event.sourceObjectId) ?? 0) + 1);
-        // The procurement platform keeps failing this one.
+        // A defect fails this one every time (an outage would be waited for, not dead-lettered).
         if (event.idempotencyKey === poison.idempotencyKey)
-          throw new TransientFailure('procurement answered 500', 'procurement');
+          throw new TypeError("Cannot read properties of undefined (reading 'lines')");
         processed.push(event);
       },
       3,
@@ -232,7 +232,7 @@ describe('consumer on fauxqs + dynalite (queue with DLQ, maxReceiveCount 3)', ()
     });
     expect(byClass.contract!.MessageAttributes!.sourceQueue!.StringValue).toBe(queue.queueArn);
     expect(byClass.transient!.MessageAttributes!.failureReason!.StringValue).toContain(
-      'failed on its last delivery (3/3): procurement answered 500',
+      "failed on its last delivery (3/3): Cannot read properties of undefined (reading 'lines')",
     );
     expect(JSON.parse(byClass.transient!.Body!).detail.idempotencyKey).toBe(poison.idempotencyKey);
   });
