@@ -2,7 +2,6 @@
  * Waiting is not failing: an open breaker, our own request budget or a 429's Retry-After defers the
  * message (a delayed copy on the same queue, the original let go) without spending its receive count.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   ChangeMessageVisibilityCommand,
   SendMessageCommand,
@@ -24,22 +23,19 @@ import {
 } from 'vitest';
 import { CircuitOpenError } from '../../adapters/resilience/circuit-breaker';
 import { RequestBudgetExhausted } from '../../adapters/resilience/shared-rate-budget';
-import type { CanonicalEvent } from '../../canonical/envelope';
-import {
-  validateForecastExceptionRaisedV1,
-  validateIntegrationExceptionRaisedV1,
-} from '../../canonical/generated/validators';
+import { validateIntegrationExceptionRaisedV1 } from '../../canonical/generated/validators';
 import { NotYetKnown, TransientFailure } from '../../domain/failures';
-import {
-  canonicalValidators,
-  createConsumer,
-  type BusinessFunction,
-  type ConsumerMetrics,
-  type ConsumerOptions,
-} from '../../functions/commons/consumer';
+import type { BusinessFunction, ConsumerOptions } from '../../functions/commons/consumer';
 import { deferralOf, failureBackoff } from '../../functions/commons/consumer-deferral';
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/tables';
-import { DLQ_URL, QUEUE_URL, eventBridgeBody, forecastExceptionEvent, sqsRecord } from './consumer-fixtures';
+import {
+  DLQ_URL,
+  consumerUnderTest,
+  QUEUE_URL,
+  eventBridgeBody,
+  forecastExceptionEvent,
+  sqsRecord,
+} from './consumer-fixtures';
 
 const sqsMock = mockClient(SQSClient);
 let dynamo: LocalDynamo;
@@ -67,27 +63,13 @@ const lambdaContext = { getRemainingTimeInMillis: () => 60_000 } as unknown as C
 
 let consumers = 0;
 function setup(process: BusinessFunction, options: Partial<ConsumerOptions> = {}) {
-  const published: CanonicalEvent[] = [];
-  const metrics: string[] = [];
-  const consume = createConsumer(
+  const { consume, metrics, published } = consumerUnderTest(
+    `deferral-consumer-${++consumers}`,
+    process,
+    { maxReceiveCount: 5, ...options },
     {
-      name: `deferral-consumer-${++consumers}`,
-      validators: canonicalValidators({ 'forecast-exception.raised': validateForecastExceptionRaisedV1 }),
-      process,
-      maxReceiveCount: 5,
-      ...options,
-    },
-    {
-      sqs: new SQSClient({ region: 'eu-west-1' }),
-      deadLetterQueueUrl: DLQ_URL,
-      idempotency: { client: dynamo.client, tableName: dynamo.tableNames.idempotency },
-      publish: async (event) => void published.push(event),
-      logger: new Logger({ serviceName: 'supplyline', logLevel: 'INFO' }),
-      metrics: {
-        addMetric: (name: string) => void metrics.push(name),
-        publishStoredMetrics: () => undefined,
-      } as unknown as ConsumerMetrics,
-      now: () => new Date('2026-11-27T09:00:00Z'),
+      client: dynamo.client,
+      tableName: dynamo.tableNames.idempotency,
     },
   );
   const handler = (...records: SQSRecord[]) => consume({ Records: records } as SQSEvent, lambdaContext);

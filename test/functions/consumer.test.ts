@@ -36,6 +36,7 @@ import { spreadRetry } from '../../functions/commons/consumer-deferral';
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/tables';
 import {
   DLQ_URL,
+  consumerUnderTest,
   QUEUE_ARN,
   QUEUE_URL,
   eventBridgeBody,
@@ -78,26 +79,13 @@ const lambdaContext = {
 let consumers = 0;
 /** A consumer with its own idempotency scope, fake metrics and captured ports. */
 function setup(process: BusinessFunction, options: Partial<ConsumerOptions> = {}) {
-  const metrics: string[] = [];
-  const published: CanonicalEvent[] = [];
-  const consume = createConsumer(
+  const { consume, metrics, published } = consumerUnderTest(
+    `test-consumer-${++consumers}`,
+    process,
+    options,
     {
-      name: `test-consumer-${++consumers}`,
-      validators: canonicalValidators({ 'forecast-exception.raised': validateForecastExceptionRaisedV1 }),
-      process,
-      ...options,
-    },
-    {
-      sqs: new SQSClient({ region: 'eu-west-1' }),
-      deadLetterQueueUrl: DLQ_URL,
-      idempotency: { client: dynamo.client, tableName: dynamo.tableNames.idempotency },
-      publish: async (event) => void published.push(event),
-      logger: new Logger({ serviceName: 'supplyline', logLevel: 'INFO' }),
-      metrics: {
-        addMetric: (name: string) => void metrics.push(name),
-        publishStoredMetrics: () => undefined,
-      } as unknown as ConsumerMetrics,
-      now: () => new Date('2026-11-27T09:00:00Z'),
+      client: dynamo.client,
+      tableName: dynamo.tableNames.idempotency,
     },
   );
   const handler = (event: SQSEvent) => consume(event, lambdaContext);
