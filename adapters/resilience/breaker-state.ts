@@ -125,13 +125,21 @@ export type Admission =
   /** Refused without calling; try again after this long. */
   | { kind: 'reject'; retryAfterMs: number };
 
+/**
+ * How long the breaker still refuses every call: the rest of its cool-down while open, 0 once it
+ * admits a probe or calls. What work refused by it should wait, no more.
+ */
+export function remainingOpenMs(state: BreakerState, nowMs: number): number {
+  return state.status === 'open' ? Math.max(0, state.openUntil - nowMs) : 0;
+}
+
 /** Whether a call may go to the endpoint now. */
 export function admit(state: BreakerState, nowMs: number, policy: BreakerPolicy): Admission {
   switch (state.status) {
     case 'closed':
       return { kind: 'call' };
     case 'open':
-      if (nowMs < state.openUntil) return { kind: 'reject', retryAfterMs: state.openUntil - nowMs };
+      if (nowMs < state.openUntil) return { kind: 'reject', retryAfterMs: remainingOpenMs(state, nowMs) };
       return {
         kind: 'probe',
         next: {

@@ -15,6 +15,7 @@ import {
   afterCall,
   afterProbe,
   bucketOf,
+  remainingOpenMs,
   resolvePolicy,
   staleBuckets,
   windowTotals,
@@ -126,17 +127,22 @@ export interface CircuitBreakerOptions {
 }
 
 /**
- * Transient failures (timeouts, 5xx, 429, network, unknown errors) count; business rejections and
- * contract violations are answers from a working endpoint; a nested breaker's refusal is not news,
- * and neither is our own request budget or invocation time running short (the endpoint was not called).
+ * Transient failures (timeouts, 5xx, network, unknown errors) count; business rejections and
+ * contract violations are answers from a working endpoint, and so is a 429 with Retry-After (the
+ * endpoint is up and says when to come back: the caller waits that long, and a probe that meets it
+ * must not hold the breaker open for another cool-down); a nested breaker's refusal is not news,
+ * and neither is our own request budget or invocation time running short (the endpoint was not
+ * called).
  */
 export function countsAgainstEndpoint(error: unknown): boolean {
   if (error instanceof BusinessRejection || error instanceof ContractViolation) return false;
-  return !(
+  if (
     error instanceof CircuitOpenError ||
     error instanceof RequestBudgetExhausted ||
     error instanceof InvocationTimeExhausted
-  );
+  )
+    return false;
+  return !(error instanceof TransientFailure && (error.retryAfterSeconds ?? 0) > 0);
 }
 
 type Ticket = { kind: 'call' } | { kind: 'probe'; round: number } | { kind: 'unguarded' };
@@ -184,6 +190,15 @@ export class CircuitBreaker {
   /** The endpoint's status as this instance sees it (cached up to the TTL). */
   async status(endpoint: string): Promise<BreakerStatus> {
     return (await this.snapshot(endpoint, false))?.state.status ?? 'closed';
+  }
+
+  /**
+   * How long the endpoint's breaker stays open, in milliseconds, read fresh from the shared store:
+   * the rest of its cool-down, 0 when it admits calls (or its store cannot be read).
+   */
+  async remainingOpenMs(endpoint: string): Promise<number> {
+    const snapshot = await this.snapshot(endpoint, true);
+    return snapshot ? remainingOpenMs(snapshot.state, this.now()) : 0;
   }
 
   private policyOf(endpoint: string): BreakerPolicy {

@@ -8,7 +8,7 @@ import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types'
 import { decidedWithoutSupply, evaluateException } from '../procurement/exception-policy';
 import { sourcingActionFor } from '../procurement/sourcing-decision';
 import type { SourcingRequestSnapshot } from '../procurement/types';
-import { sourcingRef, toPolicyException } from './steps';
+import { purchaseOrderRef, sourcingRef, toPolicyException } from './steps';
 import { Decimal } from '../decimal';
 import type { CommitmentPorts, CommitmentState, SourcingActionInput, WorkflowSettings } from './types';
 
@@ -110,7 +110,71 @@ export async function evaluateForecastException(
       ports,
     ),
   ]);
-  await ports.startCommitment({
+  await ports.startCommitment(commitmentInput(event, actionInput, ports.settings));
+  return { outcome, action: actionInput };
+}
+
+/** What a resume found: the commitment started again, or nothing left to do. */
+export type ResumeOutcome = 'RESUMED' | 'EVALUATED' | 'NOTHING_TO_RESUME';
+
+/**
+ * A replay of an exception that was already evaluated, after the runtime that ran its commitment
+ * died (the recovery after a restart, docs/fault-drills.md drill 5). Its own sourcing request (by
+ * `sourcingRef`) says how far the commitment got:
+ * - none: it stopped before sourcing (or the evaluation decided no action): evaluate it again;
+ * - open: it stopped before the award: start it again (creating returns the same request);
+ * - awarded, with no posted commitment under its purchase order: it stopped between the award and
+ *   the ERP post: start it again (the award answers the same order for its Idempotency-Key, the
+ *   ERP post is idempotent on the order's reference);
+ * - awarded and posted, or cancelled: it reached its outcome; nothing changes.
+ */
+export async function resumeCommitment(
+  event: ForecastExceptionRaisedV1,
+  ports: EvaluationPorts & {
+    /** Posted commitments: a resumed commitment must not post twice. */
+    commitments: Pick<CommitmentPorts['commitments'], 'findByPoNumber'>;
+  },
+): Promise<ResumeOutcome> {
+  const exception = toPolicyException(event.data);
+  if (decidedWithoutSupply(exception, ports.policy)) return 'NOTHING_TO_RESUME';
+  const requests = await ports.procurement.listSourcingRequests(
+    { itemCode: exception.itemCode, site: exception.site },
+    { lane: 'critical' },
+  );
+  const own = requests.find((request) => request.externalRef === sourcingRef(event.data));
+  if (!own) {
+    const { outcome } = await evaluateForecastException(event, ports);
+    return outcome === 'CREATE' || outcome === 'AMEND' || outcome === 'CANCEL'
+      ? 'EVALUATED'
+      : 'NOTHING_TO_RESUME';
+  }
+  if (own.status === 'cancelled') return 'NOTHING_TO_RESUME';
+  if (own.status === 'awarded') {
+    // The same key as the posting step's award: the platform answers the order it issued.
+    const po = await ports.procurement.awardPurchaseOrder(
+      { sourcingRequestId: own.requestId, externalRef: purchaseOrderRef(own) },
+      { idempotencyKey: `po-create:${own.requestId}` },
+    );
+    if (await ports.commitments.findByPoNumber(po.poNumber)) return 'NOTHING_TO_RESUME';
+  }
+  ports.metric?.('CommitmentsResumed', 1, 'Count');
+  await ports.startCommitment(
+    commitmentInput(
+      event,
+      { kind: 'create', quantityEa: own.quantityEa, needBy: own.needBy },
+      ports.settings,
+    ),
+  );
+  return 'RESUMED';
+}
+
+/** The purchase-commitment workflow's input for an exception and its sourcing action. */
+function commitmentInput(
+  event: ForecastExceptionRaisedV1,
+  action: SourcingActionInput,
+  settings: WorkflowSettings,
+): CommitmentState {
+  return {
     exception: event.data,
     event: {
       eventId: event.eventId,
@@ -118,8 +182,7 @@ export async function evaluateForecastException(
       idempotencyKey: event.idempotencyKey,
       occurredAt: event.occurredAt,
     },
-    action: actionInput,
-    settings: ports.settings,
-  });
-  return { outcome, action: actionInput };
+    action,
+    settings,
+  };
 }

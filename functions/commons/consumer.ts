@@ -3,9 +3,15 @@
  * (event source mapping with ReportBatchItemFailures). Each record is an EventBridge event whose
  * `detail` is a canonical event. What happens to a record depends only on its failure class:
  *
- * - transient (TransientFailure, an open breaker, unknown errors): reported in batchItemFailures so
- *   SQS delivers it again; a Retry-After (429, open breaker) also moves its visibility to that delay,
- *   so it comes back after the cool-down. After maxReceiveCount SQS moves it to the DLQ.
+ * - waiting (an open breaker, our own request budget spent, a 429's Retry-After): not a failure.
+ *   The message is sent again with a delay as long as the cause and the original is let go, so the
+ *   receive count is not spent (consumer-deferral.ts); past a deferral cap far above a breaker's
+ *   cool-down, an integration exception tells a person.
+ * - transient (TransientFailure, unknown errors): reported in batchItemFailures so SQS delivers it
+ *   again after a short backoff (2, 4, 8... s), not the queue's whole visibility timeout. Past the
+ *   last delivery (maxReceiveCount, counting failed deliveries of deferred copies) a system's
+ *   TransientFailure (an outage) is deferred, looked at again at most every minute up to the
+ *   deferral cap; an unknown error (a defect, no system to wait for) is dead-lettered with its reason.
  * - business (BusinessRejection): not retried; an `integration-exception.raised` event is published.
  * - contract (ContractViolation, invalid detail, unreadable body): not retried; the original body
  *   goes to the consumer's DLQ at once with the reason in message attributes.
@@ -14,7 +20,7 @@
  * `idempotencyKey`, never the SQS message id, so EventBridge/SQS redeliveries and archive replays of
  * a change that was already handled are suppressed (counted, logged).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   IdempotencyConfig,
   IdempotencyAlreadyInProgressError,
@@ -32,13 +38,25 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../adapters/aws/idempotent-publisher';
-import { RequestBudgetExhausted } from '../../adapters/resilience/shared-rate-budget';
-import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
-import type { ValidationError, ValidationResult } from '../../canonical/generated/validators';
+import type { CanonicalEvent } from '../../canonical/envelope';
+import type { ValidationResult } from '../../canonical/generated/validators';
 import type { CanonicalEvents } from '../../canonical/generated/types';
-import { EVENT_CATALOG, type EventType } from '../../canonical/schemas/events';
+import type { EventType } from '../../canonical/schemas/events';
+import {
+  DEFAULT_MAX_DEFERRAL_SECONDS,
+  SQS_MAX_DELAY_SECONDS,
+  deferralHistoryOf,
+  deferralOf,
+  deferredAttributes,
+  failureBackoff,
+  type Deferral,
+  type DeferralHistory,
+} from './consumer-deferral';
+import { integrationException } from './integration-exception';
+import { decode, reasonJson, receiveCountOf, type Decoded, type FailureReason } from './consumer-record';
 import {
   BusinessRejection,
+  NotYetKnown,
   TransientFailure,
   type ContractViolation,
   classifyFailure,
@@ -48,7 +66,10 @@ import { beginInvocation } from './invocation';
 
 /** What the business function learns about the delivery besides the event. */
 export interface ConsumerContext {
-  /** SQS ApproximateReceiveCount: 1 on the first delivery. */
+  /**
+   * Deliveries so far, this one included: 1 on the first. SQS's ApproximateReceiveCount plus the
+   * failed deliveries of earlier copies of a deferred message (deferrals themselves do not count).
+   */
   receiveCount: number;
   /** An operator replayed the event from the archive. */
   isReplay: boolean;
@@ -107,19 +128,19 @@ export interface ConsumerOptions {
   maxVisibilityDelaySeconds?: number;
   /** The queue's maxReceiveCount; when set, the last transient failure is dead-lettered with its reason. */
   maxReceiveCount?: number;
+  /**
+   * How long a message may wait in all (deferred for an open breaker, our request budget or a
+   * Retry-After) before an integration exception tells a person. @default DEFAULT_MAX_DEFERRAL_SECONDS (30 min)
+   */
+  maxDeferralSeconds?: number;
+  /**
+   * For a replayed delivery of a change already handled (an operator's recovery after a restart):
+   * finishes follow-up work that died with the runtime that started it (a workflow), and changes
+   * nothing when that work reached its outcome. Without it, such a replay is only suppressed.
+   */
+  resume?: BusinessFunction;
   /** How long a processed idempotencyKey is remembered. @default IDEMPOTENCY_WINDOW_SECONDS (7 days) */
   idempotencyWindowSeconds?: number;
-}
-
-/** The EventBridge event an EventBridge rule's SQS target delivers as the message body. */
-interface EventBridgeEnvelope {
-  version?: string;
-  id?: string;
-  'detail-type': string;
-  source?: string;
-  time?: string;
-  'replay-name'?: string;
-  detail: unknown;
 }
 
 /** What the idempotent section remembers per business change. */
@@ -133,19 +154,8 @@ interface Outcome {
 /** The first delivery's outcome for a duplicate, undefined when this delivery ran. */
 type RunResult = { duplicateOf?: Outcome; outcome: Outcome };
 
-type Decoded =
-  | { ok: true; record: SQSRecord; envelope: EventBridgeEnvelope; event: CanonicalEvent }
-  | { ok: false; record: SQSRecord; reason: FailureReason; correlationId?: string };
-
-/** Why a record was dead-lettered; the `failureReason` attribute is its JSON. */
-interface FailureReason {
-  message: string;
-  errors?: ValidationError[];
-  system?: string;
-  details?: Record<string, unknown>;
-}
-
-const MAX_REASON_CHARS = 8_000;
+/** Longest wait between two looks at a system that stayed down past the receive count. */
+const OUTAGE_RECHECK_SECONDS = 60;
 /** SQS's longest visibility timeout. */
 const SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
@@ -159,6 +169,7 @@ export function createConsumer(
 ): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
   const concurrency = Math.max(1, options.concurrency ?? 5);
   const maxDelay = Math.min(SQS_MAX_VISIBILITY_SECONDS, options.maxVisibilityDelaySeconds ?? 900);
+  const maxDeferral = options.maxDeferralSeconds ?? DEFAULT_MAX_DEFERRAL_SECONDS;
   const now = ports.now ?? (() => new Date());
   const newId = ports.newId ?? randomUUID;
   const queueUrlOf = ports.queueUrlOf ?? queueUrlFromArn;
@@ -255,6 +266,93 @@ export function createConsumer(
     }
   }
 
+  /**
+   * The work must wait, which is not a failed delivery: a copy goes back on the queue with the
+   * wait as its delay and the original is let go (true). Past the deferral cap, an integration
+   * exception tells a person (true). False (SQS redelivers, after the wait) only when neither
+   * could be written.
+   */
+  async function defer(
+    record: SQSRecord,
+    event: CanonicalEvent,
+    deferral: Deferral,
+    error: Error,
+    history: DeferralHistory,
+    logger: Logger,
+    { failed = false }: { failed?: boolean } = {},
+  ): Promise<boolean> {
+    const seconds = Math.min(SQS_MAX_DELAY_SECONDS, Math.max(1, Math.ceil(deferral.seconds)));
+    const system = error instanceof TransientFailure ? error.system : 'supplyline';
+    if (history.deferredSeconds + seconds > maxDeferral) {
+      const reason = `still waiting after ${history.deferrals} deferrals (${Math.round(history.deferredSeconds)} s): ${error.message}`;
+      try {
+        // What waited for something that never came (NotYetKnown) is a business question for a
+        // person (an acknowledgement of a PO we did not post); a system that stayed away is technical.
+        const unknown = error instanceof NotYetKnown;
+        await ports.publish(
+          integrationException(
+            event,
+            {
+              code: unknown ? error.code : 'SYSTEM_UNAVAILABLE',
+              message: reason,
+              system,
+              details: {
+                ...(unknown ? error.details : {}),
+                cause: deferral.cause,
+                deferrals: history.deferrals,
+                error: error.message,
+              },
+            },
+            options.name,
+            now(),
+            newId,
+            unknown ? 'BUSINESS' : 'TECHNICAL',
+          ),
+        );
+        ports.metrics.addMetric('DeferralsExhausted', MetricUnit.Count, 1);
+        logger.error('deferral cap reached: raised as an integration exception', { reason });
+        return true;
+      } catch (publishError) {
+        logger.error('deferral cap reached but the exception could not be raised; will retry', {
+          reason,
+          error: publishError as Error,
+        });
+        await delay(record, seconds, logger);
+        return false;
+      }
+    }
+    const next: DeferralHistory = {
+      deferrals: history.deferrals + 1,
+      deferredSeconds: history.deferredSeconds + seconds,
+      // The deliveries before this one on this copy failed; this one too when it was an outage.
+      failedDeliveries: history.failedDeliveries + receiveCountOf(record) - (failed ? 0 : 1),
+    };
+    try {
+      await ports.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrlOf(record.eventSourceARN),
+          MessageBody: record.body,
+          DelaySeconds: seconds,
+          MessageAttributes: deferredAttributes(record, next),
+        }),
+      );
+    } catch (sendError) {
+      // Not lost: SQS delivers the original again after the same wait (spending a receive).
+      logger.warn('could not defer the record; SQS will deliver it again', { error: sendError as Error });
+      await delay(record, seconds, logger);
+      return false;
+    }
+    ports.metrics.addMetric('Deferred', MetricUnit.Count, 1);
+    logger.info('deferred: waiting is not a failed delivery', {
+      cause: deferral.cause,
+      delaySeconds: seconds,
+      deferrals: next.deferrals,
+      deferredSeconds: next.deferredSeconds,
+      reason: error.message,
+    });
+    return true;
+  }
+
   /** True when the record is done, false when SQS must deliver it again. */
   async function handle(decoded: Decoded): Promise<boolean> {
     const { record } = decoded;
@@ -265,7 +363,8 @@ export function createConsumer(
       return deadLetter(record, 'contract', decoded.reason, logger, decoded.correlationId);
     }
     const { event, envelope } = decoded;
-    const receiveCount = receiveCountOf(record);
+    const history = deferralHistoryOf(record);
+    const receiveCount = history.failedDeliveries + receiveCountOf(record);
     const isReplay = typeof envelope['replay-name'] === 'string' || event.replay === true;
     const logger = ports.logger.createChild({
       persistentKeys: {
@@ -284,6 +383,8 @@ export function createConsumer(
         logger.info('duplicate suppressed: this business change was already handled', {
           firstOutcome: result.duplicateOf.outcome,
         });
+        if (isReplay && options.resume && result.duplicateOf.outcome === 'processed')
+          await options.resume(event, { receiveCount, isReplay, logger });
       } else {
         logger.info('record processed', { outcome: result.outcome.outcome });
       }
@@ -306,9 +407,27 @@ export function createConsumer(
         logger.error('business rejection could not be raised; will retry', { error: error as Error });
         return false;
       }
-      const retryAfterSeconds = error instanceof TransientFailure ? error.retryAfterSeconds : undefined;
       const inProgress = error instanceof IdempotencyAlreadyInProgressError;
-      if (options.maxReceiveCount !== undefined && receiveCount >= options.maxReceiveCount && !inProgress) {
+      // Another invocation is handling the same change: wait for it, a little longer each time.
+      const deferral: Deferral | undefined = inProgress
+        ? { seconds: failureBackoff(history.deferrals + 2, 60), cause: 'in-progress' }
+        : deferralOf(error, history.deferrals);
+      if (deferral) return defer(record, event, deferral, error as Error, history, logger);
+      const lastDelivery = options.maxReceiveCount !== undefined && receiveCount >= options.maxReceiveCount;
+      // A system that stays down past the receive count is still an outage, not work that cannot
+      // succeed: it is looked at again every minute at most, up to the deferral cap, never
+      // dead-lettered. Only an error no system owns (a defect) is.
+      if (lastDelivery && error instanceof TransientFailure)
+        return defer(
+          record,
+          event,
+          { seconds: failureBackoff(receiveCount, OUTAGE_RECHECK_SECONDS), cause: 'outage' },
+          error,
+          history,
+          logger,
+          { failed: true },
+        );
+      if (lastDelivery) {
         const sent = await deadLetter(
           record,
           'transient',
@@ -321,19 +440,13 @@ export function createConsumer(
         );
         if (sent) return true;
       }
+      const backoff = failureBackoff(receiveCount, maxDelay);
       logger.warn('transient failure; SQS will deliver the record again', {
         failureClass,
-        ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        retryInSeconds: backoff,
         error: error as Error,
       });
-      if (retryAfterSeconds !== undefined && retryAfterSeconds > 0)
-        await delay(
-          record,
-          error instanceof RequestBudgetExhausted
-            ? spreadRetry(retryAfterSeconds, receiveCount)
-            : retryAfterSeconds,
-          logger,
-        );
+      await delay(record, backoff, logger);
       return false;
     }
   }
@@ -385,129 +498,6 @@ export function createConsumer(
   };
 }
 
-/** Parses and validates one record; every problem found here is a contract violation. */
-function decode(record: SQSRecord, validators: DetailValidators): Decoded {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch (error) {
-    return { ok: false, record, reason: { message: `body is not JSON: ${(error as Error).message}` } };
-  }
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    Array.isArray(body) ||
-    typeof (body as Record<string, unknown>)['detail-type'] !== 'string' ||
-    !('detail' in body)
-  ) {
-    return {
-      ok: false,
-      record,
-      reason: { message: 'body is not an EventBridge event (detail-type and detail required)' },
-    };
-  }
-  const envelope = body as EventBridgeEnvelope;
-  const detail = envelope.detail as { correlationId?: unknown } | null;
-  const correlationId =
-    typeof detail?.correlationId === 'string' && detail.correlationId.length > 0
-      ? detail.correlationId
-      : undefined;
-  const type = envelope['detail-type'];
-  const validate = Object.hasOwn(validators, type) ? validators[type] : undefined;
-  if (!validate)
-    return {
-      ok: false,
-      record,
-      correlationId,
-      reason: { message: `this consumer does not accept detail-type '${type}'` },
-    };
-  const result = validate(envelope.detail);
-  if (!result.ok)
-    return {
-      ok: false,
-      record,
-      correlationId,
-      reason: { message: `detail is not a valid ${type}`, errors: result.errors },
-    };
-  return { ok: true, record, envelope, event: result.value };
-}
-
-/** The integration exception that tells a person about a business rejection. */
-export function integrationException(
-  event: CanonicalEvent,
-  rejection: BusinessRejection,
-  consumer: string,
-  at: Date,
-  newId: () => string,
-): CanonicalEvent {
-  // Deterministic: the same rejection of the same change is the same exception downstream.
-  const exceptionId = `EXC-${createHash('sha256')
-    .update(`${consumer}|${event.idempotencyKey}|${rejection.code}`)
-    .digest('hex')
-    .slice(0, 32)}`;
-  const objectType =
-    EVENT_CATALOG.find((definition) => definition.type === event.eventType)?.data ?? 'Unknown';
-  const details = JSON.stringify({
-    ...rejection.details,
-    consumer,
-    eventType: event.eventType,
-    eventId: event.eventId,
-    idempotencyKey: event.idempotencyKey,
-  });
-  return buildEvent(
-    'integration-exception.raised',
-    {
-      exceptionId,
-      category: 'BUSINESS',
-      code: asCode(rejection.code),
-      message: rejection.message.slice(0, 2000),
-      status: 'OPEN',
-      objectType,
-      objectId: event.sourceObjectId,
-      system: EXCEPTION_SYSTEMS.has(rejection.system)
-        ? (rejection.system as 'planning' | 'procurement' | 'erp')
-        : 'supplyline',
-      raisedAt: at.toISOString(),
-      ...(details.length <= 16_000 ? { details } : {}),
-    },
-    {
-      sourceObjectId: exceptionId,
-      sourceVersion: 1,
-      occurredAt: at,
-      correlationId: event.correlationId,
-      causationId: event.eventId,
-      idempotencyKey: `IntegrationException#${exceptionId}`,
-      tenantId: event.tenantId,
-      ...(event.businessUnit !== undefined ? { businessUnit: event.businessUnit } : {}),
-    },
-    { now: () => at, newId },
-  );
-}
-
-const EXCEPTION_SYSTEMS: ReadonlySet<string> = new Set(['planning', 'procurement', 'erp']);
-
-/** A reason code that fits the canonical identifier pattern (64 chars, [A-Za-z0-9][A-Za-z0-9_.:/#-]*). */
-function asCode(code: string): string {
-  const cleaned = code.replace(/[^A-Za-z0-9_.:/#-]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
-  return cleaned.slice(0, 64) || 'BUSINESS_REJECTION';
-}
-
-/**
- * When our own request budget is spent, every waiting message learns the same "next window": all
- * coming back then would spend it at once and fail again together, and a burst would reach its
- * last delivery in seconds. So the wait grows with each delivery and is spread at random:
- * `retryAfter` plus up to 2, 4, 8, 16... seconds (full jitter): up to half a minute in all before
- * the fifth delivery.
- */
-export function spreadRetry(retryAfterSeconds: number, receiveCount: number, random = Math.random): number {
-  return retryAfterSeconds + random() * 2 ** Math.min(receiveCount, 10);
-}
-
-function receiveCountOf(record: SQSRecord): number {
-  const count = Number(record.attributes?.ApproximateReceiveCount);
-  return Number.isInteger(count) && count > 0 ? count : 1;
-}
-
 function recordKeys(record: SQSRecord, consumer: string, correlationId: string | undefined) {
   // Without a readable event the message id is the only thread to follow.
   return { correlationId: correlationId ?? `sqs:${record.messageId}`, messageId: record.messageId, consumer };
@@ -515,24 +505,6 @@ function recordKeys(record: SQSRecord, consumer: string, correlationId: string |
 
 function text(value: string): MessageAttributeValue {
   return { DataType: 'String', StringValue: value.length > 0 ? value : '-' };
-}
-
-/** JSON of the reason, dropping validation errors (never cutting JSON) until it fits an attribute. */
-function reasonJson(reason: FailureReason): string {
-  let candidate: FailureReason = reason;
-  let json = JSON.stringify(candidate);
-  while (json.length > MAX_REASON_CHARS && candidate.errors && candidate.errors.length > 1) {
-    const errors: ValidationError[] = candidate.errors.slice(0, Math.floor(candidate.errors.length / 2));
-    candidate = { ...candidate, errors };
-    json = JSON.stringify({ ...candidate, truncated: true });
-  }
-  if (json.length > MAX_REASON_CHARS)
-    json = JSON.stringify({
-      message: candidate.message.slice(0, 2000),
-      system: candidate.system,
-      truncated: true,
-    });
-  return json;
 }
 
 /** `arn:aws:sqs:eu-west-1:123456789012:name` -> `https://sqs.eu-west-1.amazonaws.com/123456789012/name`. */

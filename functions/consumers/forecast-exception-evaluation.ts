@@ -4,7 +4,7 @@
  */
 import { validateForecastExceptionRaisedV1 } from '../../canonical/generated/validators';
 import type { ForecastExceptionRaisedV1 } from '../../canonical/generated/types';
-import { evaluateForecastException } from '../../domain/commitment/evaluation';
+import { evaluateForecastException, resumeCommitment } from '../../domain/commitment/evaluation';
 import { canonicalValidators } from '../commons/consumer';
 import { evaluationPorts } from '../commons/commitment-ports';
 import { consumerHandler } from './composition';
@@ -18,5 +18,10 @@ export const handler = consumerHandler({
       evaluationPorts(),
     );
     logger.info('forecast exception evaluated', { outcome });
+  },
+  // The recovery after a restart: a replay finishes commitments that died with the runtime.
+  resume: async (event, { logger }) => {
+    const outcome = await resumeCommitment(event as ForecastExceptionRaisedV1, evaluationPorts());
+    logger.info('replayed forecast exception resumed', { outcome });
   },
 });

@@ -2,8 +2,13 @@
 import { postPurchaseOrder } from '../../domain/commitment/steps';
 import type { CommitmentState } from '../../domain/commitment/types';
 import { stepPorts } from './composition';
+import { deferWhileRefused } from './deferral';
 import { workflowTask } from './task';
 
-export const handler = workflowTask('purchase-order-posting', (state: CommitmentState) =>
-  postPurchaseOrder(state, stepPorts()),
+// Refused by an open breaker or the request budget: the workflow waits and runs it again.
+export const handler = workflowTask(
+  'purchase-order-posting',
+  deferWhileRefused('purchase-order-posting', (state: CommitmentState) =>
+    postPurchaseOrder(state, stepPorts()),
+  ),
 );

@@ -140,6 +140,11 @@ export class ConsumerLane extends Construct {
     props.consumer.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
     );
+    // Work that must wait (an open breaker, the request budget) is deferred by sending it to the same
+    // queue again with a delay, so waiting spends no receive count (functions/commons/consumer-deferral.ts).
+    props.consumer.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }),
+    );
     props.encryptionKey.grant(props.consumer, 'kms:GenerateDataKey', 'kms:Decrypt');
     props.consumer.addEnvironment(DEAD_LETTER_QUEUE_URL_ENV_VAR, this.deadLetterQueue.queueUrl);
     props.consumer.addEnvironment(MAX_RECEIVE_COUNT_ENV_VAR, String(route.maxReceiveCount));

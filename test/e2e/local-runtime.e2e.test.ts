@@ -187,6 +187,7 @@ describe('Supplyline on the local runtime, end to end', () => {
         'Check ERP policies',
         'Policy verdict',
         'Post purchase order',
+        'Posting outcome',
         'Hand over to acknowledgement',
         'Purchase order posted',
       ],

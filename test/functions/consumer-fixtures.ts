@@ -1,7 +1,18 @@
 /** Shared helpers of the consumer suites: canonical events as an EventBridge rule delivers them to SQS. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { mapForecastException } from '../../adapters/planning/mapping';
 import type { CanonicalEvent } from '../../canonical/envelope';
+import { validateForecastExceptionRaisedV1 } from '../../canonical/generated/validators';
+import {
+  canonicalValidators,
+  createConsumer,
+  type BusinessFunction,
+  type ConsumerMetrics,
+  type ConsumerOptions,
+} from '../../functions/commons/consumer';
 import { forecastExceptionDelivery } from '../fixtures/planning';
 
 export const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:supplyline-dev-erp-poster';
@@ -67,4 +78,39 @@ export function sqsRecord(
     eventSourceARN: QUEUE_ARN,
     awsRegion: 'eu-west-1',
   };
+}
+
+/**
+ * A consumer of forecast exceptions under test: its own idempotency scope (`name`), a real
+ * idempotency table, captured metrics and published events; SQS as the suite mocks it.
+ */
+export function consumerUnderTest(
+  name: string,
+  process: BusinessFunction,
+  options: Partial<ConsumerOptions>,
+  idempotency: { client: DynamoDBClient; tableName: string },
+) {
+  const metrics: string[] = [];
+  const published: CanonicalEvent[] = [];
+  const consume = createConsumer(
+    {
+      name,
+      validators: canonicalValidators({ 'forecast-exception.raised': validateForecastExceptionRaisedV1 }),
+      process,
+      ...options,
+    },
+    {
+      sqs: new SQSClient({ region: 'eu-west-1' }),
+      deadLetterQueueUrl: DLQ_URL,
+      idempotency,
+      publish: async (event) => void published.push(event),
+      logger: new Logger({ serviceName: 'supplyline', logLevel: 'INFO' }),
+      metrics: {
+        addMetric: (metric: string) => void metrics.push(metric),
+        publishStoredMetrics: () => undefined,
+      } as unknown as ConsumerMetrics,
+      now: () => new Date('2026-11-27T09:00:00Z'),
+    },
+  );
+  return { consume, metrics, published };
 }

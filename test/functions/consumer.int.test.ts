@@ -17,6 +17,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../canonical/envelope';
+import { CircuitOpenError } from '../../adapters/resilience/circuit-breaker';
 import { TransientFailure } from '../../domain/failures';
 import {
   canonicalValidators,
@@ -82,6 +83,7 @@ async function drain(
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: 1,
         MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
       }),
     );
     if (Messages.length > 0) {
@@ -99,12 +101,17 @@ async function drain(
     const { Attributes = {} } = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queue.queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
       }),
     );
     if (
       Attributes.ApproximateNumberOfMessages === '0' &&
-      Attributes.ApproximateNumberOfMessagesNotVisible === '0'
+      Attributes.ApproximateNumberOfMessagesNotVisible === '0' &&
+      Attributes.ApproximateNumberOfMessagesDelayed === '0'
     )
       return;
   }
@@ -117,7 +124,12 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
     receiptHandle: message.ReceiptHandle!,
     body: message.Body!,
     attributes: message.Attributes as unknown as SQSRecord['attributes'],
-    messageAttributes: {},
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        { dataType: value.DataType!, stringValue: value.StringValue },
+      ]),
+    ),
     md5OfBody: message.MD5OfBody!,
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
@@ -184,9 +196,9 @@ describe('consumer on fauxqs + dynalite (queue with DLQ, maxReceiveCount 3)', ()
       dlq.queueUrl,
       async (event) => {
         attempts.set(event.sourceObjectId, (attempts.get(event.sourceObjectId) ?? 0) + 1);
-        // The procurement platform keeps answering 429 for this one: back in 1 s, every time.
+        // A defect fails this one every time (an outage would be waited for, not dead-lettered).
         if (event.idempotencyKey === poison.idempotencyKey)
-          throw new TransientFailure('procurement answered 429', 'procurement', 1);
+          throw new TypeError("Cannot read properties of undefined (reading 'lines')");
         processed.push(event);
       },
       3,
@@ -205,7 +217,7 @@ describe('consumer on fauxqs + dynalite (queue with DLQ, maxReceiveCount 3)', ()
 
     expect(processed.map((event) => event.idempotencyKey)).toEqual([good.idempotencyKey]);
     expect(metrics.filter((metric) => metric === 'DuplicatesSuppressed')).toHaveLength(1);
-    // Retried after its Retry-After (not the 30 s visibility timeout) until its last receive.
+    // Retried after a short backoff (not the 30 s visibility timeout) until its last receive.
     expect(attempts.get(poison.sourceObjectId)).toBe(3);
 
     const dead = await deadLetters(dlq.queueUrl);
@@ -220,9 +232,33 @@ describe('consumer on fauxqs + dynalite (queue with DLQ, maxReceiveCount 3)', ()
     });
     expect(byClass.contract!.MessageAttributes!.sourceQueue!.StringValue).toBe(queue.queueArn);
     expect(byClass.transient!.MessageAttributes!.failureReason!.StringValue).toContain(
-      'failed on its last delivery (3/3): procurement answered 429',
+      "failed on its last delivery (3/3): Cannot read properties of undefined (reading 'lines')",
     );
     expect(JSON.parse(byClass.transient!.Body!).detail.idempotencyKey).toBe(poison.idempotencyKey);
+  });
+
+  it('waits out an open breaker for longer than maxReceiveCount deliveries, then processes once; nothing dead-lettered', async () => {
+    const { queue, dlq } = queueWithDeadLetterQueue('erp-poster-deferred');
+    const waiting = forecastExceptionEvent('EXC-INT-DEFERRED');
+    let attempts = 0;
+    const { handler, metrics } = consumer(
+      queue,
+      dlq.queueUrl,
+      async () => {
+        // Refused by the open breaker four times (more than the queue's 3 receives), then it closes.
+        if (++attempts <= 4) throw new CircuitOpenError('procurement', 1);
+      },
+      3,
+    );
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: eventBridgeBody(waiting) }),
+    );
+
+    await drain(queue, handler);
+
+    expect(attempts).toBe(5);
+    expect(metrics.filter((metric) => metric === 'Deferred')).toHaveLength(4);
+    expect(await deadLetters(dlq.queueUrl)).toEqual([]);
   });
 
   it("without the consumer knowing maxReceiveCount, SQS's redrive still moves the poison message to the DLQ", async () => {
@@ -231,13 +267,14 @@ describe('consumer on fauxqs + dynalite (queue with DLQ, maxReceiveCount 3)', ()
     let attempts = 0;
     const { handler } = consumer(queue, dlq.queueUrl, async () => {
       attempts++;
-      throw new TransientFailure('ERP answered 503', 'erp', 1);
+      throw new TransientFailure('ERP answered 503', 'erp');
     });
     await sqs.send(
       new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: eventBridgeBody(poison) }),
     );
 
-    await drain(queue, handler);
+    // Backoffs of 1-2, 2-4 and 4-8 s before the receive that moves it.
+    await drain(queue, handler, 40_000);
 
     expect(attempts).toBe(3);
     const dead = await deadLetters(dlq.queueUrl);
@@ -245,5 +282,5 @@ describe('consumer on fauxqs + dynalite (queue with DLQ, maxReceiveCount 3)', ()
     expect(JSON.parse(dead[0]!.Body!).detail.idempotencyKey).toBe(poison.idempotencyKey);
     // Moved by SQS itself: the body is intact, without a reason attribute.
     expect(dead[0]!.MessageAttributes?.failureClass).toBeUndefined();
-  });
+  }, 60_000);
 });

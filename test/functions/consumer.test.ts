@@ -20,8 +20,6 @@ import {
   vi,
   type MockInstance,
 } from 'vitest';
-import { CircuitOpenError } from '../../adapters/resilience/circuit-breaker';
-import { RequestBudgetExhausted } from '../../adapters/resilience/shared-rate-budget';
 import type { CanonicalEvent } from '../../canonical/envelope';
 import { validateIntegrationExceptionRaisedV1 } from '../../canonical/generated/validators';
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../domain/failures';
@@ -29,15 +27,16 @@ import {
   canonicalValidators,
   createConsumer,
   queueUrlFromArn,
-  spreadRetry,
   type BusinessFunction,
   type ConsumerContext,
   type ConsumerMetrics,
   type ConsumerOptions,
 } from '../../functions/commons/consumer';
+import { spreadRetry } from '../../functions/commons/consumer-deferral';
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/tables';
 import {
   DLQ_URL,
+  consumerUnderTest,
   QUEUE_ARN,
   QUEUE_URL,
   eventBridgeBody,
@@ -80,26 +79,13 @@ const lambdaContext = {
 let consumers = 0;
 /** A consumer with its own idempotency scope, fake metrics and captured ports. */
 function setup(process: BusinessFunction, options: Partial<ConsumerOptions> = {}) {
-  const metrics: string[] = [];
-  const published: CanonicalEvent[] = [];
-  const consume = createConsumer(
+  const { consume, metrics, published } = consumerUnderTest(
+    `test-consumer-${++consumers}`,
+    process,
+    options,
     {
-      name: `test-consumer-${++consumers}`,
-      validators: canonicalValidators({ 'forecast-exception.raised': validateForecastExceptionRaisedV1 }),
-      process,
-      ...options,
-    },
-    {
-      sqs: new SQSClient({ region: 'eu-west-1' }),
-      deadLetterQueueUrl: DLQ_URL,
-      idempotency: { client: dynamo.client, tableName: dynamo.tableNames.idempotency },
-      publish: async (event) => void published.push(event),
-      logger: new Logger({ serviceName: 'supplyline', logLevel: 'INFO' }),
-      metrics: {
-        addMetric: (name: string) => void metrics.push(name),
-        publishStoredMetrics: () => undefined,
-      } as unknown as ConsumerMetrics,
-      now: () => new Date('2026-11-27T09:00:00Z'),
+      client: dynamo.client,
+      tableName: dynamo.tableNames.idempotency,
     },
   );
   const handler = (event: SQSEvent) => consume(event, lambdaContext);
@@ -198,10 +184,38 @@ describe('consumer: processing and idempotency', () => {
     expect(metrics.filter((name) => name === 'ReplaysProcessed')).toHaveLength(2);
   });
 
+  it('a replay of a change already processed gets the resume step (the recovery after a restart); a redelivery or a rejected change does not', async () => {
+    const resumed: string[] = [];
+    const { handler, metrics } = setup(async () => undefined, {
+      resume: async (event) => void resumed.push(event.sourceObjectId),
+    });
+    const event = forecastExceptionEvent('EXC-RESUME');
+    await handler(batch(sqsRecord(eventBridgeBody(event))));
+    // A plain redelivery of the same change: suppressed, nothing resumed.
+    await handler(batch(sqsRecord(eventBridgeBody(event))));
+    expect(resumed).toEqual([]);
+    // The operator's replay of it: suppressed as a duplicate, and resumed.
+    await handler(batch(sqsRecord(eventBridgeBody(event, { 'replay-name': 'after-restart' }))));
+    expect(resumed).toEqual([event.sourceObjectId]);
+    expect(metrics.filter((name) => name === 'DuplicatesSuppressed')).toHaveLength(2);
+
+    // A change that ended as a business rejection has its outcome: a replay resumes nothing.
+    const rejected = setup(
+      failing(new BusinessRejection('ITEM_INACTIVE', 'Item SKU-10442 is inactive in the ERP', 'erp')),
+      {
+        resume: async (e) => void resumed.push(e.sourceObjectId),
+      },
+    );
+    const blocked = forecastExceptionEvent('EXC-RESUME-REJECTED');
+    await rejected.handler(batch(sqsRecord(eventBridgeBody(blocked))));
+    await rejected.handler(batch(sqsRecord(eventBridgeBody(blocked, { 'replay-name': 'after-restart' }))));
+    expect(resumed).toEqual([event.sourceObjectId]);
+  });
+
   it("appends the event's correlationId to every log line, including the business function's", async () => {
     const { handler } = setup(async (event, ctx) => {
       ctx.logger.info('posting purchase order');
-      if (event.sourceObjectId.endsWith('EXC-LOG-2')) throw new TransientFailure('ERP 503', 'erp', 5);
+      if (event.sourceObjectId.endsWith('EXC-LOG-2')) throw new TransientFailure('ERP 503', 'erp');
     });
     const ok = forecastExceptionEvent('EXC-LOG-1');
     const retried = forecastExceptionEvent('EXC-LOG-2');
@@ -252,13 +266,18 @@ describe('consumer: processing and idempotency', () => {
 });
 
 describe('consumer: failure classification', () => {
-  it('transient failure: reported in batchItemFailures, no delay without Retry-After, nothing dead-lettered', async () => {
+  it('transient failure: reported for retry after a short backoff, not the queue visibility timeout', async () => {
     const { handler } = setup(failing(new TransientFailure('ERP answered 503', 'erp')));
-    const response = await handler(
-      batch(sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-T1')), { messageId: 'm-t1' })),
-    );
+    const random = vi.spyOn(Math, 'random').mockReturnValue(1);
+    onTestFinished(() => random.mockRestore());
+    const record = sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-T1')), { messageId: 'm-t1' });
+    const response = await handler(batch(record));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-t1' }]);
-    expect(sqsMock.calls()).toHaveLength(0);
+    const visibility = sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input);
+    expect(visibility).toEqual([
+      { QueueUrl: QUEUE_URL, ReceiptHandle: record.receiptHandle, VisibilityTimeout: 2 },
+    ]);
+    expect(dlqMessages()).toEqual([]);
   });
 
   it('unknown errors are transient', async () => {
@@ -270,72 +289,12 @@ describe('consumer: failure classification', () => {
     expect(dlqMessages()).toEqual([]);
   });
 
-  it('circuit open: the message comes back after the remaining cool-down, and is reported for retry', async () => {
-    const { handler } = setup(failing(new CircuitOpenError('erp:tryton', 25)));
-    const record = sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-CB')), { messageId: 'm-cb' });
-    const response = await handler(batch(record));
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-cb' }]);
-    const visibility = sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input);
-    expect(visibility).toEqual([
-      { QueueUrl: QUEUE_URL, ReceiptHandle: record.receiptHandle, VisibilityTimeout: 25 },
-    ]);
-    expect(dlqMessages()).toEqual([]);
-  });
-
-  it('429 with Retry-After delays the message by it, bounded by maxVisibilityDelaySeconds', async () => {
-    const { handler } = setup(
-      failing(new TransientFailure('procurement answered 429', 'procurement', 7200)),
-      {
-        maxVisibilityDelaySeconds: 600,
-      },
-    );
-    const response = await handler(
-      batch(sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-429')), { messageId: 'm-429' })),
-    );
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-429' }]);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input.VisibilityTimeout).toBe(
-      600,
-    );
-  });
-
-  it('request budget spent: waits past the next window, longer and spread at random on each delivery', async () => {
-    const { handler } = setup(
-      failing(new RequestBudgetExhausted('listSourcingRequests', 'critical', 'procurement', 1)),
-    );
-    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
-    onTestFinished(() => random.mockRestore());
-    const visibilities: number[] = [];
-    for (const receiveCount of [1, 2, 3, 4]) {
-      sqsMock.resetHistory();
-      const record = sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-BUDGET')), {
-        messageId: 'm-budget',
-        receiveCount,
-      });
-      expect((await handler(batch(record))).batchItemFailures).toEqual([{ itemIdentifier: 'm-budget' }]);
-      visibilities.push(
-        sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input.VisibilityTimeout!,
-      );
-    }
-    // 1 s to the next window, plus half of 2, 4, 8 and 16 s.
-    expect(visibilities).toEqual([2, 3, 5, 9]);
-    expect(dlqMessages()).toEqual([]);
-  });
-
   it('spreads budget retries between the next window and twice the previous spread', () => {
     expect(spreadRetry(1, 1, () => 0)).toBe(1);
     expect(spreadRetry(1, 1, () => 0.999)).toBeCloseTo(2.998);
     expect(spreadRetry(3, 4, () => 1)).toBe(19);
     // Bounded: the 30th delivery waits no more than the 10th.
     expect(spreadRetry(1, 30, () => 1)).toBe(1 + 1024);
-  });
-
-  it('still reports the failure when the visibility change itself fails (never dropped)', async () => {
-    sqsMock.on(ChangeMessageVisibilityCommand).rejects(new Error('ReceiptHandleIsInvalid'));
-    const { handler } = setup(failing(new CircuitOpenError('erp:tryton', 10)));
-    const response = await handler(
-      batch(sqsRecord(eventBridgeBody(forecastExceptionEvent('EXC-CB2')), { messageId: 'm-cb2' })),
-    );
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-cb2' }]);
   });
 
   it('business rejection: publishes a valid integration-exception.raised event, no retry, no DLQ', async () => {
@@ -471,10 +430,13 @@ describe('consumer: failure classification', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-nodlq' }]);
   });
 
-  it('with maxReceiveCount, dead-letters the last transient failure itself, with its reason', async () => {
-    const { handler } = setup(failing(new TransientFailure('ERP answered 503', 'erp')), {
-      maxReceiveCount: 3,
-    });
+  it('with maxReceiveCount, dead-letters the last failure no system owns (a defect) itself, with its reason', async () => {
+    const { handler } = setup(
+      failing(new TypeError("Cannot read properties of undefined (reading 'lines')")),
+      {
+        maxReceiveCount: 3,
+      },
+    );
     const body = eventBridgeBody(forecastExceptionEvent('EXC-LAST'));
     expect(
       (await handler(batch(sqsRecord(body, { messageId: 'm-l', receiveCount: 2 })))).batchItemFailures,

@@ -494,6 +494,14 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
       const queueArn = { 'Fn::GetAtt': [stack().getLogicalId(lane.queue.node.defaultChild as never), 'Arn'] };
       const consume = granted.find((st) => JSON.stringify(st.Resource) === JSON.stringify(queueArn))!;
       expect(consume.Action).toContain('sqs:ChangeMessageVisibility');
+      // Deferring work that must wait sends it to the same queue again.
+      expect(
+        granted.some(
+          (st) =>
+            [st.Action].flat().includes('sqs:SendMessage') &&
+            [st.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(queueArn)),
+        ),
+      ).toBe(true);
       expect(granted.some((st) => [st.Action].flat().includes('kms:GenerateDataKey'))).toBe(true);
     }
   });

@@ -5,6 +5,7 @@ import { mapPurchaseOrderAcknowledged } from '../../adapters/procurement/mapping
 import type { IntegrationExceptionRaisedV1, PurchaseOrderPostedV1 } from '../../canonical/generated/types';
 import type { ExecutionRecord } from '../../local/stepfunctions/engine';
 import { sourcingRef } from '../../domain/commitment/steps';
+import { CircuitOpenError } from '../../adapters/resilience/circuit-breaker';
 import { TransientFailure } from '../../domain/failures';
 import { startHarness, WORKFLOWS, type Harness } from '../support/commitment-harness';
 import { erpReferenceOf } from '../support/purchase-order-reference';
@@ -91,6 +92,7 @@ const POSTED_PATH = [
   'Check ERP policies',
   'Policy verdict',
   'Post purchase order',
+  'Posting outcome',
   'Hand over to acknowledgement',
   'Purchase order posted',
 ];
@@ -361,6 +363,86 @@ describe('purchase-commitment workflow', () => {
     expect(harness.procurement.purchaseOrders()).toHaveLength(1);
   });
 
+  it('refused by an open breaker at every step: waits the remaining open time, then completes; no exception', async () => {
+    harness = await startHarness();
+    const procurement = harness.ports.procurement;
+    const erp = harness.ports.erp;
+    // Each step meets an open breaker twice (1 s left of its cool-down), more than any Retry would allow before.
+    const refuseTwice = <T extends object, K extends keyof T>(port: T, method: K, endpoint: string) => {
+      const real = port[method] as (...args: unknown[]) => Promise<unknown>;
+      let refusals = 0;
+      port[method] = (async (...args: unknown[]) => {
+        if (++refusals <= 2) throw new CircuitOpenError(endpoint, 1);
+        return real.apply(port, args);
+      }) as T[K];
+    };
+    await harness.evaluate(exception());
+    refuseTwice(procurement, 'createSourcingRequest', 'procurement');
+    refuseTwice(erp, 'getItem', 'erp:tryton');
+    refuseTwice(procurement, 'awardPurchaseOrder', 'procurement');
+    // Six real one-second waits: longer than finished() polls for.
+    for (let i = 0; i < 200 && executions(WORKFLOWS.commitment).length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    const commitment = only(WORKFLOWS.commitment);
+    await commitment.done;
+
+    expect(commitment.status).toBe('SUCCEEDED');
+    const waitedOnce = (step: string, outcome: string, deferred: string, wait: string) => [
+      step,
+      outcome,
+      deferred,
+      wait,
+      step,
+      outcome,
+      deferred,
+      wait,
+      step,
+      outcome,
+    ];
+    expect(commitment.path).toEqual([
+      'Resuming after approval?',
+      ...waitedOnce('Source the need', 'Sourcing outcome', 'Sourcing deferred', 'Wait, then source again'),
+      ...waitedOnce(
+        'Check ERP policies',
+        'Policy verdict',
+        'Policy check deferred',
+        'Wait, then check again',
+      ),
+      ...waitedOnce('Post purchase order', 'Posting outcome', 'Posting deferred', 'Wait, then post again'),
+      'Hand over to acknowledgement',
+      'Purchase order posted',
+    ]);
+    expect(raised()).toEqual([]);
+    expect(harness.procurement.sourcingRequests()).toHaveLength(1);
+    expect(harness.procurement.purchaseOrders()).toHaveLength(1);
+  }, 30_000);
+
+  it('refused for longer than the wait budget: compensates and raises SYSTEM_UNAVAILABLE with the reason', async () => {
+    harness = await startHarness();
+    await harness.evaluate(exception());
+    // An open breaker with its cool-down far beyond the execution's 180 s budget.
+    harness.ports.procurement.createSourcingRequest = async () => {
+      throw new CircuitOpenError('procurement', 600);
+    };
+    await finished(WORKFLOWS.commitment);
+    const commitment = only(WORKFLOWS.commitment);
+    await commitment.done;
+    expect(commitment.status).toBe('FAILED');
+    expect(commitment.path).toEqual([
+      'Resuming after approval?',
+      'Source the need',
+      'Fail and compensate',
+      'Failed',
+    ]);
+    expect(raised()).toEqual([
+      expect.objectContaining({
+        category: 'TECHNICAL',
+        code: 'SYSTEM_UNAVAILABLE',
+        details: expect.stringContaining('circuit open for procurement: not called, retry in 600s'),
+      }),
+    ]);
+  });
+
   it('procurement down past the retries: fails with a technical integration exception, nothing posted', async () => {
     harness = await startHarness();
     await harness.evaluate(exception());
@@ -421,6 +503,7 @@ describe('commitment-approval workflow (above the approval limit)', () => {
     expect(resumed.path).toEqual([
       'Resuming after approval?',
       'Post purchase order',
+      'Posting outcome',
       'Hand over to acknowledgement',
       'Purchase order posted',
     ]);

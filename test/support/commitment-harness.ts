@@ -28,6 +28,7 @@ import type {
 } from '../../domain/commitment/types';
 import { defineProcurementPolicy } from '../../domain/procurement/policy';
 import type { PurchaseOrderLineSnapshot } from '../../domain/procurement/types';
+import { deferWhileRefused } from '../../functions/workflow/deferral';
 import { masterData, procurementSeed, warehouseForSite } from '../../local/seed/master-data';
 import { ProcurementSimulator } from '../../local/simulators/procurement';
 import { LocalStepFunctions } from '../../local/stepfunctions/engine';
@@ -134,9 +135,16 @@ export async function startHarness(
   };
 
   const steps: Record<(typeof FUNCTION_KEYS)[number], (payload: never) => Promise<unknown>> = {
-    SourcingRequestAction: (state: CommitmentState) => sourceTheNeed(state, ports),
-    CommitmentPolicyCheck: (state: CommitmentState) => checkCommitmentPolicies(state, ports),
-    PurchaseOrderPosting: (state: CommitmentState) => postPurchaseOrder(state, ports),
+    // As the Lambda handlers wire them: a refusal (open breaker, request budget) becomes a wait.
+    SourcingRequestAction: deferWhileRefused('sourcing-request-action', (state: CommitmentState) =>
+      sourceTheNeed(state, ports),
+    ),
+    CommitmentPolicyCheck: deferWhileRefused('commitment-policy-check', (state: CommitmentState) =>
+      checkCommitmentPolicies(state, ports),
+    ),
+    PurchaseOrderPosting: deferWhileRefused('purchase-order-posting', (state: CommitmentState) =>
+      postPurchaseOrder(state, ports),
+    ),
     CommitmentRejection: (input: RejectionInput) => rejectCommitment(input, ports),
     ApprovalRequest: async (input: { taskToken: string; approvalId: string }) => {
       approvals.set(input.approvalId, input.taskToken);

@@ -139,6 +139,37 @@ describe('circuit breaker on the local DynamoDB', () => {
     expect(error).toMatchObject({ endpoint, system: 'erp', retryAfterSeconds: 18, name: 'CircuitOpenError' });
   });
 
+  it('says how long it stays open, as every instance sees it from the shared store', async () => {
+    const clock = manualClock();
+    const { breaker: b } = breaker(clock);
+    const { breaker: other } = breaker(clock);
+    const endpoint = newEndpoint();
+    expect(await other.remainingOpenMs(endpoint)).toBe(0);
+    await callTimes(b, endpoint, down, 4);
+    expect(await other.remainingOpenMs(endpoint)).toBe(30_000);
+    clock.advance(12_500);
+    expect(await other.remainingOpenMs(endpoint)).toBe(17_500);
+    clock.advance(17_500);
+    // Cool-down over: the next caller probes, nothing is refused any more for the cool-down.
+    expect(await other.remainingOpenMs(endpoint)).toBe(0);
+  });
+
+  it('takes a 429 with Retry-After as an answer: it neither opens the breaker nor fails a probe', async () => {
+    const clock = manualClock();
+    const { breaker: b } = breaker(clock);
+    const endpoint = newEndpoint('procurement');
+    const rateLimited = () =>
+      Promise.reject(new TransientFailure('procurement answered 429', 'procurement', 2));
+    await callTimes(b, endpoint, rateLimited, 6);
+    expect(await b.status(endpoint)).toBe('closed');
+    // Opened by an outage (6 of 12 calls failed); the probe after the cool-down meets the rate limit.
+    await callTimes(b, endpoint, down, 6);
+    expect(await b.status(endpoint)).toBe('open');
+    clock.advance(30_000);
+    await expect(b.execute(endpoint, rateLimited)).rejects.toThrow('429');
+    expect(await b.status(endpoint)).toBe('closed');
+  });
+
   it('lets a limited number of probes through after the cool-down; a probe success closes it', async () => {
     const clock = manualClock();
     const { breaker: b, changes } = breaker(clock);

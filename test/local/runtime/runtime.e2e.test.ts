@@ -142,28 +142,29 @@ describe('local runtime on the dev synth', () => {
       detail: { eventId },
     });
 
-    // Settled: deleted after a success (or after the consumer dead-lettered it itself), or moved
-    // to the DLQ by the queue's redrive after maxReceiveCount failures.
+    // Settled: the message was deleted (processed, dead-lettered or deferred by the consumer itself)
+    // or moved to the DLQ by the queue's redrive after maxReceiveCount failures. A deferral (an open
+    // breaker, an outage past the last delivery: waiting is not failing) deletes the original and
+    // sends a delayed copy of the same body with a new message id, which the chain follows.
     const maxReceiveCount = lane.queue.redrivePolicy!.maxReceiveCount;
     const inDlq = () => runtime.queueMessages(lane.dlq.name).some((m) => m.body.includes(eventId));
+    const recordOf = (batch: (typeof runtime.batches)[number]) =>
+      (
+        runtime.invocations().find((i) => i.requestId === batch.invocation.requestId)!.event as SQSEvent
+      ).Records.find((r) => r.body.includes(eventId))!;
+    const deliveriesOf = (messageId: string) =>
+      carrying().filter((batch) => recordOf(batch).messageId === messageId);
     const settled = () => {
-      const depth = runtime.queueDepths()[lane.queue.name]!;
-      const batches = carrying();
-      const lastDeleted = batches.at(-1)?.deleted.includes(record.messageId) ?? false;
-      return depth.visible + depth.inFlight === 0 && (lastDeleted || inDlq());
+      const last = deliveriesOf(record.messageId).at(-1);
+      return inDlq() || (last?.deleted.includes(record.messageId) ?? false);
     };
-    await expect.poll(settled, { timeout: 20_000, interval: 200 }).toBe(true);
+    // Failed deliveries come back after 2, 4, 8, 16 s (the consumer's backoff), not at once.
+    await expect.poll(settled, { timeout: 120_000, interval: 200 }).toBe(true);
 
-    const batches = carrying();
+    const batches = deliveriesOf(record.messageId);
     expect(batches.length).toBeLessThanOrEqual(maxReceiveCount);
     // Each retry is a redelivery of the same message with the next receive count.
-    const counts = batches.map((b) => {
-      const invocation = runtime.invocations().find((i) => i.requestId === b.invocation.requestId)!;
-      return Number(
-        (invocation.event as SQSEvent).Records.find((r) => r.body.includes(eventId))!.attributes
-          .ApproximateReceiveCount,
-      );
-    });
+    const counts = batches.map((b) => Number(recordOf(b).attributes.ApproximateReceiveCount));
     expect(counts).toEqual(counts.map((_, i) => i + 1));
     // Every batch but the last left the message on the queue (a failure); only a failure brings it back.
     for (const batch of batches.slice(0, -1)) expect(batch.retained).toContain(record.messageId);
@@ -173,7 +174,17 @@ describe('local runtime on the dev synth', () => {
       expect(batches).toHaveLength(maxReceiveCount);
       expect(inDlq()).toBe(true);
     }
-  });
+    // A deferred copy is the same body, delivered afresh (receive count 1) with its deferral count.
+    const copies = carrying()
+      .map(recordOf)
+      .filter((r) => r.messageId !== record.messageId);
+    for (const copy of copies) {
+      expect(copy.body).toBe(record.body);
+      expect(Number(copy.messageAttributes.deferrals?.stringValue)).toBeGreaterThanOrEqual(1);
+    }
+    const waiting = runtime.queueMessages(lane.queue.name).filter((m) => m.body.includes(eventId));
+    for (const copy of waiting) expect(copy.body).toBe(record.body);
+  }, 180_000);
 
   it('answers unknown routes and missing API keys with the template gateway responses', async () => {
     const unknown = await fetch(`${runtime.baseUrl}/v1/nowhere`);
