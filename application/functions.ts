@@ -95,7 +95,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       secrets: ['planningWebhookSigningCurrent', 'planningWebhookSigningPrevious'],
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', webhookQuarantine: 'write' },
     },
   },
   {
@@ -107,7 +107,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       secrets: ['procurementWebhookSigning'],
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', webhookQuarantine: 'write' },
     },
   },
   {

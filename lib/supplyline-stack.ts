@@ -22,6 +22,7 @@ import {
   stateMachineEnvVar,
   type BucketKey,
   type SecretKey,
+  type TableAccess,
   type TableKey,
 } from '../application/resources';
 import { WORKFLOW_CATALOG, type WorkflowDefinition } from '../application/workflows';
@@ -283,10 +284,7 @@ export class SupplylineStack extends Stack {
           ...(grants.businessRules ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) } : {}),
         },
       });
-      for (const [tableKey, access] of Object.entries(grants.tables ?? {}) as [
-        TableKey,
-        'read' | 'readWrite',
-      ][]) {
+      for (const [tableKey, access] of Object.entries(grants.tables ?? {}) as [TableKey, TableAccess][]) {
         fn.bindTable(this.data.tables[tableKey], access);
       }
       for (const [bucketKey, access] of Object.entries(grants.buckets ?? {}) as [
