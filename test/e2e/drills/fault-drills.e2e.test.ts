@@ -22,7 +22,7 @@ import { forecastExportChunks } from '../../../local/simulators/planning';
 import {
   consumerQueues,
   detailOf,
-  erpReferenceOf,
+  erpReferenceFor,
   exceptionDelivery,
   freshExceptionId,
   nonEmptyQueues,
@@ -97,7 +97,7 @@ function sourcingRequestsOf(delivery: Delivery) {
 
 /** The purchase orders awarded from them. */
 function purchaseOrdersOf(delivery: Delivery) {
-  const refs = new Set(sourcingRequestsOf(delivery).map(erpReferenceOf));
+  const refs = new Set(sourcingRequestsOf(delivery).map((request) => erpReferenceFor(environment, request)));
   return environment.procurement.purchaseOrders().filter((po) => refs.has(po.external_ref));
 }
 
