@@ -7,9 +7,6 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryLedger } from '../../adapters/aws/delivery-ledger';
-import { DeliveryQuarantine } from '../../adapters/aws/delivery-quarantine';
-import { signPlanningPayload } from '../../adapters/planning/signature';
 import { planningWebhook } from '../../adapters/planning/webhook';
 import { receiveWebhook, type IntakePorts } from '../../adapters/webhooks/intake';
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/tables';
@@ -23,6 +20,7 @@ import {
   type QuarantineAccess,
 } from '../../ops/quarantine';
 import { forecastExceptionDelivery } from '../fixtures/planning';
+import { signedPlanningDelivery, tableIntakePorts } from '../support/webhook-intake';
 
 const eventBridge = mockClient(EventBridgeClient);
 afterEach(() => eventBridge.reset());
@@ -42,40 +40,18 @@ beforeAll(async () => {
 });
 afterAll(async () => dynamo.stop());
 
-const SECRET = 'planning-secret';
-
 /** Receives a signed planning delivery with the webhook's real ledger and quarantine. */
 async function receive(body: string, deliveryId: string, publish: IntakePorts['publish']) {
-  const raw = Buffer.from(body);
   const now = new Date();
-  const ledger = new DeliveryLedger(access.documents, access.tables.syncLedger);
-  const ports: IntakePorts = {
-    secrets: async () => [SECRET],
+  const ports = tableIntakePorts({
+    documents: access.documents,
+    tables: access.tables,
     now: () => now,
-    newId: () => crypto.randomUUID(),
-    tenantId: 'acme',
-    claim: (e, version, until) => ledger.claim(e, version, until),
-    complete: (e, version) => ledger.complete(e, version),
-    release: (e, version, claim) => ledger.release(e, version, claim),
     publish,
-    recordStale: async () => undefined,
-    quarantine: new DeliveryQuarantine(access.documents, access.tables.webhookQuarantine),
-  };
-  return receiveWebhook(
-    planningWebhook,
-    {
-      headers: {
-        'content-type': 'application/json',
-        'x-planning-event': 'forecast.exception',
-        'x-planning-delivery': deliveryId,
-        'x-planning-signature': signPlanningPayload(raw, [SECRET], now),
-      },
-      body: raw,
-      requestId: `req-${deliveryId}`,
-      deadline: new Date(now.getTime() + 10_000),
-    },
-    ports,
-  ).catch((error: Error) => error);
+  });
+  return receiveWebhook(planningWebhook, signedPlanningDelivery(body, deliveryId, now), ports).catch(
+    (error: Error) => error,
+  );
 }
 
 const busAccepts = () =>

@@ -5,14 +5,13 @@
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryLedger } from '../../../adapters/aws/delivery-ledger';
 import { DeliveryQuarantine } from '../../../adapters/aws/delivery-quarantine';
-import { signPlanningPayload } from '../../../adapters/planning/signature';
 import { planningWebhook } from '../../../adapters/planning/webhook';
 import { receiveWebhook, resubmitDelivery, type IntakePorts } from '../../../adapters/webhooks/intake';
 import type { CanonicalEvent } from '../../../canonical/envelope';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
+import { signedPlanningDelivery, tableIntakePorts } from '../../support/webhook-intake';
 
 let dynamo: LocalDynamo;
 let docs: DynamoDBDocumentClient;
@@ -22,43 +21,21 @@ beforeAll(async () => {
 });
 afterAll(async () => dynamo.stop());
 
-const SECRET = 'planning-secret';
 const T0 = new Date('2026-12-04T23:00:00Z');
-let ids = 0;
 
 function intake(clock: { now: Date }, bus: { down: boolean; published: CanonicalEvent[] }): IntakePorts {
-  const ledger = new DeliveryLedger(docs, dynamo.tableNames.syncLedger, () => clock.now);
-  return {
-    secrets: async () => [SECRET],
+  return tableIntakePorts({
+    documents: docs,
+    tables: dynamo.tableNames,
     now: () => clock.now,
-    newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
-    tenantId: 'acme',
-    claim: (e, version, until) => ledger.claim(e, version, until),
-    complete: (e, version) => ledger.complete(e, version),
-    release: (e, version, claim) => ledger.release(e, version, claim),
     publish: async (event) => {
       if (bus.down) throw new Error('PutEvents: bus unavailable');
       bus.published.push(event);
     },
-    recordStale: async () => undefined,
-    quarantine: new DeliveryQuarantine(docs, dynamo.tableNames.webhookQuarantine),
-  };
+  });
 }
 
-function delivery(body: string, deliveryId: string, at: Date) {
-  const raw = Buffer.from(body);
-  return {
-    headers: {
-      'content-type': 'application/json',
-      'x-planning-event': 'forecast.exception',
-      'x-planning-delivery': deliveryId,
-      'x-planning-signature': signPlanningPayload(raw, [SECRET], at),
-    },
-    body: raw,
-    requestId: `req-${deliveryId}`,
-    deadline: new Date(at.getTime() + 10_000),
-  };
-}
+const delivery = signedPlanningDelivery;
 
 describe('webhook quarantine on the local DynamoDB', () => {
   const store = () => new DeliveryQuarantine(docs, dynamo.tableNames.webhookQuarantine);

@@ -4,7 +4,6 @@
  * same steps after the signature.
  */
 import { describe, expect, it } from 'vitest';
-import { signPlanningPayload } from '../../../adapters/planning/signature';
 import { planningWebhook } from '../../../adapters/planning/webhook';
 import { signProcurementPayload } from '../../../adapters/procurement/signature';
 import { procurementWebhook } from '../../../adapters/procurement/webhook';
@@ -20,9 +19,10 @@ import type { CanonicalEvent } from '../../../canonical/envelope';
 import type { RefusedDelivery } from '../../../domain/ports/quarantine';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
 import { purchaseOrderChangedDelivery } from '../../fixtures/procurement';
+import { INTAKE_SECRET, signedPlanningDelivery } from '../../support/webhook-intake';
 
 const NOW = new Date('2026-12-04T23:00:00.000Z');
-const SECRET = 'planning-secret';
+const SECRET = INTAKE_SECRET;
 const DELIVERY_ID = '7b0e5a51-1f7a-4c3e-9d0b-3f1e2a4b5c6d';
 const DEADLINE = new Date(NOW.getTime() + 10_000);
 
@@ -66,19 +66,12 @@ function memoryPorts(options: { busDown?: boolean; quarantineDown?: boolean } = 
   return { ports, published, kept, unsigned, state, claims };
 }
 
+/** A signed delivery (`signature` replaces the valid one). */
 function planningRequest(body: string, signature?: string): WebhookRequest {
-  const raw = Buffer.from(body);
-  return {
-    headers: {
-      'content-type': 'application/json',
-      'x-planning-event': 'forecast.exception',
-      'x-planning-delivery': DELIVERY_ID,
-      'x-planning-signature': signature ?? signPlanningPayload(raw, [SECRET], NOW),
-    },
-    body: raw,
-    requestId: 'req-1',
-    deadline: DEADLINE,
-  };
+  const request = signedPlanningDelivery(body, DELIVERY_ID, NOW);
+  return signature
+    ? { ...request, headers: { ...request.headers, 'x-planning-signature': signature } }
+    : request;
 }
 
 const validBody = JSON.stringify(forecastExceptionDelivery());
