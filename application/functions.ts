@@ -99,7 +99,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       secrets: ['planningWebhookSigningCurrent', 'planningWebhookSigningPrevious'],
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', webhookQuarantine: 'write' },
     },
   },
   {
@@ -111,7 +111,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       secrets: ['procurementWebhookSigning'],
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', webhookQuarantine: 'write' },
     },
   },
   {

@@ -98,13 +98,27 @@ export const TABLES = {
       },
     ],
   },
+  webhookQuarantine: {
+    description:
+      'Authentic webhook deliveries that were refused or failed, with the reason and raw body, for 30 days (adapters/aws/delivery-quarantine.ts)',
+    envVar: 'WEBHOOK_QUARANTINE_TABLE_NAME',
+    partitionKey: { name: 'quarantineId', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [
+      {
+        name: 'byStatus',
+        partitionKey: { name: 'status', type: 'S' },
+        sortKey: { name: 'lastAttemptAt', type: 'S' },
+      },
+    ],
+  },
 } as const satisfies Record<string, TableSpec>;
 
 /** A table a function may bind to. */
 export type TableKey = keyof typeof TABLES;
 
-/** How a function uses a table. */
-export type TableAccess = 'read' | 'readWrite';
+/** How a function uses a table (`write`: puts and updates only, e.g. the webhooks' quarantine). */
+export type TableAccess = 'read' | 'write' | 'readWrite';
 
 /** A Secrets Manager secret and the environment variable that carries its ARN. */
 export interface SecretSpec {

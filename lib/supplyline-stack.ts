@@ -23,6 +23,7 @@ import {
   stateMachineEnvVar,
   type BucketKey,
   type SecretKey,
+  type TableAccess,
   type TableKey,
 } from '../application/resources';
 import { WORKFLOW_CATALOG, type WorkflowDefinition } from '../application/workflows';
@@ -289,10 +290,7 @@ export class SupplylineStack extends Stack {
             : {}),
         },
       });
-      for (const [tableKey, access] of Object.entries(grants.tables ?? {}) as [
-        TableKey,
-        'read' | 'readWrite',
-      ][]) {
+      for (const [tableKey, access] of Object.entries(grants.tables ?? {}) as [TableKey, TableAccess][]) {
         fn.bindTable(this.data.tables[tableKey], access);
       }
       for (const [bucketKey, access] of Object.entries(grants.buckets ?? {}) as [

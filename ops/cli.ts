@@ -16,6 +16,7 @@ import {
   type ForecastSyncRun,
 } from './forecast-syncs';
 import { ApiProblem, listExceptions, purchaseOrderStatus, resolveException } from './governed-api';
+import { quarantineCommand, quarantineHelp } from './quarantine';
 import { replay } from './replay';
 
 /** Where the CLI writes: results to `out`, progress and errors to `err`. */
@@ -50,6 +51,7 @@ Commands:
   exceptions resolve <id> --reason ..  resolve an integration exception
   forecast-syncs [--plan <planId>]     bulk forecast sync runs with their figures, newest first
   forecast-syncs show <plan> <version> one run's summary and its first rejected rows
+  quarantine list|show <id>|resubmit <id>  refused webhook deliveries: list, inspect, re-submit
 
 Run a command with --help for its options.
 
@@ -145,6 +147,7 @@ from rejects/<plan>/<version>.jsonl (kept 30 days).
   --rejects <n>   how many rejected rows to show (default 20)
 
 ${CONNECTION_HELP}`,
+  ...quarantineHelp(CONNECTION_HELP),
 };
 
 const OPTIONS = {
@@ -424,6 +427,13 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
         );
         print(detail, () => forecastSyncDetail(detail));
         return 0;
+      }
+      case 'quarantine list':
+      case 'quarantine show':
+      case 'quarantine resubmit': {
+        context = await connect();
+        const options = { context, status: values.status, limit: count(values.limit, '--limit'), print };
+        return await quarantineCommand(sub, positionals[2], options);
       }
       default:
         throw new UsageError(`unknown command '${positionals.join(' ')}'\n\n${HELP['']!}`);

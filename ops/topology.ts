@@ -75,6 +75,7 @@ export interface StackTables {
   circuitBreaker?: string;
   integrationExceptions?: string;
   workflowCorrelation?: string;
+  webhookQuarantine?: string;
 }
 
 /** The bucket names the commands read, by the application's bucket key (application/resources.ts). */
@@ -107,6 +108,7 @@ const TABLE_KEYS: Record<string, keyof StackTables> = {
   CircuitBreakerTable: 'circuitBreaker',
   IntegrationExceptionsTable: 'integrationExceptions',
   WorkflowCorrelationTable: 'workflowCorrelation',
+  WebhookQuarantineTable: 'webhookQuarantine',
 };
 
 /** `ForecastExceptionEvaluation` -> `forecast-exception-evaluation`. */

@@ -9,6 +9,7 @@ export const planningWebhook: VendorWebhook = {
   system: 'planning',
   maxBodyBytes: PLANNING_MAX_BODY_BYTES,
   eventHeader: 'x-planning-event',
+  deliveryHeader: 'x-planning-delivery',
   verify: (request, secrets, now) =>
     verifyPlanningSignature(request.headers['x-planning-signature'], request.body, { secrets, now }),
   deliveries: {

@@ -37,7 +37,14 @@ export type ProcurementPlatformClient = Pick<
 
 /** The procurement platform as the domain sees it. */
 export class ProcurementPlatform implements ProcurementPort {
-  constructor(private readonly client: ProcurementPlatformClient) {}
+  /**
+   * @param instance the instance's tag (`procurementInstanceTag` of the base URL and client id),
+   *   stamped on every sourcing request read; without it, requests carry none (the old references).
+   */
+  constructor(
+    private readonly client: ProcurementPlatformClient,
+    private readonly instance?: string,
+  ) {}
 
   async getSupplier(supplierNumber: string): Promise<ProcurementSupplier | null> {
     const supplier = await this.client.getSupplier(supplierNumber);
@@ -48,7 +55,7 @@ export class ProcurementPlatform implements ProcurementPort {
 
   async getSourcingRequest(requestId: string): Promise<SourcingRequest | null> {
     const request = await this.client.getSourcingRequest(requestId);
-    return request && sourcingRequestOf(request);
+    return request && sourcingRequestOf(request, this.instance);
   }
 
   async createSourcingRequest(
@@ -67,7 +74,7 @@ export class ProcurementPlatform implements ProcurementPort {
       },
       options,
     );
-    return sourcingRequestOf(sourcingRequest);
+    return sourcingRequestOf(sourcingRequest, this.instance);
   }
 
   async amendSourcingRequest(
@@ -78,11 +85,11 @@ export class ProcurementPlatform implements ProcurementPort {
     const body: AmendSourcingRequestBody = {};
     if (change.quantityEa !== undefined) body.quantity = vendorQuantity(change.quantityEa);
     if (change.needBy !== undefined) body.need_by = change.needBy;
-    return sourcingRequestOf(await this.client.amendSourcingRequest(requestId, body, options));
+    return sourcingRequestOf(await this.client.amendSourcingRequest(requestId, body, options), this.instance);
   }
 
   async cancelSourcingRequest(requestId: string, options: ProcurementWriteOptions): Promise<SourcingRequest> {
-    return sourcingRequestOf(await this.client.cancelSourcingRequest(requestId, options));
+    return sourcingRequestOf(await this.client.cancelSourcingRequest(requestId, options), this.instance);
   }
 
   async listSourcingRequests(
@@ -97,7 +104,7 @@ export class ProcurementPlatform implements ProcurementPort {
       },
       options,
     );
-    return requests.map(sourcingRequestOf);
+    return requests.map((request) => sourcingRequestOf(request, this.instance));
   }
 
   async awardPurchaseOrder(
@@ -120,11 +127,12 @@ function vendorQuantity(quantityEa: string): number {
   return quantity.toNumber();
 }
 
-function sourcingRequestOf(request: VendorSourcingRequest): SourcingRequest {
+function sourcingRequestOf(request: VendorSourcingRequest, instance: string | undefined): SourcingRequest {
   return {
     requestId: request.id,
     externalRef: request.external_ref,
     createdAt: request.created_at,
+    ...(instance ? { instance } : {}),
     itemCode: request.item_code,
     site: request.ship_to,
     status: request.status,

@@ -13,6 +13,8 @@ export const procurementWebhook: VendorWebhook = {
   system: 'procurement',
   maxBodyBytes: PROCUREMENT_MAX_BODY_BYTES,
   eventHeader: 'x-proc-event',
+  // When the vendor signed it: the delivery's time as the vendor saw it.
+  keptHeaders: ['x-proc-timestamp'],
   verify: (request, secrets, now) =>
     verifyProcurementSignature(
       { timestamp: request.headers['x-proc-timestamp'], signature: request.headers['x-proc-signature'] },

@@ -5,14 +5,21 @@
  *   size -> media type -> signature -> JSON -> event type -> schema -> mapping -> stale? ->
  *   claim (in progress) -> publish -> complete -> 202
  *
- * Every refusal is an RFC 9457 problem and publishes nothing. A 2xx is given only after the bus
+ * Every refusal is an RFC 9457 problem and publishes nothing. A delivery whose signature verified
+ * but that was refused for its content or failed on our side is kept in the quarantine with the
+ * problem we answered, since the vendor gives up retrying after a while; one that is not authentic
+ * is only counted. A quarantined delivery re-submitted by an operator takes the same steps from the
+ * event type on ({@link resubmitDelivery}). A 2xx is given only after the bus
  * accepted the canonical event (or a previous delivery's event, for a duplicate), so a vendor's
  * retry is the only recovery a failure needs. A claim stays in progress until the publish is
  * confirmed and lapses when its invocation's time is up, so a delivery whose function died between
  * claim and publish is published by the vendor's retry, never answered `duplicate`.
  */
+import { createHash } from 'node:crypto';
 import { UnmappedCodeError } from '../../canonical/codes/tables';
 import type { CanonicalEvent, EventContext } from '../../canonical/envelope';
+import { TransientFailure } from '../../domain/failures';
+import type { QuarantinePort, QuarantineReason, RefusedDelivery } from '../../domain/ports/quarantine';
 import type { SignatureVerification } from '../planning/signature';
 import { json, problem, type HttpResponse } from './problem';
 
@@ -48,6 +55,10 @@ export interface VendorWebhook {
   maxBodyBytes: number;
   /** Header carrying the delivery kind. */
   eventHeader: string;
+  /** Header carrying the vendor's id of one delivery, which its retries reuse (when it sends one). */
+  deliveryHeader?: string;
+  /** Further headers a re-submit needs besides content type, event and delivery (lower case). */
+  keptHeaders?: readonly string[];
   verify(request: WebhookRequest, secrets: readonly string[], now: Date): SignatureVerification;
   deliveries: Readonly<Record<string, DeliveryKind<never>>>;
 }
@@ -100,6 +111,12 @@ export interface IntakePorts {
   duplicateSuppressed?(event: CanonicalEvent): void;
   /** A stale version was received and not applied (for the sync ledger and metrics). */
   recordStale(event: CanonicalEvent): Promise<void>;
+  /** Where authentic deliveries that were not accepted are kept. */
+  quarantine: QuarantinePort;
+  /** A delivery was quarantined (for the metric the alarm watches). */
+  quarantined?(delivery: RefusedDelivery): void;
+  /** A delivery failed its signature check: counted, never stored. */
+  signatureRefused?(reason: string): void;
   log?: {
     info(message: string, extra: Record<string, unknown>): void;
     warn(message: string, extra: Record<string, unknown>): void;
@@ -158,11 +175,146 @@ export async function receiveWebhook(
   const verification = vendor.verify(request, await ports.secrets(), ports.now());
   if (!verification.ok) {
     ports.log?.warn('webhook signature refused', { system: vendor.system, reason: verification.reason });
+    ports.signatureRefused?.(verification.reason);
     return problem(401, `signature-${verification.reason}`, signatureDetail(verification.reason), {
       instance,
     });
   }
+  return acceptAuthentic(vendor, request, ports);
+}
 
+/**
+ * A quarantined delivery put through the intake again by an operator: the steps after the
+ * signature (verified when it was received; its timestamp is long past the 300 s window), with the
+ * same claim, so a delivery whose event did reach the bus meanwhile is answered `duplicate`. Refused
+ * again, it stays quarantined with one more attempt.
+ */
+export function resubmitDelivery(
+  vendor: VendorWebhook,
+  delivery: { headers: Readonly<Record<string, string>>; body: Uint8Array; quarantineId: string },
+  ports: IntakePorts,
+  deadline: Date,
+): Promise<HttpResponse> {
+  return acceptAuthentic(
+    vendor,
+    {
+      headers: delivery.headers,
+      body: Buffer.from(delivery.body),
+      requestId: `resubmit-${delivery.quarantineId}-${ports.newId()}`,
+      deadline,
+    },
+    ports,
+  );
+}
+
+/** Problem types that only ask the vendor to wait: nothing to keep. */
+const WAITING = new Set(['urn:supplyline:problem:delivery-in-progress']);
+
+/** The steps after the signature, keeping what was not accepted. */
+async function acceptAuthentic(
+  vendor: VendorWebhook,
+  request: WebhookRequest,
+  ports: IntakePorts,
+): Promise<HttpResponse> {
+  let response: HttpResponse;
+  try {
+    response = await interpret(vendor, request, ports);
+  } catch (error) {
+    await keep(vendor, request, ports, {
+      status: 503,
+      type: `urn:supplyline:problem:${error instanceof TransientFailure ? 'try-again' : 'internal-error'}`,
+      detail: `${(error as Error).name}: ${(error as Error).message}`,
+    });
+    throw error;
+  }
+  if (response.statusCode < 400) return response;
+  const refusal = JSON.parse(response.body) as { type: string; detail: string };
+  if (WAITING.has(refusal.type)) return response;
+  try {
+    await keep(vendor, request, ports, {
+      status: response.statusCode,
+      type: refusal.type,
+      detail: refusal.detail,
+    });
+  } catch (error) {
+    // Not kept: answer so the vendor delivers it again rather than drop it with a final refusal.
+    ports.log?.warn('refused delivery not quarantined', { error: (error as Error).message });
+    return problem(503, 'try-again', 'The delivery could not be recorded; deliver it again.', {
+      instance: `urn:supplyline:request:${request.requestId}`,
+      headers: { 'retry-after': '5' },
+    });
+  }
+  return response;
+}
+
+/** Keeps an authentic delivery that was not accepted. */
+async function keep(
+  vendor: VendorWebhook,
+  request: WebhookRequest,
+  ports: IntakePorts,
+  reason: QuarantineReason,
+): Promise<void> {
+  const eventType = headerOf(request, vendor.eventHeader);
+  const deliveryId = vendor.deliveryHeader ? headerOf(request, vendor.deliveryHeader) : undefined;
+  const headers: Record<string, string> = {};
+  for (const name of [
+    'content-type',
+    vendor.eventHeader,
+    vendor.deliveryHeader,
+    ...(vendor.keptHeaders ?? []),
+  ]) {
+    const value = name ? headerOf(request, name) : undefined;
+    if (name && value !== undefined) headers[name] = value;
+  }
+  const delivery: RefusedDelivery = {
+    quarantineId: quarantineIdOf(vendor.system, eventType, deliveryId, request.body),
+    system: vendor.system,
+    ...(eventType !== undefined ? { eventType } : {}),
+    ...(deliveryId !== undefined ? { deliveryId } : {}),
+    receivedAt: ports.now(),
+    headers,
+    body: request.body,
+    tenantId: ports.tenantId,
+    reason,
+  };
+  await ports.quarantine.quarantine(delivery);
+  ports.quarantined?.(delivery);
+  ports.log?.warn('delivery quarantined', {
+    quarantineId: delivery.quarantineId,
+    system: vendor.system,
+    eventType,
+    status: reason.status,
+    type: reason.type,
+  });
+}
+
+/**
+ * The same id for every attempt of one delivery: the vendor's delivery id when it sends a usable
+ * one, else a digest of the event type and the body (procurement re-signs each retry, the body stays).
+ */
+export function quarantineIdOf(
+  system: string,
+  eventType: string | undefined,
+  deliveryId: string | undefined,
+  body: Uint8Array,
+): string {
+  if (deliveryId !== undefined && /^[A-Za-z0-9._-]{1,128}$/.test(deliveryId))
+    return `${system}-${deliveryId}`;
+  const digest = createHash('sha256')
+    .update(eventType ?? '')
+    .update('\n')
+    .update(body)
+    .digest('hex');
+  return `${system}-${digest.slice(0, 32)}`;
+}
+
+/** From the event type on: what the delivery says, and publishing it. */
+async function interpret(
+  vendor: VendorWebhook,
+  request: WebhookRequest,
+  ports: IntakePorts,
+): Promise<HttpResponse> {
+  const instance = `urn:supplyline:request:${request.requestId}`;
   const eventName = headerOf(request, vendor.eventHeader);
   const kind =
     eventName !== undefined && Object.hasOwn(vendor.deliveries, eventName)

@@ -49,12 +49,17 @@ export function sourcingRef(exception: CanonicalForecastException): string {
 /**
  * Our reference for the purchase order awarded from a sourcing request: procurement and ERP share it,
  * and the ERP finds an earlier posting by it (idempotent posting). Request ids restart when a
- * procurement sandbox is reset (SR-000001 again), so the request's creation time joins its id:
- * stable for the life of one request, different for its namesake after a reset or on another
- * instance. A request read without a creation time (a commitment started before this format, whose
- * state carries none) keeps the old `SL-PO-<id>`, so its retried posting still finds its ERP order.
+ * procurement sandbox is reset (SR-000001 again) and repeat on another procurement instance, so
+ * the reference joins the instance's tag ({@link procurementInstanceTag}), the request's id and its
+ * creation time: `SL-PO-<tag>-<id>-<created at>`. Commitments started before a format keep theirs,
+ * so a retried posting still finds its ERP order: a state without the instance gives
+ * `SL-PO-<id>-<created at>`, one without a creation time `SL-PO-<id>`.
  */
-export function purchaseOrderRef(request: { requestId: string; createdAt?: string }): string {
+export function purchaseOrderRef(request: {
+  requestId: string;
+  createdAt?: string;
+  instance?: string;
+}): string {
   if (!request.createdAt) return `SL-PO-${request.requestId}`;
   const at = new Date(request.createdAt);
   // 2026-12-04T21:05:33.123Z -> 20261204T210533123Z: the same instant whatever offset the vendor wrote.
@@ -62,7 +67,29 @@ export function purchaseOrderRef(request: { requestId: string; createdAt?: strin
     /[^0-9A-Za-z]/g,
     '',
   );
-  return `SL-PO-${request.requestId}-${stamp}`;
+  return request.instance
+    ? `SL-PO-${request.instance}-${request.requestId}-${stamp}`
+    : `SL-PO-${request.requestId}-${stamp}`;
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/**
+ * A short stable tag of one procurement instance as the middleware reaches it: 6 base32
+ * characters (30 bits of FNV-1a) of its base URL (trailing slashes and case aside) and our client
+ * id there. Two instances, or two clients of one, get different tags; the same configuration
+ * always the same one. Not a secret and not a security measure: only a namespace for request ids.
+ */
+export function procurementInstanceTag(baseUrl: string, clientId: string): string {
+  const text = `${baseUrl.trim().replace(/\/+$/, '').toLowerCase()}\n${clientId}`;
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  let tag = '';
+  for (let shift = 27; shift >= 0; shift -= 5) tag += BASE32[(hash >>> shift) & 31];
+  return tag;
 }
 
 function eventFacts(
@@ -123,6 +150,7 @@ export async function sourceTheNeed(
     applied: action.kind === 'create' ? 'created' : action.kind === 'amend' ? 'amended' : 'cancelled',
     requestId: request.requestId,
     ...(request.createdAt ? { createdAt: request.createdAt } : {}),
+    ...(request.instance ? { instance: request.instance } : {}),
     quantityEa: request.quantityEa,
     needBy: request.needBy,
     ...(action.kind === 'amend'

@@ -47,6 +47,8 @@ export interface SourcingOutcome {
   requestId: string;
   /** When the platform created the request: part of the purchase order reference (`purchaseOrderRef`). */
   createdAt?: string;
+  /** The procurement instance's tag: part of the purchase order reference (`purchaseOrderRef`). */
+  instance?: string;
   quantityEa: string;
   needBy: string;
   previousQuantityEa?: string;

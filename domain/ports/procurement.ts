@@ -39,6 +39,11 @@ export interface SourcingRequest {
   externalRef: string;
   /** When the platform created it (ISO-8601 UTC); with `requestId` unique across platform resets. */
   createdAt?: string;
+  /**
+   * The tag of the procurement instance it lives on (`procurementInstanceTag`, given by the
+   * adapter's configuration); with `requestId` unique across instances.
+   */
+  instance?: string;
   itemCode: string;
   site: string;
   status: SourcingRequestStatus;

@@ -14,6 +14,7 @@ import {
   PostedCommitmentScan,
 } from '../../adapters/aws/commitments';
 import { DeliveryLedger } from '../../adapters/aws/delivery-ledger';
+import { DeliveryQuarantine } from '../../adapters/aws/delivery-quarantine';
 import { EventBridgePublisher } from '../../adapters/aws/event-publisher';
 import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
 import { ForecastSyncRecords, S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store';
@@ -91,6 +92,11 @@ export const syncLedger = /* @__PURE__ */ lazy(
 /** Which vendor deliveries were accepted (TABLES.syncLedger). */
 export const deliveryLedger = /* @__PURE__ */ lazy(
   () => new DeliveryLedger(documents(), env(TABLES.syncLedger.envVar)),
+);
+
+/** Authentic webhook deliveries that were not accepted (TABLES.webhookQuarantine, write only). */
+export const deliveryQuarantine = /* @__PURE__ */ lazy(
+  () => new DeliveryQuarantine(documents(), env(TABLES.webhookQuarantine.envVar)),
 );
 
 /** Open purchase order lines by item and site (TABLES.workflowCorrelation). */

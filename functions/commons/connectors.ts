@@ -8,6 +8,7 @@
  * calls also spend the request budget shared by every instance (TABLES.circuitBreaker), the
  * critical lane unless a call names `lane: 'bulk'`.
  */
+import { procurementInstanceTag } from '../../domain/commitment/steps';
 import type { ErpPort } from '../../domain/ports/erp';
 import { RpcErp } from '../../adapters/erp/rpc/rpc-erp';
 import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
@@ -63,14 +64,17 @@ export const procurementBudget = lazy(
 
 const procurementClient = fromSecret('procurement', (secret) => {
   requireFields('procurement', secret, ['client_id', 'client_secret']);
+  const baseUrl = env(CONNECTORS.procurement.settings.procurementBaseUrl);
   return new ProcurementPlatform(
     new ProcurementClient({
-      baseUrl: env(CONNECTORS.procurement.settings.procurementBaseUrl),
+      baseUrl,
       credentials: { clientId: secret.client_id!, clientSecret: secret.client_secret! },
       budget: procurementBudget(),
       defaultLane: 'critical',
       timeLeftMs: timeLeftForCallsMs,
     }),
+    // Request ids repeat across instances and resets: the tag keeps our references apart.
+    procurementInstanceTag(baseUrl, secret.client_id!),
   );
 });
 

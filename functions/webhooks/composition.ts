@@ -5,7 +5,14 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { IntakePorts } from '../../adapters/webhooks/intake';
-import { deliveryLedger, publish, secrets, syncLedger, tenantId } from '../commons/adapters';
+import {
+  deliveryLedger,
+  deliveryQuarantine,
+  publish,
+  secrets,
+  syncLedger,
+  tenantId,
+} from '../commons/adapters';
 import { logger, metrics } from '../commons/powertools';
 
 /** The intake ports of a vendor whose signing secrets the listed variables name (current first). */
@@ -26,6 +33,9 @@ export function intakePorts(secretArnVariables: readonly string[]): IntakePorts 
       metrics.addMetric('StaleVersionsIgnored', MetricUnit.Count, 1);
       await ledger.recordStale(event);
     },
+    quarantine: deliveryQuarantine(),
+    quarantined: () => metrics.addMetric('DeliveriesQuarantined', MetricUnit.Count, 1),
+    signatureRefused: () => metrics.addMetric('UnsignedDeliveriesRefused', MetricUnit.Count, 1),
     log: logger,
   };
 }

@@ -39,7 +39,7 @@ const APPROVAL_ID = /^APR-(.+)-v\d+$/;
 async function sourcingOf(
   input: ApprovalRequestInput,
   ports: ApprovalRequestPorts,
-): Promise<{ requestId: string; createdAt?: string; supplierNumber: string }> {
+): Promise<{ requestId: string; createdAt?: string; instance?: string; supplierNumber: string }> {
   if (input.sourcing?.supplierNumber)
     return { ...input.sourcing, supplierNumber: input.sourcing.supplierNumber };
   const requestId = input.sourcing?.requestId ?? APPROVAL_ID.exec(input.approvalId)?.[1];
@@ -51,7 +51,12 @@ async function sourcingOf(
       { approvalId: input.approvalId, requestId },
     );
   }
-  return { requestId, createdAt: request.createdAt, supplierNumber: request.supplierNumber };
+  return {
+    requestId,
+    createdAt: request.createdAt,
+    ...(request.instance ? { instance: request.instance } : {}),
+    supplierNumber: request.supplierNumber,
+  };
 }
 
 export const handler = workflowTask('approval-request', async (input: ApprovalRequestInput) => {

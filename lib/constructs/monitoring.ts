@@ -261,6 +261,12 @@ export class Monitoring extends Construct {
         width: 8,
       }),
       new cloudwatch.GraphWidget({
+        title: 'Webhook deliveries quarantined / unsigned refused',
+        left: [businessMetric('DeliveriesQuarantined', {}, 'Sum')],
+        right: [businessMetric('UnsignedDeliveriesRefused', {}, 'Sum')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
         title: 'Circuit breakers open (by endpoint)',
         left: [search('CircuitBreakerOpen', ['Endpoint'], 'Maximum', '')],
         width: 8,
@@ -278,6 +284,14 @@ export class Monitoring extends Construct {
       alarmDescription: `An integration exception has been open longer than ${props.exceptionAgingSeconds}s`,
       metric: businessMetric('IntegrationExceptionAgeSeconds', {}, 'Maximum'),
       threshold: props.exceptionAgingSeconds,
+    });
+    // A vendor stops retrying after an hour (procurement) or a day (planning): someone must look
+    // at a quarantined delivery while the vendor still has it too (ops: `quarantine list`).
+    this.alarm('WebhookQuarantineAlarm', {
+      alarmDescription:
+        'Authentic webhook deliveries were refused or failed and quarantined: inspect and re-submit them (npm run ops -- quarantine list)',
+      metric: businessMetric('DeliveriesQuarantined', {}, 'Sum'),
+      threshold: 0,
     });
     for (const endpoint of props.circuitBreakerEndpoints) {
       this.alarm(`${pascalCase(endpoint)}CircuitBreakerOpenAlarm`, {

@@ -121,17 +121,27 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     });
   }
 
-  /** Grants read or read/write on the table and its indexes, and sets its name variable. */
-  public bindTable(binding: BindableTable, access: 'read' | 'readWrite'): this {
+  /**
+   * Grants read, write (puts and updates only) or read/write on the table and its indexes, and
+   * sets its name variable.
+   */
+  public bindTable(binding: BindableTable, access: 'read' | 'write' | 'readWrite'): this {
     const table = binding.table;
     const resources = [
       table.tableArn,
       ...binding.indexNames.map((index) => `${table.tableArn}/index/${index}`),
     ];
-    const actions = [...TABLE_READ_ACTIONS, ...(access === 'readWrite' ? TABLE_WRITE_ACTIONS : [])];
-    this.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
+    const actions = [
+      ...(access !== 'write' ? TABLE_READ_ACTIONS : []),
+      ...(access !== 'read' ? TABLE_WRITE_ACTIONS : []),
+    ];
+    // A write-only binding reaches no index: writes go to the table, indexes are only read.
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions, resources: access === 'write' ? [table.tableArn] : resources }),
+    );
+    // DynamoDB decrypts the table key for writes too.
     table.encryptionKey?.grantDecrypt(this);
-    if (access === 'readWrite') table.encryptionKey?.grantEncrypt(this);
+    if (access !== 'read') table.encryptionKey?.grantEncrypt(this);
     this.addEnvironment(binding.envVar, table.tableName);
     return this;
   }

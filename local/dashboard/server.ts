@@ -5,6 +5,8 @@
  *   GET  /_dashboard                            the page
  *   GET  /_dashboard/api/state                  everything the page shows (polled every second)
  *   POST /_dashboard/api/dlq/<consumer>/redrive the operations CLI's redrive ({"dryRun", "eventType", "correlationId"})
+ *   GET  /_dashboard/api/quarantine/<id>        one quarantined webhook delivery, its body as received
+ *   POST /_dashboard/api/quarantine/<id>/resubmit the operations CLI's re-submit (ops/quarantine.ts)
  *
  * Queues are read from the local SQS in process (no receive, so watching changes nothing); tables
  * through the runtime's DynamoDB client; metrics from the functions' EMF lines.
@@ -16,6 +18,13 @@ import { IntegrationExceptionStore } from '../../adapters/aws/integration-except
 import { CIRCUIT_BREAKER_ENDPOINTS, METRICS_NAMESPACE } from '../../application/metrics';
 import { ENVIRONMENTS } from '../../application/environments';
 import { redrive } from '../../ops/dlq';
+import {
+  listQuarantine,
+  quarantineJson,
+  resubmitQuarantined,
+  showQuarantined,
+  type QuarantineAccess,
+} from '../../ops/quarantine';
 import { describe as describeDeadLetter } from '../../ops/dlq';
 import {
   buildTopology,
@@ -62,6 +71,18 @@ export async function startDashboard(
   const exceptions = topology.tables.integrationExceptions
     ? new IntegrationExceptionStore(documents, topology.tables.integrationExceptions)
     : undefined;
+  const quarantine: QuarantineAccess | undefined =
+    topology.tables.webhookQuarantine && topology.tables.syncLedger
+      ? {
+          documents,
+          eventBridge: source.clients.eventBridge,
+          busName: topology.bus.name,
+          tables: {
+            webhookQuarantine: topology.tables.webhookQuarantine,
+            syncLedger: topology.tables.syncLedger,
+          },
+        }
+      : undefined;
   const samples: QueueSample[] = [];
   const sample = () => {
     const now = Date.now();
@@ -106,8 +127,27 @@ export async function startDashboard(
       return;
     }
     if (req.method === 'GET' && url.pathname === '/_dashboard/api/state') {
-      sendJson(res, 200, await state(source, topology, samples, exceptions, documents));
+      sendJson(res, 200, await state(source, topology, samples, exceptions, documents, quarantine));
       return;
+    }
+    const quarantineMatch = /^\/_dashboard\/api\/quarantine\/([^/]+)(\/resubmit)?$/.exec(url.pathname);
+    if (quarantine && quarantineMatch) {
+      const id = decodeURIComponent(quarantineMatch[1]!);
+      const resubmit = quarantineMatch[2] !== undefined;
+      if (req.method === (resubmit ? 'POST' : 'GET')) {
+        try {
+          sendJson(
+            res,
+            200,
+            resubmit
+              ? await resubmitQuarantined(quarantine, id)
+              : quarantineJson(await showQuarantined(quarantine, id)),
+          );
+        } catch (error) {
+          sendJson(res, 404, { error: (error as Error).message });
+        }
+        return;
+      }
     }
     const redriveMatch = /^\/_dashboard\/api\/dlq\/([^/]+)\/redrive$/.exec(url.pathname);
     if (req.method === 'POST' && redriveMatch) {
@@ -207,6 +247,7 @@ async function state(
   samples: readonly QueueSample[],
   exceptions: IntegrationExceptionStore | undefined,
   documents: DynamoDBDocumentClient,
+  quarantine: QuarantineAccess | undefined,
 ) {
   const now = Date.now();
   const config = ENVIRONMENTS.dev.alarms;
@@ -221,7 +262,7 @@ async function state(
     syncLag.set(key, series);
   }
   const sum = (name: string) => metric(name).reduce((total, p) => total + p.value, 0);
-  const [openExceptions, resolvedExceptions, breakers] = await Promise.all([
+  const [openExceptions, resolvedExceptions, breakers, quarantined] = await Promise.all([
     exceptions ? exceptions.list({ status: 'OPEN', limit: 200 }).then((p) => p.items) : [],
     exceptions ? exceptions.list({ status: 'RESOLVED', limit: 20 }).then((p) => p.items) : [],
     topology.tables.circuitBreaker
@@ -229,6 +270,7 @@ async function state(
           .send(new ScanCommand({ TableName: topology.tables.circuitBreaker }))
           .then((r) => (r.Items ?? []) as Record<string, unknown>[])
       : [],
+    quarantine ? listQuarantine(quarantine, 'open', 50) : [],
   ]);
   const invocations = source.invocations();
   return {
@@ -273,6 +315,11 @@ async function state(
       agingAlarmSeconds: config.exceptionAgingSeconds,
     },
     breakers: breakerRows(breakers),
+    // Without bodies: inspecting one reads it (GET /_dashboard/api/quarantine/<id>).
+    quarantine: quarantined.map(({ body, headers: _headers, ...record }) => ({
+      ...record,
+      bytes: body.length,
+    })),
     executions: source
       .executions()
       .slice()
@@ -290,6 +337,8 @@ async function state(
     api: apiStats(source.apiRequests),
     counters: {
       duplicatesSuppressed: sum('DuplicatesSuppressed'),
+      deliveriesQuarantined: sum('DeliveriesQuarantined'),
+      unsignedDeliveriesRefused: sum('UnsignedDeliveriesRefused'),
       replaysProcessed: sum('ReplaysProcessed'),
       invocations: invocations.length,
       functionErrors: invocations.filter((i) => !i.ok).length,

@@ -53,6 +53,27 @@ export interface InvokeContextOverrides {
   traceId?: string;
 }
 
+/**
+ * A fault a drill arms for a function's next invocations: at the invocation's first request to the
+ * stand-in of `beforeCallTo` (e.g. `eventbridge`: after its DynamoDB claim, before PutEvents), the
+ * worker exits (`exit`: the function dies mid-invocation, the caller gets `Runtime.ExitError`) or
+ * the request goes to a closed port (`fail`: the service is unreachable).
+ */
+export interface FunctionFault {
+  beforeCallTo: 'eventbridge' | 'dynamodb' | 'sqs' | 'sfn' | 'secrets_manager' | 's3';
+  action: 'exit' | 'fail';
+  /** How many invocations it applies to. @default 1 */
+  invocations?: number;
+}
+
+/** What the worker is told for one invocation. */
+interface WorkerFault {
+  hostname: string;
+  port: string;
+  action: FunctionFault['action'];
+  exitCode: number;
+}
+
 /** Where a function's log lines go. */
 export type LogSink =
   'inherit' | 'silent' | ((functionName: string, line: string, stream: 'stdout' | 'stderr') => void);
@@ -123,6 +144,7 @@ export const BACKGROUND_NICE = 19;
 export class LambdaRunner {
   private readonly pools = new Map<string, Pool>();
   private readonly history: InvocationRecord[] = [];
+  private readonly faults = new Map<string, FunctionFault & { remaining: number }>();
   private stopped = false;
 
   constructor(private readonly options: LambdaRunnerOptions) {
@@ -191,6 +213,27 @@ export class LambdaRunner {
     if (this.history.length > (this.options.historySize ?? 1000)) this.history.shift();
     this.options.onInvocation?.(record);
     return result;
+  }
+
+  /**
+   * Arms a fault for the function's next invocations (fault drills), or disarms it with
+   * `undefined`. Function code is unchanged: the worker intercepts the request (worker.mjs).
+   */
+  injectFault(functionNameOrArn: string, fault: FunctionFault | undefined): void {
+    const name = this.pool(functionNameOrArn).fn.name;
+    if (fault) this.faults.set(name, { ...fault, remaining: fault.invocations ?? 1 });
+    else this.faults.delete(name);
+  }
+
+  /** The fault this invocation runs with, counted off the armed ones. */
+  private takeFault(pool: Pool): WorkerFault | undefined {
+    const armed = this.faults.get(pool.fn.name);
+    if (!armed) return undefined;
+    if (--armed.remaining <= 0) this.faults.delete(pool.fn.name);
+    const endpoint = pool.env[`AWS_ENDPOINT_URL_${armed.beforeCallTo.toUpperCase()}`];
+    if (!endpoint) throw new Error(`no local endpoint for ${armed.beforeCallTo} in ${pool.fn.name}`);
+    const url = new URL(endpoint);
+    return { hostname: url.hostname, port: url.port, action: armed.action, exitCode: 86 };
   }
 
   /** Invokes and returns the payload, or throws a {@link LambdaFunctionError} named after the errorType. */
@@ -370,6 +413,7 @@ export class LambdaRunner {
       slot.worker.postMessage({
         type: 'invoke',
         id: requestId,
+        fault: this.takeFault(pool),
         // JSON in, as Lambda receives it: the handler never shares objects with the caller.
         payload: JSON.stringify(event ?? null),
         context: {

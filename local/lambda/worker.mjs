@@ -8,9 +8,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { existsSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { pathToFileURL, URL } from 'node:url';
 import process from 'node:process';
 import dns from 'node:dns';
+import http from 'node:http';
+import { syncBuiltinESMExports } from 'node:module';
 import { Buffer } from 'node:buffer';
 import { setTimeout, clearTimeout } from 'node:timers';
 
@@ -39,6 +41,26 @@ dns.lookup = (hostname, options, callback) => {
       /^sync-(127\.0\.0\.1|localhost)$/.test(hostname));
   return lookup.call(dns, local ? '127.0.0.1' : hostname, options, callback);
 };
+
+// Fault drills (LambdaRunner.injectFault): the invocation's first request to one stand-in's endpoint
+// either ends this execution environment (`exit`: the function dies there, as a Lambda killed by a
+// timeout or a crash) or is sent to a closed port (`fail`: the service is unreachable). The handler
+// runs unchanged; nothing happens when no fault is armed for the invocation.
+let fault;
+const request = http.request;
+http.request = function (...args) {
+  const [target] = args;
+  if (fault && target && typeof target === 'object' && !(target instanceof URL)) {
+    // The SDK's HTTP handler passes `host` (Node accepts `hostname` too).
+    const host = target.hostname ?? target.host;
+    if (host === fault.hostname && String(target.port ?? '') === fault.port) {
+      if (fault.action === 'exit') process.exit(fault.exitCode);
+      args[0] = { ...target, host: '127.0.0.1', hostname: '127.0.0.1', port: 9 };
+    }
+  }
+  return request.apply(this, args);
+};
+syncBuiltinESMExports();
 
 // Log lines travel with the invocation's result: a worker's stdio stream costs the main thread a
 // message per write plus a flow-control message back, for every log line of every function.
@@ -137,6 +159,7 @@ parentPort.on('message', async (message) => {
   if (message.type !== 'invoke') return;
   const { id, payload, context } = message;
   process.env._X_AMZN_TRACE_ID = context.traceId;
+  fault = message.fault;
   let handler;
   try {
     handlerPromise ??= loadHandler();
@@ -154,7 +177,9 @@ parentPort.on('message', async (message) => {
     return;
   }
   try {
-    const result = await invoke(handler, JSON.parse(payload), lambdaContext(context));
+    const result = await invoke(handler, JSON.parse(payload), lambdaContext(context)).finally(
+      () => (fault = undefined),
+    );
     // Lambda answers with the JSON of the result: Dates become strings, undefined becomes null.
     const json = result === undefined ? 'null' : JSON.stringify(result);
     parentPort.postMessage({ type: 'result', id, ok: true, payload: json ?? 'null', logs: takeLogs() });

@@ -41,6 +41,7 @@ import {
   send,
   type Sent,
 } from './local-load-sender';
+import { erpReferenceOf } from '../../test/support/purchase-order-reference';
 
 const EVALUATION = 'forecast-exception-evaluation';
 const ACCEPTED_PER_SECOND_BUDGET = 200;
@@ -326,7 +327,9 @@ export async function benchLocalLoad(
     for (const item of actionable) {
       const prefix = `SL-${PLAN_ID}-${item.delivery.exception.exception_id}-v`;
       const refs = new Set(
-        requests.filter((r) => r.external_ref.startsWith(prefix)).map((r) => `SL-PO-${r.id}`),
+        requests
+          .filter((r) => r.external_ref.startsWith(prefix))
+          .map((r) => erpReferenceOf(r, { url: procurement.url, clientId: 'supplyline' })),
       );
       const pos = orders.filter((po) => refs.has(po.external_ref));
       duplicatePos += Math.max(0, pos.length - 1);

@@ -22,7 +22,7 @@ import {
   consumerQueues,
   detailOf,
   eventsOfDelivery,
-  erpReferenceOf,
+  erpReferenceFor,
   exceptionDelivery,
   executionsFor,
   freshExceptionId,
@@ -402,7 +402,9 @@ describe('Supplyline on the local runtime, end to end', () => {
       }),
     ]);
     expect(purchaseOrdersFor(environment, exceptionId)).toEqual([]);
-    expect(await environment.erp!.simulator.countPurchaseOrders(erpReferenceOf(requests[0]!))).toBe(0);
+    expect(
+      await environment.erp!.simulator.countPurchaseOrders(erpReferenceFor(environment, requests[0]!)),
+    ).toBe(0);
 
     // The integration exception a person works, through the governed API.
     const objectId = `E2E-PLAN/${exceptionId}`;

@@ -9,7 +9,16 @@ import type { EventEnvelope } from '../../local/eventbridge/bus';
 import type { LocalEnvironment } from '../../local/environment';
 import { erpReferenceOf } from '../support/purchase-order-reference';
 
-export { erpReferenceOf };
+/**
+ * The ERP reference the runtime gives a request of the environment's procurement simulator: its URL
+ * and our client id there (`supplyline` in local/environment.ts and the drill harness).
+ */
+export function erpReferenceFor(
+  environment: Pick<LocalEnvironment, 'procurement'>,
+  request: { id: string; created_at: string },
+): string {
+  return erpReferenceOf(request, { url: environment.procurement!.url, clientId: 'supplyline' });
+}
 import { nextBucket } from '../../local/scenario/seed-scenario';
 import {
   forecastExceptionEvent,
@@ -193,7 +202,9 @@ export function sourcingRequestsFor(environment: LocalEnvironment, exceptionId: 
 
 /** The procurement simulator's purchase orders awarded from the exception's sourcing requests. */
 export function purchaseOrdersFor(environment: LocalEnvironment, exceptionId: string) {
-  const refs = new Set(sourcingRequestsFor(environment, exceptionId).map(erpReferenceOf));
+  const refs = new Set(
+    sourcingRequestsFor(environment, exceptionId).map((request) => erpReferenceFor(environment, request)),
+  );
   return environment.procurement!.purchaseOrders().filter((po) => refs.has(po.external_ref));
 }
 

@@ -3,6 +3,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeliveryQuarantine } from '../../adapters/aws/delivery-quarantine';
 import { signPlanningPayload } from '../../adapters/planning/signature';
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/tables';
 import { forecastExceptionDelivery } from '../fixtures/planning';
@@ -29,6 +31,7 @@ beforeAll(async () => {
     TENANT_ID: 'acme',
     IDEMPOTENCY_TABLE_NAME: dynamo.tableNames.idempotency,
     SYNC_LEDGER_TABLE_NAME: dynamo.tableNames.syncLedger,
+    WEBHOOK_QUARANTINE_TABLE_NAME: dynamo.tableNames.webhookQuarantine,
     PLANNING_WEBHOOK_SECRET_ARN: 'arn:planning-current',
     PLANNING_WEBHOOK_PREVIOUS_SECRET_ARN: 'arn:planning-previous',
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -85,6 +88,18 @@ describe('planning webhook Lambda handler', () => {
     const response = await handler(apiEvent(body));
     expect(response.statusCode).toBe(503);
     expect(response.headers).toMatchObject({ 'retry-after': '5' });
+    // Kept, in case the vendor gives up before the bus is back.
+    const quarantine = new DeliveryQuarantine(
+      DynamoDBDocumentClient.from(dynamo.client),
+      dynamo.tableNames.webhookQuarantine,
+    );
+    const [kept] = await quarantine.list('open');
+    expect(kept).toMatchObject({
+      system: 'planning',
+      eventType: 'forecast.exception',
+      reason: { status: 503, type: 'urn:supplyline:problem:try-again' },
+    });
+    expect(Buffer.from(kept!.body).toString('utf8')).toBe(body);
     eventBridge
       .on(PutEventsCommand)
       .callsFake((input) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));

@@ -345,8 +345,14 @@ describe('Monitoring', () => {
       MetricName: 'CircuitBreakerOpen',
       Dimensions: Match.arrayWith([{ Name: 'Endpoint', Value: 'erp' }]),
     });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DeliveriesQuarantined',
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    expect(monitoring.alarms).toHaveLength(3);
+    expect(monitoring.alarms).toHaveLength(4);
     const body = JSON.stringify(
       stack.resolve((monitoring.dashboard.node.defaultChild as Json).dashboardBody),
     );
@@ -355,6 +361,8 @@ describe('Monitoring', () => {
       'ForecastToOrderSeconds',
       'IntegrationExceptionsOpen',
       'DuplicatesSuppressed',
+      'DeliveriesQuarantined',
+      'UnsignedDeliveriesRefused',
       'CircuitBreakerOpen',
     ]) {
       expect(body).toContain(metric);

@@ -217,6 +217,31 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
     });
   });
 
+  it('keeps refused webhook deliveries in an expiring table that only the webhooks write to, and never read', () => {
+    const table = stack().data.tables.webhookQuarantine.table;
+    const tableId = stack().getLogicalId(table.node.defaultChild as never);
+    const [, resource] = resourcesOf(t(), 'AWS::DynamoDB::Table').find(([id]) => id === tableId)!;
+    expect(resource.Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiresAt',
+      Enabled: true,
+    });
+    expect(resource.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    const onTable = (key: keyof SupplylineStack['functions']) =>
+      functionStatements(t(), stack(), key)
+        .filter((statement) => JSON.stringify(statement.Resource).includes(tableId))
+        .flatMap((statement) => [statement.Action as string[]].flat());
+    for (const key of ['planning-webhook', 'procurement-webhook'] as const) {
+      expect(onTable(key).sort(), key).toEqual([
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+    }
+    for (const key of FUNCTION_KEYS.filter((k) => !k.endsWith('-webhook')))
+      expect(onTable(key), key).toEqual([]);
+  });
+
   it('sets a retention on every log group', () => {
     const groups = resourcesOf(t(), 'AWS::Logs::LogGroup');
     expect(groups.length).toBeGreaterThanOrEqual(FUNCTION_CATALOG.length + 2);

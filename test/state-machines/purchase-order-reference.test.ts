@@ -4,6 +4,7 @@ import { evaluateForecastException } from '../../domain/commitment/evaluation';
 import {
   checkCommitmentPolicies,
   postPurchaseOrder,
+  procurementInstanceTag,
   purchaseOrderRef,
   sourceTheNeed,
 } from '../../domain/commitment/steps';
@@ -51,6 +52,33 @@ describe('purchaseOrderRef', () => {
 
   it('keeps the old format for a commitment whose state has no creation time (started before it)', () => {
     expect(purchaseOrderRef({ requestId: 'SR-000001' })).toBe('SL-PO-SR-000001');
+  });
+
+  it('puts the procurement instance first; a state without one (started before it) keeps `SL-PO-<id>-<created at>`', () => {
+    const request = { requestId: 'SR-000001', createdAt: '2026-12-04T21:05:33.123Z' };
+    expect(purchaseOrderRef({ ...request, instance: 'VJ7YNO' })).toBe(
+      'SL-PO-VJ7YNO-SR-000001-20261204T210533123Z',
+    );
+    expect(purchaseOrderRef(request)).toBe('SL-PO-SR-000001-20261204T210533123Z');
+  });
+});
+
+describe('procurementInstanceTag', () => {
+  it('is 6 base32 characters, the same for the same instance and client, different for another of either', () => {
+    const tag = procurementInstanceTag('https://procurement.example.com', 'supplyline');
+    expect(tag).toMatch(/^[A-Z2-7]{6}$/);
+    expect(procurementInstanceTag('https://PROCUREMENT.example.com/', 'supplyline')).toBe(tag);
+    expect(procurementInstanceTag('https://sandbox.procurement.example.com', 'supplyline')).not.toBe(tag);
+    expect(procurementInstanceTag('https://procurement.example.com', 'supplyline-eu')).not.toBe(tag);
+  });
+
+  it('spreads instances over its 30 bits: 2,000 sandbox URLs, no two alike', () => {
+    const tags = new Set(
+      Array.from({ length: 2000 }, (_, n) =>
+        procurementInstanceTag(`https://sandbox-${n}.example.com`, 'supplyline'),
+      ),
+    );
+    expect(tags.size).toBe(2000);
   });
 });
 
@@ -105,6 +133,53 @@ function referenceAcrossResets(
       expect((await erp!.findPurchaseOrder(second.externalRef))?.number).toBe(second.erpNumber);
       // Procurement and ERP share the reference.
       expect(after.procurement.purchaseOrders().map((po) => po.external_ref)).toEqual([second.externalRef]);
+    });
+
+    it('the same request id created at the same instant on two procurement instances gets two ERP orders', async () => {
+      const first = await startHarness({ procurementInstance: true });
+      const second = await startHarness({ procurementInstance: true });
+      harnesses.push(first, second);
+      const sourcingOn = async (harness: Harness) => {
+        const state = await commitmentState(harness);
+        const ports = { ...harness.ports, erp: erp! };
+        const sourcing = await sourceTheNeed(state, ports);
+        return { ...state, sourcing, policy: await checkCommitmentPolicies({ ...state, sourcing }, ports) };
+      };
+      const onFirst = await sourcingOn(first);
+      const onSecond = await sourcingOn(second);
+      // Both instances number their first request SR-000001; the second created it the same instant.
+      const sameInstant = { ...onSecond.sourcing, createdAt: onFirst.sourcing.createdAt! };
+      expect(sameInstant.requestId).toBe(onFirst.sourcing.requestId);
+      expect(sameInstant.instance).toBe(procurementInstanceTag(second.procurement.url, 'supplyline'));
+      expect(onFirst.sourcing.instance).toBe(procurementInstanceTag(first.procurement.url, 'supplyline'));
+
+      const postedFirst = await post(first, onFirst);
+      const postedSecond = await post(second, { ...onSecond, sourcing: sameInstant });
+      expect(postedFirst.externalRef).toMatch(/^SL-PO-[A-Z2-7]{6}-SR-000001-\d{8}T\d{9}Z$/);
+      expect(postedSecond.externalRef).not.toBe(postedFirst.externalRef);
+      expect(postedSecond.erpNumber).not.toBe(postedFirst.erpNumber);
+      expect(await erp!.countPurchaseOrders(postedFirst.externalRef)).toBe(1);
+      expect(await erp!.countPurchaseOrders(postedSecond.externalRef)).toBe(1);
+      expect(second.procurement.purchaseOrders().map((po) => po.external_ref)).toEqual([
+        postedSecond.externalRef,
+      ]);
+    });
+
+    it('a commitment started before the instance tag finds its ERP order under `SL-PO-<id>-<created at>`', async () => {
+      const harness = await startHarness({ procurementInstance: true });
+      harnesses.push(harness);
+      const state = await commitmentState(harness);
+      const ports = { ...harness.ports, erp: erp! };
+      const { instance, ...untagged } = await sourceTheNeed(state, ports);
+      expect(instance).toMatch(/^[A-Z2-7]{6}$/);
+      const policy = await checkCommitmentPolicies({ ...state, sourcing: untagged }, ports);
+      const first = await post(harness, { ...state, sourcing: untagged, policy });
+      const retried = await post(harness, { ...state, sourcing: untagged, policy });
+      expect(first.externalRef).toBe(
+        purchaseOrderRef({ requestId: untagged.requestId, createdAt: untagged.createdAt! }),
+      );
+      expect(retried.erpNumber).toBe(first.erpNumber);
+      expect(await erp!.countPurchaseOrders(first.externalRef)).toBe(1);
     });
 
     it('a commitment started before the new format finds its ERP order under the old reference', async () => {

@@ -4,6 +4,7 @@
  * (over HTTP, with the real client) and the ERP is the in-process simulator. Events, ledger entries
  * and supply are kept in memory so tests can assert them.
  */
+import { procurementInstanceTag } from '../../domain/commitment/steps';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CanonicalEvent } from '../../canonical/envelope';
@@ -66,7 +67,12 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { approvalTimeoutSeconds?: number; acknowledgementTimeoutSeconds?: number } = {},
+  options: {
+    approvalTimeoutSeconds?: number;
+    acknowledgementTimeoutSeconds?: number;
+    /** Tag sourcing requests with the simulator's instance, as the deployed functions do. */
+    procurementInstance?: boolean;
+  } = {},
 ): Promise<Harness> {
   const procurement = await ProcurementSimulator.start({ ...procurementSeed(), rateLimitPerSecond: 1000 });
   const client = new ProcurementClient({
@@ -97,7 +103,10 @@ export async function startHarness(
   let ids = 0;
 
   const ports: CommitmentPorts = {
-    procurement: new ProcurementPlatform(client),
+    procurement: new ProcurementPlatform(
+      client,
+      options.procurementInstance ? procurementInstanceTag(procurement.url, 'supplyline') : undefined,
+    ),
     erp,
     warehouseForSite: (site) => warehouseForSite(site),
     publish: async (published) => void events.push(...published),

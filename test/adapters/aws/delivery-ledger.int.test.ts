@@ -165,6 +165,7 @@ describe('the intake with the real ledger: a function that dies between claim an
       release: (e, version, claim) => ledger.release(e, version, claim),
       publish,
       recordStale: async () => undefined,
+      quarantine: { quarantine: async () => undefined },
     };
   }
   /** A delivery signed now, handled by an invocation with 10 s left (the webhook's timeout). */

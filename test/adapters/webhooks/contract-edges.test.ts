@@ -43,6 +43,7 @@ async function deliver(vendor: VendorWebhook, eventName: string, delivery: unkno
     release: async () => undefined,
     publish: async (event) => void published.push(event),
     recordStale: async () => undefined,
+    quarantine: { quarantine: async () => undefined },
   };
   const response = await receiveWebhook(
     vendor,

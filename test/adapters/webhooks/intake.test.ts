@@ -72,6 +72,7 @@ function memoryPorts(
     },
     duplicateSuppressed: (event) => void duplicates.push(event),
     recordStale: async (event) => void stale.push(event),
+    quarantine: { quarantine: async () => undefined },
   };
   return { ports, published, stale, duplicates };
 }

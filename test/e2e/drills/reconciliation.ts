@@ -12,7 +12,7 @@ import { ROOT } from '../../../local/environment';
 import type { LocalRuntime } from '../../../local/runtime/runtime';
 import {
   detailOf,
-  erpReferenceOf,
+  erpReferenceFor,
   exceptionDelivery,
   freshExceptionId,
   nonEmptyQueues,
@@ -85,7 +85,7 @@ export function sourcingRequestsOf(delivery: Delivery) {
 
 /** The purchase orders awarded from them. */
 export function purchaseOrdersOf(delivery: Delivery) {
-  const refs = new Set(sourcingRequestsOf(delivery).map(erpReferenceOf));
+  const refs = new Set(sourcingRequestsOf(delivery).map((request) => erpReferenceFor(environment, request)));
   return environment.procurement.purchaseOrders().filter((po) => refs.has(po.external_ref));
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { approvalKey, commitmentApprovalKey } from '../../../adapters/aws/approvals';
 import { commitmentKey } from '../../../adapters/aws/commitments';
 import type { ForecastException } from '../../../canonical/generated/types';
-import type { RejectionInput } from '../../../domain/commitment/steps';
+import { procurementInstanceTag, type RejectionInput } from '../../../domain/commitment/steps';
 import type { CommitmentState } from '../../../domain/commitment/types';
 import { TASK_ENVIRONMENT, conditionFailed, dynamo, published, resetAws, sfn } from './support';
 
@@ -208,9 +208,11 @@ describe('approval-request', () => {
       event,
       settings,
     });
+    // The reference the posting will use: tagged with the configured procurement instance.
+    const instance = procurementInstanceTag(TASK_ENVIRONMENT.PROCUREMENT_BASE_URL, 'supplyline');
     expect(published()[0]!.data).toMatchObject({
       supplierNumber: 'S-200',
-      externalRef: 'SL-PO-SR-1-20261127T100000000Z',
+      externalRef: `SL-PO-${instance}-SR-1-20261127T100000000Z`,
     });
   });
 });

@@ -2,7 +2,7 @@
  * The operations dashboard in a real headless Chromium (playwright-core) on a running local
  * environment: it shows the consumer queues and the seed scenario's workflow executions, updates
  * live, and its Redrive button moves a poisoned DLQ message back to the consumer's queue exactly
- * once. Leaves a screenshot in test-artifacts/dashboard.png.
+ * once, and a quarantined webhook delivery can be inspected and re-submitted. Leaves a screenshot in test-artifacts/dashboard.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_EXECUTABLE } from '../../../scripts/provision/chromium';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment';
 import { runSeedScenario, type ScenarioReport } from '../../../local/scenario/seed-scenario';
+import { postPlanning } from '../../e2e/support';
 import { poisonedForecastException, putEvents } from '../../ops/events';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
@@ -142,5 +143,27 @@ describe('operations dashboard', () => {
     await new Promise((done) => setTimeout(done, 1500));
     expect(deliveriesOf()).toBe(before + 1);
     expect(runtime.queueMessages(DLQ).filter((m) => m.body.includes(correlationId))).toHaveLength(1);
+  });
+
+  it('lists a quarantined webhook delivery; Inspect shows its body, Re-submit puts it through the intake again', async () => {
+    const deliveryId = `dashboard-refused-${Date.now()}`;
+    const body = JSON.stringify({ event_id: deliveryId, notes: 'refused for its content' });
+    const refused = await postPlanning(environment, body, { deliveryId });
+    expect(refused.status).toBe(422);
+
+    const id = `planning-${deliveryId}`;
+    const row = page.locator(`#quarantine tr[data-quarantine-id="${id}"]`);
+    await expect.poll(() => row.count(), { timeout: 5000 }).toBe(1);
+    await row.locator('button.inspect').click();
+    await expect.poll(() => page.locator('#quarantine-detail').textContent()).toContain(body);
+
+    await row.locator('button.resubmit').click();
+    await expect
+      .poll(async () =>
+        JSON.parse((await page.locator('#quarantine').getAttribute('data-last-resubmit')) ?? '{}'),
+      )
+      .toMatchObject({ quarantineId: id, outcome: 'refused', status: 422, resolved: false });
+    // Still open, with the re-submit as its second attempt.
+    await expect.poll(() => row.locator('td').nth(5).textContent()).toBe('2');
   });
 });

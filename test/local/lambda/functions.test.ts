@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { getPriority as osPriority } from 'node:os';
 import {
@@ -194,5 +196,34 @@ describe('LambdaRunner', () => {
   it('refuses unknown functions', async () => {
     const lambda = start();
     await expect(lambda.invoke('nope', {})).rejects.toThrow(/Function not found/);
+  });
+
+  it('runs a drill fault at the invocation’s first call to a stand-in: the worker exits, or the call fails; once', async () => {
+    const received: string[] = [];
+    const standIn = createServer((req, res) => {
+      received.push(req.method ?? '');
+      res.writeHead(200).end('{}');
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
+    try {
+      const lambda = start({ environment: { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint } });
+      const name = 'Supplyline-test-EchoFunctionABCD1234';
+      const call = { action: 'call', endpointVariable: 'AWS_ENDPOINT_URL_EVENTBRIDGE' };
+
+      lambda.injectFault(name, { beforeCallTo: 'eventbridge', action: 'exit' });
+      const killed = await lambda.invoke(name, call);
+      expect(killed).toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError' } });
+      expect(received).toEqual([]);
+      expect(await lambda.invokeOrThrow(name, call)).toEqual({ status: 200 });
+
+      lambda.injectFault(name, { beforeCallTo: 'eventbridge', action: 'fail', invocations: 2 });
+      expect(await lambda.invokeOrThrow(name, call)).toEqual({ error: 'ECONNREFUSED' });
+      expect(await lambda.invokeOrThrow(name, call)).toEqual({ error: 'ECONNREFUSED' });
+      expect(await lambda.invokeOrThrow(name, call)).toEqual({ status: 200 });
+      expect(received).toEqual(['POST', 'POST']);
+    } finally {
+      await new Promise((resolve) => standIn.close(resolve));
+    }
   });
 });

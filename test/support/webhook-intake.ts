@@ -1,0 +1,50 @@
+/**
+ * The webhook intake as the planning webhook function runs it, over the real delivery ledger and
+ * quarantine on a local DynamoDB, for integration tests: signed deliveries and the intake's ports.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeliveryLedger } from '../../adapters/aws/delivery-ledger';
+import { DeliveryQuarantine } from '../../adapters/aws/delivery-quarantine';
+import { signPlanningPayload } from '../../adapters/planning/signature';
+import type { IntakePorts, WebhookRequest } from '../../adapters/webhooks/intake';
+
+/** The planning signing secret these helpers sign and verify with. */
+export const INTAKE_SECRET = 'planning-secret';
+
+/** A `forecast.exception` delivery signed at `at`, handled by an invocation with 10 s left. */
+export function signedPlanningDelivery(body: string, deliveryId: string, at: Date): WebhookRequest {
+  const raw = Buffer.from(body);
+  return {
+    headers: {
+      'content-type': 'application/json',
+      'x-planning-event': 'forecast.exception',
+      'x-planning-delivery': deliveryId,
+      'x-planning-signature': signPlanningPayload(raw, [INTAKE_SECRET], at),
+    },
+    body: raw,
+    requestId: `req-${deliveryId}`,
+    deadline: new Date(at.getTime() + 10_000),
+  };
+}
+
+/** The intake's ports over the real ledger (sync-ledger table) and quarantine, the bus as given. */
+export function tableIntakePorts(options: {
+  documents: DynamoDBDocumentClient;
+  tables: { syncLedger: string; webhookQuarantine: string };
+  now: () => Date;
+  publish: IntakePorts['publish'];
+}): IntakePorts {
+  const ledger = new DeliveryLedger(options.documents, options.tables.syncLedger, options.now);
+  return {
+    secrets: async () => [INTAKE_SECRET],
+    now: options.now,
+    newId: () => crypto.randomUUID(),
+    tenantId: 'acme',
+    claim: (event, version, until) => ledger.claim(event, version, until),
+    complete: (event, version) => ledger.complete(event, version),
+    release: (event, version, claim) => ledger.release(event, version, claim),
+    publish: options.publish,
+    recordStale: async () => undefined,
+    quarantine: new DeliveryQuarantine(options.documents, options.tables.webhookQuarantine),
+  };
+}
