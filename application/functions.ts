@@ -4,10 +4,12 @@
  *
  * To add a function: add its key to FUNCTION_KEYS, add an entry below, then reference the key from
  * a consumer route (`application/routing/routes.ts`), an API route (`lib/constructs/supplyline-api.ts` via
- * the stack) or a workflow (`application/workflows.ts`). Grants both grant IAM access and set
- * the environment variable the handler reads (names in `application/resources.ts`).
+ * the stack) or a workflow (`application/workflows.ts`). `grants` lists what the handler's code
+ * uses, nothing more: the CDK app generates the function's IAM policy and the environment variables
+ * it reads (names in `application/resources.ts`) from it, and test/lib/least-privilege.test.ts
+ * fails when an entry names something the handler's bundle never touches.
  */
-import type { BucketKey, ConnectorKey, SecretKey, TableAccess, TableKey } from './resources';
+import type { BucketKey, ConnectorKey, SecretKey, TableKey } from './resources';
 
 /** Every function of the application. */
 export const FUNCTION_KEYS = [
@@ -45,9 +47,35 @@ export type FunctionKey = (typeof FUNCTION_KEYS)[number];
 /** How a function uses a workflow. */
 export type WorkflowAccess = 'start' | 'taskResponse' | 'startAndTaskResponse';
 
-/** What a function may touch. Each grant also sets the environment variable naming the resource. */
+/**
+ * A DynamoDB item operation an adapter makes: `get` GetItem, `query` Query, `scan` Scan, `put`
+ * PutItem, `update` UpdateItem, `delete` DeleteItem.
+ */
+export type TableOperation = 'get' | 'query' | 'scan' | 'put' | 'update' | 'delete';
+
+/** Every table operation (the IAM action of each is in lib/constructs/supplyline-function.ts). */
+export const TABLE_OPERATIONS: readonly TableOperation[] = [
+  'get',
+  'query',
+  'scan',
+  'put',
+  'update',
+  'delete',
+];
+
+/** Powertools idempotency records (DynamoDBPersistenceLayer: get, put, update, delete). */
+export const IDEMPOTENCY_RECORDS: readonly TableOperation[] = ['get', 'put', 'update', 'delete'];
+
+/** The circuit-breaker table: breaker state and request budgets (get, update), incidents (update, delete). */
+export const BREAKER_STATE: readonly TableOperation[] = ['get', 'update', 'delete'];
+
+/** The sync ledger as the sync-lag ledger and the webhooks' delivery ledger use it. */
+const SYNC_LEDGER_RECORDS: readonly TableOperation[] = ['get', 'query', 'put', 'update', 'delete'];
+
+/** What a function's code uses. Each entry also sets the environment variable naming the resource. */
 export interface FunctionGrants {
-  readonly tables?: Partial<Record<TableKey, TableAccess>>;
+  /** The item operations the function's adapters make on each table, and nothing else. */
+  readonly tables?: Partial<Record<TableKey, readonly TableOperation[]>>;
   /** Read (and write) access to these buckets, and their `*_BUCKET_NAME` variables. */
   readonly buckets?: Partial<Record<BucketKey, 'read' | 'readWrite'>>;
   /** events:PutEvents on the Supplyline bus, and EVENT_BUS_NAME. */
@@ -95,7 +123,8 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       secrets: ['planningWebhookSigningCurrent', 'planningWebhookSigningPrevious'],
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+      // Deliveries are claimed in the sync ledger (adapters/aws/delivery-ledger.ts).
+      tables: { syncLedger: SYNC_LEDGER_RECORDS },
     },
   },
   {
@@ -107,7 +136,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       secrets: ['procurementWebhookSigning'],
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+      tables: { syncLedger: SYNC_LEDGER_RECORDS },
     },
   },
   {
@@ -116,9 +145,9 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/approval-decision.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
+    // The decision is kept with the approval's task token; the workflow announces the outcome.
     grants: {
-      bus: true,
-      tables: { workflowCorrelation: 'readWrite', idempotency: 'readWrite' },
+      tables: { workflowCorrelation: ['get', 'put', 'update'] },
       workflows: { 'commitment-approval': 'taskResponse' },
     },
   },
@@ -128,7 +157,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/purchase-order-sync-status.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { tables: { syncLedger: 'read', workflowCorrelation: 'read', integrationExceptions: 'read' } },
+    grants: { tables: { syncLedger: ['get', 'query'], integrationExceptions: ['get', 'query'] } },
   },
   {
     key: 'integration-exceptions-list',
@@ -136,7 +165,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/integration-exceptions-list.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { tables: { integrationExceptions: 'read' } },
+    grants: { tables: { integrationExceptions: ['get', 'query'] } },
   },
   {
     key: 'integration-exception-resolve',
@@ -144,7 +173,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/integration-exception-resolve.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { bus: true, tables: { integrationExceptions: 'readWrite' } },
+    grants: { bus: true, tables: { integrationExceptions: ['get', 'query', 'put', 'update'] } },
   },
   {
     key: 'forecast-exception-evaluation',
@@ -155,7 +184,11 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       businessRules: true,
       connectors: ['procurement'],
-      tables: { idempotency: 'readWrite', workflowCorrelation: 'read', circuitBreaker: 'readWrite' },
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        workflowCorrelation: ['get', 'query'],
+        circuitBreaker: BREAKER_STATE,
+      },
       workflows: { 'purchase-commitment': 'start' },
     },
   },
@@ -168,7 +201,11 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       businessRules: true,
       connectors: BOTH_SYSTEMS,
-      tables: { idempotency: 'readWrite', workflowCorrelation: 'read', circuitBreaker: 'readWrite' },
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        workflowCorrelation: ['get', 'query'],
+        circuitBreaker: BREAKER_STATE,
+      },
       workflows: { 'purchase-commitment': 'start' },
     },
   },
@@ -181,10 +218,10 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       connectors: ['erp'],
       tables: {
-        idempotency: 'readWrite',
-        syncLedger: 'readWrite',
-        circuitBreaker: 'readWrite',
-        workflowCorrelation: 'readWrite',
+        idempotency: IDEMPOTENCY_RECORDS,
+        syncLedger: SYNC_LEDGER_RECORDS,
+        circuitBreaker: BREAKER_STATE,
+        workflowCorrelation: ['get', 'query', 'put', 'update'],
       },
       workflows: { 'supplier-acknowledgement': 'taskResponse' },
     },
@@ -196,8 +233,13 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 512,
     grants: {
       bus: true,
-      connectors: BOTH_SYSTEMS,
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
+      // The receipt arrives as an event: only the procurement platform is called.
+      connectors: ['procurement'],
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        syncLedger: SYNC_LEDGER_RECORDS,
+        circuitBreaker: BREAKER_STATE,
+      },
     },
   },
   {
@@ -205,10 +247,10 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     description: 'Keeps supplier and item master data aligned between procurement and the ERP',
     entry: 'functions/consumers/master-data-sync.ts',
     memoryMb: 512,
+    // Records what each system confirmed in the sync ledger; it calls neither system.
     grants: {
       bus: true,
-      connectors: BOTH_SYSTEMS,
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
+      tables: { idempotency: IDEMPOTENCY_RECORDS, syncLedger: SYNC_LEDGER_RECORDS },
     },
   },
   {
@@ -219,7 +261,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       buckets: { forecastSync: 'readWrite' },
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+      tables: { idempotency: IDEMPOTENCY_RECORDS },
     },
   },
   {
@@ -228,7 +270,13 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/consumers/integration-exception-recorder.ts',
     memoryMb: 256,
     // The bus: the consumer framework raises business rejections as integration exceptions.
-    grants: { bus: true, tables: { idempotency: 'readWrite', integrationExceptions: 'readWrite' } },
+    grants: {
+      bus: true,
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        integrationExceptions: ['get', 'query', 'put', 'update'],
+      },
+    },
   },
   {
     key: 'sourcing-request-action',
@@ -236,7 +284,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/workflow/sourcing-request-action.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: 'readWrite' } },
+    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: BREAKER_STATE } },
   },
   {
     key: 'commitment-policy-check',
@@ -248,7 +296,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       businessRules: true,
       connectors: BOTH_SYSTEMS,
-      tables: { circuitBreaker: 'readWrite' },
+      tables: { circuitBreaker: BREAKER_STATE },
     },
   },
   {
@@ -260,7 +308,11 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       connectors: BOTH_SYSTEMS,
-      tables: { syncLedger: 'readWrite', circuitBreaker: 'readWrite', workflowCorrelation: 'readWrite' },
+      tables: {
+        syncLedger: SYNC_LEDGER_RECORDS,
+        circuitBreaker: BREAKER_STATE,
+        workflowCorrelation: ['get', 'query', 'put', 'update'],
+      },
     },
   },
   {
@@ -269,7 +321,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/workflow/commitment-rejection.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: 'readWrite' } },
+    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: BREAKER_STATE } },
   },
   {
     key: 'approval-request',
@@ -282,7 +334,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       businessRules: true,
       // Only to look up the supplier when the workflow input does not carry the sourcing outcome.
       connectors: ['procurement'],
-      tables: { workflowCorrelation: 'readWrite', circuitBreaker: 'readWrite' },
+      tables: { workflowCorrelation: ['get', 'query', 'put', 'update'], circuitBreaker: BREAKER_STATE },
     },
   },
   {
@@ -292,7 +344,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     timeoutSeconds: 10,
     memoryMb: 256,
     grants: {
-      tables: { workflowCorrelation: 'readWrite' },
+      tables: { workflowCorrelation: ['get', 'put', 'update'] },
       workflows: { 'supplier-acknowledgement': 'taskResponse' },
     },
   },
@@ -308,13 +360,14 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       connectors: ['erp'],
       tables: {
-        syncLedger: 'read',
-        // Posted commitments are scanned, announced receipts and received supply lines written back.
-        workflowCorrelation: 'readWrite',
+        syncLedger: ['get', 'query'],
+        // The only scan of the application: posted commitments still awaiting a receipt; announced
+        // receipts and received supply lines are written back.
+        workflowCorrelation: ['get', 'query', 'scan', 'put', 'update'],
         // receipt.posted is published once per receipt.
-        idempotency: 'readWrite',
+        idempotency: IDEMPOTENCY_RECORDS,
         // ERP calls share the breaker of every other ERP caller.
-        circuitBreaker: 'readWrite',
+        circuitBreaker: BREAKER_STATE,
       },
     },
   },

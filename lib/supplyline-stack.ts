@@ -9,7 +9,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { API_ROUTES, type ApiModelName, type ApiRouteDefinition } from '../application/api-routes';
-import { FUNCTION_CATALOG, type FunctionDefinition, type FunctionKey } from '../application/functions';
+import {
+  FUNCTION_CATALOG,
+  IDEMPOTENCY_RECORDS,
+  type FunctionDefinition,
+  type FunctionKey,
+  type TableOperation,
+} from '../application/functions';
 import { CIRCUIT_BREAKER_ENDPOINTS } from '../application/metrics';
 import {
   BUSINESS_RULES_ENV_VAR,
@@ -283,11 +289,11 @@ export class SupplylineStack extends Stack {
           ...(grants.businessRules ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) } : {}),
         },
       });
-      for (const [tableKey, access] of Object.entries(grants.tables ?? {}) as [
+      for (const [tableKey, operations] of Object.entries(grants.tables ?? {}) as [
         TableKey,
-        'read' | 'readWrite',
+        readonly TableOperation[],
       ][]) {
-        fn.bindTable(this.data.tables[tableKey], access);
+        fn.bindTable(this.data.tables[tableKey], operations);
       }
       for (const [bucketKey, access] of Object.entries(grants.buckets ?? {}) as [
         BucketKey,
@@ -434,9 +440,13 @@ export function validateCatalogs(
         `function '${definition.key}' drains ${drained.length} queues; a consumer has one queue and one DLQ (DEAD_LETTER_QUEUE_URL)`,
       );
     }
-    if (isConsumer && (!definition.grants.bus || definition.grants.tables?.idempotency !== 'readWrite')) {
+    const idempotency = definition.grants.tables?.idempotency ?? [];
+    if (
+      isConsumer &&
+      (!definition.grants.bus || IDEMPOTENCY_RECORDS.some((op) => !idempotency.includes(op)))
+    ) {
       problems.push(
-        `function '${definition.key}' is a queue consumer: grant bus and idempotency 'readWrite' (the consumer framework needs both)`,
+        `function '${definition.key}' is a queue consumer: grant bus and idempotency IDEMPOTENCY_RECORDS (the consumer framework needs both)`,
       );
     }
     if (isConsumer && definition.schedule) {
@@ -456,6 +466,10 @@ export function validateCatalogs(
     }
     for (const table of Object.keys(definition.grants.tables ?? {})) {
       if (!(table in TABLES)) problems.push(`function '${definition.key}' binds unknown table '${table}'`);
+    }
+    for (const [table, operations] of Object.entries(definition.grants.tables ?? {})) {
+      if (operations.length === 0)
+        problems.push(`function '${definition.key}' binds table '${table}' for nothing`);
     }
   }
   for (const route of routes) {

@@ -11,6 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { FUNCTION_BUNDLING } from '../../application/bundling';
+import { TABLE_OPERATIONS, type TableOperation } from '../../application/functions';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../application/metrics';
 import { EVENT_BUS_ENV_VAR } from '../../application/resources';
 
@@ -121,17 +122,24 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     });
   }
 
-  /** Grants read or read/write on the table and its indexes, and sets its name variable. */
-  public bindTable(binding: BindableTable, access: 'read' | 'readWrite'): this {
+  /**
+   * Grants exactly the item operations named (Query on the indexes too) and sets the table's name
+   * variable. A `read` or `readWrite` shorthand grants every read or every read and write.
+   */
+  public bindTable(
+    binding: BindableTable,
+    operations: 'read' | 'readWrite' | readonly TableOperation[],
+  ): this {
     const table = binding.table;
+    const ops = typeof operations === 'string' ? tableOperations(operations) : operations;
+    const queries = ops.includes('query');
     const resources = [
       table.tableArn,
-      ...binding.indexNames.map((index) => `${table.tableArn}/index/${index}`),
+      ...(queries ? binding.indexNames.map((index) => `${table.tableArn}/index/${index}`) : []),
     ];
-    const actions = [...TABLE_READ_ACTIONS, ...(access === 'readWrite' ? TABLE_WRITE_ACTIONS : [])];
-    this.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: tableActions(ops), resources }));
     table.encryptionKey?.grantDecrypt(this);
-    if (access === 'readWrite') table.encryptionKey?.grantEncrypt(this);
+    if (ops.some((op) => TABLE_WRITE_OPERATIONS.includes(op))) table.encryptionKey?.grantEncrypt(this);
     this.addEnvironment(binding.envVar, table.tableName);
     return this;
   }
@@ -153,7 +161,11 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
 
   /** Grants read-only access to the secret and sets `<envVar>` to its ARN (never its value). */
   public bindSecret(secret: secretsmanager.ISecret, envVar: string): this {
-    secret.grantRead(this);
+    // GetSecretValue only: grantRead adds DescribeSecret, which no function calls.
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    secret.encryptionKey?.grantDecrypt(this);
     this.addEnvironment(envVar, secret.secretArn);
     return this;
   }
@@ -206,35 +218,44 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
 /** Object reads. */
 export const BUCKET_READ_ACTIONS = ['s3:GetObject'] as const;
 
-/** Object writes, multipart uploads of large objects included (no bucket administration). */
-export const BUCKET_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'] as const;
+/** Object writes (single PutObject uploads, DeleteObjects; no multipart, no bucket administration). */
+export const BUCKET_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject'] as const;
 
 /** Starting an execution (the ASL of a started workflow decides everything else). */
 export const STATE_MACHINE_START_ACTIONS = ['states:StartExecution'] as const;
 
-/** Answering a task token the state machine waits on. */
-export const STATE_MACHINE_TASK_RESPONSE_ACTIONS = [
-  'states:SendTaskSuccess',
-  'states:SendTaskFailure',
-] as const;
+/**
+ * Answering a task token the state machine waits on: the functions only ever report success
+ * (a refusal travels in the result, and the workflow's own timeout ends a wait nobody answers).
+ */
+export const STATE_MACHINE_TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess'] as const;
 
-/** Item reads, no scans of other tables' streams. */
-export const TABLE_READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-] as const;
+/**
+ * The IAM action of each item operation. No batch operations, DescribeTable or table
+ * administration: no function makes them. Scan is an operation of its own, granted only where a
+ * catalog entry lists it.
+ */
+export const TABLE_OPERATION_ACTIONS: Readonly<Record<TableOperation, string>> = {
+  get: 'dynamodb:GetItem',
+  query: 'dynamodb:Query',
+  scan: 'dynamodb:Scan',
+  put: 'dynamodb:PutItem',
+  update: 'dynamodb:UpdateItem',
+  delete: 'dynamodb:DeleteItem',
+};
 
-/** Item writes (no table administration). */
-export const TABLE_WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-] as const;
+const TABLE_WRITE_OPERATIONS: readonly TableOperation[] = ['put', 'update', 'delete'];
+
+/** `read`: get and query; `readWrite`: those and put, update, delete (never scan). */
+export function tableOperations(access: 'read' | 'readWrite'): TableOperation[] {
+  return ['get', 'query', ...(access === 'readWrite' ? TABLE_WRITE_OPERATIONS : [])];
+}
+
+/** The DynamoDB actions of these operations, in catalog order. */
+export function tableActions(operations: 'read' | 'readWrite' | readonly TableOperation[]): string[] {
+  const ops = typeof operations === 'string' ? tableOperations(operations) : operations;
+  return TABLE_OPERATIONS.filter((op) => ops.includes(op)).map((op) => TABLE_OPERATION_ACTIONS[op]);
+}
 
 function validateProps(id: string, props: SupplylineFunctionProps): void {
   const problems: string[] = [];

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { pascalCase } from '../../application/resources';
-import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, type BindableTable } from './supplyline-function';
+import { tableActions, type BindableTable } from './supplyline-function';
 
 /** Properties of {@link Workflow}. */
 export interface WorkflowProps {
@@ -120,7 +120,7 @@ export class Workflow extends Construct {
       const table = binding.table.table;
       this.stateMachine.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: [...TABLE_READ_ACTIONS, ...(binding.access === 'readWrite' ? TABLE_WRITE_ACTIONS : [])],
+          actions: tableActions(binding.access),
           resources: [table.tableArn, ...binding.table.indexNames.map((n) => `${table.tableArn}/index/${n}`)],
         }),
       );
