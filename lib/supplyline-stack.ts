@@ -35,6 +35,7 @@ import type { EnvironmentConfig } from '../application/environments';
 import { ConsumerLane } from './constructs/consumer-lane';
 import { DataBuckets } from './constructs/data-buckets';
 import { DataTables } from './constructs/data-tables';
+import { createDataKeys, type DataKeys } from './constructs/encryption-keys';
 import { IntegrationSecrets } from './constructs/integration-secrets';
 import { Monitoring } from './constructs/monitoring';
 import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
@@ -75,6 +76,8 @@ export interface SupplylineStackProps extends StackProps {
 export class SupplylineStack extends Stack {
   public readonly config: EnvironmentConfig;
   public readonly encryptionKey: kms.Key;
+  /** Customer-managed keys of data at rest: tables, bucket, archive (`data`) and log groups (`logs`). */
+  public readonly keys: DataKeys;
   public readonly bus: events.EventBus;
   public readonly archive: events.Archive;
   public readonly data: DataTables;
@@ -130,18 +133,33 @@ export class SupplylineStack extends Stack {
       }),
     );
 
+    this.keys = createDataKeys(this, {
+      environmentName: config.name,
+      removalPolicy,
+      pendingWindowDays: config.retainData ? 30 : 7,
+    });
+
     this.bus = new events.EventBus(this, 'Bus', {
       eventBusName: config.resourcePrefix,
       description: 'Supplyline canonical events (source supplyline.<system>, detail-type = event type)',
     });
-    this.archive = this.bus.archive('Archive', {
+    // Built as bus.archive() builds it (same construct path) but with the key it does not pass on.
+    this.archive = new events.Archive(this.bus, 'Archive', {
+      sourceEventBus: this.bus,
       description: 'Every canonical event, for replay after a fix',
       eventPattern: { source: events.Match.prefix('supplyline.') },
       retention: Duration.days(config.eventArchiveRetentionDays),
+      kmsKey: this.keys.data,
     });
 
-    this.data = new DataTables(this, 'Data', { retainData: config.retainData });
-    this.buckets = new DataBuckets(this, 'Buckets', { retainData: config.retainData });
+    this.data = new DataTables(this, 'Data', {
+      retainData: config.retainData,
+      encryptionKey: this.keys.data,
+    });
+    this.buckets = new DataBuckets(this, 'Buckets', {
+      retainData: config.retainData,
+      encryptionKey: this.keys.data,
+    });
     this.integrationSecrets = new IntegrationSecrets(this, 'Secrets', { retainData: config.retainData });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -166,6 +184,7 @@ export class SupplylineStack extends Stack {
     );
     this.bindWorkflowsToFunctions(catalog);
     this.schedules = this.createSchedules(catalog);
+    this.limitBusToProducers();
 
     const consumers = new Construct(this, 'Consumers');
     this.lanes = this.routes.map(
@@ -200,6 +219,7 @@ export class SupplylineStack extends Stack {
       waf: config.waf.enabled ? { rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes } : undefined,
       logRetention,
       logRemovalPolicy: removalPolicy,
+      logEncryptionKey: this.keys.logs,
     });
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
       apiName: config.stackName,
@@ -215,6 +235,7 @@ export class SupplylineStack extends Stack {
       throttling: { stage: config.api.throttling, webhooks: config.api.webhookThrottling },
       logRetention,
       logRemovalPolicy: removalPolicy,
+      logEncryptionKey: this.keys.logs,
     });
 
     this.monitoring.monitorApi(this.api, this.webhookApi);
@@ -282,6 +303,7 @@ export class SupplylineStack extends Stack {
         memorySize: definition.memoryMb,
         logRetention,
         logRemovalPolicy,
+        logEncryptionKey: this.keys.logs,
         logLevel: config.logLevel,
         environment: {
           [ENVIRONMENT_ENV_VAR]: config.name,
@@ -375,10 +397,36 @@ export class SupplylineStack extends Stack {
         bus: definition.bus ? this.bus : undefined,
         logRetention,
         logRemovalPolicy,
+        logEncryptionKey: this.keys.logs,
         logGroupPrefix: config.resourcePrefix,
       });
     }
     return built;
+  }
+
+  /**
+   * The bus takes PutEvents only from its producers: the roles of the functions and workflows the
+   * catalogs grant the bus, and AWS services (archive replays). Anyone else in the account with a
+   * broad IAM policy is denied, so no one can inject canonical events beside the webhooks' checks.
+   */
+  private limitBusToProducers(): void {
+    const producers = [
+      ...Object.values(this.functions).filter((fn) => fn.hasBusGrant),
+      ...Object.values(this.workflows).filter((wf) => wf.publishes),
+    ].map((producer) => producer.role.roleArn);
+    this.bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyProducersPutEvents',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+        conditions: {
+          ArnNotEquals: { 'aws:PrincipalArn': producers },
+          Bool: { 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
   }
 
   /** The fixed physical name of a workflow's state machine: `<resourcePrefix>-<workflow>`. */

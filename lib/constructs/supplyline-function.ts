@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { RemovalPolicy, Stack, Validations, type CfnElement, type Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -40,6 +41,10 @@ export interface SupplylineFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Customer-managed key of the log group. @default the CloudWatch Logs service key */
+  readonly logEncryptionKey?: kms.IKey;
+  /** Concurrent executions reserved (and capped) for this function. @default unreserved */
+  readonly reservedConcurrentExecutions?: number;
   /** @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** POWERTOOLS_SERVICE_NAME. @default 'supplyline' (the `service` metric dimension alarms expect) */
@@ -66,6 +71,7 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+      encryptionKey: props.logEncryptionKey,
     });
     // Own role without AWSLambdaBasicExecutionRole: write access to its own log group only.
     const role = new iam.Role(scope, `${id}Role`, {
@@ -82,6 +88,7 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -138,8 +145,21 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
       ...(queries ? binding.indexNames.map((index) => `${table.tableArn}/index/${index}`) : []),
     ];
     this.addToRolePolicy(new iam.PolicyStatement({ actions: tableActions(ops), resources }));
-    table.encryptionKey?.grantDecrypt(this);
-    if (ops.some((op) => TABLE_WRITE_OPERATIONS.includes(op))) table.encryptionKey?.grantEncrypt(this);
+    // The table key, only through DynamoDB and with exact actions (grantEncrypt would add
+    // ReEncrypt* and GenerateDataKey*).
+    const key = table.encryptionKey;
+    if (key) {
+      const writes = ops.some((op) => TABLE_WRITE_OPERATIONS.includes(op));
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+          resources: [key.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` },
+          },
+        }),
+      );
+    }
     this.addEnvironment(binding.envVar, table.tableName);
     return this;
   }
@@ -152,9 +172,13 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     return this;
   }
 
+  /** True once {@link bindBus} made this function a producer on the bus. */
+  public hasBusGrant = false;
+
   /** Grants events:PutEvents on this bus only and sets EVENT_BUS_NAME. */
   public bindBus(bus: events.IEventBus, envVar: string = EVENT_BUS_ENV_VAR): this {
     bus.grantPutEventsTo(this);
+    this.hasBusGrant = true;
     this.addEnvironment(envVar, bus.eventBusName);
     return this;
   }
@@ -202,6 +226,9 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
         resources: [objects],
       }),
     );
+    // SSE-KMS: reading decrypts, writing asks for a data key (the bucket key caches it per bucket).
+    bucket.encryptionKey?.grant(this, 'kms:Decrypt');
+    if (access === 'readWrite') bucket.encryptionKey?.grant(this, 'kms:GenerateDataKey');
     const policy = this.role.node.tryFindChild('DefaultPolicy');
     const stack = Stack.of(this);
     const bucketId = stack.getLogicalId(bucket.node.defaultChild as CfnElement);

@@ -166,7 +166,13 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
 
   it('encrypts tables (PITR, on-demand) and the alarm topic, and enforces TLS on queues and the topic', () => {
     for (const [id, table] of resourcesOf(t(), 'AWS::DynamoDB::Table')) {
-      expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true });
+      expect(table.Properties.SSESpecification, id).toEqual({
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: {
+          'Fn::GetAtt': [stack().getLogicalId(stack().keys.data.node.defaultChild as never), 'Arn'],
+        },
+      });
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
       expect(table.DeletionPolicy).toBe(config().retainData ? 'Retain' : 'Delete');
@@ -443,7 +449,7 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
     }
     for (const [id] of resourcesOf(t(), 'AWS::IAM::Role')) {
       const role = t().toJSON().Resources[id];
-      if (!id.startsWith('ApiCloudWatchRole')) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
     }
   });
 
@@ -512,13 +518,13 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
     expect(machines[`${prefix}-purchase-commitment`]).toMatchObject({
       StateMachineType: 'EXPRESS',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
     });
     for (const name of ['commitment-approval', 'supplier-acknowledgement']) {
       expect(machines[`${prefix}-${name}`]).toMatchObject({
         StateMachineType: 'STANDARD',
         TracingConfiguration: { Enabled: true },
-        LoggingConfiguration: { Level: 'ERROR' },
+        LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
       });
     }
   });
@@ -578,7 +584,17 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
     const bucket = t().toJSON().Resources[bucketId];
     expect(bucket.Properties).toMatchObject({
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: {
+                'Fn::GetAtt': [stack().getLogicalId(stack().keys.data.node.defaultChild as never), 'Arn'],
+              },
+            },
+          },
+        ],
       },
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
