@@ -9,6 +9,7 @@ import { DEFAULT_PROCUREMENT_POLICY } from '../domain/procurement/policy';
 import type { LaneConcurrency } from './routing';
 import type { LaneName } from './routing/lanes';
 import type { BusinessMetricName } from './metrics';
+import { httpsRequiredIn, outboundUrlProblem } from './outbound';
 
 /** The deployable environments. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -375,8 +376,8 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.:/#-]{0,63}$/.test(config.tenantId))
     problems.push(`tenantId '${config.tenantId}' is not an identifier`);
   for (const key of ['procurementBaseUrl', 'erpBaseUrl'] as const) {
-    if (!/^https?:\/\/[^\s/]+/.test(config.systems[key]))
-      problems.push(`systems.${key} '${config.systems[key]}' is not an http(s) URL`);
+    const problem = outboundUrlProblem(config.systems[key], httpsRequiredIn(config.name));
+    if (problem) problems.push(`systems.${key} ${problem}`);
   }
   if (config.systems.erpDatabase.trim() === '') problems.push('systems.erpDatabase must not be empty');
   if (config.name === 'prod' && !config.retainData) problems.push('prod must retain data');

@@ -1,4 +1,5 @@
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../../domain/failures';
+import { outboundUrlProblem } from '../../../application/outbound';
 
 /** The system name every failure from this client carries. */
 export const ERP_SYSTEM = 'erp';
@@ -12,6 +13,8 @@ export interface TrytonConnection {
   password: string;
   /** Per-call timeout; a timed-out call is a TransientFailure. @default 10000 */
   timeoutMs?: number;
+  /** Refuse a `url` that is not https:// (staging and prod: application/environments.ts). @default false */
+  requireHttps?: boolean;
   /** Injected for tests. @default globalThis.fetch */
   fetch?: typeof fetch;
 }
@@ -70,6 +73,8 @@ export class TrytonRpc {
   private nextId = 1;
 
   constructor(private readonly connection: TrytonConnection) {
+    const problem = connection.requireHttps ? outboundUrlProblem(connection.url, true) : undefined;
+    if (problem) throw new Error(`ERP (Tryton) URL ${problem}`);
     this.fetchImpl = connection.fetch ?? globalThis.fetch;
     this.timeoutMs = connection.timeoutMs ?? 10_000;
     this.root = connection.url.replace(/\/+$/, '');
