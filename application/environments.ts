@@ -112,6 +112,18 @@ export interface EnvironmentConfig {
     readonly throttling: Throttle;
     /** Webhook routes (HTTP API route settings): vendors retry, so a burst of retries must pass. */
     readonly webhookThrottling: Throttle;
+    /**
+     * Concurrent executions reserved for (and capping) each webhook function, so a flood cannot
+     * take the account's concurrency from the consumers, nor the consumers from the webhooks.
+     * Undefined leaves them unreserved (dev: new accounts may have no concurrency to reserve).
+     */
+    readonly webhookReservedConcurrency?: number;
+    /** CloudFront + WAF in front of the webhook HTTP API (ADR 0007); vendors use its URL. */
+    readonly webhookEdge: {
+      readonly enabled: boolean;
+      /** Requests per 5 minutes from one IP before the edge blocks it. */
+      readonly rateLimitPer5Minutes: number;
+    };
     /** API-key methods of the REST API (operators, approval tooling). */
     readonly governedThrottling: Throttle;
     /** Requests per day per API key. */
@@ -225,6 +237,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       stageName: 'dev',
       throttling: { rateLimit: 10, burstLimit: 20 },
       webhookThrottling: { rateLimit: 20, burstLimit: 40 },
+      webhookEdge: { enabled: false, rateLimitPer5Minutes: 1000 },
       governedThrottling: { rateLimit: 5, burstLimit: 10 },
       usagePlanQuotaPerDay: 10_000,
     },
@@ -257,6 +270,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       stageName: 'staging',
       throttling: { rateLimit: 50, burstLimit: 100 },
       webhookThrottling: { rateLimit: 50, burstLimit: 100 },
+      webhookReservedConcurrency: 10,
+      webhookEdge: { enabled: true, rateLimitPer5Minutes: 2000 },
       governedThrottling: { rateLimit: 10, burstLimit: 20 },
       usagePlanQuotaPerDay: 50_000,
     },
@@ -289,6 +304,9 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       stageName: 'prod',
       throttling: { rateLimit: 200, burstLimit: 400 },
       webhookThrottling: { rateLimit: 100, burstLimit: 200 },
+      // 100 deliveries/s at ~100 ms each is ~10 at once; room for the burst and slow PutEvents.
+      webhookReservedConcurrency: 25,
+      webhookEdge: { enabled: true, rateLimitPer5Minutes: 2000 },
       governedThrottling: { rateLimit: 20, burstLimit: 40 },
       usagePlanQuotaPerDay: 100_000,
     },
@@ -391,6 +409,16 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
       problems.push(`alarm email '${email}' is not an email address`);
   }
   if (config.waf.rateLimitPer5Minutes < 10) problems.push('waf.rateLimitPer5Minutes must be at least 10');
+  if (config.api.webhookEdge.rateLimitPer5Minutes < 10)
+    problems.push('api.webhookEdge.rateLimitPer5Minutes must be at least 10');
+  // CloudFront's WebACL is created with the stack, and CloudFront WebACLs exist only in us-east-1.
+  if (config.api.webhookEdge.enabled && config.region !== 'us-east-1')
+    problems.push(
+      `api.webhookEdge needs region us-east-1 (CloudFront WebACLs live there), not ${config.region}`,
+    );
+  const reserved = config.api.webhookReservedConcurrency;
+  if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1))
+    problems.push('api.webhookReservedConcurrency must be a positive integer');
   for (const [name, throttle] of Object.entries({
     throttling: config.api.throttling,
     webhookThrottling: config.api.webhookThrottling,

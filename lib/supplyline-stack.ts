@@ -41,6 +41,7 @@ import { Monitoring } from './constructs/monitoring';
 import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
 import { SupplylineFunction } from './constructs/supplyline-function';
 import { WebhookApi } from './constructs/webhook-api';
+import { WEBHOOK_MAX_BODY_BYTES, WebhookEdge, signatureHeaderOf } from './constructs/webhook-edge';
 import { Workflow, stateMachineArnOf } from './constructs/workflow';
 import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from '../application/routing';
 
@@ -93,6 +94,8 @@ export class SupplylineStack extends Stack {
   public readonly api: SupplylineApi;
   /** The vendor webhooks (HTTP API, ADR 0005). */
   public readonly webhookApi: WebhookApi;
+  /** CloudFront + WAF in front of the webhooks where the environment turns it on (ADR 0007). */
+  public readonly webhookEdge?: WebhookEdge;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: SupplylineStackProps) {
@@ -168,12 +171,16 @@ export class SupplylineStack extends Stack {
       alarmEmails: config.notifications.alarmEmails,
     });
 
+    const webhookHandlers = new Set(
+      apiRoutes.filter((route) => route.access === 'signed-webhook').map((route) => route.handler),
+    );
     this.functions = this.createFunctions(
       root,
       catalog,
       props.functionEntries ?? {},
       logRetention,
       removalPolicy,
+      webhookHandlers,
     );
     this.workflows = this.createWorkflows(
       root,
@@ -238,6 +245,18 @@ export class SupplylineStack extends Stack {
       logEncryptionKey: this.keys.logs,
     });
 
+    if (config.api.webhookEdge.enabled) {
+      this.webhookEdge = new WebhookEdge(this, 'WebhookEdge', {
+        name: config.stackName,
+        webhookApi: this.webhookApi,
+        webhooks: apiRoutes
+          .filter((route) => route.access === 'signed-webhook')
+          .map((route) => ({ path: route.path, signatureHeader: signatureHeaderOf(route.handler) })),
+        rateLimitPer5Minutes: config.api.webhookEdge.rateLimitPer5Minutes,
+        maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
+      });
+    }
+
     this.monitoring.monitorApi(this.api, this.webhookApi);
     this.monitoring.monitorConsumerLanes(this.lanes);
     this.monitoring.monitorFunctions(Object.values(this.functions));
@@ -253,9 +272,18 @@ export class SupplylineStack extends Stack {
       value: this.api.api.urlForPath('/v1'),
     });
     new CfnOutput(this, 'WebhookApiUrl', {
-      description: 'Vendor webhooks (HMAC-signed): <url>/webhooks/planning, <url>/webhooks/procurement',
+      description: this.webhookEdge
+        ? 'The webhook HTTP API itself (origin of WebhookUrl; vendors use WebhookUrl)'
+        : 'Vendor webhooks (HMAC-signed): <url>/webhooks/planning, <url>/webhooks/procurement',
       value: this.webhookApi.url,
     });
+    if (this.webhookEdge) {
+      new CfnOutput(this, 'WebhookUrl', {
+        description:
+          'Vendor webhooks behind CloudFront + WAF (ADR 0007): <url>/webhooks/planning, <url>/webhooks/procurement',
+        value: this.webhookEdge.url,
+      });
+    }
     new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
@@ -270,6 +298,7 @@ export class SupplylineStack extends Stack {
     overrides: Partial<Record<FunctionKey, string>>,
     logRetention: logs.RetentionDays,
     logRemovalPolicy: RemovalPolicy,
+    webhookHandlers: ReadonlySet<FunctionKey>,
   ): Record<FunctionKey, SupplylineFunction> {
     const config = this.config;
     const missing: string[] = [];
@@ -305,6 +334,9 @@ export class SupplylineStack extends Stack {
         logRemovalPolicy,
         logEncryptionKey: this.keys.logs,
         logLevel: config.logLevel,
+        reservedConcurrentExecutions: webhookHandlers.has(definition.key)
+          ? config.api.webhookReservedConcurrency
+          : undefined,
         environment: {
           [ENVIRONMENT_ENV_VAR]: config.name,
           [TENANT_ID_ENV_VAR]: config.tenantId,
@@ -414,19 +446,24 @@ export class SupplylineStack extends Stack {
       ...Object.values(this.functions).filter((fn) => fn.hasBusGrant),
       ...Object.values(this.workflows).filter((wf) => wf.publishes),
     ].map((producer) => producer.role.roleArn);
-    this.bus.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyProducersPutEvents',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['events:PutEvents'],
-        resources: [this.bus.eventBusArn],
-        conditions: {
-          ArnNotEquals: { 'aws:PrincipalArn': producers },
-          Bool: { 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
+    // The L1 directly: EventBus.addToResourcePolicy makes the same resource but reads a deprecated
+    // property on the way, a warning at every synth.
+    const statement = new iam.PolicyStatement({
+      sid: 'OnlyProducersPutEvents',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['events:PutEvents'],
+      resources: [this.bus.eventBusArn],
+      conditions: {
+        ArnNotEquals: { 'aws:PrincipalArn': producers },
+        Bool: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+    new events.CfnEventBusPolicy(this.bus, 'OnlyProducersPutEvents', {
+      eventBusName: this.bus.eventBusName,
+      statementId: 'OnlyProducersPutEvents',
+      statement: statement.toStatementJson(),
+    });
   }
 
   /** The fixed physical name of a workflow's state machine: `<resourcePrefix>-<workflow>`. */

@@ -80,7 +80,11 @@ describe.each(ENVIRONMENT_NAMES)('hardened stack (%s)', (env) => {
   });
 
   it('runs the AWS common rule set of the governed API as AWS ships it (no webhook-era size exception)', () => {
-    for (const [, acl] of resourcesOf(template, 'AWS::WAFv2::WebACL')) {
+    const regional = resourcesOf(template, 'AWS::WAFv2::WebACL').filter(
+      ([, acl]) => acl.Properties.Scope === 'REGIONAL',
+    );
+    expect(regional).toHaveLength(stack.config.waf.enabled ? 1 : 0);
+    for (const [, acl] of regional) {
       const common = (acl.Properties.Rules as Json[]).find((rule) => rule.Name === 'aws-common-rule-set');
       expect(common.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toBeUndefined();
     }

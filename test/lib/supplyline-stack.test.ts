@@ -420,10 +420,14 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
   });
 
   it('turns WAF on exactly when the environment says so', () => {
-    t().resourceCountIs('AWS::WAFv2::WebACL', config().waf.enabled ? 1 : 0);
+    // The governed REST API's regional WebACL (the webhooks' CloudFront one: webhook-edge.test.ts).
+    const regional = resourcesOf(t(), 'AWS::WAFv2::WebACL').filter(
+      ([, acl]) => acl.Properties.Scope === 'REGIONAL',
+    );
+    expect(regional).toHaveLength(config().waf.enabled ? 1 : 0);
     t().resourceCountIs('AWS::WAFv2::WebACLAssociation', config().waf.enabled ? 1 : 0);
     if (config().waf.enabled) {
-      const [[, acl]] = resourcesOf(t(), 'AWS::WAFv2::WebACL') as [[string, CfnJson]];
+      const [[, acl]] = regional as [[string, CfnJson]];
       const rules = acl.Properties.Rules as Json[];
       expect(rules.find((r) => r.Statement.RateBasedStatement)?.Statement.RateBasedStatement.Limit).toBe(
         config().waf.rateLimitPer5Minutes,
