@@ -60,6 +60,29 @@ export interface SyncLagSlo {
   readonly thresholdSeconds: number;
 }
 
+/** How the ERP's private network is reached from the VPC. */
+export type ErpLink =
+  /** An IPsec Site-to-Site VPN to the distributor's on-premises gateway (static routes). */
+  | { readonly kind: 'site-to-site-vpn'; readonly customerGatewayIp: string }
+  /** An existing Transit Gateway (shared by the network team) that routes to the ERP. */
+  | { readonly kind: 'transit-gateway'; readonly transitGatewayId: string };
+
+/**
+ * A VPC for the functions that call the ERP, with private connectivity to an on-premises or
+ * private ERP (ADR 0008). The other functions stay outside any VPC.
+ */
+export interface PrivateNetwork {
+  /** The VPC's range, e.g. `10.40.0.0/22`; must not overlap the ERP's. */
+  readonly cidr: string;
+  /** Availability zones (one private and one public subnet and one NAT gateway in each). */
+  readonly availabilityZones: number;
+  /** The ERP's network ranges, routed over `link`. */
+  readonly erpCidrs: readonly string[];
+  /** The ERP's TCP port (443 for HTTPS). */
+  readonly erpPort: number;
+  readonly link: ErpLink;
+}
+
 /** API Gateway throttling. */
 export interface Throttle {
   /** Steady-state requests per second. */
@@ -87,6 +110,8 @@ export interface EnvironmentConfig {
   readonly tenantId: string;
   /** The external systems; set per deployment (context `-c procurementBaseUrl=...`). */
   readonly systems: SystemEndpoints;
+  /** Run the ERP callers in a VPC reaching a private ERP (context `-c privateNetwork='{...}'`). @default none */
+  readonly privateNetwork?: PrivateNetwork;
   readonly concurrency: Readonly<Record<LaneName, LaneConcurrency>>;
   readonly alarms: {
     /** Alarm when a DLQ holds more messages than this. */
@@ -362,9 +387,59 @@ export function loadEnvironmentConfig(name: unknown, sources: ConfigSources = {}
     notifications: {
       alarmEmails: emails ? emails.split(',').map((e) => e.trim()) : defaults.notifications.alarmEmails,
     },
+    ...privateNetworkFrom(text('privateNetwork'), defaults.privateNetwork),
   };
   validateEnvironmentConfig(config);
   return config;
+}
+
+function privateNetworkFrom(
+  json: string | undefined,
+  fallback: PrivateNetwork | undefined,
+): { privateNetwork?: PrivateNetwork } {
+  if (json === undefined) return fallback ? { privateNetwork: fallback } : {};
+  try {
+    return { privateNetwork: JSON.parse(json) as PrivateNetwork };
+  } catch (error) {
+    throw new Error(`Supplyline: context privateNetwork is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+function privateNetworkProblems(network: PrivateNetwork): string[] {
+  const problems: string[] = [];
+  if (!CIDR.test(network.cidr)) problems.push(`privateNetwork.cidr '${network.cidr}' is not an IPv4 CIDR`);
+  if (
+    !Number.isInteger(network.availabilityZones) ||
+    network.availabilityZones < 1 ||
+    network.availabilityZones > 3
+  )
+    problems.push('privateNetwork.availabilityZones must be 1-3');
+  if (!Array.isArray(network.erpCidrs) || network.erpCidrs.length === 0)
+    problems.push('privateNetwork.erpCidrs must name the ERP network');
+  for (const cidr of network.erpCidrs ?? [])
+    if (!CIDR.test(cidr)) problems.push(`privateNetwork.erpCidrs '${cidr}' is not an IPv4 CIDR`);
+  if (!Number.isInteger(network.erpPort) || network.erpPort < 1 || network.erpPort > 65_535)
+    problems.push('privateNetwork.erpPort must be a TCP port');
+  const link = network.link;
+  if (link?.kind === 'site-to-site-vpn') {
+    if (!IPV4.test(link.customerGatewayIp))
+      problems.push(
+        `privateNetwork.link.customerGatewayIp '${link.customerGatewayIp}' is not an IPv4 address`,
+      );
+  } else if (link?.kind === 'transit-gateway') {
+    if (!/^tgw-[0-9a-f]{8,17}$/.test(link.transitGatewayId))
+      problems.push(
+        `privateNetwork.link.transitGatewayId '${link.transitGatewayId}' is not a transit gateway id`,
+      );
+  } else {
+    problems.push("privateNetwork.link.kind must be 'site-to-site-vpn' or 'transit-gateway'");
+  }
+  return problems;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -398,6 +473,7 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
     if (problem) problems.push(`systems.${key} ${problem}`);
   }
   if (config.systems.erpDatabase.trim() === '') problems.push('systems.erpDatabase must not be empty');
+  if (config.privateNetwork) problems.push(...privateNetworkProblems(config.privateNetwork));
   if (config.name === 'prod' && !config.retainData) problems.push('prod must retain data');
   for (const [lane, budget] of Object.entries(config.concurrency)) {
     if (budget.perConsumer < 2) problems.push(`lane ${lane}: perConsumer concurrency must be at least 2`);

@@ -35,6 +35,7 @@ import type { EnvironmentConfig } from '../application/environments';
 import { ConsumerLane } from './constructs/consumer-lane';
 import { DataBuckets } from './constructs/data-buckets';
 import { DataTables } from './constructs/data-tables';
+import { PrivateNetwork } from './constructs/private-network';
 import { createDataKeys, type DataKeys } from './constructs/encryption-keys';
 import { IntegrationSecrets } from './constructs/integration-secrets';
 import { Monitoring } from './constructs/monitoring';
@@ -94,6 +95,8 @@ export class SupplylineStack extends Stack {
   public readonly api: SupplylineApi;
   /** The vendor webhooks (HTTP API, ADR 0005). */
   public readonly webhookApi: WebhookApi;
+  /** The VPC of the ERP callers, where the environment has a private ERP (ADR 0008). */
+  public readonly privateNetwork?: PrivateNetwork;
   /** CloudFront + WAF in front of the webhooks where the environment turns it on (ADR 0007). */
   public readonly webhookEdge?: WebhookEdge;
   public readonly monitoring: Monitoring;
@@ -171,6 +174,14 @@ export class SupplylineStack extends Stack {
       alarmEmails: config.notifications.alarmEmails,
     });
 
+    if (config.privateNetwork) {
+      this.privateNetwork = new PrivateNetwork(this, 'Network', {
+        config: config.privateNetwork,
+        logRetention,
+        logRemovalPolicy: removalPolicy,
+        logEncryptionKey: this.keys.logs,
+      });
+    }
     const webhookHandlers = new Set(
       apiRoutes.filter((route) => route.access === 'signed-webhook').map((route) => route.handler),
     );
@@ -337,6 +348,15 @@ export class SupplylineStack extends Stack {
         reservedConcurrentExecutions: webhookHandlers.has(definition.key)
           ? config.api.webhookReservedConcurrency
           : undefined,
+        // Only the ERP callers need the private route to the ERP; the rest stay out of the VPC.
+        network:
+          this.privateNetwork && grants.connectors?.includes('erp')
+            ? {
+                vpc: this.privateNetwork.vpc,
+                subnets: this.privateNetwork.subnets,
+                securityGroup: this.privateNetwork.callers,
+              }
+            : undefined,
         environment: {
           [ENVIRONMENT_ENV_VAR]: config.name,
           [TENANT_ID_ENV_VAR]: config.tenantId,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { RemovalPolicy, Stack, Validations, type CfnElement, type Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -45,6 +46,12 @@ export interface SupplylineFunctionProps {
   readonly logEncryptionKey?: kms.IKey;
   /** Concurrent executions reserved (and capped) for this function. @default unreserved */
   readonly reservedConcurrentExecutions?: number;
+  /** Run in these subnets of a VPC with this security group. @default outside any VPC */
+  readonly network?: {
+    readonly vpc: ec2.IVpc;
+    readonly subnets: ec2.SubnetSelection;
+    readonly securityGroup: ec2.ISecurityGroup;
+  };
   /** @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** POWERTOOLS_SERVICE_NAME. @default 'supplyline' (the `service` metric dimension alarms expect) */
@@ -89,6 +96,13 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
       timeout: props.timeout,
       memorySize: props.memorySize,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: props.network.subnets,
+            securityGroups: [props.network.securityGroup],
+          }
+        : {}),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -114,6 +128,15 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     this.role = role;
 
     const policy = role.node.tryFindChild('DefaultPolicy');
+    if (props.network) {
+      // Lambda attaches the function to the VPC through ENIs it manages with these actions.
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'The AWS-maintained policy Lambda documents for VPC placement (ENI create/describe/delete, which ' +
+          'support no resource-level scoping); added by CDK because the function runs in the ERP VPC.',
+      });
+    }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
