@@ -208,27 +208,20 @@ function rule(
   return { name, priority, action, statement, visibilityConfig: visibility(name) };
 }
 
-function methodIs(method: string): wafv2.CfnWebACL.StatementProperty {
+/** The request's method or path is exactly `value`. */
+function exactly(field: 'method' | 'uriPath', value: string): wafv2.CfnWebACL.StatementProperty {
   return {
     byteMatchStatement: {
-      fieldToMatch: { method: {} },
+      fieldToMatch: { [field]: {} },
       positionalConstraint: 'EXACTLY',
-      searchString: method,
+      searchString: value,
       textTransformations: [{ priority: 0, type: 'NONE' }],
     },
   };
 }
 
-function pathIs(path: string): wafv2.CfnWebACL.StatementProperty {
-  return {
-    byteMatchStatement: {
-      fieldToMatch: { uriPath: {} },
-      positionalConstraint: 'EXACTLY',
-      searchString: path,
-      textTransformations: [{ priority: 0, type: 'NONE' }],
-    },
-  };
-}
+const methodIs = (method: string) => exactly('method', method);
+const pathIs = (path: string) => exactly('uriPath', path);
 
 /** WAF wants two or more statements under OR; one path is the path itself. */
 function or(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL.OrStatementProperty {
