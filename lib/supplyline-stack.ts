@@ -466,24 +466,30 @@ export class SupplylineStack extends Stack {
       ...Object.values(this.functions).filter((fn) => fn.hasBusGrant),
       ...Object.values(this.workflows).filter((wf) => wf.publishes),
     ].map((producer) => producer.role.roleArn);
-    // The L1 directly: EventBus.addToResourcePolicy makes the same resource but reads a deprecated
-    // property on the way, a warning at every synth.
     const statement = new iam.PolicyStatement({
       sid: 'OnlyProducersPutEvents',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
       actions: ['events:PutEvents'],
-      resources: [this.bus.eventBusArn],
+      // Built from the bus's fixed name: its own Arn attribute would reference itself.
+      resources: [
+        this.formatArn({
+          service: 'events',
+          resource: 'event-bus',
+          resourceName: this.config.resourcePrefix,
+        }),
+      ],
       conditions: {
         ArnNotEquals: { 'aws:PrincipalArn': producers },
         Bool: { 'aws:PrincipalIsAWSService': 'false' },
       },
     });
-    new events.CfnEventBusPolicy(this.bus, 'OnlyProducersPutEvents', {
-      eventBusName: this.bus.eventBusName,
-      statementId: 'OnlyProducersPutEvents',
-      statement: statement.toStatementJson(),
-    });
+    // The bus's own Policy property: an AWS::Events::EventBusPolicy resource warns of a deprecated
+    // property at every synth.
+    (this.bus.node.defaultChild as events.CfnEventBus).policy = {
+      Version: '2012-10-17',
+      Statement: [statement.toStatementJson()],
+    };
   }
 
   /** The fixed physical name of a workflow's state machine: `<resourcePrefix>-<workflow>`. */

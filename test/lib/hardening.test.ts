@@ -55,9 +55,11 @@ describe.each(ENVIRONMENT_NAMES)('hardened stack (%s)', (env) => {
       ),
     ].map((role) => stack.resolve(role.roleArn) as Json);
     expect(producers.length).toBeGreaterThan(0);
-    const policies = resourcesOf(template, 'AWS::Events::EventBusPolicy');
-    expect(policies).toHaveLength(1);
-    const statement = policies[0]![1].Properties.Statement as Json;
+    const bus = template.toJSON().Resources[stack.getLogicalId(stack.bus.node.defaultChild as never)];
+    const statements = bus.Properties.Policy.Statement as Json[];
+    expect(statements).toHaveLength(1);
+    const statement = statements[0];
+    expect(JSON.stringify(statement.Resource)).toContain(`:event-bus/${stack.config.resourcePrefix}`);
     expect(statement).toMatchObject({
       Effect: 'Deny',
       Principal: { AWS: '*' },
