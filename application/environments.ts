@@ -9,6 +9,7 @@ import { DEFAULT_PROCUREMENT_POLICY } from '../domain/procurement/policy';
 import type { LaneConcurrency } from './routing';
 import type { LaneName } from './routing/lanes';
 import type { BusinessMetricName } from './metrics';
+import { httpsRequiredIn, outboundUrlProblem } from './outbound';
 
 /** The deployable environments. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -59,6 +60,29 @@ export interface SyncLagSlo {
   readonly thresholdSeconds: number;
 }
 
+/** How the ERP's private network is reached from the VPC. */
+export type ErpLink =
+  /** An IPsec Site-to-Site VPN to the distributor's on-premises gateway (static routes). */
+  | { readonly kind: 'site-to-site-vpn'; readonly customerGatewayIp: string }
+  /** An existing Transit Gateway (shared by the network team) that routes to the ERP. */
+  | { readonly kind: 'transit-gateway'; readonly transitGatewayId: string };
+
+/**
+ * A VPC for the functions that call the ERP, with private connectivity to an on-premises or
+ * private ERP (ADR 0008). The other functions stay outside any VPC.
+ */
+export interface PrivateNetwork {
+  /** The VPC's range, e.g. `10.40.0.0/22`; must not overlap the ERP's. */
+  readonly cidr: string;
+  /** Availability zones (one private and one public subnet and one NAT gateway in each). */
+  readonly availabilityZones: number;
+  /** The ERP's network ranges, routed over `link`. */
+  readonly erpCidrs: readonly string[];
+  /** The ERP's TCP port (443 for HTTPS). */
+  readonly erpPort: number;
+  readonly link: ErpLink;
+}
+
 /** API Gateway throttling. */
 export interface Throttle {
   /** Steady-state requests per second. */
@@ -86,6 +110,8 @@ export interface EnvironmentConfig {
   readonly tenantId: string;
   /** The external systems; set per deployment (context `-c procurementBaseUrl=...`). */
   readonly systems: SystemEndpoints;
+  /** Run the ERP callers in a VPC reaching a private ERP (context `-c privateNetwork='{...}'`). @default none */
+  readonly privateNetwork?: PrivateNetwork;
   readonly concurrency: Readonly<Record<LaneName, LaneConcurrency>>;
   readonly alarms: {
     /** Alarm when a DLQ holds more messages than this. */
@@ -111,6 +137,18 @@ export interface EnvironmentConfig {
     readonly throttling: Throttle;
     /** Webhook routes (HTTP API route settings): vendors retry, so a burst of retries must pass. */
     readonly webhookThrottling: Throttle;
+    /**
+     * Concurrent executions reserved for (and capping) each webhook function, so a flood cannot
+     * take the account's concurrency from the consumers, nor the consumers from the webhooks.
+     * Undefined leaves them unreserved (dev: new accounts may have no concurrency to reserve).
+     */
+    readonly webhookReservedConcurrency?: number;
+    /** CloudFront + WAF in front of the webhook HTTP API (ADR 0007); vendors use its URL. */
+    readonly webhookEdge: {
+      readonly enabled: boolean;
+      /** Requests per 5 minutes from one IP before the edge blocks it. */
+      readonly rateLimitPer5Minutes: number;
+    };
     /** API-key methods of the REST API (operators, approval tooling). */
     readonly governedThrottling: Throttle;
     /** Requests per day per API key. */
@@ -224,6 +262,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       stageName: 'dev',
       throttling: { rateLimit: 10, burstLimit: 20 },
       webhookThrottling: { rateLimit: 20, burstLimit: 40 },
+      webhookEdge: { enabled: false, rateLimitPer5Minutes: 1000 },
       governedThrottling: { rateLimit: 5, burstLimit: 10 },
       usagePlanQuotaPerDay: 10_000,
     },
@@ -256,6 +295,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       stageName: 'staging',
       throttling: { rateLimit: 50, burstLimit: 100 },
       webhookThrottling: { rateLimit: 50, burstLimit: 100 },
+      webhookReservedConcurrency: 10,
+      webhookEdge: { enabled: true, rateLimitPer5Minutes: 2000 },
       governedThrottling: { rateLimit: 10, burstLimit: 20 },
       usagePlanQuotaPerDay: 50_000,
     },
@@ -288,6 +329,9 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       stageName: 'prod',
       throttling: { rateLimit: 200, burstLimit: 400 },
       webhookThrottling: { rateLimit: 100, burstLimit: 200 },
+      // 100 deliveries/s at ~100 ms each is ~10 at once; room for the burst and slow PutEvents.
+      webhookReservedConcurrency: 25,
+      webhookEdge: { enabled: true, rateLimitPer5Minutes: 2000 },
       governedThrottling: { rateLimit: 20, burstLimit: 40 },
       usagePlanQuotaPerDay: 100_000,
     },
@@ -343,9 +387,59 @@ export function loadEnvironmentConfig(name: unknown, sources: ConfigSources = {}
     notifications: {
       alarmEmails: emails ? emails.split(',').map((e) => e.trim()) : defaults.notifications.alarmEmails,
     },
+    ...privateNetworkFrom(text('privateNetwork'), defaults.privateNetwork),
   };
   validateEnvironmentConfig(config);
   return config;
+}
+
+function privateNetworkFrom(
+  json: string | undefined,
+  fallback: PrivateNetwork | undefined,
+): { privateNetwork?: PrivateNetwork } {
+  if (json === undefined) return fallback ? { privateNetwork: fallback } : {};
+  try {
+    return { privateNetwork: JSON.parse(json) as PrivateNetwork };
+  } catch (error) {
+    throw new Error(`Supplyline: context privateNetwork is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+function privateNetworkProblems(network: PrivateNetwork): string[] {
+  const problems: string[] = [];
+  if (!CIDR.test(network.cidr)) problems.push(`privateNetwork.cidr '${network.cidr}' is not an IPv4 CIDR`);
+  if (
+    !Number.isInteger(network.availabilityZones) ||
+    network.availabilityZones < 1 ||
+    network.availabilityZones > 3
+  )
+    problems.push('privateNetwork.availabilityZones must be 1-3');
+  if (!Array.isArray(network.erpCidrs) || network.erpCidrs.length === 0)
+    problems.push('privateNetwork.erpCidrs must name the ERP network');
+  for (const cidr of network.erpCidrs ?? [])
+    if (!CIDR.test(cidr)) problems.push(`privateNetwork.erpCidrs '${cidr}' is not an IPv4 CIDR`);
+  if (!Number.isInteger(network.erpPort) || network.erpPort < 1 || network.erpPort > 65_535)
+    problems.push('privateNetwork.erpPort must be a TCP port');
+  const link = network.link;
+  if (link?.kind === 'site-to-site-vpn') {
+    if (!IPV4.test(link.customerGatewayIp))
+      problems.push(
+        `privateNetwork.link.customerGatewayIp '${link.customerGatewayIp}' is not an IPv4 address`,
+      );
+  } else if (link?.kind === 'transit-gateway') {
+    if (!/^tgw-[0-9a-f]{8,17}$/.test(link.transitGatewayId))
+      problems.push(
+        `privateNetwork.link.transitGatewayId '${link.transitGatewayId}' is not a transit gateway id`,
+      );
+  } else {
+    problems.push("privateNetwork.link.kind must be 'site-to-site-vpn' or 'transit-gateway'");
+  }
+  return problems;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -375,10 +469,11 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.:/#-]{0,63}$/.test(config.tenantId))
     problems.push(`tenantId '${config.tenantId}' is not an identifier`);
   for (const key of ['procurementBaseUrl', 'erpBaseUrl'] as const) {
-    if (!/^https?:\/\/[^\s/]+/.test(config.systems[key]))
-      problems.push(`systems.${key} '${config.systems[key]}' is not an http(s) URL`);
+    const problem = outboundUrlProblem(config.systems[key], httpsRequiredIn(config.name));
+    if (problem) problems.push(`systems.${key} ${problem}`);
   }
   if (config.systems.erpDatabase.trim() === '') problems.push('systems.erpDatabase must not be empty');
+  if (config.privateNetwork) problems.push(...privateNetworkProblems(config.privateNetwork));
   if (config.name === 'prod' && !config.retainData) problems.push('prod must retain data');
   for (const [lane, budget] of Object.entries(config.concurrency)) {
     if (budget.perConsumer < 2) problems.push(`lane ${lane}: perConsumer concurrency must be at least 2`);
@@ -390,6 +485,16 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
       problems.push(`alarm email '${email}' is not an email address`);
   }
   if (config.waf.rateLimitPer5Minutes < 10) problems.push('waf.rateLimitPer5Minutes must be at least 10');
+  if (config.api.webhookEdge.rateLimitPer5Minutes < 10)
+    problems.push('api.webhookEdge.rateLimitPer5Minutes must be at least 10');
+  // CloudFront's WebACL is created with the stack, and CloudFront WebACLs exist only in us-east-1.
+  if (config.api.webhookEdge.enabled && config.region !== 'us-east-1')
+    problems.push(
+      `api.webhookEdge needs region us-east-1 (CloudFront WebACLs live there), not ${config.region}`,
+    );
+  const reserved = config.api.webhookReservedConcurrency;
+  if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1))
+    problems.push('api.webhookReservedConcurrency must be a positive integer');
   for (const [name, throttle] of Object.entries({
     throttling: config.api.throttling,
     webhookThrottling: config.api.webhookThrottling,

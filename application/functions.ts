@@ -4,10 +4,15 @@
  *
  * To add a function: add its key to FUNCTION_KEYS, add an entry below, then reference the key from
  * a consumer route (`application/routing/routes.ts`), an API route (`lib/constructs/supplyline-api.ts` via
- * the stack) or a workflow (`application/workflows.ts`). Grants both grant IAM access and set
- * the environment variable the handler reads (names in `application/resources.ts`).
+ * the stack) or a workflow (`application/workflows.ts`). `grants` lists what the handler's code
+ * uses, nothing more: the CDK app generates the function's IAM policy and the environment variables
+ * it reads (names in `application/resources.ts`) from it, and test/lib/least-privilege.test.ts
+ * fails when an entry names something the handler's bundle never touches.
  */
-import type { BucketKey, ConnectorKey, SecretKey, TableAccess, TableKey } from './resources';
+import type { BucketKey, ConnectorKey, SecretKey, TableKey } from './resources';
+
+/** How a function uses a bucket. */
+export type BucketAccess = 'read' | 'append' | 'readWrite';
 
 /** Every function of the application. */
 export const FUNCTION_KEYS = [
@@ -47,11 +52,43 @@ export type FunctionKey = (typeof FUNCTION_KEYS)[number];
 /** How a function uses a workflow. */
 export type WorkflowAccess = 'start' | 'taskResponse' | 'startAndTaskResponse';
 
-/** What a function may touch. Each grant also sets the environment variable naming the resource. */
+/**
+ * A DynamoDB item operation an adapter makes: `get` GetItem, `query` Query, `scan` Scan, `put`
+ * PutItem, `update` UpdateItem, `delete` DeleteItem.
+ */
+export type TableOperation = 'get' | 'query' | 'scan' | 'put' | 'update' | 'delete';
+
+/** Every table operation (the IAM action of each is in lib/constructs/supplyline-function.ts). */
+export const TABLE_OPERATIONS: readonly TableOperation[] = [
+  'get',
+  'query',
+  'scan',
+  'put',
+  'update',
+  'delete',
+];
+
+/** Powertools idempotency records (DynamoDBPersistenceLayer: get, put, update, delete). */
+export const IDEMPOTENCY_RECORDS: readonly TableOperation[] = ['get', 'put', 'update', 'delete'];
+
+/** The circuit-breaker table: breaker state and request budgets (get, update), incidents (update, delete). */
+export const BREAKER_STATE: readonly TableOperation[] = ['get', 'update', 'delete'];
+
+/** The webhook quarantine as the webhooks keep a delivery in it (an upsert: no read). */
+const QUARANTINE_KEEPING: readonly TableOperation[] = ['update'];
+
+/** The sync ledger as the sync-lag ledger and the webhooks' delivery ledger use it. */
+const SYNC_LEDGER_RECORDS: readonly TableOperation[] = ['get', 'query', 'put', 'update', 'delete'];
+
+/** What a function's code uses. Each entry also sets the environment variable naming the resource. */
 export interface FunctionGrants {
-  readonly tables?: Partial<Record<TableKey, TableAccess>>;
-  /** Read (and write) access to these buckets, and their `*_BUCKET_NAME` variables. */
-  readonly buckets?: Partial<Record<BucketKey, 'read' | 'readWrite'>>;
+  /** The item operations the function's adapters make on each table, and nothing else. */
+  readonly tables?: Partial<Record<TableKey, readonly TableOperation[]>>;
+  /**
+   * Access to these buckets, and their `*_BUCKET_NAME` variables: `read`, `append` (read and add
+   * objects, never delete: a write-once trail) or `readWrite`.
+   */
+  readonly buckets?: Partial<Record<BucketKey, BucketAccess>>;
   /** events:PutEvents on the Supplyline bus, and EVENT_BUS_NAME. */
   readonly bus?: boolean;
   /** Read-only access to these secrets, and their `*_SECRET_ARN` variables. */
@@ -99,7 +136,9 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       secrets: ['planningWebhookSigningCurrent', 'planningWebhookSigningPrevious'],
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', webhookQuarantine: 'write' },
+      // Deliveries are claimed in the sync ledger (adapters/aws/delivery-ledger.ts); refused and
+      // failed ones are kept in the quarantine, written only (adapters/aws/delivery-quarantine.ts).
+      tables: { syncLedger: SYNC_LEDGER_RECORDS, webhookQuarantine: QUARANTINE_KEEPING },
     },
   },
   {
@@ -111,7 +150,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       secrets: ['procurementWebhookSigning'],
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', webhookQuarantine: 'write' },
+      tables: { syncLedger: SYNC_LEDGER_RECORDS, webhookQuarantine: QUARANTINE_KEEPING },
     },
   },
   {
@@ -120,11 +159,13 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/approval-decision.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
+    // The decision is kept with the approval's task token; the workflow announces the outcome.
     grants: {
+      // approval.decided on the bus.
       bus: true,
-      tables: { workflowCorrelation: 'readWrite' },
-      // Writes decisions once; the bucket's policy and Object Lock refuse any delete or overwrite.
-      buckets: { approvalAudit: 'readWrite' },
+      tables: { workflowCorrelation: ['get', 'put', 'update'] },
+      // Adds each decision once, never deletes (the bucket's policy and Object Lock refuse it too).
+      buckets: { approvalAudit: 'append' },
       workflows: { 'commitment-approval': 'taskResponse' },
       approverRoles: true,
     },
@@ -135,7 +176,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/pending-approvals.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { tables: { workflowCorrelation: 'read' }, approverRoles: true },
+    grants: { tables: { workflowCorrelation: ['query'] }, approverRoles: true },
   },
   {
     key: 'approval-audit',
@@ -151,7 +192,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/purchase-order-sync-status.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { tables: { syncLedger: 'read', workflowCorrelation: 'read', integrationExceptions: 'read' } },
+    grants: { tables: { syncLedger: ['get', 'query'], integrationExceptions: ['get', 'query'] } },
   },
   {
     key: 'integration-exceptions-list',
@@ -159,7 +200,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/integration-exceptions-list.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { tables: { integrationExceptions: 'read' } },
+    grants: { tables: { integrationExceptions: ['get', 'query'] } },
   },
   {
     key: 'integration-exception-resolve',
@@ -167,7 +208,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/integration-exception-resolve.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { bus: true, tables: { integrationExceptions: 'readWrite' } },
+    grants: { bus: true, tables: { integrationExceptions: ['get', 'query', 'put', 'update'] } },
   },
   {
     key: 'forecast-exception-evaluation',
@@ -178,7 +219,11 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       businessRules: true,
       connectors: ['procurement'],
-      tables: { idempotency: 'readWrite', workflowCorrelation: 'read', circuitBreaker: 'readWrite' },
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        workflowCorrelation: ['get', 'query'],
+        circuitBreaker: BREAKER_STATE,
+      },
       workflows: { 'purchase-commitment': 'start' },
     },
   },
@@ -191,7 +236,11 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       businessRules: true,
       connectors: BOTH_SYSTEMS,
-      tables: { idempotency: 'readWrite', workflowCorrelation: 'read', circuitBreaker: 'readWrite' },
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        workflowCorrelation: ['get', 'query'],
+        circuitBreaker: BREAKER_STATE,
+      },
       workflows: { 'purchase-commitment': 'start' },
     },
   },
@@ -204,10 +253,10 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       connectors: ['erp'],
       tables: {
-        idempotency: 'readWrite',
-        syncLedger: 'readWrite',
-        circuitBreaker: 'readWrite',
-        workflowCorrelation: 'readWrite',
+        idempotency: IDEMPOTENCY_RECORDS,
+        syncLedger: SYNC_LEDGER_RECORDS,
+        circuitBreaker: BREAKER_STATE,
+        workflowCorrelation: ['get', 'query', 'put', 'update'],
       },
       workflows: { 'supplier-acknowledgement': 'taskResponse' },
     },
@@ -219,8 +268,13 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 512,
     grants: {
       bus: true,
-      connectors: BOTH_SYSTEMS,
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
+      // The receipt arrives as an event: only the procurement platform is called.
+      connectors: ['procurement'],
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        syncLedger: SYNC_LEDGER_RECORDS,
+        circuitBreaker: BREAKER_STATE,
+      },
     },
   },
   {
@@ -228,10 +282,10 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     description: 'Keeps supplier and item master data aligned between procurement and the ERP',
     entry: 'functions/consumers/master-data-sync.ts',
     memoryMb: 512,
+    // Records what each system confirmed in the sync ledger; it calls neither system.
     grants: {
       bus: true,
-      connectors: BOTH_SYSTEMS,
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite', circuitBreaker: 'readWrite' },
+      tables: { idempotency: IDEMPOTENCY_RECORDS, syncLedger: SYNC_LEDGER_RECORDS },
     },
   },
   {
@@ -242,7 +296,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       buckets: { forecastSync: 'readWrite' },
-      tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
+      tables: { idempotency: IDEMPOTENCY_RECORDS },
     },
   },
   {
@@ -251,7 +305,13 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/consumers/integration-exception-recorder.ts',
     memoryMb: 256,
     // The bus: the consumer framework raises business rejections as integration exceptions.
-    grants: { bus: true, tables: { idempotency: 'readWrite', integrationExceptions: 'readWrite' } },
+    grants: {
+      bus: true,
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        integrationExceptions: ['get', 'query', 'put', 'update'],
+      },
+    },
   },
   {
     key: 'sourcing-request-action',
@@ -259,7 +319,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/workflow/sourcing-request-action.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: 'readWrite' } },
+    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: BREAKER_STATE } },
   },
   {
     key: 'commitment-policy-check',
@@ -271,7 +331,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       businessRules: true,
       connectors: BOTH_SYSTEMS,
-      tables: { circuitBreaker: 'readWrite' },
+      tables: { circuitBreaker: BREAKER_STATE },
     },
   },
   {
@@ -283,7 +343,11 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     grants: {
       bus: true,
       connectors: BOTH_SYSTEMS,
-      tables: { syncLedger: 'readWrite', circuitBreaker: 'readWrite', workflowCorrelation: 'readWrite' },
+      tables: {
+        syncLedger: SYNC_LEDGER_RECORDS,
+        circuitBreaker: BREAKER_STATE,
+        workflowCorrelation: ['get', 'query', 'put', 'update'],
+      },
     },
   },
   {
@@ -292,7 +356,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/workflow/commitment-rejection.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: 'readWrite' } },
+    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: BREAKER_STATE } },
   },
   {
     key: 'approval-request',
@@ -305,7 +369,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       businessRules: true,
       // Only to look up the supplier when the workflow input does not carry the sourcing outcome.
       connectors: ['procurement'],
-      tables: { workflowCorrelation: 'readWrite', circuitBreaker: 'readWrite' },
+      tables: { workflowCorrelation: ['get', 'query', 'put', 'update'], circuitBreaker: BREAKER_STATE },
     },
   },
   {
@@ -315,7 +379,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     timeoutSeconds: 10,
     memoryMb: 256,
     grants: {
-      tables: { workflowCorrelation: 'readWrite' },
+      tables: { workflowCorrelation: ['get', 'put', 'update'] },
       workflows: { 'supplier-acknowledgement': 'taskResponse' },
     },
   },
@@ -331,13 +395,14 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       connectors: ['erp'],
       tables: {
-        syncLedger: 'read',
-        // Posted commitments are scanned, announced receipts and received supply lines written back.
-        workflowCorrelation: 'readWrite',
+        syncLedger: ['get', 'query'],
+        // The only scan of the application: posted commitments still awaiting a receipt; announced
+        // receipts and received supply lines are written back.
+        workflowCorrelation: ['get', 'query', 'scan', 'put', 'update'],
         // receipt.posted is published once per receipt.
-        idempotency: 'readWrite',
+        idempotency: IDEMPOTENCY_RECORDS,
         // ERP calls share the breaker of every other ERP caller.
-        circuitBreaker: 'readWrite',
+        circuitBreaker: BREAKER_STATE,
       },
     },
   },

@@ -9,7 +9,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { API_ROUTES, type ApiModelName, type ApiRouteDefinition } from '../application/api-routes';
-import { FUNCTION_CATALOG, type FunctionDefinition, type FunctionKey } from '../application/functions';
+import {
+  FUNCTION_CATALOG,
+  type BucketAccess,
+  type FunctionDefinition,
+  type FunctionKey,
+  type TableOperation,
+} from '../application/functions';
 import { CIRCUIT_BREAKER_ENDPOINTS } from '../application/metrics';
 import {
   APPROVER_ROLES_ENV_VAR,
@@ -17,13 +23,11 @@ import {
   CONNECTORS,
   ENVIRONMENT_ENV_VAR,
   SECRETS,
-  TABLES,
   TENANT_ID_ENV_VAR,
   pascalCase,
   stateMachineEnvVar,
   type BucketKey,
   type SecretKey,
-  type TableAccess,
   type TableKey,
 } from '../application/resources';
 import { WORKFLOW_CATALOG, type WorkflowDefinition } from '../application/workflows';
@@ -31,14 +35,18 @@ import type { EnvironmentConfig } from '../application/environments';
 import { ConsumerLane } from './constructs/consumer-lane';
 import { DataBuckets } from './constructs/data-buckets';
 import { DataTables } from './constructs/data-tables';
+import { PrivateNetwork } from './constructs/private-network';
+import { createDataKeys, type DataKeys } from './constructs/encryption-keys';
 import { IntegrationSecrets } from './constructs/integration-secrets';
 import { Monitoring } from './constructs/monitoring';
 import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
 import { SupplylineFunction } from './constructs/supplyline-function';
 import { WebhookApi } from './constructs/webhook-api';
 import { DEFAULT_APPROVER_ROLES } from '../application/approver-roles';
+import { WEBHOOK_MAX_BODY_BYTES, WebhookEdge, signatureHeaderOf } from './constructs/webhook-edge';
 import { Workflow, stateMachineArnOf } from './constructs/workflow';
 import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from '../application/routing';
+import { validateCatalogs } from './validate-catalogs';
 
 /** The project root (handler entries and ASL paths in the catalogs are relative to it). */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,6 +80,8 @@ export interface SupplylineStackProps extends StackProps {
 export class SupplylineStack extends Stack {
   public readonly config: EnvironmentConfig;
   public readonly encryptionKey: kms.Key;
+  /** Customer-managed keys of data at rest: tables, bucket, archive (`data`) and log groups (`logs`). */
+  public readonly keys: DataKeys;
   public readonly bus: events.EventBus;
   public readonly archive: events.Archive;
   public readonly data: DataTables;
@@ -87,6 +97,10 @@ export class SupplylineStack extends Stack {
   public readonly api: SupplylineApi;
   /** The vendor webhooks (HTTP API, ADR 0005). */
   public readonly webhookApi: WebhookApi;
+  /** The VPC of the ERP callers, where the environment has a private ERP (ADR 0008). */
+  public readonly privateNetwork?: PrivateNetwork;
+  /** CloudFront + WAF in front of the webhooks where the environment turns it on (ADR 0007). */
+  public readonly webhookEdge?: WebhookEdge;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: SupplylineStackProps) {
@@ -127,18 +141,33 @@ export class SupplylineStack extends Stack {
       }),
     );
 
+    this.keys = createDataKeys(this, {
+      environmentName: config.name,
+      removalPolicy,
+      pendingWindowDays: config.retainData ? 30 : 7,
+    });
+
     this.bus = new events.EventBus(this, 'Bus', {
       eventBusName: config.resourcePrefix,
       description: 'Supplyline canonical events (source supplyline.<system>, detail-type = event type)',
     });
-    this.archive = this.bus.archive('Archive', {
+    // Built as bus.archive() builds it (same construct path) but with the key it does not pass on.
+    this.archive = new events.Archive(this.bus, 'Archive', {
+      sourceEventBus: this.bus,
       description: 'Every canonical event, for replay after a fix',
       eventPattern: { source: events.Match.prefix('supplyline.') },
       retention: Duration.days(config.eventArchiveRetentionDays),
+      kmsKey: this.keys.data,
     });
 
-    this.data = new DataTables(this, 'Data', { retainData: config.retainData });
-    this.buckets = new DataBuckets(this, 'Buckets', { retainData: config.retainData });
+    this.data = new DataTables(this, 'Data', {
+      retainData: config.retainData,
+      encryptionKey: this.keys.data,
+    });
+    this.buckets = new DataBuckets(this, 'Buckets', {
+      retainData: config.retainData,
+      encryptionKey: this.keys.data,
+    });
     this.integrationSecrets = new IntegrationSecrets(this, 'Secrets', { retainData: config.retainData });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -147,12 +176,24 @@ export class SupplylineStack extends Stack {
       alarmEmails: config.notifications.alarmEmails,
     });
 
+    if (config.privateNetwork) {
+      this.privateNetwork = new PrivateNetwork(this, 'Network', {
+        config: config.privateNetwork,
+        logRetention,
+        logRemovalPolicy: removalPolicy,
+        logEncryptionKey: this.keys.logs,
+      });
+    }
+    const webhookHandlers = new Set(
+      apiRoutes.filter((route) => route.access === 'signed-webhook').map((route) => route.handler),
+    );
     this.functions = this.createFunctions(
       root,
       catalog,
       props.functionEntries ?? {},
       logRetention,
       removalPolicy,
+      webhookHandlers,
     );
     this.workflows = this.createWorkflows(
       root,
@@ -163,6 +204,7 @@ export class SupplylineStack extends Stack {
     );
     this.bindWorkflowsToFunctions(catalog);
     this.schedules = this.createSchedules(catalog);
+    this.limitBusToProducers();
 
     const consumers = new Construct(this, 'Consumers');
     this.lanes = this.routes.map(
@@ -197,6 +239,7 @@ export class SupplylineStack extends Stack {
       waf: config.waf.enabled ? { rateLimitPer5Minutes: config.waf.rateLimitPer5Minutes } : undefined,
       logRetention,
       logRemovalPolicy: removalPolicy,
+      logEncryptionKey: this.keys.logs,
     });
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
       apiName: config.stackName,
@@ -212,7 +255,20 @@ export class SupplylineStack extends Stack {
       throttling: { stage: config.api.throttling, webhooks: config.api.webhookThrottling },
       logRetention,
       logRemovalPolicy: removalPolicy,
+      logEncryptionKey: this.keys.logs,
     });
+
+    if (config.api.webhookEdge.enabled) {
+      this.webhookEdge = new WebhookEdge(this, 'WebhookEdge', {
+        name: config.stackName,
+        webhookApi: this.webhookApi,
+        webhooks: apiRoutes
+          .filter((route) => route.access === 'signed-webhook')
+          .map((route) => ({ path: route.path, signatureHeader: signatureHeaderOf(route.handler) })),
+        rateLimitPer5Minutes: config.api.webhookEdge.rateLimitPer5Minutes,
+        maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
+      });
+    }
 
     this.monitoring.monitorApi(this.api, this.webhookApi);
     this.monitoring.monitorConsumerLanes(this.lanes);
@@ -229,9 +285,18 @@ export class SupplylineStack extends Stack {
       value: this.api.api.urlForPath('/v1'),
     });
     new CfnOutput(this, 'WebhookApiUrl', {
-      description: 'Vendor webhooks (HMAC-signed): <url>/webhooks/planning, <url>/webhooks/procurement',
+      description: this.webhookEdge
+        ? 'The webhook HTTP API itself (origin of WebhookUrl; vendors use WebhookUrl)'
+        : 'Vendor webhooks (HMAC-signed): <url>/webhooks/planning, <url>/webhooks/procurement',
       value: this.webhookApi.url,
     });
+    if (this.webhookEdge) {
+      new CfnOutput(this, 'WebhookUrl', {
+        description:
+          'Vendor webhooks behind CloudFront + WAF (ADR 0007): <url>/webhooks/planning, <url>/webhooks/procurement',
+        value: this.webhookEdge.url,
+      });
+    }
     new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
@@ -246,6 +311,7 @@ export class SupplylineStack extends Stack {
     overrides: Partial<Record<FunctionKey, string>>,
     logRetention: logs.RetentionDays,
     logRemovalPolicy: RemovalPolicy,
+    webhookHandlers: ReadonlySet<FunctionKey>,
   ): Record<FunctionKey, SupplylineFunction> {
     const config = this.config;
     const missing: string[] = [];
@@ -279,7 +345,20 @@ export class SupplylineStack extends Stack {
         memorySize: definition.memoryMb,
         logRetention,
         logRemovalPolicy,
+        logEncryptionKey: this.keys.logs,
         logLevel: config.logLevel,
+        reservedConcurrentExecutions: webhookHandlers.has(definition.key)
+          ? config.api.webhookReservedConcurrency
+          : undefined,
+        // Only the ERP callers need the private route to the ERP; the rest stay out of the VPC.
+        network:
+          this.privateNetwork && grants.connectors?.includes('erp')
+            ? {
+                vpc: this.privateNetwork.vpc,
+                subnets: this.privateNetwork.subnets,
+                securityGroup: this.privateNetwork.callers,
+              }
+            : undefined,
         environment: {
           [ENVIRONMENT_ENV_VAR]: config.name,
           [TENANT_ID_ENV_VAR]: config.tenantId,
@@ -290,13 +369,13 @@ export class SupplylineStack extends Stack {
             : {}),
         },
       });
-      for (const [tableKey, access] of Object.entries(grants.tables ?? {}) as [TableKey, TableAccess][]) {
-        fn.bindTable(this.data.tables[tableKey], access);
-      }
-      for (const [bucketKey, access] of Object.entries(grants.buckets ?? {}) as [
-        BucketKey,
-        'read' | 'readWrite',
+      for (const [tableKey, operations] of Object.entries(grants.tables ?? {}) as [
+        TableKey,
+        readonly TableOperation[],
       ][]) {
+        fn.bindTable(this.data.tables[tableKey], operations);
+      }
+      for (const [bucketKey, access] of Object.entries(grants.buckets ?? {}) as [BucketKey, BucketAccess][]) {
         const { bucket, envVar } = this.buckets.buckets[bucketKey];
         fn.bindBucket(bucket, access, envVar);
       }
@@ -373,10 +452,47 @@ export class SupplylineStack extends Stack {
         bus: definition.bus ? this.bus : undefined,
         logRetention,
         logRemovalPolicy,
+        logEncryptionKey: this.keys.logs,
         logGroupPrefix: config.resourcePrefix,
       });
     }
     return built;
+  }
+
+  /**
+   * The bus takes PutEvents only from its producers: the roles of the functions and workflows the
+   * catalogs grant the bus, and AWS services (archive replays). Anyone else in the account with a
+   * broad IAM policy is denied, so no one can inject canonical events beside the webhooks' checks.
+   */
+  private limitBusToProducers(): void {
+    const producers = [
+      ...Object.values(this.functions).filter((fn) => fn.hasBusGrant),
+      ...Object.values(this.workflows).filter((wf) => wf.publishes),
+    ].map((producer) => producer.role.roleArn);
+    const statement = new iam.PolicyStatement({
+      sid: 'OnlyProducersPutEvents',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['events:PutEvents'],
+      // Built from the bus's fixed name: its own Arn attribute would reference itself.
+      resources: [
+        this.formatArn({
+          service: 'events',
+          resource: 'event-bus',
+          resourceName: this.config.resourcePrefix,
+        }),
+      ],
+      conditions: {
+        ArnNotEquals: { 'aws:PrincipalArn': producers },
+        Bool: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+    // The bus's own Policy property: an AWS::Events::EventBusPolicy resource warns of a deprecated
+    // property at every synth.
+    (this.bus.node.defaultChild as events.CfnEventBus).policy = {
+      Version: '2012-10-17',
+      Statement: [statement.toStatementJson()],
+    };
   }
 
   /** The fixed physical name of a workflow's state machine: `<resourcePrefix>-<workflow>`. */
@@ -417,74 +533,4 @@ export class SupplylineStack extends Stack {
     }
     return models;
   }
-}
-
-/** Cross-checks the catalogs and the routing table; throws listing every problem. */
-export function validateCatalogs(
-  catalog: readonly FunctionDefinition[],
-  workflows: readonly WorkflowDefinition[],
-  routes: readonly ResolvedRoute[],
-  apiRoutes: readonly ApiRouteDefinition[],
-): void {
-  const problems: string[] = [];
-  const keys = new Set<string>();
-  for (const definition of catalog) {
-    if (keys.has(definition.key)) problems.push(`function '${definition.key}' is in the catalog twice`);
-    keys.add(definition.key);
-    const drained = routes.filter((route) => route.handler === definition.key);
-    const isConsumer = drained.length > 0;
-    if (drained.length > 1) {
-      problems.push(
-        `function '${definition.key}' drains ${drained.length} queues; a consumer has one queue and one DLQ (DEAD_LETTER_QUEUE_URL)`,
-      );
-    }
-    if (isConsumer && (!definition.grants.bus || definition.grants.tables?.idempotency !== 'readWrite')) {
-      problems.push(
-        `function '${definition.key}' is a queue consumer: grant bus and idempotency 'readWrite' (the consumer framework needs both)`,
-      );
-    }
-    if (isConsumer && definition.schedule) {
-      problems.push(`function '${definition.key}' is a queue consumer and scheduled: choose one`);
-    }
-    if (!isConsumer && definition.timeoutSeconds === undefined) {
-      problems.push(`function '${definition.key}' needs timeoutSeconds (it is not a queue consumer)`);
-    }
-    if (isConsumer && definition.timeoutSeconds !== undefined) {
-      problems.push(
-        `function '${definition.key}' is a queue consumer: its timeout comes from its route, remove timeoutSeconds`,
-      );
-    }
-    for (const name of Object.keys(definition.grants.workflows ?? {})) {
-      if (!workflows.some((wf) => wf.name === name))
-        problems.push(`function '${definition.key}' binds unknown workflow '${name}'`);
-    }
-    for (const table of Object.keys(definition.grants.tables ?? {})) {
-      if (!(table in TABLES)) problems.push(`function '${definition.key}' binds unknown table '${table}'`);
-    }
-  }
-  for (const route of routes) {
-    if (!keys.has(route.handler))
-      problems.push(`route '${route.consumer}' handler '${route.handler}' is not in the catalog`);
-  }
-  for (const route of apiRoutes) {
-    if (!keys.has(route.handler))
-      problems.push(`API ${route.method} ${route.path} handler '${route.handler}' is not in the catalog`);
-    // Vendors POST; the signature covers the raw body, so API Gateway must not validate or reshape it.
-    if (route.access === 'signed-webhook' && (route.method !== 'POST' || route.requestModel))
-      problems.push(`API ${route.method} ${route.path}: a signed webhook is a POST without a request model`);
-  }
-  const names = new Set<string>();
-  for (const workflow of workflows) {
-    if (names.has(workflow.name)) problems.push(`workflow '${workflow.name}' is in the catalog twice`);
-    names.add(workflow.name);
-    for (const key of workflow.functions) {
-      if (!keys.has(key))
-        problems.push(`workflow '${workflow.name}' invokes '${key}', which is not in the catalog`);
-    }
-    for (const name of workflow.starts ?? []) {
-      if (!workflows.some((wf) => wf.name === name))
-        problems.push(`workflow '${workflow.name}' starts unknown workflow '${name}'`);
-    }
-  }
-  if (problems.length > 0) throw new Error(`Invalid Supplyline catalogs:\n- ${problems.join('\n- ')}`);
 }

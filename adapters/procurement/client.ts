@@ -25,6 +25,7 @@ import {
   type RequestBudget,
 } from '../resilience/shared-rate-budget';
 import { requestTimeoutMs, type TimeLeft } from '../http/deadline';
+import { outboundUrlProblem } from '../../application/outbound';
 
 const SYSTEM = 'procurement';
 
@@ -56,6 +57,8 @@ export interface ProcurementClientOptions {
   maxInProcessRetryAfterSeconds?: number;
   /** Refresh the token this long before it expires (capped at a tenth of its lifetime). @default 60 */
   tokenRefreshMarginSeconds?: number;
+  /** Refuse a `baseUrl` that is not https:// (staging and prod: application/environments.ts). @default false */
+  requireHttps?: boolean;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Clock in milliseconds. @default Date.now */
@@ -117,6 +120,8 @@ export class ProcurementClient {
   private tokenInFlight: Promise<string> | undefined;
 
   constructor(private readonly options: ProcurementClientOptions) {
+    const problem = options.requireHttps ? outboundUrlProblem(options.baseUrl, true) : undefined;
+    if (problem) throw new Error(`procurement platform base URL ${problem}`);
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.fetch = options.fetch ?? globalThis.fetch;
     this.now = options.now ?? Date.now;

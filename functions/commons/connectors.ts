@@ -18,11 +18,21 @@ import { PROCUREMENT_RATE_BUDGET, RateBudget } from '../../adapters/procurement/
 import { guardedPort } from '../../adapters/resilience/guarded-port';
 import { PROCUREMENT_SHARED_BUDGET, SharedRateBudget } from '../../adapters/resilience/shared-rate-budget';
 import type { ProcurementPort } from '../../domain/ports/procurement';
-import { CONNECTORS, SECRETS, TABLES, type ConnectorKey } from '../../application/resources';
+import { httpsRequiredIn } from '../../application/outbound';
+import {
+  CONNECTORS,
+  ENVIRONMENT_ENV_VAR,
+  SECRETS,
+  TABLES,
+  type ConnectorKey,
+} from '../../application/resources';
 import { circuitBreaker, secrets } from './adapters';
 import { documents, env, lazy } from './clients';
 import { timeLeftForCallsMs } from './invocation';
 import { logger } from './powertools';
+
+/** Staging and prod reach the ERP and the procurement platform over HTTPS only (application/outbound.ts). */
+const httpsRequired = (): boolean => httpsRequiredIn(process.env[ENVIRONMENT_ENV_VAR]);
 
 /**
  * A client built from a JSON secret, rebuilt only when the secret's value changed (rotation).
@@ -68,6 +78,7 @@ const procurementClient = fromSecret('procurement', (secret) => {
   return new ProcurementPlatform(
     new ProcurementClient({
       baseUrl,
+      requireHttps: httpsRequired(),
       credentials: { clientId: secret.client_id!, clientSecret: secret.client_secret! },
       budget: procurementBudget(),
       defaultLane: 'critical',
@@ -89,6 +100,7 @@ const trytonErp = fromSecret('erp', (secret): ErpPort => {
   requireFields('erp', secret, ['username', 'password']);
   if (process.env[ERP_PROTOCOL_ENV_VAR] === 'supplyline-rpc') {
     return new RpcErp(env(CONNECTORS.erp.settings.erpBaseUrl), {
+      requireHttps: httpsRequired(),
       authorization: `Basic ${Buffer.from(`${secret.username}:${secret.password}`).toString('base64')}`,
       timeLeftMs: timeLeftForCallsMs,
     });
@@ -101,6 +113,7 @@ const trytonErp = fromSecret('erp', (secret): ErpPort => {
       TRYTON_PASSWORD: secret.password,
     }),
     timeLeftMs: timeLeftForCallsMs,
+    requireHttps: httpsRequired(),
   });
 });
 

@@ -11,9 +11,11 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { openForecastExport } from '../../adapters/planning/export-source';
 import { ProcurementClient } from '../../adapters/procurement/client';
 import type { PostedPurchaseOrder } from '../../domain/commitment/types';
+import { httpsRequiredIn } from '../../application/outbound';
 import {
   CONNECTORS,
   DEAD_LETTER_QUEUE_URL_ENV_VAR,
+  ENVIRONMENT_ENV_VAR,
   MAX_RECEIVE_COUNT_ENV_VAR,
   QUEUE_URL_ENV_VAR,
   SECRETS,
@@ -121,6 +123,7 @@ export const receiptSyncPorts = /* @__PURE__ */ lazy((): ReceiptSyncPorts => {
         raw,
         value: new ProcurementClient({
           baseUrl: env(CONNECTORS.procurement.settings.procurementBaseUrl),
+          requireHttps: httpsRequiredIn(process.env[ENVIRONMENT_ENV_VAR]),
           credentials: { clientId: secret.client_id ?? '', clientSecret: secret.client_secret ?? '' },
         }),
       };

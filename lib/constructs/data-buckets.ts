@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BUCKETS, pascalCase, type BucketKey, type BucketSpec } from '../../application/resources';
@@ -14,12 +15,15 @@ export interface BindableBucket {
 export interface DataBucketsProps {
   /** RETAIN (prod) or DESTROY (dev; the bucket must be emptied first). */
   readonly retainData: boolean;
+  /** The customer-managed key of the application buckets. */
+  readonly encryptionKey: kms.IKey;
   /** @default BUCKETS from application/resources.ts */
   readonly specs?: Readonly<Record<BucketKey, BucketSpec>>;
 }
 
 /**
- * The application's S3 buckets, built from the bucket specs: S3-managed encryption, TLS only, all
+ * The application's S3 buckets, built from the bucket specs: SSE-KMS with the customer-managed
+ * data key (the access log bucket: SSE-S3, the only encryption log delivery takes), TLS only, all
  * public access blocked, owner-enforced objects, versioning, lifecycle per spec (expiring prefixes,
  * old versions, abandoned multipart uploads), and server access logs to one shared log bucket.
  */
@@ -33,7 +37,6 @@ export class DataBuckets extends Construct {
     const specs = props.specs ?? BUCKETS;
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const secure = {
-      encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -42,6 +45,9 @@ export class DataBuckets extends Construct {
 
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       ...secure,
+      // S3 server access logging delivers only to buckets with SSE-S3 (not SSE-KMS); the logs hold
+      // request lines, no business data.
+      encryption: s3.BucketEncryption.S3_MANAGED,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
     });
     Validations.of(this.accessLogs).acknowledge({
@@ -55,6 +61,10 @@ export class DataBuckets extends Construct {
     for (const [key, spec] of Object.entries(specs) as [BucketKey, BucketSpec][]) {
       const bucket = new s3.Bucket(this, `${pascalCase(key)}Bucket`, {
         ...secure,
+        encryption: s3.BucketEncryption.KMS,
+        encryptionKey: props.encryptionKey,
+        // One data key per bucket for a while instead of a KMS call per object.
+        bucketKeyEnabled: true,
         versioned: true,
         serverAccessLogsBucket: this.accessLogs,
         serverAccessLogsPrefix: `${key}/`,

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
   TABLES,
@@ -14,13 +15,15 @@ import type { BindableTable } from './supplyline-function';
 export interface DataTablesProps {
   /** RETAIN + deletion protection (prod) or DESTROY (dev). */
   readonly retainData: boolean;
+  /** The customer-managed key of every table. */
+  readonly encryptionKey: kms.IKey;
   /** @default TABLES from application/resources.ts */
   readonly specs?: Readonly<Record<TableKey, TableSpec>>;
 }
 
 /**
  * The application's DynamoDB tables, built from the table specs: on-demand, point-in-time
- * recovery, AWS-managed KMS encryption, TTL where the spec has one, deletion protection and
+ * recovery, encryption with the customer-managed data key, TTL where the spec has one, deletion protection and
  * RETAIN when data is kept.
  */
 export class DataTables extends Construct {
@@ -37,7 +40,8 @@ export class DataTables extends Construct {
         sortKey: spec.sortKey ? attribute(spec.sortKey) : undefined,
         billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        encryption: dynamodb.TableEncryption.AWS_MANAGED,
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: props.encryptionKey,
         timeToLiveAttribute: spec.timeToLiveAttribute,
         deletionProtection: props.retainData,
         removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

@@ -1,6 +1,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -49,6 +50,8 @@ export interface SupplylineApiProps {
   readonly logRetention: logs.RetentionDays;
   /** @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Customer-managed key of the log group. @default the CloudWatch Logs service key */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 /** Gateway responses rendered as RFC 9457 problem details. */
@@ -97,6 +100,7 @@ export class SupplylineApi extends Construct {
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+      encryptionKey: props.logEncryptionKey,
     });
     const methodOptions: Record<string, apigateway.MethodDeploymentOptions> = {};
     for (const route of props.routes) {
@@ -110,9 +114,9 @@ export class SupplylineApi extends Construct {
       restApiName: props.apiName,
       description: 'Supplyline integration API: governed operations (vendor webhooks are on the HTTP API)',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
-      // Account-level role so execution (ERROR) logs can be written; kept when the stack goes.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // The account's API Gateway logging role is an account-wide setting: SupplylineAccountStack
+      // (lib/account-stack.ts) owns it, deployed once per account and region.
+      cloudWatchRole: false,
       deployOptions: {
         stageName: props.stageName,
         tracingEnabled: true,
@@ -215,15 +219,6 @@ export class SupplylineApi extends Construct {
           'WAF is turned off for this environment by configuration (dev: cost); staging and prod enable it.',
       });
     }
-    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
-    if (cloudWatchRole) {
-      Validations.of(cloudWatchRole).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason:
-          'The account-level API Gateway logging role uses the AWS-maintained policy AWS documents for it; the ' +
-          'role can only be assumed by apigateway.amazonaws.com.',
-      });
-    }
   }
 }
 
@@ -292,12 +287,8 @@ function webAcl(scope: Construct, apiName: string, rateLimit: number): wafv2.Cfn
         priority: 1,
         overrideAction: { none: {} },
         statement: {
-          managedRuleGroupStatement: {
-            vendorName: 'AWS',
-            name: 'AWSManagedRulesCommonRuleSet',
-            // Planning webhooks carry up to 256 KB; the rule set blocks bodies above 8 KB.
-            ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
-          },
+          // Every rule as AWS ships it: the webhooks (bodies up to 256 KB) left for the HTTP API.
+          managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' },
         },
         visibilityConfig: visibility(`${apiName}-common-rule-set`),
       },

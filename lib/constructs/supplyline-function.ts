@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { RemovalPolicy, Stack, Validations, type CfnElement, type Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -11,6 +13,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { FUNCTION_BUNDLING } from '../../application/bundling';
+import { TABLE_OPERATIONS, type BucketAccess, type TableOperation } from '../../application/functions';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../application/metrics';
 import { EVENT_BUS_ENV_VAR } from '../../application/resources';
 
@@ -39,6 +42,16 @@ export interface SupplylineFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Customer-managed key of the log group. @default the CloudWatch Logs service key */
+  readonly logEncryptionKey?: kms.IKey;
+  /** Concurrent executions reserved (and capped) for this function. @default unreserved */
+  readonly reservedConcurrentExecutions?: number;
+  /** Run in these subnets of a VPC with this security group. @default outside any VPC */
+  readonly network?: {
+    readonly vpc: ec2.IVpc;
+    readonly subnets: ec2.SubnetSelection;
+    readonly securityGroup: ec2.ISecurityGroup;
+  };
   /** @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** POWERTOOLS_SERVICE_NAME. @default 'supplyline' (the `service` metric dimension alarms expect) */
@@ -65,6 +78,7 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+      encryptionKey: props.logEncryptionKey,
     });
     // Own role without AWSLambdaBasicExecutionRole: write access to its own log group only.
     const role = new iam.Role(scope, `${id}Role`, {
@@ -81,6 +95,14 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: props.network.subnets,
+            securityGroups: [props.network.securityGroup],
+          }
+        : {}),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -106,6 +128,15 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     this.role = role;
 
     const policy = role.node.tryFindChild('DefaultPolicy');
+    if (props.network) {
+      // Lambda attaches the function to the VPC through ENIs it manages with these actions.
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'The AWS-maintained policy Lambda documents for VPC placement (ENI create/describe/delete, which ' +
+          'support no resource-level scoping); added by CDK because the function runs in the ERP VPC.',
+      });
+    }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
@@ -122,26 +153,36 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
   }
 
   /**
-   * Grants read, write (puts and updates only) or read/write on the table and its indexes, and
-   * sets its name variable.
+   * Grants exactly the item operations named (Query on the indexes too) and sets the table's name
+   * variable. A `read` or `readWrite` shorthand grants every read or every read and write.
    */
-  public bindTable(binding: BindableTable, access: 'read' | 'write' | 'readWrite'): this {
+  public bindTable(
+    binding: BindableTable,
+    operations: 'read' | 'readWrite' | readonly TableOperation[],
+  ): this {
     const table = binding.table;
+    const ops = typeof operations === 'string' ? tableOperations(operations) : operations;
+    const queries = ops.includes('query');
     const resources = [
       table.tableArn,
-      ...binding.indexNames.map((index) => `${table.tableArn}/index/${index}`),
+      ...(queries ? binding.indexNames.map((index) => `${table.tableArn}/index/${index}`) : []),
     ];
-    const actions = [
-      ...(access !== 'write' ? TABLE_READ_ACTIONS : []),
-      ...(access !== 'read' ? TABLE_WRITE_ACTIONS : []),
-    ];
-    // A write-only binding reaches no index: writes go to the table, indexes are only read.
-    this.addToRolePolicy(
-      new iam.PolicyStatement({ actions, resources: access === 'write' ? [table.tableArn] : resources }),
-    );
-    // DynamoDB decrypts the table key for writes too.
-    table.encryptionKey?.grantDecrypt(this);
-    if (access !== 'read') table.encryptionKey?.grantEncrypt(this);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: tableActions(ops), resources }));
+    // The table key, only through DynamoDB and with exact actions (grantEncrypt would add
+    // ReEncrypt* and GenerateDataKey*).
+    const key = table.encryptionKey;
+    if (key) {
+      const writes = ops.some((op) => TABLE_WRITE_OPERATIONS.includes(op));
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+          resources: [key.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` },
+          },
+        }),
+      );
+    }
     this.addEnvironment(binding.envVar, table.tableName);
     return this;
   }
@@ -154,16 +195,24 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     return this;
   }
 
+  /** True once {@link bindBus} made this function a producer on the bus. */
+  public hasBusGrant = false;
+
   /** Grants events:PutEvents on this bus only and sets EVENT_BUS_NAME. */
   public bindBus(bus: events.IEventBus, envVar: string = EVENT_BUS_ENV_VAR): this {
     bus.grantPutEventsTo(this);
+    this.hasBusGrant = true;
     this.addEnvironment(envVar, bus.eventBusName);
     return this;
   }
 
   /** Grants read-only access to the secret and sets `<envVar>` to its ARN (never its value). */
   public bindSecret(secret: secretsmanager.ISecret, envVar: string): this {
-    secret.grantRead(this);
+    // GetSecretValue only: grantRead adds DescribeSecret, which no function calls.
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    secret.encryptionKey?.grantDecrypt(this);
     this.addEnvironment(envVar, secret.secretArn);
     return this;
   }
@@ -189,17 +238,27 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
   }
 
   /** Grants listing and reading (and writing) objects of the bucket and sets `<envVar>` to its name. */
-  public bindBucket(bucket: s3.IBucket, access: 'read' | 'readWrite', envVar: string): this {
+  public bindBucket(bucket: s3.IBucket, access: BucketAccess, envVar: string): this {
     this.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
     );
     const objects = bucket.arnForObjects('*');
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: [...BUCKET_READ_ACTIONS, ...(access === 'readWrite' ? BUCKET_WRITE_ACTIONS : [])],
+        actions: [
+          ...BUCKET_READ_ACTIONS,
+          ...(access === 'readWrite'
+            ? BUCKET_WRITE_ACTIONS
+            : access === 'append'
+              ? BUCKET_APPEND_ACTIONS
+              : []),
+        ],
         resources: [objects],
       }),
     );
+    // SSE-KMS: reading decrypts, writing asks for a data key (the bucket key caches it per bucket).
+    bucket.encryptionKey?.grant(this, 'kms:Decrypt');
+    if (access !== 'read') bucket.encryptionKey?.grant(this, 'kms:GenerateDataKey');
     const policy = this.role.node.tryFindChild('DefaultPolicy');
     const stack = Stack.of(this);
     const bucketId = stack.getLogicalId(bucket.node.defaultChild as CfnElement);
@@ -216,35 +275,47 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
 /** Object reads. */
 export const BUCKET_READ_ACTIONS = ['s3:GetObject'] as const;
 
-/** Object writes, multipart uploads of large objects included (no bucket administration). */
-export const BUCKET_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'] as const;
+/** Object writes (single PutObject uploads, DeleteObjects; no multipart, no bucket administration). */
+export const BUCKET_WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject'] as const;
+
+/** Adding objects to a write-once trail: no delete. */
+export const BUCKET_APPEND_ACTIONS = ['s3:PutObject'] as const;
 
 /** Starting an execution (the ASL of a started workflow decides everything else). */
 export const STATE_MACHINE_START_ACTIONS = ['states:StartExecution'] as const;
 
-/** Answering a task token the state machine waits on. */
-export const STATE_MACHINE_TASK_RESPONSE_ACTIONS = [
-  'states:SendTaskSuccess',
-  'states:SendTaskFailure',
-] as const;
+/**
+ * Answering a task token the state machine waits on: the functions only ever report success
+ * (a refusal travels in the result, and the workflow's own timeout ends a wait nobody answers).
+ */
+export const STATE_MACHINE_TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess'] as const;
 
-/** Item reads, no scans of other tables' streams. */
-export const TABLE_READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-] as const;
+/**
+ * The IAM action of each item operation. No batch operations, DescribeTable or table
+ * administration: no function makes them. Scan is an operation of its own, granted only where a
+ * catalog entry lists it.
+ */
+export const TABLE_OPERATION_ACTIONS: Readonly<Record<TableOperation, string>> = {
+  get: 'dynamodb:GetItem',
+  query: 'dynamodb:Query',
+  scan: 'dynamodb:Scan',
+  put: 'dynamodb:PutItem',
+  update: 'dynamodb:UpdateItem',
+  delete: 'dynamodb:DeleteItem',
+};
 
-/** Item writes (no table administration). */
-export const TABLE_WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-] as const;
+const TABLE_WRITE_OPERATIONS: readonly TableOperation[] = ['put', 'update', 'delete'];
+
+/** `read`: get and query; `readWrite`: those and put, update, delete (never scan). */
+export function tableOperations(access: 'read' | 'readWrite'): TableOperation[] {
+  return ['get', 'query', ...(access === 'readWrite' ? TABLE_WRITE_OPERATIONS : [])];
+}
+
+/** The DynamoDB actions of these operations, in catalog order. */
+export function tableActions(operations: 'read' | 'readWrite' | readonly TableOperation[]): string[] {
+  const ops = typeof operations === 'string' ? tableOperations(operations) : operations;
+  return TABLE_OPERATIONS.filter((op) => ops.includes(op)).map((op) => TABLE_OPERATION_ACTIONS[op]);
+}
 
 function validateProps(id: string, props: SupplylineFunctionProps): void {
   const problems: string[] = [];

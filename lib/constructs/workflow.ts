@@ -3,11 +3,12 @@ import { ArnFormat, RemovalPolicy, Stack, Validations, type Duration } from 'aws
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { pascalCase } from '../../application/resources';
-import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, type BindableTable } from './supplyline-function';
+import { tableActions, type BindableTable } from './supplyline-function';
 
 /** Properties of {@link Workflow}. */
 export interface WorkflowProps {
@@ -38,6 +39,8 @@ export interface WorkflowProps {
   readonly logRetention: logs.RetentionDays;
   /** @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Customer-managed key of the log group. @default the CloudWatch Logs service key */
+  readonly logEncryptionKey?: kms.IKey;
   /** Prefix of the log group name under /aws/vendedlogs/states/. */
   readonly logGroupPrefix: string;
   /** Execution timeout. @default none (Standard) / 5 minutes (Express, the service limit) */
@@ -48,13 +51,19 @@ const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
 
 /**
  * A state machine from an ASL file (DefinitionBody.fromFile) with definition substitutions for
- * its functions, tables, bus and business numbers; logging (ALL for Express, ERROR for Standard)
- * to a log group with retention; X-Ray tracing; and permission to invoke exactly its functions.
+ * its functions, tables, bus and business numbers; logging without execution data (ALL for
+ * Express, ERROR for Standard) to a log group with retention; X-Ray tracing; and permission to invoke exactly its functions.
  * Every `${...}` in the file must be substituted, or construction fails naming what is missing.
  */
 export class Workflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   public readonly logGroup: logs.LogGroup;
+  /** True when the state machine puts events on the bus (a producer). */
+  public readonly publishes: boolean;
+  /** The state machine's role. */
+  public get role(): iam.IRole {
+    return this.stateMachine.role;
+  }
   /** The substitutions handed to CloudFormation. */
   public readonly substitutions: Readonly<Record<string, string>>;
 
@@ -86,6 +95,7 @@ export class Workflow extends Construct {
       logGroupName: `/aws/vendedlogs/states/${props.logGroupPrefix}-${props.name}`,
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+      encryptionKey: props.logEncryptionKey,
     });
     const express = props.type === 'EXPRESS';
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -97,9 +107,11 @@ export class Workflow extends Construct {
       timeout: props.timeout,
       logs: {
         destination: this.logGroup,
-        // Express keeps no execution history: its logs are the history. Standard has the history.
+        // Express keeps no execution history: its logs are the history of states and errors.
+        // Standard has the history. Neither logs inputs and outputs: they are whole purchase
+        // orders, which would sit in CloudWatch Logs for the retention period.
         level: express ? sfn.LogLevel.ALL : sfn.LogLevel.ERROR,
-        includeExecutionData: true,
+        includeExecutionData: false,
       },
     });
 
@@ -120,12 +132,13 @@ export class Workflow extends Construct {
       const table = binding.table.table;
       this.stateMachine.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: [...TABLE_READ_ACTIONS, ...(binding.access === 'readWrite' ? TABLE_WRITE_ACTIONS : [])],
+          actions: tableActions(binding.access),
           resources: [table.tableArn, ...binding.table.indexNames.map((n) => `${table.tableArn}/index/${n}`)],
         }),
       );
     }
     props.bus?.grantPutEventsTo(this.stateMachine);
+    this.publishes = props.bus !== undefined;
 
     if (!express) {
       Validations.of(this.stateMachine).acknowledge({

@@ -8,6 +8,9 @@
  *   GET  /_dashboard/api/quarantine/<id>        one quarantined webhook delivery, its body as received
  *   POST /_dashboard/api/quarantine/<id>/resubmit the operations CLI's re-submit (ops/quarantine.ts)
  *
+ * Every POST passes the guard of post-guard.ts first: this start's token (served in the page) and
+ * the dashboard's own Origin.
+ *
  * Queues are read from the local SQS in process (no receive, so watching changes nothing); tables
  * through the runtime's DynamoDB client; metrics from the functions' EMF lines.
  */
@@ -33,6 +36,7 @@ import {
   type StackTopology,
 } from '../../ops/topology';
 import { listen, readBody } from '../http/server';
+import { dashboardOrigins, newDashboardToken, refusePost } from './post-guard';
 import type { LocalRuntime } from '../runtime/runtime';
 import type { MetricStore } from '../cloudwatch/metrics';
 
@@ -41,6 +45,8 @@ export interface DashboardServer {
   /** `http://127.0.0.1:<port>/_dashboard` */
   url: string;
   port: number;
+  /** This start's token: POSTs carry it in `x-dashboard-token` (the page does). */
+  token: string;
   close(): Promise<void>;
 }
 
@@ -103,7 +109,13 @@ export async function startDashboard(
   sample();
   const timer = setInterval(sample, options.sampleEveryMs ?? 1000);
   timer.unref();
-  const page = readFileSync(PAGE, 'utf8');
+  const token = newDashboardToken();
+  // The page carries the token; no other origin can read it.
+  const page = readFileSync(PAGE, 'utf8').replace(
+    '<head>',
+    `<head>\n    <meta name="dashboard-token" content="${token}" />`,
+  );
+  let origins: readonly string[] = [];
 
   const server = createServer((req, res) => {
     void route(req, res).catch((error: unknown) => {
@@ -129,6 +141,14 @@ export async function startDashboard(
     if (req.method === 'GET' && url.pathname === '/_dashboard/api/state') {
       sendJson(res, 200, await state(source, topology, samples, exceptions, documents, quarantine));
       return;
+    }
+    // Every POST (redrive, quarantine re-submit) needs this start's token and the dashboard's Origin.
+    if (req.method === 'POST') {
+      const refusal = refusePost(req, token, origins);
+      if (refusal) {
+        sendJson(res, refusal.status, refusal, 'application/problem+json');
+        return;
+      }
     }
     const quarantineMatch = /^\/_dashboard\/api\/quarantine\/([^/]+)(\/resubmit)?$/.exec(url.pathname);
     if (quarantine && quarantineMatch) {
@@ -171,9 +191,11 @@ export async function startDashboard(
   }
 
   const listening = await listen(server, options.port, options.host);
+  origins = dashboardOrigins(listening.url);
   return {
     url: `${listening.url}/_dashboard`,
     port: listening.port,
+    token,
     close: () => {
       clearInterval(timer);
       return listening.close();
@@ -398,9 +420,14 @@ function breakerRows(items: readonly Record<string, unknown>[]) {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(text);
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' }).end(text);
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {

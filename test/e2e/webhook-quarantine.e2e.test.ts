@@ -56,9 +56,14 @@ async function dashboard(
   method = 'GET',
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const base = environment.runtime.dashboardUrl!;
+  // A POST carries this start's token, read from the page as the dashboard's own script does.
+  const page = method === 'POST' ? await (await fetch(base)).text() : '';
+  const token = /<meta name="dashboard-token" content="([^"]+)"/.exec(page)?.[1] ?? '';
   const response = await fetch(`${base}${path}`, {
     method,
-    ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+    ...(method === 'POST'
+      ? { headers: { 'content-type': 'application/json', 'x-dashboard-token': token }, body: '{}' }
+      : {}),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_CATALOG } from '../../application/functions';
+import { BREAKER_STATE, FUNCTION_CATALOG } from '../../application/functions';
 
 describe('function catalog rules', () => {
   it('gives every function that calls an external system the breaker table and the bus', () => {
@@ -7,7 +7,9 @@ describe('function catalog rules', () => {
     // table), and breaker state changes are published as integration exceptions (bus).
     const missing = FUNCTION_CATALOG.filter((definition) => definition.grants.connectors?.length)
       .filter(
-        (definition) => definition.grants.tables?.circuitBreaker !== 'readWrite' || !definition.grants.bus,
+        (definition) =>
+          BREAKER_STATE.some((op) => !definition.grants.tables?.circuitBreaker?.includes(op)) ||
+          !definition.grants.bus,
       )
       .map((definition) => definition.key);
     expect(missing).toEqual([]);

@@ -70,7 +70,10 @@ describe('SupplylineFunction', () => {
   it('grants and sets the variable in one call for tables, bus, secrets and state machines', () => {
     const stack = new Stack(testApp(), 'Bind');
     const fn = newFunction(stack, 'Fn');
-    const data = new DataTables(stack, 'Data', { retainData: false });
+    const data = new DataTables(stack, 'Data', {
+      retainData: false,
+      encryptionKey: new kms.Key(stack, 'Key'),
+    });
     const bus = new events.EventBus(stack, 'Bus');
     fn.bindTable(data.tables.syncLedger, 'read').bindTable(data.tables.idempotency, 'readWrite').bindBus(bus);
     const t = Template.fromStack(stack);
@@ -205,7 +208,7 @@ describe('Workflow', () => {
         EvaluateFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Evaluate'), 'Arn'] },
       },
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
     });
     t.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/vendedlogs/states/supplyline-test-evaluation',

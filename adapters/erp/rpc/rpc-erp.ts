@@ -7,6 +7,7 @@
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../../domain/failures';
 import type { ErpPort } from '../../../domain/ports/erp';
 import { requestTimeoutMs, type TimeLeft } from '../../http/deadline';
+import { outboundUrlProblem } from '../../../application/outbound';
 
 /** The ErpPort operations, by name: the protocol's vocabulary. */
 export const ERP_OPERATIONS = [
@@ -63,10 +64,19 @@ export function fromWireFailure(failure: WireFailure): Error {
 }
 
 export class RpcErp implements ErpPort {
+  /** `requireHttps`: refuse a `baseUrl` that is not https:// (staging and prod). */
   constructor(
     private readonly baseUrl: string,
-    private readonly options: { timeoutMs?: number; authorization?: string; timeLeftMs?: TimeLeft } = {},
-  ) {}
+    private readonly options: {
+      timeoutMs?: number;
+      authorization?: string;
+      timeLeftMs?: TimeLeft;
+      requireHttps?: boolean;
+    } = {},
+  ) {
+    const problem = options.requireHttps ? outboundUrlProblem(baseUrl, true) : undefined;
+    if (problem) throw new Error(`ERP RPC base URL ${problem}`);
+  }
 
   private async call<T>(operation: ErpOperation, args: unknown[]): Promise<T> {
     const timeoutMs = requestTimeoutMs(

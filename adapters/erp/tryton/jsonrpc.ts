@@ -1,5 +1,6 @@
 import { BusinessRejection, ContractViolation, TransientFailure } from '../../../domain/failures';
 import { requestTimeoutMs, type TimeLeft } from '../../http/deadline';
+import { outboundUrlProblem } from '../../../application/outbound';
 
 /** The system name every failure from this client carries. */
 export const ERP_SYSTEM = 'erp';
@@ -15,6 +16,8 @@ export interface TrytonConnection {
   timeoutMs?: number;
   /** What the invocation has left for outbound calls: each call's timeout is cut to it. */
   timeLeftMs?: TimeLeft;
+  /** Refuse a `url` that is not https:// (staging and prod: application/environments.ts). @default false */
+  requireHttps?: boolean;
   /** Injected for tests. @default globalThis.fetch */
   fetch?: typeof fetch;
 }
@@ -73,6 +76,8 @@ export class TrytonRpc {
   private nextId = 1;
 
   constructor(private readonly connection: TrytonConnection) {
+    const problem = connection.requireHttps ? outboundUrlProblem(connection.url, true) : undefined;
+    if (problem) throw new Error(`ERP (Tryton) URL ${problem}`);
     this.fetchImpl = connection.fetch ?? globalThis.fetch;
     this.timeoutMs = connection.timeoutMs ?? 10_000;
     this.root = connection.url.replace(/\/+$/, '');

@@ -1,0 +1,166 @@
+/**
+ * The webhooks' edge (ADR 0007): in staging and prod CloudFront with a WAF WebACL in front of the
+ * webhook HTTP API refuses, before API Gateway and the functions, what no vendor sends: other
+ * routes, bodies above the vendors' limit, deliveries without the vendor's signature header, and
+ * floods from one IP. The webhook functions have reserved concurrency.
+ */
+import { describe, expect, it } from 'vitest';
+import { PLANNING_SIGNATURE_HEADER } from '../../adapters/planning/signature';
+import { PLANNING_MAX_BODY_BYTES } from '../../adapters/planning/webhook-schemas';
+import { PROCUREMENT_SIGNATURE_HEADERS } from '../../adapters/procurement/signature';
+import { PROCUREMENT_MAX_BODY_BYTES } from '../../adapters/procurement/webhook-schemas';
+import { API_ROUTES } from '../../application/api-routes';
+import { ENVIRONMENT_NAMES, loadEnvironmentConfig } from '../../application/environments';
+import {
+  WEBHOOK_MAX_BODY_BYTES,
+  WEBHOOK_SIGNATURE_HEADERS,
+  contentLengthAbove,
+} from '../../lib/constructs/webhook-edge';
+import { buildStack, resourcesOf, type Json } from './support';
+
+const WEBHOOKS = API_ROUTES.filter((route) => route.access === 'signed-webhook');
+
+describe('webhook edge limits match the vendors’ contracts as the adapters read them', () => {
+  it('uses each vendor’s signature header and the vendors’ body limit', () => {
+    expect(WEBHOOK_SIGNATURE_HEADERS['planning-webhook']).toBe(PLANNING_SIGNATURE_HEADER);
+    expect(WEBHOOK_SIGNATURE_HEADERS['procurement-webhook']).toBe(PROCUREMENT_SIGNATURE_HEADERS.signature);
+    expect(WEBHOOK_MAX_BODY_BYTES).toBe(PLANNING_MAX_BODY_BYTES);
+    expect(WEBHOOK_MAX_BODY_BYTES).toBe(PROCUREMENT_MAX_BODY_BYTES);
+  });
+
+  it('refuses exactly the Content-Lengths above 262,144', () => {
+    const above = new RegExp(contentLengthAbove(262_144));
+    for (const n of [
+      '262145',
+      '262150',
+      '262200',
+      '263000',
+      '270000',
+      '300000',
+      '999999',
+      '1000000',
+      '0262145',
+    ])
+      expect(above.test(n), n).toBe(true);
+    for (const n of [
+      '0',
+      '1',
+      '99999',
+      '262143',
+      '262144',
+      '0262144',
+      '200000',
+      '262139',
+      '-262145',
+      '262145 ',
+    ])
+      expect(above.test(n), n).toBe(false);
+    for (let n = 262_000; n < 263_000; n++) expect(above.test(String(n)), String(n)).toBe(n > 262_144);
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('webhook edge (%s)', (env) => {
+  const { stack, template } = buildStack(env);
+  const config = stack.config;
+  const reserved = (key: 'planning-webhook' | 'procurement-webhook' | 'receipt-sync') =>
+    template.toJSON().Resources[stack.getLogicalId(stack.functions[key].node.defaultChild as never)]
+      .Properties.ReservedConcurrentExecutions;
+
+  it('reserves concurrency for the webhook functions only, as the environment says', () => {
+    expect(reserved('planning-webhook')).toBe(config.api.webhookReservedConcurrency);
+    expect(reserved('procurement-webhook')).toBe(config.api.webhookReservedConcurrency);
+    expect(reserved('receipt-sync')).toBeUndefined();
+    if (env !== 'dev') expect(config.api.webhookReservedConcurrency).toBeGreaterThan(0);
+  });
+
+  it('puts CloudFront + WAF in front of the webhook HTTP API exactly where the environment says', () => {
+    const distributions = resourcesOf(template, 'AWS::CloudFront::Distribution');
+    const edgeAcls = resourcesOf(template, 'AWS::WAFv2::WebACL').filter(
+      ([, acl]) => acl.Properties.Scope === 'CLOUDFRONT',
+    );
+    expect(config.api.webhookEdge.enabled).toBe(env !== 'dev');
+    expect(distributions).toHaveLength(config.api.webhookEdge.enabled ? 1 : 0);
+    expect(edgeAcls).toHaveLength(config.api.webhookEdge.enabled ? 1 : 0);
+    if (!config.api.webhookEdge.enabled) return;
+
+    const [[aclId]] = edgeAcls as [[string, unknown]];
+    const distribution = distributions[0]![1].Properties.DistributionConfig as Json;
+    expect(distribution.WebACLId).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    const [origin] = distribution.Origins as Json[];
+    const apiId = stack.getLogicalId(stack.webhookApi.api.node.defaultChild as never);
+    expect(JSON.stringify(origin.DomainName)).toContain(apiId);
+    expect(origin.OriginPath).toBe(`/${config.api.stageName}`);
+    expect(origin.CustomOriginConfig).toMatchObject({
+      OriginProtocolPolicy: 'https-only',
+      OriginSSLProtocols: ['TLSv1.2'],
+    });
+    const behavior = distribution.DefaultCacheBehavior as Json;
+    expect(behavior.ViewerProtocolPolicy).toBe('https-only');
+    expect(behavior.AllowedMethods).toContain('POST');
+    // AWS managed policies: CachingDisabled, AllViewerExceptHostHeader (the HMAC needs every header).
+    expect(behavior.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+    expect(behavior.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+    expect(template.toJSON().Outputs.WebhookUrl.Value).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributions[0]![0], 'DomainName'] }, '/v1']],
+    });
+  });
+
+  it('refuses at the edge, as problem+json, what no vendor sends', () => {
+    if (!config.api.webhookEdge.enabled) return;
+    const [[, acl]] = resourcesOf(template, 'AWS::WAFv2::WebACL').filter(
+      ([, a]) => a.Properties.Scope === 'CLOUDFRONT',
+    ) as [[string, Json]];
+    const rules = acl.Properties.Rules as Json[];
+    const byName = (suffix: string) => rules.find((rule) => rule.Name.endsWith(suffix))!;
+    const status = (suffix: string) => byName(suffix).Action.Block.CustomResponse.ResponseCode;
+    expect(rules.map((rule) => rule.Name.slice(config.stackName.length + 1))).toEqual([
+      'only-webhook-routes',
+      'body-limit',
+      'unsigned',
+      'rate-limit-per-ip',
+    ]);
+    expect(status('only-webhook-routes')).toBe(404);
+    expect(JSON.stringify(byName('only-webhook-routes').Statement)).toContain('"SearchString":"POST"');
+    for (const route of WEBHOOKS)
+      expect(JSON.stringify(byName('only-webhook-routes').Statement)).toContain(route.path);
+
+    expect(status('body-limit')).toBe(413);
+    expect(byName('body-limit').Statement.RegexMatchStatement).toMatchObject({
+      FieldToMatch: { SingleHeader: { Name: 'content-length' } },
+      RegexString: contentLengthAbove(262_144),
+    });
+
+    expect(status('unsigned')).toBe(401);
+    const unsigned = JSON.stringify(byName('unsigned').Statement);
+    for (const route of WEBHOOKS) {
+      expect(unsigned).toContain(route.path);
+      expect(unsigned).toContain(`"Name":"${WEBHOOK_SIGNATURE_HEADERS[route.handler]}"`);
+    }
+
+    expect(status('rate-limit-per-ip')).toBe(429);
+    expect(byName('rate-limit-per-ip').Statement.RateBasedStatement).toEqual({
+      Limit: config.api.webhookEdge.rateLimitPer5Minutes,
+      AggregateKeyType: 'IP',
+    });
+
+    for (const [key, body] of Object.entries(acl.Properties.CustomResponseBodies as Record<string, Json>)) {
+      expect(JSON.parse(body.Content), key).toMatchObject({
+        type: 'about:blank',
+        status: Number(key.slice(-3)),
+      });
+    }
+    for (const rule of rules) {
+      expect(rule.Action.Block.CustomResponse.ResponseHeaders).toEqual([
+        { Name: 'content-type', Value: 'application/problem+json' },
+      ]);
+    }
+  });
+});
+
+describe('webhook edge configuration', () => {
+  it('refuses an edge outside us-east-1, where CloudFront WebACLs cannot be created with the stack', () => {
+    expect(() =>
+      loadEnvironmentConfig('prod', { context: (key) => (key === 'region' ? 'eu-west-1' : undefined) }),
+    ).toThrow(/api\.webhookEdge needs region us-east-1/);
+  });
+});
