@@ -15,6 +15,7 @@ export const FUNCTION_KEYS = [
   'planning-webhook',
   'procurement-webhook',
   // Governed API.
+  'api-authorizer',
   'approval-decision',
   'purchase-order-sync-status',
   'integration-exceptions-list',
@@ -63,6 +64,8 @@ export interface FunctionGrants {
   readonly workflows?: Readonly<Record<string, WorkflowAccess>>;
   /** Pass the environment's business rules (budget, approval limit, thresholds) as JSON. */
   readonly businessRules?: boolean;
+  /** Pass the environment's identity settings (issuer, audience, groups claim, roles: IDENTITY_*). */
+  readonly identity?: boolean;
 }
 
 /** One function of the catalog. */
@@ -109,6 +112,15 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       secrets: ['procurementWebhookSigning'],
       tables: { idempotency: 'readWrite', syncLedger: 'readWrite' },
     },
+  },
+  {
+    key: 'api-authorizer',
+    description:
+      'Verifies the bearer access token of a governed request and returns the routes its scopes admit',
+    entry: 'functions/api/authorizer.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    grants: { identity: true },
   },
   {
     key: 'approval-decision',

@@ -13,6 +13,7 @@ import { FUNCTION_CATALOG, type FunctionDefinition, type FunctionKey } from '../
 import { CIRCUIT_BREAKER_ENDPOINTS } from '../application/metrics';
 import {
   BUSINESS_RULES_ENV_VAR,
+  IDENTITY_ENV_VARS,
   CONNECTORS,
   ENVIRONMENT_ENV_VAR,
   SECRETS,
@@ -34,6 +35,8 @@ import { Monitoring } from './constructs/monitoring';
 import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
 import { SupplylineFunction } from './constructs/supplyline-function';
 import { WebhookApi } from './constructs/webhook-api';
+import { Identity } from './constructs/identity';
+import { APPLICATION_CONSUMERS } from '../application/identity';
 import { Workflow, stateMachineArnOf } from './constructs/workflow';
 import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from '../application/routing';
 
@@ -84,6 +87,7 @@ export class SupplylineStack extends Stack {
   public readonly api: SupplylineApi;
   /** The vendor webhooks (HTTP API, ADR 0005). */
   public readonly webhookApi: WebhookApi;
+  public readonly identity: Identity;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: SupplylineStackProps) {
@@ -179,9 +183,19 @@ export class SupplylineStack extends Stack {
         }),
     );
 
-    // Signed webhooks on the HTTP API, everything governed on the REST API (ADR 0005).
-    const governedRoutes = apiRoutes.filter((route) => route.access === 'api-key');
+    // Signed webhooks on the HTTP API, everything governed on the REST API (ADR 0005) behind
+    // the access-token authorizer (ADR 0007).
+    this.identity = new Identity(this, 'Identity', {
+      resourcePrefix: config.resourcePrefix,
+      settings: config.identity,
+      applications: APPLICATION_CONSUMERS,
+      authorizerFunction: this.functions['api-authorizer'],
+      resultsCacheTtl: Duration.minutes(5),
+      removalPolicy,
+    });
+    const governedRoutes = apiRoutes.filter((route) => route.access === 'identity');
     this.api = new SupplylineApi(this, 'Api', {
+      authorizer: this.identity.authorizer,
       apiName: config.stackName,
       stageName: config.api.stageName,
       routes: governedRoutes.map((route) => ({ ...route, handler: this.functions[route.handler] })),
@@ -195,6 +209,7 @@ export class SupplylineStack extends Stack {
       logRetention,
       logRemovalPolicy: removalPolicy,
     });
+    this.identity.meterApplications(this.api.api, this.api.methods);
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
       apiName: config.stackName,
       stageName: config.api.stageName,
@@ -222,7 +237,7 @@ export class SupplylineStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', {
-      description: 'Governed routes (x-api-key)',
+      description: 'Governed routes (Authorization: Bearer <access token>; x-api-key for metering)',
       value: this.api.api.urlForPath('/v1'),
     });
     new CfnOutput(this, 'WebhookApiUrl', {
@@ -230,6 +245,7 @@ export class SupplylineStack extends Stack {
       value: this.webhookApi.url,
     });
     new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId });
+    new CfnOutput(this, 'IdentityIssuer', { value: this.identity.issuer });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
     for (const [key, binding] of Object.entries(this.integrationSecrets.secrets)) {
@@ -281,6 +297,7 @@ export class SupplylineStack extends Stack {
           [ENVIRONMENT_ENV_VAR]: config.name,
           [TENANT_ID_ENV_VAR]: config.tenantId,
           ...(grants.businessRules ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) } : {}),
+          ...(grants.identity ? identityEnvironment(config) : {}),
         },
       });
       for (const [tableKey, access] of Object.entries(grants.tables ?? {}) as [
@@ -413,6 +430,15 @@ export class SupplylineStack extends Stack {
     }
     return models;
   }
+}
+
+/** The identity settings a function reads (the authorizer's issuer and client ids come from Identity). */
+function identityEnvironment(config: EnvironmentConfig): Record<string, string> {
+  return {
+    [IDENTITY_ENV_VARS.audience]: config.identity.audience,
+    [IDENTITY_ENV_VARS.groupsClaim]: config.identity.groupsClaim,
+    [IDENTITY_ENV_VARS.roles]: JSON.stringify(config.identity.roles),
+  };
 }
 
 /** Cross-checks the catalogs and the routing table; throws listing every problem. */

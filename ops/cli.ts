@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { connectAws, connectLocal, type OpsContext } from './context';
+import { accessTokenFrom, connectAws, connectLocal, type OpsContext } from './context';
 import { listDeadLetterQueues, peekDeadLetters, redrive, type DeadLetter } from './dlq';
 import { duration, table } from './format';
 import {
@@ -204,6 +204,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
               ? { apiKey: values['api-key'] ?? process.env.SUPPLYLINE_API_KEY }
               : {}),
             ...(values['api-url'] ? { apiUrl: values['api-url'] } : {}),
+            ...(accessTokenFrom(process.env) ? { accessToken: accessTokenFrom(process.env)! } : {}),
           });
     const json = values.json === true;
     const print = (data: unknown, text: () => string) =>

@@ -125,18 +125,33 @@ describe('Supplyline on the local runtime, end to end', () => {
     expect(oversized.status).toBe(413);
     expect(oversized.body).toMatchObject({ status: 413 });
 
-    const noKey = await callApi(environment, '/v1/approvals/APR-SR-000001-v1/decision', {
+    const noToken = await callApi(environment, '/v1/approvals/APR-SR-000001-v1/decision', {
       method: 'POST',
       body: { decision: 'approve', approver: 'mallory' },
-      apiKey: null,
+      caller: null,
     });
-    expect(noKey.status).toBe(403);
+    expect(noToken.status).toBe(401);
+    // A valid token without the route's scope: the ops CLI may not decide approvals.
+    const noScope = await callApi(environment, '/v1/approvals/APR-SR-000001-v1/decision', {
+      method: 'POST',
+      body: { decision: 'approve', approver: 'mallory' },
+    });
+    expect(noScope.status).toBe(403);
     const wrongKey = await callApi(environment, '/v1/integration-exceptions?status=OPEN', {
       apiKey: 'not-the-key',
     });
     expect(wrongKey.status).toBe(403);
 
-    for (const answer of [wrongSignature, oldTimestamp, malformed, violation, oversized, noKey, wrongKey]) {
+    for (const answer of [
+      wrongSignature,
+      oldTimestamp,
+      malformed,
+      violation,
+      oversized,
+      noToken,
+      noScope,
+      wrongKey,
+    ]) {
       expect(answer.contentType).toBe('application/problem+json');
       expect(answer.body).toEqual(
         expect.objectContaining({ type: expect.any(String), title: expect.any(String) }),
@@ -455,6 +470,7 @@ describe('Supplyline on the local runtime, end to end', () => {
     const decision = await callApi(environment, `/v1/approvals/${encodeURIComponent(approvalId)}/decision`, {
       method: 'POST',
       body: { decision: 'approve', approver: 'dana' },
+      caller: { person: 'ava.approver' },
     });
     expect(decision.status).toBe(200);
 
