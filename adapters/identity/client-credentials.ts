@@ -23,12 +23,27 @@ export async function tokenEndpoint(issuer: string): Promise<string> {
   return token_endpoint;
 }
 
+/** What a token endpoint answers (RFC 6749 section 5.1; `id_token` from OpenID Connect code flows). */
+export interface TokenResponse {
+  readonly access_token: string;
+  readonly id_token?: string;
+}
+
 /** POSTs a token request; the access token, or an error saying what the provider answered. */
 export async function requestToken(
   endpoint: string,
   form: Record<string, string>,
   basicAuth?: { user: string; password: string },
 ): Promise<string> {
+  return (await requestTokens(endpoint, form, basicAuth)).access_token;
+}
+
+/** POSTs a token request; the tokens, or an error saying what the provider answered. */
+export async function requestTokens(
+  endpoint: string,
+  form: Record<string, string>,
+  basicAuth?: { user: string; password: string },
+): Promise<TokenResponse> {
   const basic = basicAuth
     ? Buffer.from(`${encodeURIComponent(basicAuth.user)}:${encodeURIComponent(basicAuth.password)}`).toString(
         'base64',
@@ -43,8 +58,7 @@ export async function requestToken(
     },
     body: new URLSearchParams(form).toString(),
   });
-  const body = (await response.json().catch(() => ({}))) as {
-    access_token?: string;
+  const body = (await response.json().catch(() => ({}))) as Partial<TokenResponse> & {
     error?: string;
     error_description?: string;
   };
@@ -52,7 +66,7 @@ export async function requestToken(
     throw new Error(
       `token endpoint ${endpoint}: ${body.error ?? response.status} ${body.error_description ?? ''}`.trim(),
     );
-  return body.access_token;
+  return { access_token: body.access_token, ...(body.id_token ? { id_token: body.id_token } : {}) };
 }
 
 /** An access token for `credentials` (client_secret_basic). */

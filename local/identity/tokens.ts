@@ -5,7 +5,11 @@
  * so the token is the provider's own, never one made here.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { clientCredentialsToken, requestToken } from '../../adapters/identity/client-credentials';
+import {
+  clientCredentialsToken,
+  requestTokens,
+  type TokenResponse,
+} from '../../adapters/identity/client-credentials';
 import {
   PEOPLE_CLIENT_ID,
   PEOPLE_REDIRECT_URI,
@@ -60,6 +64,15 @@ class Browser {
  * (the development sign-in accepts any password) and consenting to every scope asked.
  */
 export async function personToken(issuer: string, login: string, scopes: readonly string[]): Promise<string> {
+  return (await personTokens(issuer, login, scopes)).access_token;
+}
+
+/** {@link personToken} with the ID token the sign-in also returns (which the API must refuse). */
+export async function personTokens(
+  issuer: string,
+  login: string,
+  scopes: readonly string[],
+): Promise<TokenResponse> {
   const { authorization_endpoint, token_endpoint } = await discover(issuer);
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
@@ -86,7 +99,7 @@ export async function personToken(issuer: string, login: string, scopes: readonl
         throw new Error(
           `sign-in of ${login} refused: ${callback.searchParams.get('error_description') ?? '?'}`,
         );
-      return requestToken(token_endpoint, {
+      return requestTokens(token_endpoint, {
         grant_type: 'authorization_code',
         code,
         redirect_uri: PEOPLE_REDIRECT_URI,
