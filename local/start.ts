@@ -22,7 +22,7 @@ const demo = process.argv.includes('--demo');
 const DATA_DIR = '.tmp/local-data';
 
 /** How to get an access token for the governed routes. */
-function tokenHelp(identity: LocalIdentity): string[] {
+function tokenHelp(identity: LocalIdentity, baseUrl: string): string[] {
   if (!identity.provider)
     return [`Access tokens: from your identity provider ${identity.issuer} (audience ${identity.audience})`];
   const people = identity.provider.people.map((p) => `${p.login} (${p.groups.join(', ')})`).join(', ');
@@ -31,7 +31,7 @@ function tokenHelp(identity: LocalIdentity): string[] {
     `  people: ${people}; applications: ${Object.keys(identity.provider.applications).join(', ')}`,
     "  a person's token:       npm run token -- --person ava.approver",
     "  an application's token: npm run token -- --client wms",
-    `  then: curl -H "Authorization: Bearer $TOKEN" -H "x-api-key: <key above>" ${'<url>'}/v1/...`,
+    `  then: TOKEN=$(npm run -s token -- --client wms); curl -H "Authorization: Bearer $TOKEN" -H "x-api-key: <key above>" ${baseUrl}/v1/purchase-orders/<ref>/sync`,
   ];
 }
 
@@ -86,7 +86,7 @@ async function main(): Promise<number> {
       `Supplyline is running locally at ${runtime.baseUrl}`,
       ...routes,
       `API key for governed routes (metering): ${runtime.apiKey}`,
-      ...tokenHelp(runtime.identity),
+      ...tokenHelp(runtime.identity, runtime.baseUrl),
       runtime.dashboardUrl ? `Operations dashboard: ${runtime.dashboardUrl}` : '',
       'Operations CLI: npx tsx ops/cli.ts --local --help',
       environment.procurement ? `Procurement simulator: ${environment.procurement.url}` : '',

@@ -194,6 +194,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
 
   let context: OpsContext | undefined;
   try {
+    const accessToken = accessTokenFrom(process.env);
     const connect = async () =>
       values.local || values['state-file']
         ? connectLocal(values['state-file'])
@@ -204,7 +205,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
               ? { apiKey: values['api-key'] ?? process.env.SUPPLYLINE_API_KEY }
               : {}),
             ...(values['api-url'] ? { apiUrl: values['api-url'] } : {}),
-            ...(accessTokenFrom(process.env) ? { accessToken: accessTokenFrom(process.env)! } : {}),
+            ...(accessToken ? { accessToken } : {}),
           });
     const json = values.json === true;
     const print = (data: unknown, text: () => string) =>

@@ -3,6 +3,7 @@
  * against the local runtime the clients are the same; only their endpoints differ.
  */
 import { clientCredentialsToken } from '../adapters/identity/client-credentials';
+import { APPLICATION_CONSUMERS } from '../application/identity';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -49,8 +50,14 @@ export function accessTokenFrom(
   const clientId = env.SUPPLYLINE_OPS_CLIENT_ID;
   const clientSecret = env.SUPPLYLINE_OPS_CLIENT_SECRET;
   if (!issuer || !clientId || !clientSecret) return undefined;
-  return once(() => clientCredentialsToken({ issuer, clientId, clientSecret }));
+  return once(() => clientCredentialsToken({ issuer, clientId, clientSecret, scopes: OPS_CLI_SCOPES }));
 }
+
+/**
+ * The scopes the CLI asks for: some providers (oidc-provider) grant none unless asked, others
+ * (Cognito) all the client's.
+ */
+const OPS_CLI_SCOPES = APPLICATION_CONSUMERS.find((consumer) => consumer.name === 'ops-cli')!.scopes;
 
 /** One token per CLI run: asked for on first use only. */
 function once(get: () => Promise<string>): () => Promise<string> {
@@ -121,7 +128,9 @@ export function connectLocal(statePath?: string): OpsContext {
       apiKey: state.apiKey,
       // The local identity provider's ops-cli client (its secret is made per run, kept in the state file).
       accessToken: opsClient
-        ? once(() => clientCredentialsToken({ issuer: state.identity!.issuer, ...opsClient }))
+        ? once(() =>
+            clientCredentialsToken({ issuer: state.identity!.issuer, ...opsClient, scopes: OPS_CLI_SCOPES }),
+          )
         : accessTokenFrom(process.env),
     },
     metricsDelayMs: 0,

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { clientCredentialsToken } from '../adapters/identity/client-credentials';
-import { SUPPLYLINE_SCOPES } from '../application/identity';
+import { APPLICATION_CONSUMERS, SUPPLYLINE_SCOPES } from '../application/identity';
 import { personToken } from '../local/identity/tokens';
 import { readLocalRuntimeState } from '../ops/local-state';
 
@@ -33,7 +33,11 @@ async function main(): Promise<number> {
     console.error(`no application '${values.client}' at ${identity.issuer} (known: ${known})`);
     return 1;
   }
-  console.log(await clientCredentialsToken({ issuer: identity.issuer, ...client }));
+  // Ask for the application's scopes: oidc-provider grants none unless asked.
+  const scopes = APPLICATION_CONSUMERS.find((consumer) => consumer.name === values.client)?.scopes;
+  console.log(
+    await clientCredentialsToken({ issuer: identity.issuer, ...client, ...(scopes ? { scopes } : {}) }),
+  );
   return 0;
 }
 
