@@ -3,6 +3,7 @@
  * snapshots, API Gateway request models), the OpenAPI 3.1 document and the human-readable
  * event catalog.
  */
+import { API_ROUTES } from '../../application/api-routes';
 import { CODE_TABLES } from '../../canonical/codes/tables';
 import type { Schema } from '../../canonical/schemas/dsl';
 import { EVENT_CATALOG, eventSchemaName } from '../../canonical/schemas/events';
@@ -78,10 +79,25 @@ const webhookErrors = {
 
 const governedErrors = {
   '400': problemResponse('Malformed request'),
-  '403': problemResponse('Missing or invalid API key'),
+  '401': problemResponse(
+    'Access token missing or invalid (expired, wrong issuer or audience, not an access token)',
+  ),
+  '403': problemResponse('The token lacks the route’s scope, or the API key is missing or invalid'),
   '404': problemResponse('No such object'),
   '429': problemResponse('Throttled'),
 };
+
+/**
+ * A governed route's security requirement: a bearer access token holding one of the route's scopes
+ * (application/api-routes.ts, ADR 0007) and the API key of a usage plan, for metering.
+ */
+function governedSecurity(path: string, method: 'GET' | 'POST'): Record<string, string[]>[] {
+  const shape = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
+  const route = API_ROUTES.find((r) => r.method === method && shape(r.path) === shape(path));
+  if (!route?.scopes)
+    throw new Error(`${method} ${path} is not a governed route of application/api-routes.ts`);
+  return [{ accessToken: [...route.scopes], apiKey: [] }];
+}
 
 /** The OpenAPI 3.1 document of the HTTP API (webhooks and governed system APIs). */
 export function openApiDocument(): Record<string, unknown> {
@@ -148,7 +164,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           operationId: 'decideApproval',
           summary: 'Approve or reject a commitment waiting for approval',
-          security: [{ apiKey: [] }],
+          security: governedSecurity('/v1/approvals/{approvalId}/decision', 'POST'),
           parameters: [pathId('approvalId', 'Approval id from purchase-order.approval-requested')],
           requestBody: { required: true, ...jsonBody('ApprovalDecision', 'The decision') },
           responses: {
@@ -163,7 +179,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'getPurchaseOrderSyncStatus',
           summary: "A purchase order's state in each system, the lag between them and its history",
-          security: [{ apiKey: [] }],
+          security: governedSecurity('/v1/purchase-orders/{poId}/sync', 'GET'),
           parameters: [pathId('poId', 'External reference or procurement PO number')],
           responses: { '200': jsonBody('SyncStatus', 'Sync status'), ...governedErrors },
         },
@@ -172,7 +188,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'listIntegrationExceptions',
           summary: 'Integration exceptions, open ones first, with their age',
-          security: [{ apiKey: [] }],
+          security: governedSecurity('/v1/integration-exceptions', 'GET'),
           parameters: [
             {
               name: 'status',
@@ -204,7 +220,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           operationId: 'resolveIntegrationException',
           summary: 'Resolve an integration exception with a reason',
-          security: [{ apiKey: [] }],
+          security: governedSecurity('/v1/integration-exceptions/{exceptionId}/resolve', 'POST'),
           parameters: [pathId('exceptionId', 'Integration exception id')],
           requestBody: { required: true, ...jsonBody('ExceptionResolution', 'Who and why') },
           responses: {
@@ -218,7 +234,22 @@ export function openApiDocument(): Record<string, unknown> {
     },
     components: {
       schemas: components,
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+      securitySchemes: {
+        accessToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'An OAuth 2.0 access token (JWT) of the environment’s OpenID Connect issuer for the supplyline audience: ' +
+            'people by authorization code + PKCE, applications by client credentials (ADR 0007).',
+        },
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: 'Usage-plan key: metering only',
+        },
+      },
     },
   };
 }
