@@ -136,7 +136,10 @@ export class Identity extends Construct {
         description: `Supplyline role ${group}`,
       });
     }
-    pool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.resourcePrefix } });
+    // Hosted sign-in and token endpoints; prefixes are global per region, so the account is in it.
+    pool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: `${props.resourcePrefix}-${Stack.of(this).account}` },
+    });
     const prefix = `${props.settings.audience}/`;
     const server = pool.addResourceServer('ResourceServer', {
       identifier: props.settings.audience,

@@ -84,6 +84,9 @@ describe('governed API identity', () => {
       });
       expect(JSON.stringify(client.AllowedOAuthScopes)).toContain(consumer.scopes[0]!.split('/')[1]);
     }
+    // Domain prefixes are global per region: the account keeps two deployments apart.
+    const [[, domain]] = resourcesOf(t, 'AWS::Cognito::UserPoolDomain') as [[string, Json]];
+    expect(JSON.stringify(domain.Properties.Domain)).toContain('AWS::AccountId');
     const env = authorizerEnvironment(t);
     expect(JSON.stringify(env.IDENTITY_ISSUER)).toContain('cognito-idp');
     expect(env.IDENTITY_COGNITO_CLIENT_IDS).toBeDefined();
