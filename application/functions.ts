@@ -118,7 +118,8 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     description:
       'Verifies the bearer access token of a governed request and returns the routes its scopes admit',
     entry: 'functions/api/authorizer.ts',
-    timeoutSeconds: 5,
+    // A cold start may fetch discovery and the JWKS (2 s each, one retry): room for both.
+    timeoutSeconds: 10,
     memoryMb: 256,
     grants: { identity: true },
   },
