@@ -1,10 +1,12 @@
 /**
  * The API routes: path, method, handler and how callers are admitted. Plain data (no aws-cdk-lib
  * import). `signed-webhook` routes carry vendor HMAC signatures checked in the function (API Gateway
- * cannot verify them), need no API key and are served by the webhook HTTP API; every `api-key`
- * route needs an API key of the usage plan and is served by the governed REST API (ADR 0005).
+ * cannot verify them), need no API key and are served by the webhook HTTP API (ADR 0005); every
+ * `identity` route is served by the governed REST API, admits a verified access token holding one
+ * of its scopes (ADR 0007) and meters the caller's API key on a usage plan.
  */
 import type { FunctionKey } from './functions';
+import type { SupplylineScope } from './identity';
 
 /**
  * Request body models the API validates, by canonical schema name: the schema is
@@ -21,8 +23,10 @@ export interface ApiRouteDefinition {
   readonly path: `/v1/${string}`;
   readonly method: 'GET' | 'POST';
   readonly handler: FunctionKey;
-  /** `signed-webhook`: HTTP API, POST, no key; `api-key`: REST API with usage plan and validation. */
-  readonly access: 'signed-webhook' | 'api-key';
+  /** `signed-webhook`: HTTP API, POST, no key; `identity`: REST API, bearer token, usage plan, validation. */
+  readonly access: 'signed-webhook' | 'identity';
+  /** `identity` routes: a caller holding any one of these scopes is admitted. */
+  readonly scopes?: readonly SupplylineScope[];
   /** Validated request body (application/json). */
   readonly requestModel?: ApiModelName;
   /** Optional query string parameters. */
@@ -42,7 +46,8 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     path: '/v1/approvals/{approvalId}/decision',
     method: 'POST',
     handler: 'approval-decision',
-    access: 'api-key',
+    access: 'identity',
+    scopes: ['supplyline/approvals.decide'],
     requestModel: 'ApprovalDecision',
   },
   // Scopes once routes are 'identity': supplyline/approvals.read, then supplyline/audit.read.
@@ -50,34 +55,39 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     path: '/v1/approvals',
     method: 'GET',
     handler: 'pending-approvals',
-    access: 'api-key',
+    access: 'identity',
+    scopes: ['supplyline/approvals.read'],
     queryParameters: ['status', 'limit', 'cursor'],
   },
   {
     path: '/v1/commitments/{commitmentId}/approval-audit',
     method: 'GET',
     handler: 'approval-audit',
-    access: 'api-key',
+    access: 'identity',
+    scopes: ['supplyline/audit.read'],
     queryParameters: ['limit', 'cursor'],
   },
   {
     path: '/v1/purchase-orders/{poId}/sync',
     method: 'GET',
     handler: 'purchase-order-sync-status',
-    access: 'api-key',
+    access: 'identity',
+    scopes: ['supplyline/purchase-orders.read'],
   },
   {
     path: '/v1/integration-exceptions',
     method: 'GET',
     handler: 'integration-exceptions-list',
-    access: 'api-key',
+    access: 'identity',
+    scopes: ['supplyline/exceptions.read'],
     queryParameters: ['status', 'limit', 'nextToken'],
   },
   {
     path: '/v1/integration-exceptions/{id}/resolve',
     method: 'POST',
     handler: 'integration-exception-resolve',
-    access: 'api-key',
+    access: 'identity',
+    scopes: ['supplyline/exceptions.resolve'],
     requestModel: 'ExceptionResolution',
   },
 ];

@@ -10,6 +10,12 @@ import type { LaneConcurrency } from './routing';
 import type { LaneName } from './routing/lanes';
 import type { BusinessMetricName } from './metrics';
 import { httpsRequiredIn, outboundUrlProblem } from './outbound';
+import {
+  DEFAULT_ROLES,
+  SUPPLYLINE_RESOURCE_SERVER,
+  identityProblems,
+  type IdentitySettings,
+} from './identity';
 
 /** The deployable environments. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -155,6 +161,8 @@ export interface EnvironmentConfig {
     readonly usagePlanQuotaPerDay: number;
   };
   readonly business: BusinessRules;
+  /** Who may call the governed API (application/identity.ts). */
+  readonly identity: IdentitySettings;
 }
 
 /** CloudWatch Logs retention values (days) the service accepts. */
@@ -231,6 +239,13 @@ const SYNC_LAG_SLOS: readonly SyncLagSlo[] = [
 
 const DEFAULT_REGION = 'us-east-1';
 
+/** No issuer configured: the stack's own Cognito user pool, whose groups are `cognito:groups`. */
+const OWN_USER_POOL: IdentitySettings = {
+  audience: SUPPLYLINE_RESOURCE_SERVER,
+  groupsClaim: 'cognito:groups',
+  roles: DEFAULT_ROLES,
+};
+
 type EnvironmentDefaults = Omit<EnvironmentConfig, 'account' | 'region'>;
 
 /** The checked-in defaults; account, region and alarm emails come from context or environment. */
@@ -267,6 +282,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       usagePlanQuotaPerDay: 10_000,
     },
     business: BUSINESS_DEFAULTS,
+    identity: OWN_USER_POOL,
   },
   staging: {
     name: 'staging',
@@ -301,6 +317,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       usagePlanQuotaPerDay: 50_000,
     },
     business: BUSINESS_DEFAULTS,
+    identity: OWN_USER_POOL,
   },
   prod: {
     name: 'prod',
@@ -336,6 +353,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       usagePlanQuotaPerDay: 100_000,
     },
     business: BUSINESS_DEFAULTS,
+    identity: OWN_USER_POOL,
   },
 };
 
@@ -355,7 +373,7 @@ export function isEnvironmentName(value: unknown): value is EnvironmentName {
 /**
  * The configuration of `name`, with overrides from context (`-c account=`, `-c region=`,
  * `-c alarmEmails=a@x,b@y`, `-c tenantId=`, `-c procurementBaseUrl=`, `-c erpBaseUrl=`,
- * `-c erpDatabase=`) and the CLI's CDK_DEFAULT_* variables.
+ * `-c erpDatabase=`, `-c identityIssuer=`, `-c identityAudience=`, `-c identityGroupsClaim=`) and the CLI's CDK_DEFAULT_* variables.
  * Works offline with no credentials: without an account the stack is environment-agnostic.
  * @throws Error for an unknown environment or an invalid configuration.
  */
@@ -388,6 +406,7 @@ export function loadEnvironmentConfig(name: unknown, sources: ConfigSources = {}
       alarmEmails: emails ? emails.split(',').map((e) => e.trim()) : defaults.notifications.alarmEmails,
     },
     ...privateNetworkFrom(text('privateNetwork'), defaults.privateNetwork),
+    identity: identityOverrides(defaults.identity, text),
   };
   validateEnvironmentConfig(config);
   return config;
@@ -440,6 +459,21 @@ function privateNetworkProblems(network: PrivateNetwork): string[] {
     problems.push("privateNetwork.link.kind must be 'site-to-site-vpn' or 'transit-gateway'");
   }
   return problems;
+}
+
+/** The distributor's own IdP: `-c identityIssuer=https://... -c identityAudience=... -c identityGroupsClaim=...`. */
+function identityOverrides(
+  defaults: IdentitySettings,
+  text: (key: string) => string | undefined,
+): IdentitySettings {
+  const issuer = text('identityIssuer') ?? defaults.issuer;
+  return {
+    ...defaults,
+    ...(issuer !== undefined ? { issuer } : {}),
+    audience: text('identityAudience') ?? defaults.audience,
+    // An external IdP names its groups claim itself; `groups` unless told.
+    groupsClaim: text('identityGroupsClaim') ?? (issuer !== undefined ? 'groups' : defaults.groupsClaim),
+  };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -522,5 +556,6 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
     if (site.trim() === '' || warehouse.trim() === '')
       problems.push(`site -> warehouse '${site}' -> '${warehouse}' must name both`);
   }
+  problems.push(...identityProblems(config.identity));
   if (problems.length > 0) throw new Error(`Invalid ${where}:\n- ${problems.join('\n- ')}`);
 }

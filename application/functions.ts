@@ -20,6 +20,7 @@ export const FUNCTION_KEYS = [
   'planning-webhook',
   'procurement-webhook',
   // Governed API.
+  'api-authorizer',
   'approval-decision',
   'pending-approvals',
   'approval-audit',
@@ -104,6 +105,8 @@ export interface FunctionGrants {
   readonly businessRules?: boolean;
   /** Pass the environment's approver roles and limits as JSON (APPROVER_ROLES_ENV_VAR). */
   readonly approverRoles?: boolean;
+  /** Pass the environment's identity settings (issuer, audience, groups claim, roles: IDENTITY_*). */
+  readonly identity?: boolean;
 }
 
 /** One function of the catalog. */
@@ -152,6 +155,16 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       secrets: ['procurementWebhookSigning'],
       tables: { syncLedger: SYNC_LEDGER_RECORDS, webhookQuarantine: QUARANTINE_KEEPING },
     },
+  },
+  {
+    key: 'api-authorizer',
+    description:
+      'Verifies the bearer access token of a governed request and returns the routes its scopes admit',
+    entry: 'functions/api/authorizer.ts',
+    // A cold start may fetch discovery and the JWKS (2 s each, one retry): room for both.
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: { identity: true },
   },
   {
     key: 'approval-decision',

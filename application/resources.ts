@@ -245,6 +245,18 @@ export const ENVIRONMENT_ENV_VAR = 'SUPPLYLINE_ENVIRONMENT';
 export const BUSINESS_RULES_ENV_VAR = 'SUPPLYLINE_BUSINESS_RULES';
 /** Environment variable carrying the approver roles and their limits as JSON (identity settings' `roles`). */
 export const APPROVER_ROLES_ENV_VAR = 'SUPPLYLINE_APPROVER_ROLES';
+/**
+ * Environment variables of the identity settings (application/identity.ts): the issuer and audience
+ * of access tokens, the groups claim, the roles as JSON, and, with the stack's own Cognito pool, its
+ * app client ids (comma-separated; empty for any other issuer).
+ */
+export const IDENTITY_ENV_VARS = {
+  issuer: 'IDENTITY_ISSUER',
+  audience: 'IDENTITY_AUDIENCE',
+  groupsClaim: 'IDENTITY_GROUPS_CLAIM',
+  roles: 'IDENTITY_ROLES',
+  cognitoClientIds: 'IDENTITY_COGNITO_CLIENT_IDS',
+} as const;
 /** Environment variable carrying the tenant id every canonical event is stamped with. */
 export const TENANT_ID_ENV_VAR = 'TENANT_ID';
 /** Environment variable carrying a queue consumer's dead-letter queue URL (functions/commons/consumer.ts). */

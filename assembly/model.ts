@@ -175,9 +175,22 @@ export interface ApiRouteModel {
   httpMethod: string;
   apiKeyRequired: boolean;
   authorizationType: string;
+  /** The Lambda authorizer of a `CUSTOM` method. */
+  authorizer?: AuthorizerModel;
   integration: { type: string; functionName?: string; functionArn?: string; uri?: string };
   /** Content type -> model name. */
   requestModels?: Record<string, string>;
+}
+
+/** `AWS::ApiGateway::Authorizer` of type REQUEST or TOKEN with its Lambda function. */
+export interface AuthorizerModel {
+  logicalId: string;
+  type: 'REQUEST' | 'TOKEN';
+  functionName: string;
+  /** `method.request.header.Authorization`... (TOKEN: the one header). */
+  identitySources: string[];
+  /** How long an answer is reused for the same identity source values (0: not cached). */
+  resultTtlSeconds: number;
 }
 
 /** A gateway response (what API Gateway answers itself: unknown route, missing API key...). */

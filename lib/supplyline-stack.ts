@@ -20,6 +20,7 @@ import { CIRCUIT_BREAKER_ENDPOINTS } from '../application/metrics';
 import {
   APPROVER_ROLES_ENV_VAR,
   BUSINESS_RULES_ENV_VAR,
+  IDENTITY_ENV_VARS,
   CONNECTORS,
   ENVIRONMENT_ENV_VAR,
   SECRETS,
@@ -42,8 +43,9 @@ import { Monitoring } from './constructs/monitoring';
 import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
 import { SupplylineFunction } from './constructs/supplyline-function';
 import { WebhookApi } from './constructs/webhook-api';
-import { DEFAULT_APPROVER_ROLES } from '../application/approver-roles';
 import { WEBHOOK_MAX_BODY_BYTES, WebhookEdge, signatureHeaderOf } from './constructs/webhook-edge';
+import { Identity } from './constructs/identity';
+import { APPLICATION_CONSUMERS } from '../application/identity';
 import { Workflow, stateMachineArnOf } from './constructs/workflow';
 import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from '../application/routing';
 import { validateCatalogs } from './validate-catalogs';
@@ -101,6 +103,8 @@ export class SupplylineStack extends Stack {
   public readonly privateNetwork?: PrivateNetwork;
   /** CloudFront + WAF in front of the webhooks where the environment turns it on (ADR 0007). */
   public readonly webhookEdge?: WebhookEdge;
+  /** Who may call the governed routes: the access-token authorizer and, without an IdP, a Cognito pool. */
+  public readonly identity: Identity;
   public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: SupplylineStackProps) {
@@ -224,9 +228,19 @@ export class SupplylineStack extends Stack {
         }),
     );
 
-    // Signed webhooks on the HTTP API, everything governed on the REST API (ADR 0005).
-    const governedRoutes = apiRoutes.filter((route) => route.access === 'api-key');
+    // Signed webhooks on the HTTP API, everything governed on the REST API (ADR 0005) behind
+    // the access-token authorizer (ADR 0007).
+    this.identity = new Identity(this, 'Identity', {
+      resourcePrefix: config.resourcePrefix,
+      settings: config.identity,
+      applications: APPLICATION_CONSUMERS,
+      authorizerFunction: this.functions['api-authorizer'],
+      resultsCacheTtl: Duration.minutes(5),
+      removalPolicy,
+    });
+    const governedRoutes = apiRoutes.filter((route) => route.access === 'identity');
     this.api = new SupplylineApi(this, 'Api', {
+      authorizer: this.identity.authorizer,
       apiName: config.stackName,
       stageName: config.api.stageName,
       routes: governedRoutes.map((route) => ({ ...route, handler: this.functions[route.handler] })),
@@ -241,6 +255,7 @@ export class SupplylineStack extends Stack {
       logRemovalPolicy: removalPolicy,
       logEncryptionKey: this.keys.logs,
     });
+    this.identity.meterApplications(this.api.api, this.api.methods);
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
       apiName: config.stackName,
       stageName: config.api.stageName,
@@ -281,7 +296,7 @@ export class SupplylineStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', {
-      description: 'Governed routes (x-api-key)',
+      description: 'Governed routes (Authorization: Bearer <access token>; x-api-key for metering)',
       value: this.api.api.urlForPath('/v1'),
     });
     new CfnOutput(this, 'WebhookApiUrl', {
@@ -298,6 +313,7 @@ export class SupplylineStack extends Stack {
       });
     }
     new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId });
+    new CfnOutput(this, 'IdentityIssuer', { value: this.identity.issuer });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
     for (const [key, binding] of Object.entries(this.integrationSecrets.secrets)) {
@@ -363,10 +379,11 @@ export class SupplylineStack extends Stack {
           [ENVIRONMENT_ENV_VAR]: config.name,
           [TENANT_ID_ENV_VAR]: config.tenantId,
           ...(grants.businessRules ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) } : {}),
-          // The business rules' roles until the environment's identity settings carry `roles`.
+          // The environment's approver roles and limits (identity settings' `roles`).
           ...(grants.approverRoles
-            ? { [APPROVER_ROLES_ENV_VAR]: JSON.stringify(DEFAULT_APPROVER_ROLES) }
+            ? { [APPROVER_ROLES_ENV_VAR]: JSON.stringify(config.identity.roles) }
             : {}),
+          ...(grants.identity ? identityEnvironment(config) : {}),
         },
       });
       for (const [tableKey, operations] of Object.entries(grants.tables ?? {}) as [
@@ -533,4 +550,13 @@ export class SupplylineStack extends Stack {
     }
     return models;
   }
+}
+
+/** The identity settings a function reads (the authorizer's issuer and client ids come from Identity). */
+function identityEnvironment(config: EnvironmentConfig): Record<string, string> {
+  return {
+    [IDENTITY_ENV_VARS.audience]: config.identity.audience,
+    [IDENTITY_ENV_VARS.groupsClaim]: config.identity.groupsClaim,
+    [IDENTITY_ENV_VARS.roles]: JSON.stringify(config.identity.roles),
+  };
 }

@@ -7,6 +7,7 @@
  * | `SUPPLYLINE_PORT` | port of the local API (default 3000; 0 picks a free one) |
  * | `SUPPLYLINE_PROCUREMENT_URL`, `SUPPLYLINE_PROCUREMENT_CLIENT_ID`, `SUPPLYLINE_PROCUREMENT_CLIENT_SECRET`, `SUPPLYLINE_PROCUREMENT_WEBHOOK_SECRET` | a procurement sandbox instead of the simulator |
  * | `SUPPLYLINE_TRYTON_URL`, `SUPPLYLINE_TRYTON_DATABASE`, `SUPPLYLINE_TRYTON_USER`, `SUPPLYLINE_TRYTON_PASSWORD` | a Tryton ERP instead of the embedded ERP simulator |
+ * | `SUPPLYLINE_IDENTITY_ISSUER`, `SUPPLYLINE_IDENTITY_AUDIENCE`, `SUPPLYLINE_IDENTITY_GROUPS_CLAIM` | your own OpenID Connect provider instead of the local one (local/identity) |
  * | `SUPPLYLINE_PLANNING_WEBHOOK_SECRET` | the planning platform's signing secret (the simulator uses it too) |
  * | `SUPPLYLINE_RUN_SCENARIO` | `1`: run the seed scenario even against your own systems (or `--scenario`) |
  *
@@ -29,6 +30,8 @@ export interface LocalSettings {
   procurement?: { url: string; clientId: string; clientSecret: string; webhookSecret: string };
   tryton?: { url: string; database: string; user: string; password: string };
   planningWebhookSecret: string;
+  /** Your own identity provider for the governed API's access tokens (default: the local one). */
+  identity?: { issuer: string; audience?: string; groupsClaim?: string };
   /** `SUPPLYLINE_RUN_SCENARIO=1`: run the seed scenario against your own systems too (local/scenario/opt-in.ts). */
   runScenario?: boolean;
 }
@@ -40,10 +43,22 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Loca
   const get = (name: string) => environment[`SUPPLYLINE_${name}`] ?? fromFile[name];
   const procurementUrl = get('PROCUREMENT_URL');
   const trytonUrl = get('TRYTON_URL');
+  const identityIssuer = get('IDENTITY_ISSUER');
+  const identityAudience = get('IDENTITY_AUDIENCE');
+  const groupsClaim = get('IDENTITY_GROUPS_CLAIM');
   return {
     port: Number(get('PORT') ?? 3000),
     planningWebhookSecret: get('PLANNING_WEBHOOK_SECRET') ?? 'local-planning-signing-secret',
     runScenario: ['1', 'true', 'yes'].includes(String(get('RUN_SCENARIO') ?? '').toLowerCase()),
+    ...(identityIssuer
+      ? {
+          identity: {
+            issuer: identityIssuer,
+            ...(identityAudience ? { audience: identityAudience } : {}),
+            ...(groupsClaim ? { groupsClaim } : {}),
+          },
+        }
+      : {}),
     ...(procurementUrl
       ? {
           procurement: {
@@ -159,6 +174,7 @@ export async function startLocalEnvironment(
     port: settings.port,
     dataDir: options.dataDir,
     speedUp: options.speedUp,
+    ...(settings.identity ? { identity: settings.identity } : {}),
     log,
     ...(options.quietFunctions ? { functionLogs: progressOnly(log) } : {}),
     overrides: {

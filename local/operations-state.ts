@@ -4,6 +4,7 @@ import type { LocalRuntime } from './runtime/runtime';
 
 export function operationsState(runtime: LocalRuntime): LocalRuntimeState {
   const { model, sqsServer } = runtime;
+  const applications = runtime.identity.provider?.applications;
   return {
     pid: process.pid,
     startedAt: new Date().toISOString(),
@@ -16,5 +17,19 @@ export function operationsState(runtime: LocalRuntime): LocalRuntimeState {
     endpoints: { ...runtime.endpoints, s3: `http://s3.localhost:${sqsServer.port}` },
     queueBaseUrl: `http://sqs.${model.region}.localhost:${sqsServer.port}`,
     ...(runtime.dashboardUrl ? { dashboardUrl: runtime.dashboardUrl } : {}),
+    identity: {
+      issuer: runtime.identity.issuer,
+      // Demo clients' secrets, for the ops CLI (`ops-cli`) and `npm run token -- --client <name>`.
+      ...(applications
+        ? {
+            applications: Object.fromEntries(
+              Object.values(applications).map((c) => [
+                c.clientId,
+                { clientId: c.clientId, clientSecret: c.clientSecret },
+              ]),
+            ),
+          }
+        : {}),
+    },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { removeLocalRuntimeState, writeLocalRuntimeState } from '../ops/local-state';
+import type { LocalIdentity } from './identity/start';
 import { operationsState } from './operations-state';
 import { readSettings, startLocalEnvironment } from './environment';
 import { decideSeedScenario } from './scenario/opt-in';
@@ -19,6 +20,20 @@ const demo = process.argv.includes('--demo');
  * open purchase order the simulators no longer know) would change what the scenario decides.
  */
 const DATA_DIR = '.tmp/local-data';
+
+/** How to get an access token for the governed routes. */
+function tokenHelp(identity: LocalIdentity, baseUrl: string): string[] {
+  if (!identity.provider)
+    return [`Access tokens: from your identity provider ${identity.issuer} (audience ${identity.audience})`];
+  const people = identity.provider.people.map((p) => `${p.login} (${p.groups.join(', ')})`).join(', ');
+  return [
+    `Identity provider (OpenID Connect): ${identity.issuer}`,
+    `  people: ${people}; applications: ${Object.keys(identity.provider.applications).join(', ')}`,
+    "  a person's token:       npm run token -- --person ava.approver",
+    "  an application's token: npm run token -- --client wms",
+    `  then: TOKEN=$(npm run -s token -- --client wms); curl -H "Authorization: Bearer $TOKEN" -H "x-api-key: <key above>" ${baseUrl}/v1/purchase-orders/<ref>/sync`,
+  ];
+}
 
 async function main(): Promise<number> {
   const settings = readSettings();
@@ -61,7 +76,7 @@ async function main(): Promise<number> {
     ...runtime.model.apis.flatMap((api) =>
       api.routes.map(
         (route) =>
-          `  ${route.httpMethod.padEnd(6)} ${runtime.baseUrl}${route.resourcePath}${route.apiKeyRequired ? '   (x-api-key)' : ''}`,
+          `  ${route.httpMethod.padEnd(6)} ${runtime.baseUrl}${route.resourcePath}${route.authorizer ? '   (Bearer token + x-api-key)' : route.apiKeyRequired ? '   (x-api-key)' : ''}`,
       ),
     ),
   ];
@@ -70,7 +85,8 @@ async function main(): Promise<number> {
       '',
       `Supplyline is running locally at ${runtime.baseUrl}`,
       ...routes,
-      `API key for governed routes: ${runtime.apiKey}`,
+      `API key for governed routes (metering): ${runtime.apiKey}`,
+      ...tokenHelp(runtime.identity, runtime.baseUrl),
       runtime.dashboardUrl ? `Operations dashboard: ${runtime.dashboardUrl}` : '',
       'Operations CLI: npx tsx ops/cli.ts --local --help',
       environment.procurement ? `Procurement simulator: ${environment.procurement.url}` : '',

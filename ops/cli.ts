@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { connectAws, connectLocal, type OpsContext } from './context';
+import { accessTokenFrom, connectAws, connectLocal, type OpsContext } from './context';
 import { listDeadLetterQueues, peekDeadLetters, redrive, type DeadLetter } from './dlq';
 import { duration, table } from './format';
 import {
@@ -197,6 +197,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
 
   let context: OpsContext | undefined;
   try {
+    const accessToken = accessTokenFrom(process.env);
     const connect = async () =>
       values.local || values['state-file']
         ? connectLocal(values['state-file'])
@@ -207,6 +208,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
               ? { apiKey: values['api-key'] ?? process.env.SUPPLYLINE_API_KEY }
               : {}),
             ...(values['api-url'] ? { apiUrl: values['api-url'] } : {}),
+            ...(accessToken ? { accessToken } : {}),
           });
     const json = values.json === true;
     const print = (data: unknown, text: () => string) =>

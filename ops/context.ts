@@ -2,6 +2,8 @@
  * The SDK clients and the stack topology every operations command works with. Against AWS and
  * against the local runtime the clients are the same; only their endpoints differ.
  */
+import { clientCredentialsToken } from '../adapters/identity/client-credentials';
+import { APPLICATION_CONSUMERS } from '../application/identity';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -26,11 +28,41 @@ export interface OpsClients {
   s3: S3Client;
 }
 
-/** The governed API: `<url>/purchase-orders/...` with `x-api-key`. */
+/** The governed API: `<url>/purchase-orders/...` with a bearer access token and `x-api-key` (metering). */
 export interface OpsApi {
   /** Base including the stage path and `/v1`. */
   url?: string;
   apiKey?: string;
+  /** The operations CLI's access token (client credentials, or given). */
+  accessToken?: () => Promise<string>;
+}
+
+/**
+ * The ops CLI's access token: `SUPPLYLINE_ACCESS_TOKEN` as given, or the client-credentials grant
+ * of `SUPPLYLINE_OPS_CLIENT_ID` / `SUPPLYLINE_OPS_CLIENT_SECRET` at `SUPPLYLINE_IDENTITY_ISSUER`.
+ */
+export function accessTokenFrom(
+  env: Readonly<Record<string, string | undefined>>,
+): (() => Promise<string>) | undefined {
+  const given = env.SUPPLYLINE_ACCESS_TOKEN;
+  if (given) return () => Promise.resolve(given);
+  const issuer = env.SUPPLYLINE_IDENTITY_ISSUER;
+  const clientId = env.SUPPLYLINE_OPS_CLIENT_ID;
+  const clientSecret = env.SUPPLYLINE_OPS_CLIENT_SECRET;
+  if (!issuer || !clientId || !clientSecret) return undefined;
+  return once(() => clientCredentialsToken({ issuer, clientId, clientSecret, scopes: OPS_CLI_SCOPES }));
+}
+
+/**
+ * The scopes the CLI asks for: some providers (oidc-provider) grant none unless asked, others
+ * (Cognito) all the client's.
+ */
+const OPS_CLI_SCOPES = APPLICATION_CONSUMERS.find((consumer) => consumer.name === 'ops-cli')!.scopes;
+
+/** One token per CLI run: asked for on first use only. */
+function once(get: () => Promise<string>): () => Promise<string> {
+  let token: Promise<string> | undefined;
+  return () => (token ??= get());
 }
 
 /** Everything a command needs. */
@@ -62,6 +94,7 @@ function documentsOf(dynamodb: DynamoDBClient): DynamoDBDocumentClient {
 /** Clients on the running local runtime (its state file), topology from its template model. */
 export function connectLocal(statePath?: string): OpsContext {
   const state = readLocalRuntimeState(statePath);
+  const opsClient = state.identity?.applications?.['ops-cli'];
   const model = loadTemplateModel({
     cdkOut: state.cdkOut,
     stackName: state.stackName,
@@ -90,7 +123,16 @@ export function connectLocal(statePath?: string): OpsContext {
     target: 'local',
     topology: buildTopology(inventoryFromTemplate(model)),
     clients,
-    api: { url: `${state.apiBaseUrl}/v1`, apiKey: state.apiKey },
+    api: {
+      url: `${state.apiBaseUrl}/v1`,
+      apiKey: state.apiKey,
+      // The local identity provider's ops-cli client (its secret is made per run, kept in the state file).
+      accessToken: opsClient
+        ? once(() =>
+            clientCredentialsToken({ issuer: state.identity!.issuer, ...opsClient, scopes: OPS_CLI_SCOPES }),
+          )
+        : accessTokenFrom(process.env),
+    },
     metricsDelayMs: 0,
     close: () => destroy(clients),
   };
@@ -102,6 +144,7 @@ export async function connectAws(options: {
   region?: string;
   apiKey?: string;
   apiUrl?: string;
+  accessToken?: () => Promise<string>;
 }): Promise<OpsContext> {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('no region: pass --region or set AWS_REGION');
@@ -128,7 +171,11 @@ export async function connectAws(options: {
       target: 'aws',
       topology,
       clients,
-      api: { ...(url ? { url } : {}), ...(options.apiKey ? { apiKey: options.apiKey } : {}) },
+      api: {
+        ...(url ? { url } : {}),
+        ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+        ...(options.accessToken ? { accessToken: options.accessToken } : {}),
+      },
       metricsDelayMs: 180_000,
       close: () => destroy(clients),
     };

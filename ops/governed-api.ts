@@ -1,6 +1,7 @@
 /**
  * The governed API as operators use it: a purchase order's sync status, the integration
- * exception work list and their resolution. Every call sends the `x-api-key`.
+ * exception work list and their resolution. Every call sends the operations CLI's bearer access
+ * token (it authorizes) and the `x-api-key` (it meters).
  */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IntegrationException, SyncStatus } from '../canonical/generated/types';
@@ -33,9 +34,18 @@ async function call<T>(
 ): Promise<T> {
   if (!api.url) throw new Error('the API URL is unknown: pass --api-url (stack output ApiUrl)');
   if (!api.apiKey) throw new Error('no API key: pass --api-key or set SUPPLYLINE_API_KEY');
+  if (!api.accessToken)
+    throw new Error(
+      'no access token: set SUPPLYLINE_ACCESS_TOKEN, or SUPPLYLINE_IDENTITY_ISSUER with SUPPLYLINE_OPS_CLIENT_ID and SUPPLYLINE_OPS_CLIENT_SECRET',
+    );
   const response = await fetchImpl(`${api.url}${path}`, {
     ...init,
-    headers: { 'x-api-key': api.apiKey, accept: 'application/json', ...(init.headers ?? {}) },
+    headers: {
+      authorization: `Bearer ${await api.accessToken()}`,
+      'x-api-key': api.apiKey,
+      accept: 'application/json',
+      ...(init.headers ?? {}),
+    },
   });
   const text = await response.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;

@@ -33,6 +33,14 @@ export interface LocalRuntimeState {
   /** Base of the local queue URLs (`http://sqs.<region>.localhost:<port>`). */
   queueBaseUrl: string;
   dashboardUrl?: string;
+  /**
+   * The issuer of access tokens and, with the local provider, its demo applications' client
+   * credentials (secrets made per run; `ops-cli` is the CLI's own).
+   */
+  identity?: {
+    issuer: string;
+    applications?: Record<string, { clientId: string; clientSecret: string }>;
+  };
 }
 
 /** Writes the file atomically (a reader never sees half of it). */

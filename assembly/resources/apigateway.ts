@@ -5,6 +5,7 @@
 import type { IntrinsicResolver } from '../intrinsics';
 import type {
   ApiRouteModel,
+  AuthorizerModel,
   CfnResource,
   GatewayResponseModel,
   HttpApiModel,
@@ -47,6 +48,7 @@ function restApiModel(
     const ref = (r.Properties?.RestApiId as { Ref?: string } | undefined)?.Ref;
     return ref === logicalId;
   };
+  const authorizers = readAuthorizers(resources, belongs, resolver);
   const rootId = resolver.attribute(logicalId, 'RootResourceId');
   const pathOf = new Map<string, string>([[rootId, '/']]);
   const apiResources = resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::Resource' && belongs(r));
@@ -91,6 +93,7 @@ function restApiModel(
           httpMethod: String(p.HttpMethod),
           apiKeyRequired: p.ApiKeyRequired === true || p.ApiKeyRequired === 'true',
           authorizationType: String(p.AuthorizationType ?? 'NONE'),
+          ...(authorizerOf(p.AuthorizerId, authorizers, methodId, resolver) ?? {}),
           integration: {
             type,
             ...(uri ? { uri } : {}),
@@ -139,6 +142,50 @@ function restApiModel(
     routes,
     gatewayResponses,
   };
+}
+
+/** The REST API's Lambda authorizers by logical id. */
+function readAuthorizers(
+  resources: [string, CfnResource][],
+  belongs: (r: CfnResource) => boolean,
+  resolver: IntrinsicResolver,
+): Map<string, AuthorizerModel> {
+  const found = new Map<string, AuthorizerModel>();
+  for (const [id, r] of resources) {
+    if (r.Type !== 'AWS::ApiGateway::Authorizer' || !belongs(r)) continue;
+    const p = (r.Properties ?? {}) as Record<string, unknown>;
+    const type = String(p.Type);
+    const uri = p.AuthorizerUri === undefined ? '' : resolver.string(p.AuthorizerUri);
+    const functionArn = /functions\/(arn:[^/]+)\/invocations/.exec(uri)?.[1];
+    if ((type !== 'REQUEST' && type !== 'TOKEN') || !functionArn) {
+      resolver.warnings.push(`REST API authorizer ${id}: type ${type} is not run locally`);
+      continue;
+    }
+    found.set(id, {
+      logicalId: id,
+      type,
+      functionName: functionNameOf(functionArn),
+      identitySources: String(p.IdentitySource ?? '')
+        .split(',')
+        .map((source) => source.trim())
+        .filter(Boolean),
+      resultTtlSeconds: num(p.AuthorizerResultTtlInSeconds) ?? 300,
+    });
+  }
+  return found;
+}
+
+function authorizerOf(
+  reference: unknown,
+  authorizers: Map<string, AuthorizerModel>,
+  methodId: string,
+  resolver: IntrinsicResolver,
+): { authorizer: AuthorizerModel } | undefined {
+  const id = (reference as { Ref?: string } | undefined)?.Ref;
+  if (id === undefined) return undefined;
+  const authorizer = authorizers.get(id);
+  if (!authorizer) resolver.warnings.push(`REST API method ${methodId}: authorizer ${id} is not run locally`);
+  return authorizer ? { authorizer } : undefined;
 }
 
 function httpApiModel(

@@ -20,10 +20,10 @@ export interface ApiRoute {
   readonly method: 'GET' | 'POST';
   readonly handler: lambda.IFunction;
   /**
-   * `api-key`: usage plan key. `signed-webhook` routes are not served here but by the
-   * {@link WebhookApi} (HTTP API, ADR 0005); they are rejected.
+   * `identity`: a bearer access token checked by the authorizer (ADR 0007), an API key for metering.
+   * `signed-webhook` routes are not served here but by the {@link WebhookApi} (HTTP API, ADR 0005).
    */
-  readonly access: 'signed-webhook' | 'api-key';
+  readonly access: 'signed-webhook' | 'identity';
   /** Name of a model in `models` validating the JSON body. */
   readonly requestModel?: string;
   readonly queryParameters?: readonly string[];
@@ -45,6 +45,8 @@ export interface SupplylineApiProps {
     readonly governed: ApiThrottle;
   };
   readonly usagePlanQuotaPerDay: number;
+  /** The REQUEST authorizer of every route (lib/constructs/identity.ts). */
+  readonly authorizer: apigateway.IAuthorizer;
   /** WAF WebACL (AWS common rule set + rate-based rule); undefined leaves WAF off. */
   readonly waf?: { readonly rateLimitPer5Minutes: number };
   readonly logRetention: logs.RetentionDays;
@@ -62,6 +64,7 @@ const PROBLEM_RESPONSES: readonly { type: apigateway.ResponseType; status?: stri
     status: '400',
     title: 'Request parameters are invalid',
   },
+  { type: apigateway.ResponseType.UNAUTHORIZED, status: '401', title: 'Access token missing or invalid' },
   { type: apigateway.ResponseType.INVALID_API_KEY, status: '403', title: 'API key is missing or invalid' },
   { type: apigateway.ResponseType.ACCESS_DENIED, status: '403', title: 'Access denied' },
   { type: apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, status: '404', title: 'No such resource' },
@@ -166,23 +169,18 @@ export class SupplylineApi extends Construct {
         requestParameters[`method.request.querystring.${q}`] = false;
       const method = resource.addMethod(route.method, new apigateway.LambdaIntegration(route.handler), {
         apiKeyRequired: true,
-        authorizationType: apigateway.AuthorizationType.NONE,
+        authorizationType: apigateway.AuthorizationType.CUSTOM,
+        authorizer: props.authorizer,
         requestValidator: this.requestValidator,
         requestParameters: Object.keys(requestParameters).length > 0 ? requestParameters : undefined,
         requestModels: route.requestModel ? { 'application/json': models[route.requestModel]! } : undefined,
       });
-      Validations.of(method).acknowledge(
-        {
-          id: 'AwsSolutions-APIG4',
-          reason:
-            'Governed route admitted by an API key of the usage plan; the distributor’s identity provider is ' +
-            'not known to this product yet (see the report: IAM or a Lambda authorizer is the next step).',
-        },
-        {
-          id: 'AwsSolutions-COG4',
-          reason: 'No Cognito user pool in this product: callers are operator tools holding an API key.',
-        },
-      );
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason:
+          'A Lambda REQUEST authorizer verifies access tokens of any OpenID Connect issuer, the stack’s ' +
+          'Cognito pool included (ADR 0007); a Cognito authorizer would accept only that pool.',
+      });
       methods.push(method);
     }
     this.methods = methods;
@@ -373,7 +371,7 @@ function validate(props: SupplylineApiProps): void {
         `${key}: request model '${route.requestModel}' is not among models (${Object.keys(props.models).join(', ')})`,
       );
     }
-    if (route.access !== 'api-key') {
+    if (route.access !== 'identity') {
       problems.push(`${key}: signed webhooks are served by the WebhookApi (HTTP API, ADR 0005), not here`);
     }
   }

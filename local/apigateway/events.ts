@@ -22,7 +22,13 @@ interface RequestContext {
 /** The REST API proxy event (payload format 1.0) of a request to `route`. */
 export function proxyEvent(
   req: IncomingMessage,
-  context: RequestContext & { api: RestApiModel; route: ApiRouteModel; apiKey: string | undefined },
+  context: RequestContext & {
+    api: RestApiModel;
+    route: ApiRouteModel;
+    apiKey: string | undefined;
+    /** The Lambda authorizer's context and principalId, when the method has one. */
+    authorizer?: Record<string, unknown> | undefined;
+  },
 ): APIGatewayProxyEvent {
   // Header names as the client sent them.
   const request = proxyRequest(req, context, {
@@ -39,7 +45,7 @@ export function proxyEvent(
     requestContext: {
       accountId: context.accountId,
       apiId: context.api.id,
-      authorizer: undefined,
+      authorizer: context.authorizer,
       domainName: headerValue(req, 'host') ?? 'localhost',
       domainPrefix: context.api.id,
       extendedRequestId: context.requestId,

@@ -2,7 +2,8 @@
  * API Gateway on one machine: one HTTP server (one port) serving the template's REST API and its
  * HTTP APIs side by side, as `<url>/v1/...` (and `<url>/<stage>/v1/...`).
  * - REST API (v1): routes resource paths and methods to their AWS_PROXY functions with a REST proxy
- *   event, checks the API key where the method requires one, answers unknown routes with the
+ *   event, runs the method's Lambda authorizer (authorizer.ts) and passes its context as
+ *   `requestContext.authorizer`, checks the API key where the method requires one, answers unknown routes with the
  *   template's own gateway responses (problem+json here).
  * - HTTP API (v2): routes route keys (`POST /v1/webhooks/planning`, `$default`) to their Lambda
  *   integrations with the payload format 1.0 event (the REST-style event API Gateway sends HTTP API
@@ -14,6 +15,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { LocalAuthorizers } from './authorizer';
 import { headerValue, httpApiV1Event, proxyEvent } from './events';
 import { listen, readBody, type ListeningServer } from '../http/server';
 import type { InvocationResult } from '../lambda/functions';
@@ -35,6 +37,8 @@ export interface ApiGatewayOptions {
   /** The value `x-api-key` must carry on methods with ApiKeyRequired. */
   apiKey: string;
   accountId: string;
+  /** For the method ARNs authorizers receive. @default us-east-1 */
+  region?: string;
   port?: number;
   host?: string;
   /** Integration timeout. @default 29 s (REST), the integration's TimeoutInMillis or 30 s (HTTP API) */
@@ -107,6 +111,8 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     ...(api?.stageNames ?? []),
     ...httpApis.flatMap((httpApi) => httpApi.stageNames.filter((name) => name !== '$default')),
   ]);
+
+  const authorizers = new LocalAuthorizers((fn, event) => options.invoke(fn, event as APIGatewayProxyEvent));
 
   const server = createServer((req, res) => {
     void handle(req, res);
@@ -191,6 +197,35 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
         return;
       }
       const route = match.route.rest!;
+      let authorizer: Record<string, unknown> | undefined;
+      if (route.authorizationType === 'CUSTOM' && route.authorizer) {
+        const decision = await authorizers.decide({
+          req,
+          url,
+          route: { ...route, authorizer: route.authorizer },
+          path,
+          methodArn: `arn:aws:execute-api:${options.region ?? 'us-east-1'}:${options.accountId}:${api!.id}/${restStage}/${method}${path}`,
+          pathParameters: match.pathParameters,
+          requestContext: {
+            requestId,
+            stage: restStage,
+            resourcePath: route.resourcePath,
+            httpMethod: method,
+          },
+        });
+        if (decision.outcome === 'unauthorized') return gateway('UNAUTHORIZED', 401, 'Unauthorized');
+        if (decision.outcome === 'denied')
+          return gateway('ACCESS_DENIED', 403, 'User is not authorized to access this resource');
+        if (decision.outcome === 'failure') {
+          console.error(`[api-gateway] authorizer: ${decision.message}`);
+          return gateway(
+            decision.type,
+            500,
+            decision.type === 'AUTHORIZER_FAILURE' ? 'Authorizer error' : 'Authorizer configuration error',
+          );
+        }
+        authorizer = decision.context;
+      }
       const apiKey = headerValue(req, 'x-api-key');
       if (route.apiKeyRequired && apiKey !== options.apiKey) {
         gateway('INVALID_API_KEY', 403, 'Forbidden');
@@ -212,6 +247,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
         accountId: options.accountId,
         pathParameters: match.pathParameters,
         apiKey,
+        authorizer,
       });
       const result = await invokeWithTimeout(
         route.integration.functionName,

@@ -13,7 +13,7 @@ export interface LocalApiGateway {
 
 /** Starts one server per REST API; the HTTP APIs share the first one's port. */
 export async function startApiGateways(
-  assembly: Pick<TemplateModel, 'apis' | 'httpApis' | 'account'>,
+  assembly: Pick<TemplateModel, 'apis' | 'httpApis' | 'account' | 'region'>,
   options: {
     host: string;
     /** Port of the first API. @default a free port */
@@ -48,6 +48,7 @@ export async function startApiGateways(
           invoke: options.invoke,
           apiKey: options.apiKey,
           accountId: assembly.account,
+          region: assembly.region,
           host: options.host,
           ...(index === 0 && options.port !== undefined ? { port: options.port } : {}),
           onRequest: options.onRequest,

@@ -4,7 +4,8 @@
  * assembly by its folder's `start<Service>`: SQS and S3 (local/sqs), DynamoDB (local/dynamodb),
  * Secrets Manager (local/secretsmanager), Step Functions (local/stepfunctions), EventBridge
  * (local/eventbridge), CloudWatch metrics (local/cloudwatch), Lambda and its event source mappings
- * (local/lambda), API Gateway (local/apigateway), then the dashboard (local/dashboard). They stop
+ * (local/lambda) with the access tokens' issuer (local/identity), API Gateway (local/apigateway),
+ * then the dashboard (local/dashboard). They stop
  * in the reverse order. See local/runtime/README.md.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +29,7 @@ import type { AccessLogEntry } from '../apigateway/proxy';
 import { startApiGateways } from '../apigateway/start';
 import type { MetricStore } from '../cloudwatch/metrics';
 import { startCloudWatch } from '../cloudwatch/start';
+import { startLocalIdentity, type LocalIdentity } from '../identity/start';
 import { startDashboard } from '../dashboard/server';
 import { startDynamoDb } from '../dynamodb/start';
 import type { EventArchive } from '../eventbridge/archive';
@@ -89,6 +91,11 @@ export interface LocalRuntimeOptions {
   functionLogs?: LogSink;
   /** The operations dashboard (local/dashboard) on its own port; `false` leaves it off. @default a free port */
   dashboard?: false | { port?: number };
+  /**
+   * Your own OpenID Connect provider for the governed API's access tokens. @default the local
+   * provider (local/identity) with demo people and applications
+   */
+  identity?: { issuer: string; audience?: string; groupsClaim?: string };
 }
 
 /** A running local runtime. */
@@ -96,8 +103,10 @@ export interface LocalRuntime {
   model: TemplateModel;
   /** Base URL of the REST API: routes are `<baseUrl>/v1/...`. */
   baseUrl: string;
-  /** `x-api-key` value for the governed routes. */
+  /** `x-api-key` value for the governed routes (metering; the access token authorizes). */
   apiKey: string;
+  /** Who issues the governed API's access tokens: the local provider, or yours. */
+  identity: LocalIdentity;
   /** Endpoints of the stand-ins (the AWS_ENDPOINT_URL_* the functions get). */
   endpoints: {
     api: string;
@@ -260,10 +269,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       s3: sqs.s3Endpoint,
       cloudwatch: cloudWatch.endpoint,
     };
+    // Before Lambda: the functions verifying access tokens are pointed at this issuer.
+    const identity = await startLocalIdentity(model, {
+      host,
+      log,
+      ...(options.identity ? { own: options.identity } : {}),
+    });
+    stops.push(() => identity.stop());
+    const functionOverrides = { ...identity.functionOverrides };
+    for (const [fn, variables] of Object.entries(options.functionOverrides ?? {}))
+      functionOverrides[fn] = { ...functionOverrides[fn], ...variables };
+
     const lambda = startLambda(model, {
       endpoints,
       ...(options.overrides ? { overrides: options.overrides } : {}),
-      ...(options.functionOverrides ? { functionOverrides: options.functionOverrides } : {}),
+      functionOverrides,
       ...(options.lambdaConcurrency !== undefined ? { concurrency: options.lambdaConcurrency } : {}),
       logs: metrics.tee(
         options.functionLogs ?? 'inherit',
@@ -337,6 +357,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       model,
       baseUrl,
       apiKey,
+      identity,
       endpoints: { api: baseUrl, ...endpoints },
       clients,
       lambda: lambda.runner,
@@ -383,7 +404,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log(`dashboard ${dashboard.url}`);
     }
     handle.startupMs = Date.now() - started;
-    log(`ready in ${handle.startupMs} ms: API ${baseUrl}/v1 (x-api-key: ${apiKey}), data in ${dataDir}`);
+    log(
+      `ready in ${handle.startupMs} ms: API ${baseUrl}/v1 (x-api-key: ${apiKey}, tokens from ${identity.issuer}), data in ${dataDir}`,
+    );
     return handle;
   } catch (error) {
     await stopAll();

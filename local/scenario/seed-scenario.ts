@@ -169,7 +169,11 @@ export async function runSeedScenario(
     const response = await fetch(
       `${runtime.baseUrl}/v1/purchase-orders/${encodeURIComponent(report.externalRef)}/sync`,
       {
-        headers: { 'x-api-key': runtime.apiKey },
+        // The operations CLI's own token (client credentials) from the runtime's identity provider.
+        headers: {
+          'x-api-key': runtime.apiKey,
+          authorization: `Bearer ${await runtime.identity.token({ application: 'ops-cli' })}`,
+        },
       },
     );
     if (response.ok) {

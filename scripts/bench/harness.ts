@@ -136,3 +136,38 @@ export function printTable(title: string, rows: readonly BenchRow[]): boolean {
   }
   return rows.every((row) => row.pass !== false);
 }
+
+/** CPU microseconds per awaited call of `fn` over one batch. */
+async function batchMicrosAsync(fn: () => Promise<unknown>, iterations: number): Promise<number> {
+  const start = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) sink = await fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / iterations;
+}
+
+/** {@link pairedCpuMicros} for a subject that answers a promise (each call awaited in turn). */
+export async function pairedCpuMicrosAsync(
+  subject: () => Promise<unknown>,
+  floor: () => unknown,
+  iterations = 2_000,
+  pairs = 21,
+): Promise<Paired> {
+  for (let i = 0; i < 5 * iterations; i++) {
+    sink = floor();
+    sink = await subject();
+  }
+  const floors: number[] = [];
+  const subjects: number[] = [];
+  const ratios: number[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const first = pair % 2 === 0;
+    const floorFirst = first ? batchMicros(floor, iterations) : undefined;
+    const subjectUs = await batchMicrosAsync(subject, iterations);
+    const floorUs = floorFirst ?? batchMicros(floor, iterations);
+    floors.push(floorUs);
+    subjects.push(subjectUs);
+    ratios.push(subjectUs / floorUs);
+  }
+  if (sink === Symbol.for('never')) console.log(sink);
+  return { floorUs: median(floors), subjectUs: median(subjects), ratio: median(ratios) };
+}

@@ -8,6 +8,7 @@ import { benchCanonical } from './canonical';
 import { benchForecastSync } from './forecast-sync';
 import { benchFunctions } from './functions';
 import { benchLocalLoad } from './local-load';
+import { benchToken } from './token';
 import { atLeast, atMost, printTable, reference, type BenchRow } from './harness';
 
 type Section = { name: string; title: string; run: () => Promise<BenchRow[]> | BenchRow[] };
@@ -63,6 +64,12 @@ const SECTIONS: Section[] = [
     title:
       'Function bundles of the dev synth: minified size, module-init CPU and its ratio to a minimal peer bundle (fresh process each)',
     run: () => benchFunctions(),
+  },
+  {
+    name: 'token',
+    title:
+      'Access-token verification on a warm authorizer (JWKS cached) vs a bare node:crypto RS256 verify of the same token (CPU, paired batches)',
+    run: () => benchToken(),
   },
   {
     name: 'local-load',

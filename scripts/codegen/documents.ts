@@ -3,6 +3,7 @@
  * snapshots, API Gateway request models), the OpenAPI 3.1 document and the human-readable
  * event catalog.
  */
+import { API_ROUTES } from '../../application/api-routes';
 import { CODE_TABLES } from '../../canonical/codes/tables';
 import type { Schema } from '../../canonical/schemas/dsl';
 import { EVENT_CATALOG, eventSchemaName } from '../../canonical/schemas/events';
@@ -78,7 +79,10 @@ const webhookErrors = {
 
 const governedErrors = {
   '400': problemResponse('Malformed request'),
-  '403': problemResponse('Missing or invalid API key'),
+  '401': problemResponse(
+    'Access token missing or invalid (expired, wrong issuer or audience, not an access token)',
+  ),
+  '403': problemResponse('The token lacks the route’s scope, or the API key is missing or invalid'),
   '404': problemResponse('No such object'),
   '429': problemResponse('Throttled'),
 };
@@ -100,6 +104,18 @@ function listOf(schema: string, description: string): Record<string, unknown> {
       },
     },
   };
+}
+
+/**
+ * A governed route's security requirement: a bearer access token holding one of the route's scopes
+ * (application/api-routes.ts, ADR 0007) and the API key of a usage plan, for metering.
+ */
+function governedSecurity(path: string, method: 'GET' | 'POST'): Record<string, string[]>[] {
+  const shape = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
+  const route = API_ROUTES.find((r) => r.method === method && shape(r.path) === shape(path));
+  if (!route?.scopes)
+    throw new Error(`${method} ${path} is not a governed route of application/api-routes.ts`);
+  return [{ accessToken: [...route.scopes], apiKey: [] }];
 }
 
 /** The OpenAPI 3.1 document of the HTTP API (webhooks and governed system APIs). */
@@ -167,7 +183,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           operationId: 'decideApproval',
           summary: 'Approve or reject a commitment waiting for approval',
-          security: [{ apiKey: [] }],
+          security: governedSecurity('/v1/approvals/{approvalId}/decision', 'POST'),
           description:
             'The approver is the verified caller (the access token subject); a body `approver` is ignored. ' +
             'The same person sending the same decision again gets 200 with the first decision.',
@@ -175,7 +191,6 @@ export function openApiDocument(): Record<string, unknown> {
           requestBody: { required: true, ...jsonBody('ApprovalDecision', 'The decision') },
           responses: {
             '200': jsonBody('ApprovalRequest', 'Decision recorded (in `decision`); the workflow resumes'),
-            '401': problemResponse('No verified caller'),
             '409': problemResponse('Already decided by someone else, or expired'),
             '422': problemResponse('Invalid decision (a rejection needs a reason)'),
             ...governedErrors,
@@ -190,7 +205,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'listPendingApprovals',
           summary: 'Approvals waiting that the caller may decide, soonest deadline first',
-          security: [{ apiKey: [] }],
+          security: governedSecurity('/v1/approvals', 'GET'),
           parameters: [
             { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['pending'] } },
             {
@@ -206,7 +221,6 @@ export function openApiDocument(): Record<string, unknown> {
               'ApprovalRequest',
               'The approvals (a page may hold fewer than limit: follow nextCursor)',
             ),
-            '401': problemResponse('No verified caller'),
             ...governedErrors,
           },
         },
@@ -215,7 +229,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'listApprovalAudit',
           summary: 'Every decision on a commitment, oldest first, from the write-once audit trail',
-          security: [{ apiKey: [] }],
+          security: governedSecurity('/v1/commitments/{commitmentId}/approval-audit', 'GET'),
           parameters: [
             pathId('commitmentId', 'The commitment (its purchase order external reference)'),
             {
@@ -228,7 +242,6 @@ export function openApiDocument(): Record<string, unknown> {
           ],
           responses: {
             '200': listOf('ApprovalDecisionRecord', 'The decisions'),
-            '401': problemResponse('No verified caller'),
             ...governedErrors,
           },
         },
@@ -237,7 +250,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'getPurchaseOrderSyncStatus',
           summary: "A purchase order's state in each system, the lag between them and its history",
-          security: [{ apiKey: [] }],
+          security: governedSecurity('/v1/purchase-orders/{poId}/sync', 'GET'),
           parameters: [pathId('poId', 'External reference or procurement PO number')],
           responses: { '200': jsonBody('SyncStatus', 'Sync status'), ...governedErrors },
         },
@@ -246,7 +259,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'listIntegrationExceptions',
           summary: 'Integration exceptions, open ones first, with their age',
-          security: [{ apiKey: [] }],
+          security: governedSecurity('/v1/integration-exceptions', 'GET'),
           parameters: [
             {
               name: 'status',
@@ -278,7 +291,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           operationId: 'resolveIntegrationException',
           summary: 'Resolve an integration exception with a reason',
-          security: [{ apiKey: [] }],
+          security: governedSecurity('/v1/integration-exceptions/{exceptionId}/resolve', 'POST'),
           parameters: [pathId('exceptionId', 'Integration exception id')],
           requestBody: { required: true, ...jsonBody('ExceptionResolution', 'Who and why') },
           responses: {
@@ -292,7 +305,22 @@ export function openApiDocument(): Record<string, unknown> {
     },
     components: {
       schemas: components,
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+      securitySchemes: {
+        accessToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'An OAuth 2.0 access token (JWT) of the environment’s OpenID Connect issuer for the supplyline audience: ' +
+            'people by authorization code + PKCE, applications by client credentials (ADR 0007).',
+        },
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: 'Usage-plan key: metering only',
+        },
+      },
     },
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import openApi from '../../canonical/generated/openapi.json';
 import { EVENT_CATALOG } from '../../canonical/schemas/events';
 import { resolve } from 'node:path';
-import { API_MODELS } from '../../application/api-routes';
+import { API_MODELS, API_ROUTES } from '../../application/api-routes';
 import { loadApiModels } from '../../lib/api-models';
 import { toApiGatewaySchema } from '../../lib/constructs/supplyline-api';
 import { generatedFiles, staleFiles } from '../../scripts/codegen/generate';
@@ -41,6 +41,20 @@ describe('generated artefacts', () => {
     expect(openApi.paths['/v1/webhooks/planning'].post.responses['401'].content).toHaveProperty([
       'application/problem+json',
     ]);
+  });
+
+  it('require a bearer access token with the route’s scopes on every governed operation (API key for metering)', () => {
+    const shape = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
+    const paths = openApi.paths as Record<string, Record<string, { security?: unknown; responses: object }>>;
+    for (const route of API_ROUTES.filter((r) => r.access === 'identity')) {
+      const [, operations] = Object.entries(paths).find(([path]) => shape(path) === shape(route.path))!;
+      const operation = operations[route.method.toLowerCase()]!;
+      expect(operation.security, `${route.method} ${route.path}`).toEqual([
+        { accessToken: route.scopes, apiKey: [] },
+      ]);
+      expect(operation.responses).toHaveProperty(['401']);
+    }
+    expect(openApi.components.securitySchemes.accessToken).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
   it('give API Gateway draft-04 request models without 2020-12-only keywords', () => {

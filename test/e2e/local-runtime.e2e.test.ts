@@ -125,18 +125,33 @@ describe('Supplyline on the local runtime, end to end', () => {
     expect(oversized.status).toBe(413);
     expect(oversized.body).toMatchObject({ status: 413 });
 
-    const noKey = await callApi(environment, '/v1/approvals/APR-SR-000001-v1/decision', {
+    const noToken = await callApi(environment, '/v1/approvals/APR-SR-000001-v1/decision', {
       method: 'POST',
       body: { decision: 'approve', approver: 'mallory' },
-      apiKey: null,
+      caller: null,
     });
-    expect(noKey.status).toBe(403);
+    expect(noToken.status).toBe(401);
+    // A valid token without the route's scope: the ops CLI may not decide approvals.
+    const noScope = await callApi(environment, '/v1/approvals/APR-SR-000001-v1/decision', {
+      method: 'POST',
+      body: { decision: 'approve', approver: 'mallory' },
+    });
+    expect(noScope.status).toBe(403);
     const wrongKey = await callApi(environment, '/v1/integration-exceptions?status=OPEN', {
       apiKey: 'not-the-key',
     });
     expect(wrongKey.status).toBe(403);
 
-    for (const answer of [wrongSignature, oldTimestamp, malformed, violation, oversized, noKey, wrongKey]) {
+    for (const answer of [
+      wrongSignature,
+      oldTimestamp,
+      malformed,
+      violation,
+      oversized,
+      noToken,
+      noScope,
+      wrongKey,
+    ]) {
       expect(answer.contentType).toBe('application/problem+json');
       expect(answer.body).toEqual(
         expect.objectContaining({ type: expect.any(String), title: expect.any(String) }),
@@ -458,13 +473,12 @@ describe('Supplyline on the local runtime, end to end', () => {
 
     const approvalId = String(requested.data.approvalId);
     // 26,709.60 USD is within an approver's limit: the token's subject decides, no body field.
-    const decision = await asPerson(environment, 'approval-decision', {
+    const decision = await callApi(environment, `/v1/approvals/${encodeURIComponent(approvalId)}/decision`, {
       method: 'POST',
-      path: `/v1/approvals/${approvalId}/decision`,
-      pathParameters: { approvalId },
       body: { decision: 'approve' },
+      caller: { person: 'ava.approver' },
     });
-    expect(decision.statusCode).toBe(200);
+    expect(decision.status).toBe(200);
 
     const posted = await postedFor(delivery.event_id);
     expect(posted.data).toMatchObject({ externalRef, totalValue: '26709.60', warehouseCode: 'WH-WEST' });
@@ -483,57 +497,22 @@ describe('Supplyline on the local runtime, end to end', () => {
     expect(approval.path).toEqual(['Wait for approval', 'Decision', 'Resume commitment', 'Approved']);
 
     // The decision is on the audit trail (the local S3) with who decided and their token.
-    const audit = await asPerson(environment, 'approval-audit', {
-      method: 'GET',
-      path: `/v1/commitments/${externalRef}/approval-audit`,
-      pathParameters: { commitmentId: externalRef },
-    });
-    expect(audit.statusCode).toBe(200);
-    expect((JSON.parse(audit.body) as { items: unknown[] }).items).toEqual([
+    const audit = await callApi(
+      environment,
+      `/v1/commitments/${encodeURIComponent(externalRef)}/approval-audit`,
+      { caller: { person: 'ava.approver' } },
+    );
+    expect(audit.status).toBe(200);
+    expect((audit.body as { items: unknown[] }).items).toEqual([
       expect.objectContaining({
         approvalId,
         commitmentId: externalRef,
         verdict: 'approved',
-        approver: 'e2e.dana',
+        approver: 'ava.approver',
         role: 'approver',
-        tokenId: 'e2e-token-1',
+        tokenId: expect.any(String),
         totalValue: '26709.60',
       }),
     ]);
   });
 });
-
-/**
- * Calls a governed function as API Gateway does once the authorizer has verified a person's
- * token: with the authorizer's context. The local API Gateway does not run the authorizer yet
- * (issue #16, the authorizer's part), so the test hands the function that context directly.
- */
-async function asPerson(
-  local: LocalEnvironment,
-  functionKey: string,
-  request: { method: 'GET' | 'POST'; path: string; pathParameters: Record<string, string>; body?: unknown },
-): Promise<{ statusCode: number; body: string }> {
-  const result = await local.runtime.lambda.invoke(local.runtime.functionName(functionKey), {
-    httpMethod: request.method,
-    path: request.path,
-    pathParameters: request.pathParameters,
-    queryStringParameters: null,
-    headers: { 'Content-Type': 'application/json' },
-    body: request.body === undefined ? null : JSON.stringify(request.body),
-    isBase64Encoded: false,
-    requestContext: {
-      requestId: randomUUID(),
-      authorizer: {
-        subject: 'e2e.dana',
-        issuer: 'https://idp.e2e.invalid',
-        tokenId: 'e2e-token-1',
-        clientId: 'e2e-approvals',
-        scopes: 'supplyline/approvals.decide supplyline/audit.read',
-        groups: 'approver',
-        callerKind: 'person',
-      },
-    },
-  });
-  if (!result.ok) throw new Error(`${functionKey} failed: ${JSON.stringify(result.error)}`);
-  return result.payload as { statusCode: number; body: string };
-}

@@ -120,19 +120,44 @@ export async function postPlanning(
   return { status: response.status, contentType: response.headers.get('content-type'), body: parsed };
 }
 
-/** Calls a governed route with the local API key (unless `apiKey` is given, or `null` for none). */
+/** Who calls a governed route: a demo person, a demo application, a given token, or nobody. */
+export type Caller = { person: string } | { application: string } | { token: string } | null;
+
+const tokens = new WeakMap<LocalEnvironment, Map<string, string>>();
+
+/** A bearer token of the local identity provider for `caller` (one per caller and runtime). */
+export async function accessToken(
+  environment: LocalEnvironment,
+  caller: Exclude<Caller, null>,
+): Promise<string> {
+  if ('token' in caller) return caller.token;
+  const cache = tokens.get(environment) ?? new Map<string, string>();
+  tokens.set(environment, cache);
+  const key = JSON.stringify(caller);
+  const token = cache.get(key) ?? (await environment.runtime.identity.token(caller));
+  cache.set(key, token);
+  return token;
+}
+
+/**
+ * Calls a governed route with the local API key (unless `apiKey` is given, or `null` for none) and
+ * a bearer access token of `caller` (default: the ops CLI application; `null` for none).
+ */
 export async function callApi(
   environment: LocalEnvironment,
   path: string,
-  init: { method?: string; body?: unknown; apiKey?: string | null } = {},
+  init: { method?: string; body?: unknown; apiKey?: string | null; caller?: Caller } = {},
 ): Promise<{ status: number; contentType: string | null; body: Record<string, unknown> }> {
   const apiKey = init.apiKey === undefined ? environment.runtime.apiKey : init.apiKey;
+  const caller = init.caller === undefined ? { application: 'ops-cli' } : init.caller;
+  const token = caller === null ? undefined : await accessToken(environment, caller);
   const response = await fetch(`${environment.runtime.baseUrl}${path}`, {
     method: init.method ?? 'GET',
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     headers: {
       ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(apiKey !== null ? { 'x-api-key': apiKey } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
   });
   const text = await response.text();

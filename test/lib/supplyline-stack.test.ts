@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../application/api-routes';
+import { APPLICATION_CONSUMERS } from '../../application/identity';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { FUNCTION_CATALOG, FUNCTION_KEYS } from '../../application/functions';
 import { pascalCase } from '../../application/resources';
@@ -19,7 +21,7 @@ import { PROJECT_ROOT, type SupplylineStack } from '../../lib/supplyline-stack';
 import { buildStack, resourcesOf, testApp, testConfig, type CfnJson, type Json } from './support';
 
 const built = {} as Record<EnvironmentName, { stack: SupplylineStack; template: Template }>;
-const GOVERNED_ROUTES = API_ROUTES.filter((r) => r.access === 'api-key');
+const GOVERNED_ROUTES = API_ROUTES.filter((r) => r.access === 'identity');
 const WEBHOOK_ROUTES = API_ROUTES.filter((r) => r.access === 'signed-webhook');
 
 beforeAll(() => {
@@ -331,7 +333,8 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
     t().hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Quota: { Limit: config().api.usagePlanQuotaPerDay, Period: 'DAY' },
     });
-    t().resourceCountIs('AWS::ApiGateway::ApiKey', 1);
+    // The operators' key and one per application consumer (metering only: lib/constructs/identity.ts).
+    t().resourceCountIs('AWS::ApiGateway::ApiKey', 1 + APPLICATION_CONSUMERS.length);
   });
 
   it('keeps the vendor webhooks off the REST API', () => {
@@ -780,9 +783,11 @@ describe('Supplyline stack across environments', () => {
     );
     const stack = new Stack(testApp(), 'RestWebhook');
     const handler = lambda.Function.fromFunctionName(stack, 'Fn', 'planning');
+    const authorizer = new apigateway.TokenAuthorizer(stack, 'Authorizer', { handler });
     expect(
       () =>
         new SupplylineApi(stack, 'Api', {
+          authorizer,
           apiName: 'x',
           stageName: 'dev',
           routes: [{ path: '/v1/webhooks/planning', method: 'POST', handler, access: 'signed-webhook' }],

@@ -195,17 +195,30 @@ describe('local runtime on the dev synth', () => {
     const wrongMethod = await fetch(`${runtime.baseUrl}/v1/webhooks/planning`);
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('POST');
-    const noKey = await fetch(`${runtime.baseUrl}/v1/purchase-orders/PO-1/sync`);
+    const noToken = await fetch(`${runtime.baseUrl}/v1/purchase-orders/PO-1/sync`, {
+      headers: { 'x-api-key': runtime.apiKey },
+    });
+    expect(noToken.status).toBe(401);
+    expect(noToken.headers.get('content-type')).toBe('application/problem+json');
+    const noKey = await fetch(`${runtime.baseUrl}/v1/purchase-orders/PO-1/sync`, {
+      headers: { authorization: `Bearer ${await runtime.identity.token({ application: 'wms' })}` },
+    });
     expect(noKey.status).toBe(403);
   });
 
-  it('passes governed requests with the local API key to the function as a REST proxy event', async () => {
+  it('passes governed requests with an access token and the API key to the function as a REST proxy event', async () => {
     const functionName = runtime.model.apis[0]!.routes.find(
       (r) => r.resourcePath === '/v1/purchase-orders/{poId}/sync',
     )!.integration.functionName!;
+    const token = await runtime.identity.token({ application: 'wms' });
     const response = await fetch(`${runtime.baseUrl}/dev/v1/purchase-orders/PO-42/sync?verbose=1&verbose=2`, {
-      headers: { 'x-api-key': runtime.apiKey, 'X-Correlation-Id': 'corr-42' },
+      headers: {
+        'x-api-key': runtime.apiKey,
+        authorization: `Bearer ${token}`,
+        'X-Correlation-Id': 'corr-42',
+      },
     });
+    expect(response.status).not.toBe(401);
     expect(response.status).not.toBe(403);
     const invocation = runtime
       .invocations()
@@ -225,6 +238,16 @@ describe('local runtime on the dev synth', () => {
         stage: 'dev',
         path: '/dev/v1/purchase-orders/PO-42/sync',
         resourcePath: '/v1/purchase-orders/{poId}/sync',
+        // The authorizer's verdict on the token, as API Gateway passes it on.
+        authorizer: {
+          principalId: 'wms',
+          subject: 'wms',
+          clientId: 'wms',
+          issuer: runtime.identity.issuer,
+          scopes: 'supplyline/purchase-orders.read',
+          groups: '',
+          callerKind: 'application',
+        },
       },
     });
     // The function's answer goes back as it returned it.

@@ -1,0 +1,69 @@
+/**
+ * The governed API's identity provider for the local runtime: the local OpenID Connect provider,
+ * configured from the synthesized template (the audience the authorizer expects), or the user's
+ * own provider by URL. Either way the functions that verify access tokens (those with the
+ * IDENTITY_* variables of their `identity` grant) are pointed at that issuer.
+ */
+import type { TemplateModel } from '../../assembly';
+import { IDENTITY_ENV_VARS } from '../../application/resources';
+import { startIdentityProvider, type LocalIdentityProvider } from './provider';
+import { applicationToken, personToken } from './tokens';
+import { SUPPLYLINE_SCOPES } from '../../application/identity';
+
+/** The issuer of the local runtime's access tokens. */
+export interface LocalIdentity {
+  readonly issuer: string;
+  readonly audience: string;
+  /** The local provider, unless the runtime uses your own. */
+  readonly provider?: LocalIdentityProvider;
+  /** Environment variables per function (the token verifiers'). */
+  readonly functionOverrides: Record<string, Record<string, string>>;
+  /**
+   * An access token from the local provider: a demo person's (code + PKCE, every Supplyline scope)
+   * or a demo application's (client credentials, its scopes).
+   */
+  token(who: { person: string } | { application: string }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts the local provider (or adopts `own`). */
+export async function startLocalIdentity(
+  model: Pick<TemplateModel, 'functions'>,
+  options: {
+    host: string;
+    log: (line: string) => void;
+    own?: { issuer: string; audience?: string; groupsClaim?: string };
+  },
+): Promise<LocalIdentity> {
+  const verifiers = model.functions.filter((fn) => fn.environment[IDENTITY_ENV_VARS.audience] !== undefined);
+  const audience =
+    options.own?.audience ?? verifiers[0]?.environment[IDENTITY_ENV_VARS.audience] ?? 'supplyline';
+  const provider = options.own ? undefined : await startIdentityProvider({ audience }, options);
+  const issuer = options.own?.issuer ?? provider!.issuer;
+  if (options.own) options.log(`identity: access tokens of ${issuer} (audience ${audience})`);
+  const overrides = {
+    [IDENTITY_ENV_VARS.issuer]: issuer,
+    [IDENTITY_ENV_VARS.audience]: audience,
+    [IDENTITY_ENV_VARS.groupsClaim]: options.own?.groupsClaim ?? provider?.groupsClaim ?? 'groups',
+    // Not the stack's Cognito pool: the audience is checked on `aud`.
+    [IDENTITY_ENV_VARS.cognitoClientIds]: '',
+  };
+  return {
+    issuer,
+    audience,
+    ...(provider ? { provider } : {}),
+    functionOverrides: Object.fromEntries(verifiers.map((fn) => [fn.name, overrides])),
+    async token(who) {
+      if (!provider)
+        throw new Error(`tokens come from your identity provider ${issuer}, not from the runtime`);
+      if ('person' in who) return personToken(issuer, who.person, SUPPLYLINE_SCOPES);
+      const client = provider.applications[who.application];
+      if (!client)
+        throw new Error(
+          `no application '${who.application}' (${Object.keys(provider.applications).join(', ')})`,
+        );
+      return applicationToken(issuer, client);
+    },
+    stop: async () => provider?.stop(),
+  };
+}
