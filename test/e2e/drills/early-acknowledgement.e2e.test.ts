@@ -84,7 +84,11 @@ async function syncStatus(externalRef: string) {
   const response = await fetch(
     `${runtime().baseUrl}/v1/purchase-orders/${encodeURIComponent(externalRef)}/sync`,
     {
-      headers: { 'x-api-key': runtime().apiKey },
+      headers: {
+        'x-api-key': runtime().apiKey,
+        // A governed route: the ops CLI's application token from the local provider.
+        authorization: `Bearer ${await runtime().identity.token({ application: 'ops-cli' })}`,
+      },
     },
   );
   expect(response.status).toBe(200);
