@@ -6,7 +6,13 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeliveryLedger } from '../../adapters/aws/delivery-ledger';
 import { DeliveryQuarantine } from '../../adapters/aws/delivery-quarantine';
 import { signPlanningPayload } from '../../adapters/planning/signature';
-import type { IntakePorts, WebhookRequest } from '../../adapters/webhooks/intake';
+import { signProcurementPayload } from '../../adapters/procurement/signature';
+import type {
+  DeliveryKind,
+  IntakePorts,
+  VendorWebhook,
+  WebhookRequest,
+} from '../../adapters/webhooks/intake';
 
 /** The planning signing secret these helpers sign and verify with. */
 export const INTAKE_SECRET = 'planning-secret';
@@ -24,6 +30,38 @@ export function signedPlanningDelivery(body: string, deliveryId: string, at: Dat
     body: raw,
     requestId: `req-${deliveryId}`,
     deadline: new Date(at.getTime() + 10_000),
+  };
+}
+
+/** A procurement delivery of `event` signed at `at` (procurement sends no delivery id). */
+export function signedProcurementDelivery(event: string, body: string, at: Date): WebhookRequest {
+  const raw = Buffer.from(body);
+  const signed = signProcurementPayload(raw, INTAKE_SECRET, at);
+  return {
+    headers: {
+      'content-type': 'application/json',
+      'x-proc-event': event,
+      'x-proc-timestamp': signed.timestamp,
+      'x-proc-signature': signed.signature,
+    },
+    body: raw,
+    requestId: `req-${event}-${at.getTime()}`,
+    deadline: new Date(at.getTime() + 10_000),
+  };
+}
+
+/**
+ * The vendor's webhook once the canonical model carries more: `event`'s kind with its canonical
+ * validator (and mapping) replaced, the way a widened canonical schema would be generated.
+ */
+export function widenedWebhook(
+  vendor: VendorWebhook,
+  event: string,
+  widened: Partial<Pick<DeliveryKind<never>, 'canonical' | 'map'>>,
+): VendorWebhook {
+  return {
+    ...vendor,
+    deliveries: { ...vendor.deliveries, [event]: { ...vendor.deliveries[event]!, ...widened } },
   };
 }
 
