@@ -18,7 +18,7 @@ import { EventBridgePublisher } from '../adapters/aws/event-publisher';
 import { SyncLedger } from '../adapters/aws/sync-ledger';
 import { planningWebhook } from '../adapters/planning/webhook';
 import { procurementWebhook } from '../adapters/procurement/webhook';
-import { resubmitDelivery, type IntakePorts } from '../adapters/webhooks/intake';
+import { resubmitDelivery, type IntakePorts, type VendorWebhook } from '../adapters/webhooks/intake';
 import type { QuarantinedDelivery, QuarantineStatus } from '../domain/ports/quarantine';
 import type { OpsContext } from './context';
 import { table } from './format';
@@ -30,6 +30,8 @@ export interface QuarantineAccess {
   busName: string;
   tables: { webhookQuarantine: string; syncLedger: string };
   now?: () => Date;
+  /** The vendors' webhooks a re-submit runs (default: the deployed ones). */
+  webhooks?: Readonly<Record<'planning' | 'procurement', VendorWebhook>>;
 }
 
 /** The quarantine of the stack the context is connected to. */
@@ -104,7 +106,9 @@ export async function resubmitQuarantined(access: QuarantineAccess, id: string):
     recordStale: (event) => ledger.recordStale(event),
     quarantine,
   };
-  const vendor = record.system === 'planning' ? planningWebhook : procurementWebhook;
+  const vendor = (access.webhooks ?? { planning: planningWebhook, procurement: procurementWebhook })[
+    record.system
+  ];
   try {
     const response = await resubmitDelivery(
       vendor,
