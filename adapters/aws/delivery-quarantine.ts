@@ -99,13 +99,17 @@ export class DeliveryQuarantine implements QuarantinePort, QuarantineReader {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { quarantineId },
-        UpdateExpression: 'SET #status = :resolved, resolvedAt = :at, resolution = :resolution',
+        // A held record had no expiry; once resolved, its body need not be kept for good either.
+        UpdateExpression:
+          'SET #status = :resolved, resolvedAt = :at, resolution = :resolution, ' +
+          'expiresAt = if_not_exists(expiresAt, :expiresAt)',
         ConditionExpression: 'attribute_exists(quarantineId)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':resolved': 'resolved',
           ':at': at.toISOString(),
           ':resolution': resolution,
+          ':expiresAt': Math.floor(at.getTime() / 1000) + QUARANTINE_RETENTION_DAYS * 86_400,
         },
       }),
     );

@@ -195,6 +195,12 @@ describe('webhook quarantine on the local DynamoDB', () => {
         'duplicate',
       ]);
       expect(bus.published).toHaveLength(1);
+
+      // Resolved, it expires like any other record: its body need not be kept for good.
+      await store().resolve(quarantineId, clock.now, 'accepted');
+      expect((await store().get(quarantineId))!.expiresAt).toBe(
+        new Date(clock.now.getTime() + 30 * 86_400_000).toISOString(),
+      );
     },
   );
 

@@ -89,7 +89,7 @@ describe('delivery quarantine (SDK boundary)', () => {
     expect(query.ExpressionAttributeValues).toEqual({ ':status': 'open' });
   });
 
-  it('resolves only a record that exists', async () => {
+  it('resolves only a record that exists, giving a held one (no expiry yet) its 30 days', async () => {
     dynamo.on(UpdateCommand).resolves({});
     await quarantine().resolve('planning-d1', NOW, 'accepted');
     const input = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
@@ -98,6 +98,8 @@ describe('delivery quarantine (SDK boundary)', () => {
       ':resolved': 'resolved',
       ':at': NOW.toISOString(),
       ':resolution': 'accepted',
+      ':expiresAt': NOW.getTime() / 1000 + QUARANTINE_RETENTION_DAYS * 86_400,
     });
+    expect(input.UpdateExpression).toContain('expiresAt = if_not_exists(expiresAt, :expiresAt)');
   });
 });
