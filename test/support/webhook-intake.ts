@@ -6,6 +6,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeliveryLedger } from '../../adapters/aws/delivery-ledger';
 import { DeliveryQuarantine } from '../../adapters/aws/delivery-quarantine';
 import { signPlanningPayload } from '../../adapters/planning/signature';
+import type { ProcurementPurchaseOrderChanged } from '../../adapters/procurement/generated/types';
+import { mapPurchaseOrderChanged, type TenantContext } from '../../adapters/procurement/mapping';
 import { signProcurementPayload } from '../../adapters/procurement/signature';
 import type {
   DeliveryKind,
@@ -34,9 +36,14 @@ export function signedPlanningDelivery(body: string, deliveryId: string, at: Dat
 }
 
 /** A procurement delivery of `event` signed at `at` (procurement sends no delivery id). */
-export function signedProcurementDelivery(event: string, body: string, at: Date): WebhookRequest {
+export function signedProcurementDelivery(
+  event: string,
+  body: string,
+  at: Date,
+  secret = INTAKE_SECRET,
+): WebhookRequest {
   const raw = Buffer.from(body);
-  const signed = signProcurementPayload(raw, INTAKE_SECRET, at);
+  const signed = signProcurementPayload(raw, secret, at);
   return {
     headers: {
       'content-type': 'application/json',
@@ -64,6 +71,18 @@ export function widenedWebhook(
     deliveries: { ...vendor.deliveries, [event]: { ...vendor.deliveries[event]!, ...widened } },
   };
 }
+
+/**
+ * The procurement `purchase_order.changed` kind once canonical quantities carry other units: here
+ * every unit converts one to one into eaches (a stand-in for a real conversion).
+ */
+export const everyUnitInEaches: Pick<DeliveryKind<never>, 'map'> = {
+  map: ((delivery: ProcurementPurchaseOrderChanged, context: TenantContext) =>
+    mapPurchaseOrderChanged(
+      { ...delivery, lines: delivery.lines.map((line) => ({ ...line, uom: 'EA' as const })) },
+      context,
+    )) as never,
+};
 
 /** The intake's ports over the real ledger (sync-ledger table) and quarantine, the bus as given. */
 export function tableIntakePorts(options: {

@@ -7,7 +7,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryQuarantine } from '../../../adapters/aws/delivery-quarantine';
 import { planningWebhook } from '../../../adapters/planning/webhook';
-import { mapPurchaseOrderChanged } from '../../../adapters/procurement/mapping';
 import { procurementWebhook } from '../../../adapters/procurement/webhook';
 import { receiveWebhook, resubmitDelivery, type IntakePorts } from '../../../adapters/webhooks/intake';
 import type { CanonicalEvent } from '../../../canonical/envelope';
@@ -18,6 +17,7 @@ import {
   signedPlanningDelivery,
   signedProcurementDelivery,
   tableIntakePorts,
+  everyUnitInEaches,
   widenedWebhook,
 } from '../../support/webhook-intake';
 
@@ -126,13 +126,7 @@ describe('webhook quarantine on the local DynamoDB', () => {
           at,
         ),
       pointer: '/lines/0/uom',
-      widened: {
-        map: ((delivery: ReturnType<typeof purchaseOrderChangedDelivery>, context: never) =>
-          mapPurchaseOrderChanged(
-            { ...delivery, lines: delivery.lines.map((l) => ({ ...l, uom: 'EA' as const })) },
-            context,
-          )) as never,
-      },
+      widened: everyUnitInEaches,
     },
     {
       row: 'planning safety_stock below zero',

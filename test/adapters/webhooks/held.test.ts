@@ -7,7 +7,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planningWebhook } from '../../../adapters/planning/webhook';
-import { mapPurchaseOrderChanged } from '../../../adapters/procurement/mapping';
 import { procurementWebhook } from '../../../adapters/procurement/webhook';
 import {
   receiveWebhook,
@@ -25,6 +24,7 @@ import {
   INTAKE_SECRET,
   signedPlanningDelivery,
   signedProcurementDelivery,
+  everyUnitInEaches,
   widenedWebhook,
 } from '../../support/webhook-intake';
 
@@ -91,13 +91,7 @@ const CASES: HeldCase[] = [
     invalid: changed(po({ lines: [{ ...poLine, uom: '' as never }] })),
     invalidPointer: '/lines/0/uom',
     // Widened: a conversion of the unit to eaches (here: one each per unit).
-    widened: {
-      map: ((delivery: ReturnType<typeof po>, context: never) =>
-        mapPurchaseOrderChanged(
-          { ...delivery, lines: delivery.lines.map((line) => ({ ...line, uom: 'EA' as const })) },
-          context,
-        )) as never,
-    },
+    widened: everyUnitInEaches,
   },
   {
     row: 'procurement qty below zero',
