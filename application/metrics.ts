@@ -24,8 +24,10 @@ export const BUSINESS_METRICS = {
   IntegrationExceptionAgeSeconds: { unit: 'Seconds', dimensions: [] },
   /** Duplicate deliveries suppressed by idempotency (never silent). */
   DuplicatesSuppressed: { unit: 'Count', dimensions: [] },
-  /** Authentic webhook deliveries refused or failed and kept in the quarantine (alarmed). */
+  /** Authentic webhook deliveries refused, failed or held, kept in the quarantine (alarmed). */
   DeliveriesQuarantined: { unit: 'Count', dimensions: [] },
+  /** Deliveries accepted but held: the canonical model cannot carry them (also DeliveriesQuarantined). */
+  DeliveriesHeld: { unit: 'Count', dimensions: [] },
   /** Webhook deliveries whose signature did not verify: counted, never stored. */
   UnsignedDeliveriesRefused: { unit: 'Count', dimensions: [] },
   /** 1 while the breaker of an endpoint is open, 0 when closed. */

@@ -18,7 +18,7 @@ import { EventBridgePublisher } from '../adapters/aws/event-publisher';
 import { SyncLedger } from '../adapters/aws/sync-ledger';
 import { planningWebhook } from '../adapters/planning/webhook';
 import { procurementWebhook } from '../adapters/procurement/webhook';
-import { resubmitDelivery, type IntakePorts } from '../adapters/webhooks/intake';
+import { resubmitDelivery, type IntakePorts, type VendorWebhook } from '../adapters/webhooks/intake';
 import type { QuarantinedDelivery, QuarantineStatus } from '../domain/ports/quarantine';
 import type { OpsContext } from './context';
 import { table } from './format';
@@ -30,6 +30,8 @@ export interface QuarantineAccess {
   busName: string;
   tables: { webhookQuarantine: string; syncLedger: string };
   now?: () => Date;
+  /** The vendors' webhooks a re-submit runs (default: the deployed ones). */
+  webhooks?: Readonly<Record<'planning' | 'procurement', VendorWebhook>>;
 }
 
 /** The quarantine of the stack the context is connected to. */
@@ -68,8 +70,11 @@ export async function showQuarantined(access: QuarantineAccess, id: string): Pro
 /** What a re-submit did. */
 export interface ResubmitResult {
   quarantineId: string;
-  /** `accepted`, `duplicate` or `stale` (resolved); `refused` or `failed` (still quarantined). */
-  outcome: 'accepted' | 'duplicate' | 'stale' | 'refused' | 'failed';
+  /**
+   * `accepted`, `duplicate` or `stale` (resolved); `refused` or `failed` (still quarantined);
+   * `held` (the canonical model still cannot carry it: still held).
+   */
+  outcome: 'accepted' | 'duplicate' | 'stale' | 'held' | 'refused' | 'failed';
   /** The HTTP status the intake answered (503 when it failed). */
   status: number;
   /** The problem detail when not accepted. */
@@ -101,7 +106,9 @@ export async function resubmitQuarantined(access: QuarantineAccess, id: string):
     recordStale: (event) => ledger.recordStale(event),
     quarantine,
   };
-  const vendor = record.system === 'planning' ? planningWebhook : procurementWebhook;
+  const vendor = (access.webhooks ?? { planning: planningWebhook, procurement: procurementWebhook })[
+    record.system
+  ];
   try {
     const response = await resubmitDelivery(
       vendor,
@@ -110,6 +117,16 @@ export async function resubmitQuarantined(access: QuarantineAccess, id: string):
       new Date(now().getTime() + RESUBMIT_DEADLINE_MS),
     );
     const body = JSON.parse(response.body) as { status?: unknown; detail?: string };
+    if (body.status === 'held') {
+      const again = await quarantine.get(id);
+      return {
+        quarantineId: id,
+        outcome: 'held',
+        status: response.statusCode,
+        ...(again ? { detail: again.reason.detail } : {}),
+        resolved: false,
+      };
+    }
     if (response.statusCode < 300) {
       const outcome = body.status === 'duplicate' || body.status === 'stale' ? body.status : 'accepted';
       await quarantine.resolve(id, now(), outcome);
@@ -168,7 +185,7 @@ export function quarantineDetail(record: QuarantinedDelivery): string {
     field('answered', `${record.reason.status} ${record.reason.type}`),
     field('reason', record.reason.detail),
     ...(record.resolvedAt ? [field('resolved', `${record.resolvedAt} (${record.resolution})`)] : []),
-    field('expires', record.expiresAt),
+    field('expires', record.expiresAt ?? 'never (held until re-submitted)'),
     '  headers:',
     ...Object.entries(record.headers).map(([name, value]) => `    ${name}: ${value}`),
     `  body (${record.body.length} bytes):`,
@@ -189,11 +206,12 @@ export function quarantineJson(record: QuarantinedDelivery): Record<string, unkn
 /** The CLI's help of the quarantine commands. */
 export function quarantineHelp(connection: string): Record<string, string> {
   return {
-    'quarantine list': `Usage: ops quarantine list [--status open|resolved] [--limit N] [--json]
+    'quarantine list': `Usage: ops quarantine list [--status open|held|resolved] [--limit N] [--json]
 
 Authentic webhook deliveries (valid signature) that were refused for their content or failed on our
-side, most recent attempt first, with the problem we answered and how many attempts (the vendor's
-retries and re-submits) there were. Records expire 30 days after their last attempt.
+side (open), or accepted but held because the canonical model cannot carry them (held), most recent
+attempt first, with the reason and how many attempts (the vendor's retries and re-submits) there
+were. Open records expire 30 days after their last attempt; held ones do not expire.
 
 ${connection}`,
     'quarantine show': `Usage: ops quarantine show <id> [--json]
@@ -205,7 +223,8 @@ ${connection}`,
 
 Puts the delivery through the webhook intake again (the steps after the signature, same delivery
 ledger and bus): accepted, or a duplicate of an event already on the bus, resolves it; refused or
-failed again, it stays quarantined with one more attempt. Exits 1 when not resolved.
+failed again, it stays quarantined with one more attempt; still beyond the canonical model, it stays
+held. Exits 1 when not resolved.
 
 ${connection}`,
   };
@@ -224,7 +243,7 @@ export async function quarantineCommand(
 ): Promise<number> {
   const access = quarantineAccess(options.context);
   if (sub === 'list') {
-    const status = options.status === 'resolved' ? 'resolved' : 'open';
+    const status = options.status === 'resolved' || options.status === 'held' ? options.status : 'open';
     const records = await listQuarantine(access, status, options.limit ?? 100);
     options.print(records.map(quarantineJson), () => quarantineTable(records));
     return 0;
@@ -239,7 +258,7 @@ export async function quarantineCommand(
   options.print(result, () =>
     result.resolved
       ? `${id}: ${result.outcome} (${result.status}); resolved`
-      : `${id}: ${result.outcome} again (${result.status}: ${result.detail ?? ''}); still quarantined`,
+      : `${id}: ${result.outcome} again (${result.status}: ${result.detail ?? ''}); still ${result.outcome === 'held' ? 'held' : 'quarantined'}`,
   );
   return result.resolved ? 0 : 1;
 }

@@ -2,7 +2,8 @@
  * The quarantine of refused vendor deliveries in DynamoDB (TABLES.webhookQuarantine): one item per
  * delivery, its raw body as a binary attribute (the intake refuses bodies over 256 KiB before it
  * reads them, so an item stays under DynamoDB's 400 KB), encrypted at rest like every table, and
- * deleted by TTL {@link QUARANTINE_RETENTION_DAYS} after its last attempt.
+ * deleted by TTL {@link QUARANTINE_RETENTION_DAYS} after its last attempt. A held delivery (accepted,
+ * not carried by the canonical model) has no expiry: it was answered 202, so this is its only copy.
  *
  * The intake only writes (one UpdateItem: a vendor's retry of the same delivery adds an attempt);
  * operators read, and resolve after an accepted re-submit.
@@ -42,8 +43,10 @@ export class DeliveryQuarantine implements QuarantinePort, QuarantineReader {
         UpdateExpression:
           'SET #system = :system, eventType = :eventType, deliveryId = :deliveryId, headers = :headers, ' +
           'body = :body, tenantId = :tenantId, reason = :reason, #status = :open, lastAttemptAt = :at, ' +
-          'firstReceivedAt = if_not_exists(firstReceivedAt, :at), expiresAt = :expiresAt ' +
-          'ADD attempts :one REMOVE resolvedAt, resolution',
+          'firstReceivedAt = if_not_exists(firstReceivedAt, :at)' +
+          (delivery.held ? ' ' : ', expiresAt = :expiresAt ') +
+          'ADD attempts :one REMOVE resolvedAt, resolution' +
+          (delivery.held ? ', expiresAt' : ''),
         ExpressionAttributeNames: { '#system': 'system', '#status': 'status' },
         ExpressionAttributeValues: {
           ':system': delivery.system,
@@ -53,9 +56,9 @@ export class DeliveryQuarantine implements QuarantinePort, QuarantineReader {
           ':body': delivery.body,
           ':tenantId': delivery.tenantId,
           ':reason': delivery.reason,
-          ':open': 'open',
+          ':open': delivery.held ? 'held' : 'open',
           ':at': at,
-          ':expiresAt': expiresAt,
+          ...(delivery.held ? {} : { ':expiresAt': expiresAt }),
           ':one': 1,
         },
       }),
@@ -96,13 +99,17 @@ export class DeliveryQuarantine implements QuarantinePort, QuarantineReader {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { quarantineId },
-        UpdateExpression: 'SET #status = :resolved, resolvedAt = :at, resolution = :resolution',
+        // A held record had no expiry; once resolved, its body need not be kept for good either.
+        UpdateExpression:
+          'SET #status = :resolved, resolvedAt = :at, resolution = :resolution, ' +
+          'expiresAt = if_not_exists(expiresAt, :expiresAt)',
         ConditionExpression: 'attribute_exists(quarantineId)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':resolved': 'resolved',
           ':at': at.toISOString(),
           ':resolution': resolution,
+          ':expiresAt': Math.floor(at.getTime() / 1000) + QUARANTINE_RETENTION_DAYS * 86_400,
         },
       }),
     );
@@ -126,6 +133,8 @@ function recordOf(item: Record<string, unknown>): QuarantinedDelivery {
     attempts: Number(item.attempts ?? 0),
     ...(typeof item.resolvedAt === 'string' ? { resolvedAt: item.resolvedAt } : {}),
     ...(typeof item.resolution === 'string' ? { resolution: item.resolution } : {}),
-    expiresAt: new Date(Number(item.expiresAt) * 1000).toISOString(),
+    ...(item.expiresAt !== undefined
+      ? { expiresAt: new Date(Number(item.expiresAt) * 1000).toISOString() }
+      : {}),
   };
 }

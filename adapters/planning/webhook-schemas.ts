@@ -6,7 +6,6 @@ import {
   date,
   dateTime,
   enumOf,
-  identifier,
   integer,
   number,
   object,
@@ -19,12 +18,16 @@ import {
 /** Largest body the vendor sends; anything bigger is refused before parsing. */
 export const PLANNING_MAX_BODY_BYTES = 262_144;
 
-const quantity = (description: string) => number({ minimum: 0, description: `${description}, in uom units` });
+// The contract states no minimum: a negative quantity is the vendor's to send, ours to hold (canonical >= 0).
+const quantity = (description: string) => number({ description: `${description}, in uom units` });
+// The contract states no length or characters for ids: any non-empty string, held when the canonical
+// model cannot carry it (its ids build keys).
+const vendorId = (description: string) => string({ minLength: 1, description });
 
 export const planningWebhookSchemas = {
   PlanningPlan: object(
     {
-      plan_id: identifier('Plan id'),
+      plan_id: vendorId('Plan id'),
       version: version('Plan version'),
       // The contract names no cycles: any is carried through, none refused.
       cycle: string({ minLength: 1, description: 'Planning cycle (e.g. weekly)' }),
@@ -42,11 +45,11 @@ export const planningWebhookSchemas = {
   ),
   PlanningException: object(
     {
-      exception_id: identifier('Exception id, unique within a plan'),
+      exception_id: vendorId('Exception id, unique within a plan'),
       kind: enumOf(['DEMAND_UPLIFT', 'DEMAND_DROP', 'INVENTORY_RISK'], 'Exception kind'),
       severity: enumOf(['low', 'medium', 'high', 'critical'], 'Severity'),
-      sku: identifier('Item sku'),
-      site: identifier('Site'),
+      sku: vendorId('Item sku'),
+      site: vendorId('Site'),
       uom: enumOf(['EA', 'CS', 'PAL'], 'Unit of the quantities'),
       pack_size: integer({
         minimum: 1,
@@ -67,7 +70,7 @@ export const planningWebhookSchemas = {
   PlanningForecastException: object(
     {
       event: enumOf(['forecast.exception'], 'Event name'),
-      event_id: identifier('Event id, stable across redeliveries', 128),
+      event_id: vendorId('Event id, stable across redeliveries'),
       published_at: dateTime("Publication time with the planner's local offset"),
       plan: ref('PlanningPlan'),
       exception: ref('PlanningException'),
@@ -90,7 +93,7 @@ export const planningWebhookSchemas = {
   PlanningForecastPublished: object(
     {
       event: enumOf(['forecast.published'], 'Event name'),
-      event_id: identifier('Event id, stable across redeliveries', 128),
+      event_id: vendorId('Event id, stable across redeliveries'),
       published_at: dateTime('Publication time'),
       plan: ref('PlanningPlan'),
       export: ref('PlanningExport'),

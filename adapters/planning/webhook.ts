@@ -1,4 +1,8 @@
 /** The planning platform's webhook, as the intake pipeline runs it. */
+import {
+  validateForecastExceptionRaisedV1,
+  validateForecastPublishedV1,
+} from '../../canonical/generated/validators';
 import type { VendorWebhook } from '../webhooks/intake';
 import { validatePlanningForecastException, validatePlanningForecastPublished } from './generated/validators';
 import { mapForecastException, mapForecastPublished } from './mapping';
@@ -16,6 +20,7 @@ export const planningWebhook: VendorWebhook = {
     'forecast.exception': {
       validate: validatePlanningForecastException,
       map: mapForecastException,
+      canonical: validateForecastExceptionRaisedV1,
       // A lower plan version of the same exception is stale (vendor contract).
       version: (event) => ({
         objectKey: `ForecastException#${event.sourceObjectId}`,
@@ -25,6 +30,7 @@ export const planningWebhook: VendorWebhook = {
     'forecast.published': {
       validate: validatePlanningForecastPublished,
       map: mapForecastPublished,
+      canonical: validateForecastPublishedV1,
       version: (event) => ({ objectKey: `Forecast#${event.sourceObjectId}`, version: event.sourceVersion }),
     },
   },

@@ -10,6 +10,7 @@ import type {
   SupplierUpdatedV1,
 } from '../../canonical/generated/types';
 import { quantityToString, sumOfProducts } from '../../domain/decimal';
+import { CanonicalLimitError } from '../webhooks/held';
 import type {
   ProcurementPurchaseOrderAcknowledged,
   ProcurementPurchaseOrderChanged,
@@ -24,6 +25,19 @@ export function mapPurchaseOrderChanged(
   delivery: ProcurementPurchaseOrderChanged,
   context: TenantContext,
 ): PurchaseOrderChangedV1 {
+  // Canonical quantities are eaches and the contract gives no conversion from another unit.
+  const otherUnits = delivery.lines.flatMap((line, index) =>
+    line.uom === 'EA'
+      ? []
+      : [
+          {
+            pointer: `/lines/${index}/uom`,
+            value: JSON.stringify(line.uom),
+            limit: 'canonical quantities are eaches (EA)',
+          },
+        ],
+  );
+  if (otherUnits.length > 0) throw new CanonicalLimitError(otherUnits);
   const lines = delivery.lines.map((line) => ({
     lineNo: line.line_no,
     itemCode: line.item_code,

@@ -8,11 +8,11 @@ import {
   dateTime,
   decimal,
   enumOf,
-  identifier,
   integer,
   number,
   object,
   ref,
+  string,
   version,
   type Schema,
 } from '../../canonical/schemas/dsl';
@@ -20,32 +20,37 @@ import {
 /** We accept procurement deliveries up to the same size as planning's; the vendor states no limit. */
 export const PROCUREMENT_MAX_BODY_BYTES = 262_144;
 
+// The contract states no length or characters for ids: any non-empty string, held when the canonical
+// model cannot carry it (its ids build keys).
+const vendorId = (description: string) => string({ minLength: 1, description });
+
 export const procurementWebhookSchemas = {
   ProcurementAckLine: object(
     {
       line_no: integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'PO line number' }),
-      confirmed_qty: number({ minimum: 0, description: 'Confirmed quantity, EA' }),
+      confirmed_qty: number({ description: 'Confirmed quantity, EA (no minimum stated)' }),
       confirmed_date: date('Confirmed delivery date'),
     },
     { open: true },
   ),
   ProcurementPurchaseOrderAcknowledged: object(
     {
-      event_id: identifier('Event id', 128),
-      po_number: identifier('PO number'),
+      event_id: vendorId('Event id'),
+      po_number: vendorId('PO number'),
       revision: version('Revision acknowledged'),
       acknowledged_at: dateTime('When the supplier confirmed'),
       lines: array(ref('ProcurementAckLine'), { minItems: 1 }),
-      supplier_number: identifier('Supplier number'),
+      supplier_number: vendorId('Supplier number'),
     },
     { open: true, description: 'purchase_order.acknowledged delivery' },
   ),
   ProcurementPoLine: object(
     {
       line_no: integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'PO line number' }),
-      item_code: identifier('Item code'),
-      qty: number({ minimum: 0, description: 'Quantity in uom' }),
-      uom: enumOf(['EA'], 'Unit (the platform orders in eaches)'),
+      item_code: vendorId('Item code'),
+      qty: number({ description: 'Quantity in uom (no minimum stated)' }),
+      // "EA unless uom says otherwise": any unit is the vendor's to send; only EA is carried.
+      uom: string({ minLength: 1, description: 'Unit (EA unless it says otherwise)' }),
       unit_price: decimal('Unit price', { nonNegative: true }),
       need_by: date('Need-by date'),
     },
@@ -53,8 +58,8 @@ export const procurementWebhookSchemas = {
   ),
   ProcurementPurchaseOrderChanged: object(
     {
-      event_id: identifier('Event id', 128),
-      po_number: identifier('PO number'),
+      event_id: vendorId('Event id'),
+      po_number: vendorId('PO number'),
       revision: version('Revision'),
       status: enumOf(
         ['draft', 'issued', 'acknowledged', 'partially_received', 'received', 'closed', 'cancelled'],
@@ -67,8 +72,8 @@ export const procurementWebhookSchemas = {
   ),
   ProcurementSupplierUpdated: object(
     {
-      event_id: identifier('Event id', 128),
-      supplier_number: identifier('Supplier number'),
+      event_id: vendorId('Event id'),
+      supplier_number: vendorId('Supplier number'),
       status: enumOf(['approved', 'pending', 'on_hold', 'blocked'], 'Supplier status'),
       updated_at: dateTime('When it changed'),
     },

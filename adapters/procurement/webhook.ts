@@ -1,4 +1,9 @@
 /** The procurement platform's webhook, as the intake pipeline runs it. */
+import {
+  validatePurchaseOrderAcknowledgedV1,
+  validatePurchaseOrderChangedV1,
+  validateSupplierUpdatedV1,
+} from '../../canonical/generated/validators';
 import type { VendorWebhook } from '../webhooks/intake';
 import {
   validateProcurementPurchaseOrderAcknowledged,
@@ -26,10 +31,12 @@ export const procurementWebhook: VendorWebhook = {
     'purchase_order.acknowledged': {
       validate: validateProcurementPurchaseOrderAcknowledged,
       map: mapPurchaseOrderAcknowledged,
+      canonical: validatePurchaseOrderAcknowledgedV1,
     },
     'purchase_order.changed': {
       validate: validateProcurementPurchaseOrderChanged,
       map: mapPurchaseOrderChanged,
+      canonical: validatePurchaseOrderChangedV1,
       version: (event) => ({
         objectKey: `PurchaseOrder#${event.sourceObjectId}`,
         version: event.sourceVersion,
@@ -38,6 +45,7 @@ export const procurementWebhook: VendorWebhook = {
     'supplier.updated': {
       validate: validateProcurementSupplierUpdated,
       map: mapSupplierUpdated,
+      canonical: validateSupplierUpdatedV1,
       version: (event) => ({ objectKey: `Supplier#${event.sourceObjectId}`, version: event.sourceVersion }),
     },
   },

@@ -2,8 +2,12 @@
  * Receiving a vendor webhook: the same steps for every vendor, in an order that makes refusals
  * cheap and acceptance durable:
  *
- *   size -> media type -> signature -> JSON -> event type -> schema -> mapping -> stale? ->
- *   claim (in progress) -> publish -> complete -> 202
+ *   size -> media type -> signature -> JSON -> event type -> vendor schema -> mapping ->
+ *   canonical schema -> stale? -> claim (in progress) -> publish -> complete -> 202
+ *
+ * The vendor schema checks exactly what the vendor's contract states. A delivery it allows that the
+ * canonical model cannot carry (mapping or canonical schema refuses it) is accepted and held in
+ * the quarantine with the exact reason and no expiry (202 `held`): the vendor did nothing wrong.
  *
  * Every refusal is an RFC 9457 problem and publishes nothing. A delivery whose signature verified
  * but that was refused for its content or failed on our side is kept in the quarantine with the
@@ -19,8 +23,14 @@ import { createHash } from 'node:crypto';
 import { UnmappedCodeError } from '../../canonical/codes/tables';
 import type { CanonicalEvent, EventContext } from '../../canonical/envelope';
 import { TransientFailure } from '../../domain/failures';
-import type { QuarantinePort, QuarantineReason, RefusedDelivery } from '../../domain/ports/quarantine';
+import type {
+  CanonicalLimitBreach,
+  QuarantinePort,
+  QuarantineReason,
+  RefusedDelivery,
+} from '../../domain/ports/quarantine';
 import type { SignatureVerification } from '../planning/signature';
+import { breachesOf, CanonicalLimitError, describeBreach } from './held';
 import { json, problem, type HttpResponse } from './problem';
 
 export interface WebhookRequest {
@@ -42,7 +52,10 @@ interface ValidationFailure {
 /** One kind of delivery of a vendor (e.g. planning `forecast.exception`). */
 export interface DeliveryKind<D> {
   validate(data: unknown): { ok: true; value: D } | { ok: false; errors: ValidationFailure[] };
+  /** Throws {@link CanonicalLimitError} for a vendor value with no canonical place. */
   map(delivery: D, context: EventContext & { tenantId: string }): CanonicalEvent;
+  /** The canonical event's own validator: what the canonical model can carry. */
+  canonical(event: unknown): { ok: true } | { ok: false; errors: ValidationFailure[] };
   /**
    * The object whose versions must not go backwards, and this delivery's version (plan version,
    * PO revision, update time). Deliveries without an ordering (acknowledgements) omit it.
@@ -113,8 +126,10 @@ export interface IntakePorts {
   recordStale(event: CanonicalEvent): Promise<void>;
   /** Where authentic deliveries that were not accepted are kept. */
   quarantine: QuarantinePort;
-  /** A delivery was quarantined (for the metric the alarm watches). */
+  /** A delivery was quarantined, or held (for the metric the alarm watches). */
   quarantined?(delivery: RefusedDelivery): void;
+  /** A delivery was accepted and held: the canonical model cannot carry it (`DeliveriesHeld`). */
+  held?(delivery: RefusedDelivery): void;
   /** A delivery failed its signature check: counted, never stored. */
   signatureRefused?(reason: string): void;
   log?: {
@@ -220,6 +235,7 @@ async function acceptAuthentic(
   try {
     response = await interpret(vendor, request, ports);
   } catch (error) {
+    if (error instanceof CanonicalLimitError) return hold(vendor, request, ports, error.breaches);
     await keep(vendor, request, ports, {
       status: 503,
       type: `urn:supplyline:problem:${error instanceof TransientFailure ? 'try-again' : 'internal-error'}`,
@@ -247,13 +263,42 @@ async function acceptAuthentic(
   return response;
 }
 
-/** Keeps an authentic delivery that was not accepted. */
+/** Accepts a delivery the canonical model cannot carry: kept as held first, then answered 202. */
+async function hold(
+  vendor: VendorWebhook,
+  request: WebhookRequest,
+  ports: IntakePorts,
+  breaches: readonly CanonicalLimitBreach[],
+): Promise<HttpResponse> {
+  const reason: QuarantineReason = {
+    status: 202,
+    type: 'urn:supplyline:problem:canonical-limit',
+    detail: `Held: the canonical model cannot carry ${breaches.map(describeBreach).join('; ')}`,
+    limits: breaches,
+  };
+  let delivery: RefusedDelivery;
+  try {
+    delivery = await keep(vendor, request, ports, reason, true);
+  } catch (error) {
+    // Not kept: a 202 would lose it, so the vendor delivers it again.
+    ports.log?.warn('held delivery not recorded', { error: (error as Error).message });
+    return problem(503, 'try-again', 'The delivery could not be recorded; deliver it again.', {
+      instance: `urn:supplyline:request:${request.requestId}`,
+      headers: { 'retry-after': '5' },
+    });
+  }
+  ports.held?.(delivery);
+  return json(202, { status: 'held', quarantineId: delivery.quarantineId, limits: breaches });
+}
+
+/** Keeps an authentic delivery that was not accepted (or is held). */
 async function keep(
   vendor: VendorWebhook,
   request: WebhookRequest,
   ports: IntakePorts,
   reason: QuarantineReason,
-): Promise<void> {
+  held = false,
+): Promise<RefusedDelivery> {
   const eventType = headerOf(request, vendor.eventHeader);
   const deliveryId = vendor.deliveryHeader ? headerOf(request, vendor.deliveryHeader) : undefined;
   const headers: Record<string, string> = {};
@@ -276,6 +321,7 @@ async function keep(
     body: request.body,
     tenantId: ports.tenantId,
     reason,
+    ...(held ? { held } : {}),
   };
   await ports.quarantine.quarantine(delivery);
   ports.quarantined?.(delivery);
@@ -286,6 +332,7 @@ async function keep(
     status: reason.status,
     type: reason.type,
   });
+  return delivery;
 }
 
 /**
@@ -370,6 +417,8 @@ async function interpret(
     }
     throw error;
   }
+  const carried = kind.canonical(event);
+  if (!carried.ok) throw new CanonicalLimitError(breachesOf(event, carried.errors));
 
   const version = kind.version?.(event);
   const claim = await ports.claim(event, version, new Date(request.deadline.getTime() + CLAIM_MARGIN_MS));

@@ -12,9 +12,24 @@ export interface QuarantineReason {
   /** The problem `type` we answered with, e.g. `urn:supplyline:problem:contract-violation`. */
   type: string;
   detail: string;
+  /**
+   * Set when the delivery was accepted but is held: the vendor's contract allows it, the canonical
+   * model cannot carry it. Each names the field, the value received and the canonical limit.
+   */
+  limits?: readonly CanonicalLimitBreach[];
 }
 
-/** One delivery as it was received, and why it was not accepted. */
+/** One value the canonical model cannot carry. */
+export interface CanonicalLimitBreach {
+  /** JSON pointer into the canonical event (or the delivery, for a field with no canonical place). */
+  pointer: string;
+  /** The value received, as JSON text. */
+  value: string;
+  /** The canonical limit it breaks, e.g. `must match pattern "^[A-Za-z0-9]..."`. */
+  limit: string;
+}
+
+/** One delivery as it was received, and why it was not accepted (or is held). */
 export interface RefusedDelivery {
   /** Same delivery, same id: a vendor's retry or a re-submit adds an attempt to the same record. */
   quarantineId: string;
@@ -31,10 +46,15 @@ export interface RefusedDelivery {
   /** The tenant the delivery was received for (a re-submit stamps its event with it). */
   tenantId: string;
   reason: QuarantineReason;
+  /** Accepted (answered 202) and held until the canonical model can carry it: kept with no expiry. */
+  held?: boolean;
 }
 
-/** `open` until a re-submit is accepted. */
-export type QuarantineStatus = 'open' | 'resolved';
+/**
+ * `open` (refused or failed) or `held` (accepted, not carried) until a re-submit is accepted, then
+ * `resolved`.
+ */
+export type QuarantineStatus = 'open' | 'held' | 'resolved';
 
 /** A quarantined delivery as an operator sees it. */
 export interface QuarantinedDelivery extends Omit<RefusedDelivery, 'receivedAt'> {
@@ -47,13 +67,13 @@ export interface QuarantinedDelivery extends Omit<RefusedDelivery, 'receivedAt'>
   /** Set when a re-submit was accepted, with the outcome (`accepted`, `duplicate`, `stale`). */
   resolvedAt?: string;
   resolution?: string;
-  /** When the record is deleted (ISO-8601 UTC). */
-  expiresAt: string;
+  /** When the record is deleted (ISO-8601 UTC); none while it is held. */
+  expiresAt?: string;
 }
 
 /** Where refused deliveries are kept. */
 export interface QuarantinePort {
-  /** Keeps the delivery (a new record, or one more attempt of the same one, open again). */
+  /** Keeps the delivery (a new record, or one more attempt of the same one, open or held again). */
   quarantine(delivery: RefusedDelivery): Promise<void>;
 }
 

@@ -35,6 +35,7 @@ export function intakePorts(secretArnVariables: readonly string[]): IntakePorts 
     },
     quarantine: deliveryQuarantine(),
     quarantined: () => metrics.addMetric('DeliveriesQuarantined', MetricUnit.Count, 1),
+    held: () => metrics.addMetric('DeliveriesHeld', MetricUnit.Count, 1),
     signatureRefused: () => metrics.addMetric('UnsignedDeliveriesRefused', MetricUnit.Count, 1),
     log: logger,
   };

@@ -292,7 +292,12 @@ async function state(
           .send(new ScanCommand({ TableName: topology.tables.circuitBreaker }))
           .then((r) => (r.Items ?? []) as Record<string, unknown>[])
       : [],
-    quarantine ? listQuarantine(quarantine, 'open', 50) : [],
+    // Held deliveries were accepted but wait for the canonical model: listed with the open ones.
+    quarantine
+      ? Promise.all([listQuarantine(quarantine, 'open', 50), listQuarantine(quarantine, 'held', 50)]).then(
+          (lists) => lists.flat(),
+        )
+      : [],
   ]);
   const invocations = source.invocations();
   return {

@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { planningWebhook } from '../../adapters/planning/webhook';
+import { procurementWebhook } from '../../adapters/procurement/webhook';
 import { receiveWebhook, type IntakePorts } from '../../adapters/webhooks/intake';
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/tables';
 import {
@@ -20,7 +21,7 @@ import {
   type QuarantineAccess,
 } from '../../ops/quarantine';
 import { forecastExceptionDelivery } from '../fixtures/planning';
-import { signedPlanningDelivery, tableIntakePorts } from '../support/webhook-intake';
+import { signedPlanningDelivery, tableIntakePorts, widenedWebhook } from '../support/webhook-intake';
 
 const eventBridge = mockClient(EventBridgeClient);
 afterEach(() => eventBridge.reset());
@@ -110,6 +111,45 @@ describe('ops quarantine', () => {
 
     const again = await resubmitQuarantined(access, 'planning-ops-failed');
     expect(again).toMatchObject({ outcome: 'duplicate', resolved: true });
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  it('lists and shows a held delivery with its status; re-submitted it stays held until the webhooks are widened, then publishes once', async () => {
+    const body = JSON.stringify(
+      forecastExceptionDelivery({ exception: { exception_id: 'EXC-OPS-HELD', uom: 'EA', forecast_qty: -3 } }),
+    );
+    const response = await receive(body, 'ops-held', async () => undefined);
+    expect(JSON.parse((response as { body: string }).body).status).toBe('held');
+
+    const held = await listQuarantine(access, 'held');
+    expect(held.map((r) => r.quarantineId)).toContain('planning-ops-held');
+    expect(quarantineTable(held)).toMatch(
+      /planning-ops-held\s+planning\s+forecast\.exception\s+202\s+canonical-limit:.*held/,
+    );
+    const record = await showQuarantined(access, 'planning-ops-held');
+    expect(quarantineDetail(record)).toContain('/data/forecastQuantityEa = "-3"');
+    expect(quarantineDetail(record)).toMatch(/expires:\s+never/);
+
+    busAccepts();
+    expect(await resubmitQuarantined(access, 'planning-ops-held')).toMatchObject({
+      outcome: 'held',
+      resolved: false,
+    });
+    expect(await showQuarantined(access, 'planning-ops-held')).toMatchObject({ status: 'held', attempts: 2 });
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+
+    const widened = {
+      ...access,
+      webhooks: {
+        planning: widenedWebhook(planningWebhook, 'forecast.exception', { canonical: () => ({ ok: true }) }),
+        procurement: procurementWebhook,
+      },
+    };
+    expect(await resubmitQuarantined(widened, 'planning-ops-held')).toMatchObject({
+      outcome: 'accepted',
+      resolved: true,
+    });
+    expect(await resubmitQuarantined(widened, 'planning-ops-held')).toMatchObject({ outcome: 'duplicate' });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
 

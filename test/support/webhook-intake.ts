@@ -6,7 +6,15 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeliveryLedger } from '../../adapters/aws/delivery-ledger';
 import { DeliveryQuarantine } from '../../adapters/aws/delivery-quarantine';
 import { signPlanningPayload } from '../../adapters/planning/signature';
-import type { IntakePorts, WebhookRequest } from '../../adapters/webhooks/intake';
+import type { ProcurementPurchaseOrderChanged } from '../../adapters/procurement/generated/types';
+import { mapPurchaseOrderChanged, type TenantContext } from '../../adapters/procurement/mapping';
+import { signProcurementPayload } from '../../adapters/procurement/signature';
+import type {
+  DeliveryKind,
+  IntakePorts,
+  VendorWebhook,
+  WebhookRequest,
+} from '../../adapters/webhooks/intake';
 
 /** The planning signing secret these helpers sign and verify with. */
 export const INTAKE_SECRET = 'planning-secret';
@@ -26,6 +34,55 @@ export function signedPlanningDelivery(body: string, deliveryId: string, at: Dat
     deadline: new Date(at.getTime() + 10_000),
   };
 }
+
+/** A procurement delivery of `event` signed at `at` (procurement sends no delivery id). */
+export function signedProcurementDelivery(
+  event: string,
+  body: string,
+  at: Date,
+  secret = INTAKE_SECRET,
+): WebhookRequest {
+  const raw = Buffer.from(body);
+  const signed = signProcurementPayload(raw, secret, at);
+  return {
+    headers: {
+      'content-type': 'application/json',
+      'x-proc-event': event,
+      'x-proc-timestamp': signed.timestamp,
+      'x-proc-signature': signed.signature,
+    },
+    body: raw,
+    requestId: `req-${event}-${at.getTime()}`,
+    deadline: new Date(at.getTime() + 10_000),
+  };
+}
+
+/**
+ * The vendor's webhook once the canonical model carries more: `event`'s kind with its canonical
+ * validator (and mapping) replaced, the way a widened canonical schema would be generated.
+ */
+export function widenedWebhook(
+  vendor: VendorWebhook,
+  event: string,
+  widened: Partial<Pick<DeliveryKind<never>, 'canonical' | 'map'>>,
+): VendorWebhook {
+  return {
+    ...vendor,
+    deliveries: { ...vendor.deliveries, [event]: { ...vendor.deliveries[event]!, ...widened } },
+  };
+}
+
+/**
+ * The procurement `purchase_order.changed` kind once canonical quantities carry other units: here
+ * every unit converts one to one into eaches (a stand-in for a real conversion).
+ */
+export const everyUnitInEaches: Pick<DeliveryKind<never>, 'map'> = {
+  map: ((delivery: ProcurementPurchaseOrderChanged, context: TenantContext) =>
+    mapPurchaseOrderChanged(
+      { ...delivery, lines: delivery.lines.map((line) => ({ ...line, uom: 'EA' as const })) },
+      context,
+    )) as never,
+};
 
 /** The intake's ports over the real ledger (sync-ledger table) and quarantine, the bus as given. */
 export function tableIntakePorts(options: {

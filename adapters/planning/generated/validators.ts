@@ -18,9 +18,8 @@ import { add, codePoints, isDate, isDateTime, isObject, type ValidationError, ty
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../../../canonical/validation-runtime";
 
-const PATTERN_0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$");
-const PATTERN_1 = new RegExp("^https?://");
-const PATTERN_2 = new RegExp("^[0-9a-fA-F]{64}$");
+const PATTERN_0 = new RegExp("^https?://");
+const PATTERN_1 = new RegExp("^[0-9a-fA-F]{64}$");
 
 /** #/$defs/PlanningPlan */
 function check_PlanningPlan(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -30,9 +29,7 @@ function check_PlanningPlan(d: unknown, p: string, e: ValidationError[], depth: 
       add(e, p + "/plan_id", "required", "must have required property 'plan_id'");
     } else {
       if (typeof v0 === 'string') {
-        if (v0.length > 64 && (v0.length > 128 || codePoints(v0) > 64)) add(e, p + "/plan_id", "maxLength", "must NOT have more than 64 characters");
         if (v0.length === 0) add(e, p + "/plan_id", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v0)) add(e, p + "/plan_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/plan_id", "type", "must be string");
       }
@@ -109,9 +106,7 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
       add(e, p + "/exception_id", "required", "must have required property 'exception_id'");
     } else {
       if (typeof v0 === 'string') {
-        if (v0.length > 64 && (v0.length > 128 || codePoints(v0) > 64)) add(e, p + "/exception_id", "maxLength", "must NOT have more than 64 characters");
         if (v0.length === 0) add(e, p + "/exception_id", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v0)) add(e, p + "/exception_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/exception_id", "type", "must be string");
       }
@@ -141,9 +136,7 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
       add(e, p + "/sku", "required", "must have required property 'sku'");
     } else {
       if (typeof v3 === 'string') {
-        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/sku", "maxLength", "must NOT have more than 64 characters");
         if (v3.length === 0) add(e, p + "/sku", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v3)) add(e, p + "/sku", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/sku", "type", "must be string");
       }
@@ -153,9 +146,7 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
       add(e, p + "/site", "required", "must have required property 'site'");
     } else {
       if (typeof v4 === 'string') {
-        if (v4.length > 64 && (v4.length > 128 || codePoints(v4) > 64)) add(e, p + "/site", "maxLength", "must NOT have more than 64 characters");
         if (v4.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v4)) add(e, p + "/site", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/site", "type", "must be string");
       }
@@ -191,21 +182,13 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     if (v8 === undefined) {
       add(e, p + "/baseline_qty", "required", "must have required property 'baseline_qty'");
     } else {
-      if (typeof v8 === 'number' && Number.isFinite(v8)) {
-        if (v8 < 0) add(e, p + "/baseline_qty", "minimum", "must be >= 0");
-      } else {
-        add(e, p + "/baseline_qty", "type", "must be number");
-      }
+      if (!(typeof v8 === 'number' && Number.isFinite(v8))) add(e, p + "/baseline_qty", "type", "must be number");
     }
     const v9 = d.forecast_qty;
     if (v9 === undefined) {
       add(e, p + "/forecast_qty", "required", "must have required property 'forecast_qty'");
     } else {
-      if (typeof v9 === 'number' && Number.isFinite(v9)) {
-        if (v9 < 0) add(e, p + "/forecast_qty", "minimum", "must be >= 0");
-      } else {
-        add(e, p + "/forecast_qty", "type", "must be number");
-      }
+      if (!(typeof v9 === 'number' && Number.isFinite(v9))) add(e, p + "/forecast_qty", "type", "must be number");
     }
     const v10 = d.projected_on_hand;
     if (v10 === undefined) {
@@ -217,11 +200,7 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     if (v11 === undefined) {
       add(e, p + "/safety_stock", "required", "must have required property 'safety_stock'");
     } else {
-      if (typeof v11 === 'number' && Number.isFinite(v11)) {
-        if (v11 < 0) add(e, p + "/safety_stock", "minimum", "must be >= 0");
-      } else {
-        add(e, p + "/safety_stock", "type", "must be number");
-      }
+      if (!(typeof v11 === 'number' && Number.isFinite(v11))) add(e, p + "/safety_stock", "type", "must be number");
     }
     const v12 = d.velocity_class;
     if (v12 === undefined) {
@@ -260,9 +239,7 @@ function check_PlanningForecastException(d: unknown, p: string, e: ValidationErr
       add(e, p + "/event_id", "required", "must have required property 'event_id'");
     } else {
       if (typeof v1 === 'string') {
-        if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/event_id", "maxLength", "must NOT have more than 128 characters");
         if (v1.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v1)) add(e, p + "/event_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/event_id", "type", "must be string");
       }
@@ -313,7 +290,7 @@ function check_PlanningExport(d: unknown, p: string, e: ValidationError[], depth
     } else {
       if (typeof v1 === 'string') {
         if (v1.length < 15 && (v1.length < 8 || codePoints(v1) < 8)) add(e, p + "/location", "minLength", "must NOT have fewer than 8 characters");
-        if (!PATTERN_1.test(v1)) add(e, p + "/location", "pattern", "must match pattern \"^https?://\"");
+        if (!PATTERN_0.test(v1)) add(e, p + "/location", "pattern", "must match pattern \"^https?://\"");
       } else {
         add(e, p + "/location", "type", "must be string");
       }
@@ -333,7 +310,7 @@ function check_PlanningExport(d: unknown, p: string, e: ValidationError[], depth
       add(e, p + "/sha256", "required", "must have required property 'sha256'");
     } else {
       if (typeof v3 === 'string') {
-        if (!PATTERN_2.test(v3)) add(e, p + "/sha256", "pattern", "must match pattern \"^[0-9a-fA-F]{64}$\"");
+        if (!PATTERN_1.test(v3)) add(e, p + "/sha256", "pattern", "must match pattern \"^[0-9a-fA-F]{64}$\"");
       } else {
         add(e, p + "/sha256", "type", "must be string");
       }
@@ -361,9 +338,7 @@ function check_PlanningForecastPublished(d: unknown, p: string, e: ValidationErr
       add(e, p + "/event_id", "required", "must have required property 'event_id'");
     } else {
       if (typeof v1 === 'string') {
-        if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/event_id", "maxLength", "must NOT have more than 128 characters");
         if (v1.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v1)) add(e, p + "/event_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/event_id", "type", "must be string");
       }

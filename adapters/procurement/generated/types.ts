@@ -4,7 +4,7 @@
 export interface ProcurementAckLine {
   /** PO line number */
   line_no: number;
-  /** Confirmed quantity, EA */
+  /** Confirmed quantity, EA (no minimum stated) */
   confirmed_qty: number;
   /**
    * Confirmed delivery date
@@ -38,10 +38,10 @@ export interface ProcurementPoLine {
   line_no: number;
   /** Item code */
   item_code: string;
-  /** Quantity in uom */
+  /** Quantity in uom (no minimum stated) */
   qty: number;
-  /** Unit (the platform orders in eaches) */
-  uom: "EA";
+  /** Unit (EA unless it says otherwise) */
+  uom: string;
   /** Unit price */
   unit_price: string;
   /**

@@ -18,8 +18,7 @@ import { MAX_ERRORS, add, codePoints, isDate, isDateTime, isObject, type Validat
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../../../canonical/validation-runtime";
 
-const PATTERN_0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$");
-const PATTERN_1 = new RegExp("^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$");
+const PATTERN_0 = new RegExp("^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$");
 
 /** #/$defs/ProcurementAckLine */
 function check_ProcurementAckLine(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -39,11 +38,7 @@ function check_ProcurementAckLine(d: unknown, p: string, e: ValidationError[], d
     if (v1 === undefined) {
       add(e, p + "/confirmed_qty", "required", "must have required property 'confirmed_qty'");
     } else {
-      if (typeof v1 === 'number' && Number.isFinite(v1)) {
-        if (v1 < 0) add(e, p + "/confirmed_qty", "minimum", "must be >= 0");
-      } else {
-        add(e, p + "/confirmed_qty", "type", "must be number");
-      }
+      if (!(typeof v1 === 'number' && Number.isFinite(v1))) add(e, p + "/confirmed_qty", "type", "must be number");
     }
     const v2 = d.confirmed_date;
     if (v2 === undefined) {
@@ -68,9 +63,7 @@ function check_ProcurementPurchaseOrderAcknowledged(d: unknown, p: string, e: Va
       add(e, p + "/event_id", "required", "must have required property 'event_id'");
     } else {
       if (typeof v0 === 'string') {
-        if (v0.length > 128 && (v0.length > 256 || codePoints(v0) > 128)) add(e, p + "/event_id", "maxLength", "must NOT have more than 128 characters");
         if (v0.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v0)) add(e, p + "/event_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/event_id", "type", "must be string");
       }
@@ -80,9 +73,7 @@ function check_ProcurementPurchaseOrderAcknowledged(d: unknown, p: string, e: Va
       add(e, p + "/po_number", "required", "must have required property 'po_number'");
     } else {
       if (typeof v1 === 'string') {
-        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/po_number", "maxLength", "must NOT have more than 64 characters");
         if (v1.length === 0) add(e, p + "/po_number", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v1)) add(e, p + "/po_number", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/po_number", "type", "must be string");
       }
@@ -128,9 +119,7 @@ function check_ProcurementPurchaseOrderAcknowledged(d: unknown, p: string, e: Va
       add(e, p + "/supplier_number", "required", "must have required property 'supplier_number'");
     } else {
       if (typeof v8 === 'string') {
-        if (v8.length > 64 && (v8.length > 128 || codePoints(v8) > 64)) add(e, p + "/supplier_number", "maxLength", "must NOT have more than 64 characters");
         if (v8.length === 0) add(e, p + "/supplier_number", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v8)) add(e, p + "/supplier_number", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/supplier_number", "type", "must be string");
       }
@@ -159,9 +148,7 @@ function check_ProcurementPoLine(d: unknown, p: string, e: ValidationError[], de
       add(e, p + "/item_code", "required", "must have required property 'item_code'");
     } else {
       if (typeof v1 === 'string') {
-        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/item_code", "maxLength", "must NOT have more than 64 characters");
         if (v1.length === 0) add(e, p + "/item_code", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v1)) add(e, p + "/item_code", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/item_code", "type", "must be string");
       }
@@ -170,18 +157,14 @@ function check_ProcurementPoLine(d: unknown, p: string, e: ValidationError[], de
     if (v2 === undefined) {
       add(e, p + "/qty", "required", "must have required property 'qty'");
     } else {
-      if (typeof v2 === 'number' && Number.isFinite(v2)) {
-        if (v2 < 0) add(e, p + "/qty", "minimum", "must be >= 0");
-      } else {
-        add(e, p + "/qty", "type", "must be number");
-      }
+      if (!(typeof v2 === 'number' && Number.isFinite(v2))) add(e, p + "/qty", "type", "must be number");
     }
     const v3 = d.uom;
     if (v3 === undefined) {
       add(e, p + "/uom", "required", "must have required property 'uom'");
     } else {
       if (typeof v3 === 'string') {
-        if (v3 !== "EA") add(e, p + "/uom", "enum", "must be equal to one of the allowed values");
+        if (v3.length === 0) add(e, p + "/uom", "minLength", "must NOT have fewer than 1 characters");
       } else {
         add(e, p + "/uom", "type", "must be string");
       }
@@ -192,7 +175,7 @@ function check_ProcurementPoLine(d: unknown, p: string, e: ValidationError[], de
     } else {
       if (typeof v4 === 'string') {
         if (v4.length > 26 && (v4.length > 52 || codePoints(v4) > 26)) add(e, p + "/unit_price", "maxLength", "must NOT have more than 26 characters");
-        if (!PATTERN_1.test(v4)) add(e, p + "/unit_price", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+        if (!PATTERN_0.test(v4)) add(e, p + "/unit_price", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
       } else {
         add(e, p + "/unit_price", "type", "must be string");
       }
@@ -220,9 +203,7 @@ function check_ProcurementPurchaseOrderChanged(d: unknown, p: string, e: Validat
       add(e, p + "/event_id", "required", "must have required property 'event_id'");
     } else {
       if (typeof v0 === 'string') {
-        if (v0.length > 128 && (v0.length > 256 || codePoints(v0) > 128)) add(e, p + "/event_id", "maxLength", "must NOT have more than 128 characters");
         if (v0.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v0)) add(e, p + "/event_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/event_id", "type", "must be string");
       }
@@ -232,9 +213,7 @@ function check_ProcurementPurchaseOrderChanged(d: unknown, p: string, e: Validat
       add(e, p + "/po_number", "required", "must have required property 'po_number'");
     } else {
       if (typeof v1 === 'string') {
-        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/po_number", "maxLength", "must NOT have more than 64 characters");
         if (v1.length === 0) add(e, p + "/po_number", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v1)) add(e, p + "/po_number", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/po_number", "type", "must be string");
       }
@@ -298,9 +277,7 @@ function check_ProcurementSupplierUpdated(d: unknown, p: string, e: ValidationEr
       add(e, p + "/event_id", "required", "must have required property 'event_id'");
     } else {
       if (typeof v0 === 'string') {
-        if (v0.length > 128 && (v0.length > 256 || codePoints(v0) > 128)) add(e, p + "/event_id", "maxLength", "must NOT have more than 128 characters");
         if (v0.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v0)) add(e, p + "/event_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/event_id", "type", "must be string");
       }
@@ -310,9 +287,7 @@ function check_ProcurementSupplierUpdated(d: unknown, p: string, e: ValidationEr
       add(e, p + "/supplier_number", "required", "must have required property 'supplier_number'");
     } else {
       if (typeof v1 === 'string') {
-        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/supplier_number", "maxLength", "must NOT have more than 64 characters");
         if (v1.length === 0) add(e, p + "/supplier_number", "minLength", "must NOT have fewer than 1 characters");
-        if (!PATTERN_0.test(v1)) add(e, p + "/supplier_number", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
       } else {
         add(e, p + "/supplier_number", "type", "must be string");
       }

@@ -45,6 +45,22 @@ describe('delivery quarantine (SDK boundary)', () => {
     expect(input.ReturnValues).toBeUndefined();
   });
 
+  it('keeps a held delivery (accepted, not carried) with no expiry: its TTL attribute is removed', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    const limits = [{ pointer: '/data/poNumber', value: '"PO 1"', limit: 'must match pattern' }];
+    await quarantine().quarantine({
+      ...delivery,
+      held: true,
+      reason: { status: 202, type: 'urn:supplyline:problem:canonical-limit', detail: 'held', limits },
+    });
+
+    const input = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(input.ExpressionAttributeValues).toMatchObject({ ':open': 'held', ':reason': { limits } });
+    expect(input.ExpressionAttributeValues).not.toHaveProperty(':expiresAt');
+    expect(input.UpdateExpression).not.toContain('expiresAt =');
+    expect(input.UpdateExpression).toMatch(/REMOVE [^:]*\bexpiresAt\b/);
+  });
+
   it('lists a status newest attempt first through the status index, page after page', async () => {
     const item = (id: string) => ({
       quarantineId: id,
@@ -73,7 +89,7 @@ describe('delivery quarantine (SDK boundary)', () => {
     expect(query.ExpressionAttributeValues).toEqual({ ':status': 'open' });
   });
 
-  it('resolves only a record that exists', async () => {
+  it('resolves only a record that exists, giving a held one (no expiry yet) its 30 days', async () => {
     dynamo.on(UpdateCommand).resolves({});
     await quarantine().resolve('planning-d1', NOW, 'accepted');
     const input = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
@@ -82,6 +98,8 @@ describe('delivery quarantine (SDK boundary)', () => {
       ':resolved': 'resolved',
       ':at': NOW.toISOString(),
       ':resolution': 'accepted',
+      ':expiresAt': NOW.getTime() / 1000 + QUARANTINE_RETENTION_DAYS * 86_400,
     });
+    expect(input.UpdateExpression).toContain('expiresAt = if_not_exists(expiresAt, :expiresAt)');
   });
 });

@@ -13,6 +13,7 @@ import { CHROMIUM_EXECUTABLE } from '../../../scripts/provision/chromium';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment';
 import { runSeedScenario, type ScenarioReport } from '../../../local/scenario/seed-scenario';
 import { postPlanning } from '../../e2e/support';
+import { forecastExceptionDelivery } from '../../fixtures/planning';
 import { poisonedForecastException, putEvents } from '../../ops/events';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
@@ -164,6 +165,28 @@ describe('operations dashboard', () => {
       )
       .toMatchObject({ quarantineId: id, outcome: 'refused', status: 422, resolved: false });
     // Still open, with the re-submit as its second attempt.
-    await expect.poll(() => row.locator('td').nth(5).textContent()).toBe('2');
+    await expect.poll(() => row.locator('td.quarantine-status').textContent()).toBe('open');
+    await expect.poll(() => row.locator('td').nth(6).textContent()).toBe('2');
+  });
+
+  it('lists a held delivery (vendor-valid, beyond the canonical model) with its status; Re-submit keeps it held', async () => {
+    const exceptionId = `EXC-HELD-${Date.now()}`;
+    const held = await postPlanning(
+      environment,
+      forecastExceptionDelivery({ exception: { exception_id: exceptionId, uom: 'EA', forecast_qty: -5 } }),
+      { deliveryId: exceptionId },
+    );
+    expect(held.status).toBe(202);
+
+    const id = `planning-${exceptionId}`;
+    const row = page.locator(`#quarantine tr[data-quarantine-id="${id}"]`);
+    await expect.poll(() => row.count(), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => row.locator('td.quarantine-status').textContent()).toBe('held');
+    await row.locator('button.resubmit').click();
+    await expect
+      .poll(async () =>
+        JSON.parse((await page.locator('#quarantine').getAttribute('data-last-resubmit')) ?? '{}'),
+      )
+      .toMatchObject({ quarantineId: id, outcome: 'held', status: 202, resolved: false });
   });
 });
