@@ -3,7 +3,7 @@
  * import). `signed-webhook` routes carry vendor HMAC signatures checked in the function (API Gateway
  * cannot verify them), need no API key and are served by the webhook HTTP API (ADR 0005); every
  * `identity` route is served by the governed REST API, admits a verified access token holding one
- * of its scopes (ADR 0007) and meters the caller's API key on a usage plan.
+ * of its scopes (ADR 0009) and meters the caller's API key on a usage plan.
  */
 import type { FunctionKey } from './functions';
 import type { SupplylineScope } from './identity';

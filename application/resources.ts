@@ -237,6 +237,14 @@ export const CONNECTORS = {
 /** An external system a function may call. */
 export type ConnectorKey = keyof typeof CONNECTORS;
 
+/**
+ * Where the webhooks sit behind CloudFront + WAF (ADR 0007): the header CloudFront adds to every
+ * request it forwards, holding a secret only it and the webhook functions know, and the variable
+ * naming that secret. A request without it came to the API's own execute-api URL, around the WAF.
+ */
+export const WEBHOOK_EDGE_HEADER = 'x-supplyline-edge';
+export const WEBHOOK_EDGE_SECRET_ENV_VAR = 'WEBHOOK_EDGE_SECRET_ARN';
+
 /** Environment variable carrying the Supplyline event bus name. */
 export const EVENT_BUS_ENV_VAR = 'EVENT_BUS_NAME';
 /** Environment variable carrying the deployment environment name (dev, staging, prod). */

@@ -25,6 +25,7 @@ import {
   ENVIRONMENT_ENV_VAR,
   SECRETS,
   TENANT_ID_ENV_VAR,
+  WEBHOOK_EDGE_SECRET_ENV_VAR,
   pascalCase,
   stateMachineEnvVar,
   type BucketKey,
@@ -229,7 +230,7 @@ export class SupplylineStack extends Stack {
     );
 
     // Signed webhooks on the HTTP API, everything governed on the REST API (ADR 0005) behind
-    // the access-token authorizer (ADR 0007).
+    // the access-token authorizer (ADR 0009).
     this.identity = new Identity(this, 'Identity', {
       resourcePrefix: config.resourcePrefix,
       settings: config.identity,
@@ -282,7 +283,12 @@ export class SupplylineStack extends Stack {
           .map((route) => ({ path: route.path, signatureHeader: signatureHeaderOf(route.handler) })),
         rateLimitPer5Minutes: config.api.webhookEdge.rateLimitPer5Minutes,
         maxBodyBytes: WEBHOOK_MAX_BODY_BYTES,
+        removalPolicy,
       });
+      // The webhooks refuse what did not come through the edge (adapters/webhooks/edge.ts).
+      for (const route of apiRoutes.filter((r) => r.access === 'signed-webhook')) {
+        this.functions[route.handler].bindSecret(this.webhookEdge.originSecret, WEBHOOK_EDGE_SECRET_ENV_VAR);
+      }
     }
 
     this.monitoring.monitorApi(this.api, this.webhookApi);

@@ -1,5 +1,5 @@
 /**
- * Verifies the bearer access tokens of one OpenID Connect issuer with aws-jwt-verify (ADR 0007):
+ * Verifies the bearer access tokens of one OpenID Connect issuer with aws-jwt-verify (ADR 0009):
  * the signature against the issuer's JWKS (fetched once, cached for the life of the function,
  * refetched only for a key id it does not know), `iss`, `aud`, `exp`, `nbf`, and that the token is an
  * access token. `alg: none` and algorithms outside RS/ES/EdDSA are refused by the library.

@@ -2,7 +2,7 @@
  * The answer of an API Gateway REQUEST authorizer: an IAM policy over the governed methods and the
  * caller as context (strings only; handlers read it as `requestContext.authorizer.<key>`).
  * The policy lists every route the caller's scopes admit, not only the one asked, because API
- * Gateway caches it per Authorization header for every method of the API (ADR 0007).
+ * Gateway caches it per Authorization header for every method of the API (ADR 0009).
  */
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { ScopedRoute } from '../../domain/identity/route-access';

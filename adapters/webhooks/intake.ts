@@ -32,6 +32,8 @@ import type {
 import type { SignatureVerification } from '../planning/signature';
 import { breachesOf, CanonicalLimitError, describeBreach } from './held';
 import { json, problem, type HttpResponse } from './problem';
+import { WEBHOOK_EDGE_HEADER } from '../../application/resources';
+import { isEdgeSecret } from './edge';
 
 export interface WebhookRequest {
   /** Header names in lower case. */
@@ -130,8 +132,13 @@ export interface IntakePorts {
   quarantined?(delivery: RefusedDelivery): void;
   /** A delivery was accepted and held: the canonical model cannot carry it (`DeliveriesHeld`). */
   held?(delivery: RefusedDelivery): void;
-  /** A delivery failed its signature check: counted, never stored. */
+  /** A delivery failed its signature check (or came around the edge): counted, never stored. */
   signatureRefused?(reason: string): void;
+  /**
+   * Behind the webhook edge: the secret CloudFront adds to what it forwards (WEBHOOK_EDGE_HEADER).
+   * A request without it reached the API around the WAF and is refused before anything else.
+   */
+  edgeSecret?(): Promise<string>;
   log?: {
     info(message: string, extra: Record<string, unknown>): void;
     warn(message: string, extra: Record<string, unknown>): void;
@@ -170,6 +177,12 @@ export async function receiveWebhook(
   ports: IntakePorts,
 ): Promise<HttpResponse> {
   const instance = `urn:supplyline:request:${request.requestId}`;
+  if (ports.edgeSecret && !isEdgeSecret(headerOf(request, WEBHOOK_EDGE_HEADER), await ports.edgeSecret())) {
+    ports.signatureRefused?.('edge-bypass');
+    return problem(403, 'edge-bypass', 'Deliveries are accepted through the webhook URL only.', {
+      instance,
+    });
+  }
   if (request.body.length > vendor.maxBodyBytes) {
     return problem(
       413,

@@ -1,6 +1,6 @@
 /**
  * Which governed routes a caller may reach: a route admits a caller holding any one of its scopes.
- * The decision covers every route at once, so API Gateway may cache it per token (ADR 0007).
+ * The decision covers every route at once, so API Gateway may cache it per token (ADR 0009).
  */
 import type { VerifiedCaller } from '../ports/identity';
 

@@ -1,5 +1,5 @@
 /**
- * The governed API's REQUEST authorizer (ADR 0007): verifies the bearer access token and answers
+ * The governed API's REQUEST authorizer (ADR 0009): verifies the bearer access token and answers
  * with the routes its scopes admit and the caller as context. A missing or invalid token is
  * `Unauthorized` (API Gateway's 401 problem+json); a route the scopes do not admit is denied by the
  * policy (403 problem+json). An identity provider we cannot reach fails the call (500), it does not

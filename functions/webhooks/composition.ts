@@ -5,6 +5,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { IntakePorts } from '../../adapters/webhooks/intake';
+import { WEBHOOK_EDGE_SECRET_ENV_VAR } from '../../application/resources';
 import {
   deliveryLedger,
   deliveryQuarantine,
@@ -19,7 +20,10 @@ import { logger, metrics } from '../commons/powertools';
 export function intakePorts(secretArnVariables: readonly string[]): IntakePorts {
   const deliveries = deliveryLedger();
   const ledger = syncLedger();
+  // Set where the webhooks sit behind CloudFront + WAF (lib/constructs/webhook-edge.ts).
+  const edgeSecretArn = process.env[WEBHOOK_EDGE_SECRET_ENV_VAR];
   return {
+    ...(edgeSecretArn ? { edgeSecret: () => secrets().get(edgeSecretArn) } : {}),
     secrets: () => secrets().getAll(secretArnVariables.map((name) => process.env[name])),
     now: () => new Date(),
     newId: () => crypto.randomUUID(),

@@ -26,7 +26,7 @@ export interface IdentityProps {
 }
 
 /**
- * Who may call the governed API (ADR 0007): the REQUEST authorizer over the configured OpenID
+ * Who may call the governed API (ADR 0009): the REQUEST authorizer over the configured OpenID
  * Connect issuer and, when the environment names none, the stack's own Amazon Cognito user pool
  * (groups approver / senior-approver, the `supplyline` resource server and its scopes, one app client
  * for people with authorization code + PKCE, one client-credentials client per application).

@@ -20,7 +20,7 @@ export interface ApiRoute {
   readonly method: 'GET' | 'POST';
   readonly handler: lambda.IFunction;
   /**
-   * `identity`: a bearer access token checked by the authorizer (ADR 0007), an API key for metering.
+   * `identity`: a bearer access token checked by the authorizer (ADR 0009), an API key for metering.
    * `signed-webhook` routes are not served here but by the {@link WebhookApi} (HTTP API, ADR 0005).
    */
   readonly access: 'signed-webhook' | 'identity';
@@ -179,7 +179,7 @@ export class SupplylineApi extends Construct {
         id: 'AwsSolutions-COG4',
         reason:
           'A Lambda REQUEST authorizer verifies access tokens of any OpenID Connect issuer, the stack’s ' +
-          'Cognito pool included (ADR 0007); a Cognito authorizer would accept only that pool.',
+          'Cognito pool included (ADR 0009); a Cognito authorizer would accept only that pool.',
       });
       methods.push(method);
     }

@@ -1,10 +1,12 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { FunctionKey } from '../../application/functions';
 import type { WebhookApi } from './webhook-api';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { WEBHOOK_EDGE_HEADER } from '../../application/resources';
 
 /**
  * The header each webhook function's vendor signs its deliveries in (shared/contracts:
@@ -48,6 +50,8 @@ export interface WebhookEdgeProps {
   readonly maxBodyBytes: number;
   /** e.g. `Supplyline-prod` (names the WebACL and its metrics). */
   readonly name: string;
+  /** The environment's removal policy (retained in prod, like every secret). */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**
@@ -62,6 +66,11 @@ export class WebhookEdge extends Construct {
   public readonly distribution: cloudfront.Distribution;
   /** `https://<distribution>.cloudfront.net/v1` */
   public readonly url: string;
+  /**
+   * The value CloudFront adds as WEBHOOK_EDGE_HEADER to what it forwards; the webhook functions
+   * refuse a request without it (it came to the execute-api URL, around the WebACL).
+   */
+  public readonly originSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: WebhookEdgeProps) {
     super(scope, id);
@@ -127,6 +136,17 @@ export class WebhookEdge extends Construct {
       ],
     });
 
+    this.originSecret = new secretsmanager.Secret(this, 'OriginSecret', {
+      description: `${props.name}: the header CloudFront adds to webhook requests (ADR 0007)`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: props.removalPolicy,
+    });
+    Validations.of(this.originSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'CloudFront reads the value at deployment (a dynamic reference in the origin header), so a rotation ' +
+        'takes effect with the next deployment: rotate by updating the secret and redeploying (ADR 0007).',
+    });
     const api = props.webhookApi;
     const origin = new origins.HttpOrigin(
       `${api.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
@@ -136,6 +156,8 @@ export class WebhookEdge extends Construct {
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
         // Vendors wait 10 s; the functions time out after 10 s.
         readTimeout: Duration.seconds(15),
+        // A dynamic reference: the template holds the secret's ARN, never its value.
+        customHeaders: { [WEBHOOK_EDGE_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
       },
     );
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {

@@ -108,7 +108,7 @@ function listOf(schema: string, description: string): Record<string, unknown> {
 
 /**
  * A governed route's security requirement: a bearer access token holding one of the route's scopes
- * (application/api-routes.ts, ADR 0007) and the API key of a usage plan, for metering.
+ * (application/api-routes.ts, ADR 0009) and the API key of a usage plan, for metering.
  */
 function governedSecurity(path: string, method: 'GET' | 'POST'): Record<string, string[]>[] {
   const shape = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
@@ -312,7 +312,7 @@ export function openApiDocument(): Record<string, unknown> {
           bearerFormat: 'JWT',
           description:
             'An OAuth 2.0 access token (JWT) of the environment’s OpenID Connect issuer for the supplyline audience: ' +
-            'people by authorization code + PKCE, applications by client credentials (ADR 0007).',
+            'people by authorization code + PKCE, applications by client credentials (ADR 0009).',
         },
         apiKey: {
           type: 'apiKey',

@@ -8,10 +8,14 @@ import { build } from 'esbuild';
 import { FUNCTION_BUNDLING } from '../../application/bundling';
 import { BUCKETS, CONNECTORS, SECRETS, TABLES } from '../../application/resources';
 
+/** The name {@link CodeReach.secrets} gives the webhook edge's origin secret (not a catalog secret). */
+export const WEBHOOK_EDGE_SECRET = 'webhookEdgeOrigin';
+
 /** The resources and SDK commands a bundle can touch. */
 export interface CodeReach {
   readonly tables: ReadonlySet<string>;
   readonly buckets: ReadonlySet<string>;
+  /** Catalog secret keys, and {@link WEBHOOK_EDGE_SECRET} for the edge's origin secret. */
   readonly secrets: ReadonlySet<string>;
   readonly connectors: ReadonlySet<string>;
   readonly workflows: ReadonlySet<string>;
@@ -50,6 +54,8 @@ export async function codeReach(entry: string): Promise<CodeReach> {
   }
   const secrets = referenced(text, /SECRETS\d*\.(\w+)\.envVar/g, Object.keys(SECRETS));
   for (const key of connectors) secrets.add(CONNECTORS[key as keyof typeof CONNECTORS].secret);
+  // The webhook edge's origin secret, read where the edge is on (functions/webhooks/composition.ts).
+  if (/WEBHOOK_EDGE_SECRET_ENV_VAR\d*\]/.test(text)) secrets.add(WEBHOOK_EDGE_SECRET);
   return {
     tables: referenced(text, /TABLES\d*\.(\w+)\.envVar/g, Object.keys(TABLES)),
     buckets: referenced(text, /BUCKETS\d*\.(\w+)\.envVar/g, Object.keys(BUCKETS)),

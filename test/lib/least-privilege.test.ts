@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_CATALOG, type FunctionKey } from '../../application/functions';
 import type { SupplylineStack } from '../../lib/supplyline-stack';
 import { PROJECT_ROOT } from '../../lib/supplyline-stack';
-import { codeReach, type CodeReach } from './code-reach';
+import { WEBHOOK_EDGE_SECRET, codeReach, type CodeReach } from './code-reach';
 import { buildStack, resourcesOf, type Json } from './support';
 import { resolve } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
@@ -64,6 +64,8 @@ function resourceName(resource: Json): string {
     if (text.includes(`"${id(binding.bucket)}"`)) return `bucket:${key}`;
   for (const [key, binding] of Object.entries(stack.integrationSecrets.secrets))
     if (text.includes(`"${id(binding.secret)}"`)) return `secret:${key}`;
+  if (stack.webhookEdge && text.includes(`"${id(stack.webhookEdge.originSecret)}"`))
+    return `secret:${WEBHOOK_EDGE_SECRET}`;
   if (text.includes(`"${id(stack.bus)}"`)) return 'bus';
   const machine =
     /stateMachine:[A-Za-z0-9-]*?-(purchase-commitment|commitment-approval|supplier-acknowledgement)"/.exec(

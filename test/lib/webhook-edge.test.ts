@@ -10,6 +10,7 @@ import { PLANNING_MAX_BODY_BYTES } from '../../adapters/planning/webhook-schemas
 import { PROCUREMENT_SIGNATURE_HEADERS } from '../../adapters/procurement/signature';
 import { PROCUREMENT_MAX_BODY_BYTES } from '../../adapters/procurement/webhook-schemas';
 import { API_ROUTES } from '../../application/api-routes';
+import { WEBHOOK_EDGE_HEADER, WEBHOOK_EDGE_SECRET_ENV_VAR } from '../../application/resources';
 import { ENVIRONMENT_NAMES, loadEnvironmentConfig } from '../../application/environments';
 import {
   WEBHOOK_MAX_BODY_BYTES,
@@ -103,6 +104,43 @@ describe.each(ENVIRONMENT_NAMES)('webhook edge (%s)', (env) => {
     expect(template.toJSON().Outputs.WebhookUrl.Value).toEqual({
       'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributions[0]![0], 'DomainName'] }, '/v1']],
     });
+  });
+
+  it('closes the way around the edge: CloudFront adds a secret header the webhooks require', () => {
+    const variables = (key: 'planning-webhook' | 'procurement-webhook' | 'receipt-sync') =>
+      template.toJSON().Resources[stack.getLogicalId(stack.functions[key].node.defaultChild as never)]
+        .Properties.Environment.Variables as Json;
+    if (!config.api.webhookEdge.enabled) {
+      expect(variables('planning-webhook')[WEBHOOK_EDGE_SECRET_ENV_VAR]).toBeUndefined();
+      return;
+    }
+    const secretId = stack.getLogicalId(stack.webhookEdge!.originSecret.node.defaultChild as never);
+    const [, distribution] = resourcesOf(template, 'AWS::CloudFront::Distribution')[0]!;
+    const [origin] = distribution.Properties.DistributionConfig.Origins as Json[];
+    const header = (origin.OriginCustomHeaders as Json[]).find((h) => h.HeaderName === WEBHOOK_EDGE_HEADER);
+    // A dynamic reference to the secret: the template never holds its value.
+    const value = JSON.stringify(header?.HeaderValue);
+    expect(value).toContain('{{resolve:secretsmanager:');
+    expect(value).toContain(secretId);
+    for (const key of ['planning-webhook', 'procurement-webhook'] as const) {
+      expect(variables(key)[WEBHOOK_EDGE_SECRET_ENV_VAR], key).toEqual({ Ref: secretId });
+      const reads = resourcesOf(template, 'AWS::IAM::Policy')
+        .filter(([, policy]) =>
+          JSON.stringify(policy.Properties.Roles).includes(
+            stack.getLogicalId(stack.functions[key].role.node.defaultChild as never),
+          ),
+        )
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Json[])
+        .filter((statement) =>
+          ([statement.Resource].flat() as Json[]).some((resource) => resource.Ref === secretId),
+        );
+      // Read only (GetSecretValue), merged with the vendor signing secrets' statement.
+      expect(
+        reads.flatMap((statement) => [statement.Action].flat()),
+        key,
+      ).toEqual(['secretsmanager:GetSecretValue']);
+    }
+    expect(variables('receipt-sync')[WEBHOOK_EDGE_SECRET_ENV_VAR]).toBeUndefined();
   });
 
   it('refuses at the edge, as problem+json, what no vendor sends', () => {

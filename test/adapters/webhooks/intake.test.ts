@@ -10,6 +10,7 @@ import {
   type DeliveryClaim,
   type WebhookRequest,
 } from '../../../adapters/webhooks/intake';
+import { WEBHOOK_EDGE_HEADER } from '../../../application/resources';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
 import { purchaseOrderChangedDelivery, supplierUpdatedDelivery } from '../../fixtures/procurement';
 import { signedProcurementDelivery } from '../../support/webhook-intake';
@@ -456,6 +457,44 @@ describe('planning webhook intake', () => {
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
   }
+});
+
+describe('behind the webhook edge (CloudFront + WAF)', () => {
+  const EDGE = 'edge-secret-only-cloudfront-sends';
+  const through = (request: WebhookRequest, value?: string): WebhookRequest => ({
+    ...request,
+    headers: { ...request.headers, ...(value === undefined ? {} : { [WEBHOOK_EDGE_HEADER]: value }) },
+  });
+
+  it('refuses a signed delivery that came around the edge (no or a wrong edge header): 403, nothing kept', async () => {
+    for (const value of [undefined, 'guessed', `${EDGE}x`, EDGE.slice(1)]) {
+      const { ports, published } = memoryPorts();
+      const refused: string[] = [];
+      const kept: unknown[] = [];
+      const response = await receiveWebhook(planningWebhook, through(planningRequest(validBody), value), {
+        ...ports,
+        edgeSecret: async () => EDGE,
+        signatureRefused: (reason) => void refused.push(reason),
+        quarantine: { quarantine: async (delivery) => void kept.push(delivery) },
+      });
+      expect(response.statusCode, String(value)).toBe(403);
+      expect(response.headers?.['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:supplyline:problem:edge-bypass' });
+      expect(published).toEqual([]);
+      expect(kept).toEqual([]);
+      expect(refused).toEqual(['edge-bypass']);
+    }
+  });
+
+  it('accepts the same delivery carrying the edge’s header', async () => {
+    const { ports, published } = memoryPorts();
+    const response = await receiveWebhook(planningWebhook, through(planningRequest(validBody), EDGE), {
+      ...ports,
+      edgeSecret: async () => EDGE,
+    });
+    expect(response.statusCode).toBe(202);
+    expect(published).toHaveLength(1);
+  });
 });
 
 describe('procurement webhook intake', () => {
