@@ -87,6 +87,12 @@ const governedErrors = {
   '429': problemResponse('Throttled'),
 };
 
+/** The query parameters of a cursor-paginated list. */
+const pageParameters = [
+  { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 } },
+  { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+];
+
 /** A page of `schema` items with the cursor of the next page. */
 function listOf(schema: string, description: string): Record<string, unknown> {
   return {
@@ -208,13 +214,7 @@ export function openApiDocument(): Record<string, unknown> {
           security: governedSecurity('/v1/approvals', 'GET'),
           parameters: [
             { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['pending'] } },
-            {
-              name: 'limit',
-              in: 'query',
-              required: false,
-              schema: { type: 'integer', minimum: 1, maximum: 100 },
-            },
-            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+            ...pageParameters,
           ],
           responses: {
             '200': listOf(
@@ -232,13 +232,7 @@ export function openApiDocument(): Record<string, unknown> {
           security: governedSecurity('/v1/commitments/{commitmentId}/approval-audit', 'GET'),
           parameters: [
             pathId('commitmentId', 'The commitment (its purchase order external reference)'),
-            {
-              name: 'limit',
-              in: 'query',
-              required: false,
-              schema: { type: 'integer', minimum: 1, maximum: 100 },
-            },
-            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+            ...pageParameters,
           ],
           responses: {
             '200': listOf('ApprovalDecisionRecord', 'The decisions'),
