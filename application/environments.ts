@@ -11,6 +11,12 @@ import type { LaneName } from './routing/lanes';
 import type { BusinessMetricName } from './metrics';
 import { httpsRequiredIn, outboundUrlProblem } from './outbound';
 import {
+  ORIGIN_DOMAIN_TO_SET,
+  webhookEdgeFromContext,
+  webhookEdgeProblems,
+  type WebhookEdgeSettings,
+} from './webhook-edge';
+import {
   DEFAULT_ROLES,
   SUPPLYLINE_RESOURCE_SERVER,
   identityProblems,
@@ -150,11 +156,7 @@ export interface EnvironmentConfig {
      */
     readonly webhookReservedConcurrency?: number;
     /** CloudFront + WAF in front of the webhook HTTP API (ADR 0007); vendors use its URL. */
-    readonly webhookEdge: {
-      readonly enabled: boolean;
-      /** Requests per 5 minutes from one IP before the edge blocks it. */
-      readonly rateLimitPer5Minutes: number;
-    };
+    readonly webhookEdge: WebhookEdgeSettings;
     /** API-key methods of the REST API (operators, approval tooling). */
     readonly governedThrottling: Throttle;
     /** Requests per day per API key. */
@@ -312,7 +314,11 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       throttling: { rateLimit: 50, burstLimit: 100 },
       webhookThrottling: { rateLimit: 50, burstLimit: 100 },
       webhookReservedConcurrency: 10,
-      webhookEdge: { enabled: true, rateLimitPer5Minutes: 2000 },
+      webhookEdge: {
+        enabled: true,
+        rateLimitPer5Minutes: 2000,
+        originDomain: ORIGIN_DOMAIN_TO_SET('staging'),
+      },
       governedThrottling: { rateLimit: 10, burstLimit: 20 },
       usagePlanQuotaPerDay: 50_000,
     },
@@ -348,7 +354,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       webhookThrottling: { rateLimit: 100, burstLimit: 200 },
       // 100 deliveries/s at ~100 ms each is ~10 at once; room for the burst and slow PutEvents.
       webhookReservedConcurrency: 25,
-      webhookEdge: { enabled: true, rateLimitPer5Minutes: 2000 },
+      webhookEdge: { enabled: true, rateLimitPer5Minutes: 2000, originDomain: ORIGIN_DOMAIN_TO_SET('prod') },
       governedThrottling: { rateLimit: 20, burstLimit: 40 },
       usagePlanQuotaPerDay: 100_000,
     },
@@ -405,6 +411,7 @@ export function loadEnvironmentConfig(name: unknown, sources: ConfigSources = {}
     notifications: {
       alarmEmails: emails ? emails.split(',').map((e) => e.trim()) : defaults.notifications.alarmEmails,
     },
+    api: { ...defaults.api, webhookEdge: webhookEdgeFromContext(defaults.api.webhookEdge, text) },
     ...privateNetworkFrom(text('privateNetwork'), defaults.privateNetwork),
     identity: identityOverrides(defaults.identity, text),
   };
@@ -519,13 +526,7 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
       problems.push(`alarm email '${email}' is not an email address`);
   }
   if (config.waf.rateLimitPer5Minutes < 10) problems.push('waf.rateLimitPer5Minutes must be at least 10');
-  if (config.api.webhookEdge.rateLimitPer5Minutes < 10)
-    problems.push('api.webhookEdge.rateLimitPer5Minutes must be at least 10');
-  // CloudFront's WebACL is created with the stack, and CloudFront WebACLs exist only in us-east-1.
-  if (config.api.webhookEdge.enabled && config.region !== 'us-east-1')
-    problems.push(
-      `api.webhookEdge needs region us-east-1 (CloudFront WebACLs live there), not ${config.region}`,
-    );
+  problems.push(...webhookEdgeProblems(config.api.webhookEdge, config.region, config.account));
   const reserved = config.api.webhookReservedConcurrency;
   if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1))
     problems.push('api.webhookReservedConcurrency must be a positive integer');

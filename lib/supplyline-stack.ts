@@ -272,6 +272,8 @@ export class SupplylineStack extends Stack {
       logRetention,
       logRemovalPolicy: removalPolicy,
       logEncryptionKey: this.keys.logs,
+      // With the edge, the custom domain is the API's only address (validated config: set when enabled).
+      customDomain: config.api.webhookEdge.enabled ? config.api.webhookEdge.originDomain : undefined,
     });
 
     if (config.api.webhookEdge.enabled) {
@@ -316,6 +318,12 @@ export class SupplylineStack extends Stack {
         description:
           'Vendor webhooks behind CloudFront + WAF (ADR 0007): <url>/webhooks/planning, <url>/webhooks/procurement',
         value: this.webhookEdge.url,
+      });
+    }
+    if (this.webhookApi.domainName) {
+      new CfnOutput(this, 'WebhookOriginDnsTarget', {
+        description: `One-time setup (ADR 0007): a CNAME from ${this.webhookApi.domainName.name} to this name`,
+        value: this.webhookApi.domainName.regionalDomainName,
       });
     }
     new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId });

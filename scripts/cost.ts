@@ -1,7 +1,8 @@
 /**
  * `npm run cost [-- <template.json>]`: what Supplyline costs to run, per 1M forecast exceptions and
  * per 1M purchase-order syncs, computed from the deployed configuration: the synthesized template
- * (function memory, queue batch sizes, state machine types, which kind of API serves the webhooks)
+ * (function memory, queue batch sizes, state machine types, which kind of API serves the webhooks,
+ * whether CloudFront + WAF front them, with its fixed monthly charge)
  * and the ASL files (state transitions on the normal path). Prices and traffic assumptions are
  * printed with the result; change them here.
  */
@@ -27,6 +28,13 @@ export const PRICES = {
   expressRequest: 1 / 1e6,
   expressGbSecond: 0.00001667,
   logsGb: 0.5,
+  /** CloudFront + WAF in front of the webhooks (ADR 0007), where the template has them. */
+  wafWebAclMonthly: 5,
+  wafRuleMonthly: 1,
+  wafRequest: 0.6 / 1e6,
+  /** Price class 100, HTTPS requests. */
+  cloudFrontHttpsRequest: 1 / 1e6,
+  cloudFrontToOriginGb: 0.02,
 };
 
 /** Traffic and behaviour assumptions. */
@@ -51,9 +59,12 @@ export const ASSUMPTIONS = {
   logBytesPerInvocation: 600,
   /** SQS requests per message beyond the send: receive + delete are batched by the batch size. */
   sqsPollingOverheadPerMessage: 0.05,
+  /** Average webhook body CloudFront forwards to the origin (bytes). */
+  webhookBodyBytes: 3000,
 };
 
-interface Template {
+/** The synthesized CloudFormation template, as far as the model reads it. */
+export interface Template {
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
 }
 
@@ -137,6 +148,47 @@ function webhookRequest(template: Template, path: string): Line {
   throw new Error(`${routeKey} is served by no API in the template`);
 }
 
+/** The CloudFront-scope WebACL of a distribution in the template: the webhook edge (ADR 0007). */
+function webhookEdgeAcl(template: Template): { rules: number } | undefined {
+  const resources = Object.entries(template.Resources);
+  const acls = resources.filter(
+    ([, resource]) => resource.Type === 'AWS::WAFv2::WebACL' && resource.Properties.Scope === 'CLOUDFRONT',
+  );
+  const fronted = acls.find(([id]) =>
+    resources.some(
+      ([, resource]) =>
+        resource.Type === 'AWS::CloudFront::Distribution' &&
+        JSON.stringify(resource.Properties.DistributionConfig).includes(`"Fn::GetAtt":["${id}","Arn"]`),
+    ),
+  );
+  return fronted && { rules: (fronted[1].Properties.Rules as unknown[] | undefined)?.length ?? 0 };
+}
+
+/** Per delivery through the edge: WAF inspection, the CloudFront request, the body to the origin. */
+function edgeLines(template: Template): Line[] {
+  if (!webhookEdgeAcl(template)) return [];
+  return [
+    { item: 'WAF: webhook edge WebACL request', perUnit: PRICES.wafRequest },
+    { item: 'CloudFront: HTTPS request (price class 100)', perUnit: PRICES.cloudFrontHttpsRequest },
+    {
+      item: `CloudFront: ~${ASSUMPTIONS.webhookBodyBytes / 1000} KB body to the origin`,
+      perUnit: (ASSUMPTIONS.webhookBodyBytes / 1e9) * PRICES.cloudFrontToOriginGb,
+    },
+  ];
+}
+
+/** Monthly charges that do not grow with traffic: the webhook edge's WebACL and its rules. */
+export function fixedMonthly(template: Template): Line[] {
+  const acl = webhookEdgeAcl(template);
+  if (!acl) return [];
+  return [
+    {
+      item: `WAF webhook edge: WebACL + ${acl.rules} rules`,
+      perUnit: PRICES.wafWebAclMonthly + acl.rules * PRICES.wafRuleMonthly,
+    },
+  ];
+}
+
 /** States entered on the normal path: follow Next, take each Choice's Default. */
 export function normalPathTransitions(aslFile: string): number {
   const definition = JSON.parse(readFileSync(join(ROOT, 'state-machines', aslFile), 'utf8')) as {
@@ -188,6 +240,7 @@ export function costModel(template: Template) {
 
   const actionable = a.actionableShare;
   const exception: Line[] = [
+    ...edgeLines(template),
     webhookRequest(template, '/v1/webhooks/planning'),
     lambda(template, 'planning-webhook', 1),
     { item: 'DynamoDB: one conditional write claims the delivery', perUnit: PRICES.dynamoWrite },
@@ -244,6 +297,7 @@ export function costModel(template: Template) {
   ];
 
   const poSync: Line[] = [
+    ...edgeLines(template),
     webhookRequest(template, '/v1/webhooks/procurement'),
     lambda(template, 'procurement-webhook', 1),
     { item: 'DynamoDB: one conditional write claims the delivery', perUnit: PRICES.dynamoWrite },
@@ -262,7 +316,14 @@ export function costModel(template: Template) {
     { item: 'EventBridge: purchase-order.amended', perUnit: PRICES.eventBridgeEvent },
     logs(2),
   ];
-  return { exception, poSync, evaluationBatch, commitmentType, ackType };
+  return {
+    exception,
+    poSync,
+    fixedMonthly: fixedMonthly(template),
+    evaluationBatch,
+    commitmentType,
+    ackType,
+  };
 }
 
 function print(title: string, lines: Line[], budget?: number): number {
@@ -287,5 +348,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     12,
   );
   print('1M purchase-order syncs (supplier acknowledgement -> ERP)', model.poSync);
+  const fixed = model.fixedMonthly;
+  console.log(`\n### Fixed per month\n\n| item | $ per month |\n|---|---:|`);
+  for (const line of fixed) console.log(`| ${line.item} | ${line.perUnit.toFixed(2)} |`);
+  if (fixed.length === 0) console.log('| (none: no webhook edge in this template) | 0.00 |');
   process.exitCode = exceptionTotal <= 12 ? 0 : 1;
 }

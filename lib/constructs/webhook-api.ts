@@ -1,5 +1,6 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -34,6 +35,20 @@ export interface WebhookApiProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** Customer-managed key of the log group. @default the CloudWatch Logs service key */
   readonly logEncryptionKey?: kms.IKey;
+  /**
+   * The only address of the API (the edge's origin): with it, the execute-api endpoint is
+   * disabled, so nothing reaches the route throttle without the custom domain (ADR 0007).
+   * @default none: the execute-api URL serves the API
+   */
+  readonly customDomain?: WebhookApiDomain;
+}
+
+/** A regional custom domain of the webhook API. */
+export interface WebhookApiDomain {
+  /** e.g. `webhooks-origin.example.com`; its DNS name points at {@link WebhookApi.domainName}'s regional name. */
+  readonly domainName: string;
+  /** An ACM certificate for `domainName` in the API's region. */
+  readonly certificateArn: string;
 }
 
 /**
@@ -47,7 +62,9 @@ export class WebhookApi extends Construct {
   public readonly stage: apigwv2.HttpStage;
   public readonly accessLogGroup: logs.LogGroup;
   public readonly routes: readonly apigwv2.HttpRoute[];
-  /** `https://<api>.execute-api.<region>.amazonaws.com/<stage>/v1` */
+  /** The custom domain, when the API has one (its execute-api endpoint is then disabled). */
+  public readonly domainName?: apigwv2.DomainName;
+  /** `https://<custom domain>/v1`, or `https://<api>.execute-api.<region>.amazonaws.com/<stage>/v1` without one. */
   public readonly url: string;
 
   constructor(scope: Construct, id: string, props: WebhookApiProps) {
@@ -60,6 +77,7 @@ export class WebhookApi extends Construct {
         'Supplyline vendor webhooks (HMAC-signed deliveries from the planning and procurement platforms)',
       // One named stage per environment, like the REST API: `/<stage>/v1/...`.
       createDefaultStage: false,
+      disableExecuteApiEndpoint: props.customDomain !== undefined,
     });
 
     const routes: apigwv2.HttpRoute[] = [];
@@ -117,7 +135,27 @@ export class WebhookApi extends Construct {
     // Route settings name route keys: CloudFormation fails the stage if a route does not exist yet.
     for (const route of routes) cfnStage.node.addDependency(route);
 
-    this.url = `${this.stage.url}/v1`;
+    if (props.customDomain) {
+      this.domainName = new apigwv2.DomainName(this, 'DomainName', {
+        domainName: props.customDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(
+          this,
+          'Certificate',
+          props.customDomain.certificateArn,
+        ),
+        endpointType: apigwv2.EndpointType.REGIONAL,
+        securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+      });
+      // The domain's root is the stage: `https://<domain>/v1/...`.
+      new apigwv2.ApiMapping(this, 'StageMapping', {
+        api: this.api,
+        domainName: this.domainName,
+        stage: this.stage,
+      });
+      this.url = `https://${props.customDomain.domainName}/v1`;
+    } else {
+      this.url = `${this.stage.url}/v1`;
+    }
   }
 }
 

@@ -42,6 +42,7 @@ export interface EdgeWebhook {
 
 /** Properties of {@link WebhookEdge}. */
 export interface WebhookEdgeProps {
+  /** The API behind the edge, reached at its custom domain (its execute-api endpoint disabled). */
   readonly webhookApi: WebhookApi;
   readonly webhooks: readonly EdgeWebhook[];
   /** Requests per 5 minutes from one IP before it is blocked. */
@@ -147,19 +148,15 @@ export class WebhookEdge extends Construct {
         'CloudFront reads the value at deployment (a dynamic reference in the origin header), so a rotation ' +
         'takes effect with the next deployment: rotate by updating the secret and redeploying (ADR 0007).',
     });
-    const api = props.webhookApi;
-    const origin = new origins.HttpOrigin(
-      `${api.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
-      {
-        originPath: `/${api.stage.stageName}`,
-        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-        // Vendors wait 10 s; the functions time out after 10 s.
-        readTimeout: Duration.seconds(15),
-        // A dynamic reference: the template holds the secret's ARN, never its value.
-        customHeaders: { [WEBHOOK_EDGE_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
-      },
-    );
+    // The API's custom domain, its only address: its execute-api endpoint is disabled.
+    const origin = new origins.HttpOrigin(props.webhookApi.domainName!.name, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      // Vendors wait 10 s; the functions time out after 10 s.
+      readTimeout: Duration.seconds(15),
+      // A dynamic reference: the template holds the secret's ARN, never its value.
+      customHeaders: { [WEBHOOK_EDGE_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `${props.name} vendor webhooks`,
       webAclId: this.webAcl.attrArn,
@@ -273,6 +270,10 @@ function validate(scope: Construct, props: WebhookEdgeProps): void {
   if (!Token.isUnresolved(region) && region !== 'us-east-1') {
     problems.push(`region ${region}: a CloudFront WebACL is created in us-east-1 (deploy the stack there)`);
   }
+  if (!props.webhookApi.domainName)
+    problems.push(
+      'the webhook API needs a custom domain, the origin (its execute-api endpoint is then disabled)',
+    );
   if (props.webhooks.length === 0) problems.push('no webhooks');
   if (props.rateLimitPer5Minutes < 10) problems.push('rateLimitPer5Minutes must be at least 10');
   if (!Number.isInteger(props.maxBodyBytes) || props.maxBodyBytes < 1)

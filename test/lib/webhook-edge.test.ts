@@ -11,13 +11,17 @@ import { PROCUREMENT_SIGNATURE_HEADERS } from '../../adapters/procurement/signat
 import { PROCUREMENT_MAX_BODY_BYTES } from '../../adapters/procurement/webhook-schemas';
 import { API_ROUTES } from '../../application/api-routes';
 import { WEBHOOK_EDGE_HEADER, WEBHOOK_EDGE_SECRET_ENV_VAR } from '../../application/resources';
-import { ENVIRONMENT_NAMES, loadEnvironmentConfig } from '../../application/environments';
+import {
+  ENVIRONMENT_NAMES,
+  loadEnvironmentConfig,
+  validateEnvironmentConfig,
+} from '../../application/environments';
 import {
   WEBHOOK_MAX_BODY_BYTES,
   WEBHOOK_SIGNATURE_HEADERS,
   contentLengthAbove,
 } from '../../lib/constructs/webhook-edge';
-import { buildStack, resourcesOf, type Json } from './support';
+import { buildStack, resourcesOf, testConfig, type Json } from './support';
 
 const WEBHOOKS = API_ROUTES.filter((route) => route.access === 'signed-webhook');
 
@@ -88,9 +92,11 @@ describe.each(ENVIRONMENT_NAMES)('webhook edge (%s)', (env) => {
     const distribution = distributions[0]![1].Properties.DistributionConfig as Json;
     expect(distribution.WebACLId).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
     const [origin] = distribution.Origins as Json[];
-    const apiId = stack.getLogicalId(stack.webhookApi.api.node.defaultChild as never);
-    expect(JSON.stringify(origin.DomainName)).toContain(apiId);
-    expect(origin.OriginPath).toBe(`/${config.api.stageName}`);
+    // The origin is the API's custom domain (Ref: its name), mapped at its root to the stage.
+    const [[domainId, domain]] = resourcesOf(template, 'AWS::ApiGatewayV2::DomainName') as [[string, Json]];
+    expect(origin.DomainName).toEqual({ Ref: domainId });
+    expect(domain.Properties.DomainName).toBe(config.api.webhookEdge.originDomain!.domainName);
+    expect(origin.OriginPath ?? '').toBe('');
     expect(origin.CustomOriginConfig).toMatchObject({
       OriginProtocolPolicy: 'https-only',
       OriginSSLProtocols: ['TLSv1.2'],
@@ -104,6 +110,32 @@ describe.each(ENVIRONMENT_NAMES)('webhook edge (%s)', (env) => {
     expect(template.toJSON().Outputs.WebhookUrl.Value).toEqual({
       'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributions[0]![0], 'DomainName'] }, '/v1']],
     });
+  });
+
+  it('disables the execute-api endpoint exactly where the edge is on, leaving the custom domain the only address', () => {
+    const [[apiId, api]] = resourcesOf(template, 'AWS::ApiGatewayV2::Api') as [[string, Json]];
+    const domains = resourcesOf(template, 'AWS::ApiGatewayV2::DomainName');
+    const mappings = resourcesOf(template, 'AWS::ApiGatewayV2::ApiMapping');
+    expect(api.Properties.DisableExecuteApiEndpoint).toBe(config.api.webhookEdge.enabled);
+    expect(domains).toHaveLength(config.api.webhookEdge.enabled ? 1 : 0);
+    expect(mappings).toHaveLength(config.api.webhookEdge.enabled ? 1 : 0);
+    if (!config.api.webhookEdge.enabled) return;
+    const origin = config.api.webhookEdge.originDomain!;
+    const [[domainId, domain]] = domains as [[string, Json]];
+    expect(domain.Properties).toEqual({
+      DomainName: origin.domainName,
+      DomainNameConfigurations: [
+        { CertificateArn: origin.certificateArn, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' },
+      ],
+    });
+    expect(mappings[0]![1].Properties).toEqual({
+      ApiId: { Ref: apiId },
+      DomainName: { Ref: domainId },
+      Stage: config.api.stageName,
+    });
+    const outputs = template.toJSON().Outputs;
+    expect(outputs.WebhookApiUrl.Value).toBe(`https://${origin.domainName}/v1`);
+    expect(outputs.WebhookOriginDnsTarget.Value).toEqual({ 'Fn::GetAtt': [domainId, 'RegionalDomainName'] });
   });
 
   it('closes the way around the edge: CloudFront adds a secret header the webhooks require', () => {
@@ -200,5 +232,59 @@ describe('webhook edge configuration', () => {
     expect(() =>
       loadEnvironmentConfig('prod', { context: (key) => (key === 'region' ? 'eu-west-1' : undefined) }),
     ).toThrow(/api\.webhookEdge needs region us-east-1/);
+  });
+
+  const prod = (context: Record<string, string>) => () =>
+    loadEnvironmentConfig('prod', { context: (key) => context[key] });
+  const ACCOUNT = '111122223333';
+  const CERTIFICATE = `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/0f3c2a7e-1b2d-4c5e-8f90-a1b2c3d4e5f6`;
+
+  it('takes the origin domain and its certificate from context', () => {
+    const config = prod({
+      account: ACCOUNT,
+      webhookDomainName: 'wh-origin.acme.example',
+      webhookCertificateArn: CERTIFICATE,
+    })();
+    expect(config.api.webhookEdge.originDomain).toEqual({
+      domainName: 'wh-origin.acme.example',
+      certificateArn: CERTIFICATE,
+    });
+  });
+
+  it('refuses the placeholder origin domain once an account is named (a real deployment)', () => {
+    expect(prod({})).not.toThrow();
+    expect(prod({ account: ACCOUNT })).toThrow(
+      /originDomain is still the placeholder.*-c webhookDomainName=.*-c webhookCertificateArn=/,
+    );
+  });
+
+  it('refuses an edge without an origin domain, and a domain or certificate the API cannot use', () => {
+    const domain = { webhookDomainName: 'wh-origin.acme.example' };
+    const config = testConfig('prod');
+    expect(() =>
+      validateEnvironmentConfig({
+        ...config,
+        api: { ...config.api, webhookEdge: { enabled: true, rateLimitPer5Minutes: 2000 } },
+      }),
+    ).toThrow(/api\.webhookEdge needs originDomain.*-c webhookDomainName=/);
+    expect(prod({ ...domain, webhookCertificateArn: 'not-an-arn' })).toThrow(/is not an ACM certificate ARN/);
+    expect(prod({ ...domain, webhookCertificateArn: CERTIFICATE.replace('us-east-1', 'eu-west-1') })).toThrow(
+      /certificateArn is in eu-west-1, not the API's region us-east-1/,
+    );
+    expect(prod({ ...domain, account: '444455556666', webhookCertificateArn: CERTIFICATE })).toThrow(
+      /certificateArn is in account 111122223333, not 444455556666/,
+    );
+    expect(prod({ webhookDomainName: 'not a host', webhookCertificateArn: CERTIFICATE })).toThrow(
+      /'not a host' is not a host name/,
+    );
+  });
+
+  it('refuses a WebhookEdge over an API without a custom domain', () => {
+    const dev = testConfig('dev');
+    expect(() =>
+      buildStack('dev', {
+        config: { ...dev, api: { ...dev.api, webhookEdge: { enabled: true, rateLimitPer5Minutes: 2000 } } },
+      }),
+    ).toThrow(/WebhookEdge: the webhook API needs a custom domain/);
   });
 });
