@@ -105,6 +105,27 @@ describe('governed API identity', () => {
     expect(env.IDENTITY_COGNITO_CLIENT_IDS).toBeUndefined();
   });
 
+  it('passes the roles and limits in one variable, IDENTITY_ROLES, to the authorizer and the approval functions', () => {
+    const functions = resourcesOf(own.template, 'AWS::Lambda::Function') as [string, Json][];
+    const withRoles = functions
+      .filter(([, fn]) =>
+        Object.keys(fn.Properties.Environment?.Variables ?? {}).some((k) => k.includes('ROLES')),
+      )
+      .map(([id, fn]) => [id.replace(/[0-9A-F]{8}$/, ''), fn.Properties.Environment.Variables]);
+    expect(withRoles.map(([id]) => id).sort()).toEqual([
+      'FunctionsApiAuthorizer',
+      'FunctionsApprovalDecision',
+      'FunctionsPendingApprovals',
+    ]);
+    for (const [id, variables] of withRoles) {
+      expect(
+        Object.keys(variables).filter((k: string) => k.includes('ROLES')),
+        id,
+      ).toEqual(['IDENTITY_ROLES']);
+      expect(JSON.parse(variables.IDENTITY_ROLES), id).toEqual(testConfig('dev').identity.roles);
+    }
+  });
+
   it('meters each application consumer on its own usage plan and throttle', () => {
     const plans = resourcesOf(own.template, 'AWS::ApiGateway::UsagePlan').map(([, p]) => p.Properties);
     for (const consumer of APPLICATION_CONSUMERS) {
