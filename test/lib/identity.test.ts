@@ -93,6 +93,28 @@ describe('governed API identity', () => {
     expect(env).toMatchObject({ IDENTITY_AUDIENCE: 'supplyline', IDENTITY_GROUPS_CLAIM: 'cognito:groups' });
   });
 
+  it('sends people back only to the environment’s sign-in URLs: localhost in dev, the approvals UI elsewhere', () => {
+    const peopleClient = (template: Template) =>
+      resourcesOf(template, 'AWS::Cognito::UserPoolClient')
+        .map(([, c]) => c.Properties)
+        .find((c: Json) => c.AllowedOAuthFlows?.includes('code'));
+    expect(peopleClient(own.template)).toMatchObject({
+      CallbackURLs: ['http://localhost:8976/callback'],
+      LogoutURLs: ['http://localhost:8976/'],
+    });
+    const config = testConfig('prod');
+    const peopleSignIn = {
+      callbackUrls: ['https://approvals.acme.example/callback', 'https://buyers.acme.example/callback'],
+      logoutUrls: ['https://approvals.acme.example/'],
+    };
+    const prod = buildStack('prod', {
+      config: { ...config, identity: { ...config.identity, peopleSignIn } },
+    });
+    const client = peopleClient(prod.template);
+    expect(client.CallbackURLs).toEqual(peopleSignIn.callbackUrls);
+    expect(client.LogoutURLs).toEqual(peopleSignIn.logoutUrls);
+  });
+
   it('with the distributor’s issuer, builds no pool and points the authorizer at that issuer', () => {
     const t = external.template;
     t.resourceCountIs('AWS::Cognito::UserPool', 0);
