@@ -18,9 +18,11 @@ import {
 } from './webhook-edge';
 import {
   DEFAULT_ROLES,
+  LOCALHOST_PEOPLE_SIGN_IN,
   SUPPLYLINE_RESOURCE_SERVER,
   identityProblems,
   type IdentitySettings,
+  type PeopleSignIn,
 } from './identity';
 
 /** The deployable environments. */
@@ -242,10 +244,20 @@ const SYNC_LAG_SLOS: readonly SyncLagSlo[] = [
 const DEFAULT_REGION = 'us-east-1';
 
 /** No issuer configured: the stack's own Cognito user pool, whose groups are `cognito:groups`. */
-const OWN_USER_POOL: IdentitySettings = {
+const OWN_USER_POOL: Omit<IdentitySettings, 'peopleSignIn'> = {
   audience: SUPPLYLINE_RESOURCE_SERVER,
   groupsClaim: 'cognito:groups',
   roles: DEFAULT_ROLES,
+};
+
+/**
+ * Placeholder sign-in of staging and prod, set per deployment with context
+ * (`-c identityCallbackUrls=https://...,https://... -c identityLogoutUrls=https://...`); like the
+ * systems' `.invalid` addresses, a deployment that forgot them fails its first sign-in loudly.
+ */
+const SIGN_IN_TO_SET_PER_DEPLOYMENT: PeopleSignIn = {
+  callbackUrls: ['https://approvals.set-per-deployment.invalid/callback'],
+  logoutUrls: ['https://approvals.set-per-deployment.invalid/'],
 };
 
 type EnvironmentDefaults = Omit<EnvironmentConfig, 'account' | 'region'>;
@@ -284,7 +296,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       usagePlanQuotaPerDay: 10_000,
     },
     business: BUSINESS_DEFAULTS,
-    identity: OWN_USER_POOL,
+    identity: { ...OWN_USER_POOL, peopleSignIn: LOCALHOST_PEOPLE_SIGN_IN },
   },
   staging: {
     name: 'staging',
@@ -323,7 +335,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       usagePlanQuotaPerDay: 50_000,
     },
     business: BUSINESS_DEFAULTS,
-    identity: OWN_USER_POOL,
+    identity: { ...OWN_USER_POOL, peopleSignIn: SIGN_IN_TO_SET_PER_DEPLOYMENT },
   },
   prod: {
     name: 'prod',
@@ -359,7 +371,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       usagePlanQuotaPerDay: 100_000,
     },
     business: BUSINESS_DEFAULTS,
-    identity: OWN_USER_POOL,
+    identity: { ...OWN_USER_POOL, peopleSignIn: SIGN_IN_TO_SET_PER_DEPLOYMENT },
   },
 };
 
@@ -379,7 +391,8 @@ export function isEnvironmentName(value: unknown): value is EnvironmentName {
 /**
  * The configuration of `name`, with overrides from context (`-c account=`, `-c region=`,
  * `-c alarmEmails=a@x,b@y`, `-c tenantId=`, `-c procurementBaseUrl=`, `-c erpBaseUrl=`,
- * `-c erpDatabase=`, `-c identityIssuer=`, `-c identityAudience=`, `-c identityGroupsClaim=`) and the CLI's CDK_DEFAULT_* variables.
+ * `-c erpDatabase=`, `-c identityIssuer=`, `-c identityAudience=`, `-c identityGroupsClaim=`,
+ * `-c identityCallbackUrls=`, `-c identityLogoutUrls=`) and the CLI's CDK_DEFAULT_* variables.
  * Works offline with no credentials: without an account the stack is environment-agnostic.
  * @throws Error for an unknown environment or an invalid configuration.
  */
@@ -468,18 +481,29 @@ function privateNetworkProblems(network: PrivateNetwork): string[] {
   return problems;
 }
 
-/** The distributor's own IdP: `-c identityIssuer=https://... -c identityAudience=... -c identityGroupsClaim=...`. */
+/**
+ * The distributor's own IdP: `-c identityIssuer=https://... -c identityAudience=... -c identityGroupsClaim=...`;
+ * the own pool's sign-in URLs: `-c identityCallbackUrls=https://a,https://b -c identityLogoutUrls=...`.
+ */
 function identityOverrides(
   defaults: IdentitySettings,
   text: (key: string) => string | undefined,
 ): IdentitySettings {
   const issuer = text('identityIssuer') ?? defaults.issuer;
+  const urls = (key: string) =>
+    text(key)
+      ?.split(',')
+      .map((url) => url.trim());
   return {
     ...defaults,
     ...(issuer !== undefined ? { issuer } : {}),
     audience: text('identityAudience') ?? defaults.audience,
     // An external IdP names its groups claim itself; `groups` unless told.
     groupsClaim: text('identityGroupsClaim') ?? (issuer !== undefined ? 'groups' : defaults.groupsClaim),
+    peopleSignIn: {
+      callbackUrls: urls('identityCallbackUrls') ?? defaults.peopleSignIn.callbackUrls,
+      logoutUrls: urls('identityLogoutUrls') ?? defaults.peopleSignIn.logoutUrls,
+    },
   };
 }
 
@@ -557,6 +581,6 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
     if (site.trim() === '' || warehouse.trim() === '')
       problems.push(`site -> warehouse '${site}' -> '${warehouse}' must name both`);
   }
-  problems.push(...identityProblems(config.identity));
+  problems.push(...identityProblems(config.identity, { loopbackSignIn: config.name === 'dev' }));
   if (problems.length > 0) throw new Error(`Invalid ${where}:\n- ${problems.join('\n- ')}`);
 }

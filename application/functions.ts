@@ -103,9 +103,10 @@ export interface FunctionGrants {
   readonly workflows?: Readonly<Record<string, WorkflowAccess>>;
   /** Pass the environment's business rules (budget, approval limit, thresholds) as JSON. */
   readonly businessRules?: boolean;
-  /** Pass the environment's approver roles and limits as JSON (APPROVER_ROLES_ENV_VAR). */
-  readonly approverRoles?: boolean;
-  /** Pass the environment's identity settings (issuer, audience, groups claim, roles: IDENTITY_*). */
+  /**
+   * Pass the environment's identity settings (audience, groups claim, approver roles and limits as
+   * JSON: IDENTITY_*); the authorizer's issuer and client ids come from the Identity construct.
+   */
   readonly identity?: boolean;
 }
 
@@ -180,7 +181,8 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       // Adds each decision once, never deletes (the bucket's policy and Object Lock refuse it too).
       buckets: { approvalAudit: 'append' },
       workflows: { 'commitment-approval': 'taskResponse' },
-      approverRoles: true,
+      // Approver roles and limits (IDENTITY_ROLES).
+      identity: true,
     },
   },
   {
@@ -189,7 +191,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/pending-approvals.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { tables: { workflowCorrelation: ['query'] }, approverRoles: true },
+    grants: { tables: { workflowCorrelation: ['query'] }, identity: true },
   },
   {
     key: 'approval-audit',

@@ -45,7 +45,23 @@ export interface IdentitySettings {
   /** The claim listing the person's groups (Cognito: `cognito:groups`). */
   readonly groupsClaim: string;
   readonly roles: Readonly<Record<string, RoleSettings>>;
+  /** Where the stack's own pool may send a person after signing in or out (unused with `issuer`). */
+  readonly peopleSignIn: PeopleSignIn;
 }
+
+/** The redirect URLs of the people client (authorization code + PKCE) of the stack's own pool. */
+export interface PeopleSignIn {
+  /** Where the code is returned: the approvals UI's callback. */
+  readonly callbackUrls: readonly string[];
+  /** Where signing out may return to. */
+  readonly logoutUrls: readonly string[];
+}
+
+/** The placeholder sign-in of a developer's machine (dev only: a loopback redirect). */
+export const LOCALHOST_PEOPLE_SIGN_IN: PeopleSignIn = {
+  callbackUrls: ['http://localhost:8976/callback'],
+  logoutUrls: ['http://localhost:8976/'],
+};
 
 /** The roles of the business rules ("Who may approve"), as the domain states them. */
 export const DEFAULT_ROLES: Readonly<Record<string, RoleSettings>> = DEFAULT_APPROVER_ROLES;
@@ -84,9 +100,26 @@ export const APPLICATION_CONSUMERS: readonly ApplicationConsumer[] = [
   },
 ];
 
-/** Checks identity settings; returns every problem found. */
-export function identityProblems(settings: IdentitySettings): string[] {
+/**
+ * Checks identity settings; returns every problem found. Sign-in URLs must be https; a loopback
+ * `http://localhost` one only where `loopbackSignIn` (dev), since elsewhere any process on the
+ * person's machine could take the authorization code.
+ */
+export function identityProblems(settings: IdentitySettings, options: { loopbackSignIn: boolean }): string[] {
   const problems: string[] = [];
+  const { callbackUrls, logoutUrls } = settings.peopleSignIn;
+  if (callbackUrls.length === 0)
+    problems.push('identity.peopleSignIn.callbackUrls must name at least one URL');
+  for (const [name, urls] of [
+    ['callbackUrls', callbackUrls],
+    ['logoutUrls', logoutUrls],
+  ] as const) {
+    for (const url of urls)
+      if (!signInUrlAllowed(url, options.loopbackSignIn))
+        problems.push(
+          `identity.peopleSignIn.${name} '${url}' must be an https URL${options.loopbackSignIn ? ' or http://localhost' : ' (not localhost)'}`,
+        );
+  }
   if (settings.issuer !== undefined && !/^https:\/\/[^\s/]+/.test(settings.issuer))
     problems.push(`identity.issuer '${settings.issuer}' is not an https URL`);
   if (settings.audience.trim() === '') problems.push('identity.audience must not be empty');
@@ -98,4 +131,17 @@ export function identityProblems(settings: IdentitySettings): string[] {
       );
   }
   return problems;
+}
+
+function signInUrlAllowed(url: string, loopbackSignIn: boolean): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const loopback = parsed.hostname === 'localhost';
+  if (parsed.hash !== '') return false; // OAuth 2.0 forbids a fragment in a redirect URI.
+  if (loopback) return loopbackSignIn;
+  return parsed.protocol === 'https:';
 }

@@ -251,8 +251,6 @@ export const EVENT_BUS_ENV_VAR = 'EVENT_BUS_NAME';
 export const ENVIRONMENT_ENV_VAR = 'SUPPLYLINE_ENVIRONMENT';
 /** Environment variable carrying the business rules of the environment as JSON. */
 export const BUSINESS_RULES_ENV_VAR = 'SUPPLYLINE_BUSINESS_RULES';
-/** Environment variable carrying the approver roles and their limits as JSON (identity settings' `roles`). */
-export const APPROVER_ROLES_ENV_VAR = 'SUPPLYLINE_APPROVER_ROLES';
 /**
  * Environment variables of the identity settings (application/identity.ts): the issuer and audience
  * of access tokens, the groups claim, the roles as JSON, and, with the stack's own Cognito pool, its

@@ -4,11 +4,16 @@
  * the canonical event that reports a resolution, and resolving with its announcement through ports.
  */
 import { buildEvent, type EventContext } from '../canonical/envelope';
-import type {
-  ExceptionResolution,
-  IntegrationException,
-  IntegrationExceptionResolvedV1,
-} from '../canonical/generated/types';
+import type { IntegrationException, IntegrationExceptionResolvedV1 } from '../canonical/generated/types';
+
+/**
+ * A resolution as recorded: why, and who resolved it. `resolvedBy` is the verified caller's subject
+ * (or the component that closed it, e.g. the circuit breaker), never a request body's word.
+ */
+export interface Resolution {
+  readonly reason: string;
+  readonly resolvedBy: string;
+}
 
 /** An exception's statuses, in the order people work them. */
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;
@@ -115,7 +120,7 @@ export function openExceptionStats(
  */
 export function resolvedException(
   exception: IntegrationException,
-  resolution: ExceptionResolution,
+  resolution: Resolution,
   at: Date,
 ): IntegrationException {
   if (exception.status !== 'OPEN')
@@ -170,7 +175,7 @@ export interface ResolutionPorts extends EventContext {
    */
   resolve(
     exceptionId: string,
-    resolution: ExceptionResolution,
+    resolution: Resolution,
   ): Promise<{ exception: IntegrationException; correlationId?: string; tenantId?: string }>;
   /** Reopens an exception this resolution (identified by `resolvedAt`) resolved. */
   undoResolution(exceptionId: string, resolvedAt: string): Promise<void>;
@@ -186,7 +191,7 @@ export interface ResolutionPorts extends EventContext {
  */
 export async function resolveIntegrationException(
   exceptionId: string,
-  resolution: ExceptionResolution,
+  resolution: Resolution,
   ports: ResolutionPorts,
   request: { causationId?: string } = {},
 ): Promise<IntegrationException> {

@@ -18,7 +18,6 @@ import {
 } from '../application/functions';
 import { CIRCUIT_BREAKER_ENDPOINTS } from '../application/metrics';
 import {
-  APPROVER_ROLES_ENV_VAR,
   BUSINESS_RULES_ENV_VAR,
   IDENTITY_ENV_VARS,
   CONNECTORS,
@@ -393,10 +392,6 @@ export class SupplylineStack extends Stack {
           [ENVIRONMENT_ENV_VAR]: config.name,
           [TENANT_ID_ENV_VAR]: config.tenantId,
           ...(grants.businessRules ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) } : {}),
-          // The environment's approver roles and limits (identity settings' `roles`).
-          ...(grants.approverRoles
-            ? { [APPROVER_ROLES_ENV_VAR]: JSON.stringify(config.identity.roles) }
-            : {}),
           ...(grants.identity ? identityEnvironment(config) : {}),
         },
       });

@@ -114,12 +114,13 @@ Integration exceptions (GET /v1/integration-exceptions), OPEN first and oldest f
   --status <s>   OPEN or RESOLVED (default both)
 
 ${CONNECTION_HELP}`,
-  'exceptions resolve': `Usage: ops exceptions resolve <id> --reason "..." [--by name] [--json]
+  'exceptions resolve': `Usage: ops exceptions resolve <id> --reason "..." [--json]
 
-Resolves an integration exception (POST /v1/integration-exceptions/{id}/resolve).
+Resolves an integration exception (POST /v1/integration-exceptions/{id}/resolve). The resolver
+recorded is the caller of the access token: with the CLI's own client credentials, the ops-cli
+application (its client id); with SUPPLYLINE_ACCESS_TOKEN, whoever that token names.
 
   --reason <text>   why it is resolved (required)
-  --by <name>       who resolved it (default $USER)
 
 ${CONNECTION_HELP}`,
   'forecast-syncs': `Usage: ops forecast-syncs [--plan <planId>] [--limit N] [--json]
@@ -170,7 +171,6 @@ const OPTIONS = {
   timeout: { type: 'string' },
   status: { type: 'string' },
   reason: { type: 'string' },
-  by: { type: 'string' },
   plan: { type: 'string' },
   limit: { type: 'string' },
   rejects: { type: 'string' },
@@ -388,10 +388,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
         const id = argument(2, 'exception id');
         if (!values.reason) throw new UsageError(`--reason is required\n\n${HELP['exceptions resolve']!}`);
         context = await connect();
-        const resolved = await resolveException(context.api, id, {
-          reason: values.reason,
-          resolvedBy: values.by ?? process.env.USER ?? 'operator',
-        });
+        const resolved = await resolveException(context.api, id, { reason: values.reason });
         print(
           resolved,
           () => `Resolved ${resolved.exceptionId} at ${resolved.resolvedAt ?? '?'}: ${values.reason!}`,

@@ -108,11 +108,14 @@ export async function listExceptions(
   return items;
 }
 
-/** Resolves an exception (who and why); 404 and 409 come back as {@link ApiProblem}. */
+/**
+ * Resolves an exception with the reason; the API records the token's caller as resolver.
+ * 404 and 409 come back as {@link ApiProblem}.
+ */
 export async function resolveException(
   api: OpsApi,
   exceptionId: string,
-  resolution: { reason: string; resolvedBy: string },
+  resolution: { reason: string },
   fetchImpl: Fetch = fetch,
 ): Promise<IntegrationException> {
   return call<IntegrationException>(

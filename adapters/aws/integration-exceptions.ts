@@ -14,7 +14,6 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type {
-  ExceptionResolution,
   IntegrationException,
   IntegrationExceptionRaisedV1,
   IntegrationExceptionResolvedV1,
@@ -31,6 +30,7 @@ import {
   type AgedIntegrationException,
   type ExceptionStatus,
   type OpenExceptionStats,
+  type Resolution,
 } from '../../domain/integration-exceptions';
 import { ContractViolation } from '../../domain/failures';
 import type { ObjectRef } from './sync-ledger';
@@ -227,7 +227,7 @@ export class IntegrationExceptionStore {
    */
   async resolve(
     exceptionId: string,
-    resolution: ExceptionResolution,
+    resolution: Resolution,
   ): Promise<StoredIntegrationException & { exception: { resolvedAt: string } }> {
     const stored = await this.getStored(exceptionId);
     if (!stored) throw new IntegrationExceptionNotFound(exceptionId);

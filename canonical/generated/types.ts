@@ -498,8 +498,8 @@ export interface Problem {
 
 /** A person resolving an integration exception */
 export interface ExceptionResolution {
-  /** Who resolved it */
-  resolvedBy: string;
+  /** Deprecated and ignored: the resolver is the verified caller (the access token subject) */
+  resolvedBy?: string;
   /** Why it is resolved */
   reason: string;
 }

@@ -2298,9 +2298,7 @@ function check_ExceptionResolution(d: unknown, p: string, e: ValidationError[], 
   if (isObject(d)) {
     let n0 = 0;
     const v1 = d.resolvedBy;
-    if (v1 === undefined) {
-      add(e, p + "/resolvedBy", "required", "must have required property 'resolvedBy'");
-    } else {
+    if (v1 !== undefined) {
       n0++;
       if (typeof v1 === 'string') {
         if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/resolvedBy", "maxLength", "must NOT have more than 128 characters");

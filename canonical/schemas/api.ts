@@ -38,10 +38,13 @@ export const apiSchemas = {
   ),
   ExceptionResolution: object(
     {
-      resolvedBy: identifier('Who resolved it', 128),
+      resolvedBy: identifier(
+        'Deprecated and ignored: the resolver is the verified caller (the access token subject)',
+        128,
+      ),
       reason: text('Why it is resolved', 2000),
     },
-    { description: 'A person resolving an integration exception' },
+    { description: 'A person resolving an integration exception', optional: ['resolvedBy'] },
   ),
   Accepted: object(
     {

@@ -22,11 +22,12 @@ export const API_BODIES = ['ApprovalDecision', 'ExceptionResolution'] as const;
 
 /**
  * `<major>.<minor>` of each API body, raised like an event's (docs/contracts.md). ApprovalDecision
- * 1.1: `approver` is optional and ignored, since the approver is the verified caller.
+ * 1.1: `approver` is optional and ignored, since the approver is the verified caller;
+ * ExceptionResolution 1.1: `resolvedBy` likewise.
  */
 export const API_BODY_VERSIONS: Readonly<Record<(typeof API_BODIES)[number], string>> = {
   ApprovalDecision: '1.1',
-  ExceptionResolution: '1.0',
+  ExceptionResolution: '1.1',
 };
 
 export interface ContractDocument {

@@ -1,7 +1,9 @@
 /**
  * POST /v1/integration-exceptions/{id}/resolve: a person resolves an integration exception; the
  * resolution is announced as the canonical `integration-exception.resolved` event before it is
- * confirmed.
+ * confirmed. The resolver recorded is the verified caller (the access token's subject: a person, or
+ * an application's client id such as the ops CLI's); a body's `resolvedBy` (ExceptionResolution
+ * 1.0) is ignored.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { json, problem } from '../../adapters/webhooks/problem';
@@ -14,14 +16,16 @@ import {
 import type { BusinessMetricName } from '../../application/metrics';
 import { logger, metrics } from '../commons/powertools';
 import { resolutionPorts } from './composition';
-import { apiHandler, jsonBody, pathParameter, validationProblem } from './http';
+import { apiHandler, jsonBody, pathParameter, requireCaller, validationProblem } from './http';
 
 const OPEN_GAUGE: BusinessMetricName = 'IntegrationExceptionsOpen';
 const AGE_GAUGE: BusinessMetricName = 'IntegrationExceptionAgeSeconds';
 
 export const handler = apiHandler('integration-exception-resolve', async (request) => {
-  const ports = resolutionPorts();
   const { instance } = request;
+  const identified = requireCaller(request);
+  if (!identified.ok) return identified.response;
+  const ports = resolutionPorts();
   // The route declares `{id}`.
   const exceptionId = pathParameter(request.event, 'id') ?? pathParameter(request.event, 'exceptionId');
   if (!exceptionId) return problem(400, 'missing-parameter', 'The path names no exception.', { instance });
@@ -33,7 +37,9 @@ export const handler = apiHandler('integration-exception-resolve', async (reques
 
   let resolved;
   try {
-    resolved = await resolveIntegrationException(exceptionId, resolution.value, ports, {
+    const { reason } = resolution.value;
+    const resolvedBy = identified.caller.subject;
+    resolved = await resolveIntegrationException(exceptionId, { reason, resolvedBy }, ports, {
       causationId: request.requestId,
     });
   } catch (error) {

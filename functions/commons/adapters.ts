@@ -27,10 +27,10 @@ import { DynamoDbBreakerStore } from '../../adapters/resilience/dynamodb-breaker
 import type { BusinessRules } from '../../application/environments';
 import { S3ApprovalAuditTrail } from '../../adapters/aws/approval-audit';
 import {
-  APPROVER_ROLES_ENV_VAR,
   BUCKETS,
   BUSINESS_RULES_ENV_VAR,
   EVENT_BUS_ENV_VAR,
+  IDENTITY_ENV_VARS,
   TABLES,
   TENANT_ID_ENV_VAR,
   stateMachineEnvVar,
@@ -132,12 +132,12 @@ export const approvalAuditTrail = /* @__PURE__ */ lazy(
 
 /** The environment's approver roles and limits (identity settings' `roles`, as JSON). */
 export const approverRoles = /* @__PURE__ */ lazy((): ApproverRoles => {
-  const roles = JSON.parse(env(APPROVER_ROLES_ENV_VAR)) as ApproverRoles;
+  const roles = JSON.parse(env(IDENTITY_ENV_VARS.roles)) as ApproverRoles;
   for (const [role, { approvalLimitUsd }] of Object.entries(roles)) {
     // A limit that does not parse would refuse or admit by accident: fail loudly at start.
     if (approvalLimitUsd !== null && Decimal.tryParse(approvalLimitUsd) === undefined)
       throw new Error(
-        `${APPROVER_ROLES_ENV_VAR}: role ${role} has limit '${approvalLimitUsd}', not a decimal`,
+        `${IDENTITY_ENV_VARS.roles}: role ${role} has limit '${approvalLimitUsd}', not a decimal`,
       );
   }
   return roles;

@@ -167,7 +167,9 @@ export class Identity extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, ...scopesOf(SUPPLYLINE_SCOPES)],
-        callbackUrls: ['http://localhost:8976/callback'],
+        // Per environment (application/environments.ts): the approvals UI's, localhost only in dev.
+        callbackUrls: [...props.settings.peopleSignIn.callbackUrls],
+        logoutUrls: [...props.settings.peopleSignIn.logoutUrls],
       },
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),

@@ -287,7 +287,10 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Resolve an integration exception with a reason',
           security: governedSecurity('/v1/integration-exceptions/{exceptionId}/resolve', 'POST'),
           parameters: [pathId('exceptionId', 'Integration exception id')],
-          requestBody: { required: true, ...jsonBody('ExceptionResolution', 'Who and why') },
+          requestBody: {
+            required: true,
+            ...jsonBody('ExceptionResolution', 'Why; the resolver recorded is the verified caller'),
+          },
           responses: {
             '200': jsonBody('IntegrationException', 'The resolved exception'),
             '409': problemResponse('Already resolved'),

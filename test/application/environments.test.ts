@@ -113,6 +113,54 @@ describe('environment configuration', () => {
     expect(ENVIRONMENTS.prod).toMatchObject({ retainData: true, waf: { enabled: true } });
   });
 
+  it('signs people in through localhost only in dev; staging and prod take https URLs per deployment', () => {
+    expect(loadEnvironmentConfig('dev').identity.peopleSignIn).toEqual({
+      callbackUrls: ['http://localhost:8976/callback'],
+      logoutUrls: ['http://localhost:8976/'],
+    });
+    for (const env of ['staging', 'prod'] as const) {
+      const { callbackUrls, logoutUrls } = loadEnvironmentConfig(env).identity.peopleSignIn;
+      for (const url of [...callbackUrls, ...logoutUrls])
+        expect(url).toMatch(/^https:\/\/.*set-per-deployment\.invalid\//);
+    }
+    const context: Record<string, string> = {
+      identityCallbackUrls: 'https://approvals.acme.example/callback, https://buyers.acme.example/callback',
+      identityLogoutUrls: 'https://approvals.acme.example/',
+    };
+    expect(loadEnvironmentConfig('prod', { context: (key) => context[key] }).identity.peopleSignIn).toEqual({
+      callbackUrls: ['https://approvals.acme.example/callback', 'https://buyers.acme.example/callback'],
+      logoutUrls: ['https://approvals.acme.example/'],
+    });
+  });
+
+  it('refuses sign-in URLs that are not https, or localhost outside dev', () => {
+    const withSignIn = (env: 'dev' | 'prod', callbackUrls: string[], logoutUrls: string[] = []) => {
+      const config = loadEnvironmentConfig(env);
+      return () =>
+        validateEnvironmentConfig({
+          ...config,
+          identity: { ...config.identity, peopleSignIn: { callbackUrls, logoutUrls } },
+        });
+    };
+    expect(withSignIn('prod', ['http://localhost:8976/callback'])).toThrow(
+      /identity\.peopleSignIn\.callbackUrls 'http:\/\/localhost:8976\/callback' must be an https URL \(not localhost\)/,
+    );
+    expect(withSignIn('prod', ['https://localhost/callback'])).toThrow(/not localhost/);
+    expect(
+      withSignIn('prod', ['https://approvals.acme.example/cb'], ['http://approvals.acme.example/']),
+    ).toThrow(/identity\.peopleSignIn\.logoutUrls 'http:\/\/approvals\.acme\.example\/'/);
+    expect(withSignIn('prod', ['approvals.acme.example/cb'])).toThrow(
+      /callbackUrls 'approvals.acme.example\/cb'/,
+    );
+    expect(withSignIn('prod', ['https://approvals.acme.example/cb#x'])).toThrow(/callbackUrls/);
+    expect(withSignIn('prod', [])).toThrow(/callbackUrls must name at least one URL/);
+    expect(withSignIn('dev', ['http://example.com/callback'])).toThrow(/https URL or http:\/\/localhost/);
+    expect(withSignIn('dev', ['http://localhost:3000/callback'], ['http://localhost:3000/'])).not.toThrow();
+    expect(
+      withSignIn('prod', ['https://approvals.acme.example/cb'], ['https://approvals.acme.example/']),
+    ).not.toThrow();
+  });
+
   it('lists every problem of an invalid configuration', () => {
     const config = loadEnvironmentConfig('dev');
     expect(() =>

@@ -93,6 +93,28 @@ describe('governed API identity', () => {
     expect(env).toMatchObject({ IDENTITY_AUDIENCE: 'supplyline', IDENTITY_GROUPS_CLAIM: 'cognito:groups' });
   });
 
+  it('sends people back only to the environment’s sign-in URLs: localhost in dev, the approvals UI elsewhere', () => {
+    const peopleClient = (template: Template) =>
+      resourcesOf(template, 'AWS::Cognito::UserPoolClient')
+        .map(([, c]) => c.Properties)
+        .find((c: Json) => c.AllowedOAuthFlows?.includes('code'));
+    expect(peopleClient(own.template)).toMatchObject({
+      CallbackURLs: ['http://localhost:8976/callback'],
+      LogoutURLs: ['http://localhost:8976/'],
+    });
+    const config = testConfig('prod');
+    const peopleSignIn = {
+      callbackUrls: ['https://approvals.acme.example/callback', 'https://buyers.acme.example/callback'],
+      logoutUrls: ['https://approvals.acme.example/'],
+    };
+    const prod = buildStack('prod', {
+      config: { ...config, identity: { ...config.identity, peopleSignIn } },
+    });
+    const client = peopleClient(prod.template);
+    expect(client.CallbackURLs).toEqual(peopleSignIn.callbackUrls);
+    expect(client.LogoutURLs).toEqual(peopleSignIn.logoutUrls);
+  });
+
   it('with the distributor’s issuer, builds no pool and points the authorizer at that issuer', () => {
     const t = external.template;
     t.resourceCountIs('AWS::Cognito::UserPool', 0);
@@ -103,6 +125,27 @@ describe('governed API identity', () => {
       IDENTITY_GROUPS_CLAIM: 'groups',
     });
     expect(env.IDENTITY_COGNITO_CLIENT_IDS).toBeUndefined();
+  });
+
+  it('passes the roles and limits in one variable, IDENTITY_ROLES, to the authorizer and the approval functions', () => {
+    const functions = resourcesOf(own.template, 'AWS::Lambda::Function') as [string, Json][];
+    const withRoles = functions
+      .filter(([, fn]) =>
+        Object.keys(fn.Properties.Environment?.Variables ?? {}).some((k) => k.includes('ROLES')),
+      )
+      .map(([id, fn]) => [id.replace(/[0-9A-F]{8}$/, ''), fn.Properties.Environment.Variables]);
+    expect(withRoles.map(([id]) => id).sort()).toEqual([
+      'FunctionsApiAuthorizer',
+      'FunctionsApprovalDecision',
+      'FunctionsPendingApprovals',
+    ]);
+    for (const [id, variables] of withRoles) {
+      expect(
+        Object.keys(variables).filter((k: string) => k.includes('ROLES')),
+        id,
+      ).toEqual(['IDENTITY_ROLES']);
+      expect(JSON.parse(variables.IDENTITY_ROLES), id).toEqual(testConfig('dev').identity.roles);
+    }
   });
 
   it('meters each application consumer on its own usage plan and throttle', () => {

@@ -181,20 +181,17 @@ describe('the CLI on the local runtime (--state-file)', () => {
     expect(items.length).toBeGreaterThanOrEqual(3);
     const id = items[0]!.exceptionId;
 
-    const resolved = await cli(
-      'exceptions',
-      'resolve',
-      id,
-      '--reason',
-      'Supplier unblocked in the ERP',
-      '--by',
-      'ops-test',
-    );
+    const resolved = await cli('exceptions', 'resolve', id, '--reason', 'Supplier unblocked in the ERP');
     expect(resolved).toMatchObject({ code: 0 });
     expect(resolved.out).toMatch(new RegExp(`^Resolved ${id} at \\d{4}-`));
-    await until('the resolution recorded', async () =>
-      (await storedExceptions()).find((e) => e.id === id)?.status === 'RESOLVED' ? true : undefined,
-    );
+    const stored = await until('the resolution recorded', async () => {
+      const exception = (await storedExceptions()).find((e) => e.id === id);
+      return exception?.status === 'RESOLVED' ? exception : undefined;
+    });
+    // The resolver is the CLI's token caller (its application client), not a name it claims.
+    expect(stored.resolvedBy).toBe('ops-cli');
+    const claimed = await cli('exceptions', 'resolve', id, '--reason', 'x', '--by', 'someone');
+    expect(claimed.code).toBe(2);
     const again = await cli('exceptions', 'resolve', id, '--reason', 'twice');
     expect(again.code).toBe(1);
     expect(again.err).toContain('answered 409');

@@ -30,7 +30,7 @@ let auditDown: boolean;
 beforeAll(async () => {
   dynamo = await startApiEnvironment('approval-api');
   process.env.APPROVAL_AUDIT_BUCKET_NAME = 'approval-audit';
-  process.env.SUPPLYLINE_APPROVER_ROLES = JSON.stringify({
+  process.env.IDENTITY_ROLES = JSON.stringify({
     approver: { approvalLimitUsd: '100000.00' },
     'senior-approver': { approvalLimitUsd: null },
   });

@@ -55,15 +55,29 @@ async function openException(): Promise<IntegrationException> {
   return exception;
 }
 
-const resolve = (body: unknown, id = exceptionId) =>
-  handler(
-    apiEvent({
-      method: 'POST',
-      path: `/v1/integration-exceptions/${id}/resolve`,
-      pathParameters: { id },
-      body,
-    }),
-  );
+/** The authorizer's context for a person (API Gateway passes every value as a string). */
+const anna = {
+  subject: 'ops.anna',
+  issuer: 'https://idp.example.com',
+  tokenId: 'jti-anna',
+  clientId: 'ops-console',
+  scopes: 'supplyline/exceptions.resolve',
+  groups: '',
+  callerKind: 'person',
+};
+
+const resolve = (body: unknown, id = exceptionId, authorizer: Record<string, string> | null = anna) => {
+  const event = apiEvent({
+    method: 'POST',
+    path: `/v1/integration-exceptions/${id}/resolve`,
+    pathParameters: { id },
+    body,
+  });
+  return handler({
+    ...event,
+    requestContext: { ...event.requestContext, authorizer: authorizer ?? undefined },
+  });
+};
 
 const publishedEntries = () =>
   eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
@@ -71,10 +85,7 @@ const publishedEntries = () =>
 describe('POST /v1/integration-exceptions/{id}/resolve', () => {
   it('200: resolves, publishes exactly one resolved event, answers the resolved exception', async () => {
     await openException();
-    const body = expectJson<IntegrationException>(
-      await resolve({ resolvedBy: 'ops.anna', reason: 'supplier released' }),
-      200,
-    );
+    const body = expectJson<IntegrationException>(await resolve({ reason: 'supplier released' }), 200);
     expect(validateIntegrationException(body)).toMatchObject({ ok: true });
     expect(body).toMatchObject({ exceptionId, status: 'RESOLVED', resolution: 'supplier released' });
 
@@ -98,22 +109,47 @@ describe('POST /v1/integration-exceptions/{id}/resolve', () => {
     expect((await store.getStored(exceptionId))?.resolvedBy).toBe('ops.anna');
   });
 
+  it('records the verified caller as resolver, whatever the body says (ExceptionResolution 1.1)', async () => {
+    await openException();
+    expectJson(await resolve({ resolvedBy: 'mallory', reason: 'supplier released' }), 200);
+    expect((await store.getStored(exceptionId))?.resolvedBy).toBe('ops.anna');
+  });
+
+  it('records an application caller by its subject (the client id)', async () => {
+    await openException();
+    const opsCli = { ...anna, subject: 'ops-cli', clientId: 'ops-cli', callerKind: 'application' };
+    expectJson(await resolve({ reason: 'ERP back' }, exceptionId, opsCli), 200);
+    expect((await store.getStored(exceptionId))?.resolvedBy).toBe('ops-cli');
+  });
+
+  it('401 without a verified caller, and nothing is resolved or published', async () => {
+    await openException();
+    const response = await resolve({ reason: 'fixed' }, exceptionId, null);
+    expectProblem(response, 401, 'unauthenticated');
+    expect(response.headers).toMatchObject({ 'www-authenticate': 'Bearer' });
+    // A context without a subject vouches for nobody.
+    expectProblem(await resolve({ reason: 'fixed' }, exceptionId, { issuer: 'x' }), 401, 'unauthenticated');
+    expect((await store.get(exceptionId))?.status).toBe('OPEN');
+    expect(publishedEntries()).toHaveLength(0);
+  });
+
   it('409 for an exception already resolved, publishing nothing more', async () => {
     await openException();
-    expectJson(await resolve({ resolvedBy: 'ops.anna', reason: 'fixed' }), 200);
-    const second = await resolve({ resolvedBy: 'ops.ben', reason: 'fixed too' });
+    expectJson(await resolve({ reason: 'fixed' }), 200);
+    const second = await resolve({ reason: 'fixed too' }, exceptionId, { ...anna, subject: 'ops.ben' });
     expectProblem(second, 409, 'integration-exception-already-resolved');
     expect(publishedEntries()).toHaveLength(1);
     expect((await store.get(exceptionId))?.resolution).toBe('fixed');
   });
 
   it('404 for an unknown exception', async () => {
-    expectProblem(await resolve({ resolvedBy: 'ops.anna', reason: 'x' }, 'IX-UNKNOWN'), 404);
+    expectProblem(await resolve({ reason: 'x' }, 'IX-UNKNOWN'), 404);
     expect(publishedEntries()).toHaveLength(0);
   });
 
   it('422 listing every error of the body', async () => {
     await openException();
+    // A 1.0 client's `resolvedBy` is still validated (ignored, not unchecked).
     const problem = expectProblem(await resolve({ resolvedBy: '', note: 'x' }), 422, 'validation-failed');
     expect([...new Set(problem.errors?.map((error) => error.pointer))].sort()).toEqual([
       '/note',
@@ -131,12 +167,12 @@ describe('POST /v1/integration-exceptions/{id}/resolve', () => {
   it('503 and still OPEN when the bus does not take the event; the retry resolves it', async () => {
     await openException();
     eventBridge.on(PutEventsCommand).rejects(new Error('service unavailable'));
-    const refused = await resolve({ resolvedBy: 'ops.anna', reason: 'fixed' });
+    const refused = await resolve({ reason: 'fixed' });
     expectProblem(refused, 503, 'try-again');
     expect((await store.get(exceptionId))?.status).toBe('OPEN');
     eventBridge.reset();
     accepting();
-    expectJson(await resolve({ resolvedBy: 'ops.anna', reason: 'fixed' }), 200);
+    expectJson(await resolve({ reason: 'fixed' }), 200);
     expect(publishedEntries()).toHaveLength(1);
   });
 });

@@ -17,7 +17,7 @@ const WAITING: [string, string, string][] = [
 
 beforeAll(async () => {
   dynamo = await startApiEnvironment('pending-approvals-api');
-  process.env.SUPPLYLINE_APPROVER_ROLES = JSON.stringify({
+  process.env.IDENTITY_ROLES = JSON.stringify({
     approver: { approvalLimitUsd: '100000.00' },
     'senior-approver': { approvalLimitUsd: null },
   });
