@@ -3,6 +3,9 @@ export { mapForecastException } from '../../adapters/planning/mapping';
 export { validatePlanningForecastException } from '../../adapters/planning/generated/validators';
 export { mapPurchaseOrderChanged } from '../../adapters/procurement/mapping';
 export { validateProcurementPurchaseOrderChanged } from '../../adapters/procurement/generated/validators';
-export { validatePurchaseOrderChangedV1 } from '../../canonical/generated/validators';
+export {
+  validateForecastExceptionRaisedV1,
+  validatePurchaseOrderChangedV1,
+} from '../../canonical/generated/validators';
 export { toUtc, isoFromEpochMs } from '../../canonical/time';
 export { forecastExceptionJson } from './forecast-exception-probe';

@@ -65,7 +65,8 @@ function invalidPurchaseOrder(): unknown {
   delivery.revision = 0;
   delivery.status = 'shipped';
   for (const line of delivery.lines) {
-    line.qty = -1;
+    // Not a number: the vendor contract sets no minimum any more, so a negative one would be held, not refused.
+    line.qty = 'four';
     line.unit_price = '3,10';
     line.need_by = '2026-02-30';
   }
@@ -85,16 +86,26 @@ async function bundledSubject(): Promise<Subject> {
   }
 }
 
-/** Parse -> validate -> map -> serialize of a purchase order revision, and its floor. */
+/**
+ * Parse -> validate -> map -> check the canonical event -> serialize of a purchase order revision:
+ * the intake's path (it checks the event against the canonical schema to hold what the model
+ * cannot carry, adapters/webhooks/intake.ts).
+ */
 function fullPurchaseOrderPath(
-  { validateProcurementPurchaseOrderChanged, mapPurchaseOrderChanged }: Subject,
+  {
+    validateProcurementPurchaseOrderChanged,
+    mapPurchaseOrderChanged,
+    validatePurchaseOrderChangedV1,
+  }: Subject,
   poText: string,
 ): () => string {
   return () => {
     const parsed = JSON.parse(poText) as unknown;
     const result = validateProcurementPurchaseOrderChanged(parsed);
     if (!result.ok) throw new Error('invalid');
-    return JSON.stringify(mapPurchaseOrderChanged(result.value, context));
+    const event = mapPurchaseOrderChanged(result.value, context);
+    if (!validatePurchaseOrderChangedV1(event).ok) throw new Error('not carried');
+    return JSON.stringify(event);
   };
 }
 
@@ -108,6 +119,7 @@ async function measureCanonical(): Promise<BenchRow[]> {
     validatePlanningForecastException,
     validateProcurementPurchaseOrderChanged,
     validatePurchaseOrderChangedV1,
+    validateForecastExceptionRaisedV1,
   } = subject;
   const realisticText = JSON.stringify(realisticPurchaseOrderChangedDelivery(10));
   const realisticPath = pairedCpuMicros(fullPurchaseOrderPath(subject, realisticText), () =>
@@ -129,7 +141,9 @@ async function measureCanonical(): Promise<BenchRow[]> {
     const parsed = JSON.parse(feText) as unknown;
     const result = validatePlanningForecastException(parsed);
     if (!result.ok) throw new Error('invalid');
-    return JSON.stringify(mapForecastException(result.value, context));
+    const event = mapForecastException(result.value, context);
+    if (!validateForecastExceptionRaisedV1(event).ok) throw new Error('not carried');
+    return JSON.stringify(event);
   };
 
   // The probe must write what the product writes, or its bound would prove nothing.
