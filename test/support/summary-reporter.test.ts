@@ -11,7 +11,9 @@ import { startVitest } from 'vitest/node';
 import SummaryReporter, { countRun, type SummaryCounts } from './summary-reporter';
 
 const FIXTURES: Record<string, string> = {
-  'passes.test.ts': `it('passes', () => {}); it.skip('is skipped on purpose', () => {});`,
+  // A test that skips itself at run time, as a suite does when what it needs is absent: the
+  // reporter must count it as skipped, not as passed or failed.
+  'passes.test.ts': `it('passes', () => {}); it('skips itself', (context) => { context.skip(); });`,
   'hook-fails.test.ts': `beforeAll(() => { throw new Error('no browser'); });
     it('needs the hook', () => {}); it('needs it too', () => {});`,
   'does-not-load.test.ts': `throw new Error('cannot import'); it('never collected', () => {});`,
