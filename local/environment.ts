@@ -8,6 +8,7 @@
  * | `SUPPLYLINE_PROCUREMENT_URL`, `SUPPLYLINE_PROCUREMENT_CLIENT_ID`, `SUPPLYLINE_PROCUREMENT_CLIENT_SECRET`, `SUPPLYLINE_PROCUREMENT_WEBHOOK_SECRET` | a procurement sandbox instead of the simulator |
  * | `SUPPLYLINE_TRYTON_URL`, `SUPPLYLINE_TRYTON_DATABASE`, `SUPPLYLINE_TRYTON_USER`, `SUPPLYLINE_TRYTON_PASSWORD` | a Tryton ERP instead of the embedded ERP simulator |
  * | `SUPPLYLINE_IDENTITY_ISSUER`, `SUPPLYLINE_IDENTITY_AUDIENCE`, `SUPPLYLINE_IDENTITY_GROUPS_CLAIM` | your own OpenID Connect provider instead of the local one (local/identity) |
+ * | `SUPPLYLINE_IDENTITY_DASHBOARD_CLIENT_ID` | with your own provider: the public client (code + PKCE) people sign in to the local dashboard with |
  * | `SUPPLYLINE_PLANNING_WEBHOOK_SECRET` | the planning platform's signing secret (the simulator uses it too) |
  * | `SUPPLYLINE_RUN_SCENARIO` | `1`: run the seed scenario even against your own systems (or `--scenario`) |
  *
@@ -31,7 +32,7 @@ export interface LocalSettings {
   tryton?: { url: string; database: string; user: string; password: string };
   planningWebhookSecret: string;
   /** Your own identity provider for the governed API's access tokens (default: the local one). */
-  identity?: { issuer: string; audience?: string; groupsClaim?: string };
+  identity?: { issuer: string; audience?: string; groupsClaim?: string; dashboardClientId?: string };
   /** `SUPPLYLINE_RUN_SCENARIO=1`: run the seed scenario against your own systems too (local/scenario/opt-in.ts). */
   runScenario?: boolean;
 }
@@ -46,6 +47,7 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Loca
   const identityIssuer = get('IDENTITY_ISSUER');
   const identityAudience = get('IDENTITY_AUDIENCE');
   const groupsClaim = get('IDENTITY_GROUPS_CLAIM');
+  const dashboardClientId = get('IDENTITY_DASHBOARD_CLIENT_ID');
   return {
     port: Number(get('PORT') ?? 3000),
     planningWebhookSecret: get('PLANNING_WEBHOOK_SECRET') ?? 'local-planning-signing-secret',
@@ -56,6 +58,7 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Loca
             issuer: identityIssuer,
             ...(identityAudience ? { audience: identityAudience } : {}),
             ...(groupsClaim ? { groupsClaim } : {}),
+            ...(dashboardClientId ? { dashboardClientId } : {}),
           },
         }
       : {}),

@@ -6,14 +6,20 @@
  */
 import type { TemplateModel } from '../../assembly';
 import { IDENTITY_ENV_VARS } from '../../application/resources';
-import { startIdentityProvider, type LocalIdentityProvider } from './provider';
+import { RESOURCE_INDICATOR, startIdentityProvider, type LocalIdentityProvider } from './provider';
 import { applicationToken, personToken } from './tokens';
-import { SUPPLYLINE_SCOPES } from '../../application/identity';
+import { OPERATIONS_DASHBOARD, SUPPLYLINE_SCOPES } from '../../application/identity';
 
 /** The issuer of the local runtime's access tokens. */
 export interface LocalIdentity {
   readonly issuer: string;
   readonly audience: string;
+  readonly groupsClaim: string;
+  /**
+   * The public client the local dashboard signs people in with: the local provider's, or the one
+   * configured for your provider (none: the dashboard's actions stay refused).
+   */
+  readonly dashboardClient?: { readonly clientId: string; readonly resource?: string };
   /** The local provider, unless the runtime uses your own. */
   readonly provider?: LocalIdentityProvider;
   /** Environment variables per function (the token verifiers'). */
@@ -32,7 +38,7 @@ export async function startLocalIdentity(
   options: {
     host: string;
     log: (line: string) => void;
-    own?: { issuer: string; audience?: string; groupsClaim?: string };
+    own?: { issuer: string; audience?: string; groupsClaim?: string; dashboardClientId?: string };
   },
 ): Promise<LocalIdentity> {
   const verifiers = model.functions.filter((fn) => fn.environment[IDENTITY_ENV_VARS.audience] !== undefined);
@@ -48,9 +54,16 @@ export async function startLocalIdentity(
     // Not the stack's Cognito pool: the audience is checked on `aud`.
     [IDENTITY_ENV_VARS.cognitoClientIds]: '',
   };
+  const dashboardClient = options.own
+    ? options.own.dashboardClientId
+      ? { clientId: options.own.dashboardClientId }
+      : undefined
+    : { clientId: OPERATIONS_DASHBOARD.clientId, resource: RESOURCE_INDICATOR };
   return {
     issuer,
     audience,
+    groupsClaim: overrides[IDENTITY_ENV_VARS.groupsClaim],
+    ...(dashboardClient ? { dashboardClient } : {}),
     ...(provider ? { provider } : {}),
     functionOverrides: Object.fromEntries(verifiers.map((fn) => [fn.name, overrides])),
     async token(who) {

@@ -31,6 +31,7 @@ import type { MetricStore } from '../cloudwatch/metrics';
 import { startCloudWatch } from '../cloudwatch/start';
 import { startLocalIdentity, type LocalIdentity } from '../identity/start';
 import { startDashboard } from '../dashboard/server';
+import { OPERATIONS_DASHBOARD } from '../../application/identity';
 import { startDynamoDb } from '../dynamodb/start';
 import type { EventArchive } from '../eventbridge/archive';
 import type { BusActivity, EventBus } from '../eventbridge/bus';
@@ -95,7 +96,7 @@ export interface LocalRuntimeOptions {
    * Your own OpenID Connect provider for the governed API's access tokens. @default the local
    * provider (local/identity) with demo people and applications
    */
-  identity?: { issuer: string; audience?: string; groupsClaim?: string };
+  identity?: { issuer: string; audience?: string; groupsClaim?: string; dashboardClientId?: string };
 }
 
 /** A running local runtime. */
@@ -398,7 +399,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
     };
     if (options.dashboard !== false) {
-      const dashboard = await startDashboard(handle, { host, ...options.dashboard });
+      const client = identity.dashboardClient;
+      const dashboard = await startDashboard(handle, {
+        host,
+        log,
+        // People sign in through the runtime's identity provider to act on the dashboard.
+        ...(client
+          ? {
+              signIn: {
+                issuer: identity.issuer,
+                audience: identity.audience,
+                groupsClaim: identity.groupsClaim,
+                scopes: OPERATIONS_DASHBOARD.scopes,
+                ...client,
+              },
+            }
+          : {}),
+        ...options.dashboard,
+      });
       stops.push(() => dashboard.close());
       handle.dashboardUrl = dashboard.url;
       log(`dashboard ${dashboard.url}`);
