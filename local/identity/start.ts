@@ -9,6 +9,7 @@ import { IDENTITY_ENV_VARS } from '../../application/resources';
 import { RESOURCE_INDICATOR, startIdentityProvider, type LocalIdentityProvider } from './provider';
 import { applicationToken, personToken } from './tokens';
 import { OPERATIONS_DASHBOARD, SUPPLYLINE_SCOPES } from '../../application/identity';
+import type { SignInSettings } from '../dashboard/sign-in';
 
 /** The issuer of the local runtime's access tokens. */
 export interface LocalIdentity {
@@ -78,5 +79,20 @@ export async function startLocalIdentity(
       return applicationToken(issuer, client);
     },
     stop: async () => provider?.stop(),
+  };
+}
+
+/**
+ * How the local dashboard signs people in with `identity`'s issuer (discovery on it) and dashboard
+ * client; undefined when your provider has no client configured for it.
+ */
+export function dashboardSignIn(identity: LocalIdentity): SignInSettings | undefined {
+  if (!identity.dashboardClient) return undefined;
+  return {
+    issuer: identity.issuer,
+    audience: identity.audience,
+    groupsClaim: identity.groupsClaim,
+    scopes: OPERATIONS_DASHBOARD.scopes,
+    ...identity.dashboardClient,
   };
 }

@@ -29,9 +29,8 @@ import type { AccessLogEntry } from '../apigateway/proxy';
 import { startApiGateways } from '../apigateway/start';
 import type { MetricStore } from '../cloudwatch/metrics';
 import { startCloudWatch } from '../cloudwatch/start';
-import { startLocalIdentity, type LocalIdentity } from '../identity/start';
+import { dashboardSignIn, startLocalIdentity, type LocalIdentity } from '../identity/start';
 import { startDashboard } from '../dashboard/server';
-import { OPERATIONS_DASHBOARD } from '../../application/identity';
 import { startDynamoDb } from '../dynamodb/start';
 import type { EventArchive } from '../eventbridge/archive';
 import type { BusActivity, EventBus } from '../eventbridge/bus';
@@ -399,22 +398,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
     };
     if (options.dashboard !== false) {
-      const client = identity.dashboardClient;
+      const signIn = dashboardSignIn(identity);
       const dashboard = await startDashboard(handle, {
         host,
         log,
         // People sign in through the runtime's identity provider to act on the dashboard.
-        ...(client
-          ? {
-              signIn: {
-                issuer: identity.issuer,
-                audience: identity.audience,
-                groupsClaim: identity.groupsClaim,
-                scopes: OPERATIONS_DASHBOARD.scopes,
-                ...client,
-              },
-            }
-          : {}),
+        ...(signIn ? { signIn } : {}),
         ...options.dashboard,
       });
       stops.push(() => dashboard.close());

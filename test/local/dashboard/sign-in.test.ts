@@ -12,7 +12,7 @@ import {
   type LocalIdentityProvider,
 } from '../../../local/identity/provider';
 import { signInAtProvider } from '../../../local/identity/tokens';
-import { emptyDashboardSource } from './support';
+import { emptyDashboardSource, sessionCookie, signInToDashboard } from './support';
 
 let provider: LocalIdentityProvider;
 let dashboard: DashboardServer;
@@ -75,10 +75,9 @@ const returnTo = (callback: URL, attempt?: string) =>
 
 /** A whole sign-in: the session cookie's value. */
 async function signIn(login = 'ava.approver'): Promise<string> {
-  const { attempt, authorize } = await beginSignIn();
-  const back = await returnTo(await atProvider(authorize, login), attempt);
+  const back = await signInToDashboard(dashboard.url, login);
   expect(back.status, await back.clone().text()).toBe(302);
-  return cookieOf(back, SESSION)!.value;
+  return sessionCookie(back)!;
 }
 
 const sessionOf = async (session?: string) =>
