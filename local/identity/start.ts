@@ -96,3 +96,22 @@ export function dashboardSignIn(identity: LocalIdentity): SignInSettings | undef
     ...identity.dashboardClient,
   };
 }
+
+/** What `npm start` prints under the dashboard's address: who signs in to it, and how. */
+export function dashboardSignInHelp(identity: LocalIdentity, dashboardUrl: string): string[] {
+  const callback = `${new URL(dashboardUrl).origin}${OPERATIONS_DASHBOARD.callbackPath}`;
+  if (identity.provider) {
+    const [first, ...others] = identity.provider.people.map((person) => person.login);
+    return [
+      `  reading is open; to redrive or re-submit, Sign in as ${first} (or ${others.join(', ')}), any password`,
+    ];
+  }
+  if (identity.dashboardClient)
+    return [
+      `  sign in at ${identity.issuer} (client ${identity.dashboardClient.clientId}, callback ${callback})`,
+    ];
+  return [
+    `  read-only: to act, register a public client (code + PKCE) with callback ${callback} at ${identity.issuer}`,
+    '  and set SUPPLYLINE_IDENTITY_DASHBOARD_CLIENT_ID (and SUPPLYLINE_DASHBOARD_PORT to keep that port)',
+  ];
+}

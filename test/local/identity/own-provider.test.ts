@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSettings } from '../../../local/environment';
 import { startDashboard, type DashboardServer } from '../../../local/dashboard/server';
 import { startIdentityProvider, type LocalIdentityProvider } from '../../../local/identity/provider';
-import { dashboardSignIn, startLocalIdentity } from '../../../local/identity/start';
+import { dashboardSignIn, dashboardSignInHelp, startLocalIdentity } from '../../../local/identity/start';
 import { emptyDashboardSource, sessionCookie, signInToDashboard } from '../dashboard/support';
 
 let yours: LocalIdentityProvider;
@@ -54,6 +54,9 @@ describe('the dashboard with your own identity provider', () => {
     // Your provider is asked for no resource indicator of the local one.
     expect(signIn.resource).toBeUndefined();
 
+    expect(dashboardSignInHelp(identity, 'http://127.0.0.1:8976/_dashboard')).toEqual([
+      `  sign in at ${yours.issuer} (client supplyline-dashboard, callback http://127.0.0.1:8976/_dashboard/auth/callback)`,
+    ]);
     dashboard = await startDashboard(emptyDashboardSource(), { sampleEveryMs: 60_000, signIn });
     const back = await signInToDashboard(dashboard.url, 'sam.senior');
     expect(back.status, await back.clone().text()).toBe(302);
@@ -67,8 +70,12 @@ describe('the dashboard with your own identity provider', () => {
   });
 
   it('without a configured client, the dashboard has no sign-in and refuses its actions', async () => {
-    const signIn = dashboardSignIn(await pointedAt());
-    expect(signIn).toBeUndefined();
+    const identity = await pointedAt();
+    expect(dashboardSignIn(identity)).toBeUndefined();
+    // npm start says how to give it one.
+    expect(dashboardSignInHelp(identity, 'http://127.0.0.1:8976/_dashboard').join('\n')).toContain(
+      'callback http://127.0.0.1:8976/_dashboard/auth/callback',
+    );
     const without = await startDashboard(emptyDashboardSource(), { sampleEveryMs: 60_000 });
     try {
       const origin = new URL(without.url).origin;
@@ -84,6 +91,18 @@ describe('the dashboard with your own identity provider', () => {
       );
     } finally {
       await without.close();
+    }
+  });
+
+  it('with the local provider, npm start names the demo person to sign in as', async () => {
+    const identity = await startLocalIdentity({ functions: [] }, { host: '127.0.0.1', log: () => undefined });
+    try {
+      expect(dashboardSignIn(identity)).toMatchObject({ clientId: 'supplyline-dashboard' });
+      expect(dashboardSignInHelp(identity, 'http://127.0.0.1:1/_dashboard')).toEqual([
+        '  reading is open; to redrive or re-submit, Sign in as ava.approver (or sam.senior, rita.requester), any password',
+      ]);
+    } finally {
+      await identity.stop();
     }
   });
 });
