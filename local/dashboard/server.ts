@@ -287,7 +287,7 @@ export async function startDashboard(
           .finally(() => res.setHeader('set-cookie', clearCookie(SIGN_IN_COOKIE, '/_dashboard/auth')));
         res
           .writeHead(302, {
-            location: OPERATIONS_DASHBOARD.signedOutPath,
+            location: '/_dashboard',
             'set-cookie': [
               clearCookie(SIGN_IN_COOKIE, '/_dashboard/auth'),
               setCookie(SESSION_COOKIE, session, '/_dashboard', DashboardSignIn.sessionSeconds),
