@@ -100,6 +100,32 @@ export const APPLICATION_CONSUMERS: readonly ApplicationConsumer[] = [
   },
 ];
 
+/** An application people sign in to (authorization code + PKCE, a public client: no secret). */
+export interface PeopleApplication {
+  /** Its client id at the identity provider. */
+  readonly clientId: string;
+  readonly description: string;
+  /** What its sign-in asks for, beyond `openid`. */
+  readonly scopes: readonly SupplylineScope[];
+  /** Where on the application's own origin the code is returned (a loopback app: any port). */
+  readonly callbackPath: string;
+  /** Where on its origin signing out at the provider returns. */
+  readonly signedOutPath: string;
+}
+
+/**
+ * The local operations dashboard (local/dashboard): people sign in to it to redrive, re-submit and
+ * decide; its actions on the governed API carry the person's own access token, so it asks for
+ * every scope a person may hold.
+ */
+export const OPERATIONS_DASHBOARD: PeopleApplication = {
+  clientId: 'supplyline-dashboard',
+  description: 'The local operations dashboard (npm start)',
+  scopes: [...SUPPLYLINE_SCOPES],
+  callbackPath: '/_dashboard/auth/callback',
+  signedOutPath: '/_dashboard',
+};
+
 /**
  * Checks identity settings; returns every problem found. Sign-in URLs must be https; a loopback
  * `http://localhost` one only where `loopbackSignIn` (dev), since elsewhere any process on the

@@ -8,6 +8,8 @@
  * | `SUPPLYLINE_PROCUREMENT_URL`, `SUPPLYLINE_PROCUREMENT_CLIENT_ID`, `SUPPLYLINE_PROCUREMENT_CLIENT_SECRET`, `SUPPLYLINE_PROCUREMENT_WEBHOOK_SECRET` | a procurement sandbox instead of the simulator |
  * | `SUPPLYLINE_TRYTON_URL`, `SUPPLYLINE_TRYTON_DATABASE`, `SUPPLYLINE_TRYTON_USER`, `SUPPLYLINE_TRYTON_PASSWORD` | a Tryton ERP instead of the embedded ERP simulator |
  * | `SUPPLYLINE_IDENTITY_ISSUER`, `SUPPLYLINE_IDENTITY_AUDIENCE`, `SUPPLYLINE_IDENTITY_GROUPS_CLAIM` | your own OpenID Connect provider instead of the local one (local/identity) |
+ * | `SUPPLYLINE_IDENTITY_DASHBOARD_CLIENT_ID` | with your own provider: the public client (code + PKCE) people sign in to the local dashboard with |
+ * | `SUPPLYLINE_DASHBOARD_PORT` | port of the local dashboard (default: a free one; fix it where your provider registers its callback) |
  * | `SUPPLYLINE_PLANNING_WEBHOOK_SECRET` | the planning platform's signing secret (the simulator uses it too) |
  * | `SUPPLYLINE_RUN_SCENARIO` | `1`: run the seed scenario even against your own systems (or `--scenario`) |
  *
@@ -31,7 +33,9 @@ export interface LocalSettings {
   tryton?: { url: string; database: string; user: string; password: string };
   planningWebhookSecret: string;
   /** Your own identity provider for the governed API's access tokens (default: the local one). */
-  identity?: { issuer: string; audience?: string; groupsClaim?: string };
+  identity?: { issuer: string; audience?: string; groupsClaim?: string; dashboardClientId?: string };
+  /** The dashboard's port (default: a free one). */
+  dashboardPort?: number;
   /** `SUPPLYLINE_RUN_SCENARIO=1`: run the seed scenario against your own systems too (local/scenario/opt-in.ts). */
   runScenario?: boolean;
 }
@@ -46,9 +50,12 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Loca
   const identityIssuer = get('IDENTITY_ISSUER');
   const identityAudience = get('IDENTITY_AUDIENCE');
   const groupsClaim = get('IDENTITY_GROUPS_CLAIM');
+  const dashboardClientId = get('IDENTITY_DASHBOARD_CLIENT_ID');
+  const dashboardPort = get('DASHBOARD_PORT');
   return {
     port: Number(get('PORT') ?? 3000),
     planningWebhookSecret: get('PLANNING_WEBHOOK_SECRET') ?? 'local-planning-signing-secret',
+    ...(dashboardPort ? { dashboardPort: Number(dashboardPort) } : {}),
     runScenario: ['1', 'true', 'yes'].includes(String(get('RUN_SCENARIO') ?? '').toLowerCase()),
     ...(identityIssuer
       ? {
@@ -56,6 +63,7 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Loca
             issuer: identityIssuer,
             ...(identityAudience ? { audience: identityAudience } : {}),
             ...(groupsClaim ? { groupsClaim } : {}),
+            ...(dashboardClientId ? { dashboardClientId } : {}),
           },
         }
       : {}),
@@ -175,6 +183,7 @@ export async function startLocalEnvironment(
     dataDir: options.dataDir,
     speedUp: options.speedUp,
     ...(settings.identity ? { identity: settings.identity } : {}),
+    ...(settings.dashboardPort !== undefined ? { dashboard: { port: settings.dashboardPort } } : {}),
     log,
     ...(options.quietFunctions ? { functionLogs: progressOnly(log) } : {}),
     overrides: {

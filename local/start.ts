@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { removeLocalRuntimeState, writeLocalRuntimeState } from '../ops/local-state';
-import type { LocalIdentity } from './identity/start';
+import { dashboardSignInHelp, type LocalIdentity } from './identity/start';
 import { operationsState } from './operations-state';
 import { readSettings, startLocalEnvironment } from './environment';
 import { decideSeedScenario } from './scenario/opt-in';
@@ -87,7 +87,12 @@ async function main(): Promise<number> {
       ...routes,
       `API key for governed routes (metering): ${runtime.apiKey}`,
       ...tokenHelp(runtime.identity, runtime.baseUrl),
-      runtime.dashboardUrl ? `Operations dashboard: ${runtime.dashboardUrl}` : '',
+      ...(runtime.dashboardUrl
+        ? [
+            `Operations dashboard: ${runtime.dashboardUrl}`,
+            ...dashboardSignInHelp(runtime.identity, runtime.dashboardUrl),
+          ]
+        : []),
       'Operations CLI: npx tsx ops/cli.ts --local --help',
       environment.procurement ? `Procurement simulator: ${environment.procurement.url}` : '',
       environment.erp ? `ERP simulator: ${environment.erp.url}` : '',

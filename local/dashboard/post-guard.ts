@@ -60,7 +60,8 @@ export function dashboardOrigins(url: string): string[] {
   ];
 }
 
-function sameSecret(given: string, expected: string): boolean {
+/** Whether `given` is `expected`, compared in constant time. */
+export function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

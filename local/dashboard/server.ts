@@ -7,9 +7,12 @@
  *   POST /_dashboard/api/dlq/<consumer>/redrive the operations CLI's redrive ({"dryRun", "eventType", "correlationId"})
  *   GET  /_dashboard/api/quarantine/<id>        one quarantined webhook delivery, its body as received
  *   POST /_dashboard/api/quarantine/<id>/resubmit the operations CLI's re-submit (ops/quarantine.ts)
+ *   GET  /_dashboard/auth/sign-in | /callback    signing a person in (sign-in.ts); POST /_dashboard/auth/sign-out
+ *   GET  /_dashboard/api/session                who is signed in
  *
  * Every POST passes the guard of post-guard.ts first: this start's token (served in the page) and
- * the dashboard's own Origin.
+ * the dashboard's own Origin. Every POST that changes something then needs a signed-in person (401
+ * otherwise); reading stays open on the loopback (README.md).
  *
  * Queues are read from the local SQS in process (no receive, so watching changes nothing); tables
  * through the runtime's DynamoDB client; metrics from the functions' EMF lines.
@@ -37,6 +40,17 @@ import {
 } from '../../ops/topology';
 import { listen, readBody } from '../http/server';
 import { dashboardOrigins, newDashboardToken, refusePost } from './post-guard';
+import {
+  clearCookie,
+  cookie,
+  setCookie,
+  signInRequired,
+  SESSION_COOKIE,
+  SIGN_IN_COOKIE,
+  SIGN_IN_PATH,
+} from './session-cookies';
+import { DashboardSignIn, SignInRefused, type DashboardSession, type SignInSettings } from './sign-in';
+import { OPERATIONS_DASHBOARD } from '../../application/identity';
 import type { LocalRuntime } from '../runtime/runtime';
 import type { MetricStore } from '../cloudwatch/metrics';
 
@@ -70,8 +84,19 @@ interface QueueSample {
 /** Starts the dashboard on its own port (0 = a free one). */
 export async function startDashboard(
   source: DashboardSource,
-  options: { host?: string; port?: number; sampleEveryMs?: number } = {},
+  options: {
+    host?: string;
+    port?: number;
+    sampleEveryMs?: number;
+    /** Where people sign in; without it every action is refused (401). */
+    signIn?: SignInSettings;
+    /** Clock of the sessions (tests). */
+    now?: () => number;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<DashboardServer> {
+  const people = options.signIn ? new DashboardSignIn(options.signIn, options.now) : undefined;
+  const log = options.log ?? (() => undefined);
   const topology = buildTopology(inventoryFromTemplate(source.model));
   const documents = DynamoDBDocumentClient.from(source.clients.dynamodb);
   const exceptions = topology.tables.integrationExceptions
@@ -116,6 +141,7 @@ export async function startDashboard(
     `<head>\n    <meta name="dashboard-token" content="${token}" />`,
   );
   let origins: readonly string[] = [];
+  let base = '';
 
   const server = createServer((req, res) => {
     void route(req, res).catch((error: unknown) => {
@@ -142,11 +168,40 @@ export async function startDashboard(
       sendJson(res, 200, await state(source, topology, samples, exceptions, documents, quarantine));
       return;
     }
-    // Every POST (redrive, quarantine re-submit) needs this start's token and the dashboard's Origin.
+    if (url.pathname.startsWith('/_dashboard/auth/') && req.method === 'GET') {
+      await signInRoute(req, res, url);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/_dashboard/api/session') {
+      const session = people?.session(cookie(req, SESSION_COOKIE));
+      sendJson(res, 200, {
+        person: session ? { subject: session.subject, groups: session.groups } : null,
+        expiresAt: session ? new Date(session.expiresAt).toISOString() : null,
+        signIn: people ? SIGN_IN_PATH : null,
+      });
+      return;
+    }
+    // Every POST (redrive, quarantine re-submit, sign-out) needs this start's token and the
+    // dashboard's Origin; every one but sign-out, a signed-in person.
+    let person: DashboardSession | undefined;
     if (req.method === 'POST') {
       const refusal = refusePost(req, token, origins);
       if (refusal) {
         sendJson(res, refusal.status, refusal, 'application/problem+json');
+        return;
+      }
+      if (url.pathname === '/_dashboard/auth/sign-out') {
+        const id = cookie(req, SESSION_COOKIE);
+        const location = people
+          ? await people.end(id, `${base}${OPERATIONS_DASHBOARD.signedOutPath}`)
+          : undefined;
+        res.setHeader('set-cookie', clearCookie(SESSION_COOKIE, '/_dashboard'));
+        sendJson(res, 200, { location: location ?? OPERATIONS_DASHBOARD.signedOutPath });
+        return;
+      }
+      person = people?.session(cookie(req, SESSION_COOKIE));
+      if (!person) {
+        sendJson(res, 401, signInRequired(people !== undefined), 'application/problem+json');
         return;
       }
     }
@@ -156,13 +211,11 @@ export async function startDashboard(
       const resubmit = quarantineMatch[2] !== undefined;
       if (req.method === (resubmit ? 'POST' : 'GET')) {
         try {
-          sendJson(
-            res,
-            200,
-            resubmit
-              ? await resubmitQuarantined(quarantine, id)
-              : quarantineJson(await showQuarantined(quarantine, id)),
-          );
+          const result = resubmit
+            ? await resubmitQuarantined(quarantine, id)
+            : quarantineJson(await showQuarantined(quarantine, id));
+          if (resubmit) log(`dashboard: ${person!.subject} re-submitted ${id}`);
+          sendJson(res, 200, result);
         } catch (error) {
           sendJson(res, 404, { error: (error as Error).message });
         }
@@ -181,6 +234,9 @@ export async function startDashboard(
           waitSeconds: 0,
         });
         sample();
+        log(
+          `dashboard: ${person!.subject} redrove ${decodeURIComponent(redriveMatch[1]!)} (${body.dryRun === true ? 'dry run' : `${result.moved.length} moved`})`,
+        );
         sendJson(res, 200, result);
       } catch (error) {
         sendJson(res, 400, { error: (error as Error).message });
@@ -190,8 +246,69 @@ export async function startDashboard(
     sendJson(res, 404, { error: `no route ${req.method ?? ''} ${url.pathname}` });
   }
 
+  /** GET sign-in: off to the provider; GET callback: back from it, signed in or refused. */
+  async function signInRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const refuse = (status: number, detail: string) =>
+      sendJson(
+        res,
+        status,
+        { type: 'about:blank', title: 'Sign-in refused', status, detail },
+        'application/problem+json',
+      );
+    if (!people) {
+      refuse(503, 'no identity provider client for the dashboard (SUPPLYLINE_IDENTITY_DASHBOARD_CLIENT_ID)');
+      return;
+    }
+    try {
+      if (url.pathname === SIGN_IN_PATH) {
+        // The callback goes to the registered loopback address: start there, so its cookie comes back.
+        if (req.headers.host !== new URL(base).host) {
+          res.writeHead(302, { location: `${base}${SIGN_IN_PATH}` }).end();
+          return;
+        }
+        const { attempt, location } = await people.begin(`${base}${OPERATIONS_DASHBOARD.callbackPath}`);
+        res
+          .writeHead(302, {
+            location,
+            'set-cookie': setCookie(
+              SIGN_IN_COOKIE,
+              attempt,
+              '/_dashboard/auth',
+              DashboardSignIn.signInSeconds,
+            ),
+            'cache-control': 'no-store',
+          })
+          .end();
+        return;
+      }
+      if (url.pathname === OPERATIONS_DASHBOARD.callbackPath) {
+        const session = await people
+          .complete(cookie(req, SIGN_IN_COOKIE), url.searchParams)
+          .finally(() => res.setHeader('set-cookie', clearCookie(SIGN_IN_COOKIE, '/_dashboard/auth')));
+        res
+          .writeHead(302, {
+            location: '/_dashboard',
+            'set-cookie': [
+              clearCookie(SIGN_IN_COOKIE, '/_dashboard/auth'),
+              setCookie(SESSION_COOKIE, session, '/_dashboard', DashboardSignIn.sessionSeconds),
+            ],
+            'cache-control': 'no-store',
+          })
+          .end();
+        const signedIn = people.session(session)!;
+        log(`dashboard: ${signedIn.subject} signed in`);
+        return;
+      }
+      sendJson(res, 404, { error: `no route GET ${url.pathname}` });
+    } catch (error) {
+      if (!(error instanceof SignInRefused)) throw error;
+      refuse(error.status, error.message);
+    }
+  }
+
   const listening = await listen(server, options.port, options.host);
   origins = dashboardOrigins(listening.url);
+  base = listening.url;
   return {
     url: `${listening.url}/_dashboard`,
     port: listening.port,

@@ -8,7 +8,12 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Provider, { errors, type Configuration } from 'oidc-provider';
-import { APPLICATION_CONSUMERS, SUPPLYLINE_SCOPES, type IdentitySettings } from '../../application/identity';
+import {
+  APPLICATION_CONSUMERS,
+  OPERATIONS_DASHBOARD,
+  SUPPLYLINE_SCOPES,
+  type IdentitySettings,
+} from '../../application/identity';
 import { listen } from '../http/server';
 
 /** A demo person and the groups their tokens carry. */
@@ -82,6 +87,18 @@ export async function startIdentityProvider(
         response_types: ['code'],
         redirect_uris: [PEOPLE_REDIRECT_URI],
         scope: `openid ${allScopes}`,
+      },
+      {
+        // A loopback application (RFC 8252): oidc-provider accepts its redirects on any port, so
+        // the dashboard may listen wherever it is free.
+        client_id: OPERATIONS_DASHBOARD.clientId,
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: [`http://127.0.0.1${OPERATIONS_DASHBOARD.callbackPath}`],
+        post_logout_redirect_uris: [`http://127.0.0.1${OPERATIONS_DASHBOARD.signedOutPath}`],
+        scope: ['openid', ...OPERATIONS_DASHBOARD.scopes].join(' '),
       },
       ...Object.values(applications).map((client) => ({
         client_id: client.clientId,

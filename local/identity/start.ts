@@ -6,14 +6,21 @@
  */
 import type { TemplateModel } from '../../assembly';
 import { IDENTITY_ENV_VARS } from '../../application/resources';
-import { startIdentityProvider, type LocalIdentityProvider } from './provider';
+import { RESOURCE_INDICATOR, startIdentityProvider, type LocalIdentityProvider } from './provider';
 import { applicationToken, personToken } from './tokens';
-import { SUPPLYLINE_SCOPES } from '../../application/identity';
+import { OPERATIONS_DASHBOARD, SUPPLYLINE_SCOPES } from '../../application/identity';
+import type { SignInSettings } from '../dashboard/sign-in';
 
 /** The issuer of the local runtime's access tokens. */
 export interface LocalIdentity {
   readonly issuer: string;
   readonly audience: string;
+  readonly groupsClaim: string;
+  /**
+   * The public client the local dashboard signs people in with: the local provider's, or the one
+   * configured for your provider (none: the dashboard's actions stay refused).
+   */
+  readonly dashboardClient?: { readonly clientId: string; readonly resource?: string };
   /** The local provider, unless the runtime uses your own. */
   readonly provider?: LocalIdentityProvider;
   /** Environment variables per function (the token verifiers'). */
@@ -32,7 +39,7 @@ export async function startLocalIdentity(
   options: {
     host: string;
     log: (line: string) => void;
-    own?: { issuer: string; audience?: string; groupsClaim?: string };
+    own?: { issuer: string; audience?: string; groupsClaim?: string; dashboardClientId?: string };
   },
 ): Promise<LocalIdentity> {
   const verifiers = model.functions.filter((fn) => fn.environment[IDENTITY_ENV_VARS.audience] !== undefined);
@@ -48,9 +55,16 @@ export async function startLocalIdentity(
     // Not the stack's Cognito pool: the audience is checked on `aud`.
     [IDENTITY_ENV_VARS.cognitoClientIds]: '',
   };
+  const dashboardClient = options.own
+    ? options.own.dashboardClientId
+      ? { clientId: options.own.dashboardClientId }
+      : undefined
+    : { clientId: OPERATIONS_DASHBOARD.clientId, resource: RESOURCE_INDICATOR };
   return {
     issuer,
     audience,
+    groupsClaim: overrides[IDENTITY_ENV_VARS.groupsClaim],
+    ...(dashboardClient ? { dashboardClient } : {}),
     ...(provider ? { provider } : {}),
     functionOverrides: Object.fromEntries(verifiers.map((fn) => [fn.name, overrides])),
     async token(who) {
@@ -66,4 +80,38 @@ export async function startLocalIdentity(
     },
     stop: async () => provider?.stop(),
   };
+}
+
+/**
+ * How the local dashboard signs people in with `identity`'s issuer (discovery on it) and dashboard
+ * client; undefined when your provider has no client configured for it.
+ */
+export function dashboardSignIn(identity: LocalIdentity): SignInSettings | undefined {
+  if (!identity.dashboardClient) return undefined;
+  return {
+    issuer: identity.issuer,
+    audience: identity.audience,
+    groupsClaim: identity.groupsClaim,
+    scopes: OPERATIONS_DASHBOARD.scopes,
+    ...identity.dashboardClient,
+  };
+}
+
+/** What `npm start` prints under the dashboard's address: who signs in to it, and how. */
+export function dashboardSignInHelp(identity: LocalIdentity, dashboardUrl: string): string[] {
+  const callback = `${new URL(dashboardUrl).origin}${OPERATIONS_DASHBOARD.callbackPath}`;
+  if (identity.provider) {
+    const [first, ...others] = identity.provider.people.map((person) => person.login);
+    return [
+      `  reading is open; to redrive or re-submit, Sign in as ${first} (or ${others.join(', ')}), any password`,
+    ];
+  }
+  if (identity.dashboardClient)
+    return [
+      `  sign in at ${identity.issuer} (client ${identity.dashboardClient.clientId}, callback ${callback})`,
+    ];
+  return [
+    `  read-only: to act, register a public client (code + PKCE) with callback ${callback} at ${identity.issuer}`,
+    '  and set SUPPLYLINE_IDENTITY_DASHBOARD_CLIENT_ID (and SUPPLYLINE_DASHBOARD_PORT to keep that port)',
+  ];
 }

@@ -89,26 +89,37 @@ export async function personTokens(
   }))
     authorize.searchParams.set(name, value);
 
+  const callback = await signInAtProvider(authorize.toString(), login, (url) =>
+    url.startsWith(PEOPLE_REDIRECT_URI),
+  );
+  const code = callback.searchParams.get('code');
+  if (!code)
+    throw new Error(`sign-in of ${login} refused: ${callback.searchParams.get('error_description') ?? '?'}`);
+  return requestTokens(token_endpoint, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: PEOPLE_REDIRECT_URI,
+    client_id: PEOPLE_CLIENT_ID,
+    code_verifier: verifier,
+    resource: RESOURCE_INDICATOR,
+  });
+}
+
+/**
+ * Signs `login` in at oidc-provider's development interactions, starting from an authorization
+ * request and following redirects with the provider's cookies like a browser (login form, then
+ * consent); the first redirect `isCallback` recognises: the client's callback, with its code.
+ */
+export async function signInAtProvider(
+  authorizeUrl: string,
+  login: string,
+  isCallback: (url: string) => boolean,
+): Promise<URL> {
   const browser = new Browser();
-  let location = authorize.toString();
+  let location = authorizeUrl;
   for (let step = 0; step < 12; step++) {
-    if (location.startsWith(PEOPLE_REDIRECT_URI)) {
-      const callback = new URL(location);
-      const code = callback.searchParams.get('code');
-      if (!code)
-        throw new Error(
-          `sign-in of ${login} refused: ${callback.searchParams.get('error_description') ?? '?'}`,
-        );
-      return requestTokens(token_endpoint, {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: PEOPLE_REDIRECT_URI,
-        client_id: PEOPLE_CLIENT_ID,
-        code_verifier: verifier,
-        resource: RESOURCE_INDICATOR,
-      });
-    }
-    const url = new URL(location, issuer).toString();
+    if (isCallback(location)) return new URL(location);
+    const url = new URL(location, authorizeUrl).toString();
     let response = await browser.request(url);
     if (response.status === 200 && /\/interaction\//.test(url)) {
       // The development interaction page: the login form, or the consent form once signed in.

@@ -29,7 +29,7 @@ import type { AccessLogEntry } from '../apigateway/proxy';
 import { startApiGateways } from '../apigateway/start';
 import type { MetricStore } from '../cloudwatch/metrics';
 import { startCloudWatch } from '../cloudwatch/start';
-import { startLocalIdentity, type LocalIdentity } from '../identity/start';
+import { dashboardSignIn, startLocalIdentity, type LocalIdentity } from '../identity/start';
 import { startDashboard } from '../dashboard/server';
 import { startDynamoDb } from '../dynamodb/start';
 import type { EventArchive } from '../eventbridge/archive';
@@ -95,7 +95,7 @@ export interface LocalRuntimeOptions {
    * Your own OpenID Connect provider for the governed API's access tokens. @default the local
    * provider (local/identity) with demo people and applications
    */
-  identity?: { issuer: string; audience?: string; groupsClaim?: string };
+  identity?: { issuer: string; audience?: string; groupsClaim?: string; dashboardClientId?: string };
 }
 
 /** A running local runtime. */
@@ -398,7 +398,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
     };
     if (options.dashboard !== false) {
-      const dashboard = await startDashboard(handle, { host, ...options.dashboard });
+      const signIn = dashboardSignIn(identity);
+      const dashboard = await startDashboard(handle, {
+        host,
+        log,
+        // People sign in through the runtime's identity provider to act on the dashboard.
+        ...(signIn ? { signIn } : {}),
+        ...options.dashboard,
+      });
       stops.push(() => dashboard.close());
       handle.dashboardUrl = dashboard.url;
       log(`dashboard ${dashboard.url}`);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
 import { operationsState } from '../../local/operations-state';
+import { sessionCookie, signInToDashboard } from '../local/dashboard/support';
 import { run } from '../../ops/cli';
 import { writeLocalRuntimeState } from '../../ops/local-state';
 import { exceptionDelivery, freshExceptionId, postPlanning, raisedFor } from './support';
@@ -56,13 +57,22 @@ async function dashboard(
   method = 'GET',
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const base = environment.runtime.dashboardUrl!;
-  // A POST carries this start's token, read from the page as the dashboard's own script does.
+  // A POST carries this start's token, read from the page as the dashboard's own script does, and
+  // the session of a person signed in through the local provider.
   const page = method === 'POST' ? await (await fetch(base)).text() : '';
   const token = /<meta name="dashboard-token" content="([^"]+)"/.exec(page)?.[1] ?? '';
+  const session = method === 'POST' ? sessionCookie(await signInToDashboard(base, 'ava.approver')) : '';
   const response = await fetch(`${base}${path}`, {
     method,
     ...(method === 'POST'
-      ? { headers: { 'content-type': 'application/json', 'x-dashboard-token': token }, body: '{}' }
+      ? {
+          headers: {
+            'content-type': 'application/json',
+            'x-dashboard-token': token,
+            cookie: `supplyline_dashboard_session=${session}`,
+          },
+          body: '{}',
+        }
       : {}),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -1,8 +1,10 @@
 /**
  * The operations dashboard in a real headless Chromium (playwright-core) on a running local
  * environment: it shows the consumer queues and the seed scenario's workflow executions, updates
- * live, and its Redrive button moves a poisoned DLQ message back to the consumer's queue exactly
- * once, and a quarantined webhook delivery can be inspected and re-submitted. Leaves a screenshot in test-artifacts/dashboard.png.
+ * live; a person signs in through the local OpenID Connect provider's login; signed in, its Redrive
+ * button moves a poisoned DLQ message back to the consumer's queue exactly once, and a quarantined
+ * webhook delivery can be inspected and re-submitted; signed out, actions are refused again. Leaves
+ * a screenshot in test-artifacts/dashboard.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -48,8 +50,20 @@ beforeAll(async () => {
     ],
     viewport: { width: 1440, height: 1000 },
   });
+  // Nothing leaves the loopback (the provider's pages import a web font).
+  await browser.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
   page = await browser.newPage();
 });
+
+/** A POST as the page's own buttons send it: this start's token, the browser's cookies. */
+async function postFromPage(path: string): Promise<{ status: number; body: { title?: string } }> {
+  const token = await page.locator('meta[name="dashboard-token"]').getAttribute('content');
+  const response = await page.request.post(new URL(path, page.url()).toString(), {
+    headers: { 'x-dashboard-token': token ?? '', 'content-type': 'application/json' },
+    data: '{}',
+  });
+  return { status: response.status(), body: (await response.json()) as { title?: string } };
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -101,6 +115,41 @@ describe('operations dashboard', () => {
 
     const seen = await updates();
     await expect.poll(updates, { timeout: 5000 }).toBeGreaterThanOrEqual(seen + 2);
+  });
+
+  it('signs a person in through the local provider’s login and back to the dashboard', async () => {
+    const dashboardUrl = environment.runtime.dashboardUrl!;
+    await expect
+      .poll(() => page.locator('#signed-in-as').textContent())
+      .toBe('not signed in: sign in to act');
+    // Reading is open, acting is not.
+    expect(await postFromPage('/_dashboard/api/dlq/forecast-sync/redrive')).toMatchObject({
+      status: 401,
+      body: { title: 'Sign-in required' },
+    });
+
+    await page.locator('#sign-in').click();
+    const issuer = environment.runtime.identity.issuer;
+    await page.waitForURL((url) => url.href.startsWith(`${issuer}/interaction/`), { waitUntil: 'commit' });
+    await page.locator('input[name="login"]').fill('ava.approver');
+    await page.locator('input[name="password"]').fill('any password');
+    await page.locator('button[type="submit"]').click();
+    // The provider asks for consent to the dashboard client's scopes once.
+    await page.waitForURL((url) => url.href.startsWith(issuer), { waitUntil: 'commit' });
+    await page.locator('button', { hasText: 'Continue' }).click();
+
+    await page.waitForURL(dashboardUrl);
+    await expect
+      .poll(() => page.locator('#signed-in-as').textContent())
+      .toBe('signed in as ava.approver (approver)');
+    expect(await page.locator('#sign-out').isVisible()).toBe(true);
+    // The session is an HttpOnly cookie: the page's scripts cannot read it.
+    expect(await page.evaluate('document.cookie')).not.toContain('supplyline_dashboard_session');
+    expect((await browser.cookies()).find((c) => c.name === 'supplyline_dashboard_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/_dashboard',
+    });
   });
 
   it('Redrive moves a poisoned DLQ message back to the consumer queue exactly once', async () => {
@@ -188,5 +237,20 @@ describe('operations dashboard', () => {
         JSON.parse((await page.locator('#quarantine').getAttribute('data-last-resubmit')) ?? '{}'),
       )
       .toMatchObject({ quarantineId: id, outcome: 'held', status: 202, resolved: false });
+  });
+
+  it('signs out at the dashboard and the provider; actions are refused again', async () => {
+    const dashboardUrl = environment.runtime.dashboardUrl!;
+    await page.locator('#sign-out').click();
+    // The provider's own sign-out confirmation, then back to the dashboard.
+    await page.waitForURL((url) => url.href.startsWith(environment.runtime.identity.issuer), {
+      waitUntil: 'commit',
+    });
+    await page.locator('button', { hasText: 'Yes, sign me out' }).click();
+    await page.waitForURL(dashboardUrl);
+    await expect
+      .poll(() => page.locator('#signed-in-as').textContent())
+      .toBe('not signed in: sign in to act');
+    expect(await postFromPage('/_dashboard/api/dlq/forecast-sync/redrive')).toMatchObject({ status: 401 });
   });
 });

@@ -2,32 +2,15 @@
  * The dashboard's POST guard on a running dashboard server: a POST without this start's token, or
  * from another origin, is refused with a problem and reaches no route; the page carries the token.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTemplateModel } from '../../../assembly';
-import { startDashboard, type DashboardServer, type DashboardSource } from '../../../local/dashboard/server';
-import { INLINE_TEMPLATE } from '../../assembly/inline-template';
+import { startDashboard, type DashboardServer } from '../../../local/dashboard/server';
+import { emptyDashboardSource } from './support';
 
 let dashboard: DashboardServer;
 
 beforeAll(async () => {
-  // Nothing behind it: a POST that passes the guard ends in the route's own 400 (no such consumer).
-  const unreachable = {
-    region: 'eu-west-1',
-    endpoint: 'http://127.0.0.1:9',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  };
-  const source = {
-    model: buildTemplateModel({ Resources: {} }, INLINE_TEMPLATE),
-    clients: { dynamodb: new DynamoDBClient(unreachable), sqs: new SQSClient(unreachable) },
-    sqsServer: undefined,
-    executions: () => [],
-    invocations: () => [],
-    busActivity: () => [],
-    apiRequests: () => [],
-    metrics: { query: () => [] },
-  } as unknown as DashboardSource;
+  // No sign-in configured: a POST that passes the guard ends in the sign-in check's 401.
+  const source = emptyDashboardSource();
   dashboard = await startDashboard(source, { sampleEveryMs: 60_000 });
 });
 
@@ -68,9 +51,9 @@ describe('dashboard POST guard', () => {
     const own = new URL(dashboard.url).origin;
     for (const headers of [{ origin: own }, {}] as Record<string, string>[]) {
       const response = await redrive({ 'x-dashboard-token': dashboard.token, ...headers });
-      // Past the guard: the redrive route answers for the consumer it does not know.
-      expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: string }).error).toContain('nobody');
+      // Past the guard: the sign-in check answers (nobody is signed in to act).
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ status: 401, title: 'Sign-in required' });
     }
   });
 
