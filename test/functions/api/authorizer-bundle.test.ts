@@ -12,10 +12,11 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 
 /** The packages and project folders esbuild puts in the bundle of `entry`, bundled as for Lambda. */
 async function bundledModules(entry: string): Promise<string[]> {
+  const { banner, mainFields, sourceMap: _sourceMap, ...settings } = FUNCTION_BUNDLING;
   const result = await build({
-    ...FUNCTION_BUNDLING,
-    mainFields: [...FUNCTION_BUNDLING.mainFields],
-    banner: { js: FUNCTION_BUNDLING.banner },
+    ...settings,
+    mainFields: [...mainFields],
+    banner: { js: banner },
     entryPoints: [resolve(ROOT, entry)],
     bundle: true,
     format: 'esm',
