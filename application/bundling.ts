@@ -13,4 +13,7 @@ export const FUNCTION_BUNDLING = {
   mainFields: ['module', 'main'],
   minify: true,
   banner: ESM_REQUIRE_BANNER,
+  // Stack traces point into the sources (functions run with --enable-source-maps); loading the
+  // map is part of every cold start, so the benchmarks' bundles carry one too.
+  sourceMap: true,
 } as const;

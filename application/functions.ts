@@ -104,11 +104,17 @@ export interface FunctionGrants {
   /** Pass the environment's business rules (budget, approval limit, thresholds) as JSON. */
   readonly businessRules?: boolean;
   /**
-   * Pass the environment's identity settings (audience, groups claim, approver roles and limits as
-   * JSON: IDENTITY_*); the authorizer's issuer and client ids come from the Identity construct.
+   * The environment's identity settings the code reads, each as its IDENTITY_* variable (names in
+   * `IDENTITY_ENV_VARS`); the authorizer's issuer and client ids come from the Identity construct.
    */
-  readonly identity?: boolean;
+  readonly identity?: readonly IdentitySetting[];
 }
+
+/**
+ * An identity setting of the environment a function may read: the audience and groups claim that
+ * token verification checks, or the approver roles and limits (JSON) that approvals apply.
+ */
+export type IdentitySetting = 'audience' | 'groupsClaim' | 'roles';
 
 /** One function of the catalog. */
 export interface FunctionDefinition {
@@ -165,7 +171,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     // A cold start may fetch discovery and the JWKS (2 s each, one retry): room for both.
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { identity: true },
+    grants: { identity: ['audience', 'groupsClaim'] },
   },
   {
     key: 'approval-decision',
@@ -182,7 +188,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       buckets: { approvalAudit: 'append' },
       workflows: { 'commitment-approval': 'taskResponse' },
       // Approver roles and limits (IDENTITY_ROLES).
-      identity: true,
+      identity: ['roles'],
     },
   },
   {
@@ -191,7 +197,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/pending-approvals.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: { tables: { workflowCorrelation: ['query'] }, identity: true },
+    grants: { tables: { workflowCorrelation: ['query'] }, identity: ['roles'] },
   },
   {
     key: 'approval-audit',

@@ -14,6 +14,7 @@ import {
   type BucketAccess,
   type FunctionDefinition,
   type FunctionKey,
+  type IdentitySetting,
   type TableOperation,
 } from '../application/functions';
 import { CIRCUIT_BREAKER_ENDPOINTS } from '../application/metrics';
@@ -392,7 +393,7 @@ export class SupplylineStack extends Stack {
           [ENVIRONMENT_ENV_VAR]: config.name,
           [TENANT_ID_ENV_VAR]: config.tenantId,
           ...(grants.businessRules ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) } : {}),
-          ...(grants.identity ? identityEnvironment(config) : {}),
+          ...identityEnvironment(config, grants.identity ?? []),
         },
       });
       for (const [tableKey, operations] of Object.entries(grants.tables ?? {}) as [
@@ -562,10 +563,14 @@ export class SupplylineStack extends Stack {
 }
 
 /** The identity settings a function reads (the authorizer's issuer and client ids come from Identity). */
-function identityEnvironment(config: EnvironmentConfig): Record<string, string> {
-  return {
-    [IDENTITY_ENV_VARS.audience]: config.identity.audience,
-    [IDENTITY_ENV_VARS.groupsClaim]: config.identity.groupsClaim,
-    [IDENTITY_ENV_VARS.roles]: JSON.stringify(config.identity.roles),
+function identityEnvironment(
+  config: EnvironmentConfig,
+  settings: readonly IdentitySetting[],
+): Record<string, string> {
+  const values: Record<IdentitySetting, string> = {
+    audience: config.identity.audience,
+    groupsClaim: config.identity.groupsClaim,
+    roles: JSON.stringify(config.identity.roles),
   };
+  return Object.fromEntries(settings.map((setting) => [IDENTITY_ENV_VARS[setting], values[setting]]));
 }

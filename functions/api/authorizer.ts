@@ -12,7 +12,7 @@ import { API_ROUTES } from '../../application/api-routes';
 import { IDENTITY_ENV_VARS } from '../../application/resources';
 import { routeAccess, type ScopedRoute } from '../../domain/identity/route-access';
 import { TokenRefused } from '../../domain/ports/identity';
-import { logger } from '../commons/powertools';
+import { logger } from '../commons/logger';
 
 const GOVERNED: readonly ScopedRoute[] = API_ROUTES.filter((route) => route.access === 'identity').map(
   (route) => ({ method: route.method, path: route.path, scopes: route.scopes ?? [] }),

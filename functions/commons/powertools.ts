@@ -2,10 +2,9 @@
  * Logger and metrics, built once per execution environment. Service name and namespace come from
  * the environment CDK sets (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 
-export const logger = new Logger();
+export { logger } from './logger';
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Supplyline' });
 
 /** Business metrics as EMF; a metric with dimensions is flushed on its own so they stay its own. */

@@ -119,7 +119,6 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
         ...FUNCTION_BUNDLING,
         mainFields: [...FUNCTION_BUNDLING.mainFields],
         format: nodejs.OutputFormat.ESM,
-        sourceMap: true,
         bundleAwsSDK: true,
         forceDockerBundling: false,
       },

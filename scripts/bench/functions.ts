@@ -5,9 +5,11 @@
  *
  * Module init is judged against a peer measured in the same run, since absolute figures move with
  * the machine (docs/performance.md): a minimal handler bundle, built with the same esbuild
- * settings (application/bundling.ts), that creates the same AWS SDK clients as the function (the
- * `@aws-sdk/client-*` packages its bundle contains) and a Powertools logger. Budgets: <= 700 KB
- * minified, module init <= 1.5x the peer's.
+ * settings (application/bundling.ts, source map included) and run with the function's environment,
+ * that creates the same AWS SDK clients as the function (the `@aws-sdk/client-*` packages its
+ * bundle contains) and a Powertools logger; for a function that verifies access tokens with
+ * aws-jwt-verify, the peer is a minimal authorizer: the same library verifying a token for an
+ * issuer and audience. Budgets: <= 700 KB minified, module init <= 1.5x the peer's.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -56,31 +58,66 @@ function sdkClientsOf(bundle: string): string[] {
   return [...new Set([...text.matchAll(/"@aws-sdk\/(client-[a-z0-9-]+)"/g)].map((m) => m[1]!))].sort();
 }
 
-/** Builds (once per set of clients) the minimal handler bundle that creates `clients` and a logger. */
-async function peerBundle(clients: string[], dir: string, built: Map<string, string>): Promise<string> {
-  const key = clients.join('+');
-  const known = built.get(key);
-  if (known) return known;
+/** What a function's peer holds: the function's SDK clients and, if it verifies tokens, the verifier. */
+export interface PeerLibraries {
+  readonly clients: readonly string[];
+  readonly tokenVerifier: boolean;
+}
+
+/** The libraries of `bundle` its peer must hold too. */
+export function peerLibrariesOf(bundle: string): PeerLibraries {
+  const map = `${bundle}.map`;
+  const sources = existsSync(map)
+    ? (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources
+    : [];
+  return {
+    clients: sdkClientsOf(bundle),
+    tokenVerifier: sources.some((source) => source.includes('node_modules/aws-jwt-verify/')),
+  };
+}
+
+/** The source of the minimal handler that creates `libraries` and a logger. */
+export function peerSource({ clients, tokenVerifier }: PeerLibraries): string {
   const classes = clients.map((client) => {
     const name = CLIENT_CLASSES[client];
     if (!name) throw new Error(`no client class known for @aws-sdk/${client}: add it to CLIENT_CLASSES`);
     return [client, name] as const;
   });
+  return [
+    "import { Logger } from '@aws-lambda-powertools/logger';",
+    ...classes.map(([client, name]) => `import { ${name} } from '@aws-sdk/${client}';`),
+    ...(tokenVerifier ? ["import { JwtVerifier } from 'aws-jwt-verify';"] : []),
+    'const logger = new Logger();',
+    `const clients = [${classes.map(([, name]) => `new ${name}({})`).join(', ')}];`,
+    ...(tokenVerifier
+      ? [
+          // Signature against the JWKS, iss, aud, exp, nbf: the verification an authorizer makes.
+          "const issuer = 'https://issuer.example';",
+          "const verifier = JwtVerifier.create({ issuer, audience: 'supplyline', jwksUri: `${issuer}/jwks` });",
+          'export const handler = async (event: { token: string }): Promise<void> =>',
+          "  logger.info('peer', { clients: clients.length, subject: (await verifier.verify(event.token)).sub });",
+        ]
+      : [
+          "export const handler = async (): Promise<void> => logger.info('peer', { clients: clients.length });",
+        ]),
+    '',
+  ].join('\n');
+}
+
+/** Builds (once per set of libraries) the peer of the functions holding `libraries`. */
+export async function peerBundle(
+  libraries: PeerLibraries,
+  dir: string,
+  built: Map<string, string>,
+): Promise<string> {
+  const key = [...libraries.clients, ...(libraries.tokenVerifier ? ['aws-jwt-verify'] : [])].join('+');
+  const known = built.get(key);
+  if (known) return known;
   // The entry sits in the repository so esbuild resolves the packages from its node_modules.
   const entryDir = join(REPO_ROOT, '.tmp/bench-peers');
   mkdirSync(entryDir, { recursive: true });
   const entry = join(entryDir, `peer-${built.size}.ts`);
-  writeFileSync(
-    entry,
-    [
-      "import { Logger } from '@aws-lambda-powertools/logger';",
-      ...classes.map(([client, name]) => `import { ${name} } from '@aws-sdk/${client}';`),
-      'const logger = new Logger();',
-      `const clients = [${classes.map(([, name]) => `new ${name}({})`).join(', ')}];`,
-      "export const handler = async (): Promise<void> => logger.info('peer', { clients: clients.length });",
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(entry, peerSource(libraries));
   const bundle = await bundleLikeLambda(entry, join(dir, `peer-${built.size}.mjs`));
   built.set(key, bundle);
   return bundle;
@@ -97,8 +134,8 @@ export async function benchFunctions(cdkOutArgument?: string, runs = 5): Promise
     for (const fn of [...model.functions].sort((a, b) => a.constructId.localeCompare(b.constructId))) {
       const bundle = join(fn.assetDir, 'index.mjs');
       if (!existsSync(bundle)) continue; // CDK's own helper functions (e.g. log retention) are not ours
-      const clients = sdkClientsOf(bundle);
-      const peer = await peerBundle(clients, dir, peers);
+      const libraries = peerLibrariesOf(bundle);
+      const peer = await peerBundle(libraries, dir, peers);
       // Function and peer alternate, so the machine's load falls on both sides of each ratio.
       const own: number[] = [];
       const theirs: number[] = [];
@@ -116,7 +153,7 @@ export async function benchFunctions(cdkOutArgument?: string, runs = 5): Promise
         ),
         reference(`${fn.constructId}: module init CPU`, median(own), 'ms'),
         atMost(
-          `${fn.constructId}: module init / peer's (${median(theirs).toFixed(0)} ms, ${clients.length} SDK clients + logger)`,
+          `${fn.constructId}: module init / peer's (${median(theirs).toFixed(0)} ms, ${libraries.clients.length} SDK clients${libraries.tokenVerifier ? ' + token verifier' : ''} + logger)`,
           Math.round(ratio * 100) / 100,
           'x',
           INIT_RATIO_BUDGET,

@@ -7,10 +7,12 @@ import { FUNCTION_BUNDLING } from '../../application/bundling';
  * measures the deployed form of the code and no TypeScript loader sits in the measured process.
  */
 export async function bundleLikeLambda(entry: string, outfile: string): Promise<string> {
+  const { banner, mainFields, sourceMap, ...settings } = FUNCTION_BUNDLING;
   await build({
-    ...FUNCTION_BUNDLING,
-    mainFields: [...FUNCTION_BUNDLING.mainFields],
-    banner: { js: FUNCTION_BUNDLING.banner },
+    ...settings,
+    mainFields: [...mainFields],
+    banner: { js: banner },
+    sourcemap: sourceMap,
     entryPoints: [entry],
     bundle: true,
     format: 'esm',

@@ -1,12 +1,12 @@
 /**
  * What a function's code can reach, read from its esbuild bundle (tree-shaken like the Lambda
  * bundle, unminified, SDK external): the tables, buckets, secrets, connectors and workflows whose
- * variables it reads, and the AWS SDK commands it constructs. Code that is not in the bundle
+ * variables it reads, the identity settings it reads, and the AWS SDK commands it constructs. Code that is not in the bundle
  * cannot run in Lambda, so a grant outside this reach is a grant the function never uses.
  */
 import { build } from 'esbuild';
 import { FUNCTION_BUNDLING } from '../../application/bundling';
-import { BUCKETS, CONNECTORS, SECRETS, TABLES } from '../../application/resources';
+import { BUCKETS, CONNECTORS, IDENTITY_ENV_VARS, SECRETS, TABLES } from '../../application/resources';
 
 /** The name {@link CodeReach.secrets} gives the webhook edge's origin secret (not a catalog secret). */
 export const WEBHOOK_EDGE_SECRET = 'webhookEdgeOrigin';
@@ -21,6 +21,8 @@ export interface CodeReach {
   readonly workflows: ReadonlySet<string>;
   /** SDK command classes constructed (`new PutEventsCommand(`), import aliases folded. */
   readonly commands: ReadonlySet<string>;
+  /** The identity variables it reads (`IDENTITY_ENV_VARS.<setting>`), by variable name. */
+  readonly identityVariables: ReadonlySet<string>;
 }
 
 function referenced(text: string, pattern: RegExp, known: readonly string[]): Set<string> {
@@ -65,5 +67,10 @@ export async function codeReach(entry: string): Promise<CodeReach> {
       [...text.matchAll(/stateMachineEnvVar\d*\(\s*["']([a-z-]+)["']\s*\)/g)].map((m) => m[1]!),
     ),
     commands: new Set([...text.matchAll(/new (\w+?Command)\d*\(/g)].map((m) => m[1]!)),
+    identityVariables: new Set(
+      [...referenced(text, /IDENTITY_ENV_VARS\d*\.(\w+)/g, Object.keys(IDENTITY_ENV_VARS))].map(
+        (setting) => IDENTITY_ENV_VARS[setting as keyof typeof IDENTITY_ENV_VARS],
+      ),
+    ),
   };
 }

@@ -127,7 +127,7 @@ describe('governed API identity', () => {
     expect(env.IDENTITY_COGNITO_CLIENT_IDS).toBeUndefined();
   });
 
-  it('passes the roles and limits in one variable, IDENTITY_ROLES, to the authorizer and the approval functions', () => {
+  it('passes the roles and limits in one variable, IDENTITY_ROLES, to the approval functions that apply them', () => {
     const functions = resourcesOf(own.template, 'AWS::Lambda::Function') as [string, Json][];
     const withRoles = functions
       .filter(([, fn]) =>
@@ -135,7 +135,6 @@ describe('governed API identity', () => {
       )
       .map(([id, fn]) => [id.replace(/[0-9A-F]{8}$/, ''), fn.Properties.Environment.Variables]);
     expect(withRoles.map(([id]) => id).sort()).toEqual([
-      'FunctionsApiAuthorizer',
       'FunctionsApprovalDecision',
       'FunctionsPendingApprovals',
     ]);

@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_CATALOG, type FunctionKey } from '../../application/functions';
+import { IDENTITY_ENV_VARS } from '../../application/resources';
 import type { SupplylineStack } from '../../lib/supplyline-stack';
 import { PROJECT_ROOT } from '../../lib/supplyline-stack';
 import { WEBHOOK_EDGE_SECRET, codeReach, type CodeReach } from './code-reach';
@@ -111,6 +112,19 @@ describe('least privilege, from what each function’s code uses', () => {
         }
       }
       expect(problems).toEqual([]);
+    },
+  );
+
+  it.each(FUNCTION_CATALOG.map((definition) => definition.key))(
+    '%s is given no identity setting its code does not read',
+    (key) => {
+      const functionId = stack.getLogicalId(stack.functions[key].node.defaultChild as never);
+      const variables = Object.keys(
+        template.toJSON().Resources[functionId].Properties.Environment?.Variables ?? {},
+      );
+      const identity: readonly string[] = Object.values(IDENTITY_ENV_VARS);
+      const given = variables.filter((name) => identity.includes(name));
+      expect(given.filter((name) => !reach.get(key)!.identityVariables.has(name))).toEqual([]);
     },
   );
 
