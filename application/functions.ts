@@ -27,6 +27,8 @@ export const FUNCTION_KEYS = [
   'purchase-order-sync-status',
   'integration-exceptions-list',
   'integration-exception-resolve',
+  'purchase-order-validation',
+  'supplier-eligibility',
   // Queue consumers (see application/routing/routes.ts).
   'forecast-exception-evaluation',
   'forecast-change-evaluation',
@@ -224,6 +226,35 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     timeoutSeconds: 10,
     memoryMb: 256,
     grants: { bus: true, tables: { integrationExceptions: ['get', 'query', 'put', 'update'] } },
+  },
+  // Process APIs (issue #17): read both systems through the shared breaker and write nothing; the
+  // bus only for the breaker's incident when an ERP or procurement outage opens it.
+  {
+    key: 'purchase-order-validation',
+    description:
+      'Checks a proposed purchase order with the commitment workflow’s policy checks, changing nothing',
+    entry: 'functions/api/purchase-order-validation.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      businessRules: true,
+      connectors: BOTH_SYSTEMS,
+      tables: { circuitBreaker: BREAKER_STATE },
+    },
+  },
+  {
+    key: 'supplier-eligibility',
+    description: 'Answers whether a supplier may receive an order for an item at a site, check by check',
+    entry: 'functions/api/supplier-eligibility.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      businessRules: true,
+      connectors: BOTH_SYSTEMS,
+      tables: { circuitBreaker: BREAKER_STATE },
+    },
   },
   {
     key: 'forecast-exception-evaluation',
