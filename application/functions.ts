@@ -131,6 +131,17 @@ export interface FunctionDefinition {
 
 const BOTH_SYSTEMS: readonly ConnectorKey[] = ['procurement', 'erp'];
 
+/**
+ * The process APIs (issue #17) read both systems through the shared breaker and write nothing; the
+ * bus only for the breaker's incident when an ERP or procurement outage opens it.
+ */
+const PROCESS_API_GRANTS: FunctionGrants = {
+  bus: true,
+  businessRules: true,
+  connectors: BOTH_SYSTEMS,
+  tables: { circuitBreaker: BREAKER_STATE },
+};
+
 /** The catalog. Handlers are written in `functions/`; a missing file fails synth in every environment. */
 export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
   {
@@ -227,8 +238,6 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 256,
     grants: { bus: true, tables: { integrationExceptions: ['get', 'query', 'put', 'update'] } },
   },
-  // Process APIs (issue #17): read both systems through the shared breaker and write nothing; the
-  // bus only for the breaker's incident when an ERP or procurement outage opens it.
   {
     key: 'purchase-order-validation',
     description:
@@ -236,12 +245,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/purchase-order-validation.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
-    grants: {
-      bus: true,
-      businessRules: true,
-      connectors: BOTH_SYSTEMS,
-      tables: { circuitBreaker: BREAKER_STATE },
-    },
+    grants: PROCESS_API_GRANTS,
   },
   {
     key: 'supplier-eligibility',
@@ -249,12 +253,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/supplier-eligibility.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
-    grants: {
-      bus: true,
-      businessRules: true,
-      connectors: BOTH_SYSTEMS,
-      tables: { circuitBreaker: BREAKER_STATE },
-    },
+    grants: PROCESS_API_GRANTS,
   },
   {
     key: 'forecast-exception-evaluation',

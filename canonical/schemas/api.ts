@@ -2,6 +2,7 @@
  * Shapes of the governed HTTP API's answers (request bodies that are canonical objects live in
  * objects.ts). Errors follow RFC 9457 problem details.
  */
+import { CHECK_VERDICTS, ERP_POLICY_CODES, ORDER_CHECKS } from '../codes/policy-checks';
 import { SUPPLIER_STATUSES } from '../codes/tables';
 import {
   array,
@@ -105,34 +106,12 @@ export const apiSchemas = {
 /**
  * The process APIs' bodies (issue #17): a proposed purchase order checked with the commitment
  * workflow's own policy checks, and a supplier's eligibility for an item and site. The check names,
- * verdicts and codes are the domain's (domain/procurement/erp-policy.ts); the handlers' mapping
- * fails to compile when the two disagree.
+ * verdicts and codes are canonical/codes/policy-checks.ts, which the domain's checks use too.
  */
 function processApiSchemas() {
   const itemCode = identifier('ERP product code (= planning sku = procurement item_code)');
   const site = identifier('Planning site (= procurement ship_to), mapped to one ERP warehouse');
   const supplierNumber = identifier('Procurement supplier_number (= the ERP supplier party code)');
-  const checks = [
-    'item',
-    'warehouse',
-    'supplier-status',
-    'supplier-in-erp',
-    'currency',
-    'budget',
-    'approval',
-  ];
-  const codes = [
-    'ITEM_UNKNOWN',
-    'ITEM_INACTIVE',
-    'ITEM_NOT_PURCHASABLE',
-    'SITE_UNMAPPED',
-    'WAREHOUSE_UNKNOWN',
-    'WAREHOUSE_INACTIVE',
-    'SUPPLIER_NOT_APPROVED',
-    'SUPPLIER_UNKNOWN_TO_ERP',
-    'CURRENCY_UNSUPPORTED',
-    'BUDGET_EXCEEDED',
-  ];
   const money = (description: string) => decimal(description, { nonNegative: true });
   const facts = {
     itemCode,
@@ -187,12 +166,12 @@ function processApiSchemas() {
     }),
     PolicyCheck: object(
       {
-        check: enumOf(checks, 'The check, in the business rules’ order'),
+        check: enumOf(ORDER_CHECKS, 'The check, in the business rules’ order'),
         verdict: enumOf(
-          ['pass', 'fail', 'not-evaluated', 'approval-required'],
+          CHECK_VERDICTS,
           'not-evaluated: a fact it needs is missing because another check failed',
         ),
-        code: enumOf(codes, 'Why it failed (stable)'),
+        code: enumOf(ERP_POLICY_CODES, 'Why it failed (stable)'),
         message: text('Why it failed, for a person', 1000),
         system: enumOf(['erp', 'procurement'], 'The system whose data says no'),
         reason: text('Why it was not evaluated', 1000),
@@ -212,7 +191,7 @@ function processApiSchemas() {
         totalValue: money('Quantity × unit price, to the cent'),
         currency,
         warehouseCode: nullable(identifier('The ERP warehouse the site maps to; null: none')),
-        checks: array(ref('PolicyCheck'), { maxItems: 7 }),
+        checks: array(ref('PolicyCheck'), { maxItems: ORDER_CHECKS.length }),
       },
       { description: 'Every policy check of a proposed purchase order; nothing was changed anywhere' },
     ),

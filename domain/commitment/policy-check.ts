@@ -4,6 +4,7 @@
  * looked up through the ports once, the same pure rules (domain/procurement/erp-policy.ts) judge
  * them. Nothing here writes: no ERP change, no budget reservation, no event.
  */
+import type { PurchaseOrderProposal } from '../../canonical/generated/types';
 import { BusinessRejection } from '../failures';
 import { Decimal } from '../decimal';
 import { approvalRequired } from '../procurement/approval';
@@ -24,14 +25,7 @@ export type PolicyLookupPorts = Pick<
 >;
 
 /** A purchase order as someone proposes it (quantities in eaches, money as decimal strings). */
-export interface ProposedOrder {
-  itemCode: string;
-  site: string;
-  supplierNumber: string;
-  quantityEa: string;
-  unitPrice: string;
-  currency: string;
-}
+export type ProposedOrder = PurchaseOrderProposal;
 
 /** The facts of a proposed order, and the warehouse its site maps to (null: none). */
 export interface PolicyLookup {

@@ -2,6 +2,8 @@
  * ERP policy checks before a commitment is posted (business-rules.md, "ERP policy checks"), over
  * facts already looked up. A violation is a business rejection: no retry, compensate, tell a person.
  */
+import { ERP_POLICY_CHECKS, ERP_POLICY_CODES } from '../../canonical/codes/policy-checks';
+import type { PolicyCheckFacts as CanonicalPolicyCheckFacts } from '../../canonical/generated/types';
 import { BusinessRejection, ContractViolation } from '../failures';
 import { Decimal, type DecimalLike } from '../decimal';
 import { utcMonthOf } from './dates';
@@ -62,19 +64,7 @@ export interface ErpPolicyFacts {
   budget: BudgetFacts | null;
 }
 
-/** The reasons a commitment is refused, in the order they are checked. */
-export const ERP_POLICY_CODES = Object.freeze([
-  'ITEM_UNKNOWN',
-  'ITEM_INACTIVE',
-  'ITEM_NOT_PURCHASABLE',
-  'SITE_UNMAPPED',
-  'WAREHOUSE_UNKNOWN',
-  'WAREHOUSE_INACTIVE',
-  'SUPPLIER_NOT_APPROVED',
-  'SUPPLIER_UNKNOWN_TO_ERP',
-  'CURRENCY_UNSUPPORTED',
-  'BUDGET_EXCEEDED',
-] as const);
+export { ERP_POLICY_CHECKS, ERP_POLICY_CODES };
 
 /** A stable machine-readable refusal reason. */
 export type ErpPolicyCode = (typeof ERP_POLICY_CODES)[number];
@@ -138,47 +128,17 @@ export function committedValueThisMonth(
   );
 }
 
-/** The checks, in the rules' order: the first that fails is the commitment's violation. */
-export const ERP_POLICY_CHECKS = Object.freeze([
-  'item',
-  'warehouse',
-  'supplier-status',
-  'supplier-in-erp',
-  'currency',
-  'budget',
-] as const);
-
 /** One of {@link ERP_POLICY_CHECKS}. */
 export type ErpPolicyCheck = (typeof ERP_POLICY_CHECKS)[number];
 
 /**
- * The facts one check looked at, JSON-safe (decimals as strings): each check fills only the
- * fields it used, so a caller sees why it passed as well as why it failed.
+ * The facts one check looked at, JSON-safe (decimals as strings), as the canonical PolicyCheckFacts
+ * but with procurement's own supplier status: each check fills only the fields it used, so a caller
+ * sees why it passed as well as why it failed.
  */
-export interface PolicyCheckFacts {
-  itemCode?: string;
-  itemExists?: boolean;
-  variantActive?: boolean;
-  templateActive?: boolean;
-  purchasable?: boolean;
-  site?: string;
-  /** null: the site maps to no warehouse. */
-  warehouseCode?: string | null;
-  warehouseExists?: boolean;
-  warehouseActive?: boolean;
-  supplierNumber?: string;
+export type PolicyCheckFacts = Omit<CanonicalPolicyCheckFacts, 'procurementStatus'> & {
   procurementStatus?: SupplierStatus;
-  knownToErp?: boolean;
-  currency?: string;
-  supportedCurrencies?: string[];
-  month?: string;
-  commitmentValue?: string;
-  committedThisMonth?: string;
-  monthlyBudget?: string;
-  exceededBy?: string;
-  totalValue?: string;
-  approvalLimit?: string;
-}
+};
 
 /** A check's verdict: `not-evaluated` when a fact it needs is missing because an earlier check failed. */
 export type PolicyCheckVerdict =
@@ -352,20 +312,14 @@ export function checkBudget(facts: ErpPolicyFacts, policy: ProcurementPolicy): P
   };
   if (total.gt(budget)) {
     const exceededBy = total.sub(budget).toString();
+    const { warehouseCode, ...amounts } = figures;
     return fail(
       'budget',
       { ...figures, exceededBy },
       'BUDGET_EXCEEDED',
       `commitment of ${value.toString()} ${facts.currency} would take warehouse ${warehouse.code} to ` +
         `${total.toString()} of its ${budget.toString()} budget for ${month}`,
-      {
-        warehouse: warehouse.code,
-        month,
-        commitmentValue: value.toString(),
-        committedThisMonth: committed.toString(),
-        monthlyBudget: budget.toString(),
-        exceededBy,
-      },
+      { warehouse: warehouseCode, ...amounts, exceededBy },
     );
   }
   return pass('budget', figures);

@@ -12,6 +12,7 @@ import type { PurchaseOrderValidation, SupplierEligibility } from '../../canonic
 import { Decimal } from '../../domain/decimal';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
 import { expectDocumentedAnswer } from '../support/openapi';
+import { purchaseOrderProposal } from '../support/purchase-order-proposal';
 import { startTryton, type TrytonSandbox } from '../support/tryton';
 
 const VALIDATIONS = '/v1/purchase-order-validations';
@@ -71,16 +72,6 @@ async function call(
   };
 }
 
-const proposal = (overrides: Record<string, string> = {}) => ({
-  itemCode: 'SKU-10442',
-  site: 'DC-EAST-02',
-  supplierNumber: 'S-1001',
-  quantityEa: '1200',
-  unitPrice: '3.10',
-  currency: 'USD',
-  ...overrides,
-});
-
 async function validate(body: unknown): Promise<PurchaseOrderValidation> {
   const answer = await call('POST', VALIDATIONS, { body: JSON.stringify(body) });
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -121,7 +112,7 @@ describe('purchase-order validation against Tryton', () => {
     expect(environment.erp).toBeUndefined();
     const before = await state();
 
-    const accepted = await validate(proposal());
+    const accepted = await validate(purchaseOrderProposal());
     expect(accepted).toMatchObject({ outcome: 'accepted', totalValue: '3720.00', warehouseCode: 'WH-EAST' });
     expect(accepted.checks.map((check) => check.verdict)).toEqual(Array(7).fill('pass'));
     expect(accepted.checks.find((check) => check.check === 'budget')?.facts).toMatchObject({
@@ -130,29 +121,29 @@ describe('purchase-order validation against Tryton', () => {
       monthlyBudget: '250000',
     });
 
-    const inactive = await validate(proposal({ itemCode: 'SKU-20991' }));
+    const inactive = await validate(purchaseOrderProposal({ itemCode: 'SKU-20991' }));
     expect(failing(inactive)).toEqual([['item', 'ITEM_INACTIVE']]);
     expect(inactive.checks[0]!.facts).toMatchObject({ itemExists: true, variantActive: false });
 
-    const unknownWarehouse = await validate(proposal({ site: 'DC-SOUTH-01' }));
+    const unknownWarehouse = await validate(purchaseOrderProposal({ site: 'DC-SOUTH-01' }));
     expect(failing(unknownWarehouse)).toEqual([['warehouse', 'WAREHOUSE_UNKNOWN']]);
     expect(unknownWarehouse.checks.find((check) => check.check === 'budget')?.verdict).toBe('not-evaluated');
 
-    const blocked = await validate(proposal({ supplierNumber: 'S-2002' }));
+    const blocked = await validate(purchaseOrderProposal({ supplierNumber: 'S-2002' }));
     expect(failing(blocked)).toEqual([['supplier-status', 'SUPPLIER_NOT_APPROVED']]);
     expect(blocked.checks.find((check) => check.check === 'supplier-status')?.facts).toEqual({
       supplierNumber: 'S-2002',
       procurementStatus: 'BLOCKED',
     });
 
-    const euros = await validate(proposal({ currency: 'EUR' }));
+    const euros = await validate(purchaseOrderProposal({ currency: 'EUR' }));
     expect(failing(euros)).toEqual([['currency', 'CURRENCY_UNSUPPORTED']]);
 
-    const overBudget = await validate(proposal({ quantityEa: '100000' }));
+    const overBudget = await validate(purchaseOrderProposal({ quantityEa: '100000' }));
     expect(failing(overBudget)).toEqual([['budget', 'BUDGET_EXCEEDED']]);
     expect(overBudget.outcome).toBe('rejected');
 
-    const needsApproval = await validate(proposal({ quantityEa: '10000' }));
+    const needsApproval = await validate(purchaseOrderProposal({ quantityEa: '10000' }));
     expect(needsApproval).toMatchObject({ outcome: 'approval-required', totalValue: '31000.00' });
     expect(needsApproval.checks.at(-1)).toMatchObject({ check: 'approval', verdict: 'approval-required' });
 
@@ -162,7 +153,7 @@ describe('purchase-order validation against Tryton', () => {
   it('answers 422 problem+json to a proposal that breaks its schema, changing nothing', async () => {
     const before = await state();
     const answer = await call('POST', VALIDATIONS, {
-      body: JSON.stringify({ ...proposal(), quantityEa: '-5', currency: 'dollars' }),
+      body: JSON.stringify({ ...purchaseOrderProposal(), quantityEa: '-5', currency: 'dollars' }),
     });
     expect(answer.status).toBe(422);
     expectDocumentedAnswer('POST', VALIDATIONS, answer);
@@ -179,7 +170,10 @@ describe('purchase-order validation against Tryton', () => {
   it('refuses a token without purchase-orders.validate with 403 problem+json, reaching no handler', async () => {
     const wms = await environment.runtime.identity.token({ application: 'wms' });
     const before = invocationsOf(VALIDATIONS);
-    const answer = await call('POST', VALIDATIONS, { token: wms, body: JSON.stringify(proposal()) });
+    const answer = await call('POST', VALIDATIONS, {
+      token: wms,
+      body: JSON.stringify(purchaseOrderProposal()),
+    });
     expect(answer.status).toBe(403);
     expect(answer.contentType).toBe('application/problem+json');
     expect(invocationsOf(VALIDATIONS)).toBe(before);

@@ -4,23 +4,19 @@
  * simulators over HTTP, reached through the same connectors as in Lambda. Every answer is checked
  * against the OpenAPI document; bad input is a problem+json that reaches neither system.
  */
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ENVIRONMENTS } from '../../../application/environments';
 import type { PurchaseOrderValidation, SupplierEligibility } from '../../../canonical/generated/types';
 import { procurementSeed } from '../../../local/seed/master-data';
 import { ErpSimulatorServer } from '../../../local/simulators/erp/server';
 import { ProcurementSimulator } from '../../../local/simulators/procurement/server';
 import { expectDocumentedAnswer } from '../../support/openapi';
+import { purchaseOrderProposal } from '../../support/purchase-order-proposal';
+import { TASK_ENVIRONMENT, dynamo, eventBridge, secrets } from '../workflow/support';
 import { apiEvent, expectJson, expectProblem, type ApiHandler } from './support';
-
-const secrets = mockClient(SecretsManagerClient);
-const dynamo = mockClient(DynamoDBDocumentClient);
-const eventBridge = mockClient(EventBridgeClient);
 
 let erp: ErpSimulatorServer;
 let procurement: ProcurementSimulator;
@@ -35,22 +31,15 @@ beforeAll(async () => {
   erp = await ErpSimulatorServer.start();
   procurement = await ProcurementSimulator.start(procurementSeed());
   Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    EVENT_BUS_NAME: 'supplyline-test',
-    TENANT_ID: 'acme',
-    SUPPLYLINE_BUSINESS_RULES: JSON.stringify(ENVIRONMENTS.dev.business),
-    CIRCUIT_BREAKER_TABLE_NAME: 'circuit-breaker',
+    ...TASK_ENVIRONMENT,
     PROCUREMENT_OAUTH_SECRET_ARN: 'arn:procurement',
     PROCUREMENT_BASE_URL: procurement.url,
     ERP_CREDENTIALS_SECRET_ARN: 'arn:erp',
     ERP_BASE_URL: erp.url,
     ERP_DATABASE: 'simulator',
     ERP_PROTOCOL: 'supplyline-rpc',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
+
   ({ handler: validate } = await import('../../../functions/api/purchase-order-validation'));
   ({ handler: eligibility } = await import('../../../functions/api/supplier-eligibility'));
 });
@@ -106,16 +95,6 @@ function documented(method: 'GET' | 'POST', path: string, response: APIGatewayPr
   });
 }
 
-const proposal = (overrides: Record<string, unknown> = {}) => ({
-  itemCode: 'SKU-10442',
-  site: 'DC-EAST-02',
-  supplierNumber: 'S-1001',
-  quantityEa: '1200',
-  unitPrice: '3.10',
-  currency: 'USD',
-  ...overrides,
-});
-
 /** ERP calls and procurement requests made from here on, to show what a request touched. */
 function touched() {
   const erpBefore = erp.calls.length;
@@ -135,7 +114,7 @@ describe('POST /v1/purchase-order-validations', () => {
       requests: procurement.sourcingRequests().length,
       orders: procurement.purchaseOrders().length,
     };
-    const response = await post(proposal());
+    const response = await post(purchaseOrderProposal());
     const answer = expectJson<PurchaseOrderValidation>(response, 200);
     documented('POST', VALIDATIONS, response);
     expect(answer).toMatchObject({ outcome: 'accepted', totalValue: '3720.00', warehouseCode: 'WH-EAST' });
@@ -162,7 +141,7 @@ describe('POST /v1/purchase-order-validations', () => {
     ['a currency other than USD', { currency: 'EUR' }, 'currency', 'CURRENCY_UNSUPPORTED'],
     ['an order over the monthly budget', { quantityEa: '100000' }, 'budget', 'BUDGET_EXCEEDED'],
   ])('rejects %s, naming the check and its code', async (_name, overrides, check, code) => {
-    const response = await post(proposal(overrides));
+    const response = await post(purchaseOrderProposal(overrides));
     const answer = expectJson<PurchaseOrderValidation>(response, 200);
     documented('POST', VALIDATIONS, response);
     expect(answer.outcome).toBe('rejected');
@@ -172,7 +151,7 @@ describe('POST /v1/purchase-order-validations', () => {
   });
 
   it('says a person must approve an order above the approval limit', async () => {
-    const response = await post(proposal({ quantityEa: '10000' }));
+    const response = await post(purchaseOrderProposal({ quantityEa: '10000' }));
     const answer = expectJson<PurchaseOrderValidation>(response, 200);
     documented('POST', VALIDATIONS, response);
     expect(answer).toMatchObject({ outcome: 'approval-required', totalValue: '31000.00' });
@@ -215,7 +194,7 @@ describe('POST /v1/purchase-order-validations', () => {
 
   it('answers 503 problem+json with Retry-After while the ERP is down, and changes nothing', async () => {
     erp.setFaults({ outage: true });
-    const response = await post(proposal());
+    const response = await post(purchaseOrderProposal());
     expectProblem(response, 503, 'try-again');
     documented('POST', VALIDATIONS, response);
     expect(response.headers).toMatchObject({ 'retry-after': '5' });
