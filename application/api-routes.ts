@@ -12,7 +12,7 @@ import type { SupplylineScope } from './identity';
  * Request body models the API validates, by canonical schema name: the schema is
  * canonical/generated/json-schema/api/<Name>.json.
  */
-export const API_MODELS = ['ApprovalDecision', 'ExceptionResolution'] as const;
+export const API_MODELS = ['ApprovalDecision', 'ExceptionResolution', 'PurchaseOrderProposal'] as const;
 
 /** A request body model name. */
 export type ApiModelName = (typeof API_MODELS)[number];
@@ -31,6 +31,31 @@ export interface ApiRouteDefinition {
   readonly requestModel?: ApiModelName;
   /** Optional query string parameters. */
   readonly queryParameters?: readonly string[];
+  /**
+   * Routes that declare their whole contract here (the process APIs): the OpenAPI operation is
+   * generated from this declaration (scripts/codegen/documents.ts).
+   */
+  readonly contract?: ApiRouteContract;
+}
+
+/** A route's published contract: its OpenAPI operation, generated from these facts. */
+export interface ApiRouteContract {
+  readonly operationId: string;
+  readonly summary: string;
+  /** Who answers for the route (OpenAPI `x-owner`). */
+  readonly owner: string;
+  /** Canonical schema of the 200 answer (application/json). */
+  readonly responseModel: string;
+  /** Canonical schema whose properties are the path and query parameters (`queryParameters`). */
+  readonly parametersModel?: string;
+  /** What the handler answers besides 200, by status: the problem `type` URIs' kinds and why. */
+  readonly problems: Readonly<Record<number, ApiProblem>>;
+}
+
+/** A refusal a handler answers: `urn:supplyline:problem:<kind>` for each of `kinds`. */
+export interface ApiProblem {
+  readonly kinds: readonly string[];
+  readonly description: string;
 }
 
 /** The routes. */
@@ -89,5 +114,52 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     access: 'identity',
     scopes: ['supplyline/exceptions.resolve'],
     requestModel: 'ExceptionResolution',
+  },
+  // Process APIs (issue #17): the commitment workflow's own policy checks, without side effects.
+  {
+    path: '/v1/purchase-order-validations',
+    method: 'POST',
+    handler: 'purchase-order-validation',
+    access: 'identity',
+    scopes: ['supplyline/purchase-orders.validate'],
+    requestModel: 'PurchaseOrderProposal',
+    contract: {
+      operationId: 'validatePurchaseOrder',
+      summary:
+        'Checks a proposed purchase order with the commitment workflow’s policy checks (item, warehouse, ' +
+        'supplier, currency, monthly budget, approval need); changes nothing',
+      owner: 'procurement-integration',
+      responseModel: 'PurchaseOrderValidation',
+      problems: {
+        400: { kinds: ['malformed-json'], description: 'The body is not JSON' },
+        422: {
+          kinds: ['validation-failed'],
+          description: 'The proposal breaks its schema; every error is listed',
+        },
+        503: { kinds: ['try-again'], description: 'The ERP or procurement is not answering; send it again' },
+      },
+    },
+  },
+  {
+    path: '/v1/suppliers/{supplierNumber}/eligibility',
+    method: 'GET',
+    handler: 'supplier-eligibility',
+    access: 'identity',
+    scopes: ['supplyline/suppliers.read'],
+    queryParameters: ['itemCode', 'site'],
+    contract: {
+      operationId: 'getSupplierEligibility',
+      summary: 'Whether a supplier may receive an order for an item at a site, check by check',
+      owner: 'procurement-integration',
+      responseModel: 'SupplierEligibility',
+      parametersModel: 'SupplierEligibilityRequest',
+      problems: {
+        400: {
+          kinds: ['invalid-parameter'],
+          description: 'The supplier number, itemCode or site is missing or malformed; every error is listed',
+        },
+        503: { kinds: ['try-again'], description: 'The ERP or procurement is not answering; send it again' },
+      },
+    },
   },
 ];

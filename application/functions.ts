@@ -27,6 +27,8 @@ export const FUNCTION_KEYS = [
   'purchase-order-sync-status',
   'integration-exceptions-list',
   'integration-exception-resolve',
+  'purchase-order-validation',
+  'supplier-eligibility',
   // Queue consumers (see application/routing/routes.ts).
   'forecast-exception-evaluation',
   'forecast-change-evaluation',
@@ -135,6 +137,17 @@ export interface FunctionDefinition {
 
 const BOTH_SYSTEMS: readonly ConnectorKey[] = ['procurement', 'erp'];
 
+/**
+ * The process APIs (issue #17) read both systems through the shared breaker and write nothing; the
+ * bus only for the breaker's incident when an ERP or procurement outage opens it.
+ */
+const PROCESS_API_GRANTS: FunctionGrants = {
+  bus: true,
+  businessRules: true,
+  connectors: BOTH_SYSTEMS,
+  tables: { circuitBreaker: BREAKER_STATE },
+};
+
 /** The catalog. Handlers are written in `functions/`; a missing file fails synth in every environment. */
 export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
   {
@@ -230,6 +243,23 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     timeoutSeconds: 10,
     memoryMb: 256,
     grants: { bus: true, tables: { integrationExceptions: ['get', 'query', 'put', 'update'] } },
+  },
+  {
+    key: 'purchase-order-validation',
+    description:
+      'Checks a proposed purchase order with the commitment workflow’s policy checks, changing nothing',
+    entry: 'functions/api/purchase-order-validation.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    grants: PROCESS_API_GRANTS,
+  },
+  {
+    key: 'supplier-eligibility',
+    description: 'Answers whether a supplier may receive an order for an item at a site, check by check',
+    entry: 'functions/api/supplier-eligibility.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    grants: PROCESS_API_GRANTS,
   },
   {
     key: 'forecast-exception-evaluation',

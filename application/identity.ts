@@ -13,6 +13,9 @@ export const SUPPLYLINE_SCOPES = [
   'supplyline/exceptions.read',
   'supplyline/exceptions.resolve',
   'supplyline/audit.read',
+  // The process APIs (issue #17): validate a proposed purchase order; a supplier's eligibility.
+  'supplyline/purchase-orders.validate',
+  'supplyline/suppliers.read',
 ] as const;
 
 /** A scope of a governed route. */

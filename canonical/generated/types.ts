@@ -580,6 +580,120 @@ export interface SyncStatus {
   openExceptions: IntegrationException[];
 }
 
+/** A purchase order someone proposes, to be checked without any side effect */
+export interface PurchaseOrderProposal {
+  /** ERP product code (= planning sku = procurement item_code) */
+  itemCode: string;
+  /** Planning site (= procurement ship_to), mapped to one ERP warehouse */
+  site: string;
+  /** Procurement supplier_number (= the ERP supplier party code) */
+  supplierNumber: string;
+  /** Whole eaches, at least 1 */
+  quantityEa: string;
+  /** Price per each */
+  unitPrice: string;
+  /** ISO 4217 currency code */
+  currency: string;
+}
+
+/** The facts one check used (each check fills only its own) */
+export interface PolicyCheckFacts {
+  /** ERP product code (= planning sku = procurement item_code) */
+  itemCode?: string;
+  /** The ERP has the item */
+  itemExists?: boolean;
+  /** The item’s variant is active in the ERP */
+  variantActive?: boolean;
+  /** The item’s template is active in the ERP */
+  templateActive?: boolean;
+  /** The item may be purchased */
+  purchasable?: boolean;
+  /** Planning site (= procurement ship_to), mapped to one ERP warehouse */
+  site?: string;
+  /** The ERP warehouse the site maps to; null: none */
+  warehouseCode?: string | null;
+  /** The ERP has that warehouse */
+  warehouseExists?: boolean;
+  /** That warehouse is active */
+  warehouseActive?: boolean;
+  /** Procurement supplier_number (= the ERP supplier party code) */
+  supplierNumber?: string;
+  /** The supplier’s status in procurement (unknown there: BLOCKED) */
+  procurementStatus?: "APPROVED" | "PENDING_APPROVAL" | "ON_HOLD" | "BLOCKED" | "INACTIVE";
+  /** The ERP has an active party with the supplier’s code */
+  knownToErp?: boolean;
+  /** ISO 4217 currency code */
+  currency?: string;
+  supportedCurrencies?: string[];
+  /** Budget period: the UTC month of the purchase date */
+  month?: string;
+  /** Quantity × unit price of this order */
+  commitmentValue?: string;
+  /** What the warehouse committed in the month (ERP orders confirmed, processing, done) */
+  committedThisMonth?: string;
+  /** The warehouse’s monthly budget */
+  monthlyBudget?: string;
+  /** By how much the budget would be exceeded */
+  exceededBy?: string;
+  /** Quantity × unit price */
+  totalValue?: string;
+  /** Above this a person must approve */
+  approvalLimit?: string;
+}
+
+/** One policy check’s verdict and the facts it used */
+export interface PolicyCheck {
+  /** The check, in the business rules’ order */
+  check: "item" | "warehouse" | "supplier-status" | "supplier-in-erp" | "currency" | "budget" | "approval";
+  /** not-evaluated: a fact it needs is missing because another check failed */
+  verdict: "pass" | "fail" | "not-evaluated" | "approval-required";
+  /** Why it failed (stable) */
+  code?: "ITEM_UNKNOWN" | "ITEM_INACTIVE" | "ITEM_NOT_PURCHASABLE" | "SITE_UNMAPPED" | "WAREHOUSE_UNKNOWN" | "WAREHOUSE_INACTIVE" | "SUPPLIER_NOT_APPROVED" | "SUPPLIER_UNKNOWN_TO_ERP" | "CURRENCY_UNSUPPORTED" | "BUDGET_EXCEEDED";
+  /** Why it failed, for a person */
+  message?: string;
+  /** The system whose data says no */
+  system?: "erp" | "procurement";
+  /** Why it was not evaluated */
+  reason?: string;
+  facts: PolicyCheckFacts;
+}
+
+/** Every policy check of a proposed purchase order; nothing was changed anywhere */
+export interface PurchaseOrderValidation {
+  /** What the commitment workflow would do: post it, ask a person to approve it, or reject it */
+  outcome: "accepted" | "approval-required" | "rejected";
+  /** Quantity × unit price, to the cent */
+  totalValue: string;
+  /** ISO 4217 currency code */
+  currency: string;
+  /** The ERP warehouse the site maps to; null: none */
+  warehouseCode: string | null;
+  checks: PolicyCheck[];
+}
+
+/** The supplier (path) and the item and site (query) an eligibility is asked for */
+export interface SupplierEligibilityRequest {
+  /** Procurement supplier_number (= the ERP supplier party code) */
+  supplierNumber: string;
+  /** ERP product code (= planning sku = procurement item_code) */
+  itemCode: string;
+  /** Planning site (= procurement ship_to), mapped to one ERP warehouse */
+  site: string;
+}
+
+/** Whether a supplier may receive an order for an item at a site, and why */
+export interface SupplierEligibility {
+  /** Procurement supplier_number (= the ERP supplier party code) */
+  supplierNumber: string;
+  /** ERP product code (= planning sku = procurement item_code) */
+  itemCode: string;
+  /** Planning site (= procurement ship_to), mapped to one ERP warehouse */
+  site: string;
+  /** Every check passed: the supplier may receive an order for the item at the site */
+  eligible: boolean;
+  checks: PolicyCheck[];
+}
+
 /** forecast-exception.raised v1: The planning platform flagged a forecast exception for an item at a site. */
 export interface ForecastExceptionRaisedV1 {
   /**

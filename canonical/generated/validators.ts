@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderRevision, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -55,8 +55,17 @@ const KEYS_28: ReadonlySet<string> = new Set(["system","reference","state","vers
 const KEYS_29: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
 const KEYS_30: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
 const KEYS_31: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
-const PATTERN_5 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_32: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const PATTERN_5 = new RegExp("^[1-9][0-9]{0,17}$");
+const KEYS_32: ReadonlySet<string> = new Set(["itemCode","site","supplierNumber","quantityEa","unitPrice","currency"]);
+const PATTERN_6 = new RegExp("^[0-9]{4}-[0-9]{2}$");
+const KEYS_33: ReadonlySet<string> = new Set(["itemCode","itemExists","variantActive","templateActive","purchasable","site","warehouseCode","warehouseExists","warehouseActive","supplierNumber","procurementStatus","knownToErp","currency","supportedCurrencies","month","commitmentValue","committedThisMonth","monthlyBudget","exceededBy","totalValue","approvalLimit"]);
+const ENUM_0: ReadonlySet<unknown> = new Set<unknown>(["ITEM_UNKNOWN","ITEM_INACTIVE","ITEM_NOT_PURCHASABLE","SITE_UNMAPPED","WAREHOUSE_UNKNOWN","WAREHOUSE_INACTIVE","SUPPLIER_NOT_APPROVED","SUPPLIER_UNKNOWN_TO_ERP","CURRENCY_UNSUPPORTED","BUDGET_EXCEEDED"]);
+const KEYS_34: ReadonlySet<string> = new Set(["check","verdict","code","message","system","reason","facts"]);
+const KEYS_35: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
+const KEYS_36: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
+const KEYS_37: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
+const PATTERN_7 = new RegExp("^1\\.[0-9]{1,3}$");
+const KEYS_38: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -2673,6 +2682,561 @@ function check_SyncStatus(d: unknown, p: string, e: ValidationError[], depth: nu
   }
 }
 
+/** #/$defs/PurchaseOrderProposal */
+function check_PurchaseOrderProposal(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.itemCode;
+    if (v1 === undefined) {
+      add(e, p + "/itemCode", "required", "must have required property 'itemCode'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v2 = d.site;
+    if (v2 === undefined) {
+      add(e, p + "/site", "required", "must have required property 'site'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 64 && (v2.length > 128 || codePoints(v2) > 64)) add(e, p + "/site", "maxLength", "must NOT have more than 64 characters");
+        if (v2.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/site", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/site", "type", "must be string");
+      }
+    }
+    const v3 = d.supplierNumber;
+    if (v3 === undefined) {
+      add(e, p + "/supplierNumber", "required", "must have required property 'supplierNumber'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v4 = d.quantityEa;
+    if (v4 === undefined) {
+      add(e, p + "/quantityEa", "required", "must have required property 'quantityEa'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 18 && (v4.length > 36 || codePoints(v4) > 18)) add(e, p + "/quantityEa", "maxLength", "must NOT have more than 18 characters");
+        if (!PATTERN_5.test(v4)) add(e, p + "/quantityEa", "pattern", "must match pattern \"^[1-9][0-9]{0,17}$\"");
+      } else {
+        add(e, p + "/quantityEa", "type", "must be string");
+      }
+    }
+    const v5 = d.unitPrice;
+    if (v5 === undefined) {
+      add(e, p + "/unitPrice", "required", "must have required property 'unitPrice'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 26 && (v5.length > 52 || codePoints(v5) > 26)) add(e, p + "/unitPrice", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v5)) add(e, p + "/unitPrice", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/unitPrice", "type", "must be string");
+      }
+    }
+    const v6 = d.currency;
+    if (v6 === undefined) {
+      add(e, p + "/currency", "required", "must have required property 'currency'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 3 && (v6.length > 6 || codePoints(v6) > 3)) add(e, p + "/currency", "maxLength", "must NOT have more than 3 characters");
+        if (v6.length < 5 && (v6.length < 3 || codePoints(v6) < 3)) add(e, p + "/currency", "minLength", "must NOT have fewer than 3 characters");
+        if (!PATTERN_1.test(v6)) add(e, p + "/currency", "pattern", "must match pattern \"^[A-Z]{3}$\"");
+      } else {
+        add(e, p + "/currency", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PolicyCheckFacts */
+function check_PolicyCheckFacts(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.itemCode;
+    if (v1 !== undefined) {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v2 = d.itemExists;
+    if (v2 !== undefined) {
+      n0++;
+      if (!(typeof v2 === 'boolean')) add(e, p + "/itemExists", "type", "must be boolean");
+    }
+    const v3 = d.variantActive;
+    if (v3 !== undefined) {
+      n0++;
+      if (!(typeof v3 === 'boolean')) add(e, p + "/variantActive", "type", "must be boolean");
+    }
+    const v4 = d.templateActive;
+    if (v4 !== undefined) {
+      n0++;
+      if (!(typeof v4 === 'boolean')) add(e, p + "/templateActive", "type", "must be boolean");
+    }
+    const v5 = d.purchasable;
+    if (v5 !== undefined) {
+      n0++;
+      if (!(typeof v5 === 'boolean')) add(e, p + "/purchasable", "type", "must be boolean");
+    }
+    const v6 = d.site;
+    if (v6 !== undefined) {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 64 && (v6.length > 128 || codePoints(v6) > 64)) add(e, p + "/site", "maxLength", "must NOT have more than 64 characters");
+        if (v6.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v6)) add(e, p + "/site", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/site", "type", "must be string");
+      }
+    }
+    const v7 = d.warehouseCode;
+    if (v7 !== undefined) {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (v7.length > 64 && (v7.length > 128 || codePoints(v7) > 64)) add(e, p + "/warehouseCode", "maxLength", "must NOT have more than 64 characters");
+        if (v7.length === 0) add(e, p + "/warehouseCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v7)) add(e, p + "/warehouseCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v7 === null)) {
+        add(e, p + "/warehouseCode", "type", "must be string or null");
+      }
+    }
+    const v8 = d.warehouseExists;
+    if (v8 !== undefined) {
+      n0++;
+      if (!(typeof v8 === 'boolean')) add(e, p + "/warehouseExists", "type", "must be boolean");
+    }
+    const v9 = d.warehouseActive;
+    if (v9 !== undefined) {
+      n0++;
+      if (!(typeof v9 === 'boolean')) add(e, p + "/warehouseActive", "type", "must be boolean");
+    }
+    const v10 = d.supplierNumber;
+    if (v10 !== undefined) {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (v10.length > 64 && (v10.length > 128 || codePoints(v10) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v10.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v10)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v11 = d.procurementStatus;
+    if (v11 !== undefined) {
+      n0++;
+      if (typeof v11 === 'string') {
+        if (v11 !== "APPROVED" && v11 !== "PENDING_APPROVAL" && v11 !== "ON_HOLD" && v11 !== "BLOCKED" && v11 !== "INACTIVE") add(e, p + "/procurementStatus", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/procurementStatus", "type", "must be string");
+      }
+    }
+    const v12 = d.knownToErp;
+    if (v12 !== undefined) {
+      n0++;
+      if (!(typeof v12 === 'boolean')) add(e, p + "/knownToErp", "type", "must be boolean");
+    }
+    const v13 = d.currency;
+    if (v13 !== undefined) {
+      n0++;
+      if (typeof v13 === 'string') {
+        if (v13.length > 3 && (v13.length > 6 || codePoints(v13) > 3)) add(e, p + "/currency", "maxLength", "must NOT have more than 3 characters");
+        if (v13.length < 5 && (v13.length < 3 || codePoints(v13) < 3)) add(e, p + "/currency", "minLength", "must NOT have fewer than 3 characters");
+        if (!PATTERN_1.test(v13)) add(e, p + "/currency", "pattern", "must match pattern \"^[A-Z]{3}$\"");
+      } else {
+        add(e, p + "/currency", "type", "must be string");
+      }
+    }
+    const v14 = d.supportedCurrencies;
+    if (v14 !== undefined) {
+      n0++;
+      if (Array.isArray(v14)) {
+        if (v14.length > 50) add(e, p + "/supportedCurrencies", "maxItems", "must NOT have more than 50 items");
+        for (let i15 = 0, n16 = Math.min(v14.length, 50); i15 < n16; i15++) {
+          if (e.length > MAX_ERRORS) break;
+          const v17: unknown = v14[i15];
+          if (typeof v17 === 'string') {
+            if (v17.length > 3 && (v17.length > 6 || codePoints(v17) > 3)) add(e, p + "/supportedCurrencies/" + i15, "maxLength", "must NOT have more than 3 characters");
+            if (v17.length < 5 && (v17.length < 3 || codePoints(v17) < 3)) add(e, p + "/supportedCurrencies/" + i15, "minLength", "must NOT have fewer than 3 characters");
+            if (!PATTERN_1.test(v17)) add(e, p + "/supportedCurrencies/" + i15, "pattern", "must match pattern \"^[A-Z]{3}$\"");
+          } else {
+            add(e, p + "/supportedCurrencies/" + i15, "type", "must be string");
+          }
+        }
+      } else {
+        add(e, p + "/supportedCurrencies", "type", "must be array");
+      }
+    }
+    const v18 = d.month;
+    if (v18 !== undefined) {
+      n0++;
+      if (typeof v18 === 'string') {
+        if (!PATTERN_6.test(v18)) add(e, p + "/month", "pattern", "must match pattern \"^[0-9]{4}-[0-9]{2}$\"");
+      } else {
+        add(e, p + "/month", "type", "must be string");
+      }
+    }
+    const v19 = d.commitmentValue;
+    if (v19 !== undefined) {
+      n0++;
+      if (typeof v19 === 'string') {
+        if (v19.length > 26 && (v19.length > 52 || codePoints(v19) > 26)) add(e, p + "/commitmentValue", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v19)) add(e, p + "/commitmentValue", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/commitmentValue", "type", "must be string");
+      }
+    }
+    const v20 = d.committedThisMonth;
+    if (v20 !== undefined) {
+      n0++;
+      if (typeof v20 === 'string') {
+        if (v20.length > 26 && (v20.length > 52 || codePoints(v20) > 26)) add(e, p + "/committedThisMonth", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v20)) add(e, p + "/committedThisMonth", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/committedThisMonth", "type", "must be string");
+      }
+    }
+    const v21 = d.monthlyBudget;
+    if (v21 !== undefined) {
+      n0++;
+      if (typeof v21 === 'string') {
+        if (v21.length > 26 && (v21.length > 52 || codePoints(v21) > 26)) add(e, p + "/monthlyBudget", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v21)) add(e, p + "/monthlyBudget", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/monthlyBudget", "type", "must be string");
+      }
+    }
+    const v22 = d.exceededBy;
+    if (v22 !== undefined) {
+      n0++;
+      if (typeof v22 === 'string') {
+        if (v22.length > 26 && (v22.length > 52 || codePoints(v22) > 26)) add(e, p + "/exceededBy", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v22)) add(e, p + "/exceededBy", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/exceededBy", "type", "must be string");
+      }
+    }
+    const v23 = d.totalValue;
+    if (v23 !== undefined) {
+      n0++;
+      if (typeof v23 === 'string') {
+        if (v23.length > 26 && (v23.length > 52 || codePoints(v23) > 26)) add(e, p + "/totalValue", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v23)) add(e, p + "/totalValue", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/totalValue", "type", "must be string");
+      }
+    }
+    const v24 = d.approvalLimit;
+    if (v24 !== undefined) {
+      n0++;
+      if (typeof v24 === 'string') {
+        if (v24.length > 26 && (v24.length > 52 || codePoints(v24) > 26)) add(e, p + "/approvalLimit", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v24)) add(e, p + "/approvalLimit", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/approvalLimit", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_33, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PolicyCheck */
+function check_PolicyCheck(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.check;
+    if (v1 === undefined) {
+      add(e, p + "/check", "required", "must have required property 'check'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1 !== "item" && v1 !== "warehouse" && v1 !== "supplier-status" && v1 !== "supplier-in-erp" && v1 !== "currency" && v1 !== "budget" && v1 !== "approval") add(e, p + "/check", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/check", "type", "must be string");
+      }
+    }
+    const v2 = d.verdict;
+    if (v2 === undefined) {
+      add(e, p + "/verdict", "required", "must have required property 'verdict'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "pass" && v2 !== "fail" && v2 !== "not-evaluated" && v2 !== "approval-required") add(e, p + "/verdict", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/verdict", "type", "must be string");
+      }
+    }
+    const v3 = d.code;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (!ENUM_0.has(v3)) add(e, p + "/code", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/code", "type", "must be string");
+      }
+    }
+    const v4 = d.message;
+    if (v4 !== undefined) {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 1000 && (v4.length > 2000 || codePoints(v4) > 1000)) add(e, p + "/message", "maxLength", "must NOT have more than 1000 characters");
+      } else {
+        add(e, p + "/message", "type", "must be string");
+      }
+    }
+    const v5 = d.system;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5 !== "erp" && v5 !== "procurement") add(e, p + "/system", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/system", "type", "must be string");
+      }
+    }
+    const v6 = d.reason;
+    if (v6 !== undefined) {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 1000 && (v6.length > 2000 || codePoints(v6) > 1000)) add(e, p + "/reason", "maxLength", "must NOT have more than 1000 characters");
+      } else {
+        add(e, p + "/reason", "type", "must be string");
+      }
+    }
+    const v7 = d.facts;
+    if (v7 === undefined) {
+      add(e, p + "/facts", "required", "must have required property 'facts'");
+    } else {
+      n0++;
+      check_PolicyCheckFacts(v7, p + "/facts", e, depth + 1);
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_34, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PurchaseOrderValidation */
+function check_PurchaseOrderValidation(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.outcome;
+    if (v1 === undefined) {
+      add(e, p + "/outcome", "required", "must have required property 'outcome'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1 !== "accepted" && v1 !== "approval-required" && v1 !== "rejected") add(e, p + "/outcome", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/outcome", "type", "must be string");
+      }
+    }
+    const v2 = d.totalValue;
+    if (v2 === undefined) {
+      add(e, p + "/totalValue", "required", "must have required property 'totalValue'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 26 && (v2.length > 52 || codePoints(v2) > 26)) add(e, p + "/totalValue", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v2)) add(e, p + "/totalValue", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/totalValue", "type", "must be string");
+      }
+    }
+    const v3 = d.currency;
+    if (v3 === undefined) {
+      add(e, p + "/currency", "required", "must have required property 'currency'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 3 && (v3.length > 6 || codePoints(v3) > 3)) add(e, p + "/currency", "maxLength", "must NOT have more than 3 characters");
+        if (v3.length < 5 && (v3.length < 3 || codePoints(v3) < 3)) add(e, p + "/currency", "minLength", "must NOT have fewer than 3 characters");
+        if (!PATTERN_1.test(v3)) add(e, p + "/currency", "pattern", "must match pattern \"^[A-Z]{3}$\"");
+      } else {
+        add(e, p + "/currency", "type", "must be string");
+      }
+    }
+    const v4 = d.warehouseCode;
+    if (v4 === undefined) {
+      add(e, p + "/warehouseCode", "required", "must have required property 'warehouseCode'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 64 && (v4.length > 128 || codePoints(v4) > 64)) add(e, p + "/warehouseCode", "maxLength", "must NOT have more than 64 characters");
+        if (v4.length === 0) add(e, p + "/warehouseCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v4)) add(e, p + "/warehouseCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v4 === null)) {
+        add(e, p + "/warehouseCode", "type", "must be string or null");
+      }
+    }
+    const v5 = d.checks;
+    if (v5 === undefined) {
+      add(e, p + "/checks", "required", "must have required property 'checks'");
+    } else {
+      n0++;
+      if (Array.isArray(v5)) {
+        if (v5.length > 7) add(e, p + "/checks", "maxItems", "must NOT have more than 7 items");
+        for (let i6 = 0, n7 = Math.min(v5.length, 7); i6 < n7; i6++) {
+          if (e.length > MAX_ERRORS) break;
+          const v8: unknown = v5[i6];
+          check_PolicyCheck(v8, p + "/checks/" + i6, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/checks", "type", "must be array");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_35, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/SupplierEligibilityRequest */
+function check_SupplierEligibilityRequest(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.supplierNumber;
+    if (v1 === undefined) {
+      add(e, p + "/supplierNumber", "required", "must have required property 'supplierNumber'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v2 = d.itemCode;
+    if (v2 === undefined) {
+      add(e, p + "/itemCode", "required", "must have required property 'itemCode'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 64 && (v2.length > 128 || codePoints(v2) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v2.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v3 = d.site;
+    if (v3 === undefined) {
+      add(e, p + "/site", "required", "must have required property 'site'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/site", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/site", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/site", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_36, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/SupplierEligibility */
+function check_SupplierEligibility(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.supplierNumber;
+    if (v1 === undefined) {
+      add(e, p + "/supplierNumber", "required", "must have required property 'supplierNumber'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v2 = d.itemCode;
+    if (v2 === undefined) {
+      add(e, p + "/itemCode", "required", "must have required property 'itemCode'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 64 && (v2.length > 128 || codePoints(v2) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v2.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v3 = d.site;
+    if (v3 === undefined) {
+      add(e, p + "/site", "required", "must have required property 'site'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/site", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/site", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/site", "type", "must be string");
+      }
+    }
+    const v4 = d.eligible;
+    if (v4 === undefined) {
+      add(e, p + "/eligible", "required", "must have required property 'eligible'");
+    } else {
+      n0++;
+      if (!(typeof v4 === 'boolean')) add(e, p + "/eligible", "type", "must be boolean");
+    }
+    const v5 = d.checks;
+    if (v5 === undefined) {
+      add(e, p + "/checks", "required", "must have required property 'checks'");
+    } else {
+      n0++;
+      if (Array.isArray(v5)) {
+        if (v5.length > 4) add(e, p + "/checks", "maxItems", "must NOT have more than 4 items");
+        for (let i6 = 0, n7 = Math.min(v5.length, 4); i6 < n7; i6++) {
+          if (e.length > MAX_ERRORS) break;
+          const v8: unknown = v5[i6];
+          check_PolicyCheck(v8, p + "/checks/" + i6, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/checks", "type", "must be array");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_37, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/ForecastExceptionRaisedV1 */
 function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -2706,7 +3270,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -2841,7 +3405,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2880,7 +3444,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -3015,7 +3579,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3054,7 +3618,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -3189,7 +3753,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3228,7 +3792,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -3363,7 +3927,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3402,7 +3966,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -3537,7 +4101,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3576,7 +4140,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -3711,7 +4275,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3750,7 +4314,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -3885,7 +4449,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3924,7 +4488,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4059,7 +4623,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4098,7 +4662,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4233,7 +4797,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4272,7 +4836,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4407,7 +4971,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4446,7 +5010,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4581,7 +5145,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4620,7 +5184,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4755,7 +5319,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4794,7 +5358,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4929,7 +5493,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4968,7 +5532,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5103,7 +5667,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5142,7 +5706,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5277,7 +5841,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5316,7 +5880,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5451,7 +6015,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5490,7 +6054,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5625,7 +6189,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5664,7 +6228,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5799,7 +6363,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5838,7 +6402,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_5.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5973,7 +6537,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6318,6 +6882,72 @@ export function validateSyncStatus(data: unknown): ValidationResult<SyncStatus> 
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as SyncStatus } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseOrderProposal; collects every error (see the module header). */
+export function validatePurchaseOrderProposal(data: unknown): ValidationResult<PurchaseOrderProposal> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseOrderProposal(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseOrderProposal } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PolicyCheckFacts; collects every error (see the module header). */
+export function validatePolicyCheckFacts(data: unknown): ValidationResult<PolicyCheckFacts> {
+  const e: ValidationError[] = [];
+  try {
+    check_PolicyCheckFacts(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PolicyCheckFacts } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PolicyCheck; collects every error (see the module header). */
+export function validatePolicyCheck(data: unknown): ValidationResult<PolicyCheck> {
+  const e: ValidationError[] = [];
+  try {
+    check_PolicyCheck(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PolicyCheck } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseOrderValidation; collects every error (see the module header). */
+export function validatePurchaseOrderValidation(data: unknown): ValidationResult<PurchaseOrderValidation> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseOrderValidation(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseOrderValidation } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/SupplierEligibilityRequest; collects every error (see the module header). */
+export function validateSupplierEligibilityRequest(data: unknown): ValidationResult<SupplierEligibilityRequest> {
+  const e: ValidationError[] = [];
+  try {
+    check_SupplierEligibilityRequest(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as SupplierEligibilityRequest } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/SupplierEligibility; collects every error (see the module header). */
+export function validateSupplierEligibility(data: unknown): ValidationResult<SupplierEligibility> {
+  const e: ValidationError[] = [];
+  try {
+    check_SupplierEligibility(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as SupplierEligibility } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/ForecastExceptionRaisedV1; collects every error (see the module header). */

@@ -2,9 +2,13 @@
  * Shapes of the governed HTTP API's answers (request bodies that are canonical objects live in
  * objects.ts). Errors follow RFC 9457 problem details.
  */
+import { CHECK_VERDICTS, ERP_POLICY_CODES, ORDER_CHECKS } from '../codes/policy-checks';
+import { SUPPLIER_STATUSES } from '../codes/tables';
 import {
   array,
+  boolean,
   dateTime,
+  decimal,
   enumOf,
   identifier,
   integer,
@@ -16,6 +20,7 @@ import {
   text,
   type Schema,
 } from './dsl';
+import { currency } from './objects';
 
 export const apiSchemas = {
   ProblemError: object(
@@ -95,4 +100,114 @@ export const apiSchemas = {
     },
     { description: "A business object's state in each system, the lag between them and its history" },
   ),
+  ...processApiSchemas(),
 } satisfies Record<string, Schema>;
+
+/**
+ * The process APIs' bodies (issue #17): a proposed purchase order checked with the commitment
+ * workflow's own policy checks, and a supplier's eligibility for an item and site. The check names,
+ * verdicts and codes are canonical/codes/policy-checks.ts, which the domain's checks use too.
+ */
+function processApiSchemas() {
+  const itemCode = identifier('ERP product code (= planning sku = procurement item_code)');
+  const site = identifier('Planning site (= procurement ship_to), mapped to one ERP warehouse');
+  const supplierNumber = identifier('Procurement supplier_number (= the ERP supplier party code)');
+  const money = (description: string) => decimal(description, { nonNegative: true });
+  const facts = {
+    itemCode,
+    itemExists: boolean('The ERP has the item'),
+    variantActive: boolean('The item’s variant is active in the ERP'),
+    templateActive: boolean('The item’s template is active in the ERP'),
+    purchasable: boolean('The item may be purchased'),
+    site,
+    warehouseCode: nullable(identifier('The ERP warehouse the site maps to; null: none')),
+    warehouseExists: boolean('The ERP has that warehouse'),
+    warehouseActive: boolean('That warehouse is active'),
+    supplierNumber,
+    procurementStatus: enumOf(
+      SUPPLIER_STATUSES,
+      'The supplier’s status in procurement (unknown there: BLOCKED)',
+    ),
+    knownToErp: boolean('The ERP has an active party with the supplier’s code'),
+    currency,
+    supportedCurrencies: array(currency, { maxItems: 50 }),
+    month: string({
+      description: 'Budget period: the UTC month of the purchase date',
+      pattern: '^[0-9]{4}-[0-9]{2}$',
+    }),
+    commitmentValue: money('Quantity × unit price of this order'),
+    committedThisMonth: money(
+      'What the warehouse committed in the month (ERP orders confirmed, processing, done)',
+    ),
+    monthlyBudget: money('The warehouse’s monthly budget'),
+    exceededBy: money('By how much the budget would be exceeded'),
+    totalValue: money('Quantity × unit price'),
+    approvalLimit: money('Above this a person must approve'),
+  };
+  return {
+    PurchaseOrderProposal: object(
+      {
+        itemCode,
+        site,
+        supplierNumber,
+        quantityEa: string({
+          description: 'Whole eaches, at least 1',
+          pattern: '^[1-9][0-9]{0,17}$',
+          maxLength: 18,
+        }),
+        unitPrice: money('Price per each'),
+        currency,
+      },
+      { description: 'A purchase order someone proposes, to be checked without any side effect' },
+    ),
+    PolicyCheckFacts: object(facts, {
+      description: 'The facts one check used (each check fills only its own)',
+      optional: Object.keys(facts),
+    }),
+    PolicyCheck: object(
+      {
+        check: enumOf(ORDER_CHECKS, 'The check, in the business rules’ order'),
+        verdict: enumOf(
+          CHECK_VERDICTS,
+          'not-evaluated: a fact it needs is missing because another check failed',
+        ),
+        code: enumOf(ERP_POLICY_CODES, 'Why it failed (stable)'),
+        message: text('Why it failed, for a person', 1000),
+        system: enumOf(['erp', 'procurement'], 'The system whose data says no'),
+        reason: text('Why it was not evaluated', 1000),
+        facts: ref('PolicyCheckFacts'),
+      },
+      {
+        description: 'One policy check’s verdict and the facts it used',
+        optional: ['code', 'message', 'system', 'reason'],
+      },
+    ),
+    PurchaseOrderValidation: object(
+      {
+        outcome: enumOf(
+          ['accepted', 'approval-required', 'rejected'],
+          'What the commitment workflow would do: post it, ask a person to approve it, or reject it',
+        ),
+        totalValue: money('Quantity × unit price, to the cent'),
+        currency,
+        warehouseCode: nullable(identifier('The ERP warehouse the site maps to; null: none')),
+        checks: array(ref('PolicyCheck'), { maxItems: ORDER_CHECKS.length }),
+      },
+      { description: 'Every policy check of a proposed purchase order; nothing was changed anywhere' },
+    ),
+    SupplierEligibilityRequest: object(
+      { supplierNumber, itemCode, site },
+      { description: 'The supplier (path) and the item and site (query) an eligibility is asked for' },
+    ),
+    SupplierEligibility: object(
+      {
+        supplierNumber,
+        itemCode,
+        site,
+        eligible: boolean('Every check passed: the supplier may receive an order for the item at the site'),
+        checks: array(ref('PolicyCheck'), { maxItems: 4 }),
+      },
+      { description: 'Whether a supplier may receive an order for an item at a site, and why' },
+    ),
+  } satisfies Record<string, Schema>;
+}

@@ -30,7 +30,8 @@ import {
 } from './dsl';
 
 const quantityEa = (description: string) => decimal(`${description}, in eaches`, { nonNegative: true });
-const currency = string({
+/** An ISO 4217 currency code. */
+export const currency = string({
   description: 'ISO 4217 currency code',
   pattern: '^[A-Z]{3}$',
   minLength: 3,

@@ -10,6 +10,7 @@ import { Decimal } from '../decimal';
 import { approvalRequired } from '../procurement/approval';
 import { compensationFor, type AppliedSourcingChange } from '../procurement/compensation';
 import { checkErpPolicies } from '../procurement/erp-policy';
+import { lookUpPolicyFacts } from './policy-check';
 import type { ForecastException as PolicyException, Severity } from '../procurement/types';
 import type { SourcingRequest } from '../ports/procurement';
 import type {
@@ -204,45 +205,20 @@ export async function checkCommitmentPolicies(
       'procurement',
     );
   }
-  const warehouseCode = ports.warehouseForSite(exception.site) ?? null;
-  const purchaseDate = ports.now().toISOString().slice(0, 10);
-  const [item, warehouse, erpSupplier, supplier, committed] = await Promise.all([
-    ports.erp.getItem(exception.itemCode),
-    warehouseCode ? ports.erp.getWarehouse(warehouseCode) : Promise.resolve(null),
-    ports.erp.getSupplier(sourcing.supplierNumber),
-    ports.procurement.getSupplier(sourcing.supplierNumber),
-    warehouseCode ? ports.erp.committedValue(warehouseCode, purchaseDate.slice(0, 7)) : Promise.resolve('0'),
-  ]);
-  const totalValue = Decimal.of(sourcing.quantityEa).mul(sourcing.unitPrice);
-  const currency = sourcing.currency ?? 'USD';
-  const verdict = checkErpPolicies(
+  const { facts, warehouseCode } = await lookUpPolicyFacts(
     {
-      item: item
-        ? {
-            itemCode: item.itemCode,
-            exists: true,
-            variantActive: item.active,
-            templateActive: item.active,
-            purchasable: item.purchasable,
-          }
-        : { itemCode: exception.itemCode, exists: false },
+      itemCode: exception.itemCode,
       site: exception.site,
-      warehouse: warehouseCode
-        ? { code: warehouseCode, active: warehouse?.active ?? false, exists: warehouse !== null }
-        : null,
-      supplier: {
-        supplierNumber: sourcing.supplierNumber,
-        procurementStatus: supplier?.status ?? 'blocked',
-        knownToErp: erpSupplier !== null && erpSupplier.active,
-      },
-      currency,
+      supplierNumber: sourcing.supplierNumber,
       quantityEa: sourcing.quantityEa,
       unitPrice: sourcing.unitPrice,
-      purchaseDate,
-      budget: { committedThisMonth: committed },
+      currency: sourcing.currency ?? 'USD',
     },
-    ports.policy,
+    ports,
   );
+  const totalValue = Decimal.of(sourcing.quantityEa).mul(sourcing.unitPrice);
+  const { currency } = facts;
+  const verdict = checkErpPolicies(facts, ports.policy);
   return {
     ok: verdict.ok,
     ...(verdict.ok

@@ -2,7 +2,9 @@
  * ERP policy checks before a commitment is posted (business-rules.md, "ERP policy checks"), over
  * facts already looked up. A violation is a business rejection: no retry, compensate, tell a person.
  */
-import { BusinessRejection } from '../failures';
+import { ERP_POLICY_CHECKS, ERP_POLICY_CODES } from '../../canonical/codes/policy-checks';
+import type { PolicyCheckFacts as CanonicalPolicyCheckFacts } from '../../canonical/generated/types';
+import { BusinessRejection, ContractViolation } from '../failures';
 import { Decimal, type DecimalLike } from '../decimal';
 import { utcMonthOf } from './dates';
 import { DEFAULT_PROCUREMENT_POLICY, monthlyBudgetFor, type ProcurementPolicy } from './policy';
@@ -58,22 +60,11 @@ export interface ErpPolicyFacts {
   unitPrice: DecimalLike;
   /** The purchase date of the commitment; its UTC calendar month is the budget period. */
   purchaseDate: string | Date;
-  budget: BudgetFacts;
+  /** null: the ERP could not say what the warehouse committed (it has no such warehouse). */
+  budget: BudgetFacts | null;
 }
 
-/** The reasons a commitment is refused, in the order they are checked. */
-export const ERP_POLICY_CODES = Object.freeze([
-  'ITEM_UNKNOWN',
-  'ITEM_INACTIVE',
-  'ITEM_NOT_PURCHASABLE',
-  'SITE_UNMAPPED',
-  'WAREHOUSE_UNKNOWN',
-  'WAREHOUSE_INACTIVE',
-  'SUPPLIER_NOT_APPROVED',
-  'SUPPLIER_UNKNOWN_TO_ERP',
-  'CURRENCY_UNSUPPORTED',
-  'BUDGET_EXCEEDED',
-] as const);
+export { ERP_POLICY_CHECKS, ERP_POLICY_CODES };
 
 /** A stable machine-readable refusal reason. */
 export type ErpPolicyCode = (typeof ERP_POLICY_CODES)[number];
@@ -137,108 +128,250 @@ export function committedValueThisMonth(
   );
 }
 
-function violation(
+/** One of {@link ERP_POLICY_CHECKS}. */
+export type ErpPolicyCheck = (typeof ERP_POLICY_CHECKS)[number];
+
+/**
+ * The facts one check looked at, JSON-safe (decimals as strings), as the canonical PolicyCheckFacts
+ * but with procurement's own supplier status: each check fills only the fields it used, so a caller
+ * sees why it passed as well as why it failed.
+ */
+export type PolicyCheckFacts = Omit<CanonicalPolicyCheckFacts, 'procurementStatus'> & {
+  procurementStatus?: SupplierStatus;
+};
+
+/** A check's verdict: `not-evaluated` when a fact it needs is missing because an earlier check failed. */
+export type PolicyCheckVerdict =
+  | { check: ErpPolicyCheck; verdict: 'pass'; facts: PolicyCheckFacts }
+  | { check: ErpPolicyCheck; verdict: 'fail'; facts: PolicyCheckFacts; violation: PolicyViolation }
+  | { check: ErpPolicyCheck; verdict: 'not-evaluated'; facts: PolicyCheckFacts; reason: string };
+
+const pass = (check: ErpPolicyCheck, facts: PolicyCheckFacts): PolicyCheckVerdict => ({
+  check,
+  verdict: 'pass',
+  facts,
+});
+
+function fail(
+  check: ErpPolicyCheck,
+  facts: PolicyCheckFacts,
   code: ErpPolicyCode,
   message: string,
   details: Record<string, unknown>,
   system: 'erp' | 'procurement' = 'erp',
-): ErpPolicyResult {
-  return { ok: false, violation: { code, message, system, details } };
+): PolicyCheckVerdict {
+  return { check, verdict: 'fail', facts, violation: { code, message, system, details } };
 }
 
-/**
- * Runs the ERP policy checks in the rules' order and reports the first one violated:
- * item (exists, variant and template active, purchasable), site (mapped to an existing, active
- * warehouse), supplier (approved in procurement, known to the ERP), currency (supported), budget
- * (commitment value + committed this month <= monthly budget; exactly equal passes).
- */
-export function checkErpPolicies(
-  facts: ErpPolicyFacts,
-  policy: ProcurementPolicy = DEFAULT_PROCUREMENT_POLICY,
-): ErpPolicyResult {
-  const { item, warehouse, supplier } = facts;
+/** The item exists, its variant and template are active, and it is purchasable. */
+export function checkItem(item: ItemFacts): PolicyCheckVerdict {
   if (!item.exists) {
-    return violation('ITEM_UNKNOWN', `item ${item.itemCode} does not exist in the ERP`, {
+    const facts = { itemCode: item.itemCode, itemExists: false };
+    return fail('item', facts, 'ITEM_UNKNOWN', `item ${item.itemCode} does not exist in the ERP`, {
       itemCode: item.itemCode,
     });
   }
+  const facts: PolicyCheckFacts = {
+    itemCode: item.itemCode,
+    itemExists: true,
+    variantActive: item.variantActive,
+    templateActive: item.templateActive,
+    purchasable: item.purchasable,
+  };
   if (!item.variantActive || !item.templateActive) {
-    return violation('ITEM_INACTIVE', `item ${item.itemCode} is inactive in the ERP`, {
+    return fail('item', facts, 'ITEM_INACTIVE', `item ${item.itemCode} is inactive in the ERP`, {
       itemCode: item.itemCode,
       variantActive: item.variantActive,
       templateActive: item.templateActive,
     });
   }
   if (!item.purchasable) {
-    return violation('ITEM_NOT_PURCHASABLE', `item ${item.itemCode} is not purchasable in the ERP`, {
-      itemCode: item.itemCode,
-    });
+    return fail(
+      'item',
+      facts,
+      'ITEM_NOT_PURCHASABLE',
+      `item ${item.itemCode} is not purchasable in the ERP`,
+      { itemCode: item.itemCode },
+    );
   }
+  return pass('item', facts);
+}
+
+/** The site maps to a warehouse the ERP has, and it is active. */
+export function checkWarehouse(site: string, warehouse: WarehouseFacts | null): PolicyCheckVerdict {
   if (warehouse === null) {
-    return violation('SITE_UNMAPPED', `site ${facts.site} maps to no ERP warehouse`, { site: facts.site });
-  }
-  if (warehouse.exists === false) {
-    return violation(
-      'WAREHOUSE_UNKNOWN',
-      `site ${facts.site} maps to warehouse ${warehouse.code}, unknown to the ERP`,
+    return fail(
+      'warehouse',
+      { site, warehouseCode: null },
+      'SITE_UNMAPPED',
+      `site ${site} maps to no ERP warehouse`,
       {
-        site: facts.site,
-        warehouse: warehouse.code,
+        site,
       },
     );
   }
-  if (!warehouse.active) {
-    return violation('WAREHOUSE_INACTIVE', `warehouse ${warehouse.code} (site ${facts.site}) is inactive`, {
-      site: facts.site,
-      warehouse: warehouse.code,
-    });
+  const exists = warehouse.exists !== false;
+  const facts: PolicyCheckFacts = {
+    site,
+    warehouseCode: warehouse.code,
+    warehouseExists: exists,
+    ...(exists ? { warehouseActive: warehouse.active } : {}),
+  };
+  if (!exists) {
+    return fail(
+      'warehouse',
+      facts,
+      'WAREHOUSE_UNKNOWN',
+      `site ${site} maps to warehouse ${warehouse.code}, unknown to the ERP`,
+      { site, warehouse: warehouse.code },
+    );
   }
+  if (!warehouse.active) {
+    return fail(
+      'warehouse',
+      facts,
+      'WAREHOUSE_INACTIVE',
+      `warehouse ${warehouse.code} (site ${site}) is inactive`,
+      { site, warehouse: warehouse.code },
+    );
+  }
+  return pass('warehouse', facts);
+}
+
+/** The supplier is `approved` in procurement. */
+export function checkSupplierStatus(supplier: SupplierFacts): PolicyCheckVerdict {
+  const facts = { supplierNumber: supplier.supplierNumber, procurementStatus: supplier.procurementStatus };
   if (supplier.procurementStatus !== 'approved') {
-    return violation(
+    return fail(
+      'supplier-status',
+      facts,
       'SUPPLIER_NOT_APPROVED',
       `supplier ${supplier.supplierNumber} is ${supplier.procurementStatus}, not approved, in procurement`,
       { supplierNumber: supplier.supplierNumber, status: supplier.procurementStatus },
       'procurement',
     );
   }
+  return pass('supplier-status', facts);
+}
+
+/** The ERP has an (active) party with the supplier's code. */
+export function checkSupplierInErp(supplier: SupplierFacts): PolicyCheckVerdict {
+  const facts = { supplierNumber: supplier.supplierNumber, knownToErp: supplier.knownToErp };
   if (!supplier.knownToErp) {
-    return violation(
+    return fail(
+      'supplier-in-erp',
+      facts,
       'SUPPLIER_UNKNOWN_TO_ERP',
       `supplier ${supplier.supplierNumber} has no party in the ERP`,
-      {
-        supplierNumber: supplier.supplierNumber,
-      },
+      { supplierNumber: supplier.supplierNumber },
     );
   }
-  if (!policy.supportedCurrencies.includes(facts.currency)) {
-    return violation('CURRENCY_UNSUPPORTED', `currency ${facts.currency} is not supported`, {
-      currency: facts.currency,
+  return pass('supplier-in-erp', facts);
+}
+
+/** The currency is one the policy supports. */
+export function checkCurrency(currency: string, policy: ProcurementPolicy): PolicyCheckVerdict {
+  const facts = { currency, supportedCurrencies: [...policy.supportedCurrencies] };
+  if (!policy.supportedCurrencies.includes(currency)) {
+    return fail('currency', facts, 'CURRENCY_UNSUPPORTED', `currency ${currency} is not supported`, {
+      currency,
       supportedCurrencies: [...policy.supportedCurrencies],
     });
   }
+  return pass('currency', facts);
+}
+
+/**
+ * The commitment value plus what the warehouse committed in the purchase date's UTC month stays
+ * within its monthly budget (exactly equal passes). Needs a warehouse the ERP has.
+ */
+export function checkBudget(facts: ErpPolicyFacts, policy: ProcurementPolicy): PolicyCheckVerdict {
+  const { warehouse } = facts;
+  const month = budgetMonthOf(facts.purchaseDate);
   const value = commitmentValue(facts.quantityEa, facts.unitPrice);
+  if (warehouse === null || warehouse.exists === false || facts.budget === null) {
+    return {
+      check: 'budget',
+      verdict: 'not-evaluated',
+      facts: { warehouseCode: warehouse?.code ?? null, month, commitmentValue: value.toString() },
+      reason: 'the site maps to no warehouse the ERP has, so there is no budget to check against',
+    };
+  }
   const committed = Decimal.of(facts.budget.committedThisMonth);
   const budget =
     facts.budget.monthlyBudget === undefined
       ? monthlyBudgetFor(warehouse.code, policy)
       : Decimal.of(facts.budget.monthlyBudget);
   const total = value.add(committed);
+  const figures = {
+    warehouseCode: warehouse.code,
+    month,
+    commitmentValue: value.toString(),
+    committedThisMonth: committed.toString(),
+    monthlyBudget: budget.toString(),
+  };
   if (total.gt(budget)) {
-    const month = budgetMonthOf(facts.purchaseDate);
-    return violation(
+    const exceededBy = total.sub(budget).toString();
+    const { warehouseCode, ...amounts } = figures;
+    return fail(
+      'budget',
+      { ...figures, exceededBy },
       'BUDGET_EXCEEDED',
       `commitment of ${value.toString()} ${facts.currency} would take warehouse ${warehouse.code} to ` +
         `${total.toString()} of its ${budget.toString()} budget for ${month}`,
-      {
-        warehouse: warehouse.code,
-        month,
-        commitmentValue: value.toString(),
-        committedThisMonth: committed.toString(),
-        monthlyBudget: budget.toString(),
-        exceededBy: total.sub(budget).toString(),
-      },
+      { warehouse: warehouseCode, ...amounts, exceededBy },
     );
   }
+  return pass('budget', figures);
+}
+
+/**
+ * Every ERP policy check over the same facts, in the rules' order, each with its verdict and the
+ * facts it used: item (exists, variant and template active, purchasable), site (mapped to an
+ * existing, active warehouse), supplier (approved in procurement, known to the ERP), currency
+ * (supported), budget (commitment value + committed this month <= monthly budget).
+ */
+export function evaluateErpPolicies(
+  facts: ErpPolicyFacts,
+  policy: ProcurementPolicy = DEFAULT_PROCUREMENT_POLICY,
+): PolicyCheckVerdict[] {
+  return [
+    ...evaluateSupplierEligibility(facts),
+    checkCurrency(facts.currency, policy),
+    checkBudget(facts, policy),
+  ];
+}
+
+/** Whether the supplier may receive an order for the item at the site: the item, site and supplier checks. */
+export function evaluateSupplierEligibility(
+  facts: Pick<ErpPolicyFacts, 'item' | 'site' | 'warehouse' | 'supplier'>,
+): PolicyCheckVerdict[] {
+  return [
+    checkItem(facts.item),
+    checkWarehouse(facts.site, facts.warehouse),
+    checkSupplierStatus(facts.supplier),
+    checkSupplierInErp(facts.supplier),
+  ];
+}
+
+/**
+ * The ERP policy checks as the commitment workflow applies them: the first violated in the rules'
+ * order ({@link evaluateErpPolicies}), or ok when every one passed.
+ */
+export function checkErpPolicies(
+  facts: ErpPolicyFacts,
+  policy: ProcurementPolicy = DEFAULT_PROCUREMENT_POLICY,
+): ErpPolicyResult {
+  const verdicts = evaluateErpPolicies(facts, policy);
+  const failed = verdicts.find((v) => v.verdict === 'fail');
+  if (failed?.verdict === 'fail') return { ok: false, violation: failed.violation };
+  // A check skipped without an earlier failure would let an unchecked commitment through.
+  const skipped = verdicts.find((v) => v.verdict === 'not-evaluated');
+  if (skipped?.verdict === 'not-evaluated')
+    throw new ContractViolation(
+      `policy check ${skipped.check} not evaluated: ${skipped.reason}`,
+      'supplyline',
+    );
   return { ok: true };
 }
 

@@ -8,6 +8,7 @@ import { benchCanonical } from './canonical';
 import { benchForecastSync } from './forecast-sync';
 import { benchFunctions } from './functions';
 import { benchLocalLoad } from './local-load';
+import { benchProcessApis } from './process-apis';
 import { benchToken } from './token';
 import { atLeast, atMost, printTable, reference, type BenchRow } from './harness';
 
@@ -75,6 +76,12 @@ const SECTIONS: Section[] = [
     name: 'local-load',
     title: 'Local runtime under load: 1,000 signed forecast-exception webhooks, ~10% actionable',
     run: () => benchLocalLoad(),
+  },
+  {
+    name: 'process-apis',
+    title:
+      'Purchase-order validation API against a real Tryton through the local runtime vs the same Tryton reads made directly (wall clock, sequential)',
+    run: () => benchProcessApis(),
   },
 ];
 

@@ -3,7 +3,7 @@
  * snapshots, API Gateway request models), the OpenAPI 3.1 document and the human-readable
  * event catalog.
  */
-import { API_ROUTES } from '../../application/api-routes';
+import { API_ROUTES, type ApiProblem } from '../../application/api-routes';
 import { CODE_TABLES } from '../../canonical/codes/tables';
 import type { Schema } from '../../canonical/schemas/dsl';
 import { EVENT_CATALOG, eventSchemaName } from '../../canonical/schemas/events';
@@ -122,6 +122,77 @@ function governedSecurity(path: string, method: 'GET' | 'POST'): Record<string, 
   if (!route?.scopes)
     throw new Error(`${method} ${path} is not a governed route of application/api-routes.ts`);
   return [{ accessToken: [...route.scopes], apiKey: [] }];
+}
+
+/** A problem+json answer whose `type` is one of the kinds' URIs (adapters/webhooks/problem.ts). */
+function typedProblemResponse(problem: ApiProblem): Record<string, unknown> {
+  const types = problem.kinds.map((kind) => `urn:supplyline:problem:${kind}`);
+  return {
+    description: `${problem.description} (${types.join(', ')})`,
+    content: {
+      'application/problem+json': {
+        schema: {
+          allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { type: { enum: types } } }],
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The operations of the routes that declare their contract (application/api-routes.ts
+ * `contract`): parameters from the parameters model, body from the request model, the 200 answer
+ * from the response model, the handler's own problems, then the governed API's refusals.
+ */
+function declaredOperations(): Record<string, Record<string, unknown>> {
+  const describe = (name: string) => canonicalDefs[name]?.description ?? name;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) {
+    const { contract } = route;
+    if (!contract) continue;
+    const model = contract.parametersModel ? canonicalDefs[contract.parametersModel] : undefined;
+    const parameter = (name: string, where: 'path' | 'query') => {
+      const schema = model?.properties?.[name];
+      if (!schema) throw new Error(`${route.path}: ${contract.parametersModel ?? 'no model'} has no ${name}`);
+      const { description, ...rest } = schema;
+      return {
+        name,
+        in: where,
+        required: where === 'path' || model?.required?.includes(name) === true,
+        description,
+        schema: rest,
+      };
+    };
+    const parameters = [
+      ...[...route.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((match) => parameter(match[1]!, 'path')),
+      ...(route.queryParameters ?? []).map((name) => parameter(name, 'query')),
+    ];
+    const { '404': _notFound, ...refusals } = governedErrors;
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method.toLowerCase()]: {
+        operationId: contract.operationId,
+        summary: contract.summary,
+        'x-owner': contract.owner,
+        security: governedSecurity(route.path, route.method),
+        ...(parameters.length > 0 ? { parameters } : {}),
+        ...(route.requestModel
+          ? { requestBody: { required: true, ...jsonBody(route.requestModel, describe(route.requestModel)) } }
+          : {}),
+        responses: {
+          '200': jsonBody(contract.responseModel, describe(contract.responseModel)),
+          ...refusals,
+          ...Object.fromEntries(
+            Object.entries(contract.problems).map(([status, problem]) => [
+              status,
+              typedProblemResponse(problem),
+            ]),
+          ),
+        },
+      },
+    };
+  }
+  return paths;
 }
 
 /** The OpenAPI 3.1 document of the HTTP API (webhooks and governed system APIs). */
@@ -299,6 +370,7 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      ...declaredOperations(),
     },
     components: {
       schemas: components,

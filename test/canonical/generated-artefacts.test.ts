@@ -29,7 +29,9 @@ describe('generated artefacts', () => {
       '/v1/commitments/{commitmentId}/approval-audit',
       '/v1/integration-exceptions',
       '/v1/integration-exceptions/{exceptionId}/resolve',
+      '/v1/purchase-order-validations',
       '/v1/purchase-orders/{poId}/sync',
+      '/v1/suppliers/{supplierNumber}/eligibility',
       '/v1/webhooks/planning',
       '/v1/webhooks/procurement',
     ]);

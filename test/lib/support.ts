@@ -34,6 +34,16 @@ export const EXCEPTION_RESOLUTION_SCHEMA = {
   additionalProperties: false,
 };
 
+/** The proposed purchase order schema as generated (the process API's request model). */
+export const PURCHASE_ORDER_PROPOSAL_SCHEMA = JSON.parse(
+  readFileSync(
+    fileURLToPath(
+      new URL('../../canonical/generated/json-schema/api/PurchaseOrderProposal.json', import.meta.url),
+    ),
+    'utf8',
+  ),
+) as Record<string, unknown>;
+
 const CDK_JSON = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../cdk.json', import.meta.url)), 'utf8'),
 ) as {
@@ -68,6 +78,7 @@ export function buildStack(
     apiModels: {
       ApprovalDecision: APPROVAL_DECISION_SCHEMA,
       ExceptionResolution: EXCEPTION_RESOLUTION_SCHEMA,
+      PurchaseOrderProposal: PURCHASE_ORDER_PROPOSAL_SCHEMA,
     },
     ...props,
   });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure } from '../../../domain/failures';
+import { ContractViolation, classifyFailure } from '../../../domain/failures';
 import {
   budgetMonthOf,
   checkErpPolicies,
   committedValueThisMonth,
   commitmentValue,
   defineProcurementPolicy,
+  evaluateErpPolicies,
   toBusinessRejection,
   type ErpPolicyFacts,
   type ErpPolicyResult,
@@ -148,6 +149,36 @@ describe('ERP policy checks', () => {
       expect(code(checkErpPolicies(facts(overrides as Partial<ErpPolicyFacts>)))).toBe(expected);
     },
   );
+
+  it('judges every check on its own facts, in the rules’ order, even after one failed', () => {
+    const verdicts = evaluateErpPolicies(
+      facts({
+        warehouse: { code: 'WH', active: false },
+        currency: 'EUR',
+        budget: { committedThisMonth: '249999.99' },
+      }),
+    );
+    expect(verdicts.map((v) => [v.check, v.verdict])).toEqual([
+      ['item', 'pass'],
+      ['warehouse', 'fail'],
+      ['supplier-status', 'pass'],
+      ['supplier-in-erp', 'pass'],
+      ['currency', 'fail'],
+      ['budget', 'fail'],
+    ]);
+    expect(verdicts[1]).toMatchObject({
+      facts: { site: 'DC-EAST-02', warehouseCode: 'WH', warehouseExists: true, warehouseActive: false },
+    });
+  });
+
+  it('never passes a commitment whose budget could not be judged', () => {
+    // The warehouse passes, yet nothing says what it committed: that is no verdict to post on.
+    expect(() => checkErpPolicies(facts({ budget: null }))).toThrow(ContractViolation);
+    expect(evaluateErpPolicies(facts({ budget: null }))[5]).toMatchObject({
+      check: 'budget',
+      verdict: 'not-evaluated',
+    });
+  });
 
   it('passes a budget reached exactly (3,100.00 + 246,900.00 = 250,000.00)', () => {
     expect(checkErpPolicies(facts({ budget: { committedThisMonth: '246900.00' } }))).toEqual({ ok: true });

@@ -1,6 +1,7 @@
 /** The governed API's REQUEST authorizer against a real issuer on the loopback. */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { APPLICATION_CONSUMERS } from '../../../application/identity';
 import { rsaKey, serveIssuer, signJwt, type TestKey } from '../../adapters/identity/token-fixtures';
 
 const API = 'arn:aws:execute-api:us-east-1:123456789012:abc123/dev';
@@ -88,5 +89,26 @@ describe('api-authorizer', () => {
     ['a token for another audience', () => `Bearer ${token('supplyline/approvals.decide', { aud: 'x' })}`],
   ])('answers Unauthorized (401) to %s', async (_name, authorization) => {
     await expect(handler(request(authorization()))).rejects.toThrow(/^Unauthorized$/);
+  });
+});
+
+describe('api-authorizer on the process APIs (issue #17)', () => {
+  const VALIDATE = `${API}/POST/v1/purchase-order-validations`;
+  const ELIGIBILITY = `${API}/GET/v1/suppliers/*/eligibility`;
+  const allowed = async (scope: string) =>
+    (await handler(request(`Bearer ${token(scope)}`))).policyDocument.Statement.flatMap((statement) =>
+      'Resource' in statement && statement.Effect === 'Allow' ? [statement.Resource ?? []].flat() : [],
+    );
+
+  it('admits the validation route with purchase-orders.validate, the eligibility route with suppliers.read', async () => {
+    expect(await allowed('supplyline/purchase-orders.validate')).toEqual([VALIDATE]);
+    expect(await allowed('supplyline/suppliers.read')).toEqual([ELIGIBILITY]);
+  });
+
+  it('admits neither with the WMS application’s scopes', async () => {
+    const wms = APPLICATION_CONSUMERS.find((consumer) => consumer.name === 'wms')!;
+    const reachable = await allowed(wms.scopes.join(' '));
+    expect(reachable).not.toContain(VALIDATE);
+    expect(reachable).not.toContain(ELIGIBILITY);
   });
 });
