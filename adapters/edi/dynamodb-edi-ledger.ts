@@ -9,7 +9,6 @@
  * The 850s of an order sort by revision, then original/replace before cancellation, so the last
  * one sent is the first of a descending query. Conditional puts keep the first writer's record.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -17,6 +16,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../aws/sdk-errors';
 import { MAX_INTERCHANGE_CONTROL_NUMBER } from '../../domain/edi/envelope';
 import type { TransmissionPurpose } from '../../domain/edi/purchase-order-850';
 import type { EdiLedger, PurchaseOrderTransmission, ReceivedFile } from '../../domain/ports/edi-ledger';
@@ -29,10 +29,6 @@ const PURPOSE_RANK: Readonly<Record<TransmissionPurpose, string>> = { '00': '1',
 const partitionOf = (partnerId: string) => `PARTNER#${partnerId}`;
 const transmissionKey = (poNumber: string, revision: number, purpose: TransmissionPurpose) =>
   `850#${poNumber}#R${String(revision).padStart(10, '0')}#${PURPOSE_RANK[purpose]}${purpose}`;
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** {@link EdiLedger} on DynamoDB. */
 export class DynamoDbEdiLedger implements EdiLedger {

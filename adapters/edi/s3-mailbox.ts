@@ -4,11 +4,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { EdiMailbox } from '../../domain/ports/edi-mailbox';
-
-const alreadyThere = (error: unknown) => {
-  const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return name === 'PreconditionFailed' || $metadata?.httpStatusCode === 412;
-};
+import { isPreconditionFailed } from '../aws/sdk-errors';
 
 /** {@link EdiMailbox} on an S3 bucket. */
 export class S3EdiMailbox implements EdiMailbox {
@@ -36,7 +32,7 @@ export class S3EdiMailbox implements EdiMailbox {
       );
       return 'written';
     } catch (error) {
-      if (alreadyThere(error)) return 'already-there';
+      if (isPreconditionFailed(error)) return 'already-there';
       throw error;
     }
   }

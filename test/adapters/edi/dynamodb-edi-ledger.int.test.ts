@@ -12,6 +12,7 @@ import {
   type TransmissionPorts,
 } from '../../../domain/edi/purchase-order-transmission';
 import type { EdiMailbox } from '../../../domain/ports/edi-mailbox';
+import { memoryMailbox } from '../../support/edi-memory';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 import { PARTNER, purchaseOrder } from '../../fixtures/edi';
 
@@ -23,20 +24,6 @@ beforeAll(async () => {
 });
 afterAll(async () => dynamo.stop());
 
-/** A write-once mailbox in memory, counting writes. */
-function memoryMailbox() {
-  const files = new Map<string, string>();
-  const mailbox: EdiMailbox & { files: Map<string, string> } = {
-    files,
-    read: async (key) => files.get(key) ?? Promise.reject(new Error(`no ${key}`)),
-    write: async (key, text) => {
-      if (files.has(key)) return 'already-there';
-      files.set(key, text);
-      return 'written';
-    },
-  };
-  return mailbox;
-}
 const ports = (mailbox: EdiMailbox, partnerId: string): TransmissionPorts => ({
   partners: [{ ...PARTNER, partnerId }],
   ledger,
