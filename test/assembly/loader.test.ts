@@ -91,6 +91,10 @@ describe('template model of a real dev synth', () => {
     );
     // S3 sends its object events to the default bus (the EDI mailbox's route listens there).
     expect(model.rules.filter(fromS3).map((r) => r.busName)).toEqual(['default']);
+    // ...from the one bucket that asks S3 for them (the local runtime then emits them itself).
+    expect(model.buckets.filter((b) => b.eventBridge).map((b) => b.constructId)).toEqual([
+      'EdiMailboxBucket',
+    ]);
     expect(model.archives[0]?.busArn).toBe(bus.arn);
     for (const rule of model.rules.filter((r) => r.scheduleExpression)) {
       expect(rule.scheduleExpression).toMatch(/^(rate|cron)\(/);
