@@ -24,6 +24,7 @@ import {
   type IdentitySettings,
   type PeopleSignIn,
 } from './identity';
+import { ediPartnersFromContext, type TradingPartner } from './edi-partners';
 
 /** The deployable environments. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -167,6 +168,8 @@ export interface EnvironmentConfig {
   readonly business: BusinessRules;
   /** Who may call the governed API (application/identity.ts). */
   readonly identity: IdentitySettings;
+  /** Suppliers trading by EDI (application/edi-partners.ts). @default none */
+  readonly ediPartners?: readonly TradingPartner[];
 }
 
 /** CloudWatch Logs retention values (days) the service accepts. */
@@ -427,6 +430,7 @@ export function loadEnvironmentConfig(name: unknown, sources: ConfigSources = {}
     api: { ...defaults.api, webhookEdge: webhookEdgeFromContext(defaults.api.webhookEdge, text) },
     ...privateNetworkFrom(text('privateNetwork'), defaults.privateNetwork),
     identity: identityOverrides(defaults.identity, text),
+    ediPartners: ediPartnersFromContext(name, text('ediPartners')),
   };
   validateEnvironmentConfig(config);
   return config;

@@ -12,7 +12,7 @@
 import type { BucketKey, ConnectorKey, SecretKey, TableKey } from './resources';
 
 /** How a function uses a bucket. */
-export type BucketAccess = 'read' | 'append' | 'readWrite';
+export type BucketAccess = 'read' | 'append' | 'readWrite' | 'writeOnce';
 
 /** Every function of the application. */
 export const FUNCTION_KEYS = [
@@ -37,6 +37,9 @@ export const FUNCTION_KEYS = [
   'master-data-sync',
   'forecast-sync',
   'integration-exception-recorder',
+  // EDI trading partners (shared/contracts/edi-x12.md).
+  'edi-purchase-order-send',
+  'edi-inbound-interchange',
   // Tasks of the procurement workflows (see application/workflows.ts).
   'sourcing-request-action',
   'commitment-policy-check',
@@ -89,7 +92,8 @@ export interface FunctionGrants {
   readonly tables?: Partial<Record<TableKey, readonly TableOperation[]>>;
   /**
    * Access to these buckets, and their `*_BUCKET_NAME` variables: `read`, `append` (read and add
-   * objects, never delete: a write-once trail) or `readWrite`.
+   * objects, never delete: a write-once trail), `readWrite`, or `writeOnce` (read and add objects
+   * by key, never list nor delete: the EDI mailbox).
    */
   readonly buckets?: Partial<Record<BucketKey, BucketAccess>>;
   /** events:PutEvents on the Supplyline bus, and EVENT_BUS_NAME. */
@@ -103,6 +107,8 @@ export interface FunctionGrants {
   readonly connectors?: readonly ConnectorKey[];
   /** Workflows (by name) this function starts or answers task tokens of. */
   readonly workflows?: Readonly<Record<string, WorkflowAccess>>;
+  /** Pass the environment's EDI trading partner profiles as JSON (EDI_TRADING_PARTNERS). */
+  readonly ediPartners?: boolean;
   /** Pass the environment's business rules (budget, approval limit, thresholds) as JSON. */
   readonly businessRules?: boolean;
   /**
@@ -362,6 +368,32 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
         idempotency: IDEMPOTENCY_RECORDS,
         integrationExceptions: ['get', 'query', 'put', 'update'],
       },
+    },
+  },
+  {
+    key: 'edi-purchase-order-send',
+    description: 'Sends a posted or amended purchase order to its EDI trading partner as an X12 850',
+    entry: 'functions/consumers/edi-purchase-order-send.ts',
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      ediPartners: true,
+      // The counter (update), the 850s sent per revision (get, query, put).
+      tables: { idempotency: IDEMPOTENCY_RECORDS, ediLedger: ['get', 'query', 'put', 'update'] },
+      buckets: { ediMailbox: 'writeOnce' },
+    },
+  },
+  {
+    key: 'edi-inbound-interchange',
+    description:
+      'Receives a partner interchange from the EDI mailbox: 997, 855 applied, or kept for a person',
+    entry: 'functions/consumers/edi-inbound-interchange.ts',
+    memoryMb: 1024,
+    grants: {
+      bus: true,
+      ediPartners: true,
+      tables: { ediLedger: ['get', 'query', 'put', 'update'] },
+      buckets: { ediMailbox: 'writeOnce' },
     },
   },
   {

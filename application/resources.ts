@@ -112,6 +112,15 @@ export const TABLES = {
       },
     ],
   },
+  ediLedger: {
+    description:
+      'EDI trading partners: interchange control number counters, 850s sent per revision, files and interchanges received (adapters/edi/dynamodb-edi-ledger.ts)',
+    envVar: 'EDI_LEDGER_TABLE_NAME',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [],
+  },
 } as const satisfies Record<string, TableSpec>;
 
 /** A table a function may bind to. */
@@ -209,6 +218,14 @@ export const BUCKETS = {
     noncurrentVersionDays: 2557,
     // 7 years (business-rules.md, "Who may approve"), counting two leap days.
     writeOnceDays: 2557,
+  },
+  ediMailbox: {
+    description:
+      'EDI trading partner mailbox: outbound/<partner>/ what we send, inbound/<partner>/ what partners send, one interchange per file (shared/contracts/edi-x12.md)',
+    envVar: 'EDI_MAILBOX_BUCKET_NAME',
+    // Interchanges are business records (orders, confirmations): two years, then they expire.
+    expiringPrefixes: { 'outbound/': 731, 'inbound/': 731 },
+    noncurrentVersionDays: 30,
   },
 } as const satisfies Record<string, BucketSpec>;
 

@@ -252,6 +252,8 @@ export interface BucketModel {
   arn: string;
   /** The bucket's default Object Lock retention, when it has Object Lock. */
   objectLock?: { mode: 'COMPLIANCE' | 'GOVERNANCE'; days: number };
+  /** S3 sends the bucket's object events to EventBridge (NotificationConfiguration.EventBridgeConfiguration). */
+  eventBridge?: boolean;
 }
 
 /** A Secrets Manager secret and how its value is generated when the caller gives none. */

@@ -35,6 +35,7 @@ import {
 import { WORKFLOW_CATALOG, type WorkflowDefinition } from '../application/workflows';
 import type { EnvironmentConfig } from '../application/environments';
 import { ConsumerLane } from './constructs/consumer-lane';
+import { EDI_PARTNERS_ENV_VAR } from '../application/edi-partners';
 import { DataBuckets } from './constructs/data-buckets';
 import { DataTables } from './constructs/data-tables';
 import { PrivateNetwork } from './constructs/private-network';
@@ -48,7 +49,12 @@ import { WEBHOOK_MAX_BODY_BYTES, WebhookEdge, signatureHeaderOf } from './constr
 import { Identity } from './constructs/identity';
 import { APPLICATION_CONSUMERS } from '../application/identity';
 import { Workflow, stateMachineArnOf } from './constructs/workflow';
-import { resolveRoutes, type ConsumerRoute, type ResolvedRoute } from '../application/routing';
+import {
+  isObjectsCreated,
+  resolveRoutes,
+  type ConsumerRoute,
+  type ResolvedRoute,
+} from '../application/routing';
 import { validateCatalogs } from './validate-catalogs';
 
 /** The project root (handler entries and ASL paths in the catalogs are relative to it). */
@@ -170,6 +176,10 @@ export class SupplylineStack extends Stack {
       encryptionKey: this.keys.data,
     });
     this.buckets = new DataBuckets(this, 'Buckets', {
+      // S3 tells EventBridge of new objects in the buckets a route listens to.
+      objectEvents: this.routes.flatMap((r) =>
+        isObjectsCreated(r.pattern) ? [r.pattern.objectsCreated.bucket] : [],
+      ),
       retainData: config.retainData,
       encryptionKey: this.keys.data,
     });
@@ -216,7 +226,16 @@ export class SupplylineStack extends Stack {
       (route) =>
         new ConsumerLane(consumers, pascalCase(route.consumer), {
           route,
-          bus: this.bus,
+          ...(isObjectsCreated(route.pattern)
+            ? {
+                bus: events.EventBus.fromEventBusName(
+                  consumers,
+                  `${pascalCase(route.consumer)}Bus`,
+                  'default',
+                ),
+                bucketName: this.buckets.buckets[route.pattern.objectsCreated.bucket].bucket.bucketName,
+              }
+            : { bus: this.bus }),
           consumer: this.functions[route.handler],
           encryptionKey: this.encryptionKey,
           queueNamePrefix: config.resourcePrefix,
@@ -393,6 +412,7 @@ export class SupplylineStack extends Stack {
           [ENVIRONMENT_ENV_VAR]: config.name,
           [TENANT_ID_ENV_VAR]: config.tenantId,
           ...(grants.businessRules ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) } : {}),
+          ...(grants.ediPartners ? { [EDI_PARTNERS_ENV_VAR]: JSON.stringify(config.ediPartners ?? []) } : {}),
           ...identityEnvironment(config, grants.identity ?? []),
         },
       });

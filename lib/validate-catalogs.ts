@@ -1,7 +1,7 @@
 import type { ApiRouteDefinition } from '../application/api-routes';
 import { IDEMPOTENCY_RECORDS, type FunctionDefinition } from '../application/functions';
 import { TABLES } from '../application/resources';
-import type { ResolvedRoute } from '../application/routing';
+import { isObjectsCreated, type ResolvedRoute } from '../application/routing';
 import type { WorkflowDefinition } from '../application/workflows';
 
 /** Cross-checks the catalogs and the routing table; throws listing every problem. */
@@ -24,8 +24,10 @@ export function validateCatalogs(
       );
     }
     const idempotency = definition.grants.tables?.idempotency ?? [];
+    // Consumers of a bucket's objects are not the canonical consumer framework: no idempotency records.
+    const ofCanonicalEvents = drained.some((route) => !isObjectsCreated(route.pattern));
     if (
-      isConsumer &&
+      ofCanonicalEvents &&
       (!definition.grants.bus || IDEMPOTENCY_RECORDS.some((op) => !idempotency.includes(op)))
     ) {
       problems.push(

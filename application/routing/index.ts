@@ -5,7 +5,8 @@
  */
 import { isCanonicalEventType, SOURCE_SYSTEMS } from './event-types';
 import { LANE_NAMES, LANES, VISIBILITY_TIMEOUT_FACTOR, type LaneName, type WorkloadLane } from './lanes';
-import { CONSUMER_ROUTES, type CanonicalEventPattern, type ConsumerRoute } from './routes';
+import { BUCKETS } from '../resources';
+import { CONSUMER_ROUTES, isObjectsCreated, type ConsumerRoute, type RoutePattern } from './routes';
 import type { FunctionKey } from '../functions';
 
 export * from './event-types';
@@ -26,7 +27,7 @@ export interface ResolvedRoute {
   readonly description: string;
   readonly lane: LaneName;
   readonly handler: FunctionKey;
-  readonly pattern: CanonicalEventPattern;
+  readonly pattern: RoutePattern;
   readonly batchSize: number;
   readonly maxBatchingWindowSeconds: number;
   readonly maxConcurrency: number;
@@ -132,8 +133,15 @@ export function resolveRoutes(options: ResolveRoutesOptions = {}): ResolvedRoute
   return resolved;
 }
 
-function validatePattern(where: string, pattern: CanonicalEventPattern): string[] {
+function validatePattern(where: string, pattern: RoutePattern): string[] {
   const problems: string[] = [];
+  if (isObjectsCreated(pattern)) {
+    const { bucket, prefix } = pattern.objectsCreated;
+    if (!Object.hasOwn(BUCKETS, bucket)) problems.push(`${where}: '${bucket}' is not an application bucket`);
+    if (!/^[a-z0-9-]+\/$/.test(prefix))
+      problems.push(`${where}: prefix '${prefix}' must be a folder, e.g. inbound/`);
+    return problems;
+  }
   if (pattern.source.length === 0) problems.push(`${where}: pattern needs at least one source`);
   for (const source of pattern.source) {
     const system = source.replace(/^supplyline\./, '');

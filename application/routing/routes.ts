@@ -7,6 +7,7 @@
  * (`application/functions.ts`), then add a route here.
  */
 import type { FunctionKey } from '../functions';
+import type { BucketKey } from '../resources';
 import { CANONICAL_EVENT_TYPES, eventSource, type CanonicalEventType, type EventSource } from './event-types';
 import type { LaneName } from './lanes';
 
@@ -18,6 +19,22 @@ export interface CanonicalEventPattern {
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Objects created in an application bucket under a prefix: S3's own `Object Created` events,
+ * which S3 sends to the account's default bus (the bucket has EventBridge notifications on).
+ */
+export interface ObjectsCreatedPattern {
+  readonly objectsCreated: { readonly bucket: BucketKey; readonly prefix: string };
+}
+
+/** What a route listens to: canonical events on the Supplyline bus, or objects created in a bucket. */
+export type RoutePattern = CanonicalEventPattern | ObjectsCreatedPattern;
+
+/** True when the route listens to a bucket's objects rather than canonical events. */
+export function isObjectsCreated(pattern: RoutePattern): pattern is ObjectsCreatedPattern {
+  return 'objectsCreated' in pattern;
+}
+
 /** One consumer: a queue fed by an EventBridge rule, drained by one catalog function. */
 export interface ConsumerRoute {
   /** Unique, kebab-case; names the queue, the rule and the alarms. */
@@ -26,7 +43,7 @@ export interface ConsumerRoute {
   readonly lane: LaneName;
   /** The function that processes the queue. */
   readonly handler: FunctionKey;
-  readonly pattern: CanonicalEventPattern;
+  readonly pattern: RoutePattern;
   /** Overrides the lane's batch size. */
   readonly batchSize?: number;
   /** Overrides the lane's batching window. */
@@ -106,6 +123,26 @@ export const CONSUMER_ROUTES: readonly ConsumerRoute[] = [
     maxBatchingWindowSeconds: 0,
     maxReceiveCount: 3,
     timeoutSeconds: 900,
+  },
+  {
+    consumer: 'edi-purchase-order-send',
+    description: 'Posted or amended purchase order -> X12 850 to the supplier’s EDI partner mailbox',
+    lane: 'critical',
+    handler: 'edi-purchase-order-send',
+    pattern: onEvents(['purchase-order.posted', 'purchase-order.amended']),
+    maxReceiveCount: 5,
+  },
+  {
+    consumer: 'edi-inbound-interchange',
+    description: 'A partner interchange in the EDI mailbox -> 997, canonical events, or kept for a person',
+    lane: 'standard',
+    handler: 'edi-inbound-interchange',
+    pattern: { objectsCreated: { bucket: 'ediMailbox', prefix: 'inbound/' } },
+    // One file per record: a large interchange is a unit of work of its own.
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 5,
+    timeoutSeconds: 120,
   },
   {
     consumer: 'integration-exception-recorder',

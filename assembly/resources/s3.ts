@@ -22,8 +22,15 @@ export function readBuckets(input: ReaderInput): BucketModel[] {
             },
           }
         : {}),
+      ...(eventBridgeEnabled(r.Properties?.NotificationConfiguration) ? { eventBridge: true } : {}),
     };
   });
+}
+
+function eventBridgeEnabled(configuration: unknown): boolean {
+  const notifications = configuration as
+    { EventBridgeConfiguration?: { EventBridgeEnabled?: unknown } } | undefined;
+  return notifications?.EventBridgeConfiguration?.EventBridgeEnabled === true;
 }
 
 /** `ObjectLockConfiguration` of an `AWS::S3::Bucket`. */

@@ -13,15 +13,17 @@ import {
   MAX_RECEIVE_COUNT_ENV_VAR,
   QUEUE_URL_ENV_VAR,
 } from '../../application/resources';
-import type { ResolvedRoute } from '../../application/routing';
+import { isObjectsCreated, type ResolvedRoute } from '../../application/routing';
 import { VISIBILITY_TIMEOUT_FACTOR } from '../../application/routing/lanes';
 
 /** Properties of {@link ConsumerLane}. */
 export interface ConsumerLaneProps {
   /** The route with every default applied (`resolveRoutes()`). */
   readonly route: ResolvedRoute;
-  /** The bus the rule listens on. */
+  /** The bus the rule listens on (the default bus, where S3 sends, for a route on a bucket's objects). */
   readonly bus: events.IEventBus;
+  /** The physical name of the bucket of a route on a bucket's objects. */
+  readonly bucketName?: string;
   /**
    * The function draining the queue; its timeout must not exceed the route's. It learns its DLQ
    * (DEAD_LETTER_QUEUE_URL, with send access) and the route's MAX_RECEIVE_COUNT.
@@ -117,7 +119,7 @@ export class ConsumerLane extends Construct {
     this.rule = new events.Rule(this, 'Rule', {
       eventBus: props.bus,
       description: `${route.consumer} (${route.lane}): ${route.description}`.slice(0, 512),
-      eventPattern: toEventPattern(route),
+      eventPattern: toEventPattern(route, props.bucketName),
       targets: [
         new targets.SqsQueue(this.queue, {
           deadLetterQueue: this.deliveryDeadLetterQueue,
@@ -198,12 +200,25 @@ function depthAlarm(scope: Construct, id: string, queue: sqs.IQueue, threshold: 
   });
 }
 
-/** The route's pattern in the shape events.Rule takes. */
-export function toEventPattern(route: ResolvedRoute): events.EventPattern {
+/** The route's pattern in the shape events.Rule takes; a route on a bucket's objects names the bucket. */
+export function toEventPattern(route: ResolvedRoute, bucketName?: string): events.EventPattern {
+  const pattern = route.pattern;
+  if (isObjectsCreated(pattern)) {
+    if (bucketName === undefined)
+      throw new Error(`ConsumerLane '${route.consumer}': give the name of its bucket`);
+    return {
+      source: ['aws.s3'],
+      detailType: ['Object Created'],
+      detail: {
+        bucket: { name: [bucketName] },
+        object: { key: [{ prefix: pattern.objectsCreated.prefix }] },
+      },
+    };
+  }
   return {
-    source: [...route.pattern.source],
-    detailType: [...route.pattern['detail-type']],
-    ...(route.pattern.detail ? { detail: { ...route.pattern.detail } } : {}),
+    source: [...pattern.source],
+    detailType: [...pattern['detail-type']],
+    ...(pattern.detail ? { detail: { ...pattern.detail } } : {}),
   };
 }
 

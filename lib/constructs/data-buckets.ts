@@ -19,6 +19,8 @@ export interface DataBucketsProps {
   readonly encryptionKey: kms.IKey;
   /** @default BUCKETS from application/resources.ts */
   readonly specs?: Readonly<Record<BucketKey, BucketSpec>>;
+  /** Buckets that send `Object Created` events to EventBridge (a consumer route listens). @default none */
+  readonly objectEvents?: readonly BucketKey[];
 }
 
 /**
@@ -83,6 +85,12 @@ export class DataBuckets extends Construct {
           },
         ],
       });
+      if (props.objectEvents?.includes(key)) {
+        // Native CloudFormation, not the `eventBridgeEnabled` prop's custom-resource Lambda.
+        (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+          eventBridgeConfiguration: { eventBridgeEnabled: true },
+        };
+      }
       if (spec.writeOnceDays !== undefined) {
         // Object Lock stops deleting a locked version; this also stops delete markers that would
         // hide a decision from listings. Tearing down dev means removing this statement first.

@@ -238,9 +238,11 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
 
   /** Grants listing and reading (and writing) objects of the bucket and sets `<envVar>` to its name. */
   public bindBucket(bucket: s3.IBucket, access: BucketAccess, envVar: string): this {
-    this.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
-    );
+    // writeOnce code reads and writes keys it knows (If-None-Match): it never lists.
+    if (access !== 'writeOnce')
+      this.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+      );
     const objects = bucket.arnForObjects('*');
     this.addToRolePolicy(
       new iam.PolicyStatement({
@@ -248,7 +250,7 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
           ...BUCKET_READ_ACTIONS,
           ...(access === 'readWrite'
             ? BUCKET_WRITE_ACTIONS
-            : access === 'append'
+            : access === 'append' || access === 'writeOnce'
               ? BUCKET_APPEND_ACTIONS
               : []),
         ],

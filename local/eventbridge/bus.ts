@@ -253,6 +253,26 @@ export class EventBus {
   }
 
   /**
+   * Accepts an event an AWS service sends itself (source `aws.*`, which PutEvents refuses to
+   * callers, as AWS does): the runtime delivers the stand-ins' events here, e.g. S3's `Object Created`.
+   */
+  putServiceEvent(
+    event: Pick<EventEnvelope, 'source' | 'detail-type' | 'resources' | 'detail'>,
+  ): EventEnvelope {
+    const envelope: EventEnvelope = {
+      version: '0',
+      id: randomUUID(),
+      account: this.account,
+      time: formatEventTime(this.now()),
+      region: this.region,
+      ...event,
+    };
+    this.emit({ type: 'accepted', event: envelope });
+    this.route(envelope);
+    return envelope;
+  }
+
+  /**
    * Re-sends an archived event to the rules only (not to archives), marked with `replay-name`, as
    * an EventBridge replay does. `ruleNames` restricts it to some rules (the replay's FilterArns).
    */

@@ -35,6 +35,7 @@ import { startDynamoDb } from '../dynamodb/start';
 import type { EventArchive } from '../eventbridge/archive';
 import type { BusActivity, EventBus } from '../eventbridge/bus';
 import { startEventBridge } from '../eventbridge/start';
+import { s3ObjectCreated } from '../eventbridge/s3-events';
 import { LOCAL_CREDENTIALS } from '../http/aws-json';
 import type { InvocationRecord, LambdaRunner, LogSink } from '../lambda/functions';
 import type { BatchOutcome, SqsEventSource } from '../lambda/sqs-event-source';
@@ -208,10 +209,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const { region } = model;
     log(`loaded ${model.stackName} from ${model.templatePath}`);
     for (const warning of model.warnings) log(`warning: ${warning}`);
+    // S3's object events go to the default bus, which starts below (late bound).
+    const objectEvents: { bus?: Pick<EventBus, 'putServiceEvent'> } = {};
     sqs.createResources(model, {
       ...(options.visibilityTimeoutSeconds !== undefined
         ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
         : {}),
+      objectCreated: (bucket, key, size) => {
+        objectEvents.bus?.putServiceEvent(s3ObjectCreated(bucket, key, size));
+      },
     });
 
     const dynamoPath = temporaryData ? undefined : join(dataDir, 'dynamodb');
@@ -254,6 +260,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log,
     });
     stops.push(() => eventBridge.stop());
+    objectEvents.bus = eventBridge.buses.find((bus) => bus.name === 'default');
 
     // CloudWatch receives the EMF lines of the function logs; the ops CLI and the dashboard read them.
     const cloudWatch = await startCloudWatch({ host });

@@ -45,7 +45,14 @@ export type SqsStandIn = Pick<FauxqsServer, 'port' | 'createQueue' | 'inspectQue
    * policy) refuses to replace an object (412 PreconditionFailed, as S3 answers our writes, which
    * all carry `If-None-Match: *`) and to delete one (403 AccessDenied, as the policy does).
    */
-  createBucket(name: string, options?: { writeOnce?: boolean }): { bucketName: string };
+  createBucket(
+    name: string,
+    options?: {
+      writeOnce?: boolean;
+      /** Called after each object written, as S3 tells EventBridge when the bucket asks it to. */
+      onObjectCreated?: (key: string, size: number) => void;
+    },
+  ): { bucketName: string };
 };
 
 /** fauxqs's account id in queue URLs and ARNs. */
@@ -123,6 +130,20 @@ function guardWriteOnce(s3: S3Store, writeOnce: ReadonlySet<string>, S3Error: S3
   };
 }
 
+/** Calls the bucket's listener after each object written (fauxqs's S3 notifies nobody itself). */
+function announceObjectsCreated(
+  s3: S3Store,
+  listeners: ReadonlyMap<string, (key: string, size: number) => void>,
+): void {
+  const putObject = s3.putObject.bind(s3);
+  s3.putObject = (bucket, key, ...rest) => {
+    const written = putObject(bucket, key, ...rest);
+    const body = rest[0];
+    listeners.get(bucket)?.(key, Buffer.isBuffer(body) ? body.length : 0);
+    return written;
+  };
+}
+
 /**
  * Starts fauxqs on an ephemeral port of the loopback, with `region` as its default region: queue
  * and bucket URLs name `*.localhost`, which the workers resolve to 127.0.0.1, so that is where it
@@ -134,6 +155,8 @@ export async function startSqsStandIn(options: { region: string }): Promise<SqsS
   sqs.region = region;
   const writeOnce = new Set<string>();
   guardWriteOnce(s3, writeOnce, S3Error);
+  const objectCreated = new Map<string, (key: string, size: number) => void>();
+  announceObjectsCreated(s3, objectCreated);
   const app = buildApp({ logger: false, defaultRegion: region, stores });
   const port = Number(new URL(await app.listen({ port: 0, host: LOOPBACK })).port);
 
@@ -171,6 +194,7 @@ export async function startSqsStandIn(options: { region: string }): Promise<SqsS
     createBucket(name, options) {
       s3.createBucket(name);
       if (options?.writeOnce) writeOnce.add(name);
+      if (options?.onObjectCreated) objectCreated.set(name, options.onObjectCreated);
       return { bucketName: name };
     },
     inspectQueue: (name) => sqs.inspectQueue(name),

@@ -33,7 +33,14 @@ export interface LocalSqs {
   /** Base of the queue URLs the assembly must be resolved with (fauxqs finds a queue by its exact URL). */
   queueBaseUrl: string;
   /** Creates the assembly's queues (with its redrive policies) and buckets. */
-  createResources(assembly: TemplateModel, options?: { visibilityTimeoutSeconds?: number }): void;
+  createResources(
+    assembly: TemplateModel,
+    options?: {
+      visibilityTimeoutSeconds?: number;
+      /** An object was written in a bucket that sends its object events to EventBridge. */
+      objectCreated?: (bucket: string, key: string, size: number) => void;
+    },
+  ): void;
   /** Queue depths by queue name, DLQs included. */
   queueDepths(assembly: TemplateModel): Record<string, QueueDepth>;
   /** Bodies (and receive counts) of the messages in a queue, without receiving them. */
@@ -61,7 +68,7 @@ export async function startSqs(
     endpoint,
     s3Endpoint: `http://s3.localhost:${server.port}`,
     queueBaseUrl: `http://sqs.${region}.localhost:${server.port}`,
-    createResources: (model, { visibilityTimeoutSeconds } = {}) => {
+    createResources: (model, { visibilityTimeoutSeconds, objectCreated } = {}) => {
       // DLQs need no order (fauxqs resolves the redrive target when it moves a message).
       for (const queue of model.queues) {
         const attributes = { ...queue.attributes };
@@ -78,7 +85,12 @@ export async function startSqs(
         `created ${model.queues.length} queues (${model.queues.filter((q) => q.redrivePolicy).length} with a redrive policy)`,
       );
       for (const bucket of model.buckets)
-        server.createBucket(bucket.name, bucket.objectLock ? { writeOnce: true } : undefined);
+        server.createBucket(bucket.name, {
+          ...(bucket.objectLock ? { writeOnce: true } : {}),
+          ...(bucket.eventBridge && objectCreated
+            ? { onObjectCreated: (key: string, size: number) => objectCreated(bucket.name, key, size) }
+            : {}),
+        });
       if (model.buckets.length > 0) options.log(`created ${model.buckets.length} S3 buckets (fauxqs)`);
     },
     queueDepths: (model) =>

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_CATALOG } from '../../canonical/schemas/events';
 import { FUNCTION_KEYS } from '../../application/functions';
+import { BUCKETS } from '../../application/resources';
 import {
   CANONICAL_EVENT_TYPES,
   CONSUMER_ROUTES,
+  isObjectsCreated,
   LANES,
   onEvents,
   resolveRoutes,
@@ -61,8 +63,8 @@ describe('routing table', () => {
   });
 
   it('never puts bulk planning work in the critical lane', () => {
-    const critical = CONSUMER_ROUTES.filter((r) => r.lane === 'critical').flatMap(
-      (r) => r.pattern['detail-type'],
+    const critical = CONSUMER_ROUTES.filter((r) => r.lane === 'critical').flatMap((r) =>
+      isObjectsCreated(r.pattern) ? [] : r.pattern['detail-type'],
     );
     expect(critical).not.toContain('forecast.lines-changed');
     expect(critical).not.toContain('forecast.published');
@@ -92,7 +94,11 @@ describe('routing table', () => {
   it('names only catalog functions and canonical event types', () => {
     for (const r of CONSUMER_ROUTES) {
       expect(FUNCTION_KEYS).toContain(r.handler);
-      for (const type of r.pattern['detail-type']) expect(Object.keys(CANONICAL_EVENT_TYPES)).toContain(type);
+      if (isObjectsCreated(r.pattern))
+        expect(Object.keys(BUCKETS)).toContain(r.pattern.objectsCreated.bucket);
+      else
+        for (const type of r.pattern['detail-type'])
+          expect(Object.keys(CANONICAL_EVENT_TYPES)).toContain(type);
     }
   });
 

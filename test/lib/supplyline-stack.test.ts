@@ -16,7 +16,12 @@ import { pascalCase } from '../../application/resources';
 import { WORKFLOW_CATALOG } from '../../application/workflows';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../../application/environments';
 import { SupplylineApi } from '../../lib/constructs/supplyline-api';
-import { CONSUMER_ROUTES, resolveRoutes, VISIBILITY_TIMEOUT_FACTOR } from '../../application/routing';
+import {
+  CONSUMER_ROUTES,
+  isObjectsCreated,
+  resolveRoutes,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from '../../application/routing';
 import { PROJECT_ROOT, type SupplylineStack } from '../../lib/supplyline-stack';
 import { buildStack, resourcesOf, testApp, testConfig, type CfnJson, type Json } from './support';
 
@@ -116,11 +121,22 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
       const [, rule] = rules.find(
         ([id]) => id === stack().getLogicalId(lane.rule.node.defaultChild as never),
       )!;
-      expect(rule.Properties.EventPattern).toEqual({
-        source: lane.route.pattern.source,
-        'detail-type': lane.route.pattern['detail-type'],
-      });
-      expect(refOf(rule.Properties.EventBusName)).toMatch(/^Bus/);
+      const pattern = lane.route.pattern;
+      if (isObjectsCreated(pattern)) {
+        // S3 sends to the default bus.
+        expect(rule.Properties.EventPattern).toMatchObject({
+          source: ['aws.s3'],
+          'detail-type': ['Object Created'],
+          detail: { object: { key: [{ prefix: pattern.objectsCreated.prefix }] } },
+        });
+        expect(rule.Properties.EventBusName).toBe('default');
+      } else {
+        expect(rule.Properties.EventPattern).toEqual({
+          source: pattern.source,
+          'detail-type': pattern['detail-type'],
+        });
+        expect(refOf(rule.Properties.EventBusName)).toMatch(/^Bus/);
+      }
       const [target] = rule.Properties.Targets as Json[];
       expect(refOf(target.Arn)).toBe(stack().getLogicalId(lane.queue.node.defaultChild as never));
       expect(refOf(target.DeadLetterConfig.Arn)).toBe(

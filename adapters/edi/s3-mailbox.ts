@@ -1,0 +1,39 @@
+/**
+ * The trading partners' mailbox on S3 (BUCKETS.ediMailbox), the bucket AWS Transfer Family reads
+ * and writes. Files are written once (If-None-Match): a retry finds its file there (412).
+ */
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { EdiMailbox } from '../../domain/ports/edi-mailbox';
+import { isPreconditionFailed } from '../aws/sdk-errors';
+
+/** {@link EdiMailbox} on an S3 bucket. */
+export class S3EdiMailbox implements EdiMailbox {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucketName: string,
+  ) {}
+
+  async read(key: string): Promise<string> {
+    const answer = await this.s3.send(new GetObjectCommand({ Bucket: this.bucketName, Key: key }));
+    if (!answer.Body) throw new Error(`EDI mailbox: ${key} has no body`);
+    return answer.Body.transformToString('utf8');
+  }
+
+  async write(key: string, text: string): Promise<'written' | 'already-there'> {
+    try {
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucketName,
+          Key: key,
+          Body: text,
+          ContentType: 'application/edi-x12',
+          IfNoneMatch: '*',
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isPreconditionFailed(error)) return 'already-there';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The EDI ports of the functions that trade with partners, built once per execution environment:
+ * the partners of the environment (EDI_TRADING_PARTNERS), the EDI ledger (EDI_LEDGER_TABLE_NAME),
+ * the mailbox bucket (EDI_MAILBOX_BUCKET_NAME) and the node-x12 codec.
+ */
+import { DynamoDbEdiLedger } from '../../adapters/edi/dynamodb-edi-ledger';
+import { S3EdiMailbox } from '../../adapters/edi/s3-mailbox';
+import { nodeX12Codec } from '../../adapters/edi/x12-codec';
+import { tradingPartnersFromEnvironment } from '../../application/edi-partners';
+import { BUCKETS, TABLES } from '../../application/resources';
+import { documents, env, lazy, s3 } from './clients';
+
+/** Partners, ledger, mailbox and codec. */
+export const ediPorts = /* @__PURE__ */ lazy(() => ({
+  partners: tradingPartnersFromEnvironment(process.env),
+  ledger: new DynamoDbEdiLedger(documents(), env(TABLES.ediLedger.envVar)),
+  mailbox: new S3EdiMailbox(s3(), env(BUCKETS.ediMailbox.envVar)),
+  codec: nodeX12Codec,
+}));

@@ -1,0 +1,73 @@
+/** In-memory EDI ledger and mailbox for the EDI rules' tests (the DynamoDB and S3 ones have their own). */
+import type { EdiLedger, PurchaseOrderTransmission, ReceivedFile } from '../../domain/ports/edi-ledger';
+import type { EdiMailbox } from '../../domain/ports/edi-mailbox';
+
+/** A write-once mailbox in a map. */
+export function memoryMailbox(
+  files = new Map<string, string>(),
+): EdiMailbox & { files: Map<string, string> } {
+  return {
+    files,
+    read: async (key) => {
+      const text = files.get(key);
+      if (text === undefined) throw new Error(`no file ${key}`);
+      return text;
+    },
+    write: async (key, text) => {
+      if (files.has(key)) return 'already-there';
+      files.set(key, text);
+      return 'written';
+    },
+  };
+}
+
+/** An EDI ledger in maps, first writer wins as in DynamoDB. */
+export function memoryLedger(): EdiLedger & { transmissions: PurchaseOrderTransmission[] } {
+  const counters = new Map<string, number>();
+  const transmissions: PurchaseOrderTransmission[] = [];
+  const files = new Map<string, ReceivedFile>();
+  const interchanges = new Map<string, string>();
+  const rank = { '00': 1, '05': 2, '01': 3 } as const;
+  return {
+    transmissions,
+    nextInterchangeNumber: async (partnerId) => {
+      const next = (counters.get(partnerId) ?? 0) + 1;
+      counters.set(partnerId, next);
+      return next;
+    },
+    transmissionOf: async (partnerId, poNumber, revision, purpose) =>
+      transmissions.find(
+        (t) =>
+          t.partnerId === partnerId &&
+          t.poNumber === poNumber &&
+          t.revision === revision &&
+          t.purpose === purpose,
+      ),
+    latestTransmission: async (partnerId, poNumber) =>
+      transmissions
+        .filter((t) => t.partnerId === partnerId && t.poNumber === poNumber)
+        .sort((a, b) => b.revision - a.revision || rank[b.purpose] - rank[a.purpose])[0],
+    recordTransmission: async (t) => {
+      const kept = transmissions.find(
+        (x) =>
+          x.partnerId === t.partnerId &&
+          x.poNumber === t.poNumber &&
+          x.revision === t.revision &&
+          x.purpose === t.purpose,
+      );
+      if (kept) return kept;
+      transmissions.push(t);
+      return t;
+    },
+    recordReceivedFile: async (file) => {
+      const id = `${file.partnerId}|${file.key}`;
+      if (!files.has(id)) files.set(id, file);
+      return files.get(id)!;
+    },
+    claimInterchange: async (partnerId, controlNumber, key) => {
+      const id = `${partnerId}|${controlNumber}`;
+      if (!interchanges.has(id)) interchanges.set(id, key);
+      return interchanges.get(id)!;
+    },
+  };
+}
