@@ -40,6 +40,8 @@ export const BUSINESS_METRICS = {
   ReconciliationRepairs: { unit: 'Count', dimensions: [] },
   /** Repairs that failed (their differences became integration exceptions). */
   ReconciliationRepairFailures: { unit: 'Count', dimensions: [] },
+  /** Warehouse-months whose committed value differs between the ERP and Supplyline (reported only). */
+  ReconciliationCommittedValueDifferences: { unit: 'Count', dimensions: [] },
 } as const;
 
 /** A business metric name. */

@@ -10,7 +10,7 @@ import type { ErpOrderView } from '../../domain/reconciliation/types';
 /** The ERP's orders and receipts by external reference. */
 export class ErpOrders implements ErpOrderReader {
   constructor(
-    private readonly erp: Pick<ErpPort, 'findPurchaseOrder' | 'listReceipts'>,
+    private readonly erp: Pick<ErpPort, 'findPurchaseOrder' | 'listReceipts' | 'committedValue'>,
     /** Orders read at once: the ERP's connection pool is small. */
     private readonly concurrency = 4,
   ) {}
@@ -22,5 +22,9 @@ export class ErpOrders implements ErpOrderReader {
       if (order) found.set(externalRef, { ...order, receipts: await this.erp.listReceipts(externalRef) });
     });
     return found;
+  }
+
+  committedValue(warehouseCode: string, month: string): Promise<string> {
+    return this.erp.committedValue(warehouseCode, month);
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { IntegrationException } from '../../canonical/generated/types';
 import type { ProcurementPurchaseOrder } from './procurement';
+import type { CommittedValueComparison } from '../reconciliation/committed-value';
 import type { Difference, ErpLineRepair, ErpOrderView, RecordedOrder } from '../reconciliation/types';
 
 /** Which orders a run compares: those the middleware created or learned of in `[since, until)`. */
@@ -29,6 +30,8 @@ export interface ProcurementOrderReader {
 export interface ErpOrderReader {
   /** The orders found (any state), by external reference; one the ERP does not have is absent. */
   ordersByReference(externalRefs: readonly string[]): Promise<ReadonlyMap<string, ErpOrderView>>;
+  /** The warehouse's committed value in the month (as ErpPort.committedValue counts it). */
+  committedValue(warehouseCode: string, month: string): Promise<string>;
 }
 
 /**
@@ -67,6 +70,10 @@ export interface ReconciliationSummary {
   repaired: number;
   exceptionsRaised: number;
   repairFailures: number;
+  /** Committed value per warehouse and whole month of the window, ERP against Supplyline. */
+  committedValues: CommittedValueComparison[];
+  /** How many of them differ (reported, never repaired). */
+  committedValueDifferences: number;
 }
 
 /** Where a run's report goes: each difference as it is found, then the summary. */

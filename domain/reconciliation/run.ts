@@ -15,6 +15,8 @@ import type {
   ReconciliationWindow,
   RecordedOrderPages,
 } from '../ports/reconciliation';
+import { Decimal } from '../decimal';
+import { CommittedValueTally } from './committed-value';
 import { compareOrder } from './compare';
 import {
   DIFFERENCE_CLASSES,
@@ -63,7 +65,10 @@ export async function reconcile(
     repaired: 0,
     exceptionsRaised: 0,
     repairFailures: 0,
+    committedValues: [],
+    committedValueDifferences: 0,
   };
+  const committed = new CommittedValueTally(window);
   for await (const page of ports.orders.pages(window)) {
     const [awarded, posted] = await Promise.all([
       ports.procurement.ordersByNumber(page.map((order) => order.poNumber)),
@@ -71,6 +76,7 @@ export async function reconcile(
     ]);
     for (const recorded of page) {
       summary.orders++;
+      committed.add(recorded);
       const views: OrderViews = {
         recorded,
         procurement: awarded.get(recorded.poNumber) ?? null,
@@ -89,6 +95,12 @@ export async function reconcile(
       }
     }
   }
+  summary.committedValues = await committed.compare((warehouse, month) =>
+    ports.erp.committedValue(warehouse, month),
+  );
+  summary.committedValueDifferences = summary.committedValues.filter(
+    (comparison) => !Decimal.of(comparison.difference).isZero(),
+  ).length;
   summary.finishedAt = ports.now().toISOString();
   const reportKeys = await ports.report.finish(summary);
   return { ...summary, reportKeys };

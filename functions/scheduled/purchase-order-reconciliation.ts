@@ -27,6 +27,7 @@ export const handler = async (_event?: unknown, context?: Context) => {
       emitMetric('ReconciliationDifferences', run.differences[name], 'Count', { DifferenceClass: name });
     emitMetric('ReconciliationRepairs', run.repaired, 'Count');
     emitMetric('ReconciliationRepairFailures', run.repairFailures, 'Count');
+    emitMetric('ReconciliationCommittedValueDifferences', run.committedValueDifferences, 'Count');
     logger.info('purchase orders reconciled', { ...run });
     return run;
   } finally {

@@ -130,7 +130,7 @@ function ports({ records, procurement, erp }: Data): ReconciliationPorts {
       },
     },
     procurement: { ordersByNumber: async (numbers) => pick(procurement, numbers) },
-    erp: { ordersByReference: async (refs) => pick(erp, refs) },
+    erp: { ordersByReference: async (refs) => pick(erp, refs), committedValue: async () => '0.00' },
     repairer: {
       postMissingOrder: async () => undefined,
       amendErpOrder: async () => undefined,

@@ -27,6 +27,8 @@ const summary: ReconciliationSummary = {
   repaired: 1,
   exceptionsRaised: 1,
   repairFailures: 0,
+  committedValues: [],
+  committedValueDifferences: 0,
 };
 
 const raised: Difference = {

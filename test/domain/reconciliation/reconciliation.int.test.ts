@@ -15,6 +15,7 @@ import { ProcurementClient } from '../../../adapters/procurement/client';
 import { ProcurementOrders } from '../../../adapters/procurement/order-reader';
 import { mapForecastException } from '../../../adapters/planning/mapping';
 import type { IntegrationException } from '../../../canonical/generated/types';
+import { Decimal } from '../../../domain/decimal';
 import { evaluateForecastException } from '../../../domain/commitment/evaluation';
 import { checkCommitmentPolicies, postPurchaseOrder, sourceTheNeed } from '../../../domain/commitment/steps';
 import type { CommitmentState, PostedPurchaseOrder } from '../../../domain/commitment/types';
@@ -168,6 +169,17 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
       ]),
     );
     expect(first.differences).toHaveLength(3);
+    // Financial reconciliation: the ERP now carries the person's -10 and the repaired +20 that
+    // Supplyline's commitments do not; reported, never repaired.
+    const price = (po: PostedPurchaseOrder) => Decimal.of(po.lines[0]!.unitPrice);
+    expect(first.summary.committedValues).toEqual([
+      expect.objectContaining({
+        warehouseCode: deleted.warehouseCode,
+        month: deleted.postedAt.slice(0, 7),
+        difference: price(changedByBuyer).mul(20).sub(price(editedInErp).mul(10)).toMoneyString('half-even'),
+      }),
+    ]);
+    expect(first.summary.committedValueDifferences).toBe(1);
     // The person's amendment stands; the buyer's change reached the ERP.
     expect((await erp.findPurchaseOrder(editedInErp.externalRef))?.lines[0]?.quantityEa).toBe(
       String(awarded(editedInErp) - 10),

@@ -38,6 +38,7 @@ function world(pageSize = 2) {
     },
     erp: {
       ordersByReference: async (refs) => new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
+      committedValue: vi.fn(async () => '4464.00'),
     },
     repairer: {
       postMissingOrder: vi.fn(async () => undefined),
@@ -100,6 +101,17 @@ describe('reconcile', () => {
       ['quantity_mismatch', 'SL-PO-SR-000003'],
     ]);
     expect(ports.report.finish).toHaveBeenCalledWith(expect.objectContaining({ orders: 3, repaired: 1 }));
+    // Financial reconciliation: three recorded orders of 1488.00 in WH-EAST in December.
+    expect(run.committedValues).toEqual([
+      {
+        warehouseCode: 'WH-EAST',
+        month: '2026-12',
+        erp: '4464.00',
+        supplyline: '4464.00',
+        difference: '0.00',
+      },
+    ]);
+    expect(run.committedValueDifferences).toBe(0);
   });
 
   it('a repair that fails turns its difference into an exception with the failure as its reason', async () => {
