@@ -1,7 +1,7 @@
 /** Bounded concurrency without a library: a page's reads, a few at a time. */
 
 /** Runs `task` on every item, at most `limit` at once; rejects with the first failure. */
-export async function forEachConcurrently<T>(
+export async function runBounded<T>(
   items: readonly T[],
   limit: number,
   task: (item: T) => Promise<void>,

@@ -5,7 +5,7 @@
  * ERP revision of the middleware's last change (the sync ledger's `STATE#erp`). Memory holds one page.
  */
 import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { forEachConcurrently } from '../../domain/concurrency';
+import { runBounded } from '../../domain/concurrency';
 import type { PostedPurchaseOrder } from '../../domain/commitment/types';
 import type { RecordedOrderPages, ReconciliationWindow } from '../../domain/ports/reconciliation';
 import type { RecordedOrder } from '../../domain/reconciliation/types';
@@ -98,7 +98,7 @@ export class DynamoDbRecordedOrders implements RecordedOrderPages {
     keys: readonly { pk: string; sk: string }[],
   ): Promise<Map<string, Record<string, unknown>>> {
     const found = new Map<string, Record<string, unknown>>();
-    await forEachConcurrently(keys, READERS, async (key) => {
+    await runBounded(keys, READERS, async (key) => {
       const { Item } = await this.client.send(new GetCommand({ TableName: tableName, Key: key }));
       if (Item) found.set(key.pk, Item);
     });

@@ -2,7 +2,7 @@
  * Reconciliation's reads of the ERP over the ERP port (any implementation): each order by its
  * external reference, with its receipts, a few at a time.
  */
-import { forEachConcurrently } from '../../domain/concurrency';
+import { runBounded } from '../../domain/concurrency';
 import type { ErpPort } from '../../domain/ports/erp';
 import type { ErpOrderReader } from '../../domain/ports/reconciliation';
 import type { ErpOrderView } from '../../domain/reconciliation/types';
@@ -17,7 +17,7 @@ export class ErpOrders implements ErpOrderReader {
 
   async ordersByReference(externalRefs: readonly string[]): Promise<ReadonlyMap<string, ErpOrderView>> {
     const found = new Map<string, ErpOrderView>();
-    await forEachConcurrently(externalRefs, this.concurrency, async (externalRef) => {
+    await runBounded(externalRefs, this.concurrency, async (externalRef) => {
       const order = await this.erp.findPurchaseOrder(externalRef);
       if (order) found.set(externalRef, { ...order, receipts: await this.erp.listReceipts(externalRef) });
     });

@@ -5,7 +5,7 @@
  * bulk lane is spent the reader waits as long as the budget says (it never borrows critical calls).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { forEachConcurrently } from '../../domain/concurrency';
+import { runBounded } from '../../domain/concurrency';
 import { TransientFailure } from '../../domain/failures';
 import type { ProcurementPurchaseOrder } from '../../domain/ports/procurement';
 import type { ProcurementOrderReader } from '../../domain/ports/reconciliation';
@@ -40,7 +40,7 @@ export class ProcurementOrders implements ProcurementOrderReader, ProcurementSta
 
   async ordersByNumber(poNumbers: readonly string[]): Promise<ReadonlyMap<string, ProcurementPurchaseOrder>> {
     const found = new Map<string, ProcurementPurchaseOrder>();
-    await forEachConcurrently(poNumbers, this.concurrency, async (poNumber) => {
+    await runBounded(poNumbers, this.concurrency, async (poNumber) => {
       const po = await this.paced(() => this.client.getPurchaseOrder(poNumber, { lane: 'bulk' }));
       if (po) found.set(poNumber, purchaseOrderOf(po));
     });

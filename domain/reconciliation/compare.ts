@@ -117,29 +117,28 @@ export function compareOrder(views: OrderViews, settings: ReconciliationSettings
         });
       }
     } else {
+      // Before the supplier confirms, the awarded line owns quantity and date.
+      const awarded = (
+        name: 'quantity_mismatch' | 'date_mismatch',
+        field: 'quantity' | 'deliveryDate',
+        expected: string,
+        found: string | null,
+      ): Difference => ({
+        ...at,
+        class: name,
+        field,
+        owner: 'procurement',
+        expected: { system: 'procurement', value: expected },
+        found: { system: 'erp', value: found },
+        resolution: erpResolution,
+      });
       const repairLine: ErpLineRepair = { lineNo: line.lineNo };
       if (!sameQuantity(erpLine.quantityEa, line.quantityEa)) {
-        differences.push({
-          ...at,
-          class: 'quantity_mismatch',
-          field: 'quantity',
-          owner: 'procurement',
-          expected: { system: 'procurement', value: line.quantityEa },
-          found: { system: 'erp', value: erpLine.quantityEa },
-          resolution: erpResolution,
-        });
+        differences.push(awarded('quantity_mismatch', 'quantity', line.quantityEa, erpLine.quantityEa));
         repairLine.quantityEa = line.quantityEa;
       }
       if (erpLine.deliveryDate !== line.needBy) {
-        differences.push({
-          ...at,
-          class: 'date_mismatch',
-          field: 'deliveryDate',
-          owner: 'procurement',
-          expected: { system: 'procurement', value: line.needBy },
-          found: { system: 'erp', value: erpLine.deliveryDate },
-          resolution: erpResolution,
-        });
+        differences.push(awarded('date_mismatch', 'deliveryDate', line.needBy, erpLine.deliveryDate));
         repairLine.deliveryDate = line.needBy;
       }
       if (repairLine.quantityEa !== undefined || repairLine.deliveryDate !== undefined)

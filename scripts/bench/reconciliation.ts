@@ -10,6 +10,7 @@ import { S3ReconciliationReport } from '../../adapters/aws/reconciliation-report
 import type { ProcurementPurchaseOrder } from '../../domain/ports/procurement';
 import { reconcile, type ReconciliationPorts } from '../../domain/reconciliation/run';
 import type { ErpOrderView, RecordedOrder } from '../../domain/reconciliation/types';
+import { agreeing } from '../../test/domain/reconciliation/fixtures';
 import { atMost, median, reference, type BenchRow } from './harness';
 
 const ORDERS = 100_000;
@@ -29,47 +30,9 @@ interface Data {
 function synthesize(): Data {
   const data: Data = { records: [], procurement: new Map(), erp: new Map() };
   for (let n = 0; n < ORDERS; n++) {
-    const externalRef = `SL-PO-SR-${n}`;
-    const poNumber = `PO-${n}`;
-    const line = {
-      lineNo: 1,
-      itemCode: `SKU-${n % 997}`,
-      quantityEa: String(10 + (n % 500)),
-      unitPrice: '3.10',
-    };
-    const record: RecordedOrder = {
-      externalRef,
-      poNumber,
-      erpNumber: `P${n}`,
-      supplierNumber: 'S-1001',
-      warehouseCode: 'WH-EAST',
-      currency: 'USD',
-      totalValue: '0',
-      recordedAt: '2026-11-20T10:00:00.000Z',
-      lines: [{ ...line, needBy: '2026-12-07' }],
-      erpRevisionWritten: 0,
-      confirmation: null,
-    };
-    const awarded: ProcurementPurchaseOrder = {
-      poNumber,
-      status: 'issued',
-      supplierNumber: 'S-1001',
-      externalRef,
-      currency: 'USD',
-      revision: 1,
-      lines: [{ ...line, needBy: '2026-12-07' }],
-    };
-    const posted: ErpOrderView = {
-      number: `P${n}`,
-      externalRef,
-      state: 'processing',
-      supplierNumber: 'S-1001',
-      warehouseCode: 'WH-EAST',
-      purchaseDate: '2026-11-20',
-      revision: 0,
-      lines: [{ ...line, deliveryDate: '2026-12-07' }],
-      receipts: [],
-    };
+    // The unit tests' agreeing views of order n: the bench compares the same shapes they do.
+    const { recorded: record, procurement: awarded, erp: posted } = agreeing(n);
+    const line = posted.lines[0]!;
     const drift = n % 100 === 0 ? (n / 100) % 7 : -1;
     if (drift === 0) posted.lines[0]!.quantityEa = '1';
     if (drift === 1) posted.lines[0]!.deliveryDate = '2026-12-09';
@@ -87,8 +50,8 @@ function synthesize(): Data {
         lines: [{ lineNo: 1, confirmedQtyEa: '5', confirmedDate: '2026-12-08' }],
       };
     data.records.push(record);
-    if (drift !== 5) data.procurement.set(poNumber, awarded);
-    if (drift !== 6) data.erp.set(externalRef, posted);
+    if (drift !== 5) data.procurement.set(awarded.poNumber, awarded);
+    if (drift !== 6) data.erp.set(posted.externalRef, posted);
   }
   return data;
 }

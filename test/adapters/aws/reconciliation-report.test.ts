@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { S3ReconciliationReport } from '../../../adapters/aws/reconciliation-report';
 import type { ReconciliationSummary } from '../../../domain/ports/reconciliation';
 import { REPORT_CSV_HEADER } from '../../../domain/reconciliation/report';
-import type { Difference } from '../../../domain/reconciliation/types';
+import { DIFFERENCE_CLASSES, type Difference } from '../../../domain/reconciliation/types';
 
 const s3 = mockClient(S3Client);
 afterEach(() => s3.reset());
@@ -16,13 +16,11 @@ const summary: ReconciliationSummary = {
   window: { since: '2026-09-06T03:00:00.000Z', until: '2026-12-05T03:00:00.000Z' },
   orders: 2,
   differences: {
-    missing_in_erp: 0,
+    ...(Object.fromEntries(
+      DIFFERENCE_CLASSES.map((name) => [name, 0]),
+    ) as ReconciliationSummary['differences']),
     missing_in_procurement: 1,
     quantity_mismatch: 1,
-    date_mismatch: 0,
-    price_mismatch: 0,
-    status_lag: 0,
-    acknowledgement_not_applied: 0,
   },
   repaired: 1,
   exceptionsRaised: 1,
