@@ -12,7 +12,7 @@
 import type { BucketKey, ConnectorKey, SecretKey, TableKey } from './resources';
 
 /** How a function uses a bucket. */
-export type BucketAccess = 'read' | 'append' | 'readWrite' | 'writeOnce';
+export type BucketAccess = 'read' | 'append' | 'readWrite' | 'writeOnce' | 'write';
 
 /** Every function of the application. */
 export const FUNCTION_KEYS = [
@@ -50,6 +50,7 @@ export const FUNCTION_KEYS = [
   // Scheduled.
   'erp-receipt-poller',
   'forecast-sync-safety-net',
+  'purchase-order-reconciliation',
 ] as const;
 
 /** A key into the function catalog. */
@@ -92,8 +93,9 @@ export interface FunctionGrants {
   readonly tables?: Partial<Record<TableKey, readonly TableOperation[]>>;
   /**
    * Access to these buckets, and their `*_BUCKET_NAME` variables: `read`, `append` (read and add
-   * objects, never delete: a write-once trail), `readWrite`, or `writeOnce` (read and add objects
-   * by key, never list nor delete: the EDI mailbox).
+   * objects, never delete: a write-once trail), `readWrite`, `writeOnce` (read and add objects
+   * by key, never list nor delete: the EDI mailbox), or `write` (add objects only: no listing,
+   * reading or deleting, e.g. a report per run).
    */
   readonly buckets?: Partial<Record<BucketKey, BucketAccess>>;
   /** events:PutEvents on the Supplyline bus, and EVENT_BUS_NAME. */
@@ -498,6 +500,33 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     // Forecasts are published weekly: every 30 minutes is plenty.
     schedule: { expression: 'rate(30 minutes)' },
     grants: { bus: true, buckets: { forecastSync: 'readWrite' } },
+  },
+  {
+    key: 'purchase-order-reconciliation',
+    description:
+      'Compares the purchase orders of the last 90 days across procurement, the ERP and Supplyline; repairs or raises',
+    entry: 'functions/scheduled/purchase-order-reconciliation.ts',
+    // Lambda's longest: reads are paced by the procurement budget's bulk lane (ADR 11).
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    // Daily at 03:00 UTC, after the business day in the Americas and before Europe's.
+    schedule: { expression: 'cron(0 3 * * ? *)' },
+    grants: {
+      // Integration exceptions are raised as events.
+      bus: true,
+      // The approval limit: a missing order above it is not posted by a repair.
+      businessRules: true,
+      connectors: BOTH_SYSTEMS,
+      tables: {
+        // The posted commitments of the window (a scan, daily) and their acknowledgements.
+        workflowCorrelation: ['get', 'scan'],
+        // The ERP revision of the middleware's last change; repairs record the state they leave.
+        syncLedger: ['get', 'put'],
+        // Breakers and the shared procurement request budget.
+        circuitBreaker: BREAKER_STATE,
+      },
+      buckets: { reconciliationReports: 'write' },
+    },
   },
 ];
 

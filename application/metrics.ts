@@ -32,6 +32,16 @@ export const BUSINESS_METRICS = {
   UnsignedDeliveriesRefused: { unit: 'Count', dimensions: [] },
   /** 1 while the breaker of an endpoint is open, 0 when closed. */
   CircuitBreakerOpen: { unit: 'Count', dimensions: ['Endpoint'] },
+  /** Purchase orders a reconciliation run compared. */
+  ReconciliationOrders: { unit: 'Count', dimensions: [] },
+  /** Differences a reconciliation run found, per contract class (domain/reconciliation/types.ts). */
+  ReconciliationDifferences: { unit: 'Count', dimensions: ['DifferenceClass'] },
+  /** Differences a reconciliation run repaired through the normal idempotent paths. */
+  ReconciliationRepairs: { unit: 'Count', dimensions: [] },
+  /** Repairs that failed (their differences became integration exceptions). */
+  ReconciliationRepairFailures: { unit: 'Count', dimensions: [] },
+  /** Warehouse-months whose committed value differs between the ERP and Supplyline (reported only). */
+  ReconciliationCommittedValueDifferences: { unit: 'Count', dimensions: [] },
 } as const;
 
 /** A business metric name. */

@@ -227,6 +227,13 @@ export const BUCKETS = {
     expiringPrefixes: { 'outbound/': 731, 'inbound/': 731 },
     noncurrentVersionDays: 30,
   },
+  reconciliationReports: {
+    description: 'Reconciliation reports, JSON and CSV per run (adapters/aws/reconciliation-report.ts)',
+    envVar: 'RECONCILIATION_REPORTS_BUCKET_NAME',
+    // As long as the window a run compares (business-rules.md, "Reconciliation": 90 days).
+    expiringPrefixes: { 'runs/': 90 },
+    noncurrentVersionDays: 7,
+  },
 } as const satisfies Record<string, BucketSpec>;
 
 /** A bucket a function may bind to. */

@@ -27,6 +27,7 @@ import type { SupplyStore } from '../../domain/ports/supply';
 import { OPEN_PURCHASE_ORDER_STATUSES } from '../../domain/procurement/need';
 import type { PurchaseOrderLineSnapshot } from '../../domain/procurement/types';
 import type { CommitmentAwaitingReceipt } from '../../domain/receipts';
+import type { ConfirmedLine } from '../../domain/reconciliation/types';
 
 /** Kept well past any delivery date and month-end reconciliation; DynamoDB TTL removes them after. */
 const RETENTION_SECONDS = 400 * 24 * 3600;
@@ -192,6 +193,23 @@ export class DynamoDbCommitmentRegistry implements CommitmentRegistry {
       ReturnValues: 'ALL_NEW',
     });
     return claimed ? (claimed.acknowledgement as AcknowledgementResult) : undefined;
+  }
+
+  /** Keeps the latest confirmation (by receipt time) in the `confirmation` attribute of the rendezvous item. */
+  async recordConfirmationReceived(
+    poNumber: string,
+    confirmation: { receivedAt: string; lines: ConfirmedLine[] },
+  ): Promise<void> {
+    await this.update({
+      Key: commitmentKey(poNumber, 'ACKNOWLEDGEMENT'),
+      UpdateExpression: 'SET confirmation = :confirmation, expiresAt = :exp',
+      ConditionExpression: 'attribute_not_exists(confirmation) OR confirmation.receivedAt <= :at',
+      ExpressionAttributeValues: {
+        ':confirmation': confirmation,
+        ':at': confirmation.receivedAt,
+        ':exp': this.expiresAt(),
+      },
+    });
   }
 
   /**

@@ -145,7 +145,8 @@ function sourcingRequestOf(request: VendorSourcingRequest, instance: string | un
   };
 }
 
-function purchaseOrderOf(po: PurchaseOrder): ProcurementPurchaseOrder {
+/** A vendor purchase order in the domain's terms. */
+export function purchaseOrderOf(po: PurchaseOrder): ProcurementPurchaseOrder {
   return {
     poNumber: po.po_number,
     status: po.status,

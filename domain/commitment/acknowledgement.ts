@@ -38,6 +38,15 @@ export async function applyAcknowledgement(
       { poNumber: ack.poNumber, revision: ack.revision },
     );
   }
+  // Kept before the ERP is touched: should applying it fail for good, reconciliation still knows it.
+  await ports.commitments.recordConfirmationReceived(ack.poNumber, {
+    receivedAt: ack.acknowledgedAt,
+    lines: ack.lines.map((line) => ({
+      lineNo: line.lineNo,
+      confirmedQtyEa: line.confirmedQuantityEa,
+      confirmedDate: line.confirmedDate,
+    })),
+  });
   const evaluation = evaluateAcknowledgement(
     posted.lines,
     ack.lines.map((line) => ({

@@ -1,4 +1,5 @@
 import type { AcknowledgementResult, PostedPurchaseOrder } from '../commitment/types';
+import type { ConfirmedLine } from '../reconciliation/types';
 
 /**
  * Posted commitments by procurement PO number, and the acknowledgement workflow's task token: the
@@ -12,6 +13,14 @@ export interface CommitmentRegistry {
     poNumber: string,
     taskToken: string,
   ): Promise<AcknowledgementResult | undefined>;
+  /**
+   * Keeps the supplier's latest confirmation as received, before it is applied to the ERP, so
+   * reconciliation can tell one that never reached the ERP order (an older one never replaces it).
+   */
+  recordConfirmationReceived(
+    poNumber: string,
+    confirmation: { receivedAt: string; lines: ConfirmedLine[] },
+  ): Promise<void>;
   /** Stores the acknowledgement; returns the waiting task token, if any. */
   recordAcknowledged(poNumber: string, result: AcknowledgementResult): Promise<string | undefined>;
 }

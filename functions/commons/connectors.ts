@@ -72,22 +72,44 @@ export const procurementBudget = lazy(
     }),
 );
 
-const procurementClient = fromSecret('procurement', (secret) => {
+const procurementConnection = fromSecret('procurement', (secret) => {
   requireFields('procurement', secret, ['client_id', 'client_secret']);
   const baseUrl = env(CONNECTORS.procurement.settings.procurementBaseUrl);
-  return new ProcurementPlatform(
-    new ProcurementClient({
-      baseUrl,
-      requireHttps: httpsRequired(),
-      credentials: { clientId: secret.client_id!, clientSecret: secret.client_secret! },
-      budget: procurementBudget(),
-      defaultLane: 'critical',
-      timeLeftMs: timeLeftForCallsMs,
-    }),
-    // Request ids repeat across instances and resets: the tag keeps our references apart.
-    procurementInstanceTag(baseUrl, secret.client_id!),
-  );
+  const client = new ProcurementClient({
+    baseUrl,
+    requireHttps: httpsRequired(),
+    credentials: { clientId: secret.client_id!, clientSecret: secret.client_secret! },
+    budget: procurementBudget(),
+    defaultLane: 'critical',
+    timeLeftMs: timeLeftForCallsMs,
+  });
+  // Request ids repeat across instances and resets: the tag keeps our references apart.
+  return {
+    client,
+    platform: new ProcurementPlatform(client, procurementInstanceTag(baseUrl, secret.client_id!)),
+  };
 });
+
+const procurementClient = async () => (await procurementConnection()).platform;
+
+/**
+ * The vendor's purchase-order calls themselves (reconciliation reads orders by number and repairs
+ * statuses; the domain port has neither), behind the circuit breaker and in the shared budget.
+ */
+export const procurementPurchaseOrders = lazy(
+  (): Pick<ProcurementClient, 'getPurchaseOrder' | 'updatePurchaseOrderStatus'> => ({
+    getPurchaseOrder: async (poNumber, options) => {
+      const { client } = await procurementConnection();
+      return circuitBreaker().execute('procurement', () => client.getPurchaseOrder(poNumber, options));
+    },
+    updatePurchaseOrderStatus: async (poNumber, body, options) => {
+      const { client } = await procurementConnection();
+      return circuitBreaker().execute('procurement', () =>
+        client.updatePurchaseOrderStatus(poNumber, body, options),
+      );
+    },
+  }),
+);
 
 /**
  * The ERP by its protocol: Tryton's JSON-RPC (default), or the ERP RPC protocol of an integration

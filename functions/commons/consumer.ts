@@ -20,6 +20,7 @@
  * `idempotencyKey`, never the SQS message id, so EventBridge/SQS redeliveries and archive replays of
  * a change that was already handled are suppressed (counted, logged).
  */
+import { runBounded } from '../../domain/concurrency';
 import { randomUUID } from 'node:crypto';
 import {
   IdempotencyConfig,
@@ -515,18 +516,5 @@ export function queueUrlFromArn(arn: string): string {
   return `https://sqs.${region}.${domain}/${account}/${name}`;
 }
 
-/** Runs `work` over the items with at most `limit` at once. */
-export async function runBounded<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
+/** Runs `work` over the items with at most `limit` at once (one implementation, in the domain). */
+export { runBounded } from '../../domain/concurrency';

@@ -236,10 +236,15 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     return this;
   }
 
-  /** Grants listing and reading (and writing) objects of the bucket and sets `<envVar>` to its name. */
+  /**
+   * Grants listing and reading (and writing) objects of the bucket, or with `write` adding objects
+   * only, and sets `<envVar>` to its name.
+   */
   public bindBucket(bucket: s3.IBucket, access: BucketAccess, envVar: string): this {
-    // writeOnce code reads and writes keys it knows (If-None-Match): it never lists.
-    if (access !== 'writeOnce')
+    const reads = access !== 'write';
+    // writeOnce code reads and writes keys it knows (If-None-Match), write code only adds objects:
+    // neither lists.
+    if (reads && access !== 'writeOnce')
       this.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
       );
@@ -247,7 +252,7 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: [
-          ...BUCKET_READ_ACTIONS,
+          ...(reads ? BUCKET_READ_ACTIONS : BUCKET_APPEND_ACTIONS),
           ...(access === 'readWrite'
             ? BUCKET_WRITE_ACTIONS
             : access === 'append' || access === 'writeOnce'
@@ -258,7 +263,7 @@ export class SupplylineFunction extends nodejs.NodejsFunction {
       }),
     );
     // SSE-KMS: reading decrypts, writing asks for a data key (the bucket key caches it per bucket).
-    bucket.encryptionKey?.grant(this, 'kms:Decrypt');
+    if (reads) bucket.encryptionKey?.grant(this, 'kms:Decrypt');
     if (access !== 'read') bucket.encryptionKey?.grant(this, 'kms:GenerateDataKey');
     const policy = this.role.node.tryFindChild('DefaultPolicy');
     const stack = Stack.of(this);

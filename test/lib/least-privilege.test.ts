@@ -128,15 +128,17 @@ describe('least privilege, from what each function’s code uses', () => {
     },
   );
 
-  it('grants dynamodb:Scan only to the receipt poller, on the correlation table', () => {
+  it('grants dynamodb:Scan only to the receipt poller and the daily reconciliation, on the correlation table', () => {
     const scanners = FUNCTION_CATALOG.filter((definition) =>
       statementsOf(definition.key).some((st) => [st.Action].flat().includes('dynamodb:Scan')),
     ).map((definition) => definition.key);
-    expect(scanners).toEqual(['erp-receipt-poller']);
-    const scan = statementsOf('erp-receipt-poller').find((st) =>
-      [st.Action].flat().includes('dynamodb:Scan'),
-    )!;
-    expect(new Set([scan.Resource].flat().map(resourceName))).toEqual(new Set(['table:workflowCorrelation']));
+    expect(scanners).toEqual(['erp-receipt-poller', 'purchase-order-reconciliation']);
+    for (const key of scanners) {
+      const scan = statementsOf(key).find((st) => [st.Action].flat().includes('dynamodb:Scan'))!;
+      expect(new Set([scan.Resource].flat().map(resourceName)), key).toEqual(
+        new Set(['table:workflowCorrelation']),
+      );
+    }
   });
 
   it('grants the webhooks and approval-decision no idempotency table', () => {

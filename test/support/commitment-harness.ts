@@ -126,6 +126,7 @@ export async function startHarness(
     commitments: {
       recordPosted: async (po) => void posted.set(po.poNumber, po),
       findByPoNumber: async (poNumber) => posted.get(poNumber),
+      recordConfirmationReceived: async () => undefined,
       registerAcknowledgementWait: async (poNumber, token) => {
         ackTokens.set(poNumber, token);
         return acks.get(poNumber);

@@ -248,6 +248,15 @@ export class ProcurementSimulator extends SimulatorControls<ProcurementFaults> {
     return payload;
   }
 
+  /**
+   * The order disappears from the platform, as after an administrator's deletion or a sandbox
+   * reset: the API answers 404 for it and no webhook says so (reconciliation finds it).
+   */
+  deletePurchaseOrder(poNumber: string): void {
+    if (!this.platform.purchaseOrders.delete(poNumber))
+      throw new Error(`purchase order ${poNumber} not found`);
+  }
+
   /** Every webhook delivery, oldest first. */
   get deliveries(): readonly WebhookDelivery[] {
     return this.webhooks.deliveries;

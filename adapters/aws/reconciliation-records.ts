@@ -1,0 +1,107 @@
+/**
+ * Supplyline's own record of the orders in a reconciliation window, one DynamoDB scan page at a
+ * time: the posted commitment (`COMMITMENT#<po>`/`POSTED`, adapters/aws/commitments.ts), the
+ * supplier's confirmation as received (`COMMITMENT#<po>`/`ACKNOWLEDGEMENT`, `confirmation`) and the
+ * ERP revision of the middleware's last change (the sync ledger's `STATE#erp`). Memory holds one page.
+ */
+import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { runBounded } from '../../domain/concurrency';
+import type { PostedPurchaseOrder } from '../../domain/commitment/types';
+import type { RecordedOrderPages, ReconciliationWindow } from '../../domain/ports/reconciliation';
+import type { RecordedOrder } from '../../domain/reconciliation/types';
+import { commitmentKey } from './commitments';
+
+/** Items read at once. */
+const READERS = 16;
+
+/** The tables the records live in. */
+export interface RecordTables {
+  /** TABLES.workflowCorrelation: posted commitments and acknowledgements. */
+  commitments: string;
+  /** TABLES.syncLedger: the state each system last confirmed. */
+  ledger: string;
+}
+
+/** Posted commitments of the window, with their confirmation and the ERP revision last written. */
+export class DynamoDbRecordedOrders implements RecordedOrderPages {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tables: RecordTables,
+    /** Items a scan page reads (before the window filter). */
+    private readonly pageSize = 500,
+  ) {}
+
+  async *pages(window: ReconciliationWindow): AsyncGenerator<RecordedOrder[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tables.commitments,
+          FilterExpression:
+            'sk = :posted AND begins_with(pk, :commitment) AND purchaseOrder.postedAt >= :since AND purchaseOrder.postedAt < :until',
+          ExpressionAttributeValues: {
+            ':posted': 'POSTED',
+            ':commitment': 'COMMITMENT#',
+            ':since': window.since,
+            ':until': window.until,
+          },
+          Limit: this.pageSize,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const posted = (page.Items ?? [])
+        .map((item) => item.purchaseOrder as PostedPurchaseOrder | undefined)
+        .filter((po): po is PostedPurchaseOrder => po !== undefined);
+      if (posted.length > 0) yield await this.complete(posted);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async complete(posted: readonly PostedPurchaseOrder[]): Promise<RecordedOrder[]> {
+    const [acknowledgements, states] = await Promise.all([
+      this.getEach(
+        this.tables.commitments,
+        posted.map((po) => commitmentKey(po.poNumber, 'ACKNOWLEDGEMENT')),
+      ),
+      this.getEach(
+        this.tables.ledger,
+        posted.map((po) => ({ pk: `PurchaseOrder#${po.externalRef}`, sk: 'STATE#erp' })),
+      ),
+    ]);
+    return posted.map((po) => {
+      const confirmation = acknowledgements.get(commitmentKey(po.poNumber, 'ACKNOWLEDGEMENT').pk)
+        ?.confirmation as RecordedOrder['confirmation'] | undefined;
+      const erpState = states.get(`PurchaseOrder#${po.externalRef}`);
+      return {
+        externalRef: po.externalRef,
+        poNumber: po.poNumber,
+        erpNumber: po.erpNumber,
+        supplierNumber: po.supplierNumber,
+        warehouseCode: po.warehouseCode,
+        currency: po.currency,
+        totalValue: po.totalValue,
+        recordedAt: po.postedAt,
+        lines: po.lines,
+        erpRevisionWritten: typeof erpState?.version === 'number' ? erpState.version : null,
+        confirmation: confirmation ?? null,
+      };
+    });
+  }
+
+  /**
+   * The items found, by partition key (each key names one item per partition here). GetItem a few
+   * at a time rather than BatchGetItem: the function catalog grants item operations, and a page is
+   * small.
+   */
+  private async getEach(
+    tableName: string,
+    keys: readonly { pk: string; sk: string }[],
+  ): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    await runBounded(keys, READERS, async (key) => {
+      const { Item } = await this.client.send(new GetCommand({ TableName: tableName, Key: key }));
+      if (Item) found.set(key.pk, Item);
+    });
+    return found;
+  }
+}

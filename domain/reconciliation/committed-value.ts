@@ -1,0 +1,65 @@
+/**
+ * Financial reconciliation (business-rules.md): the value committed per warehouse and month
+ * according to the ERP and according to the middleware's commitments. A difference is reported,
+ * never repaired: an order a person entered in the ERP directly is a legitimate difference.
+ */
+import { Decimal } from '../decimal';
+import type { ReconciliationWindow } from '../ports/reconciliation';
+import type { RecordedOrder } from './types';
+
+/** One warehouse and month, as each side values it (money strings, USD). */
+export interface CommittedValueComparison {
+  warehouseCode: string;
+  /** `YYYY-MM` (UTC), the month of the purchase date. */
+  month: string;
+  erp: string;
+  supplyline: string;
+  /** ERP minus Supplyline. */
+  difference: string;
+}
+
+/** Supplyline's committed value per warehouse and month, added up order by order as the run streams. */
+export class CommittedValueTally {
+  private readonly totals = new Map<string, Decimal>();
+
+  constructor(private readonly window: ReconciliationWindow) {}
+
+  /**
+   * Adds an order whose month lies wholly inside the window (the ERP sums whole months, so a month
+   * the window cuts would differ by the orders before it). Its value is what the ERP order should
+   * carry: the confirmed quantity where the supplier confirmed, else the awarded one, at the price.
+   */
+  add(order: RecordedOrder): void {
+    const month = order.recordedAt.slice(0, 7);
+    if (`${month}-01T00:00:00.000Z` < this.window.since) return;
+    const confirmed = new Map(
+      (order.confirmation?.lines ?? []).map((line) => [line.lineNo, line.confirmedQtyEa]),
+    );
+    const value = Decimal.sum(
+      order.lines.map((line) =>
+        Decimal.of(confirmed.get(line.lineNo) ?? line.quantityEa).mul(line.unitPrice),
+      ),
+    );
+    const key = `${order.warehouseCode}|${month}`;
+    this.totals.set(key, (this.totals.get(key) ?? Decimal.ZERO).add(value));
+  }
+
+  /** Each warehouse and month Supplyline committed in, against the ERP's value. */
+  async compare(
+    erpValue: (warehouseCode: string, month: string) => Promise<string>,
+  ): Promise<CommittedValueComparison[]> {
+    const comparisons: CommittedValueComparison[] = [];
+    for (const [key, supplyline] of [...this.totals].sort(([a], [b]) => a.localeCompare(b))) {
+      const [warehouseCode, month] = key.split('|') as [string, string];
+      const erp = Decimal.of(await erpValue(warehouseCode, month));
+      comparisons.push({
+        warehouseCode,
+        month,
+        erp: erp.toMoneyString('half-even'),
+        supplyline: supplyline.toMoneyString('half-even'),
+        difference: erp.sub(supplyline).toMoneyString('half-even'),
+      });
+    }
+    return comparisons;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * One reconciliation run: Supplyline's records of the window, a page at a time; for each page the
+ * platform's and the ERP's views of the same orders; each order compared (compare.ts), its repairs
+ * made and its exceptions raised; every difference written to the report as it is found. Memory
+ * holds one page, whatever the window's size.
+ */
+import type { IntegrationException } from '../../canonical/generated/types';
+import type {
+  ErpOrderReader,
+  ProcurementOrderReader,
+  ReconciliationExceptions,
+  ReconciliationReportWriter,
+  ReconciliationRepairer,
+  ReconciliationSummary,
+  ReconciliationWindow,
+  RecordedOrderPages,
+} from '../ports/reconciliation';
+import { Decimal } from '../decimal';
+import { CommittedValueTally } from './committed-value';
+import { compareOrder } from './compare';
+import {
+  DIFFERENCE_CLASSES,
+  type Difference,
+  type OrderViews,
+  type ReconciliationSettings,
+  type RepairAction,
+} from './types';
+
+/** The outside world of a run. */
+export interface ReconciliationPorts {
+  orders: RecordedOrderPages;
+  procurement: ProcurementOrderReader;
+  erp: ErpOrderReader;
+  repairer: ReconciliationRepairer;
+  exceptions: ReconciliationExceptions;
+  report: ReconciliationReportWriter;
+  now(): Date;
+}
+
+/** The window of a run started at `now`: the last `windowDays` days. */
+export function reconciliationWindow(now: Date, windowDays: number): ReconciliationWindow {
+  return {
+    since: new Date(now.getTime() - windowDays * 86_400_000).toISOString(),
+    until: now.toISOString(),
+  };
+}
+
+/** Runs reconciliation over the window; resolves with the summary the report ends with. */
+export async function reconcile(
+  ports: ReconciliationPorts,
+  settings: ReconciliationSettings,
+  runId: string,
+): Promise<ReconciliationSummary & { reportKeys: readonly string[] }> {
+  const started = ports.now();
+  const window = reconciliationWindow(started, settings.windowDays);
+  const summary: ReconciliationSummary = {
+    runId,
+    startedAt: started.toISOString(),
+    finishedAt: started.toISOString(),
+    window,
+    orders: 0,
+    differences: Object.fromEntries(
+      DIFFERENCE_CLASSES.map((name) => [name, 0]),
+    ) as ReconciliationSummary['differences'],
+    repaired: 0,
+    exceptionsRaised: 0,
+    repairFailures: 0,
+    committedValues: [],
+    committedValueDifferences: 0,
+  };
+  const committed = new CommittedValueTally(window);
+  for await (const page of ports.orders.pages(window)) {
+    const [awarded, posted] = await Promise.all([
+      ports.procurement.ordersByNumber(page.map((order) => order.poNumber)),
+      ports.erp.ordersByReference(page.map((order) => order.externalRef)),
+    ]);
+    for (const recorded of page) {
+      summary.orders++;
+      committed.add(recorded);
+      const views: OrderViews = {
+        recorded,
+        procurement: awarded.get(recorded.poNumber) ?? null,
+        erp: posted.get(recorded.externalRef) ?? null,
+      };
+      const findings = compareOrder(views, settings, ports.now());
+      const failed = await applyRepairs(views, findings.repairs, ports.repairer, summary);
+      for (const found of findings.differences) {
+        const difference = failedRepair(found, failed);
+        summary.differences[difference.class]++;
+        if (difference.resolution.kind === 'exception') {
+          await ports.exceptions.raise(integrationExceptionOf(difference, ports.now()));
+          summary.exceptionsRaised++;
+        }
+        await ports.report.add(difference);
+      }
+    }
+  }
+  summary.committedValues = await committed.compare((warehouse, month) =>
+    ports.erp.committedValue(warehouse, month),
+  );
+  summary.committedValueDifferences = summary.committedValues.filter(
+    (comparison) => !Decimal.of(comparison.difference).isZero(),
+  ).length;
+  summary.finishedAt = ports.now().toISOString();
+  const reportKeys = await ports.report.finish(summary);
+  return { ...summary, reportKeys };
+}
+
+/** Makes each repair; resolves with the failure message of each repair kind that failed. */
+async function applyRepairs(
+  { recorded, procurement, erp }: OrderViews,
+  repairs: readonly RepairAction[],
+  repairer: ReconciliationRepairer,
+  summary: ReconciliationSummary,
+): Promise<Map<RepairAction['kind'], string>> {
+  const failed = new Map<RepairAction['kind'], string>();
+  for (const action of repairs) {
+    try {
+      if (action.kind === 'post-missing-order') await repairer.postMissingOrder(recorded, procurement!);
+      else if (action.kind === 'amend-erp-order') await repairer.amendErpOrder(recorded, action.lines);
+      else await repairer.syncProcurementStatus(recorded, erp!.number, action.status, action.receiptNumber);
+      summary.repaired++;
+    } catch (error) {
+      summary.repairFailures++;
+      failed.set(action.kind, error instanceof Error ? error.message : String(error));
+    }
+  }
+  return failed;
+}
+
+/** A difference whose repair failed goes to a person, with the failure as its reason. */
+function failedRepair(difference: Difference, failed: ReadonlyMap<RepairAction['kind'], string>): Difference {
+  const { resolution } = difference;
+  if (resolution.kind !== 'repair' || !failed.has(resolution.action)) return difference;
+  return {
+    ...difference,
+    resolution: {
+      kind: 'exception',
+      code: 'RECONCILIATION_REPAIR_FAILED',
+      reason: `The repair (${resolution.action}) failed: ${failed.get(resolution.action)}`,
+    },
+  };
+}
+
+/**
+ * The integration exception of a difference. Its id names the order, class and line, so the next
+ * run raises the same id again (a no-op) instead of a second exception.
+ */
+export function integrationExceptionOf(difference: Difference, at: Date): IntegrationException {
+  if (difference.resolution.kind !== 'exception')
+    throw new RangeError('a repaired difference raises no exception');
+  const line = difference.lineNo === null ? 'order' : `line-${difference.lineNo}`;
+  return {
+    exceptionId: `reconciliation:${difference.externalRef}:${difference.class}:${line}`,
+    category: 'BUSINESS',
+    code: difference.resolution.code,
+    message: difference.resolution.reason,
+    status: 'OPEN',
+    objectType: 'PurchaseOrder',
+    objectId: difference.externalRef,
+    system:
+      difference.found.system === 'erp'
+        ? 'erp'
+        : difference.found.system === 'procurement'
+          ? 'procurement'
+          : 'supplyline',
+    raisedAt: at.toISOString(),
+    details: JSON.stringify({
+      class: difference.class,
+      poNumber: difference.poNumber,
+      erpNumber: difference.erpNumber,
+      lineNo: difference.lineNo,
+      field: difference.field,
+      owner: difference.owner,
+      expected: difference.expected,
+      found: difference.found,
+    }),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Daily reconciliation of the purchase orders of the last 90 days across the procurement platform,
+ * the ERP and Supplyline's record (business-rules.md, "Reconciliation"; domain/reconciliation):
+ * repairs what the contract allows, raises an integration exception for the rest, writes the run's
+ * report (JSON and CSV) and emits the differences per class as metrics.
+ *
+ * Environment: WORKFLOW_CORRELATION_TABLE_NAME, SYNC_LEDGER_TABLE_NAME, CIRCUIT_BREAKER_TABLE_NAME,
+ * RECONCILIATION_REPORTS_BUCKET_NAME, EVENT_BUS_NAME, TENANT_ID, SUPPLYLINE_BUSINESS_RULES and the
+ * procurement and ERP connectors' settings and secrets.
+ */
+import type { Context } from 'aws-lambda';
+import { reconcile } from '../../domain/reconciliation/run';
+import { DIFFERENCE_CLASSES } from '../../domain/reconciliation/types';
+import { beginInvocation } from '../commons/invocation';
+import { emitMetric, logger, metrics } from '../commons/powertools';
+import { reconciliationPorts, reconciliationSettings } from './reconciliation-ports';
+
+/** Schedule target (daily). */
+export const handler = async (_event?: unknown, context?: Context) => {
+  beginInvocation(context);
+  try {
+    const startedAt = new Date();
+    const runId = `${startedAt.toISOString().replace(/[-:.]/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
+    const run = await reconcile(reconciliationPorts(), reconciliationSettings(), runId);
+    emitMetric('ReconciliationOrders', run.orders, 'Count');
+    for (const name of DIFFERENCE_CLASSES)
+      emitMetric('ReconciliationDifferences', run.differences[name], 'Count', { DifferenceClass: name });
+    emitMetric('ReconciliationRepairs', run.repaired, 'Count');
+    emitMetric('ReconciliationRepairFailures', run.repairFailures, 'Count');
+    emitMetric('ReconciliationCommittedValueDifferences', run.committedValueDifferences, 'Count');
+    logger.info('purchase orders reconciled', { ...run });
+    return run;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -1,0 +1,63 @@
+/**
+ * The ports of the daily reconciliation, its own composition root (like the receipt poller's): it
+ * reaches both systems, which would otherwise weigh on the safety net's bundle.
+ */
+import { buildEvent } from '../../canonical/envelope';
+import { ErpOrders } from '../../adapters/erp/order-reader';
+import { ProcurementOrders } from '../../adapters/procurement/order-reader';
+import { DynamoDbRecordedOrders } from '../../adapters/aws/reconciliation-records';
+import { S3ReconciliationReport } from '../../adapters/aws/reconciliation-report';
+import { BUCKETS, TABLES } from '../../application/resources';
+import { reconciliationRepairs } from '../../domain/reconciliation/repairs';
+import type { ReconciliationPorts } from '../../domain/reconciliation/run';
+import {
+  DEFAULT_RECONCILIATION_SETTINGS,
+  type ReconciliationSettings,
+} from '../../domain/reconciliation/types';
+import { procurementPolicy, publish, syncLedger, tenantId } from '../commons/adapters';
+import { documents, env, s3 } from '../commons/clients';
+import { erpPort, procurementPurchaseOrders } from '../commons/connectors';
+
+/** The contract's defaults with the environment's approval limit. */
+export function reconciliationSettings(): ReconciliationSettings {
+  return {
+    ...DEFAULT_RECONCILIATION_SETTINGS,
+    approvalLimit: procurementPolicy().approvalLimit.toMoneyString(),
+  };
+}
+
+/** The ports of one run (the report writer is per run). */
+export function reconciliationPorts(): ReconciliationPorts {
+  const now = () => new Date();
+  const procurement = new ProcurementOrders(procurementPurchaseOrders());
+  return {
+    orders: new DynamoDbRecordedOrders(documents(), {
+      commitments: env(TABLES.workflowCorrelation.envVar),
+      ledger: env(TABLES.syncLedger.envVar),
+    }),
+    procurement,
+    erp: new ErpOrders(erpPort()),
+    repairer: reconciliationRepairs({ erp: erpPort(), procurement, ledger: syncLedger(), now }),
+    exceptions: {
+      // The recorder keeps the first exception of an id: raising it again on the next run is a no-op.
+      raise: async (exception) =>
+        publish([
+          buildEvent(
+            'integration-exception.raised',
+            exception,
+            {
+              sourceObjectId: exception.exceptionId,
+              sourceVersion: 1,
+              occurredAt: exception.raisedAt,
+              correlationId: exception.objectId,
+              idempotencyKey: `IntegrationException#${exception.exceptionId}`,
+              tenantId: tenantId(),
+            },
+            { now, newId: () => crypto.randomUUID() },
+          ),
+        ]),
+    },
+    report: new S3ReconciliationReport(s3(), env(BUCKETS.reconciliationReports.envVar)),
+    now,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Supplyline's records as reconciliation reads them, in dynalite: the posted commitment, the
+ * confirmation as received (latest kept) and the ERP revision of the middleware's last change.
+ */
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCommitmentRegistry } from '../../../adapters/aws/commitments';
+import { DynamoDbRecordedOrders } from '../../../adapters/aws/reconciliation-records';
+import { SyncLedger } from '../../../adapters/aws/sync-ledger';
+import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
+import type { RecordedOrder } from '../../../domain/reconciliation/types';
+import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
+
+let dynamo: LocalDynamo;
+let docs: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo({ prefix: 'reconciliation-records' });
+  docs = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+});
+afterAll(async () => dynamo.stop());
+
+const posted = (n: number, postedAt: string): PostedPurchaseOrder => ({
+  externalRef: `SL-PO-SR-${n}`,
+  poNumber: `PO-${n}`,
+  erpNumber: `P${n}`,
+  supplierNumber: 'S-100',
+  site: 'DC-EAST-02',
+  warehouseCode: 'WH-EAST',
+  currency: 'USD',
+  totalValue: '1488.00',
+  sourcingRequestId: `SR-${n}`,
+  lines: [{ lineNo: 1, itemCode: 'ITEM-1', quantityEa: '480', unitPrice: '3.10', needBy: '2026-12-14' }],
+  postedAt,
+});
+
+describe('Supplyline’s records for reconciliation (dynalite)', () => {
+  it('reads the window’s commitments in pages, with the latest confirmation and the ERP revision last written', async () => {
+    const registry = new DynamoDbCommitmentRegistry(docs, dynamo.tableNames.workflowCorrelation);
+    const ledger = new SyncLedger(docs, dynamo.tableNames.syncLedger);
+    for (let n = 1; n <= 5; n++) await registry.recordPosted(posted(n, `2026-11-2${n}T12:00:00.000Z`));
+    await registry.recordPosted(posted(9, '2026-08-01T12:00:00.000Z')); // before the window
+    await ledger.recordState(
+      { objectType: 'PurchaseOrder', objectId: 'SL-PO-SR-2' },
+      {
+        system: 'erp',
+        reference: 'P2',
+        state: 'processing',
+        version: 1,
+        confirmedAt: '2026-11-23T00:00:00Z',
+      },
+    );
+    const latest = {
+      receivedAt: '2026-11-24T09:00:00Z',
+      lines: [{ lineNo: 1, confirmedQtyEa: '450', confirmedDate: '2026-12-16' }],
+    };
+    await registry.recordConfirmationReceived('PO-2', latest);
+    // An older confirmation delivered late does not replace the latest.
+    await registry.recordConfirmationReceived('PO-2', {
+      receivedAt: '2026-11-23T09:00:00Z',
+      lines: [{ lineNo: 1, confirmedQtyEa: '480', confirmedDate: '2026-12-14' }],
+    });
+    // The acknowledgement rendezvous still works beside the confirmation.
+    expect(await registry.registerAcknowledgementWait('PO-2', 'token-2')).toBeUndefined();
+
+    const records = new DynamoDbRecordedOrders(
+      docs,
+      { commitments: dynamo.tableNames.workflowCorrelation, ledger: dynamo.tableNames.syncLedger },
+      2,
+    );
+    const pages: RecordedOrder[][] = [];
+    for await (const page of records.pages({
+      since: '2026-09-06T00:00:00.000Z',
+      until: '2026-12-05T00:00:00.000Z',
+    }))
+      pages.push([...page]);
+
+    const all = pages.flat();
+    expect(all.map((order) => order.poNumber).sort()).toEqual(['PO-1', 'PO-2', 'PO-3', 'PO-4', 'PO-5']);
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+    expect(all.find((order) => order.poNumber === 'PO-2')).toEqual({
+      externalRef: 'SL-PO-SR-2',
+      poNumber: 'PO-2',
+      erpNumber: 'P2',
+      supplierNumber: 'S-100',
+      warehouseCode: 'WH-EAST',
+      currency: 'USD',
+      totalValue: '1488.00',
+      recordedAt: '2026-11-22T12:00:00.000Z',
+      lines: posted(2, '').lines,
+      erpRevisionWritten: 1,
+      confirmation: latest,
+    });
+    expect(all.find((order) => order.poNumber === 'PO-1')).toMatchObject({
+      erpRevisionWritten: null,
+      confirmation: null,
+    });
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { IntegrationException } from '../../../canonical/generated/types';
+import type { ReconciliationSummary } from '../../../domain/ports/reconciliation';
+import {
+  reconcile,
+  reconciliationWindow,
+  type ReconciliationPorts,
+} from '../../../domain/reconciliation/run';
+import type { Difference, ErpOrderView, RecordedOrder } from '../../../domain/reconciliation/types';
+import type { ProcurementPurchaseOrder } from '../../../domain/ports/procurement';
+import { agreeing, NOW, SETTINGS } from './fixtures';
+
+/** Ports over three orders: 1 agrees, 2 was deleted in procurement, 3 has a quantity to repair. */
+function world(pageSize = 2) {
+  const all = [1, 2, 3].map((n) => agreeing(n));
+  all[2]!.procurement.lines[0]!.quantityEa = '500';
+  const procurement = new Map<string, ProcurementPurchaseOrder>(
+    all.filter((_, i) => i !== 1).map((v) => [v.procurement.poNumber, v.procurement]),
+  );
+  const erp = new Map<string, ErpOrderView>(all.map((v) => [v.erp.externalRef, v.erp]));
+  const records: RecordedOrder[] = all.map((v) => v.recorded);
+  const raised: IntegrationException[] = [];
+  const reported: Difference[] = [];
+  const pagesRead: number[] = [];
+  const ports: ReconciliationPorts = {
+    orders: {
+      async *pages(window) {
+        expect(window).toEqual(reconciliationWindow(NOW, 90));
+        for (let i = 0; i < records.length; i += pageSize) {
+          pagesRead.push(i);
+          yield records.slice(i, i + pageSize);
+        }
+      },
+    },
+    procurement: {
+      ordersByNumber: async (numbers) =>
+        new Map(numbers.filter((n) => procurement.has(n)).map((n) => [n, procurement.get(n)!])),
+    },
+    erp: {
+      ordersByReference: async (refs) => new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
+      committedValue: vi.fn(async () => '4464.00'),
+    },
+    repairer: {
+      postMissingOrder: vi.fn(async () => undefined),
+      amendErpOrder: vi.fn(async () => undefined),
+      syncProcurementStatus: vi.fn(async () => undefined),
+    },
+    exceptions: { raise: async (exception) => void raised.push(exception) },
+    report: {
+      add: async (difference) => void reported.push(difference),
+      finish: vi.fn(async (summary: ReconciliationSummary) => [`reports/${summary.runId}.json`]),
+    },
+    now: () => NOW,
+  };
+  return { ports, raised, reported, pagesRead };
+}
+
+describe('reconcile', () => {
+  it('reads the window a page at a time, repairs what it may, raises the rest and reports every difference', async () => {
+    const { ports, raised, reported, pagesRead } = world();
+    const run = await reconcile(ports, SETTINGS, 'run-1');
+    expect(pagesRead).toEqual([0, 2]);
+    expect(run).toMatchObject({
+      runId: 'run-1',
+      orders: 3,
+      repaired: 1,
+      exceptionsRaised: 1,
+      repairFailures: 0,
+      reportKeys: ['reports/run-1.json'],
+      differences: {
+        missing_in_erp: 0,
+        missing_in_procurement: 1,
+        quantity_mismatch: 1,
+        date_mismatch: 0,
+        price_mismatch: 0,
+        status_lag: 0,
+        acknowledgement_not_applied: 0,
+      },
+    });
+    expect(ports.repairer.amendErpOrder).toHaveBeenCalledWith(
+      expect.objectContaining({ externalRef: 'SL-PO-SR-000003' }),
+      [{ lineNo: 1, quantityEa: '500' }],
+    );
+    expect(raised).toEqual([
+      expect.objectContaining({
+        exceptionId: 'reconciliation:SL-PO-SR-000002:missing_in_procurement:order',
+        code: 'ORDER_MISSING_IN_PROCUREMENT',
+        objectType: 'PurchaseOrder',
+        objectId: 'SL-PO-SR-000002',
+        system: 'erp',
+        status: 'OPEN',
+      }),
+    ]);
+    expect(JSON.parse(raised[0]!.details!)).toMatchObject({
+      class: 'missing_in_procurement',
+      expected: { system: 'procurement', value: null },
+      found: { system: 'erp', value: 'P2' },
+    });
+    expect(reported.map((d) => [d.class, d.externalRef])).toEqual([
+      ['missing_in_procurement', 'SL-PO-SR-000002'],
+      ['quantity_mismatch', 'SL-PO-SR-000003'],
+    ]);
+    expect(ports.report.finish).toHaveBeenCalledWith(expect.objectContaining({ orders: 3, repaired: 1 }));
+    // Financial reconciliation: three recorded orders of 1488.00 in WH-EAST in December.
+    expect(run.committedValues).toEqual([
+      {
+        warehouseCode: 'WH-EAST',
+        month: '2026-12',
+        erp: '4464.00',
+        supplyline: '4464.00',
+        difference: '0.00',
+      },
+    ]);
+    expect(run.committedValueDifferences).toBe(0);
+  });
+
+  it('a repair that fails turns its difference into an exception with the failure as its reason', async () => {
+    const { ports, raised, reported } = world();
+    vi.mocked(ports.repairer.amendErpOrder).mockRejectedValueOnce(new Error('PO_NOT_AMENDABLE'));
+    const run = await reconcile(ports, SETTINGS, 'run-2');
+    expect(run).toMatchObject({ repaired: 0, repairFailures: 1, exceptionsRaised: 2 });
+    expect(raised[1]).toMatchObject({
+      exceptionId: 'reconciliation:SL-PO-SR-000003:quantity_mismatch:line-1',
+      code: 'RECONCILIATION_REPAIR_FAILED',
+      message: 'The repair (amend-erp-order) failed: PO_NOT_AMENDABLE',
+    });
+    expect(reported[1]?.resolution).toMatchObject({
+      kind: 'exception',
+      code: 'RECONCILIATION_REPAIR_FAILED',
+    });
+  });
+
+  it('raises the same exception id on the next run, so an open exception is not raised twice', async () => {
+    const first = world();
+    const second = world();
+    await reconcile(first.ports, SETTINGS, 'run-a');
+    await reconcile(second.ports, SETTINGS, 'run-b');
+    expect(second.raised.map((e) => e.exceptionId)).toEqual(first.raised.map((e) => e.exceptionId));
+  });
+});
