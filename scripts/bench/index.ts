@@ -7,6 +7,7 @@ import { benchValidator } from '../codegen/bench-validator';
 import { benchCanonical } from './canonical';
 import { benchForecastSync } from './forecast-sync';
 import { benchFunctions } from './functions';
+import { benchIamEnforcement } from './iam-enforcement';
 import { benchLocalLoad } from './local-load';
 import { benchToken } from './token';
 import { atLeast, atMost, printTable, reference, type BenchRow } from './harness';
@@ -70,6 +71,12 @@ const SECTIONS: Section[] = [
     title:
       'Access-token verification on a warm authorizer (JWKS cached) vs a bare node:crypto RS256 verify of the same token (CPU, paired batches)',
     run: () => benchToken(),
+  },
+  {
+    name: 'iam',
+    title:
+      'Local IAM enforcement: a function call through the authorizing proxy vs straight to the stand-in (DynamoDB GetItem, median of 7 paired runs of 300)',
+    run: () => benchIamEnforcement(),
   },
   {
     name: 'local-load',
