@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signPlanningPayload } from '../../../adapters/planning/signature';
 import { findStackTemplate } from '../../../assembly';
 import { startLocalRuntime, type LocalRuntime } from '../../../local/runtime/runtime';
 import { synthesizeDev } from '../../../local/synth';
+import { postPlanning } from '../../e2e/support';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
 
 const SECRETS = {
@@ -63,18 +63,12 @@ function withoutGrant(cdkOut: string, functionConstructId: string, action: strin
   return copy;
 }
 
-async function deliver(runtime: LocalRuntime): Promise<Response> {
-  const body = Buffer.from(JSON.stringify(forecastExceptionDelivery()));
-  return fetch(`${runtime.baseUrl}/v1/webhooks/planning`, {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-planning-event': 'forecast.exception',
-      'x-planning-signature': signPlanningPayload(body, SECRETS.planningWebhookSigningCurrent, new Date()),
-    },
-  });
-}
+/** The same signed forecast exception, to either runtime. */
+const deliver = (runtime: LocalRuntime) =>
+  postPlanning(
+    { runtime, settings: { planningWebhookSecret: SECRETS.planningWebhookSigningCurrent } },
+    forecastExceptionDelivery(),
+  );
 
 const start = (cdkOut: string, progress: string[], functionLogs: string[]) =>
   startLocalRuntime({
