@@ -44,6 +44,25 @@ export interface FunctionModel {
   asyncMaximumRetryAttempts: number;
   /** Asynchronous invocation: events older than this are dropped. Lambda default 6 h. */
   asyncMaximumEventAgeSeconds: number;
+  /**
+   * What the function's execution role allows: the statements of the `AWS::IAM::Policy` resources
+   * attached to it and of its inline policies, resolved to local ARNs. Absent when the template
+   * gives the function no role it declares (nothing is then enforced for it locally).
+   */
+  permissions?: PermissionStatement[];
+}
+
+/** One statement of an identity policy, with its ARNs resolved. */
+export interface PermissionStatement {
+  effect: 'Allow' | 'Deny';
+  /** `Action` (IAM wildcards allowed); absent when the statement has `NotAction`. */
+  actions?: string[];
+  notActions?: string[];
+  /** `Resource` (IAM wildcards allowed); absent when the statement has `NotResource`. */
+  resources?: string[];
+  notResources?: string[];
+  /** The statement has a `Condition` (not evaluated locally). */
+  conditional: boolean;
 }
 
 /** An SQS queue. */

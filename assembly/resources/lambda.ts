@@ -8,6 +8,7 @@ import { NO_VALUE } from '../intrinsics';
 import type { BuildContext, CfnResource, EventSourceMappingModel, FunctionModel } from '../model';
 import { cdkPathOf, constructIdOf, functionNameOf } from '../names';
 import { assetFile, num, ofType, props, type ReaderInput } from './common';
+import { readRolePermissions, roleLogicalIdOf } from './iam';
 
 /**
  * `AWS::Lambda::Function` with its `AWS::Lambda::EventInvokeConfig`; a function without a bundled
@@ -22,6 +23,7 @@ export function readFunctions(input: ReaderInput): FunctionModel[] {
     retries: num(resolver.value(props(r).MaximumRetryAttempts)),
     maxAge: num(resolver.value(props(r).MaximumEventAgeInSeconds)),
   }));
+  const rolePermissions = readRolePermissions(input);
   return ofType(input, 'AWS::Lambda::Function').flatMap(([logicalId, r]) => {
     const p = props(r);
     const invokeConfig = invokeConfigs.find((c) => c.functionName === resolver.physicalName(logicalId));
@@ -30,6 +32,7 @@ export function readFunctions(input: ReaderInput): FunctionModel[] {
       warnings.push(`function ${logicalId}: no bundled asset found (inline or S3 code cannot run locally)`);
       return [];
     }
+    const permissions = rolePermissions.get(roleLogicalIdOf(p.Role) ?? '');
     const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
       {}) as Record<string, unknown>;
     return [
@@ -55,6 +58,7 @@ export function readFunctions(input: ReaderInput): FunctionModel[] {
           : {}),
         asyncMaximumRetryAttempts: invokeConfig?.retries ?? 2,
         asyncMaximumEventAgeSeconds: invokeConfig?.maxAge ?? 21_600,
+        ...(permissions ? { permissions } : {}),
       },
     ];
   });

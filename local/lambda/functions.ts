@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { FunctionModel } from '../../assembly';
 import { functionNameOf } from '../../assembly';
+import { functionAccessKeyId } from '../iam/enforcement';
 
 /** A function error as Lambda returns it. */
 export interface LambdaErrorPayload {
@@ -291,7 +292,8 @@ export class LambdaRunner {
       AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime ?? 'nodejs22.x'}`,
       LAMBDA_TASK_ROOT: fn.assetDir,
       LAMBDA_RUNTIME_DIR: fn.assetDir,
-      AWS_ACCESS_KEY_ID: 'local',
+      // Its own key: the local IAM enforcement (local/iam) knows the function by it.
+      AWS_ACCESS_KEY_ID: functionAccessKeyId(fn),
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_SESSION_TOKEN: 'local',
       ...fn.environment,

@@ -37,6 +37,7 @@ import type { BusActivity, EventBus } from '../eventbridge/bus';
 import { startEventBridge } from '../eventbridge/start';
 import { s3ObjectCreated } from '../eventbridge/s3-events';
 import { LOCAL_CREDENTIALS } from '../http/aws-json';
+import { startIamEnforcement, type AccessDenial } from '../iam/enforcement';
 import type { InvocationRecord, LambdaRunner, LogSink } from '../lambda/functions';
 import type { BatchOutcome, SqsEventSource } from '../lambda/sqs-event-source';
 import { startEventSourceMappings, startLambda } from '../lambda/start';
@@ -97,6 +98,11 @@ export interface LocalRuntimeOptions {
    * provider (local/identity) with demo people and applications
    */
   identity?: { issuer: string; audience?: string; groupsClaim?: string; dashboardClientId?: string };
+  /**
+   * Enforce each function role's IAM policies on its calls to the stand-ins, as AWS does: a call
+   * its role does not allow fails with AccessDenied (local/iam). @default true
+   */
+  enforceIam?: boolean;
 }
 
 /** A running local runtime. */
@@ -142,6 +148,8 @@ export interface LocalRuntime {
   batches: BatchOutcome[];
   /** REST API access log (last 5000). */
   apiRequests: AccessLogEntry[];
+  /** Functions' calls their role does not allow, refused with AccessDenied (last 5000). */
+  accessDenials: AccessDenial[];
   sqsServer: SqsStandIn;
   /** Queue depths by queue name, DLQs included. */
   queueDepths(): Record<string, QueueDepth>;
@@ -287,8 +295,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     for (const [fn, variables] of Object.entries(options.functionOverrides ?? {}))
       functionOverrides[fn] = { ...functionOverrides[fn], ...variables };
 
+    // The functions reach the stand-ins through the IAM enforcement; the runtime's own clients do not.
+    const accessDenials: AccessDenial[] = [];
+    const iam =
+      options.enforceIam === false
+        ? undefined
+        : await startIamEnforcement(model, {
+            endpoints,
+            host,
+            taskTokenStateMachine: (token) => stepFunctions.engine.taskTokenStateMachine(token),
+            onDenial: remember(accessDenials),
+            log,
+          });
+    if (iam) stops.push(() => iam.stop());
+
     const lambda = startLambda(model, {
-      endpoints,
+      endpoints: iam?.endpoints ?? endpoints,
       ...(options.overrides ? { overrides: options.overrides } : {}),
       functionOverrides,
       ...(options.lambdaConcurrency !== undefined ? { concurrency: options.lambdaConcurrency } : {}),
@@ -377,6 +399,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       busActivity,
       batches,
       apiRequests,
+      accessDenials,
       sqsServer: sqs.server,
       queueDepths: () => sqs.queueDepths(model),
       queueMessages: (queueName) => sqs.queueMessages(model, queueName),

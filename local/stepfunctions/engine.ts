@@ -81,6 +81,8 @@ interface LoadedMachine {
 }
 
 interface PendingToken {
+  /** The machine of the waiting execution: what IAM authorizes SendTaskSuccess against. */
+  stateMachineArn: string;
   resolve(output: unknown): void;
   reject(error: Error): void;
 }
@@ -150,6 +152,11 @@ export class LocalStepFunctions {
     return [...this.executions.values()];
   }
 
+  /** The state machine whose execution waits on a task token (undefined: unknown, answered or expired). */
+  taskTokenStateMachine(taskToken: string): string | undefined {
+    return this.tokens.get(taskToken)?.stateMachineArn;
+  }
+
   sendTaskSuccess(taskToken: string, output: unknown): void {
     this.takeToken(taskToken).resolve(output);
   }
@@ -192,6 +199,7 @@ export class LocalStepFunctions {
   private handlers(
     states: Record<string, unknown>,
     token: string,
+    stateMachineArn: string,
   ): Record<string, (input: Json) => Promise<Json>> {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     for (const [stateName, raw] of Object.entries(states)) {
@@ -206,7 +214,7 @@ export class LocalStepFunctions {
           // Copy, not delete: the library reads the timeout from this same input after calling us.
           const { [TIMEOUT_KEY]: _timeout, ...Payload } = raw;
           const answered = new Promise<unknown>((resolve, reject) =>
-            this.tokens.set(token, { resolve, reject }),
+            this.tokens.set(token, { stateMachineArn, resolve, reject }),
           );
           // Awaited only after the invoke: a failure before then (stop() while the task's function
           // runs) must not surface as an unhandled rejection; `await answered` still throws it.
@@ -277,7 +285,7 @@ export class LocalStepFunctions {
     } as unknown as ExecutionRecord;
     const execution = machine.stateMachine.run(input as Json, {
       overrides: {
-        taskResourceLocalHandlers: this.handlers(states, token),
+        taskResourceLocalHandlers: this.handlers(states, token, this.stateMachineArn(stateMachineName)),
         retryIntervalOverrides: this.retryOverrides(states),
       },
       context: {

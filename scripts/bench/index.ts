@@ -7,6 +7,7 @@ import { benchValidator } from '../codegen/bench-validator';
 import { benchCanonical } from './canonical';
 import { benchForecastSync } from './forecast-sync';
 import { benchFunctions } from './functions';
+import { benchIamEnforcement } from './iam-enforcement';
 import { benchLocalLoad } from './local-load';
 import { benchProcessApis } from './process-apis';
 import { benchReconciliation } from './reconciliation';
@@ -78,6 +79,12 @@ const SECTIONS: Section[] = [
     title:
       'Reconciliation: 100,000 synthetic orders (~1% drifting) vs a bare Map join of the same views (CPU, whole passes alternated)',
     run: () => benchReconciliation(),
+  },
+  {
+    name: 'iam',
+    title:
+      'Local IAM enforcement: a function call through the authorizing proxy vs straight to the stand-in (DynamoDB GetItem, median of 7 paired runs of 300)',
+    run: () => benchIamEnforcement(),
   },
   {
     name: 'local-load',

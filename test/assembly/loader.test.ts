@@ -23,6 +23,24 @@ describe('template model of a real dev synth', () => {
     expect(text).not.toMatch(/"Fn::|"Ref"/);
   });
 
+  it("reads each function's role policies with their ARNs resolved to the local resources", () => {
+    const webhook = findFunction(model, 'PlanningWebhook')!;
+    const bus = model.buses[0]!;
+    const allowed = (action: string) =>
+      webhook
+        .permissions!.filter((s) => s.effect === 'Allow' && s.actions?.includes(action))
+        .flatMap((s) => s.resources ?? []);
+    expect(allowed('events:PutEvents')).toEqual([bus.arn]);
+    const signing = model.secrets
+      .filter((s) => s.constructId.startsWith('PlanningWebhookSigning'))
+      .map((s) => s.arn);
+    expect(allowed('secretsmanager:GetSecretValue').sort()).toEqual(signing.sort());
+    for (const arn of allowed('dynamodb:UpdateItem'))
+      expect(model.tables.map((t) => t.arn)).toContain(arn.replace(/\/index\/.*$/, ''));
+    // Every function runs under its own role's statements.
+    for (const fn of model.functions) expect(fn.permissions?.length, fn.constructId).toBeGreaterThan(0);
+  });
+
   it('runs every function from its bundled asset, with a resolved environment', () => {
     expect(model.functions.length).toBeGreaterThan(0);
     for (const fn of model.functions) {

@@ -80,7 +80,10 @@ export interface PlanningAnswer {
  * `secret` at `signedAt`) unless `signature` is given.
  */
 export async function postPlanning(
-  environment: LocalEnvironment,
+  environment: {
+    runtime: Pick<LocalEnvironment['runtime'], 'baseUrl'>;
+    settings: Pick<LocalEnvironment['settings'], 'planningWebhookSecret'>;
+  },
   body: object | string | Buffer,
   options: {
     secret?: string;

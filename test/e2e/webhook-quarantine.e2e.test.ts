@@ -140,3 +140,11 @@ describe('webhook quarantine on the local runtime', () => {
     expect((await ops('quarantine', 'show', `planning-${deliveryId}`)).code).toBe(1);
   });
 });
+
+// Last: every path above ran with the roles' IAM policies enforced (local/iam); a refused call some
+// path tolerated (retried, quarantined, sent to a DLQ) would be a grant missing in AWS.
+describe('IAM', () => {
+  it("made no call a function's role does not allow", () => {
+    expect(environment.runtime.accessDenials).toEqual([]);
+  });
+});

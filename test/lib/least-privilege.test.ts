@@ -2,7 +2,10 @@
  * Exact least privilege: every permission a function's role holds must be one its handler's code
  * can use. The code's reach is read from the handler bundled the way Lambda bundles it
  * (test/lib/code-reach.ts); the template is the prod stack built from the function catalog. A
- * grant the bundle cannot use fails here, naming the function and the grant.
+ * grant the bundle cannot use fails here, naming the function and the grant. The other direction,
+ * a call the code makes that its role does not allow (a MISSING grant), is checked by behaviour:
+ * the local runtime enforces each role's policies at the stand-ins (local/iam), so any e2e path that
+ * reaches the call fails with AccessDenied as in AWS (test/local/iam/missing-grant.e2e.test.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_CATALOG, type FunctionKey } from '../../application/functions';

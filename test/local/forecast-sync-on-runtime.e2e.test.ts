@@ -104,3 +104,11 @@ describe('bulk forecast synchronisation on the local runtime', () => {
     ).toEqual([]);
   }, 180_000);
 });
+
+// Last: every path above ran with the roles' IAM policies enforced (local/iam); a refused call some
+// path tolerated (retried, quarantined, sent to a DLQ) would be a grant missing in AWS.
+describe('IAM', () => {
+  it("made no call a function's role does not allow", () => {
+    expect(environment.runtime.accessDenials).toEqual([]);
+  });
+});

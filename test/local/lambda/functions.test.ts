@@ -10,6 +10,7 @@ import {
   type LambdaRunnerOptions,
 } from '../../../local/lambda/functions';
 import type { FunctionModel } from '../../../assembly';
+import { functionAccessKeyId } from '../../../local/iam/enforcement';
 
 const assetDir = (name: string) => fileURLToPath(new URL(`../fixtures/functions/${name}`, import.meta.url));
 
@@ -59,7 +60,9 @@ describe('LambdaRunner', () => {
     expect(await get('ONLY_ECHO')).toBe('yes');
     expect(await get('AWS_ENDPOINT_URL_SQS')).toBe('http://127.0.0.1:1');
     expect(await get('AWS_LAMBDA_FUNCTION_NAME')).toBe('Supplyline-test-EchoFunctionABCD1234');
-    expect(await get('AWS_ACCESS_KEY_ID')).toBe('local');
+    // Its own access key: the local IAM enforcement knows the function's role by it.
+    expect(await get('AWS_ACCESS_KEY_ID')).toBe(functionAccessKeyId(fn()));
+    expect(await get('AWS_ACCESS_KEY_ID')).not.toBe('local');
     // The worker's environment is its own: the test process is untouched.
     expect(process.env.TABLE_NAME).toBeUndefined();
   });
