@@ -11,9 +11,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const INPUTS = [
+/** What the synth reads: the CDK app and every function bundle's sources (test/local/synth.test.ts). */
+export const SYNTH_INPUTS = [
   'bin',
   'lib',
+  'application',
   'functions',
   'adapters',
   'domain',
@@ -83,6 +85,6 @@ function sourcesHash(): string {
       hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\n`);
     }
   };
-  for (const input of INPUTS) walk(join(ROOT, input));
+  for (const input of SYNTH_INPUTS) walk(join(ROOT, input));
   return hash.digest('hex').slice(0, 16);
 }
