@@ -11,6 +11,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import type { ApprovalDecisionRecord } from '../../canonical/generated/types';
 import { deciderKey } from '../../domain/approval/decision';
 import type { ApprovalAuditTrail, AuditPage } from '../../domain/ports/approvals';
+import { isPreconditionFailed } from './sdk-errors';
 
 const prefixOf = (commitmentId: string) => `approvals/${encodeURIComponent(commitmentId)}/`;
 
@@ -18,11 +19,6 @@ const prefixOf = (commitmentId: string) => `approvals/${encodeURIComponent(commi
 export function auditKey(record: ApprovalDecisionRecord): string {
   return `${prefixOf(record.commitmentId)}${deciderKey(record)}.json`;
 }
-
-const alreadyWritten = (error: unknown) => {
-  const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return name === 'PreconditionFailed' || $metadata?.httpStatusCode === 412;
-};
 
 export class S3ApprovalAuditTrail implements ApprovalAuditTrail {
   constructor(
@@ -43,7 +39,7 @@ export class S3ApprovalAuditTrail implements ApprovalAuditTrail {
         }),
       );
     } catch (error) {
-      if (!alreadyWritten(error)) throw error;
+      if (!isPreconditionFailed(error)) throw error;
     }
   }
 

@@ -12,7 +12,7 @@
  * can never both reach it; the claim is released when the workflow could not be told for a reason
  * a retry can fix.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailure } from './sdk-errors';
 import {
   GetCommand,
   PutCommand,
@@ -73,10 +73,6 @@ export function approvalDecisionErrors(data: unknown): { pointer: string; messag
   }
   return errors;
 }
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 export class ApprovalStore implements ApprovalBook {
   constructor(

@@ -12,7 +12,7 @@
  * claims the answer with a second conditional write. Writes to one item are serialised, so for a
  * given task token exactly one side wins the claim and sends the task success.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailure } from './sdk-errors';
 import {
   GetCommand,
   PutCommand,
@@ -31,10 +31,6 @@ import type { ConfirmedLine } from '../../domain/reconciliation/types';
 
 /** Kept well past any delivery date and month-end reconciliation; DynamoDB TTL removes them after. */
 const RETENTION_SECONDS = 400 * 24 * 3600;
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** Key of an open purchase order line in the supply partition of its item and site. */
 export function supplyKey(

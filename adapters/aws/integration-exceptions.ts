@@ -5,7 +5,7 @@
  * `correlationId` / `tenantId`, so the resolution joins the same business flow.
  * The `byStatus` index (status, raisedAt) serves the work list, oldest first, and the dashboard.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailure } from './sdk-errors';
 import {
   GetCommand,
   PutCommand,
@@ -106,10 +106,6 @@ function decodeToken(text: string): PageToken {
 function defined(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
 }
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** The canonical object out of a stored item (store-only attributes dropped). */
 function fromItem(item: Record<string, unknown>): StoredIntegrationException {
