@@ -148,7 +148,14 @@ describe('the CLI on the local runtime (--state-file)', () => {
     const list = await cli('dlq', 'list', '--json');
     expect(list.code).toBe(0);
     const rows = JSON.parse(list.out) as { queue: string; depth: number }[];
-    expect(rows).toHaveLength(14);
+    // Every queue no function drains is a DLQ (processing or delivery) and is listed once.
+    const drained = new Set(runtime.model.eventSourceMappings.map((m) => m.queueArn));
+    expect(rows.map((r) => r.queue).sort()).toEqual(
+      runtime.model.queues
+        .filter((q) => !drained.has(q.arn))
+        .map((q) => q.name)
+        .sort(),
+    );
     expect(rows.filter((r) => r.depth > 0)).toEqual([
       expect.objectContaining({ queue: 'supplyline-dev-forecast-exception-evaluation-dlq', depth: 1 }),
     ]);

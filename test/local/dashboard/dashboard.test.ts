@@ -6,6 +6,7 @@
  * webhook delivery can be inspected and re-submitted; signed out, actions are refused again. Leaves
  * a screenshot in test-artifacts/dashboard.png.
  */
+import { CONSUMER_ROUTES } from '../../../application/routing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,18 +83,11 @@ describe('operations dashboard', () => {
     await page.goto(url!);
 
     const rows = page.locator('#queues tbody tr');
-    await expect.poll(() => rows.count()).toBe(7);
-    await expect
-      .poll(() => rows.locator('td:nth-child(2)').allTextContents())
-      .toEqual([
-        'forecast-exception-evaluation',
-        'forecast-change-evaluation',
-        'acknowledgement-sync',
-        'receipt-sync',
-        'master-data-sync',
-        'forecast-sync',
-        'integration-exception-recorder',
-      ]);
+    // One row per consumer lane, in the order the routing declares them.
+    const consumers = CONSUMER_ROUTES.map((route) => route.consumer);
+    expect(consumers).toContain(EVALUATION);
+    await expect.poll(() => rows.count()).toBe(consumers.length);
+    await expect.poll(() => rows.locator('td:nth-child(2)').allTextContents()).toEqual(consumers);
     await expect
       .poll(() => page.locator(`#queues tr[data-consumer="${EVALUATION}"] td.dlq-depth`).textContent())
       .toBe('0');
