@@ -39,6 +39,30 @@ function typesAndValidators(
   };
 }
 
+/**
+ * The carried validator of each delivery kind (`validateCarried<Delivery>`): the vendor's contract
+ * and, on every `carried` field, what the canonical model carries, so a delivery it accepts maps to
+ * a canonical event by construction (the intake then skips the canonical check).
+ */
+function carriedValidators(
+  folder: string,
+  defs: Record<string, Schema>,
+  deliveries: Record<string, string>,
+): Record<string, string> {
+  const entries = Object.fromEntries(Object.values(deliveries).map((name) => [`Carried${name}`, name]));
+  return {
+    [`${folder}/carried-validators.ts`]:
+      HEADER +
+      compileValidators({
+        defs,
+        entries,
+        typesModule: './types',
+        runtimeModule: posix.relative(folder, 'canonical/validation-runtime'),
+        carried: true,
+      }),
+  };
+}
+
 /** Event type -> envelope interface, so producers and consumers are typed by the catalog. */
 function canonicalEventMap(): string {
   const lines = EVENT_CATALOG.map((event) => `  '${event.type}': ${eventSchemaName(event)};`);
@@ -53,6 +77,8 @@ export function generatedFiles(): Record<string, string> {
     ...typesAndValidators('canonical/generated', canonicalDefs, canonicalEventMap()),
     ...typesAndValidators('adapters/planning/generated', planningWebhookSchemas),
     ...typesAndValidators('adapters/procurement/generated', procurementWebhookSchemas),
+    ...carriedValidators('adapters/planning/generated', planningWebhookSchemas, PLANNING_EVENTS),
+    ...carriedValidators('adapters/procurement/generated', procurementWebhookSchemas, PROCUREMENT_EVENTS),
     ...prefixed('canonical/generated', jsonSchemaFiles()),
     'canonical/generated/openapi.json': formatJson(openApiDocument()),
     'canonical/generated/event-catalog.md': eventCatalogMarkdown(),
