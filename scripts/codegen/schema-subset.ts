@@ -295,3 +295,26 @@ function assertPattern(value: unknown, at: string): void {
     }
   }
 }
+
+const LOWER_BOUNDS = new Set(['minLength', 'minItems', 'minimum', 'exclusiveMinimum']);
+const UPPER_BOUNDS = new Set(['maxLength', 'maxItems', 'maximum', 'exclusiveMaximum']);
+const NOT_CHECKED = new Set(['title', 'description', 'deprecated', 'examples']);
+
+/**
+ * One node meaning `vendor` AND `limits` (one type test, one branch: the carried validator is on
+ * every delivery's path), or undefined when a keyword of both differs and is not a bound.
+ */
+export function conjunction(vendor: Schema, limits: Schema): Schema | undefined {
+  const types = typesOf(limits);
+  if (types.length > 0 && JSON.stringify(types) !== JSON.stringify(typesOf(vendor))) return undefined;
+  const both: Record<string, unknown> = { ...vendor };
+  for (const [keyword, value] of Object.entries(limits)) {
+    const current = both[keyword];
+    if (NOT_CHECKED.has(keyword)) continue;
+    if (current === undefined) both[keyword] = value;
+    else if (LOWER_BOUNDS.has(keyword)) both[keyword] = Math.max(current as number, value as number);
+    else if (UPPER_BOUNDS.has(keyword)) both[keyword] = Math.min(current as number, value as number);
+    else if (JSON.stringify(current) !== JSON.stringify(value)) return undefined;
+  }
+  return both as Schema;
+}

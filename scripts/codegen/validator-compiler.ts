@@ -24,6 +24,7 @@ import { MAX_DEPTH, MAX_ERRORS } from '../../canonical/validation-runtime';
 import {
   assertDefinitionName,
   assertSupportedDefs,
+  conjunction,
   multipleOfDecimals,
   refName,
   typesOf,
@@ -251,6 +252,8 @@ class ModuleWriter {
   private node(schema: Schema, v: string, pointer: readonly PointerPart[]): string[] {
     const limits = schema[CARRIED];
     if (!this.doc.carried || limits === undefined) return this.contract(schema, v, pointer);
+    const both = conjunction(schema, limits);
+    if (both) return this.contract(both, v, pointer);
     // Both, on the same value: the vendor's contract, then what the canonical model carries.
     return [...this.contract(schema, v, pointer), ...this.contract(limits, v, pointer)];
   }

@@ -31,11 +31,6 @@ function check_PlanningPlan(d: unknown, p: string, e: ValidationError[], depth: 
       add(e, p + "/plan_id", "required", "must have required property 'plan_id'");
     } else {
       if (typeof v0 === 'string') {
-        if (v0.length === 0) add(e, p + "/plan_id", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/plan_id", "type", "must be string");
-      }
-      if (typeof v0 === 'string') {
         if (v0.length > 64 && (v0.length > 128 || codePoints(v0) > 64)) add(e, p + "/plan_id", "maxLength", "must NOT have more than 64 characters");
         if (v0.length === 0) add(e, p + "/plan_id", "minLength", "must NOT have fewer than 1 characters");
         if (!PATTERN_0.test(v0)) add(e, p + "/plan_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
@@ -115,11 +110,6 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
       add(e, p + "/exception_id", "required", "must have required property 'exception_id'");
     } else {
       if (typeof v0 === 'string') {
-        if (v0.length === 0) add(e, p + "/exception_id", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/exception_id", "type", "must be string");
-      }
-      if (typeof v0 === 'string') {
         if (v0.length > 64 && (v0.length > 128 || codePoints(v0) > 64)) add(e, p + "/exception_id", "maxLength", "must NOT have more than 64 characters");
         if (v0.length === 0) add(e, p + "/exception_id", "minLength", "must NOT have fewer than 1 characters");
         if (!PATTERN_0.test(v0)) add(e, p + "/exception_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
@@ -152,11 +142,6 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
       add(e, p + "/sku", "required", "must have required property 'sku'");
     } else {
       if (typeof v3 === 'string') {
-        if (v3.length === 0) add(e, p + "/sku", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/sku", "type", "must be string");
-      }
-      if (typeof v3 === 'string') {
         if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/sku", "maxLength", "must NOT have more than 64 characters");
         if (v3.length === 0) add(e, p + "/sku", "minLength", "must NOT have fewer than 1 characters");
         if (!PATTERN_0.test(v3)) add(e, p + "/sku", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
@@ -168,11 +153,6 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     if (v4 === undefined) {
       add(e, p + "/site", "required", "must have required property 'site'");
     } else {
-      if (typeof v4 === 'string') {
-        if (v4.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/site", "type", "must be string");
-      }
       if (typeof v4 === 'string') {
         if (v4.length > 64 && (v4.length > 128 || codePoints(v4) > 64)) add(e, p + "/site", "maxLength", "must NOT have more than 64 characters");
         if (v4.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
@@ -197,11 +177,6 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     } else {
       if (typeof v6 === 'number' && Number.isInteger(v6)) {
         if (v6 < 1) add(e, p + "/pack_size", "minimum", "must be >= 1");
-        if (v6 > 9007199254740991) add(e, p + "/pack_size", "maximum", "must be <= 9007199254740991");
-      } else {
-        add(e, p + "/pack_size", "type", "must be integer");
-      }
-      if (typeof v6 === 'number' && Number.isInteger(v6)) {
         if (v6 > 1000000) add(e, p + "/pack_size", "maximum", "must be <= 1000000");
       } else {
         add(e, p + "/pack_size", "type", "must be integer");
@@ -217,7 +192,6 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     if (v8 === undefined) {
       add(e, p + "/baseline_qty", "required", "must have required property 'baseline_qty'");
     } else {
-      if (!(typeof v8 === 'number' && Number.isFinite(v8))) add(e, p + "/baseline_qty", "type", "must be number");
       if (typeof v8 === 'number' && Number.isFinite(v8)) {
         if (v8 < 0) add(e, p + "/baseline_qty", "minimum", "must be >= 0");
         if (v8 > 1000000000) add(e, p + "/baseline_qty", "maximum", "must be <= 1000000000");
@@ -230,7 +204,6 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     if (v9 === undefined) {
       add(e, p + "/forecast_qty", "required", "must have required property 'forecast_qty'");
     } else {
-      if (!(typeof v9 === 'number' && Number.isFinite(v9))) add(e, p + "/forecast_qty", "type", "must be number");
       if (typeof v9 === 'number' && Number.isFinite(v9)) {
         if (v9 < 0) add(e, p + "/forecast_qty", "minimum", "must be >= 0");
         if (v9 > 1000000000) add(e, p + "/forecast_qty", "maximum", "must be <= 1000000000");
@@ -243,7 +216,6 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     if (v10 === undefined) {
       add(e, p + "/projected_on_hand", "required", "must have required property 'projected_on_hand'");
     } else {
-      if (!(typeof v10 === 'number' && Number.isFinite(v10))) add(e, p + "/projected_on_hand", "type", "must be number");
       if (typeof v10 === 'number' && Number.isFinite(v10)) {
         if (v10 < -1000000000) add(e, p + "/projected_on_hand", "minimum", "must be >= -1000000000");
         if (v10 > 1000000000) add(e, p + "/projected_on_hand", "maximum", "must be <= 1000000000");
@@ -256,7 +228,6 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     if (v11 === undefined) {
       add(e, p + "/safety_stock", "required", "must have required property 'safety_stock'");
     } else {
-      if (!(typeof v11 === 'number' && Number.isFinite(v11))) add(e, p + "/safety_stock", "type", "must be number");
       if (typeof v11 === 'number' && Number.isFinite(v11)) {
         if (v11 < 0) add(e, p + "/safety_stock", "minimum", "must be >= 0");
         if (v11 > 1000000000) add(e, p + "/safety_stock", "maximum", "must be <= 1000000000");
@@ -277,7 +248,6 @@ function check_PlanningException(d: unknown, p: string, e: ValidationError[], de
     }
     const v13 = d.notes;
     if (v13 !== undefined) {
-      if (!(typeof v13 === 'string')) add(e, p + "/notes", "type", "must be string");
       if (typeof v13 === 'string') {
         if (v13.length > 262144 && (v13.length > 524288 || codePoints(v13) > 262144)) add(e, p + "/notes", "maxLength", "must NOT have more than 262144 characters");
       } else {
@@ -307,11 +277,6 @@ function check_PlanningForecastException(d: unknown, p: string, e: ValidationErr
       add(e, p + "/event_id", "required", "must have required property 'event_id'");
     } else {
       if (typeof v1 === 'string') {
-        if (v1.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/event_id", "type", "must be string");
-      }
-      if (typeof v1 === 'string') {
         if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/event_id", "maxLength", "must NOT have more than 128 characters");
         if (v1.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
         if (!PATTERN_0.test(v1)) add(e, p + "/event_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
@@ -324,12 +289,8 @@ function check_PlanningForecastException(d: unknown, p: string, e: ValidationErr
       add(e, p + "/published_at", "required", "must have required property 'published_at'");
     } else {
       if (typeof v2 === 'string') {
-        if (!isDateTime(v2)) add(e, p + "/published_at", "format", "must match format \"date-time\"");
-      } else {
-        add(e, p + "/published_at", "type", "must be string");
-      }
-      if (typeof v2 === 'string') {
         if (!PATTERN_1.test(v2)) add(e, p + "/published_at", "pattern", "must match pattern \"^2[0-9]{3}-\"");
+        if (!isDateTime(v2)) add(e, p + "/published_at", "format", "must match format \"date-time\"");
       } else {
         add(e, p + "/published_at", "type", "must be string");
       }
@@ -418,11 +379,6 @@ function check_PlanningForecastPublished(d: unknown, p: string, e: ValidationErr
       add(e, p + "/event_id", "required", "must have required property 'event_id'");
     } else {
       if (typeof v1 === 'string') {
-        if (v1.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/event_id", "type", "must be string");
-      }
-      if (typeof v1 === 'string') {
         if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/event_id", "maxLength", "must NOT have more than 128 characters");
         if (v1.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
         if (!PATTERN_0.test(v1)) add(e, p + "/event_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
@@ -435,12 +391,8 @@ function check_PlanningForecastPublished(d: unknown, p: string, e: ValidationErr
       add(e, p + "/published_at", "required", "must have required property 'published_at'");
     } else {
       if (typeof v2 === 'string') {
-        if (!isDateTime(v2)) add(e, p + "/published_at", "format", "must match format \"date-time\"");
-      } else {
-        add(e, p + "/published_at", "type", "must be string");
-      }
-      if (typeof v2 === 'string') {
         if (!PATTERN_1.test(v2)) add(e, p + "/published_at", "pattern", "must match pattern \"^2[0-9]{3}-\"");
+        if (!isDateTime(v2)) add(e, p + "/published_at", "format", "must match format \"date-time\"");
       } else {
         add(e, p + "/published_at", "type", "must be string");
       }

@@ -40,7 +40,6 @@ function check_ProcurementAckLine(d: unknown, p: string, e: ValidationError[], d
     if (v1 === undefined) {
       add(e, p + "/confirmed_qty", "required", "must have required property 'confirmed_qty'");
     } else {
-      if (!(typeof v1 === 'number' && Number.isFinite(v1))) add(e, p + "/confirmed_qty", "type", "must be number");
       if (typeof v1 === 'number' && Number.isFinite(v1)) {
         if (v1 < 0) add(e, p + "/confirmed_qty", "minimum", "must be >= 0");
         if (v1 > 1000000000) add(e, p + "/confirmed_qty", "maximum", "must be <= 1000000000");
@@ -72,11 +71,6 @@ function check_ProcurementPurchaseOrderAcknowledged(d: unknown, p: string, e: Va
       add(e, p + "/event_id", "required", "must have required property 'event_id'");
     } else {
       if (typeof v0 === 'string') {
-        if (v0.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/event_id", "type", "must be string");
-      }
-      if (typeof v0 === 'string') {
         if (v0.length > 128 && (v0.length > 256 || codePoints(v0) > 128)) add(e, p + "/event_id", "maxLength", "must NOT have more than 128 characters");
         if (v0.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
         if (!PATTERN_0.test(v0)) add(e, p + "/event_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
@@ -88,11 +82,6 @@ function check_ProcurementPurchaseOrderAcknowledged(d: unknown, p: string, e: Va
     if (v1 === undefined) {
       add(e, p + "/po_number", "required", "must have required property 'po_number'");
     } else {
-      if (typeof v1 === 'string') {
-        if (v1.length === 0) add(e, p + "/po_number", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/po_number", "type", "must be string");
-      }
       if (typeof v1 === 'string') {
         if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/po_number", "maxLength", "must NOT have more than 64 characters");
         if (v1.length === 0) add(e, p + "/po_number", "minLength", "must NOT have fewer than 1 characters");
@@ -117,12 +106,8 @@ function check_ProcurementPurchaseOrderAcknowledged(d: unknown, p: string, e: Va
       add(e, p + "/acknowledged_at", "required", "must have required property 'acknowledged_at'");
     } else {
       if (typeof v3 === 'string') {
-        if (!isDateTime(v3)) add(e, p + "/acknowledged_at", "format", "must match format \"date-time\"");
-      } else {
-        add(e, p + "/acknowledged_at", "type", "must be string");
-      }
-      if (typeof v3 === 'string') {
         if (!PATTERN_1.test(v3)) add(e, p + "/acknowledged_at", "pattern", "must match pattern \"^2[0-9]{3}-\"");
+        if (!isDateTime(v3)) add(e, p + "/acknowledged_at", "format", "must match format \"date-time\"");
       } else {
         add(e, p + "/acknowledged_at", "type", "must be string");
       }
@@ -146,11 +131,6 @@ function check_ProcurementPurchaseOrderAcknowledged(d: unknown, p: string, e: Va
     if (v8 === undefined) {
       add(e, p + "/supplier_number", "required", "must have required property 'supplier_number'");
     } else {
-      if (typeof v8 === 'string') {
-        if (v8.length === 0) add(e, p + "/supplier_number", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/supplier_number", "type", "must be string");
-      }
       if (typeof v8 === 'string') {
         if (v8.length > 64 && (v8.length > 128 || codePoints(v8) > 64)) add(e, p + "/supplier_number", "maxLength", "must NOT have more than 64 characters");
         if (v8.length === 0) add(e, p + "/supplier_number", "minLength", "must NOT have fewer than 1 characters");
@@ -183,11 +163,6 @@ function check_ProcurementPoLine(d: unknown, p: string, e: ValidationError[], de
       add(e, p + "/item_code", "required", "must have required property 'item_code'");
     } else {
       if (typeof v1 === 'string') {
-        if (v1.length === 0) add(e, p + "/item_code", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/item_code", "type", "must be string");
-      }
-      if (typeof v1 === 'string') {
         if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/item_code", "maxLength", "must NOT have more than 64 characters");
         if (v1.length === 0) add(e, p + "/item_code", "minLength", "must NOT have fewer than 1 characters");
         if (!PATTERN_0.test(v1)) add(e, p + "/item_code", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
@@ -199,7 +174,6 @@ function check_ProcurementPoLine(d: unknown, p: string, e: ValidationError[], de
     if (v2 === undefined) {
       add(e, p + "/qty", "required", "must have required property 'qty'");
     } else {
-      if (!(typeof v2 === 'number' && Number.isFinite(v2))) add(e, p + "/qty", "type", "must be number");
       if (typeof v2 === 'number' && Number.isFinite(v2)) {
         if (v2 < 0) add(e, p + "/qty", "minimum", "must be >= 0");
         if (v2 > 1000000) add(e, p + "/qty", "maximum", "must be <= 1000000");
@@ -214,10 +188,6 @@ function check_ProcurementPoLine(d: unknown, p: string, e: ValidationError[], de
     } else {
       if (typeof v3 === 'string') {
         if (v3.length === 0) add(e, p + "/uom", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/uom", "type", "must be string");
-      }
-      if (typeof v3 === 'string') {
         if (v3 !== "EA") add(e, p + "/uom", "enum", "must be equal to one of the allowed values");
       } else {
         add(e, p + "/uom", "type", "must be string");
@@ -228,13 +198,8 @@ function check_ProcurementPoLine(d: unknown, p: string, e: ValidationError[], de
       add(e, p + "/unit_price", "required", "must have required property 'unit_price'");
     } else {
       if (typeof v4 === 'string') {
-        if (v4.length > 26 && (v4.length > 52 || codePoints(v4) > 26)) add(e, p + "/unit_price", "maxLength", "must NOT have more than 26 characters");
-        if (!PATTERN_2.test(v4)) add(e, p + "/unit_price", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
-      } else {
-        add(e, p + "/unit_price", "type", "must be string");
-      }
-      if (typeof v4 === 'string') {
         if (v4.length > 9 && (v4.length > 18 || codePoints(v4) > 9)) add(e, p + "/unit_price", "maxLength", "must NOT have more than 9 characters");
+        if (!PATTERN_2.test(v4)) add(e, p + "/unit_price", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
       } else {
         add(e, p + "/unit_price", "type", "must be string");
       }
@@ -262,11 +227,6 @@ function check_ProcurementPurchaseOrderChanged(d: unknown, p: string, e: Validat
       add(e, p + "/event_id", "required", "must have required property 'event_id'");
     } else {
       if (typeof v0 === 'string') {
-        if (v0.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/event_id", "type", "must be string");
-      }
-      if (typeof v0 === 'string') {
         if (v0.length > 128 && (v0.length > 256 || codePoints(v0) > 128)) add(e, p + "/event_id", "maxLength", "must NOT have more than 128 characters");
         if (v0.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
         if (!PATTERN_0.test(v0)) add(e, p + "/event_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
@@ -278,11 +238,6 @@ function check_ProcurementPurchaseOrderChanged(d: unknown, p: string, e: Validat
     if (v1 === undefined) {
       add(e, p + "/po_number", "required", "must have required property 'po_number'");
     } else {
-      if (typeof v1 === 'string') {
-        if (v1.length === 0) add(e, p + "/po_number", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/po_number", "type", "must be string");
-      }
       if (typeof v1 === 'string') {
         if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/po_number", "maxLength", "must NOT have more than 64 characters");
         if (v1.length === 0) add(e, p + "/po_number", "minLength", "must NOT have fewer than 1 characters");
@@ -317,12 +272,8 @@ function check_ProcurementPurchaseOrderChanged(d: unknown, p: string, e: Validat
       add(e, p + "/changed_at", "required", "must have required property 'changed_at'");
     } else {
       if (typeof v4 === 'string') {
-        if (!isDateTime(v4)) add(e, p + "/changed_at", "format", "must match format \"date-time\"");
-      } else {
-        add(e, p + "/changed_at", "type", "must be string");
-      }
-      if (typeof v4 === 'string') {
         if (!PATTERN_1.test(v4)) add(e, p + "/changed_at", "pattern", "must match pattern \"^2[0-9]{3}-\"");
+        if (!isDateTime(v4)) add(e, p + "/changed_at", "format", "must match format \"date-time\"");
       } else {
         add(e, p + "/changed_at", "type", "must be string");
       }
@@ -333,16 +284,12 @@ function check_ProcurementPurchaseOrderChanged(d: unknown, p: string, e: Validat
     } else {
       if (Array.isArray(v5)) {
         if (v5.length < 1) add(e, p + "/lines", "minItems", "must NOT have fewer than 1 items");
-        for (let i6 = 0, n7 = v5.length; i6 < n7; i6++) {
+        if (v5.length > 1000) add(e, p + "/lines", "maxItems", "must NOT have more than 1000 items");
+        for (let i6 = 0, n7 = Math.min(v5.length, 1000); i6 < n7; i6++) {
           if (e.length > MAX_ERRORS) break;
           const v8: unknown = v5[i6];
           check_ProcurementPoLine(v8, p + "/lines/" + i6, e, depth + 1);
         }
-      } else {
-        add(e, p + "/lines", "type", "must be array");
-      }
-      if (Array.isArray(v5)) {
-        if (v5.length > 1000) add(e, p + "/lines", "maxItems", "must NOT have more than 1000 items");
       } else {
         add(e, p + "/lines", "type", "must be array");
       }
@@ -360,11 +307,6 @@ function check_ProcurementSupplierUpdated(d: unknown, p: string, e: ValidationEr
       add(e, p + "/event_id", "required", "must have required property 'event_id'");
     } else {
       if (typeof v0 === 'string') {
-        if (v0.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/event_id", "type", "must be string");
-      }
-      if (typeof v0 === 'string') {
         if (v0.length > 128 && (v0.length > 256 || codePoints(v0) > 128)) add(e, p + "/event_id", "maxLength", "must NOT have more than 128 characters");
         if (v0.length === 0) add(e, p + "/event_id", "minLength", "must NOT have fewer than 1 characters");
         if (!PATTERN_0.test(v0)) add(e, p + "/event_id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
@@ -376,11 +318,6 @@ function check_ProcurementSupplierUpdated(d: unknown, p: string, e: ValidationEr
     if (v1 === undefined) {
       add(e, p + "/supplier_number", "required", "must have required property 'supplier_number'");
     } else {
-      if (typeof v1 === 'string') {
-        if (v1.length === 0) add(e, p + "/supplier_number", "minLength", "must NOT have fewer than 1 characters");
-      } else {
-        add(e, p + "/supplier_number", "type", "must be string");
-      }
       if (typeof v1 === 'string') {
         if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/supplier_number", "maxLength", "must NOT have more than 64 characters");
         if (v1.length === 0) add(e, p + "/supplier_number", "minLength", "must NOT have fewer than 1 characters");
@@ -404,12 +341,8 @@ function check_ProcurementSupplierUpdated(d: unknown, p: string, e: ValidationEr
       add(e, p + "/updated_at", "required", "must have required property 'updated_at'");
     } else {
       if (typeof v3 === 'string') {
-        if (!isDateTime(v3)) add(e, p + "/updated_at", "format", "must match format \"date-time\"");
-      } else {
-        add(e, p + "/updated_at", "type", "must be string");
-      }
-      if (typeof v3 === 'string') {
         if (!PATTERN_1.test(v3)) add(e, p + "/updated_at", "pattern", "must match pattern \"^2[0-9]{3}-\"");
+        if (!isDateTime(v3)) add(e, p + "/updated_at", "format", "must match format \"date-time\"");
       } else {
         add(e, p + "/updated_at", "type", "must be string");
       }
