@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { carried, identifier, number, object, string, type Schema } from '../../canonical/schemas/dsl';
-import { importGenerated, GENERATED_RUNTIME_MODULE } from '../../scripts/codegen/load-generated';
+import {
+  importGenerated,
+  importValidators,
+  GENERATED_RUNTIME_MODULE,
+} from '../../scripts/codegen/load-generated';
 import {
   invalidPurchaseOrder,
   purchaseOrderDefs,
@@ -535,21 +539,8 @@ describe('generation', () => {
 
 describe('carried validators', () => {
   type Validate = (data: unknown) => { ok: boolean };
-  async function load(defs: Record<string, Schema>, entries: Record<string, string>, isCarried: boolean) {
-    return importGenerated<Record<string, Validate>>(
-      {
-        types: compileTypes(defs),
-        validators: compileValidators({
-          defs,
-          entries,
-          typesModule: './types',
-          runtimeModule: GENERATED_RUNTIME_MODULE,
-          carried: isCarried,
-        }),
-      },
-      'validators',
-    );
-  }
+  const load = (defs: Record<string, Schema>, entries: Record<string, string>, isCarried: boolean) =>
+    importValidators<Record<string, Validate>>(defs, entries, isCarried);
 
   it('counts multipleOf a power of ten in decimals as the number is written, not by binary division', async () => {
     const { validateMicros, validateWhole } = await load(

@@ -19,9 +19,7 @@ import {
 import type { CanonicalEvent } from '../../../canonical/envelope';
 import { CARRIED, type Schema } from '../../../canonical/schemas/dsl';
 import type { QuarantineReason } from '../../../domain/ports/quarantine';
-import { GENERATED_RUNTIME_MODULE, importGenerated } from '../../../scripts/codegen/load-generated';
-import { compileTypes } from '../../../scripts/codegen/type-compiler';
-import { compileValidators } from '../../../scripts/codegen/validator-compiler';
+import { importValidators } from '../../../scripts/codegen/load-generated';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
 import { carriedGuarantee, probesOf } from '../../support/carried-deliveries';
 
@@ -89,18 +87,10 @@ describe.each(VENDORS)('$vendor.system: each carried limit is needed', ({ vendor
     async ({ def, path }) => {
       const defs = withoutLimit(schemas, def, path);
       const entries = Object.fromEntries(Object.values(events).map((name) => [`Carried${name}`, name]));
-      const widened = await importGenerated<Record<string, DeliveryKind<never>['carried']>>(
-        {
-          types: compileTypes(defs),
-          validators: compileValidators({
-            defs,
-            entries,
-            typesModule: './types',
-            runtimeModule: GENERATED_RUNTIME_MODULE,
-            carried: true,
-          }),
-        },
-        'validators',
+      const widened = await importValidators<Record<string, DeliveryKind<never>['carried']>>(
+        defs,
+        entries,
+        true,
       );
       const { breaches } = carriedGuarantee(
         vendor,
