@@ -140,3 +140,18 @@ export function isUuid(s: string): boolean {
   }
   return true;
 }
+
+/**
+ * Whether n has at most `decimals` digits after the point in its shortest decimal form (String(n):
+ * the digits a JSON sender wrote, as the mappings turn quantities into decimal strings), for a
+ * `multipleOf` power of ten: dividing in binary floating point would refuse 0.1 for 0.000001.
+ */
+export function decimalsAtMost(n: number, decimals: number): boolean {
+  if (Number.isInteger(n)) return true;
+  const s = String(n);
+  const exponent = s.indexOf('e');
+  const mantissa = exponent < 0 ? s : s.slice(0, exponent);
+  const point = mantissa.indexOf('.');
+  const written = point < 0 ? 0 : mantissa.length - point - 1;
+  return written - (exponent < 0 ? 0 : Number(s.slice(exponent + 1))) <= decimals;
+}

@@ -3,6 +3,7 @@
  * Vendor objects are open: the vendor may add fields, which we ignore and never read.
  */
 import {
+  carried,
   date,
   dateTime,
   enumOf,
@@ -14,12 +15,20 @@ import {
   version,
   type Schema,
 } from '../../canonical/schemas/dsl';
+import {
+  carriedAs,
+  carriedEventId,
+  carriedQuantity,
+  carriedTime,
+  MAX_CARRIED_PACK,
+} from '../webhooks/carried-limits';
 
 /** Largest body the vendor sends; anything bigger is refused before parsing. */
 export const PLANNING_MAX_BODY_BYTES = 262_144;
 
 // The contract states no minimum: a negative quantity is the vendor's to send, ours to hold (canonical >= 0).
-const quantity = (description: string) => number({ description: `${description}, in uom units` });
+const quantity = (description: string) =>
+  carriedQuantity(number({ description: `${description}, in uom units` }));
 // The contract states no length or characters for ids: any non-empty string, held when the canonical
 // model cannot carry it (its ids build keys).
 const vendorId = (description: string) => string({ minLength: 1, description });
@@ -27,7 +36,7 @@ const vendorId = (description: string) => string({ minLength: 1, description });
 export const planningWebhookSchemas = {
   PlanningPlan: object(
     {
-      plan_id: vendorId('Plan id'),
+      plan_id: carriedAs(vendorId('Plan id'), 'Forecast', 'planId'),
       version: version('Plan version'),
       // The contract names no cycles: any is carried through, none refused.
       cycle: string({ minLength: 1, description: 'Planning cycle (e.g. weekly)' }),
@@ -45,33 +54,43 @@ export const planningWebhookSchemas = {
   ),
   PlanningException: object(
     {
-      exception_id: vendorId('Exception id, unique within a plan'),
+      exception_id: carriedAs(
+        vendorId('Exception id, unique within a plan'),
+        'ForecastException',
+        'exceptionId',
+      ),
       kind: enumOf(['DEMAND_UPLIFT', 'DEMAND_DROP', 'INVENTORY_RISK'], 'Exception kind'),
       severity: enumOf(['low', 'medium', 'high', 'critical'], 'Severity'),
-      sku: vendorId('Item sku'),
-      site: vendorId('Site'),
+      sku: carriedAs(vendorId('Item sku'), 'ForecastException', 'itemCode'),
+      site: carriedAs(vendorId('Site'), 'ForecastException', 'site'),
       uom: enumOf(['EA', 'CS', 'PAL'], 'Unit of the quantities'),
-      pack_size: integer({
-        minimum: 1,
-        maximum: Number.MAX_SAFE_INTEGER,
-        description: 'Eaches per uom unit (or case pack for EA)',
-      }),
+      pack_size: carried(
+        integer({
+          minimum: 1,
+          maximum: Number.MAX_SAFE_INTEGER,
+          description: 'Eaches per uom unit (or case pack for EA)',
+        }),
+        integer({ maximum: MAX_CARRIED_PACK }),
+      ),
       bucket: ref('PlanningBucket'),
       baseline_qty: quantity('Baseline forecast'),
       forecast_qty: quantity('New forecast'),
-      projected_on_hand: number({ description: 'Projected on hand, in uom units (may be negative)' }),
+      projected_on_hand: carriedQuantity(
+        number({ description: 'Projected on hand, in uom units (may be negative)' }),
+        { signed: true },
+      ),
       safety_stock: quantity('Safety stock'),
       velocity_class: enumOf(['A', 'B', 'C'], 'Velocity class'),
       // No limit in the contract but the body's 262,144 bytes: a note is kept whole.
-      notes: string({ description: 'Free text (any Unicode)' }),
+      notes: carriedAs(string({ description: 'Free text (any Unicode)' }), 'ForecastException', 'notes'),
     },
     { open: true, optional: ['notes'] },
   ),
   PlanningForecastException: object(
     {
       event: enumOf(['forecast.exception'], 'Event name'),
-      event_id: vendorId('Event id, stable across redeliveries'),
-      published_at: dateTime("Publication time with the planner's local offset"),
+      event_id: carriedEventId(vendorId('Event id, stable across redeliveries')),
+      published_at: carriedTime(dateTime("Publication time with the planner's local offset")),
       plan: ref('PlanningPlan'),
       exception: ref('PlanningException'),
     },
@@ -93,8 +112,8 @@ export const planningWebhookSchemas = {
   PlanningForecastPublished: object(
     {
       event: enumOf(['forecast.published'], 'Event name'),
-      event_id: vendorId('Event id, stable across redeliveries'),
-      published_at: dateTime('Publication time'),
+      event_id: carriedEventId(vendorId('Event id, stable across redeliveries')),
+      published_at: carriedTime(dateTime('Publication time')),
       plan: ref('PlanningPlan'),
       export: ref('PlanningExport'),
     },

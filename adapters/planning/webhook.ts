@@ -4,6 +4,10 @@ import {
   validateForecastPublishedV1,
 } from '../../canonical/generated/validators';
 import type { VendorWebhook } from '../webhooks/intake';
+import {
+  validateCarriedPlanningForecastException,
+  validateCarriedPlanningForecastPublished,
+} from './generated/carried-validators';
 import { validatePlanningForecastException, validatePlanningForecastPublished } from './generated/validators';
 import { mapForecastException, mapForecastPublished } from './mapping';
 import { verifyPlanningSignature } from './signature';
@@ -18,6 +22,7 @@ export const planningWebhook: VendorWebhook = {
     verifyPlanningSignature(request.headers['x-planning-signature'], request.body, { secrets, now }),
   deliveries: {
     'forecast.exception': {
+      carried: validateCarriedPlanningForecastException,
       validate: validatePlanningForecastException,
       map: mapForecastException,
       canonical: validateForecastExceptionRaisedV1,
@@ -28,6 +33,7 @@ export const planningWebhook: VendorWebhook = {
       }),
     },
     'forecast.published': {
+      carried: validateCarriedPlanningForecastPublished,
       validate: validatePlanningForecastPublished,
       map: mapForecastPublished,
       canonical: validateForecastPublishedV1,

@@ -4,6 +4,7 @@
  */
 import {
   array,
+  carried,
   date,
   dateTime,
   decimal,
@@ -16,6 +17,7 @@ import {
   version,
   type Schema,
 } from '../../canonical/schemas/dsl';
+import { carriedAs, carriedEventId, carriedQuantity, carriedTime } from '../webhooks/carried-limits';
 
 /** We accept procurement deliveries up to the same size as planning's; the vendor states no limit. */
 export const PROCUREMENT_MAX_BODY_BYTES = 262_144;
@@ -23,59 +25,70 @@ export const PROCUREMENT_MAX_BODY_BYTES = 262_144;
 // The contract states no length or characters for ids: any non-empty string, held when the canonical
 // model cannot carry it (its ids build keys).
 const vendorId = (description: string) => string({ minLength: 1, description });
+const eventId = () => carriedEventId(vendorId('Event id'));
+const poNumber = () => carriedAs(vendorId('PO number'), 'PurchaseOrderRevision', 'poNumber');
+const supplierNumber = () => carriedAs(vendorId('Supplier number'), 'Supplier', 'supplierNumber');
 
 export const procurementWebhookSchemas = {
   ProcurementAckLine: object(
     {
       line_no: integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'PO line number' }),
-      confirmed_qty: number({ description: 'Confirmed quantity, EA (no minimum stated)' }),
+      confirmed_qty: carriedQuantity(number({ description: 'Confirmed quantity, EA (no minimum stated)' })),
       confirmed_date: date('Confirmed delivery date'),
     },
     { open: true },
   ),
   ProcurementPurchaseOrderAcknowledged: object(
     {
-      event_id: vendorId('Event id'),
-      po_number: vendorId('PO number'),
+      event_id: eventId(),
+      po_number: poNumber(),
       revision: version('Revision acknowledged'),
-      acknowledged_at: dateTime('When the supplier confirmed'),
+      acknowledged_at: carriedTime(dateTime('When the supplier confirmed')),
       lines: array(ref('ProcurementAckLine'), { minItems: 1 }),
-      supplier_number: vendorId('Supplier number'),
+      supplier_number: supplierNumber(),
     },
     { open: true, description: 'purchase_order.acknowledged delivery' },
   ),
   ProcurementPoLine: object(
     {
       line_no: integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'PO line number' }),
-      item_code: vendorId('Item code'),
-      qty: number({ description: 'Quantity in uom (no minimum stated)' }),
+      item_code: carriedAs(vendorId('Item code'), 'PurchaseOrderLine', 'itemCode'),
+      // Whole eaches up to 1,000,000, prices of at most nine characters (below 1e9) and at most
+      // 1,000 lines keep the order's total within the canonical decimal (18 digits, 6 decimals).
+      qty: carried(
+        number({ description: 'Quantity in uom (no minimum stated)' }),
+        number({ minimum: 0, maximum: 1_000_000, multipleOf: 1 }),
+      ),
       // "EA unless uom says otherwise": any unit is the vendor's to send; only EA is carried.
-      uom: string({ minLength: 1, description: 'Unit (EA unless it says otherwise)' }),
-      unit_price: decimal('Unit price', { nonNegative: true }),
+      uom: carried(
+        string({ minLength: 1, description: 'Unit (EA unless it says otherwise)' }),
+        enumOf(['EA']),
+      ),
+      unit_price: carried(decimal('Unit price', { nonNegative: true }), string({ maxLength: 9 })),
       need_by: date('Need-by date'),
     },
     { open: true },
   ),
   ProcurementPurchaseOrderChanged: object(
     {
-      event_id: vendorId('Event id'),
-      po_number: vendorId('PO number'),
+      event_id: eventId(),
+      po_number: poNumber(),
       revision: version('Revision'),
       status: enumOf(
         ['draft', 'issued', 'acknowledged', 'partially_received', 'received', 'closed', 'cancelled'],
         'PO status',
       ),
-      changed_at: dateTime('When it changed'),
-      lines: array(ref('ProcurementPoLine'), { minItems: 1 }),
+      changed_at: carriedTime(dateTime('When it changed')),
+      lines: carried(array(ref('ProcurementPoLine'), { minItems: 1 }), { type: 'array', maxItems: 1000 }),
     },
     { open: true, description: 'purchase_order.changed delivery' },
   ),
   ProcurementSupplierUpdated: object(
     {
-      event_id: vendorId('Event id'),
-      supplier_number: vendorId('Supplier number'),
+      event_id: eventId(),
+      supplier_number: supplierNumber(),
       status: enumOf(['approved', 'pending', 'on_hold', 'blocked'], 'Supplier status'),
-      updated_at: dateTime('When it changed'),
+      updated_at: carriedTime(dateTime('When it changed')),
     },
     { open: true, description: 'supplier.updated delivery' },
   ),

@@ -6,6 +6,11 @@ import {
 } from '../../canonical/generated/validators';
 import type { VendorWebhook } from '../webhooks/intake';
 import {
+  validateCarriedProcurementPurchaseOrderAcknowledged,
+  validateCarriedProcurementPurchaseOrderChanged,
+  validateCarriedProcurementSupplierUpdated,
+} from './generated/carried-validators';
+import {
   validateProcurementPurchaseOrderAcknowledged,
   validateProcurementPurchaseOrderChanged,
   validateProcurementSupplierUpdated,
@@ -29,11 +34,13 @@ export const procurementWebhook: VendorWebhook = {
   deliveries: {
     // Acknowledgements keep the PO's revision: a partial then a full confirmation are both applied.
     'purchase_order.acknowledged': {
+      carried: validateCarriedProcurementPurchaseOrderAcknowledged,
       validate: validateProcurementPurchaseOrderAcknowledged,
       map: mapPurchaseOrderAcknowledged,
       canonical: validatePurchaseOrderAcknowledgedV1,
     },
     'purchase_order.changed': {
+      carried: validateCarriedProcurementPurchaseOrderChanged,
       validate: validateProcurementPurchaseOrderChanged,
       map: mapPurchaseOrderChanged,
       canonical: validatePurchaseOrderChangedV1,
@@ -43,6 +50,7 @@ export const procurementWebhook: VendorWebhook = {
       }),
     },
     'supplier.updated': {
+      carried: validateCarriedProcurementSupplierUpdated,
       validate: validateProcurementSupplierUpdated,
       map: mapSupplierUpdated,
       canonical: validateSupplierUpdatedV1,

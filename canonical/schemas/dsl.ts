@@ -28,6 +28,8 @@ export interface Schema {
   maximum?: number;
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
+  /** A power of ten (1, 0.1, ... 0.000001): at most that many decimals, as the number is written. */
+  multipleOf?: number;
   // array
   items?: Schema;
   minItems?: number;
@@ -39,6 +41,25 @@ export interface Schema {
   $id?: string;
   $schema?: string;
   $defs?: Record<string, Schema>;
+  /** What the canonical model carries of this vendor field, when it is narrower ({@link carried}). */
+  [CARRIED]?: Schema;
+}
+
+/**
+ * Key of a vendor field's canonical limits: a symbol, so the published documents (JSON) keep the
+ * vendor's contract only, while the generator also compiles the carried validator from it.
+ */
+export const CARRIED: unique symbol = Symbol('carried');
+
+/**
+ * A vendor field the vendor's contract allows wider than the canonical model carries: `vendor` is
+ * the contract (the vendor-exact validator checks it), `canonical` the further limits a value must
+ * meet for its mapped event to be canonical by construction (the carried validator checks both).
+ * A delivery within the contract but outside `canonical` is mapped and checked against the canonical
+ * schema, and held when it cannot be carried (adapters/webhooks/intake.ts).
+ */
+export function carried(vendor: Schema, canonical: Schema): Schema {
+  return { ...vendor, [CARRIED]: canonical };
 }
 
 export type JsonType = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean' | 'null';
@@ -124,7 +145,8 @@ export function integer(
 }
 
 export function number(
-  options: Annotations & Pick<Schema, 'minimum' | 'maximum' | 'exclusiveMinimum' | 'exclusiveMaximum'> = {},
+  options: Annotations &
+    Pick<Schema, 'minimum' | 'maximum' | 'exclusiveMinimum' | 'exclusiveMaximum' | 'multipleOf'> = {},
 ): Schema {
   return { type: 'number', ...options };
 }

@@ -6,6 +6,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Schema } from '../../canonical/schemas/dsl';
+import { compileTypes } from './type-compiler';
+import { compileValidators } from './validator-compiler';
 
 const TMP_ROOT = fileURLToPath(new URL('../../.tmp/codegen/', import.meta.url));
 
@@ -25,4 +28,23 @@ export async function importGenerated<T>(files: Record<string, string>, entry: s
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Compiles `defs` to a types and a validator module with `entries` (the carried validator when
+ * `carried`) and imports the validators.
+ */
+export async function importValidators<T>(
+  defs: Record<string, Schema>,
+  entries: Record<string, string>,
+  carried = false,
+): Promise<T> {
+  const validators = compileValidators({
+    defs,
+    entries,
+    typesModule: './types',
+    runtimeModule: GENERATED_RUNTIME_MODULE,
+    carried,
+  });
+  return importGenerated<T>({ types: compileTypes(defs), validators }, 'validators');
 }

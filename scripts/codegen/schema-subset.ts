@@ -3,7 +3,7 @@
  * stays inside it. Both generators call {@link assertSupportedDefs} first, so a keyword that one of
  * them would silently ignore fails the build instead of drifting into the published schemas.
  */
-import type { JsonType, Schema, StringFormat } from '../../canonical/schemas/dsl';
+import { CARRIED, type JsonType, type Schema, type StringFormat } from '../../canonical/schemas/dsl';
 
 /** Keywords that only annotate: they never change a validation verdict. */
 const ANNOTATIONS = new Set(['title', 'description', 'deprecated', 'examples', '$id', '$schema']);
@@ -25,6 +25,7 @@ const KEYWORD_TYPES: Record<string, JsonType | undefined> = {
   maximum: 'number',
   exclusiveMinimum: 'number',
   exclusiveMaximum: 'number',
+  multipleOf: 'number',
   items: 'array',
   minItems: 'array',
   maxItems: 'array',
@@ -140,8 +141,19 @@ function isPrimitive(value: unknown): boolean {
   );
 }
 
+/**
+ * The decimals a `multipleOf` allows: only powers of ten from 1 down to 1e-15 are supported, checked
+ * on the number's shortest decimal form (the digits its sender wrote), never by binary division.
+ */
+export function multipleOfDecimals(value: number): number | undefined {
+  for (let decimals = 0; decimals <= 15; decimals++) if (value === Number(`1e-${decimals}`)) return decimals;
+  return undefined;
+}
+
 function assertSupported(schema: Schema, at: string, defs: Record<string, Schema>): void {
   if (!isPlainRecord(schema)) fail(at, 'a schema must be an object (boolean schemas are not supported)');
+  const limits = (schema as Schema)[CARRIED];
+  if (limits !== undefined) assertSupported(limits, `${at}/(carried)`, defs);
   const declared = typesOf(schema);
   const node = schema as Record<string, unknown>;
   for (const keyword of Object.keys(node)) {
@@ -206,6 +218,11 @@ function assertSupported(schema: Schema, at: string, defs: Record<string, Schema
       case 'exclusiveMinimum':
       case 'exclusiveMaximum':
         if (typeof value !== 'number' || !Number.isFinite(value)) fail(where, 'must be a finite number');
+        break;
+      case 'multipleOf':
+        if (typeof value !== 'number' || multipleOfDecimals(value) === undefined) {
+          fail(where, 'must be a power of ten from 1 down to 1e-15');
+        }
         break;
       case 'pattern':
         assertPattern(value, where);
@@ -277,4 +294,27 @@ function assertPattern(value: unknown, at: string): void {
       fail(at, `invalid regular expression${flags ? ' with the u flag' : ''}: ${(error as Error).message}`);
     }
   }
+}
+
+const LOWER_BOUNDS = new Set(['minLength', 'minItems', 'minimum', 'exclusiveMinimum']);
+const UPPER_BOUNDS = new Set(['maxLength', 'maxItems', 'maximum', 'exclusiveMaximum']);
+const NOT_CHECKED = new Set(['title', 'description', 'deprecated', 'examples']);
+
+/**
+ * One node meaning `vendor` AND `limits` (one type test, one branch: the carried validator is on
+ * every delivery's path), or undefined when a keyword of both differs and is not a bound.
+ */
+export function conjunction(vendor: Schema, limits: Schema): Schema | undefined {
+  const types = typesOf(limits);
+  if (types.length > 0 && JSON.stringify(types) !== JSON.stringify(typesOf(vendor))) return undefined;
+  const both: Record<string, unknown> = { ...vendor };
+  for (const [keyword, value] of Object.entries(limits)) {
+    const current = both[keyword];
+    if (NOT_CHECKED.has(keyword)) continue;
+    if (current === undefined) both[keyword] = value;
+    else if (LOWER_BOUNDS.has(keyword)) both[keyword] = Math.max(current as number, value as number);
+    else if (UPPER_BOUNDS.has(keyword)) both[keyword] = Math.min(current as number, value as number);
+    else if (JSON.stringify(current) !== JSON.stringify(value)) return undefined;
+  }
+  return both as Schema;
 }

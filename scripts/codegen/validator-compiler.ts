@@ -19,9 +19,16 @@
  * - The exported functions never throw: an exotic input whose reading throws (a throwing getter,
  *   a revoked Proxy) yields an `exception` error.
  */
-import type { Schema } from '../../canonical/schemas/dsl';
+import { CARRIED, type Schema } from '../../canonical/schemas/dsl';
 import { MAX_DEPTH, MAX_ERRORS } from '../../canonical/validation-runtime';
-import { assertDefinitionName, assertSupportedDefs, refName, typesOf } from './schema-subset';
+import {
+  assertDefinitionName,
+  assertSupportedDefs,
+  conjunction,
+  multipleOfDecimals,
+  refName,
+  typesOf,
+} from './schema-subset';
 
 export { MAX_DEPTH, MAX_ERRORS };
 
@@ -31,6 +38,7 @@ const RUNTIME_EXPORTS = [
   'MAX_ERRORS',
   'add',
   'codePoints',
+  'decimalsAtMost',
   'escapePointer',
   'extra',
   'isDate',
@@ -49,6 +57,11 @@ export interface ValidatorDocument {
   typesModule: string;
   /** Import specifier of canonical/validation-runtime.ts from the generated module. */
   runtimeModule: string;
+  /**
+   * The carried validator: a field declared with `carried(vendor, canonical)` must meet both
+   * (default: the vendor's contract only). Only the definitions the entries reach are emitted.
+   */
+  carried?: boolean;
 }
 
 /**
@@ -110,8 +123,10 @@ class ModuleWriter {
 
   write(): string {
     const recursive = recursiveDefs(this.doc.defs);
+    const reached = reachableDefs(this.doc.defs, Object.values(this.doc.entries));
     const functions: string[] = [];
     for (const [name, schema] of Object.entries(this.doc.defs)) {
+      if (!reached.has(name)) continue;
       this.counter = 0;
       const body: string[] = [];
       if (recursive.has(name)) {
@@ -235,6 +250,15 @@ class ModuleWriter {
 
   /** Code checking the value in variable `v` (located at `pointer`) against `schema`. */
   private node(schema: Schema, v: string, pointer: readonly PointerPart[]): string[] {
+    const limits = schema[CARRIED];
+    if (!this.doc.carried || limits === undefined) return this.contract(schema, v, pointer);
+    const both = conjunction(schema, limits);
+    if (both) return this.contract(both, v, pointer);
+    // Both, on the same value: the vendor's contract, then what the canonical model carries.
+    return [...this.contract(schema, v, pointer), ...this.contract(limits, v, pointer)];
+  }
+
+  private contract(schema: Schema, v: string, pointer: readonly PointerPart[]): string[] {
     const out: string[] = [];
     if (schema.$ref !== undefined) {
       out.push(`${checkName(refName(schema.$ref))}(${v}, ${pointerCode(pointer)}, e, depth + 1);`);
@@ -407,6 +431,12 @@ class ModuleWriter {
       if (limit === undefined) continue;
       out.push(`if (${v} ${failing} ${limit}) ` + this.err(pointer, keyword, `must be ${required} ${limit}`));
     }
+    if (schema.multipleOf !== undefined) {
+      out.push(
+        `if (!decimalsAtMost(${v}, ${multipleOfDecimals(schema.multipleOf)})) ` +
+          this.err(pointer, 'multipleOf', `must be multiple of ${schema.multipleOf}`),
+      );
+    }
     return out;
   }
 
@@ -502,6 +532,23 @@ function checkName(def: string): string {
 
 function indent(lines: readonly string[]): string[] {
   return lines.map((line) => (line ? `  ${line}` : line));
+}
+
+/** The definitions `entries` reach through `$ref`s (themselves included). */
+function reachableDefs(defs: Record<string, Schema>, entries: readonly string[]): Set<string> {
+  const reached = new Set<string>();
+  const visit = (schema: Schema): void => {
+    if (schema.$ref !== undefined) enter(refName(schema.$ref));
+    for (const sub of Object.values(schema.properties ?? {})) visit(sub);
+    if (schema.items) visit(schema.items);
+  };
+  const enter = (name: string): void => {
+    if (reached.has(name)) return;
+    reached.add(name);
+    visit(defs[name]!);
+  };
+  entries.forEach(enter);
+  return reached;
 }
 
 /** Definitions that can reach themselves through `$ref`s: only they need the depth guard. */

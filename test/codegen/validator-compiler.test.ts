@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Schema } from '../../canonical/schemas/dsl';
-import { importGenerated, GENERATED_RUNTIME_MODULE } from '../../scripts/codegen/load-generated';
+import { carried, identifier, number, object, string, type Schema } from '../../canonical/schemas/dsl';
+import {
+  importGenerated,
+  importValidators,
+  GENERATED_RUNTIME_MODULE,
+} from '../../scripts/codegen/load-generated';
 import {
   invalidPurchaseOrder,
   purchaseOrderDefs,
@@ -530,5 +534,90 @@ describe('generation', () => {
       }
     `;
     expect(typeCheck({ types, validators, consumer })).toEqual([]);
+  });
+});
+
+describe('carried validators', () => {
+  type Validate = (data: unknown) => { ok: boolean };
+  const load = (defs: Record<string, Schema>, entries: Record<string, string>, isCarried: boolean) =>
+    importValidators<Record<string, Validate>>(defs, entries, isCarried);
+
+  it('counts multipleOf a power of ten in decimals as the number is written, not by binary division', async () => {
+    const { validateMicros, validateWhole } = await load(
+      { Micros: number({ multipleOf: 0.000001 }), Whole: number({ multipleOf: 1 }) },
+      { Micros: 'Micros', Whole: 'Whole' },
+      false,
+    );
+    for (const ok of [0, 0.1, 12.5, -0.5, 0.000001, 123.456789, 1e21, 999_999_999.999999]) {
+      expect(validateMicros!(ok).ok, String(ok)).toBe(true);
+    }
+    for (const refused of [0.0000001, 1.5e-7, 1e-7, 0.1 + 0.2, 1.0000005]) {
+      expect(validateMicros!(refused).ok, String(refused)).toBe(false);
+    }
+    expect([3, 0, 1e21, 0.5, 1e-7].map((n) => validateWhole!(n).ok)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    for (const unsupported of [2, 0.3, 1e-16, 0]) {
+      await expect(load({ N: number({ multipleOf: unsupported }) }, { N: 'N' }, false)).rejects.toThrow(
+        UnsupportedSchemaError,
+      );
+    }
+  });
+
+  it("checks a carried field's vendor schema and its canonical limits; the vendor validator and the document only the first", async () => {
+    const defs = {
+      Delivery: object(
+        {
+          id: carried(string({ minLength: 1 }), identifier('Id', 4)),
+          qty: carried(number(), number({ minimum: 0 })),
+          // Two patterns do not combine into one node: both are checked.
+          code: carried(string({ pattern: '^[0-9]+$' }), string({ pattern: '^[1-9]' })),
+        },
+        { open: true, optional: ['code'] },
+      ),
+      Unused: string(),
+    };
+    const vendor = await load(defs, { Delivery: 'Delivery' }, false);
+    const carriedModule = await load(defs, { CarriedDelivery: 'Delivery' }, true);
+    const cases: [unknown, boolean, boolean][] = [
+      [{ id: 'AB', qty: 1 }, true, true],
+      [{ id: 'ABCDE', qty: 1 }, true, false],
+      [{ id: 'A B', qty: 1 }, true, false],
+      [{ id: 'AB', qty: -1 }, true, false],
+      [{ id: '', qty: 1 }, false, false],
+      [{ id: 'AB', qty: '1' }, false, false],
+      [{ id: 'AB', qty: 1, code: '12' }, true, true],
+      [{ id: 'AB', qty: 1, code: '012' }, true, false],
+      [{ id: 'AB', qty: 1, code: '1a' }, false, false],
+    ];
+    for (const [data, vendorOk, carriedOk] of cases) {
+      expect(vendor.validateDelivery!(data).ok, JSON.stringify(data)).toBe(vendorOk);
+      expect(carriedModule.validateCarriedDelivery!(data).ok, JSON.stringify(data)).toBe(carriedOk);
+    }
+    expect(JSON.stringify(defs)).not.toMatch(/A-Za-z0-9|maxLength|minimum|\^\[1-9\]/);
+    // Only what the entries reach is emitted.
+    const source = compileValidators({
+      defs,
+      entries: { CarriedDelivery: 'Delivery' },
+      typesModule: './types',
+      runtimeModule: GENERATED_RUNTIME_MODULE,
+      carried: true,
+    });
+    expect(source).not.toContain('check_Unused');
+  });
+
+  it('holds carried limits to the supported subset too', () => {
+    expect(() =>
+      compileValidators({
+        defs: { A: carried(string(), string({ pattern: '^[^a]$' })) },
+        entries: { A: 'A' },
+        typesModule: './types',
+        runtimeModule: GENERATED_RUNTIME_MODULE,
+      }),
+    ).toThrow(UnsupportedSchemaError);
   });
 });
