@@ -402,14 +402,16 @@ export function multiplyToString(quantity: number, factor: number): string {
       const product = quantity * factor;
       if (Number.isSafeInteger(product)) return String(product);
     } else {
-      // 12.5 x 12: multiply the digits as an integer (125 x 12) and put the point back.
-      const text = String(quantity);
-      const point = text.indexOf('.');
-      if (point > 0 && !text.includes('e')) {
-        const places = text.length - point - 1;
-        const digits = Number(text.slice(0, point) + text.slice(point + 1));
+      // 12.5 x 12: multiply the digits as an integer (125 x 12) and put the point back. The digits
+      // are the fewest decimals that parse back to the same double (what String() would print),
+      // found without formatting it: `digits / 10^places` is the correctly rounded parse of that
+      // decimal text, so equality means the text reads as `quantity`.
+      for (let places = 1, scale = 10; places <= FAST_SCALE; places++, scale *= 10) {
+        const digits = Math.round(quantity * scale);
+        if (digits / scale !== quantity) continue;
         const product = digits * factor;
-        if (Number.isSafeInteger(product)) return withPoint(product, places);
+        if (Number.isSafeInteger(digits) && Number.isSafeInteger(product)) return withPoint(product, places);
+        break;
       }
     }
   }
@@ -426,12 +428,16 @@ export function quantityToString(quantity: number): string {
 
 /** An integer with `places` implied decimals as a normalised decimal string (125, 1 -> "12.5"). */
 function withPoint(value: number, places: number): string {
+  // Trailing zeros first, arithmetically (150.0 -> 150): most products of packs are whole.
+  while (places > 0 && value % 10 === 0) {
+    value /= 10;
+    places--;
+  }
+  if (places === 0) return String(value);
   const negative = value < 0;
-  const digits = String(Math.abs(value)).padStart(places + 1, '0');
-  const whole = digits.slice(0, digits.length - places);
-  const fraction = digits.slice(digits.length - places).replace(/0+$/, '');
-  const text = fraction ? `${whole}.${fraction}` : whole;
-  return negative && text !== '0' ? `-${text}` : text;
+  const digits = String(negative ? -value : value).padStart(places + 1, '0');
+  const text = `${digits.slice(0, -places)}.${digits.slice(-places)}`;
+  return negative ? `-${text}` : text;
 }
 
 /** A non-negative decimal string scaled by 10^6 as a safe integer, or undefined when it is not one. */

@@ -311,4 +311,22 @@ describe('fast paths of the mappings', () => {
     ).toBe('1488.01');
     expect(sumOfProducts([{ quantity: 0.5, price: '3.10' }])).toBe('1.55');
   });
+
+  it('multiply any JSON quantity by a pack exactly as Decimal does', () => {
+    // Quantities as senders write them (0-8 decimals, signs, magnitudes) and doubles no short
+    // decimal reads as (0.1 + 0.2), each against Decimal's exact product.
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    const quantities = [0.1 + 0.2, 1e-7, -0.5, 0.000001, 123456.789012, 2 ** 53 - 0.5, 1e21, -1e-6];
+    for (let i = 0; i < 2000; i++) {
+      const places = next() % 9;
+      const text = `${next() % 2 ? '-' : ''}${next() % 100000}.${String(next()).slice(0, places)}`;
+      quantities.push(Number(places === 0 ? text.slice(0, -1) : text));
+    }
+    for (const quantity of quantities)
+      for (const factor of [1, 12, 48, 1000, 0])
+        expect(multiplyToString(quantity, factor), `${quantity} x ${factor}`).toBe(
+          Decimal.fromNumber(quantity).mul(factor).toString(),
+        );
+  });
 });
