@@ -154,6 +154,11 @@ export async function inventoryFromAws(options: {
       logicalId: b.LogicalResourceId!,
       name: b.PhysicalResourceId!,
     })),
+    // A function's physical id is its name.
+    functions: ofType('AWS::Lambda::Function').map((f) => ({
+      logicalId: f.LogicalResourceId!,
+      name: f.PhysicalResourceId!,
+    })),
     bus: { name: busName, arn: busArn },
     ...(archive
       ? {

@@ -44,3 +44,6 @@ export function duration(seconds: number | null | undefined): string {
   if (s < 86_400) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
+
+/** An ISO time to the second (`2026-12-05T04:00:00Z`). */
+export const when = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');

@@ -38,6 +38,8 @@ export interface StackInventory {
   tables: { logicalId: string; name: string }[];
   /** Buckets by CloudFormation logical id (`BucketsForecastSyncBucketE2BFE2A2`). */
   buckets?: { logicalId: string; name: string }[];
+  /** Lambda functions by CloudFormation logical id (`FunctionsPurchaseOrderReconciliation1A2B3C4D`). */
+  functions?: { logicalId: string; name: string }[];
   bus: { name: string; arn: string };
   archive?: { name: string; arn: string };
   /** `https://.../v1` (the stack output `ApiUrl`). */
@@ -91,6 +93,8 @@ export interface StackTopology {
   archive?: { name: string; arn: string };
   tables: StackTables;
   buckets: StackBuckets;
+  /** Lambda functions (logical id and physical name): `functionNameOf` finds one by catalog key. */
+  functions: { logicalId: string; name: string }[];
   apiUrl?: string;
 }
 
@@ -173,6 +177,7 @@ export function buildTopology(inventory: StackInventory): StackTopology {
     ...(inventory.archive ? { archive: inventory.archive } : {}),
     tables,
     buckets,
+    functions: inventory.functions ?? [],
     ...(inventory.apiUrl ? { apiUrl: inventory.apiUrl } : {}),
   };
 }
@@ -205,6 +210,7 @@ export function inventoryFromTemplate(model: TemplateModel): StackInventory {
     })),
     tables: model.tables.map((t) => ({ logicalId: t.logicalId, name: t.name })),
     buckets: model.buckets.map((b) => ({ logicalId: b.logicalId, name: b.name })),
+    functions: model.functions.map((f) => ({ logicalId: f.logicalId, name: f.name })),
     bus: { name: bus.name, arn: bus.arn },
     ...(archive ? { archive: { name: archive.name, arn: archive.arn } } : {}),
   };
@@ -241,4 +247,16 @@ export function rulesForEventType(topology: StackTopology, eventType: string): I
     const types = rule.eventPattern?.['detail-type'];
     return Array.isArray(types) && types.includes(eventType);
   });
+}
+
+/**
+ * The physical name of the function of a catalog key (application/functions.ts): the stack names
+ * it `<PascalKey>` with CDK's 8-hex hash after it, so `PurchaseOrderReconciliation` is not taken
+ * for a longer name that starts the same.
+ */
+export function functionNameOf(topology: StackTopology, key: string): string {
+  const id = new RegExp(`${pascalCase(key)}[0-9A-F]{8}$`);
+  const found = topology.functions.find((f) => id.test(f.logicalId));
+  if (!found) throw new Error(`stack ${topology.stackName} has no function ${key}`);
+  return found.name;
 }

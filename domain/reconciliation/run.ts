@@ -37,22 +37,28 @@ export interface ReconciliationPorts {
   now(): Date;
 }
 
-/** The window of a run started at `now`: the last `windowDays` days. */
-export function reconciliationWindow(now: Date, windowDays: number): ReconciliationWindow {
+/**
+ * The window of a run started at `now`: the last `windowDays` days, or from `since` when an
+ * operator's on-demand run names its start (a start after `now` would select nothing: refused).
+ */
+export function reconciliationWindow(now: Date, windowDays: number, since?: Date): ReconciliationWindow {
+  if (since && !(since.getTime() < now.getTime()))
+    throw new RangeError(`the window start ${since.toISOString()} is not before ${now.toISOString()}`);
   return {
-    since: new Date(now.getTime() - windowDays * 86_400_000).toISOString(),
+    since: (since ?? new Date(now.getTime() - windowDays * 86_400_000)).toISOString(),
     until: now.toISOString(),
   };
 }
 
-/** Runs reconciliation over the window; resolves with the summary the report ends with. */
+/** Runs reconciliation over the window (from `since` when given); resolves with the summary the report ends with. */
 export async function reconcile(
   ports: ReconciliationPorts,
   settings: ReconciliationSettings,
   runId: string,
+  since?: Date,
 ): Promise<ReconciliationSummary & { reportKeys: readonly string[] }> {
   const started = ports.now();
-  const window = reconciliationWindow(started, settings.windowDays);
+  const window = reconciliationWindow(started, settings.windowDays, since);
   const summary: ReconciliationSummary = {
     runId,
     startedAt: started.toISOString(),

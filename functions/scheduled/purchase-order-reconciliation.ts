@@ -15,13 +15,28 @@ import { beginInvocation } from '../commons/invocation';
 import { emitMetric, logger, metrics } from '../commons/powertools';
 import { reconciliationPorts, reconciliationSettings } from './reconciliation-ports';
 
-/** Schedule target (daily). */
-export const handler = async (_event?: unknown, context?: Context) => {
+/**
+ * The window start an on-demand run asks for (`{ "since": "<ISO 8601>" }`, from `ops reconcile`);
+ * undefined for the schedule's event, which names none. A malformed start is refused before any
+ * system is read.
+ */
+export function windowStartOf(event: unknown): Date | undefined {
+  if (typeof event !== 'object' || event === null || !('since' in event)) return undefined;
+  const { since } = event as { since: unknown };
+  const start = typeof since === 'string' ? new Date(since) : undefined;
+  if (!start || Number.isNaN(start.getTime()))
+    throw new TypeError(`since must be an ISO 8601 time, not ${JSON.stringify(since)}`);
+  return start;
+}
+
+/** Schedule target (daily) and the operations CLI's on-demand run (`ops reconcile`). */
+export const handler = async (event?: unknown, context?: Context) => {
   beginInvocation(context);
   try {
+    const since = windowStartOf(event);
     const startedAt = new Date();
     const runId = `${startedAt.toISOString().replace(/[-:.]/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
-    const run = await reconcile(reconciliationPorts(), reconciliationSettings(), runId);
+    const run = await reconcile(reconciliationPorts(), reconciliationSettings(), runId, since);
     emitMetric('ReconciliationOrders', run.orders, 'Count');
     for (const name of DIFFERENCE_CLASSES)
       emitMetric('ReconciliationDifferences', run.differences[name], 'Count', { DifferenceClass: name });

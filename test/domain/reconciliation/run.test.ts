@@ -137,4 +137,28 @@ describe('reconcile', () => {
     await reconcile(second.ports, SETTINGS, 'run-b');
     expect(second.raised.map((e) => e.exceptionId)).toEqual(first.raised.map((e) => e.exceptionId));
   });
+
+  it('an on-demand run with a window start reads the orders from that start until now', async () => {
+    const { ports } = world();
+    const windows: unknown[] = [];
+    ports.orders = {
+      async *pages(window) {
+        windows.push(window);
+        yield [];
+      },
+    };
+    const since = new Date(NOW.getTime() - 7 * 86_400_000);
+    const run = await reconcile(ports, SETTINGS, 'run-since', since);
+    const expected = { since: since.toISOString(), until: NOW.toISOString() };
+    expect(windows).toEqual([expected]);
+    expect(run.window).toEqual(expected);
+  });
+
+  it('refuses a window start that is not before the run, reading nothing', async () => {
+    const { ports, pagesRead } = world();
+    await expect(reconcile(ports, SETTINGS, 'run-late', new Date(NOW.getTime() + 1000))).rejects.toThrow(
+      /window start .* is not before/,
+    );
+    expect(pagesRead).toEqual([]);
+  });
 });
