@@ -22,14 +22,20 @@ export function memoryMailbox(
 }
 
 /** An EDI ledger in maps, first writer wins as in DynamoDB. */
-export function memoryLedger(): EdiLedger & { transmissions: PurchaseOrderTransmission[] } {
+export function memoryLedger(): EdiLedger & {
+  transmissions: PurchaseOrderTransmission[];
+  awaited: Map<string, PurchaseOrderTransmission>;
+} {
   const counters = new Map<string, number>();
   const transmissions: PurchaseOrderTransmission[] = [];
   const files = new Map<string, ReceivedFile>();
   const interchanges = new Map<string, string>();
+  const awaited = new Map<string, PurchaseOrderTransmission>();
+  const acknowledged = new Set<string>();
   const rank = { '00': 1, '05': 2, '01': 3 } as const;
   return {
     transmissions,
+    awaited,
     nextInterchangeNumber: async (partnerId) => {
       const next = (counters.get(partnerId) ?? 0) + 1;
       counters.set(partnerId, next);
@@ -69,5 +75,16 @@ export function memoryLedger(): EdiLedger & { transmissions: PurchaseOrderTransm
       if (!interchanges.has(id)) interchanges.set(id, key);
       return interchanges.get(id)!;
     },
+    awaitAcknowledgement: async (t) => {
+      const id = `${t.partnerId}|${t.interchangeNumber}`;
+      if (!awaited.has(id) && !acknowledged.has(id)) awaited.set(id, t);
+    },
+    recordAcknowledgement: async (partnerId, interchangeNumber) => {
+      const id = `${partnerId}|${interchangeNumber}`;
+      acknowledged.add(id);
+      awaited.delete(id);
+    },
+    unacknowledgedSentBefore: async (partnerId, sentBefore) =>
+      [...awaited.values()].filter((t) => t.partnerId === partnerId && t.preparedAt <= sentBefore),
   };
 }
