@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildStack, resourcesOf, type Json } from './support';
+import { buildStack, roleStatements, scheduleExpression } from './support';
 import type { SupplylineStack } from '../../lib/supplyline-stack';
 import type { Template } from 'aws-cdk-lib/assertions';
 
@@ -10,24 +10,14 @@ beforeAll(() => {
 });
 
 /** The actions of the missing-997 check's role. */
-function actions(): string[] {
-  const roleId = stack.getLogicalId(
-    stack.functions['edi-missing-acknowledgements'].role.node.defaultChild as never,
+const actions = () =>
+  roleStatements(stack, template, 'edi-missing-acknowledgements').flatMap(
+    (statement) => [statement.Action].flat() as string[],
   );
-  return resourcesOf(template, 'AWS::IAM::Policy')
-    .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[])
-    .flatMap((statement) => [statement.Action].flat() as string[]);
-}
 
 describe('the hourly check of 850s without a 997', () => {
   it('runs every hour on a schedule', () => {
-    const rule = stack.schedules['edi-missing-acknowledgements'];
-    expect(rule).toBeDefined();
-    const [, resource] = resourcesOf(template, 'AWS::Events::Rule').find(
-      ([id]) => id === stack.getLogicalId(rule!.node.defaultChild as never),
-    )!;
-    expect(resource.Properties.ScheduleExpression).toBe('rate(1 hour)');
+    expect(scheduleExpression(stack, template, 'edi-missing-acknowledgements')).toBe('rate(1 hour)');
   });
 
   it('may query the EDI ledger and nothing else of it, and touches no mailbox file', () => {

@@ -1,6 +1,10 @@
 /** In-memory EDI ledger and mailbox for the EDI rules' tests (the DynamoDB and S3 ones have their own). */
+import { nodeX12Codec } from '../../adapters/edi/x12-codec';
+import type { CanonicalEvent } from '../../canonical/envelope';
+import type { InboundPorts } from '../../domain/edi/inbound-interchange';
 import type { EdiLedger, PurchaseOrderTransmission, ReceivedFile } from '../../domain/ports/edi-ledger';
 import type { EdiMailbox } from '../../domain/ports/edi-mailbox';
+import { PARTNER } from '../fixtures/edi';
 
 /** A write-once mailbox in a map. */
 export function memoryMailbox(
@@ -86,5 +90,25 @@ export function memoryLedger(): EdiLedger & {
     },
     unacknowledgedSentBefore: async (partnerId, sentBefore) =>
       [...awaited.values()].filter((t) => t.partnerId === partnerId && t.preparedAt <= sentBefore),
+  };
+}
+
+/** Receiving ports for the demo partner over a memory ledger and mailbox, publishing into `published`. */
+export function memoryInboundPorts(
+  now: () => Date,
+  published: CanonicalEvent[],
+  metric?: InboundPorts['metric'],
+): InboundPorts & { ledger: ReturnType<typeof memoryLedger>; mailbox: ReturnType<typeof memoryMailbox> } {
+  let ids = 0;
+  return {
+    partners: [PARTNER],
+    ledger: memoryLedger(),
+    mailbox: memoryMailbox(),
+    codec: nodeX12Codec,
+    publish: async (events) => void published.push(...events),
+    now,
+    newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    tenantId: 'dev',
+    metric,
   };
 }

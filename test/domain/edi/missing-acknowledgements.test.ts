@@ -3,15 +3,14 @@
  * and answered (or not) through the real receiving path, then checked as the hourly run does.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeX12Codec } from '../../../adapters/edi/x12-codec';
 import type { CanonicalEvent } from '../../../canonical/envelope';
 import type { IntegrationExceptionRaisedV1 } from '../../../canonical/generated/types';
 import { validateIntegrationExceptionRaisedV1 } from '../../../canonical/generated/validators';
-import { receiveInterchange, type InboundPorts } from '../../../domain/edi/inbound-interchange';
+import { receiveInterchange } from '../../../domain/edi/inbound-interchange';
 import { raiseMissingAcknowledgements } from '../../../domain/edi/missing-acknowledgements';
 import { transmitPurchaseOrder } from '../../../domain/edi/purchase-order-transmission';
 import { PARTNER, partnerInterchange, purchaseOrder } from '../../fixtures/edi';
-import { memoryLedger, memoryMailbox } from '../../support/edi-memory';
+import { memoryInboundPorts } from '../../support/edi-memory';
 
 const SENT_AT = new Date('2026-11-27T08:00:00Z');
 const hoursAfterSending = (hours: number) => new Date(SENT_AT.getTime() + hours * 3_600_000);
@@ -20,20 +19,10 @@ const exceptions = (events: readonly CanonicalEvent[]) =>
 
 /** One 850 sent at SENT_AT (interchange 1), and the ports to answer and check it. */
 async function sentOrder() {
-  const ledger = memoryLedger();
-  const mailbox = memoryMailbox();
   const published: CanonicalEvent[] = [];
   let clock = SENT_AT;
-  const ports: InboundPorts = {
-    partners: [PARTNER],
-    ledger,
-    mailbox,
-    codec: nodeX12Codec,
-    publish: async (events) => void published.push(...events),
-    now: () => clock,
-    newId: () => crypto.randomUUID(),
-    tenantId: 'dev',
-  };
+  const ports = memoryInboundPorts(() => clock, published);
+  const { mailbox } = ports;
   const sent = await transmitPurchaseOrder(purchaseOrder(), ports);
   const at = (hours: number) => (clock = hoursAfterSending(hours));
   const answer = async (ak5: 'A' | 'R') => {
