@@ -51,6 +51,7 @@ export const FUNCTION_KEYS = [
   'erp-receipt-poller',
   'forecast-sync-safety-net',
   'purchase-order-reconciliation',
+  'edi-missing-acknowledgements',
 ] as const;
 
 /** A key into the function catalog. */
@@ -527,6 +528,17 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       },
       buckets: { reconciliationReports: 'write' },
     },
+  },
+  {
+    key: 'edi-missing-acknowledgements',
+    description: 'Raises an integration exception for each 850 a partner has not answered with a 997 in 24 h',
+    entry: 'functions/scheduled/edi-missing-acknowledgements.ts',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    // Hourly: an unanswered 850 is raised within an hour of its 24 hours.
+    schedule: { expression: 'rate(1 hour)' },
+    // The 850s awaiting a 997, one query per partner; the exceptions are raised as events.
+    grants: { bus: true, ediPartners: true, tables: { ediLedger: ['query'] } },
   },
 ];
 

@@ -5,9 +5,14 @@
  *   pk PARTNER#<id>, sk 850#<po>#R<revision, 10 digits>#<rank><purpose>   one 850 sent
  *   pk PARTNER#<id>, sk FILE#<key>                                the 997 answering one received file
  *   pk PARTNER#<id>, sk INTERCHANGE#<ISA13>                       the first file carrying an ISA13
+ *   pk PARTNER#<id>, sk AWAIT997#<ISA13, 9 digits>                an 850 interchange and its 997, if any
  *
  * The 850s of an order sort by revision, then original/replace before cancellation, so the last
  * one sent is the first of a descending query. Conditional puts keep the first writer's record.
+ *
+ * Overdue 997s are one query per partner over its AWAIT997# items: the 850s still awaited plus
+ * those answered in the last ACKNOWLEDGED_RETENTION_SECONDS (expired by TTL), so the read stays
+ * bounded by what is in flight, not by the partner's history.
  */
 import {
   GetCommand,
@@ -24,9 +29,13 @@ import type { EdiLedger, PurchaseOrderTransmission, ReceivedFile } from '../../d
 /** Received files and interchanges are remembered this long for duplicates (partners resend within days). */
 const RECEIVED_RETENTION_SECONDS = 400 * 24 * 3600;
 
+/** An answered 850 is remembered this long, so a late re-send of it is not awaited again. */
+const ACKNOWLEDGED_RETENTION_SECONDS = 30 * 24 * 3600;
+
 const PURPOSE_RANK: Readonly<Record<TransmissionPurpose, string>> = { '00': '1', '05': '2', '01': '3' };
 
 const partitionOf = (partnerId: string) => `PARTNER#${partnerId}`;
+const awaitedKey = (interchangeNumber: number) => `AWAIT997#${String(interchangeNumber).padStart(9, '0')}`;
 const transmissionKey = (poNumber: string, revision: number, purpose: TransmissionPurpose) =>
   `850#${poNumber}#R${String(revision).padStart(10, '0')}#${PURPOSE_RANK[purpose]}${purpose}`;
 
@@ -99,8 +108,59 @@ export class DynamoDbEdiLedger implements EdiLedger {
     return kept.firstKey;
   }
 
-  private expiry(): number {
-    return Math.floor(this.now().getTime() / 1000) + RECEIVED_RETENTION_SECONDS;
+  async awaitAcknowledgement(transmission: PurchaseOrderTransmission): Promise<void> {
+    await this.putFirst(transmission.partnerId, awaitedKey(transmission.interchangeNumber), {
+      ...transmission,
+    });
+  }
+
+  async recordAcknowledgement(
+    partnerId: string,
+    interchangeNumber: number,
+    receivedAt: string,
+  ): Promise<void> {
+    // An update, not a put: it keeps the 850's facts, and answers a 997 for an unknown number too.
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: partitionOf(partnerId), sk: awaitedKey(interchangeNumber) },
+        UpdateExpression: 'SET acknowledgedAt = if_not_exists(acknowledgedAt, :at), expiresAt = :expiry',
+        ExpressionAttributeValues: {
+          ':at': receivedAt,
+          ':expiry': this.expiry(ACKNOWLEDGED_RETENTION_SECONDS),
+        },
+      }),
+    );
+  }
+
+  async unacknowledgedSentBefore(
+    partnerId: string,
+    sentBefore: string,
+  ): Promise<PurchaseOrderTransmission[]> {
+    const overdue: PurchaseOrderTransmission[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: 'attribute_not_exists(acknowledgedAt) AND preparedAt <= :before',
+          ExpressionAttributeValues: {
+            ':pk': partitionOf(partnerId),
+            ':prefix': 'AWAIT997#',
+            ':before': sentBefore,
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) overdue.push(strip(item) as unknown as PurchaseOrderTransmission);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return overdue;
+  }
+
+  private expiry(retentionSeconds = RECEIVED_RETENTION_SECONDS): number {
+    return Math.floor(this.now().getTime() / 1000) + retentionSeconds;
   }
 
   /** Puts the item unless one is there; returns the one kept. */

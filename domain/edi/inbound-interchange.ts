@@ -129,8 +129,10 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
     );
   for (const [index, group] of answered.entries())
     events.push(...(await groupEvents(group, acknowledgements[index]!, partner, interchange, facts, ports)));
-  for (const group of interchange.groups.filter((g) => element(g.header, 1) === 'FA'))
+  for (const group of interchange.groups.filter((g) => element(g.header, 1) === 'FA')) {
+    await recordAcknowledgementsOfOurOrders(group, partner, ports);
     events.push(...rejectionsOfOurOrders(group, partner, facts));
+  }
   if (events.length > 0) await ports.publish(events);
   return { outcome: 'acknowledged', ...result, published: events.length };
 }
@@ -244,6 +246,25 @@ async function groupEvents(
     );
   }
   return events;
+}
+
+/** Every 850 group a 997 answers, accepted or not, is no longer awaited (missing-acknowledgements.ts). */
+async function recordAcknowledgementsOfOurOrders(
+  group: ReceivedGroup,
+  partner: TradingPartner,
+  ports: InboundPorts,
+): Promise<void> {
+  for (const set of group.sets) {
+    const ak1 = set.segments.find((s) => s.tag === 'AK1');
+    // Our GS06 is the interchange number (ISA13) of the 850 it answers.
+    const interchangeNumber = ak1 && element(ak1, 1) === 'PO' ? Number(element(ak1, 2)) : NaN;
+    if (Number.isSafeInteger(interchangeNumber))
+      await ports.ledger.recordAcknowledgement(
+        partner.partnerId,
+        interchangeNumber,
+        ports.now().toISOString(),
+      );
+  }
 }
 
 /** A 997 from the partner rejecting (wholly or partly) a group we sent: the partner never took those orders. */

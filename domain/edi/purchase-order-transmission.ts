@@ -64,6 +64,8 @@ export async function transmitPurchaseOrder(
       purchaseOrder850(order, transmission.purpose),
     ]),
   );
+  // Awaited before the file exists, so the partner's 997 cannot come first.
+  await ports.ledger.awaitAcknowledgement(transmission);
   await ports.mailbox.write(transmission.key, text);
   return { outcome, transmission };
 }

@@ -55,4 +55,13 @@ export interface EdiLedger {
    * of the file that first carried it (the same key when this file is the first).
    */
   claimInterchange(partnerId: string, controlNumber: string, key: string): Promise<string>;
+  /**
+   * Notes that `transmission` awaits the partner's 997 (before its file is written, so no 997 can
+   * come first); a no-op once its 997 was received, so a re-send does not make it awaited again.
+   */
+  awaitAcknowledgement(transmission: PurchaseOrderTransmission): Promise<void>;
+  /** Notes that a 997 (accepting or rejecting) answered our 850 interchange `interchangeNumber` (GS06). */
+  recordAcknowledgement(partnerId: string, interchangeNumber: number, receivedAt: string): Promise<void>;
+  /** The 850s of `partnerId` prepared at or before `sentBefore` (ISO instant) that no 997 answered. */
+  unacknowledgedSentBefore(partnerId: string, sentBefore: string): Promise<PurchaseOrderTransmission[]>;
 }

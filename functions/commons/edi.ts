@@ -10,10 +10,15 @@ import { tradingPartnersFromEnvironment } from '../../application/edi-partners';
 import { BUCKETS, TABLES } from '../../application/resources';
 import { documents, env, lazy, s3 } from './clients';
 
-/** Partners, ledger, mailbox and codec. */
-export const ediPorts = /* @__PURE__ */ lazy(() => ({
+/** Partners and ledger: what functions that read no mailbox need. */
+export const ediLedgerPorts = /* @__PURE__ */ lazy(() => ({
   partners: tradingPartnersFromEnvironment(process.env),
   ledger: new DynamoDbEdiLedger(documents(), env(TABLES.ediLedger.envVar)),
+}));
+
+/** Partners, ledger, mailbox and codec. */
+export const ediPorts = /* @__PURE__ */ lazy(() => ({
+  ...ediLedgerPorts(),
   mailbox: new S3EdiMailbox(s3(), env(BUCKETS.ediMailbox.envVar)),
   codec: nodeX12Codec,
 }));

@@ -101,3 +101,24 @@ export interface CfnJson {
 export function resourcesOf(template: Template, type: string): [string, CfnJson][] {
   return Object.entries(template.findResources(type)) as [string, CfnJson][];
 }
+
+/** The IAM statements of function `key`'s role. */
+export function roleStatements(stack: SupplylineStack, template: Template, key: FunctionKey): Json[] {
+  const roleId = stack.getLogicalId(stack.functions[key].role!.node.defaultChild as never);
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[]);
+}
+
+/** The schedule expression of function `key`'s EventBridge rule, if it has one. */
+export function scheduleExpression(
+  stack: SupplylineStack,
+  template: Template,
+  key: FunctionKey,
+): string | undefined {
+  const rule = stack.schedules[key];
+  if (!rule) return undefined;
+  const ruleId = stack.getLogicalId(rule.node.defaultChild as never);
+  return resourcesOf(template, 'AWS::Events::Rule').find(([id]) => id === ruleId)?.[1].Properties
+    .ScheduleExpression;
+}

@@ -1,6 +1,10 @@
 /** In-memory EDI ledger and mailbox for the EDI rules' tests (the DynamoDB and S3 ones have their own). */
+import { nodeX12Codec } from '../../adapters/edi/x12-codec';
+import type { CanonicalEvent } from '../../canonical/envelope';
+import type { InboundPorts } from '../../domain/edi/inbound-interchange';
 import type { EdiLedger, PurchaseOrderTransmission, ReceivedFile } from '../../domain/ports/edi-ledger';
 import type { EdiMailbox } from '../../domain/ports/edi-mailbox';
+import { PARTNER } from '../fixtures/edi';
 
 /** A write-once mailbox in a map. */
 export function memoryMailbox(
@@ -22,14 +26,20 @@ export function memoryMailbox(
 }
 
 /** An EDI ledger in maps, first writer wins as in DynamoDB. */
-export function memoryLedger(): EdiLedger & { transmissions: PurchaseOrderTransmission[] } {
+export function memoryLedger(): EdiLedger & {
+  transmissions: PurchaseOrderTransmission[];
+  awaited: Map<string, PurchaseOrderTransmission>;
+} {
   const counters = new Map<string, number>();
   const transmissions: PurchaseOrderTransmission[] = [];
   const files = new Map<string, ReceivedFile>();
   const interchanges = new Map<string, string>();
+  const awaited = new Map<string, PurchaseOrderTransmission>();
+  const acknowledged = new Set<string>();
   const rank = { '00': 1, '05': 2, '01': 3 } as const;
   return {
     transmissions,
+    awaited,
     nextInterchangeNumber: async (partnerId) => {
       const next = (counters.get(partnerId) ?? 0) + 1;
       counters.set(partnerId, next);
@@ -69,5 +79,36 @@ export function memoryLedger(): EdiLedger & { transmissions: PurchaseOrderTransm
       if (!interchanges.has(id)) interchanges.set(id, key);
       return interchanges.get(id)!;
     },
+    awaitAcknowledgement: async (t) => {
+      const id = `${t.partnerId}|${t.interchangeNumber}`;
+      if (!awaited.has(id) && !acknowledged.has(id)) awaited.set(id, t);
+    },
+    recordAcknowledgement: async (partnerId, interchangeNumber) => {
+      const id = `${partnerId}|${interchangeNumber}`;
+      acknowledged.add(id);
+      awaited.delete(id);
+    },
+    unacknowledgedSentBefore: async (partnerId, sentBefore) =>
+      [...awaited.values()].filter((t) => t.partnerId === partnerId && t.preparedAt <= sentBefore),
+  };
+}
+
+/** Receiving ports for the demo partner over a memory ledger and mailbox, publishing into `published`. */
+export function memoryInboundPorts(
+  now: () => Date,
+  published: CanonicalEvent[],
+  metric?: InboundPorts['metric'],
+): InboundPorts & { ledger: ReturnType<typeof memoryLedger>; mailbox: ReturnType<typeof memoryMailbox> } {
+  let ids = 0;
+  return {
+    partners: [PARTNER],
+    ledger: memoryLedger(),
+    mailbox: memoryMailbox(),
+    codec: nodeX12Codec,
+    publish: async (events) => void published.push(...events),
+    now,
+    newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    tenantId: 'dev',
+    metric,
   };
 }

@@ -96,4 +96,31 @@ describe('EDI ledger on the local DynamoDB', () => {
       'inbound/received/a.x12',
     );
   });
+
+  it('lists the 850s awaiting a 997 sent before a time, and no longer once a 997 answered them or when re-sent after', async () => {
+    const sent = (interchangeNumber: number, preparedAt: string) => ({
+      partnerId: 'awaited',
+      poNumber: `PO-A-${interchangeNumber}`,
+      revision: 1,
+      purpose: '00' as const,
+      interchangeNumber,
+      preparedAt,
+      key: `outbound/awaited/${interchangeNumber}-850.x12`,
+    });
+    const early = sent(1, '2026-11-26T08:00:00.000Z');
+    const answered = sent(2, '2026-11-26T09:00:00.000Z');
+    const recent = sent(3, '2026-11-27T08:00:00.000Z');
+    for (const t of [early, answered, recent]) await ledger.awaitAcknowledgement(t);
+    await ledger.recordAcknowledgement('awaited', 2, '2026-11-26T10:00:00.000Z');
+    // A late re-send of the answered 850, and a second notice of the first: neither changes what is awaited.
+    await ledger.awaitAcknowledgement(answered);
+    await ledger.awaitAcknowledgement({ ...early, preparedAt: '2026-11-27T12:00:00.000Z' });
+
+    expect(await ledger.unacknowledgedSentBefore('awaited', '2026-11-27T07:00:00.000Z')).toEqual([early]);
+    expect(await ledger.unacknowledgedSentBefore('awaited', '2026-11-27T08:00:00.000Z')).toEqual([
+      early,
+      recent,
+    ]);
+    expect(await ledger.unacknowledgedSentBefore('elsewhere', '2026-11-27T08:00:00.000Z')).toEqual([]);
+  });
 });

@@ -4,7 +4,6 @@
  * repeated interchange changes nothing and is counted, and what cannot be taken is kept for a person.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeX12Codec } from '../../../adapters/edi/x12-codec';
 import { mapPurchaseOrderAcknowledged } from '../../../adapters/procurement/mapping';
 import type { CanonicalEvent } from '../../../canonical/envelope';
 import type { IntegrationExceptionRaisedV1 } from '../../../canonical/generated/types';
@@ -12,32 +11,24 @@ import {
   validateIntegrationExceptionRaisedV1,
   validatePurchaseOrderAcknowledgedV1,
 } from '../../../canonical/generated/validators';
-import { receiveInterchange, type InboundPorts } from '../../../domain/edi/inbound-interchange';
+import { receiveInterchange } from '../../../domain/edi/inbound-interchange';
 import { transmitPurchaseOrder } from '../../../domain/edi/purchase-order-transmission';
 import { purchaseOrderAcknowledgedDelivery } from '../../fixtures/procurement';
-import { GUIDE_855, PARTNER, partnerInterchange, purchaseOrder } from '../../fixtures/edi';
-import { memoryLedger, memoryMailbox } from '../../support/edi-memory';
+import { GUIDE_855, partnerInterchange, purchaseOrder } from '../../fixtures/edi';
+import { memoryInboundPorts } from '../../support/edi-memory';
 
 const NOW = new Date('2026-11-28T09:20:00Z');
 const KEY = 'inbound/acme-beverages/855-0001.x12';
 
 async function world(revisionSent: number | null = 2) {
-  const mailbox = memoryMailbox();
-  const ledger = memoryLedger();
   const published: CanonicalEvent[] = [];
   const metrics: string[] = [];
-  let ids = 0;
-  const ports: InboundPorts = {
-    partners: [PARTNER],
-    ledger,
-    mailbox,
-    codec: nodeX12Codec,
-    publish: async (events) => void published.push(...events),
-    now: () => NOW,
-    newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
-    tenantId: 'dev',
-    metric: (name) => void metrics.push(name),
-  };
+  const ports = memoryInboundPorts(
+    () => NOW,
+    published,
+    (name) => void metrics.push(name),
+  );
+  const { mailbox, ledger } = ports;
   if (revisionSent !== null)
     await transmitPurchaseOrder(purchaseOrder({ revision: revisionSent }), { ...ports, now: () => NOW });
   return { mailbox, ledger, published, metrics, ports };
