@@ -7,6 +7,7 @@
  */
 import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
 import { startLocalEnvironment } from '../../local/environment';
+import { purchaseOrderProposal } from '../../test/support/purchase-order-proposal';
 import { startTryton } from '../../test/support/tryton';
 import { atMost, median, reference, type BenchRow } from './harness';
 
@@ -41,14 +42,7 @@ export async function benchProcessApis(): Promise<BenchRow[]> {
   try {
     const { runtime } = environment;
     const token = await runtime.identity.token({ person: 'rita.requester' });
-    const body = JSON.stringify({
-      itemCode: 'SKU-10442',
-      site: 'DC-EAST-02',
-      supplierNumber: 'S-1001',
-      quantityEa: '1200',
-      unitPrice: '3.10',
-      currency: 'USD',
-    });
+    const body = JSON.stringify(purchaseOrderProposal());
     const validate = async () => {
       const response = await fetch(`${runtime.baseUrl}/v1/purchase-order-validations`, {
         method: 'POST',
