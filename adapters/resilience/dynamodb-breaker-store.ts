@@ -5,7 +5,7 @@
  * State changes are version-checked updates of the state attributes only, so they never clobber
  * counters written in between and exactly one instance wins each transition.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailure } from '../aws/sdk-errors';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CLOSED, type BreakerState, type BreakerStatus } from './breaker-state';
 import type { BreakerSnapshot, BreakerStore } from './circuit-breaker';
@@ -105,8 +105,7 @@ export class DynamoDbBreakerStore implements BreakerStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

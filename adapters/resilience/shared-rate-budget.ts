@@ -12,7 +12,7 @@
  * decided by the fallback budget (an in-process bucket) or, without one, let through; the
  * platform's own 429 is the last line.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionFailure } from '../aws/sdk-errors';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransientFailure } from '../../domain/failures';
 
@@ -162,11 +162,4 @@ export class SharedRateBudget implements RequestBudget {
       return this.options.fallback ? this.options.fallback.take(lane) : { granted: true };
     }
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as Error | undefined)?.name === 'ConditionalCheckFailedException'
-  );
 }
