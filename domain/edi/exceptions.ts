@@ -1,6 +1,7 @@
 /** Integration exceptions of the EDI exchange: what a person must see, naming the file it concerns. */
 import { createHash } from 'node:crypto';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
+import type { ReceivedTransactionSet, Segment } from './interchange';
 
 /** The file an exception concerns, and what stamps its event. */
 export interface ExceptionFacts {
@@ -46,4 +47,13 @@ export function ediException(
     },
     facts,
   );
+}
+
+/**
+ * A transaction set as X12 text (`*` and `~`, one segment a line): the document an exception
+ * attaches, so a person reads what the partner sent without opening the interchange.
+ */
+export function documentText(set: ReceivedTransactionSet): string {
+  const line = (segment: Segment) => [segment.tag, ...segment.elements].join('*') + '~';
+  return [set.header, ...set.segments, ...(set.trailer ? [set.trailer] : [])].map(line).join('\n');
 }
