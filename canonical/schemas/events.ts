@@ -146,7 +146,8 @@ export const EVENT_CATALOG = [
     // The supplier's own channel (EDI) has no system of its own in the catalog: as its 855s, procurement.
     source: 'procurement',
     data: 'ShipmentMilestone',
-    description: 'A supplier reported that goods of purchase order lines shipped and when they should arrive.',
+    description:
+      'A supplier reported that goods of purchase order lines shipped and when they should arrive.',
   },
   {
     type: 'receipt.posted',

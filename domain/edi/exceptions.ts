@@ -20,6 +20,7 @@ export function ediException(
   message: string,
   facts: ExceptionFacts,
   details: Readonly<Record<string, unknown>>,
+  category: 'BUSINESS' | 'TECHNICAL' = 'TECHNICAL',
 ): CanonicalEvent {
   const exceptionId = `EXC-${createHash('sha256').update(`edi|${facts.key}|${code}|${message}`).digest('hex').slice(0, 32)}`;
   const raisedAt = facts.now();
@@ -27,7 +28,7 @@ export function ediException(
     'integration-exception.raised',
     {
       exceptionId,
-      category: 'TECHNICAL',
+      category,
       code,
       message: message.slice(0, 2000),
       status: 'OPEN',
