@@ -312,7 +312,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
     tenantId: 'staging',
     systems: SYSTEMS_TO_SET_PER_DEPLOYMENT,
     concurrency: {
-      critical: { perConsumer: 5, laneBudget: 20 },
+      // Five critical consumers (shipment-sync the fifth) at five each, as dev and prod size theirs.
+      critical: { perConsumer: 5, laneBudget: 25 },
       standard: { perConsumer: 3, laneBudget: 10 },
       bulk: { perConsumer: 2, laneBudget: 4 },
     },

@@ -40,6 +40,7 @@ export const FUNCTION_KEYS = [
   // EDI trading partners (shared/contracts/edi-x12.md).
   'edi-purchase-order-send',
   'edi-inbound-interchange',
+  'shipment-sync',
   // Tasks of the procurement workflows (see application/workflows.ts).
   'sourcing-request-action',
   'commitment-policy-check',
@@ -397,6 +398,21 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       ediPartners: true,
       tables: { ediLedger: ['get', 'query', 'put', 'update'] },
       buckets: { ediMailbox: 'writeOnce' },
+    },
+  },
+  {
+    key: 'shipment-sync',
+    description: "Applies a supplier's shipment milestone (ASN) to the ERP as a receipt to expect",
+    entry: 'functions/consumers/shipment-sync.ts',
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      connectors: ['erp'],
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        circuitBreaker: BREAKER_STATE,
+        workflowCorrelation: ['get'],
+      },
     },
   },
   {

@@ -14,23 +14,30 @@
  *    our 850s, become integration exceptions with their reasons.
  */
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
+import { Decimal } from '../decimal';
 import type { EdiLedger, ReceivedFile } from '../ports/edi-ledger';
 import type { EdiMailbox } from '../ports/edi-mailbox';
 import type { X12Codec } from '../ports/edi-x12';
 import { readAcknowledgement855 } from './acknowledgement-855';
+import {
+  readAdvanceShipNotice856,
+  shipmentMilestoneEvent,
+  type AdvanceShipNotice,
+} from './advance-ship-notice-856';
 import { outgoingInterchange } from './envelope';
 import {
   acknowledgeGroup,
   functionalAcknowledgement997,
   type GroupAcknowledgement,
 } from './functional-acknowledgement';
-import { ediException, type ExceptionFacts } from './exceptions';
+import { documentText, ediException, type ExceptionFacts } from './exceptions';
 import {
   controlNumber as padded,
   element,
   instantOf,
   type ReceivedGroup,
   type ReceivedInterchange,
+  type ReceivedTransactionSet,
 } from './interchange';
 import { MAILBOX, partnerBySender, type TradingPartner } from './partners';
 
@@ -93,6 +100,10 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
       : acknowledgeGroup(group, partner.sends, {
           '855': (set) => {
             const read = readAcknowledgement855(set, partner);
+            return typeof read === 'string' ? read : undefined;
+          },
+          '856': (set) => {
+            const read = readAdvanceShipNotice856(set, partner);
             return typeof read === 'string' ? read : undefined;
           },
         }),
@@ -199,9 +210,14 @@ async function groupEvents(
           'EDI_DOCUMENT_REJECTED',
           `${at} (${set.setId}): ${set.verdict.reason} (AK5 R ${set.verdict.code})`,
           facts,
-          { partnerId: partner.partnerId },
+          { partnerId: partner.partnerId, document: documentText(group.sets[index]!) },
         ),
       );
+      continue;
+    }
+    const reference = `edi:${partner.partnerId}:${interchange.controlNumber}:${acknowledgement.controlNumber}:${set.controlNumber}`;
+    if (set.setId === '856') {
+      events.push(shipmentEvent(group.sets[index]!, partner, at, reference, facts));
       continue;
     }
     if (set.setId !== '855') continue;
@@ -220,7 +236,22 @@ async function groupEvents(
       );
       continue;
     }
-    const reference = `edi:${partner.partnerId}:${interchange.controlNumber}:${acknowledgement.controlNumber}:${set.controlNumber}`;
+    // The acknowledgement still applies (a rejected line confirms 0); a person decides what next.
+    const rejected = read.lines.filter((line) => !Decimal.of(line.confirmedQuantityEa).isPositive());
+    if (rejected.length > 0)
+      events.push(
+        ediException(
+          'EDI_PURCHASE_ORDER_LINES_REJECTED',
+          `${at}: ${partner.partnerId} rejected ${read.acknowledgementType === 'RJ' ? 'the whole order' : `line(s) ${rejected.map((l) => l.lineNo).join(', ')}`} of ${read.poNumber}; a person must source them elsewhere or cancel.`,
+          facts,
+          {
+            partnerId: partner.partnerId,
+            poNumber: read.poNumber,
+            lines: rejected.map((l) => l.lineNo),
+            document: documentText(group.sets[index]!),
+          },
+        ),
+      );
     events.push(
       buildEvent(
         'purchase-order.acknowledged',
@@ -246,6 +277,27 @@ async function groupEvents(
     );
   }
   return events;
+}
+
+/**
+ * An accepted 856: an original becomes the shipment milestone; a cancellation or replacement of a
+ * shipment id is for a person (the ERP's draft receipt may already be at the dock).
+ */
+function shipmentEvent(
+  set: ReceivedTransactionSet,
+  partner: TradingPartner,
+  at: string,
+  reference: string,
+  facts: ExceptionFacts,
+): CanonicalEvent {
+  const asn = readAdvanceShipNotice856(set, partner) as AdvanceShipNotice;
+  if (asn.purpose === 'original') return shipmentMilestoneEvent(asn, { partner, reference, ...facts });
+  return ediException(
+    'EDI_SHIPMENT_NOT_APPLIED',
+    `${at}: the ${asn.purpose} of shipment ${asn.milestone.shipmentId} is not applied automatically; a person must update the ERP receipt`,
+    facts,
+    { partnerId: partner.partnerId, shipmentId: asn.milestone.shipmentId, document: documentText(set) },
+  );
 }
 
 /** Every 850 group a 997 answers, accepted or not, is no longer awaited (missing-acknowledgements.ts). */
@@ -285,7 +337,13 @@ function rejectionsOfOurOrders(
         'EDI_PURCHASE_ORDER_REJECTED',
         `${partner.partnerId} rejected our 850 interchange group ${element(ak1, 2)} (${facts.key}): the partner did not take the order; a person must act.`,
         facts,
-        { partnerId: partner.partnerId, groupControlNumber: element(ak1, 2) },
+        {
+          partnerId: partner.partnerId,
+          groupControlNumber: element(ak1, 2),
+          // Our GS06 is the 850's ISA13, which starts its file name in outbound/<partner>/.
+          purchaseOrderFile: `${MAILBOX.outboundPrefix(partner.partnerId)}${padded(Number(element(ak1, 2)), 9)}-850-*.x12`,
+          document: documentText(set),
+        },
       ),
     );
   }
