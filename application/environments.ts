@@ -6,6 +6,7 @@
  * Decimal amounts are strings so nothing rounds them through binary floating point.
  */
 import { DEFAULT_PROCUREMENT_POLICY } from '../domain/procurement/policy';
+import type { EscalationPolicy } from '../domain/integration-exception-aging';
 import type { LaneConcurrency } from './routing';
 import type { LaneName } from './routing/lanes';
 import type { BusinessMetricName } from './metrics';
@@ -52,6 +53,8 @@ export interface BusinessRules {
   readonly upliftThresholds: Readonly<Record<'A' | 'B' | 'C', UpliftThreshold>>;
   /** Planning site (= procurement ship_to) -> ERP warehouse code; several sites may share one. */
   readonly siteWarehouses: Readonly<Record<string, string>>;
+  /** When open integration exceptions escalate. @default DEFAULT_ESCALATION_POLICY (24 h, critical 4 h) */
+  readonly exceptionEscalation?: EscalationPolicy;
 }
 
 /** Where the external systems of a deployment are. */

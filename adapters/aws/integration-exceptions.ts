@@ -33,6 +33,7 @@ import {
   type Resolution,
 } from '../../domain/integration-exceptions';
 import { ContractViolation } from '../../domain/failures';
+import type { OpenIntegrationException } from '../../domain/ports/integration-exceptions';
 import type { ObjectRef } from './sync-ledger';
 
 const BY_STATUS = 'byStatus';
@@ -51,11 +52,8 @@ export interface RaisedFacts {
 }
 
 /** A stored exception with the facts kept beside it. */
-export interface StoredIntegrationException {
-  exception: IntegrationException;
+export interface StoredIntegrationException extends OpenIntegrationException {
   resolvedBy?: string;
-  correlationId?: string;
-  tenantId?: string;
 }
 
 /** A page of the work list. */
@@ -128,6 +126,7 @@ function fromItem(item: Record<string, unknown>): StoredIntegrationException {
     ...(typeof item.resolvedBy === 'string' ? { resolvedBy: item.resolvedBy } : {}),
     ...(typeof item.correlationId === 'string' ? { correlationId: item.correlationId } : {}),
     ...(typeof item.tenantId === 'string' ? { tenantId: item.tenantId } : {}),
+    ...(typeof item.escalatedAt === 'string' ? { escalatedAt: item.escalatedAt } : {}),
   };
 }
 
@@ -305,7 +304,12 @@ export class IntegrationExceptionStore {
           ExclusiveStartKey: position.k,
         }),
       );
-      items.push(...(page.Items ?? []).map((item) => withAge(fromItem(item).exception, now)));
+      items.push(
+        ...(page.Items ?? []).map((item) => {
+          const stored = fromItem(item);
+          return withAge(stored.exception, now, stored.escalatedAt);
+        }),
+      );
       const next: PageToken | undefined = page.LastEvaluatedKey
         ? { s: position.s, k: page.LastEvaluatedKey as Record<string, string> }
         : statuses[statuses.indexOf(position.s) + 1] !== undefined
@@ -338,6 +342,67 @@ export class IntegrationExceptionStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return found;
+  }
+
+  /** Every OPEN exception with the facts kept beside it, oldest first, a page at a time. */
+  async *openExceptions(): AsyncGenerator<StoredIntegrationException> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_STATUS,
+          KeyConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':open': 'OPEN' },
+          ScanIndexForward: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      // The index projects every attribute, so the item is whole.
+      for (const item of page.Items ?? []) yield fromItem(item);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /**
+   * Marks an OPEN, not yet escalated exception escalated at `escalatedAt`.
+   * @returns false when the condition failed: resolved meanwhile, or escalated by another pass.
+   */
+  async markEscalated(exceptionId: string, escalatedAt: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { exceptionId },
+          UpdateExpression: 'SET escalatedAt = :at',
+          ConditionExpression: '#status = :open AND attribute_not_exists(escalatedAt)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':open': 'OPEN', ':at': escalatedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Takes back the escalation mark made at `escalatedAt` (and no other). */
+  async undoEscalation(exceptionId: string, escalatedAt: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { exceptionId },
+          UpdateExpression: 'REMOVE escalatedAt',
+          ConditionExpression: 'escalatedAt = :at',
+          ExpressionAttributeValues: { ':at': escalatedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /** How many exceptions are open and how old the oldest is, for the dashboard metrics. */

@@ -7,7 +7,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, METRICS_SERVICE, type BusinessMetricName } from '../../application/metrics';
+import {
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  OVERDUE_EXCEPTION_AGE_BUCKET,
+  type BusinessMetricName,
+} from '../../application/metrics';
 import { pascalCase } from '../../application/resources';
 import type { ConsumerLane } from './consumer-lane';
 import type { SupplylineApi } from './supplyline-api';
@@ -256,6 +261,13 @@ export class Monitoring extends Construct {
         width: 8,
       }),
       new cloudwatch.GraphWidget({
+        title: 'Open integration exceptions by age / escalated',
+        left: [search('IntegrationExceptionsOpenByAge', ['AgeBucket'], 'Maximum', '')],
+        right: [businessMetric('IntegrationExceptionsEscalated', {}, 'Sum')],
+        stacked: true,
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
         title: 'Duplicates suppressed',
         left: [businessMetric('DuplicatesSuppressed', {}, 'Sum')],
         width: 8,
@@ -284,6 +296,16 @@ export class Monitoring extends Construct {
       alarmDescription: `An integration exception has been open longer than ${props.exceptionAgingSeconds}s`,
       metric: businessMetric('IntegrationExceptionAgeSeconds', {}, 'Maximum'),
       threshold: props.exceptionAgingSeconds,
+    });
+    // Past 24 h every exception is beyond the contract's limit, critical or not.
+    this.alarm('IntegrationExceptionsOverdueAlarm', {
+      alarmDescription: `Integration exceptions open longer than the contract's 24 h (age bucket ${OVERDUE_EXCEPTION_AGE_BUCKET}): escalated, see npm run ops -- exceptions list`,
+      metric: businessMetric(
+        'IntegrationExceptionsOpenByAge',
+        { AgeBucket: OVERDUE_EXCEPTION_AGE_BUCKET },
+        'Maximum',
+      ),
+      threshold: 0,
     });
     // A vendor stops retrying after an hour (procurement) or a day (planning): someone must look
     // at a quarantined delivery while the vendor still has it too (ops: `quarantine list`).

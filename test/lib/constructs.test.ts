@@ -354,8 +354,16 @@ describe('Monitoring', () => {
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
     });
+    // Open exceptions past the contract's 24 h, whatever their code (the escalation pass's gauge).
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IntegrationExceptionsOpenByAge',
+      Dimensions: Match.arrayWith([{ Name: 'AgeBucket', Value: 'over-24h' }]),
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    expect(monitoring.alarms).toHaveLength(4);
+    expect(monitoring.alarms).toHaveLength(5);
     const body = JSON.stringify(
       stack.resolve((monitoring.dashboard.node.defaultChild as Json).dashboardBody),
     );
@@ -363,6 +371,8 @@ describe('Monitoring', () => {
       'SyncLagSeconds',
       'ForecastToOrderSeconds',
       'IntegrationExceptionsOpen',
+      'IntegrationExceptionsOpenByAge',
+      'IntegrationExceptionsEscalated',
       'DuplicatesSuppressed',
       'DeliveriesQuarantined',
       'UnsignedDeliveriesRefused',
