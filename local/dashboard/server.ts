@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
+import { exceptionAging } from './exception-aging';
 import { CIRCUIT_BREAKER_ENDPOINTS, METRICS_NAMESPACE } from '../../application/metrics';
 import { ENVIRONMENTS } from '../../application/environments';
 import { redrive } from '../../ops/dlq';
@@ -401,7 +402,7 @@ async function state(
     syncLag.set(key, series);
   }
   const sum = (name: string) => metric(name).reduce((total, p) => total + p.value, 0);
-  const [openExceptions, resolvedExceptions, breakers, quarantined] = await Promise.all([
+  const [openExceptions, resolvedExceptions, breakers, quarantined, aging] = await Promise.all([
     exceptions ? exceptions.list({ status: 'OPEN', limit: 200 }).then((p) => p.items) : [],
     exceptions ? exceptions.list({ status: 'RESOLVED', limit: 20 }).then((p) => p.items) : [],
     topology.tables.circuitBreaker
@@ -415,6 +416,7 @@ async function state(
           (lists) => lists.flat(),
         )
       : [],
+    exceptions ? exceptionAging(exceptions, ENVIRONMENTS.dev.business, new Date(now)) : undefined,
   ]);
   const invocations = source.invocations();
   return {
@@ -457,6 +459,7 @@ async function state(
       open: openExceptions,
       recentlyResolved: resolvedExceptions.slice(-10),
       agingAlarmSeconds: config.exceptionAgingSeconds,
+      aging: aging ?? null,
     },
     breakers: breakerRows(breakers),
     // Without bodies: inspecting one reads it (GET /_dashboard/api/quarantine/<id>).
