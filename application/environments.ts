@@ -139,6 +139,8 @@ export interface EnvironmentConfig {
     readonly syncLagSlos: readonly SyncLagSlo[];
     /** Alarm when the oldest open integration exception is older than this. */
     readonly exceptionAgingSeconds: number;
+    /** Alarm when a reconciliation run finds more differences per 100 orders compared than this. */
+    readonly reconciliationDriftPercent: number;
   };
   readonly notifications: {
     /** Email addresses subscribed to the alarm topic (confirmed by the recipient). */
@@ -290,6 +292,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       oldestMessageAgeSeconds: { critical: 120, standard: 900, bulk: 3600 },
       syncLagSlos: SYNC_LAG_SLOS,
       exceptionAgingSeconds: 24 * 3600,
+      reconciliationDriftPercent: 5,
     },
     notifications: { alarmEmails: [] },
     waf: { enabled: false, rateLimitPer5Minutes: 1000 },
@@ -324,6 +327,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       oldestMessageAgeSeconds: { critical: 120, standard: 900, bulk: 3600 },
       syncLagSlos: SYNC_LAG_SLOS,
       exceptionAgingSeconds: 8 * 3600,
+      reconciliationDriftPercent: 2,
     },
     notifications: { alarmEmails: [] },
     waf: { enabled: true, rateLimitPer5Minutes: 2000 },
@@ -363,6 +367,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       oldestMessageAgeSeconds: { critical: 120, standard: 900, bulk: 3600 },
       syncLagSlos: SYNC_LAG_SLOS,
       exceptionAgingSeconds: 4 * 3600,
+      reconciliationDriftPercent: 1,
     },
     notifications: { alarmEmails: [] },
     waf: { enabled: true, rateLimitPer5Minutes: 2000 },

@@ -47,6 +47,8 @@ export const BUSINESS_METRICS = {
   ReconciliationRepairs: { unit: 'Count', dimensions: [] },
   /** Repairs that failed (their differences became integration exceptions). */
   ReconciliationRepairFailures: { unit: 'Count', dimensions: [] },
+  /** Differences a reconciliation run found per 100 orders compared (domain/reconciliation/drift.ts). */
+  ReconciliationDriftPercent: { unit: 'Percent', dimensions: [] },
   /** Warehouse-months whose committed value differs between the ERP and Supplyline (reported only). */
   ReconciliationCommittedValueDifferences: { unit: 'Count', dimensions: [] },
 } as const;

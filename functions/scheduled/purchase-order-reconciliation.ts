@@ -10,6 +10,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { reconcile } from '../../domain/reconciliation/run';
+import type { BusinessMetricName } from '../../application/metrics';
+import type { ReconciliationSummary } from '../../domain/ports/reconciliation';
+import { driftPercent } from '../../domain/reconciliation/drift';
 import { DIFFERENCE_CLASSES } from '../../domain/reconciliation/types';
 import { beginInvocation } from '../commons/invocation';
 import { emitMetric, logger, metrics } from '../commons/powertools';
@@ -29,6 +32,32 @@ export function windowStartOf(event: unknown): Date | undefined {
   return start;
 }
 
+/** A business metric a run emits. */
+export interface RunMetric {
+  name: BusinessMetricName;
+  value: number;
+  unit: 'Count' | 'Percent';
+  dimensions?: Record<string, string>;
+}
+
+/** What a run's summary feeds CloudWatch: orders, differences per class, drift, repairs. */
+export function runMetrics(run: ReconciliationSummary): RunMetric[] {
+  return [
+    { name: 'ReconciliationOrders', value: run.orders, unit: 'Count' },
+    ...DIFFERENCE_CLASSES.map((name): RunMetric => ({
+      name: 'ReconciliationDifferences',
+      value: run.differences[name],
+      unit: 'Count',
+      dimensions: { DifferenceClass: name },
+    })),
+    // The drift alarm's metric: differences per 100 orders compared.
+    { name: 'ReconciliationDriftPercent', value: driftPercent(run), unit: 'Percent' },
+    { name: 'ReconciliationRepairs', value: run.repaired, unit: 'Count' },
+    { name: 'ReconciliationRepairFailures', value: run.repairFailures, unit: 'Count' },
+    { name: 'ReconciliationCommittedValueDifferences', value: run.committedValueDifferences, unit: 'Count' },
+  ];
+}
+
 /** Schedule target (daily) and the operations CLI's on-demand run (`ops reconcile`). */
 export const handler = async (event?: unknown, context?: Context) => {
   beginInvocation(context);
@@ -37,12 +66,8 @@ export const handler = async (event?: unknown, context?: Context) => {
     const startedAt = new Date();
     const runId = `${startedAt.toISOString().replace(/[-:.]/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
     const run = await reconcile(reconciliationPorts(), reconciliationSettings(), runId, since);
-    emitMetric('ReconciliationOrders', run.orders, 'Count');
-    for (const name of DIFFERENCE_CLASSES)
-      emitMetric('ReconciliationDifferences', run.differences[name], 'Count', { DifferenceClass: name });
-    emitMetric('ReconciliationRepairs', run.repaired, 'Count');
-    emitMetric('ReconciliationRepairFailures', run.repairFailures, 'Count');
-    emitMetric('ReconciliationCommittedValueDifferences', run.committedValueDifferences, 'Count');
+    for (const metric of runMetrics(run))
+      emitMetric(metric.name, metric.value, metric.unit, metric.dimensions);
     logger.info('purchase orders reconciled', { ...run });
     return run;
   } finally {

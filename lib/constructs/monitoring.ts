@@ -41,6 +41,8 @@ export interface BusinessSlo {
 export interface BusinessMonitoringProps {
   readonly slos: readonly BusinessSlo[];
   readonly exceptionAgingSeconds: number;
+  /** Alarm when a reconciliation run's differences per 100 orders compared exceed this. */
+  readonly reconciliationDriftPercent: number;
   readonly circuitBreakerEndpoints: readonly string[];
 }
 
@@ -283,6 +285,13 @@ export class Monitoring extends Construct {
         left: [search('CircuitBreakerOpen', ['Endpoint'], 'Maximum', '')],
         width: 8,
       }),
+      new cloudwatch.GraphWidget({
+        title: 'Reconciliation drift (differences per 100 orders) / differences by class',
+        left: [businessMetric('ReconciliationDriftPercent', {}, 'Maximum')],
+        leftAnnotations: [{ value: props.reconciliationDriftPercent, label: 'drift alarm' }],
+        right: [search('ReconciliationDifferences', ['DifferenceClass'], 'Sum', '')],
+        width: 16,
+      }),
     );
 
     for (const slo of props.slos) {
@@ -306,6 +315,11 @@ export class Monitoring extends Construct {
         'Maximum',
       ),
       threshold: 0,
+    });
+    this.alarm('ReconciliationDriftAlarm', {
+      alarmDescription: `A reconciliation run found more than ${props.reconciliationDriftPercent} differences per 100 orders compared: see the run's report`,
+      metric: businessMetric('ReconciliationDriftPercent', {}, 'Maximum'),
+      threshold: props.reconciliationDriftPercent,
     });
     // A vendor stops retrying after an hour (procurement) or a day (planning): someone must look
     // at a quarantined delivery while the vendor still has it too (ops: `quarantine list`).

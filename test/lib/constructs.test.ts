@@ -328,6 +328,7 @@ describe('Monitoring', () => {
         },
       ],
       exceptionAgingSeconds: 3600,
+      reconciliationDriftPercent: 2,
       circuitBreakerEndpoints: ['erp'],
     });
     const t = Template.fromStack(stack);
@@ -362,8 +363,15 @@ describe('Monitoring', () => {
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
     });
+    // A run whose differences per 100 orders compared exceed the environment's rate.
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ReconciliationDriftPercent',
+      Statistic: 'Maximum',
+      Threshold: 2,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    expect(monitoring.alarms).toHaveLength(5);
+    expect(monitoring.alarms).toHaveLength(6);
     const body = JSON.stringify(
       stack.resolve((monitoring.dashboard.node.defaultChild as Json).dashboardBody),
     );
@@ -373,6 +381,7 @@ describe('Monitoring', () => {
       'IntegrationExceptionsOpen',
       'IntegrationExceptionsOpenByAge',
       'IntegrationExceptionsEscalated',
+      'ReconciliationDriftPercent',
       'DuplicatesSuppressed',
       'DeliveriesQuarantined',
       'UnsignedDeliveriesRefused',
