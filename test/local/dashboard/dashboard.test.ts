@@ -4,7 +4,8 @@
  * live; a person signs in through the local OpenID Connect provider's login; signed in, its Redrive
  * button moves a poisoned DLQ message back to the consumer's queue exactly once, and a quarantined
  * webhook delivery can be inspected and re-submitted; open integration exceptions are aged (the
- * escalation function escalates the overdue ones once, the page shows the age buckets); signed out,
+ * escalation function escalates the overdue ones once, the page shows the age buckets); a
+ * reconciliation run is listed with its drift and its reports served to a signed-in person; signed out,
  * actions are refused again. Leaves
  * a screenshot in test-artifacts/dashboard.png.
  */
@@ -33,6 +34,8 @@ let scenario: ScenarioReport;
 let browser: BrowserContext;
 let page: Page;
 let profile: string;
+/** A reconciliation report's link, read while signed in, refused once signed out. */
+let reportUrl: string;
 
 beforeAll(async () => {
   environment = await startLocalEnvironment({
@@ -292,6 +295,37 @@ describe('operations dashboard', () => {
       .toMatchObject({ quarantineId: id, outcome: 'held', status: 202, resolved: false });
   });
 
+  it('lists a reconciliation run with its drift on the chart, and serves its JSON and CSV report to a signed-in person', async () => {
+    const { runtime } = environment;
+    const reconciliation = runtime.functionName('purchase-order-reconciliation');
+    const result = await runtime.lambda.invoke(reconciliation, {});
+    expect(result).toMatchObject({ ok: true });
+    const run = (result as { payload: { runId: string; orders: number } }).payload;
+    expect(run.orders).toBeGreaterThan(0);
+
+    const row = page.locator(`#reconciliation-runs tr[data-run-id="${run.runId}"]`);
+    await expect.poll(() => row.count(), { timeout: 5000 }).toBe(1);
+    expect(await row.locator('td').nth(2).textContent()).toBe(String(run.orders));
+    await expect.poll(() => page.locator('#chart-drift circle').count()).toBeGreaterThan(0);
+
+    const [json, csv] = await row
+      .locator('a')
+      .evaluateAll((links) => links.map((link) => (link as unknown as { href: string }).href));
+    expect(json).toMatch(/\/_dashboard\/api\/reconciliation-reports\/runs%2F\d{4}-\d{2}-\d{2}%2F.+\.json$/);
+    const report = await page.request.get(json!);
+    expect(report.status()).toBe(200);
+    expect(((await report.json()) as { summary: { runId: string } }).summary.runId).toBe(run.runId);
+    const table = await page.request.get(csv!);
+    expect(table.headers()['content-type']).toContain('text/csv');
+    expect((await table.text()).split('\r\n')[0]).toMatch(/^class,/);
+    // Nothing but a run's report is served.
+    const other = await page.request.get(
+      new URL('/_dashboard/api/reconciliation-reports/..%2Fsecrets.json', page.url()).toString(),
+    );
+    expect(other.status()).toBe(404);
+    reportUrl = json!;
+  });
+
   it('signs out at the dashboard and the provider; actions are refused again', async () => {
     const dashboardUrl = environment.runtime.dashboardUrl!;
     await page.locator('#sign-out').click();
@@ -305,5 +339,7 @@ describe('operations dashboard', () => {
       .poll(() => page.locator('#signed-in-as').textContent())
       .toBe('not signed in: sign in to act');
     expect(await postFromPage('/_dashboard/api/dlq/forecast-sync/redrive')).toMatchObject({ status: 401 });
+    // Reports too are for signed-in people only.
+    expect((await page.request.get(reportUrl)).status()).toBe(401);
   });
 });
