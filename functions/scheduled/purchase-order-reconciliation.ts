@@ -2,7 +2,9 @@
  * Daily reconciliation of the purchase orders of the last 90 days across the procurement platform,
  * the ERP and Supplyline's record (business-rules.md, "Reconciliation"; domain/reconciliation):
  * repairs what the contract allows, raises an integration exception for the rest, writes the run's
- * report (JSON and CSV) and emits the differences per class as metrics.
+ * report (JSON and CSV) and emits the differences per class as metrics. One run at a time: each
+ * holds a lease (domain/reconciliation/lease.ts); the schedule's run stands down while another
+ * runs, an on-demand run fails with ReconciliationRunInProgress.
  *
  * Environment: WORKFLOW_CORRELATION_TABLE_NAME, SYNC_LEDGER_TABLE_NAME, CIRCUIT_BREAKER_TABLE_NAME,
  * RECONCILIATION_REPORTS_BUCKET_NAME, EVENT_BUS_NAME, TENANT_ID, SUPPLYLINE_BUSINESS_RULES and the
@@ -13,10 +15,11 @@ import { reconcile } from '../../domain/reconciliation/run';
 import type { BusinessMetricName } from '../../application/metrics';
 import type { ReconciliationSummary } from '../../domain/ports/reconciliation';
 import { driftPercent } from '../../domain/reconciliation/drift';
+import { exclusively, ReconciliationRunInProgress } from '../../domain/reconciliation/lease';
 import { DIFFERENCE_CLASSES } from '../../domain/reconciliation/types';
 import { beginInvocation } from '../commons/invocation';
 import { emitMetric, logger, metrics } from '../commons/powertools';
-import { reconciliationPorts, reconciliationSettings } from './reconciliation-ports';
+import { reconciliationLease, reconciliationPorts, reconciliationSettings } from './reconciliation-ports';
 
 /**
  * The window start an on-demand run asks for (`{ "since": "<ISO 8601>" }`, from `ops reconcile`);
@@ -30,6 +33,15 @@ export function windowStartOf(event: unknown): Date | undefined {
   if (!start || Number.isNaN(start.getTime()))
     throw new TypeError(`since must be an ISO 8601 time, not ${JSON.stringify(since)}`);
   return start;
+}
+
+/** Whether the invocation is the daily schedule's (an EventBridge `Scheduled Event`). */
+export function isScheduledEvent(event: unknown): boolean {
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    (event as Record<string, unknown>)['detail-type'] === 'Scheduled Event'
+  );
 }
 
 /** A business metric a run emits. */
@@ -65,7 +77,20 @@ export const handler = async (event?: unknown, context?: Context) => {
     const since = windowStartOf(event);
     const startedAt = new Date();
     const runId = `${startedAt.toISOString().replace(/[-:.]/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
-    const run = await reconcile(reconciliationPorts(), reconciliationSettings(), runId, since);
+    // Held for as long as this invocation may last; a run killed by its timeout frees it then.
+    const until = new Date(startedAt.getTime() + (context?.getRemainingTimeInMillis() ?? 900_000));
+    let run;
+    try {
+      run = await exclusively(reconciliationLease(), runId, until, () =>
+        reconcile(reconciliationPorts(), reconciliationSettings(), runId, since),
+      );
+    } catch (error) {
+      // The schedule's run would compare what the run in progress compares: it stands down.
+      // An on-demand run fails with the reason, for the person who asked to try again after it.
+      if (!(error instanceof ReconciliationRunInProgress) || !isScheduledEvent(event)) throw error;
+      logger.warn('scheduled reconciliation skipped: a run is in progress', { ...error });
+      return { skipped: error.message, heldBy: error.heldBy, until: error.until };
+    }
     for (const metric of runMetrics(run))
       emitMetric(metric.name, metric.value, metric.unit, metric.dimensions);
     logger.info('purchase orders reconciled', { ...run });
