@@ -12,6 +12,7 @@ import {
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   IntegrationException,
@@ -131,6 +132,19 @@ function fromItem(item: Record<string, unknown>): StoredIntegrationException {
 }
 
 export class IntegrationExceptionStore {
+  /** A query of the OPEN partition of the `byStatus` index, oldest first. */
+  private openPartition(more: Partial<QueryCommandInput> = {}): QueryCommand {
+    return new QueryCommand({
+      TableName: this.tableName,
+      IndexName: BY_STATUS,
+      KeyConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ScanIndexForward: true,
+      ...more,
+      ExpressionAttributeValues: { ':open': 'OPEN', ...more.ExpressionAttributeValues },
+    });
+  }
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -328,13 +342,9 @@ export class IntegrationExceptionStore {
     // Open exceptions are few (people resolve them), so filtering the OPEN partition is cheap.
     do {
       const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_STATUS,
-          KeyConditionExpression: '#status = :open',
+        this.openPartition({
           FilterExpression: 'objectType = :type AND objectId = :id',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':open': 'OPEN', ':type': ref.objectType, ':id': ref.objectId },
+          ExpressionAttributeValues: { ':type': ref.objectType, ':id': ref.objectId },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -348,17 +358,7 @@ export class IntegrationExceptionStore {
   async *openExceptions(): AsyncGenerator<StoredIntegrationException> {
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_STATUS,
-          KeyConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':open': 'OPEN' },
-          ScanIndexForward: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+      const page = await this.client.send(this.openPartition({ ExclusiveStartKey: startKey }));
       // The index projects every attribute, so the item is whole.
       for (const item of page.Items ?? []) yield fromItem(item);
       startKey = page.LastEvaluatedKey;
@@ -408,30 +408,12 @@ export class IntegrationExceptionStore {
   /** How many exceptions are open and how old the oldest is, for the dashboard metrics. */
   async openStats(): Promise<OpenExceptionStats> {
     const now = this.now();
-    const oldest = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: BY_STATUS,
-        KeyConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':open': 'OPEN' },
-        ScanIndexForward: true,
-        Limit: 1,
-      }),
-    );
+    const oldest = await this.client.send(this.openPartition({ Limit: 1 }));
     let openCount = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_STATUS,
-          KeyConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':open': 'OPEN' },
-          Select: 'COUNT',
-          ExclusiveStartKey: startKey,
-        }),
+        this.openPartition({ Select: 'COUNT', ExclusiveStartKey: startKey }),
       );
       openCount += page.Count ?? 0;
       startKey = page.LastEvaluatedKey;

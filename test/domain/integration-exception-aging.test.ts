@@ -15,25 +15,18 @@ import {
   isDueForEscalation,
 } from '../../domain/integration-exception-aging';
 import type { EscalationPorts, OpenIntegrationException } from '../../domain/ports/integration-exceptions';
+import { integrationException } from '../fixtures/integration-exceptions';
 
 const NOW = new Date('2026-12-05T12:00:00.000Z');
 const HOUR = 3600;
 
 function exception(overrides: Partial<IntegrationException> = {}): IntegrationException {
-  return {
-    exceptionId: 'IX-1',
-    category: 'BUSINESS',
-    code: 'SUPPLIER_NOT_APPROVED',
-    message: 'Supplier S-100 is on hold in procurement.',
-    status: 'OPEN',
-    objectType: 'PurchaseOrder',
-    objectId: 'PO-1',
-    system: 'procurement',
+  return integrationException({
     raisedAt: '2026-12-04T12:00:00.000Z',
     resolvedAt: null,
     resolution: null,
     ...overrides,
-  };
+  });
 }
 
 const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * HOUR * 1000).toISOString();

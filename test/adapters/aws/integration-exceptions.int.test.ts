@@ -6,13 +6,13 @@ import {
   recordFromEvent,
 } from '../../../adapters/aws/integration-exceptions';
 import { buildEvent } from '../../../canonical/envelope';
-import type { IntegrationException } from '../../../canonical/generated/types';
 import { validateIntegrationException } from '../../../canonical/generated/validators';
 import {
   IntegrationExceptionAlreadyResolved,
   IntegrationExceptionNotFound,
 } from '../../../domain/integration-exceptions';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
+import { integrationException } from '../../fixtures/integration-exceptions';
 
 let dynamo: LocalDynamo;
 let docs: DynamoDBDocumentClient;
@@ -35,20 +35,7 @@ beforeEach(async () => {
   store = new IntegrationExceptionStore(docs, tableName, () => clock);
 });
 
-function exception(overrides: Partial<IntegrationException> = {}): IntegrationException {
-  return {
-    exceptionId: 'IX-1',
-    category: 'BUSINESS',
-    code: 'SUPPLIER_NOT_APPROVED',
-    message: 'Supplier S-100 is on hold in procurement.',
-    status: 'OPEN',
-    objectType: 'PurchaseOrder',
-    objectId: 'PO-1',
-    system: 'procurement',
-    raisedAt: '2026-11-27T11:00:00.000Z',
-    ...overrides,
-  };
-}
+const exception = integrationException;
 
 let ids = 0;
 const context = {

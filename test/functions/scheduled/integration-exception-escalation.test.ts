@@ -10,20 +10,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BUSINESS_RULES_ENV_VAR, TABLES } from '../../../application/resources';
 import type * as Escalation from '../../../functions/scheduled/integration-exception-escalation';
+import { integrationException } from '../../fixtures/integration-exceptions';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const eventBridge = mockClient(EventBridgeClient);
 
 const item = (exceptionId: string, raisedAt: string, extra: Record<string, unknown> = {}) => ({
-  exceptionId,
-  category: 'BUSINESS',
-  code: 'SUPPLIER_NOT_APPROVED',
-  message: 'Supplier S-100 is on hold in procurement.',
-  status: 'OPEN',
-  objectType: 'PurchaseOrder',
-  objectId: 'PO-1',
-  system: 'procurement',
-  raisedAt,
+  ...integrationException({ exceptionId, raisedAt }),
   ...extra,
 });
 
