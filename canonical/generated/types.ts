@@ -1532,6 +1532,48 @@ export interface IntegrationExceptionResolvedV1 {
   data: IntegrationException;
 }
 
+/** integration-exception.escalated v1: An integration exception stayed open beyond its escalation limit (24 h; critical: 4 h); announced once. */
+export interface IntegrationExceptionEscalatedV1 {
+  /**
+   * Unique id of this event emission
+   * Format: uuid.
+   */
+  eventId: string;
+  /** Canonical event type */
+  eventType: "integration-exception.escalated";
+  /** Schema version <major>.<minor> */
+  schemaVersion: string;
+  /** System whose change the event reports */
+  sourceSystem: "planning" | "procurement" | "erp" | "orchestration" | "operations";
+  /** The object's id in the source system */
+  sourceObjectId: string;
+  /** Version of the object in the source (plan version, PO revision, or epoch ms of its update) */
+  sourceVersion: number;
+  /**
+   * When the change happened in the source system (UTC)
+   * Format: date-time.
+   */
+  occurredAt: string;
+  /**
+   * When the middleware emitted this event (UTC)
+   * Format: date-time.
+   */
+  emittedAt: string;
+  /** Shared by every event of one business flow */
+  correlationId: string;
+  /** Id of the event or request that caused this one */
+  causationId?: string;
+  /** Business identity + revision: the same change always has the same key */
+  idempotencyKey: string;
+  /** Tenant (distribution company) */
+  tenantId: string;
+  /** Business unit within the tenant */
+  businessUnit?: string;
+  /** True when the event was re-sent from the archive by an operator */
+  replay?: boolean;
+  data: IntegrationException;
+}
+
 /** approval.decided v1: A person decided (or was refused a decision on) a commitment waiting for approval; the audit trail keeps the same record. */
 export interface ApprovalDecidedV1 {
   /**
@@ -1595,5 +1637,6 @@ export interface CanonicalEvents {
   'inventory-balance.updated': InventoryBalanceUpdatedV1;
   'integration-exception.raised': IntegrationExceptionRaisedV1;
   'integration-exception.resolved': IntegrationExceptionResolvedV1;
+  'integration-exception.escalated': IntegrationExceptionEscalatedV1;
   'approval.decided': ApprovalDecidedV1;
 }

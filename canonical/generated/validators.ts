@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -6713,6 +6713,180 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
   }
 }
 
+/** #/$defs/IntegrationExceptionEscalatedV1 */
+function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.eventId;
+    if (v1 === undefined) {
+      add(e, p + "/eventId", "required", "must have required property 'eventId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (!isUuid(v1)) add(e, p + "/eventId", "format", "must match format \"uuid\"");
+      } else {
+        add(e, p + "/eventId", "type", "must be string");
+      }
+    }
+    const v2 = d.eventType;
+    if (v2 === undefined) {
+      add(e, p + "/eventType", "required", "must have required property 'eventType'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "integration-exception.escalated") add(e, p + "/eventType", "const", "must be equal to constant");
+      } else {
+        add(e, p + "/eventType", "type", "must be string");
+      }
+    }
+    const v3 = d.schemaVersion;
+    if (v3 === undefined) {
+      add(e, p + "/schemaVersion", "required", "must have required property 'schemaVersion'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+      } else {
+        add(e, p + "/schemaVersion", "type", "must be string");
+      }
+    }
+    const v4 = d.sourceSystem;
+    if (v4 === undefined) {
+      add(e, p + "/sourceSystem", "required", "must have required property 'sourceSystem'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4 !== "planning" && v4 !== "procurement" && v4 !== "erp" && v4 !== "orchestration" && v4 !== "operations") add(e, p + "/sourceSystem", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/sourceSystem", "type", "must be string");
+      }
+    }
+    const v5 = d.sourceObjectId;
+    if (v5 === undefined) {
+      add(e, p + "/sourceObjectId", "required", "must have required property 'sourceObjectId'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 200 && (v5.length > 400 || codePoints(v5) > 200)) add(e, p + "/sourceObjectId", "maxLength", "must NOT have more than 200 characters");
+        if (v5.length === 0) add(e, p + "/sourceObjectId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v5)) add(e, p + "/sourceObjectId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/sourceObjectId", "type", "must be string");
+      }
+    }
+    const v6 = d.sourceVersion;
+    if (v6 === undefined) {
+      add(e, p + "/sourceVersion", "required", "must have required property 'sourceVersion'");
+    } else {
+      n0++;
+      if (typeof v6 === 'number' && Number.isInteger(v6)) {
+        if (v6 < 0) add(e, p + "/sourceVersion", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/sourceVersion", "type", "must be integer");
+      }
+    }
+    const v7 = d.occurredAt;
+    if (v7 === undefined) {
+      add(e, p + "/occurredAt", "required", "must have required property 'occurredAt'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (!isDateTime(v7)) add(e, p + "/occurredAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/occurredAt", "type", "must be string");
+      }
+    }
+    const v8 = d.emittedAt;
+    if (v8 === undefined) {
+      add(e, p + "/emittedAt", "required", "must have required property 'emittedAt'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (!isDateTime(v8)) add(e, p + "/emittedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/emittedAt", "type", "must be string");
+      }
+    }
+    const v9 = d.correlationId;
+    if (v9 === undefined) {
+      add(e, p + "/correlationId", "required", "must have required property 'correlationId'");
+    } else {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (v9.length > 128 && (v9.length > 256 || codePoints(v9) > 128)) add(e, p + "/correlationId", "maxLength", "must NOT have more than 128 characters");
+        if (v9.length === 0) add(e, p + "/correlationId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v9)) add(e, p + "/correlationId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/correlationId", "type", "must be string");
+      }
+    }
+    const v10 = d.causationId;
+    if (v10 !== undefined) {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (v10.length > 128 && (v10.length > 256 || codePoints(v10) > 128)) add(e, p + "/causationId", "maxLength", "must NOT have more than 128 characters");
+        if (v10.length === 0) add(e, p + "/causationId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v10)) add(e, p + "/causationId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/causationId", "type", "must be string");
+      }
+    }
+    const v11 = d.idempotencyKey;
+    if (v11 === undefined) {
+      add(e, p + "/idempotencyKey", "required", "must have required property 'idempotencyKey'");
+    } else {
+      n0++;
+      if (typeof v11 === 'string') {
+        if (v11.length > 256 && (v11.length > 512 || codePoints(v11) > 256)) add(e, p + "/idempotencyKey", "maxLength", "must NOT have more than 256 characters");
+        if (v11.length === 0) add(e, p + "/idempotencyKey", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v11)) add(e, p + "/idempotencyKey", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/idempotencyKey", "type", "must be string");
+      }
+    }
+    const v12 = d.tenantId;
+    if (v12 === undefined) {
+      add(e, p + "/tenantId", "required", "must have required property 'tenantId'");
+    } else {
+      n0++;
+      if (typeof v12 === 'string') {
+        if (v12.length > 64 && (v12.length > 128 || codePoints(v12) > 64)) add(e, p + "/tenantId", "maxLength", "must NOT have more than 64 characters");
+        if (v12.length === 0) add(e, p + "/tenantId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v12)) add(e, p + "/tenantId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/tenantId", "type", "must be string");
+      }
+    }
+    const v13 = d.businessUnit;
+    if (v13 !== undefined) {
+      n0++;
+      if (typeof v13 === 'string') {
+        if (v13.length > 64 && (v13.length > 128 || codePoints(v13) > 64)) add(e, p + "/businessUnit", "maxLength", "must NOT have more than 64 characters");
+        if (v13.length === 0) add(e, p + "/businessUnit", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v13)) add(e, p + "/businessUnit", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/businessUnit", "type", "must be string");
+      }
+    }
+    const v14 = d.replay;
+    if (v14 !== undefined) {
+      n0++;
+      if (!(typeof v14 === 'boolean')) add(e, p + "/replay", "type", "must be boolean");
+    }
+    const v15 = d.data;
+    if (v15 === undefined) {
+      add(e, p + "/data", "required", "must have required property 'data'");
+    } else {
+      n0++;
+      check_IntegrationException(v15, p + "/data", e, depth + 1);
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/ApprovalDecidedV1 */
 function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -7523,6 +7697,17 @@ export function validateIntegrationExceptionResolvedV1(data: unknown): Validatio
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as IntegrationExceptionResolvedV1 } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/IntegrationExceptionEscalatedV1; collects every error (see the module header). */
+export function validateIntegrationExceptionEscalatedV1(data: unknown): ValidationResult<IntegrationExceptionEscalatedV1> {
+  const e: ValidationError[] = [];
+  try {
+    check_IntegrationExceptionEscalatedV1(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as IntegrationExceptionEscalatedV1 } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/ApprovalDecidedV1; collects every error (see the module header). */

@@ -198,6 +198,15 @@ export const EVENT_CATALOG = [
     description: 'A person resolved an integration exception.',
   },
   {
+    type: 'integration-exception.escalated',
+    major: 1,
+    minor: 0,
+    source: 'operations',
+    data: 'IntegrationException',
+    description:
+      'An integration exception stayed open beyond its escalation limit (24 h; critical: 4 h); announced once.',
+  },
+  {
     type: 'approval.decided',
     major: 1,
     minor: 0,
