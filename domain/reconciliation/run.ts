@@ -105,11 +105,22 @@ export async function reconcileViews(
   settings: ReconciliationSettings,
   run: { runId: string; window: ReconciliationWindow; startedAt: Date },
 ): Promise<ReconciliationSummary & { reportKeys: readonly string[] }> {
-  const { runId, window } = run;
-  const summary: ReconciliationSummary = {
+  const summary = emptySummary(run.runId, run.window, run.startedAt);
+  const committed = new CommittedValueTally(run.window);
+  await compareViews(views, ports, settings, summary, committed);
+  return finishRun(summary, committed, ports);
+}
+
+/** A run's summary before any order is compared. */
+export function emptySummary(
+  runId: string,
+  window: ReconciliationWindow,
+  startedAt: Date,
+): ReconciliationSummary {
+  return {
     runId,
-    startedAt: run.startedAt.toISOString(),
-    finishedAt: run.startedAt.toISOString(),
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
     window,
     orders: 0,
     differences: Object.fromEntries(
@@ -121,7 +132,16 @@ export async function reconcileViews(
     committedValues: [],
     committedValueDifferences: 0,
   };
-  const committed = new CommittedValueTally(window);
+}
+
+/** Compares each order of `views`, counting into `summary` and adding its value to `committed`. */
+export async function compareViews(
+  views: AsyncIterable<OrderViews>,
+  ports: Omit<ReconciliationOutcomes, 'erp'>,
+  settings: ReconciliationSettings,
+  summary: ReconciliationSummary,
+  committed: CommittedValueTally,
+): Promise<void> {
   for await (const order of views) {
     summary.orders++;
     committed.add(order.recorded);
@@ -137,6 +157,14 @@ export async function reconcileViews(
       await ports.report.add(difference);
     }
   }
+}
+
+/** The committed values compared with the ERP's, and the report stored with the summary. */
+export async function finishRun(
+  summary: ReconciliationSummary,
+  committed: CommittedValueTally,
+  ports: ReconciliationOutcomes,
+): Promise<ReconciliationSummary & { reportKeys: readonly string[] }> {
   summary.committedValues = await committed.compare((warehouse, month) =>
     ports.erp.committedValue(warehouse, month),
   );
