@@ -9,6 +9,7 @@ import {
 } from '../../../domain/reconciliation/run';
 import type { Difference, OrderViews } from '../../../domain/reconciliation/types';
 import { agreeing, NOW, SETTINGS } from './fixtures';
+import { noOpRepairer } from './repairer-spy';
 
 /** A stream of `items` that records how far it has been read. */
 function stream<T>(items: readonly T[]) {
@@ -102,11 +103,7 @@ describe('the streaming compare over the merge join', () => {
     const outcomes = () => {
       const reported: Difference[] = [];
       const ports: ReconciliationOutcomes = {
-        repairer: {
-          postMissingOrder: vi.fn(async () => undefined),
-          amendErpOrder: vi.fn(async () => undefined),
-          syncProcurementStatus: vi.fn(async () => undefined),
-        },
+        repairer: noOpRepairer(),
         exceptions: { raise: vi.fn(async () => undefined) },
         report: {
           add: async (difference) => void reported.push(difference),

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IntegrationException } from '../../../canonical/generated/types';
 import type { ProcurementPurchaseOrder } from '../../../domain/ports/procurement';
 import type {
@@ -10,6 +10,7 @@ import { postingDayPartitions, reconcileInPartitions } from '../../../domain/rec
 import { reconcile, type ReconciliationPorts } from '../../../domain/reconciliation/run';
 import type { Difference, ErpOrderView } from '../../../domain/reconciliation/types';
 import { agreeing, NOW, SETTINGS } from './fixtures';
+import { noOpRepairer } from './repairer-spy';
 
 const inside = (at: string, window: ReconciliationWindow) => window.since <= at && at < window.until;
 
@@ -94,11 +95,7 @@ function world() {
           new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
         committedValue: async () => '0.00',
       },
-      repairer: {
-        postMissingOrder: vi.fn(async () => undefined),
-        amendErpOrder: vi.fn(async () => undefined),
-        syncProcurementStatus: vi.fn(async () => undefined),
-      },
+      repairer: noOpRepairer(),
       exceptions: { raise: async (exception) => void raised.push(exception) },
       report: {
         add: async (difference) => void reported.push(difference),
