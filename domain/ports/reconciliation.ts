@@ -79,6 +79,33 @@ export interface ReconciliationSummary {
 /** Where a run's report goes: each difference as it is found, then the summary. */
 export interface ReconciliationReportWriter {
   add(difference: Difference): Promise<void>;
+  /**
+   * Stores the differences added since the last part, so a run resumed in another invocation
+   * keeps them (`finish` then joins the parts). Needed by runs in partitions only.
+   */
+  endPart?(part: number): Promise<void>;
   /** Stores the report; resolves with where it was stored (e.g. object keys). */
   finish(summary: ReconciliationSummary): Promise<readonly string[]>;
+}
+
+/**
+ * Where a run made in posting-day partitions (domain/reconciliation/partitioned.ts) stands after
+ * its last finished partition: enough for another invocation to resume it without repeating one.
+ */
+export interface ReconciliationCheckpoint {
+  runId: string;
+  startedAt: string;
+  window: ReconciliationWindow;
+  /** How many of the window's partitions are compared, repaired and reported (in order). */
+  partitionsDone: number;
+  /** The summary's counts so far (committed values are compared once the last partition is done). */
+  summary: ReconciliationSummary;
+  /** Supplyline's committed value so far per `warehouse|month`, exact decimal strings. */
+  committed: Record<string, string>;
+}
+
+/** The checkpoints of runs in partitions, by run id. */
+export interface ReconciliationCheckpoints {
+  load(runId: string): Promise<ReconciliationCheckpoint | undefined>;
+  save(checkpoint: ReconciliationCheckpoint): Promise<void>;
 }

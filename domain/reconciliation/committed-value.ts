@@ -22,7 +22,18 @@ export interface CommittedValueComparison {
 export class CommittedValueTally {
   private readonly totals = new Map<string, Decimal>();
 
-  constructor(private readonly window: ReconciliationWindow) {}
+  constructor(
+    private readonly window: ReconciliationWindow,
+    /** The totals a resumed run had added up so far (`sofar()`). */
+    sofar: Readonly<Record<string, string>> = {},
+  ) {
+    for (const [key, total] of Object.entries(sofar)) this.totals.set(key, Decimal.of(total));
+  }
+
+  /** The totals so far per `warehouse|month`, exact, for a checkpoint. */
+  sofar(): Record<string, string> {
+    return Object.fromEntries([...this.totals].map(([key, total]) => [key, total.toString()]));
+  }
 
   /**
    * Adds an order whose month lies wholly inside the window (the ERP sums whole months, so a month

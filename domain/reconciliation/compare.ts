@@ -71,6 +71,11 @@ export function compareOrder(views: OrderViews, settings: ReconciliationSettings
   const erpResolution = erpRepairability(views, erp);
   const erpLines = new Map(erp.lines.map((line) => [line.lineNo, line]));
   const confirmed = new Map((recorded.confirmation?.lines ?? []).map((line) => [line.lineNo, line]));
+  // The ERP dates a line by its stock moves, a received one by the day the goods came in: once
+  // received, the line's date is the receipt's (the ERP owns receipts), no longer a delivery promise.
+  const receivedItems = new Set(
+    postedReceipts(erp).flatMap((receipt) => receipt.lines.map((received) => received.itemCode)),
+  );
   for (const line of procurement.lines) {
     const erpLine = erpLines.get(line.lineNo);
     erpLines.delete(line.lineNo);
@@ -93,10 +98,10 @@ export function compareOrder(views: OrderViews, settings: ReconciliationSettings
       });
       continue;
     }
+    const sameDate = (date: string) => receivedItems.has(erpLine.itemCode) || erpLine.deliveryDate === date;
     if (confirmation) {
       const carries =
-        sameQuantity(erpLine.quantityEa, confirmation.confirmedQtyEa) &&
-        erpLine.deliveryDate === confirmation.confirmedDate;
+        sameQuantity(erpLine.quantityEa, confirmation.confirmedQtyEa) && sameDate(confirmation.confirmedDate);
       if (!carries) {
         differences.push({
           ...at,
@@ -137,7 +142,7 @@ export function compareOrder(views: OrderViews, settings: ReconciliationSettings
         differences.push(awarded('quantity_mismatch', 'quantity', line.quantityEa, erpLine.quantityEa));
         repairLine.quantityEa = line.quantityEa;
       }
-      if (erpLine.deliveryDate !== line.needBy) {
+      if (!sameDate(line.needBy)) {
         differences.push(awarded('date_mismatch', 'deliveryDate', line.needBy, erpLine.deliveryDate));
         repairLine.deliveryDate = line.needBy;
       }
@@ -279,7 +284,7 @@ function statusLag(
   settings: ReconciliationSettings,
   now: Date,
 ): { status: 'partially_received' | 'received'; receiptNumber: string } | undefined {
-  const posted = erp.receipts.filter((receipt) => POSTED_RECEIPT_STATES.has(receipt.state));
+  const posted = postedReceipts(erp);
   const latest = posted.at(-1);
   if (!latest) return undefined;
   const received = new Map<string, Decimal>();
@@ -303,6 +308,11 @@ function statusLag(
     : 0;
   if (now.getTime() - postedBy <= settings.receiptStatusServiceLevelSeconds * 1000) return undefined;
   return { status, receiptNumber: latest.receiptNumber };
+}
+
+/** The receipts whose goods are in. */
+function postedReceipts(erp: ErpOrderView): ErpOrderView['receipts'] {
+  return erp.receipts.filter((receipt) => POSTED_RECEIPT_STATES.has(receipt.state));
 }
 
 function sameQuantity(a: string, b: string): boolean {

@@ -2,7 +2,8 @@
  * One reconciliation run: Supplyline's records of the window, a page at a time; for each page the
  * platform's and the ERP's views of the same orders; each order compared (compare.ts), its repairs
  * made and its exceptions raised; every difference written to the report as it is found. Memory
- * holds one page, whatever the window's size.
+ * holds one page, whatever the window's size. The compare itself (`reconcileViews`) takes the
+ * views from any join: these paged reads, or the merge join of sorted extracts (join.ts).
  */
 import type { IntegrationException } from '../../canonical/generated/types';
 import type {
@@ -59,10 +60,67 @@ export async function reconcile(
 ): Promise<ReconciliationSummary & { reportKeys: readonly string[] }> {
   const started = ports.now();
   const window = reconciliationWindow(started, settings.windowDays, since);
-  const summary: ReconciliationSummary = {
+  return reconcileViews(pagedViews(ports, window), ports, settings, { runId, window, startedAt: started });
+}
+
+/**
+ * Supplyline's records a page at a time, each page's platform and ERP views read for the same
+ * orders (the platform has no list of orders: each is read by number).
+ */
+export async function* pagedViews(
+  ports: Pick<ReconciliationPorts, 'orders' | 'procurement' | 'erp'>,
+  window: ReconciliationWindow,
+): AsyncGenerator<OrderViews> {
+  for await (const page of ports.orders.pages(window)) {
+    const [awarded, posted] = await Promise.all([
+      ports.procurement.ordersByNumber(page.map((order) => order.poNumber)),
+      ports.erp.ordersByReference(page.map((order) => order.externalRef)),
+    ]);
+    for (const recorded of page) {
+      yield {
+        recorded,
+        procurement: awarded.get(recorded.poNumber) ?? null,
+        erp: posted.get(recorded.externalRef) ?? null,
+      };
+    }
+  }
+}
+
+/** What the compare does with each order's views: repairs, exceptions, the report, the ERP's committed value. */
+export type ReconciliationOutcomes = Pick<
+  ReconciliationPorts,
+  'repairer' | 'exceptions' | 'report' | 'now'
+> & {
+  erp: Pick<ErpOrderReader, 'committedValue'>;
+};
+
+/**
+ * The streaming compare every run makes, whatever joined the views (the paged reads above, or the
+ * merge join of sorted extracts, join.ts): each order compared, its repairs made, its exceptions
+ * raised and its differences reported as they are found. Memory holds one order's views.
+ */
+export async function reconcileViews(
+  views: AsyncIterable<OrderViews>,
+  ports: ReconciliationOutcomes,
+  settings: ReconciliationSettings,
+  run: { runId: string; window: ReconciliationWindow; startedAt: Date },
+): Promise<ReconciliationSummary & { reportKeys: readonly string[] }> {
+  const summary = emptySummary(run.runId, run.window, run.startedAt);
+  const committed = new CommittedValueTally(run.window);
+  await compareViews(views, ports, settings, summary, committed);
+  return finishRun(summary, committed, ports);
+}
+
+/** A run's summary before any order is compared. */
+export function emptySummary(
+  runId: string,
+  window: ReconciliationWindow,
+  startedAt: Date,
+): ReconciliationSummary {
+  return {
     runId,
-    startedAt: started.toISOString(),
-    finishedAt: started.toISOString(),
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
     window,
     orders: 0,
     differences: Object.fromEntries(
@@ -74,33 +132,39 @@ export async function reconcile(
     committedValues: [],
     committedValueDifferences: 0,
   };
-  const committed = new CommittedValueTally(window);
-  for await (const page of ports.orders.pages(window)) {
-    const [awarded, posted] = await Promise.all([
-      ports.procurement.ordersByNumber(page.map((order) => order.poNumber)),
-      ports.erp.ordersByReference(page.map((order) => order.externalRef)),
-    ]);
-    for (const recorded of page) {
-      summary.orders++;
-      committed.add(recorded);
-      const views: OrderViews = {
-        recorded,
-        procurement: awarded.get(recorded.poNumber) ?? null,
-        erp: posted.get(recorded.externalRef) ?? null,
-      };
-      const findings = compareOrder(views, settings, ports.now());
-      const failed = await applyRepairs(views, findings.repairs, ports.repairer, summary);
-      for (const found of findings.differences) {
-        const difference = failedRepair(found, failed);
-        summary.differences[difference.class]++;
-        if (difference.resolution.kind === 'exception') {
-          await ports.exceptions.raise(integrationExceptionOf(difference, ports.now()));
-          summary.exceptionsRaised++;
-        }
-        await ports.report.add(difference);
+}
+
+/** Compares each order of `views`, counting into `summary` and adding its value to `committed`. */
+export async function compareViews(
+  views: AsyncIterable<OrderViews>,
+  ports: Omit<ReconciliationOutcomes, 'erp'>,
+  settings: ReconciliationSettings,
+  summary: ReconciliationSummary,
+  committed: CommittedValueTally,
+): Promise<void> {
+  for await (const order of views) {
+    summary.orders++;
+    committed.add(order.recorded);
+    const findings = compareOrder(order, settings, ports.now());
+    const failed = await applyRepairs(order, findings.repairs, ports.repairer, summary);
+    for (const found of findings.differences) {
+      const difference = failedRepair(found, failed);
+      summary.differences[difference.class]++;
+      if (difference.resolution.kind === 'exception') {
+        await ports.exceptions.raise(integrationExceptionOf(difference, ports.now()));
+        summary.exceptionsRaised++;
       }
+      await ports.report.add(difference);
     }
   }
+}
+
+/** The committed values compared with the ERP's, and the report stored with the summary. */
+export async function finishRun(
+  summary: ReconciliationSummary,
+  committed: CommittedValueTally,
+  ports: ReconciliationOutcomes,
+): Promise<ReconciliationSummary & { reportKeys: readonly string[] }> {
   summary.committedValues = await committed.compare((warehouse, month) =>
     ports.erp.committedValue(warehouse, month),
   );

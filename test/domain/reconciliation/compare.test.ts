@@ -249,6 +249,34 @@ describe('compareOrder: the contract classes, each with both sides and its owner
     ]);
   });
 
+  it('a received line is dated by its receipt in the ERP: no date_mismatch, no confirmation left unapplied, no amendment', () => {
+    const received = (confirm: boolean) =>
+      compareOrder(
+        views((v) => {
+          // Tryton dates a received line by the day its goods came in.
+          line1(v.erp).deliveryDate = '2026-12-04';
+          v.erp.receipts = [
+            {
+              receiptNumber: 'IS-8',
+              state: 'done',
+              receivedAt: '2026-12-04',
+              lines: [{ itemCode: 'SKU-10442', quantityEa: '480' }],
+            },
+          ];
+          v.procurement.status = 'received';
+          if (confirm)
+            v.recorded.confirmation = {
+              receivedAt: '2026-12-02T00:00:00Z',
+              lines: [{ lineNo: 1, confirmedQtyEa: '480', confirmedDate: '2026-12-07' }],
+            };
+        }),
+        SETTINGS,
+        NOW,
+      );
+    expect(received(false)).toEqual({ differences: [], repairs: [] });
+    expect(received(true)).toEqual({ differences: [], repairs: [] });
+  });
+
   it('status_lag names `received` once everything is in, and is not reported within the service level', () => {
     const full = (receivedAt: string) =>
       views((v) => {

@@ -3,7 +3,9 @@
  * records in dynalite: three orders are posted through the commitment steps, then drift is made on
  * purpose (an order deleted on the platform, a quantity a person amended in the ERP, a quantity a
  * buyer changed on the platform). The run finds exactly those, repairs only the last, and a second
- * run finds the first two again (raising the same exception ids) and repairs nothing twice.
+ * run finds the first two again (raising the same exception ids) and repairs nothing twice. Then an
+ * acknowledgement is dropped (kept, but its ERP amendment dead-lettered) and a receipt's status
+ * sync is dead-lettered: the run applies both once, and the next run finds nothing.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +16,12 @@ import { ErpOrders } from '../../../adapters/erp/order-reader';
 import { ProcurementClient } from '../../../adapters/procurement/client';
 import { ProcurementOrders } from '../../../adapters/procurement/order-reader';
 import { mapForecastException } from '../../../adapters/planning/mapping';
+import { mapPurchaseOrderAcknowledged } from '../../../adapters/procurement/mapping';
 import type { IntegrationException } from '../../../canonical/generated/types';
 import { Decimal } from '../../../domain/decimal';
+import { applyAcknowledgement } from '../../../domain/commitment/acknowledgement';
 import { evaluateForecastException } from '../../../domain/commitment/evaluation';
+import { TransientFailure } from '../../../domain/failures';
 import { checkCommitmentPolicies, postPurchaseOrder, sourceTheNeed } from '../../../domain/commitment/steps';
 import type { CommitmentState, PostedPurchaseOrder } from '../../../domain/commitment/types';
 import { reconciliationRepairs } from '../../../domain/reconciliation/repairs';
@@ -96,8 +101,9 @@ async function post(n: number): Promise<PostedPurchaseOrder> {
   return postPurchaseOrder({ ...state, sourcing, policy }, ports);
 }
 
-/** One run over the real systems; what it reported and raised. */
-async function run(runId: string) {
+/** One run over the real systems (the window from `since`, the clock at `now`); what it reported and raised. */
+async function run(runId: string, at: { since?: Date; now?: () => Date } = {}) {
+  const now = at.now ?? (() => new Date());
   const differences: Difference[] = [];
   const raised: IntegrationException[] = [];
   const procurement = new ProcurementOrders(
@@ -113,15 +119,15 @@ async function run(runId: string) {
     }),
     procurement,
     erp: new ErpOrders(erp),
-    repairer: reconciliationRepairs({ erp, procurement, ledger, now: () => new Date() }),
+    repairer: reconciliationRepairs({ erp, procurement, ledger, now }),
     exceptions: { raise: async (exception) => void raised.push(exception) },
     report: {
       add: async (difference) => void differences.push(difference),
       finish: async () => [],
     },
-    now: () => new Date(),
+    now,
   };
-  const summary = await reconcile(ports, SETTINGS, runId);
+  const summary = await reconcile(ports, SETTINGS, runId, at.since);
   return { summary, differences, raised };
 }
 
@@ -200,5 +206,85 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
       first.raised.map((e) => e.exceptionId).sort(),
     );
     expect((await erp.findPurchaseOrder(changedByBuyer.externalRef))?.revision).toBe(repaired?.revision);
+  });
+
+  it('applies a dropped acknowledgement and a dead-lettered status sync once, and finds nothing on the next run', async () => {
+    const since = new Date();
+    const dropped = await post(4);
+    const statusLost = await post(5);
+    const line = dropped.lines[0]!;
+    const confirmedQty = Number(line.quantityEa) - 30;
+    const confirmedDate = new Date(Date.parse(`${line.needBy}T00:00:00Z`) + 3 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+
+    // The supplier confirms less, later; the acknowledgement consumer keeps the confirmation, then
+    // the ERP refuses the amendment for good and the message ends in the DLQ (never redriven).
+    const acknowledged = harness.procurement.acknowledgePurchaseOrder(dropped.poNumber, {
+      lines: [{ line_no: 1, confirmed_qty: confirmedQty, confirmed_date: confirmedDate }],
+    });
+    const refusingErp = Object.assign(Object.create(erp) as TrytonErpAdmin, {
+      amendPurchaseOrder: async () => {
+        throw new TransientFailure('ERP unavailable', 'erp');
+      },
+    });
+    await expect(
+      applyAcknowledgement(mapPurchaseOrderAcknowledged(acknowledged, context), {
+        ...harness.ports,
+        erp: refusingErp,
+        ledger,
+        commitments: new DynamoDbCommitmentRegistry(documents, dynamo.tableNames.workflowCorrelation),
+        sendTaskSuccess: async () => undefined,
+      }),
+    ).rejects.toThrow('ERP unavailable');
+    // The goods arrive in full in the ERP; the receipt's status sync to the platform was
+    // dead-lettered and never redriven, so the platform still shows the order as issued.
+    const receipt = await erp.receiveShipment(statusLost.externalRef);
+    const issued = harness.procurement.purchaseOrders().find((po) => po.po_number === statusLost.poNumber);
+    expect(issued?.status).not.toBe('received');
+
+    // The next day's run: the receipt's service level (counted from the end of its day) has passed.
+    const nextDay = () => new Date(Date.now() + 86_400_000 + 3_600_000);
+    const first = await run('run-3', { since, now: nextDay });
+    expect(first.summary).toMatchObject({ orders: 2, repaired: 2, exceptionsRaised: 0, repairFailures: 0 });
+    expect(
+      first.differences.map((d) => [d.class, d.externalRef, d.expected.value, d.found.value, d.resolution]),
+    ).toEqual(
+      // In the order the scan reads them.
+      expect.arrayContaining([
+        [
+          'acknowledgement_not_applied',
+          dropped.externalRef,
+          `${confirmedQty} EA on ${confirmedDate}`,
+          `${line.quantityEa} EA on ${line.needBy}`,
+          { kind: 'repair', action: 'amend-erp-order' },
+        ],
+        [
+          'status_lag',
+          statusLost.externalRef,
+          'received',
+          issued?.status,
+          { kind: 'repair', action: 'sync-procurement-status' },
+        ],
+      ]),
+    );
+    expect(first.differences).toHaveLength(2);
+    // The ERP order now carries the supplier's confirmation; the platform shows the receipt.
+    const applied = await erp.findPurchaseOrder(dropped.externalRef);
+    expect(applied?.lines[0]).toMatchObject({
+      quantityEa: String(confirmedQty),
+      deliveryDate: confirmedDate,
+    });
+    const synced = harness.procurement.purchaseOrders().find((po) => po.po_number === statusLost.poNumber);
+    expect(synced?.status).toBe('received');
+    expect(receipt.state).toBe('done');
+
+    const second = await run('run-4', { since, now: nextDay });
+    expect(second.summary).toMatchObject({ orders: 2, repaired: 0, exceptionsRaised: 0 });
+    expect(second.differences).toEqual([]);
+    expect((await erp.findPurchaseOrder(dropped.externalRef))?.revision).toBe(applied?.revision);
+    expect(
+      harness.procurement.purchaseOrders().find((po) => po.po_number === statusLost.poNumber)?.revision,
+    ).toBe(synced?.revision);
   });
 });

@@ -9,6 +9,7 @@ import {
 import type { Difference, ErpOrderView, RecordedOrder } from '../../../domain/reconciliation/types';
 import type { ProcurementPurchaseOrder } from '../../../domain/ports/procurement';
 import { agreeing, NOW, SETTINGS } from './fixtures';
+import { noOpRepairer } from './repairer-spy';
 
 /** Ports over three orders: 1 agrees, 2 was deleted in procurement, 3 has a quantity to repair. */
 function world(pageSize = 2) {
@@ -40,11 +41,7 @@ function world(pageSize = 2) {
       ordersByReference: async (refs) => new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
       committedValue: vi.fn(async () => '4464.00'),
     },
-    repairer: {
-      postMissingOrder: vi.fn(async () => undefined),
-      amendErpOrder: vi.fn(async () => undefined),
-      syncProcurementStatus: vi.fn(async () => undefined),
-    },
+    repairer: noOpRepairer(),
     exceptions: { raise: async (exception) => void raised.push(exception) },
     report: {
       add: async (difference) => void reported.push(difference),
