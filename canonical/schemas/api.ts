@@ -21,6 +21,7 @@ import {
   type Schema,
 } from './dsl';
 import { currency } from './objects';
+import { requisitionSchemas } from './requisitions';
 
 export const apiSchemas = {
   ProblemError: object(
@@ -101,6 +102,7 @@ export const apiSchemas = {
     { description: "A business object's state in each system, the lag between them and its history" },
   ),
   ...processApiSchemas(),
+  ...requisitionSchemas(),
 } satisfies Record<string, Schema>;
 
 /**
