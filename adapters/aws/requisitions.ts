@@ -82,7 +82,10 @@ export class DynamoDbRequisitionBook implements RequisitionBook {
     change: { status?: RequisitionStatus; references?: Partial<RequisitionReferences> },
   ): Promise<void> {
     const references = Object.entries(change.references ?? {});
-    const names: Record<string, string> = { '#path': 'path', '#references': 'references' };
+    const names: Record<string, string> = {
+      '#path': 'path',
+      ...(references.length > 0 ? { '#references': 'references' } : {}),
+    };
     const values: Record<string, unknown> = { ':step': [step] };
     const sets = ['#path = list_append(#path, :step)'];
     references.forEach(([name, value], i) => {

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { PurchaseRequisition } from '../../canonical/generated/types';
 import type { REQUISITION_STATUSES, REQUISITION_STEPS } from '../../canonical/codes/requisitions';
+import type { CommitmentState, WorkflowSettings } from '../commitment/types';
 import type { Clock } from '../ports/clock';
 import type { ProcurementPort } from '../ports/procurement';
 import type { RequisitionBook } from '../ports/requisitions';
@@ -105,6 +106,29 @@ export function needOf(requisition: Requisition): RequisitionNeed {
   const { requisitionId, requestedBy, itemCode, site, quantityEa, needBy, justification, submittedAt } =
     requisition;
   return { requisitionId, requestedBy, itemCode, site, quantityEa, needBy, justification, submittedAt };
+}
+
+/**
+ * The purchase-commitment workflow's input for a requisition: a sourcing request to create for its
+ * quantity and need-by date; the requisition rides on the flow event, so it passes through every
+ * workflow the commitment hands over to (approval, acknowledgement).
+ */
+export function requisitionCommitmentInput(
+  requisition: Requisition,
+  settings: WorkflowSettings,
+): CommitmentState {
+  return {
+    exception: null,
+    event: {
+      eventId: requisition.requisitionId,
+      correlationId: requisition.requisitionId,
+      idempotencyKey: `requisition:${requisition.requisitionId}`,
+      occurredAt: requisition.submittedAt,
+      requisition: needOf(requisition),
+    },
+    action: { kind: 'create', quantityEa: requisition.quantityEa, needBy: requisition.needBy },
+    settings,
+  };
 }
 
 /** The ports of a submission. */

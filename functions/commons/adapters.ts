@@ -41,7 +41,7 @@ import type { ApproverRoles } from '../../domain/approval/authority';
 import type { CommitmentState, WorkflowSettings } from '../../domain/commitment/types';
 import { Decimal } from '../../domain/decimal';
 import { defineProcurementPolicy, type ProcurementPolicy } from '../../domain/procurement/policy';
-import { needOf, type Requisition } from '../../domain/requisition/requisition';
+import { requisitionCommitmentInput, type Requisition } from '../../domain/requisition/requisition';
 import { documents, env, eventBridge, lazy, s3, secretsManager, stepFunctions } from './clients';
 import { emitMetric, logger } from './powertools';
 
@@ -162,19 +162,7 @@ export const forecastSyncRecords = /* @__PURE__ */ lazy(
 
 /** Starts the purchase-commitment workflow (Express) for a requisition, named after it. */
 export async function startRequisitionCommitment(requisition: Requisition): Promise<void> {
-  const input: CommitmentState = {
-    exception: null,
-    event: {
-      eventId: requisition.requisitionId,
-      correlationId: requisition.requisitionId,
-      idempotencyKey: `requisition:${requisition.requisitionId}`,
-      occurredAt: requisition.submittedAt,
-      requisition: needOf(requisition),
-    },
-    action: { kind: 'create', quantityEa: requisition.quantityEa, needBy: requisition.needBy },
-    settings: workflowSettings(),
-  };
-  await startCommitment(input);
+  await startCommitment(requisitionCommitmentInput(requisition, workflowSettings()));
 }
 
 /** Starts the purchase-commitment workflow (Express) with the evaluated exception. */
