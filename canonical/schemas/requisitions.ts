@@ -17,14 +17,7 @@ import {
   text,
   type Schema,
 } from './dsl';
-
-const itemCode = identifier('ERP product code (= planning sku = procurement item_code)');
-const site = identifier('Planning site (= procurement ship_to), mapped to one ERP warehouse');
-const quantityEa = string({
-  description: 'Whole eaches, at least 1',
-  pattern: '^[1-9][0-9]{0,17}$',
-  maxLength: 18,
-});
+import { itemCode, site, wholeEaches } from './objects';
 
 const requisitionId = string({
   description: 'The requisition: PR- and 26 base32 characters',
@@ -41,7 +34,7 @@ export function requisitionSchemas() {
       {
         itemCode,
         site,
-        quantityEa,
+        quantityEa: wholeEaches,
         needBy: date('Date the goods are needed at the site (site calendar date)'),
         justification: string({
           description: 'Why it is needed, for the approver',
@@ -84,7 +77,7 @@ export function requisitionSchemas() {
         submittedAt: dateTime('When it was submitted (UTC)'),
         itemCode,
         site,
-        quantityEa,
+        quantityEa: wholeEaches,
         needBy: date('Date the goods are needed at the site'),
         justification: text('Why it is needed', 1000),
         path: array(ref('PurchaseRequisitionStep'), {

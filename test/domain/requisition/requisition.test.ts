@@ -53,15 +53,19 @@ function memoryBook() {
 
 const now = () => new Date('2026-12-05T06:00:00.000Z');
 
+/** Submission ports that note each workflow start. */
+function recording(book: ReturnType<typeof memoryBook>['book']) {
+  const started: string[] = [];
+  return {
+    started,
+    ports: { book, now, startCommitment: async (r: Requisition) => void started.push(r.requisitionId) },
+  };
+}
+
 describe('submitting a requisition', () => {
   it('records the requester and starts the commitment workflow once per key and body', async () => {
     const { book, kept } = memoryBook();
-    const started: string[] = [];
-    const ports = {
-      book,
-      now,
-      startCommitment: async (r: Requisition) => void started.push(r.requisitionId),
-    };
+    const { started, ports } = recording(book);
 
     const first = await submitRequisition(
       submission(),
@@ -90,12 +94,7 @@ describe('submitting a requisition', () => {
 
   it('refuses the same key with another body, changing nothing', async () => {
     const { book, kept } = memoryBook();
-    const started: string[] = [];
-    const ports = {
-      book,
-      now,
-      startCommitment: async (r: Requisition) => void started.push(r.requisitionId),
-    };
+    const { started, ports } = recording(book);
     await submitRequisition(submission(), { idempotencyKey: 'k-1', requestedBy: 'rita' }, ports);
     const before = structuredClone([...kept.values()]);
 

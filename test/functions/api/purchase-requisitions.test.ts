@@ -16,7 +16,14 @@ import type { PurchaseRequisition } from '../../../canonical/generated/types';
 import type { CommitmentState } from '../../../domain/commitment/types';
 import type { LocalDynamo } from '../../../local/dynamodb/tables';
 import { expectDocumentedAnswer } from '../../support/openapi';
-import { apiEvent, expectJson, expectProblem, startApiEnvironment, type ApiHandler } from './support';
+import {
+  apiEvent,
+  expectJson,
+  expectProblem,
+  personContext,
+  startApiEnvironment,
+  type ApiHandler,
+} from './support';
 
 const sfn = mockClient(SFNClient);
 let dynamo: LocalDynamo;
@@ -49,16 +56,8 @@ beforeEach(() => {
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution', startDate: new Date() });
 });
 
-/** The authorizer's context of a caller (every value a string, as API Gateway passes it). */
-const caller = (subject: string) => ({
-  subject,
-  issuer: 'https://idp.example.com',
-  tokenId: `jti-${subject}`,
-  clientId: 'buyers-ui',
-  scopes: 'supplyline/requisitions.submit supplyline/requisitions.read',
-  groups: 'buyer',
-  callerKind: 'person',
-});
+const caller = (subject: string) =>
+  personContext(subject, 'buyer', 'supplyline/requisitions.submit supplyline/requisitions.read');
 
 const body = (overrides: Record<string, unknown> = {}) => ({
   itemCode: 'SKU-10442',

@@ -17,7 +17,14 @@ import { BUSINESS_RULES_ENV_VAR } from '../../../application/resources';
 import { requisitionCommitmentInput, submitRequisition } from '../../../domain/requisition/requisition';
 import type { LocalDynamo } from '../../../local/dynamodb/tables';
 import { expectDocumentedAnswer } from '../../support/openapi';
-import { apiEvent, expectJson, expectProblem, startApiEnvironment, type ApiHandler } from './support';
+import {
+  apiEvent,
+  expectJson,
+  expectProblem,
+  personContext,
+  startApiEnvironment,
+  type ApiHandler,
+} from './support';
 
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);
@@ -45,16 +52,9 @@ beforeAll(async () => {
 });
 afterAll(async () => dynamo?.stop());
 
-/** The authorizer's context of a person with the approver role. */
-const person = (subject: string) => ({
-  subject,
-  issuer: 'https://idp.example.com',
-  tokenId: `jti-${subject}`,
-  clientId: 'approvals-ui',
-  scopes: 'supplyline/approvals.decide supplyline/requisitions.submit',
-  groups: 'approver',
-  callerKind: 'person',
-});
+/** A person with the approver role. */
+const person = (subject: string) =>
+  personContext(subject, 'approver', 'supplyline/approvals.decide supplyline/requisitions.submit');
 
 describe('the approval of a purchase requisition', () => {
   it('refuses the requester with 403 separation-of-duties, changing nothing; another approver decides', async () => {
