@@ -12,7 +12,12 @@ import type { SupplylineScope } from './identity';
  * Request body models the API validates, by canonical schema name: the schema is
  * canonical/generated/json-schema/api/<Name>.json.
  */
-export const API_MODELS = ['ApprovalDecision', 'ExceptionResolution', 'PurchaseOrderProposal'] as const;
+export const API_MODELS = [
+  'ApprovalDecision',
+  'ExceptionResolution',
+  'PurchaseOrderProposal',
+  'PurchaseRequisitionSubmission',
+] as const;
 
 /** A request body model name. */
 export type ApiModelName = (typeof API_MODELS)[number];
@@ -44,12 +49,24 @@ export interface ApiRouteContract {
   readonly summary: string;
   /** Who answers for the route (OpenAPI `x-owner`). */
   readonly owner: string;
-  /** Canonical schema of the 200 answer (application/json). */
+  /** Canonical schema of the success answer (application/json). */
   readonly responseModel: string;
+  /** The success status: 202 for a request accepted to run (a `Location` header names it). @default 200 */
+  readonly successStatus?: 200 | 202;
+  /** Request headers the operation reads (OpenAPI `in: header` parameters). */
+  readonly headers?: readonly ApiHeaderParameter[];
   /** Canonical schema whose properties are the path and query parameters (`queryParameters`). */
   readonly parametersModel?: string;
   /** What the handler answers besides 200, by status: the problem `type` URIs' kinds and why. */
   readonly problems: Readonly<Record<number, ApiProblem>>;
+}
+
+/** A request header of an operation. */
+export interface ApiHeaderParameter {
+  readonly name: string;
+  readonly required: boolean;
+  readonly description: string;
+  readonly maxLength: number;
 }
 
 /** A refusal a handler answers: `urn:supplyline:problem:<kind>` for each of `kinds`. */
@@ -57,6 +74,16 @@ export interface ApiProblem {
   readonly kinds: readonly string[];
   readonly description: string;
 }
+
+/** `Idempotency-Key`: a retried submission answers the same requisition, never a second one. */
+const IDEMPOTENCY_KEY_HEADER: ApiHeaderParameter = {
+  name: 'Idempotency-Key',
+  required: true,
+  description:
+    'The client’s key of this submission (1 to 200 printable characters): the same key and body answer ' +
+    'the same requisition; the same key with another body is refused',
+  maxLength: 200,
+};
 
 /** The routes. */
 export const API_ROUTES: readonly ApiRouteDefinition[] = [
@@ -159,6 +186,90 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
           description: 'The supplier number, itemCode or site is missing or malformed; every error is listed',
         },
         503: { kinds: ['try-again'], description: 'The ERP or procurement is not answering; send it again' },
+      },
+    },
+  },
+  // Purchase requisitions (issue #17): run through the commitment workflow (docs/workflows.md).
+  {
+    path: '/v1/purchase-requisitions',
+    method: 'POST',
+    handler: 'purchase-requisition-submission',
+    access: 'identity',
+    scopes: ['supplyline/requisitions.submit'],
+    requestModel: 'PurchaseRequisitionSubmission',
+    contract: {
+      operationId: 'submitPurchaseRequisition',
+      summary:
+        'Submits a purchase requisition to the commitment workflow (sourcing, policy checks, approval by ' +
+        'someone else than the requester, ERP posting, supplier acknowledgement, receipt); answers 202 ' +
+        'with its Location. The same Idempotency-Key and body answer the same requisition again',
+      owner: 'procurement-integration',
+      responseModel: 'PurchaseRequisition',
+      successStatus: 202,
+      headers: [IDEMPOTENCY_KEY_HEADER],
+      problems: {
+        400: {
+          kinds: ['malformed-json', 'idempotency-key-missing'],
+          description: 'The body is not JSON, or the Idempotency-Key header is missing or malformed',
+        },
+        422: {
+          kinds: ['validation-failed', 'idempotency-key-reused'],
+          description:
+            'The requisition breaks its schema (every error is listed), or its Idempotency-Key was used ' +
+            'for a different requisition',
+        },
+        503: {
+          kinds: ['try-again'],
+          description: 'The requisition could not be recorded now; send it again',
+        },
+      },
+    },
+  },
+  {
+    path: '/v1/purchase-requisitions/{requisitionId}',
+    method: 'GET',
+    handler: 'purchase-requisition-status',
+    access: 'identity',
+    scopes: ['supplyline/requisitions.read', 'supplyline/requisitions.submit'],
+    contract: {
+      operationId: 'getPurchaseRequisition',
+      summary:
+        'A purchase requisition: its status, the path it took (each step, when, outcome) and each system’s reference',
+      owner: 'procurement-integration',
+      responseModel: 'PurchaseRequisition',
+      parametersModel: 'PurchaseRequisitionRequest',
+      problems: {
+        400: { kinds: ['invalid-parameter'], description: 'The requisition id is malformed' },
+        404: { kinds: ['requisition-not-found'], description: 'No such requisition' },
+      },
+    },
+  },
+  // POST a cancellation (a resource of its own, not DELETE): the requisition stays, with its path.
+  {
+    path: '/v1/purchase-requisitions/{requisitionId}/cancellation',
+    method: 'POST',
+    handler: 'purchase-requisition-cancellation',
+    access: 'identity',
+    scopes: ['supplyline/requisitions.submit'],
+    contract: {
+      operationId: 'cancelPurchaseRequisition',
+      summary:
+        'Cancels a purchase requisition while nothing is committed (before the award and ERP posting): its ' +
+        'sourcing request is cancelled and its workflow stops; the same cancellation again answers the same',
+      owner: 'procurement-integration',
+      responseModel: 'PurchaseRequisition',
+      parametersModel: 'PurchaseRequisitionRequest',
+      problems: {
+        400: { kinds: ['invalid-parameter'], description: 'The requisition id is malformed' },
+        403: { kinds: ['not-requester'], description: 'Only the requester may cancel a requisition' },
+        404: { kinds: ['requisition-not-found'], description: 'No such requisition' },
+        409: {
+          kinds: ['requisition-committed', 'requisition-closed'],
+          description:
+            'The purchase order is already committed (awarded and posted), or the requisition was rejected ' +
+            'or failed; nothing was changed',
+        },
+        503: { kinds: ['try-again'], description: 'Procurement is not answering; send it again' },
       },
     },
   },

@@ -29,6 +29,9 @@ export const FUNCTION_KEYS = [
   'integration-exception-resolve',
   'purchase-order-validation',
   'supplier-eligibility',
+  'purchase-requisition-submission',
+  'purchase-requisition-status',
+  'purchase-requisition-cancellation',
   // Queue consumers (see application/routing/routes.ts).
   'forecast-exception-evaluation',
   'forecast-change-evaluation',
@@ -147,6 +150,9 @@ export interface FunctionDefinition {
 }
 
 const BOTH_SYSTEMS: readonly ConnectorKey[] = ['procurement', 'erp'];
+
+/** A purchase requisition's path, which the workflow steps extend (adapters/aws/requisitions.ts). */
+const REQUISITION_PATH = { workflowCorrelation: ['update'] } as const satisfies FunctionGrants['tables'];
 
 /**
  * The process APIs (issue #17) read both systems through the shared breaker and write nothing; the
@@ -271,6 +277,38 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     timeoutSeconds: 10,
     memoryMb: 512,
     grants: PROCESS_API_GRANTS,
+  },
+  {
+    key: 'purchase-requisition-submission',
+    description: 'Records a purchase requisition (idempotent on its key) and starts its commitment workflow',
+    entry: 'functions/api/purchase-requisition-submission.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: {
+      businessRules: true,
+      tables: { workflowCorrelation: ['get', 'put', 'update'] },
+      workflows: { 'purchase-commitment': 'start' },
+    },
+  },
+  {
+    key: 'purchase-requisition-status',
+    description: 'Answers a purchase requisition’s status, path and each system’s reference',
+    entry: 'functions/api/purchase-requisition-status.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: { tables: { workflowCorrelation: ['get'] } },
+  },
+  {
+    key: 'purchase-requisition-cancellation',
+    description: 'Cancels a purchase requisition while nothing is committed, and its sourcing request',
+    entry: 'functions/api/purchase-requisition-cancellation.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: {
+      bus: true, // the breaker's incident when a procurement outage opens it
+      connectors: ['procurement'],
+      tables: { workflowCorrelation: ['get', 'update'], circuitBreaker: BREAKER_STATE },
+    },
   },
   {
     key: 'forecast-exception-evaluation',
@@ -422,7 +460,11 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/workflow/sourcing-request-action.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: BREAKER_STATE } },
+    grants: {
+      bus: true,
+      connectors: ['procurement'],
+      tables: { circuitBreaker: BREAKER_STATE, ...REQUISITION_PATH },
+    },
   },
   {
     key: 'commitment-policy-check',
@@ -434,7 +476,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true,
       businessRules: true,
       connectors: BOTH_SYSTEMS,
-      tables: { circuitBreaker: BREAKER_STATE },
+      tables: { circuitBreaker: BREAKER_STATE, ...REQUISITION_PATH },
     },
   },
   {
@@ -459,7 +501,11 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/workflow/commitment-rejection.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    grants: { bus: true, connectors: ['procurement'], tables: { circuitBreaker: BREAKER_STATE } },
+    grants: {
+      bus: true,
+      connectors: ['procurement'],
+      tables: { circuitBreaker: BREAKER_STATE, ...REQUISITION_PATH },
+    },
   },
   {
     key: 'approval-request',

@@ -16,6 +16,9 @@ export const SUPPLYLINE_SCOPES = [
   // The process APIs (issue #17): validate a proposed purchase order; a supplier's eligibility.
   'supplyline/purchase-orders.validate',
   'supplyline/suppliers.read',
+  // Purchase requisitions (issue #17): submit (and cancel one's own), read their status.
+  'supplyline/requisitions.submit',
+  'supplyline/requisitions.read',
 ] as const;
 
 /** A scope of a governed route. */
@@ -89,15 +92,25 @@ export const APPLICATION_CONSUMERS: readonly ApplicationConsumer[] = [
   },
   {
     name: 'wms',
-    description: 'The warehouse management system: purchase order sync status',
-    scopes: ['supplyline/purchase-orders.read'],
+    description:
+      'The warehouse management system: purchase order sync status, and requisitions for what it must replenish',
+    scopes: [
+      'supplyline/purchase-orders.read',
+      'supplyline/requisitions.submit',
+      'supplyline/requisitions.read',
+    ],
     throttle: { rateLimit: 10, burstLimit: 20 },
     quotaPerDay: 50_000,
   },
   {
     name: 'bi',
     description: 'The BI tool: read-only reporting',
-    scopes: ['supplyline/purchase-orders.read', 'supplyline/exceptions.read', 'supplyline/audit.read'],
+    scopes: [
+      'supplyline/purchase-orders.read',
+      'supplyline/exceptions.read',
+      'supplyline/audit.read',
+      'supplyline/requisitions.read',
+    ],
     throttle: { rateLimit: 2, burstLimit: 5 },
     quotaPerDay: 5_000,
   },

@@ -80,7 +80,8 @@ export const TABLES = {
     ],
   },
   workflowCorrelation: {
-    description: 'Workflow task tokens and correlation by purchase order, approval or external reference',
+    description:
+      'Workflow task tokens and correlation by purchase order, approval or external reference, and purchase requisitions',
     envVar: 'WORKFLOW_CORRELATION_TABLE_NAME',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },

@@ -258,6 +258,8 @@ export interface PostedCommitmentAwaitingReceipt extends CommitmentAwaitingRecei
   site: string;
   /** The posted lines (used when the ERP order cannot be read back). */
   lines: PostedPurchaseOrder['lines'];
+  /** The purchase requisition it was committed for, if any. */
+  requisitionId?: string;
 }
 
 /**
@@ -305,6 +307,7 @@ export class PostedCommitmentScan {
         site: po.site,
         lines: po.lines,
         announcedReceipts: announced ? [...announced] : [],
+        ...(po.requisitionId ? { requisitionId: po.requisitionId } : {}),
       };
     }
   }

@@ -734,6 +734,93 @@ export interface SupplierEligibility {
   checks: PolicyCheck[];
 }
 
+/** A purchase requisition a buyer or an application submits */
+export interface PurchaseRequisitionSubmission {
+  /** ERP product code (= planning sku = procurement item_code) */
+  itemCode: string;
+  /** Planning site (= procurement ship_to), mapped to one ERP warehouse */
+  site: string;
+  /** Whole eaches, at least 1 */
+  quantityEa: string;
+  /**
+   * Date the goods are needed at the site (site calendar date)
+   * Format: date.
+   */
+  needBy: string;
+  /** Why it is needed, for the approver */
+  justification: string;
+}
+
+/** The requisition (path) a status or a cancellation is asked for */
+export interface PurchaseRequisitionRequest {
+  /** The requisition: PR- and 26 base32 characters */
+  requisitionId: string;
+}
+
+/** One step the requisition went through */
+export interface PurchaseRequisitionStep {
+  /** The step of the commitment workflow */
+  step: "submission" | "sourcing" | "policy-check" | "approval" | "erp-posting" | "supplier-acknowledgement" | "receipt" | "cancellation" | "rejection";
+  /**
+   * When it ended (UTC)
+   * Format: date-time.
+   */
+  at: string;
+  /** What it came to */
+  outcome: string;
+}
+
+/** Each system’s reference of the requisition; null: not there (yet) */
+export interface PurchaseRequisitionReferences {
+  /** The procurement sourcing request */
+  sourcingRequest: string | null;
+  /** Our purchase order reference, shared by procurement and the ERP */
+  purchaseOrder: string | null;
+  /** The procurement purchase order number */
+  procurementPurchaseOrder: string | null;
+  /** The ERP purchase order number */
+  erpOrder: string | null;
+  /** The approval a person decides */
+  approval: string | null;
+  /** The supplier acknowledgement (when it was received, UTC) */
+  acknowledgement: string | null;
+  /** The ERP receipt (shipment) of the goods */
+  receipt: string | null;
+  /** The integration exception raised when it was rejected or failed */
+  integrationException: string | null;
+}
+
+/** A purchase requisition: its status, the path it took and each system’s reference */
+export interface PurchaseRequisition {
+  /** The requisition: PR- and 26 base32 characters */
+  requisitionId: string;
+  /** Where it stands */
+  status: "submitted" | "sourced" | "awaiting-approval" | "ordered" | "acknowledged" | "received" | "cancelled" | "rejected" | "failed";
+  /** Who submitted it (the access token subject); never its approver */
+  requestedBy: string;
+  /**
+   * When it was submitted (UTC)
+   * Format: date-time.
+   */
+  submittedAt: string;
+  /** ERP product code (= planning sku = procurement item_code) */
+  itemCode: string;
+  /** Planning site (= procurement ship_to), mapped to one ERP warehouse */
+  site: string;
+  /** Whole eaches, at least 1 */
+  quantityEa: string;
+  /**
+   * Date the goods are needed at the site
+   * Format: date.
+   */
+  needBy: string;
+  /** Why it is needed */
+  justification: string;
+  /** The steps taken, in order */
+  path: PurchaseRequisitionStep[];
+  references: PurchaseRequisitionReferences;
+}
+
 /** forecast-exception.raised v1: The planning platform flagged a forecast exception for an item at a site. */
 export interface ForecastExceptionRaisedV1 {
   /**

@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderValidation, PurchaseRequisition, PurchaseRequisitionReferences, PurchaseRequisitionRequest, PurchaseRequisitionStep, PurchaseRequisitionSubmission, Receipt, ReceiptLine, ReceiptPostedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -66,8 +66,16 @@ const KEYS_36: ReadonlySet<string> = new Set(["check","verdict","code","message"
 const KEYS_37: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
 const KEYS_38: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
 const KEYS_39: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
-const PATTERN_7 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_40: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const KEYS_40: ReadonlySet<string> = new Set(["itemCode","site","quantityEa","needBy","justification"]);
+const PATTERN_7 = new RegExp("^PR-[A-Z2-7]{26}$");
+const KEYS_41: ReadonlySet<string> = new Set(["requisitionId"]);
+const ENUM_1: ReadonlySet<unknown> = new Set<unknown>(["submission","sourcing","policy-check","approval","erp-posting","supplier-acknowledgement","receipt","cancellation","rejection"]);
+const KEYS_42: ReadonlySet<string> = new Set(["step","at","outcome"]);
+const KEYS_43: ReadonlySet<string> = new Set(["sourcingRequest","purchaseOrder","procurementPurchaseOrder","erpOrder","approval","acknowledgement","receipt","integrationException"]);
+const ENUM_2: ReadonlySet<unknown> = new Set<unknown>(["submitted","sourced","awaiting-approval","ordered","acknowledged","received","cancelled","rejected","failed"]);
+const KEYS_44: ReadonlySet<string> = new Set(["requisitionId","status","requestedBy","submittedAt","itemCode","site","quantityEa","needBy","justification","path","references"]);
+const PATTERN_8 = new RegExp("^1\\.[0-9]{1,3}$");
+const KEYS_45: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -3407,6 +3415,398 @@ function check_SupplierEligibility(d: unknown, p: string, e: ValidationError[], 
   }
 }
 
+/** #/$defs/PurchaseRequisitionSubmission */
+function check_PurchaseRequisitionSubmission(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.itemCode;
+    if (v1 === undefined) {
+      add(e, p + "/itemCode", "required", "must have required property 'itemCode'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v2 = d.site;
+    if (v2 === undefined) {
+      add(e, p + "/site", "required", "must have required property 'site'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 64 && (v2.length > 128 || codePoints(v2) > 64)) add(e, p + "/site", "maxLength", "must NOT have more than 64 characters");
+        if (v2.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/site", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/site", "type", "must be string");
+      }
+    }
+    const v3 = d.quantityEa;
+    if (v3 === undefined) {
+      add(e, p + "/quantityEa", "required", "must have required property 'quantityEa'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 18 && (v3.length > 36 || codePoints(v3) > 18)) add(e, p + "/quantityEa", "maxLength", "must NOT have more than 18 characters");
+        if (!PATTERN_5.test(v3)) add(e, p + "/quantityEa", "pattern", "must match pattern \"^[1-9][0-9]{0,17}$\"");
+      } else {
+        add(e, p + "/quantityEa", "type", "must be string");
+      }
+    }
+    const v4 = d.needBy;
+    if (v4 === undefined) {
+      add(e, p + "/needBy", "required", "must have required property 'needBy'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (!isDate(v4)) add(e, p + "/needBy", "format", "must match format \"date\"");
+      } else {
+        add(e, p + "/needBy", "type", "must be string");
+      }
+    }
+    const v5 = d.justification;
+    if (v5 === undefined) {
+      add(e, p + "/justification", "required", "must have required property 'justification'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 1000 && (v5.length > 2000 || codePoints(v5) > 1000)) add(e, p + "/justification", "maxLength", "must NOT have more than 1000 characters");
+        if (v5.length === 0) add(e, p + "/justification", "minLength", "must NOT have fewer than 1 characters");
+      } else {
+        add(e, p + "/justification", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PurchaseRequisitionRequest */
+function check_PurchaseRequisitionRequest(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.requisitionId;
+    if (v1 === undefined) {
+      add(e, p + "/requisitionId", "required", "must have required property 'requisitionId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 29 && (v1.length > 58 || codePoints(v1) > 29)) add(e, p + "/requisitionId", "maxLength", "must NOT have more than 29 characters");
+        if (v1.length < 57 && (v1.length < 29 || codePoints(v1) < 29)) add(e, p + "/requisitionId", "minLength", "must NOT have fewer than 29 characters");
+        if (!PATTERN_7.test(v1)) add(e, p + "/requisitionId", "pattern", "must match pattern \"^PR-[A-Z2-7]{26}$\"");
+      } else {
+        add(e, p + "/requisitionId", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_41, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PurchaseRequisitionStep */
+function check_PurchaseRequisitionStep(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.step;
+    if (v1 === undefined) {
+      add(e, p + "/step", "required", "must have required property 'step'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (!ENUM_1.has(v1)) add(e, p + "/step", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/step", "type", "must be string");
+      }
+    }
+    const v2 = d.at;
+    if (v2 === undefined) {
+      add(e, p + "/at", "required", "must have required property 'at'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (!isDateTime(v2)) add(e, p + "/at", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/at", "type", "must be string");
+      }
+    }
+    const v3 = d.outcome;
+    if (v3 === undefined) {
+      add(e, p + "/outcome", "required", "must have required property 'outcome'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 200 && (v3.length > 400 || codePoints(v3) > 200)) add(e, p + "/outcome", "maxLength", "must NOT have more than 200 characters");
+      } else {
+        add(e, p + "/outcome", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_42, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PurchaseRequisitionReferences */
+function check_PurchaseRequisitionReferences(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.sourcingRequest;
+    if (v1 === undefined) {
+      add(e, p + "/sourcingRequest", "required", "must have required property 'sourcingRequest'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 200 && (v1.length > 400 || codePoints(v1) > 200)) add(e, p + "/sourcingRequest", "maxLength", "must NOT have more than 200 characters");
+        if (v1.length === 0) add(e, p + "/sourcingRequest", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/sourcingRequest", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v1 === null)) {
+        add(e, p + "/sourcingRequest", "type", "must be string or null");
+      }
+    }
+    const v2 = d.purchaseOrder;
+    if (v2 === undefined) {
+      add(e, p + "/purchaseOrder", "required", "must have required property 'purchaseOrder'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 200 && (v2.length > 400 || codePoints(v2) > 200)) add(e, p + "/purchaseOrder", "maxLength", "must NOT have more than 200 characters");
+        if (v2.length === 0) add(e, p + "/purchaseOrder", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/purchaseOrder", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v2 === null)) {
+        add(e, p + "/purchaseOrder", "type", "must be string or null");
+      }
+    }
+    const v3 = d.procurementPurchaseOrder;
+    if (v3 === undefined) {
+      add(e, p + "/procurementPurchaseOrder", "required", "must have required property 'procurementPurchaseOrder'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 200 && (v3.length > 400 || codePoints(v3) > 200)) add(e, p + "/procurementPurchaseOrder", "maxLength", "must NOT have more than 200 characters");
+        if (v3.length === 0) add(e, p + "/procurementPurchaseOrder", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/procurementPurchaseOrder", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v3 === null)) {
+        add(e, p + "/procurementPurchaseOrder", "type", "must be string or null");
+      }
+    }
+    const v4 = d.erpOrder;
+    if (v4 === undefined) {
+      add(e, p + "/erpOrder", "required", "must have required property 'erpOrder'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 200 && (v4.length > 400 || codePoints(v4) > 200)) add(e, p + "/erpOrder", "maxLength", "must NOT have more than 200 characters");
+        if (v4.length === 0) add(e, p + "/erpOrder", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v4)) add(e, p + "/erpOrder", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v4 === null)) {
+        add(e, p + "/erpOrder", "type", "must be string or null");
+      }
+    }
+    const v5 = d.approval;
+    if (v5 === undefined) {
+      add(e, p + "/approval", "required", "must have required property 'approval'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 200 && (v5.length > 400 || codePoints(v5) > 200)) add(e, p + "/approval", "maxLength", "must NOT have more than 200 characters");
+        if (v5.length === 0) add(e, p + "/approval", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v5)) add(e, p + "/approval", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v5 === null)) {
+        add(e, p + "/approval", "type", "must be string or null");
+      }
+    }
+    const v6 = d.acknowledgement;
+    if (v6 === undefined) {
+      add(e, p + "/acknowledgement", "required", "must have required property 'acknowledgement'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 200 && (v6.length > 400 || codePoints(v6) > 200)) add(e, p + "/acknowledgement", "maxLength", "must NOT have more than 200 characters");
+        if (v6.length === 0) add(e, p + "/acknowledgement", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v6)) add(e, p + "/acknowledgement", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v6 === null)) {
+        add(e, p + "/acknowledgement", "type", "must be string or null");
+      }
+    }
+    const v7 = d.receipt;
+    if (v7 === undefined) {
+      add(e, p + "/receipt", "required", "must have required property 'receipt'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (v7.length > 200 && (v7.length > 400 || codePoints(v7) > 200)) add(e, p + "/receipt", "maxLength", "must NOT have more than 200 characters");
+        if (v7.length === 0) add(e, p + "/receipt", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v7)) add(e, p + "/receipt", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v7 === null)) {
+        add(e, p + "/receipt", "type", "must be string or null");
+      }
+    }
+    const v8 = d.integrationException;
+    if (v8 === undefined) {
+      add(e, p + "/integrationException", "required", "must have required property 'integrationException'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (v8.length > 200 && (v8.length > 400 || codePoints(v8) > 200)) add(e, p + "/integrationException", "maxLength", "must NOT have more than 200 characters");
+        if (v8.length === 0) add(e, p + "/integrationException", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v8)) add(e, p + "/integrationException", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v8 === null)) {
+        add(e, p + "/integrationException", "type", "must be string or null");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_43, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PurchaseRequisition */
+function check_PurchaseRequisition(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.requisitionId;
+    if (v1 === undefined) {
+      add(e, p + "/requisitionId", "required", "must have required property 'requisitionId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 29 && (v1.length > 58 || codePoints(v1) > 29)) add(e, p + "/requisitionId", "maxLength", "must NOT have more than 29 characters");
+        if (v1.length < 57 && (v1.length < 29 || codePoints(v1) < 29)) add(e, p + "/requisitionId", "minLength", "must NOT have fewer than 29 characters");
+        if (!PATTERN_7.test(v1)) add(e, p + "/requisitionId", "pattern", "must match pattern \"^PR-[A-Z2-7]{26}$\"");
+      } else {
+        add(e, p + "/requisitionId", "type", "must be string");
+      }
+    }
+    const v2 = d.status;
+    if (v2 === undefined) {
+      add(e, p + "/status", "required", "must have required property 'status'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (!ENUM_2.has(v2)) add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v3 = d.requestedBy;
+    if (v3 === undefined) {
+      add(e, p + "/requestedBy", "required", "must have required property 'requestedBy'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 256 && (v3.length > 512 || codePoints(v3) > 256)) add(e, p + "/requestedBy", "maxLength", "must NOT have more than 256 characters");
+        if (v3.length === 0) add(e, p + "/requestedBy", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/requestedBy", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/requestedBy", "type", "must be string");
+      }
+    }
+    const v4 = d.submittedAt;
+    if (v4 === undefined) {
+      add(e, p + "/submittedAt", "required", "must have required property 'submittedAt'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (!isDateTime(v4)) add(e, p + "/submittedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/submittedAt", "type", "must be string");
+      }
+    }
+    const v5 = d.itemCode;
+    if (v5 === undefined) {
+      add(e, p + "/itemCode", "required", "must have required property 'itemCode'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 64 && (v5.length > 128 || codePoints(v5) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v5.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v5)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v6 = d.site;
+    if (v6 === undefined) {
+      add(e, p + "/site", "required", "must have required property 'site'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 64 && (v6.length > 128 || codePoints(v6) > 64)) add(e, p + "/site", "maxLength", "must NOT have more than 64 characters");
+        if (v6.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v6)) add(e, p + "/site", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/site", "type", "must be string");
+      }
+    }
+    const v7 = d.quantityEa;
+    if (v7 === undefined) {
+      add(e, p + "/quantityEa", "required", "must have required property 'quantityEa'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (v7.length > 18 && (v7.length > 36 || codePoints(v7) > 18)) add(e, p + "/quantityEa", "maxLength", "must NOT have more than 18 characters");
+        if (!PATTERN_5.test(v7)) add(e, p + "/quantityEa", "pattern", "must match pattern \"^[1-9][0-9]{0,17}$\"");
+      } else {
+        add(e, p + "/quantityEa", "type", "must be string");
+      }
+    }
+    const v8 = d.needBy;
+    if (v8 === undefined) {
+      add(e, p + "/needBy", "required", "must have required property 'needBy'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (!isDate(v8)) add(e, p + "/needBy", "format", "must match format \"date\"");
+      } else {
+        add(e, p + "/needBy", "type", "must be string");
+      }
+    }
+    const v9 = d.justification;
+    if (v9 === undefined) {
+      add(e, p + "/justification", "required", "must have required property 'justification'");
+    } else {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (v9.length > 1000 && (v9.length > 2000 || codePoints(v9) > 1000)) add(e, p + "/justification", "maxLength", "must NOT have more than 1000 characters");
+      } else {
+        add(e, p + "/justification", "type", "must be string");
+      }
+    }
+    const v10 = d.path;
+    if (v10 === undefined) {
+      add(e, p + "/path", "required", "must have required property 'path'");
+    } else {
+      n0++;
+      if (Array.isArray(v10)) {
+        if (v10.length > 100) add(e, p + "/path", "maxItems", "must NOT have more than 100 items");
+        for (let i11 = 0, n12 = Math.min(v10.length, 100); i11 < n12; i11++) {
+          if (e.length > MAX_ERRORS) break;
+          const v13: unknown = v10[i11];
+          check_PurchaseRequisitionStep(v13, p + "/path/" + i11, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/path", "type", "must be array");
+      }
+    }
+    const v14 = d.references;
+    if (v14 === undefined) {
+      add(e, p + "/references", "required", "must have required property 'references'");
+    } else {
+      n0++;
+      check_PurchaseRequisitionReferences(v14, p + "/references", e, depth + 1);
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_44, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/ForecastExceptionRaisedV1 */
 function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -3440,7 +3840,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -3575,7 +3975,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3614,7 +4014,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -3749,7 +4149,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3788,7 +4188,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -3923,7 +4323,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3962,7 +4362,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4097,7 +4497,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4136,7 +4536,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4271,7 +4671,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4310,7 +4710,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4445,7 +4845,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4484,7 +4884,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4619,7 +5019,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4658,7 +5058,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4793,7 +5193,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4832,7 +5232,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4967,7 +5367,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5006,7 +5406,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5141,7 +5541,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5180,7 +5580,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5315,7 +5715,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5354,7 +5754,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5489,7 +5889,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5528,7 +5928,7 @@ function check_ShipmentMilestoneReportedV1(d: unknown, p: string, e: ValidationE
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5663,7 +6063,7 @@ function check_ShipmentMilestoneReportedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_ShipmentMilestone(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5702,7 +6102,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5837,7 +6237,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5876,7 +6276,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6011,7 +6411,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6050,7 +6450,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6185,7 +6585,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6224,7 +6624,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6359,7 +6759,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6398,7 +6798,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6533,7 +6933,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6572,7 +6972,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6707,7 +7107,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6746,7 +7146,7 @@ function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: Validat
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6881,7 +7281,7 @@ function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: Validat
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6920,7 +7320,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7055,7 +7455,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7488,6 +7888,61 @@ export function validateSupplierEligibility(data: unknown): ValidationResult<Sup
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as SupplierEligibility } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseRequisitionSubmission; collects every error (see the module header). */
+export function validatePurchaseRequisitionSubmission(data: unknown): ValidationResult<PurchaseRequisitionSubmission> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseRequisitionSubmission(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseRequisitionSubmission } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseRequisitionRequest; collects every error (see the module header). */
+export function validatePurchaseRequisitionRequest(data: unknown): ValidationResult<PurchaseRequisitionRequest> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseRequisitionRequest(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseRequisitionRequest } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseRequisitionStep; collects every error (see the module header). */
+export function validatePurchaseRequisitionStep(data: unknown): ValidationResult<PurchaseRequisitionStep> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseRequisitionStep(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseRequisitionStep } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseRequisitionReferences; collects every error (see the module header). */
+export function validatePurchaseRequisitionReferences(data: unknown): ValidationResult<PurchaseRequisitionReferences> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseRequisitionReferences(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseRequisitionReferences } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseRequisition; collects every error (see the module header). */
+export function validatePurchaseRequisition(data: unknown): ValidationResult<PurchaseRequisition> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseRequisition(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseRequisition } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/ForecastExceptionRaisedV1; collects every error (see the module header). */

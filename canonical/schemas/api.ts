@@ -20,7 +20,8 @@ import {
   text,
   type Schema,
 } from './dsl';
-import { currency } from './objects';
+import { currency, itemCode, site, wholeEaches } from './objects';
+import { requisitionSchemas } from './requisitions';
 
 export const apiSchemas = {
   ProblemError: object(
@@ -101,6 +102,7 @@ export const apiSchemas = {
     { description: "A business object's state in each system, the lag between them and its history" },
   ),
   ...processApiSchemas(),
+  ...requisitionSchemas(),
 } satisfies Record<string, Schema>;
 
 /**
@@ -109,8 +111,6 @@ export const apiSchemas = {
  * verdicts and codes are canonical/codes/policy-checks.ts, which the domain's checks use too.
  */
 function processApiSchemas() {
-  const itemCode = identifier('ERP product code (= planning sku = procurement item_code)');
-  const site = identifier('Planning site (= procurement ship_to), mapped to one ERP warehouse');
   const supplierNumber = identifier('Procurement supplier_number (= the ERP supplier party code)');
   const money = (description: string) => decimal(description, { nonNegative: true });
   const facts = {
@@ -150,11 +150,7 @@ function processApiSchemas() {
         itemCode,
         site,
         supplierNumber,
-        quantityEa: string({
-          description: 'Whole eaches, at least 1',
-          pattern: '^[1-9][0-9]{0,17}$',
-          maxLength: 18,
-        }),
+        quantityEa: wholeEaches,
         unitPrice: money('Price per each'),
         currency,
       },

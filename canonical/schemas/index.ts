@@ -18,7 +18,12 @@ export const canonicalDefs: Record<string, Schema> = {
 };
 
 /** HTTP request bodies that are canonical objects (validated by API Gateway and in the function). */
-export const API_BODIES = ['ApprovalDecision', 'ExceptionResolution', 'PurchaseOrderProposal'] as const;
+export const API_BODIES = [
+  'ApprovalDecision',
+  'ExceptionResolution',
+  'PurchaseOrderProposal',
+  'PurchaseRequisitionSubmission',
+] as const;
 
 /**
  * `<major>.<minor>` of each API body, raised like an event's (docs/contracts.md). ApprovalDecision
@@ -29,6 +34,7 @@ export const API_BODY_VERSIONS: Readonly<Record<(typeof API_BODIES)[number], str
   ApprovalDecision: '1.1',
   ExceptionResolution: '1.1',
   PurchaseOrderProposal: '1.0',
+  PurchaseRequisitionSubmission: '1.0',
 };
 
 export interface ContractDocument {

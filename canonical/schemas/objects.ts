@@ -30,6 +30,16 @@ import {
 } from './dsl';
 
 const quantityEa = (description: string) => decimal(`${description}, in eaches`, { nonNegative: true });
+/** The ERP product code, as the process APIs and requisitions name an item. */
+export const itemCode = identifier('ERP product code (= planning sku = procurement item_code)');
+/** The planning site, as the process APIs and requisitions name where goods are needed. */
+export const site = identifier('Planning site (= procurement ship_to), mapped to one ERP warehouse');
+/** A quantity someone orders: whole eaches, at least 1. */
+export const wholeEaches = string({
+  description: 'Whole eaches, at least 1',
+  pattern: '^[1-9][0-9]{0,17}$',
+  maxLength: 18,
+});
 /** An ISO 4217 currency code. */
 export const currency = string({
   description: 'ISO 4217 currency code',

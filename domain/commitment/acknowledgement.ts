@@ -6,6 +6,7 @@ import { buildEvent } from '../../canonical/envelope';
 import type { PurchaseOrderAcknowledgedV1 } from '../../canonical/generated/types';
 import { NotYetKnown } from '../failures';
 import { evaluateAcknowledgement } from '../procurement/acknowledgement';
+import { recordRequisitionStep } from './need';
 import type { AcknowledgementResult, CommitmentPorts } from './types';
 
 /**
@@ -16,7 +17,16 @@ export const ACKNOWLEDGEMENT_PARKING_SECONDS = 10;
 
 export interface AcknowledgementPorts extends Pick<
   CommitmentPorts,
-  'erp' | 'publish' | 'ledger' | 'supply' | 'commitments' | 'tenantId' | 'now' | 'newId' | 'metric'
+  | 'erp'
+  | 'publish'
+  | 'ledger'
+  | 'supply'
+  | 'commitments'
+  | 'tenantId'
+  | 'now'
+  | 'newId'
+  | 'metric'
+  | 'requisitions'
 > {
   sendTaskSuccess(taskToken: string, output: AcknowledgementResult): Promise<void>;
 }
@@ -158,6 +168,14 @@ export async function applyAcknowledgement(
   };
   const taskToken = await ports.commitments.recordAcknowledged(ack.poNumber, result);
   if (taskToken) await ports.sendTaskSuccess(taskToken, result);
+  if (posted.requisitionId)
+    await recordRequisitionStep(
+      posted.requisitionId,
+      ports,
+      'supplier-acknowledgement',
+      `${result.classification} acknowledgement of ${posted.poNumber}${amended ? ', ERP order amended' : ''}`,
+      { status: 'acknowledged', references: { acknowledgement: ack.acknowledgedAt } },
+    );
   return result;
 }
 

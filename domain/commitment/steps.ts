@@ -13,6 +13,7 @@ import { checkErpPolicies } from '../procurement/erp-policy';
 import { lookUpPolicyFacts } from './policy-check';
 import type { ForecastException as PolicyException, Severity } from '../procurement/types';
 import type { SourcingRequest } from '../ports/procurement';
+import { recordRequisitionStep, requisitionOf, sourcingNeedOf } from './need';
 import type {
   CommitmentPorts,
   CommitmentState,
@@ -116,20 +117,21 @@ export async function sourceTheNeed(
   state: CommitmentState,
   ports: CommitmentPorts,
 ): Promise<SourcingOutcome> {
-  const { exception, action } = state;
-  const version = exception.planVersion;
+  const { action } = state;
+  const need = sourcingNeedOf(state);
+  const { version } = need;
   let eventType: 'sourcing-request.created' | 'sourcing-request.amended' | 'sourcing-request.cancelled';
   let request: SourcingRequest;
   if (action.kind === 'create') {
-    const externalRef = sourcingRef(exception);
+    const externalRef = need.sourcingRef;
     request = await ports.procurement.createSourcingRequest(
       {
         externalRef,
-        itemCode: exception.itemCode,
-        site: exception.site,
+        itemCode: need.itemCode,
+        site: need.site,
         quantityEa: action.quantityEa,
         needBy: action.needBy,
-        justification: `Forecast exception ${exception.exceptionId} (${exception.kind}) in plan ${exception.planId} v${version}`,
+        justification: need.justification,
       },
       { idempotencyKey: `sr-create:${externalRef}` },
     );
@@ -138,7 +140,7 @@ export async function sourceTheNeed(
     request = await ports.procurement.amendSourcingRequest(
       action.requestId,
       { quantityEa: action.toQuantityEa, needBy: action.needBy },
-      { idempotencyKey: `sr-amend:${action.requestId}:${sourcingRef(exception)}` },
+      { idempotencyKey: `sr-amend:${action.requestId}:${need.sourcingRef}` },
     );
     eventType = 'sourcing-request.amended';
   } else {
@@ -166,10 +168,10 @@ export async function sourceTheNeed(
       eventType,
       {
         requestId: outcome.requestId,
-        externalRef: sourcingRef(exception),
+        externalRef: need.sourcingRef,
         status: outcome.applied === 'cancelled' ? 'CANCELLED' : 'OPEN',
-        itemCode: exception.itemCode,
-        site: exception.site,
+        itemCode: need.itemCode,
+        site: need.site,
         quantityEa: outcome.quantityEa,
         ...(outcome.previousQuantityEa ? { previousQuantityEa: outcome.previousQuantityEa } : {}),
         needBy: outcome.needBy,
@@ -188,6 +190,16 @@ export async function sourceTheNeed(
       ports,
     ),
   ]);
+  await recordRequisitionStep(
+    requisitionOf(state)?.requisitionId,
+    ports,
+    'sourcing',
+    `sourcing request ${outcome.requestId} ${outcome.applied}`,
+    {
+      status: 'sourced',
+      references: { sourcingRequest: outcome.requestId },
+    },
+  );
   return outcome;
 }
 
@@ -196,7 +208,7 @@ export async function checkCommitmentPolicies(
   state: CommitmentState,
   ports: CommitmentPorts,
 ): Promise<PolicyOutcome> {
-  const { exception } = state;
+  const need = sourcingNeedOf(state);
   const sourcing = state.sourcing;
   if (!sourcing) throw new ContractViolation('policy check without a sourcing outcome', 'supplyline');
   if (!sourcing.supplierNumber || !sourcing.unitPrice) {
@@ -207,8 +219,8 @@ export async function checkCommitmentPolicies(
   }
   const { facts, warehouseCode } = await lookUpPolicyFacts(
     {
-      itemCode: exception.itemCode,
-      site: exception.site,
+      itemCode: need.itemCode,
+      site: need.site,
       supplierNumber: sourcing.supplierNumber,
       quantityEa: sourcing.quantityEa,
       unitPrice: sourcing.unitPrice,
@@ -219,7 +231,7 @@ export async function checkCommitmentPolicies(
   const totalValue = Decimal.of(sourcing.quantityEa).mul(sourcing.unitPrice);
   const { currency } = facts;
   const verdict = checkErpPolicies(facts, ports.policy);
-  return {
+  const outcome: PolicyOutcome = {
     ok: verdict.ok,
     ...(verdict.ok
       ? {}
@@ -231,11 +243,23 @@ export async function checkCommitmentPolicies(
           },
         }),
     approvalRequired: verdict.ok && approvalRequired(totalValue, ports.policy.approvalLimit),
-    approvalId: `APR-${sourcing.requestId}-v${exception.planVersion}`,
+    approvalId: `APR-${sourcing.requestId}-v${need.version}`,
     warehouseCode,
     totalValue: totalValue.toMoneyString('half-up'),
     currency,
   };
+  // A refused check's path is recorded by the rejection that follows it.
+  if (outcome.ok)
+    await recordRequisitionStep(
+      requisitionOf(state)?.requisitionId,
+      ports,
+      'policy-check',
+      outcome.approvalRequired
+        ? `passed; ${outcome.totalValue} ${currency} needs a person's approval`
+        : `passed; ${outcome.totalValue} ${currency} within the approval limit`,
+      outcome.approvalRequired ? { status: 'awaiting-approval' } : {},
+    );
+  return outcome;
 }
 
 /** `Post purchase order`: award in procurement, post to the ERP, emit, record lag and supply. */
@@ -243,9 +267,11 @@ export async function postPurchaseOrder(
   state: CommitmentState,
   ports: CommitmentPorts,
 ): Promise<PostedPurchaseOrder> {
-  const { exception, sourcing, policy } = state;
+  const { sourcing, policy } = state;
   if (!sourcing || !policy?.warehouseCode)
     throw new ContractViolation('posting without sourcing and policy outcomes', 'supplyline');
+  const need = sourcingNeedOf(state);
+  const requisition = requisitionOf(state);
   const externalRef = purchaseOrderRef(sourcing);
   const po = await ports.procurement.awardPurchaseOrder(
     { sourcingRequestId: sourcing.requestId, externalRef },
@@ -277,7 +303,7 @@ export async function postPurchaseOrder(
     poNumber: po.poNumber,
     erpNumber: erpOrder.number,
     supplierNumber: po.supplierNumber,
-    site: exception.site,
+    site: need.site,
     warehouseCode: policy.warehouseCode,
     currency: po.currency,
     totalValue: Decimal.sum(
@@ -286,6 +312,7 @@ export async function postPurchaseOrder(
     sourcingRequestId: sourcing.requestId,
     lines,
     postedAt: now.toISOString(),
+    ...(requisition ? { requisitionId: requisition.requisitionId } : {}),
   };
 
   const ref = { objectType: 'PurchaseOrder', objectId: externalRef };
@@ -313,14 +340,14 @@ export async function postPurchaseOrder(
   await ports.ledger.recordSourceChange(ref, {
     from: 'planning',
     to: 'erp',
-    version: exception.planVersion,
+    version: need.version,
     sourceEventAt: state.event.occurredAt,
     correlationId: state.event.correlationId,
   });
   const lag = await ports.ledger.recordConfirmation(ref, {
     from: 'planning',
     to: 'erp',
-    version: exception.planVersion,
+    version: need.version,
     confirmedAt: posted.postedAt,
   });
   await Promise.all([
@@ -354,8 +381,23 @@ export async function postPurchaseOrder(
       })),
     ),
   ]);
+  await recordRequisitionStep(
+    requisition?.requisitionId,
+    ports,
+    'erp-posting',
+    `purchase order ${posted.poNumber} awarded, ERP order ${posted.erpNumber} posted`,
+    {
+      status: 'ordered',
+      references: {
+        purchaseOrder: externalRef,
+        procurementPurchaseOrder: posted.poNumber,
+        erpOrder: posted.erpNumber,
+      },
+    },
+  );
   if (lag !== undefined) {
-    ports.metric?.('ForecastToOrderSeconds', lag, 'Seconds');
+    // Forecast-to-order is measured for forecast exceptions; a requisition's sync lag still is.
+    if (!requisition) ports.metric?.('ForecastToOrderSeconds', lag, 'Seconds');
     ports.metric?.('SyncLagSeconds', lag, 'Seconds', {
       ObjectType: 'purchase-order',
       SystemPair: 'planning-erp',
@@ -462,11 +504,12 @@ export async function rejectCommitment(
       }: ${error.message}`;
     }
   }
-  const exception = context.exception;
-  const objectType = context.purchaseOrder ? 'PurchaseOrder' : 'ForecastException';
-  const objectId =
-    context.purchaseOrder?.externalRef ??
-    (exception ? `${exception.planId}/${exception.exceptionId}` : input.event.idempotencyKey);
+  const need =
+    context.exception || requisitionOf(input)
+      ? sourcingNeedOf({ ...context, event: input.event })
+      : undefined;
+  const objectType = context.purchaseOrder ? 'PurchaseOrder' : (need?.objectType ?? 'ForecastException');
+  const objectId = context.purchaseOrder?.externalRef ?? need?.objectId ?? input.event.idempotencyKey;
   const integrationExceptionId = `IX-${reason.code}-${objectId}`
     .replace(/[^A-Za-z0-9_.:/#-]/g, '-')
     .slice(0, 128);
@@ -497,7 +540,7 @@ export async function rejectCommitment(
       eventFacts(
         input as unknown as CommitmentState,
         objectId.slice(0, 200),
-        exception?.planVersion ?? 0,
+        need?.version ?? 0,
         `integration-exception:${integrationExceptionId}`,
         ports,
       ),
@@ -510,10 +553,10 @@ export async function rejectCommitment(
         compensation === 'cancelled' ? 'sourcing-request.cancelled' : 'sourcing-request.amended',
         {
           requestId: sourcing.requestId,
-          externalRef: exception ? sourcingRef(exception) : sourcing.requestId,
+          externalRef: need?.sourcingRef ?? sourcing.requestId,
           status: compensation === 'cancelled' ? 'CANCELLED' : 'OPEN',
-          itemCode: exception?.itemCode ?? 'unknown',
-          site: exception?.site ?? 'unknown',
+          itemCode: need?.itemCode ?? 'unknown',
+          site: need?.site ?? 'unknown',
           quantityEa:
             compensation === 'cancelled'
               ? sourcing.quantityEa
@@ -526,7 +569,7 @@ export async function rejectCommitment(
         eventFacts(
           input as unknown as CommitmentState,
           sourcing.requestId,
-          exception?.planVersion ?? 0,
+          need?.version ?? 0,
           `sourcing-request:${sourcing.requestId}:compensated`,
           ports,
         ),
@@ -536,5 +579,15 @@ export async function rejectCommitment(
   }
   await ports.publish(events);
   ports.metric?.('IntegrationExceptionsRaised', 1, 'Count', { Code: reason.code });
+  await recordRequisitionStep(
+    requisitionOf(input)?.requisitionId,
+    ports,
+    reason.code === 'APPROVAL_REJECTED' ? 'approval' : 'rejection',
+    `${reason.code}: ${reason.message}`,
+    {
+      status: input.category === 'BUSINESS' ? 'rejected' : 'failed',
+      references: { integrationException: integrationExceptionId },
+    },
+  );
   return { compensation, integrationExceptionId, code: reason.code };
 }

@@ -13,6 +13,8 @@ import type { ProcurementPort } from '../ports/procurement';
 import type { SupplyStore } from '../ports/supply';
 import type { LedgerPort } from '../ports/sync-ledger';
 import type { ProcurementPolicy } from '../procurement/policy';
+import type { RequisitionBook } from '../ports/requisitions';
+import type { RequisitionNeed } from '../requisition/requisition';
 
 /** The event that started the flow: correlation and business identity travel with every step. */
 export interface FlowEvent {
@@ -21,6 +23,11 @@ export interface FlowEvent {
   idempotencyKey: string;
   /** Source time of the forecast exception (UTC): forecast-to-order time is measured from it. */
   occurredAt: string;
+  /**
+   * The purchase requisition whose submission started the flow (the state's `exception` is then
+   * null). It travels here because every workflow passes the event on, through approval too.
+   */
+  requisition?: RequisitionNeed;
 }
 
 /** The sourcing action decided for the exception (quantities as decimal strings, in eaches). */
@@ -96,11 +103,17 @@ export interface PostedPurchaseOrder {
   sourcingRequestId: string;
   lines: PostedPurchaseOrderLine[];
   postedAt: string;
+  /** The purchase requisition it was committed for (absent for a forecast exception's order). */
+  requisitionId?: string;
 }
 
-/** The workflow state: what the evaluation started it with, plus each step's result. */
+/**
+ * The workflow state: the sourcing need it was started for, plus each step's result. The need is a
+ * forecast exception (the evaluation starts it) or a purchase requisition (the requisition API
+ * does: `exception` null, the requisition on the event; domain/commitment/need.ts).
+ */
 export interface CommitmentState {
-  exception: ForecastException;
+  exception: ForecastException | null;
   event: FlowEvent;
   action: SourcingActionInput;
   settings: WorkflowSettings;
@@ -110,6 +123,11 @@ export interface CommitmentState {
   purchaseOrder?: PostedPurchaseOrder;
   /** Set by a Catch: the error name and cause of the step that failed. */
   failure?: { Error?: string; Cause?: string };
+}
+
+/** What `Post purchase order` answers for a requisition cancelled before it was committed. */
+export interface CancelledBeforeCommitment {
+  cancelled: { requisitionId: string; sourcingRequestId: string };
 }
 
 /** What the supplier confirmed, as the acknowledgement workflow's task result. */
@@ -132,4 +150,6 @@ export interface CommitmentPorts extends Clock, IdSource, EventPublisher {
   tenantId: string;
   /** Business metrics (EMF in Lambda). */
   metric?: BusinessMetric;
+  /** Purchase requisitions: the steps record a requisition’s path (needed when the state has one). */
+  requisitions?: Pick<RequisitionBook, 'record' | 'claimCommitment'>;
 }

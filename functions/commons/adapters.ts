@@ -20,6 +20,7 @@ import { IntegrationExceptionStore } from '../../adapters/aws/integration-except
 import { ForecastSyncRecords, S3SnapshotStore } from '../../adapters/aws/s3-snapshot-store';
 import { SecretCache } from '../../adapters/aws/secrets';
 import { SyncLedger } from '../../adapters/aws/sync-ledger';
+import { DynamoDbRequisitionBook } from '../../adapters/aws/requisitions';
 import { lateTolerantTaskSuccess, sfnTaskSuccess, startWorkflow } from '../../adapters/aws/workflows';
 import { breakerChangeReporter, DynamoDbBreakerIncidents } from '../../adapters/resilience/breaker-incidents';
 import { CircuitBreaker, type BreakerStateChange } from '../../adapters/resilience/circuit-breaker';
@@ -40,6 +41,7 @@ import type { ApproverRoles } from '../../domain/approval/authority';
 import type { CommitmentState, WorkflowSettings } from '../../domain/commitment/types';
 import { Decimal } from '../../domain/decimal';
 import { defineProcurementPolicy, type ProcurementPolicy } from '../../domain/procurement/policy';
+import { requisitionCommitmentInput, type Requisition } from '../../domain/requisition/requisition';
 import { documents, env, eventBridge, lazy, s3, secretsManager, stepFunctions } from './clients';
 import { emitMetric, logger } from './powertools';
 
@@ -109,6 +111,11 @@ export const commitmentRegistry = /* @__PURE__ */ lazy(
   () => new DynamoDbCommitmentRegistry(documents(), env(TABLES.workflowCorrelation.envVar)),
 );
 
+/** Purchase requisitions, their paths and references (TABLES.workflowCorrelation). */
+export const requisitionBook = /* @__PURE__ */ lazy(
+  () => new DynamoDbRequisitionBook(documents(), env(TABLES.workflowCorrelation.envVar)),
+);
+
 /** Posted commitments read in bulk (scan) or by external reference (TABLES.workflowCorrelation). */
 export const postedCommitments = /* @__PURE__ */ lazy(
   () => new PostedCommitmentScan(documents(), env(TABLES.workflowCorrelation.envVar)),
@@ -152,6 +159,11 @@ export const forecastSnapshots = /* @__PURE__ */ lazy(
 export const forecastSyncRecords = /* @__PURE__ */ lazy(
   () => new ForecastSyncRecords(s3(), env(BUCKETS.forecastSync.envVar)),
 );
+
+/** Starts the purchase-commitment workflow (Express) for a requisition, named after it. */
+export async function startRequisitionCommitment(requisition: Requisition): Promise<void> {
+  await startCommitment(requisitionCommitmentInput(requisition, workflowSettings()));
+}
 
 /** Starts the purchase-commitment workflow (Express) with the evaluated exception. */
 export async function startCommitment(input: CommitmentState): Promise<void> {

@@ -24,6 +24,7 @@ import {
   commitmentRegistry,
   procurementPolicy,
   publish,
+  requisitionBook,
   sendTaskSuccess,
   startCommitment,
   supplyStore,
@@ -58,6 +59,9 @@ const PORTS: FunctionPorts = {
   },
   get commitments() {
     return commitmentRegistry();
+  },
+  get requisitions() {
+    return requisitionBook();
   },
   get policy() {
     return procurementPolicy();

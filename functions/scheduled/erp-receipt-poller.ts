@@ -18,6 +18,7 @@ import { receiptEventKey, receiptsToAnnounce, receiptVersion } from '../../domai
 import { logger, metrics } from '../commons/powertools';
 import { receiptPollerPorts } from './receipt-poller-ports';
 import type { Context } from 'aws-lambda';
+import type { RequisitionBook } from '../../domain/ports/requisitions';
 import { beginInvocation } from '../commons/invocation';
 
 /** A posted commitment as the poller reads it. */
@@ -39,6 +40,8 @@ export interface ReceiptPollerPorts {
   /** Publishes an event unless one with its idempotency key was published before. */
   publishOnce(event: CanonicalEvent): Promise<{ duplicate: boolean }>;
   supply?: Pick<SupplyStore, 'openLines' | 'recordLines'>;
+  /** The path of the purchase requisitions the orders were committed for. */
+  requisitions?: Pick<RequisitionBook, 'record'>;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   tenantId: string;
   now(): Date;
@@ -123,6 +126,21 @@ async function pollOne(commitment: PolledCommitment, ports: ReceiptPollerPorts, 
     last.receipt.complete ? detectedAt : null,
   );
   if (last.receipt.complete) report.completed++;
+  if (commitment.requisitionId && ports.requisitions) {
+    for (const { receipt } of toAnnounce)
+      await ports.requisitions.record(
+        commitment.requisitionId,
+        {
+          step: 'receipt',
+          at: detectedAt,
+          outcome: `ERP receipt ${receipt.receiptNumber}: ${receipt.complete ? 'fully received' : 'partly received'}`,
+        },
+        {
+          references: { receipt: receipt.receiptNumber },
+          ...(receipt.complete ? { status: 'received' as const } : {}),
+        },
+      );
+  }
 }
 
 /** Sets each line's received quantity (absolute, so a repeat is harmless) and its status. */

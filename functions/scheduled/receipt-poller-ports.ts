@@ -25,6 +25,9 @@ export const receiptPollerPorts = /* @__PURE__ */ lazy((): ReceiptPollerPorts =>
     get supply() {
       return shared.supply;
     },
+    get requisitions() {
+      return shared.requisitions;
+    },
     publishOnce: idempotentPublisher((event) => publish([event]), {
       client: dynamo(),
       tableName: env(TABLES.idempotency.envVar),

@@ -8,6 +8,7 @@ import { buildEvent } from '../../canonical/envelope';
 import type { ApprovalRequest, ForecastException } from '../../canonical/generated/types';
 import { SYSTEM_REQUESTER } from '../../domain/approval/authority';
 import { newApprovalId } from '../../domain/approval/ids';
+import { recordRequisitionStep, sourcingNeedOf } from '../../domain/commitment/need';
 import { purchaseOrderRef } from '../../domain/commitment/steps';
 import type {
   FlowEvent,
@@ -25,7 +26,8 @@ export interface ApprovalRequestInput {
   /** The commitment's approval key (request and plan version): names the workflow, never shown to people. */
   approvalId: string;
   policy: PolicyOutcome;
-  exception: ForecastException;
+  /** The forecast exception; null for a requisition (on `event`). */
+  exception: ForecastException | null;
   event: FlowEvent;
   settings: WorkflowSettings;
   /** The sourcing outcome, when the workflow passes it on. */
@@ -62,18 +64,20 @@ async function sourcingOf(
 export const handler = workflowTask('approval-request', async (input: ApprovalRequestInput) => {
   const ports = approvalRequestPorts();
   const sourcing = await sourcingOf(input, ports);
+  const need = sourcingNeedOf(input);
   const now = ports.now();
   const candidate: ApprovalRequest = {
     approvalId: newApprovalId(),
     externalRef: purchaseOrderRef(sourcing),
     supplierNumber: sourcing.supplierNumber,
-    site: input.exception.site,
+    site: need.site,
     totalValue: input.policy.totalValue,
     currency: input.policy.currency,
     limit: ports.policy.approvalLimit.toMoneyString(),
     expiresAt: new Date(now.getTime() + input.settings.approvalTimeoutSeconds * 1000).toISOString(),
-    // A forecast exception's commitment is Supplyline's own: no person requested it.
-    requestedBy: SYSTEM_REQUESTER,
+    // A forecast exception's commitment is Supplyline's own: no person requested it. A
+    // requisition's requester may not approve it (domain/approval/authority.ts).
+    requestedBy: need.requestedBy ?? SYSTEM_REQUESTER,
   };
   const request = await ports.registerApproval({
     commitmentKey: input.approvalId,
@@ -86,7 +90,7 @@ export const handler = workflowTask('approval-request', async (input: ApprovalRe
       request,
       {
         sourceObjectId: request.approvalId,
-        sourceVersion: input.exception.planVersion,
+        sourceVersion: need.version,
         occurredAt: now,
         correlationId: input.event.correlationId,
         causationId: input.event.eventId,
@@ -97,4 +101,11 @@ export const handler = workflowTask('approval-request', async (input: ApprovalRe
       ports,
     ),
   ]);
+  await recordRequisitionStep(
+    input.event.requisition?.requisitionId,
+    ports,
+    'approval',
+    `approval ${request.approvalId} requested from someone other than ${request.requestedBy ?? SYSTEM_REQUESTER}`,
+    { references: { approval: request.approvalId } },
+  );
 });

@@ -166,6 +166,13 @@ function declaredOperations(): Record<string, Record<string, unknown>> {
     const parameters = [
       ...[...route.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((match) => parameter(match[1]!, 'path')),
       ...(route.queryParameters ?? []).map((name) => parameter(name, 'query')),
+      ...(contract.headers ?? []).map(({ name, required, description, maxLength }) => ({
+        name,
+        in: 'header',
+        required,
+        description,
+        schema: { type: 'string', minLength: 1, maxLength },
+      })),
     ];
     const { '404': _notFound, ...refusals } = governedErrors;
     paths[route.path] = {
@@ -180,7 +187,15 @@ function declaredOperations(): Record<string, Record<string, unknown>> {
           ? { requestBody: { required: true, ...jsonBody(route.requestModel, describe(route.requestModel)) } }
           : {}),
         responses: {
-          '200': jsonBody(contract.responseModel, describe(contract.responseModel)),
+          [String(contract.successStatus ?? 200)]:
+            contract.successStatus === 202
+              ? {
+                  ...jsonBody(contract.responseModel, describe(contract.responseModel)),
+                  headers: {
+                    Location: { description: 'Where its status is', schema: { type: 'string' } },
+                  },
+                }
+              : jsonBody(contract.responseModel, describe(contract.responseModel)),
           ...refusals,
           ...Object.fromEntries(
             Object.entries(contract.problems).map(([status, problem]) => [

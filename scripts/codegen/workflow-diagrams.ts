@@ -99,6 +99,33 @@ export function workflowsMarkdown(root: string): string {
     '(`commitment-approval`) or a partner (`supplier-acknowledgement`) runs in Standard workflows.',
     'Solid arrows are the normal path, dotted arrows are Catch clauses.',
     '',
+    ...REQUISITIONS,
     ...sections.flatMap((section) => [section, '']),
   ].join('\n');
 }
+
+/** How a purchase requisition runs through the same workflows (issue #17). */
+const REQUISITIONS = [
+  '## Purchase requisitions',
+  '',
+  'A buyer or an application submits a requisition (`POST /v1/purchase-requisitions`: item, site,',
+  'quantity, need-by, justification; `Idempotency-Key` required). It is recorded with its requester',
+  '(the access token subject) and starts `purchase-commitment` with the requisition instead of a',
+  'forecast exception: `exception` is null and the requisition rides on the flow `event`, which',
+  'every workflow passes on, so the states and inputs of the forecast path are unchanged',
+  '(`domain/commitment/need.ts` names what differs: item, site, version, sourcing reference).',
+  '',
+  '- The same steps run: sourcing (`SL-<requisition id>`), the ERP policy checks, approval above the',
+  '  limit, ERP posting, supplier acknowledgement, receipt. The approval names the requester, and',
+  '  the approval decision refuses them (403 `separation-of-duties`).',
+  "- Each step adds to the requisition's path (step, time, outcome) and its references (sourcing",
+  '  request, our purchase order reference, procurement PO, ERP order, approval, acknowledgement,',
+  '  receipt, integration exception): `GET /v1/purchase-requisitions/{id}`.',
+  '- Cancellation (`POST /v1/purchase-requisitions/{id}/cancellation`, the requester only) is',
+  '  accepted while nothing is committed: `Post purchase order` first claims the requisition, and',
+  '  the claim and the cancellation are conditional writes on one item, so exactly one wins. A',
+  "  cancelled requisition's sourcing request is cancelled; if its workflow reaches posting (say the",
+  '  approver approved meanwhile) it withdraws the request and ends at `Requisition cancelled`.',
+  '  After the claim, the cancellation is 409 and nothing changes.',
+  '',
+];

@@ -310,6 +310,7 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
       'ApprovalDecision',
       'ExceptionResolution',
       'PurchaseOrderProposal',
+      'PurchaseRequisitionSubmission',
     ]);
     const approval = models.find((m) => m.Name === 'ApprovalDecision')!;
     expect(approval.Schema.$schema).toBe('http://json-schema.org/draft-04/schema#');

@@ -34,15 +34,20 @@ export const EXCEPTION_RESOLUTION_SCHEMA = {
   additionalProperties: false,
 };
 
-/** The proposed purchase order schema as generated (the process API's request model). */
-export const PURCHASE_ORDER_PROPOSAL_SCHEMA = JSON.parse(
-  readFileSync(
-    fileURLToPath(
-      new URL('../../canonical/generated/json-schema/api/PurchaseOrderProposal.json', import.meta.url),
+/** A request model as generated. */
+const generatedApiSchema = (name: string) =>
+  JSON.parse(
+    readFileSync(
+      fileURLToPath(new URL(`../../canonical/generated/json-schema/api/${name}.json`, import.meta.url)),
+      'utf8',
     ),
-    'utf8',
-  ),
-) as Record<string, unknown>;
+  ) as Record<string, unknown>;
+
+/** The proposed purchase order schema as generated (the process API's request model). */
+export const PURCHASE_ORDER_PROPOSAL_SCHEMA = generatedApiSchema('PurchaseOrderProposal');
+
+/** The purchase requisition schema as generated (the requisition API's request model). */
+export const PURCHASE_REQUISITION_SUBMISSION_SCHEMA = generatedApiSchema('PurchaseRequisitionSubmission');
 
 const CDK_JSON = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../cdk.json', import.meta.url)), 'utf8'),
@@ -79,6 +84,7 @@ export function buildStack(
       ApprovalDecision: APPROVAL_DECISION_SCHEMA,
       ExceptionResolution: EXCEPTION_RESOLUTION_SCHEMA,
       PurchaseOrderProposal: PURCHASE_ORDER_PROPOSAL_SCHEMA,
+      PurchaseRequisitionSubmission: PURCHASE_REQUISITION_SUBMISSION_SCHEMA,
     },
     ...props,
   });

@@ -14,9 +14,9 @@ import { ProcurementClient } from '../../adapters/procurement/client';
 import { ProcurementPlatform } from '../../adapters/procurement/platform';
 import { applyAcknowledgement, registerAcknowledgementWait } from '../../domain/commitment/acknowledgement';
 import { evaluateForecastException } from '../../domain/commitment/evaluation';
+import { postCommitment } from '../../domain/commitment/need';
 import {
   checkCommitmentPolicies,
-  postPurchaseOrder,
   rejectCommitment,
   sourceTheNeed,
   type RejectionInput,
@@ -72,6 +72,8 @@ export async function startHarness(
     acknowledgementTimeoutSeconds?: number;
     /** Tag sourcing requests with the simulator's instance, as the deployed functions do. */
     procurementInstance?: boolean;
+    /** The purchase requisitions' book, for requisitions' commitments. */
+    requisitions?: CommitmentPorts['requisitions'];
   } = {},
 ): Promise<Harness> {
   const procurement = await ProcurementSimulator.start({ ...procurementSeed(), rateLimitPerSecond: 1000 });
@@ -139,6 +141,7 @@ export async function startHarness(
       },
     },
     policy: defineProcurementPolicy({}),
+    ...(options.requisitions ? { requisitions: options.requisitions } : {}),
     tenantId: 'acme',
     now: () => new Date(),
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
@@ -153,7 +156,7 @@ export async function startHarness(
       checkCommitmentPolicies(state, ports),
     ),
     PurchaseOrderPosting: deferWhileRefused('purchase-order-posting', (state: CommitmentState) =>
-      postPurchaseOrder(state, ports),
+      postCommitment(state, ports),
     ),
     CommitmentRejection: (input: RejectionInput) => rejectCommitment(input, ports),
     ApprovalRequest: async (input: { taskToken: string; approvalId: string }) => {

@@ -71,3 +71,16 @@ export function expectJson<T = unknown>(response: APIGatewayProxyResult, status:
   expect(response.headers).toMatchObject({ 'content-type': 'application/json' });
   return JSON.parse(response.body) as T;
 }
+
+/** The authorizer's context of a person (API Gateway passes every value as a string). */
+export function personContext(subject: string, groups: string, scopes: string): Record<string, string> {
+  return {
+    subject,
+    issuer: 'https://idp.example.com',
+    tokenId: `jti-${subject}`,
+    clientId: 'buyers-ui',
+    scopes,
+    groups,
+    callerKind: 'person',
+  };
+}

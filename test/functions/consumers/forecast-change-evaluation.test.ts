@@ -111,7 +111,7 @@ describe('evaluateForecastChanges', () => {
     expect(listCalls).toEqual([[{ status: 'open' }, { lane: 'bulk' }]]);
     // Both DC-EAST sites share the warehouse: one balance read for UP.
     expect(balanceCalls).toEqual(['UP@WH-EAST', 'DROP@WH-EAST', 'GHOST@WH-EAST']);
-    expect(started.map((state) => [state.exception.itemCode, state.exception.site, state.action])).toEqual([
+    expect(started.map((state) => [state.exception!.itemCode, state.exception!.site, state.action])).toEqual([
       ['UP', 'DC-EAST-02', { kind: 'create', quantityEa: '190', needBy: '2026-12-07' }],
       ['UP', 'DC-EAST-03', { kind: 'create', quantityEa: '190', needBy: '2026-12-07' }],
       ['DROP', 'DC-EAST-02', { kind: 'cancel', requestId: 'SR-9' }],

@@ -137,4 +137,29 @@ describe('pollErpReceipts', () => {
     expect(orderReads).toBe(0);
     expect(marked).toEqual([]);
   });
+
+  it('adds each receipt to the path of the requisition the order was committed for, received when complete', async () => {
+    const recorded: unknown[] = [];
+    ports.commitments.awaitingReceipt = async function* () {
+      yield { ...commitment, requisitionId: 'PR-AAAAAAAAAAAAAAAAAAAAAAAAAA' };
+    };
+    ports.requisitions = { record: async (...args) => void recorded.push(args) };
+    receipts = [
+      { receiptNumber: 'IS-1', state: 'done', lines: [{ itemCode: 'SKU-1', quantityEa: '200' }] },
+      { receiptNumber: 'IS-2', state: 'done', lines: [{ itemCode: 'SKU-1', quantityEa: '250' }] },
+    ];
+    await pollErpReceipts(ports);
+    expect(recorded).toEqual([
+      [
+        'PR-AAAAAAAAAAAAAAAAAAAAAAAAAA',
+        { step: 'receipt', at: '2026-12-07T10:00:00.000Z', outcome: 'ERP receipt IS-1: partly received' },
+        { references: { receipt: 'IS-1' } },
+      ],
+      [
+        'PR-AAAAAAAAAAAAAAAAAAAAAAAAAA',
+        { step: 'receipt', at: '2026-12-07T10:00:00.000Z', outcome: 'ERP receipt IS-2: fully received' },
+        { references: { receipt: 'IS-2' }, status: 'received' },
+      ],
+    ]);
+  });
 });
