@@ -694,6 +694,101 @@ export interface SupplierEligibility {
   checks: PolicyCheck[];
 }
 
+/** The approval with the decision recorded on it */
+export interface ApprovalOutcome {
+  /** Approval id (used in the approval API path) */
+  approvalId: string;
+  /** Commitment external reference */
+  externalRef: string;
+  /** Supplier */
+  supplierNumber: string;
+  /** Site */
+  site: string;
+  /** Value of the commitment */
+  totalValue: string;
+  /** ISO 4217 currency code */
+  currency: string;
+  /** Approval limit that was exceeded */
+  limit: string;
+  /**
+   * Escalates when no decision arrives by then (UTC)
+   * Format: date-time.
+   */
+  expiresAt: string;
+  /** Who requested the commitment, who cannot approve it: 'system:supplyline' for a forecast exception's */
+  requestedBy?: string;
+  decision: ApprovalDecisionRecord;
+}
+
+/** Approvals the caller may decide; a page may hold fewer than limit: follow nextCursor */
+export interface ApprovalRequestPage {
+  items: ApprovalRequest[];
+  /** Where the next page starts */
+  nextCursor?: string;
+}
+
+/** Decisions, oldest first */
+export interface ApprovalDecisionRecordPage {
+  items: ApprovalDecisionRecord[];
+  /** Where the next page starts */
+  nextCursor?: string;
+}
+
+/** Integration exceptions, open ones first */
+export interface IntegrationExceptionPage {
+  items: IntegrationException[];
+  /** Where the next page starts */
+  nextToken?: string;
+}
+
+/** The approval decided */
+export interface ApprovalDecisionParameters {
+  /** Approval id from purchase-order.approval-requested */
+  approvalId: string;
+}
+
+/** Which page of pending approvals */
+export interface PendingApprovalsParameters {
+  /** Only pending approvals are listed (decided ones are on the audit trail) */
+  status?: "pending";
+  /** Largest number of items on the page (1..100) */
+  limit?: number;
+  /** nextCursor of the previous page */
+  cursor?: string;
+}
+
+/** Which commitment, which page */
+export interface ApprovalAuditParameters {
+  /** The commitment (its purchase order external reference) */
+  commitmentId: string;
+  /** Largest number of items on the page (1..100) */
+  limit?: number;
+  /** nextCursor of the previous page */
+  cursor?: string;
+}
+
+/** The purchase order */
+export interface PurchaseOrderSyncParameters {
+  /** External reference or procurement PO number */
+  poId: string;
+}
+
+/** Which exceptions, which page */
+export interface IntegrationExceptionsParameters {
+  /** Only exceptions with this status */
+  status?: "OPEN" | "RESOLVED";
+  /** Largest number of items on the page (1..1000) */
+  limit?: number;
+  /** nextToken of the previous page */
+  nextToken?: string;
+}
+
+/** The integration exception resolved */
+export interface IntegrationExceptionResolveParameters {
+  /** Integration exception id */
+  id: string;
+}
+
 /** forecast-exception.raised v1: The planning platform flagged a forecast exception for an item at a site. */
 export interface ForecastExceptionRaisedV1 {
   /**

@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -64,8 +64,17 @@ const KEYS_34: ReadonlySet<string> = new Set(["check","verdict","code","message"
 const KEYS_35: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
 const KEYS_36: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
 const KEYS_37: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
+const KEYS_38: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy","decision"]);
+const KEYS_39: ReadonlySet<string> = new Set(["items","nextCursor"]);
+const KEYS_40: ReadonlySet<string> = new Set(["items","nextToken"]);
+const KEYS_41: ReadonlySet<string> = new Set(["approvalId"]);
+const KEYS_42: ReadonlySet<string> = new Set(["status","limit","cursor"]);
+const KEYS_43: ReadonlySet<string> = new Set(["commitmentId","limit","cursor"]);
+const KEYS_44: ReadonlySet<string> = new Set(["poId"]);
+const KEYS_45: ReadonlySet<string> = new Set(["status","limit","nextToken"]);
+const KEYS_46: ReadonlySet<string> = new Set(["id"]);
 const PATTERN_7 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_38: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const KEYS_47: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -3237,6 +3246,425 @@ function check_SupplierEligibility(d: unknown, p: string, e: ValidationError[], 
   }
 }
 
+/** #/$defs/ApprovalOutcome */
+function check_ApprovalOutcome(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.approvalId;
+    if (v1 === undefined) {
+      add(e, p + "/approvalId", "required", "must have required property 'approvalId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/approvalId", "maxLength", "must NOT have more than 128 characters");
+        if (v1.length === 0) add(e, p + "/approvalId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/approvalId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/approvalId", "type", "must be string");
+      }
+    }
+    const v2 = d.externalRef;
+    if (v2 === undefined) {
+      add(e, p + "/externalRef", "required", "must have required property 'externalRef'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 128 && (v2.length > 256 || codePoints(v2) > 128)) add(e, p + "/externalRef", "maxLength", "must NOT have more than 128 characters");
+        if (v2.length === 0) add(e, p + "/externalRef", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/externalRef", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/externalRef", "type", "must be string");
+      }
+    }
+    const v3 = d.supplierNumber;
+    if (v3 === undefined) {
+      add(e, p + "/supplierNumber", "required", "must have required property 'supplierNumber'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v4 = d.site;
+    if (v4 === undefined) {
+      add(e, p + "/site", "required", "must have required property 'site'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 64 && (v4.length > 128 || codePoints(v4) > 64)) add(e, p + "/site", "maxLength", "must NOT have more than 64 characters");
+        if (v4.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v4)) add(e, p + "/site", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/site", "type", "must be string");
+      }
+    }
+    const v5 = d.totalValue;
+    if (v5 === undefined) {
+      add(e, p + "/totalValue", "required", "must have required property 'totalValue'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 26 && (v5.length > 52 || codePoints(v5) > 26)) add(e, p + "/totalValue", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v5)) add(e, p + "/totalValue", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/totalValue", "type", "must be string");
+      }
+    }
+    const v6 = d.currency;
+    if (v6 === undefined) {
+      add(e, p + "/currency", "required", "must have required property 'currency'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 3 && (v6.length > 6 || codePoints(v6) > 3)) add(e, p + "/currency", "maxLength", "must NOT have more than 3 characters");
+        if (v6.length < 5 && (v6.length < 3 || codePoints(v6) < 3)) add(e, p + "/currency", "minLength", "must NOT have fewer than 3 characters");
+        if (!PATTERN_1.test(v6)) add(e, p + "/currency", "pattern", "must match pattern \"^[A-Z]{3}$\"");
+      } else {
+        add(e, p + "/currency", "type", "must be string");
+      }
+    }
+    const v7 = d.limit;
+    if (v7 === undefined) {
+      add(e, p + "/limit", "required", "must have required property 'limit'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (v7.length > 26 && (v7.length > 52 || codePoints(v7) > 26)) add(e, p + "/limit", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v7)) add(e, p + "/limit", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/limit", "type", "must be string");
+      }
+    }
+    const v8 = d.expiresAt;
+    if (v8 === undefined) {
+      add(e, p + "/expiresAt", "required", "must have required property 'expiresAt'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (!isDateTime(v8)) add(e, p + "/expiresAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/expiresAt", "type", "must be string");
+      }
+    }
+    const v9 = d.requestedBy;
+    if (v9 !== undefined) {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (v9.length > 256 && (v9.length > 512 || codePoints(v9) > 256)) add(e, p + "/requestedBy", "maxLength", "must NOT have more than 256 characters");
+        if (v9.length === 0) add(e, p + "/requestedBy", "minLength", "must NOT have fewer than 1 characters");
+      } else {
+        add(e, p + "/requestedBy", "type", "must be string");
+      }
+    }
+    const v10 = d.decision;
+    if (v10 === undefined) {
+      add(e, p + "/decision", "required", "must have required property 'decision'");
+    } else {
+      n0++;
+      check_ApprovalDecisionRecord(v10, p + "/decision", e, depth + 1);
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalRequestPage */
+function check_ApprovalRequestPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 1000) add(e, p + "/items", "maxItems", "must NOT have more than 1000 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 1000); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_ApprovalRequest(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextCursor;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 2048 && (v5.length > 4096 || codePoints(v5) > 2048)) add(e, p + "/nextCursor", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/nextCursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_39, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalDecisionRecordPage */
+function check_ApprovalDecisionRecordPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 1000) add(e, p + "/items", "maxItems", "must NOT have more than 1000 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 1000); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_ApprovalDecisionRecord(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextCursor;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 2048 && (v5.length > 4096 || codePoints(v5) > 2048)) add(e, p + "/nextCursor", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/nextCursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_39, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/IntegrationExceptionPage */
+function check_IntegrationExceptionPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 1000) add(e, p + "/items", "maxItems", "must NOT have more than 1000 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 1000); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_IntegrationException(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextToken;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 2048 && (v5.length > 4096 || codePoints(v5) > 2048)) add(e, p + "/nextToken", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/nextToken", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalDecisionParameters */
+function check_ApprovalDecisionParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.approvalId;
+    if (v1 === undefined) {
+      add(e, p + "/approvalId", "required", "must have required property 'approvalId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 200 && (v1.length > 400 || codePoints(v1) > 200)) add(e, p + "/approvalId", "maxLength", "must NOT have more than 200 characters");
+        if (v1.length === 0) add(e, p + "/approvalId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/approvalId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/approvalId", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_41, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PendingApprovalsParameters */
+function check_PendingApprovalsParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.status;
+    if (v1 !== undefined) {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1 !== "pending") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v2 = d.limit;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'number' && Number.isInteger(v2)) {
+        if (v2 < 1) add(e, p + "/limit", "minimum", "must be >= 1");
+        if (v2 > 100) add(e, p + "/limit", "maximum", "must be <= 100");
+      } else {
+        add(e, p + "/limit", "type", "must be integer");
+      }
+    }
+    const v3 = d.cursor;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 2048 && (v3.length > 4096 || codePoints(v3) > 2048)) add(e, p + "/cursor", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/cursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_42, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalAuditParameters */
+function check_ApprovalAuditParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.commitmentId;
+    if (v1 === undefined) {
+      add(e, p + "/commitmentId", "required", "must have required property 'commitmentId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 200 && (v1.length > 400 || codePoints(v1) > 200)) add(e, p + "/commitmentId", "maxLength", "must NOT have more than 200 characters");
+        if (v1.length === 0) add(e, p + "/commitmentId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/commitmentId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/commitmentId", "type", "must be string");
+      }
+    }
+    const v2 = d.limit;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'number' && Number.isInteger(v2)) {
+        if (v2 < 1) add(e, p + "/limit", "minimum", "must be >= 1");
+        if (v2 > 100) add(e, p + "/limit", "maximum", "must be <= 100");
+      } else {
+        add(e, p + "/limit", "type", "must be integer");
+      }
+    }
+    const v3 = d.cursor;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 2048 && (v3.length > 4096 || codePoints(v3) > 2048)) add(e, p + "/cursor", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/cursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_43, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PurchaseOrderSyncParameters */
+function check_PurchaseOrderSyncParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.poId;
+    if (v1 === undefined) {
+      add(e, p + "/poId", "required", "must have required property 'poId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 200 && (v1.length > 400 || codePoints(v1) > 200)) add(e, p + "/poId", "maxLength", "must NOT have more than 200 characters");
+        if (v1.length === 0) add(e, p + "/poId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/poId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/poId", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_44, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/IntegrationExceptionsParameters */
+function check_IntegrationExceptionsParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.status;
+    if (v1 !== undefined) {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1 !== "OPEN" && v1 !== "RESOLVED") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v2 = d.limit;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'number' && Number.isInteger(v2)) {
+        if (v2 < 1) add(e, p + "/limit", "minimum", "must be >= 1");
+        if (v2 > 1000) add(e, p + "/limit", "maximum", "must be <= 1000");
+      } else {
+        add(e, p + "/limit", "type", "must be integer");
+      }
+    }
+    const v3 = d.nextToken;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 2048 && (v3.length > 4096 || codePoints(v3) > 2048)) add(e, p + "/nextToken", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/nextToken", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/IntegrationExceptionResolveParameters */
+function check_IntegrationExceptionResolveParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.id;
+    if (v1 === undefined) {
+      add(e, p + "/id", "required", "must have required property 'id'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 200 && (v1.length > 400 || codePoints(v1) > 200)) add(e, p + "/id", "maxLength", "must NOT have more than 200 characters");
+        if (v1.length === 0) add(e, p + "/id", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/id", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_46, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/ForecastExceptionRaisedV1 */
 function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -3405,7 +3833,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3579,7 +4007,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3753,7 +4181,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3927,7 +4355,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4101,7 +4529,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4275,7 +4703,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4449,7 +4877,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4623,7 +5051,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4797,7 +5225,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4971,7 +5399,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5145,7 +5573,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5319,7 +5747,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5493,7 +5921,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5667,7 +6095,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5841,7 +6269,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6015,7 +6443,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6189,7 +6617,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6363,7 +6791,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6537,7 +6965,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6948,6 +7376,116 @@ export function validateSupplierEligibility(data: unknown): ValidationResult<Sup
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as SupplierEligibility } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalOutcome; collects every error (see the module header). */
+export function validateApprovalOutcome(data: unknown): ValidationResult<ApprovalOutcome> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalOutcome(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalOutcome } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalRequestPage; collects every error (see the module header). */
+export function validateApprovalRequestPage(data: unknown): ValidationResult<ApprovalRequestPage> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalRequestPage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalRequestPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalDecisionRecordPage; collects every error (see the module header). */
+export function validateApprovalDecisionRecordPage(data: unknown): ValidationResult<ApprovalDecisionRecordPage> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalDecisionRecordPage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalDecisionRecordPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/IntegrationExceptionPage; collects every error (see the module header). */
+export function validateIntegrationExceptionPage(data: unknown): ValidationResult<IntegrationExceptionPage> {
+  const e: ValidationError[] = [];
+  try {
+    check_IntegrationExceptionPage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as IntegrationExceptionPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalDecisionParameters; collects every error (see the module header). */
+export function validateApprovalDecisionParameters(data: unknown): ValidationResult<ApprovalDecisionParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalDecisionParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalDecisionParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PendingApprovalsParameters; collects every error (see the module header). */
+export function validatePendingApprovalsParameters(data: unknown): ValidationResult<PendingApprovalsParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_PendingApprovalsParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PendingApprovalsParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalAuditParameters; collects every error (see the module header). */
+export function validateApprovalAuditParameters(data: unknown): ValidationResult<ApprovalAuditParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalAuditParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalAuditParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseOrderSyncParameters; collects every error (see the module header). */
+export function validatePurchaseOrderSyncParameters(data: unknown): ValidationResult<PurchaseOrderSyncParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseOrderSyncParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseOrderSyncParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/IntegrationExceptionsParameters; collects every error (see the module header). */
+export function validateIntegrationExceptionsParameters(data: unknown): ValidationResult<IntegrationExceptionsParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_IntegrationExceptionsParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as IntegrationExceptionsParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/IntegrationExceptionResolveParameters; collects every error (see the module header). */
+export function validateIntegrationExceptionResolveParameters(data: unknown): ValidationResult<IntegrationExceptionResolveParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_IntegrationExceptionResolveParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as IntegrationExceptionResolveParameters } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/ForecastExceptionRaisedV1; collects every error (see the module header). */

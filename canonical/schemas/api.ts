@@ -20,6 +20,7 @@ import {
   text,
   type Schema,
 } from './dsl';
+import { governedApiSchemas } from './governed-api';
 import { currency } from './objects';
 
 export const apiSchemas = {
@@ -101,6 +102,7 @@ export const apiSchemas = {
     { description: "A business object's state in each system, the lag between them and its history" },
   ),
   ...processApiSchemas(),
+  ...governedApiSchemas,
 } satisfies Record<string, Schema>;
 
 /**
