@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { LocalAuthorizers } from './authorizer';
+import { MethodThrottles } from './throttle';
 import { headerValue, httpApiV1Event, proxyEvent } from './events';
 import { listen, readBody, type ListeningServer } from '../http/server';
 import type { InvocationResult } from '../lambda/functions';
@@ -45,6 +46,8 @@ export interface ApiGatewayOptions {
   integrationTimeoutMs?: number;
   /** Called for every request (access log). */
   onRequest?: (entry: AccessLogEntry) => void;
+  /** The clock of the REST API's method throttling (throttle.ts). @default Date.now */
+  clock?: () => number;
 }
 
 /** One line of the access log. */
@@ -112,6 +115,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     ...httpApis.flatMap((httpApi) => httpApi.stageNames.filter((name) => name !== '$default')),
   ]);
 
+  const throttles = new MethodThrottles(api?.throttles ?? {}, options.clock);
   const authorizers = new LocalAuthorizers((fn, event) => options.invoke(fn, event as APIGatewayProxyEvent));
 
   const server = createServer((req, res) => {
@@ -197,6 +201,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
         return;
       }
       const route = match.route.rest!;
+      if (!throttles.admit(method, route.resourcePath)) return gateway('THROTTLED', 429, 'Too Many Requests');
       let authorizer: Record<string, unknown> | undefined;
       if (route.authorizationType === 'CUSTOM' && route.authorizer) {
         const decision = await authorizers.decide({
