@@ -27,6 +27,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Every API answer a local runtime gives during a test is checked against the OpenAPI document.
+    setupFiles: ['test/support/answer-contract.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {

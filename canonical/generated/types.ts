@@ -481,7 +481,7 @@ export interface ProblemError {
   detail: string;
 }
 
-/** RFC 9457 problem details */
+/** RFC 9457 problem details; `type` is one of docs/problems.md */
 export interface Problem {
   /** URI identifying the problem type */
   type: string;
@@ -494,6 +494,8 @@ export interface Problem {
   /** URI of this occurrence (request id) */
   instance?: string;
   errors?: ProblemError[];
+  /** API Gateway request id (its own refusals) */
+  requestId?: string;
 }
 
 /** A person resolving an integration exception */
@@ -512,6 +514,22 @@ export interface Accepted {
   eventId?: string | null;
   /** Business idempotency key of the delivery */
   idempotencyKey: string;
+}
+
+/** A webhook delivery the vendor allows that the canonical model cannot carry (docs/quarantine.md) */
+export interface Held {
+  /** Accepted and kept: the canonical model cannot carry it yet */
+  status: "held";
+  /** The held delivery in the webhook quarantine */
+  quarantineId: string;
+  limits: ({
+    /** JSON pointer of the field */
+    pointer: string;
+    /** The value received, as JSON text */
+    value: string;
+    /** The canonical limit it breaks */
+    limit: string;
+  })[];
 }
 
 /** A business object's state in one system */

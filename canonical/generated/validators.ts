@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, Held, HistoryEntry, IntegrationException, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -48,33 +48,35 @@ const KEYS_21: ReadonlySet<string> = new Set(["approvalId","commitmentId","decis
 const KEYS_22: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy"]);
 const KEYS_23: ReadonlySet<string> = new Set(["exceptionKey","outcome","reason","needEa","orderQuantityEa"]);
 const KEYS_24: ReadonlySet<string> = new Set(["pointer","detail"]);
-const KEYS_25: ReadonlySet<string> = new Set(["type","title","status","detail","instance","errors"]);
+const KEYS_25: ReadonlySet<string> = new Set(["type","title","status","detail","instance","errors","requestId"]);
 const KEYS_26: ReadonlySet<string> = new Set(["resolvedBy","reason"]);
 const KEYS_27: ReadonlySet<string> = new Set(["status","eventId","idempotencyKey"]);
-const KEYS_28: ReadonlySet<string> = new Set(["system","reference","state","version","confirmedAt"]);
-const KEYS_29: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
-const KEYS_30: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
-const KEYS_31: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
+const KEYS_28: ReadonlySet<string> = new Set(["pointer","value","limit"]);
+const KEYS_29: ReadonlySet<string> = new Set(["status","quarantineId","limits"]);
+const KEYS_30: ReadonlySet<string> = new Set(["system","reference","state","version","confirmedAt"]);
+const KEYS_31: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
+const KEYS_32: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
+const KEYS_33: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
 const PATTERN_5 = new RegExp("^[1-9][0-9]{0,17}$");
-const KEYS_32: ReadonlySet<string> = new Set(["itemCode","site","supplierNumber","quantityEa","unitPrice","currency"]);
+const KEYS_34: ReadonlySet<string> = new Set(["itemCode","site","supplierNumber","quantityEa","unitPrice","currency"]);
 const PATTERN_6 = new RegExp("^[0-9]{4}-[0-9]{2}$");
-const KEYS_33: ReadonlySet<string> = new Set(["itemCode","itemExists","variantActive","templateActive","purchasable","site","warehouseCode","warehouseExists","warehouseActive","supplierNumber","procurementStatus","knownToErp","currency","supportedCurrencies","month","commitmentValue","committedThisMonth","monthlyBudget","exceededBy","totalValue","approvalLimit"]);
+const KEYS_35: ReadonlySet<string> = new Set(["itemCode","itemExists","variantActive","templateActive","purchasable","site","warehouseCode","warehouseExists","warehouseActive","supplierNumber","procurementStatus","knownToErp","currency","supportedCurrencies","month","commitmentValue","committedThisMonth","monthlyBudget","exceededBy","totalValue","approvalLimit"]);
 const ENUM_0: ReadonlySet<unknown> = new Set<unknown>(["ITEM_UNKNOWN","ITEM_INACTIVE","ITEM_NOT_PURCHASABLE","SITE_UNMAPPED","WAREHOUSE_UNKNOWN","WAREHOUSE_INACTIVE","SUPPLIER_NOT_APPROVED","SUPPLIER_UNKNOWN_TO_ERP","CURRENCY_UNSUPPORTED","BUDGET_EXCEEDED"]);
-const KEYS_34: ReadonlySet<string> = new Set(["check","verdict","code","message","system","reason","facts"]);
-const KEYS_35: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
-const KEYS_36: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
-const KEYS_37: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
-const KEYS_38: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy","decision"]);
-const KEYS_39: ReadonlySet<string> = new Set(["items","nextCursor"]);
-const KEYS_40: ReadonlySet<string> = new Set(["items","nextToken"]);
-const KEYS_41: ReadonlySet<string> = new Set(["approvalId"]);
-const KEYS_42: ReadonlySet<string> = new Set(["status","limit","cursor"]);
-const KEYS_43: ReadonlySet<string> = new Set(["commitmentId","limit","cursor"]);
-const KEYS_44: ReadonlySet<string> = new Set(["poId"]);
-const KEYS_45: ReadonlySet<string> = new Set(["status","limit","nextToken"]);
-const KEYS_46: ReadonlySet<string> = new Set(["id"]);
+const KEYS_36: ReadonlySet<string> = new Set(["check","verdict","code","message","system","reason","facts"]);
+const KEYS_37: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
+const KEYS_38: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
+const KEYS_39: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
+const KEYS_40: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy","decision"]);
+const KEYS_41: ReadonlySet<string> = new Set(["items","nextCursor"]);
+const KEYS_42: ReadonlySet<string> = new Set(["items","nextToken"]);
+const KEYS_43: ReadonlySet<string> = new Set(["approvalId"]);
+const KEYS_44: ReadonlySet<string> = new Set(["status","limit","cursor"]);
+const KEYS_45: ReadonlySet<string> = new Set(["commitmentId","limit","cursor"]);
+const KEYS_46: ReadonlySet<string> = new Set(["poId"]);
+const KEYS_47: ReadonlySet<string> = new Set(["status","limit","nextToken"]);
+const KEYS_48: ReadonlySet<string> = new Set(["id"]);
 const PATTERN_7 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_47: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const KEYS_49: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -2305,6 +2307,15 @@ function check_Problem(d: unknown, p: string, e: ValidationError[], depth: numbe
         add(e, p + "/errors", "type", "must be array");
       }
     }
+    const v10 = d.requestId;
+    if (v10 !== undefined) {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (v10.length > 256 && (v10.length > 512 || codePoints(v10) > 256)) add(e, p + "/requestId", "maxLength", "must NOT have more than 256 characters");
+      } else {
+        add(e, p + "/requestId", "type", "must be string");
+      }
+    }
     if (n0 !== Object.keys(d).length) extra(d, KEYS_25, p, e);
   } else {
     add(e, p, "type", "must be object");
@@ -2388,6 +2399,95 @@ function check_Accepted(d: unknown, p: string, e: ValidationError[], depth: numb
   }
 }
 
+/** #/$defs/Held */
+function check_Held(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.status;
+    if (v1 === undefined) {
+      add(e, p + "/status", "required", "must have required property 'status'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1 !== "held") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v2 = d.quarantineId;
+    if (v2 === undefined) {
+      add(e, p + "/quarantineId", "required", "must have required property 'quarantineId'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 200 && (v2.length > 400 || codePoints(v2) > 200)) add(e, p + "/quarantineId", "maxLength", "must NOT have more than 200 characters");
+        if (v2.length === 0) add(e, p + "/quarantineId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/quarantineId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/quarantineId", "type", "must be string");
+      }
+    }
+    const v3 = d.limits;
+    if (v3 === undefined) {
+      add(e, p + "/limits", "required", "must have required property 'limits'");
+    } else {
+      n0++;
+      if (Array.isArray(v3)) {
+        if (v3.length < 1) add(e, p + "/limits", "minItems", "must NOT have fewer than 1 items");
+        if (v3.length > 1000) add(e, p + "/limits", "maxItems", "must NOT have more than 1000 items");
+        for (let i4 = 0, n5 = Math.min(v3.length, 1000); i4 < n5; i4++) {
+          if (e.length > MAX_ERRORS) break;
+          const v6: unknown = v3[i4];
+          if (isObject(v6)) {
+            let n7 = 0;
+            const v8 = v6.pointer;
+            if (v8 === undefined) {
+              add(e, p + "/limits/" + i4 + "/pointer", "required", "must have required property 'pointer'");
+            } else {
+              n7++;
+              if (typeof v8 === 'string') {
+                if (v8.length > 1024 && (v8.length > 2048 || codePoints(v8) > 1024)) add(e, p + "/limits/" + i4 + "/pointer", "maxLength", "must NOT have more than 1024 characters");
+              } else {
+                add(e, p + "/limits/" + i4 + "/pointer", "type", "must be string");
+              }
+            }
+            const v9 = v6.value;
+            if (v9 === undefined) {
+              add(e, p + "/limits/" + i4 + "/value", "required", "must have required property 'value'");
+            } else {
+              n7++;
+              if (typeof v9 === 'string') {
+                if (v9.length > 262144 && (v9.length > 524288 || codePoints(v9) > 262144)) add(e, p + "/limits/" + i4 + "/value", "maxLength", "must NOT have more than 262144 characters");
+              } else {
+                add(e, p + "/limits/" + i4 + "/value", "type", "must be string");
+              }
+            }
+            const v10 = v6.limit;
+            if (v10 === undefined) {
+              add(e, p + "/limits/" + i4 + "/limit", "required", "must have required property 'limit'");
+            } else {
+              n7++;
+              if (typeof v10 === 'string') {
+                if (v10.length > 2000 && (v10.length > 4000 || codePoints(v10) > 2000)) add(e, p + "/limits/" + i4 + "/limit", "maxLength", "must NOT have more than 2000 characters");
+              } else {
+                add(e, p + "/limits/" + i4 + "/limit", "type", "must be string");
+              }
+            }
+            if (n7 !== Object.keys(v6).length) extra(v6, KEYS_28, p + "/limits/" + i4, e);
+          } else {
+            add(e, p + "/limits/" + i4, "type", "must be object");
+          }
+        }
+      } else {
+        add(e, p + "/limits", "type", "must be array");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_29, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/SystemState */
 function check_SystemState(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -2449,7 +2549,7 @@ function check_SystemState(d: unknown, p: string, e: ValidationError[], depth: n
         add(e, p + "/confirmedAt", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_28, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_30, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2525,7 +2625,7 @@ function check_SyncLag(d: unknown, p: string, e: ValidationError[], depth: numbe
         add(e, p + "/outOfOrder", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_29, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2585,7 +2685,7 @@ function check_HistoryEntry(d: unknown, p: string, e: ValidationError[], depth: 
         add(e, p + "/correlationId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_30, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2685,7 +2785,7 @@ function check_SyncStatus(d: unknown, p: string, e: ValidationError[], depth: nu
         add(e, p + "/openExceptions", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_33, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2771,7 +2871,7 @@ function check_PurchaseOrderProposal(d: unknown, p: string, e: ValidationError[]
         add(e, p + "/currency", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_34, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2969,7 +3069,7 @@ function check_PolicyCheckFacts(d: unknown, p: string, e: ValidationError[], dep
         add(e, p + "/approvalLimit", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_33, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_35, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3044,7 +3144,7 @@ function check_PolicyCheck(d: unknown, p: string, e: ValidationError[], depth: n
       n0++;
       check_PolicyCheckFacts(v7, p + "/facts", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_34, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_36, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3119,7 +3219,7 @@ function check_PurchaseOrderValidation(d: unknown, p: string, e: ValidationError
         add(e, p + "/checks", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_35, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_37, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3168,7 +3268,7 @@ function check_SupplierEligibilityRequest(d: unknown, p: string, e: ValidationEr
         add(e, p + "/site", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_36, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3240,7 +3340,7 @@ function check_SupplierEligibility(d: unknown, p: string, e: ValidationError[], 
         add(e, p + "/checks", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_37, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_39, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3367,7 +3467,7 @@ function check_ApprovalOutcome(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_ApprovalDecisionRecord(v10, p + "/decision", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3402,7 +3502,7 @@ function check_ApprovalRequestPage(d: unknown, p: string, e: ValidationError[], 
         add(e, p + "/nextCursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_39, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_41, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3437,7 +3537,7 @@ function check_ApprovalDecisionRecordPage(d: unknown, p: string, e: ValidationEr
         add(e, p + "/nextCursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_39, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_41, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3472,7 +3572,7 @@ function check_IntegrationExceptionPage(d: unknown, p: string, e: ValidationErro
         add(e, p + "/nextToken", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_42, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3495,7 +3595,7 @@ function check_ApprovalDecisionParameters(d: unknown, p: string, e: ValidationEr
         add(e, p + "/approvalId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_41, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_43, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3533,7 +3633,7 @@ function check_PendingApprovalsParameters(d: unknown, p: string, e: ValidationEr
         add(e, p + "/cursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_42, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_44, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3575,7 +3675,7 @@ function check_ApprovalAuditParameters(d: unknown, p: string, e: ValidationError
         add(e, p + "/cursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_43, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3598,7 +3698,7 @@ function check_PurchaseOrderSyncParameters(d: unknown, p: string, e: ValidationE
         add(e, p + "/poId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_44, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_46, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3636,7 +3736,7 @@ function check_IntegrationExceptionsParameters(d: unknown, p: string, e: Validat
         add(e, p + "/nextToken", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3659,7 +3759,7 @@ function check_IntegrationExceptionResolveParameters(d: unknown, p: string, e: V
         add(e, p + "/id", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_46, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_48, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3833,7 +3933,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4007,7 +4107,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4181,7 +4281,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4355,7 +4455,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4529,7 +4629,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4703,7 +4803,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4877,7 +4977,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5051,7 +5151,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5225,7 +5325,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5399,7 +5499,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5573,7 +5673,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5747,7 +5847,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5921,7 +6021,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6095,7 +6195,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6269,7 +6369,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6443,7 +6543,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6617,7 +6717,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6791,7 +6891,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6965,7 +7065,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7266,6 +7366,17 @@ export function validateAccepted(data: unknown): ValidationResult<Accepted> {
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as Accepted } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/Held; collects every error (see the module header). */
+export function validateHeld(data: unknown): ValidationResult<Held> {
+  const e: ValidationError[] = [];
+  try {
+    check_Held(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as Held } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/SystemState; collects every error (see the module header). */

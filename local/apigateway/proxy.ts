@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { LocalAuthorizers } from './authorizer';
 import { MethodThrottles } from './throttle';
+import { watchAnswer, type Answer } from './answer-contract';
 import { headerValue, httpApiV1Event, proxyEvent } from './events';
 import { listen, readBody, type ListeningServer } from '../http/server';
 import type { InvocationResult } from '../lambda/functions';
@@ -48,6 +49,8 @@ export interface ApiGatewayOptions {
   onRequest?: (entry: AccessLogEntry) => void;
   /** The clock of the REST API's method throttling (throttle.ts). @default Date.now */
   clock?: () => number;
+  /** Called with every answer of a route either API serves (answer-contract.ts checks them). */
+  onAnswer?: (answer: Answer) => void;
 }
 
 /** One line of the access log. */
@@ -165,6 +168,9 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
 
     try {
       const match = matchRoute(served, path, method);
+      const routePath = match.route?.resourcePath;
+      if (routePath && options.onAnswer)
+        watchAnswer(res, (answer) => options.onAnswer!({ method, resourcePath: routePath, ...answer }));
       if (!match.route && defaultRoute && match.allowed.length === 0) {
         await serveHttpRoute(req, res, {
           ...defaultRoute,

@@ -62,13 +62,29 @@ const header = (name: string, description: string, required = true) => ({
   schema: { type: 'string' },
 });
 
+/** What the HTTP API itself answers when the function fails (500) or times out (503). */
+const httpApiError = {
+  'application/json': {
+    schema: {
+      type: 'object',
+      properties: { message: { type: 'string' } },
+      required: ['message'],
+      additionalProperties: false,
+    },
+  },
+};
+
 const webhookErrors = {
   '400': problemResponse('Malformed JSON or an unknown event type'),
   '401': problemResponse('Missing, malformed, expired or wrong signature'),
   '413': problemResponse('Body larger than the vendor limit'),
   '415': problemResponse('Not application/json'),
   '422': problemResponse('The payload breaks the vendor contract; every error is listed'),
-  '503': problemResponse('Could not accept durably right now; the vendor retries'),
+  '500': { description: 'The HTTP API could not get an answer from the function', content: httpApiError },
+  '503': {
+    description: 'Could not accept durably right now, or the function timed out; the vendor retries',
+    content: { ...problemResponse('').content, ...httpApiError },
+  },
 };
 
 /**
@@ -231,7 +247,10 @@ export function openApiDocument(routes: readonly ApiRouteDefinition[] = API_ROUT
           ],
           requestBody: { required: true, ...jsonBody(Object.values(PLANNING_EVENTS), 'The delivery') },
           responses: {
-            '202': jsonBody('Accepted', 'Durably accepted, or recognised as a duplicate or stale version'),
+            '202': jsonBody(
+              ['Accepted', 'Held'],
+              'Durably accepted, recognised as a duplicate or stale version, or held',
+            ),
             ...webhookErrors,
           },
         },
@@ -248,7 +267,10 @@ export function openApiDocument(routes: readonly ApiRouteDefinition[] = API_ROUT
           ],
           requestBody: { required: true, ...jsonBody(Object.values(PROCUREMENT_EVENTS), 'The delivery') },
           responses: {
-            '202': jsonBody('Accepted', 'Durably accepted, or recognised as a duplicate or stale version'),
+            '202': jsonBody(
+              ['Accepted', 'Held'],
+              'Durably accepted, recognised as a duplicate or stale version, or held',
+            ),
             ...webhookErrors,
           },
         },
