@@ -6,7 +6,7 @@
  * of its scopes (ADR 0009) and meters the caller's API key on a usage plan.
  */
 import type { FunctionKey } from './functions';
-import type { SupplylineScope } from './identity';
+import { SUPPLYLINE_SCOPES, type SupplylineScope } from './identity';
 
 /**
  * Request body models the API validates, by canonical schema name: the schema is
@@ -269,6 +269,21 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
         },
         503: { kinds: ['try-again'], description: 'The ERP or procurement is not answering; send it again' },
       },
+    },
+  },
+  // The API's own contract (issue #17): any caller admitted to one operation may read them all.
+  {
+    path: '/v1/openapi.json',
+    method: 'GET',
+    handler: 'api-document',
+    access: 'identity',
+    scopes: [...SUPPLYLINE_SCOPES],
+    contract: {
+      operationId: 'getApiDocument',
+      summary: 'This OpenAPI 3.1 document, generated from the route declarations',
+      owner: 'integration-platform',
+      responseModel: 'ApiDocument',
+      problems: {},
     },
   },
 ];

@@ -29,6 +29,7 @@ export const FUNCTION_KEYS = [
   'integration-exception-resolve',
   'purchase-order-validation',
   'supplier-eligibility',
+  'api-document',
   // Queue consumers (see application/routing/routes.ts).
   'forecast-exception-evaluation',
   'forecast-change-evaluation',
@@ -269,6 +270,14 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     timeoutSeconds: 10,
     memoryMb: 512,
     grants: PROCESS_API_GRANTS,
+  },
+  {
+    key: 'api-document',
+    description: 'Serves the OpenAPI 3.1 document generated from the route declarations',
+    entry: 'functions/api/api-document.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    grants: {},
   },
   {
     key: 'forecast-exception-evaluation',

@@ -712,6 +712,25 @@ export interface SupplierEligibility {
   checks: PolicyCheck[];
 }
 
+/** The OpenAPI 3.1 document of the Supplyline HTTP APIs */
+export interface ApiDocument {
+  /** OpenAPI version */
+  openapi: string;
+  /** Title, version, description */
+  info: {
+    [key: string]: unknown;
+  };
+  /** The operations, by path and method */
+  paths: {
+    [key: string]: unknown;
+  };
+  /** Schemas and security schemes */
+  components: {
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
 /** The approval with the decision recorded on it */
 export interface ApprovalOutcome {
   /** Approval id (used in the approval API path) */

@@ -25,6 +25,17 @@ const pathId = (description: string) => identifier(description, 200);
 const { ApprovalRequest } = objectSchemas;
 
 export const governedApiSchemas = {
+  ApiDocument: {
+    type: 'object',
+    description: 'The OpenAPI 3.1 document of the Supplyline HTTP APIs',
+    properties: {
+      openapi: string({ description: 'OpenAPI version', pattern: '^3\\.1\\.[0-9]+$' }),
+      info: { type: 'object', description: 'Title, version, description' },
+      paths: { type: 'object', description: 'The operations, by path and method' },
+      components: { type: 'object', description: 'Schemas and security schemes' },
+    },
+    required: ['openapi', 'info', 'paths', 'components'],
+  },
   ApprovalOutcome: {
     ...ApprovalRequest,
     description: 'The approval with the decision recorded on it',

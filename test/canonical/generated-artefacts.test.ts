@@ -29,6 +29,7 @@ describe('generated artefacts', () => {
       '/v1/commitments/{commitmentId}/approval-audit',
       '/v1/integration-exceptions',
       '/v1/integration-exceptions/{id}/resolve',
+      '/v1/openapi.json',
       '/v1/purchase-order-validations',
       '/v1/purchase-orders/{poId}/sync',
       '/v1/suppliers/{supplierNumber}/eligibility',
