@@ -18,6 +18,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { LocalAuthorizers } from './authorizer';
 import { MethodThrottles } from './throttle';
 import { watchAnswer, type Answer } from './answer-contract';
+import { serveApiDocs } from './api-docs';
 import { headerValue, httpApiV1Event, proxyEvent } from './events';
 import { listen, readBody, type ListeningServer } from '../http/server';
 import type { InvocationResult } from '../lambda/functions';
@@ -51,6 +52,8 @@ export interface ApiGatewayOptions {
   clock?: () => number;
   /** Called with every answer of a route either API serves (answer-contract.ts checks them). */
   onAnswer?: (answer: Answer) => void;
+  /** The OpenAPI document, rendered as a browsable page at `/_docs/` (api-docs.ts). */
+  apiDocument?: object;
 }
 
 /** One line of the access log. */
@@ -167,6 +170,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     };
 
     try {
+      if (options.apiDocument && (await serveApiDocs(req, res, path, options.apiDocument))) return;
       const match = matchRoute(served, path, method);
       const routePath = match.route?.resourcePath;
       if (routePath && options.onAnswer)

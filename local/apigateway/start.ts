@@ -67,6 +67,8 @@ export async function startApiGateways(
           ...(index === 0 && options.port !== undefined ? { port: options.port } : {}),
           onRequest: options.onRequest,
           ...(onAnswer ? { onAnswer } : {}),
+          // The first server renders the document (its HTTP APIs' routes are in it too).
+          ...(index === 0 ? { apiDocument: openApi } : {}),
         }),
       );
     }
