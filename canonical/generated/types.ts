@@ -771,9 +771,45 @@ export interface ApprovalDecisionRecordPage {
   nextCursor?: string;
 }
 
+/** An integration exception with its age, as the work list shows it */
+export interface AgedIntegrationException {
+  /** Id of this integration exception */
+  exceptionId: string;
+  /** Business rejection or technical failure */
+  category: "BUSINESS" | "TECHNICAL";
+  /** Stable reason code, e.g. SUPPLIER_NOT_APPROVED, ACK_OVERDUE */
+  code: string;
+  /** What a person needs to know */
+  message: string;
+  /** OPEN until a person resolves it */
+  status: "OPEN" | "RESOLVED";
+  /** Business object type concerned, e.g. PurchaseOrder */
+  objectType: string;
+  /** Business identity of the object concerned */
+  objectId: string;
+  /** System where it arose */
+  system: "planning" | "procurement" | "erp" | "supplyline";
+  /**
+   * When it was raised (UTC)
+   * Format: date-time.
+   */
+  raisedAt: string;
+  /**
+   * When a person resolved it (UTC)
+   * Format: date-time.
+   */
+  resolvedAt?: string | null;
+  /** Why it was resolved */
+  resolution?: string | null;
+  /** Machine details, JSON text */
+  details?: string | null;
+  /** Whole seconds it was open: until now while OPEN, until its resolution once RESOLVED */
+  ageSeconds: number;
+}
+
 /** Integration exceptions, open ones first */
 export interface IntegrationExceptionPage {
-  items: IntegrationException[];
+  items: AgedIntegrationException[];
   /** Where the next page starts */
   nextToken?: string;
 }

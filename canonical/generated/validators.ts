@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, ApiDocument, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, Held, HistoryEntry, IntegrationException, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, AgedIntegrationException, ApiDocument, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, Held, HistoryEntry, IntegrationException, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -69,15 +69,16 @@ const KEYS_39: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"
 const PATTERN_7 = new RegExp("^3\\.1\\.[0-9]+$");
 const KEYS_40: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy","decision"]);
 const KEYS_41: ReadonlySet<string> = new Set(["items","nextCursor"]);
-const KEYS_42: ReadonlySet<string> = new Set(["items","nextToken"]);
-const KEYS_43: ReadonlySet<string> = new Set(["approvalId"]);
-const KEYS_44: ReadonlySet<string> = new Set(["status","limit","cursor"]);
-const KEYS_45: ReadonlySet<string> = new Set(["commitmentId","limit","cursor"]);
-const KEYS_46: ReadonlySet<string> = new Set(["poId"]);
-const KEYS_47: ReadonlySet<string> = new Set(["status","limit","nextToken"]);
-const KEYS_48: ReadonlySet<string> = new Set(["id"]);
+const KEYS_42: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details","ageSeconds"]);
+const KEYS_43: ReadonlySet<string> = new Set(["items","nextToken"]);
+const KEYS_44: ReadonlySet<string> = new Set(["approvalId"]);
+const KEYS_45: ReadonlySet<string> = new Set(["status","limit","cursor"]);
+const KEYS_46: ReadonlySet<string> = new Set(["commitmentId","limit","cursor"]);
+const KEYS_47: ReadonlySet<string> = new Set(["poId"]);
+const KEYS_48: ReadonlySet<string> = new Set(["status","limit","nextToken"]);
+const KEYS_49: ReadonlySet<string> = new Set(["id"]);
 const PATTERN_8 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_49: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const KEYS_50: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -3580,6 +3581,161 @@ function check_ApprovalDecisionRecordPage(d: unknown, p: string, e: ValidationEr
   }
 }
 
+/** #/$defs/AgedIntegrationException */
+function check_AgedIntegrationException(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.exceptionId;
+    if (v1 === undefined) {
+      add(e, p + "/exceptionId", "required", "must have required property 'exceptionId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/exceptionId", "maxLength", "must NOT have more than 128 characters");
+        if (v1.length === 0) add(e, p + "/exceptionId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/exceptionId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/exceptionId", "type", "must be string");
+      }
+    }
+    const v2 = d.category;
+    if (v2 === undefined) {
+      add(e, p + "/category", "required", "must have required property 'category'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "BUSINESS" && v2 !== "TECHNICAL") add(e, p + "/category", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/category", "type", "must be string");
+      }
+    }
+    const v3 = d.code;
+    if (v3 === undefined) {
+      add(e, p + "/code", "required", "must have required property 'code'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/code", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/code", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/code", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/code", "type", "must be string");
+      }
+    }
+    const v4 = d.message;
+    if (v4 === undefined) {
+      add(e, p + "/message", "required", "must have required property 'message'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 2000 && (v4.length > 4000 || codePoints(v4) > 2000)) add(e, p + "/message", "maxLength", "must NOT have more than 2000 characters");
+      } else {
+        add(e, p + "/message", "type", "must be string");
+      }
+    }
+    const v5 = d.status;
+    if (v5 === undefined) {
+      add(e, p + "/status", "required", "must have required property 'status'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5 !== "OPEN" && v5 !== "RESOLVED") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v6 = d.objectType;
+    if (v6 === undefined) {
+      add(e, p + "/objectType", "required", "must have required property 'objectType'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 64 && (v6.length > 128 || codePoints(v6) > 64)) add(e, p + "/objectType", "maxLength", "must NOT have more than 64 characters");
+        if (v6.length === 0) add(e, p + "/objectType", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v6)) add(e, p + "/objectType", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/objectType", "type", "must be string");
+      }
+    }
+    const v7 = d.objectId;
+    if (v7 === undefined) {
+      add(e, p + "/objectId", "required", "must have required property 'objectId'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (v7.length > 200 && (v7.length > 400 || codePoints(v7) > 200)) add(e, p + "/objectId", "maxLength", "must NOT have more than 200 characters");
+        if (v7.length === 0) add(e, p + "/objectId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v7)) add(e, p + "/objectId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/objectId", "type", "must be string");
+      }
+    }
+    const v8 = d.system;
+    if (v8 === undefined) {
+      add(e, p + "/system", "required", "must have required property 'system'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (v8 !== "planning" && v8 !== "procurement" && v8 !== "erp" && v8 !== "supplyline") add(e, p + "/system", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/system", "type", "must be string");
+      }
+    }
+    const v9 = d.raisedAt;
+    if (v9 === undefined) {
+      add(e, p + "/raisedAt", "required", "must have required property 'raisedAt'");
+    } else {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (!isDateTime(v9)) add(e, p + "/raisedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/raisedAt", "type", "must be string");
+      }
+    }
+    const v10 = d.resolvedAt;
+    if (v10 !== undefined) {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (!isDateTime(v10)) add(e, p + "/resolvedAt", "format", "must match format \"date-time\"");
+      } else if (!(v10 === null)) {
+        add(e, p + "/resolvedAt", "type", "must be string or null");
+      }
+    }
+    const v11 = d.resolution;
+    if (v11 !== undefined) {
+      n0++;
+      if (typeof v11 === 'string') {
+        if (v11.length > 2000 && (v11.length > 4000 || codePoints(v11) > 2000)) add(e, p + "/resolution", "maxLength", "must NOT have more than 2000 characters");
+      } else if (!(v11 === null)) {
+        add(e, p + "/resolution", "type", "must be string or null");
+      }
+    }
+    const v12 = d.details;
+    if (v12 !== undefined) {
+      n0++;
+      if (typeof v12 === 'string') {
+        if (v12.length > 16000 && (v12.length > 32000 || codePoints(v12) > 16000)) add(e, p + "/details", "maxLength", "must NOT have more than 16000 characters");
+      } else if (!(v12 === null)) {
+        add(e, p + "/details", "type", "must be string or null");
+      }
+    }
+    const v13 = d.ageSeconds;
+    if (v13 === undefined) {
+      add(e, p + "/ageSeconds", "required", "must have required property 'ageSeconds'");
+    } else {
+      n0++;
+      if (typeof v13 === 'number' && Number.isInteger(v13)) {
+        if (v13 < 0) add(e, p + "/ageSeconds", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/ageSeconds", "type", "must be integer");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_42, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/IntegrationExceptionPage */
 function check_IntegrationExceptionPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -3594,7 +3750,7 @@ function check_IntegrationExceptionPage(d: unknown, p: string, e: ValidationErro
         for (let i2 = 0, n3 = Math.min(v1.length, 1000); i2 < n3; i2++) {
           if (e.length > MAX_ERRORS) break;
           const v4: unknown = v1[i2];
-          check_IntegrationException(v4, p + "/items/" + i2, e, depth + 1);
+          check_AgedIntegrationException(v4, p + "/items/" + i2, e, depth + 1);
         }
       } else {
         add(e, p + "/items", "type", "must be array");
@@ -3609,7 +3765,7 @@ function check_IntegrationExceptionPage(d: unknown, p: string, e: ValidationErro
         add(e, p + "/nextToken", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_42, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_43, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3632,7 +3788,7 @@ function check_ApprovalDecisionParameters(d: unknown, p: string, e: ValidationEr
         add(e, p + "/approvalId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_43, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_44, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3670,7 +3826,7 @@ function check_PendingApprovalsParameters(d: unknown, p: string, e: ValidationEr
         add(e, p + "/cursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_44, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3712,7 +3868,7 @@ function check_ApprovalAuditParameters(d: unknown, p: string, e: ValidationError
         add(e, p + "/cursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_46, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3735,7 +3891,7 @@ function check_PurchaseOrderSyncParameters(d: unknown, p: string, e: ValidationE
         add(e, p + "/poId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_46, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3773,7 +3929,7 @@ function check_IntegrationExceptionsParameters(d: unknown, p: string, e: Validat
         add(e, p + "/nextToken", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_48, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3796,7 +3952,7 @@ function check_IntegrationExceptionResolveParameters(d: unknown, p: string, e: V
         add(e, p + "/id", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_48, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3970,7 +4126,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4144,7 +4300,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4318,7 +4474,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4492,7 +4648,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4666,7 +4822,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4840,7 +4996,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5014,7 +5170,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5188,7 +5344,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5362,7 +5518,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5536,7 +5692,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5710,7 +5866,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5884,7 +6040,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6058,7 +6214,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6232,7 +6388,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6406,7 +6562,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6580,7 +6736,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6754,7 +6910,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6928,7 +7084,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7102,7 +7258,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7568,6 +7724,17 @@ export function validateApprovalDecisionRecordPage(data: unknown): ValidationRes
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as ApprovalDecisionRecordPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/AgedIntegrationException; collects every error (see the module header). */
+export function validateAgedIntegrationException(data: unknown): ValidationResult<AgedIntegrationException> {
+  const e: ValidationError[] = [];
+  try {
+    check_AgedIntegrationException(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as AgedIntegrationException } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/IntegrationExceptionPage; collects every error (see the module header). */

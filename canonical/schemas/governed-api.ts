@@ -22,7 +22,7 @@ const parameters = (properties: Record<string, Schema>, required: string[], desc
   object(properties, { description, optional: Object.keys(properties).filter((n) => !required.includes(n)) });
 
 const pathId = (description: string) => identifier(description, 200);
-const { ApprovalRequest } = objectSchemas;
+const { ApprovalRequest, IntegrationException } = objectSchemas;
 
 export const governedApiSchemas = {
   ApiDocument: {
@@ -48,8 +48,20 @@ export const governedApiSchemas = {
     'Approvals the caller may decide; a page may hold fewer than limit: follow nextCursor',
   ),
   ApprovalDecisionRecordPage: page('ApprovalDecisionRecord', 'nextCursor', 'Decisions, oldest first'),
+  AgedIntegrationException: {
+    ...IntegrationException,
+    description: 'An integration exception with its age, as the work list shows it',
+    properties: {
+      ...IntegrationException.properties,
+      ageSeconds: integer({
+        minimum: 0,
+        description: 'Whole seconds it was open: until now while OPEN, until its resolution once RESOLVED',
+      }),
+    },
+    required: [...(IntegrationException.required ?? []), 'ageSeconds'],
+  },
   IntegrationExceptionPage: page(
-    'IntegrationException',
+    'AgedIntegrationException',
     'nextToken',
     'Integration exceptions, open ones first',
   ),

@@ -77,6 +77,7 @@ const httpApiError = {
 const webhookErrors = {
   '400': problemResponse('Malformed JSON or an unknown event type'),
   '401': problemResponse('Missing, malformed, expired or wrong signature'),
+  '403': problemResponse('Not delivered through the webhook URL (urn:supplyline:problem:edge-bypass)'),
   '413': problemResponse('Body larger than the vendor limit'),
   '415': problemResponse('Not application/json'),
   '422': problemResponse('The payload breaks the vendor contract; every error is listed'),

@@ -209,13 +209,13 @@ describe('API operations', () => {
 
   it('fails when an answer widens: a required field made optional, a new enum value', () => {
     const optional = answerOf('responses/listIntegrationExceptions', (s) => {
-      s.$defs!.IntegrationException!.required = ['exceptionId'];
+      s.$defs!.AgedIntegrationException!.required = ['exceptionId'];
     });
     expect(checkCompatibility(releasedRoutes, optional).join('\n')).toMatch(
       /property category may now be absent/,
     );
     const widened = answerOf('responses/listIntegrationExceptions', (s) => {
-      s.$defs!.IntegrationException!.properties!.status!.enum = ['OPEN', 'RESOLVED', 'IGNORED'];
+      s.$defs!.AgedIntegrationException!.properties!.status!.enum = ['OPEN', 'RESOLVED', 'IGNORED'];
     });
     expect(checkCompatibility(releasedRoutes, widened).join('\n')).toMatch(/enum value "IGNORED" added/);
   });
