@@ -19,7 +19,7 @@ const END_TO_END = [
  * (root + apt) or stops the run printing the command, as the Tryton tests do for Tryton; it runs
  * only when one of these files is selected.
  */
-const BROWSER = ['test/local/dashboard/dashboard.test.ts'];
+const BROWSER = ['test/local/dashboard/dashboard.test.ts', 'test/local/apigateway/api-docs.test.ts'];
 
 export default defineConfig({
   test: {
@@ -27,6 +27,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Every API answer a local runtime gives during a test is checked against the OpenAPI document.
+    setupFiles: ['test/support/answer-contract.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {

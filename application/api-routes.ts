@@ -6,7 +6,7 @@
  * of its scopes (ADR 0009) and meters the caller's API key on a usage plan.
  */
 import type { FunctionKey } from './functions';
-import type { SupplylineScope } from './identity';
+import { SUPPLYLINE_SCOPES, type SupplylineScope } from './identity';
 
 /**
  * Request body models the API validates, by canonical schema name: the schema is
@@ -41,6 +41,36 @@ export interface ApiRouteDefinition {
    * generated from this declaration (scripts/codegen/documents.ts).
    */
   readonly contract?: ApiRouteContract;
+  /**
+   * `<major>.<minor>` of the route's contract (OpenAPI `x-version`); the major is the path's
+   * (`/v1/`): a breaking change is a new route under `/v<major + 1>/` (docs/contracts.md).
+   * @default `<path major>.0`
+   */
+  readonly version?: `${number}.${number}`;
+  /**
+   * Requests per second and burst the route admits (API Gateway method throttling; the local API
+   * Gateway enforces the same numbers), above which callers get 429 `throttled`.
+   * @default the environment's `api.governedThrottling`
+   */
+  readonly throttle?: ApiRouteThrottle;
+  /** Set once a successor is published: the route answers with Deprecation, Sunset and Link headers. */
+  readonly deprecation?: ApiRouteDeprecation;
+}
+
+/** A route's throttle: steady requests per second, and the burst allowed above it. */
+export interface ApiRouteThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/** A deprecated route (RFC 9745 Deprecation, RFC 8594 Sunset, `Link: rel=successor-version`). */
+export interface ApiRouteDeprecation {
+  /** Deprecated since (`YYYY-MM-DD`, UTC midnight). */
+  readonly date: string;
+  /** Removed after (`YYYY-MM-DD`, UTC midnight); at least 90 days after `date` (docs/contracts.md). */
+  readonly sunset: string;
+  /** The route that replaces it, e.g. `/v2/approvals`. */
+  readonly successor: `/v${number}/${string}`;
 }
 
 /** A route's published contract: its OpenAPI operation, generated from these facts. */
@@ -101,8 +131,30 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     access: 'identity',
     scopes: ['supplyline/approvals.decide'],
     requestModel: 'ApprovalDecision',
+    contract: {
+      operationId: 'decideApproval',
+      summary:
+        'Approves or rejects a commitment waiting for approval; the approver is the verified caller ' +
+        '(a body `approver` is ignored) and the same decision sent again answers the first one',
+      owner: 'procurement-integration',
+      responseModel: 'ApprovalOutcome',
+      parametersModel: 'ApprovalDecisionParameters',
+      problems: {
+        400: { kinds: ['malformed-json', 'missing-parameter'], description: 'The body is not JSON' },
+        401: { kinds: ['unauthenticated'], description: 'No verified caller' },
+        403: {
+          kinds: ['person-required', 'approver-role', 'separation-of-duties', 'approval-limit'],
+          description: 'Refused by the rule the type names; the commitment keeps waiting',
+        },
+        404: { kinds: ['approval-not-found'], description: 'No such approval' },
+        409: {
+          kinds: ['approval-already-decided', 'approval-expired'],
+          description: 'Decided by someone else first, or expired',
+        },
+        422: { kinds: ['validation-failed'], description: 'Invalid decision (a rejection needs a reason)' },
+      },
+    },
   },
-  // Scopes once routes are 'identity': supplyline/approvals.read, then supplyline/audit.read.
   {
     path: '/v1/approvals',
     method: 'GET',
@@ -110,6 +162,17 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     access: 'identity',
     scopes: ['supplyline/approvals.read'],
     queryParameters: ['status', 'limit', 'cursor'],
+    contract: {
+      operationId: 'listPendingApprovals',
+      summary: 'Approvals waiting that the caller may decide, soonest deadline first',
+      owner: 'procurement-integration',
+      responseModel: 'ApprovalRequestPage',
+      parametersModel: 'PendingApprovalsParameters',
+      problems: {
+        400: { kinds: ['invalid-query'], description: 'status, limit or cursor is not allowed' },
+        401: { kinds: ['unauthenticated'], description: 'No verified caller' },
+      },
+    },
   },
   {
     path: '/v1/commitments/{commitmentId}/approval-audit',
@@ -118,6 +181,17 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     access: 'identity',
     scopes: ['supplyline/audit.read'],
     queryParameters: ['limit', 'cursor'],
+    contract: {
+      operationId: 'listApprovalAudit',
+      summary: 'Every decision on a commitment, oldest first, from the write-once audit trail',
+      owner: 'procurement-integration',
+      responseModel: 'ApprovalDecisionRecordPage',
+      parametersModel: 'ApprovalAuditParameters',
+      problems: {
+        400: { kinds: ['invalid-query', 'missing-parameter'], description: 'limit or cursor is not allowed' },
+        401: { kinds: ['unauthenticated'], description: 'No verified caller' },
+      },
+    },
   },
   {
     path: '/v1/purchase-orders/{poId}/sync',
@@ -125,6 +199,17 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     handler: 'purchase-order-sync-status',
     access: 'identity',
     scopes: ['supplyline/purchase-orders.read'],
+    contract: {
+      operationId: 'getPurchaseOrderSyncStatus',
+      summary: "A purchase order's state in each system, the lag between them and its history",
+      owner: 'operations',
+      responseModel: 'SyncStatus',
+      parametersModel: 'PurchaseOrderSyncParameters',
+      problems: {
+        400: { kinds: ['missing-parameter'], description: 'The path names no purchase order' },
+        404: { kinds: ['purchase-order-not-found'], description: 'No system has reported it' },
+      },
+    },
   },
   {
     path: '/v1/integration-exceptions',
@@ -133,6 +218,16 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     access: 'identity',
     scopes: ['supplyline/exceptions.read'],
     queryParameters: ['status', 'limit', 'nextToken'],
+    contract: {
+      operationId: 'listIntegrationExceptions',
+      summary: 'Integration exceptions, open ones first, oldest first',
+      owner: 'operations',
+      responseModel: 'IntegrationExceptionPage',
+      parametersModel: 'IntegrationExceptionsParameters',
+      problems: {
+        400: { kinds: ['invalid-query'], description: 'status, limit or nextToken is not allowed' },
+      },
+    },
   },
   {
     path: '/v1/integration-exceptions/{id}/resolve',
@@ -141,6 +236,20 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     access: 'identity',
     scopes: ['supplyline/exceptions.resolve'],
     requestModel: 'ExceptionResolution',
+    contract: {
+      operationId: 'resolveIntegrationException',
+      summary: 'Resolves an integration exception with a reason; the resolver is the verified caller',
+      owner: 'operations',
+      responseModel: 'IntegrationException',
+      parametersModel: 'IntegrationExceptionResolveParameters',
+      problems: {
+        400: { kinds: ['malformed-json', 'missing-parameter'], description: 'The body is not JSON' },
+        401: { kinds: ['unauthenticated'], description: 'No verified caller' },
+        404: { kinds: ['integration-exception-not-found'], description: 'No such exception' },
+        409: { kinds: ['integration-exception-already-resolved'], description: 'Already resolved' },
+        422: { kinds: ['validation-failed'], description: 'Invalid resolution' },
+      },
+    },
   },
   // Process APIs (issue #17): the commitment workflow's own policy checks, without side effects.
   {
@@ -271,6 +380,21 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
         },
         503: { kinds: ['try-again'], description: 'Procurement is not answering; send it again' },
       },
+      },
+    },
+  // The API's own contract (issue #17): any caller admitted to one operation may read them all.
+  {
+    path: '/v1/openapi.json',
+    method: 'GET',
+    handler: 'api-document',
+    access: 'identity',
+    scopes: [...SUPPLYLINE_SCOPES],
+    contract: {
+      operationId: 'getApiDocument',
+      summary: 'This OpenAPI 3.1 document, generated from the route declarations',
+      owner: 'integration-platform',
+      responseModel: 'ApiDocument',
+      problems: {},
     },
   },
 ];

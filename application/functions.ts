@@ -32,6 +32,7 @@ export const FUNCTION_KEYS = [
   'purchase-requisition-submission',
   'purchase-requisition-status',
   'purchase-requisition-cancellation',
+  'api-document',
   // Queue consumers (see application/routing/routes.ts).
   'forecast-exception-evaluation',
   'forecast-change-evaluation',
@@ -309,6 +310,14 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       connectors: ['procurement'],
       tables: { workflowCorrelation: ['get', 'update'], circuitBreaker: BREAKER_STATE },
     },
+  },
+  {
+    key: 'api-document',
+    description: 'Serves the OpenAPI 3.1 document generated from the route declarations',
+    entry: 'functions/api/api-document.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    grants: {},
   },
   {
     key: 'forecast-exception-evaluation',

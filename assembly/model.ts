@@ -230,6 +230,17 @@ export interface RestApiModel {
   routes: ApiRouteModel[];
   /** By response type (MISSING_AUTHENTICATION_TOKEN, INVALID_API_KEY, DEFAULT_4XX, DEFAULT_5XX...). */
   gatewayResponses: Record<string, GatewayResponseModel>;
+  /**
+   * The first stage's throttling (`MethodSettings`): per method by `<METHOD> <resource path>`, and
+   * the stage default (`* /*`) for methods without their own. Absent: not throttled.
+   */
+  throttles?: Record<string, ThrottleModel>;
+}
+
+/** Steady requests per second and the burst above it (a token bucket of `burstLimit`). */
+export interface ThrottleModel {
+  rateLimit: number;
+  burstLimit: number;
 }
 
 /** One route of an HTTP API (API Gateway v2) with its integration. */

@@ -11,6 +11,7 @@ import type {
   HttpApiModel,
   HttpRouteModel,
   RestApiModel,
+  ThrottleModel,
 } from '../model';
 import { functionNameOf } from '../names';
 import { num, ofType, props, type ReaderInput } from './common';
@@ -127,9 +128,9 @@ function restApiModel(
       ...(templates['application/json'] !== undefined ? { template: templates['application/json'] } : {}),
     };
   }
-  const stageNames = resources
-    .filter(([, r]) => r.Type === 'AWS::ApiGateway::Stage' && belongs(r))
-    .map(([, r]) => resolver.string(r.Properties?.StageName));
+  const stages = resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::Stage' && belongs(r));
+  const stageNames = stages.map(([, r]) => resolver.string(r.Properties?.StageName));
+  const throttles = stageThrottles(stages[0]?.[1], resolver);
   const p = api.Properties ?? {};
   return {
     logicalId,
@@ -141,7 +142,28 @@ function restApiModel(
     ),
     routes,
     gatewayResponses,
+    ...(Object.keys(throttles).length > 0 ? { throttles } : {}),
   };
+}
+
+/** A stage's `MethodSettings` throttles by `<METHOD> <resource path>` (`~1` unescaped). */
+function stageThrottles(
+  stage: CfnResource | undefined,
+  resolver: IntrinsicResolver,
+): Record<string, ThrottleModel> {
+  const settings = (resolver.value(stage?.Properties?.MethodSettings) ?? []) as Record<string, unknown>[];
+  const throttles: Record<string, ThrottleModel> = {};
+  for (const setting of settings) {
+    if (setting.ThrottlingRateLimit === undefined && setting.ThrottlingBurstLimit === undefined) continue;
+    // `/*` is every method; a method's path is `/` + its resource path with `/` escaped as `~1`.
+    const raw = String(setting.ResourcePath ?? '/*');
+    const path = raw === '/*' ? raw : raw.slice(1).replaceAll('~1', '/');
+    throttles[`${String(setting.HttpMethod ?? '*')} ${path}`] = {
+      rateLimit: Number(setting.ThrottlingRateLimit ?? Number.POSITIVE_INFINITY),
+      burstLimit: Number(setting.ThrottlingBurstLimit ?? Number.POSITIVE_INFINITY),
+    };
+  }
+  return throttles;
 }
 
 /** The REST API's Lambda authorizers by logical id. */

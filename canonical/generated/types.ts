@@ -521,7 +521,7 @@ export interface ProblemError {
   detail: string;
 }
 
-/** RFC 9457 problem details */
+/** RFC 9457 problem details; `type` is one of docs/problems.md */
 export interface Problem {
   /** URI identifying the problem type */
   type: string;
@@ -534,6 +534,8 @@ export interface Problem {
   /** URI of this occurrence (request id) */
   instance?: string;
   errors?: ProblemError[];
+  /** API Gateway request id (its own refusals) */
+  requestId?: string;
 }
 
 /** A person resolving an integration exception */
@@ -552,6 +554,22 @@ export interface Accepted {
   eventId?: string | null;
   /** Business idempotency key of the delivery */
   idempotencyKey: string;
+}
+
+/** A webhook delivery the vendor allows that the canonical model cannot carry (docs/quarantine.md) */
+export interface Held {
+  /** Accepted and kept: the canonical model cannot carry it yet */
+  status: "held";
+  /** The held delivery in the webhook quarantine */
+  quarantineId: string;
+  limits: ({
+    /** JSON pointer of the field */
+    pointer: string;
+    /** The value received, as JSON text */
+    value: string;
+    /** The canonical limit it breaks */
+    limit: string;
+  })[];
 }
 
 /** A business object's state in one system */
@@ -819,6 +837,156 @@ export interface PurchaseRequisition {
   /** The steps taken, in order */
   path: PurchaseRequisitionStep[];
   references: PurchaseRequisitionReferences;
+}
+
+/** The OpenAPI 3.1 document of the Supplyline HTTP APIs */
+export interface ApiDocument {
+  /** OpenAPI version */
+  openapi: string;
+  /** Title, version, description */
+  info: {
+    [key: string]: unknown;
+  };
+  /** The operations, by path and method */
+  paths: {
+    [key: string]: unknown;
+  };
+  /** Schemas and security schemes */
+  components: {
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** The approval with the decision recorded on it */
+export interface ApprovalOutcome {
+  /** Approval id (used in the approval API path) */
+  approvalId: string;
+  /** Commitment external reference */
+  externalRef: string;
+  /** Supplier */
+  supplierNumber: string;
+  /** Site */
+  site: string;
+  /** Value of the commitment */
+  totalValue: string;
+  /** ISO 4217 currency code */
+  currency: string;
+  /** Approval limit that was exceeded */
+  limit: string;
+  /**
+   * Escalates when no decision arrives by then (UTC)
+   * Format: date-time.
+   */
+  expiresAt: string;
+  /** Who requested the commitment, who cannot approve it: 'system:supplyline' for a forecast exception's */
+  requestedBy?: string;
+  decision: ApprovalDecisionRecord;
+}
+
+/** Approvals the caller may decide; a page may hold fewer than limit: follow nextCursor */
+export interface ApprovalRequestPage {
+  items: ApprovalRequest[];
+  /** Where the next page starts */
+  nextCursor?: string;
+}
+
+/** Decisions, oldest first */
+export interface ApprovalDecisionRecordPage {
+  items: ApprovalDecisionRecord[];
+  /** Where the next page starts */
+  nextCursor?: string;
+}
+
+/** An integration exception with its age, as the work list shows it */
+export interface AgedIntegrationException {
+  /** Id of this integration exception */
+  exceptionId: string;
+  /** Business rejection or technical failure */
+  category: "BUSINESS" | "TECHNICAL";
+  /** Stable reason code, e.g. SUPPLIER_NOT_APPROVED, ACK_OVERDUE */
+  code: string;
+  /** What a person needs to know */
+  message: string;
+  /** OPEN until a person resolves it */
+  status: "OPEN" | "RESOLVED";
+  /** Business object type concerned, e.g. PurchaseOrder */
+  objectType: string;
+  /** Business identity of the object concerned */
+  objectId: string;
+  /** System where it arose */
+  system: "planning" | "procurement" | "erp" | "supplyline";
+  /**
+   * When it was raised (UTC)
+   * Format: date-time.
+   */
+  raisedAt: string;
+  /**
+   * When a person resolved it (UTC)
+   * Format: date-time.
+   */
+  resolvedAt?: string | null;
+  /** Why it was resolved */
+  resolution?: string | null;
+  /** Machine details, JSON text */
+  details?: string | null;
+  /** Whole seconds it was open: until now while OPEN, until its resolution once RESOLVED */
+  ageSeconds: number;
+}
+
+/** Integration exceptions, open ones first */
+export interface IntegrationExceptionPage {
+  items: AgedIntegrationException[];
+  /** Where the next page starts */
+  nextToken?: string;
+}
+
+/** The approval decided */
+export interface ApprovalDecisionParameters {
+  /** Approval id from purchase-order.approval-requested */
+  approvalId: string;
+}
+
+/** Which page of pending approvals */
+export interface PendingApprovalsParameters {
+  /** Only pending approvals are listed (decided ones are on the audit trail) */
+  status?: "pending";
+  /** Largest number of items on the page (1..100) */
+  limit?: number;
+  /** nextCursor of the previous page */
+  cursor?: string;
+}
+
+/** Which commitment, which page */
+export interface ApprovalAuditParameters {
+  /** The commitment (its purchase order external reference) */
+  commitmentId: string;
+  /** Largest number of items on the page (1..100) */
+  limit?: number;
+  /** nextCursor of the previous page */
+  cursor?: string;
+}
+
+/** The purchase order */
+export interface PurchaseOrderSyncParameters {
+  /** External reference or procurement PO number */
+  poId: string;
+}
+
+/** Which exceptions, which page */
+export interface IntegrationExceptionsParameters {
+  /** Only exceptions with this status */
+  status?: "OPEN" | "RESOLVED";
+  /** Largest number of items on the page (1..1000) */
+  limit?: number;
+  /** nextToken of the previous page */
+  nextToken?: string;
+}
+
+/** The integration exception resolved */
+export interface IntegrationExceptionResolveParameters {
+  /** Integration exception id */
+  id: string;
 }
 
 /** forecast-exception.raised v1: The planning platform flagged a forecast exception for an item at a site. */

@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderValidation, PurchaseRequisition, PurchaseRequisitionReferences, PurchaseRequisitionRequest, PurchaseRequisitionStep, PurchaseRequisitionSubmission, Receipt, ReceiptLine, ReceiptPostedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, AgedIntegrationException, ApiDocument, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, Held, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, PurchaseRequisition, PurchaseRequisitionReferences, PurchaseRequisitionRequest, PurchaseRequisitionStep, PurchaseRequisitionSubmission, Receipt, ReceiptLine, ReceiptPostedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -50,32 +50,45 @@ const KEYS_23: ReadonlySet<string> = new Set(["approvalId","commitmentId","decis
 const KEYS_24: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy"]);
 const KEYS_25: ReadonlySet<string> = new Set(["exceptionKey","outcome","reason","needEa","orderQuantityEa"]);
 const KEYS_26: ReadonlySet<string> = new Set(["pointer","detail"]);
-const KEYS_27: ReadonlySet<string> = new Set(["type","title","status","detail","instance","errors"]);
+const KEYS_27: ReadonlySet<string> = new Set(["type","title","status","detail","instance","errors","requestId"]);
 const KEYS_28: ReadonlySet<string> = new Set(["resolvedBy","reason"]);
 const KEYS_29: ReadonlySet<string> = new Set(["status","eventId","idempotencyKey"]);
-const KEYS_30: ReadonlySet<string> = new Set(["system","reference","state","version","confirmedAt"]);
-const KEYS_31: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
-const KEYS_32: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
-const KEYS_33: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
+const KEYS_30: ReadonlySet<string> = new Set(["pointer","value","limit"]);
+const KEYS_31: ReadonlySet<string> = new Set(["status","quarantineId","limits"]);
+const KEYS_32: ReadonlySet<string> = new Set(["system","reference","state","version","confirmedAt"]);
+const KEYS_33: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
+const KEYS_34: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
+const KEYS_35: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
 const PATTERN_5 = new RegExp("^[1-9][0-9]{0,17}$");
-const KEYS_34: ReadonlySet<string> = new Set(["itemCode","site","supplierNumber","quantityEa","unitPrice","currency"]);
+const KEYS_36: ReadonlySet<string> = new Set(["itemCode","site","supplierNumber","quantityEa","unitPrice","currency"]);
 const PATTERN_6 = new RegExp("^[0-9]{4}-[0-9]{2}$");
-const KEYS_35: ReadonlySet<string> = new Set(["itemCode","itemExists","variantActive","templateActive","purchasable","site","warehouseCode","warehouseExists","warehouseActive","supplierNumber","procurementStatus","knownToErp","currency","supportedCurrencies","month","commitmentValue","committedThisMonth","monthlyBudget","exceededBy","totalValue","approvalLimit"]);
+const KEYS_37: ReadonlySet<string> = new Set(["itemCode","itemExists","variantActive","templateActive","purchasable","site","warehouseCode","warehouseExists","warehouseActive","supplierNumber","procurementStatus","knownToErp","currency","supportedCurrencies","month","commitmentValue","committedThisMonth","monthlyBudget","exceededBy","totalValue","approvalLimit"]);
 const ENUM_0: ReadonlySet<unknown> = new Set<unknown>(["ITEM_UNKNOWN","ITEM_INACTIVE","ITEM_NOT_PURCHASABLE","SITE_UNMAPPED","WAREHOUSE_UNKNOWN","WAREHOUSE_INACTIVE","SUPPLIER_NOT_APPROVED","SUPPLIER_UNKNOWN_TO_ERP","CURRENCY_UNSUPPORTED","BUDGET_EXCEEDED"]);
-const KEYS_36: ReadonlySet<string> = new Set(["check","verdict","code","message","system","reason","facts"]);
-const KEYS_37: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
-const KEYS_38: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
-const KEYS_39: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
-const KEYS_40: ReadonlySet<string> = new Set(["itemCode","site","quantityEa","needBy","justification"]);
+const KEYS_38: ReadonlySet<string> = new Set(["check","verdict","code","message","system","reason","facts"]);
+const KEYS_39: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
+const KEYS_40: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
+const KEYS_41: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
+const KEYS_42: ReadonlySet<string> = new Set(["itemCode","site","quantityEa","needBy","justification"]);
 const PATTERN_7 = new RegExp("^PR-[A-Z2-7]{26}$");
-const KEYS_41: ReadonlySet<string> = new Set(["requisitionId"]);
+const KEYS_43: ReadonlySet<string> = new Set(["requisitionId"]);
 const ENUM_1: ReadonlySet<unknown> = new Set<unknown>(["submission","sourcing","policy-check","approval","erp-posting","supplier-acknowledgement","receipt","cancellation","rejection"]);
-const KEYS_42: ReadonlySet<string> = new Set(["step","at","outcome"]);
-const KEYS_43: ReadonlySet<string> = new Set(["sourcingRequest","purchaseOrder","procurementPurchaseOrder","erpOrder","approval","acknowledgement","receipt","integrationException"]);
+const KEYS_44: ReadonlySet<string> = new Set(["step","at","outcome"]);
+const KEYS_45: ReadonlySet<string> = new Set(["sourcingRequest","purchaseOrder","procurementPurchaseOrder","erpOrder","approval","acknowledgement","receipt","integrationException"]);
 const ENUM_2: ReadonlySet<unknown> = new Set<unknown>(["submitted","sourced","awaiting-approval","ordered","acknowledged","received","cancelled","rejected","failed"]);
-const KEYS_44: ReadonlySet<string> = new Set(["requisitionId","status","requestedBy","submittedAt","itemCode","site","quantityEa","needBy","justification","path","references"]);
-const PATTERN_8 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_45: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const KEYS_46: ReadonlySet<string> = new Set(["requisitionId","status","requestedBy","submittedAt","itemCode","site","quantityEa","needBy","justification","path","references"]);
+const PATTERN_8 = new RegExp("^3\\.1\\.[0-9]+$");
+const KEYS_47: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy","decision"]);
+const KEYS_48: ReadonlySet<string> = new Set(["items","nextCursor"]);
+const KEYS_49: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details","ageSeconds"]);
+const KEYS_50: ReadonlySet<string> = new Set(["items","nextToken"]);
+const KEYS_51: ReadonlySet<string> = new Set(["approvalId"]);
+const KEYS_52: ReadonlySet<string> = new Set(["status","limit","cursor"]);
+const KEYS_53: ReadonlySet<string> = new Set(["commitmentId","limit","cursor"]);
+const KEYS_54: ReadonlySet<string> = new Set(["poId"]);
+const KEYS_55: ReadonlySet<string> = new Set(["status","limit","nextToken"]);
+const KEYS_56: ReadonlySet<string> = new Set(["id"]);
+const PATTERN_9 = new RegExp("^1\\.[0-9]{1,3}$");
+const KEYS_57: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -2474,6 +2487,15 @@ function check_Problem(d: unknown, p: string, e: ValidationError[], depth: numbe
         add(e, p + "/errors", "type", "must be array");
       }
     }
+    const v10 = d.requestId;
+    if (v10 !== undefined) {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (v10.length > 256 && (v10.length > 512 || codePoints(v10) > 256)) add(e, p + "/requestId", "maxLength", "must NOT have more than 256 characters");
+      } else {
+        add(e, p + "/requestId", "type", "must be string");
+      }
+    }
     if (n0 !== Object.keys(d).length) extra(d, KEYS_27, p, e);
   } else {
     add(e, p, "type", "must be object");
@@ -2557,6 +2579,95 @@ function check_Accepted(d: unknown, p: string, e: ValidationError[], depth: numb
   }
 }
 
+/** #/$defs/Held */
+function check_Held(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.status;
+    if (v1 === undefined) {
+      add(e, p + "/status", "required", "must have required property 'status'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1 !== "held") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v2 = d.quarantineId;
+    if (v2 === undefined) {
+      add(e, p + "/quarantineId", "required", "must have required property 'quarantineId'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 200 && (v2.length > 400 || codePoints(v2) > 200)) add(e, p + "/quarantineId", "maxLength", "must NOT have more than 200 characters");
+        if (v2.length === 0) add(e, p + "/quarantineId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/quarantineId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/quarantineId", "type", "must be string");
+      }
+    }
+    const v3 = d.limits;
+    if (v3 === undefined) {
+      add(e, p + "/limits", "required", "must have required property 'limits'");
+    } else {
+      n0++;
+      if (Array.isArray(v3)) {
+        if (v3.length < 1) add(e, p + "/limits", "minItems", "must NOT have fewer than 1 items");
+        if (v3.length > 1000) add(e, p + "/limits", "maxItems", "must NOT have more than 1000 items");
+        for (let i4 = 0, n5 = Math.min(v3.length, 1000); i4 < n5; i4++) {
+          if (e.length > MAX_ERRORS) break;
+          const v6: unknown = v3[i4];
+          if (isObject(v6)) {
+            let n7 = 0;
+            const v8 = v6.pointer;
+            if (v8 === undefined) {
+              add(e, p + "/limits/" + i4 + "/pointer", "required", "must have required property 'pointer'");
+            } else {
+              n7++;
+              if (typeof v8 === 'string') {
+                if (v8.length > 1024 && (v8.length > 2048 || codePoints(v8) > 1024)) add(e, p + "/limits/" + i4 + "/pointer", "maxLength", "must NOT have more than 1024 characters");
+              } else {
+                add(e, p + "/limits/" + i4 + "/pointer", "type", "must be string");
+              }
+            }
+            const v9 = v6.value;
+            if (v9 === undefined) {
+              add(e, p + "/limits/" + i4 + "/value", "required", "must have required property 'value'");
+            } else {
+              n7++;
+              if (typeof v9 === 'string') {
+                if (v9.length > 262144 && (v9.length > 524288 || codePoints(v9) > 262144)) add(e, p + "/limits/" + i4 + "/value", "maxLength", "must NOT have more than 262144 characters");
+              } else {
+                add(e, p + "/limits/" + i4 + "/value", "type", "must be string");
+              }
+            }
+            const v10 = v6.limit;
+            if (v10 === undefined) {
+              add(e, p + "/limits/" + i4 + "/limit", "required", "must have required property 'limit'");
+            } else {
+              n7++;
+              if (typeof v10 === 'string') {
+                if (v10.length > 2000 && (v10.length > 4000 || codePoints(v10) > 2000)) add(e, p + "/limits/" + i4 + "/limit", "maxLength", "must NOT have more than 2000 characters");
+              } else {
+                add(e, p + "/limits/" + i4 + "/limit", "type", "must be string");
+              }
+            }
+            if (n7 !== Object.keys(v6).length) extra(v6, KEYS_30, p + "/limits/" + i4, e);
+          } else {
+            add(e, p + "/limits/" + i4, "type", "must be object");
+          }
+        }
+      } else {
+        add(e, p + "/limits", "type", "must be array");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/SystemState */
 function check_SystemState(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -2618,7 +2729,7 @@ function check_SystemState(d: unknown, p: string, e: ValidationError[], depth: n
         add(e, p + "/confirmedAt", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_30, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2694,7 +2805,7 @@ function check_SyncLag(d: unknown, p: string, e: ValidationError[], depth: numbe
         add(e, p + "/outOfOrder", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_33, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2754,7 +2865,7 @@ function check_HistoryEntry(d: unknown, p: string, e: ValidationError[], depth: 
         add(e, p + "/correlationId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_34, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2854,7 +2965,7 @@ function check_SyncStatus(d: unknown, p: string, e: ValidationError[], depth: nu
         add(e, p + "/openExceptions", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_33, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_35, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2940,7 +3051,7 @@ function check_PurchaseOrderProposal(d: unknown, p: string, e: ValidationError[]
         add(e, p + "/currency", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_34, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_36, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3138,7 +3249,7 @@ function check_PolicyCheckFacts(d: unknown, p: string, e: ValidationError[], dep
         add(e, p + "/approvalLimit", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_35, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_37, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3213,7 +3324,7 @@ function check_PolicyCheck(d: unknown, p: string, e: ValidationError[], depth: n
       n0++;
       check_PolicyCheckFacts(v7, p + "/facts", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_36, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3288,7 +3399,7 @@ function check_PurchaseOrderValidation(d: unknown, p: string, e: ValidationError
         add(e, p + "/checks", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_37, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_39, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3337,7 +3448,7 @@ function check_SupplierEligibilityRequest(d: unknown, p: string, e: ValidationEr
         add(e, p + "/site", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3409,7 +3520,7 @@ function check_SupplierEligibility(d: unknown, p: string, e: ValidationError[], 
         add(e, p + "/checks", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_39, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_41, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3480,7 +3591,7 @@ function check_PurchaseRequisitionSubmission(d: unknown, p: string, e: Validatio
         add(e, p + "/justification", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_42, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3503,7 +3614,7 @@ function check_PurchaseRequisitionRequest(d: unknown, p: string, e: ValidationEr
         add(e, p + "/requisitionId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_41, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_43, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3546,7 +3657,7 @@ function check_PurchaseRequisitionStep(d: unknown, p: string, e: ValidationError
         add(e, p + "/outcome", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_42, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_44, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3660,7 +3771,7 @@ function check_PurchaseRequisitionReferences(d: unknown, p: string, e: Validatio
         add(e, p + "/integrationException", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_43, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3801,7 +3912,617 @@ function check_PurchaseRequisition(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_PurchaseRequisitionReferences(v14, p + "/references", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_44, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_46, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApiDocument */
+function check_ApiDocument(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    const v0 = d.openapi;
+    if (v0 === undefined) {
+      add(e, p + "/openapi", "required", "must have required property 'openapi'");
+    } else {
+      if (typeof v0 === 'string') {
+        if (!PATTERN_8.test(v0)) add(e, p + "/openapi", "pattern", "must match pattern \"^3\\.1\\.[0-9]+$\"");
+      } else {
+        add(e, p + "/openapi", "type", "must be string");
+      }
+    }
+    const v1 = d.info;
+    if (v1 === undefined) {
+      add(e, p + "/info", "required", "must have required property 'info'");
+    } else {
+      if (!(isObject(v1))) add(e, p + "/info", "type", "must be object");
+    }
+    const v2 = d.paths;
+    if (v2 === undefined) {
+      add(e, p + "/paths", "required", "must have required property 'paths'");
+    } else {
+      if (!(isObject(v2))) add(e, p + "/paths", "type", "must be object");
+    }
+    const v3 = d.components;
+    if (v3 === undefined) {
+      add(e, p + "/components", "required", "must have required property 'components'");
+    } else {
+      if (!(isObject(v3))) add(e, p + "/components", "type", "must be object");
+    }
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalOutcome */
+function check_ApprovalOutcome(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.approvalId;
+    if (v1 === undefined) {
+      add(e, p + "/approvalId", "required", "must have required property 'approvalId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/approvalId", "maxLength", "must NOT have more than 128 characters");
+        if (v1.length === 0) add(e, p + "/approvalId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/approvalId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/approvalId", "type", "must be string");
+      }
+    }
+    const v2 = d.externalRef;
+    if (v2 === undefined) {
+      add(e, p + "/externalRef", "required", "must have required property 'externalRef'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 128 && (v2.length > 256 || codePoints(v2) > 128)) add(e, p + "/externalRef", "maxLength", "must NOT have more than 128 characters");
+        if (v2.length === 0) add(e, p + "/externalRef", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/externalRef", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/externalRef", "type", "must be string");
+      }
+    }
+    const v3 = d.supplierNumber;
+    if (v3 === undefined) {
+      add(e, p + "/supplierNumber", "required", "must have required property 'supplierNumber'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v4 = d.site;
+    if (v4 === undefined) {
+      add(e, p + "/site", "required", "must have required property 'site'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 64 && (v4.length > 128 || codePoints(v4) > 64)) add(e, p + "/site", "maxLength", "must NOT have more than 64 characters");
+        if (v4.length === 0) add(e, p + "/site", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v4)) add(e, p + "/site", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/site", "type", "must be string");
+      }
+    }
+    const v5 = d.totalValue;
+    if (v5 === undefined) {
+      add(e, p + "/totalValue", "required", "must have required property 'totalValue'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 26 && (v5.length > 52 || codePoints(v5) > 26)) add(e, p + "/totalValue", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v5)) add(e, p + "/totalValue", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/totalValue", "type", "must be string");
+      }
+    }
+    const v6 = d.currency;
+    if (v6 === undefined) {
+      add(e, p + "/currency", "required", "must have required property 'currency'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 3 && (v6.length > 6 || codePoints(v6) > 3)) add(e, p + "/currency", "maxLength", "must NOT have more than 3 characters");
+        if (v6.length < 5 && (v6.length < 3 || codePoints(v6) < 3)) add(e, p + "/currency", "minLength", "must NOT have fewer than 3 characters");
+        if (!PATTERN_1.test(v6)) add(e, p + "/currency", "pattern", "must match pattern \"^[A-Z]{3}$\"");
+      } else {
+        add(e, p + "/currency", "type", "must be string");
+      }
+    }
+    const v7 = d.limit;
+    if (v7 === undefined) {
+      add(e, p + "/limit", "required", "must have required property 'limit'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (v7.length > 26 && (v7.length > 52 || codePoints(v7) > 26)) add(e, p + "/limit", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v7)) add(e, p + "/limit", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/limit", "type", "must be string");
+      }
+    }
+    const v8 = d.expiresAt;
+    if (v8 === undefined) {
+      add(e, p + "/expiresAt", "required", "must have required property 'expiresAt'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (!isDateTime(v8)) add(e, p + "/expiresAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/expiresAt", "type", "must be string");
+      }
+    }
+    const v9 = d.requestedBy;
+    if (v9 !== undefined) {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (v9.length > 256 && (v9.length > 512 || codePoints(v9) > 256)) add(e, p + "/requestedBy", "maxLength", "must NOT have more than 256 characters");
+        if (v9.length === 0) add(e, p + "/requestedBy", "minLength", "must NOT have fewer than 1 characters");
+      } else {
+        add(e, p + "/requestedBy", "type", "must be string");
+      }
+    }
+    const v10 = d.decision;
+    if (v10 === undefined) {
+      add(e, p + "/decision", "required", "must have required property 'decision'");
+    } else {
+      n0++;
+      check_ApprovalDecisionRecord(v10, p + "/decision", e, depth + 1);
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalRequestPage */
+function check_ApprovalRequestPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 1000) add(e, p + "/items", "maxItems", "must NOT have more than 1000 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 1000); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_ApprovalRequest(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextCursor;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 2048 && (v5.length > 4096 || codePoints(v5) > 2048)) add(e, p + "/nextCursor", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/nextCursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_48, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalDecisionRecordPage */
+function check_ApprovalDecisionRecordPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 1000) add(e, p + "/items", "maxItems", "must NOT have more than 1000 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 1000); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_ApprovalDecisionRecord(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextCursor;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 2048 && (v5.length > 4096 || codePoints(v5) > 2048)) add(e, p + "/nextCursor", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/nextCursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_48, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/AgedIntegrationException */
+function check_AgedIntegrationException(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.exceptionId;
+    if (v1 === undefined) {
+      add(e, p + "/exceptionId", "required", "must have required property 'exceptionId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/exceptionId", "maxLength", "must NOT have more than 128 characters");
+        if (v1.length === 0) add(e, p + "/exceptionId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/exceptionId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/exceptionId", "type", "must be string");
+      }
+    }
+    const v2 = d.category;
+    if (v2 === undefined) {
+      add(e, p + "/category", "required", "must have required property 'category'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "BUSINESS" && v2 !== "TECHNICAL") add(e, p + "/category", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/category", "type", "must be string");
+      }
+    }
+    const v3 = d.code;
+    if (v3 === undefined) {
+      add(e, p + "/code", "required", "must have required property 'code'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/code", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/code", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/code", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/code", "type", "must be string");
+      }
+    }
+    const v4 = d.message;
+    if (v4 === undefined) {
+      add(e, p + "/message", "required", "must have required property 'message'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 2000 && (v4.length > 4000 || codePoints(v4) > 2000)) add(e, p + "/message", "maxLength", "must NOT have more than 2000 characters");
+      } else {
+        add(e, p + "/message", "type", "must be string");
+      }
+    }
+    const v5 = d.status;
+    if (v5 === undefined) {
+      add(e, p + "/status", "required", "must have required property 'status'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5 !== "OPEN" && v5 !== "RESOLVED") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v6 = d.objectType;
+    if (v6 === undefined) {
+      add(e, p + "/objectType", "required", "must have required property 'objectType'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 64 && (v6.length > 128 || codePoints(v6) > 64)) add(e, p + "/objectType", "maxLength", "must NOT have more than 64 characters");
+        if (v6.length === 0) add(e, p + "/objectType", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v6)) add(e, p + "/objectType", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/objectType", "type", "must be string");
+      }
+    }
+    const v7 = d.objectId;
+    if (v7 === undefined) {
+      add(e, p + "/objectId", "required", "must have required property 'objectId'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (v7.length > 200 && (v7.length > 400 || codePoints(v7) > 200)) add(e, p + "/objectId", "maxLength", "must NOT have more than 200 characters");
+        if (v7.length === 0) add(e, p + "/objectId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v7)) add(e, p + "/objectId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/objectId", "type", "must be string");
+      }
+    }
+    const v8 = d.system;
+    if (v8 === undefined) {
+      add(e, p + "/system", "required", "must have required property 'system'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (v8 !== "planning" && v8 !== "procurement" && v8 !== "erp" && v8 !== "supplyline") add(e, p + "/system", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/system", "type", "must be string");
+      }
+    }
+    const v9 = d.raisedAt;
+    if (v9 === undefined) {
+      add(e, p + "/raisedAt", "required", "must have required property 'raisedAt'");
+    } else {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (!isDateTime(v9)) add(e, p + "/raisedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/raisedAt", "type", "must be string");
+      }
+    }
+    const v10 = d.resolvedAt;
+    if (v10 !== undefined) {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (!isDateTime(v10)) add(e, p + "/resolvedAt", "format", "must match format \"date-time\"");
+      } else if (!(v10 === null)) {
+        add(e, p + "/resolvedAt", "type", "must be string or null");
+      }
+    }
+    const v11 = d.resolution;
+    if (v11 !== undefined) {
+      n0++;
+      if (typeof v11 === 'string') {
+        if (v11.length > 2000 && (v11.length > 4000 || codePoints(v11) > 2000)) add(e, p + "/resolution", "maxLength", "must NOT have more than 2000 characters");
+      } else if (!(v11 === null)) {
+        add(e, p + "/resolution", "type", "must be string or null");
+      }
+    }
+    const v12 = d.details;
+    if (v12 !== undefined) {
+      n0++;
+      if (typeof v12 === 'string') {
+        if (v12.length > 16000 && (v12.length > 32000 || codePoints(v12) > 16000)) add(e, p + "/details", "maxLength", "must NOT have more than 16000 characters");
+      } else if (!(v12 === null)) {
+        add(e, p + "/details", "type", "must be string or null");
+      }
+    }
+    const v13 = d.ageSeconds;
+    if (v13 === undefined) {
+      add(e, p + "/ageSeconds", "required", "must have required property 'ageSeconds'");
+    } else {
+      n0++;
+      if (typeof v13 === 'number' && Number.isInteger(v13)) {
+        if (v13 < 0) add(e, p + "/ageSeconds", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/ageSeconds", "type", "must be integer");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/IntegrationExceptionPage */
+function check_IntegrationExceptionPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 1000) add(e, p + "/items", "maxItems", "must NOT have more than 1000 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 1000); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_AgedIntegrationException(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextToken;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 2048 && (v5.length > 4096 || codePoints(v5) > 2048)) add(e, p + "/nextToken", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/nextToken", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalDecisionParameters */
+function check_ApprovalDecisionParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.approvalId;
+    if (v1 === undefined) {
+      add(e, p + "/approvalId", "required", "must have required property 'approvalId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 200 && (v1.length > 400 || codePoints(v1) > 200)) add(e, p + "/approvalId", "maxLength", "must NOT have more than 200 characters");
+        if (v1.length === 0) add(e, p + "/approvalId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/approvalId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/approvalId", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_51, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PendingApprovalsParameters */
+function check_PendingApprovalsParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.status;
+    if (v1 !== undefined) {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1 !== "pending") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v2 = d.limit;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'number' && Number.isInteger(v2)) {
+        if (v2 < 1) add(e, p + "/limit", "minimum", "must be >= 1");
+        if (v2 > 100) add(e, p + "/limit", "maximum", "must be <= 100");
+      } else {
+        add(e, p + "/limit", "type", "must be integer");
+      }
+    }
+    const v3 = d.cursor;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 2048 && (v3.length > 4096 || codePoints(v3) > 2048)) add(e, p + "/cursor", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/cursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_52, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ApprovalAuditParameters */
+function check_ApprovalAuditParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.commitmentId;
+    if (v1 === undefined) {
+      add(e, p + "/commitmentId", "required", "must have required property 'commitmentId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 200 && (v1.length > 400 || codePoints(v1) > 200)) add(e, p + "/commitmentId", "maxLength", "must NOT have more than 200 characters");
+        if (v1.length === 0) add(e, p + "/commitmentId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/commitmentId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/commitmentId", "type", "must be string");
+      }
+    }
+    const v2 = d.limit;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'number' && Number.isInteger(v2)) {
+        if (v2 < 1) add(e, p + "/limit", "minimum", "must be >= 1");
+        if (v2 > 100) add(e, p + "/limit", "maximum", "must be <= 100");
+      } else {
+        add(e, p + "/limit", "type", "must be integer");
+      }
+    }
+    const v3 = d.cursor;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 2048 && (v3.length > 4096 || codePoints(v3) > 2048)) add(e, p + "/cursor", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/cursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_53, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PurchaseOrderSyncParameters */
+function check_PurchaseOrderSyncParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.poId;
+    if (v1 === undefined) {
+      add(e, p + "/poId", "required", "must have required property 'poId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 200 && (v1.length > 400 || codePoints(v1) > 200)) add(e, p + "/poId", "maxLength", "must NOT have more than 200 characters");
+        if (v1.length === 0) add(e, p + "/poId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/poId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/poId", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_54, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/IntegrationExceptionsParameters */
+function check_IntegrationExceptionsParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.status;
+    if (v1 !== undefined) {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1 !== "OPEN" && v1 !== "RESOLVED") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v2 = d.limit;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'number' && Number.isInteger(v2)) {
+        if (v2 < 1) add(e, p + "/limit", "minimum", "must be >= 1");
+        if (v2 > 1000) add(e, p + "/limit", "maximum", "must be <= 1000");
+      } else {
+        add(e, p + "/limit", "type", "must be integer");
+      }
+    }
+    const v3 = d.nextToken;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 2048 && (v3.length > 4096 || codePoints(v3) > 2048)) add(e, p + "/nextToken", "maxLength", "must NOT have more than 2048 characters");
+      } else {
+        add(e, p + "/nextToken", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_55, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/IntegrationExceptionResolveParameters */
+function check_IntegrationExceptionResolveParameters(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.id;
+    if (v1 === undefined) {
+      add(e, p + "/id", "required", "must have required property 'id'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 200 && (v1.length > 400 || codePoints(v1) > 200)) add(e, p + "/id", "maxLength", "must NOT have more than 200 characters");
+        if (v1.length === 0) add(e, p + "/id", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/id", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/id", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_56, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3840,7 +4561,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -3975,7 +4696,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4014,7 +4735,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4149,7 +4870,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4188,7 +4909,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4323,7 +5044,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4362,7 +5083,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4497,7 +5218,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4536,7 +5257,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4671,7 +5392,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4710,7 +5431,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4845,7 +5566,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4884,7 +5605,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5019,7 +5740,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5058,7 +5779,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5193,7 +5914,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5232,7 +5953,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5367,7 +6088,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5406,7 +6127,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5541,7 +6262,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5580,7 +6301,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5715,7 +6436,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5754,7 +6475,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5889,7 +6610,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5928,7 +6649,7 @@ function check_ShipmentMilestoneReportedV1(d: unknown, p: string, e: ValidationE
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6063,7 +6784,7 @@ function check_ShipmentMilestoneReportedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_ShipmentMilestone(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6102,7 +6823,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6237,7 +6958,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6276,7 +6997,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6411,7 +7132,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6450,7 +7171,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6585,7 +7306,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6624,7 +7345,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6759,7 +7480,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6798,7 +7519,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6933,7 +7654,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6972,7 +7693,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7107,7 +7828,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7146,7 +7867,7 @@ function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: Validat
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7281,7 +8002,7 @@ function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: Validat
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7320,7 +8041,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_8.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7455,7 +8176,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7780,6 +8501,17 @@ export function validateAccepted(data: unknown): ValidationResult<Accepted> {
   return e.length === 0 ? { ok: true, value: data as Accepted } : { ok: false, errors: e };
 }
 
+/** Validates data against #/$defs/Held; collects every error (see the module header). */
+export function validateHeld(data: unknown): ValidationResult<Held> {
+  const e: ValidationError[] = [];
+  try {
+    check_Held(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as Held } : { ok: false, errors: e };
+}
+
 /** Validates data against #/$defs/SystemState; collects every error (see the module header). */
 export function validateSystemState(data: unknown): ValidationResult<SystemState> {
   const e: ValidationError[] = [];
@@ -7943,6 +8675,138 @@ export function validatePurchaseRequisition(data: unknown): ValidationResult<Pur
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as PurchaseRequisition } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApiDocument; collects every error (see the module header). */
+export function validateApiDocument(data: unknown): ValidationResult<ApiDocument> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApiDocument(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApiDocument } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalOutcome; collects every error (see the module header). */
+export function validateApprovalOutcome(data: unknown): ValidationResult<ApprovalOutcome> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalOutcome(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalOutcome } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalRequestPage; collects every error (see the module header). */
+export function validateApprovalRequestPage(data: unknown): ValidationResult<ApprovalRequestPage> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalRequestPage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalRequestPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalDecisionRecordPage; collects every error (see the module header). */
+export function validateApprovalDecisionRecordPage(data: unknown): ValidationResult<ApprovalDecisionRecordPage> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalDecisionRecordPage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalDecisionRecordPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/AgedIntegrationException; collects every error (see the module header). */
+export function validateAgedIntegrationException(data: unknown): ValidationResult<AgedIntegrationException> {
+  const e: ValidationError[] = [];
+  try {
+    check_AgedIntegrationException(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as AgedIntegrationException } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/IntegrationExceptionPage; collects every error (see the module header). */
+export function validateIntegrationExceptionPage(data: unknown): ValidationResult<IntegrationExceptionPage> {
+  const e: ValidationError[] = [];
+  try {
+    check_IntegrationExceptionPage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as IntegrationExceptionPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalDecisionParameters; collects every error (see the module header). */
+export function validateApprovalDecisionParameters(data: unknown): ValidationResult<ApprovalDecisionParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalDecisionParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalDecisionParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PendingApprovalsParameters; collects every error (see the module header). */
+export function validatePendingApprovalsParameters(data: unknown): ValidationResult<PendingApprovalsParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_PendingApprovalsParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PendingApprovalsParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ApprovalAuditParameters; collects every error (see the module header). */
+export function validateApprovalAuditParameters(data: unknown): ValidationResult<ApprovalAuditParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_ApprovalAuditParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ApprovalAuditParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseOrderSyncParameters; collects every error (see the module header). */
+export function validatePurchaseOrderSyncParameters(data: unknown): ValidationResult<PurchaseOrderSyncParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseOrderSyncParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseOrderSyncParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/IntegrationExceptionsParameters; collects every error (see the module header). */
+export function validateIntegrationExceptionsParameters(data: unknown): ValidationResult<IntegrationExceptionsParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_IntegrationExceptionsParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as IntegrationExceptionsParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/IntegrationExceptionResolveParameters; collects every error (see the module header). */
+export function validateIntegrationExceptionResolveParameters(data: unknown): ValidationResult<IntegrationExceptionResolveParameters> {
+  const e: ValidationError[] = [];
+  try {
+    check_IntegrationExceptionResolveParameters(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as IntegrationExceptionResolveParameters } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/ForecastExceptionRaisedV1; collects every error (see the module header). */

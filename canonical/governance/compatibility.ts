@@ -109,6 +109,31 @@ export function findBreakingChanges(released: Schema, current: Schema): Breaking
   return changes;
 }
 
+/**
+ * Breaking changes of a document that describes an answer (an API response): its readers break when
+ * a field they read disappears, or a value they handle changes type or meaning (the request rules
+ * of {@link findBreakingChanges}), and also when the answer widens: a required field that may now
+ * be absent, a new type (null included) or a new enum value. Adding an optional field, adding a
+ * required one and narrowing a bound are compatible.
+ */
+export function findBreakingAnswerChanges(released: Schema, current: Schema): BreakingChange[] {
+  const kept =
+    /^(property \S+ removed|type \S+ no longer accepted|const changed|pattern changed|format changed)/;
+  const narrowed = findBreakingChanges(released, current).filter((change) => kept.test(change.change));
+  // The other direction: what the current answer may hold that a released reader did not expect.
+  const widened = findBreakingChanges(current, released).flatMap((change): BreakingChange[] => {
+    const text = change.change;
+    const required = /^property (\S+) is newly required$/.exec(text);
+    if (required) return [{ path: change.path, change: `property ${required[1]} may now be absent` }];
+    const value = /^enum value (.+) removed$/.exec(text);
+    if (value) return [{ path: change.path, change: `enum value ${value[1]} added to an answer` }];
+    const type = /^type (\S+) no longer accepted/.exec(text);
+    if (type) return [{ path: change.path, change: `type ${type[1]} added to an answer` }];
+    return [];
+  });
+  return [...narrowed, ...widened];
+}
+
 export interface ReleasedContracts {
   /** Released documents by name (`events/<type>.v<major>`, `api/<Body>`). */
   readonly documents: Record<string, Schema>;
@@ -125,6 +150,10 @@ export interface CurrentContract {
   readonly eventType?: string;
   readonly major?: number;
   readonly sunset?: string;
+  /** The document describes an answer (API response): checked by {@link findBreakingAnswerChanges}. */
+  readonly answer?: boolean;
+  /** An API operation's `<METHOD> <path>`: a released operation cannot move. */
+  readonly route?: string;
 }
 
 /**
@@ -146,7 +175,16 @@ export function checkCompatibility(
       );
       continue;
     }
-    const breaking = findBreakingChanges(releasedDocument, now.document);
+    const releasedRoute = (releasedDocument as { 'x-route'?: string })['x-route'];
+    if (releasedRoute !== undefined && releasedRoute !== now.route) {
+      problems.push(
+        `${name} was released as ${releasedRoute} and is now ${now.route ?? 'no route'}: publish the new route under a new version and keep the old one, deprecated`,
+      );
+    }
+    const breaking = (now.answer ? findBreakingAnswerChanges : findBreakingChanges)(
+      releasedDocument,
+      now.document,
+    );
     for (const change of breaking) {
       problems.push(
         `${name}: breaking change at ${change.path}: ${change.change} (publish a new major version)`,

@@ -20,6 +20,7 @@ import {
   text,
   type Schema,
 } from './dsl';
+import { governedApiSchemas } from './governed-api';
 import { currency, itemCode, site, wholeEaches } from './objects';
 import { requisitionSchemas } from './requisitions';
 
@@ -39,8 +40,12 @@ export const apiSchemas = {
       detail: text('Explanation specific to this occurrence', 2000),
       instance: string({ description: 'URI of this occurrence (request id)', maxLength: 256 }),
       errors: array(ref('ProblemError'), { maxItems: 101 }),
+      requestId: string({ description: 'API Gateway request id (its own refusals)', maxLength: 256 }),
     },
-    { description: 'RFC 9457 problem details', optional: ['detail', 'instance', 'errors'] },
+    {
+      description: 'RFC 9457 problem details; `type` is one of docs/problems.md',
+      optional: ['detail', 'instance', 'errors', 'requestId'],
+    },
   ),
   ExceptionResolution: object(
     {
@@ -59,6 +64,27 @@ export const apiSchemas = {
       idempotencyKey: identifier('Business idempotency key of the delivery', 256),
     },
     { description: 'A webhook delivery was durably accepted (or recognised)', optional: ['eventId'] },
+  ),
+  Held: object(
+    {
+      status: enumOf(['held'], 'Accepted and kept: the canonical model cannot carry it yet'),
+      quarantineId: identifier('The held delivery in the webhook quarantine', 200),
+      limits: array(
+        object(
+          {
+            pointer: string({ description: 'JSON pointer of the field', maxLength: 1024 }),
+            value: text('The value received, as JSON text', 262_144),
+            limit: text('The canonical limit it breaks', 2000),
+          },
+          { description: 'One canonical limit the delivery breaks' },
+        ),
+        { minItems: 1, maxItems: 1000 },
+      ),
+    },
+    {
+      description:
+        'A webhook delivery the vendor allows that the canonical model cannot carry (docs/quarantine.md)',
+    },
   ),
   SystemState: object(
     {
@@ -103,6 +129,7 @@ export const apiSchemas = {
   ),
   ...processApiSchemas(),
   ...requisitionSchemas(),
+  ...governedApiSchemas,
 } satisfies Record<string, Schema>;
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { problem, type HttpResponse } from '../../adapters/webhooks/problem';
+import { declaredRoute, deprecationHeaders } from '../../application/api-governance';
 import { TransientFailure } from '../../domain/failures';
 import { logger, metrics } from '../commons/powertools';
 
@@ -82,12 +83,21 @@ export function requireCaller(
   };
 }
 
-/** Wraps an API operation: builds nothing per call, answers problem+json for anything it throws. */
+/**
+ * Wraps an API operation: builds nothing per call, answers problem+json for anything it throws, and
+ * adds what the route's declaration says every answer carries (a deprecated route's Deprecation,
+ * Sunset and Link headers), so AWS and the local runtime answer them from the same code.
+ */
 export function apiHandler(
   operation: string,
   handle: (request: ApiRequest) => Promise<HttpResponse>,
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
-  return async (event) => {
+  const answer = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const response = await operate(event);
+    const declared = deprecationHeaders(declaredRoute(event.resource, event.httpMethod));
+    return { ...response, headers: { ...response.headers, ...declared } };
+  };
+  const operate = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext?.requestId ?? crypto.randomUUID();
     const instance = `urn:supplyline:request:${requestId}`;
     try {
@@ -105,6 +115,7 @@ export function apiHandler(
       metrics.publishStoredMetrics();
     }
   };
+  return answer;
 }
 
 /** A path parameter; API Gateway always supplies declared ones, so absence means a wrong route. */

@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { GATEWAY_PROBLEMS, problemType } from '../../application/api-problems';
 import { pascalCase } from '../../application/resources';
 
 /** API Gateway throttling. */
@@ -27,6 +28,8 @@ export interface ApiRoute {
   /** Name of a model in `models` validating the JSON body. */
   readonly requestModel?: string;
   readonly queryParameters?: readonly string[];
+  /** The method's throttle (API Gateway method settings). @default `throttling.governed` */
+  readonly throttle?: ApiThrottle;
 }
 
 /** A JSON Schema document (draft 2020-12 subset, as canonical/generated/json-schema emits). */
@@ -56,28 +59,6 @@ export interface SupplylineApiProps {
   readonly logEncryptionKey?: kms.IKey;
 }
 
-/** Gateway responses rendered as RFC 9457 problem details. */
-const PROBLEM_RESPONSES: readonly { type: apigateway.ResponseType; status?: string; title: string }[] = [
-  { type: apigateway.ResponseType.BAD_REQUEST_BODY, status: '400', title: 'Request body is invalid' },
-  {
-    type: apigateway.ResponseType.BAD_REQUEST_PARAMETERS,
-    status: '400',
-    title: 'Request parameters are invalid',
-  },
-  { type: apigateway.ResponseType.UNAUTHORIZED, status: '401', title: 'Access token missing or invalid' },
-  { type: apigateway.ResponseType.INVALID_API_KEY, status: '403', title: 'API key is missing or invalid' },
-  { type: apigateway.ResponseType.ACCESS_DENIED, status: '403', title: 'Access denied' },
-  { type: apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, status: '404', title: 'No such resource' },
-  { type: apigateway.ResponseType.REQUEST_TOO_LARGE, status: '413', title: 'Request too large' },
-  { type: apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE, status: '415', title: 'Unsupported media type' },
-  { type: apigateway.ResponseType.THROTTLED, status: '429', title: 'Too many requests' },
-  { type: apigateway.ResponseType.QUOTA_EXCEEDED, status: '429', title: 'Quota exceeded' },
-  { type: apigateway.ResponseType.WAF_FILTERED, status: '403', title: 'Request blocked' },
-  { type: apigateway.ResponseType.INTEGRATION_TIMEOUT, status: '504', title: 'Upstream timed out' },
-  { type: apigateway.ResponseType.DEFAULT_4XX, title: 'Request rejected' },
-  { type: apigateway.ResponseType.DEFAULT_5XX, title: 'Internal error' },
-];
-
 /**
  * The Supplyline REST API (API Gateway v1, regional) of the governed routes: `/v1` routes with
  * Lambda proxy integrations, JSON access logs, X-Ray, stage and per-method throttling, request
@@ -105,11 +86,12 @@ export class SupplylineApi extends Construct {
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
       encryptionKey: props.logEncryptionKey,
     });
+    const throttleOf = (route: ApiRoute) => route.throttle ?? props.throttling.governed;
     const methodOptions: Record<string, apigateway.MethodDeploymentOptions> = {};
     for (const route of props.routes) {
       methodOptions[`${route.path}/${route.method}`] = {
-        throttlingRateLimit: props.throttling.governed.rateLimit,
-        throttlingBurstLimit: props.throttling.governed.burstLimit,
+        throttlingRateLimit: throttleOf(route).rateLimit,
+        throttlingBurstLimit: throttleOf(route).burstLimit,
       };
     }
 
@@ -150,12 +132,14 @@ export class SupplylineApi extends Construct {
     }
     this.models = models;
 
-    for (const response of PROBLEM_RESPONSES) {
-      this.api.addGatewayResponse(pascalCase(response.type.responseType.toLowerCase()), {
-        type: response.type,
-        statusCode: response.status,
+    // API Gateway's own refusals as problem+json with documented types (docs/problems.md).
+    for (const [responseType, gateway] of Object.entries(GATEWAY_PROBLEMS)) {
+      const status = gateway.status === undefined ? undefined : String(gateway.status);
+      this.api.addGatewayResponse(pascalCase(responseType.toLowerCase()), {
+        type: apigateway.ResponseType.of(responseType),
+        statusCode: status,
         responseHeaders: { 'Content-Type': "'application/problem+json'" },
-        templates: { 'application/json': problemTemplate(response.title, response.status) },
+        templates: { 'application/json': problemTemplate(gateway.kind, gateway.title, status) },
       });
     }
 
@@ -194,7 +178,7 @@ export class SupplylineApi extends Construct {
         {
           api: this.api,
           stage: this.stage,
-          throttle: methods.map((method) => ({ method, throttle: props.throttling.governed })),
+          throttle: methods.map((method, index) => ({ method, throttle: throttleOf(props.routes[index]!) })),
         },
       ],
     });
@@ -249,9 +233,9 @@ function accessLogFormat(): apigateway.AccessLogFormat {
 }
 
 /** An RFC 9457 problem document as a gateway response template. */
-function problemTemplate(title: string, status?: string): string {
+function problemTemplate(kind: string, title: string, status?: string): string {
   const members = [
-    '"type":"about:blank"',
+    `"type":"${problemType(kind)}"`,
     `"title":"${title}"`,
     ...(status ? [`"status":${status}`] : []),
     '"detail":$context.error.messageString',

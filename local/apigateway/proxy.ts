@@ -16,6 +16,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { LocalAuthorizers } from './authorizer';
+import { MethodThrottles } from './throttle';
+import { watchAnswer, type Answer } from './answer-contract';
+import { serveApiDocs } from './api-docs';
 import { headerValue, httpApiV1Event, proxyEvent } from './events';
 import { listen, readBody, type ListeningServer } from '../http/server';
 import type { InvocationResult } from '../lambda/functions';
@@ -45,6 +48,12 @@ export interface ApiGatewayOptions {
   integrationTimeoutMs?: number;
   /** Called for every request (access log). */
   onRequest?: (entry: AccessLogEntry) => void;
+  /** The clock of the REST API's method throttling (throttle.ts). @default Date.now */
+  clock?: () => number;
+  /** Called with every answer of a route either API serves (answer-contract.ts checks them). */
+  onAnswer?: (answer: Answer) => void;
+  /** The OpenAPI document, rendered as a browsable page at `/_docs/` (api-docs.ts). */
+  apiDocument?: object;
 }
 
 /** One line of the access log. */
@@ -112,6 +121,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     ...httpApis.flatMap((httpApi) => httpApi.stageNames.filter((name) => name !== '$default')),
   ]);
 
+  const throttles = new MethodThrottles(api?.throttles ?? {}, options.clock);
   const authorizers = new LocalAuthorizers((fn, event) => options.invoke(fn, event as APIGatewayProxyEvent));
 
   const server = createServer((req, res) => {
@@ -160,7 +170,11 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     };
 
     try {
+      if (options.apiDocument && (await serveApiDocs(req, res, path, options.apiDocument))) return;
       const match = matchRoute(served, path, method);
+      const routePath = match.route?.resourcePath;
+      if (routePath && options.onAnswer)
+        watchAnswer(res, (answer) => options.onAnswer!({ method, resourcePath: routePath, ...answer }));
       if (!match.route && defaultRoute && match.allowed.length === 0) {
         await serveHttpRoute(req, res, {
           ...defaultRoute,
@@ -197,6 +211,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
         return;
       }
       const route = match.route.rest!;
+      if (!throttles.admit(method, route.resourcePath)) return gateway('THROTTLED', 429, 'Too Many Requests');
       let authorizer: Record<string, unknown> | undefined;
       if (route.authorizationType === 'CUSTOM' && route.authorizer) {
         const decision = await authorizers.decide({

@@ -2,6 +2,8 @@
 import type { RestApiModel, TemplateModel } from '../../assembly';
 import type { InvocationResult } from '../lambda/functions';
 import { startApiGateway, type AccessLogEntry, type ApiGatewayServer } from './proxy';
+import { answerChecker, recordAnswerViolation, type Answer } from './answer-contract';
+import openApi from '../../canonical/generated/openapi.json';
 
 /** The running local API Gateway. */
 export interface LocalApiGateway {
@@ -22,10 +24,22 @@ export async function startApiGateways(
     apiKey: string;
     invoke: (functionName: string, event: unknown) => Promise<InvocationResult>;
     onRequest: (entry: AccessLogEntry) => void;
+    /** Record every answer the OpenAPI document does not describe (answer-contract.ts). */
+    checkAnswers?: boolean;
     log: (line: string) => void;
   },
 ): Promise<LocalApiGateway> {
   const servers: ApiGatewayServer[] = [];
+  const check = options.checkAnswers ? answerChecker(openApi) : undefined;
+  const onAnswer = check
+    ? (answer: Answer) => {
+        const problems = check(answer);
+        if (problems.length === 0) return;
+        const { body: _body, ...where } = answer;
+        recordAnswerViolation({ ...where, problems });
+        options.log(`answer outside the OpenAPI document: ${problems.join('; ')}`);
+      }
+    : undefined;
   const stop = async () => {
     // Every server closes even when one fails; the first failure is reported.
     const closed = await Promise.allSettled(servers.reverse().map((server) => server.close()));
@@ -52,6 +66,9 @@ export async function startApiGateways(
           host: options.host,
           ...(index === 0 && options.port !== undefined ? { port: options.port } : {}),
           onRequest: options.onRequest,
+          ...(onAnswer ? { onAnswer } : {}),
+          // The first server renders the document (its HTTP APIs' routes are in it too).
+          ...(index === 0 ? { apiDocument: openApi } : {}),
         }),
       );
     }

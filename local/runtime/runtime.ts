@@ -101,6 +101,12 @@ export interface LocalRuntimeOptions {
    */
   identity?: { issuer: string; audience?: string; groupsClaim?: string; dashboardClientId?: string };
   /**
+   * Check every API answer against the OpenAPI document (local/apigateway/answer-contract.ts) and
+   * record each violation for the test harness. @default on when SUPPLYLINE_CHECK_ANSWERS is `1`
+   * (the test suite sets it)
+   */
+  checkAnswers?: boolean;
+  /**
    * Enforce each function role's IAM policies on its calls to the stand-ins, as AWS does: a call
    * its role does not allow fails with AccessDenied (local/iam). @default true
    */
@@ -348,6 +354,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       apiKey,
       invoke: (fn, event) => runner().invoke(fn, event),
       onRequest: remember(apiRequests),
+      checkAnswers: options.checkAnswers ?? process.env.SUPPLYLINE_CHECK_ANSWERS === '1',
       log,
     });
     stops.push(() => apiGateway.stop());

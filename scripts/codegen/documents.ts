@@ -3,7 +3,9 @@
  * snapshots, API Gateway request models), the OpenAPI 3.1 document and the human-readable
  * event catalog.
  */
-import { API_ROUTES, type ApiProblem } from '../../application/api-routes';
+import { GATEWAY_PROBLEMS, problemType } from '../../application/api-problems';
+import { routeVersion } from '../../application/api-governance';
+import { API_ROUTES, type ApiRouteContract, type ApiRouteDefinition } from '../../application/api-routes';
 import { CODE_TABLES } from '../../canonical/codes/tables';
 import type { Schema } from '../../canonical/schemas/dsl';
 import { EVENT_CATALOG, eventSchemaName } from '../../canonical/schemas/events';
@@ -60,75 +62,46 @@ const header = (name: string, description: string, required = true) => ({
   schema: { type: 'string' },
 });
 
-const pathId = (name: string, description: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  description,
-  schema: { type: 'string', minLength: 1, maxLength: 200 },
-});
+/** What the HTTP API itself answers when the function fails (500) or times out (503). */
+const httpApiError = {
+  'application/json': {
+    schema: {
+      type: 'object',
+      properties: { message: { type: 'string' } },
+      required: ['message'],
+      additionalProperties: false,
+    },
+  },
+};
 
 const webhookErrors = {
   '400': problemResponse('Malformed JSON or an unknown event type'),
   '401': problemResponse('Missing, malformed, expired or wrong signature'),
+  '403': problemResponse('Not delivered through the webhook URL (urn:supplyline:problem:edge-bypass)'),
   '413': problemResponse('Body larger than the vendor limit'),
   '415': problemResponse('Not application/json'),
   '422': problemResponse('The payload breaks the vendor contract; every error is listed'),
-  '503': problemResponse('Could not accept durably right now; the vendor retries'),
+  '500': { description: 'The HTTP API could not get an answer from the function', content: httpApiError },
+  '503': {
+    description: 'Could not accept durably right now, or the function timed out; the vendor retries',
+    content: { ...problemResponse('').content, ...httpApiError },
+  },
 };
-
-const governedErrors = {
-  '400': problemResponse('Malformed request'),
-  '401': problemResponse(
-    'Access token missing or invalid (expired, wrong issuer or audience, not an access token)',
-  ),
-  '403': problemResponse('The token lacks the route’s scope, or the API key is missing or invalid'),
-  '404': problemResponse('No such object'),
-  '429': problemResponse('Throttled'),
-};
-
-/** The query parameters of a cursor-paginated list. */
-const pageParameters = [
-  { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 } },
-  { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
-];
-
-/** A page of `schema` items with the cursor of the next page. */
-function listOf(schema: string, description: string): Record<string, unknown> {
-  return {
-    description,
-    content: {
-      'application/json': {
-        schema: {
-          type: 'object',
-          properties: {
-            items: { type: 'array', items: { $ref: `#/components/schemas/${schema}` } },
-            nextCursor: { type: 'string' },
-          },
-          required: ['items'],
-        },
-      },
-    },
-  };
-}
 
 /**
  * A governed route's security requirement: a bearer access token holding one of the route's scopes
  * (application/api-routes.ts, ADR 0009) and the API key of a usage plan, for metering.
  */
-function governedSecurity(path: string, method: 'GET' | 'POST'): Record<string, string[]>[] {
-  const shape = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
-  const route = API_ROUTES.find((r) => r.method === method && shape(r.path) === shape(path));
-  if (!route?.scopes)
-    throw new Error(`${method} ${path} is not a governed route of application/api-routes.ts`);
+function governedSecurity(route: ApiRouteDefinition): Record<string, string[]>[] {
+  if (!route.scopes) throw new Error(`${route.method} ${route.path} is not a governed route`);
   return [{ accessToken: [...route.scopes], apiKey: [] }];
 }
 
-/** A problem+json answer whose `type` is one of the kinds' URIs (adapters/webhooks/problem.ts). */
-function typedProblemResponse(problem: ApiProblem): Record<string, unknown> {
-  const types = problem.kinds.map((kind) => `urn:supplyline:problem:${kind}`);
+/** A problem+json answer whose `type` is one of the kinds' URIs (application/api-problems.ts). */
+function typedProblemResponse(kinds: readonly string[], description: string): Record<string, unknown> {
+  const types = kinds.map(problemType);
   return {
-    description: `${problem.description} (${types.join(', ')})`,
+    description: `${description} (${types.join(', ')}: docs/problems.md)`,
     content: {
       'application/problem+json': {
         schema: {
@@ -140,14 +113,73 @@ function typedProblemResponse(problem: ApiProblem): Record<string, unknown> {
 }
 
 /**
+ * Every answer of a governed route that is not its 200, by status: the refusals API Gateway answers
+ * itself (its gateway responses), what any handler answers when a dependency fails, then the route's
+ * own problems, merged so each status lists every problem type it can carry.
+ */
+function governedProblems(route: ApiRouteDefinition, contract: ApiRouteContract): Record<string, unknown> {
+  const byStatus = new Map<number, { kinds: string[]; descriptions: string[] }>();
+  const add = (status: number, kinds: readonly string[], description: string) => {
+    const entry = byStatus.get(status) ?? { kinds: [], descriptions: [] };
+    for (const kind of kinds) if (!entry.kinds.includes(kind)) entry.kinds.push(kind);
+    entry.descriptions.push(description);
+    byStatus.set(status, entry);
+  };
+  for (const gateway of Object.values(GATEWAY_PROBLEMS)) {
+    if (gateway.applies === 'none' || (gateway.applies === 'body' && !route.requestModel)) continue;
+    // API Gateway answers a failed function with 502, its own failures with 500 (DEFAULT_5XX).
+    for (const status of gateway.status === undefined ? [500, 502] : [gateway.status])
+      add(status, [gateway.kind], gateway.title);
+  }
+  add(500, ['internal-error'], 'The request could not be completed');
+  add(503, ['try-again'], 'A system we depend on is not answering; send it again after Retry-After');
+  for (const [status, problem] of Object.entries(contract.problems))
+    add(Number(status), problem.kinds, problem.description);
+  return Object.fromEntries(
+    [...byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, entry]) => [
+        String(status),
+        typedProblemResponse(entry.kinds, entry.descriptions.join('; ')),
+      ]),
+  );
+}
+
+/** `Deprecation`, `Sunset` and `Link` answered by a deprecated route (functions/api/http.ts). */
+const deprecationHeaders = {
+  Deprecation: {
+    description: 'RFC 9745: when the route was deprecated (`@<unix seconds>`)',
+    schema: { type: 'string' },
+  },
+  Sunset: { description: 'RFC 8594: when the route goes away (HTTP-date)', schema: { type: 'string' } },
+  Link: { description: 'The successor route (`rel="successor-version"`)', schema: { type: 'string' } },
+};
+
+/** The success answer: a 202 says where its status is; a deprecated route says so in its headers. */
+function successAnswer(
+  ok: Record<string, unknown>,
+  contract: ApiRouteContract,
+  route: ApiRouteDefinition,
+): Record<string, unknown> {
+  const headers = {
+    ...(contract.successStatus === 202
+      ? { Location: { description: 'Where its status is', schema: { type: 'string' } } }
+      : {}),
+    ...(route.deprecation ? deprecationHeaders : {}),
+  };
+  return Object.keys(headers).length > 0 ? { ...ok, headers } : ok;
+}
+
+/**
  * The operations of the routes that declare their contract (application/api-routes.ts
  * `contract`): parameters from the parameters model, body from the request model, the 200 answer
- * from the response model, the handler's own problems, then the governed API's refusals.
+ * from the response model, then every problem it can answer; version, owner, throttle and
+ * deprecation from the declaration.
  */
-function declaredOperations(): Record<string, Record<string, unknown>> {
+function declaredOperations(routes: readonly ApiRouteDefinition[]): Record<string, Record<string, unknown>> {
   const describe = (name: string) => canonicalDefs[name]?.description ?? name;
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of API_ROUTES) {
+  for (const route of routes) {
     const { contract } = route;
     if (!contract) continue;
     const model = contract.parametersModel ? canonicalDefs[contract.parametersModel] : undefined;
@@ -174,35 +206,24 @@ function declaredOperations(): Record<string, Record<string, unknown>> {
         schema: { type: 'string', minLength: 1, maxLength },
       })),
     ];
-    const { '404': _notFound, ...refusals } = governedErrors;
+    const ok = jsonBody(contract.responseModel, describe(contract.responseModel));
     paths[route.path] = {
       ...paths[route.path],
       [route.method.toLowerCase()]: {
         operationId: contract.operationId,
         summary: contract.summary,
         'x-owner': contract.owner,
-        security: governedSecurity(route.path, route.method),
+        'x-version': routeVersion(route),
+        ...(route.throttle ? { 'x-throttle': route.throttle } : {}),
+        ...(route.deprecation ? { deprecated: true, 'x-deprecation': route.deprecation } : {}),
+        security: governedSecurity(route),
         ...(parameters.length > 0 ? { parameters } : {}),
         ...(route.requestModel
           ? { requestBody: { required: true, ...jsonBody(route.requestModel, describe(route.requestModel)) } }
           : {}),
         responses: {
-          [String(contract.successStatus ?? 200)]:
-            contract.successStatus === 202
-              ? {
-                  ...jsonBody(contract.responseModel, describe(contract.responseModel)),
-                  headers: {
-                    Location: { description: 'Where its status is', schema: { type: 'string' } },
-                  },
-                }
-              : jsonBody(contract.responseModel, describe(contract.responseModel)),
-          ...refusals,
-          ...Object.fromEntries(
-            Object.entries(contract.problems).map(([status, problem]) => [
-              status,
-              typedProblemResponse(problem),
-            ]),
-          ),
+          [String(contract.successStatus ?? 200)]: successAnswer(ok, contract, route),
+          ...governedProblems(route, contract),
         },
       },
     };
@@ -211,7 +232,7 @@ function declaredOperations(): Record<string, Record<string, unknown>> {
 }
 
 /** The OpenAPI 3.1 document of the HTTP API (webhooks and governed system APIs). */
-export function openApiDocument(): Record<string, unknown> {
+export function openApiDocument(routes: readonly ApiRouteDefinition[] = API_ROUTES): Record<string, unknown> {
   const components: Record<string, Schema> = {};
   for (const [name, schema] of Object.entries({ ...planningWebhookSchemas, ...procurementWebhookSchemas })) {
     components[name] = toComponentRefs(schema);
@@ -249,7 +270,10 @@ export function openApiDocument(): Record<string, unknown> {
           ],
           requestBody: { required: true, ...jsonBody(Object.values(PLANNING_EVENTS), 'The delivery') },
           responses: {
-            '202': jsonBody('Accepted', 'Durably accepted, or recognised as a duplicate or stale version'),
+            '202': jsonBody(
+              ['Accepted', 'Held'],
+              'Durably accepted, recognised as a duplicate or stale version, or held',
+            ),
             ...webhookErrors,
           },
         },
@@ -266,126 +290,15 @@ export function openApiDocument(): Record<string, unknown> {
           ],
           requestBody: { required: true, ...jsonBody(Object.values(PROCUREMENT_EVENTS), 'The delivery') },
           responses: {
-            '202': jsonBody('Accepted', 'Durably accepted, or recognised as a duplicate or stale version'),
+            '202': jsonBody(
+              ['Accepted', 'Held'],
+              'Durably accepted, recognised as a duplicate or stale version, or held',
+            ),
             ...webhookErrors,
           },
         },
       },
-      '/v1/approvals/{approvalId}/decision': {
-        post: {
-          operationId: 'decideApproval',
-          summary: 'Approve or reject a commitment waiting for approval',
-          security: governedSecurity('/v1/approvals/{approvalId}/decision', 'POST'),
-          description:
-            'The approver is the verified caller (the access token subject); a body `approver` is ignored. ' +
-            'The same person sending the same decision again gets 200 with the first decision.',
-          parameters: [pathId('approvalId', 'Approval id from purchase-order.approval-requested')],
-          requestBody: { required: true, ...jsonBody('ApprovalDecision', 'The decision') },
-          responses: {
-            '200': jsonBody('ApprovalRequest', 'Decision recorded (in `decision`); the workflow resumes'),
-            '409': problemResponse('Already decided by someone else, or expired'),
-            '422': problemResponse('Invalid decision (a rejection needs a reason)'),
-            ...governedErrors,
-            '403': problemResponse(
-              'Refused by a rule, named in the problem type (urn:supplyline:problem:<rule>): person-required, ' +
-                'approver-role, separation-of-duties, approval-limit; the commitment keeps waiting',
-            ),
-          },
-        },
-      },
-      '/v1/approvals': {
-        get: {
-          operationId: 'listPendingApprovals',
-          summary: 'Approvals waiting that the caller may decide, soonest deadline first',
-          security: governedSecurity('/v1/approvals', 'GET'),
-          parameters: [
-            { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['pending'] } },
-            ...pageParameters,
-          ],
-          responses: {
-            '200': listOf(
-              'ApprovalRequest',
-              'The approvals (a page may hold fewer than limit: follow nextCursor)',
-            ),
-            ...governedErrors,
-          },
-        },
-      },
-      '/v1/commitments/{commitmentId}/approval-audit': {
-        get: {
-          operationId: 'listApprovalAudit',
-          summary: 'Every decision on a commitment, oldest first, from the write-once audit trail',
-          security: governedSecurity('/v1/commitments/{commitmentId}/approval-audit', 'GET'),
-          parameters: [
-            pathId('commitmentId', 'The commitment (its purchase order external reference)'),
-            ...pageParameters,
-          ],
-          responses: {
-            '200': listOf('ApprovalDecisionRecord', 'The decisions'),
-            ...governedErrors,
-          },
-        },
-      },
-      '/v1/purchase-orders/{poId}/sync': {
-        get: {
-          operationId: 'getPurchaseOrderSyncStatus',
-          summary: "A purchase order's state in each system, the lag between them and its history",
-          security: governedSecurity('/v1/purchase-orders/{poId}/sync', 'GET'),
-          parameters: [pathId('poId', 'External reference or procurement PO number')],
-          responses: { '200': jsonBody('SyncStatus', 'Sync status'), ...governedErrors },
-        },
-      },
-      '/v1/integration-exceptions': {
-        get: {
-          operationId: 'listIntegrationExceptions',
-          summary: 'Integration exceptions, open ones first, with their age',
-          security: governedSecurity('/v1/integration-exceptions', 'GET'),
-          parameters: [
-            {
-              name: 'status',
-              in: 'query',
-              required: false,
-              schema: { type: 'string', enum: ['OPEN', 'RESOLVED'] },
-            },
-          ],
-          responses: {
-            '200': {
-              description: 'The exceptions',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    properties: {
-                      items: { type: 'array', items: { $ref: '#/components/schemas/IntegrationException' } },
-                    },
-                    required: ['items'],
-                  },
-                },
-              },
-            },
-            ...governedErrors,
-          },
-        },
-      },
-      '/v1/integration-exceptions/{exceptionId}/resolve': {
-        post: {
-          operationId: 'resolveIntegrationException',
-          summary: 'Resolve an integration exception with a reason',
-          security: governedSecurity('/v1/integration-exceptions/{exceptionId}/resolve', 'POST'),
-          parameters: [pathId('exceptionId', 'Integration exception id')],
-          requestBody: {
-            required: true,
-            ...jsonBody('ExceptionResolution', 'Why; the resolver recorded is the verified caller'),
-          },
-          responses: {
-            '200': jsonBody('IntegrationException', 'The resolved exception'),
-            '409': problemResponse('Already resolved'),
-            '422': problemResponse('Invalid resolution'),
-            ...governedErrors,
-          },
-        },
-      },
-      ...declaredOperations(),
+      ...declaredOperations(routes),
     },
     components: {
       schemas: components,

@@ -12,6 +12,7 @@ import type { Schema } from '../../canonical/schemas/dsl';
 import { EVENT_CATALOG, eventSchemaName } from '../../canonical/schemas/events';
 import { canonicalDefs } from '../../canonical/schemas/index';
 import { eventCatalogMarkdown, formatJson, jsonSchemaFiles, openApiDocument } from './documents';
+import { problemsMarkdown } from './problems';
 import { compileTypes } from './type-compiler';
 import { compileValidators } from './validator-compiler';
 import { workflowsMarkdown } from './workflow-diagrams';
@@ -77,6 +78,7 @@ export function generatedFiles(): Record<string, string> {
     'canonical/generated/openapi.json': formatJson(openApiDocument()),
     'canonical/generated/event-catalog.md': eventCatalogMarkdown(),
     'docs/workflows.md': workflowsMarkdown(ROOT),
+    'docs/problems.md': problemsMarkdown(),
   };
 }
 

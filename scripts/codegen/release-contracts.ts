@@ -4,13 +4,13 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { currentContracts } from '../../canonical/governance/current';
+import { allCurrentContracts } from './route-contracts';
 import { ROOT } from './generate';
 
 const releasedDir = join(ROOT, 'canonical', 'released');
 rmSync(releasedDir, { recursive: true, force: true });
 const versions: Record<string, string> = {};
-for (const contract of currentContracts()) {
+for (const contract of allCurrentContracts()) {
   const target = join(releasedDir, `${contract.name}.json`);
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, `${JSON.stringify(contract.document, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTemplateModel } from '../../assembly';
+import { buildTemplateModel, type CfnTemplate } from '../../assembly';
 import { INLINE_TEMPLATE } from './inline-template';
 
 describe('HTTP API model', () => {
@@ -68,5 +68,27 @@ describe('HTTP API model', () => {
       expect.stringMatching(/route Orphan \(GET \/x\): target '' is not an integration/),
       'API Ws: protocol WEBSOCKET is not served locally',
     ]);
+  });
+});
+
+describe('REST API throttling', () => {
+  it('reads the stage default and each method’s throttle the stack synthesizes from the route declarations', async () => {
+    const { buildStack } = await import('../lib/support');
+    const { API_ROUTES } = await import('../../application/api-routes');
+    const [first, ...rest] = API_ROUTES.filter((route) => route.access === 'identity');
+    const { stack, template } = buildStack('dev', {
+      apiRoutes: [
+        ...API_ROUTES.filter((route) => route.access !== 'identity'),
+        { ...first!, throttle: { rateLimit: 2, burstLimit: 3 } },
+        ...rest,
+      ],
+    });
+    const [api] = buildTemplateModel(template.toJSON() as CfnTemplate, INLINE_TEMPLATE).apis;
+    const { throttling, governedThrottling } = stack.config.api;
+    expect(api!.throttles).toMatchObject({
+      '* /*': throttling,
+      [`${first!.method} ${first!.path}`]: { rateLimit: 2, burstLimit: 3 },
+      [`${rest[0]!.method} ${rest[0]!.path}`]: governedThrottling,
+    });
   });
 });

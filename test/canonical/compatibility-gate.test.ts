@@ -5,15 +5,17 @@ import {
   findBreakingChanges,
   type CurrentContract,
 } from '../../canonical/governance/compatibility';
-import { currentContracts, readReleasedContracts } from '../../canonical/governance/current';
+import { readReleasedContracts } from '../../canonical/governance/current';
 import type { Schema } from '../../canonical/schemas/dsl';
 import { ROOT } from '../../scripts/codegen/generate';
+import { allCurrentContracts, routeContracts } from '../../scripts/codegen/route-contracts';
+import { API_ROUTES, type ApiRouteDefinition } from '../../application/api-routes';
 
 describe('compatibility gate', () => {
   it('holds: every released contract is still published and changed only compatibly', () => {
     const released = readReleasedContracts(join(ROOT, 'canonical', 'released'));
     expect(Object.keys(released.documents).length).toBeGreaterThan(0);
-    expect(checkCompatibility(released, currentContracts())).toEqual([]);
+    expect(checkCompatibility(released, allCurrentContracts())).toEqual([]);
   });
 });
 
@@ -148,5 +150,87 @@ describe('catalog rules', () => {
       /version 1.0 was not raised/,
     );
     expect(checkCompatibility(releasedSet, [contract({ document: current, version: '1.1' })])).toEqual([]);
+  });
+});
+
+describe('API operations', () => {
+  const releasedOf = (contracts: readonly CurrentContract[]) => ({
+    documents: Object.fromEntries(
+      contracts.map((c) => [c.name, JSON.parse(JSON.stringify(c.document)) as Schema]),
+    ),
+    versions: Object.fromEntries(contracts.map((c) => [c.name, c.version])),
+  });
+  const releasedRoutes = releasedOf(routeContracts());
+  const audit = (routes: readonly ApiRouteDefinition[]) =>
+    checkCompatibility(releasedRoutes, routeContracts(routes)).join('\n');
+  const answerOf = (name: string, change: (schema: Schema) => void): CurrentContract[] =>
+    routeContracts().map((c) => {
+      if (c.name !== name) return c;
+      const document = JSON.parse(JSON.stringify(c.document)) as Schema;
+      change(document);
+      return { ...c, document };
+    });
+
+  it('holds the released operations as declared', () => {
+    expect(Object.keys(releasedRoutes.documents)).toContain('responses/listIntegrationExceptions');
+    expect(audit(API_ROUTES)).toBe('');
+  });
+
+  it('fails when a released route is removed', () => {
+    const without = API_ROUTES.filter(
+      (route) => route.contract?.operationId !== 'getPurchaseOrderSyncStatus',
+    );
+    expect(audit(without)).toMatch(
+      /responses\/getPurchaseOrderSyncStatus was released and is no longer published/,
+    );
+  });
+
+  it('fails when a released route moves to another path', () => {
+    const moved = API_ROUTES.map((route) =>
+      route.contract?.operationId === 'getPurchaseOrderSyncStatus'
+        ? { ...route, path: '/v1/purchase-orders/{poId}/sync-status' as const }
+        : route,
+    );
+    expect(audit(moved)).toMatch(/released as GET \/v1\/purchase-orders\/\{poId\}\/sync and is now GET/);
+  });
+
+  it('fails when a field is removed from an answer, or a type narrowed', () => {
+    const removed = answerOf('responses/getPurchaseOrderSyncStatus', (s) => {
+      delete s.properties!.history;
+    });
+    expect(checkCompatibility(releasedRoutes, removed).join('\n')).toMatch(/property history removed/);
+    const narrowed = answerOf('responses/getPurchaseOrderSyncStatus', (s) => {
+      s.$defs!.SyncLag!.properties!.lagSeconds = { type: 'integer' };
+    });
+    expect(checkCompatibility(releasedRoutes, narrowed).join('\n')).toMatch(
+      /\/lags\/items\/lagSeconds: type number no longer accepted/,
+    );
+  });
+
+  it('fails when an answer widens: a required field made optional, a new enum value', () => {
+    const optional = answerOf('responses/listIntegrationExceptions', (s) => {
+      s.$defs!.AgedIntegrationException!.required = ['exceptionId'];
+    });
+    expect(checkCompatibility(releasedRoutes, optional).join('\n')).toMatch(
+      /property category may now be absent/,
+    );
+    const widened = answerOf('responses/listIntegrationExceptions', (s) => {
+      s.$defs!.AgedIntegrationException!.properties!.status!.enum = ['OPEN', 'RESOLVED', 'IGNORED'];
+    });
+    expect(checkCompatibility(releasedRoutes, widened).join('\n')).toMatch(/enum value "IGNORED" added/);
+  });
+
+  it('fails when a parameter is narrowed', () => {
+    const narrowed = answerOf('parameters/getPurchaseOrderSyncStatus', (s) => {
+      s.properties!.poId!.maxLength = 10;
+    });
+    expect(checkCompatibility(releasedRoutes, narrowed).join('\n')).toMatch(/poId: maxLength lowered to 10/);
+  });
+
+  it('passes an optional field added to an answer with the route’s minor version raised', () => {
+    const grown = answerOf('responses/getPurchaseOrderSyncStatus', (s) => {
+      s.properties!.asOf = { type: 'string' };
+    }).map((c) => (c.name === 'responses/getPurchaseOrderSyncStatus' ? { ...c, version: '1.1' } : c));
+    expect(checkCompatibility(releasedRoutes, grown)).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../application/api-routes';
+import { GATEWAY_PROBLEMS, type GatewayProblemType } from '../../application/api-problems';
 import { APPLICATION_CONSUMERS } from '../../application/identity';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { FUNCTION_CATALOG, FUNCTION_KEYS } from '../../application/functions';
@@ -465,10 +466,35 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
       expect(response.ResponseParameters['gatewayresponse.header.Content-Type']).toBe(
         "'application/problem+json'",
       );
+      // A documented type (docs/problems.md), never about:blank.
+      const kind = GATEWAY_PROBLEMS[response.ResponseType as GatewayProblemType].kind;
       expect(response.ResponseTemplates['application/json']).toMatch(
-        /^\{"type":"about:blank","title":"[^"]+"/,
+        new RegExp(`^\\{"type":"urn:supplyline:problem:${kind}","title":"[^"]+"`),
       );
     }
+    expect(responses.map((r) => r.ResponseType).sort()).toEqual(Object.keys(GATEWAY_PROBLEMS).sort());
+  });
+
+  it('throttles a route that declares its own throttle with its numbers, in the stage and the usage plan', () => {
+    const [first, ...rest] = GOVERNED_ROUTES;
+    const own = { rateLimit: 2, burstLimit: 3 };
+    const template = buildStack('dev', {
+      apiRoutes: [
+        ...API_ROUTES.filter((r) => r.access !== 'identity'),
+        { ...first!, throttle: own },
+        ...rest,
+      ],
+    }).template;
+    const [[, stage]] = resourcesOf(template, 'AWS::ApiGateway::Stage') as [[string, CfnJson]];
+    const setting = (stage.Properties.MethodSettings as Json[]).find(
+      (s) => s.ResourcePath === `/${first!.path.replaceAll('/', '~1')}` && s.HttpMethod === first!.method,
+    );
+    expect(setting).toMatchObject({ ThrottlingRateLimit: 2, ThrottlingBurstLimit: 3 });
+    const [[, plan]] = resourcesOf(template, 'AWS::ApiGateway::UsagePlan').filter(([, p]) =>
+      String(p.Properties.UsagePlanName).endsWith('-operators'),
+    ) as [[string, CfnJson]];
+    const throttles = Object.values(plan.Properties.ApiStages[0].Throttle as Record<string, Json>);
+    expect(throttles).toContainEqual({ RateLimit: 2, BurstLimit: 3 });
   });
 
   it('turns WAF on exactly when the environment says so', () => {

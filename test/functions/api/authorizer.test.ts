@@ -61,7 +61,12 @@ describe('api-authorizer', () => {
       {
         Effect: 'Allow',
         Action: 'execute-api:Invoke',
-        Resource: [`${API}/POST/v1/approvals/*/decision`, `${API}/GET/v1/purchase-orders/*/sync`],
+        Resource: [
+          `${API}/POST/v1/approvals/*/decision`,
+          `${API}/GET/v1/purchase-orders/*/sync`,
+          // The API's own document: any admitted caller may read it.
+          `${API}/GET/v1/openapi.json`,
+        ],
       },
     ]);
     expect(result.context).toEqual({
@@ -101,8 +106,9 @@ describe('api-authorizer on the process APIs (issue #17)', () => {
     );
 
   it('admits the validation route with purchase-orders.validate, the eligibility route with suppliers.read', async () => {
-    expect(await allowed('supplyline/purchase-orders.validate')).toEqual([VALIDATE]);
-    expect(await allowed('supplyline/suppliers.read')).toEqual([ELIGIBILITY]);
+    const document = `${API}/GET/v1/openapi.json`;
+    expect(await allowed('supplyline/purchase-orders.validate')).toEqual([VALIDATE, document]);
+    expect(await allowed('supplyline/suppliers.read')).toEqual([ELIGIBILITY, document]);
   });
 
   it('admits neither with the WMS application’s scopes', async () => {
