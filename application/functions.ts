@@ -10,6 +10,7 @@
  * fails when an entry names something the handler's bundle never touches.
  */
 import type { BucketKey, ConnectorKey, SecretKey, TableKey } from './resources';
+import { SYSTEM_API_FUNCTIONS } from './system-api-functions';
 
 /** How a function uses a bucket. */
 export type BucketAccess = 'read' | 'append' | 'readWrite' | 'writeOnce' | 'write';
@@ -29,6 +30,10 @@ export const FUNCTION_KEYS = [
   'integration-exception-resolve',
   'purchase-order-validation',
   'supplier-eligibility',
+  // System APIs (issue #17): canonical views from the read store.
+  'item-read',
+  'supplier-read',
+  'purchase-order-read',
   // Queue consumers (see application/routing/routes.ts).
   'forecast-exception-evaluation',
   'forecast-change-evaluation',
@@ -37,6 +42,7 @@ export const FUNCTION_KEYS = [
   'master-data-sync',
   'forecast-sync',
   'integration-exception-recorder',
+  'read-store-invalidation',
   // EDI trading partners (shared/contracts/edi-x12.md).
   'edi-purchase-order-send',
   'edi-inbound-interchange',
@@ -540,6 +546,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     // The 850s awaiting a 997, one query per partner; the exceptions are raised as events.
     grants: { bus: true, ediPartners: true, tables: { ediLedger: ['query'] } },
   },
+  ...SYSTEM_API_FUNCTIONS,
 ];
 
 /** The catalog entry of `key`; throws when the catalog lacks it. */

@@ -16,6 +16,11 @@ export const SUPPLYLINE_SCOPES = [
   // The process APIs (issue #17): validate a proposed purchase order; a supplier's eligibility.
   'supplyline/purchase-orders.validate',
   'supplyline/suppliers.read',
+  // The system APIs (issue #17): items, locations and inventory balances (suppliers and purchase
+  // orders use the scopes above).
+  'supplyline/items.read',
+  'supplyline/locations.read',
+  'supplyline/inventory.read',
 ] as const;
 
 /** A scope of a governed route. */

@@ -145,6 +145,22 @@ export const CONSUMER_ROUTES: readonly ConsumerRoute[] = [
     timeoutSeconds: 120,
   },
   {
+    consumer: 'read-store-invalidation',
+    description: 'Item, supplier, purchase order and receipt changes mark the system APIs’ views to refill',
+    lane: 'bulk',
+    handler: 'read-store-invalidation',
+    pattern: onEvents([
+      'item.updated',
+      'supplier.updated',
+      'purchase-order.posted',
+      'purchase-order.amended',
+      'purchase-order.changed',
+      'purchase-order.acknowledged',
+      'receipt.posted',
+    ]),
+    maxReceiveCount: 5,
+  },
+  {
     consumer: 'integration-exception-recorder',
     description: 'Integration exceptions raised and resolved, recorded for people',
     lane: 'standard',

@@ -139,6 +139,17 @@ function typedProblemResponse(problem: ApiProblem): Record<string, unknown> {
   };
 }
 
+/** Headers of a conditional read's answer (the system APIs, ADR 12). */
+const FRESHNESS_HEADERS = {
+  ETag: { description: 'Strong entity tag of the content', schema: { type: 'string' } },
+  'Cache-Control': {
+    description: 'private, max-age: what is left of the view’s freshness',
+    schema: { type: 'string' },
+  },
+  'As-Of': { description: 'When the systems of record were read for it (UTC)', schema: { type: 'string' } },
+  Age: { description: 'Seconds since As-Of', schema: { type: 'string' } },
+};
+
 /**
  * The operations of the routes that declare their contract (application/api-routes.ts
  * `contract`): parameters from the parameters model, body from the request model, the 200 answer
@@ -166,6 +177,9 @@ function declaredOperations(): Record<string, Record<string, unknown>> {
     const parameters = [
       ...[...route.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((match) => parameter(match[1]!, 'path')),
       ...(route.queryParameters ?? []).map((name) => parameter(name, 'query')),
+      ...(contract.conditional
+        ? [header('If-None-Match', 'An ETag the caller holds: 304 when current', false)]
+        : []),
     ];
     const { '404': _notFound, ...refusals } = governedErrors;
     paths[route.path] = {
@@ -180,7 +194,20 @@ function declaredOperations(): Record<string, Record<string, unknown>> {
           ? { requestBody: { required: true, ...jsonBody(route.requestModel, describe(route.requestModel)) } }
           : {}),
         responses: {
-          '200': jsonBody(contract.responseModel, describe(contract.responseModel)),
+          '200': contract.conditional
+            ? {
+                ...jsonBody(contract.responseModel, describe(contract.responseModel)),
+                headers: FRESHNESS_HEADERS,
+              }
+            : jsonBody(contract.responseModel, describe(contract.responseModel)),
+          ...(contract.conditional
+            ? {
+                '304': {
+                  description: 'If-None-Match matched: the caller’s copy is current',
+                  headers: FRESHNESS_HEADERS,
+                },
+              }
+            : {}),
           ...refusals,
           ...Object.fromEntries(
             Object.entries(contract.problems).map(([status, problem]) => [
