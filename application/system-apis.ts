@@ -24,7 +24,8 @@ export const VIEW_FRESHNESS: Readonly<Record<SystemView, FreshnessPolicy>> = {
 
 /**
  * The ERP request budget every instance shares (windows in TABLES.circuitBreaker, endpoint `erp`):
- * 10 requests per half-second window, of which the system APIs' reads (the bulk lane) may take 4.
- * Commitment work does not wait on this budget; the cap keeps reads from crowding the ERP it uses.
+ * 25 requests per half-second window, of which the system APIs' reads (the bulk lane) may take 10
+ * (20/s). Commitment work does not wait on this budget; the cap keeps reads from crowding the ERP
+ * it uses.
  */
-export const ERP_SHARED_BUDGET = { limitPerWindow: 10, windowMs: 500, bulkShare: 0.4 } as const;
+export const ERP_SHARED_BUDGET = { limitPerWindow: 25, windowMs: 500, bulkShare: 0.4 } as const;

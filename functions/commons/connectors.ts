@@ -192,9 +192,8 @@ export const erpBulkReads = lazy(() =>
   budgetedPort(
     erpPort(),
     ['getItem', 'getWarehouse', 'getSupplier', 'getInventoryBalance', 'findPurchaseOrder', 'listReceipts'],
-    erpBudget(),
-    'bulk',
-    'erp',
+    // A reader waits up to a second for the lane's next window: within its fill lease and API timeout.
+    { budget: erpBudget(), lane: 'bulk', system: 'erp', maxWaitMs: 1_000 },
   ),
 );
 

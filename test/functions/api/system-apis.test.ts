@@ -88,9 +88,9 @@ function request(
 
 function documented(path: string, response: APIGatewayProxyResult): void {
   if (response.statusCode === 304) {
-    const operation = (openApi.paths as Record<string, { get: { responses: Record<string, unknown> } }>)[
-      path
-    ]!.get;
+    const operation = (
+      openApi.paths as unknown as Record<string, { get: { responses: Record<string, unknown> } }>
+    )[path]!.get;
     expect(operation.responses['304']).toBeDefined();
     expect(response.body).toBe('');
     return;
@@ -149,12 +149,12 @@ describe('GET /v1/items/{itemCode}', () => {
     expect(lease?.ConditionExpression).toBe('attribute_not_exists(#until) OR #until <= :now');
     expect(lease?.ExpressionAttributeNames).toMatchObject({ '#until': 'leaseUntil' });
     expect(fill?.ExpressionAttributeValues?.[':position']).toMatch(/^\d{4}-.*#SKU-10442$/);
-    // The read took the ERP budget's bulk lane (endpoint erp, limit 4 of 10).
+    // The read took the ERP budget's bulk lane (endpoint erp, limit 10 of 25).
     const budget = dynamo
       .commandCalls(UpdateCommand)
       .map((call) => call.args[0].input)
       .find((input) => String(input.Key?.endpoint).startsWith('budget#erp#'));
-    expect(budget?.ExpressionAttributeValues?.[':limit']).toBe(4);
+    expect(budget?.ExpressionAttributeValues?.[':limit']).toBe(10);
   });
 
   it('answers a fresh stored view without the ERP, and 304 when the caller holds its tag', async () => {
