@@ -131,7 +131,7 @@ export class DynamoDbReadStore implements ReadStore {
   }
 
   async list(query: ViewQuery): Promise<{ views: StoredView[]; last?: string }> {
-    const names: Record<string, string> = { '#view': 'view', '#position': 'position' };
+    const names: Record<string, string> = { '#view': 'view' };
     const values: Record<string, unknown> = { ':view': query.view };
     const conditions: string[] = [];
     Object.entries(query.filters).forEach(([name, value], index) => {
@@ -140,7 +140,10 @@ export class DynamoDbReadStore implements ReadStore {
       values[`:f${index}`] = value;
       conditions.push(`#filters.#f${index} = :f${index}`);
     });
-    if (query.after !== undefined) values[':after'] = query.after;
+    if (query.after !== undefined) {
+      names['#position'] = 'position';
+      values[':after'] = query.after;
+    }
     const views: StoredView[] = [];
     let startKey: Record<string, unknown> | undefined;
     for (let pages = 0; pages < MAX_QUERY_PAGES && views.length < query.limit; pages++) {
