@@ -149,6 +149,8 @@ export const CONSUMER_ROUTES: readonly ConsumerRoute[] = [
     description: 'Item, supplier, purchase order and receipt changes mark the system APIs’ views to refill',
     lane: 'bulk',
     handler: 'read-store-invalidation',
+    // The bulk lane's 30 s batching window would keep answering a changed view for 30 s.
+    maxBatchingWindowSeconds: 1,
     pattern: onEvents([
       'item.updated',
       'supplier.updated',

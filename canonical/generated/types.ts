@@ -885,7 +885,8 @@ export interface PurchaseOrderView {
   /** Middleware reference shared by procurement and the ERP */
   externalRef: string;
   procurement: ProcurementOrderRecord;
-  erp: ErpOrderRecord;
+  /** The order in the ERP; absent until posted there */
+  erp?: ErpOrderRecord;
   confirmations: SystemState[];
   receipts: ReceiptView[];
   syncLag: SyncLag[];

@@ -4034,12 +4034,9 @@ function check_PurchaseOrderView(d: unknown, p: string, e: ValidationError[], de
       check_ProcurementOrderRecord(v3, p + "/procurement", e, depth + 1);
     }
     const v4 = d.erp;
-    if (v4 === undefined) {
-      add(e, p + "/erp", "required", "must have required property 'erp'");
-    } else {
+    if (v4 !== undefined) {
       n0++;
       check_ErpOrderRecord(v4, p + "/erp", e, depth + 1);
-      if (!(v4 === null)) add(e, p + "/erp", "type", "must be null");
     }
     const v5 = d.confirmations;
     if (v5 === undefined) {

@@ -159,7 +159,7 @@ export const systemApiSchemas = {
       poNumber,
       externalRef: identifier('Middleware reference shared by procurement and the ERP', 128),
       procurement: ref('ProcurementOrderRecord'),
-      erp: nullable(ref('ErpOrderRecord')),
+      erp: ref('ErpOrderRecord', 'The order in the ERP; absent until posted there'),
       confirmations: array(ref('SystemState'), { maxItems: 3 }),
       receipts: array(ref('ReceiptView'), { maxItems: 1000 }),
       syncLag: array(ref('SyncLag'), { maxItems: 1000 }),
@@ -167,6 +167,7 @@ export const systemApiSchemas = {
       asOf,
     },
     {
+      optional: ['erp'],
       description:
         'A purchase order across the systems: procurement’s record, the ERP order, what each system confirmed, receipts and sync lag',
     },

@@ -114,7 +114,7 @@ export async function purchaseOrderFill(poNumber: string, sources: PurchaseOrder
       poNumber,
       externalRef: order.externalRef,
       procurement,
-      erp,
+      ...(erp ? { erp } : {}),
       confirmations: ledger.systems,
       receipts,
       syncLag: ledger.lags,
