@@ -78,8 +78,8 @@ export class DynamoDbReadStore implements ReadStore {
       values[':expiresAt'] = Math.ceil(Date.parse(stored.asOf) / 1000) + UNKNOWN_VIEW_TTL_SECONDS;
     }
     const remove = ['leaseOwner', 'leaseUntil', known ? 'expiresAt' : '#position'];
-    try {
-      await this.documents.send(
+    await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(stored.view, stored.id),
@@ -90,15 +90,13 @@ export class DynamoDbReadStore implements ReadStore {
           ExpressionAttributeNames: { '#view': 'view', '#position': 'position' },
           ExpressionAttributeValues: values,
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async release(view: SystemView, id: string, owner: string): Promise<void> {
-    try {
-      await this.documents.send(
+    await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(view, id),
@@ -106,15 +104,13 @@ export class DynamoDbReadStore implements ReadStore {
           ConditionExpression: 'leaseOwner = :owner',
           ExpressionAttributeValues: { ':owner': owner },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async invalidate(view: SystemView, id: string, at: string): Promise<void> {
-    try {
-      await this.documents.send(
+    await unlessConditionFails(
+      this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(view, id),
@@ -124,10 +120,8 @@ export class DynamoDbReadStore implements ReadStore {
             'attribute_exists(etag) AND (attribute_not_exists(invalidatedAt) OR invalidatedAt < :at)',
           ExpressionAttributeValues: { ':at': at },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async list(query: ViewQuery): Promise<{ views: StoredView[]; last?: string }> {
@@ -166,6 +160,15 @@ export class DynamoDbReadStore implements ReadStore {
     // More may follow: continue after the last view answered, or the last one examined.
     const last = views.at(-1);
     return { views, last: last ? listPosition(last.updatedAt, last.id) : (startKey?.position as string) };
+  }
+}
+
+/** A conditional write whose condition failing is an expected outcome (someone else's lease or fill). */
+async function unlessConditionFails(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
   }
 }
 

@@ -5,17 +5,16 @@
  * hostile input is a 400 problem+json that touches neither the store nor any system.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import openApi from '../../../canonical/generated/openapi.json';
 import { entityTag } from '../../../domain/system-apis/read-through';
-import { procurementSeed } from '../../../local/seed/master-data';
-import { ErpSimulatorServer } from '../../../local/simulators/erp/server';
-import { ProcurementSimulator } from '../../../local/simulators/procurement/server';
+import type { ErpSimulatorServer } from '../../../local/simulators/erp/server';
+import type { ProcurementSimulator } from '../../../local/simulators/procurement/server';
 import { expectDocumentedAnswer } from '../../support/openapi';
-import { TASK_ENVIRONMENT, dynamo, eventBridge, secrets } from '../workflow/support';
+import { dynamo, eventBridge, secrets } from '../workflow/support';
+import { answerConnectorSecrets, startSimulatedSystems } from './simulated-systems';
 import { apiEvent, expectProblem, type ApiHandler } from './support';
 
 const STORE = 'system-read-store';
@@ -26,18 +25,7 @@ let suppliers: ApiHandler;
 let orders: ApiHandler;
 
 beforeAll(async () => {
-  erp = await ErpSimulatorServer.start();
-  procurement = await ProcurementSimulator.start(procurementSeed());
-  Object.assign(process.env, {
-    ...TASK_ENVIRONMENT,
-    SYSTEM_READ_STORE_TABLE_NAME: STORE,
-    PROCUREMENT_OAUTH_SECRET_ARN: 'arn:procurement',
-    PROCUREMENT_BASE_URL: procurement.url,
-    ERP_CREDENTIALS_SECRET_ARN: 'arn:erp',
-    ERP_BASE_URL: erp.url,
-    ERP_DATABASE: 'simulator',
-    ERP_PROTOCOL: 'supplyline-rpc',
-  });
+  ({ erp, procurement } = await startSimulatedSystems({ SYSTEM_READ_STORE_TABLE_NAME: STORE }));
   ({ handler: items } = await import('../../../functions/api/item-read'));
   ({ handler: suppliers } = await import('../../../functions/api/supplier-read'));
   ({ handler: orders } = await import('../../../functions/api/purchase-order-read'));
@@ -49,12 +37,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   for (const mock of [secrets, dynamo, eventBridge]) mock.reset();
-  secrets.on(GetSecretValueCommand, { SecretId: 'arn:procurement' }).resolves({
-    SecretString: JSON.stringify({ client_id: 'supplyline', client_secret: 'supplyline-secret' }),
-  });
-  secrets
-    .on(GetSecretValueCommand, { SecretId: 'arn:erp' })
-    .resolves({ SecretString: JSON.stringify({ username: 'simulator', password: 'simulator' }) });
+  answerConnectorSecrets();
   // An empty store, a closed breaker, granted budget windows, leases and fills.
   dynamo.on(GetCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({ Attributes: { used: 1 } });
