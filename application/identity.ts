@@ -98,7 +98,6 @@ export const APPLICATION_CONSUMERS: readonly ApplicationConsumer[] = [
     scopes: [
       'supplyline/purchase-orders.read',
       'supplyline/items.read',
-      'supplyline/suppliers.read',
       'supplyline/locations.read',
       'supplyline/inventory.read',
     ],

@@ -19,7 +19,7 @@ import { startTryton, type TrytonSandbox } from '../support/tryton';
 
 let tryton: TrytonSandbox;
 let environment: LocalEnvironment;
-let wms: string;
+let reader: string;
 
 beforeAll(async () => {
   tryton = await startTryton();
@@ -32,7 +32,7 @@ beforeAll(async () => {
     quietFunctions: true,
     log: () => undefined,
   });
-  wms = await environment.runtime.identity.token({ application: 'wms' });
+  reader = await environment.runtime.identity.token({ application: 'bi' });
 }, 300_000);
 
 afterAll(async () => {
@@ -50,7 +50,7 @@ interface Answer {
 async function get(documented: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
   const runtime = environment.runtime;
   const response = await fetch(`${runtime.baseUrl}${path}`, {
-    headers: { 'x-api-key': runtime.apiKey, authorization: `Bearer ${wms}`, ...headers },
+    headers: { 'x-api-key': runtime.apiKey, authorization: `Bearer ${reader}`, ...headers },
   });
   const text = await response.text();
   if (response.status === 304) {

@@ -61,7 +61,13 @@ describe('api-authorizer', () => {
       {
         Effect: 'Allow',
         Action: 'execute-api:Invoke',
-        Resource: [`${API}/POST/v1/approvals/*/decision`, `${API}/GET/v1/purchase-orders/*/sync`],
+        Resource: [
+          `${API}/POST/v1/approvals/*/decision`,
+          `${API}/GET/v1/purchase-orders/*/sync`,
+          // The purchase-order system API (issue #17, ADR 12).
+          `${API}/GET/v1/purchase-orders/*`,
+          `${API}/GET/v1/purchase-orders`,
+        ],
       },
     ]);
     expect(result.context).toEqual({
@@ -102,7 +108,12 @@ describe('api-authorizer on the process APIs (issue #17)', () => {
 
   it('admits the validation route with purchase-orders.validate, the eligibility route with suppliers.read', async () => {
     expect(await allowed('supplyline/purchase-orders.validate')).toEqual([VALIDATE]);
-    expect(await allowed('supplyline/suppliers.read')).toEqual([ELIGIBILITY]);
+    // suppliers.read also admits the supplier system API (ADR 12).
+    expect(await allowed('supplyline/suppliers.read')).toEqual([
+      ELIGIBILITY,
+      `${API}/GET/v1/suppliers/*`,
+      `${API}/GET/v1/suppliers`,
+    ]);
   });
 
   it('admits neither with the WMS application’s scopes', async () => {
