@@ -1,5 +1,5 @@
 /**
- * The system APIs against the real Tryton, through the local runtime's governed API: the WMS
+ * The system APIs against the real Tryton, through the local runtime's governed API: the BI
  * application's access token from the local OpenID Connect provider, the template's authorizer, the
  * bundled readers filling the read store (dynalite) from Tryton and the procurement simulator, and
  * the invalidation consumer on the bus. Items, suppliers and a purchase order by id and listed,
