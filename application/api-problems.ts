@@ -105,6 +105,16 @@ export const PROBLEM_KINDS = {
     description: 'The requisition was rejected or failed and cannot be cancelled; nothing was changed.',
     answeredBy: 'api',
   },
+  'item-not-found': {
+    title: 'Not found',
+    description: 'No system of record knows this item (the answer is cached for a day like a found one).',
+    answeredBy: 'api',
+  },
+  'supplier-not-found': {
+    title: 'Not found',
+    description: 'No system of record knows this supplier (the answer is cached for a day like a found one).',
+    answeredBy: 'api',
+  },
   'approval-not-found': {
     title: 'Not found',
     description: 'No approval has this id.',

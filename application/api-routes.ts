@@ -89,6 +89,11 @@ export interface ApiRouteContract {
   readonly parametersModel?: string;
   /** What the handler answers besides 200, by status: the problem `type` URIs' kinds and why. */
   readonly problems: Readonly<Record<number, ApiProblem>>;
+  /**
+   * Answers carry their freshness (`As-Of`, `Age`), `ETag` and `Cache-Control`, and a matching
+   * `If-None-Match` is answered 304 (the system APIs, ADR 12).
+   */
+  readonly conditional?: boolean;
 }
 
 /** A request header of an operation. */
@@ -397,4 +402,96 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
       problems: {},
     },
   },
+  ...systemApiRoutes(),
 ];
+
+/**
+ * The system APIs (issue #17, ADR 12): each view by id and as a list, answered from the read store
+ * with its freshness; `updatedSince`, `limit` and `cursor` page through what changed.
+ */
+function systemApiRoutes(): ApiRouteDefinition[] {
+  const views = [
+    {
+      noun: 'items',
+      one: 'Item',
+      id: 'itemCode',
+      filters: ['status'],
+      handler: 'item-read',
+      scope: 'supplyline/items.read',
+    },
+    {
+      noun: 'suppliers',
+      one: 'Supplier',
+      id: 'supplierNumber',
+      filters: ['procurementStatus', 'eligible'],
+      handler: 'supplier-read',
+      scope: 'supplyline/suppliers.read',
+    },
+    {
+      noun: 'purchase-orders',
+      one: 'PurchaseOrder',
+      id: 'poId',
+      filters: ['supplierNumber', 'status'],
+      handler: 'purchase-order-read',
+      scope: 'supplyline/purchase-orders.read',
+    },
+  ] as const;
+  const unavailable = {
+    kinds: ['try-again'],
+    description: 'The systems of record are not answering and the store has no copy; send it again',
+  };
+  const invalid = (what: string) => ({
+    kinds: ['invalid-parameter'],
+    description: `${what}; every error is listed`,
+  });
+  return views.flatMap((view): ApiRouteDefinition[] => {
+    const operation = view.noun.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+    const singular = view.one.charAt(0).toLowerCase() + view.one.slice(1);
+    const common = {
+      method: 'GET',
+      handler: view.handler,
+      access: 'identity',
+      scopes: [view.scope],
+    } as const;
+    const contract = {
+      owner: 'procurement-integration',
+      parametersModel: `${view.one}Query`,
+      conditional: true,
+    };
+    return [
+      {
+        ...common,
+        path: `/v1/${view.noun}/{${view.id}}`,
+        contract: {
+          ...contract,
+          operationId: `get${view.one}`,
+          summary: `One ${singular.replace(/([A-Z])/g, ' $1').toLowerCase()} as a canonical view, with its freshness`,
+          responseModel: `${view.one}View`,
+          problems: {
+            400: invalid(`The ${view.id} is malformed`),
+            404: {
+              kinds: [`${singular.replace(/([A-Z])/g, '-$1').toLowerCase()}-not-found`],
+              description: 'No system of record knows it',
+            },
+            503: unavailable,
+          },
+        },
+      },
+      {
+        ...common,
+        path: `/v1/${view.noun}`,
+        queryParameters: [...view.filters, 'updatedSince', 'limit', 'cursor'],
+        contract: {
+          ...contract,
+          operationId: `list${operation.charAt(0).toUpperCase()}${operation.slice(1)}`,
+          summary: `The ${view.noun.replace('-', ' ')} the store holds, in the order they last changed`,
+          responseModel: `${view.one}Page`,
+          problems: {
+            400: invalid('A filter, updatedSince, limit or cursor is malformed'),
+            503: unavailable,
+          },
+        },
+      },
+    ];
+  });
+}

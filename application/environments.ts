@@ -285,7 +285,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
     concurrency: {
       critical: { perConsumer: 2, laneBudget: 10 },
       standard: { perConsumer: 2, laneBudget: 6 },
-      bulk: { perConsumer: 2, laneBudget: 4 },
+      // +2: the read-store invalidation (system APIs, issue #17), cheap writes, no system calls.
+      bulk: { perConsumer: 2, laneBudget: 6 },
     },
     alarms: {
       dlqDepthThreshold: 0,
@@ -321,7 +322,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       // Five critical consumers (shipment-sync the fifth) at five each, as dev and prod size theirs.
       critical: { perConsumer: 5, laneBudget: 25 },
       standard: { perConsumer: 3, laneBudget: 10 },
-      bulk: { perConsumer: 2, laneBudget: 4 },
+      // +2: the read-store invalidation (system APIs, issue #17), cheap writes, no system calls.
+      bulk: { perConsumer: 2, laneBudget: 6 },
     },
     alarms: {
       dlqDepthThreshold: 0,

@@ -10,6 +10,7 @@
  * fails when an entry names something the handler's bundle never touches.
  */
 import type { BucketKey, ConnectorKey, SecretKey, TableKey } from './resources';
+import { SYSTEM_API_FUNCTIONS } from './system-api-functions';
 
 /** How a function uses a bucket. */
 export type BucketAccess = 'read' | 'append' | 'readWrite' | 'writeOnce' | 'write';
@@ -33,6 +34,10 @@ export const FUNCTION_KEYS = [
   'purchase-requisition-status',
   'purchase-requisition-cancellation',
   'api-document',
+  // System APIs (issue #17): canonical views from the read store.
+  'item-read',
+  'supplier-read',
+  'purchase-order-read',
   // Queue consumers (see application/routing/routes.ts).
   'forecast-exception-evaluation',
   'forecast-change-evaluation',
@@ -41,6 +46,7 @@ export const FUNCTION_KEYS = [
   'master-data-sync',
   'forecast-sync',
   'integration-exception-recorder',
+  'read-store-invalidation',
   // EDI trading partners (shared/contracts/edi-x12.md).
   'edi-purchase-order-send',
   'edi-inbound-interchange',
@@ -625,6 +631,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     // on the bus; the limits are business rules.
     grants: { bus: true, businessRules: true, tables: { integrationExceptions: ['query', 'update'] } },
   },
+  ...SYSTEM_API_FUNCTIONS,
 ];
 
 /** The catalog entry of `key`; throws when the catalog lacks it. */

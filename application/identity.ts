@@ -19,6 +19,11 @@ export const SUPPLYLINE_SCOPES = [
   // Purchase requisitions (issue #17): submit (and cancel one's own), read their status.
   'supplyline/requisitions.submit',
   'supplyline/requisitions.read',
+  // The system APIs (issue #17): items, locations and inventory balances (suppliers and purchase
+  // orders use the scopes above).
+  'supplyline/items.read',
+  'supplyline/locations.read',
+  'supplyline/inventory.read',
 ] as const;
 
 /** A scope of a governed route. */
@@ -93,11 +98,14 @@ export const APPLICATION_CONSUMERS: readonly ApplicationConsumer[] = [
   {
     name: 'wms',
     description:
-      'The warehouse management system: purchase order sync status, and requisitions for what it must replenish',
+      'The warehouse management system: purchase orders, the system APIs it reads, and requisitions for what it must replenish',
     scopes: [
       'supplyline/purchase-orders.read',
       'supplyline/requisitions.submit',
       'supplyline/requisitions.read',
+      'supplyline/items.read',
+      'supplyline/locations.read',
+      'supplyline/inventory.read',
     ],
     throttle: { rateLimit: 10, burstLimit: 20 },
     quotaPerDay: 50_000,
@@ -110,6 +118,8 @@ export const APPLICATION_CONSUMERS: readonly ApplicationConsumer[] = [
       'supplyline/exceptions.read',
       'supplyline/audit.read',
       'supplyline/requisitions.read',
+      'supplyline/items.read',
+      'supplyline/suppliers.read',
     ],
     throttle: { rateLimit: 2, burstLimit: 5 },
     quotaPerDay: 5_000,

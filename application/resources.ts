@@ -122,6 +122,22 @@ export const TABLES = {
     timeToLiveAttribute: 'expiresAt',
     indexes: [],
   },
+  systemReadStore: {
+    description:
+      'The system APIs’ read store: canonical views of ERP entities with their freshness, entity tag and fill lease (adapters/aws/read-store.ts, ADR 12)',
+    envVar: 'SYSTEM_READ_STORE_TABLE_NAME',
+    partitionKey: { name: 'pk', type: 'S' },
+    // Only views the systems of record do not know carry it: a hostile id cannot fill the table for good.
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [
+      {
+        // Sparse: only filled, known views carry `position` (`<updatedAt>#<id>`), the lists' order.
+        name: 'byView',
+        partitionKey: { name: 'view', type: 'S' },
+        sortKey: { name: 'position', type: 'S' },
+      },
+    ],
+  },
 } as const satisfies Record<string, TableSpec>;
 
 /** A table a function may bind to. */

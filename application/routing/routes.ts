@@ -153,6 +153,24 @@ export const CONSUMER_ROUTES: readonly ConsumerRoute[] = [
     timeoutSeconds: 120,
   },
   {
+    consumer: 'read-store-invalidation',
+    description: 'Item, supplier, purchase order and receipt changes mark the system APIs’ views to refill',
+    lane: 'bulk',
+    handler: 'read-store-invalidation',
+    // The bulk lane's 30 s batching window would keep answering a changed view for 30 s.
+    maxBatchingWindowSeconds: 1,
+    pattern: onEvents([
+      'item.updated',
+      'supplier.updated',
+      'purchase-order.posted',
+      'purchase-order.amended',
+      'purchase-order.changed',
+      'purchase-order.acknowledged',
+      'receipt.posted',
+    ]),
+    maxReceiveCount: 5,
+  },
+  {
     consumer: 'integration-exception-recorder',
     description: 'Integration exceptions raised and resolved, recorded for people',
     lane: 'standard',

@@ -989,6 +989,245 @@ export interface IntegrationExceptionResolveParameters {
   id: string;
 }
 
+/** An item as the ERP holds it */
+export interface ItemView {
+  /** ERP product code (= planning sku = procurement item_code) */
+  itemCode: string;
+  /** Item name */
+  name: string;
+  /** ACTIVE only when both the ERP variant and template are active */
+  status: "ACTIVE" | "INACTIVE";
+  /** Whether the ERP allows the item on purchase orders */
+  purchasable: boolean;
+  /** Inventory unit: always eaches */
+  baseUom: "EA";
+  /**
+   * When Supplyline last saw the content change (UTC): what updatedSince compares
+   * Format: date-time.
+   */
+  updatedAt: string;
+  /**
+   * When the systems of record were read for this answer (UTC): its freshness
+   * Format: date-time.
+   */
+  asOf: string;
+}
+
+/** A page of items in the order their content last changed */
+export interface ItemPage {
+  items: ItemView[];
+  /** Pass as `cursor` for the next page; null: none */
+  nextCursor: string | null;
+  /**
+   * The oldest asOf of the page’s views, or when the page was read when it is empty (UTC)
+   * Format: date-time.
+   */
+  asOf: string;
+}
+
+/** An item (path) or the filters of the item list (query) */
+export interface ItemQuery {
+  /** ERP product code (= planning sku = procurement item_code) */
+  itemCode?: string;
+  /** Only items with this status */
+  status?: "ACTIVE" | "INACTIVE";
+  /**
+   * Only views whose content changed at or after this instant (UTC), for incremental readers
+   * Format: date-time.
+   */
+  updatedSince?: string;
+  /** Page size, 1 to 100 (default 25) */
+  limit?: string;
+  /** The nextCursor of the previous page */
+  cursor?: string;
+}
+
+/** The supplier as the ERP knows it */
+export interface SupplierErpPresence {
+  /** The ERP has a party with the supplier’s code */
+  known: boolean;
+  /** That party is active */
+  active: boolean;
+  /** The party’s name in the ERP; null when unknown there */
+  name: string | null;
+}
+
+/** A supplier: its ERP presence, its procurement status and the eligibility they give */
+export interface SupplierView {
+  /** Procurement supplier_number (= the ERP supplier party code) */
+  supplierNumber: string;
+  /** Supplier name (procurement’s, else the ERP’s); null when neither knows it */
+  name: string | null;
+  /** Status in procurement; null when unknown there */
+  procurementStatus: "APPROVED" | "PENDING_APPROVAL" | "ON_HOLD" | "BLOCKED" | "INACTIVE" | null;
+  erp: SupplierErpPresence;
+  /** APPROVED in procurement and an active ERP party: it may receive new orders */
+  eligible: boolean;
+  /**
+   * When Supplyline last saw the content change (UTC): what updatedSince compares
+   * Format: date-time.
+   */
+  updatedAt: string;
+  /**
+   * When the systems of record were read for this answer (UTC): its freshness
+   * Format: date-time.
+   */
+  asOf: string;
+}
+
+/** A page of suppliers in the order their content last changed */
+export interface SupplierPage {
+  items: SupplierView[];
+  /** Pass as `cursor` for the next page; null: none */
+  nextCursor: string | null;
+  /**
+   * The oldest asOf of the page’s views, or when the page was read when it is empty (UTC)
+   * Format: date-time.
+   */
+  asOf: string;
+}
+
+/** A supplier (path) or the filters of the supplier list (query) */
+export interface SupplierQuery {
+  /** Procurement supplier_number (= the ERP supplier party code) */
+  supplierNumber?: string;
+  /** Only suppliers with this procurement status */
+  procurementStatus?: "APPROVED" | "PENDING_APPROVAL" | "ON_HOLD" | "BLOCKED" | "INACTIVE";
+  /** Only eligible (or ineligible) suppliers */
+  eligible?: "true" | "false";
+  /**
+   * Only views whose content changed at or after this instant (UTC), for incremental readers
+   * Format: date-time.
+   */
+  updatedSince?: string;
+  /** Page size, 1 to 100 (default 25) */
+  limit?: string;
+  /** The nextCursor of the previous page */
+  cursor?: string;
+}
+
+/** One line of an order as one system holds it */
+export interface OrderLineView {
+  /** Line number, from 1 */
+  lineNo: number;
+  /** ERP product code (= planning sku = procurement item_code) */
+  itemCode: string;
+  /** Ordered quantity, in eaches */
+  quantityEa: string;
+  /** Price of one each */
+  unitPrice: string;
+  /**
+   * Need-by date (procurement) or expected receipt date (ERP)
+   * Format: date.
+   */
+  date: string | null;
+}
+
+/** The purchase order as the procurement platform holds it */
+export interface ProcurementOrderRecord {
+  /** Canonical status in procurement */
+  status: "DRAFT" | "QUOTED" | "ISSUED" | "ACKNOWLEDGED" | "PARTIALLY_RECEIVED" | "RECEIVED" | "CLOSED" | "CANCELLED";
+  /** Procurement revision (0 when issued) */
+  revision: number;
+  /** Procurement supplier_number (= the ERP supplier party code) */
+  supplierNumber: string;
+  /** ISO 4217 currency code */
+  currency: string;
+  lines: OrderLineView[];
+}
+
+/** The purchase order as the ERP holds it */
+export interface ErpOrderRecord {
+  /** ERP purchase order number */
+  erpNumber: string;
+  /** Canonical status in the ERP */
+  status: "DRAFT" | "QUOTED" | "ISSUED" | "ACKNOWLEDGED" | "PARTIALLY_RECEIVED" | "RECEIVED" | "CLOSED" | "CANCELLED";
+  /** ERP revision (0 when posted) */
+  revision: number;
+  /** ERP warehouse receiving the order */
+  warehouseCode: string;
+  /**
+   * ERP purchase date
+   * Format: date.
+   */
+  purchaseDate: string;
+  lines: OrderLineView[];
+}
+
+/** A goods receipt of the order in the ERP */
+export interface ReceiptView {
+  /** ERP receipt (supplier shipment) number */
+  receiptNumber: string;
+  /** Receipt state in the ERP */
+  state: "draft" | "received" | "done" | "cancelled";
+  /**
+   * Date received; null before
+   * Format: date.
+   */
+  receivedAt: string | null;
+  lines: ({
+    /** ERP product code (= planning sku = procurement item_code) */
+    itemCode: string;
+    /** Received quantity, in eaches */
+    quantityEa: string;
+  })[];
+}
+
+/** A purchase order across the systems: procurement’s record, the ERP order, what each system confirmed, receipts and sync lag */
+export interface PurchaseOrderView {
+  /** Procurement po_number */
+  poNumber: string;
+  /** Middleware reference shared by procurement and the ERP */
+  externalRef: string;
+  procurement: ProcurementOrderRecord;
+  /** The order in the ERP; absent until posted there */
+  erp?: ErpOrderRecord;
+  confirmations: SystemState[];
+  receipts: ReceiptView[];
+  syncLag: SyncLag[];
+  /**
+   * When Supplyline last saw the content change (UTC): what updatedSince compares
+   * Format: date-time.
+   */
+  updatedAt: string;
+  /**
+   * When the systems of record were read for this answer (UTC): its freshness
+   * Format: date-time.
+   */
+  asOf: string;
+}
+
+/** A page of purchase orders in the order their content last changed */
+export interface PurchaseOrderPage {
+  items: PurchaseOrderView[];
+  /** Pass as `cursor` for the next page; null: none */
+  nextCursor: string | null;
+  /**
+   * The oldest asOf of the page’s views, or when the page was read when it is empty (UTC)
+   * Format: date-time.
+   */
+  asOf: string;
+}
+
+/** A purchase order (path) or the filters of the purchase order list (query) */
+export interface PurchaseOrderQuery {
+  /** The purchase order’s procurement po_number */
+  poId?: string;
+  /** Procurement supplier_number (= the ERP supplier party code) */
+  supplierNumber?: string;
+  /** Only orders with this procurement status */
+  status?: "DRAFT" | "QUOTED" | "ISSUED" | "ACKNOWLEDGED" | "PARTIALLY_RECEIVED" | "RECEIVED" | "CLOSED" | "CANCELLED";
+  /**
+   * Only views whose content changed at or after this instant (UTC), for incremental readers
+   * Format: date-time.
+   */
+  updatedSince?: string;
+  /** Page size, 1 to 100 (default 25) */
+  limit?: string;
+  /** The nextCursor of the previous page */
+  cursor?: string;
+}
+
 /** forecast-exception.raised v1: The planning platform flagged a forecast exception for an item at a site. */
 export interface ForecastExceptionRaisedV1 {
   /**

@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, AgedIntegrationException, ApiDocument, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, Held, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, PurchaseRequisition, PurchaseRequisitionReferences, PurchaseRequisitionRequest, PurchaseRequisitionStep, PurchaseRequisitionSubmission, Receipt, ReceiptLine, ReceiptPostedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, AgedIntegrationException, ApiDocument, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ErpOrderRecord, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, Held, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemPage, ItemQuery, ItemUpdatedV1, ItemView, Location, OrderLineView, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, ProcurementOrderRecord, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPage, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderQuery, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, PurchaseOrderView, PurchaseRequisition, PurchaseRequisitionReferences, PurchaseRequisitionRequest, PurchaseRequisitionStep, PurchaseRequisitionSubmission, Receipt, ReceiptLine, ReceiptPostedV1, ReceiptView, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierErpPresence, SupplierPage, SupplierQuery, SupplierUpdatedV1, SupplierView, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -87,8 +87,23 @@ const KEYS_53: ReadonlySet<string> = new Set(["commitmentId","limit","cursor"]);
 const KEYS_54: ReadonlySet<string> = new Set(["poId"]);
 const KEYS_55: ReadonlySet<string> = new Set(["status","limit","nextToken"]);
 const KEYS_56: ReadonlySet<string> = new Set(["id"]);
-const PATTERN_9 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_57: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const KEYS_57: ReadonlySet<string> = new Set(["itemCode","name","status","purchasable","baseUom","updatedAt","asOf"]);
+const KEYS_58: ReadonlySet<string> = new Set(["items","nextCursor","asOf"]);
+const PATTERN_9 = new RegExp("^[0-9]{1,3}$");
+const PATTERN_10 = new RegExp("^[A-Za-z0-9_-]+$");
+const KEYS_59: ReadonlySet<string> = new Set(["itemCode","status","updatedSince","limit","cursor"]);
+const KEYS_60: ReadonlySet<string> = new Set(["known","active","name"]);
+const KEYS_61: ReadonlySet<string> = new Set(["supplierNumber","name","procurementStatus","erp","eligible","updatedAt","asOf"]);
+const KEYS_62: ReadonlySet<string> = new Set(["supplierNumber","procurementStatus","eligible","updatedSince","limit","cursor"]);
+const KEYS_63: ReadonlySet<string> = new Set(["lineNo","itemCode","quantityEa","unitPrice","date"]);
+const KEYS_64: ReadonlySet<string> = new Set(["status","revision","supplierNumber","currency","lines"]);
+const KEYS_65: ReadonlySet<string> = new Set(["erpNumber","status","revision","warehouseCode","purchaseDate","lines"]);
+const KEYS_66: ReadonlySet<string> = new Set(["itemCode","quantityEa"]);
+const KEYS_67: ReadonlySet<string> = new Set(["receiptNumber","state","receivedAt","lines"]);
+const KEYS_68: ReadonlySet<string> = new Set(["poNumber","externalRef","procurement","erp","confirmations","receipts","syncLag","updatedAt","asOf"]);
+const KEYS_69: ReadonlySet<string> = new Set(["poId","supplierNumber","status","updatedSince","limit","cursor"]);
+const PATTERN_11 = new RegExp("^1\\.[0-9]{1,3}$");
+const KEYS_70: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -4528,6 +4543,986 @@ function check_IntegrationExceptionResolveParameters(d: unknown, p: string, e: V
   }
 }
 
+/** #/$defs/ItemView */
+function check_ItemView(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.itemCode;
+    if (v1 === undefined) {
+      add(e, p + "/itemCode", "required", "must have required property 'itemCode'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v2 = d.name;
+    if (v2 === undefined) {
+      add(e, p + "/name", "required", "must have required property 'name'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 200 && (v2.length > 400 || codePoints(v2) > 200)) add(e, p + "/name", "maxLength", "must NOT have more than 200 characters");
+      } else {
+        add(e, p + "/name", "type", "must be string");
+      }
+    }
+    const v3 = d.status;
+    if (v3 === undefined) {
+      add(e, p + "/status", "required", "must have required property 'status'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3 !== "ACTIVE" && v3 !== "INACTIVE") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v4 = d.purchasable;
+    if (v4 === undefined) {
+      add(e, p + "/purchasable", "required", "must have required property 'purchasable'");
+    } else {
+      n0++;
+      if (!(typeof v4 === 'boolean')) add(e, p + "/purchasable", "type", "must be boolean");
+    }
+    const v5 = d.baseUom;
+    if (v5 === undefined) {
+      add(e, p + "/baseUom", "required", "must have required property 'baseUom'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5 !== "EA") add(e, p + "/baseUom", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/baseUom", "type", "must be string");
+      }
+    }
+    const v6 = d.updatedAt;
+    if (v6 === undefined) {
+      add(e, p + "/updatedAt", "required", "must have required property 'updatedAt'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (!isDateTime(v6)) add(e, p + "/updatedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/updatedAt", "type", "must be string");
+      }
+    }
+    const v7 = d.asOf;
+    if (v7 === undefined) {
+      add(e, p + "/asOf", "required", "must have required property 'asOf'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (!isDateTime(v7)) add(e, p + "/asOf", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/asOf", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ItemPage */
+function check_ItemPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 100) add(e, p + "/items", "maxItems", "must NOT have more than 100 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 100); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_ItemView(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextCursor;
+    if (v5 === undefined) {
+      add(e, p + "/nextCursor", "required", "must have required property 'nextCursor'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 512 && (v5.length > 1024 || codePoints(v5) > 512)) add(e, p + "/nextCursor", "maxLength", "must NOT have more than 512 characters");
+      } else if (!(v5 === null)) {
+        add(e, p + "/nextCursor", "type", "must be string or null");
+      }
+    }
+    const v6 = d.asOf;
+    if (v6 === undefined) {
+      add(e, p + "/asOf", "required", "must have required property 'asOf'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (!isDateTime(v6)) add(e, p + "/asOf", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/asOf", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_58, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ItemQuery */
+function check_ItemQuery(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.itemCode;
+    if (v1 !== undefined) {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v2 = d.status;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "ACTIVE" && v2 !== "INACTIVE") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v3 = d.updatedSince;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (!isDateTime(v3)) add(e, p + "/updatedSince", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/updatedSince", "type", "must be string");
+      }
+    }
+    const v4 = d.limit;
+    if (v4 !== undefined) {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 3 && (v4.length > 6 || codePoints(v4) > 3)) add(e, p + "/limit", "maxLength", "must NOT have more than 3 characters");
+        if (!PATTERN_9.test(v4)) add(e, p + "/limit", "pattern", "must match pattern \"^[0-9]{1,3}$\"");
+      } else {
+        add(e, p + "/limit", "type", "must be string");
+      }
+    }
+    const v5 = d.cursor;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 512 && (v5.length > 1024 || codePoints(v5) > 512)) add(e, p + "/cursor", "maxLength", "must NOT have more than 512 characters");
+        if (!PATTERN_10.test(v5)) add(e, p + "/cursor", "pattern", "must match pattern \"^[A-Za-z0-9_-]+$\"");
+      } else {
+        add(e, p + "/cursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_59, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/SupplierErpPresence */
+function check_SupplierErpPresence(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.known;
+    if (v1 === undefined) {
+      add(e, p + "/known", "required", "must have required property 'known'");
+    } else {
+      n0++;
+      if (!(typeof v1 === 'boolean')) add(e, p + "/known", "type", "must be boolean");
+    }
+    const v2 = d.active;
+    if (v2 === undefined) {
+      add(e, p + "/active", "required", "must have required property 'active'");
+    } else {
+      n0++;
+      if (!(typeof v2 === 'boolean')) add(e, p + "/active", "type", "must be boolean");
+    }
+    const v3 = d.name;
+    if (v3 === undefined) {
+      add(e, p + "/name", "required", "must have required property 'name'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 200 && (v3.length > 400 || codePoints(v3) > 200)) add(e, p + "/name", "maxLength", "must NOT have more than 200 characters");
+      } else if (!(v3 === null)) {
+        add(e, p + "/name", "type", "must be string or null");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_60, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/SupplierView */
+function check_SupplierView(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.supplierNumber;
+    if (v1 === undefined) {
+      add(e, p + "/supplierNumber", "required", "must have required property 'supplierNumber'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v2 = d.name;
+    if (v2 === undefined) {
+      add(e, p + "/name", "required", "must have required property 'name'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 200 && (v2.length > 400 || codePoints(v2) > 200)) add(e, p + "/name", "maxLength", "must NOT have more than 200 characters");
+      } else if (!(v2 === null)) {
+        add(e, p + "/name", "type", "must be string or null");
+      }
+    }
+    const v3 = d.procurementStatus;
+    if (v3 === undefined) {
+      add(e, p + "/procurementStatus", "required", "must have required property 'procurementStatus'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3 !== "APPROVED" && v3 !== "PENDING_APPROVAL" && v3 !== "ON_HOLD" && v3 !== "BLOCKED" && v3 !== "INACTIVE") add(e, p + "/procurementStatus", "enum", "must be equal to one of the allowed values");
+      } else if (!(v3 === null)) {
+        add(e, p + "/procurementStatus", "type", "must be string or null");
+      }
+    }
+    const v4 = d.erp;
+    if (v4 === undefined) {
+      add(e, p + "/erp", "required", "must have required property 'erp'");
+    } else {
+      n0++;
+      check_SupplierErpPresence(v4, p + "/erp", e, depth + 1);
+    }
+    const v5 = d.eligible;
+    if (v5 === undefined) {
+      add(e, p + "/eligible", "required", "must have required property 'eligible'");
+    } else {
+      n0++;
+      if (!(typeof v5 === 'boolean')) add(e, p + "/eligible", "type", "must be boolean");
+    }
+    const v6 = d.updatedAt;
+    if (v6 === undefined) {
+      add(e, p + "/updatedAt", "required", "must have required property 'updatedAt'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (!isDateTime(v6)) add(e, p + "/updatedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/updatedAt", "type", "must be string");
+      }
+    }
+    const v7 = d.asOf;
+    if (v7 === undefined) {
+      add(e, p + "/asOf", "required", "must have required property 'asOf'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (!isDateTime(v7)) add(e, p + "/asOf", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/asOf", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_61, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/SupplierPage */
+function check_SupplierPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 100) add(e, p + "/items", "maxItems", "must NOT have more than 100 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 100); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_SupplierView(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextCursor;
+    if (v5 === undefined) {
+      add(e, p + "/nextCursor", "required", "must have required property 'nextCursor'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 512 && (v5.length > 1024 || codePoints(v5) > 512)) add(e, p + "/nextCursor", "maxLength", "must NOT have more than 512 characters");
+      } else if (!(v5 === null)) {
+        add(e, p + "/nextCursor", "type", "must be string or null");
+      }
+    }
+    const v6 = d.asOf;
+    if (v6 === undefined) {
+      add(e, p + "/asOf", "required", "must have required property 'asOf'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (!isDateTime(v6)) add(e, p + "/asOf", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/asOf", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_58, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/SupplierQuery */
+function check_SupplierQuery(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.supplierNumber;
+    if (v1 !== undefined) {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v2 = d.procurementStatus;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "APPROVED" && v2 !== "PENDING_APPROVAL" && v2 !== "ON_HOLD" && v2 !== "BLOCKED" && v2 !== "INACTIVE") add(e, p + "/procurementStatus", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/procurementStatus", "type", "must be string");
+      }
+    }
+    const v3 = d.eligible;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3 !== "true" && v3 !== "false") add(e, p + "/eligible", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/eligible", "type", "must be string");
+      }
+    }
+    const v4 = d.updatedSince;
+    if (v4 !== undefined) {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (!isDateTime(v4)) add(e, p + "/updatedSince", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/updatedSince", "type", "must be string");
+      }
+    }
+    const v5 = d.limit;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 3 && (v5.length > 6 || codePoints(v5) > 3)) add(e, p + "/limit", "maxLength", "must NOT have more than 3 characters");
+        if (!PATTERN_9.test(v5)) add(e, p + "/limit", "pattern", "must match pattern \"^[0-9]{1,3}$\"");
+      } else {
+        add(e, p + "/limit", "type", "must be string");
+      }
+    }
+    const v6 = d.cursor;
+    if (v6 !== undefined) {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 512 && (v6.length > 1024 || codePoints(v6) > 512)) add(e, p + "/cursor", "maxLength", "must NOT have more than 512 characters");
+        if (!PATTERN_10.test(v6)) add(e, p + "/cursor", "pattern", "must match pattern \"^[A-Za-z0-9_-]+$\"");
+      } else {
+        add(e, p + "/cursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_62, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/OrderLineView */
+function check_OrderLineView(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.lineNo;
+    if (v1 === undefined) {
+      add(e, p + "/lineNo", "required", "must have required property 'lineNo'");
+    } else {
+      n0++;
+      if (typeof v1 === 'number' && Number.isInteger(v1)) {
+        if (v1 < 1) add(e, p + "/lineNo", "minimum", "must be >= 1");
+        if (v1 > 100000) add(e, p + "/lineNo", "maximum", "must be <= 100000");
+      } else {
+        add(e, p + "/lineNo", "type", "must be integer");
+      }
+    }
+    const v2 = d.itemCode;
+    if (v2 === undefined) {
+      add(e, p + "/itemCode", "required", "must have required property 'itemCode'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 64 && (v2.length > 128 || codePoints(v2) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v2.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v3 = d.quantityEa;
+    if (v3 === undefined) {
+      add(e, p + "/quantityEa", "required", "must have required property 'quantityEa'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 26 && (v3.length > 52 || codePoints(v3) > 26)) add(e, p + "/quantityEa", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v3)) add(e, p + "/quantityEa", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/quantityEa", "type", "must be string");
+      }
+    }
+    const v4 = d.unitPrice;
+    if (v4 === undefined) {
+      add(e, p + "/unitPrice", "required", "must have required property 'unitPrice'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 26 && (v4.length > 52 || codePoints(v4) > 26)) add(e, p + "/unitPrice", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v4)) add(e, p + "/unitPrice", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/unitPrice", "type", "must be string");
+      }
+    }
+    const v5 = d.date;
+    if (v5 === undefined) {
+      add(e, p + "/date", "required", "must have required property 'date'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (!isDate(v5)) add(e, p + "/date", "format", "must match format \"date\"");
+      } else if (!(v5 === null)) {
+        add(e, p + "/date", "type", "must be string or null");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_63, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ProcurementOrderRecord */
+function check_ProcurementOrderRecord(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.status;
+    if (v1 === undefined) {
+      add(e, p + "/status", "required", "must have required property 'status'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1 !== "DRAFT" && v1 !== "QUOTED" && v1 !== "ISSUED" && v1 !== "ACKNOWLEDGED" && v1 !== "PARTIALLY_RECEIVED" && v1 !== "RECEIVED" && v1 !== "CLOSED" && v1 !== "CANCELLED") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v2 = d.revision;
+    if (v2 === undefined) {
+      add(e, p + "/revision", "required", "must have required property 'revision'");
+    } else {
+      n0++;
+      if (typeof v2 === 'number' && Number.isInteger(v2)) {
+        if (v2 < 0) add(e, p + "/revision", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/revision", "type", "must be integer");
+      }
+    }
+    const v3 = d.supplierNumber;
+    if (v3 === undefined) {
+      add(e, p + "/supplierNumber", "required", "must have required property 'supplierNumber'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v4 = d.currency;
+    if (v4 === undefined) {
+      add(e, p + "/currency", "required", "must have required property 'currency'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 3 && (v4.length > 6 || codePoints(v4) > 3)) add(e, p + "/currency", "maxLength", "must NOT have more than 3 characters");
+        if (v4.length < 5 && (v4.length < 3 || codePoints(v4) < 3)) add(e, p + "/currency", "minLength", "must NOT have fewer than 3 characters");
+        if (!PATTERN_1.test(v4)) add(e, p + "/currency", "pattern", "must match pattern \"^[A-Z]{3}$\"");
+      } else {
+        add(e, p + "/currency", "type", "must be string");
+      }
+    }
+    const v5 = d.lines;
+    if (v5 === undefined) {
+      add(e, p + "/lines", "required", "must have required property 'lines'");
+    } else {
+      n0++;
+      if (Array.isArray(v5)) {
+        if (v5.length > 1000) add(e, p + "/lines", "maxItems", "must NOT have more than 1000 items");
+        for (let i6 = 0, n7 = Math.min(v5.length, 1000); i6 < n7; i6++) {
+          if (e.length > MAX_ERRORS) break;
+          const v8: unknown = v5[i6];
+          check_OrderLineView(v8, p + "/lines/" + i6, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/lines", "type", "must be array");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_64, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ErpOrderRecord */
+function check_ErpOrderRecord(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.erpNumber;
+    if (v1 === undefined) {
+      add(e, p + "/erpNumber", "required", "must have required property 'erpNumber'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/erpNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/erpNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/erpNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/erpNumber", "type", "must be string");
+      }
+    }
+    const v2 = d.status;
+    if (v2 === undefined) {
+      add(e, p + "/status", "required", "must have required property 'status'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "DRAFT" && v2 !== "QUOTED" && v2 !== "ISSUED" && v2 !== "ACKNOWLEDGED" && v2 !== "PARTIALLY_RECEIVED" && v2 !== "RECEIVED" && v2 !== "CLOSED" && v2 !== "CANCELLED") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v3 = d.revision;
+    if (v3 === undefined) {
+      add(e, p + "/revision", "required", "must have required property 'revision'");
+    } else {
+      n0++;
+      if (typeof v3 === 'number' && Number.isInteger(v3)) {
+        if (v3 < 0) add(e, p + "/revision", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/revision", "type", "must be integer");
+      }
+    }
+    const v4 = d.warehouseCode;
+    if (v4 === undefined) {
+      add(e, p + "/warehouseCode", "required", "must have required property 'warehouseCode'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 64 && (v4.length > 128 || codePoints(v4) > 64)) add(e, p + "/warehouseCode", "maxLength", "must NOT have more than 64 characters");
+        if (v4.length === 0) add(e, p + "/warehouseCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v4)) add(e, p + "/warehouseCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/warehouseCode", "type", "must be string");
+      }
+    }
+    const v5 = d.purchaseDate;
+    if (v5 === undefined) {
+      add(e, p + "/purchaseDate", "required", "must have required property 'purchaseDate'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (!isDate(v5)) add(e, p + "/purchaseDate", "format", "must match format \"date\"");
+      } else {
+        add(e, p + "/purchaseDate", "type", "must be string");
+      }
+    }
+    const v6 = d.lines;
+    if (v6 === undefined) {
+      add(e, p + "/lines", "required", "must have required property 'lines'");
+    } else {
+      n0++;
+      if (Array.isArray(v6)) {
+        if (v6.length > 1000) add(e, p + "/lines", "maxItems", "must NOT have more than 1000 items");
+        for (let i7 = 0, n8 = Math.min(v6.length, 1000); i7 < n8; i7++) {
+          if (e.length > MAX_ERRORS) break;
+          const v9: unknown = v6[i7];
+          check_OrderLineView(v9, p + "/lines/" + i7, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/lines", "type", "must be array");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_65, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ReceiptView */
+function check_ReceiptView(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.receiptNumber;
+    if (v1 === undefined) {
+      add(e, p + "/receiptNumber", "required", "must have required property 'receiptNumber'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/receiptNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/receiptNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/receiptNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/receiptNumber", "type", "must be string");
+      }
+    }
+    const v2 = d.state;
+    if (v2 === undefined) {
+      add(e, p + "/state", "required", "must have required property 'state'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "draft" && v2 !== "received" && v2 !== "done" && v2 !== "cancelled") add(e, p + "/state", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/state", "type", "must be string");
+      }
+    }
+    const v3 = d.receivedAt;
+    if (v3 === undefined) {
+      add(e, p + "/receivedAt", "required", "must have required property 'receivedAt'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (!isDate(v3)) add(e, p + "/receivedAt", "format", "must match format \"date\"");
+      } else if (!(v3 === null)) {
+        add(e, p + "/receivedAt", "type", "must be string or null");
+      }
+    }
+    const v4 = d.lines;
+    if (v4 === undefined) {
+      add(e, p + "/lines", "required", "must have required property 'lines'");
+    } else {
+      n0++;
+      if (Array.isArray(v4)) {
+        if (v4.length > 1000) add(e, p + "/lines", "maxItems", "must NOT have more than 1000 items");
+        for (let i5 = 0, n6 = Math.min(v4.length, 1000); i5 < n6; i5++) {
+          if (e.length > MAX_ERRORS) break;
+          const v7: unknown = v4[i5];
+          if (isObject(v7)) {
+            let n8 = 0;
+            const v9 = v7.itemCode;
+            if (v9 === undefined) {
+              add(e, p + "/lines/" + i5 + "/itemCode", "required", "must have required property 'itemCode'");
+            } else {
+              n8++;
+              if (typeof v9 === 'string') {
+                if (v9.length > 64 && (v9.length > 128 || codePoints(v9) > 64)) add(e, p + "/lines/" + i5 + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+                if (v9.length === 0) add(e, p + "/lines/" + i5 + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+                if (!PATTERN_0.test(v9)) add(e, p + "/lines/" + i5 + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+              } else {
+                add(e, p + "/lines/" + i5 + "/itemCode", "type", "must be string");
+              }
+            }
+            const v10 = v7.quantityEa;
+            if (v10 === undefined) {
+              add(e, p + "/lines/" + i5 + "/quantityEa", "required", "must have required property 'quantityEa'");
+            } else {
+              n8++;
+              if (typeof v10 === 'string') {
+                if (v10.length > 26 && (v10.length > 52 || codePoints(v10) > 26)) add(e, p + "/lines/" + i5 + "/quantityEa", "maxLength", "must NOT have more than 26 characters");
+                if (!PATTERN_3.test(v10)) add(e, p + "/lines/" + i5 + "/quantityEa", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+              } else {
+                add(e, p + "/lines/" + i5 + "/quantityEa", "type", "must be string");
+              }
+            }
+            if (n8 !== Object.keys(v7).length) extra(v7, KEYS_66, p + "/lines/" + i5, e);
+          } else {
+            add(e, p + "/lines/" + i5, "type", "must be object");
+          }
+        }
+      } else {
+        add(e, p + "/lines", "type", "must be array");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_67, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PurchaseOrderView */
+function check_PurchaseOrderView(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.poNumber;
+    if (v1 === undefined) {
+      add(e, p + "/poNumber", "required", "must have required property 'poNumber'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/poNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/poNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/poNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/poNumber", "type", "must be string");
+      }
+    }
+    const v2 = d.externalRef;
+    if (v2 === undefined) {
+      add(e, p + "/externalRef", "required", "must have required property 'externalRef'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 128 && (v2.length > 256 || codePoints(v2) > 128)) add(e, p + "/externalRef", "maxLength", "must NOT have more than 128 characters");
+        if (v2.length === 0) add(e, p + "/externalRef", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/externalRef", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/externalRef", "type", "must be string");
+      }
+    }
+    const v3 = d.procurement;
+    if (v3 === undefined) {
+      add(e, p + "/procurement", "required", "must have required property 'procurement'");
+    } else {
+      n0++;
+      check_ProcurementOrderRecord(v3, p + "/procurement", e, depth + 1);
+    }
+    const v4 = d.erp;
+    if (v4 !== undefined) {
+      n0++;
+      check_ErpOrderRecord(v4, p + "/erp", e, depth + 1);
+    }
+    const v5 = d.confirmations;
+    if (v5 === undefined) {
+      add(e, p + "/confirmations", "required", "must have required property 'confirmations'");
+    } else {
+      n0++;
+      if (Array.isArray(v5)) {
+        if (v5.length > 3) add(e, p + "/confirmations", "maxItems", "must NOT have more than 3 items");
+        for (let i6 = 0, n7 = Math.min(v5.length, 3); i6 < n7; i6++) {
+          if (e.length > MAX_ERRORS) break;
+          const v8: unknown = v5[i6];
+          check_SystemState(v8, p + "/confirmations/" + i6, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/confirmations", "type", "must be array");
+      }
+    }
+    const v9 = d.receipts;
+    if (v9 === undefined) {
+      add(e, p + "/receipts", "required", "must have required property 'receipts'");
+    } else {
+      n0++;
+      if (Array.isArray(v9)) {
+        if (v9.length > 1000) add(e, p + "/receipts", "maxItems", "must NOT have more than 1000 items");
+        for (let i10 = 0, n11 = Math.min(v9.length, 1000); i10 < n11; i10++) {
+          if (e.length > MAX_ERRORS) break;
+          const v12: unknown = v9[i10];
+          check_ReceiptView(v12, p + "/receipts/" + i10, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/receipts", "type", "must be array");
+      }
+    }
+    const v13 = d.syncLag;
+    if (v13 === undefined) {
+      add(e, p + "/syncLag", "required", "must have required property 'syncLag'");
+    } else {
+      n0++;
+      if (Array.isArray(v13)) {
+        if (v13.length > 1000) add(e, p + "/syncLag", "maxItems", "must NOT have more than 1000 items");
+        for (let i14 = 0, n15 = Math.min(v13.length, 1000); i14 < n15; i14++) {
+          if (e.length > MAX_ERRORS) break;
+          const v16: unknown = v13[i14];
+          check_SyncLag(v16, p + "/syncLag/" + i14, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/syncLag", "type", "must be array");
+      }
+    }
+    const v17 = d.updatedAt;
+    if (v17 === undefined) {
+      add(e, p + "/updatedAt", "required", "must have required property 'updatedAt'");
+    } else {
+      n0++;
+      if (typeof v17 === 'string') {
+        if (!isDateTime(v17)) add(e, p + "/updatedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/updatedAt", "type", "must be string");
+      }
+    }
+    const v18 = d.asOf;
+    if (v18 === undefined) {
+      add(e, p + "/asOf", "required", "must have required property 'asOf'");
+    } else {
+      n0++;
+      if (typeof v18 === 'string') {
+        if (!isDateTime(v18)) add(e, p + "/asOf", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/asOf", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_68, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PurchaseOrderPage */
+function check_PurchaseOrderPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 100) add(e, p + "/items", "maxItems", "must NOT have more than 100 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 100); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_PurchaseOrderView(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextCursor;
+    if (v5 === undefined) {
+      add(e, p + "/nextCursor", "required", "must have required property 'nextCursor'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 512 && (v5.length > 1024 || codePoints(v5) > 512)) add(e, p + "/nextCursor", "maxLength", "must NOT have more than 512 characters");
+      } else if (!(v5 === null)) {
+        add(e, p + "/nextCursor", "type", "must be string or null");
+      }
+    }
+    const v6 = d.asOf;
+    if (v6 === undefined) {
+      add(e, p + "/asOf", "required", "must have required property 'asOf'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (!isDateTime(v6)) add(e, p + "/asOf", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/asOf", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_58, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/PurchaseOrderQuery */
+function check_PurchaseOrderQuery(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.poId;
+    if (v1 !== undefined) {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/poId", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/poId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/poId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/poId", "type", "must be string");
+      }
+    }
+    const v2 = d.supplierNumber;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 64 && (v2.length > 128 || codePoints(v2) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v2.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v3 = d.status;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3 !== "DRAFT" && v3 !== "QUOTED" && v3 !== "ISSUED" && v3 !== "ACKNOWLEDGED" && v3 !== "PARTIALLY_RECEIVED" && v3 !== "RECEIVED" && v3 !== "CLOSED" && v3 !== "CANCELLED") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v4 = d.updatedSince;
+    if (v4 !== undefined) {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (!isDateTime(v4)) add(e, p + "/updatedSince", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/updatedSince", "type", "must be string");
+      }
+    }
+    const v5 = d.limit;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 3 && (v5.length > 6 || codePoints(v5) > 3)) add(e, p + "/limit", "maxLength", "must NOT have more than 3 characters");
+        if (!PATTERN_9.test(v5)) add(e, p + "/limit", "pattern", "must match pattern \"^[0-9]{1,3}$\"");
+      } else {
+        add(e, p + "/limit", "type", "must be string");
+      }
+    }
+    const v6 = d.cursor;
+    if (v6 !== undefined) {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 512 && (v6.length > 1024 || codePoints(v6) > 512)) add(e, p + "/cursor", "maxLength", "must NOT have more than 512 characters");
+        if (!PATTERN_10.test(v6)) add(e, p + "/cursor", "pattern", "must match pattern \"^[A-Za-z0-9_-]+$\"");
+      } else {
+        add(e, p + "/cursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_69, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/ForecastExceptionRaisedV1 */
 function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -4561,7 +5556,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4696,7 +5691,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4735,7 +5730,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -4870,7 +5865,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4909,7 +5904,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5044,7 +6039,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5083,7 +6078,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5218,7 +6213,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5257,7 +6252,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5392,7 +6387,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5431,7 +6426,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5566,7 +6561,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5605,7 +6600,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5740,7 +6735,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5779,7 +6774,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -5914,7 +6909,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5953,7 +6948,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6088,7 +7083,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6127,7 +7122,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6262,7 +7257,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6301,7 +7296,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6436,7 +7431,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6475,7 +7470,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6610,7 +7605,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6649,7 +7644,7 @@ function check_ShipmentMilestoneReportedV1(d: unknown, p: string, e: ValidationE
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6784,7 +7779,7 @@ function check_ShipmentMilestoneReportedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_ShipmentMilestone(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6823,7 +7818,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6958,7 +7953,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6997,7 +7992,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7132,7 +8127,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7171,7 +8166,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7306,7 +8301,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7345,7 +8340,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7480,7 +8475,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7519,7 +8514,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7654,7 +8649,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7693,7 +8688,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7828,7 +8823,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7867,7 +8862,7 @@ function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: Validat
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -8002,7 +8997,7 @@ function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: Validat
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8041,7 +9036,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_9.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -8176,7 +9171,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8807,6 +9802,160 @@ export function validateIntegrationExceptionResolveParameters(data: unknown): Va
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as IntegrationExceptionResolveParameters } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ItemView; collects every error (see the module header). */
+export function validateItemView(data: unknown): ValidationResult<ItemView> {
+  const e: ValidationError[] = [];
+  try {
+    check_ItemView(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ItemView } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ItemPage; collects every error (see the module header). */
+export function validateItemPage(data: unknown): ValidationResult<ItemPage> {
+  const e: ValidationError[] = [];
+  try {
+    check_ItemPage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ItemPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ItemQuery; collects every error (see the module header). */
+export function validateItemQuery(data: unknown): ValidationResult<ItemQuery> {
+  const e: ValidationError[] = [];
+  try {
+    check_ItemQuery(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ItemQuery } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/SupplierErpPresence; collects every error (see the module header). */
+export function validateSupplierErpPresence(data: unknown): ValidationResult<SupplierErpPresence> {
+  const e: ValidationError[] = [];
+  try {
+    check_SupplierErpPresence(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as SupplierErpPresence } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/SupplierView; collects every error (see the module header). */
+export function validateSupplierView(data: unknown): ValidationResult<SupplierView> {
+  const e: ValidationError[] = [];
+  try {
+    check_SupplierView(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as SupplierView } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/SupplierPage; collects every error (see the module header). */
+export function validateSupplierPage(data: unknown): ValidationResult<SupplierPage> {
+  const e: ValidationError[] = [];
+  try {
+    check_SupplierPage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as SupplierPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/SupplierQuery; collects every error (see the module header). */
+export function validateSupplierQuery(data: unknown): ValidationResult<SupplierQuery> {
+  const e: ValidationError[] = [];
+  try {
+    check_SupplierQuery(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as SupplierQuery } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/OrderLineView; collects every error (see the module header). */
+export function validateOrderLineView(data: unknown): ValidationResult<OrderLineView> {
+  const e: ValidationError[] = [];
+  try {
+    check_OrderLineView(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as OrderLineView } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ProcurementOrderRecord; collects every error (see the module header). */
+export function validateProcurementOrderRecord(data: unknown): ValidationResult<ProcurementOrderRecord> {
+  const e: ValidationError[] = [];
+  try {
+    check_ProcurementOrderRecord(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ProcurementOrderRecord } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ErpOrderRecord; collects every error (see the module header). */
+export function validateErpOrderRecord(data: unknown): ValidationResult<ErpOrderRecord> {
+  const e: ValidationError[] = [];
+  try {
+    check_ErpOrderRecord(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ErpOrderRecord } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ReceiptView; collects every error (see the module header). */
+export function validateReceiptView(data: unknown): ValidationResult<ReceiptView> {
+  const e: ValidationError[] = [];
+  try {
+    check_ReceiptView(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ReceiptView } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseOrderView; collects every error (see the module header). */
+export function validatePurchaseOrderView(data: unknown): ValidationResult<PurchaseOrderView> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseOrderView(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseOrderView } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseOrderPage; collects every error (see the module header). */
+export function validatePurchaseOrderPage(data: unknown): ValidationResult<PurchaseOrderPage> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseOrderPage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseOrderPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/PurchaseOrderQuery; collects every error (see the module header). */
+export function validatePurchaseOrderQuery(data: unknown): ValidationResult<PurchaseOrderQuery> {
+  const e: ValidationError[] = [];
+  try {
+    check_PurchaseOrderQuery(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as PurchaseOrderQuery } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/ForecastExceptionRaisedV1; collects every error (see the module header). */

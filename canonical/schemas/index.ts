@@ -6,6 +6,7 @@ import type { Schema } from './dsl';
 import { EVENT_CATALOG, envelopeSchema, eventSchemaName, type EventDefinition } from './events';
 import { apiSchemas } from './api';
 import { objectSchemas } from './objects';
+import { systemApiSchemas } from './system-apis';
 
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 export const SCHEMA_ID_BASE = 'urn:supplyline:schema:';
@@ -14,6 +15,7 @@ export const SCHEMA_ID_BASE = 'urn:supplyline:schema:';
 export const canonicalDefs: Record<string, Schema> = {
   ...objectSchemas,
   ...apiSchemas,
+  ...systemApiSchemas,
   ...Object.fromEntries(EVENT_CATALOG.map((event) => [eventSchemaName(event), envelopeSchema(event)])),
 };
 

@@ -15,9 +15,11 @@ import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tr
 import { ProcurementClient } from '../../adapters/procurement/client';
 import { ProcurementPlatform } from '../../adapters/procurement/platform';
 import { PROCUREMENT_RATE_BUDGET, RateBudget } from '../../adapters/procurement/rate-budget';
+import { budgetedPort } from '../../adapters/resilience/budgeted-port';
 import { guardedPort } from '../../adapters/resilience/guarded-port';
 import { PROCUREMENT_SHARED_BUDGET, SharedRateBudget } from '../../adapters/resilience/shared-rate-budget';
-import type { ProcurementPort } from '../../domain/ports/procurement';
+import type { ProcurementPort, ProcurementSupplier } from '../../domain/ports/procurement';
+import { ERP_SHARED_BUDGET } from '../../application/system-apis';
 import { httpsRequiredIn } from '../../application/outbound';
 import {
   CONNECTORS,
@@ -171,3 +173,39 @@ export const procurementPort = lazy((): ProcurementPort =>
 
 /** The ERP (Tryton) behind the circuit breaker. */
 export const erpPort = lazy((): ErpPort => guardedPort('erp', trytonErp, ERP_METHODS, circuitBreaker));
+
+/**
+ * The ERP request budget every instance shares (TABLES.circuitBreaker, endpoint `erp`); while the
+ * table is unreachable reads go ahead (the breaker still guards the ERP).
+ */
+export const erpBudget = lazy(
+  () =>
+    new SharedRateBudget({
+      documents: documents(),
+      tableName: env(TABLES.circuitBreaker.envVar),
+      endpoint: 'erp',
+      ...ERP_SHARED_BUDGET,
+      onError: (error) => logger.warn('shared ERP request budget unavailable', { error: error as Error }),
+    }),
+);
+
+/** The system APIs' ERP reads: behind the breaker, each granted by the ERP budget's bulk lane. */
+export const erpBulkReads = lazy(() =>
+  budgetedPort(
+    erpPort(),
+    ['getItem', 'getWarehouse', 'getSupplier', 'getInventoryBalance', 'findPurchaseOrder', 'listReceipts'],
+    // A reader waits up to a second for the lane's next window: within its fill lease and API timeout.
+    { budget: erpBudget(), lane: 'bulk', system: 'erp', maxWaitMs: 1_000 },
+  ),
+);
+
+/** A supplier as procurement rates it, read in the procurement budget's bulk lane. */
+export async function procurementSupplierBulk(supplierNumber: string): Promise<ProcurementSupplier | null> {
+  const { client } = await procurementConnection();
+  const supplier = await circuitBreaker().execute('procurement', () =>
+    client.getSupplier(supplierNumber, { lane: 'bulk' }),
+  );
+  return (
+    supplier && { supplierNumber: supplier.supplier_number, name: supplier.name, status: supplier.status }
+  );
+}

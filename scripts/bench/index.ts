@@ -12,6 +12,7 @@ import { benchLocalLoad } from './local-load';
 import { benchProcessApis } from './process-apis';
 import { benchReconciliation } from './reconciliation';
 import { benchReconciliationErp } from './reconciliation-erp';
+import { benchSystemApis } from './system-apis';
 import { benchToken } from './token';
 import { atLeast, atMost, printTable, reference, type BenchRow } from './harness';
 
@@ -103,6 +104,12 @@ const SECTIONS: Section[] = [
     title:
       'Purchase-order validation API against a real Tryton through the local runtime vs the same Tryton reads made directly (wall clock, sequential)',
     run: () => benchProcessApis(),
+  },
+  {
+    name: 'system-apis',
+    title:
+      'System APIs (items) on the local runtime with the embedded ERP simulator: stampede, open loop on a cold store, and the warm-store floor (wall clock, medians of runs)',
+    run: () => benchSystemApis(),
   },
 ];
 

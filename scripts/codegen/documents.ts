@@ -112,6 +112,17 @@ function typedProblemResponse(kinds: readonly string[], description: string): Re
   };
 }
 
+/** Headers of a conditional read's answer (the system APIs, ADR 12). */
+const FRESHNESS_HEADERS = {
+  ETag: { description: 'Strong entity tag of the content', schema: { type: 'string' } },
+  'Cache-Control': {
+    description: 'private, max-age: what is left of the view’s freshness',
+    schema: { type: 'string' },
+  },
+  'As-Of': { description: 'When the systems of record were read for it (UTC)', schema: { type: 'string' } },
+  Age: { description: 'Seconds since As-Of', schema: { type: 'string' } },
+};
+
 /**
  * Every answer of a governed route that is not its 200, by status: the refusals API Gateway answers
  * itself (its gateway responses), what any handler answers when a dependency fails, then the route's
@@ -155,7 +166,10 @@ const deprecationHeaders = {
   Link: { description: 'The successor route (`rel="successor-version"`)', schema: { type: 'string' } },
 };
 
-/** The success answer: a 202 says where its status is; a deprecated route says so in its headers. */
+/**
+ * The success answer: a 202 says where its status is, a conditional read its freshness, a
+ * deprecated route its deprecation.
+ */
 function successAnswer(
   ok: Record<string, unknown>,
   contract: ApiRouteContract,
@@ -165,6 +179,7 @@ function successAnswer(
     ...(contract.successStatus === 202
       ? { Location: { description: 'Where its status is', schema: { type: 'string' } } }
       : {}),
+    ...(contract.conditional ? FRESHNESS_HEADERS : {}),
     ...(route.deprecation ? deprecationHeaders : {}),
   };
   return Object.keys(headers).length > 0 ? { ...ok, headers } : ok;
@@ -205,6 +220,9 @@ function declaredOperations(routes: readonly ApiRouteDefinition[]): Record<strin
         description,
         schema: { type: 'string', minLength: 1, maxLength },
       })),
+      ...(contract.conditional
+        ? [header('If-None-Match', 'An ETag the caller holds: 304 when current', false)]
+        : []),
     ];
     const ok = jsonBody(contract.responseModel, describe(contract.responseModel));
     paths[route.path] = {
@@ -223,6 +241,14 @@ function declaredOperations(routes: readonly ApiRouteDefinition[]): Record<strin
           : {}),
         responses: {
           [String(contract.successStatus ?? 200)]: successAnswer(ok, contract, route),
+          ...(contract.conditional
+            ? {
+                '304': {
+                  description: 'If-None-Match matched: the caller’s copy is current',
+                  headers: FRESHNESS_HEADERS,
+                },
+              }
+            : {}),
           ...governedProblems(route, contract),
         },
       },

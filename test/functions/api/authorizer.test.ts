@@ -66,6 +66,9 @@ describe('api-authorizer', () => {
           `${API}/GET/v1/purchase-orders/*/sync`,
           // The API's own document: any admitted caller may read it.
           `${API}/GET/v1/openapi.json`,
+          // The purchase-order system API (issue #17, ADR 12).
+          `${API}/GET/v1/purchase-orders/*`,
+          `${API}/GET/v1/purchase-orders`,
         ],
       },
     ]);
@@ -108,7 +111,13 @@ describe('api-authorizer on the process APIs (issue #17)', () => {
   it('admits the validation route with purchase-orders.validate, the eligibility route with suppliers.read', async () => {
     const document = `${API}/GET/v1/openapi.json`;
     expect(await allowed('supplyline/purchase-orders.validate')).toEqual([VALIDATE, document]);
-    expect(await allowed('supplyline/suppliers.read')).toEqual([ELIGIBILITY, document]);
+    // suppliers.read also admits the supplier system API (ADR 12).
+    expect(await allowed('supplyline/suppliers.read')).toEqual([
+      ELIGIBILITY,
+      document,
+      `${API}/GET/v1/suppliers/*`,
+      `${API}/GET/v1/suppliers`,
+    ]);
   });
 
   it('admits neither with the WMS application’s scopes', async () => {

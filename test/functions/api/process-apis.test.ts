@@ -5,17 +5,16 @@
  * against the OpenAPI document; bad input is a problem+json that reaches neither system.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PurchaseOrderValidation, SupplierEligibility } from '../../../canonical/generated/types';
-import { procurementSeed } from '../../../local/seed/master-data';
-import { ErpSimulatorServer } from '../../../local/simulators/erp/server';
-import { ProcurementSimulator } from '../../../local/simulators/procurement/server';
+import type { ErpSimulatorServer } from '../../../local/simulators/erp/server';
+import type { ProcurementSimulator } from '../../../local/simulators/procurement/server';
 import { expectDocumentedAnswer } from '../../support/openapi';
 import { purchaseOrderProposal } from '../../support/purchase-order-proposal';
-import { TASK_ENVIRONMENT, dynamo, eventBridge, secrets } from '../workflow/support';
+import { dynamo, eventBridge, secrets } from '../workflow/support';
+import { answerConnectorSecrets, startSimulatedSystems } from './simulated-systems';
 import { apiEvent, expectJson, expectProblem, type ApiHandler } from './support';
 
 let erp: ErpSimulatorServer;
@@ -28,17 +27,7 @@ const ELIGIBILITY = '/v1/suppliers/{supplierNumber}/eligibility';
 const WRITES = ['postPurchaseOrder', 'amendPurchaseOrder'];
 
 beforeAll(async () => {
-  erp = await ErpSimulatorServer.start();
-  procurement = await ProcurementSimulator.start(procurementSeed());
-  Object.assign(process.env, {
-    ...TASK_ENVIRONMENT,
-    PROCUREMENT_OAUTH_SECRET_ARN: 'arn:procurement',
-    PROCUREMENT_BASE_URL: procurement.url,
-    ERP_CREDENTIALS_SECRET_ARN: 'arn:erp',
-    ERP_BASE_URL: erp.url,
-    ERP_DATABASE: 'simulator',
-    ERP_PROTOCOL: 'supplyline-rpc',
-  });
+  ({ erp, procurement } = await startSimulatedSystems());
 
   ({ handler: validate } = await import('../../../functions/api/purchase-order-validation'));
   ({ handler: eligibility } = await import('../../../functions/api/supplier-eligibility'));
@@ -50,12 +39,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   for (const mock of [secrets, dynamo, eventBridge]) mock.reset();
-  secrets.on(GetSecretValueCommand, { SecretId: 'arn:procurement' }).resolves({
-    SecretString: JSON.stringify({ client_id: 'supplyline', client_secret: 'supplyline-secret' }),
-  });
-  secrets
-    .on(GetSecretValueCommand, { SecretId: 'arn:erp' })
-    .resolves({ SecretString: JSON.stringify({ username: 'simulator', password: 'simulator' }) });
+  answerConnectorSecrets();
   // The breaker is closed (no state kept); request budget windows are granted.
   dynamo.on(GetCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({ Attributes: { used: 1 } });

@@ -1,0 +1,31 @@
+/**
+ * The system APIs' read store settings (issue #17, ADR 12): how stale each view may be answered
+ * before the ERP is read again, how a fill is shared, and the ERP request budget those reads take.
+ * Plain data: the functions and the bench read it.
+ */
+import type { SystemView } from '../domain/ports/read-store';
+import type { FreshnessPolicy } from '../domain/system-apis/read-through';
+
+/** Fill sharing every view uses: a lease longer than an ERP read, callers wait up to 5 s for it. */
+const SHARED_FILL = { leaseMs: 10_000, waitMs: 5_000, pollMs: 25 } as const;
+
+/**
+ * Maximum staleness per view. Events invalidate items, suppliers and purchase orders when they
+ * change (the read-store-invalidation consumer), so their bound only catches changes made in the ERP
+ * itself; stock moves without any event, so balances are read again after a minute.
+ */
+export const VIEW_FRESHNESS: Readonly<Record<SystemView, FreshnessPolicy>> = {
+  item: { maxStalenessMs: 15 * 60_000, ...SHARED_FILL },
+  supplier: { maxStalenessMs: 15 * 60_000, ...SHARED_FILL },
+  location: { maxStalenessMs: 60 * 60_000, ...SHARED_FILL },
+  'inventory-balance': { maxStalenessMs: 60_000, ...SHARED_FILL },
+  'purchase-order': { maxStalenessMs: 5 * 60_000, ...SHARED_FILL },
+};
+
+/**
+ * The ERP request budget every instance shares (windows in TABLES.circuitBreaker, endpoint `erp`):
+ * 25 requests per half-second window, of which the system APIs' reads (the bulk lane) may take 10
+ * (20/s). Commitment work does not wait on this budget; the cap keeps reads from crowding the ERP
+ * it uses.
+ */
+export const ERP_SHARED_BUDGET = { limitPerWindow: 25, windowMs: 500, bulkShare: 0.4 } as const;

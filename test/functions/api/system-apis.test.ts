@@ -1,0 +1,301 @@
+/**
+ * The system API handlers (item-read, supplier-read, purchase-order-read) with AWS mocked at the
+ * SDK boundary (the read store and breaker tables, secrets, the bus) and the ERP and procurement as
+ * the local simulators over HTTP. Every answer is checked against the OpenAPI document; bad and
+ * hostile input is a 400 problem+json that touches neither the store nor any system.
+ */
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import openApi from '../../../canonical/generated/openapi.json';
+import { entityTag } from '../../../domain/system-apis/read-through';
+import type { ErpSimulatorServer } from '../../../local/simulators/erp/server';
+import type { ProcurementSimulator } from '../../../local/simulators/procurement/server';
+import { expectDocumentedAnswer } from '../../support/openapi';
+import { dynamo, eventBridge, secrets } from '../workflow/support';
+import { answerConnectorSecrets, startSimulatedSystems } from './simulated-systems';
+import { apiEvent, expectProblem, type ApiHandler } from './support';
+
+const STORE = 'system-read-store';
+let erp: ErpSimulatorServer;
+let procurement: ProcurementSimulator;
+let items: ApiHandler;
+let suppliers: ApiHandler;
+let orders: ApiHandler;
+
+beforeAll(async () => {
+  ({ erp, procurement } = await startSimulatedSystems({ SYSTEM_READ_STORE_TABLE_NAME: STORE }));
+  ({ handler: items } = await import('../../../functions/api/item-read'));
+  ({ handler: suppliers } = await import('../../../functions/api/supplier-read'));
+  ({ handler: orders } = await import('../../../functions/api/purchase-order-read'));
+});
+afterAll(async () => {
+  await erp?.close();
+  await procurement?.close();
+});
+
+beforeEach(() => {
+  for (const mock of [secrets, dynamo, eventBridge]) mock.reset();
+  answerConnectorSecrets();
+  // An empty store, a closed breaker, granted budget windows, leases and fills.
+  dynamo.on(GetCommand).resolves({});
+  dynamo.on(UpdateCommand).resolves({ Attributes: { used: 1 } });
+  dynamo.on(QueryCommand).resolves({ Items: [] });
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+});
+
+const authorizer = {
+  subject: 'wms-client',
+  issuer: 'https://idp.test',
+  scopes: 'x',
+  callerKind: 'application',
+};
+
+function request(
+  handler: ApiHandler,
+  path: string,
+  options: {
+    pathParameters?: Record<string, string>;
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+  } = {},
+) {
+  const event = apiEvent({ method: 'GET', path, ...options });
+  return handler({
+    ...event,
+    headers: { ...event.headers, ...options.headers },
+    requestContext: { ...event.requestContext, authorizer },
+  } as typeof event);
+}
+
+function documented(path: string, response: APIGatewayProxyResult): void {
+  if (response.statusCode === 304) {
+    const operation = (
+      openApi.paths as unknown as Record<string, { get: { responses: Record<string, unknown> } }>
+    )[path]!.get;
+    expect(operation.responses['304']).toBeDefined();
+    expect(response.body).toBe('');
+    return;
+  }
+  expectDocumentedAnswer('GET', path, {
+    status: response.statusCode,
+    contentType: String(response.headers?.['content-type'] ?? ''),
+    body: JSON.parse(response.body),
+  });
+}
+
+/** The read store's UpdateCommands (leases, fills) sent so far. */
+const storeWrites = () =>
+  dynamo.commandCalls(UpdateCommand).filter((call) => call.args[0].input.TableName === STORE);
+
+/** A stored item as DynamoDB returns it. */
+function storedItem(body: Record<string, unknown>, asOf: string, extra: Record<string, unknown> = {}) {
+  return {
+    pk: `item#${String(body.itemCode)}`,
+    view: 'item',
+    id: body.itemCode,
+    body: JSON.stringify(body),
+    etag: entityTag(body),
+    asOf,
+    updatedAt: asOf,
+    filters: { status: String(body.status) },
+    ...extra,
+  };
+}
+
+const widget = {
+  itemCode: 'SKU-10442',
+  name: 'Cola 12oz can',
+  status: 'ACTIVE',
+  purchasable: true,
+  baseUom: 'EA',
+};
+
+describe('GET /v1/items/{itemCode}', () => {
+  const PATH = '/v1/items/{itemCode}';
+
+  it('fills a miss from the ERP in one call under the lease, and answers with its freshness', async () => {
+    const before = erp.calls.length;
+    const response = await request(items, '/v1/items/SKU-10442', {
+      pathParameters: { itemCode: 'SKU-10442' },
+    });
+    expect(response.statusCode).toBe(200);
+    documented(PATH, response);
+    const body = JSON.parse(response.body) as Record<string, unknown>;
+    expect(body).toMatchObject({ itemCode: 'SKU-10442', status: 'ACTIVE', baseUom: 'EA' });
+    expect(response.headers).toMatchObject({ 'as-of': body.asOf, etag: expect.stringMatching(/^"/) });
+    expect(response.headers?.['cache-control']).toMatch(/^private, max-age=\d+$/);
+    expect(erp.calls.slice(before).map((call) => call.operation)).toEqual(['getItem']);
+    // The lease (conditional on no live lease), then the fill (conditional on owning the lease).
+    const [lease, fill] = storeWrites().map((call) => call.args[0].input);
+    expect(lease?.ConditionExpression).toBe('attribute_not_exists(#until) OR #until <= :now');
+    expect(lease?.ExpressionAttributeNames).toMatchObject({ '#until': 'leaseUntil' });
+    expect(fill?.ExpressionAttributeValues?.[':position']).toMatch(/^\d{4}-.*#SKU-10442$/);
+    // The read took the ERP budget's bulk lane (endpoint erp, limit 10 of 25).
+    const budget = dynamo
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .find((input) => String(input.Key?.endpoint).startsWith('budget#erp#'));
+    expect(budget?.ExpressionAttributeValues?.[':limit']).toBe(10);
+  });
+
+  it('answers a fresh stored view without the ERP, and 304 when the caller holds its tag', async () => {
+    const asOf = new Date(Date.now() - 1000).toISOString();
+    dynamo.on(GetCommand, { TableName: STORE }).resolves({ Item: storedItem(widget, asOf) });
+    const before = erp.calls.length;
+    const full = await request(items, '/v1/items/SKU-10442', { pathParameters: { itemCode: 'SKU-10442' } });
+    expect(full.statusCode).toBe(200);
+    documented(PATH, full);
+    expect(JSON.parse(full.body)).toEqual({ ...widget, updatedAt: asOf, asOf });
+    const again = await request(items, '/v1/items/SKU-10442', {
+      pathParameters: { itemCode: 'SKU-10442' },
+      headers: { 'If-None-Match': String(full.headers?.etag) },
+    });
+    expect(again.statusCode).toBe(304);
+    documented(PATH, again);
+    expect(again.headers).toMatchObject({ etag: full.headers?.etag, 'as-of': asOf });
+    expect(erp.calls.length).toBe(before);
+    expect(storeWrites()).toHaveLength(0);
+  });
+
+  it('reads the ERP again for a view an event invalidated', async () => {
+    const asOf = new Date(Date.now() - 1000).toISOString();
+    const invalidatedAt = new Date(Date.now() - 500).toISOString();
+    dynamo
+      .on(GetCommand, { TableName: STORE })
+      .resolves({ Item: storedItem(widget, asOf, { invalidatedAt }) });
+    const before = erp.calls.length;
+    const response = await request(items, '/v1/items/SKU-10442', {
+      pathParameters: { itemCode: 'SKU-10442' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(erp.calls.slice(before).map((call) => call.operation)).toEqual(['getItem']);
+  });
+
+  it('answers 404 problem+json for an item no system knows', async () => {
+    const response = await request(items, '/v1/items/SKU-NOPE', { pathParameters: { itemCode: 'SKU-NOPE' } });
+    expectProblem(response, 404, 'item-not-found');
+    documented(PATH, response);
+  });
+
+  it('answers 503 try-again when the ERP budget’s bulk lane is spent and the store has no copy', async () => {
+    dynamo
+      .on(UpdateCommand, { TableName: 'circuit-breaker' })
+      .rejects(Object.assign(new Error('spent'), { name: 'ConditionalCheckFailedException' }));
+    const before = erp.calls.length;
+    const response = await request(items, '/v1/items/SKU-10443', {
+      pathParameters: { itemCode: 'SKU-10443' },
+    });
+    expectProblem(response, 503, 'try-again');
+    documented(PATH, response);
+    expect(erp.calls.length).toBe(before);
+  });
+});
+
+describe('GET /v1/suppliers/{supplierNumber}', () => {
+  it('joins procurement’s status and the ERP party into one view with its eligibility', async () => {
+    for (const [supplierNumber, expected] of [
+      ['S-1001', { procurementStatus: 'APPROVED', erp: { known: true, active: true }, eligible: true }],
+      ['S-2002', { procurementStatus: 'BLOCKED', eligible: false }],
+      [
+        'S-3003',
+        { procurementStatus: 'APPROVED', erp: { known: false, active: false, name: null }, eligible: false },
+      ],
+      ['S-4004', { erp: { known: true, active: false }, eligible: false }],
+    ] as const) {
+      const response = await request(suppliers, `/v1/suppliers/${supplierNumber}`, {
+        pathParameters: { supplierNumber },
+      });
+      expect(response.statusCode, supplierNumber).toBe(200);
+      documented('/v1/suppliers/{supplierNumber}', response);
+      expect(JSON.parse(response.body)).toMatchObject({ supplierNumber, ...expected });
+    }
+  });
+});
+
+describe('GET /v1/purchase-orders/{poId}', () => {
+  it('answers 404 for an order procurement does not know, reading neither ERP nor ledger', async () => {
+    const before = erp.calls.length;
+    const response = await request(orders, '/v1/purchase-orders/PO-NOPE', {
+      pathParameters: { poId: 'PO-NOPE' },
+    });
+    expectProblem(response, 404, 'purchase-order-not-found');
+    documented('/v1/purchase-orders/{poId}', response);
+    expect(erp.calls.length).toBe(before);
+  });
+});
+
+describe('the lists', () => {
+  it('pages items in the order they changed, from updatedSince, with a cursor for the next page', async () => {
+    const asOf = '2026-12-05T05:00:00.000Z';
+    dynamo.on(QueryCommand).resolves({ Items: [storedItem(widget, asOf)], LastEvaluatedKey: { pk: 'x' } });
+    const response = await request(items, '/v1/items', {
+      query: { status: 'ACTIVE', updatedSince: '2026-12-01T00:00:00Z', limit: '1' },
+    });
+    expect(response.statusCode).toBe(200);
+    documented('/v1/items', response);
+    const page = JSON.parse(response.body) as { items: unknown[]; nextCursor: string; asOf: string };
+    expect(page).toMatchObject({ items: [{ itemCode: 'SKU-10442', asOf }], asOf });
+    const query = dynamo.commandCalls(QueryCommand)[0]!.args[0].input;
+    expect(query).toMatchObject({ IndexName: 'byView', Limit: 1 });
+    expect(query.ExpressionAttributeValues).toMatchObject({
+      ':view': 'item',
+      ':after': '2026-12-01T00:00:00Z#',
+      ':f0': 'ACTIVE',
+    });
+    // The cursor continues after the last item answered.
+    const next = await request(items, '/v1/items', { query: { status: 'ACTIVE', cursor: page.nextCursor } });
+    expect(next.statusCode).toBe(200);
+    expect(dynamo.commandCalls(QueryCommand)[1]!.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':after': `${asOf}#SKU-10442`,
+    });
+    const same = await request(items, '/v1/items', {
+      query: { status: 'ACTIVE', updatedSince: '2026-12-01T00:00:00Z', limit: '1' },
+      headers: { 'if-none-match': String(response.headers?.etag) },
+    });
+    expect(same.statusCode).toBe(304);
+  });
+
+  it('refuses bad and hostile parameters on every route with 400 problem+json, touching nothing', async () => {
+    const cases: [ApiHandler, string, string, Parameters<typeof request>[2]][] = [
+      [items, '/v1/items', '/v1/items', { query: { limit: '0' } }],
+      [items, '/v1/items', '/v1/items', { query: { limit: '1000' } }],
+      [items, '/v1/items', '/v1/items', { query: { status: 'DELETED' } }],
+      [items, '/v1/items', '/v1/items', { query: { updatedSince: 'yesterday' } }],
+      [items, '/v1/items', '/v1/items', { query: { cursor: "'; DROP TABLE items;--" } }],
+      [items, '/v1/items', '/v1/items', { query: { cursor: 'eyJzIjoieCIsInAiOiJ5In0' } }],
+      [items, '/v1/items/{itemCode}', '/v1/items/x', { pathParameters: { itemCode: 'x'.repeat(65) } }],
+      [
+        items,
+        '/v1/items/{itemCode}',
+        '/v1/items/x',
+        { pathParameters: { itemCode: '../../etc/passwd\u0000' } },
+      ],
+      [suppliers, '/v1/suppliers', '/v1/suppliers', { query: { eligible: 'maybe' } }],
+      [suppliers, '/v1/suppliers', '/v1/suppliers', { query: { procurementStatus: 'approved' } }],
+      [
+        suppliers,
+        '/v1/suppliers/{supplierNumber}',
+        '/v1/suppliers/x',
+        { pathParameters: { supplierNumber: '' + 'S'.repeat(100) } },
+      ],
+      [orders, '/v1/purchase-orders', '/v1/purchase-orders', { query: { status: 'LOST' } }],
+      [orders, '/v1/purchase-orders', '/v1/purchase-orders', { query: { limit: '-1' } }],
+      [
+        orders,
+        '/v1/purchase-orders/{poId}',
+        '/v1/purchase-orders/x',
+        { pathParameters: { poId: 'PO 1; rm -rf' } },
+      ],
+    ];
+    const before = erp.calls.length;
+    for (const [handler, documentedPath, path, options] of cases) {
+      const response = await request(handler, path, options);
+      expectProblem(response, 400, 'invalid-parameter');
+      documented(documentedPath, response);
+    }
+    expect(erp.calls.length).toBe(before);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+});
