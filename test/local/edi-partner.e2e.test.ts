@@ -1,0 +1,166 @@
+/**
+ * The EDI partner simulator against the product on the local runtime (dev synth): a purchase
+ * order posted for S-1001 goes out as an 850 through the edi-purchase-order-send consumer, the
+ * simulator picks it up from the mailbox bucket and answers with a 997, an 855 and an 856, and the
+ * product's edi-inbound-interchange function takes each file (S3 event, rule, queue): the 855
+ * becomes `purchase-order.acknowledged`, the partner gets the product's 997s. With faults: a
+ * miscounted 855 is answered with a rejecting 997 and kept with its reason; a duplicate is applied
+ * once and counted.
+ */
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, toPutEventsEntry } from '../../canonical/envelope';
+import { EdiPartnerSimulator, s3PartnerMailbox } from '../../local/simulators/edi-partner';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/runtime';
+import { synthesizeDev } from '../../local/synth';
+import { PARTNER, purchaseOrder } from '../fixtures/edi';
+
+let runtime: LocalRuntime;
+let s3: S3Client;
+let partner: EdiPartnerSimulator;
+beforeAll(async () => {
+  runtime = await startLocalRuntime({
+    cdkOut: await synthesizeDev(),
+    visibilityTimeoutSeconds: 1,
+    pollWaitSeconds: 1,
+    log: () => undefined,
+    functionLogs: 'silent',
+  });
+  s3 = new S3Client({
+    region: runtime.model.region,
+    endpoint: runtime.endpoints.sqs,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const bucket = runtime.model.buckets.find((b) => b.constructId === 'EdiMailboxBucket')!.name;
+  partner = EdiPartnerSimulator.start({
+    partner: PARTNER,
+    mailbox: s3PartnerMailbox(s3, bucket),
+    pollIntervalMs: 200,
+    random: () => 0,
+  });
+});
+afterAll(async () => {
+  await partner?.close();
+  s3?.destroy();
+  await runtime?.stop();
+});
+
+async function post(poNumber: string): Promise<void> {
+  const order = purchaseOrder({ poNumber, externalRef: `SL-${poNumber}` });
+  const event = buildEvent(
+    'purchase-order.posted',
+    order,
+    {
+      sourceObjectId: order.externalRef,
+      sourceVersion: 1,
+      occurredAt: new Date(order.updatedAt),
+      correlationId: poNumber,
+      causationId: poNumber,
+      idempotencyKey: `purchase-order-posted:${poNumber}:r1`,
+      tenantId: 'dev',
+    },
+    { now: () => new Date(), newId: () => crypto.randomUUID() },
+  );
+  const put = await runtime.clients.eventBridge.send(
+    new PutEventsCommand({ Entries: [toPutEventsEntry(event, runtime.bus.name)] }),
+  );
+  expect(put.FailedEntryCount).toBe(0);
+}
+
+const accepted = (type: string, match: (detail: Record<string, unknown>) => boolean) =>
+  runtime.busActivity.flatMap((activity) =>
+    activity.type === 'accepted' &&
+    activity.event['detail-type'] === type &&
+    match(activity.event.detail as Record<string, unknown>)
+      ? [activity.event.detail as { data: Record<string, unknown> }]
+      : [],
+  );
+const answersTo = (poNumber: string) =>
+  partner.acknowledgementsReceived.filter((a) =>
+    partner.written.some(
+      (f) => f.poNumber === poNumber && f.controlNumber.endsWith(a.groupControlNumber.padStart(9, '0')),
+    ),
+  );
+
+describe('EDI partner simulator on the local runtime', () => {
+  it('answers an 850 for S-1001 with a 997, an 855 and an 856, which the product takes', async () => {
+    await post('PO-E2E-EDI-1');
+    await expect
+      .poll(
+        () =>
+          accepted(
+            'purchase-order.acknowledged',
+            (d) => (d.data as { poNumber?: string }).poNumber === 'PO-E2E-EDI-1',
+          ),
+        {
+          timeout: 60_000,
+          interval: 250,
+        },
+      )
+      .toHaveLength(1);
+    const [ack] = accepted(
+      'purchase-order.acknowledged',
+      (d) => (d.data as { poNumber?: string }).poNumber === 'PO-E2E-EDI-1',
+    );
+    expect(ack!.data).toMatchObject({
+      supplierNumber: 'S-1001',
+      revision: 1,
+      lines: [{ lineNo: 1, confirmedQuantityEa: '480', confirmedDate: '2026-12-07' }],
+    });
+    expect(partner.written.filter((f) => f.poNumber === 'PO-E2E-EDI-1').map((f) => f.setId)).toEqual([
+      '997',
+      '855',
+      '856',
+    ]);
+    // The product's 997s answer the 855 and the 856, both accepted.
+    await expect
+      .poll(() => answersTo('PO-E2E-EDI-1').map((a) => [a.functionalId, a.status]), {
+        timeout: 60_000,
+        interval: 250,
+      })
+      .toEqual([
+        ['PR', 'A'],
+        ['SH', 'A'],
+      ]);
+  });
+
+  it('rejects a miscounted 855 with a 997 and keeps the reason; a duplicate interchange is applied once and counted', async () => {
+    partner.setFaults({ wrongCountRate: 1, duplicateInterchangeRate: 1 });
+    await post('PO-E2E-EDI-2');
+    const raised = () =>
+      accepted('integration-exception.raised', (d) => JSON.stringify(d.data).includes('SE01'));
+    await expect.poll(() => raised().length, { timeout: 60_000, interval: 250 }).toBe(1);
+    expect(JSON.stringify(raised()[0]!.data)).toMatch(/SE01 \(7\) is not the 6 segments.*AK5 R 4/);
+    await expect
+      .poll(
+        () =>
+          answersTo('PO-E2E-EDI-2')
+            .filter((a) => a.functionalId === 'PR')
+            .flatMap((a) => a.sets),
+        {
+          timeout: 60_000,
+          interval: 250,
+        },
+      )
+      .toEqual([
+        { setId: '855', controlNumber: '0001', status: 'R', code: '4' },
+        { setId: '855', controlNumber: '0001', status: 'R', code: '4' },
+      ]);
+    await expect
+      .poll(() => runtime.metrics.query({ name: 'EdiDuplicateInterchanges' }).length, {
+        timeout: 60_000,
+        interval: 250,
+      })
+      .toBe(1);
+    // The duplicate changed nothing: one exception for the one file, and no acknowledgement.
+    expect(raised()).toHaveLength(1);
+    expect(
+      accepted(
+        'purchase-order.acknowledged',
+        (d) => (d.data as { poNumber?: string }).poNumber === 'PO-E2E-EDI-2',
+      ),
+    ).toEqual([]);
+  });
+});
