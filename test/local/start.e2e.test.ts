@@ -23,4 +23,8 @@ it('runs the seed scenario headless and exits 0 with its report', async () => {
   expect(output).toContain(
     "Seed scenario: a planner's forecast uplift becomes an acknowledged purchase order",
   );
+  // S-1001 trades by EDI: the order reaches its partner simulator, whose 855 and 856 come back.
+  expect(output).toMatch(/850 for \S+ reached EDI partner acme-beverages .* its 997 accepted it/);
+  expect(output).toMatch(/Supplier S-1001 acknowledged \S+ by EDI 855 \(inbound\/acme-beverages\//);
+  expect(output).toMatch(/ASN 856 SHP-\S+ \(inbound\/acme-beverages\/\S+\) received and validated/);
 }, 300_000);

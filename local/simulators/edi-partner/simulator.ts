@@ -85,8 +85,12 @@ export interface PartnerFile {
   /** `997`, `855` or `856`. */
   readonly setId: string;
   readonly controlNumber: string;
-  /** The purchase order it answers. */
+  /** The purchase order it answers (a 997 answering several: their numbers, comma-separated). */
   readonly poNumber: string;
+  /** The key of the 850 it answers. */
+  readonly inReplyTo: string;
+  /** BSN02, for an 856. */
+  readonly shipmentId?: string;
   /** The faults it carries. */
   readonly faults: readonly (keyof EdiPartnerFaults)[];
   readonly text: string;
@@ -194,7 +198,7 @@ export class EdiPartnerSimulator extends SimulatorControls<EdiPartnerFaults> {
     for (const group of interchange.groups.filter((g) => element(g.header, 1) === 'PO')) {
       const orders = group.sets.map(readPurchaseOrder850);
       const poNumber = orders.map((o) => (typeof o === 'string' ? '' : o.poNumber)).join(',');
-      await this.send('997', [acceptance997(group)], poNumber, [...shared], separators);
+      await this.send('997', [acceptance997(group)], { poNumber, inReplyTo: key }, [...shared], separators);
       for (const order of orders) {
         // A cancellation is acknowledged by the 997 alone: nothing left to confirm or ship.
         if (typeof order === 'string' || order.purpose === '01') continue;
@@ -208,7 +212,8 @@ export class EdiPartnerSimulator extends SimulatorControls<EdiPartnerFaults> {
         const wrongCount = this.roll(this.faults.wrongCountRate);
         if (wrongCount) faults.push('wrongCountRate');
         const duplicate = this.roll(this.faults.duplicateInterchangeRate);
-        const file = await this.send('855', [body], order.poNumber, faults, separators, wrongCount);
+        const about = { poNumber: order.poNumber, inReplyTo: key };
+        const file = await this.send('855', [body], about, faults, separators, wrongCount);
         if (duplicate)
           await this.writeFile({
             ...file,
@@ -220,7 +225,7 @@ export class EdiPartnerSimulator extends SimulatorControls<EdiPartnerFaults> {
           await this.send(
             '856',
             [shipNotice856(order.poNumber, shipment)],
-            order.poNumber,
+            { ...about, shipmentId: shipment.shipmentId },
             [...shared],
             separators,
           );
@@ -231,7 +236,7 @@ export class EdiPartnerSimulator extends SimulatorControls<EdiPartnerFaults> {
   private async send(
     setId: string,
     bodies: readonly (readonly Segment[])[],
-    poNumber: string,
+    about: Pick<PartnerFile, 'poNumber' | 'inReplyTo' | 'shipmentId'>,
     faults: (keyof EdiPartnerFaults)[],
     separators: X12Separators | undefined,
     wrongCount = false,
@@ -254,7 +259,7 @@ export class EdiPartnerSimulator extends SimulatorControls<EdiPartnerFaults> {
       key: `${MAILBOX.inboundPrefix(partner.partnerId)}${controlNumberText}-${setId}.x12`,
       setId,
       controlNumber: controlNumberText,
-      poNumber,
+      ...about,
       faults,
       text,
     };
