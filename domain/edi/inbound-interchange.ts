@@ -1,7 +1,9 @@
 /**
  * One file a partner put in its inbound mailbox, end to end:
  *
- * 1. Decode (separators from the ISA). No readable ISA, an unknown sender, or a sender writing in
+ * 1. Read the file as a stream, one transaction set at a time (separators from the ISA): what is
+ *    kept of each set is its verdict and, for an 855, what it says, so a large file is never held
+ *    whole. No readable ISA, an unknown sender, or a sender writing in
  *    another partner's folder: nobody to answer; kept for a person as an integration exception
  *    naming the file (the file itself stays where it is: files are never changed).
  * 2. Check every group that is not a 997 and answer it with a 997 (functional-acknowledgement.ts),
@@ -17,20 +19,23 @@ import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { EdiLedger, ReceivedFile } from '../ports/edi-ledger';
 import type { EdiMailbox } from '../ports/edi-mailbox';
 import type { X12Codec } from '../ports/edi-x12';
-import { readAcknowledgement855 } from './acknowledgement-855';
+import { readAcknowledgement855, type PartnerAcknowledgement } from './acknowledgement-855';
 import { outgoingInterchange } from './envelope';
 import {
-  acknowledgeGroup,
   functionalAcknowledgement997,
+  groupCheck,
   type GroupAcknowledgement,
+  type GroupCheck,
 } from './functional-acknowledgement';
 import { ediException, type ExceptionFacts } from './exceptions';
 import {
   controlNumber as padded,
   element,
   instantOf,
-  type ReceivedGroup,
-  type ReceivedInterchange,
+  UnstructuredInterchange,
+  type InterchangeItem,
+  type ReceivedTransactionSet,
+  type Segment,
 } from './interchange';
 import { MAILBOX, partnerBySender, type TradingPartner } from './partners';
 
@@ -68,34 +73,27 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
     ports.metric?.('EdiFilesKeptForAPerson', 1, { Reason: code });
     return { outcome: 'kept-for-a-person', reason } as const;
   };
-  const decoded = ports.codec.decode(await ports.mailbox.read(key));
-  if (decoded.kind === 'unreadable') return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${decoded.reason}`);
-  const partner = partnerBySender(
-    ports.partners,
-    decoded.kind === 'interchange' ? decoded.interchange.sender : decoded.sender,
-    decoded.kind === 'interchange' ? decoded.interchange.receiver : decoded.receiver,
-  );
+  const opened = await ports.codec.open(ports.mailbox.stream(key));
+  if (opened.kind === 'unreadable') return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${opened.reason}`);
+  const partner = partnerBySender(ports.partners, opened.sender, opened.receiver);
   const folder = MAILBOX.inboundPartnerOf(key);
   if (!partner || partner.partnerId !== folder)
     return keep(
       'EDI_UNKNOWN_SENDER',
       `${key}: the ISA sender and receiver are not a trading partner writing in its own inbound folder`,
     );
-  if (decoded.kind === 'unstructured')
-    return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${decoded.reason}`, partner.partnerId);
+  let interchange: ReadInterchange;
+  try {
+    interchange = await readInterchange(opened.controlNumber, opened.items, partner);
+  } catch (error) {
+    if (!(error instanceof UnstructuredInterchange)) throw error;
+    return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${error.message}`, partner.partnerId);
+  }
 
-  const interchange = decoded.interchange;
   const envelopeProblem = interchangeEnvelopeProblem(interchange);
-  const answered = interchange.groups.filter((group) => element(group.header, 1) !== 'FA');
+  const answered = interchange.groups.filter((group) => !group.isAcknowledgement);
   const acknowledgements = answered.map((group) =>
-    envelopeProblem
-      ? rejectedWhole(group)
-      : acknowledgeGroup(group, partner.sends, {
-          '855': (set) => {
-            const read = readAcknowledgement855(set, partner);
-            return typeof read === 'string' ? read : undefined;
-          },
-        }),
+    envelopeProblem ? rejectedWhole(group) : group.acknowledgement!,
   );
 
   const file = await answerOnce(partner, key, ports);
@@ -129,9 +127,9 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
     );
   for (const [index, group] of answered.entries())
     events.push(...(await groupEvents(group, acknowledgements[index]!, partner, interchange, facts, ports)));
-  for (const group of interchange.groups.filter((g) => element(g.header, 1) === 'FA')) {
-    await recordAcknowledgementsOfOurOrders(group, partner, ports);
-    events.push(...rejectionsOfOurOrders(group, partner, facts));
+  for (const group of interchange.groups.filter((g) => g.isAcknowledgement)) {
+    await recordAcknowledgementsOfOurOrders(group.acknowledgementSets, partner, ports);
+    events.push(...rejectionsOfOurOrders(group.acknowledgementSets, partner, facts));
   }
   if (events.length > 0) await ports.publish(events);
   return { outcome: 'acknowledged', ...result, published: events.length };
@@ -148,8 +146,88 @@ async function answerOnce(partner: TradingPartner, key: string, ports: InboundPo
   });
 }
 
-/** What is wrong with the ISA/IEA pair, when the strict parse or the counts say so. */
-function interchangeEnvelopeProblem(interchange: ReceivedInterchange): string | undefined {
+/** What is kept of one functional group once read: its answer, never its sets (but a 997's). */
+interface ReadGroup {
+  readonly header: Segment;
+  /** A 997 group (GS01 `FA`): answers what we sent, is not itself answered. */
+  readonly isAcknowledgement: boolean;
+  readonly setCount: number;
+  /** The group's answer (not for a 997 group). */
+  readonly acknowledgement?: GroupAcknowledgement;
+  /** What each accepted 855 says, by the set's position in the group. */
+  readonly acknowledgements855: ReadonlyMap<number, PartnerAcknowledgement>;
+  /** The sets of a 997 group (small: they answer our own groups). */
+  readonly acknowledgementSets: readonly ReceivedTransactionSet[];
+}
+
+/** What is kept of an interchange once read. */
+interface ReadInterchange {
+  readonly controlNumber: string;
+  readonly groups: readonly ReadGroup[];
+  readonly trailer: Segment | null;
+}
+
+/** Reads the interchange's items a set at a time, checking each set as it comes. */
+async function readInterchange(
+  controlNumber: string,
+  items: AsyncIterable<InterchangeItem>,
+  partner: TradingPartner,
+): Promise<ReadInterchange> {
+  const groups: ReadGroup[] = [];
+  let trailer: Segment | null = null;
+  let current:
+    | {
+        header: Segment;
+        check?: GroupCheck;
+        setCount: number;
+        acknowledgements855: Map<number, PartnerAcknowledgement>;
+        acknowledgementSets: ReceivedTransactionSet[];
+      }
+    | undefined;
+  let last855: PartnerAcknowledgement | string | undefined;
+  const contentChecks = {
+    '855': (set: ReceivedTransactionSet) => {
+      last855 = readAcknowledgement855(set, partner);
+      return typeof last855 === 'string' ? last855 : undefined;
+    },
+  };
+  for await (const item of items) {
+    if (item.kind === 'group') {
+      const isAcknowledgement = element(item.header, 1) === 'FA';
+      current = {
+        header: item.header,
+        check: isAcknowledgement ? undefined : groupCheck(item.header, partner.sends, contentChecks),
+        setCount: 0,
+        acknowledgements855: new Map(),
+        acknowledgementSets: [],
+      };
+    } else if (item.kind === 'set' && current) {
+      const index = current.setCount++;
+      if (!current.check) {
+        current.acknowledgementSets.push(item.set);
+        continue;
+      }
+      last855 = undefined;
+      const answer = current.check.add(item.set);
+      if (answer.verdict.status === 'A' && last855 !== undefined && typeof last855 !== 'string')
+        current.acknowledgements855.set(index, last855);
+    } else if (item.kind === 'group-end' && current) {
+      groups.push({
+        header: current.header,
+        isAcknowledgement: !current.check,
+        setCount: current.setCount,
+        acknowledgement: current.check?.finish(item.trailer),
+        acknowledgements855: current.acknowledgements855,
+        acknowledgementSets: current.acknowledgementSets,
+      });
+      current = undefined;
+    } else if (item.kind === 'end') trailer = item.trailer;
+  }
+  return { controlNumber, groups, trailer };
+}
+
+/** What is wrong with the ISA/IEA pair, when the counts say so. */
+function interchangeEnvelopeProblem(interchange: ReadInterchange): string | undefined {
   if (!interchange.trailer) return 'the interchange has no IEA trailer';
   // The X12 library reads ISA13 and IEA02 as integers.
   if (Number(element(interchange.trailer, 2)) !== Number(interchange.controlNumber))
@@ -162,22 +240,22 @@ function interchangeEnvelopeProblem(interchange: ReceivedInterchange): string | 
 }
 
 /** A group of an interchange whose own envelope is wrong: rejected whole, nothing in it applied. */
-function rejectedWhole(group: ReceivedGroup): GroupAcknowledgement {
+function rejectedWhole(group: ReadGroup): GroupAcknowledgement {
   return {
     functionalId: element(group.header, 1),
     controlNumber: element(group.header, 6),
     status: 'R',
-    included: group.sets.length,
-    received: group.sets.length,
+    included: group.setCount,
+    received: group.setCount,
     sets: [],
   };
 }
 
 async function groupEvents(
-  group: ReceivedGroup,
+  group: ReadGroup,
   acknowledgement: GroupAcknowledgement,
   partner: TradingPartner,
-  interchange: ReceivedInterchange,
+  interchange: ReadInterchange,
   facts: ExceptionFacts,
   ports: InboundPorts,
 ): Promise<CanonicalEvent[]> {
@@ -204,9 +282,8 @@ async function groupEvents(
       );
       continue;
     }
-    if (set.setId !== '855') continue;
-    const read = readAcknowledgement855(group.sets[index]!, partner);
-    if (typeof read === 'string') continue;
+    const read = group.acknowledgements855.get(index);
+    if (set.setId !== '855' || !read) continue;
     const sent = await ports.ledger.latestTransmission(partner.partnerId, read.poNumber);
     if (!sent || !sentAt) {
       const why = !sent
@@ -250,11 +327,11 @@ async function groupEvents(
 
 /** Every 850 group a 997 answers, accepted or not, is no longer awaited (missing-acknowledgements.ts). */
 async function recordAcknowledgementsOfOurOrders(
-  group: ReceivedGroup,
+  sets: readonly ReceivedTransactionSet[],
   partner: TradingPartner,
   ports: InboundPorts,
 ): Promise<void> {
-  for (const set of group.sets) {
+  for (const set of sets) {
     const ak1 = set.segments.find((s) => s.tag === 'AK1');
     // Our GS06 is the interchange number (ISA13) of the 850 it answers.
     const interchangeNumber = ak1 && element(ak1, 1) === 'PO' ? Number(element(ak1, 2)) : NaN;
@@ -269,12 +346,12 @@ async function recordAcknowledgementsOfOurOrders(
 
 /** A 997 from the partner rejecting (wholly or partly) a group we sent: the partner never took those orders. */
 function rejectionsOfOurOrders(
-  group: ReceivedGroup,
+  sets: readonly ReceivedTransactionSet[],
   partner: TradingPartner,
   facts: ExceptionFacts,
 ): CanonicalEvent[] {
   const events: CanonicalEvent[] = [];
-  for (const set of group.sets) {
+  for (const set of sets) {
     const ak1 = set.segments.find((s) => s.tag === 'AK1');
     const ak9 = set.segments.find((s) => s.tag === 'AK9');
     if (!ak1 || element(ak1, 1) !== 'PO') continue;

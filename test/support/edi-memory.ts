@@ -17,6 +17,12 @@ export function memoryMailbox(
       if (text === undefined) throw new Error(`no file ${key}`);
       return text;
     },
+    // Small chunks, so a segment, or the ISA itself, spans two of them.
+    stream: async function* (key) {
+      const text = files.get(key);
+      if (text === undefined) throw new Error(`no file ${key}`);
+      for (let at = 0; at < text.length; at += 37) yield text.slice(at, at + 37);
+    },
     write: async (key, text) => {
       if (files.has(key)) return 'already-there';
       files.set(key, text);
