@@ -5,6 +5,7 @@
  */
 import { benchValidator } from '../codegen/bench-validator';
 import { benchCanonical } from './canonical';
+import { benchEdi } from './edi';
 import { benchForecastSync } from './forecast-sync';
 import { benchFunctions } from './functions';
 import { benchIamEnforcement } from './iam-enforcement';
@@ -96,6 +97,12 @@ const SECTIONS: Section[] = [
     title:
       'Purchase-order validation API against a real Tryton through the local runtime vs the same Tryton reads made directly (wall clock, sequential)',
     run: () => benchProcessApis(),
+  },
+  {
+    name: 'edi',
+    title:
+      'EDI inbound: a 60,000-segment 856 received (streamed, validated, answered) vs node-x12 strict parse of it (CPU, paired runs); a 50 MB interchange in a fresh process (peak RSS)',
+    run: () => benchEdi(),
   },
 ];
 
