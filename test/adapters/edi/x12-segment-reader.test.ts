@@ -6,32 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import { nodeX12Codec } from '../../../adapters/edi/x12-codec';
 import { openStreamed, streamingX12Codec } from '../../../adapters/edi/x12-segment-reader';
-import type { CanonicalEvent } from '../../../canonical/envelope';
 import { receiveInterchange } from '../../../domain/edi/inbound-interchange';
 import type { InterchangeItem, OpenedInterchange } from '../../../domain/edi/interchange';
-import { transmitPurchaseOrder } from '../../../domain/edi/purchase-order-transmission';
 import type { X12Codec } from '../../../domain/ports/edi-x12';
+import { shipNoticeSet } from '../../../scripts/bench/edi-interchanges';
 import { GUIDE_855, partnerInterchange, purchaseOrder } from '../../fixtures/edi';
-import { memoryInboundPorts } from '../../support/edi-memory';
+import { inboundWorld } from '../../support/edi-memory';
 
 const NOW = new Date('2026-11-28T09:20:00Z');
 const KEY = 'inbound/acme-beverages/file.x12';
-const ASN = [
-  'ST*856*0201',
-  'BSN*00*SHP-77120*20261205*1430',
-  'HL*1**S',
-  'TD5*B*2*UPSN*M',
-  'REF*BM*1Z999AA10123456784',
-  'DTM*011*20261205',
-  'DTM*017*20261208',
-  'HL*2*1*O',
-  'PRF*PO-2026-004411',
-  'HL*3*2*I',
-  'LIN*1*BP*SKU-10442',
-  'SN1*1*300*EA',
-  'CTT*3',
-  'SE*14*0201',
-];
+// The guide's 856 shape, one item (the bench generates the same shape, larger).
+const ASN = shipNoticeSet('0201', 1);
 const good = [{ gs01: 'PR', gs06: '55', sets: GUIDE_855 }];
 const withoutSe = GUIDE_855.filter((l) => !l.startsWith('SE'));
 
@@ -93,17 +78,7 @@ const FILES: [string, string][] = [
 ];
 
 async function receive(codec: X12Codec, text: string) {
-  const published: CanonicalEvent[] = [];
-  const metrics: string[] = [];
-  const ports = {
-    ...memoryInboundPorts(
-      () => NOW,
-      published,
-      (name) => void metrics.push(name),
-    ),
-    codec,
-  };
-  await transmitPurchaseOrder(purchaseOrder(), { ...ports, now: () => NOW });
+  const { ports, published, metrics } = await inboundWorld(NOW, purchaseOrder(), codec);
   ports.mailbox.files.set(KEY, text);
   const outcome = await receiveInterchange(KEY, ports);
   return { outcome, published, metrics, files: [...ports.mailbox.files] };

@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nodeX12Codec } from '../../../adapters/edi/x12-codec';
-import type { CanonicalEvent } from '../../../canonical/envelope';
 import type { PurchaseOrderAcknowledgedV1 } from '../../../canonical/generated/types';
 import { receiveInterchange } from '../../../domain/edi/inbound-interchange';
 import { transmitPurchaseOrder } from '../../../domain/edi/purchase-order-transmission';
@@ -17,7 +16,7 @@ import {
   type PartnerMailbox,
 } from '../../../local/simulators/edi-partner';
 import { PARTNER, purchaseOrder } from '../../fixtures/edi';
-import { memoryInboundPorts } from '../../support/edi-memory';
+import { inboundWorld } from '../../support/edi-memory';
 
 const NOW = new Date('2026-11-28T09:20:00Z');
 const TWO_LINES = purchaseOrder({
@@ -34,13 +33,7 @@ async function world(
     order?: typeof TWO_LINES;
   } = {},
 ) {
-  const published: CanonicalEvent[] = [];
-  const metrics: string[] = [];
-  const ports = memoryInboundPorts(
-    () => NOW,
-    published,
-    (name) => void metrics.push(name),
-  );
+  const { ports, published, metrics } = await inboundWorld(NOW, null);
   const files = ports.mailbox.files;
   const mailbox: PartnerMailbox = {
     list: async (prefix) => [...files.keys()].filter((key) => key.startsWith(prefix)),
