@@ -6,6 +6,7 @@
  * Decimal amounts are strings so nothing rounds them through binary floating point.
  */
 import { DEFAULT_PROCUREMENT_POLICY } from '../domain/procurement/policy';
+import type { EscalationPolicy } from '../domain/integration-exception-aging';
 import type { LaneConcurrency } from './routing';
 import type { LaneName } from './routing/lanes';
 import type { BusinessMetricName } from './metrics';
@@ -52,6 +53,8 @@ export interface BusinessRules {
   readonly upliftThresholds: Readonly<Record<'A' | 'B' | 'C', UpliftThreshold>>;
   /** Planning site (= procurement ship_to) -> ERP warehouse code; several sites may share one. */
   readonly siteWarehouses: Readonly<Record<string, string>>;
+  /** When open integration exceptions escalate. @default DEFAULT_ESCALATION_POLICY (24 h, critical 4 h) */
+  readonly exceptionEscalation?: EscalationPolicy;
 }
 
 /** Where the external systems of a deployment are. */
@@ -136,6 +139,8 @@ export interface EnvironmentConfig {
     readonly syncLagSlos: readonly SyncLagSlo[];
     /** Alarm when the oldest open integration exception is older than this. */
     readonly exceptionAgingSeconds: number;
+    /** Alarm when a reconciliation run finds more differences per 100 orders compared than this. */
+    readonly reconciliationDriftPercent: number;
   };
   readonly notifications: {
     /** Email addresses subscribed to the alarm topic (confirmed by the recipient). */
@@ -287,6 +292,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       oldestMessageAgeSeconds: { critical: 120, standard: 900, bulk: 3600 },
       syncLagSlos: SYNC_LAG_SLOS,
       exceptionAgingSeconds: 24 * 3600,
+      reconciliationDriftPercent: 5,
     },
     notifications: { alarmEmails: [] },
     waf: { enabled: false, rateLimitPer5Minutes: 1000 },
@@ -312,7 +318,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
     tenantId: 'staging',
     systems: SYSTEMS_TO_SET_PER_DEPLOYMENT,
     concurrency: {
-      critical: { perConsumer: 5, laneBudget: 20 },
+      // Five critical consumers (shipment-sync the fifth) at five each, as dev and prod size theirs.
+      critical: { perConsumer: 5, laneBudget: 25 },
       standard: { perConsumer: 3, laneBudget: 10 },
       bulk: { perConsumer: 2, laneBudget: 4 },
     },
@@ -321,6 +328,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       oldestMessageAgeSeconds: { critical: 120, standard: 900, bulk: 3600 },
       syncLagSlos: SYNC_LAG_SLOS,
       exceptionAgingSeconds: 8 * 3600,
+      reconciliationDriftPercent: 2,
     },
     notifications: { alarmEmails: [] },
     waf: { enabled: true, rateLimitPer5Minutes: 2000 },
@@ -360,6 +368,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       oldestMessageAgeSeconds: { critical: 120, standard: 900, bulk: 3600 },
       syncLagSlos: SYNC_LAG_SLOS,
       exceptionAgingSeconds: 4 * 3600,
+      reconciliationDriftPercent: 1,
     },
     notifications: { alarmEmails: [] },
     waf: { enabled: true, rateLimitPer5Minutes: 2000 },

@@ -40,6 +40,7 @@ export const FUNCTION_KEYS = [
   // EDI trading partners (shared/contracts/edi-x12.md).
   'edi-purchase-order-send',
   'edi-inbound-interchange',
+  'shipment-sync',
   // Tasks of the procurement workflows (see application/workflows.ts).
   'sourcing-request-action',
   'commitment-policy-check',
@@ -52,6 +53,7 @@ export const FUNCTION_KEYS = [
   'forecast-sync-safety-net',
   'purchase-order-reconciliation',
   'edi-missing-acknowledgements',
+  'integration-exception-escalation',
 ] as const;
 
 /** A key into the function catalog. */
@@ -400,6 +402,21 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     },
   },
   {
+    key: 'shipment-sync',
+    description: "Applies a supplier's shipment milestone (ASN) to the ERP as a receipt to expect",
+    entry: 'functions/consumers/shipment-sync.ts',
+    memoryMb: 512,
+    grants: {
+      bus: true,
+      connectors: ['erp'],
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        circuitBreaker: BREAKER_STATE,
+        workflowCorrelation: ['get'],
+      },
+    },
+  },
+  {
     key: 'sourcing-request-action',
     description: 'Creates, amends or cancels the sourcing request for a forecast exception',
     entry: 'functions/workflow/sourcing-request-action.ts',
@@ -539,6 +556,19 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     schedule: { expression: 'rate(1 hour)' },
     // The 850s awaiting a 997, one query per partner; the exceptions are raised as events.
     grants: { bus: true, ediPartners: true, tables: { ediLedger: ['query'] } },
+  },
+  {
+    key: 'integration-exception-escalation',
+    description:
+      'Escalates integration exceptions open beyond their limit (24 h, critical 4 h) once; gauges them by age',
+    entry: 'functions/scheduled/integration-exception-escalation.ts',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    // A quarter of an hour late at most against a 4-hour limit; a `rate` so the local runtime runs it.
+    schedule: { expression: 'rate(15 minutes)' },
+    // The open exceptions (query) and their escalation mark (update); the escalation is announced
+    // on the bus; the limits are business rules.
+    grants: { bus: true, businessRules: true, tables: { integrationExceptions: ['query', 'update'] } },
   },
 ];
 

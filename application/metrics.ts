@@ -6,6 +6,9 @@
  * POWERTOOLS_SERVICE_NAME = {@link METRICS_SERVICE}, so that dimension is always this value.
  */
 
+/** The `AgeBucket` beyond every exception's escalation limit, which the overdue alarm watches. */
+export { OVERDUE_BUCKET as OVERDUE_EXCEPTION_AGE_BUCKET } from '../domain/integration-exception-aging';
+
 /** CloudWatch namespace of every Supplyline metric (POWERTOOLS_METRICS_NAMESPACE). */
 export const METRICS_NAMESPACE = 'Supplyline';
 
@@ -22,6 +25,10 @@ export const BUSINESS_METRICS = {
   IntegrationExceptionsOpen: { unit: 'Count', dimensions: [] },
   /** Age of the oldest open integration exception. */
   IntegrationExceptionAgeSeconds: { unit: 'Seconds', dimensions: [] },
+  /** Open integration exceptions per age bucket (domain/integration-exception-aging.ts), a gauge. */
+  IntegrationExceptionsOpenByAge: { unit: 'Count', dimensions: ['AgeBucket'] },
+  /** Integration exceptions escalated by a pass for staying open beyond their limit. */
+  IntegrationExceptionsEscalated: { unit: 'Count', dimensions: [] },
   /** Duplicate deliveries suppressed by idempotency (never silent). */
   DuplicatesSuppressed: { unit: 'Count', dimensions: [] },
   /** Authentic webhook deliveries refused, failed or held, kept in the quarantine (alarmed). */
@@ -40,6 +47,8 @@ export const BUSINESS_METRICS = {
   ReconciliationRepairs: { unit: 'Count', dimensions: [] },
   /** Repairs that failed (their differences became integration exceptions). */
   ReconciliationRepairFailures: { unit: 'Count', dimensions: [] },
+  /** Differences a reconciliation run found per 100 orders compared (domain/reconciliation/drift.ts). */
+  ReconciliationDriftPercent: { unit: 'Percent', dimensions: [] },
   /** Warehouse-months whose committed value differs between the ERP and Supplyline (reported only). */
   ReconciliationCommittedValueDifferences: { unit: 'Count', dimensions: [] },
 } as const;

@@ -60,7 +60,7 @@ export const TABLES = {
   },
   circuitBreaker: {
     description:
-      'Circuit-breaker state per external endpoint, its open incident, and shared request-budget windows',
+      'Circuit-breaker state per external endpoint, its open incident, shared request-budget windows, and the reconciliation run lease',
     envVar: 'CIRCUIT_BREAKER_TABLE_NAME',
     partitionKey: { name: 'endpoint', type: 'S' },
     // Only the request-budget windows (`budget#<endpoint>#<window start>`) carry it; breaker state never expires.

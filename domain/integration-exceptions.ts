@@ -5,6 +5,7 @@
  */
 import { buildEvent, type EventContext } from '../canonical/envelope';
 import type { IntegrationException, IntegrationExceptionResolvedV1 } from '../canonical/generated/types';
+import { ageBucketOf, type AgeBucket } from './integration-exception-aging';
 
 /**
  * A resolution as recorded: why, and who resolved it. `resolvedBy` is the verified caller's subject
@@ -30,6 +31,10 @@ export function isExceptionStatus(value: unknown): value is ExceptionStatus {
 export interface AgedIntegrationException extends IntegrationException {
   /** Whole seconds it was open: until now while OPEN, until its resolution once RESOLVED. */
   ageSeconds: number;
+  /** The age bucket of `ageSeconds` (the dashboard's aging distribution and the metric's dimension). */
+  ageBucket: AgeBucket;
+  /** When it was escalated for staying open beyond its limit; absent when it was not. */
+  escalatedAt?: string;
 }
 
 /** No exception for that id. */
@@ -81,8 +86,18 @@ export function exceptionAgeSeconds(exception: IntegrationException, now: Date):
 }
 
 /** The exception with its age at `now`. */
-export function withAge(exception: IntegrationException, now: Date): AgedIntegrationException {
-  return { ...exception, ageSeconds: exceptionAgeSeconds(exception, now) };
+export function withAge(
+  exception: IntegrationException,
+  now: Date,
+  escalatedAt?: string,
+): AgedIntegrationException {
+  const ageSeconds = exceptionAgeSeconds(exception, now);
+  return {
+    ...exception,
+    ageSeconds,
+    ageBucket: ageBucketOf(ageSeconds),
+    ...(escalatedAt === undefined ? {} : { escalatedAt }),
+  };
 }
 
 /** The order people work exceptions in: OPEN before RESOLVED, oldest first, then by id (stable). */

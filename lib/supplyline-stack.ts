@@ -319,6 +319,7 @@ export class SupplylineStack extends Stack {
     this.monitoring.monitorBusiness({
       slos: config.alarms.syncLagSlos,
       exceptionAgingSeconds: config.alarms.exceptionAgingSeconds,
+      reconciliationDriftPercent: config.alarms.reconciliationDriftPercent,
       circuitBreakerEndpoints: CIRCUIT_BREAKER_ENDPOINTS,
     });
 

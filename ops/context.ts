@@ -95,6 +95,18 @@ const localhostLookup: LookupFunction = (hostname, options, callback) =>
     callback,
   );
 
+/** An S3 client on the local runtime's S3 (`http://s3.localhost:<port>`), virtual-host addressing included. */
+export function localS3Client(
+  endpoint: string,
+  base: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+): S3Client {
+  return new S3Client({
+    ...base,
+    endpoint,
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, lookup: localhostLookup }) },
+  });
+}
+
 function documentsOf(dynamodb: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
 }
@@ -121,11 +133,7 @@ export function connectLocal(statePath?: string): OpsContext {
       endpoint: state.endpoints.cloudwatch ?? 'http://127.0.0.1:9',
     }),
     // A state file from before the S3 endpoint was recorded: fail fast as well.
-    s3: new S3Client({
-      ...base,
-      endpoint: state.endpoints.s3 ?? 'http://127.0.0.1:9',
-      requestHandler: { httpAgent: new Agent({ keepAlive: true, lookup: localhostLookup }) },
-    }),
+    s3: localS3Client(state.endpoints.s3 ?? 'http://127.0.0.1:9', base),
     // The local runtime offers no Lambda endpoint (ops reconcile says so): fail fast as well.
     lambda: new LambdaClient({ ...base, ...LAMBDA_INVOKE, endpoint: 'http://127.0.0.1:9' }),
   };

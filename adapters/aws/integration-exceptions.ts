@@ -12,6 +12,7 @@ import {
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   IntegrationException,
@@ -33,6 +34,7 @@ import {
   type Resolution,
 } from '../../domain/integration-exceptions';
 import { ContractViolation } from '../../domain/failures';
+import type { OpenIntegrationException } from '../../domain/ports/integration-exceptions';
 import type { ObjectRef } from './sync-ledger';
 
 const BY_STATUS = 'byStatus';
@@ -51,11 +53,8 @@ export interface RaisedFacts {
 }
 
 /** A stored exception with the facts kept beside it. */
-export interface StoredIntegrationException {
-  exception: IntegrationException;
+export interface StoredIntegrationException extends OpenIntegrationException {
   resolvedBy?: string;
-  correlationId?: string;
-  tenantId?: string;
 }
 
 /** A page of the work list. */
@@ -128,10 +127,24 @@ function fromItem(item: Record<string, unknown>): StoredIntegrationException {
     ...(typeof item.resolvedBy === 'string' ? { resolvedBy: item.resolvedBy } : {}),
     ...(typeof item.correlationId === 'string' ? { correlationId: item.correlationId } : {}),
     ...(typeof item.tenantId === 'string' ? { tenantId: item.tenantId } : {}),
+    ...(typeof item.escalatedAt === 'string' ? { escalatedAt: item.escalatedAt } : {}),
   };
 }
 
 export class IntegrationExceptionStore {
+  /** A query of the OPEN partition of the `byStatus` index, oldest first. */
+  private openPartition(more: Partial<QueryCommandInput> = {}): QueryCommand {
+    return new QueryCommand({
+      TableName: this.tableName,
+      IndexName: BY_STATUS,
+      KeyConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ScanIndexForward: true,
+      ...more,
+      ExpressionAttributeValues: { ':open': 'OPEN', ...more.ExpressionAttributeValues },
+    });
+  }
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -305,7 +318,12 @@ export class IntegrationExceptionStore {
           ExclusiveStartKey: position.k,
         }),
       );
-      items.push(...(page.Items ?? []).map((item) => withAge(fromItem(item).exception, now)));
+      items.push(
+        ...(page.Items ?? []).map((item) => {
+          const stored = fromItem(item);
+          return withAge(stored.exception, now, stored.escalatedAt);
+        }),
+      );
       const next: PageToken | undefined = page.LastEvaluatedKey
         ? { s: position.s, k: page.LastEvaluatedKey as Record<string, string> }
         : statuses[statuses.indexOf(position.s) + 1] !== undefined
@@ -324,13 +342,9 @@ export class IntegrationExceptionStore {
     // Open exceptions are few (people resolve them), so filtering the OPEN partition is cheap.
     do {
       const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_STATUS,
-          KeyConditionExpression: '#status = :open',
+        this.openPartition({
           FilterExpression: 'objectType = :type AND objectId = :id',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':open': 'OPEN', ':type': ref.objectType, ':id': ref.objectId },
+          ExpressionAttributeValues: { ':type': ref.objectType, ':id': ref.objectId },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -340,33 +354,66 @@ export class IntegrationExceptionStore {
     return found;
   }
 
+  /** Every OPEN exception with the facts kept beside it, oldest first, a page at a time. */
+  async *openExceptions(): AsyncGenerator<StoredIntegrationException> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(this.openPartition({ ExclusiveStartKey: startKey }));
+      // The index projects every attribute, so the item is whole.
+      for (const item of page.Items ?? []) yield fromItem(item);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /**
+   * Marks an OPEN, not yet escalated exception escalated at `escalatedAt`.
+   * @returns false when the condition failed: resolved meanwhile, or escalated by another pass.
+   */
+  async markEscalated(exceptionId: string, escalatedAt: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { exceptionId },
+          UpdateExpression: 'SET escalatedAt = :at',
+          ConditionExpression: '#status = :open AND attribute_not_exists(escalatedAt)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':open': 'OPEN', ':at': escalatedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Takes back the escalation mark made at `escalatedAt` (and no other). */
+  async undoEscalation(exceptionId: string, escalatedAt: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { exceptionId },
+          UpdateExpression: 'REMOVE escalatedAt',
+          ConditionExpression: 'escalatedAt = :at',
+          ExpressionAttributeValues: { ':at': escalatedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   /** How many exceptions are open and how old the oldest is, for the dashboard metrics. */
   async openStats(): Promise<OpenExceptionStats> {
     const now = this.now();
-    const oldest = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: BY_STATUS,
-        KeyConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':open': 'OPEN' },
-        ScanIndexForward: true,
-        Limit: 1,
-      }),
-    );
+    const oldest = await this.client.send(this.openPartition({ Limit: 1 }));
     let openCount = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_STATUS,
-          KeyConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':open': 'OPEN' },
-          Select: 'COUNT',
-          ExclusiveStartKey: startKey,
-        }),
+        this.openPartition({ Select: 'COUNT', ExclusiveStartKey: startKey }),
       );
       openCount += page.Count ?? 0;
       startKey = page.LastEvaluatedKey;

@@ -133,6 +133,14 @@ export const CONSUMER_ROUTES: readonly ConsumerRoute[] = [
     maxReceiveCount: 5,
   },
   {
+    consumer: 'shipment-sync',
+    description: "Supplier's shipment milestone -> the ERP's expected receipt (draft supplier shipment)",
+    lane: 'critical',
+    handler: 'shipment-sync',
+    pattern: onEvents(['shipment.milestone-reported']),
+    maxReceiveCount: 5,
+  },
+  {
     consumer: 'edi-inbound-interchange',
     description: 'A partner interchange in the EDI mailbox -> 997, canonical events, or kept for a person',
     lane: 'standard',

@@ -351,6 +351,46 @@ export interface SupplierAcknowledgement {
   lines: AcknowledgementLine[];
 }
 
+/** One purchase order line of a shipment */
+export interface ShipmentLine {
+  /** Procurement po_number the goods ship against */
+  poNumber: string;
+  /** Purchase order line number */
+  lineNo: number;
+  /** Item code */
+  itemCode: string;
+  /** Quantity shipped and in transit, in eaches */
+  shippedQuantityEa: string;
+}
+
+/** A supplier's shipment milestone (advance ship notice) for purchase order lines */
+export interface ShipmentMilestone {
+  /** The supplier's shipment id (unique per supplier) */
+  shipmentId: string;
+  /** Supplier number */
+  supplierNumber: string;
+  /**
+   * When the goods left the supplier
+   * Format: date.
+   */
+  shippedDate: string;
+  /**
+   * When the goods are expected at the warehouse
+   * Format: date.
+   */
+  estimatedDeliveryDate: string;
+  /**
+   * When the supplier reported the shipment (UTC)
+   * Format: date-time.
+   */
+  reportedAt: string;
+  /** Carrier code (SCAC) */
+  carrier?: string | null;
+  /** Bill of lading or tracking number */
+  billOfLading?: string | null;
+  lines: ShipmentLine[];
+}
+
 /** A business or technical exception that a person must see and resolve */
 export interface IntegrationException {
   /** Id of this integration exception */
@@ -1198,6 +1238,48 @@ export interface PurchaseOrderAcknowledgedV1 {
   data: SupplierAcknowledgement;
 }
 
+/** shipment.milestone-reported v1: A supplier reported that goods of purchase order lines shipped and when they should arrive. */
+export interface ShipmentMilestoneReportedV1 {
+  /**
+   * Unique id of this event emission
+   * Format: uuid.
+   */
+  eventId: string;
+  /** Canonical event type */
+  eventType: "shipment.milestone-reported";
+  /** Schema version <major>.<minor> */
+  schemaVersion: string;
+  /** System whose change the event reports */
+  sourceSystem: "planning" | "procurement" | "erp" | "orchestration" | "operations";
+  /** The object's id in the source system */
+  sourceObjectId: string;
+  /** Version of the object in the source (plan version, PO revision, or epoch ms of its update) */
+  sourceVersion: number;
+  /**
+   * When the change happened in the source system (UTC)
+   * Format: date-time.
+   */
+  occurredAt: string;
+  /**
+   * When the middleware emitted this event (UTC)
+   * Format: date-time.
+   */
+  emittedAt: string;
+  /** Shared by every event of one business flow */
+  correlationId: string;
+  /** Id of the event or request that caused this one */
+  causationId?: string;
+  /** Business identity + revision: the same change always has the same key */
+  idempotencyKey: string;
+  /** Tenant (distribution company) */
+  tenantId: string;
+  /** Business unit within the tenant */
+  businessUnit?: string;
+  /** True when the event was re-sent from the archive by an operator */
+  replay?: boolean;
+  data: ShipmentMilestone;
+}
+
 /** receipt.posted v1: Goods were received in the ERP against a purchase order. */
 export interface ReceiptPostedV1 {
   /**
@@ -1450,6 +1532,48 @@ export interface IntegrationExceptionResolvedV1 {
   data: IntegrationException;
 }
 
+/** integration-exception.escalated v1: An integration exception stayed open beyond its escalation limit (24 h; critical: 4 h); announced once. */
+export interface IntegrationExceptionEscalatedV1 {
+  /**
+   * Unique id of this event emission
+   * Format: uuid.
+   */
+  eventId: string;
+  /** Canonical event type */
+  eventType: "integration-exception.escalated";
+  /** Schema version <major>.<minor> */
+  schemaVersion: string;
+  /** System whose change the event reports */
+  sourceSystem: "planning" | "procurement" | "erp" | "orchestration" | "operations";
+  /** The object's id in the source system */
+  sourceObjectId: string;
+  /** Version of the object in the source (plan version, PO revision, or epoch ms of its update) */
+  sourceVersion: number;
+  /**
+   * When the change happened in the source system (UTC)
+   * Format: date-time.
+   */
+  occurredAt: string;
+  /**
+   * When the middleware emitted this event (UTC)
+   * Format: date-time.
+   */
+  emittedAt: string;
+  /** Shared by every event of one business flow */
+  correlationId: string;
+  /** Id of the event or request that caused this one */
+  causationId?: string;
+  /** Business identity + revision: the same change always has the same key */
+  idempotencyKey: string;
+  /** Tenant (distribution company) */
+  tenantId: string;
+  /** Business unit within the tenant */
+  businessUnit?: string;
+  /** True when the event was re-sent from the archive by an operator */
+  replay?: boolean;
+  data: IntegrationException;
+}
+
 /** approval.decided v1: A person decided (or was refused a decision on) a commitment waiting for approval; the audit trail keeps the same record. */
 export interface ApprovalDecidedV1 {
   /**
@@ -1506,11 +1630,13 @@ export interface CanonicalEvents {
   'purchase-order.amended': PurchaseOrderAmendedV1;
   'purchase-order.changed': PurchaseOrderChangedV1;
   'purchase-order.acknowledged': PurchaseOrderAcknowledgedV1;
+  'shipment.milestone-reported': ShipmentMilestoneReportedV1;
   'receipt.posted': ReceiptPostedV1;
   'supplier.updated': SupplierUpdatedV1;
   'item.updated': ItemUpdatedV1;
   'inventory-balance.updated': InventoryBalanceUpdatedV1;
   'integration-exception.raised': IntegrationExceptionRaisedV1;
   'integration-exception.resolved': IntegrationExceptionResolvedV1;
+  'integration-exception.escalated': IntegrationExceptionEscalatedV1;
   'approval.decided': ApprovalDecidedV1;
 }

@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionRecord, ApprovalRequest, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionRaisedV1, IntegrationExceptionResolvedV1, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemUpdatedV1, Location, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderRevision, PurchaseOrderValidation, Receipt, ReceiptLine, ReceiptPostedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierUpdatedV1, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -42,30 +42,32 @@ const KEYS_15: ReadonlySet<string> = new Set(["itemCode","quantityEa","lineNo"])
 const KEYS_16: ReadonlySet<string> = new Set(["receiptNumber","externalRef","erpNumber","warehouseCode","receivedAt","complete","lines"]);
 const KEYS_17: ReadonlySet<string> = new Set(["lineNo","confirmedQuantityEa","confirmedDate"]);
 const KEYS_18: ReadonlySet<string> = new Set(["poNumber","revision","supplierNumber","acknowledgedAt","lines"]);
-const KEYS_19: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details"]);
-const KEYS_20: ReadonlySet<string> = new Set(["decision","approver","reason"]);
-const KEYS_21: ReadonlySet<string> = new Set(["approvalId","commitmentId","decision","verdict","rule","approver","role","approvalLimit","totalValue","currency","requestedBy","reason","decidedAt","tokenIssuer","tokenId","clientId"]);
-const KEYS_22: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy"]);
-const KEYS_23: ReadonlySet<string> = new Set(["exceptionKey","outcome","reason","needEa","orderQuantityEa"]);
-const KEYS_24: ReadonlySet<string> = new Set(["pointer","detail"]);
-const KEYS_25: ReadonlySet<string> = new Set(["type","title","status","detail","instance","errors"]);
-const KEYS_26: ReadonlySet<string> = new Set(["resolvedBy","reason"]);
-const KEYS_27: ReadonlySet<string> = new Set(["status","eventId","idempotencyKey"]);
-const KEYS_28: ReadonlySet<string> = new Set(["system","reference","state","version","confirmedAt"]);
-const KEYS_29: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
-const KEYS_30: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
-const KEYS_31: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
+const KEYS_19: ReadonlySet<string> = new Set(["poNumber","lineNo","itemCode","shippedQuantityEa"]);
+const KEYS_20: ReadonlySet<string> = new Set(["shipmentId","supplierNumber","shippedDate","estimatedDeliveryDate","reportedAt","carrier","billOfLading","lines"]);
+const KEYS_21: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details"]);
+const KEYS_22: ReadonlySet<string> = new Set(["decision","approver","reason"]);
+const KEYS_23: ReadonlySet<string> = new Set(["approvalId","commitmentId","decision","verdict","rule","approver","role","approvalLimit","totalValue","currency","requestedBy","reason","decidedAt","tokenIssuer","tokenId","clientId"]);
+const KEYS_24: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy"]);
+const KEYS_25: ReadonlySet<string> = new Set(["exceptionKey","outcome","reason","needEa","orderQuantityEa"]);
+const KEYS_26: ReadonlySet<string> = new Set(["pointer","detail"]);
+const KEYS_27: ReadonlySet<string> = new Set(["type","title","status","detail","instance","errors"]);
+const KEYS_28: ReadonlySet<string> = new Set(["resolvedBy","reason"]);
+const KEYS_29: ReadonlySet<string> = new Set(["status","eventId","idempotencyKey"]);
+const KEYS_30: ReadonlySet<string> = new Set(["system","reference","state","version","confirmedAt"]);
+const KEYS_31: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
+const KEYS_32: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
+const KEYS_33: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
 const PATTERN_5 = new RegExp("^[1-9][0-9]{0,17}$");
-const KEYS_32: ReadonlySet<string> = new Set(["itemCode","site","supplierNumber","quantityEa","unitPrice","currency"]);
+const KEYS_34: ReadonlySet<string> = new Set(["itemCode","site","supplierNumber","quantityEa","unitPrice","currency"]);
 const PATTERN_6 = new RegExp("^[0-9]{4}-[0-9]{2}$");
-const KEYS_33: ReadonlySet<string> = new Set(["itemCode","itemExists","variantActive","templateActive","purchasable","site","warehouseCode","warehouseExists","warehouseActive","supplierNumber","procurementStatus","knownToErp","currency","supportedCurrencies","month","commitmentValue","committedThisMonth","monthlyBudget","exceededBy","totalValue","approvalLimit"]);
+const KEYS_35: ReadonlySet<string> = new Set(["itemCode","itemExists","variantActive","templateActive","purchasable","site","warehouseCode","warehouseExists","warehouseActive","supplierNumber","procurementStatus","knownToErp","currency","supportedCurrencies","month","commitmentValue","committedThisMonth","monthlyBudget","exceededBy","totalValue","approvalLimit"]);
 const ENUM_0: ReadonlySet<unknown> = new Set<unknown>(["ITEM_UNKNOWN","ITEM_INACTIVE","ITEM_NOT_PURCHASABLE","SITE_UNMAPPED","WAREHOUSE_UNKNOWN","WAREHOUSE_INACTIVE","SUPPLIER_NOT_APPROVED","SUPPLIER_UNKNOWN_TO_ERP","CURRENCY_UNSUPPORTED","BUDGET_EXCEEDED"]);
-const KEYS_34: ReadonlySet<string> = new Set(["check","verdict","code","message","system","reason","facts"]);
-const KEYS_35: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
-const KEYS_36: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
-const KEYS_37: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
+const KEYS_36: ReadonlySet<string> = new Set(["check","verdict","code","message","system","reason","facts"]);
+const KEYS_37: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
+const KEYS_38: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
+const KEYS_39: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
 const PATTERN_7 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_38: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const KEYS_40: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -1622,6 +1624,174 @@ function check_SupplierAcknowledgement(d: unknown, p: string, e: ValidationError
   }
 }
 
+/** #/$defs/ShipmentLine */
+function check_ShipmentLine(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.poNumber;
+    if (v1 === undefined) {
+      add(e, p + "/poNumber", "required", "must have required property 'poNumber'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/poNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/poNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/poNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/poNumber", "type", "must be string");
+      }
+    }
+    const v2 = d.lineNo;
+    if (v2 === undefined) {
+      add(e, p + "/lineNo", "required", "must have required property 'lineNo'");
+    } else {
+      n0++;
+      if (typeof v2 === 'number' && Number.isInteger(v2)) {
+        if (v2 < 1) add(e, p + "/lineNo", "minimum", "must be >= 1");
+        if (v2 > 9007199254740991) add(e, p + "/lineNo", "maximum", "must be <= 9007199254740991");
+      } else {
+        add(e, p + "/lineNo", "type", "must be integer");
+      }
+    }
+    const v3 = d.itemCode;
+    if (v3 === undefined) {
+      add(e, p + "/itemCode", "required", "must have required property 'itemCode'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v4 = d.shippedQuantityEa;
+    if (v4 === undefined) {
+      add(e, p + "/shippedQuantityEa", "required", "must have required property 'shippedQuantityEa'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 26 && (v4.length > 52 || codePoints(v4) > 26)) add(e, p + "/shippedQuantityEa", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_3.test(v4)) add(e, p + "/shippedQuantityEa", "pattern", "must match pattern \"^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/shippedQuantityEa", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_19, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ShipmentMilestone */
+function check_ShipmentMilestone(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.shipmentId;
+    if (v1 === undefined) {
+      add(e, p + "/shipmentId", "required", "must have required property 'shipmentId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 128 && (v1.length > 256 || codePoints(v1) > 128)) add(e, p + "/shipmentId", "maxLength", "must NOT have more than 128 characters");
+        if (v1.length === 0) add(e, p + "/shipmentId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/shipmentId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/shipmentId", "type", "must be string");
+      }
+    }
+    const v2 = d.supplierNumber;
+    if (v2 === undefined) {
+      add(e, p + "/supplierNumber", "required", "must have required property 'supplierNumber'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 64 && (v2.length > 128 || codePoints(v2) > 64)) add(e, p + "/supplierNumber", "maxLength", "must NOT have more than 64 characters");
+        if (v2.length === 0) add(e, p + "/supplierNumber", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/supplierNumber", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/supplierNumber", "type", "must be string");
+      }
+    }
+    const v3 = d.shippedDate;
+    if (v3 === undefined) {
+      add(e, p + "/shippedDate", "required", "must have required property 'shippedDate'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (!isDate(v3)) add(e, p + "/shippedDate", "format", "must match format \"date\"");
+      } else {
+        add(e, p + "/shippedDate", "type", "must be string");
+      }
+    }
+    const v4 = d.estimatedDeliveryDate;
+    if (v4 === undefined) {
+      add(e, p + "/estimatedDeliveryDate", "required", "must have required property 'estimatedDeliveryDate'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (!isDate(v4)) add(e, p + "/estimatedDeliveryDate", "format", "must match format \"date\"");
+      } else {
+        add(e, p + "/estimatedDeliveryDate", "type", "must be string");
+      }
+    }
+    const v5 = d.reportedAt;
+    if (v5 === undefined) {
+      add(e, p + "/reportedAt", "required", "must have required property 'reportedAt'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (!isDateTime(v5)) add(e, p + "/reportedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/reportedAt", "type", "must be string");
+      }
+    }
+    const v6 = d.carrier;
+    if (v6 !== undefined) {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 64 && (v6.length > 128 || codePoints(v6) > 64)) add(e, p + "/carrier", "maxLength", "must NOT have more than 64 characters");
+        if (v6.length === 0) add(e, p + "/carrier", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v6)) add(e, p + "/carrier", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v6 === null)) {
+        add(e, p + "/carrier", "type", "must be string or null");
+      }
+    }
+    const v7 = d.billOfLading;
+    if (v7 !== undefined) {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (v7.length > 128 && (v7.length > 256 || codePoints(v7) > 128)) add(e, p + "/billOfLading", "maxLength", "must NOT have more than 128 characters");
+        if (v7.length === 0) add(e, p + "/billOfLading", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v7)) add(e, p + "/billOfLading", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else if (!(v7 === null)) {
+        add(e, p + "/billOfLading", "type", "must be string or null");
+      }
+    }
+    const v8 = d.lines;
+    if (v8 === undefined) {
+      add(e, p + "/lines", "required", "must have required property 'lines'");
+    } else {
+      n0++;
+      if (Array.isArray(v8)) {
+        if (v8.length < 1) add(e, p + "/lines", "minItems", "must NOT have fewer than 1 items");
+        if (v8.length > 500) add(e, p + "/lines", "maxItems", "must NOT have more than 500 items");
+        for (let i9 = 0, n10 = Math.min(v8.length, 500); i9 < n10; i9++) {
+          if (e.length > MAX_ERRORS) break;
+          const v11: unknown = v8[i9];
+          check_ShipmentLine(v11, p + "/lines/" + i9, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/lines", "type", "must be array");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_20, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/IntegrationException */
 function check_IntegrationException(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -1760,7 +1930,7 @@ function check_IntegrationException(d: unknown, p: string, e: ValidationError[],
         add(e, p + "/details", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_19, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_21, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -1801,7 +1971,7 @@ function check_ApprovalDecision(d: unknown, p: string, e: ValidationError[], dep
         add(e, p + "/reason", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_20, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_22, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -1999,7 +2169,7 @@ function check_ApprovalDecisionRecord(d: unknown, p: string, e: ValidationError[
         add(e, p + "/clientId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_21, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_23, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2119,7 +2289,7 @@ function check_ApprovalRequest(d: unknown, p: string, e: ValidationError[], dept
         add(e, p + "/requestedBy", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_22, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_24, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2188,7 +2358,7 @@ function check_ForecastExceptionEvaluation(d: unknown, p: string, e: ValidationE
         add(e, p + "/orderQuantityEa", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_23, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_25, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2220,7 +2390,7 @@ function check_ProblemError(d: unknown, p: string, e: ValidationError[], depth: 
         add(e, p + "/detail", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_24, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_26, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2296,7 +2466,7 @@ function check_Problem(d: unknown, p: string, e: ValidationError[], depth: numbe
         add(e, p + "/errors", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_25, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_27, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2328,7 +2498,7 @@ function check_ExceptionResolution(d: unknown, p: string, e: ValidationError[], 
         add(e, p + "/reason", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_26, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_28, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2373,7 +2543,7 @@ function check_Accepted(d: unknown, p: string, e: ValidationError[], depth: numb
         add(e, p + "/idempotencyKey", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_27, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_29, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2440,7 +2610,7 @@ function check_SystemState(d: unknown, p: string, e: ValidationError[], depth: n
         add(e, p + "/confirmedAt", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_28, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_30, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2516,7 +2686,7 @@ function check_SyncLag(d: unknown, p: string, e: ValidationError[], depth: numbe
         add(e, p + "/outOfOrder", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_29, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2576,7 +2746,7 @@ function check_HistoryEntry(d: unknown, p: string, e: ValidationError[], depth: 
         add(e, p + "/correlationId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_30, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2676,7 +2846,7 @@ function check_SyncStatus(d: unknown, p: string, e: ValidationError[], depth: nu
         add(e, p + "/openExceptions", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_33, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2762,7 +2932,7 @@ function check_PurchaseOrderProposal(d: unknown, p: string, e: ValidationError[]
         add(e, p + "/currency", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_34, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2960,7 +3130,7 @@ function check_PolicyCheckFacts(d: unknown, p: string, e: ValidationError[], dep
         add(e, p + "/approvalLimit", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_33, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_35, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3035,7 +3205,7 @@ function check_PolicyCheck(d: unknown, p: string, e: ValidationError[], depth: n
       n0++;
       check_PolicyCheckFacts(v7, p + "/facts", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_34, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_36, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3110,7 +3280,7 @@ function check_PurchaseOrderValidation(d: unknown, p: string, e: ValidationError
         add(e, p + "/checks", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_35, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_37, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3159,7 +3329,7 @@ function check_SupplierEligibilityRequest(d: unknown, p: string, e: ValidationEr
         add(e, p + "/site", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_36, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3231,7 +3401,7 @@ function check_SupplierEligibility(d: unknown, p: string, e: ValidationError[], 
         add(e, p + "/checks", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_37, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_39, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3405,7 +3575,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3579,7 +3749,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3753,7 +3923,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3927,7 +4097,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4101,7 +4271,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4275,7 +4445,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4449,7 +4619,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4623,7 +4793,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4797,7 +4967,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4971,7 +5141,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5145,7 +5315,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5319,7 +5489,181 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ShipmentMilestoneReportedV1 */
+function check_ShipmentMilestoneReportedV1(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.eventId;
+    if (v1 === undefined) {
+      add(e, p + "/eventId", "required", "must have required property 'eventId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (!isUuid(v1)) add(e, p + "/eventId", "format", "must match format \"uuid\"");
+      } else {
+        add(e, p + "/eventId", "type", "must be string");
+      }
+    }
+    const v2 = d.eventType;
+    if (v2 === undefined) {
+      add(e, p + "/eventType", "required", "must have required property 'eventType'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "shipment.milestone-reported") add(e, p + "/eventType", "const", "must be equal to constant");
+      } else {
+        add(e, p + "/eventType", "type", "must be string");
+      }
+    }
+    const v3 = d.schemaVersion;
+    if (v3 === undefined) {
+      add(e, p + "/schemaVersion", "required", "must have required property 'schemaVersion'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+      } else {
+        add(e, p + "/schemaVersion", "type", "must be string");
+      }
+    }
+    const v4 = d.sourceSystem;
+    if (v4 === undefined) {
+      add(e, p + "/sourceSystem", "required", "must have required property 'sourceSystem'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4 !== "planning" && v4 !== "procurement" && v4 !== "erp" && v4 !== "orchestration" && v4 !== "operations") add(e, p + "/sourceSystem", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/sourceSystem", "type", "must be string");
+      }
+    }
+    const v5 = d.sourceObjectId;
+    if (v5 === undefined) {
+      add(e, p + "/sourceObjectId", "required", "must have required property 'sourceObjectId'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 200 && (v5.length > 400 || codePoints(v5) > 200)) add(e, p + "/sourceObjectId", "maxLength", "must NOT have more than 200 characters");
+        if (v5.length === 0) add(e, p + "/sourceObjectId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v5)) add(e, p + "/sourceObjectId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/sourceObjectId", "type", "must be string");
+      }
+    }
+    const v6 = d.sourceVersion;
+    if (v6 === undefined) {
+      add(e, p + "/sourceVersion", "required", "must have required property 'sourceVersion'");
+    } else {
+      n0++;
+      if (typeof v6 === 'number' && Number.isInteger(v6)) {
+        if (v6 < 0) add(e, p + "/sourceVersion", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/sourceVersion", "type", "must be integer");
+      }
+    }
+    const v7 = d.occurredAt;
+    if (v7 === undefined) {
+      add(e, p + "/occurredAt", "required", "must have required property 'occurredAt'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (!isDateTime(v7)) add(e, p + "/occurredAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/occurredAt", "type", "must be string");
+      }
+    }
+    const v8 = d.emittedAt;
+    if (v8 === undefined) {
+      add(e, p + "/emittedAt", "required", "must have required property 'emittedAt'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (!isDateTime(v8)) add(e, p + "/emittedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/emittedAt", "type", "must be string");
+      }
+    }
+    const v9 = d.correlationId;
+    if (v9 === undefined) {
+      add(e, p + "/correlationId", "required", "must have required property 'correlationId'");
+    } else {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (v9.length > 128 && (v9.length > 256 || codePoints(v9) > 128)) add(e, p + "/correlationId", "maxLength", "must NOT have more than 128 characters");
+        if (v9.length === 0) add(e, p + "/correlationId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v9)) add(e, p + "/correlationId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/correlationId", "type", "must be string");
+      }
+    }
+    const v10 = d.causationId;
+    if (v10 !== undefined) {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (v10.length > 128 && (v10.length > 256 || codePoints(v10) > 128)) add(e, p + "/causationId", "maxLength", "must NOT have more than 128 characters");
+        if (v10.length === 0) add(e, p + "/causationId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v10)) add(e, p + "/causationId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/causationId", "type", "must be string");
+      }
+    }
+    const v11 = d.idempotencyKey;
+    if (v11 === undefined) {
+      add(e, p + "/idempotencyKey", "required", "must have required property 'idempotencyKey'");
+    } else {
+      n0++;
+      if (typeof v11 === 'string') {
+        if (v11.length > 256 && (v11.length > 512 || codePoints(v11) > 256)) add(e, p + "/idempotencyKey", "maxLength", "must NOT have more than 256 characters");
+        if (v11.length === 0) add(e, p + "/idempotencyKey", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v11)) add(e, p + "/idempotencyKey", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/idempotencyKey", "type", "must be string");
+      }
+    }
+    const v12 = d.tenantId;
+    if (v12 === undefined) {
+      add(e, p + "/tenantId", "required", "must have required property 'tenantId'");
+    } else {
+      n0++;
+      if (typeof v12 === 'string') {
+        if (v12.length > 64 && (v12.length > 128 || codePoints(v12) > 64)) add(e, p + "/tenantId", "maxLength", "must NOT have more than 64 characters");
+        if (v12.length === 0) add(e, p + "/tenantId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v12)) add(e, p + "/tenantId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/tenantId", "type", "must be string");
+      }
+    }
+    const v13 = d.businessUnit;
+    if (v13 !== undefined) {
+      n0++;
+      if (typeof v13 === 'string') {
+        if (v13.length > 64 && (v13.length > 128 || codePoints(v13) > 64)) add(e, p + "/businessUnit", "maxLength", "must NOT have more than 64 characters");
+        if (v13.length === 0) add(e, p + "/businessUnit", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v13)) add(e, p + "/businessUnit", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/businessUnit", "type", "must be string");
+      }
+    }
+    const v14 = d.replay;
+    if (v14 !== undefined) {
+      n0++;
+      if (!(typeof v14 === 'boolean')) add(e, p + "/replay", "type", "must be boolean");
+    }
+    const v15 = d.data;
+    if (v15 === undefined) {
+      add(e, p + "/data", "required", "must have required property 'data'");
+    } else {
+      n0++;
+      check_ShipmentMilestone(v15, p + "/data", e, depth + 1);
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5493,7 +5837,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5667,7 +6011,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5841,7 +6185,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6015,7 +6359,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6189,7 +6533,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6363,7 +6707,181 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/IntegrationExceptionEscalatedV1 */
+function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.eventId;
+    if (v1 === undefined) {
+      add(e, p + "/eventId", "required", "must have required property 'eventId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (!isUuid(v1)) add(e, p + "/eventId", "format", "must match format \"uuid\"");
+      } else {
+        add(e, p + "/eventId", "type", "must be string");
+      }
+    }
+    const v2 = d.eventType;
+    if (v2 === undefined) {
+      add(e, p + "/eventType", "required", "must have required property 'eventType'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "integration-exception.escalated") add(e, p + "/eventType", "const", "must be equal to constant");
+      } else {
+        add(e, p + "/eventType", "type", "must be string");
+      }
+    }
+    const v3 = d.schemaVersion;
+    if (v3 === undefined) {
+      add(e, p + "/schemaVersion", "required", "must have required property 'schemaVersion'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
+        if (!PATTERN_7.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+      } else {
+        add(e, p + "/schemaVersion", "type", "must be string");
+      }
+    }
+    const v4 = d.sourceSystem;
+    if (v4 === undefined) {
+      add(e, p + "/sourceSystem", "required", "must have required property 'sourceSystem'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4 !== "planning" && v4 !== "procurement" && v4 !== "erp" && v4 !== "orchestration" && v4 !== "operations") add(e, p + "/sourceSystem", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/sourceSystem", "type", "must be string");
+      }
+    }
+    const v5 = d.sourceObjectId;
+    if (v5 === undefined) {
+      add(e, p + "/sourceObjectId", "required", "must have required property 'sourceObjectId'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 200 && (v5.length > 400 || codePoints(v5) > 200)) add(e, p + "/sourceObjectId", "maxLength", "must NOT have more than 200 characters");
+        if (v5.length === 0) add(e, p + "/sourceObjectId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v5)) add(e, p + "/sourceObjectId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/sourceObjectId", "type", "must be string");
+      }
+    }
+    const v6 = d.sourceVersion;
+    if (v6 === undefined) {
+      add(e, p + "/sourceVersion", "required", "must have required property 'sourceVersion'");
+    } else {
+      n0++;
+      if (typeof v6 === 'number' && Number.isInteger(v6)) {
+        if (v6 < 0) add(e, p + "/sourceVersion", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/sourceVersion", "type", "must be integer");
+      }
+    }
+    const v7 = d.occurredAt;
+    if (v7 === undefined) {
+      add(e, p + "/occurredAt", "required", "must have required property 'occurredAt'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (!isDateTime(v7)) add(e, p + "/occurredAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/occurredAt", "type", "must be string");
+      }
+    }
+    const v8 = d.emittedAt;
+    if (v8 === undefined) {
+      add(e, p + "/emittedAt", "required", "must have required property 'emittedAt'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (!isDateTime(v8)) add(e, p + "/emittedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/emittedAt", "type", "must be string");
+      }
+    }
+    const v9 = d.correlationId;
+    if (v9 === undefined) {
+      add(e, p + "/correlationId", "required", "must have required property 'correlationId'");
+    } else {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (v9.length > 128 && (v9.length > 256 || codePoints(v9) > 128)) add(e, p + "/correlationId", "maxLength", "must NOT have more than 128 characters");
+        if (v9.length === 0) add(e, p + "/correlationId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v9)) add(e, p + "/correlationId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/correlationId", "type", "must be string");
+      }
+    }
+    const v10 = d.causationId;
+    if (v10 !== undefined) {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (v10.length > 128 && (v10.length > 256 || codePoints(v10) > 128)) add(e, p + "/causationId", "maxLength", "must NOT have more than 128 characters");
+        if (v10.length === 0) add(e, p + "/causationId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v10)) add(e, p + "/causationId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/causationId", "type", "must be string");
+      }
+    }
+    const v11 = d.idempotencyKey;
+    if (v11 === undefined) {
+      add(e, p + "/idempotencyKey", "required", "must have required property 'idempotencyKey'");
+    } else {
+      n0++;
+      if (typeof v11 === 'string') {
+        if (v11.length > 256 && (v11.length > 512 || codePoints(v11) > 256)) add(e, p + "/idempotencyKey", "maxLength", "must NOT have more than 256 characters");
+        if (v11.length === 0) add(e, p + "/idempotencyKey", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v11)) add(e, p + "/idempotencyKey", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/idempotencyKey", "type", "must be string");
+      }
+    }
+    const v12 = d.tenantId;
+    if (v12 === undefined) {
+      add(e, p + "/tenantId", "required", "must have required property 'tenantId'");
+    } else {
+      n0++;
+      if (typeof v12 === 'string') {
+        if (v12.length > 64 && (v12.length > 128 || codePoints(v12) > 64)) add(e, p + "/tenantId", "maxLength", "must NOT have more than 64 characters");
+        if (v12.length === 0) add(e, p + "/tenantId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v12)) add(e, p + "/tenantId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/tenantId", "type", "must be string");
+      }
+    }
+    const v13 = d.businessUnit;
+    if (v13 !== undefined) {
+      n0++;
+      if (typeof v13 === 'string') {
+        if (v13.length > 64 && (v13.length > 128 || codePoints(v13) > 64)) add(e, p + "/businessUnit", "maxLength", "must NOT have more than 64 characters");
+        if (v13.length === 0) add(e, p + "/businessUnit", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v13)) add(e, p + "/businessUnit", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/businessUnit", "type", "must be string");
+      }
+    }
+    const v14 = d.replay;
+    if (v14 !== undefined) {
+      n0++;
+      if (!(typeof v14 === 'boolean')) add(e, p + "/replay", "type", "must be boolean");
+    }
+    const v15 = d.data;
+    if (v15 === undefined) {
+      add(e, p + "/data", "required", "must have required property 'data'");
+    } else {
+      n0++;
+      check_IntegrationException(v15, p + "/data", e, depth + 1);
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6537,7 +7055,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6739,6 +7257,28 @@ export function validateSupplierAcknowledgement(data: unknown): ValidationResult
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as SupplierAcknowledgement } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ShipmentLine; collects every error (see the module header). */
+export function validateShipmentLine(data: unknown): ValidationResult<ShipmentLine> {
+  const e: ValidationError[] = [];
+  try {
+    check_ShipmentLine(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ShipmentLine } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ShipmentMilestone; collects every error (see the module header). */
+export function validateShipmentMilestone(data: unknown): ValidationResult<ShipmentMilestone> {
+  const e: ValidationError[] = [];
+  try {
+    check_ShipmentMilestone(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ShipmentMilestone } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/IntegrationException; collects every error (see the module header). */
@@ -7082,6 +7622,17 @@ export function validatePurchaseOrderAcknowledgedV1(data: unknown): ValidationRe
   return e.length === 0 ? { ok: true, value: data as PurchaseOrderAcknowledgedV1 } : { ok: false, errors: e };
 }
 
+/** Validates data against #/$defs/ShipmentMilestoneReportedV1; collects every error (see the module header). */
+export function validateShipmentMilestoneReportedV1(data: unknown): ValidationResult<ShipmentMilestoneReportedV1> {
+  const e: ValidationError[] = [];
+  try {
+    check_ShipmentMilestoneReportedV1(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ShipmentMilestoneReportedV1 } : { ok: false, errors: e };
+}
+
 /** Validates data against #/$defs/ReceiptPostedV1; collects every error (see the module header). */
 export function validateReceiptPostedV1(data: unknown): ValidationResult<ReceiptPostedV1> {
   const e: ValidationError[] = [];
@@ -7146,6 +7697,17 @@ export function validateIntegrationExceptionResolvedV1(data: unknown): Validatio
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as IntegrationExceptionResolvedV1 } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/IntegrationExceptionEscalatedV1; collects every error (see the module header). */
+export function validateIntegrationExceptionEscalatedV1(data: unknown): ValidationResult<IntegrationExceptionEscalatedV1> {
+  const e: ValidationError[] = [];
+  try {
+    check_IntegrationExceptionEscalatedV1(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as IntegrationExceptionEscalatedV1 } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/ApprovalDecidedV1; collects every error (see the module header). */

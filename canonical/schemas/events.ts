@@ -140,6 +140,16 @@ export const EVENT_CATALOG = [
     description: 'The supplier confirmed a purchase order, fully or partly.',
   },
   {
+    type: 'shipment.milestone-reported',
+    major: 1,
+    minor: 0,
+    // The supplier's own channel (EDI) has no system of its own in the catalog: as its 855s, procurement.
+    source: 'procurement',
+    data: 'ShipmentMilestone',
+    description:
+      'A supplier reported that goods of purchase order lines shipped and when they should arrive.',
+  },
+  {
     type: 'receipt.posted',
     major: 1,
     minor: 0,
@@ -186,6 +196,15 @@ export const EVENT_CATALOG = [
     source: 'operations',
     data: 'IntegrationException',
     description: 'A person resolved an integration exception.',
+  },
+  {
+    type: 'integration-exception.escalated',
+    major: 1,
+    minor: 0,
+    source: 'operations',
+    data: 'IntegrationException',
+    description:
+      'An integration exception stayed open beyond its escalation limit (24 h; critical: 4 h); announced once.',
   },
   {
     type: 'approval.decided',

@@ -296,6 +296,37 @@ export const objectSchemas = {
     { description: "A supplier's confirmation of a purchase order, full or partial" },
   ),
 
+  ShipmentLine: object(
+    {
+      poNumber: identifier('Procurement po_number the goods ship against'),
+      lineNo: integer({
+        minimum: 1,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'Purchase order line number',
+      }),
+      itemCode: identifier('Item code'),
+      shippedQuantityEa: quantityEa('Quantity shipped and in transit'),
+    },
+    { description: 'One purchase order line of a shipment' },
+  ),
+
+  ShipmentMilestone: object(
+    {
+      shipmentId: identifier("The supplier's shipment id (unique per supplier)", 128),
+      supplierNumber: identifier('Supplier number'),
+      shippedDate: date('When the goods left the supplier'),
+      estimatedDeliveryDate: date('When the goods are expected at the warehouse'),
+      reportedAt: dateTime('When the supplier reported the shipment (UTC)'),
+      carrier: nullable(identifier('Carrier code (SCAC)', 64)),
+      billOfLading: nullable(identifier('Bill of lading or tracking number', 128)),
+      lines: array(ref('ShipmentLine'), { minItems: 1, maxItems: 500 }),
+    },
+    {
+      description: "A supplier's shipment milestone (advance ship notice) for purchase order lines",
+      optional: ['carrier', 'billOfLading'],
+    },
+  ),
+
   IntegrationException: object(
     {
       exceptionId: identifier('Id of this integration exception', 128),

@@ -1,6 +1,7 @@
 /** Integration exceptions of the EDI exchange: what a person must see, naming the file it concerns. */
 import { createHash } from 'node:crypto';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
+import type { ReceivedTransactionSet, Segment } from './interchange';
 
 /** The file an exception concerns, and what stamps its event. */
 export interface ExceptionFacts {
@@ -19,6 +20,7 @@ export function ediException(
   message: string,
   facts: ExceptionFacts,
   details: Readonly<Record<string, unknown>>,
+  category: 'BUSINESS' | 'TECHNICAL' = 'TECHNICAL',
 ): CanonicalEvent {
   const exceptionId = `EXC-${createHash('sha256').update(`edi|${facts.key}|${code}|${message}`).digest('hex').slice(0, 32)}`;
   const raisedAt = facts.now();
@@ -26,7 +28,7 @@ export function ediException(
     'integration-exception.raised',
     {
       exceptionId,
-      category: 'TECHNICAL',
+      category,
       code,
       message: message.slice(0, 2000),
       status: 'OPEN',
@@ -46,4 +48,13 @@ export function ediException(
     },
     facts,
   );
+}
+
+/**
+ * A transaction set as X12 text (`*` and `~`, one segment a line): the document an exception
+ * attaches, so a person reads what the partner sent without opening the interchange.
+ */
+export function documentText(set: ReceivedTransactionSet): string {
+  const line = (segment: Segment) => [segment.tag, ...segment.elements].join('*') + '~';
+  return [set.header, ...set.segments, ...(set.trailer ? [set.trailer] : [])].map(line).join('\n');
 }

@@ -2,32 +2,42 @@
  * One file a partner put in its inbound mailbox, end to end:
  *
  * 1. Read the file as a stream, one transaction set at a time (separators from the ISA): what is
- *    kept of each set is its verdict and, for an 855, what it says, so a large file is never held
- *    whole. No readable ISA, an unknown sender, or a sender writing in
- *    another partner's folder: nobody to answer; kept for a person as an integration exception
- *    naming the file (the file itself stays where it is: files are never changed).
+ *    kept of each set is its verdict, what an accepted 855 or 856 says, and the text of a set an
+ *    exception attaches, so a large file is never held whole. No readable ISA, an unknown sender,
+ *    or a sender writing in another partner's folder: nobody to answer; kept for a person as an
+ *    integration exception naming the file (the file itself stays where it is: files are never
+ *    changed).
  * 2. Check every group that is not a 997 and answer it with a 997 (functional-acknowledgement.ts),
  *    written to `outbound/<partner>/`. Its interchange number and date are recorded per file, so a
  *    retry writes the same 997.
  * 3. A repeat of the same sender and ISA13 in another file is a duplicate: acknowledged again,
  *    counted, nothing applied.
  * 4. Accepted 855s become `purchase-order.acknowledged`, the event the procurement platform's
- *    webhook produces, for the revision of the last 850 sent; rejected sets, and 997s rejecting
- *    our 850s, become integration exceptions with their reasons.
+ *    webhook produces, for the revision of the last 850 sent; accepted original 856s become
+ *    `shipment.milestone-reported`; rejected sets, 855 line rejections, cancelled or replaced
+ *    ASNs, and 997s rejecting our 850s become integration exceptions with their reasons and the
+ *    set's text.
  */
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
+import { Decimal } from '../decimal';
 import type { EdiLedger, ReceivedFile } from '../ports/edi-ledger';
 import type { EdiMailbox } from '../ports/edi-mailbox';
 import type { X12Codec } from '../ports/edi-x12';
 import { readAcknowledgement855, type PartnerAcknowledgement } from './acknowledgement-855';
+import {
+  readAdvanceShipNotice856,
+  shipmentMilestoneEvent,
+  type AdvanceShipNotice,
+} from './advance-ship-notice-856';
 import { outgoingInterchange } from './envelope';
 import {
   functionalAcknowledgement997,
   groupCheck,
   type GroupAcknowledgement,
   type GroupCheck,
+  type SetAcknowledgement,
 } from './functional-acknowledgement';
-import { ediException, type ExceptionFacts } from './exceptions';
+import { documentText, ediException, type ExceptionFacts } from './exceptions';
 import {
   controlNumber as padded,
   element,
@@ -156,6 +166,10 @@ interface ReadGroup {
   readonly acknowledgement?: GroupAcknowledgement;
   /** What each accepted 855 says, by the set's position in the group. */
   readonly acknowledgements855: ReadonlyMap<number, PartnerAcknowledgement>;
+  /** What each accepted 856 says, by the set's position in the group. */
+  readonly shipNotices: ReadonlyMap<number, AdvanceShipNotice>;
+  /** The text of each set an exception attaches (see {@link needsDocument}), by position. */
+  readonly documents: ReadonlyMap<number, string>;
   /** The sets of a 997 group (small: they answer our own groups). */
   readonly acknowledgementSets: readonly ReceivedTransactionSet[];
 }
@@ -181,14 +195,22 @@ async function readInterchange(
         check?: GroupCheck;
         setCount: number;
         acknowledgements855: Map<number, PartnerAcknowledgement>;
+        shipNotices: Map<number, AdvanceShipNotice>;
+        documents: Map<number, string>;
         acknowledgementSets: ReceivedTransactionSet[];
       }
     | undefined;
+  // What the content check of the set being added read, so the set is read once.
   let last855: PartnerAcknowledgement | string | undefined;
+  let last856: AdvanceShipNotice | string | undefined;
   const contentChecks = {
     '855': (set: ReceivedTransactionSet) => {
       last855 = readAcknowledgement855(set, partner);
       return typeof last855 === 'string' ? last855 : undefined;
+    },
+    '856': (set: ReceivedTransactionSet) => {
+      last856 = readAdvanceShipNotice856(set, partner);
+      return typeof last856 === 'string' ? last856 : undefined;
     },
   };
   for await (const item of items) {
@@ -199,6 +221,8 @@ async function readInterchange(
         check: isAcknowledgement ? undefined : groupCheck(item.header, partner.sends, contentChecks),
         setCount: 0,
         acknowledgements855: new Map(),
+        shipNotices: new Map(),
+        documents: new Map(),
         acknowledgementSets: [],
       };
     } else if (item.kind === 'set' && current) {
@@ -207,10 +231,14 @@ async function readInterchange(
         current.acknowledgementSets.push(item.set);
         continue;
       }
-      last855 = undefined;
+      last855 = last856 = undefined;
       const answer = current.check.add(item.set);
-      if (answer.verdict.status === 'A' && last855 !== undefined && typeof last855 !== 'string')
-        current.acknowledgements855.set(index, last855);
+      const accepted = answer.verdict.status === 'A';
+      const read855 = accepted && typeof last855 === 'object' ? last855 : undefined;
+      const read856 = accepted && typeof last856 === 'object' ? last856 : undefined;
+      if (read855) current.acknowledgements855.set(index, read855);
+      if (read856) current.shipNotices.set(index, read856);
+      if (needsDocument(answer, read855, read856)) current.documents.set(index, documentText(item.set));
     } else if (item.kind === 'group-end' && current) {
       groups.push({
         header: current.header,
@@ -218,12 +246,33 @@ async function readInterchange(
         setCount: current.setCount,
         acknowledgement: current.check?.finish(item.trailer),
         acknowledgements855: current.acknowledgements855,
+        shipNotices: current.shipNotices,
+        documents: current.documents,
         acknowledgementSets: current.acknowledgementSets,
       });
       current = undefined;
     } else if (item.kind === 'end') trailer = item.trailer;
   }
   return { controlNumber, groups, trailer };
+}
+
+/**
+ * Whether an exception will attach the set's text: a rejected set, an 855 rejecting lines, an 856
+ * cancelling or replacing a shipment (997s rejecting our 850s keep their whole set anyway).
+ */
+function needsDocument(
+  answer: SetAcknowledgement,
+  read855: PartnerAcknowledgement | undefined,
+  read856: AdvanceShipNotice | undefined,
+): boolean {
+  if (answer.verdict.status === 'R') return true;
+  if (read855) return rejectedLines(read855).length > 0;
+  return read856 !== undefined && read856.purpose !== 'original';
+}
+
+/** The lines an 855 confirms nothing of (rejected, or the whole order rejected). */
+function rejectedLines(read: PartnerAcknowledgement): PartnerAcknowledgement['lines'] {
+  return read.lines.filter((line) => !Decimal.of(line.confirmedQuantityEa).isPositive());
 }
 
 /** What is wrong with the ISA/IEA pair, when the counts say so. */
@@ -277,9 +326,15 @@ async function groupEvents(
           'EDI_DOCUMENT_REJECTED',
           `${at} (${set.setId}): ${set.verdict.reason} (AK5 R ${set.verdict.code})`,
           facts,
-          { partnerId: partner.partnerId },
+          { partnerId: partner.partnerId, document: group.documents.get(index) },
         ),
       );
+      continue;
+    }
+    const reference = `edi:${partner.partnerId}:${interchange.controlNumber}:${acknowledgement.controlNumber}:${set.controlNumber}`;
+    const asn = group.shipNotices.get(index);
+    if (set.setId === '856' && asn) {
+      events.push(shipmentEvent(asn, group.documents.get(index), partner, at, reference, facts));
       continue;
     }
     const read = group.acknowledgements855.get(index);
@@ -297,7 +352,22 @@ async function groupEvents(
       );
       continue;
     }
-    const reference = `edi:${partner.partnerId}:${interchange.controlNumber}:${acknowledgement.controlNumber}:${set.controlNumber}`;
+    // The acknowledgement still applies (a rejected line confirms 0); a person decides what next.
+    const rejected = rejectedLines(read);
+    if (rejected.length > 0)
+      events.push(
+        ediException(
+          'EDI_PURCHASE_ORDER_LINES_REJECTED',
+          `${at}: ${partner.partnerId} rejected ${read.acknowledgementType === 'RJ' ? 'the whole order' : `line(s) ${rejected.map((l) => l.lineNo).join(', ')}`} of ${read.poNumber}; a person must source them elsewhere or cancel.`,
+          facts,
+          {
+            partnerId: partner.partnerId,
+            poNumber: read.poNumber,
+            lines: rejected.map((l) => l.lineNo),
+            document: group.documents.get(index),
+          },
+        ),
+      );
     events.push(
       buildEvent(
         'purchase-order.acknowledged',
@@ -323,6 +393,27 @@ async function groupEvents(
     );
   }
   return events;
+}
+
+/**
+ * An accepted 856: an original becomes the shipment milestone; a cancellation or replacement of a
+ * shipment id is for a person (the ERP's draft receipt may already be at the dock).
+ */
+function shipmentEvent(
+  asn: AdvanceShipNotice,
+  document: string | undefined,
+  partner: TradingPartner,
+  at: string,
+  reference: string,
+  facts: ExceptionFacts,
+): CanonicalEvent {
+  if (asn.purpose === 'original') return shipmentMilestoneEvent(asn, { partner, reference, ...facts });
+  return ediException(
+    'EDI_SHIPMENT_NOT_APPLIED',
+    `${at}: the ${asn.purpose} of shipment ${asn.milestone.shipmentId} is not applied automatically; a person must update the ERP receipt`,
+    facts,
+    { partnerId: partner.partnerId, shipmentId: asn.milestone.shipmentId, document },
+  );
 }
 
 /** Every 850 group a 997 answers, accepted or not, is no longer awaited (missing-acknowledgements.ts). */
@@ -362,7 +453,13 @@ function rejectionsOfOurOrders(
         'EDI_PURCHASE_ORDER_REJECTED',
         `${partner.partnerId} rejected our 850 interchange group ${element(ak1, 2)} (${facts.key}): the partner did not take the order; a person must act.`,
         facts,
-        { partnerId: partner.partnerId, groupControlNumber: element(ak1, 2) },
+        {
+          partnerId: partner.partnerId,
+          groupControlNumber: element(ak1, 2),
+          // Our GS06 is the 850's ISA13, which starts its file name in outbound/<partner>/.
+          purchaseOrderFile: `${MAILBOX.outboundPrefix(partner.partnerId)}${padded(Number(element(ak1, 2)), 9)}-850-*.x12`,
+          document: documentText(set),
+        },
       ),
     );
   }

@@ -100,6 +100,29 @@ export interface ErpReceipt {
   lines: { itemCode: string; quantityEa: string }[];
 }
 
+/**
+ * A shipment the supplier announced (advance ship notice) as the ERP expects it: a receipt not yet
+ * received (Tryton: a draft supplier shipment) holding the shipped part of PO lines, referenced by
+ * the supplier's shipment id and planned for the estimated delivery date.
+ */
+export interface ErpExpectedShipment {
+  /** The supplier's shipment id (Tryton: the supplier shipment's `reference`). */
+  shipmentId: string;
+  /** The ERP's receipt number. */
+  receiptNumber: string;
+  state: ErpReceiptState;
+  /** The estimated delivery date the receipt is planned for. */
+  plannedDate: string;
+  lines: { lineNo: number; itemCode: string; quantityEa: string }[];
+}
+
+/** A shipment to expect: which lines of one purchase order, how many, and when. */
+export interface ExpectedShipmentRequest {
+  shipmentId: string;
+  plannedDate: string;
+  lines: { lineNo: number; quantityEa: string }[];
+}
+
 /** The operations the middleware needs from an ERP. Warehouse-side operations the middleware never does itself live in scripts/tryton/admin.ts (`ErpAdmin`). */
 export interface ErpPort {
   /** The item with that code (inactive ones included), or null. */
@@ -133,4 +156,19 @@ export interface ErpPort {
   amendPurchaseOrder(externalRef: string, amendment: PurchaseOrderAmendment): Promise<ErpPurchaseOrder>;
   /** Receipts of the order, oldest first; empty when none or when the order is unknown. */
   listReceipts(externalRef: string): Promise<ErpReceipt[]>;
+  /**
+   * The order's receipts that carry a supplier shipment id, oldest first (their lines are the
+   * order's only): what earlier ship notices shipped. Empty when none or the order is unknown.
+   */
+  listExpectedShipments(externalRef: string): Promise<ErpExpectedShipment[]>;
+  /**
+   * Records a shipment to expect against the order's lines. Idempotent on `shipmentId`: when the
+   * order already has it, returns it unchanged with `created: false`. Each line's quantity must fit
+   * what remains unshipped of it: BusinessRejection SHIPMENT_EXCEEDS_REMAINING; PO_UNKNOWN;
+   * PO_NOT_RECEIVABLE (not confirmed); unknown lineNo: ContractViolation.
+   */
+  recordExpectedShipment(
+    externalRef: string,
+    shipment: ExpectedShipmentRequest,
+  ): Promise<{ created: boolean; shipment: ErpExpectedShipment }>;
 }

@@ -160,6 +160,8 @@ const ERP_METHODS = {
   postPurchaseOrder: 'write',
   amendPurchaseOrder: 'write',
   listReceipts: 'read',
+  listExpectedShipments: 'read',
+  recordExpectedShipment: 'write',
 } as const satisfies Record<keyof ErpPort, 'read' | 'write'>;
 
 /** The procurement platform behind the circuit breaker. */

@@ -5,6 +5,7 @@
 import { buildEvent } from '../../canonical/envelope';
 import { ErpOrders } from '../../adapters/erp/order-reader';
 import { ProcurementOrders } from '../../adapters/procurement/order-reader';
+import { DynamoDbReconciliationLease } from '../../adapters/aws/reconciliation-lease';
 import { DynamoDbRecordedOrders } from '../../adapters/aws/reconciliation-records';
 import { S3ReconciliationReport } from '../../adapters/aws/reconciliation-report';
 import { BUCKETS, TABLES } from '../../application/resources';
@@ -60,4 +61,9 @@ export function reconciliationPorts(): ReconciliationPorts {
     report: new S3ReconciliationReport(s3(), env(BUCKETS.reconciliationReports.envVar)),
     now,
   };
+}
+
+/** The lease that keeps runs one at a time, in the circuit-breaker table (shared coordination state). */
+export function reconciliationLease(): DynamoDbReconciliationLease {
+  return new DynamoDbReconciliationLease(documents(), env(TABLES.circuitBreaker.envVar));
 }

@@ -7,7 +7,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, METRICS_SERVICE, type BusinessMetricName } from '../../application/metrics';
+import {
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  OVERDUE_EXCEPTION_AGE_BUCKET,
+  type BusinessMetricName,
+} from '../../application/metrics';
 import { pascalCase } from '../../application/resources';
 import type { ConsumerLane } from './consumer-lane';
 import type { SupplylineApi } from './supplyline-api';
@@ -36,6 +41,8 @@ export interface BusinessSlo {
 export interface BusinessMonitoringProps {
   readonly slos: readonly BusinessSlo[];
   readonly exceptionAgingSeconds: number;
+  /** Alarm when a reconciliation run's differences per 100 orders compared exceed this. */
+  readonly reconciliationDriftPercent: number;
   readonly circuitBreakerEndpoints: readonly string[];
 }
 
@@ -256,6 +263,13 @@ export class Monitoring extends Construct {
         width: 8,
       }),
       new cloudwatch.GraphWidget({
+        title: 'Open integration exceptions by age / escalated',
+        left: [search('IntegrationExceptionsOpenByAge', ['AgeBucket'], 'Maximum', '')],
+        right: [businessMetric('IntegrationExceptionsEscalated', {}, 'Sum')],
+        stacked: true,
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
         title: 'Duplicates suppressed',
         left: [businessMetric('DuplicatesSuppressed', {}, 'Sum')],
         width: 8,
@@ -271,6 +285,13 @@ export class Monitoring extends Construct {
         left: [search('CircuitBreakerOpen', ['Endpoint'], 'Maximum', '')],
         width: 8,
       }),
+      new cloudwatch.GraphWidget({
+        title: 'Reconciliation drift (differences per 100 orders) / differences by class',
+        left: [businessMetric('ReconciliationDriftPercent', {}, 'Maximum')],
+        leftAnnotations: [{ value: props.reconciliationDriftPercent, label: 'drift alarm' }],
+        right: [search('ReconciliationDifferences', ['DifferenceClass'], 'Sum', '')],
+        width: 16,
+      }),
     );
 
     for (const slo of props.slos) {
@@ -284,6 +305,21 @@ export class Monitoring extends Construct {
       alarmDescription: `An integration exception has been open longer than ${props.exceptionAgingSeconds}s`,
       metric: businessMetric('IntegrationExceptionAgeSeconds', {}, 'Maximum'),
       threshold: props.exceptionAgingSeconds,
+    });
+    // Past 24 h every exception is beyond the contract's limit, critical or not.
+    this.alarm('IntegrationExceptionsOverdueAlarm', {
+      alarmDescription: `Integration exceptions open longer than the contract's 24 h (age bucket ${OVERDUE_EXCEPTION_AGE_BUCKET}): escalated, see npm run ops -- exceptions list`,
+      metric: businessMetric(
+        'IntegrationExceptionsOpenByAge',
+        { AgeBucket: OVERDUE_EXCEPTION_AGE_BUCKET },
+        'Maximum',
+      ),
+      threshold: 0,
+    });
+    this.alarm('ReconciliationDriftAlarm', {
+      alarmDescription: `A reconciliation run found more than ${props.reconciliationDriftPercent} differences per 100 orders compared: see the run's report`,
+      metric: businessMetric('ReconciliationDriftPercent', {}, 'Maximum'),
+      threshold: props.reconciliationDriftPercent,
     });
     // A vendor stops retrying after an hour (procurement) or a day (planning): someone must look
     // at a quarantined delivery while the vendor still has it too (ops: `quarantine list`).

@@ -21,6 +21,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
+import { exceptionAging } from './exception-aging';
+import { isReportKey, reconciliationRuns, reportText } from './reconciliation-runs';
 import { CIRCUIT_BREAKER_ENDPOINTS, METRICS_NAMESPACE } from '../../application/metrics';
 import { ENVIRONMENTS } from '../../application/environments';
 import { redrive } from '../../ops/dlq';
@@ -204,6 +206,21 @@ export async function startDashboard(
         sendJson(res, 401, signInRequired(people !== undefined), 'application/problem+json');
         return;
       }
+    }
+    // A run's report: to a signed-in person only (reports name orders, suppliers and prices).
+    const reportMatch = /^\/_dashboard\/api\/reconciliation-reports\/(.+)$/.exec(url.pathname);
+    if (req.method === 'GET' && reportMatch && topology.buckets.reconciliationReports) {
+      const key = decodeURIComponent(reportMatch[1]!);
+      if (!people?.session(cookie(req, SESSION_COOKIE))) {
+        sendJson(res, 401, signInRequired(people !== undefined), 'application/problem+json');
+      } else if (!isReportKey(key)) {
+        sendJson(res, 404, { error: `not a reconciliation report: ${key}` });
+      } else {
+        const text = await reportText(source.clients.s3, topology.buckets.reconciliationReports, key);
+        const type = key.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/json';
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(text);
+      }
+      return;
     }
     const quarantineMatch = /^\/_dashboard\/api\/quarantine\/([^/]+)(\/resubmit)?$/.exec(url.pathname);
     if (quarantine && quarantineMatch) {
@@ -401,7 +418,7 @@ async function state(
     syncLag.set(key, series);
   }
   const sum = (name: string) => metric(name).reduce((total, p) => total + p.value, 0);
-  const [openExceptions, resolvedExceptions, breakers, quarantined] = await Promise.all([
+  const [openExceptions, resolvedExceptions, breakers, quarantined, aging, runs] = await Promise.all([
     exceptions ? exceptions.list({ status: 'OPEN', limit: 200 }).then((p) => p.items) : [],
     exceptions ? exceptions.list({ status: 'RESOLVED', limit: 20 }).then((p) => p.items) : [],
     topology.tables.circuitBreaker
@@ -414,6 +431,10 @@ async function state(
       ? Promise.all([listQuarantine(quarantine, 'open', 50), listQuarantine(quarantine, 'held', 50)]).then(
           (lists) => lists.flat(),
         )
+      : [],
+    exceptions ? exceptionAging(exceptions, ENVIRONMENTS.dev.business, new Date(now)) : undefined,
+    topology.buckets.reconciliationReports
+      ? reconciliationRuns(source.clients.s3, topology.buckets.reconciliationReports)
       : [],
   ]);
   const invocations = source.invocations();
@@ -457,7 +478,9 @@ async function state(
       open: openExceptions,
       recentlyResolved: resolvedExceptions.slice(-10),
       agingAlarmSeconds: config.exceptionAgingSeconds,
+      aging: aging ?? null,
     },
+    reconciliation: { runs, driftAlarmPercent: config.reconciliationDriftPercent },
     breakers: breakerRows(breakers),
     // Without bodies: inspecting one reads it (GET /_dashboard/api/quarantine/<id>).
     quarantine: quarantined.map(({ body, headers: _headers, ...record }) => ({

@@ -47,6 +47,8 @@ import type { SqsStandIn } from '../sqs/stand-in';
 import { startSqs, type InspectedMessage, type QueueDepth } from '../sqs/start';
 import type { ExecutionRecord, LocalStepFunctions } from '../stepfunctions/engine';
 import { startStepFunctions } from '../stepfunctions/start';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { localS3Client } from '../../ops/context';
 
 export type { QueueDepth } from '../sqs/start';
 
@@ -133,6 +135,8 @@ export interface LocalRuntime {
     sfn: SFNClient;
     secretsManager: SecretsManagerClient;
     cloudWatch: CloudWatchClient;
+    /** The local S3 (buckets of the template), e.g. for the dashboard's reconciliation reports. */
+    s3: S3Client;
   };
   lambda: LambdaRunner;
   stepFunctions: LocalStepFunctions;
@@ -372,12 +376,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         endpoint: endpoints.cloudwatch,
         credentials: LOCAL_CREDENTIALS,
       }),
+      s3: localS3Client(endpoints.s3, { region, credentials: LOCAL_CREDENTIALS }),
     };
     stops.push(() => {
       clients.eventBridge.destroy();
       clients.sfn.destroy();
       clients.secretsManager.destroy();
       clients.cloudWatch.destroy();
+      clients.s3.destroy();
     });
 
     const baseUrl = apiGateway.baseUrl;

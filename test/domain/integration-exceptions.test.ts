@@ -54,7 +54,14 @@ describe('integration exception rules', () => {
     ).toBe(600);
     // Clock skew never gives a negative age.
     expect(exceptionAgeSeconds(exception({ raisedAt: '2026-11-27T12:00:05Z' }), NOW)).toBe(0);
-    expect(withAge(exception(), NOW)).toEqual({ ...exception(), ageSeconds: 3600 });
+    expect(withAge(exception(), NOW)).toEqual({ ...exception(), ageSeconds: 3600, ageBucket: '1h-4h' });
+    // An escalated exception says when it was escalated.
+    expect(withAge(exception(), NOW, '2026-11-27T12:00:00.000Z')).toEqual({
+      ...exception(),
+      ageSeconds: 3600,
+      ageBucket: '1h-4h',
+      escalatedAt: '2026-11-27T12:00:00.000Z',
+    });
   });
 
   it('orders OPEN first, then oldest first, then by id', () => {

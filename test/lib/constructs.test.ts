@@ -328,6 +328,7 @@ describe('Monitoring', () => {
         },
       ],
       exceptionAgingSeconds: 3600,
+      reconciliationDriftPercent: 2,
       circuitBreakerEndpoints: ['erp'],
     });
     const t = Template.fromStack(stack);
@@ -354,8 +355,23 @@ describe('Monitoring', () => {
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
     });
+    // Open exceptions past the contract's 24 h, whatever their code (the escalation pass's gauge).
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IntegrationExceptionsOpenByAge',
+      Dimensions: Match.arrayWith([{ Name: 'AgeBucket', Value: 'over-24h' }]),
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    // A run whose differences per 100 orders compared exceed the environment's rate.
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ReconciliationDriftPercent',
+      Statistic: 'Maximum',
+      Threshold: 2,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    expect(monitoring.alarms).toHaveLength(4);
+    expect(monitoring.alarms).toHaveLength(6);
     const body = JSON.stringify(
       stack.resolve((monitoring.dashboard.node.defaultChild as Json).dashboardBody),
     );
@@ -363,6 +379,9 @@ describe('Monitoring', () => {
       'SyncLagSeconds',
       'ForecastToOrderSeconds',
       'IntegrationExceptionsOpen',
+      'IntegrationExceptionsOpenByAge',
+      'IntegrationExceptionsEscalated',
+      'ReconciliationDriftPercent',
       'DuplicatesSuppressed',
       'DeliveriesQuarantined',
       'UnsignedDeliveriesRefused',

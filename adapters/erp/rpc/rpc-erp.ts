@@ -20,6 +20,8 @@ export const ERP_OPERATIONS = [
   'postPurchaseOrder',
   'amendPurchaseOrder',
   'listReceipts',
+  'listExpectedShipments',
+  'recordExpectedShipment',
 ] as const satisfies readonly (keyof ErpPort)[];
 
 export type ErpOperation = (typeof ERP_OPERATIONS)[number];
@@ -125,4 +127,8 @@ export class RpcErp implements ErpPort {
   postPurchaseOrder: ErpPort['postPurchaseOrder'] = (...args) => this.call('postPurchaseOrder', args);
   amendPurchaseOrder: ErpPort['amendPurchaseOrder'] = (...args) => this.call('amendPurchaseOrder', args);
   listReceipts: ErpPort['listReceipts'] = (...args) => this.call('listReceipts', args);
+  listExpectedShipments: ErpPort['listExpectedShipments'] = (...args) =>
+    this.call('listExpectedShipments', args);
+  recordExpectedShipment: ErpPort['recordExpectedShipment'] = (...args) =>
+    this.call('recordExpectedShipment', args);
 }

@@ -13,6 +13,7 @@ import type {
   PurchaseOrderAmendment,
 } from '../../../domain/ports/erp';
 import { assertAmendment, assertPostRequest, monthRange } from '../request-checks';
+import { TrytonExpectedShipments } from './expected-shipments';
 import { ERP_SYSTEM, TrytonRpc, trytonDate, trytonDecimal, type TrytonConnection } from './jsonrpc';
 
 type Row = Record<string, unknown> & { id: number };
@@ -70,8 +71,14 @@ export class TrytonErp implements ErpPort {
   private unitId: Promise<number> | undefined;
   private usdId: Promise<number> | undefined;
 
+  private readonly shipments: TrytonExpectedShipments;
+
   constructor(connection: TrytonConnection | TrytonRpc) {
     this.rpc = connection instanceof TrytonRpc ? connection : new TrytonRpc(connection);
+    this.shipments = new TrytonExpectedShipments(this.rpc, async (externalRef) => {
+      const row = await this.purchaseRow(externalRef, ['party', 'warehouse']);
+      return row && { row, lines: await this.purchaseLines(row) };
+    });
   }
 
   async getItem(itemCode: string): Promise<ErpItem | null> {
@@ -303,6 +310,9 @@ export class TrytonErp implements ErpPort {
     }
     return receipts;
   }
+
+  listExpectedShipments: ErpPort['listExpectedShipments'] = (ref) => this.shipments.list(ref);
+  recordExpectedShipment: ErpPort['recordExpectedShipment'] = (ref, s) => this.shipments.record(ref, s);
 
   /** Quotes then confirms, from wherever the order stands; reads the state back after each button. */
   private async confirm(purchase: Row): Promise<Row> {

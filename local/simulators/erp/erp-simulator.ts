@@ -4,11 +4,13 @@ import { Decimal } from '../../../domain/decimal';
 import type {
   ErpInventoryBalance,
   ErpItem,
+  ErpExpectedShipment,
   ErpPort,
   ErpPurchaseOrder,
   ErpReceipt,
   ErpSupplier,
   ErpWarehouse,
+  ExpectedShipmentRequest,
   PostPurchaseOrderRequest,
   PurchaseOrderAmendment,
 } from '../../../domain/ports/erp';
@@ -56,6 +58,8 @@ interface SimOrder extends Omit<ErpPurchaseOrder, 'lines'> {
 
 interface SimReceipt extends ErpReceipt {
   orderId: number;
+  /** Set on a shipment the supplier announced (a draft receipt), as in Tryton. */
+  expected?: Omit<ErpExpectedShipment, 'receiptNumber' | 'state'>;
 }
 
 /**
@@ -224,7 +228,58 @@ export class ErpSimulator implements ErpPort {
     if (!order) return [];
     return this.receipts
       .filter((r) => r.orderId === order.id)
-      .map(({ orderId: _, ...r }) => structuredClone(r));
+      .map(({ orderId: _, expected: __, ...r }) => structuredClone(r));
+  }
+
+  async listExpectedShipments(externalRef: string): Promise<ErpExpectedShipment[]> {
+    await this.enter('listExpectedShipments', [externalRef]);
+    const order = this.orderFor(externalRef);
+    return order ? this.expectedOf(order) : [];
+  }
+
+  async recordExpectedShipment(
+    externalRef: string,
+    shipment: ExpectedShipmentRequest,
+  ): Promise<{ created: boolean; shipment: ErpExpectedShipment }> {
+    await this.enter('recordExpectedShipment', [externalRef, shipment]);
+    const order = this.orderFor(externalRef);
+    if (!order)
+      throw rejection('PO_UNKNOWN', `no purchase order with reference ${externalRef}`, { externalRef });
+    const known = this.expectedOf(order).find((s) => s.shipmentId === shipment.shipmentId);
+    if (known) return { created: false, shipment: known };
+    if (order.state !== 'processing')
+      throw rejection('PO_NOT_RECEIVABLE', `purchase order ${order.number} is ${order.state}`, {
+        externalRef,
+        state: order.state,
+      });
+    const shipped = this.expectedOf(order).flatMap((s) => s.lines);
+    const lines = shipment.lines.map(({ lineNo, quantityEa }) => {
+      const line = order.lines[lineNo - 1];
+      if (!line) throw new ContractViolation(`purchase order ${externalRef} has no line ${lineNo}`, SYSTEM);
+      const remaining = shipped
+        .filter((l) => l.lineNo === lineNo)
+        .reduce((left, l) => left.sub(l.quantityEa), Decimal.of(line.quantityEa));
+      if (Decimal.of(quantityEa).gt(remaining))
+        throw rejection(
+          'SHIPMENT_EXCEEDS_REMAINING',
+          `line ${lineNo} of ${externalRef} has ${remaining.toString()} left to ship, not ${quantityEa}`,
+          { externalRef, lineNo, remainingEa: remaining.toString(), shippedEa: quantityEa },
+        );
+      return { lineNo, itemCode: line.itemCode, quantityEa: Decimal.of(quantityEa).toString() };
+    });
+    const receipt: SimReceipt = {
+      orderId: order.id,
+      receiptNumber: String(++this.receiptSeq),
+      state: 'draft',
+      lines: lines.map(({ itemCode, quantityEa }) => ({ itemCode, quantityEa })),
+      expected: { shipmentId: shipment.shipmentId, plannedDate: shipment.plannedDate, lines },
+    };
+    this.receipts.push(receipt);
+    return { created: true, shipment: expectedView(receipt) };
+  }
+
+  private expectedOf(order: SimOrder): ErpExpectedShipment[] {
+    return this.receipts.filter((r) => r.orderId === order.id && r.expected).map(expectedView);
   }
 
   async receiveShipment(externalRef: string): Promise<ErpReceipt> {
@@ -356,6 +411,14 @@ const stockKey = (itemCode: string, warehouseCode: string): string => `${itemCod
 
 /** Like Tryton: once received, a line's delivery date is the date it arrived. */
 const deliveryDateOf = (line: SimLine): string => line.receivedAt ?? line.deliveryDate;
+
+function expectedView(receipt: SimReceipt): ErpExpectedShipment {
+  return structuredClone({
+    ...receipt.expected!,
+    receiptNumber: receipt.receiptNumber,
+    state: receipt.state,
+  });
+}
 
 function view(order: SimOrder): ErpPurchaseOrder {
   return {

@@ -6,13 +6,13 @@ import {
   recordFromEvent,
 } from '../../../adapters/aws/integration-exceptions';
 import { buildEvent } from '../../../canonical/envelope';
-import type { IntegrationException } from '../../../canonical/generated/types';
 import { validateIntegrationException } from '../../../canonical/generated/validators';
 import {
   IntegrationExceptionAlreadyResolved,
   IntegrationExceptionNotFound,
 } from '../../../domain/integration-exceptions';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
+import { integrationException } from '../../fixtures/integration-exceptions';
 
 let dynamo: LocalDynamo;
 let docs: DynamoDBDocumentClient;
@@ -35,20 +35,7 @@ beforeEach(async () => {
   store = new IntegrationExceptionStore(docs, tableName, () => clock);
 });
 
-function exception(overrides: Partial<IntegrationException> = {}): IntegrationException {
-  return {
-    exceptionId: 'IX-1',
-    category: 'BUSINESS',
-    code: 'SUPPLIER_NOT_APPROVED',
-    message: 'Supplier S-100 is on hold in procurement.',
-    status: 'OPEN',
-    objectType: 'PurchaseOrder',
-    objectId: 'PO-1',
-    system: 'procurement',
-    raisedAt: '2026-11-27T11:00:00.000Z',
-    ...overrides,
-  };
-}
+const exception = integrationException;
 
 let ids = 0;
 const context = {
@@ -199,6 +186,51 @@ describe('integration exception store on the local DynamoDB', () => {
     await store.record(exception({ exceptionId: 'IX-3', raisedAt: '2026-11-26T00:00:00Z' }));
     await store.resolve('IX-3', { resolvedBy: 'ops.anna', reason: 'done' });
     expect(await store.openStats()).toEqual({ openCount: 2, oldestAgeSeconds: 3 * 3600 });
+  });
+});
+
+describe('escalation marks on the local DynamoDB', () => {
+  it('marks an open exception escalated once, and lists it with the mark', async () => {
+    await store.record(exception({ exceptionId: 'IX-OLD', raisedAt: '2026-11-26T10:00:00.000Z' }));
+    await store.record(exception({ exceptionId: 'IX-NEW' }), { correlationId: 'flow-1', tenantId: 'acme' });
+
+    expect(await store.markEscalated('IX-OLD', '2026-11-27T12:00:00.000Z')).toBe(true);
+    expect(await store.markEscalated('IX-OLD', '2026-11-27T12:15:00.000Z')).toBe(false);
+
+    const open = [];
+    for await (const item of store.openExceptions()) open.push(item);
+    expect(open.map((item) => [item.exception.exceptionId, item.escalatedAt, item.correlationId])).toEqual([
+      ['IX-OLD', '2026-11-27T12:00:00.000Z', undefined],
+      ['IX-NEW', undefined, 'flow-1'],
+    ]);
+    expect((await store.list({ status: 'OPEN' })).items[0]).toMatchObject({
+      exceptionId: 'IX-OLD',
+      escalatedAt: '2026-11-27T12:00:00.000Z',
+      ageBucket: 'over-24h',
+    });
+  });
+
+  it('does not mark a resolved exception, and keeps the mark through a resolution', async () => {
+    await store.record(exception({ exceptionId: 'IX-DONE' }));
+    await store.resolve('IX-DONE', { reason: 'fixed', resolvedBy: 'ava' });
+    expect(await store.markEscalated('IX-DONE', '2026-11-27T12:00:00.000Z')).toBe(false);
+
+    await store.record(exception({ exceptionId: 'IX-ESC' }));
+    await store.markEscalated('IX-ESC', '2026-11-27T12:00:00.000Z');
+    await store.resolve('IX-ESC', { reason: 'fixed', resolvedBy: 'ava' });
+    expect(
+      (await store.list({ status: 'RESOLVED' })).items.find((item) => item.exceptionId === 'IX-ESC'),
+    ).toMatchObject({ escalatedAt: '2026-11-27T12:00:00.000Z' });
+  });
+
+  it('takes back only the mark it made', async () => {
+    await store.record(exception({ exceptionId: 'IX-1' }));
+    await store.markEscalated('IX-1', '2026-11-27T12:00:00.000Z');
+    await store.undoEscalation('IX-1', '2026-11-27T11:00:00.000Z');
+    expect((await store.getStored('IX-1'))?.escalatedAt).toBe('2026-11-27T12:00:00.000Z');
+    await store.undoEscalation('IX-1', '2026-11-27T12:00:00.000Z');
+    expect((await store.getStored('IX-1'))?.escalatedAt).toBeUndefined();
+    expect(await store.markEscalated('IX-1', '2026-11-27T12:15:00.000Z')).toBe(true);
   });
 });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErpPort, PostPurchaseOrderRequest } from '../../../domain/ports/erp';
 import type { ErpAdmin } from '../../../scripts/tryton/admin';
 import { BusinessRejection, ContractViolation } from '../../../domain/failures';
+import { expectedShipmentCases } from './expected-shipments-contract';
 
 /** An ERP under test: the port the middleware uses and the admin side tests drive. */
 export interface ErpUnderTest {
@@ -99,6 +100,8 @@ export function erpContract(name: string, create: () => Promise<ErpUnderTest>): 
         );
       });
     });
+
+    expectedShipmentCases(() => erp, order, inDays);
 
     describe('posting purchase orders', () => {
       it('creates, quotes and confirms an order, assigning a number', async () => {

@@ -36,6 +36,7 @@ beforeAll(async () => {
   await store.record(exception({ exceptionId: 'IX-OLD', raisedAt: '2026-11-26T12:00:00Z' }));
   await store.record(exception({ exceptionId: 'IX-MID', raisedAt: '2026-11-27T10:00:00Z' }));
   await store.record(exception({ exceptionId: 'IX-DONE', raisedAt: '2026-11-27T08:00:00Z' }));
+  await store.markEscalated('IX-OLD', '2026-11-27T12:00:00.000Z');
   await store.resolve('IX-DONE', { resolvedBy: 'ops.anna', reason: 'ERP back' });
   ({ handler } = await import('../../../functions/api/integration-exceptions-list'));
 });
@@ -47,18 +48,21 @@ const list = (query: Record<string, string> = {}) =>
   handler(apiEvent({ path: '/v1/integration-exceptions', query }));
 
 describe('GET /v1/integration-exceptions', () => {
-  it('200: OPEN ones oldest first, with their age by the clock and nothing else added', async () => {
+  it('200: OPEN ones oldest first, with their age, age bucket and escalation, nothing else added', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-11-27T12:00:00Z'));
     const page = expectJson<Page>(await list({ status: 'OPEN' }), 200);
-    expect(page.items.map((item) => [item.exceptionId, item.ageSeconds])).toEqual([
-      ['IX-OLD', 86_400],
-      ['IX-MID', 7_200],
-      ['IX-NEW', 30],
+    expect(
+      page.items.map((item) => [item.exceptionId, item.ageSeconds, item.ageBucket, item.escalatedAt]),
+    ).toEqual([
+      ['IX-OLD', 86_400, 'over-24h', '2026-11-27T12:00:00.000Z'],
+      ['IX-MID', 7_200, '1h-4h', undefined],
+      ['IX-NEW', 30, 'under-1h', undefined],
     ]);
     expect(page.nextToken).toBeUndefined();
-    for (const { ageSeconds, ...item } of page.items) {
+    for (const { ageSeconds, ageBucket, escalatedAt: _escalatedAt, ...item } of page.items) {
       expect(ageSeconds).toBeTypeOf('number');
+      expect(ageBucket).toBeTypeOf('string');
       expect(validateIntegrationException(item)).toMatchObject({ ok: true });
     }
 

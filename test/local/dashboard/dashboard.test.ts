@@ -3,7 +3,10 @@
  * environment: it shows the consumer queues and the seed scenario's workflow executions, updates
  * live; a person signs in through the local OpenID Connect provider's login; signed in, its Redrive
  * button moves a poisoned DLQ message back to the consumer's queue exactly once, and a quarantined
- * webhook delivery can be inspected and re-submitted; signed out, actions are refused again. Leaves
+ * webhook delivery can be inspected and re-submitted; open integration exceptions are aged (the
+ * escalation function escalates the overdue ones once, the page shows the age buckets); a
+ * reconciliation run is listed with its drift and its reports served to a signed-in person; signed out,
+ * actions are refused again. Leaves
  * a screenshot in test-artifacts/dashboard.png.
  */
 import { CONSUMER_ROUTES } from '../../../application/routing';
@@ -18,6 +21,9 @@ import { runSeedScenario, type ScenarioReport } from '../../../local/scenario/se
 import { postPlanning } from '../../e2e/support';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
 import { poisonedForecastException, putEvents } from '../../ops/events';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { IntegrationExceptionStore } from '../../../adapters/aws/integration-exceptions';
+import { buildTopology, inventoryFromTemplate } from '../../../ops/topology';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
 const DLQ = 'supplyline-dev-forecast-exception-evaluation-dlq';
@@ -28,6 +34,8 @@ let scenario: ScenarioReport;
 let browser: BrowserContext;
 let page: Page;
 let profile: string;
+/** A reconciliation report's link, read while signed in, refused once signed out. */
+let reportUrl: string;
 
 beforeAll(async () => {
   environment = await startLocalEnvironment({
@@ -109,6 +117,60 @@ describe('operations dashboard', () => {
 
     const seen = await updates();
     await expect.poll(updates, { timeout: 5000 }).toBeGreaterThanOrEqual(seen + 2);
+  });
+
+  it('ages the open exceptions: the local runtime’s escalation function escalates the overdue ones once, the page shows the buckets', async () => {
+    const { runtime } = environment;
+    const topology = buildTopology(inventoryFromTemplate(runtime.model));
+    const store = new IntegrationExceptionStore(
+      DynamoDBDocumentClient.from(runtime.clients.dynamodb),
+      topology.tables.integrationExceptions!,
+    );
+    const suffix = Date.now();
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
+    const raised = (exceptionId: string, hours: number, code: string) =>
+      store.record({
+        exceptionId,
+        category: 'TECHNICAL',
+        code,
+        message: 'for the aging test',
+        status: 'OPEN',
+        objectType: 'PurchaseOrder',
+        objectId: `PO-${exceptionId}`,
+        system: 'erp',
+        raisedAt: hoursAgo(hours),
+      });
+    // Past 24 h; critical past 4 h; not critical, 5 h: only the first two are due.
+    const [aged, critical, waiting] = [`IX-AGED-${suffix}`, `IX-CRIT-${suffix}`, `IX-WAIT-${suffix}`];
+    await raised(aged, 30, 'SUPPLIER_NOT_APPROVED');
+    await raised(critical, 5, 'CIRCUIT_OPEN');
+    await raised(waiting, 5, 'SUPPLIER_NOT_APPROVED');
+
+    const escalation = runtime.functionName('integration-exception-escalation');
+    for (let pass = 0; pass < 2; pass += 1)
+      expect(await runtime.lambda.invoke(escalation, {})).toMatchObject({ ok: true });
+
+    const escalatedIds = () =>
+      runtime.busActivity
+        .filter((a) => a.type === 'accepted' && a.event['detail-type'] === 'integration-exception.escalated')
+        .map((a) =>
+          a.type === 'accepted' ? (a.event.detail as { data: { exceptionId: string } }).data.exceptionId : '',
+        )
+        .filter((id) => id.endsWith(String(suffix)));
+    // Once each, however many passes ran.
+    expect(escalatedIds().sort()).toEqual([aged, critical].sort());
+    expect((await store.getStored(aged))?.escalatedAt).toBeDefined();
+    expect((await store.getStored(waiting))?.escalatedAt).toBeUndefined();
+    expect(runtime.accessDenials.filter((d) => d.functionName === escalation)).toEqual([]);
+
+    const count = (bucket: string) =>
+      page.locator(`#exception-aging [data-bucket="${bucket}"] .aging-count`).textContent();
+    await expect.poll(() => count('over-24h')).toBe('1');
+    await expect.poll(() => count('4h-24h')).toBe('2');
+    expect(await count('1h-4h')).toBe('0');
+    await expect.poll(() => page.locator('#exception-escalation').textContent()).toContain('2 escalated');
+    expect(await page.locator(`#exceptions tr[data-exception-id="${aged}"] .escalated`).count()).toBe(1);
+    expect(await page.locator(`#exceptions tr[data-exception-id="${waiting}"] .escalated`).count()).toBe(0);
   });
 
   it('signs a person in through the local provider’s login and back to the dashboard', async () => {
@@ -233,6 +295,37 @@ describe('operations dashboard', () => {
       .toMatchObject({ quarantineId: id, outcome: 'held', status: 202, resolved: false });
   });
 
+  it('lists a reconciliation run with its drift on the chart, and serves its JSON and CSV report to a signed-in person', async () => {
+    const { runtime } = environment;
+    const reconciliation = runtime.functionName('purchase-order-reconciliation');
+    const result = await runtime.lambda.invoke(reconciliation, {});
+    expect(result).toMatchObject({ ok: true });
+    const run = (result as { payload: { runId: string; orders: number } }).payload;
+    expect(run.orders).toBeGreaterThan(0);
+
+    const row = page.locator(`#reconciliation-runs tr[data-run-id="${run.runId}"]`);
+    await expect.poll(() => row.count(), { timeout: 5000 }).toBe(1);
+    expect(await row.locator('td').nth(2).textContent()).toBe(String(run.orders));
+    await expect.poll(() => page.locator('#chart-drift circle').count()).toBeGreaterThan(0);
+
+    const [json, csv] = await row
+      .locator('a')
+      .evaluateAll((links) => links.map((link) => (link as unknown as { href: string }).href));
+    expect(json).toMatch(/\/_dashboard\/api\/reconciliation-reports\/runs%2F\d{4}-\d{2}-\d{2}%2F.+\.json$/);
+    const report = await page.request.get(json!);
+    expect(report.status()).toBe(200);
+    expect(((await report.json()) as { summary: { runId: string } }).summary.runId).toBe(run.runId);
+    const table = await page.request.get(csv!);
+    expect(table.headers()['content-type']).toContain('text/csv');
+    expect((await table.text()).split('\r\n')[0]).toMatch(/^class,/);
+    // Nothing but a run's report is served.
+    const other = await page.request.get(
+      new URL('/_dashboard/api/reconciliation-reports/..%2Fsecrets.json', page.url()).toString(),
+    );
+    expect(other.status()).toBe(404);
+    reportUrl = json!;
+  });
+
   it('signs out at the dashboard and the provider; actions are refused again', async () => {
     const dashboardUrl = environment.runtime.dashboardUrl!;
     await page.locator('#sign-out').click();
@@ -246,5 +339,7 @@ describe('operations dashboard', () => {
       .poll(() => page.locator('#signed-in-as').textContent())
       .toBe('not signed in: sign in to act');
     expect(await postFromPage('/_dashboard/api/dlq/forecast-sync/redrive')).toMatchObject({ status: 401 });
+    // Reports too are for signed-in people only.
+    expect((await page.request.get(reportUrl)).status()).toBe(401);
   });
 });

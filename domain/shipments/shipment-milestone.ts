@@ -1,0 +1,159 @@
+/**
+ * A supplier's shipment milestone (`shipment.milestone-reported`, from an 856) applied to the ERP:
+ * per purchase order it covers, a receipt to expect (ErpPort.recordExpectedShipment) holding the
+ * shipped quantities, referenced by the supplier's shipment id and planned for the estimated
+ * delivery date.
+ *
+ * - Idempotent on the shipment id: an order that already expects it changes nothing and is
+ *   counted (`ShipmentMilestonesAlreadyApplied`); a later ASN for the rest of a line adds a receipt.
+ * - A line may ship what remains of it: the ERP line's quantity (the supplier's confirmed one once
+ *   an 855 amended it, else the ordered one) less what earlier shipments of the order hold.
+ * - A line that ships more than remains, is not on the order or ships another item is not applied:
+ *   an integration exception with the shipment attached. The other lines of the ASN are applied
+ *   (guide: "the rest of that ASN is"), so one bad line does not hold up goods that are on the way.
+ * - An order Supplyline never posted, of another supplier, or that the ERP no longer takes
+ *   shipments for: that order's lines are not applied, an exception says why.
+ */
+import type { CanonicalEvent } from '../../canonical/envelope';
+import type { ShipmentMilestoneReportedV1 } from '../../canonical/generated/types';
+import { Decimal } from '../decimal';
+import { ediException } from '../edi/exceptions';
+import { BusinessRejection } from '../failures';
+import type { CommitmentRegistry } from '../ports/commitments';
+import type { ErpPort } from '../ports/erp';
+import type { BusinessMetric, EventPublisher } from '../ports/events';
+
+/** What applying a milestone needs. */
+export interface ShipmentMilestonePorts extends EventPublisher {
+  readonly erp: Pick<ErpPort, 'findPurchaseOrder' | 'listExpectedShipments' | 'recordExpectedShipment'>;
+  readonly commitments: Pick<CommitmentRegistry, 'findByPoNumber'>;
+  readonly tenantId: string;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  readonly metric?: BusinessMetric;
+}
+
+/** What became of the milestone for one purchase order. */
+export interface ShipmentOutcome {
+  readonly poNumber: string;
+  readonly outcome: 'recorded' | 'already-recorded' | 'not-applied';
+  /** The ERP receipt expecting the goods, when there is one. */
+  readonly receiptNumber?: string;
+  /** Lines of the ASN not applied (each with an exception). */
+  readonly linesNotApplied: readonly number[];
+}
+
+type Milestone = ShipmentMilestoneReportedV1['data'];
+type ShipmentLine = Milestone['lines'][number];
+
+/** Applies the milestone to every purchase order it covers (see the file header). */
+export async function applyShipmentMilestone(
+  event: ShipmentMilestoneReportedV1,
+  ports: ShipmentMilestonePorts,
+): Promise<ShipmentOutcome[]> {
+  const milestone = event.data;
+  const byOrder = new Map<string, ShipmentLine[]>();
+  for (const line of milestone.lines)
+    byOrder.set(line.poNumber, [...(byOrder.get(line.poNumber) ?? []), line]);
+  const exceptions: CanonicalEvent[] = [];
+  const raise = (code: string, message: string, lines: readonly ShipmentLine[]) =>
+    exceptions.push(
+      ediException(
+        code,
+        `Shipment ${milestone.shipmentId} of ${milestone.supplierNumber}: ${message}`,
+        {
+          key: `shipment:${milestone.supplierNumber}:${milestone.shipmentId}`,
+          tenantId: ports.tenantId,
+          now: ports.now,
+          newId: ports.newId,
+        },
+        { source: event.correlationId, linesNotApplied: lines, shipment: milestone },
+        'BUSINESS',
+      ),
+    );
+  const outcomes: ShipmentOutcome[] = [];
+  for (const [poNumber, lines] of byOrder)
+    outcomes.push(await applyToOrder(poNumber, lines, milestone, ports, raise));
+  if (exceptions.length > 0) await ports.publish(exceptions);
+  return outcomes;
+}
+
+async function applyToOrder(
+  poNumber: string,
+  lines: readonly ShipmentLine[],
+  milestone: Milestone,
+  ports: ShipmentMilestonePorts,
+  raise: (code: string, message: string, lines: readonly ShipmentLine[]) => void,
+): Promise<ShipmentOutcome> {
+  const notApplied = (code: string, message: string): ShipmentOutcome => {
+    raise(code, `${message}; nothing of it was applied`, lines);
+    return { poNumber, outcome: 'not-applied', linesNotApplied: lines.map((l) => l.lineNo) };
+  };
+  const posted = await ports.commitments.findByPoNumber(poNumber);
+  if (!posted)
+    return notApplied('SHIPMENT_PURCHASE_ORDER_UNKNOWN', `${poNumber} was not posted by Supplyline`);
+  if (posted.supplierNumber !== milestone.supplierNumber)
+    return notApplied('SHIPMENT_SUPPLIER_MISMATCH', `${poNumber} is an order of ${posted.supplierNumber}`);
+  const expected = await ports.erp.listExpectedShipments(posted.externalRef);
+  const known = expected.find((s) => s.shipmentId === milestone.shipmentId);
+  if (known) {
+    ports.metric?.('ShipmentMilestonesAlreadyApplied', 1, 'Count', { Supplier: milestone.supplierNumber });
+    return { poNumber, outcome: 'already-recorded', receiptNumber: known.receiptNumber, linesNotApplied: [] };
+  }
+  const order = await ports.erp.findPurchaseOrder(posted.externalRef);
+  if (!order) return notApplied('SHIPMENT_PURCHASE_ORDER_UNKNOWN', `${poNumber} is not in the ERP`);
+
+  const fitting: ShipmentLine[] = [];
+  const refused: number[] = [];
+  for (const line of lines) {
+    const ordered = order.lines.find((l) => l.lineNo === line.lineNo);
+    const problem = !ordered
+      ? { code: 'SHIPMENT_LINE_UNKNOWN', why: `${poNumber} has no line ${line.lineNo}` }
+      : ordered.itemCode !== line.itemCode
+        ? {
+            code: 'SHIPMENT_ITEM_MISMATCH',
+            why: `${poNumber} line ${line.lineNo} orders ${ordered.itemCode}, the ASN ships ${line.itemCode}`,
+          }
+        : overShipment(poNumber, line, Decimal.of(ordered.quantityEa), expected);
+    if (!problem) {
+      fitting.push(line);
+      continue;
+    }
+    raise(problem.code, `${problem.why}; that line was not applied`, [line]);
+    refused.push(line.lineNo);
+  }
+  if (fitting.length === 0) return { poNumber, outcome: 'not-applied', linesNotApplied: refused };
+  try {
+    const { shipment } = await ports.erp.recordExpectedShipment(posted.externalRef, {
+      shipmentId: milestone.shipmentId,
+      plannedDate: milestone.estimatedDeliveryDate,
+      lines: fitting.map((l) => ({ lineNo: l.lineNo, quantityEa: l.shippedQuantityEa })),
+    });
+    ports.metric?.('ShipmentMilestonesApplied', 1, 'Count', { Supplier: milestone.supplierNumber });
+    return { poNumber, outcome: 'recorded', receiptNumber: shipment.receiptNumber, linesNotApplied: refused };
+  } catch (error) {
+    // Another shipment of the same lines got there first, or the order was closed meanwhile.
+    if (!(error instanceof BusinessRejection)) throw error;
+    raise(error.code, `the ERP refused it (${error.message})`, fitting);
+    return { poNumber, outcome: 'not-applied', linesNotApplied: lines.map((l) => l.lineNo) };
+  }
+}
+
+/** The over-shipment of `line`, if it ships more than the ERP line has left once earlier shipments are counted. */
+function overShipment(
+  poNumber: string,
+  line: ShipmentLine,
+  lineQuantity: Decimal,
+  expected: Awaited<ReturnType<ErpPort['listExpectedShipments']>>,
+): { code: string; why: string } | undefined {
+  const shipped = expected
+    .flatMap((s) => s.lines)
+    .filter((l) => l.lineNo === line.lineNo)
+    .reduce((sum, l) => sum.add(l.quantityEa), Decimal.ZERO);
+  const remaining = lineQuantity.sub(shipped);
+  if (!Decimal.of(line.shippedQuantityEa).gt(remaining)) return undefined;
+  return {
+    code: 'SHIPMENT_EXCEEDS_REMAINING',
+    why: `${poNumber} line ${line.lineNo} ships ${line.shippedQuantityEa} but ${remaining.toString()} remain (${lineQuantity.toString()} less ${shipped.toString()} shipped earlier)`,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The partner's 855 and 856 from text to a real Tryton 6.0, through the real codec and the same
+ * domain code the consumers run: an 855 changing the quantity amends the order; an 856 creates a
+ * draft supplier shipment planned for the estimated delivery; a second ASN ships the rest of the
+ * line; an over-shipment changes nothing in Tryton and raises an exception; a re-sent ASN is counted.
+ * The cases run in order on one order, as the documents would arrive.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrytonRpc } from '../../../adapters/erp/tryton/jsonrpc';
+import { TrytonErp } from '../../../adapters/erp/tryton/tryton-erp';
+import type { CanonicalEvent } from '../../../canonical/envelope';
+import type {
+  IntegrationExceptionRaisedV1,
+  PurchaseOrderAcknowledgedV1,
+  ShipmentMilestoneReportedV1,
+} from '../../../canonical/generated/types';
+import { applyAcknowledgement, type AcknowledgementPorts } from '../../../domain/commitment/acknowledgement';
+import { receiveInterchange } from '../../../domain/edi/inbound-interchange';
+import { transmitPurchaseOrder } from '../../../domain/edi/purchase-order-transmission';
+import type { PostPurchaseOrderRequest } from '../../../domain/ports/erp';
+import {
+  applyShipmentMilestone,
+  type ShipmentMilestonePorts,
+} from '../../../domain/shipments/shipment-milestone';
+import { partnerInterchange, purchaseOrder } from '../../fixtures/edi';
+import { asn856 } from '../../fixtures/edi-856';
+import { memoryInboundPorts } from '../../support/edi-memory';
+import { postedCommitment } from '../../support/shipments';
+import { startTryton, type TrytonSandbox } from '../../support/tryton';
+
+type Row = Record<string, unknown> & { id: number };
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const x12 = (isoDate: string) => isoDate.replaceAll('-', '');
+const PO = 'PO-EDI-TRYTON-1';
+const order: PostPurchaseOrderRequest = {
+  externalRef: `SL-${PO}`,
+  supplierNumber: 'S-1001',
+  warehouseCode: 'WH-EAST',
+  purchaseDate: inDays(0),
+  currency: 'USD',
+  lines: [{ itemCode: 'SKU-10442', quantityEa: '480', unitPrice: '3.10', deliveryDate: inDays(30) }],
+};
+
+let tryton: TrytonSandbox;
+let erp: TrytonErp;
+let rpc: TrytonRpc;
+const published: CanonicalEvent[] = [];
+const metrics: string[] = [];
+let interchanges = 0;
+
+/** Events of the partner's file with `sets` in one group `gs01`, after our 850 of the order was sent. */
+async function receive(gs01: string, sets: readonly string[]): Promise<CanonicalEvent[]> {
+  const events: CanonicalEvent[] = [];
+  const ports = memoryInboundPorts(() => new Date(), events);
+  const sent = purchaseOrder({ poNumber: PO, externalRef: order.externalRef, revision: 1 });
+  await transmitPurchaseOrder(sent, ports);
+  const isa13 = String(++interchanges).padStart(9, '0');
+  const key = `inbound/acme-beverages/${isa13}.x12`;
+  ports.mailbox.files.set(key, partnerInterchange([{ gs01, gs06: String(interchanges), sets }], { isa13 }));
+  await receiveInterchange(key, ports);
+  return events;
+}
+
+const ports = () => {
+  const posted = postedCommitment(PO, order);
+  const common = {
+    erp,
+    publish: async (events: readonly CanonicalEvent[]) => void published.push(...events),
+    tenantId: 'dev',
+    now: () => new Date(),
+    newId: () => crypto.randomUUID(),
+    metric: (name: string) => void metrics.push(name),
+  };
+  const acknowledgement = {
+    ...common,
+    commitments: {
+      findByPoNumber: async () => posted,
+      recordConfirmationReceived: async () => undefined,
+      recordAcknowledged: async () => undefined,
+    },
+    ledger: {
+      recordEvent: async () => undefined,
+      recordState: async () => undefined,
+      recordSourceChange: async () => undefined,
+      recordConfirmation: async () => undefined,
+    },
+    supply: { recordLines: async () => undefined },
+    sendTaskSuccess: async () => undefined,
+  } as unknown as AcknowledgementPorts;
+  const shipment: ShipmentMilestonePorts = {
+    ...common,
+    commitments: { findByPoNumber: async (po) => (po === PO ? posted : undefined) },
+  };
+  return { acknowledgement, shipment };
+};
+
+/** The supplier shipments in Tryton with that reference, and their moves. */
+async function trytonShipments(reference: string) {
+  const shipments = await rpc.searchRead<Row>(
+    'stock.shipment.in',
+    [['reference', '=', reference]],
+    ['state', 'planned_date', 'incoming_moves'],
+  );
+  const moves = await rpc.read<Row>(
+    'stock.move',
+    shipments.flatMap((s) => s.incoming_moves as number[]),
+    ['quantity', 'planned_date', 'state', 'origin'],
+  );
+  return { shipments, moves };
+}
+
+async function asn(shipmentId: string, quantity: string, estimated: string) {
+  const [event] = await receive(
+    'SH',
+    asn856({
+      shipmentId,
+      estimated: x12(estimated),
+      shipped: x12(inDays(1)),
+      orders: { [PO]: [{ lineNo: 1, quantity }] },
+    }),
+  );
+  expect(event?.eventType).toBe('shipment.milestone-reported');
+  return applyShipmentMilestone(event as ShipmentMilestoneReportedV1, ports().shipment);
+}
+
+describe('EDI documents applied to a real Tryton 6.0', () => {
+  beforeAll(async () => {
+    tryton = await startTryton();
+    const connection = { url: tryton.url, database: tryton.db, user: tryton.user, password: tryton.password };
+    erp = new TrytonErp(connection);
+    rpc = new TrytonRpc(connection);
+    await erp.postPurchaseOrder(order);
+  });
+  afterAll(async () => {
+    try {
+      expect(tryton.criticalLines(), `CRITICAL lines in ${tryton.logPath}`).toEqual([]);
+    } finally {
+      await tryton.stop();
+    }
+  });
+
+  it('amends the order from an 855 that changes the quantity and the date', async () => {
+    const [event] = await receive('PR', [
+      'ST*855*0101',
+      `BAK*00*AC*${PO}*${x12(inDays(0))}`,
+      'PO1*1*480*EA*3.10*PE*BP*SKU-10442',
+      `ACK*IQ*450*EA*067*${x12(inDays(33))}`,
+      'CTT*1',
+      'SE*6*0101',
+    ]);
+    expect(event?.eventType).toBe('purchase-order.acknowledged');
+    const result = await applyAcknowledgement(event as PurchaseOrderAcknowledgedV1, ports().acknowledgement);
+    expect(result.amended).toBe(true);
+    expect(await erp.findPurchaseOrder(order.externalRef)).toMatchObject({
+      revision: 1,
+      lines: [{ lineNo: 1, quantityEa: '450', deliveryDate: inDays(33) }],
+    });
+  });
+
+  it('creates a draft supplier shipment holding the shipped moves, planned for the estimated delivery', async () => {
+    const outcomes = await asn('SHP-T-1', '300', inDays(20));
+    expect(outcomes).toMatchObject([{ outcome: 'recorded', linesNotApplied: [] }]);
+    const { shipments, moves } = await trytonShipments('SHP-T-1');
+    expect(shipments).toMatchObject([{ state: 'draft', planned_date: inDays(20) }]);
+    expect(moves).toHaveLength(1);
+    expect(moves[0]).toMatchObject({ quantity: 300, planned_date: inDays(20), state: 'draft' });
+    expect(String(moves[0]!.origin)).toMatch(/^purchase\.line,\d+$/);
+  });
+
+  it('changes nothing for a re-sent ASN, and counts it', async () => {
+    const before = await trytonShipments('SHP-T-1');
+    expect(await asn('SHP-T-1', '300', inDays(20))).toMatchObject([{ outcome: 'already-recorded' }]);
+    expect(await trytonShipments('SHP-T-1')).toEqual(before);
+    expect(metrics).toContain('ShipmentMilestonesAlreadyApplied');
+  });
+
+  it('adds a second shipment for the rest of the line (the confirmed 450 less 300)', async () => {
+    expect(await asn('SHP-T-2', '150', inDays(25))).toMatchObject([{ outcome: 'recorded' }]);
+    const { shipments, moves } = await trytonShipments('SHP-T-2');
+    expect(shipments).toMatchObject([{ state: 'draft', planned_date: inDays(25) }]);
+    expect(moves.map((m) => m.quantity)).toEqual([150]);
+    expect((await erp.listExpectedShipments(order.externalRef)).map((s) => s.lines[0]!.quantityEa)).toEqual([
+      '300',
+      '150',
+    ]);
+  });
+
+  it('raises an exception for an over-shipment and changes nothing in Tryton', async () => {
+    const movesBefore = await rpc.searchRead<Row>(
+      'stock.move',
+      [],
+      ['quantity', 'state', 'shipment', 'planned_date'],
+    );
+    const shipmentsBefore = await rpc.search('stock.shipment.in', []);
+    const outcomes = await asn('SHP-T-3', '1', inDays(26));
+    expect(outcomes).toMatchObject([{ outcome: 'not-applied', linesNotApplied: [1] }]);
+    const raised = published.filter(
+      (e): e is IntegrationExceptionRaisedV1 => e.eventType === 'integration-exception.raised',
+    );
+    expect(raised.map((e) => e.data.code)).toEqual(['SHIPMENT_EXCEEDS_REMAINING']);
+    expect(raised[0]!.data.message).toContain('ships 1 but 0 remain (450 less 450 shipped earlier)');
+    expect(await rpc.search('stock.shipment.in', [])).toEqual(shipmentsBefore);
+    expect(
+      await rpc.searchRead<Row>('stock.move', [], ['quantity', 'state', 'shipment', 'planned_date']),
+    ).toEqual(movesBefore);
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * A shipment milestone applied to the ERP (the embedded simulator, which passes the ERP contract):
+ * a receipt to expect per order, once per shipment id, the rest of a line in a second shipment,
+ * and what cannot be applied as integration exceptions with the shipment attached.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CanonicalEvent } from '../../../canonical/envelope';
+import type { IntegrationExceptionRaisedV1 } from '../../../canonical/generated/types';
+import { validateIntegrationExceptionRaisedV1 } from '../../../canonical/generated/validators';
+import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
+import type { PostPurchaseOrderRequest } from '../../../domain/ports/erp';
+import { applyShipmentMilestone } from '../../../domain/shipments/shipment-milestone';
+import { ErpSimulator } from '../../../local/simulators/erp/erp-simulator';
+import { asn856 } from '../../fixtures/edi-856';
+import { milestoneOf, postedCommitment } from '../../support/shipments';
+
+const request = (externalRef: string, supplierNumber = 'S-1001'): PostPurchaseOrderRequest => ({
+  externalRef,
+  supplierNumber,
+  warehouseCode: 'WH-EAST',
+  purchaseDate: '2026-11-27',
+  currency: 'USD',
+  lines: [
+    { itemCode: 'SKU-10442', quantityEa: '480', unitPrice: '3.10', deliveryDate: '2026-12-07' },
+    { itemCode: 'SKU-10443', quantityEa: '60', unitPrice: '1.85', deliveryDate: '2026-12-07' },
+  ],
+});
+
+async function world() {
+  const erp = new ErpSimulator();
+  const posted = new Map<string, PostedPurchaseOrder>();
+  const published: CanonicalEvent[] = [];
+  const metrics: string[] = [];
+  const post = async (poNumber: string, externalRef: string, supplierNumber?: string) => {
+    const order = request(externalRef, supplierNumber);
+    await erp.postPurchaseOrder(order);
+    posted.set(poNumber, postedCommitment(poNumber, order));
+  };
+  const ports = {
+    erp,
+    commitments: { findByPoNumber: async (poNumber: string) => posted.get(poNumber) },
+    publish: async (events: readonly CanonicalEvent[]) => void published.push(...events),
+    metric: (name: string) => void metrics.push(name),
+    tenantId: 'dev',
+    now: () => new Date('2026-12-05T20:00:00Z'),
+    newId: () => crypto.randomUUID(),
+  };
+  await post('PO-1', 'SL-PO-1');
+  return { erp, ports, published, metrics, post };
+}
+const exceptions = (events: readonly CanonicalEvent[]) =>
+  events.filter((e): e is IntegrationExceptionRaisedV1 => e.eventType === 'integration-exception.raised');
+const ship = (
+  shipmentId: string,
+  items: { lineNo: number; quantity: string; itemCode?: string }[],
+  po = 'PO-1',
+) =>
+  milestoneOf(
+    asn856({
+      shipmentId,
+      orders: {
+        [po]: items.map((i) => ({
+          ...i,
+          itemCode: i.itemCode ?? (i.lineNo === 2 ? 'SKU-10443' : 'SKU-10442'),
+        })),
+      },
+    }),
+  );
+
+describe('applying a shipment milestone', () => {
+  it('makes the ERP expect the shipped quantity on the estimated delivery date, under the shipment id', async () => {
+    const { erp, ports, published, metrics } = await world();
+    const outcomes = await applyShipmentMilestone(ship('SHP-1', [{ lineNo: 1, quantity: '300' }]), ports);
+    expect(outcomes).toMatchObject([{ poNumber: 'PO-1', outcome: 'recorded', linesNotApplied: [] }]);
+    expect(await erp.listExpectedShipments('SL-PO-1')).toMatchObject([
+      {
+        shipmentId: 'SHP-1',
+        state: 'draft',
+        plannedDate: '2026-12-08',
+        lines: [{ lineNo: 1, itemCode: 'SKU-10442', quantityEa: '300' }],
+      },
+    ]);
+    expect(published).toEqual([]);
+    expect(metrics).toEqual(['ShipmentMilestonesApplied']);
+  });
+
+  it('changes nothing for a re-sent ASN (same shipment id) and counts it', async () => {
+    const { erp, ports, published, metrics } = await world();
+    await applyShipmentMilestone(ship('SHP-1', [{ lineNo: 1, quantity: '300' }]), ports);
+    const before = await erp.listExpectedShipments('SL-PO-1');
+    const again = await applyShipmentMilestone(ship('SHP-1', [{ lineNo: 1, quantity: '300' }]), ports);
+    expect(again).toMatchObject([{ outcome: 'already-recorded', receiptNumber: before[0]!.receiptNumber }]);
+    expect(await erp.listExpectedShipments('SL-PO-1')).toEqual(before);
+    expect(metrics).toEqual(['ShipmentMilestonesApplied', 'ShipmentMilestonesAlreadyApplied']);
+    expect(published).toEqual([]);
+  });
+
+  it('adds a second shipment for the rest of the line', async () => {
+    const { erp, ports, published } = await world();
+    await applyShipmentMilestone(ship('SHP-1', [{ lineNo: 1, quantity: '300' }]), ports);
+    await applyShipmentMilestone(ship('SHP-2', [{ lineNo: 1, quantity: '180' }]), ports);
+    const shipments = await erp.listExpectedShipments('SL-PO-1');
+    expect(shipments.map((s) => [s.shipmentId, s.lines[0]!.quantityEa])).toEqual([
+      ['SHP-1', '300'],
+      ['SHP-2', '180'],
+    ]);
+    expect(published).toEqual([]);
+  });
+
+  it('does not apply a line shipping more than remains (an exception with the shipment), and applies the other lines', async () => {
+    const { erp, ports, published } = await world();
+    await applyShipmentMilestone(ship('SHP-1', [{ lineNo: 1, quantity: '300' }]), ports);
+    const outcomes = await applyShipmentMilestone(
+      ship('SHP-2', [
+        { lineNo: 1, quantity: '181' },
+        { lineNo: 2, quantity: '60' },
+      ]),
+      ports,
+    );
+    expect(outcomes).toMatchObject([{ outcome: 'recorded', linesNotApplied: [1] }]);
+    const shipments = await erp.listExpectedShipments('SL-PO-1');
+    expect(shipments[1]).toMatchObject({ shipmentId: 'SHP-2', lines: [{ lineNo: 2, quantityEa: '60' }] });
+    const [raised] = exceptions(published);
+    expect(published).toHaveLength(1);
+    expect(validateIntegrationExceptionRaisedV1(raised).ok).toBe(true);
+    expect(raised!.data).toMatchObject({ code: 'SHIPMENT_EXCEEDS_REMAINING', category: 'BUSINESS' });
+    expect(raised!.data.message).toContain(
+      'PO-1 line 1 ships 181 but 180 remain (480 less 300 shipped earlier)',
+    );
+    const details = JSON.parse(raised!.data.details!) as Record<string, unknown>;
+    expect(details).toMatchObject({
+      source: 'edi:acme-beverages:000000301:56:0201',
+      linesNotApplied: [{ poNumber: 'PO-1', lineNo: 1, shippedQuantityEa: '181' }],
+      shipment: { shipmentId: 'SHP-2', estimatedDeliveryDate: '2026-12-08' },
+    });
+  });
+
+  it('counts the confirmed quantity once an 855 amended the line', async () => {
+    const { erp, ports, published } = await world();
+    await erp.amendPurchaseOrder('SL-PO-1', { lines: [{ lineNo: 1, quantityEa: '450' }] });
+    const outcomes = await applyShipmentMilestone(ship('SHP-1', [{ lineNo: 1, quantity: '480' }]), ports);
+    expect(outcomes).toMatchObject([{ outcome: 'not-applied', linesNotApplied: [1] }]);
+    expect(await erp.listExpectedShipments('SL-PO-1')).toEqual([]);
+    expect(exceptions(published)[0]!.data.message).toContain('ships 480 but 450 remain');
+  });
+
+  it.each([
+    [
+      'an order Supplyline never posted',
+      'PO-NOPE',
+      [{ lineNo: 1, quantity: '1' }],
+      'SHIPMENT_PURCHASE_ORDER_UNKNOWN',
+    ],
+    ['a line the order does not have', 'PO-1', [{ lineNo: 9, quantity: '1' }], 'SHIPMENT_LINE_UNKNOWN'],
+    [
+      'another item than the line orders',
+      'PO-1',
+      [{ lineNo: 1, quantity: '1', itemCode: 'SKU-99999' }],
+      'SHIPMENT_ITEM_MISMATCH',
+    ],
+  ])('applies nothing for %s, with an exception', async (_case, po, items, code) => {
+    const { erp, ports, published } = await world();
+    await applyShipmentMilestone(ship('SHP-1', items, po), ports);
+    expect(await erp.listExpectedShipments('SL-PO-1')).toEqual([]);
+    expect(exceptions(published).map((e) => e.data.code)).toEqual([code]);
+  });
+
+  it("applies nothing to another supplier's order", async () => {
+    const { erp, ports, published, post } = await world();
+    await post('PO-2', 'SL-PO-2', 'S-2002');
+    await applyShipmentMilestone(ship('SHP-1', [{ lineNo: 1, quantity: '1' }], 'PO-2'), ports);
+    expect(await erp.listExpectedShipments('SL-PO-2')).toEqual([]);
+    expect(exceptions(published).map((e) => e.data.code)).toEqual(['SHIPMENT_SUPPLIER_MISMATCH']);
+  });
+
+  it('turns an ERP refusal (an order no longer open) into an exception for that order', async () => {
+    const { erp, ports, published } = await world();
+    await erp.createPurchaseOrderInState(request('SL-PO-3'), 'cancelled');
+    (
+      ports.commitments as { findByPoNumber: (po: string) => Promise<PostedPurchaseOrder | undefined> }
+    ).findByPoNumber = async () => postedCommitment('PO-3', request('SL-PO-3'));
+    const outcomes = await applyShipmentMilestone(
+      ship('SHP-1', [{ lineNo: 1, quantity: '1' }], 'PO-3'),
+      ports,
+    );
+    expect(outcomes).toMatchObject([{ outcome: 'not-applied' }]);
+    expect(exceptions(published).map((e) => e.data.code)).toEqual(['PO_NOT_RECEIVABLE']);
+  });
+});

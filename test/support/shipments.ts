@@ -1,0 +1,53 @@
+/** Shipment milestones for tests: an 856's segments read and turned into the canonical event. */
+import type { ShipmentMilestoneReportedV1 } from '../../canonical/generated/types';
+import {
+  readAdvanceShipNotice856,
+  shipmentMilestoneEvent,
+  type AdvanceShipNotice,
+} from '../../domain/edi/advance-ship-notice-856';
+import type { PostedPurchaseOrder } from '../../domain/commitment/types';
+import type { PostPurchaseOrderRequest } from '../../domain/ports/erp';
+import { PARTNER } from '../fixtures/edi';
+
+/** The `shipment.milestone-reported` of an 856 set (ST..SE lines) from the demo partner. */
+export function milestoneOf(lines: readonly string[], now = () => new Date()): ShipmentMilestoneReportedV1 {
+  const segments = lines.map((line) => {
+    const [tag, ...elements] = line.split('*');
+    return { tag: tag!, elements };
+  });
+  const asn = readAdvanceShipNotice856(
+    { header: segments[0]!, segments: segments.slice(1, -1), trailer: segments.at(-1)! },
+    PARTNER,
+  );
+  if (typeof asn === 'string') throw new Error(asn);
+  return shipmentMilestoneEvent(asn as AdvanceShipNotice, {
+    partner: PARTNER,
+    reference: `edi:${PARTNER.partnerId}:000000301:56:${lines[0]!.split('*')[2]}`,
+    tenantId: 'dev',
+    now,
+    newId: () => crypto.randomUUID(),
+  }) as ShipmentMilestoneReportedV1;
+}
+
+/** The commitment Supplyline recorded for an order posted with `request` under `poNumber`. */
+export function postedCommitment(poNumber: string, request: PostPurchaseOrderRequest): PostedPurchaseOrder {
+  return {
+    externalRef: request.externalRef,
+    poNumber,
+    erpNumber: '',
+    supplierNumber: request.supplierNumber,
+    site: 'DC-EAST-02',
+    warehouseCode: request.warehouseCode,
+    currency: request.currency,
+    totalValue: '0',
+    sourcingRequestId: 'SR-1',
+    lines: request.lines.map((line, index) => ({
+      lineNo: index + 1,
+      itemCode: line.itemCode,
+      quantityEa: line.quantityEa,
+      unitPrice: line.unitPrice,
+      needBy: line.deliveryDate,
+    })),
+    postedAt: '2026-11-27T09:30:00.000Z',
+  };
+}
