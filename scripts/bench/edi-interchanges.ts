@@ -1,28 +1,23 @@
 /** Synthetic inbound 856 interchanges from the demo partner, for the EDI bench (one interchange per file). */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { asn856 } from '../../test/fixtures/edi-856';
 
 const ISA =
   'ISA*00*          *00*          *ZZ*ACMEBEV        *ZZ*SUPPLYLINE     *261205*1430*U*00401*000000901*0*T*>~\n';
 
 /** One 856 set (ST..SE) shipping `items` lines of PO-2026-004411: 8 + 3 x items + 1 segments inside. */
 export function shipNoticeSet(controlNumber: string, items: number): string[] {
-  const lines = [
-    `ST*856*${controlNumber}`,
-    `BSN*00*SHP-${controlNumber}*20261205*1430`,
-    'HL*1**S',
-    'TD5*B*2*UPSN*M',
-    'REF*BM*1Z999AA10123456784',
-    'DTM*011*20261205',
-    'DTM*017*20261208',
-    'HL*2*1*O',
-    'PRF*PO-2026-004411',
-  ];
-  for (let i = 0; i < items; i++)
-    lines.push(`HL*${i + 3}*2*I`, `LIN*${i + 1}*BP*SKU-${10_000 + i}`, `SN1*${i + 1}*${(i % 97) + 1}*EA`);
-  lines.push(`CTT*${items + 2}`);
-  lines.push(`SE*${lines.length + 1}*${controlNumber}`);
-  return lines;
+  const lines = Array.from({ length: items }, (_, i) => ({
+    lineNo: i + 1,
+    itemCode: `SKU-${10_000 + i}`,
+    quantity: String((i % 97) + 1),
+  }));
+  return asn856({
+    shipmentId: `SHP-${controlNumber}`,
+    st02: controlNumber,
+    orders: { 'PO-2026-004411': lines },
+  });
 }
 
 /** An interchange of one SH group holding `sets` 856s. */
