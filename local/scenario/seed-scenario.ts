@@ -199,6 +199,22 @@ export async function runSeedScenario(
       step(
         `ASN 856 ${asn.shipmentId ?? ''} (${asn.key}) received and validated: the product's 997 (${validated.key}) accepts it`,
       );
+      // The embedded ERP simulator shows the draft receipt shipment-sync made of the milestone.
+      const erp = environment.erp?.simulator;
+      if (erp && asn.shipmentId) {
+        const expected = await until(
+          'the ERP to expect the ASN shipment',
+          async () =>
+            (await erp.listExpectedShipments(report.externalRef!)).find(
+              (s) => s.shipmentId === asn.shipmentId,
+            ),
+          timeoutMs,
+        );
+        const lines = expected.lines.map((l) => `line ${l.lineNo} ${l.quantityEa} EA`).join(', ');
+        step(
+          `ASN reached the ERP: expected shipment ${expected.shipmentId} (${expected.state} receipt ${expected.receiptNumber}, planned ${expected.plannedDate}): ${lines}`,
+        );
+      }
     }
 
     const response = await fetch(
