@@ -18,6 +18,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DEMO_EDI_PARTNER } from '../application/edi-partners';
+import { EdiPartnerSimulator, s3PartnerMailbox } from './simulators/edi-partner';
 import { ErpSimulatorServer } from './simulators/erp/server';
 import { PlanningSimulator } from './simulators/planning';
 import { ProcurementSimulator } from './simulators/procurement';
@@ -96,6 +99,8 @@ export interface LocalEnvironment {
   procurement?: ProcurementSimulator;
   erp?: ErpSimulatorServer;
   planning: PlanningSimulator;
+  /** The EDI trading partner of the seed supplier, when started (`ediPartner`). */
+  ediPartner?: EdiPartnerSimulator;
   settings: LocalSettings;
   stop(): Promise<void>;
 }
@@ -145,6 +150,12 @@ export async function startLocalEnvironment(
     quietFunctions?: boolean;
     dataDir?: string;
     speedUp?: number;
+    /**
+     * Start the EDI partner simulator for dev's demo partner (S-1001): it answers the 850s in the
+     * mailbox bucket, and the procurement simulator no longer confirms that supplier's orders in
+     * its portal (the supplier confirms by 855). @default false
+     */
+    ediPartner?: boolean;
   } = {},
 ): Promise<LocalEnvironment> {
   const log = options.log ?? ((line: string) => console.log(`[local] ${line}`));
@@ -210,15 +221,42 @@ export async function startLocalEnvironment(
   });
   planning.setSubscriber(`${runtime.baseUrl}/v1/webhooks/planning`);
   procurement?.setSubscriber(`${runtime.baseUrl}/v1/webhooks/procurement`, PROCUREMENT_SIM_WEBHOOK_SECRET);
+  const edi = options.ediPartner ? startEdiPartner(runtime, procurement) : undefined;
+  const ediPartner = edi?.simulator;
+  if (ediPartner)
+    log(
+      `EDI: partner simulator ${ediPartner.partner.partnerId} for ${ediPartner.partner.supplierNumber} (${ediPartner.behaviour}) on the mailbox bucket`,
+    );
   return {
     runtime,
     procurement,
     erp,
     planning,
+    ediPartner,
     settings,
     stop: async () => {
+      await ediPartner?.close();
+      edi?.s3.destroy();
       await runtime.stop();
       await Promise.all([planning.close(), procurement?.close(), erp?.close()]);
     },
   };
+}
+
+/** The demo partner on the runtime's mailbox bucket; its supplier confirms by 855, not in the portal. */
+function startEdiPartner(runtime: LocalRuntime, procurement: ProcurementSimulator | undefined) {
+  procurement?.setSupplierAckBehaviour(DEMO_EDI_PARTNER.supplierNumber, 'never');
+  const bucket = runtime.model.buckets.find((b) => b.constructId === 'EdiMailboxBucket');
+  if (!bucket) throw new Error('the synthesized app has no EDI mailbox bucket');
+  const s3 = new S3Client({
+    region: runtime.model.region,
+    endpoint: runtime.endpoints.sqs,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const simulator = EdiPartnerSimulator.start({
+    partner: DEMO_EDI_PARTNER,
+    mailbox: s3PartnerMailbox(s3, bucket.name),
+  });
+  return { simulator, s3 };
 }

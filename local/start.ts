@@ -49,6 +49,8 @@ async function main(): Promise<number> {
     settings: demo ? { ...settings, port: 0 } : settings,
     quietFunctions: true,
     dataDir: demo ? undefined : DATA_DIR,
+    // The seed supplier S-1001 trades by EDI: the partner simulator answers its 850s.
+    ediPartner: true,
   });
   const { runtime } = environment;
   if (!demo) {
@@ -97,6 +99,9 @@ async function main(): Promise<number> {
       environment.procurement ? `Procurement simulator: ${environment.procurement.url}` : '',
       environment.erp ? `ERP simulator: ${environment.erp.url}` : '',
       `Planning simulator: ${environment.planning.url}`,
+      environment.ediPartner
+        ? `EDI partner simulator: ${environment.ediPartner.partner.partnerId} (${environment.ediPartner.behaviour}), mailbox bucket outbound/ and inbound/${environment.ediPartner.partner.partnerId}/`
+        : '',
       '',
       'Press Ctrl-C to stop.',
     ]

@@ -19,6 +19,17 @@ export class S3EdiMailbox implements EdiMailbox {
     return answer.Body.transformToString('utf8');
   }
 
+  async *stream(key: string): AsyncIterable<string> {
+    const answer = await this.s3.send(new GetObjectCommand({ Bucket: this.bucketName, Key: key }));
+    if (!answer.Body) throw new Error(`EDI mailbox: ${key} has no body`);
+    // A character may span two chunks: the decoder keeps its first bytes until the rest arrive.
+    const decoder = new TextDecoder('utf-8');
+    for await (const bytes of answer.Body as AsyncIterable<Uint8Array>)
+      yield decoder.decode(bytes, { stream: true });
+    const last = decoder.decode();
+    if (last !== '') yield last;
+  }
+
   async write(key: string, text: string): Promise<'written' | 'already-there'> {
     try {
       await this.s3.send(

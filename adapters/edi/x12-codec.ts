@@ -7,15 +7,23 @@
  * when it throws, node-x12's lenient parse gives the structure and the strict message is kept.
  */
 import { X12Parser, X12Interchange, X12SerializationOptions, type X12Segment } from 'node-x12';
-import type { DecodedInterchange, OutgoingInterchange, Segment } from '../../domain/edi/interchange';
-import type { X12Separators } from '../../domain/edi/partners';
+import {
+  UnstructuredInterchange,
+  type DecodedInterchange,
+  type InterchangeItem,
+  type OpenedInterchange,
+  type OutgoingInterchange,
+  type ReceivedInterchange,
+  type Segment,
+} from '../../domain/edi/interchange';
+import type { InterchangeParty, X12Separators } from '../../domain/edi/partners';
 import type { X12Codec } from '../../domain/ports/edi-x12';
 
 /** An ISA with its terminator (guide, "Envelope"). */
-const ISA_LENGTH = 106;
+export const ISA_LENGTH = 106;
 
-/** The node-x12 codec. */
-export const nodeX12Codec: X12Codec = { encode, decode };
+/** The node-x12 codec: whole-string decoding (a file is opened by reading it whole). */
+export const nodeX12Codec: X12Codec = { encode, decode, open: openWhole };
 
 /** The text of `interchange`; segments end with the terminator and, unless it is one, a newline. */
 export function encode(interchange: OutgoingInterchange): string {
@@ -61,10 +69,7 @@ export function separatorsOf(text: string): X12Separators | string {
 export function decode(text: string): DecodedInterchange {
   const separators = separatorsOf(text);
   if (typeof separators === 'string') return { kind: 'unreadable', reason: separators };
-  const isa = text.slice(0, 105).split(separators.element);
-  const sender = { qualifier: isa[5]!, id: isa[6]!.trim() };
-  const receiver = { qualifier: isa[7]!, id: isa[8]!.trim() };
-  const controlNumber = isa[13]!;
+  const { sender, receiver, controlNumber } = isaParties(text, separators);
   const options = new X12SerializationOptions({
     elementDelimiter: separators.element,
     segmentTerminator: separators.segment,
@@ -105,6 +110,56 @@ export function decode(text: string): DecodedInterchange {
       ...(strictParseError === undefined ? {} : { strictParseError }),
     },
   };
+}
+
+/** Sender (ISA05/06), receiver (ISA07/08) and ISA13, from the ISA text. */
+export function isaParties(
+  text: string,
+  separators: X12Separators,
+): { sender: InterchangeParty; receiver: InterchangeParty; controlNumber: string } {
+  const isa = text.slice(0, ISA_LENGTH - 1).split(separators.element);
+  return {
+    sender: { qualifier: isa[5]!, id: isa[6]!.trim() },
+    receiver: { qualifier: isa[7]!, id: isa[8]!.trim() },
+    controlNumber: isa[13]!,
+  };
+}
+
+/** A file read whole, then decoded by node-x12 and handed on a set at a time. */
+async function openWhole(chunks: AsyncIterable<string>): Promise<OpenedInterchange> {
+  let text = '';
+  for await (const chunk of chunks) text += chunk;
+  const decoded = decode(text);
+  if (decoded.kind === 'unreadable') return decoded;
+  if (decoded.kind === 'unstructured') {
+    const { reason, sender, receiver, controlNumber } = decoded;
+    return {
+      kind: 'interchange',
+      sender,
+      receiver,
+      controlNumber,
+      separators: separatorsOf(text) as X12Separators,
+      items: {
+        [Symbol.asyncIterator]: () => ({
+          next: () => Promise.reject(new UnstructuredInterchange(reason)),
+        }),
+      },
+    };
+  }
+  const { groups, trailer, strictParseError: _, ...isa } = decoded.interchange;
+  return { kind: 'interchange', ...isa, items: itemsOf(groups, trailer) };
+}
+
+async function* itemsOf(
+  groups: ReceivedInterchange['groups'],
+  trailer: Segment | null,
+): AsyncGenerator<InterchangeItem> {
+  for (const group of groups) {
+    yield { kind: 'group', header: group.header };
+    for (const set of group.sets) yield { kind: 'set', set };
+    yield { kind: 'group-end', trailer: group.trailer };
+  }
+  yield { kind: 'end', trailer };
 }
 
 function segmentOf(segment: X12Segment): Segment {

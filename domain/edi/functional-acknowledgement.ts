@@ -53,43 +53,72 @@ export function acknowledgeGroup(
   sends: readonly PartnerDocument[],
   contentChecks: Readonly<Partial<Record<PartnerDocument | '997', ContentCheck>>>,
 ): GroupAcknowledgement {
-  const functionalId = element(group.header, 1);
-  const controlNumber = element(group.header, 6);
-  const received = group.sets.length;
-  const base = { functionalId, controlNumber, received };
-  const groupError = groupEnvelopeError(group);
-  if (groupError) {
-    const included = Number.parseInt(group.trailer ? element(group.trailer, 1) : '', 10);
-    return {
-      ...base,
-      status: 'R',
-      groupError,
-      included: Number.isNaN(included) ? received : included,
-      sets: [],
-    };
-  }
-  const seen = new Set<string>();
-  const sets = group.sets.map((set): SetAcknowledgement => {
-    const setId = element(set.header, 1);
-    const setNumber = element(set.header, 2);
-    const verdict = setVerdict(set, functionalId, sends, contentChecks, seen.has(setNumber));
-    seen.add(setNumber);
-    return { setId, controlNumber: setNumber, verdict };
-  });
-  const accepted = sets.filter((s) => s.verdict.status === 'A').length;
-  const status = accepted === received ? 'A' : accepted === 0 ? 'R' : 'P';
-  return { ...base, status, included: received, sets };
+  const check = groupCheck(group.header, sends, contentChecks);
+  for (const set of group.sets) check.add(set);
+  return check.finish(group.trailer);
 }
 
-function groupEnvelopeError(group: ReceivedGroup): GroupAcknowledgement['groupError'] {
-  const gs06 = element(group.header, 6);
-  if (!group.trailer) return { code: '4', reason: 'the group has no GE trailer' };
-  if (element(group.trailer, 2) !== gs06)
-    return { code: '4', reason: `GE02 (${element(group.trailer, 2)}) is not GS06 (${gs06})` };
-  if (element(group.trailer, 1) !== String(group.sets.length))
+/** One group checked a set at a time, as it is read: the group is never held whole. */
+export interface GroupCheck {
+  /** Checks the next set of the group. */
+  add(set: ReceivedTransactionSet): SetAcknowledgement;
+  /** The group's answer, once its GE (or none) is read. */
+  finish(trailer: Segment | null): GroupAcknowledgement;
+}
+
+/** Starts checking the group that `header` (GS) opens; see {@link acknowledgeGroup}. */
+export function groupCheck(
+  header: Segment,
+  sends: readonly PartnerDocument[],
+  contentChecks: Readonly<Partial<Record<PartnerDocument | '997', ContentCheck>>>,
+): GroupCheck {
+  const functionalId = element(header, 1);
+  const controlNumber = element(header, 6);
+  const seen = new Set<string>();
+  const sets: SetAcknowledgement[] = [];
+  return {
+    add(set) {
+      const setId = element(set.header, 1);
+      const setNumber = element(set.header, 2);
+      const verdict = setVerdict(set, functionalId, sends, contentChecks, seen.has(setNumber));
+      seen.add(setNumber);
+      const answer = { setId, controlNumber: setNumber, verdict };
+      sets.push(answer);
+      return answer;
+    },
+    finish(trailer) {
+      const received = sets.length;
+      const base = { functionalId, controlNumber, received };
+      const groupError = groupEnvelopeError(controlNumber, trailer, received);
+      if (groupError) {
+        const included = Number.parseInt(trailer ? element(trailer, 1) : '', 10);
+        return {
+          ...base,
+          status: 'R',
+          groupError,
+          included: Number.isNaN(included) ? received : included,
+          sets: [],
+        };
+      }
+      const accepted = sets.filter((s) => s.verdict.status === 'A').length;
+      const status = accepted === received ? 'A' : accepted === 0 ? 'R' : 'P';
+      return { ...base, status, included: received, sets };
+    },
+  };
+}
+
+function groupEnvelopeError(
+  gs06: string,
+  trailer: Segment | null,
+  setCount: number,
+): GroupAcknowledgement['groupError'] {
+  if (!trailer) return { code: '4', reason: 'the group has no GE trailer' };
+  if (element(trailer, 2) !== gs06)
+    return { code: '4', reason: `GE02 (${element(trailer, 2)}) is not GS06 (${gs06})` };
+  if (element(trailer, 1) !== String(setCount))
     return {
       code: '5',
-      reason: `GE01 (${element(group.trailer, 1)}) is not the number of transaction sets (${group.sets.length})`,
+      reason: `GE01 (${element(trailer, 1)}) is not the number of transaction sets (${setCount})`,
     };
   return undefined;
 }

@@ -1,24 +1,29 @@
 /**
  * One file a partner put in its inbound mailbox, end to end:
  *
- * 1. Decode (separators from the ISA). No readable ISA, an unknown sender, or a sender writing in
- *    another partner's folder: nobody to answer; kept for a person as an integration exception
- *    naming the file (the file itself stays where it is: files are never changed).
+ * 1. Read the file as a stream, one transaction set at a time (separators from the ISA): what is
+ *    kept of each set is its verdict, what an accepted 855 or 856 says, and the text of a set an
+ *    exception attaches, so a large file is never held whole. No readable ISA, an unknown sender,
+ *    or a sender writing in another partner's folder: nobody to answer; kept for a person as an
+ *    integration exception naming the file (the file itself stays where it is: files are never
+ *    changed).
  * 2. Check every group that is not a 997 and answer it with a 997 (functional-acknowledgement.ts),
  *    written to `outbound/<partner>/`. Its interchange number and date are recorded per file, so a
  *    retry writes the same 997.
  * 3. A repeat of the same sender and ISA13 in another file is a duplicate: acknowledged again,
  *    counted, nothing applied.
  * 4. Accepted 855s become `purchase-order.acknowledged`, the event the procurement platform's
- *    webhook produces, for the revision of the last 850 sent; rejected sets, and 997s rejecting
- *    our 850s, become integration exceptions with their reasons.
+ *    webhook produces, for the revision of the last 850 sent; accepted original 856s become
+ *    `shipment.milestone-reported`; rejected sets, 855 line rejections, cancelled or replaced
+ *    ASNs, and 997s rejecting our 850s become integration exceptions with their reasons and the
+ *    set's text.
  */
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import { Decimal } from '../decimal';
 import type { EdiLedger, ReceivedFile } from '../ports/edi-ledger';
 import type { EdiMailbox } from '../ports/edi-mailbox';
 import type { X12Codec } from '../ports/edi-x12';
-import { readAcknowledgement855 } from './acknowledgement-855';
+import { readAcknowledgement855, type PartnerAcknowledgement } from './acknowledgement-855';
 import {
   readAdvanceShipNotice856,
   shipmentMilestoneEvent,
@@ -26,18 +31,21 @@ import {
 } from './advance-ship-notice-856';
 import { outgoingInterchange } from './envelope';
 import {
-  acknowledgeGroup,
   functionalAcknowledgement997,
+  groupCheck,
   type GroupAcknowledgement,
+  type GroupCheck,
+  type SetAcknowledgement,
 } from './functional-acknowledgement';
 import { documentText, ediException, type ExceptionFacts } from './exceptions';
 import {
   controlNumber as padded,
   element,
   instantOf,
-  type ReceivedGroup,
-  type ReceivedInterchange,
+  UnstructuredInterchange,
+  type InterchangeItem,
   type ReceivedTransactionSet,
+  type Segment,
 } from './interchange';
 import { MAILBOX, partnerBySender, type TradingPartner } from './partners';
 
@@ -75,38 +83,27 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
     ports.metric?.('EdiFilesKeptForAPerson', 1, { Reason: code });
     return { outcome: 'kept-for-a-person', reason } as const;
   };
-  const decoded = ports.codec.decode(await ports.mailbox.read(key));
-  if (decoded.kind === 'unreadable') return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${decoded.reason}`);
-  const partner = partnerBySender(
-    ports.partners,
-    decoded.kind === 'interchange' ? decoded.interchange.sender : decoded.sender,
-    decoded.kind === 'interchange' ? decoded.interchange.receiver : decoded.receiver,
-  );
+  const opened = await ports.codec.open(ports.mailbox.stream(key));
+  if (opened.kind === 'unreadable') return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${opened.reason}`);
+  const partner = partnerBySender(ports.partners, opened.sender, opened.receiver);
   const folder = MAILBOX.inboundPartnerOf(key);
   if (!partner || partner.partnerId !== folder)
     return keep(
       'EDI_UNKNOWN_SENDER',
       `${key}: the ISA sender and receiver are not a trading partner writing in its own inbound folder`,
     );
-  if (decoded.kind === 'unstructured')
-    return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${decoded.reason}`, partner.partnerId);
+  let interchange: ReadInterchange;
+  try {
+    interchange = await readInterchange(opened.controlNumber, opened.items, partner);
+  } catch (error) {
+    if (!(error instanceof UnstructuredInterchange)) throw error;
+    return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${error.message}`, partner.partnerId);
+  }
 
-  const interchange = decoded.interchange;
   const envelopeProblem = interchangeEnvelopeProblem(interchange);
-  const answered = interchange.groups.filter((group) => element(group.header, 1) !== 'FA');
+  const answered = interchange.groups.filter((group) => !group.isAcknowledgement);
   const acknowledgements = answered.map((group) =>
-    envelopeProblem
-      ? rejectedWhole(group)
-      : acknowledgeGroup(group, partner.sends, {
-          '855': (set) => {
-            const read = readAcknowledgement855(set, partner);
-            return typeof read === 'string' ? read : undefined;
-          },
-          '856': (set) => {
-            const read = readAdvanceShipNotice856(set, partner);
-            return typeof read === 'string' ? read : undefined;
-          },
-        }),
+    envelopeProblem ? rejectedWhole(group) : group.acknowledgement!,
   );
 
   const file = await answerOnce(partner, key, ports);
@@ -140,9 +137,9 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
     );
   for (const [index, group] of answered.entries())
     events.push(...(await groupEvents(group, acknowledgements[index]!, partner, interchange, facts, ports)));
-  for (const group of interchange.groups.filter((g) => element(g.header, 1) === 'FA')) {
-    await recordAcknowledgementsOfOurOrders(group, partner, ports);
-    events.push(...rejectionsOfOurOrders(group, partner, facts));
+  for (const group of interchange.groups.filter((g) => g.isAcknowledgement)) {
+    await recordAcknowledgementsOfOurOrders(group.acknowledgementSets, partner, ports);
+    events.push(...rejectionsOfOurOrders(group.acknowledgementSets, partner, facts));
   }
   if (events.length > 0) await ports.publish(events);
   return { outcome: 'acknowledged', ...result, published: events.length };
@@ -159,8 +156,127 @@ async function answerOnce(partner: TradingPartner, key: string, ports: InboundPo
   });
 }
 
-/** What is wrong with the ISA/IEA pair, when the strict parse or the counts say so. */
-function interchangeEnvelopeProblem(interchange: ReceivedInterchange): string | undefined {
+/** What is kept of one functional group once read: its answer, never its sets (but a 997's). */
+interface ReadGroup {
+  readonly header: Segment;
+  /** A 997 group (GS01 `FA`): answers what we sent, is not itself answered. */
+  readonly isAcknowledgement: boolean;
+  readonly setCount: number;
+  /** The group's answer (not for a 997 group). */
+  readonly acknowledgement?: GroupAcknowledgement;
+  /** What each accepted 855 says, by the set's position in the group. */
+  readonly acknowledgements855: ReadonlyMap<number, PartnerAcknowledgement>;
+  /** What each accepted 856 says, by the set's position in the group. */
+  readonly shipNotices: ReadonlyMap<number, AdvanceShipNotice>;
+  /** The text of each set an exception attaches (see {@link needsDocument}), by position. */
+  readonly documents: ReadonlyMap<number, string>;
+  /** The sets of a 997 group (small: they answer our own groups). */
+  readonly acknowledgementSets: readonly ReceivedTransactionSet[];
+}
+
+/** What is kept of an interchange once read. */
+interface ReadInterchange {
+  readonly controlNumber: string;
+  readonly groups: readonly ReadGroup[];
+  readonly trailer: Segment | null;
+}
+
+/** Reads the interchange's items a set at a time, checking each set as it comes. */
+async function readInterchange(
+  controlNumber: string,
+  items: AsyncIterable<InterchangeItem>,
+  partner: TradingPartner,
+): Promise<ReadInterchange> {
+  const groups: ReadGroup[] = [];
+  let trailer: Segment | null = null;
+  let current:
+    | {
+        header: Segment;
+        check?: GroupCheck;
+        setCount: number;
+        acknowledgements855: Map<number, PartnerAcknowledgement>;
+        shipNotices: Map<number, AdvanceShipNotice>;
+        documents: Map<number, string>;
+        acknowledgementSets: ReceivedTransactionSet[];
+      }
+    | undefined;
+  // What the content check of the set being added read, so the set is read once.
+  let last855: PartnerAcknowledgement | string | undefined;
+  let last856: AdvanceShipNotice | string | undefined;
+  const contentChecks = {
+    '855': (set: ReceivedTransactionSet) => {
+      last855 = readAcknowledgement855(set, partner);
+      return typeof last855 === 'string' ? last855 : undefined;
+    },
+    '856': (set: ReceivedTransactionSet) => {
+      last856 = readAdvanceShipNotice856(set, partner);
+      return typeof last856 === 'string' ? last856 : undefined;
+    },
+  };
+  for await (const item of items) {
+    if (item.kind === 'group') {
+      const isAcknowledgement = element(item.header, 1) === 'FA';
+      current = {
+        header: item.header,
+        check: isAcknowledgement ? undefined : groupCheck(item.header, partner.sends, contentChecks),
+        setCount: 0,
+        acknowledgements855: new Map(),
+        shipNotices: new Map(),
+        documents: new Map(),
+        acknowledgementSets: [],
+      };
+    } else if (item.kind === 'set' && current) {
+      const index = current.setCount++;
+      if (!current.check) {
+        current.acknowledgementSets.push(item.set);
+        continue;
+      }
+      last855 = last856 = undefined;
+      const answer = current.check.add(item.set);
+      const accepted = answer.verdict.status === 'A';
+      const read855 = accepted && typeof last855 === 'object' ? last855 : undefined;
+      const read856 = accepted && typeof last856 === 'object' ? last856 : undefined;
+      if (read855) current.acknowledgements855.set(index, read855);
+      if (read856) current.shipNotices.set(index, read856);
+      if (needsDocument(answer, read855, read856)) current.documents.set(index, documentText(item.set));
+    } else if (item.kind === 'group-end' && current) {
+      groups.push({
+        header: current.header,
+        isAcknowledgement: !current.check,
+        setCount: current.setCount,
+        acknowledgement: current.check?.finish(item.trailer),
+        acknowledgements855: current.acknowledgements855,
+        shipNotices: current.shipNotices,
+        documents: current.documents,
+        acknowledgementSets: current.acknowledgementSets,
+      });
+      current = undefined;
+    } else if (item.kind === 'end') trailer = item.trailer;
+  }
+  return { controlNumber, groups, trailer };
+}
+
+/**
+ * Whether an exception will attach the set's text: a rejected set, an 855 rejecting lines, an 856
+ * cancelling or replacing a shipment (997s rejecting our 850s keep their whole set anyway).
+ */
+function needsDocument(
+  answer: SetAcknowledgement,
+  read855: PartnerAcknowledgement | undefined,
+  read856: AdvanceShipNotice | undefined,
+): boolean {
+  if (answer.verdict.status === 'R') return true;
+  if (read855) return rejectedLines(read855).length > 0;
+  return read856 !== undefined && read856.purpose !== 'original';
+}
+
+/** The lines an 855 confirms nothing of (rejected, or the whole order rejected). */
+function rejectedLines(read: PartnerAcknowledgement): PartnerAcknowledgement['lines'] {
+  return read.lines.filter((line) => !Decimal.of(line.confirmedQuantityEa).isPositive());
+}
+
+/** What is wrong with the ISA/IEA pair, when the counts say so. */
+function interchangeEnvelopeProblem(interchange: ReadInterchange): string | undefined {
   if (!interchange.trailer) return 'the interchange has no IEA trailer';
   // The X12 library reads ISA13 and IEA02 as integers.
   if (Number(element(interchange.trailer, 2)) !== Number(interchange.controlNumber))
@@ -173,22 +289,22 @@ function interchangeEnvelopeProblem(interchange: ReceivedInterchange): string | 
 }
 
 /** A group of an interchange whose own envelope is wrong: rejected whole, nothing in it applied. */
-function rejectedWhole(group: ReceivedGroup): GroupAcknowledgement {
+function rejectedWhole(group: ReadGroup): GroupAcknowledgement {
   return {
     functionalId: element(group.header, 1),
     controlNumber: element(group.header, 6),
     status: 'R',
-    included: group.sets.length,
-    received: group.sets.length,
+    included: group.setCount,
+    received: group.setCount,
     sets: [],
   };
 }
 
 async function groupEvents(
-  group: ReceivedGroup,
+  group: ReadGroup,
   acknowledgement: GroupAcknowledgement,
   partner: TradingPartner,
-  interchange: ReceivedInterchange,
+  interchange: ReadInterchange,
   facts: ExceptionFacts,
   ports: InboundPorts,
 ): Promise<CanonicalEvent[]> {
@@ -210,19 +326,19 @@ async function groupEvents(
           'EDI_DOCUMENT_REJECTED',
           `${at} (${set.setId}): ${set.verdict.reason} (AK5 R ${set.verdict.code})`,
           facts,
-          { partnerId: partner.partnerId, document: documentText(group.sets[index]!) },
+          { partnerId: partner.partnerId, document: group.documents.get(index) },
         ),
       );
       continue;
     }
     const reference = `edi:${partner.partnerId}:${interchange.controlNumber}:${acknowledgement.controlNumber}:${set.controlNumber}`;
-    if (set.setId === '856') {
-      events.push(shipmentEvent(group.sets[index]!, partner, at, reference, facts));
+    const asn = group.shipNotices.get(index);
+    if (set.setId === '856' && asn) {
+      events.push(shipmentEvent(asn, group.documents.get(index), partner, at, reference, facts));
       continue;
     }
-    if (set.setId !== '855') continue;
-    const read = readAcknowledgement855(group.sets[index]!, partner);
-    if (typeof read === 'string') continue;
+    const read = group.acknowledgements855.get(index);
+    if (set.setId !== '855' || !read) continue;
     const sent = await ports.ledger.latestTransmission(partner.partnerId, read.poNumber);
     if (!sent || !sentAt) {
       const why = !sent
@@ -237,7 +353,7 @@ async function groupEvents(
       continue;
     }
     // The acknowledgement still applies (a rejected line confirms 0); a person decides what next.
-    const rejected = read.lines.filter((line) => !Decimal.of(line.confirmedQuantityEa).isPositive());
+    const rejected = rejectedLines(read);
     if (rejected.length > 0)
       events.push(
         ediException(
@@ -248,7 +364,7 @@ async function groupEvents(
             partnerId: partner.partnerId,
             poNumber: read.poNumber,
             lines: rejected.map((l) => l.lineNo),
-            document: documentText(group.sets[index]!),
+            document: group.documents.get(index),
           },
         ),
       );
@@ -284,29 +400,29 @@ async function groupEvents(
  * shipment id is for a person (the ERP's draft receipt may already be at the dock).
  */
 function shipmentEvent(
-  set: ReceivedTransactionSet,
+  asn: AdvanceShipNotice,
+  document: string | undefined,
   partner: TradingPartner,
   at: string,
   reference: string,
   facts: ExceptionFacts,
 ): CanonicalEvent {
-  const asn = readAdvanceShipNotice856(set, partner) as AdvanceShipNotice;
   if (asn.purpose === 'original') return shipmentMilestoneEvent(asn, { partner, reference, ...facts });
   return ediException(
     'EDI_SHIPMENT_NOT_APPLIED',
     `${at}: the ${asn.purpose} of shipment ${asn.milestone.shipmentId} is not applied automatically; a person must update the ERP receipt`,
     facts,
-    { partnerId: partner.partnerId, shipmentId: asn.milestone.shipmentId, document: documentText(set) },
+    { partnerId: partner.partnerId, shipmentId: asn.milestone.shipmentId, document },
   );
 }
 
 /** Every 850 group a 997 answers, accepted or not, is no longer awaited (missing-acknowledgements.ts). */
 async function recordAcknowledgementsOfOurOrders(
-  group: ReceivedGroup,
+  sets: readonly ReceivedTransactionSet[],
   partner: TradingPartner,
   ports: InboundPorts,
 ): Promise<void> {
-  for (const set of group.sets) {
+  for (const set of sets) {
     const ak1 = set.segments.find((s) => s.tag === 'AK1');
     // Our GS06 is the interchange number (ISA13) of the 850 it answers.
     const interchangeNumber = ak1 && element(ak1, 1) === 'PO' ? Number(element(ak1, 2)) : NaN;
@@ -321,12 +437,12 @@ async function recordAcknowledgementsOfOurOrders(
 
 /** A 997 from the partner rejecting (wholly or partly) a group we sent: the partner never took those orders. */
 function rejectionsOfOurOrders(
-  group: ReceivedGroup,
+  sets: readonly ReceivedTransactionSet[],
   partner: TradingPartner,
   facts: ExceptionFacts,
 ): CanonicalEvent[] {
   const events: CanonicalEvent[] = [];
-  for (const set of group.sets) {
+  for (const set of sets) {
     const ak1 = set.segments.find((s) => s.tag === 'AK1');
     const ak9 = set.segments.find((s) => s.tag === 'AK9');
     if (!ak1 || element(ak1, 1) !== 'PO') continue;

@@ -55,6 +55,34 @@ export type DecodedInterchange =
       readonly reason: string;
     };
 
+/**
+ * An interchange read one transaction set at a time, in file order, so a large file never has to
+ * be held whole: GS, each set with its segments, GE (null when the next GS or the end came first),
+ * and the IEA (null when the file ended without one).
+ */
+export type InterchangeItem =
+  | { readonly kind: 'group'; readonly header: Segment }
+  | { readonly kind: 'set'; readonly set: ReceivedTransactionSet }
+  | { readonly kind: 'group-end'; readonly trailer: Segment | null }
+  | { readonly kind: 'end'; readonly trailer: Segment | null };
+
+/** Thrown by an interchange's items when its segments form no groups (the `unstructured` case). */
+export class UnstructuredInterchange extends Error {}
+
+/** What the codec made of a file's ISA, with the rest of the file to read. */
+export type OpenedInterchange =
+  | { readonly kind: 'unreadable'; readonly reason: string }
+  | {
+      readonly kind: 'interchange';
+      readonly sender: InterchangeParty;
+      readonly receiver: InterchangeParty;
+      /** ISA13. */
+      readonly controlNumber: string;
+      readonly separators: X12Separators;
+      /** The rest of the file; throws {@link UnstructuredInterchange} when no groups can be read. */
+      readonly items: AsyncIterable<InterchangeItem>;
+    };
+
 /** A transaction set to send: ST01, ST02 and the segments between ST and SE (SE is counted on encoding). */
 export interface OutgoingTransactionSet {
   readonly setId: string;

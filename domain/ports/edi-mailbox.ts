@@ -4,6 +4,8 @@
 export interface EdiMailbox {
   /** The text of the file at `key`. */
   read(key: string): Promise<string>;
+  /** The text of the file at `key` as it arrives, in chunks (whole characters). */
+  stream(key: string): AsyncIterable<string>;
   /**
    * Writes `text` at `key` unless a file is already there (files are never changed): a retry
    * writing the same file again finds it and returns `already-there`.

@@ -1,11 +1,11 @@
 /**
  * The EDI ports of the functions that trade with partners, built once per execution environment:
  * the partners of the environment (EDI_TRADING_PARTNERS), the EDI ledger (EDI_LEDGER_TABLE_NAME),
- * the mailbox bucket (EDI_MAILBOX_BUCKET_NAME) and the node-x12 codec.
+ * the mailbox bucket (EDI_MAILBOX_BUCKET_NAME) and the X12 codec (node-x12, files read as streams).
  */
 import { DynamoDbEdiLedger } from '../../adapters/edi/dynamodb-edi-ledger';
 import { S3EdiMailbox } from '../../adapters/edi/s3-mailbox';
-import { nodeX12Codec } from '../../adapters/edi/x12-codec';
+import { streamingX12Codec } from '../../adapters/edi/x12-segment-reader';
 import { tradingPartnersFromEnvironment } from '../../application/edi-partners';
 import { BUCKETS, TABLES } from '../../application/resources';
 import { documents, env, lazy, s3 } from './clients';
@@ -20,5 +20,6 @@ export const ediLedgerPorts = /* @__PURE__ */ lazy(() => ({
 export const ediPorts = /* @__PURE__ */ lazy(() => ({
   ...ediLedgerPorts(),
   mailbox: new S3EdiMailbox(s3(), env(BUCKETS.ediMailbox.envVar)),
-  codec: nodeX12Codec,
+  // Writes with node-x12; reads a mailbox file as a stream, a set at a time.
+  codec: streamingX12Codec,
 }));

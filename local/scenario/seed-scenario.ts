@@ -1,7 +1,9 @@
 /**
  * The seed's scenario, end to end on the local runtime: a planner's forecast uplift for a regional
  * distribution center becomes an exception, is evaluated, sourced, validated against ERP policy,
- * posted to the ERP as a purchase order and acknowledged by the supplier.
+ * posted to the ERP as a purchase order and acknowledged by the supplier. When the supplier's EDI
+ * partner simulator runs (`npm start`), the order reaches the partner as an 850 and its 997, 855
+ * and 856 come back through the mailbox bucket.
  *
  * Everything is observed from the outside, as an operator would: the webhook answer, the canonical
  * events on the bus, the workflow executions and the governed sync-status API.
@@ -142,13 +144,29 @@ export async function runSeedScenario(
       `ERP policies passed (item, warehouse ${String(po.warehouseCode)}, supplier, USD, monthly budget); purchase order ${report.poNumber} awarded and posted to the ERP as order ${report.erpNumber} (${String(po.totalValue)} USD)`,
     );
 
+    const edi = environment.ediPartner;
+    const ediFile = (setId: string) =>
+      edi?.written.find((f) => f.setId === setId && f.poNumber.split(',').includes(report.poNumber!));
+    if (edi) {
+      const answered = await until('the EDI partner to answer the 850', () => ediFile('997'), timeoutMs);
+      step(
+        `850 for ${report.poNumber} reached EDI partner ${edi.partner.partnerId} (${answered.inReplyTo}); its 997 accepted it (${answered.key})`,
+      );
+    }
     const acknowledged = await until(
       'purchase-order.acknowledged',
       () => accepted('purchase-order.acknowledged', (e) => detail(e).data.poNumber === report.poNumber),
       timeoutMs,
     );
+    const ackDetail = detail(acknowledged);
+    const by855 = String(ackDetail.correlationId).startsWith('edi:') ? ediFile('855') : undefined;
+    const confirmed = (
+      ackDetail.data.lines as { lineNo: number; confirmedQuantityEa: string; confirmedDate: string }[]
+    )
+      .map((line) => `line ${line.lineNo} ${line.confirmedQuantityEa} EA by ${line.confirmedDate}`)
+      .join(', ');
     step(
-      `Supplier ${String(detail(acknowledged).data.supplierNumber)} acknowledged ${report.poNumber} (webhook purchase_order.acknowledged)`,
+      `Supplier ${String(ackDetail.data.supplierNumber)} acknowledged ${report.poNumber} ${by855 ? `by EDI 855 (${by855.key}): ${confirmed}` : '(webhook purchase_order.acknowledged)'}`,
     );
     const ackExecution = await until(
       'the supplier-acknowledgement workflow to finish',
@@ -165,6 +183,39 @@ export async function runSeedScenario(
     if (ackExecution.status !== 'SUCCEEDED')
       throw new Error(`acknowledgement workflow ${ackExecution.status}: ${ackExecution.error ?? ''}`);
     step('Acknowledgement applied to the ERP order; the acknowledgement workflow completed');
+    if (edi) {
+      const asn = await until('the EDI partner to send its 856', () => ediFile('856'), timeoutMs);
+      // The product's 997 answers the partner's group, whose GS06 is the partner's ISA13.
+      const validated = await until(
+        "the product's 997 for the 856",
+        () =>
+          edi.acknowledgementsReceived.find(
+            (a) => a.functionalId === 'SH' && Number(a.groupControlNumber) === Number(asn.controlNumber),
+          ),
+        timeoutMs,
+      );
+      if (validated.status !== 'A')
+        throw new Error(`the 856 ${asn.key} was not accepted: ${JSON.stringify(validated.sets)}`);
+      step(
+        `ASN 856 ${asn.shipmentId ?? ''} (${asn.key}) received and validated: the product's 997 (${validated.key}) accepts it`,
+      );
+      // The embedded ERP simulator shows the draft receipt shipment-sync made of the milestone.
+      const erp = environment.erp?.simulator;
+      if (erp && asn.shipmentId) {
+        const expected = await until(
+          'the ERP to expect the ASN shipment',
+          async () =>
+            (await erp.listExpectedShipments(report.externalRef!)).find(
+              (s) => s.shipmentId === asn.shipmentId,
+            ),
+          timeoutMs,
+        );
+        const lines = expected.lines.map((l) => `line ${l.lineNo} ${l.quantityEa} EA`).join(', ');
+        step(
+          `ASN reached the ERP: expected shipment ${expected.shipmentId} (${expected.state} receipt ${expected.receiptNumber}, planned ${expected.plannedDate}): ${lines}`,
+        );
+      }
+    }
 
     const response = await fetch(
       `${runtime.baseUrl}/v1/purchase-orders/${encodeURIComponent(report.externalRef)}/sync`,

@@ -5,6 +5,7 @@
  */
 import { benchValidator } from '../codegen/bench-validator';
 import { benchCanonical } from './canonical';
+import { benchEdi } from './edi';
 import { benchForecastSync } from './forecast-sync';
 import { benchFunctions } from './functions';
 import { benchIamEnforcement } from './iam-enforcement';
@@ -110,6 +111,12 @@ const SECTIONS: Section[] = [
     title:
       'System APIs (items) on the local runtime with the embedded ERP simulator: stampede, open loop on a cold store, and the warm-store floor (wall clock, medians of runs)',
     run: () => benchSystemApis(),
+  },
+  {
+    name: 'edi',
+    title:
+      'EDI inbound: a 60,000-segment 856 received (streamed, validated, answered) vs node-x12 strict parse of it (CPU, paired runs); a 50 MB interchange in a fresh process (peak RSS)',
+    run: () => benchEdi(),
   },
 ];
 

@@ -23,4 +23,15 @@ it('runs the seed scenario headless and exits 0 with its report', async () => {
   expect(output).toContain(
     "Seed scenario: a planner's forecast uplift becomes an acknowledged purchase order",
   );
+  // S-1001 trades by EDI: the order reaches its partner simulator, whose 855 and 856 come back.
+  expect(output).toMatch(/850 for \S+ reached EDI partner acme-beverages .* its 997 accepted it/);
+  expect(output).toMatch(/Supplier S-1001 acknowledged \S+ by EDI 855 \(inbound\/acme-beverages\//);
+  const asn = /ASN 856 (SHP-\S+) \(inbound\/acme-beverages\/\S+\) received and validated/.exec(output);
+  expect(asn, output.slice(-4000)).not.toBeNull();
+  // With the 856 mapped (shipment.milestone-reported -> shipment-sync), the ERP expects that shipment.
+  expect(output).toMatch(
+    new RegExp(
+      `ASN reached the ERP: expected shipment ${asn![1]} \\(draft receipt \\d+, planned \\d{4}-\\d{2}-\\d{2}\\): line 1 \\d+(\\.\\d+)? EA`,
+    ),
+  );
 }, 300_000);

@@ -1,10 +1,13 @@
 /** In-memory EDI ledger and mailbox for the EDI rules' tests (the DynamoDB and S3 ones have their own). */
 import { nodeX12Codec } from '../../adapters/edi/x12-codec';
 import type { CanonicalEvent } from '../../canonical/envelope';
+import type { PurchaseOrder } from '../../canonical/generated/types';
 import type { InboundPorts } from '../../domain/edi/inbound-interchange';
+import { transmitPurchaseOrder } from '../../domain/edi/purchase-order-transmission';
+import type { X12Codec } from '../../domain/ports/edi-x12';
 import type { EdiLedger, PurchaseOrderTransmission, ReceivedFile } from '../../domain/ports/edi-ledger';
 import type { EdiMailbox } from '../../domain/ports/edi-mailbox';
-import { PARTNER } from '../fixtures/edi';
+import { PARTNER, purchaseOrder } from '../fixtures/edi';
 
 /** A write-once mailbox in a map. */
 export function memoryMailbox(
@@ -16,6 +19,12 @@ export function memoryMailbox(
       const text = files.get(key);
       if (text === undefined) throw new Error(`no file ${key}`);
       return text;
+    },
+    // Small chunks, so a segment, or the ISA itself, spans two of them.
+    stream: async function* (key) {
+      const text = files.get(key);
+      if (text === undefined) throw new Error(`no file ${key}`);
+      for (let at = 0; at < text.length; at += 37) yield text.slice(at, at + 37);
     },
     write: async (key, text) => {
       if (files.has(key)) return 'already-there';
@@ -111,4 +120,27 @@ export function memoryInboundPorts(
     tenantId: 'dev',
     metric,
   };
+}
+
+/**
+ * The demo partner's receiving world at `now`: `order` already sent to the partner as an 850
+ * (none when null), what is published and the names of the metrics counted.
+ */
+export async function inboundWorld(
+  now: Date,
+  order: PurchaseOrder | null = purchaseOrder(),
+  codec: X12Codec = nodeX12Codec,
+) {
+  const published: CanonicalEvent[] = [];
+  const metrics: string[] = [];
+  const ports = {
+    ...memoryInboundPorts(
+      () => now,
+      published,
+      (name) => void metrics.push(name),
+    ),
+    codec,
+  };
+  if (order) await transmitPurchaseOrder(order, { ...ports, now: () => now });
+  return { ports, published, metrics };
 }

@@ -1,5 +1,6 @@
 /** The mailbox on S3 writes each file once: a second write of a key finds it there (412) and changes nothing. */
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { S3EdiMailbox } from '../../../adapters/edi/s3-mailbox';
@@ -40,5 +41,22 @@ describe('S3 EDI mailbox', () => {
     const Body = { transformToString: async () => 'ISA*00' } as never;
     s3.on(GetObjectCommand).resolves({ Body });
     expect(await new S3EdiMailbox(new S3Client({}), 'mailbox').read('inbound/acme/1.x12')).toBe('ISA*00');
+  });
+
+  it('streams a file as text, a character split across two chunks kept whole', async () => {
+    const bytes = Buffer.from('ISA*é~IEA~', 'utf8');
+    // 'é' is two bytes: the second chunk starts in the middle of it.
+    s3.on(GetObjectCommand).resolves({
+      Body: Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]) as never,
+    });
+    const mailbox = new S3EdiMailbox(new S3Client({}), 'mailbox');
+    const chunks: string[] = [];
+    for await (const chunk of mailbox.stream('inbound/acme/1.x12')) chunks.push(chunk);
+    expect(chunks.join('')).toBe('ISA*é~IEA~');
+    expect(chunks).toHaveLength(2);
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({
+      Bucket: 'mailbox',
+      Key: 'inbound/acme/1.x12',
+    });
   });
 });

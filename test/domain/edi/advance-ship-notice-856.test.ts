@@ -167,6 +167,11 @@ describe('856 advance ship notice', () => {
       reason: /ships no item/,
     },
     { name: 'an unknown level code', lines: replaced(GUIDE_856, 'HL*3*2*I', 'HL*3*2*P'), reason: /'P'/ },
+    {
+      name: 'an HL01 used twice',
+      lines: replaced(GUIDE_856, 'HL*3*2*I', 'HL*2*2*I'),
+      reason: /HL01 2 appears twice/,
+    },
   ];
   it.each(refused)('refuses $name', ({ lines, reason }) => {
     expect(readAdvanceShipNotice856(set(lines), PARTNER)).toMatch(reason);

@@ -12,25 +12,19 @@ import {
   validatePurchaseOrderAcknowledgedV1,
 } from '../../../canonical/generated/validators';
 import { receiveInterchange } from '../../../domain/edi/inbound-interchange';
-import { transmitPurchaseOrder } from '../../../domain/edi/purchase-order-transmission';
 import { purchaseOrderAcknowledgedDelivery } from '../../fixtures/procurement';
 import { GUIDE_855, partnerInterchange, purchaseOrder } from '../../fixtures/edi';
-import { memoryInboundPorts } from '../../support/edi-memory';
+import { inboundWorld } from '../../support/edi-memory';
 
 const NOW = new Date('2026-11-28T09:20:00Z');
 const KEY = 'inbound/acme-beverages/855-0001.x12';
 
 async function world(revisionSent: number | null = 2) {
-  const published: CanonicalEvent[] = [];
-  const metrics: string[] = [];
-  const ports = memoryInboundPorts(
-    () => NOW,
-    published,
-    (name) => void metrics.push(name),
+  const { ports, published, metrics } = await inboundWorld(
+    NOW,
+    revisionSent === null ? null : purchaseOrder({ revision: revisionSent }),
   );
   const { mailbox, ledger } = ports;
-  if (revisionSent !== null)
-    await transmitPurchaseOrder(purchaseOrder({ revision: revisionSent }), { ...ports, now: () => NOW });
   return { mailbox, ledger, published, metrics, ports };
 }
 const exceptions = (events: readonly CanonicalEvent[]) =>
