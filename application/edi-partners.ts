@@ -4,10 +4,12 @@
  * theirs per deployment with context `-c ediPartners='[{...}]'` (a JSON array of profiles).
  * Functions that need them read EDI_TRADING_PARTNERS (grant `ediPartners`).
  */
-import { tradingPartnerProblems, type TradingPartner } from '../domain/edi/partners';
+import { MAILBOX, tradingPartnerProblems, type TradingPartner } from '../domain/edi/partners';
 import { sftpConnectorProblems, type SftpConnectorProfile } from './edi-connectors';
 
 export type { TradingPartner };
+/** Mailbox keys per partner, for the CDK application (lib/ reads application/, not domain/). */
+export { MAILBOX };
 
 /** A partner's profile as configured: the trading rules, and how files reach it (optional). */
 export interface EdiPartnerProfile extends TradingPartner {
