@@ -4,9 +4,18 @@
  * theirs per deployment with context `-c ediPartners='[{...}]'` (a JSON array of profiles).
  * Functions that need them read EDI_TRADING_PARTNERS (grant `ediPartners`).
  */
-import { tradingPartnerProblems, type TradingPartner } from '../domain/edi/partners';
+import { MAILBOX, tradingPartnerProblems, type TradingPartner } from '../domain/edi/partners';
+import { sftpConnectorProblems, type SftpConnectorProfile } from './edi-connectors';
 
 export type { TradingPartner };
+/** Mailbox keys per partner, for the CDK application (lib/ reads application/, not domain/). */
+export { MAILBOX };
+
+/** A partner's profile as configured: the trading rules, and how files reach it (optional). */
+export interface EdiPartnerProfile extends TradingPartner {
+  /** An AWS Transfer Family SFTP connector to the partner's server (ADR 0010). @default none: the partner uses the mailbox itself */
+  readonly connector?: SftpConnectorProfile;
+}
 
 /** Environment variable carrying the environment's trading partner profiles as JSON. */
 export const EDI_PARTNERS_ENV_VAR = 'EDI_TRADING_PARTNERS';
@@ -26,7 +35,7 @@ export const DEMO_EDI_PARTNER: TradingPartner = {
 };
 
 /** The checked-in profiles per environment (by name, so this file needs nothing else of it). */
-export const EDI_PARTNER_DEFAULTS: Readonly<Record<string, readonly TradingPartner[]>> = {
+export const EDI_PARTNER_DEFAULTS: Readonly<Record<string, readonly EdiPartnerProfile[]>> = {
   dev: [DEMO_EDI_PARTNER],
   staging: [],
   prod: [],
@@ -36,7 +45,7 @@ export const EDI_PARTNER_DEFAULTS: Readonly<Record<string, readonly TradingPartn
 export function ediPartnersFromContext(
   environment: string,
   json: string | undefined,
-): readonly TradingPartner[] {
+): readonly EdiPartnerProfile[] {
   return json === undefined
     ? (EDI_PARTNER_DEFAULTS[environment] ?? [])
     : parsePartners(json, 'context ediPartners');
@@ -51,7 +60,7 @@ export function tradingPartnersFromEnvironment(
   return parsePartners(json, EDI_PARTNERS_ENV_VAR);
 }
 
-function parsePartners(json: string, where: string): readonly TradingPartner[] {
+function parsePartners(json: string, where: string): readonly EdiPartnerProfile[] {
   let partners: unknown;
   try {
     partners = JSON.parse(json);
@@ -60,7 +69,8 @@ function parsePartners(json: string, where: string): readonly TradingPartner[] {
   }
   if (!Array.isArray(partners))
     throw new Error(`Supplyline: ${where} must be a JSON array of partner profiles`);
-  const problems = tradingPartnerProblems(partners as TradingPartner[]);
+  const profiles = partners as EdiPartnerProfile[];
+  const problems = [...tradingPartnerProblems(profiles), ...sftpConnectorProblems(profiles)];
   if (problems.length > 0) throw new Error(`Supplyline: ${where}: ${problems.join('; ')}`);
-  return partners as TradingPartner[];
+  return profiles;
 }

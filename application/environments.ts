@@ -25,7 +25,7 @@ import {
   type IdentitySettings,
   type PeopleSignIn,
 } from './identity';
-import { ediPartnersFromContext, type TradingPartner } from './edi-partners';
+import { ediPartnersFromContext, type EdiPartnerProfile } from './edi-partners';
 
 /** The deployable environments. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -174,7 +174,7 @@ export interface EnvironmentConfig {
   /** Who may call the governed API (application/identity.ts). */
   readonly identity: IdentitySettings;
   /** Suppliers trading by EDI (application/edi-partners.ts). @default none */
-  readonly ediPartners?: readonly TradingPartner[];
+  readonly ediPartners?: readonly EdiPartnerProfile[];
 }
 
 /** CloudWatch Logs retention values (days) the service accepts. */

@@ -37,6 +37,7 @@ import type { EnvironmentConfig } from '../application/environments';
 import { ConsumerLane } from './constructs/consumer-lane';
 import { EDI_PARTNERS_ENV_VAR } from '../application/edi-partners';
 import { DataBuckets } from './constructs/data-buckets';
+import { PartnerConnectors } from './constructs/partner-connectors';
 import { DataTables } from './constructs/data-tables';
 import { PrivateNetwork } from './constructs/private-network';
 import { createDataKeys, type DataKeys } from './constructs/encryption-keys';
@@ -184,6 +185,7 @@ export class SupplylineStack extends Stack {
       encryptionKey: this.keys.data,
     });
     this.integrationSecrets = new IntegrationSecrets(this, 'Secrets', { retainData: config.retainData });
+    new PartnerConnectors(this, 'EdiConnectors', { config, buckets: this.buckets, keys: this.keys });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       dashboardName: config.stackName,

@@ -1,0 +1,197 @@
+/**
+ * Transfer Family SFTP connectors per EDI partner: present only for partners whose profile has
+ * one, each with an access role limited to its own outbound folder, key and login secret, a
+ * logging role that only writes Transfer Family logs, an outbound rule that starts the file send,
+ * and cdk-nag clean.
+ */
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_EDI_PARTNER } from '../../application/edi-partners';
+import type { PartnerConnectors } from '../../lib/constructs/partner-connectors';
+import type { SupplylineStack } from '../../lib/supplyline-stack';
+import { SFTP_CONNECTOR } from '../support/edi-connector';
+import { buildStack, resourcesOf, testConfig, type Json } from './support';
+
+const OTHER = {
+  ...DEMO_EDI_PARTNER,
+  partnerId: 'bottler',
+  supplierNumber: 'S-2002',
+  partner: { qualifier: 'ZZ', id: 'BOTTLER' },
+};
+
+let stack: SupplylineStack;
+let template: Template;
+let ediConnectors: PartnerConnectors;
+beforeAll(() => {
+  // acme-beverages has a connector; bottler uses the mailbox itself.
+  ({ stack, template } = buildStack('prod', {
+    config: testConfig('prod', {
+      ediPartners: [{ ...DEMO_EDI_PARTNER, connector: SFTP_CONNECTOR }, OTHER],
+    }),
+  }));
+  ediConnectors = stack.node.findChild('EdiConnectors') as PartnerConnectors;
+});
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId((construct.node.defaultChild ?? construct) as never);
+const policyOf = (roleId: string): Json[] =>
+  resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[]);
+
+describe('EDI partner connectors in the stack', () => {
+  it('builds none where no partner has a connector', () => {
+    const dev = buildStack('dev').template;
+    expect(resourcesOf(dev, 'AWS::Transfer::Connector')).toEqual([]);
+    expect(resourcesOf(dev, 'AWS::StepFunctions::StateMachine').map(([id]) => id)).not.toContainEqual(
+      expect.stringMatching(/EdiConnectors/),
+    );
+  });
+
+  it('builds one SFTP connector for the partner that has one, from its profile, the secret by ARN', () => {
+    const connectors = resourcesOf(template, 'AWS::Transfer::Connector');
+    expect(connectors).toHaveLength(1);
+    const [, connector] = connectors[0]!;
+    const acme = ediConnectors.connectors['acme-beverages']!;
+    expect(connector.Properties).toEqual({
+      Url: SFTP_CONNECTOR.url,
+      AccessRole: { 'Fn::GetAtt': [idOf(acme.accessRole), 'Arn'] },
+      LoggingRole: { 'Fn::GetAtt': [idOf(ediConnectors.loggingRole!), 'Arn'] },
+      SecurityPolicyName: 'TransferSFTPConnectorSecurityPolicy-2024-03',
+      SftpConfig: {
+        UserSecretId: SFTP_CONNECTOR.userSecret,
+        TrustedHostKeys: SFTP_CONNECTOR.trustedHostKeys,
+      },
+      Tags: [{ Key: 'edi-partner', Value: 'acme-beverages' }],
+    });
+    expect(ediConnectors.connectors.bottler).toBeUndefined();
+  });
+
+  it('lets the connector read only its partner’s outbound files, decrypt through S3 and read its login', () => {
+    const acme = ediConnectors.connectors['acme-beverages']!;
+    const mailbox = idOf(stack.buckets.buckets.ediMailbox.bucket);
+    const secretArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':secretsmanager:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:secret:${SFTP_CONNECTOR.userSecret}-??????`,
+        ],
+      ],
+    };
+    expect(policyOf(idOf(acme.accessRole))).toEqual([
+      {
+        Sid: 'ReadThePartnersOutboundFiles',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [mailbox, 'Arn'] }, '/outbound/acme-beverages/*']] },
+      },
+      {
+        Sid: 'DecryptThroughS3',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [idOf(stack.keys.data), 'Arn'] },
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        },
+      },
+      {
+        Sid: 'ReadThePartnersLogin',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: secretArn,
+      },
+    ]);
+    const [, role] = resourcesOf(template, 'AWS::IAM::Role').find(([id]) => id === idOf(acme.accessRole))!;
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'transfer.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+  });
+
+  it('lets the logging role write Transfer Family logs only', () => {
+    expect(policyOf(idOf(ediConnectors.loggingRole!))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:DescribeLogStreams',
+          'logs:PutLogEvents',
+        ],
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:/aws/transfer/*',
+            ],
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('sends each new object of outbound/<partner>/ to the partner’s sendDirectory through StartFileTransfer on its connector', () => {
+    const acme = ediConnectors.connectors['acme-beverages']!;
+    const mailbox = idOf(stack.buckets.buckets.ediMailbox.bucket);
+    const [, rule] = resourcesOf(template, 'AWS::Events::Rule').find(
+      ([id]) => id === idOf(acme.outboundRule),
+    )!;
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: {
+        bucket: { name: [{ Ref: mailbox }] },
+        object: { key: [{ prefix: 'outbound/acme-beverages/' }] },
+      },
+    });
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    const [target] = rule.Properties.Targets as Json[];
+    expect(target.Arn).toEqual({ Ref: idOf(ediConnectors.fileSend!) });
+    expect(target.InputTransformer.InputPathsMap).toEqual({ 'detail-object-key': '$.detail.object.key' });
+    const template_ = JSON.stringify(target.InputTransformer.InputTemplate);
+    expect(template_).toContain('/<detail-object-key>');
+    expect(template_).toContain('"remoteDirectoryPath\\":\\"/inbox\\"');
+    expect(template_).toContain(idOf(acme.connector as never));
+
+    const [, machine] = resourcesOf(template, 'AWS::StepFunctions::StateMachine').find(
+      ([id]) => id === idOf(ediConnectors.fileSend!),
+    )!;
+    expect(machine.Properties.StateMachineType).toBe('EXPRESS');
+    const machineRole = stack.getLogicalId(ediConnectors.fileSend!.role.node.defaultChild as never);
+    const transfer = policyOf(machineRole).filter((s) =>
+      [s.Action].flat().some((a: string) => a.startsWith('transfer:')),
+    );
+    expect(transfer).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'transfer:StartFileTransfer',
+        Resource: { 'Fn::GetAtt': [idOf(acme.connector as never), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('is cdk-nag clean, every acknowledgement with its reason', () => {
+    const report = new AwsSolutionsChecks().validateScope(ediConnectors);
+    expect(
+      report.violations.map((v) => `${v.ruleName} ${v.violatingResources?.map(String).join(',')}`),
+    ).toEqual([]);
+  });
+});
