@@ -17,11 +17,15 @@ export interface ErpInstanceRoute {
 
 /** The ERP instances of the environment, each behind its own port. */
 export interface ErpInstances {
+  /** The primary instance's name: the one a single-ERP environment has. */
+  readonly primary: string;
   /**
    * The ERP of the instance holding `warehouseCode`. A site with no warehouse (null) or a warehouse
    * of no instance reads the primary (first) instance: the warehouse check fails it anyway.
    */
   forWarehouse(warehouseCode: string | null): ErpPort;
+  /** The name of the instance {@link forWarehouse} picks. */
+  instanceFor(warehouseCode: string | null): string;
   /** Every instance, primary first: for changes that apply wherever a supplier is known. */
   all(): readonly { readonly instance: string; readonly erp: ErpPort }[];
 }
@@ -42,8 +46,12 @@ export function erpInstances(
   portOf: (instance: string) => ErpPort,
 ): ErpInstances {
   if (routes.length === 0) throw new Error('an environment has at least one ERP instance');
+  const instanceFor = (warehouseCode: string | null) =>
+    (instanceOfWarehouse(routes, warehouseCode) ?? routes[0]!).name;
   return {
-    forWarehouse: (warehouseCode) => portOf((instanceOfWarehouse(routes, warehouseCode) ?? routes[0]!).name),
+    primary: routes[0]!.name,
+    instanceFor,
+    forWarehouse: (warehouseCode) => portOf(instanceFor(warehouseCode)),
     all: () => routes.map((route) => ({ instance: route.name, erp: portOf(route.name) })),
   };
 }

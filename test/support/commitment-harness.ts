@@ -33,6 +33,8 @@ import { deferWhileRefused } from '../../functions/workflow/deferral';
 import { masterData, procurementSeed, warehouseForSite } from '../../local/seed/master-data';
 import { ProcurementSimulator } from '../../local/simulators/procurement';
 import { LocalStepFunctions } from '../../local/stepfunctions/engine';
+import { singleErp, type ErpInstances } from '../../domain/business-units';
+import type { ErpPort } from '../../domain/ports/erp';
 
 export const WORKFLOWS = {
   commitment: 'supplyline-test-purchase-commitment',
@@ -72,6 +74,8 @@ export async function startHarness(
     acknowledgementTimeoutSeconds?: number;
     /** Tag sourcing requests with the simulator's instance, as the deployed functions do. */
     procurementInstance?: boolean;
+    /** Several ERP instances: the recorded simulator is the one `erps` is given (business units). */
+    erps?: (recorded: ErpPort) => ErpInstances;
   } = {},
 ): Promise<Harness> {
   const procurement = await ProcurementSimulator.start({ ...procurementSeed(), rateLimitPerSecond: 1000 });
@@ -107,7 +111,7 @@ export async function startHarness(
       client,
       options.procurementInstance ? procurementInstanceTag(procurement.url, 'supplyline') : undefined,
     ),
-    erp,
+    erps: options.erps ? options.erps(erp) : singleErp(erp),
     warehouseForSite: (site) => warehouseForSite(site),
     publish: async (published) => void events.push(...published),
     ledger: {

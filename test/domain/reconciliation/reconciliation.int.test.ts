@@ -28,6 +28,7 @@ import { TrytonErpAdmin } from '../../../scripts/tryton/admin';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
 import { startHarness, type Harness } from '../../support/commitment-harness';
 import { startTryton, type TrytonSandbox } from '../../support/tryton';
+import { singleErp } from '../../../domain/business-units';
 
 const SETTINGS = { windowDays: 90, receiptStatusServiceLevelSeconds: 300, approvalLimit: '25000.00' };
 const context = { tenantId: 'acme', now: () => new Date(), newId: () => crypto.randomUUID() };
@@ -71,7 +72,7 @@ afterAll(async () => {
 async function post(n: number): Promise<PostedPurchaseOrder> {
   const ports = {
     ...harness.ports,
-    erp,
+    erps: singleErp(erp),
     ledger,
     commitments: new DynamoDbCommitmentRegistry(documents, dynamo.tableNames.workflowCorrelation),
   };
