@@ -1,5 +1,5 @@
-import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { CfnOutput } from 'aws-cdk-lib';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   ERP_INSTANCES_ENV_VAR,
@@ -9,6 +9,7 @@ import {
 } from '../../application/erp-instances';
 import type { FunctionDefinition, FunctionKey } from '../../application/functions';
 import { SECRETS, pascalCase } from '../../application/resources';
+import { vendorSecret } from './integration-secrets';
 import type { SupplylineFunction } from './supplyline-function';
 
 /** Properties of {@link ErpInstanceSecrets}. */
@@ -31,24 +32,17 @@ export class ErpInstanceSecrets extends Construct {
   constructor(scope: Construct, id: string, props: ErpInstanceSecretsProps) {
     super(scope, id);
     this.instances = props.erpInstances ?? [];
-    const template = SECRETS.erpCredentials.value;
     const secrets: Record<string, secretsmanager.Secret> = {};
     for (const instance of this.instances.slice(1)) {
-      const secret = new secretsmanager.Secret(this, `${pascalCase(instance.name)}Credentials`, {
-        description: `ERP instance ${instance.name} credentials (set username/password after deploy)`,
-        generateSecretString: {
-          secretStringTemplate: JSON.stringify(template.template),
-          generateStringKey: template.generatedKey,
-          passwordLength: 32,
-          excludePunctuation: true,
+      const secret = vendorSecret(
+        this,
+        `${pascalCase(instance.name)}Credentials`,
+        {
+          ...SECRETS.erpCredentials,
+          description: `ERP instance ${instance.name} credentials (set username/password after deploy)`,
         },
-        removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      });
-      Validations.of(secret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Shared with the business unit’s ERP (an external system): rotation is a coordinated manual procedure.',
-      });
+        props.retainData,
+      );
       new CfnOutput(this, `${pascalCase(instance.name)}CredentialsSecretArn`, { value: secret.secretArn });
       secrets[instance.name] = secret;
     }

@@ -10,24 +10,10 @@ import {
   erpInstancesVariable,
   type ErpInstance,
 } from '../../application/erp-instances';
+import { EAST_INSTANCE, WEST_INSTANCE } from '../fixtures/erp-instances';
 
-const EAST: ErpInstance = {
-  name: 'east',
-  protocol: 'tryton',
-  baseUrl: 'https://erp-east.example.com',
-  database: 'east',
-  codeTables: 'erp',
-  warehouses: ['WH-EAST', 'WH-NORTH'],
-  requestBudget: { requestsPerSecond: 10, burst: 20 },
-};
-const WEST: ErpInstance = {
-  ...EAST,
-  name: 'west',
-  baseUrl: 'https://erp-west.example.com',
-  database: 'west',
-  warehouses: ['WH-WEST', 'WH-SOUTH'],
-  requestBudget: { requestsPerSecond: 4, burst: 8 },
-};
+const EAST: ErpInstance = { ...EAST_INSTANCE, warehouses: ['WH-EAST', 'WH-NORTH'] };
+const WEST: ErpInstance = { ...WEST_INSTANCE, protocol: 'tryton', warehouses: ['WH-WEST', 'WH-SOUTH'] };
 const declared = (instances: unknown) => (key: string) =>
   key === 'erpInstances' ? JSON.stringify(instances) : undefined;
 

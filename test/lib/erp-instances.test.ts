@@ -6,26 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_CATALOG as FUNCTIONS } from '../../application/functions';
 import type { ErpInstance } from '../../application/erp-instances';
+import { EAST_INSTANCE, WEST_INSTANCE } from '../fixtures/erp-instances';
 import type { ErpInstanceSecrets } from '../../lib/constructs/erp-instance-secrets';
 import { buildStack, resourcesOf, roleStatements, testConfig, type CfnJson, type Json } from './support';
 
-const EAST: ErpInstance = {
-  name: 'east',
-  protocol: 'tryton',
-  baseUrl: 'https://erp-east.example.com',
-  database: 'east',
-  codeTables: 'erp',
-  warehouses: ['WH-EAST', 'WH-NORTH', 'WH-SOUTH', 'WH-WEST'],
-  requestBudget: { requestsPerSecond: 10, burst: 20 },
-};
-const WEST: ErpInstance = {
-  ...EAST,
-  name: 'west',
-  protocol: 'simulator',
-  baseUrl: 'https://erp-west.example.com',
-  database: 'west',
-  warehouses: ['WH-WEST'],
-};
+const EAST = EAST_INSTANCE;
+const WEST = WEST_INSTANCE;
 
 const synth = (erpInstances: readonly ErpInstance[]) =>
   buildStack('prod', { config: testConfig('prod', { erpInstances }) });
@@ -33,8 +19,8 @@ const synth = (erpInstances: readonly ErpInstance[]) =>
 const ERP_CALLERS = FUNCTIONS.filter((f) => f.grants.connectors?.includes('erp')).map((f) => f.key);
 
 describe('adding an ERP instance', () => {
-  const one = synth([EAST]);
-  const two = synth([{ ...EAST, warehouses: ['WH-EAST', 'WH-NORTH', 'WH-SOUTH'] }, WEST]);
+  const one = synth([{ ...EAST, warehouses: [...EAST.warehouses, ...WEST.warehouses] }]);
+  const two = synth([EAST, WEST]);
   const resources = (template: typeof one.template) => template.toJSON().Resources as Record<string, CfnJson>;
 
   it('keeps every resource of the one-instance template, except what the ERP callers are given', () => {
