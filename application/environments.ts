@@ -26,6 +26,7 @@ import {
   type PeopleSignIn,
 } from './identity';
 import { ediPartnersFromContext, type EdiPartnerProfile } from './edi-partners';
+import { environmentErpProblems, erpInstancesFromContext, type ErpInstance } from './erp-instances';
 
 /** The deployable environments. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -175,6 +176,8 @@ export interface EnvironmentConfig {
   readonly identity: IdentitySettings;
   /** Suppliers trading by EDI (application/edi-partners.ts). @default none */
   readonly ediPartners?: readonly EdiPartnerProfile[];
+  /** ERP instances, one per business unit, primary first (application/erp-instances.ts). @default one from `systems` */
+  readonly erpInstances?: readonly ErpInstance[];
 }
 
 /** CloudWatch Logs retention values (days) the service accepts. */
@@ -406,7 +409,7 @@ export function isEnvironmentName(value: unknown): value is EnvironmentName {
  * The configuration of `name`, with overrides from context (`-c account=`, `-c region=`,
  * `-c alarmEmails=a@x,b@y`, `-c tenantId=`, `-c procurementBaseUrl=`, `-c erpBaseUrl=`,
  * `-c erpDatabase=`, `-c identityIssuer=`, `-c identityAudience=`, `-c identityGroupsClaim=`,
- * `-c identityCallbackUrls=`, `-c identityLogoutUrls=`) and the CLI's CDK_DEFAULT_* variables.
+ * `-c identityCallbackUrls=`, `-c identityLogoutUrls=`, `-c erpInstances=`) and CDK_DEFAULT_* variables.
  * Works offline with no credentials: without an account the stack is environment-agnostic.
  * @throws Error for an unknown environment or an invalid configuration.
  */
@@ -442,6 +445,7 @@ export function loadEnvironmentConfig(name: unknown, sources: ConfigSources = {}
     ...privateNetworkFrom(text('privateNetwork'), defaults.privateNetwork),
     identity: identityOverrides(defaults.identity, text),
     ediPartners: ediPartnersFromContext(name, text('ediPartners')),
+    ...erpInstancesFromContext(text('erpInstances'), defaults.erpInstances),
   };
   validateEnvironmentConfig(config);
   return config;
@@ -597,5 +601,6 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
       problems.push(`site -> warehouse '${site}' -> '${warehouse}' must name both`);
   }
   problems.push(...identityProblems(config.identity, { loopbackSignIn: config.name === 'dev' }));
+  problems.push(...environmentErpProblems(config));
   if (problems.length > 0) throw new Error(`Invalid ${where}:\n- ${problems.join('\n- ')}`);
 }

@@ -137,9 +137,12 @@ export function procurementStatusUpdate(
   };
 }
 
-/** The idempotency key of a `receipt.posted` event: the ERP receipt number (one event per receipt). */
-export function receiptEventKey(receiptNumber: string): string {
-  return `receipt:${receiptNumber}`;
+/**
+ * The idempotency key of a `receipt.posted` event: the ERP receipt number (one event per receipt).
+ * Instances number their receipts each on their own, so past the primary the instance is in it.
+ */
+export function receiptEventKey(receiptNumber: string, instance?: string): string {
+  return instance === undefined ? `receipt:${receiptNumber}` : `receipt:${instance}:${receiptNumber}`;
 }
 
 /** `sourceVersion` of a receipt event: epoch ms of its detection (the envelope allows epoch ms). */

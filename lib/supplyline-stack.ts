@@ -42,6 +42,7 @@ import { DataTables } from './constructs/data-tables';
 import { PrivateNetwork } from './constructs/private-network';
 import { createDataKeys, type DataKeys } from './constructs/encryption-keys';
 import { IntegrationSecrets } from './constructs/integration-secrets';
+import { ErpInstanceSecrets } from './constructs/erp-instance-secrets';
 import { Monitoring } from './constructs/monitoring';
 import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
 import { SupplylineFunction } from './constructs/supplyline-function';
@@ -212,6 +213,7 @@ export class SupplylineStack extends Stack {
       removalPolicy,
       webhookHandlers,
     );
+    new ErpInstanceSecrets(this, 'ErpInstances', config).bindCallers(catalog, this.functions);
     this.workflows = this.createWorkflows(
       root,
       workflowCatalog,

@@ -4,7 +4,7 @@
  */
 import { TransientFailure } from '../../domain/failures';
 import { CircuitOpenError, type CircuitBreaker } from './circuit-breaker';
-import { RequestBudgetExhausted } from './shared-rate-budget';
+import { RequestBudgetExhausted, type RequestBudget } from './shared-rate-budget';
 
 /** In-place retries of a read that failed transiently: several reads per step multiply blips. */
 const READ_RETRIES = 2;
@@ -19,25 +19,51 @@ function retriableRead(error: unknown): boolean {
   );
 }
 
+/** Options of {@link guardedPort}. */
+export interface GuardedPortOptions {
+  /** Taken (critical lane) before every call; none: calls are not budgeted. */
+  readonly budget?: RequestBudget;
+  /** Longest in-process wait for the budget before RequestBudgetExhausted. @default 1000 */
+  readonly maxBudgetWaitMs?: number;
+}
+
+/** Waits for a token of `budget` for at most `maxWaitMs`; RequestBudgetExhausted past that. */
+async function takeBudget(budget: RequestBudget, endpoint: string, operation: string, maxWaitMs: number) {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const decision = await budget.take('critical');
+    if (decision.granted) return;
+    const wait = Math.max(1, decision.retryInMs);
+    if (Date.now() + wait > deadline)
+      throw new RequestBudgetExhausted(operation, 'critical', endpoint, Math.max(1, Math.ceil(wait / 1000)));
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
 /**
- * Each listed method loads the connector, then calls it through the breaker of `endpoint`. Methods
- * marked `read` are idempotent and retried in place twice with jitter; writes are retried by their
- * caller (workflow Retry, queue redelivery).
+ * Each listed method loads the connector, then calls it through the breaker of `endpoint` (after
+ * taking the budget, when there is one: a call the budget refuses is not the endpoint's failure).
+ * Methods marked `read` are idempotent and retried in place twice with jitter; writes are retried by
+ * their caller (workflow Retry, queue redelivery).
  */
 export function guardedPort<T extends object, K extends keyof T>(
   endpoint: string,
   load: () => Promise<T>,
   methods: Readonly<Record<K, 'read' | 'write'>>,
   breaker: () => Pick<CircuitBreaker, 'execute'>,
+  options: GuardedPortOptions = {},
 ): Pick<T, K> {
+  const budget = options.budget;
   const port = {} as Record<K, unknown>;
   for (const method of Object.keys(methods) as K[]) {
     port[method] = async (...args: unknown[]) => {
       const client = await load();
-      const call = () =>
-        breaker().execute(endpoint, () =>
+      const call = async () => {
+        if (budget) await takeBudget(budget, endpoint, String(method), options.maxBudgetWaitMs ?? 1000);
+        return breaker().execute(endpoint, () =>
           (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args),
         );
+      };
       for (let attempt = 0; ; attempt++) {
         try {
           return await call();

@@ -17,7 +17,7 @@ export const ACKNOWLEDGEMENT_PARKING_SECONDS = 10;
 
 export interface AcknowledgementPorts extends Pick<
   CommitmentPorts,
-  | 'erp'
+  | 'erps'
   | 'publish'
   | 'ledger'
   | 'supply'
@@ -68,7 +68,7 @@ export async function applyAcknowledgement(
   const ref = { objectType: 'PurchaseOrder', objectId: posted.externalRef };
   let amended = false;
   if (evaluation.amendment) {
-    const order = await ports.erp.amendPurchaseOrder(posted.externalRef, {
+    const order = await ports.erps.forWarehouse(posted.warehouseCode).amendPurchaseOrder(posted.externalRef, {
       lines: evaluation.amendment.lines.map((line) => ({
         lineNo: line.lineNo,
         quantityEa: line.quantityEa.toString(),

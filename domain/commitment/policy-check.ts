@@ -21,7 +21,7 @@ import type { CommitmentPorts } from './types';
 /** What the policy check reads: the two systems, the site cross-reference, the clock and the policy. */
 export type PolicyLookupPorts = Pick<
   CommitmentPorts,
-  'erp' | 'procurement' | 'warehouseForSite' | 'now' | 'policy'
+  'erps' | 'procurement' | 'warehouseForSite' | 'now' | 'policy'
 >;
 
 /** A purchase order as someone proposes it (quantities in eaches, money as decimal strings). */
@@ -39,10 +39,12 @@ async function lookUpParties(
   ports: PolicyLookupPorts,
   warehouseCode: string | null,
 ) {
+  // The instance holding the warehouse judges: what other instances hold does not count.
+  const erp = ports.erps.forWarehouse(warehouseCode);
   const [item, warehouse, erpSupplier, supplier] = await Promise.all([
-    ports.erp.getItem(order.itemCode),
-    warehouseCode ? ports.erp.getWarehouse(warehouseCode) : Promise.resolve(null),
-    ports.erp.getSupplier(order.supplierNumber),
+    erp.getItem(order.itemCode),
+    warehouseCode ? erp.getWarehouse(warehouseCode) : Promise.resolve(null),
+    erp.getSupplier(order.supplierNumber),
     ports.procurement.getSupplier(order.supplierNumber),
   ]);
   return {
@@ -75,7 +77,7 @@ async function committedThisMonth(
   month: string,
 ): Promise<string | null> {
   try {
-    return await ports.erp.committedValue(warehouseCode, month);
+    return await ports.erps.forWarehouse(warehouseCode).committedValue(warehouseCode, month);
   } catch (error) {
     // An unknown warehouse is the warehouse check's verdict, not a failure of the lookup.
     if (error instanceof BusinessRejection && error.code === 'WAREHOUSE_UNKNOWN') return null;

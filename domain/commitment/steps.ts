@@ -285,7 +285,7 @@ export async function postPurchaseOrder(
     needBy: line.needBy,
   }));
   const now = ports.now();
-  const erpOrder = await ports.erp.postPurchaseOrder({
+  const erpOrder = await ports.erps.forWarehouse(policy.warehouseCode).postPurchaseOrder({
     externalRef,
     supplierNumber: po.supplierNumber,
     warehouseCode: policy.warehouseCode,

@@ -6,7 +6,7 @@
 import type { ForecastException } from '../../canonical/generated/types';
 import type { Clock } from '../ports/clock';
 import type { CommitmentRegistry } from '../ports/commitments';
-import type { ErpPort } from '../ports/erp';
+import type { ErpInstances } from '../business-units';
 import type { BusinessMetric, EventPublisher } from '../ports/events';
 import type { IdSource } from '../ports/ids';
 import type { ProcurementPort } from '../ports/procurement';
@@ -140,7 +140,8 @@ export interface AcknowledgementResult {
 /** The outside world of the procurement steps: every port is in domain/ports. */
 export interface CommitmentPorts extends Clock, IdSource, EventPublisher {
   procurement: ProcurementPort;
-  erp: ErpPort;
+  /** The ERP instances; a commitment's warehouse decides which one it goes to (domain/business-units.ts). */
+  erps: ErpInstances;
   /** Planning site -> ERP warehouse code (environment configuration). */
   warehouseForSite(site: string): string | undefined;
   ledger: LedgerPort;

@@ -20,12 +20,14 @@ import { Decimal } from '../decimal';
 import { ediException } from '../edi/exceptions';
 import { BusinessRejection } from '../failures';
 import type { CommitmentRegistry } from '../ports/commitments';
+import type { ErpInstances } from '../business-units';
 import type { ErpPort } from '../ports/erp';
 import type { BusinessMetric, EventPublisher } from '../ports/events';
 
 /** What applying a milestone needs. */
 export interface ShipmentMilestonePorts extends EventPublisher {
-  readonly erp: Pick<ErpPort, 'findPurchaseOrder' | 'listExpectedShipments' | 'recordExpectedShipment'>;
+  /** The order's business unit's ERP receives the shipment (the warehouse it was posted for). */
+  readonly erps: Pick<ErpInstances, 'forWarehouse'>;
   readonly commitments: Pick<CommitmentRegistry, 'findByPoNumber'>;
   readonly tenantId: string;
   readonly now: () => Date;
@@ -94,13 +96,14 @@ async function applyToOrder(
     return notApplied('SHIPMENT_PURCHASE_ORDER_UNKNOWN', `${poNumber} was not posted by Supplyline`);
   if (posted.supplierNumber !== milestone.supplierNumber)
     return notApplied('SHIPMENT_SUPPLIER_MISMATCH', `${poNumber} is an order of ${posted.supplierNumber}`);
-  const expected = await ports.erp.listExpectedShipments(posted.externalRef);
+  const erp = ports.erps.forWarehouse(posted.warehouseCode);
+  const expected = await erp.listExpectedShipments(posted.externalRef);
   const known = expected.find((s) => s.shipmentId === milestone.shipmentId);
   if (known) {
     ports.metric?.('ShipmentMilestonesAlreadyApplied', 1, 'Count', { Supplier: milestone.supplierNumber });
     return { poNumber, outcome: 'already-recorded', receiptNumber: known.receiptNumber, linesNotApplied: [] };
   }
-  const order = await ports.erp.findPurchaseOrder(posted.externalRef);
+  const order = await erp.findPurchaseOrder(posted.externalRef);
   if (!order) return notApplied('SHIPMENT_PURCHASE_ORDER_UNKNOWN', `${poNumber} is not in the ERP`);
 
   const fitting: ShipmentLine[] = [];
@@ -124,7 +127,7 @@ async function applyToOrder(
   }
   if (fitting.length === 0) return { poNumber, outcome: 'not-applied', linesNotApplied: refused };
   try {
-    const { shipment } = await ports.erp.recordExpectedShipment(posted.externalRef, {
+    const { shipment } = await erp.recordExpectedShipment(posted.externalRef, {
       shipmentId: milestone.shipmentId,
       plannedDate: milestone.estimatedDeliveryDate,
       lines: fitting.map((l) => ({ lineNo: l.lineNo, quantityEa: l.shippedQuantityEa })),

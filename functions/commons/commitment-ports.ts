@@ -34,7 +34,7 @@ import {
 } from './adapters';
 import { lazy } from './clients';
 import { emitMetric } from './powertools';
-import { erpPort, procurementPort } from './connectors';
+import { erpInstancePorts, procurementPort } from './connectors';
 
 /** The functions' ports: the steps' CommitmentPorts (the domain's procurement port already reads a request). */
 export type FunctionPorts = CommitmentPorts;
@@ -43,8 +43,8 @@ const PORTS: FunctionPorts = {
   get procurement() {
     return procurementPort();
   },
-  get erp() {
-    return erpPort();
+  get erps() {
+    return erpInstancePorts();
   },
   warehouseForSite(site) {
     const warehouses = businessRules().siteWarehouses;
@@ -110,8 +110,8 @@ export const changeEvaluationPorts = /* @__PURE__ */ lazy((): ChangeEvaluationPo
     get procurement() {
       return shared.procurement;
     },
-    get erp() {
-      return shared.erp;
+    get erps() {
+      return shared.erps;
     },
     get supply() {
       return shared.supply;

@@ -3,11 +3,13 @@
  * execution environment from its connector's secret and settings (application/resources.ts
  * CONNECTORS), and rebuilt only when the secret rotates.
  *
- * Calls go through the shared circuit breaker (endpoints `procurement` and `erp`, see
- * functions/commons/adapters.ts); only transient failures count against an endpoint. Procurement
- * calls also spend the request budget shared by every instance (TABLES.circuitBreaker), the
- * critical lane unless a call names `lane: 'bulk'`.
+ * Calls go through the shared circuit breaker (endpoints `procurement`, and per ERP instance `erp`
+ * for the primary, `erp:<name>` for the others; see functions/commons/adapters.ts); only transient
+ * failures count against an endpoint. Procurement calls also spend the request budget shared by
+ * every instance (TABLES.circuitBreaker), the critical lane unless a call names `lane: 'bulk'`; so
+ * does each declared ERP instance, from its own budget (application/erp-instances.ts).
  */
+import { erpInstances, type ErpInstances } from '../../domain/business-units';
 import { procurementInstanceTag } from '../../domain/commitment/steps';
 import type { ErpPort } from '../../domain/ports/erp';
 import { RpcErp } from '../../adapters/erp/rpc/rpc-erp';
@@ -17,10 +19,21 @@ import { ProcurementPlatform } from '../../adapters/procurement/platform';
 import { PROCUREMENT_RATE_BUDGET, RateBudget } from '../../adapters/procurement/rate-budget';
 import { budgetedPort } from '../../adapters/resilience/budgeted-port';
 import { guardedPort } from '../../adapters/resilience/guarded-port';
-import { PROCUREMENT_SHARED_BUDGET, SharedRateBudget } from '../../adapters/resilience/shared-rate-budget';
+import {
+  PROCUREMENT_SHARED_BUDGET,
+  SharedRateBudget,
+  type RequestBudget,
+} from '../../adapters/resilience/shared-rate-budget';
 import type { ProcurementPort, ProcurementSupplier } from '../../domain/ports/procurement';
 import { ERP_SHARED_BUDGET } from '../../application/system-apis';
 import { httpsRequiredIn } from '../../application/outbound';
+import {
+  ERP_INSTANCES_ENV_VAR,
+  erpEndpoint,
+  erpInstanceEnvVars,
+  erpInstancesFromEnvironment,
+  type ErpInstanceRouting,
+} from '../../application/erp-instances';
 import {
   CONNECTORS,
   ENVIRONMENT_ENV_VAR,
@@ -40,16 +53,20 @@ const httpsRequired = (): boolean => httpsRequiredIn(process.env[ENVIRONMENT_ENV
  * A client built from a JSON secret, rebuilt only when the secret's value changed (rotation).
  * The secret is read through the shared 5-minute cache.
  */
-function fromSecret<T>(system: ConnectorKey, build: (secret: Record<string, string>) => T): () => Promise<T> {
+function fromSecret<T>(
+  system: ConnectorKey,
+  build: (secret: Record<string, string>) => T,
+  secretArnEnvVar: string = SECRETS[CONNECTORS[system].secret].envVar,
+): () => Promise<T> {
   let current: { raw: string; value: T } | undefined;
   return async () => {
-    const raw = await secrets().get(env(SECRETS[CONNECTORS[system].secret].envVar));
+    const raw = await secrets().get(env(secretArnEnvVar));
     if (current?.raw !== raw) current = { raw, value: build(JSON.parse(raw) as Record<string, string>) };
     return current.value;
   };
 }
 
-function requireFields(system: ConnectorKey, secret: Record<string, string>, fields: readonly string[]) {
+function requireFields(system: string, secret: Record<string, string>, fields: readonly string[]) {
   const missing = fields.filter((field) => !secret[field] || secret[field] === 'SET_AFTER_DEPLOY');
   if (missing.length > 0)
     throw new Error(`the ${system} secret has no ${missing.join(', ')} yet (set it after deploy)`);
@@ -120,10 +137,23 @@ export const procurementPurchaseOrders = lazy(
  */
 export const ERP_PROTOCOL_ENV_VAR = 'ERP_PROTOCOL';
 
-const trytonErp = fromSecret('erp', (secret): ErpPort => {
-  requireFields('erp', secret, ['username', 'password']);
-  if (process.env[ERP_PROTOCOL_ENV_VAR] === 'supplyline-rpc') {
-    return new RpcErp(env(CONNECTORS.erp.settings.erpBaseUrl), {
+/** One ERP instance's client, from its own variables and secret (the primary's are the single-ERP names). */
+function erpConnection(instance: string, index: number): () => Promise<ErpPort> {
+  const vars = erpInstanceEnvVars(instance, index);
+  const label = erpEndpoint(instance, index);
+  return fromSecret('erp', (secret) => erpClient(label, vars, secret), vars.credentialsSecretArn);
+}
+
+function erpClient(
+  label: string,
+  vars: ReturnType<typeof erpInstanceEnvVars>,
+  secret: Record<string, string>,
+): ErpPort {
+  requireFields(label, secret, ['username', 'password']);
+  const protocol = process.env[vars.protocol];
+  // `simulator` (configuration) and `supplyline-rpc` (the local runtime's override) are the RPC protocol.
+  if (protocol === 'supplyline-rpc' || protocol === 'simulator') {
+    return new RpcErp(env(vars.baseUrl), {
       requireHttps: httpsRequired(),
       authorization: `Basic ${Buffer.from(`${secret.username}:${secret.password}`).toString('base64')}`,
       timeLeftMs: timeLeftForCallsMs,
@@ -131,15 +161,15 @@ const trytonErp = fromSecret('erp', (secret): ErpPort => {
   }
   return new TrytonErp({
     ...trytonConnectionFromEnv({
-      TRYTON_URL: env(CONNECTORS.erp.settings.erpBaseUrl),
-      TRYTON_DB: env(CONNECTORS.erp.settings.erpDatabase),
-      TRYTON_USER: secret.username,
-      TRYTON_PASSWORD: secret.password,
+      TRYTON_URL: env(vars.baseUrl),
+      TRYTON_DB: env(vars.database),
+      TRYTON_USER: secret.username!,
+      TRYTON_PASSWORD: secret.password!,
     }),
     timeLeftMs: timeLeftForCallsMs,
     requireHttps: httpsRequired(),
   });
-});
+}
 
 const PROCUREMENT_METHODS = {
   getSupplier: 'read',
@@ -171,14 +201,62 @@ export const procurementPort = lazy((): ProcurementPort =>
   guardedPort('procurement', procurementClient, PROCUREMENT_METHODS, circuitBreaker),
 );
 
-/** The ERP (Tryton) behind the circuit breaker. */
-export const erpPort = lazy((): ErpPort => guardedPort('erp', trytonErp, ERP_METHODS, circuitBreaker));
+/**
+ * A declared instance's request budget, shared by every function instance (windows of one second
+ * in TABLES.circuitBreaker under its endpoint); while the table is unreachable, this function
+ * instance's own bucket decides. The undeclared single ERP keeps going without one, as before.
+ */
+function erpBudget(endpoint: string, { requestBudget }: ErpInstanceRouting): RequestBudget {
+  return new SharedRateBudget({
+    documents: documents(),
+    tableName: env(TABLES.circuitBreaker.envVar),
+    endpoint,
+    limitPerWindow: Math.max(1, Math.floor(requestBudget.requestsPerSecond)),
+    windowMs: 1000,
+    bulkShare: 2 / 3,
+    fallback: new RateBudget({
+      capacity: requestBudget.burst,
+      refillPerSecond: requestBudget.requestsPerSecond,
+    }),
+    onError: (error) =>
+      logger.warn('shared ERP request budget unavailable; the instance’s own budget applies', {
+        endpoint,
+        error: error as Error,
+      }),
+  });
+}
+
+const erpPorts = new Map<string, ErpPort>();
+
+/** The instance's ERP behind its own circuit breaker (and, when declared, its own request budget). */
+function erpInstancePort(routes: readonly ErpInstanceRouting[], instance: string): ErpPort {
+  let port = erpPorts.get(instance);
+  if (!port) {
+    const index = routes.findIndex((route) => route.name === instance);
+    const endpoint = erpEndpoint(instance, index);
+    const declared = process.env[ERP_INSTANCES_ENV_VAR] !== undefined;
+    port = guardedPort(endpoint, erpConnection(instance, index), ERP_METHODS, circuitBreaker, {
+      budget: declared ? erpBudget(endpoint, routes[index]!) : undefined,
+    });
+    erpPorts.set(instance, port);
+  }
+  return port;
+}
+
+/** The environment's ERP instances (ERP_INSTANCES, or the single primary), each built on first use. */
+export const erpInstancePorts = lazy((): ErpInstances => {
+  const routes = erpInstancesFromEnvironment(process.env);
+  return erpInstances(routes, (instance) => erpInstancePort(routes, instance));
+});
+
+/** The primary ERP instance behind its circuit breaker (what a single-ERP environment has). */
+export const erpPort = lazy((): ErpPort => erpInstancePorts().all()[0]!.erp);
 
 /**
- * The ERP request budget every instance shares (TABLES.circuitBreaker, endpoint `erp`); while the
+ * The system APIs' ERP read budget (TABLES.circuitBreaker, endpoint `erp`); while the
  * table is unreachable reads go ahead (the breaker still guards the ERP).
  */
-export const erpBudget = lazy(
+export const erpReadBudget = lazy(
   () =>
     new SharedRateBudget({
       documents: documents(),
@@ -195,7 +273,7 @@ export const erpBulkReads = lazy(() =>
     erpPort(),
     ['getItem', 'getWarehouse', 'getSupplier', 'getInventoryBalance', 'findPurchaseOrder', 'listReceipts'],
     // A reader waits up to a second for the lane's next window: within its fill lease and API timeout.
-    { budget: erpBudget(), lane: 'bulk', system: 'erp', maxWaitMs: 1_000 },
+    { budget: erpReadBudget(), lane: 'bulk', system: 'erp', maxWaitMs: 1_000 },
   ),
 );
 

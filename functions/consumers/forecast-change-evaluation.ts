@@ -19,7 +19,7 @@
  */
 import { validateForecastLinesChangedV1 } from '../../canonical/generated/validators';
 import { createHash } from 'node:crypto';
-import type { ErpPort } from '../../domain/ports/erp';
+import type { ErpInstances } from '../../domain/business-units';
 import type { SourcingRequest, SourcingRequestCriteria } from '../../domain/ports/procurement';
 import type { ForecastLinesChangedV1 } from '../../canonical/generated/types';
 import { evaluateForecastException, type EvaluationPorts } from '../../domain/commitment/evaluation';
@@ -31,7 +31,8 @@ import { consumerHandler } from './composition';
 
 export interface ChangeEvaluationPorts extends Omit<EvaluationPorts, 'procurement'> {
   procurement: { listSourcingRequests: EvaluationPorts['procurement']['listSourcingRequests'] };
-  erp: Pick<ErpPort, 'getInventoryBalance'>;
+  /** The ERP instances; each warehouse's stock is read in its own instance. */
+  erps: Pick<ErpInstances, 'forWarehouse'>;
   warehouseForSite(site: string): string | undefined;
   bulk: BulkEvaluationSettings;
 }
@@ -90,14 +91,17 @@ export async function evaluateForecastChanges(
     if (!onHand.has(key))
       onHand.set(
         key,
-        ports.erp.getInventoryBalance(itemCode, warehouse).then(
-          (balance) => balance.onHandEa,
-          (error: unknown) => {
-            // An item or warehouse the ERP does not know cannot be ordered anyway.
-            if (error instanceof BusinessRejection) return undefined;
-            throw error;
-          },
-        ),
+        ports.erps
+          .forWarehouse(warehouse)
+          .getInventoryBalance(itemCode, warehouse)
+          .then(
+            (balance) => balance.onHandEa,
+            (error: unknown) => {
+              // An item or warehouse the ERP does not know cannot be ordered anyway.
+              if (error instanceof BusinessRejection) return undefined;
+              throw error;
+            },
+          ),
       );
     const projectedOnHandEa = await onHand.get(key)!;
     if (projectedOnHandEa === undefined) {

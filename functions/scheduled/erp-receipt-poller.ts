@@ -4,14 +4,17 @@
  * published through the idempotency table, so overlapping runs cannot announce one twice). It also
  * keeps the supply store's received quantities (absolute, per order line: only the poller sees every
  * receipt of an order) and marks the commitment, so a fully received order is no longer polled.
+ * Each ERP instance (business unit) is polled in its own run, with its own concurrency: a slow or
+ * down instance holds up only its own commitments (ADR 0013).
  *
  * Environment: WORKFLOW_CORRELATION_TABLE_NAME, IDEMPOTENCY_TABLE_NAME, EVENT_BUS_NAME, TENANT_ID,
- * CIRCUIT_BREAKER_TABLE_NAME, ERP_BASE_URL, ERP_DATABASE, ERP_CREDENTIALS_SECRET_ARN.
+ * CIRCUIT_BREAKER_TABLE_NAME, ERP_BASE_URL, ERP_DATABASE, ERP_CREDENTIALS_SECRET_ARN (and ERP_INSTANCES
+ * with each further instance's variables, application/erp-instances.ts).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PostedCommitmentAwaitingReceipt } from '../../adapters/aws/commitments';
-import type { ErpPort } from '../../domain/ports/erp';
+import type { ErpInstances } from '../../domain/business-units';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { SupplyStore } from '../../domain/ports/supply';
 import { receiptEventKey, receiptsToAnnounce, receiptVersion } from '../../domain/receipts';
@@ -36,7 +39,8 @@ export interface CommitmentsAwaitingReceipt {
 
 export interface ReceiptPollerPorts {
   commitments: CommitmentsAwaitingReceipt;
-  erp: Pick<ErpPort, 'listReceipts' | 'findPurchaseOrder'>;
+  /** The ERP instances: a commitment's receipts are in the instance of its warehouse. */
+  erps: Pick<ErpInstances, 'forWarehouse' | 'instanceFor' | 'primary'>;
   /** Publishes an event unless one with its idempotency key was published before. */
   publishOnce(event: CanonicalEvent): Promise<{ duplicate: boolean }>;
   supply?: Pick<SupplyStore, 'openLines' | 'recordLines'>;
@@ -55,34 +59,51 @@ export interface ReceiptPollReport {
   failed: number;
 }
 
-/** One pass over the commitments awaiting receipt; a failing order is logged and skipped. */
+/**
+ * One pass over the commitments awaiting receipt, `concurrency` at a time per ERP instance; a
+ * failing order is logged and skipped. Only an instance's own orders wait for a free slot of its
+ * run, so one instance's slowness does not hold up another's receipts.
+ */
 export async function pollErpReceipts(
   ports: ReceiptPollerPorts,
   concurrency = 4,
 ): Promise<ReceiptPollReport> {
   const report: ReceiptPollReport = { commitments: 0, announced: 0, completed: 0, failed: 0 };
-  const running = new Set<Promise<void>>();
+  const queues = new Map<string, PolledCommitment[]>();
   for await (const commitment of ports.commitments.awaitingReceipt()) {
     report.commitments++;
-    const task = pollOne(commitment, ports, report)
-      .catch((error: unknown) => {
-        report.failed++;
-        ports.logger.error('could not poll the receipts of a commitment', {
-          poNumber: commitment.poNumber,
-          externalRef: commitment.externalRef,
-          error: error as Error,
-        });
-      })
-      .finally(() => running.delete(task));
-    running.add(task);
-    if (running.size >= concurrency) await Promise.race(running);
+    const instance = ports.erps.instanceFor(commitment.warehouseCode);
+    queues.set(instance, [...(queues.get(instance) ?? []), commitment]);
   }
-  await Promise.all(running);
+  await Promise.all([...queues.values()].map((queue) => pollInstance(queue, ports, report, concurrency)));
   return report;
 }
 
+/** Drains one instance's commitments, `concurrency` at a time. */
+async function pollInstance(
+  queue: PolledCommitment[],
+  ports: ReceiptPollerPorts,
+  report: ReceiptPollReport,
+  concurrency: number,
+): Promise<void> {
+  const worker = async () => {
+    for (let commitment = queue.shift(); commitment; commitment = queue.shift())
+      await pollOne(commitment, ports, report).catch((error: unknown) => {
+        report.failed++;
+        ports.logger.error('could not poll the receipts of a commitment', {
+          poNumber: commitment!.poNumber,
+          externalRef: commitment!.externalRef,
+          error: error as Error,
+        });
+      });
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
 async function pollOne(commitment: PolledCommitment, ports: ReceiptPollerPorts, report: ReceiptPollReport) {
-  const receipts = await ports.erp.listReceipts(commitment.externalRef);
+  const instance = ports.erps.instanceFor(commitment.warehouseCode);
+  const erp = ports.erps.forWarehouse(commitment.warehouseCode);
+  const receipts = await erp.listReceipts(commitment.externalRef);
   const announced = new Set(commitment.announcedReceipts);
   const unseen = receipts.filter(
     (receipt) =>
@@ -90,7 +111,7 @@ async function pollOne(commitment: PolledCommitment, ports: ReceiptPollerPorts, 
   );
   if (unseen.length === 0) return;
   // The ERP order's current quantities: a partial confirmation may have amended them.
-  const order = await ports.erp.findPurchaseOrder(commitment.externalRef);
+  const order = await erp.findPurchaseOrder(commitment.externalRef);
   const ordered = order?.lines ?? commitment.lines;
   const detectedAt = ports.now().toISOString();
   const toAnnounce = receiptsToAnnounce(commitment, ordered, receipts, detectedAt);
@@ -103,7 +124,10 @@ async function pollOne(commitment: PolledCommitment, ports: ReceiptPollerPorts, 
         sourceVersion: receiptVersion(detectedAt),
         occurredAt: detectedAt,
         correlationId: commitment.externalRef,
-        idempotencyKey: receiptEventKey(receipt.receiptNumber),
+        idempotencyKey: receiptEventKey(
+          receipt.receiptNumber,
+          instance === ports.erps.primary ? undefined : instance,
+        ),
         tenantId: ports.tenantId,
       },
       ports,

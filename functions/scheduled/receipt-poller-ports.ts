@@ -19,8 +19,8 @@ export const receiptPollerPorts = /* @__PURE__ */ lazy((): ReceiptPollerPorts =>
   const shared = commitmentPorts();
   return {
     commitments: postedCommitments(),
-    get erp() {
-      return shared.erp;
+    get erps() {
+      return shared.erps;
     },
     get supply() {
       return shared.supply;

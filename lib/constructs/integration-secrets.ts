@@ -30,28 +30,42 @@ export class IntegrationSecrets extends Construct {
     const specs = props.specs ?? SECRETS;
     const built = {} as Record<SecretKey, BindableSecret>;
     for (const [key, spec] of Object.entries(specs) as [SecretKey, SecretSpec][]) {
-      const secret = new secretsmanager.Secret(this, pascalCase(key), {
-        // Generated names: a fixed name would collide with the deleted secret's recovery window on redeploy.
-        description: spec.description,
-        generateSecretString:
-          spec.value.kind === 'generated'
-            ? { passwordLength: spec.value.length, excludePunctuation: true }
-            : {
-                secretStringTemplate: JSON.stringify(spec.value.template),
-                generateStringKey: spec.value.generatedKey,
-                passwordLength: 32,
-                excludePunctuation: true,
-              },
-        removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      });
-      Validations.of(secret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Issued by or shared with an external vendor (planning, procurement, ERP): rotation is a coordinated ' +
-          'manual procedure with the vendor; webhook signing keeps a current and a previous secret for overlap.',
-      });
+      const secret = vendorSecret(this, pascalCase(key), spec, props.retainData);
       built[key] = { secret, envVar: spec.envVar };
     }
     this.secrets = built;
   }
+}
+
+/**
+ * A secret of an external system (a generated value, or a placeholder an operator replaces after
+ * deploy), kept on stack deletion where the environment retains data.
+ */
+export function vendorSecret(
+  scope: Construct,
+  id: string,
+  spec: SecretSpec,
+  retainData: boolean,
+): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, id, {
+    // Generated names: a fixed name would collide with the deleted secret's recovery window on redeploy.
+    description: spec.description,
+    generateSecretString:
+      spec.value.kind === 'generated'
+        ? { passwordLength: spec.value.length, excludePunctuation: true }
+        : {
+            secretStringTemplate: JSON.stringify(spec.value.template),
+            generateStringKey: spec.value.generatedKey,
+            passwordLength: 32,
+            excludePunctuation: true,
+          },
+    removalPolicy: retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'Issued by or shared with an external vendor (planning, procurement, ERP): rotation is a coordinated ' +
+      'manual procedure with the vendor; webhook signing keeps a current and a previous secret for overlap.',
+  });
+  return secret;
 }

@@ -366,7 +366,7 @@ describe('purchase-commitment workflow', () => {
   it('refused by an open breaker at every step: waits the remaining open time, then completes; no exception', async () => {
     harness = await startHarness();
     const procurement = harness.ports.procurement;
-    const erp = harness.ports.erp;
+    const erp = harness.erp;
     // Each step meets an open breaker twice (1 s left of its cool-down), more than any Retry would allow before.
     const refuseTwice = <T extends object, K extends keyof T>(port: T, method: K, endpoint: string) => {
       const real = port[method] as (...args: unknown[]) => Promise<unknown>;

@@ -16,6 +16,7 @@ import { TrytonErpAdmin, type ErpAdmin } from '../../scripts/tryton/admin';
 import { forecastExceptionDelivery } from '../fixtures/planning';
 import { startHarness, type Harness } from '../support/commitment-harness';
 import { startTryton, type TrytonSandbox } from '../support/tryton';
+import { singleErp } from '../../domain/business-units';
 
 const context = { tenantId: 'acme', now: () => new Date(), newId: () => crypto.randomUUID() };
 
@@ -101,7 +102,7 @@ function referenceAcrossResets(
     });
 
     async function post(harness: Harness, state: CommitmentState): Promise<PostedPurchaseOrder> {
-      const ports = { ...harness.ports, erp: erp! };
+      const ports = { ...harness.ports, erps: singleErp(erp!) };
       const sourcing = state.sourcing ?? (await sourceTheNeed(state, ports));
       const policy = state.policy ?? (await checkCommitmentPolicies({ ...state, sourcing }, ports));
       return postPurchaseOrder({ ...state, sourcing, policy }, ports);
@@ -111,8 +112,11 @@ function referenceAcrossResets(
       const before = await startHarness();
       harnesses.push(before);
       const state = await commitmentState(before);
-      const sourcing = await sourceTheNeed(state, { ...before.ports, erp: erp! });
-      const policy = await checkCommitmentPolicies({ ...state, sourcing }, { ...before.ports, erp: erp! });
+      const sourcing = await sourceTheNeed(state, { ...before.ports, erps: singleErp(erp!) });
+      const policy = await checkCommitmentPolicies(
+        { ...state, sourcing },
+        { ...before.ports, erps: singleErp(erp!) },
+      );
       const first = await post(before, { ...state, sourcing, policy });
       // The retry of the same posting (the Task state's Retry, or a redrive) carries the same state.
       const retried = await post(before, { ...state, sourcing, policy });
@@ -141,7 +145,7 @@ function referenceAcrossResets(
       harnesses.push(first, second);
       const sourcingOn = async (harness: Harness) => {
         const state = await commitmentState(harness);
-        const ports = { ...harness.ports, erp: erp! };
+        const ports = { ...harness.ports, erps: singleErp(erp!) };
         const sourcing = await sourceTheNeed(state, ports);
         return { ...state, sourcing, policy: await checkCommitmentPolicies({ ...state, sourcing }, ports) };
       };
@@ -169,7 +173,7 @@ function referenceAcrossResets(
       const harness = await startHarness({ procurementInstance: true });
       harnesses.push(harness);
       const state = await commitmentState(harness);
-      const ports = { ...harness.ports, erp: erp! };
+      const ports = { ...harness.ports, erps: singleErp(erp!) };
       const { instance, ...untagged } = await sourceTheNeed(state, ports);
       expect(instance).toMatch(/^[A-Z2-7]{6}$/);
       const policy = await checkCommitmentPolicies({ ...state, sourcing: untagged }, ports);
@@ -186,7 +190,7 @@ function referenceAcrossResets(
       const harness = await startHarness();
       harnesses.push(harness);
       const state = await commitmentState(harness);
-      const ports = { ...harness.ports, erp: erp! };
+      const ports = { ...harness.ports, erps: singleErp(erp!) };
       const { createdAt: _dropped, ...legacySourcing } = await sourceTheNeed(state, ports);
       const policy = await checkCommitmentPolicies({ ...state, sourcing: legacySourcing }, ports);
       const first = await post(harness, { ...state, sourcing: legacySourcing, policy });

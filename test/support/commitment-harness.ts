@@ -33,6 +33,8 @@ import { deferWhileRefused } from '../../functions/workflow/deferral';
 import { masterData, procurementSeed, warehouseForSite } from '../../local/seed/master-data';
 import { ProcurementSimulator } from '../../local/simulators/procurement';
 import { LocalStepFunctions } from '../../local/stepfunctions/engine';
+import { singleErp, type ErpInstances } from '../../domain/business-units';
+import type { ErpPort } from '../../domain/ports/erp';
 
 export const WORKFLOWS = {
   commitment: 'supplyline-test-purchase-commitment',
@@ -74,6 +76,8 @@ export async function startHarness(
     procurementInstance?: boolean;
     /** The purchase requisitions' book, for requisitions' commitments. */
     requisitions?: CommitmentPorts['requisitions'];
+    /** Several ERP instances: the recorded simulator is the one `erps` is given (business units). */
+    erps?: (recorded: ErpPort) => ErpInstances;
   } = {},
 ): Promise<Harness> {
   const procurement = await ProcurementSimulator.start({ ...procurementSeed(), rateLimitPerSecond: 1000 });
@@ -109,7 +113,7 @@ export async function startHarness(
       client,
       options.procurementInstance ? procurementInstanceTag(procurement.url, 'supplyline') : undefined,
     ),
-    erp,
+    erps: options.erps ? options.erps(erp) : singleErp(erp),
     warehouseForSite: (site) => warehouseForSite(site),
     publish: async (published) => void events.push(...published),
     ledger: {

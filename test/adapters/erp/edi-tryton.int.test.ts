@@ -14,6 +14,7 @@ import type {
   PurchaseOrderAcknowledgedV1,
   ShipmentMilestoneReportedV1,
 } from '../../../canonical/generated/types';
+import { singleErp } from '../../../domain/business-units';
 import { applyAcknowledgement, type AcknowledgementPorts } from '../../../domain/commitment/acknowledgement';
 import { receiveInterchange } from '../../../domain/edi/inbound-interchange';
 import { transmitPurchaseOrder } from '../../../domain/edi/purchase-order-transmission';
@@ -64,7 +65,7 @@ async function receive(gs01: string, sets: readonly string[]): Promise<Canonical
 const ports = () => {
   const posted = postedCommitment(PO, order);
   const common = {
-    erp,
+    erps: singleErp(erp),
     publish: async (events: readonly CanonicalEvent[]) => void published.push(...events),
     tenantId: 'dev',
     now: () => new Date(),

@@ -8,6 +8,8 @@ import { applyAcknowledgement, type AcknowledgementPorts } from '../../../domain
 import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
 import { TransientFailure } from '../../../domain/failures';
 import { purchaseOrderAcknowledgedDelivery } from '../../fixtures/procurement';
+import { singleErp } from '../../../domain/business-units';
+import type { ErpPort } from '../../../domain/ports/erp';
 
 const context = {
   tenantId: 'acme',
@@ -32,17 +34,18 @@ const posted: PostedPurchaseOrder = {
 describe('the confirmation as received', () => {
   it('is kept before the ERP is amended, and stays kept when the amendment fails', async () => {
     const order: string[] = [];
+    const erp = {
+      amendPurchaseOrder: vi.fn(async () => {
+        order.push('amend');
+        throw new TransientFailure('Tryton is down', 'erp');
+      }),
+    };
     const ports = {
       commitments: {
         findByPoNumber: vi.fn(async () => posted),
         recordConfirmationReceived: vi.fn(async () => void order.push('recorded')),
       },
-      erp: {
-        amendPurchaseOrder: vi.fn(async () => {
-          order.push('amend');
-          throw new TransientFailure('Tryton is down', 'erp');
-        }),
-      },
+      erps: singleErp(erp as unknown as ErpPort),
     };
     const event = mapPurchaseOrderAcknowledged(
       purchaseOrderAcknowledgedDelivery({

@@ -11,6 +11,8 @@ import {
 } from '../../../domain/commitment/acknowledgement';
 import { NotYetKnown, TransientFailure, classifyFailure } from '../../../domain/failures';
 import { purchaseOrderAcknowledgedDelivery } from '../../fixtures/procurement';
+import { singleErp } from '../../../domain/business-units';
+import type { ErpPort } from '../../../domain/ports/erp';
 
 const context = {
   tenantId: 'acme',
@@ -23,9 +25,11 @@ function portsWithoutTheOrder() {
   const untouched = () => {
     throw new Error('nothing may change before the order is known');
   };
+  const erp = { amendPurchaseOrder: vi.fn(untouched) };
   const ports = {
     commitments: { findByPoNumber: vi.fn(async () => undefined) },
-    erp: { amendPurchaseOrder: vi.fn(untouched) },
+    erp,
+    erps: singleErp(erp as unknown as ErpPort),
     publish: vi.fn(untouched),
     ledger: { recordState: vi.fn(untouched), recordConfirmation: vi.fn(untouched) },
     supply: { recordLines: vi.fn(untouched) },

@@ -18,6 +18,7 @@ import type { ProcurementPort } from '../../../domain/ports/procurement';
 import { DEFAULT_PROCUREMENT_POLICY } from '../../../domain/procurement/policy';
 import { ErpSimulator } from '../../../local/simulators/erp/erp-simulator';
 import { masterData, warehouseForSite } from '../../../local/seed/master-data';
+import { singleErp } from '../../../domain/business-units';
 
 /** Every call made to a port, by method name. */
 function recorded<T extends object>(target: T, calls: string[]): T {
@@ -50,7 +51,7 @@ function ports(options: { committed?: string } = {}) {
   erp.committedValue = async (warehouse, month) =>
     warehouse === 'WH-EAST' && options.committed ? options.committed : committedValue(warehouse, month);
   const lookup: PolicyLookupPorts = {
-    erp: recorded<ErpPort>(erp, calls),
+    erps: singleErp(recorded<ErpPort>(erp, calls)),
     procurement: recorded(procurement() as ProcurementPort, calls),
     warehouseForSite: (site) => warehouseForSite(site),
     now: () => new Date('2026-12-04T10:00:00Z'),

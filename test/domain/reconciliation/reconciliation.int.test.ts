@@ -33,6 +33,7 @@ import { TrytonErpAdmin } from '../../../scripts/tryton/admin';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
 import { startHarness, type Harness } from '../../support/commitment-harness';
 import { startTryton, type TrytonSandbox } from '../../support/tryton';
+import { singleErp } from '../../../domain/business-units';
 
 const SETTINGS = { windowDays: 90, receiptStatusServiceLevelSeconds: 300, approvalLimit: '25000.00' };
 const context = { tenantId: 'acme', now: () => new Date(), newId: () => crypto.randomUUID() };
@@ -76,7 +77,7 @@ afterAll(async () => {
 async function post(n: number): Promise<PostedPurchaseOrder> {
   const ports = {
     ...harness.ports,
-    erp,
+    erps: singleErp(erp),
     ledger,
     commitments: new DynamoDbCommitmentRegistry(documents, dynamo.tableNames.workflowCorrelation),
   };
@@ -231,7 +232,7 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
     await expect(
       applyAcknowledgement(mapPurchaseOrderAcknowledged(acknowledged, context), {
         ...harness.ports,
-        erp: refusingErp,
+        erps: singleErp(refusingErp),
         ledger,
         commitments: new DynamoDbCommitmentRegistry(documents, dynamo.tableNames.workflowCorrelation),
         sendTaskSuccess: async () => undefined,

@@ -9,6 +9,7 @@ import type { IntegrationExceptionRaisedV1 } from '../../../canonical/generated/
 import { validateIntegrationExceptionRaisedV1 } from '../../../canonical/generated/validators';
 import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
 import type { PostPurchaseOrderRequest } from '../../../domain/ports/erp';
+import { singleErp } from '../../../domain/business-units';
 import { applyShipmentMilestone } from '../../../domain/shipments/shipment-milestone';
 import { ErpSimulator } from '../../../local/simulators/erp/erp-simulator';
 import { asn856 } from '../../fixtures/edi-856';
@@ -37,7 +38,7 @@ async function world() {
     posted.set(poNumber, postedCommitment(poNumber, order));
   };
   const ports = {
-    erp,
+    erps: singleErp(erp),
     commitments: { findByPoNumber: async (poNumber: string) => posted.get(poNumber) },
     publish: async (events: readonly CanonicalEvent[]) => void published.push(...events),
     metric: (name: string) => void metrics.push(name),

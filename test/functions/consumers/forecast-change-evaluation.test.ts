@@ -10,6 +10,11 @@ import {
   evaluateForecastChanges,
   type ChangeEvaluationPorts,
 } from '../../../functions/consumers/forecast-change-evaluation';
+import { singleErp } from '../../../domain/business-units';
+import type { ErpPort } from '../../../domain/ports/erp';
+
+/** A fake ERP of only the methods a test needs, as the single instance. */
+const erpsOf = (erp: Partial<ErpPort>) => singleErp(erp as ErpPort);
 
 const logger = { info: () => undefined } as unknown as Logger;
 const line = (itemCode: string, site: string, quantityEa: string, previousQuantityEa: string | null) => ({
@@ -66,13 +71,13 @@ beforeEach(() => {
         ];
       },
     },
-    erp: {
-      getInventoryBalance: async (itemCode, warehouse) => {
+    erps: erpsOf({
+      getInventoryBalance: async (itemCode: string, warehouse: string) => {
         balanceCalls.push(`${itemCode}@${warehouse}`);
         if (itemCode === 'GHOST') throw new BusinessRejection('ITEM_UNKNOWN', 'unknown item', 'erp');
         return { onHandEa: '10', forecastEa: '999' };
       },
-    },
+    }),
     supply: { openLines: async () => [], recordLines: async () => undefined },
     policy: DEFAULT_PROCUREMENT_POLICY,
     publish: async (events) => void published.push(...events),

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ErpPurchaseOrder, ErpReceipt } from '../../../domain/ports/erp';
+import type { ErpPort, ErpPurchaseOrder, ErpReceipt } from '../../../domain/ports/erp';
+import { erpInstances, singleErp } from '../../../domain/business-units';
 import type { CanonicalEvent } from '../../../canonical/envelope';
 import { validateReceiptPostedV1 } from '../../../canonical/generated/validators';
 import type { PurchaseOrderLineSnapshot } from '../../../domain/procurement/types';
@@ -25,6 +26,7 @@ let keys: Set<string>;
 let marked: { poNumber: string; numbers: readonly string[]; fullyReceivedAt: string | null }[];
 let supply: Map<string, PurchaseOrderLineSnapshot>;
 let ports: ReceiptPollerPorts;
+let erp: Pick<ErpPort, 'listReceipts' | 'findPurchaseOrder'>;
 beforeEach(() => {
   receipts = [];
   published = [];
@@ -46,6 +48,17 @@ beforeEach(() => {
       },
     ],
   ]);
+  erp = {
+    listReceipts: async (ref) => {
+      if (ref === 'BROKEN') throw new Error('ERP down');
+      return receipts;
+    },
+    // A partial confirmation amended the ERP order to 450.
+    findPurchaseOrder: async () =>
+      ({
+        lines: [{ lineNo: 1, itemCode: 'SKU-1', quantityEa: '450', unitPrice: '3.10', deliveryDate: null }],
+      }) as unknown as ErpPurchaseOrder,
+  };
   ports = {
     commitments: {
       awaitingReceipt: async function* () {
@@ -55,17 +68,7 @@ beforeEach(() => {
       markAnnounced: async (poNumber, numbers, fullyReceivedAt) =>
         void marked.push({ poNumber, numbers, fullyReceivedAt }),
     },
-    erp: {
-      listReceipts: async (ref) => {
-        if (ref === 'BROKEN') throw new Error('ERP down');
-        return receipts;
-      },
-      // A partial confirmation amended the ERP order to 450.
-      findPurchaseOrder: async () =>
-        ({
-          lines: [{ lineNo: 1, itemCode: 'SKU-1', quantityEa: '450', unitPrice: '3.10', deliveryDate: null }],
-        }) as unknown as ErpPurchaseOrder,
-    },
+    erps: singleErp(erp as ErpPort),
     publishOnce: async (event) => {
       const duplicate = keys.has(event.idempotencyKey);
       keys.add(event.idempotencyKey);
@@ -127,7 +130,7 @@ describe('pollErpReceipts', () => {
 
   it('asks nothing more of the ERP when no new receipt is posted', async () => {
     let orderReads = 0;
-    ports.erp.findPurchaseOrder = async () => {
+    erp.findPurchaseOrder = async () => {
       orderReads++;
       return null;
     };
@@ -161,5 +164,54 @@ describe('pollErpReceipts', () => {
         { references: { receipt: 'IS-2' }, status: 'received' },
       ],
     ]);
+  });
+
+  it('polls each ERP instance in its own run: a hanging east holds up no west receipt; numbers stay apart', async () => {
+    // Prepare: both instances number their first receipt IS-1; east answers only when told.
+    const posted: ErpReceipt[] = [
+      {
+        receiptNumber: 'IS-1',
+        state: 'done',
+        receivedAt: '2026-12-07',
+        lines: [{ itemCode: 'SKU-1', quantityEa: '450' }],
+      },
+    ];
+    let releaseEast!: () => void;
+    const eastAnswers = new Promise<void>((resolve) => (releaseEast = resolve));
+    const instanceErp = (wait: Promise<void>) =>
+      ({
+        listReceipts: async () => (await wait, posted),
+        findPurchaseOrder: async () => null,
+      }) as unknown as ErpPort;
+    const erps = erpInstances(
+      [
+        { name: 'east', warehouses: ['WH-EAST'] },
+        { name: 'west', warehouses: ['WH-WEST'] },
+      ],
+      (instance) => instanceErp(instance === 'east' ? eastAnswers : Promise.resolve()),
+    );
+    const east = (n: number) => ({ ...commitment, poNumber: `PO-E${n}`, externalRef: `SL-E${n}` });
+    const west = { ...commitment, poNumber: 'PO-W1', externalRef: 'SL-W1', warehouseCode: 'WH-WEST' };
+    // Act: more east commitments than the run's concurrency, scanned before the west one.
+    const run = pollErpReceipts(
+      {
+        ...ports,
+        erps,
+        commitments: {
+          ...ports.commitments,
+          awaitingReceipt: async function* () {
+            for (let n = 1; n <= 3; n++) yield east(n);
+            yield west;
+          },
+        },
+      },
+      2,
+    );
+    for (let i = 0; i < 100 && published.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    // Assess: west announced while east still hangs; then east's, each under its own key.
+    expect(published.map((event) => event.idempotencyKey)).toEqual(['receipt:west:IS-1']);
+    releaseEast();
+    expect(await run).toEqual({ commitments: 4, announced: 2, completed: 0, failed: 0 });
+    expect(published.map((event) => event.idempotencyKey)).toEqual(['receipt:west:IS-1', 'receipt:IS-1']);
   });
 });

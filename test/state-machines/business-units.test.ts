@@ -1,0 +1,120 @@
+/**
+ * Business units through the procurement workflows: the site's warehouse decides which ERP instance
+ * a commitment's policy checks, its posting and its acknowledgement updates go to.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mapForecastException } from '../../adapters/planning/mapping';
+import { mapPurchaseOrderAcknowledged } from '../../adapters/procurement/mapping';
+import type { IntegrationExceptionRaisedV1 } from '../../canonical/generated/types';
+import { erpInstances } from '../../domain/business-units';
+import type { ErpPort } from '../../domain/ports/erp';
+import { masterData } from '../../local/seed/master-data';
+import { ErpSimulator } from '../../local/simulators/erp/erp-simulator';
+import { startHarness, WORKFLOWS, type Harness } from '../support/commitment-harness';
+import { erpReferenceOf } from '../support/purchase-order-reference';
+import { forecastExceptionDelivery } from '../fixtures/planning';
+import { purchaseOrderAcknowledgedDelivery } from '../fixtures/procurement';
+
+let harness: Harness;
+afterEach(async () => harness?.close());
+
+let sequence = 0;
+const context = {
+  tenantId: 'acme',
+  now: () => new Date(),
+  newId: () => `20000000-0000-4000-8000-${String(++sequence).padStart(12, '0')}`,
+};
+
+/** An A-class uplift of 40% on SKU-10442 at the west DC. */
+const westException = () =>
+  mapForecastException(
+    forecastExceptionDelivery({
+      exception: {
+        exception_id: `EXC-W-${++sequence}`,
+        site: 'DC-WEST-01',
+        uom: 'EA',
+        pack_size: 12,
+        baseline_qty: 1000,
+        forecast_qty: 1400,
+        projected_on_hand: 200,
+        safety_stock: 100,
+      },
+    }),
+    context,
+  );
+
+/** East (the harness's recorded simulator) holds every warehouse but WH-WEST, which `west` holds. */
+async function startUnits(west: ErpSimulator): Promise<Harness> {
+  return startHarness({
+    erps: (east) =>
+      erpInstances(
+        [
+          { name: 'east', warehouses: ['WH-EAST', 'WH-NORTH', 'WH-SOUTH'] },
+          { name: 'west', warehouses: ['WH-WEST'] },
+        ],
+        (instance): ErpPort => (instance === 'east' ? east : west),
+      ),
+  });
+}
+
+function commitment() {
+  const list = harness.sfn
+    .listExecutions()
+    .filter((execution) => execution.stateMachineName === WORKFLOWS.commitment);
+  expect(list).toHaveLength(1);
+  return list[0]!;
+}
+
+async function started(name: string) {
+  for (let i = 0; i < 400; i++) {
+    if (harness.sfn.listExecutions().some((execution) => execution.stateMachineName === name)) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('business units: one ERP instance per unit', () => {
+  it("posts a west site's commitment in the west ERP and applies its acknowledgement there; east sees nothing", async () => {
+    const west = new ErpSimulator();
+    harness = await startUnits(west);
+    await harness.evaluate(westException());
+    await started(WORKFLOWS.acknowledgement);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(commitment().status).toBe('SUCCEEDED');
+    const ref = erpReferenceOf(harness.procurement.sourcingRequests()[0]!);
+    expect(await west.findPurchaseOrder(ref)).toMatchObject({ warehouseCode: 'WH-WEST', revision: 0 });
+    expect(await harness.erp.findPurchaseOrder(ref)).toBeNull();
+
+    const po = harness.procurement.purchaseOrders()[0]!;
+    await harness.acknowledge(
+      mapPurchaseOrderAcknowledged(
+        purchaseOrderAcknowledgedDelivery({
+          po_number: po.po_number,
+          lines: [{ line_no: 1, confirmed_qty: 1200, confirmed_date: '2026-12-09' }],
+        }),
+        context,
+      ),
+    );
+    expect(await west.findPurchaseOrder(ref)).toMatchObject({ revision: 1 });
+    // Not one call of the flow reached the east ERP.
+    expect(harness.erpCalls).toEqual([]);
+  });
+
+  it('fails the policy check when the west ERP lacks the item, whatever the east ERP holds', async () => {
+    const west = new ErpSimulator({
+      data: { ...masterData, items: masterData.items.filter((item) => item.itemCode !== 'SKU-10442') },
+    });
+    harness = await startUnits(west);
+    expect(await harness.erp.getItem('SKU-10442')).not.toBeNull();
+    await harness.evaluate(westException());
+    await harness.sfn.settle().catch(() => undefined);
+    await commitment().done;
+    expect(commitment().status).toBe('FAILED');
+    const raised = harness.events
+      .filter(
+        (event): event is IntegrationExceptionRaisedV1 => event.eventType === 'integration-exception.raised',
+      )
+      .map((event) => event.data.code);
+    expect(raised).toEqual(['ITEM_UNKNOWN']);
+    expect(harness.procurement.purchaseOrders()).toEqual([]);
+  });
+});
