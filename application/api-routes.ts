@@ -385,8 +385,8 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
         },
         503: { kinds: ['try-again'], description: 'Procurement is not answering; send it again' },
       },
-      },
     },
+  },
   // The API's own contract (issue #17): any caller admitted to one operation may read them all.
   {
     path: '/v1/openapi.json',

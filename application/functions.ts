@@ -10,6 +10,9 @@
  * fails when an entry names something the handler's bundle never touches.
  */
 import type { BucketKey, ConnectorKey, SecretKey, TableKey } from './resources';
+import { BOTH_SYSTEMS, BREAKER_STATE, IDEMPOTENCY_RECORDS } from './grant-sets';
+import { EDI_CONSUMER_FUNCTIONS } from './edi-functions';
+import { PROCESS_API_FUNCTIONS } from './process-api-functions';
 import { SYSTEM_API_FUNCTIONS } from './system-api-functions';
 
 /** How a function uses a bucket. */
@@ -88,11 +91,7 @@ export const TABLE_OPERATIONS: readonly TableOperation[] = [
   'delete',
 ];
 
-/** Powertools idempotency records (DynamoDBPersistenceLayer: get, put, update, delete). */
-export const IDEMPOTENCY_RECORDS: readonly TableOperation[] = ['get', 'put', 'update', 'delete'];
-
-/** The circuit-breaker table: breaker state and request budgets (get, update), incidents (update, delete). */
-export const BREAKER_STATE: readonly TableOperation[] = ['get', 'update', 'delete'];
+export { BREAKER_STATE, IDEMPOTENCY_RECORDS } from './grant-sets';
 
 /** The webhook quarantine as the webhooks keep a delivery in it (an upsert: no read). */
 const QUARANTINE_KEEPING: readonly TableOperation[] = ['update'];
@@ -156,21 +155,8 @@ export interface FunctionDefinition {
   readonly schedule?: { readonly expression: `rate(${string})` | `cron(${string})` };
 }
 
-const BOTH_SYSTEMS: readonly ConnectorKey[] = ['procurement', 'erp'];
-
 /** A purchase requisition's path, which the workflow steps extend (adapters/aws/requisitions.ts). */
 const REQUISITION_PATH = { workflowCorrelation: ['update'] } as const satisfies FunctionGrants['tables'];
-
-/**
- * The process APIs (issue #17) read both systems through the shared breaker and write nothing; the
- * bus only for the breaker's incident when an ERP or procurement outage opens it.
- */
-const PROCESS_API_GRANTS: FunctionGrants = {
-  bus: true,
-  businessRules: true,
-  connectors: BOTH_SYSTEMS,
-  tables: { circuitBreaker: BREAKER_STATE },
-};
 
 /** The catalog. Handlers are written in `functions/`; a missing file fails synth in every environment. */
 export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
@@ -268,60 +254,12 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 256,
     grants: { bus: true, tables: { integrationExceptions: ['get', 'query', 'put', 'update'] } },
   },
-  {
-    key: 'purchase-order-validation',
-    description:
-      'Checks a proposed purchase order with the commitment workflow’s policy checks, changing nothing',
-    entry: 'functions/api/purchase-order-validation.ts',
-    timeoutSeconds: 10,
-    memoryMb: 512,
-    grants: PROCESS_API_GRANTS,
-  },
-  {
-    key: 'supplier-eligibility',
-    description: 'Answers whether a supplier may receive an order for an item at a site, check by check',
-    entry: 'functions/api/supplier-eligibility.ts',
-    timeoutSeconds: 10,
-    memoryMb: 512,
-    grants: PROCESS_API_GRANTS,
-  },
-  {
-    key: 'purchase-requisition-submission',
-    description: 'Records a purchase requisition (idempotent on its key) and starts its commitment workflow',
-    entry: 'functions/api/purchase-requisition-submission.ts',
-    timeoutSeconds: 10,
-    memoryMb: 256,
-    grants: {
-      businessRules: true,
-      tables: { workflowCorrelation: ['get', 'put', 'update'] },
-      workflows: { 'purchase-commitment': 'start' },
-    },
-  },
-  {
-    key: 'purchase-requisition-status',
-    description: 'Answers a purchase requisition’s status, path and each system’s reference',
-    entry: 'functions/api/purchase-requisition-status.ts',
-    timeoutSeconds: 10,
-    memoryMb: 256,
-    grants: { tables: { workflowCorrelation: ['get'] } },
-  },
-  {
-    key: 'purchase-requisition-cancellation',
-    description: 'Cancels a purchase requisition while nothing is committed, and its sourcing request',
-    entry: 'functions/api/purchase-requisition-cancellation.ts',
-    timeoutSeconds: 10,
-    memoryMb: 256,
-    grants: {
-      bus: true, // the breaker's incident when a procurement outage opens it
-      connectors: ['procurement'],
-      tables: { workflowCorrelation: ['get', 'update'], circuitBreaker: BREAKER_STATE },
-    },
-  },
+  ...PROCESS_API_FUNCTIONS,
   {
     key: 'api-document',
     description: 'Serves the OpenAPI 3.1 document generated from the route declarations',
     entry: 'functions/api/api-document.ts',
-    timeoutSeconds: 5,
+    timeoutSeconds: 10,
     memoryMb: 256,
     grants: {},
   },
@@ -428,47 +366,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       },
     },
   },
-  {
-    key: 'edi-purchase-order-send',
-    description: 'Sends a posted or amended purchase order to its EDI trading partner as an X12 850',
-    entry: 'functions/consumers/edi-purchase-order-send.ts',
-    memoryMb: 512,
-    grants: {
-      bus: true,
-      ediPartners: true,
-      // The counter (update), the 850s sent per revision (get, query, put).
-      tables: { idempotency: IDEMPOTENCY_RECORDS, ediLedger: ['get', 'query', 'put', 'update'] },
-      buckets: { ediMailbox: 'writeOnce' },
-    },
-  },
-  {
-    key: 'edi-inbound-interchange',
-    description:
-      'Receives a partner interchange from the EDI mailbox: 997, 855 applied, or kept for a person',
-    entry: 'functions/consumers/edi-inbound-interchange.ts',
-    memoryMb: 1024,
-    grants: {
-      bus: true,
-      ediPartners: true,
-      tables: { ediLedger: ['get', 'query', 'put', 'update'] },
-      buckets: { ediMailbox: 'writeOnce' },
-    },
-  },
-  {
-    key: 'shipment-sync',
-    description: "Applies a supplier's shipment milestone (ASN) to the ERP as a receipt to expect",
-    entry: 'functions/consumers/shipment-sync.ts',
-    memoryMb: 512,
-    grants: {
-      bus: true,
-      connectors: ['erp'],
-      tables: {
-        idempotency: IDEMPOTENCY_RECORDS,
-        circuitBreaker: BREAKER_STATE,
-        workflowCorrelation: ['get'],
-      },
-    },
-  },
+  ...EDI_CONSUMER_FUNCTIONS,
   {
     key: 'sourcing-request-action',
     description: 'Creates, amends or cancels the sourcing request for a forecast exception',

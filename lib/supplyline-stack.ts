@@ -576,12 +576,11 @@ export class SupplylineStack extends Stack {
     const models: Record<string, JsonSchemaDocument> = {};
     for (const name of new Set(routes.flatMap((route) => (route.requestModel ? [route.requestModel] : [])))) {
       const schema = given[name];
-      if (schema) models[name] = schema;
-      else {
+      if (!schema)
         throw new Error(
           `Supplyline ${this.config.name}: request model '${name}' has no schema (canonical/generated/json-schema/api/${name}.json)`,
         );
-      }
+      models[name] = schema;
     }
     return models;
   }
