@@ -29,6 +29,8 @@ export const FUNCTION_KEYS = [
   'integration-exception-resolve',
   'purchase-order-validation',
   'supplier-eligibility',
+  // On-demand reconciliation runs (issue #20): ask for one, its status.
+  'reconciliation-runs',
   // Queue consumers (see application/routing/routes.ts).
   'forecast-exception-evaluation',
   'forecast-change-evaluation',
@@ -271,6 +273,16 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     timeoutSeconds: 10,
     memoryMb: 512,
     grants: PROCESS_API_GRANTS,
+  },
+  {
+    key: 'reconciliation-runs',
+    description: 'Asks for a reconciliation run now (handed to the bulk lane) and answers its status',
+    entry: 'functions/api/reconciliation-runs.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // The run lease (update, get its holder) and the runs' status (put, get) share the
+    // coordination table; the run is handed over as an event.
+    grants: { bus: true, tables: { circuitBreaker: ['get', 'put', 'update'] } },
   },
   {
     key: 'forecast-exception-evaluation',

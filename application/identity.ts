@@ -16,6 +16,8 @@ export const SUPPLYLINE_SCOPES = [
   // The process APIs (issue #17): validate a proposed purchase order; a supplier's eligibility.
   'supplyline/purchase-orders.validate',
   'supplyline/suppliers.read',
+  // On-demand reconciliation runs (issue #20): ask for one, read its status.
+  'supplyline/reconciliation.run',
 ] as const;
 
 /** A scope of a governed route. */
@@ -83,6 +85,7 @@ export const APPLICATION_CONSUMERS: readonly ApplicationConsumer[] = [
       'supplyline/exceptions.resolve',
       'supplyline/approvals.read',
       'supplyline/audit.read',
+      'supplyline/reconciliation.run',
     ],
     throttle: { rateLimit: 5, burstLimit: 10 },
     quotaPerDay: 10_000,

@@ -180,7 +180,10 @@ function declaredOperations(): Record<string, Record<string, unknown>> {
           ? { requestBody: { required: true, ...jsonBody(route.requestModel, describe(route.requestModel)) } }
           : {}),
         responses: {
-          '200': jsonBody(contract.responseModel, describe(contract.responseModel)),
+          [String(contract.successStatus ?? 200)]: jsonBody(
+            contract.responseModel,
+            describe(contract.responseModel),
+          ),
           ...refusals,
           ...Object.fromEntries(
             Object.entries(contract.problems).map(([status, problem]) => [
