@@ -285,7 +285,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
     concurrency: {
       critical: { perConsumer: 2, laneBudget: 10 },
       standard: { perConsumer: 2, laneBudget: 6 },
-      bulk: { perConsumer: 2, laneBudget: 4 },
+      bulk: { perConsumer: 2, laneBudget: 6 },
     },
     alarms: {
       dlqDepthThreshold: 0,
@@ -321,7 +321,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       // Five critical consumers (shipment-sync the fifth) at five each, as dev and prod size theirs.
       critical: { perConsumer: 5, laneBudget: 25 },
       standard: { perConsumer: 3, laneBudget: 10 },
-      bulk: { perConsumer: 2, laneBudget: 4 },
+      bulk: { perConsumer: 2, laneBudget: 6 },
     },
     alarms: {
       dlqDepthThreshold: 0,

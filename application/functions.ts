@@ -1,6 +1,7 @@
 /**
  * The function catalog: every Lambda function of the application, where its handler lives and
- * what it may touch. Plain data (no aws-cdk-lib import).
+ * what it may touch. Plain data (no aws-cdk-lib import). It stays whole: one table to read for what
+ * every function may touch, which the least-privilege test checks against the code.
  *
  * To add a function: add its key to FUNCTION_KEYS, add an entry below, then reference the key from
  * a consumer route (`application/routing/routes.ts`), an API route (`lib/constructs/supplyline-api.ts` via
@@ -43,6 +44,8 @@ export const FUNCTION_KEYS = [
   'edi-purchase-order-send',
   'edi-inbound-interchange',
   'shipment-sync',
+  // On-demand reconciliation runs, in the bulk lane (issue #20).
+  'reconciliation-run',
   // Tasks of the procurement workflows (see application/workflows.ts).
   'sourcing-request-action',
   'commitment-policy-check',
@@ -149,6 +152,24 @@ export interface FunctionDefinition {
 }
 
 const BOTH_SYSTEMS: readonly ConnectorKey[] = ['procurement', 'erp'];
+
+/** What a reconciliation run reaches (ADR 0011), scheduled or asked for. */
+const RECONCILIATION_REACH = {
+  // Integration exceptions are raised as events.
+  bus: true,
+  // The approval limit: a missing order above it is not posted by a repair.
+  businessRules: true,
+  connectors: BOTH_SYSTEMS,
+  tables: {
+    // The posted commitments of the window (a scan, daily) and their acknowledgements.
+    workflowCorrelation: ['get', 'scan'],
+    // The ERP revision of the middleware's last change; repairs record the state they leave.
+    syncLedger: ['get', 'put'],
+    // Breakers and the shared procurement request budget.
+    circuitBreaker: BREAKER_STATE,
+  },
+  buckets: { reconciliationReports: 'write' },
+} satisfies FunctionGrants;
 
 /**
  * The process APIs (issue #17) read both systems through the shared breaker and write nothing; the
@@ -280,8 +301,7 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     entry: 'functions/api/reconciliation-runs.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    // The run lease (update, get its holder) and the runs' status (put, get) share the
-    // coordination table; the run is handed over as an event.
+    // The run lease (update), the runs' status (put, get) and the hand-off event.
     grants: { bus: true, tables: { circuitBreaker: ['get', 'put', 'update'] } },
   },
   {
@@ -541,21 +561,21 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 1024,
     // Daily at 03:00 UTC, after the business day in the Americas and before Europe's.
     schedule: { expression: 'cron(0 3 * * ? *)' },
+    grants: RECONCILIATION_REACH,
+  },
+  {
+    key: 'reconciliation-run',
+    description: 'Runs a reconciliation asked for through the API, its status following it',
+    entry: 'functions/consumers/reconciliation-run.ts',
+    memoryMb: 1024,
+    // The daily run's reach (the same run), the runs' status (put) and the consumer framework.
     grants: {
-      // Integration exceptions are raised as events.
-      bus: true,
-      // The approval limit: a missing order above it is not posted by a repair.
-      businessRules: true,
-      connectors: BOTH_SYSTEMS,
+      ...RECONCILIATION_REACH,
       tables: {
-        // The posted commitments of the window (a scan, daily) and their acknowledgements.
-        workflowCorrelation: ['get', 'scan'],
-        // The ERP revision of the middleware's last change; repairs record the state they leave.
-        syncLedger: ['get', 'put'],
-        // Breakers and the shared procurement request budget.
-        circuitBreaker: BREAKER_STATE,
+        ...RECONCILIATION_REACH.tables,
+        idempotency: IDEMPOTENCY_RECORDS,
+        circuitBreaker: [...BREAKER_STATE, 'put'],
       },
-      buckets: { reconciliationReports: 'write' },
     },
   },
   {
