@@ -115,6 +115,17 @@ export const PROBLEM_KINDS = {
     description: 'No system of record knows this supplier (the answer is cached for a day like a found one).',
     answeredBy: 'api',
   },
+  'reconciliation-run-in-progress': {
+    title: 'Conflict',
+    description:
+      'A reconciliation run is in progress (named, with its Location); nothing was started. Ask again once it has finished.',
+    answeredBy: 'api',
+  },
+  'reconciliation-run-not-found': {
+    title: 'Not found',
+    description: 'No reconciliation run has this id (runs are kept 90 days).',
+    answeredBy: 'api',
+  },
   'approval-not-found': {
     title: 'Not found',
     description: 'No approval has this id.',

@@ -402,6 +402,50 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
       problems: {},
     },
   },
+  // On-demand reconciliation runs (issue #20; ADR 0011).
+  {
+    path: '/v1/reconciliation-runs',
+    method: 'POST',
+    handler: 'reconciliation-runs',
+    access: 'identity',
+    scopes: ['supplyline/reconciliation.run'],
+    contract: {
+      operationId: 'startReconciliationRun',
+      summary:
+        'Asks for a reconciliation run now, over the window from `since` (default: the contract’s 90 days); ' +
+        'answered with its status and Location while it runs in the bulk lane',
+      owner: 'procurement-integration',
+      responseModel: 'ReconciliationRun',
+      successStatus: 202,
+      problems: {
+        400: { kinds: ['malformed-json'], description: 'The body is not JSON' },
+        409: {
+          kinds: ['reconciliation-run-in-progress'],
+          description: 'A run is in progress (named, with Location); nothing was started',
+        },
+        422: { kinds: ['validation-failed'], description: 'The body is not `{}` or `{ since }` before now' },
+        503: { kinds: ['try-again'], description: 'The run could not be handed over; send it again' },
+      },
+    },
+  },
+  {
+    path: '/v1/reconciliation-runs/{runId}',
+    method: 'GET',
+    handler: 'reconciliation-runs',
+    access: 'identity',
+    scopes: ['supplyline/reconciliation.run'],
+    contract: {
+      operationId: 'getReconciliationRun',
+      summary: 'An on-demand reconciliation run’s status; its counts and reports once finished',
+      owner: 'procurement-integration',
+      responseModel: 'ReconciliationRun',
+      parametersModel: 'ReconciliationRunPath',
+      problems: {
+        400: { kinds: ['invalid-parameter'], description: 'The run id is malformed' },
+        404: { kinds: ['reconciliation-run-not-found'], description: 'No run of that id' },
+      },
+    },
+  },
   ...systemApiRoutes(),
 ];
 

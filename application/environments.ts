@@ -268,8 +268,9 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
     concurrency: {
       critical: { perConsumer: 2, laneBudget: 10 },
       standard: { perConsumer: 2, laneBudget: 6 },
-      // +2: the read-store invalidation (system APIs, issue #17), cheap writes, no system calls.
-      bulk: { perConsumer: 2, laneBudget: 6 },
+      // +4: the read-store invalidation (system APIs, issue #17; cheap writes, no system calls) and
+      // the on-demand reconciliation run (issue #20; one at a time, by its lease).
+      bulk: { perConsumer: 2, laneBudget: 8 },
     },
     alarms: {
       dlqDepthThreshold: 0,
@@ -305,8 +306,9 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
       // Five critical consumers (shipment-sync the fifth) at five each, as dev and prod size theirs.
       critical: { perConsumer: 5, laneBudget: 25 },
       standard: { perConsumer: 3, laneBudget: 10 },
-      // +2: the read-store invalidation (system APIs, issue #17), cheap writes, no system calls.
-      bulk: { perConsumer: 2, laneBudget: 6 },
+      // +4: the read-store invalidation (system APIs, issue #17; cheap writes, no system calls) and
+      // the on-demand reconciliation run (issue #20; one at a time, by its lease).
+      bulk: { perConsumer: 2, laneBudget: 8 },
     },
     alarms: {
       dlqDepthThreshold: 0,

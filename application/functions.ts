@@ -1,6 +1,7 @@
 /**
  * The function catalog: every Lambda function of the application, where its handler lives and
- * what it may touch. Plain data (no aws-cdk-lib import).
+ * what it may touch. Plain data (no aws-cdk-lib import). Families with entries of their own files
+ * (process APIs, system APIs, EDI consumers) are spread into the one catalog in place.
  *
  * To add a function: add its key to FUNCTION_KEYS, add an entry below, then reference the key from
  * a consumer route (`application/routing/routes.ts`), an API route (`lib/constructs/supplyline-api.ts` via
@@ -41,6 +42,8 @@ export const FUNCTION_KEYS = [
   'item-read',
   'supplier-read',
   'purchase-order-read',
+  // On-demand reconciliation runs (issue #20): ask for one, its status.
+  'reconciliation-runs',
   // Queue consumers (see application/routing/routes.ts).
   'forecast-exception-evaluation',
   'forecast-change-evaluation',
@@ -54,6 +57,8 @@ export const FUNCTION_KEYS = [
   'edi-purchase-order-send',
   'edi-inbound-interchange',
   'shipment-sync',
+  // On-demand reconciliation runs, in the bulk lane (issue #20).
+  'reconciliation-run',
   // Tasks of the procurement workflows (see application/workflows.ts).
   'sourcing-request-action',
   'commitment-policy-check',
@@ -157,6 +162,24 @@ export interface FunctionDefinition {
 
 /** A purchase requisition's path, which the workflow steps extend (adapters/aws/requisitions.ts). */
 const REQUISITION_PATH = { workflowCorrelation: ['update'] } as const satisfies FunctionGrants['tables'];
+
+/** What a reconciliation run reaches (ADR 0011), scheduled or asked for. */
+const RECONCILIATION_REACH = {
+  // Integration exceptions are raised as events.
+  bus: true,
+  // The approval limit: a missing order above it is not posted by a repair.
+  businessRules: true,
+  connectors: BOTH_SYSTEMS,
+  tables: {
+    // The posted commitments of the window (a scan, daily) and their acknowledgements.
+    workflowCorrelation: ['get', 'scan'],
+    // The ERP revision of the middleware's last change; repairs record the state they leave.
+    syncLedger: ['get', 'put'],
+    // Breakers and the shared procurement request budget.
+    circuitBreaker: BREAKER_STATE,
+  },
+  buckets: { reconciliationReports: 'write' },
+} satisfies FunctionGrants;
 
 /** The catalog. Handlers are written in `functions/`; a missing file fails synth in every environment. */
 export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
@@ -262,6 +285,15 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     timeoutSeconds: 10,
     memoryMb: 256,
     grants: {},
+  },
+  {
+    key: 'reconciliation-runs',
+    description: 'Asks for a reconciliation run now (handed to the bulk lane) and answers its status',
+    entry: 'functions/api/reconciliation-runs.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // The run lease (update), the runs' status (put, get) and the hand-off event.
+    grants: { bus: true, tables: { circuitBreaker: ['get', 'put', 'update'] } },
   },
   {
     key: 'forecast-exception-evaluation',
@@ -488,21 +520,21 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 1024,
     // Daily at 03:00 UTC, after the business day in the Americas and before Europe's.
     schedule: { expression: 'cron(0 3 * * ? *)' },
+    grants: RECONCILIATION_REACH,
+  },
+  {
+    key: 'reconciliation-run',
+    description: 'Runs a reconciliation asked for through the API, its status following it',
+    entry: 'functions/consumers/reconciliation-run.ts',
+    memoryMb: 1024,
+    // The daily run's reach (the same run), the runs' status (put) and the consumer framework.
     grants: {
-      // Integration exceptions are raised as events.
-      bus: true,
-      // The approval limit: a missing order above it is not posted by a repair.
-      businessRules: true,
-      connectors: BOTH_SYSTEMS,
+      ...RECONCILIATION_REACH,
       tables: {
-        // The posted commitments of the window (a scan, daily) and their acknowledgements.
-        workflowCorrelation: ['get', 'scan'],
-        // The ERP revision of the middleware's last change; repairs record the state they leave.
-        syncLedger: ['get', 'put'],
-        // Breakers and the shared procurement request budget.
-        circuitBreaker: BREAKER_STATE,
+        ...RECONCILIATION_REACH.tables,
+        idempotency: IDEMPOTENCY_RECORDS,
+        circuitBreaker: [...BREAKER_STATE, 'put'],
       },
-      buckets: { reconciliationReports: 'write' },
     },
   },
   {

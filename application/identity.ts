@@ -24,6 +24,8 @@ export const SUPPLYLINE_SCOPES = [
   'supplyline/items.read',
   'supplyline/locations.read',
   'supplyline/inventory.read',
+  // On-demand reconciliation runs (issue #20): ask for one, read its status.
+  'supplyline/reconciliation.run',
 ] as const;
 
 /** A scope of a governed route. */
@@ -91,6 +93,7 @@ export const APPLICATION_CONSUMERS: readonly ApplicationConsumer[] = [
       'supplyline/exceptions.resolve',
       'supplyline/approvals.read',
       'supplyline/audit.read',
+      'supplyline/reconciliation.run',
     ],
     throttle: { rateLimit: 5, burstLimit: 10 },
     quotaPerDay: 10_000,

@@ -25,8 +25,9 @@ export class DynamoDbReconciliationLease implements ReconciliationRunLease {
           TableName: this.tableName,
           Key: KEY,
           UpdateExpression: 'SET heldBy = :run, expiresAt = :until',
-          // TTL deletes late: an expired item still in the table is free to take.
-          ConditionExpression: 'attribute_not_exists(heldBy) OR expiresAt <= :now',
+          // TTL deletes late: an expired item still in the table is free to take. The holder may take
+          // it again: an on-demand run's lease is taken when it is asked for, again when it starts.
+          ConditionExpression: 'attribute_not_exists(heldBy) OR expiresAt <= :now OR heldBy = :run',
           ExpressionAttributeValues: {
             ':run': runId,
             ':until': Math.ceil(Date.parse(until) / 1000),

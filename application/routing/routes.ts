@@ -178,4 +178,18 @@ export const CONSUMER_ROUTES: readonly ConsumerRoute[] = [
     pattern: onEvents(['integration-exception.raised', 'integration-exception.resolved']),
     maxReceiveCount: 5,
   },
+  {
+    consumer: 'reconciliation-run',
+    description:
+      'An on-demand reconciliation run asked for (API, dashboard, ops CLI) -> the run, in the bulk lane',
+    lane: 'bulk',
+    handler: 'reconciliation-run',
+    pattern: onEvents(['reconciliation-run.requested']),
+    // One run per message: a run is a whole window.
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    // A run that fails is recorded failed with its reason; a retry is a whole run again.
+    maxReceiveCount: 2,
+    timeoutSeconds: 900,
+  },
 ];

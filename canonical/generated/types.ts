@@ -425,6 +425,19 @@ export interface IntegrationException {
   details?: string | null;
 }
 
+/** An on-demand reconciliation run asked for, for the reconciliation function */
+export interface ReconciliationRunRequest {
+  /** Id of the on-demand reconciliation run */
+  runId: string;
+  /** Who asked for it (the verified caller) */
+  requestedBy: string;
+  /**
+   * Start of the window to reconcile (UTC); absent: the contract’s 90 days
+   * Format: date-time.
+   */
+  since?: string;
+}
+
 /** A decision on a commitment waiting for approval */
 export interface ApprovalDecision {
   /** The approver's decision */
@@ -727,6 +740,90 @@ export interface PurchaseOrderValidation {
   /** The ERP warehouse the site maps to; null: none */
   warehouseCode: string | null;
   checks: PolicyCheck[];
+}
+
+/** The counts of a finished reconciliation run; its report lists each difference */
+export interface ReconciliationRunCounts {
+  /** The orders compared: created or learned of in [since, until) */
+  window: {
+    /**
+     * Window start (UTC)
+     * Format: date-time.
+     */
+    since: string;
+    /**
+     * Window end (UTC)
+     * Format: date-time.
+     */
+    until: string;
+  };
+  /** Orders compared */
+  orders: number;
+  /** Differences found per contract class */
+  differences: {
+    /** missing_in_erp differences */
+    missing_in_erp: number;
+    /** missing_in_procurement differences */
+    missing_in_procurement: number;
+    /** quantity_mismatch differences */
+    quantity_mismatch: number;
+    /** date_mismatch differences */
+    date_mismatch: number;
+    /** price_mismatch differences */
+    price_mismatch: number;
+    /** status_lag differences */
+    status_lag: number;
+    /** acknowledgement_not_applied differences */
+    acknowledgement_not_applied: number;
+  };
+  /** Differences repaired */
+  repaired: number;
+  /** Integration exceptions raised */
+  exceptionsRaised: number;
+  /** Repairs that failed (each raised) */
+  repairFailures: number;
+  /** Committed values that differ */
+  committedValueDifferences: number;
+}
+
+/** An on-demand reconciliation run: asked for, running, finished with its counts, or failed */
+export interface ReconciliationRun {
+  /** Id of the run */
+  runId: string;
+  /** Where the run is */
+  status: "requested" | "running" | "finished" | "failed";
+  /** Who asked for it (the verified caller) */
+  requestedBy: string;
+  /**
+   * When it was asked for (UTC)
+   * Format: date-time.
+   */
+  requestedAt: string;
+  /**
+   * Window start asked for (UTC); absent: the contract’s 90 days
+   * Format: date-time.
+   */
+  since?: string;
+  /**
+   * When it started (UTC)
+   * Format: date-time.
+   */
+  startedAt?: string;
+  /**
+   * When it finished or failed (UTC)
+   * Format: date-time.
+   */
+  finishedAt?: string;
+  summary?: ReconciliationRunCounts;
+  reports?: string[];
+  /** Why it failed */
+  reason?: string;
+}
+
+/** The run asked about */
+export interface ReconciliationRunPath {
+  /** Id of the run */
+  runId: string;
 }
 
 /** The supplier (path) and the item and site (query) an eligibility is asked for */
@@ -2026,6 +2123,48 @@ export interface IntegrationExceptionResolvedV1 {
   data: IntegrationException;
 }
 
+/** reconciliation-run.requested v1: A person or the operations CLI asked for a reconciliation run now (it holds the run lease). */
+export interface ReconciliationRunRequestedV1 {
+  /**
+   * Unique id of this event emission
+   * Format: uuid.
+   */
+  eventId: string;
+  /** Canonical event type */
+  eventType: "reconciliation-run.requested";
+  /** Schema version <major>.<minor> */
+  schemaVersion: string;
+  /** System whose change the event reports */
+  sourceSystem: "planning" | "procurement" | "erp" | "orchestration" | "operations";
+  /** The object's id in the source system */
+  sourceObjectId: string;
+  /** Version of the object in the source (plan version, PO revision, or epoch ms of its update) */
+  sourceVersion: number;
+  /**
+   * When the change happened in the source system (UTC)
+   * Format: date-time.
+   */
+  occurredAt: string;
+  /**
+   * When the middleware emitted this event (UTC)
+   * Format: date-time.
+   */
+  emittedAt: string;
+  /** Shared by every event of one business flow */
+  correlationId: string;
+  /** Id of the event or request that caused this one */
+  causationId?: string;
+  /** Business identity + revision: the same change always has the same key */
+  idempotencyKey: string;
+  /** Tenant (distribution company) */
+  tenantId: string;
+  /** Business unit within the tenant */
+  businessUnit?: string;
+  /** True when the event was re-sent from the archive by an operator */
+  replay?: boolean;
+  data: ReconciliationRunRequest;
+}
+
 /** integration-exception.escalated v1: An integration exception stayed open beyond its escalation limit (24 h; critical: 4 h); announced once. */
 export interface IntegrationExceptionEscalatedV1 {
   /**
@@ -2131,6 +2270,7 @@ export interface CanonicalEvents {
   'inventory-balance.updated': InventoryBalanceUpdatedV1;
   'integration-exception.raised': IntegrationExceptionRaisedV1;
   'integration-exception.resolved': IntegrationExceptionResolvedV1;
+  'reconciliation-run.requested': ReconciliationRunRequestedV1;
   'integration-exception.escalated': IntegrationExceptionEscalatedV1;
   'approval.decided': ApprovalDecidedV1;
 }

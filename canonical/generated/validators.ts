@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, AgedIntegrationException, ApiDocument, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ErpOrderRecord, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, Held, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemPage, ItemQuery, ItemUpdatedV1, ItemView, Location, OrderLineView, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, ProcurementOrderRecord, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPage, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderQuery, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, PurchaseOrderView, PurchaseRequisition, PurchaseRequisitionReferences, PurchaseRequisitionRequest, PurchaseRequisitionStep, PurchaseRequisitionSubmission, Receipt, ReceiptLine, ReceiptPostedV1, ReceiptView, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierErpPresence, SupplierPage, SupplierQuery, SupplierUpdatedV1, SupplierView, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, AgedIntegrationException, ApiDocument, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ErpOrderRecord, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, Held, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemPage, ItemQuery, ItemUpdatedV1, ItemView, Location, OrderLineView, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, ProcurementOrderRecord, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPage, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderQuery, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, PurchaseOrderView, PurchaseRequisition, PurchaseRequisitionReferences, PurchaseRequisitionRequest, PurchaseRequisitionStep, PurchaseRequisitionSubmission, Receipt, ReceiptLine, ReceiptPostedV1, ReceiptView, ReconciliationRun, ReconciliationRunCounts, ReconciliationRunPath, ReconciliationRunRequest, ReconciliationRunRequestedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierErpPresence, SupplierPage, SupplierQuery, SupplierUpdatedV1, SupplierView, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -45,65 +45,71 @@ const KEYS_18: ReadonlySet<string> = new Set(["poNumber","revision","supplierNum
 const KEYS_19: ReadonlySet<string> = new Set(["poNumber","lineNo","itemCode","shippedQuantityEa"]);
 const KEYS_20: ReadonlySet<string> = new Set(["shipmentId","supplierNumber","shippedDate","estimatedDeliveryDate","reportedAt","carrier","billOfLading","lines"]);
 const KEYS_21: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details"]);
-const KEYS_22: ReadonlySet<string> = new Set(["decision","approver","reason"]);
-const KEYS_23: ReadonlySet<string> = new Set(["approvalId","commitmentId","decision","verdict","rule","approver","role","approvalLimit","totalValue","currency","requestedBy","reason","decidedAt","tokenIssuer","tokenId","clientId"]);
-const KEYS_24: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy"]);
-const KEYS_25: ReadonlySet<string> = new Set(["exceptionKey","outcome","reason","needEa","orderQuantityEa"]);
-const KEYS_26: ReadonlySet<string> = new Set(["pointer","detail"]);
-const KEYS_27: ReadonlySet<string> = new Set(["type","title","status","detail","instance","errors","requestId"]);
-const KEYS_28: ReadonlySet<string> = new Set(["resolvedBy","reason"]);
-const KEYS_29: ReadonlySet<string> = new Set(["status","eventId","idempotencyKey"]);
-const KEYS_30: ReadonlySet<string> = new Set(["pointer","value","limit"]);
-const KEYS_31: ReadonlySet<string> = new Set(["status","quarantineId","limits"]);
-const KEYS_32: ReadonlySet<string> = new Set(["system","reference","state","version","confirmedAt"]);
-const KEYS_33: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
-const KEYS_34: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
-const KEYS_35: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
+const KEYS_22: ReadonlySet<string> = new Set(["runId","requestedBy","since"]);
+const KEYS_23: ReadonlySet<string> = new Set(["decision","approver","reason"]);
+const KEYS_24: ReadonlySet<string> = new Set(["approvalId","commitmentId","decision","verdict","rule","approver","role","approvalLimit","totalValue","currency","requestedBy","reason","decidedAt","tokenIssuer","tokenId","clientId"]);
+const KEYS_25: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy"]);
+const KEYS_26: ReadonlySet<string> = new Set(["exceptionKey","outcome","reason","needEa","orderQuantityEa"]);
+const KEYS_27: ReadonlySet<string> = new Set(["pointer","detail"]);
+const KEYS_28: ReadonlySet<string> = new Set(["type","title","status","detail","instance","errors","requestId"]);
+const KEYS_29: ReadonlySet<string> = new Set(["resolvedBy","reason"]);
+const KEYS_30: ReadonlySet<string> = new Set(["status","eventId","idempotencyKey"]);
+const KEYS_31: ReadonlySet<string> = new Set(["pointer","value","limit"]);
+const KEYS_32: ReadonlySet<string> = new Set(["status","quarantineId","limits"]);
+const KEYS_33: ReadonlySet<string> = new Set(["system","reference","state","version","confirmedAt"]);
+const KEYS_34: ReadonlySet<string> = new Set(["fromSystem","toSystem","sourceEventAt","confirmedAt","lagSeconds","outOfOrder"]);
+const KEYS_35: ReadonlySet<string> = new Set(["eventType","eventId","occurredAt","correlationId"]);
+const KEYS_36: ReadonlySet<string> = new Set(["objectType","objectId","systems","lags","history","openExceptions"]);
 const PATTERN_5 = new RegExp("^[1-9][0-9]{0,17}$");
-const KEYS_36: ReadonlySet<string> = new Set(["itemCode","site","supplierNumber","quantityEa","unitPrice","currency"]);
+const KEYS_37: ReadonlySet<string> = new Set(["itemCode","site","supplierNumber","quantityEa","unitPrice","currency"]);
 const PATTERN_6 = new RegExp("^[0-9]{4}-[0-9]{2}$");
-const KEYS_37: ReadonlySet<string> = new Set(["itemCode","itemExists","variantActive","templateActive","purchasable","site","warehouseCode","warehouseExists","warehouseActive","supplierNumber","procurementStatus","knownToErp","currency","supportedCurrencies","month","commitmentValue","committedThisMonth","monthlyBudget","exceededBy","totalValue","approvalLimit"]);
+const KEYS_38: ReadonlySet<string> = new Set(["itemCode","itemExists","variantActive","templateActive","purchasable","site","warehouseCode","warehouseExists","warehouseActive","supplierNumber","procurementStatus","knownToErp","currency","supportedCurrencies","month","commitmentValue","committedThisMonth","monthlyBudget","exceededBy","totalValue","approvalLimit"]);
 const ENUM_0: ReadonlySet<unknown> = new Set<unknown>(["ITEM_UNKNOWN","ITEM_INACTIVE","ITEM_NOT_PURCHASABLE","SITE_UNMAPPED","WAREHOUSE_UNKNOWN","WAREHOUSE_INACTIVE","SUPPLIER_NOT_APPROVED","SUPPLIER_UNKNOWN_TO_ERP","CURRENCY_UNSUPPORTED","BUDGET_EXCEEDED"]);
-const KEYS_38: ReadonlySet<string> = new Set(["check","verdict","code","message","system","reason","facts"]);
-const KEYS_39: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
-const KEYS_40: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
-const KEYS_41: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
-const KEYS_42: ReadonlySet<string> = new Set(["itemCode","site","quantityEa","needBy","justification"]);
+const KEYS_39: ReadonlySet<string> = new Set(["check","verdict","code","message","system","reason","facts"]);
+const KEYS_40: ReadonlySet<string> = new Set(["outcome","totalValue","currency","warehouseCode","checks"]);
+const KEYS_41: ReadonlySet<string> = new Set(["since","until"]);
+const KEYS_42: ReadonlySet<string> = new Set(["missing_in_erp","missing_in_procurement","quantity_mismatch","date_mismatch","price_mismatch","status_lag","acknowledgement_not_applied"]);
+const KEYS_43: ReadonlySet<string> = new Set(["window","orders","differences","repaired","exceptionsRaised","repairFailures","committedValueDifferences"]);
+const KEYS_44: ReadonlySet<string> = new Set(["runId","status","requestedBy","requestedAt","since","startedAt","finishedAt","summary","reports","reason"]);
+const KEYS_45: ReadonlySet<string> = new Set(["runId"]);
+const KEYS_46: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site"]);
+const KEYS_47: ReadonlySet<string> = new Set(["supplierNumber","itemCode","site","eligible","checks"]);
+const KEYS_48: ReadonlySet<string> = new Set(["itemCode","site","quantityEa","needBy","justification"]);
 const PATTERN_7 = new RegExp("^PR-[A-Z2-7]{26}$");
-const KEYS_43: ReadonlySet<string> = new Set(["requisitionId"]);
+const KEYS_49: ReadonlySet<string> = new Set(["requisitionId"]);
 const ENUM_1: ReadonlySet<unknown> = new Set<unknown>(["submission","sourcing","policy-check","approval","erp-posting","supplier-acknowledgement","receipt","cancellation","rejection"]);
-const KEYS_44: ReadonlySet<string> = new Set(["step","at","outcome"]);
-const KEYS_45: ReadonlySet<string> = new Set(["sourcingRequest","purchaseOrder","procurementPurchaseOrder","erpOrder","approval","acknowledgement","receipt","integrationException"]);
+const KEYS_50: ReadonlySet<string> = new Set(["step","at","outcome"]);
+const KEYS_51: ReadonlySet<string> = new Set(["sourcingRequest","purchaseOrder","procurementPurchaseOrder","erpOrder","approval","acknowledgement","receipt","integrationException"]);
 const ENUM_2: ReadonlySet<unknown> = new Set<unknown>(["submitted","sourced","awaiting-approval","ordered","acknowledged","received","cancelled","rejected","failed"]);
-const KEYS_46: ReadonlySet<string> = new Set(["requisitionId","status","requestedBy","submittedAt","itemCode","site","quantityEa","needBy","justification","path","references"]);
+const KEYS_52: ReadonlySet<string> = new Set(["requisitionId","status","requestedBy","submittedAt","itemCode","site","quantityEa","needBy","justification","path","references"]);
 const PATTERN_8 = new RegExp("^3\\.1\\.[0-9]+$");
-const KEYS_47: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy","decision"]);
-const KEYS_48: ReadonlySet<string> = new Set(["items","nextCursor"]);
-const KEYS_49: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details","ageSeconds"]);
-const KEYS_50: ReadonlySet<string> = new Set(["items","nextToken"]);
-const KEYS_51: ReadonlySet<string> = new Set(["approvalId"]);
-const KEYS_52: ReadonlySet<string> = new Set(["status","limit","cursor"]);
-const KEYS_53: ReadonlySet<string> = new Set(["commitmentId","limit","cursor"]);
-const KEYS_54: ReadonlySet<string> = new Set(["poId"]);
-const KEYS_55: ReadonlySet<string> = new Set(["status","limit","nextToken"]);
-const KEYS_56: ReadonlySet<string> = new Set(["id"]);
-const KEYS_57: ReadonlySet<string> = new Set(["itemCode","name","status","purchasable","baseUom","updatedAt","asOf"]);
-const KEYS_58: ReadonlySet<string> = new Set(["items","nextCursor","asOf"]);
+const KEYS_53: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy","decision"]);
+const KEYS_54: ReadonlySet<string> = new Set(["items","nextCursor"]);
+const KEYS_55: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details","ageSeconds"]);
+const KEYS_56: ReadonlySet<string> = new Set(["items","nextToken"]);
+const KEYS_57: ReadonlySet<string> = new Set(["approvalId"]);
+const KEYS_58: ReadonlySet<string> = new Set(["status","limit","cursor"]);
+const KEYS_59: ReadonlySet<string> = new Set(["commitmentId","limit","cursor"]);
+const KEYS_60: ReadonlySet<string> = new Set(["poId"]);
+const KEYS_61: ReadonlySet<string> = new Set(["status","limit","nextToken"]);
+const KEYS_62: ReadonlySet<string> = new Set(["id"]);
+const KEYS_63: ReadonlySet<string> = new Set(["itemCode","name","status","purchasable","baseUom","updatedAt","asOf"]);
+const KEYS_64: ReadonlySet<string> = new Set(["items","nextCursor","asOf"]);
 const PATTERN_9 = new RegExp("^[0-9]{1,3}$");
 const PATTERN_10 = new RegExp("^[A-Za-z0-9_-]+$");
-const KEYS_59: ReadonlySet<string> = new Set(["itemCode","status","updatedSince","limit","cursor"]);
-const KEYS_60: ReadonlySet<string> = new Set(["known","active","name"]);
-const KEYS_61: ReadonlySet<string> = new Set(["supplierNumber","name","procurementStatus","erp","eligible","updatedAt","asOf"]);
-const KEYS_62: ReadonlySet<string> = new Set(["supplierNumber","procurementStatus","eligible","updatedSince","limit","cursor"]);
-const KEYS_63: ReadonlySet<string> = new Set(["lineNo","itemCode","quantityEa","unitPrice","date"]);
-const KEYS_64: ReadonlySet<string> = new Set(["status","revision","supplierNumber","currency","lines"]);
-const KEYS_65: ReadonlySet<string> = new Set(["erpNumber","status","revision","warehouseCode","purchaseDate","lines"]);
-const KEYS_66: ReadonlySet<string> = new Set(["itemCode","quantityEa"]);
-const KEYS_67: ReadonlySet<string> = new Set(["receiptNumber","state","receivedAt","lines"]);
-const KEYS_68: ReadonlySet<string> = new Set(["poNumber","externalRef","procurement","erp","confirmations","receipts","syncLag","updatedAt","asOf"]);
-const KEYS_69: ReadonlySet<string> = new Set(["poId","supplierNumber","status","updatedSince","limit","cursor"]);
+const KEYS_65: ReadonlySet<string> = new Set(["itemCode","status","updatedSince","limit","cursor"]);
+const KEYS_66: ReadonlySet<string> = new Set(["known","active","name"]);
+const KEYS_67: ReadonlySet<string> = new Set(["supplierNumber","name","procurementStatus","erp","eligible","updatedAt","asOf"]);
+const KEYS_68: ReadonlySet<string> = new Set(["supplierNumber","procurementStatus","eligible","updatedSince","limit","cursor"]);
+const KEYS_69: ReadonlySet<string> = new Set(["lineNo","itemCode","quantityEa","unitPrice","date"]);
+const KEYS_70: ReadonlySet<string> = new Set(["status","revision","supplierNumber","currency","lines"]);
+const KEYS_71: ReadonlySet<string> = new Set(["erpNumber","status","revision","warehouseCode","purchaseDate","lines"]);
+const KEYS_72: ReadonlySet<string> = new Set(["itemCode","quantityEa"]);
+const KEYS_73: ReadonlySet<string> = new Set(["receiptNumber","state","receivedAt","lines"]);
+const KEYS_74: ReadonlySet<string> = new Set(["poNumber","externalRef","procurement","erp","confirmations","receipts","syncLag","updatedAt","asOf"]);
+const KEYS_75: ReadonlySet<string> = new Set(["poId","supplierNumber","status","updatedSince","limit","cursor"]);
 const PATTERN_11 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_70: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const KEYS_76: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -1972,6 +1978,51 @@ function check_IntegrationException(d: unknown, p: string, e: ValidationError[],
   }
 }
 
+/** #/$defs/ReconciliationRunRequest */
+function check_ReconciliationRunRequest(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.runId;
+    if (v1 === undefined) {
+      add(e, p + "/runId", "required", "must have required property 'runId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/runId", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/runId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/runId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/runId", "type", "must be string");
+      }
+    }
+    const v2 = d.requestedBy;
+    if (v2 === undefined) {
+      add(e, p + "/requestedBy", "required", "must have required property 'requestedBy'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 200 && (v2.length > 400 || codePoints(v2) > 200)) add(e, p + "/requestedBy", "maxLength", "must NOT have more than 200 characters");
+        if (v2.length === 0) add(e, p + "/requestedBy", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/requestedBy", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/requestedBy", "type", "must be string");
+      }
+    }
+    const v3 = d.since;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (!isDateTime(v3)) add(e, p + "/since", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/since", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_22, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/ApprovalDecision */
 function check_ApprovalDecision(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -2007,7 +2058,7 @@ function check_ApprovalDecision(d: unknown, p: string, e: ValidationError[], dep
         add(e, p + "/reason", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_22, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_23, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2205,7 +2256,7 @@ function check_ApprovalDecisionRecord(d: unknown, p: string, e: ValidationError[
         add(e, p + "/clientId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_23, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_24, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2325,7 +2376,7 @@ function check_ApprovalRequest(d: unknown, p: string, e: ValidationError[], dept
         add(e, p + "/requestedBy", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_24, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_25, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2394,7 +2445,7 @@ function check_ForecastExceptionEvaluation(d: unknown, p: string, e: ValidationE
         add(e, p + "/orderQuantityEa", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_25, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_26, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2426,7 +2477,7 @@ function check_ProblemError(d: unknown, p: string, e: ValidationError[], depth: 
         add(e, p + "/detail", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_26, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_27, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2511,7 +2562,7 @@ function check_Problem(d: unknown, p: string, e: ValidationError[], depth: numbe
         add(e, p + "/requestId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_27, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_28, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2543,7 +2594,7 @@ function check_ExceptionResolution(d: unknown, p: string, e: ValidationError[], 
         add(e, p + "/reason", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_28, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_29, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2588,7 +2639,7 @@ function check_Accepted(d: unknown, p: string, e: ValidationError[], depth: numb
         add(e, p + "/idempotencyKey", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_29, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_30, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2668,7 +2719,7 @@ function check_Held(d: unknown, p: string, e: ValidationError[], depth: number):
                 add(e, p + "/limits/" + i4 + "/limit", "type", "must be string");
               }
             }
-            if (n7 !== Object.keys(v6).length) extra(v6, KEYS_30, p + "/limits/" + i4, e);
+            if (n7 !== Object.keys(v6).length) extra(v6, KEYS_31, p + "/limits/" + i4, e);
           } else {
             add(e, p + "/limits/" + i4, "type", "must be object");
           }
@@ -2677,7 +2728,7 @@ function check_Held(d: unknown, p: string, e: ValidationError[], depth: number):
         add(e, p + "/limits", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_31, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2744,7 +2795,7 @@ function check_SystemState(d: unknown, p: string, e: ValidationError[], depth: n
         add(e, p + "/confirmedAt", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_32, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_33, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2820,7 +2871,7 @@ function check_SyncLag(d: unknown, p: string, e: ValidationError[], depth: numbe
         add(e, p + "/outOfOrder", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_33, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_34, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2880,7 +2931,7 @@ function check_HistoryEntry(d: unknown, p: string, e: ValidationError[], depth: 
         add(e, p + "/correlationId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_34, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_35, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -2980,7 +3031,7 @@ function check_SyncStatus(d: unknown, p: string, e: ValidationError[], depth: nu
         add(e, p + "/openExceptions", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_35, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_36, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3066,7 +3117,7 @@ function check_PurchaseOrderProposal(d: unknown, p: string, e: ValidationError[]
         add(e, p + "/currency", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_36, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_37, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3264,7 +3315,7 @@ function check_PolicyCheckFacts(d: unknown, p: string, e: ValidationError[], dep
         add(e, p + "/approvalLimit", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_37, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3339,7 +3390,7 @@ function check_PolicyCheck(d: unknown, p: string, e: ValidationError[], depth: n
       n0++;
       check_PolicyCheckFacts(v7, p + "/facts", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_38, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_39, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3414,7 +3465,335 @@ function check_PurchaseOrderValidation(d: unknown, p: string, e: ValidationError
         add(e, p + "/checks", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_39, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ReconciliationRunCounts */
+function check_ReconciliationRunCounts(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.window;
+    if (v1 === undefined) {
+      add(e, p + "/window", "required", "must have required property 'window'");
+    } else {
+      n0++;
+      if (isObject(v1)) {
+        let n2 = 0;
+        const v3 = v1.since;
+        if (v3 === undefined) {
+          add(e, p + "/window/since", "required", "must have required property 'since'");
+        } else {
+          n2++;
+          if (typeof v3 === 'string') {
+            if (!isDateTime(v3)) add(e, p + "/window/since", "format", "must match format \"date-time\"");
+          } else {
+            add(e, p + "/window/since", "type", "must be string");
+          }
+        }
+        const v4 = v1.until;
+        if (v4 === undefined) {
+          add(e, p + "/window/until", "required", "must have required property 'until'");
+        } else {
+          n2++;
+          if (typeof v4 === 'string') {
+            if (!isDateTime(v4)) add(e, p + "/window/until", "format", "must match format \"date-time\"");
+          } else {
+            add(e, p + "/window/until", "type", "must be string");
+          }
+        }
+        if (n2 !== Object.keys(v1).length) extra(v1, KEYS_41, p + "/window", e);
+      } else {
+        add(e, p + "/window", "type", "must be object");
+      }
+    }
+    const v5 = d.orders;
+    if (v5 === undefined) {
+      add(e, p + "/orders", "required", "must have required property 'orders'");
+    } else {
+      n0++;
+      if (typeof v5 === 'number' && Number.isInteger(v5)) {
+        if (v5 < 0) add(e, p + "/orders", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/orders", "type", "must be integer");
+      }
+    }
+    const v6 = d.differences;
+    if (v6 === undefined) {
+      add(e, p + "/differences", "required", "must have required property 'differences'");
+    } else {
+      n0++;
+      if (isObject(v6)) {
+        let n7 = 0;
+        const v8 = v6.missing_in_erp;
+        if (v8 === undefined) {
+          add(e, p + "/differences/missing_in_erp", "required", "must have required property 'missing_in_erp'");
+        } else {
+          n7++;
+          if (typeof v8 === 'number' && Number.isInteger(v8)) {
+            if (v8 < 0) add(e, p + "/differences/missing_in_erp", "minimum", "must be >= 0");
+          } else {
+            add(e, p + "/differences/missing_in_erp", "type", "must be integer");
+          }
+        }
+        const v9 = v6.missing_in_procurement;
+        if (v9 === undefined) {
+          add(e, p + "/differences/missing_in_procurement", "required", "must have required property 'missing_in_procurement'");
+        } else {
+          n7++;
+          if (typeof v9 === 'number' && Number.isInteger(v9)) {
+            if (v9 < 0) add(e, p + "/differences/missing_in_procurement", "minimum", "must be >= 0");
+          } else {
+            add(e, p + "/differences/missing_in_procurement", "type", "must be integer");
+          }
+        }
+        const v10 = v6.quantity_mismatch;
+        if (v10 === undefined) {
+          add(e, p + "/differences/quantity_mismatch", "required", "must have required property 'quantity_mismatch'");
+        } else {
+          n7++;
+          if (typeof v10 === 'number' && Number.isInteger(v10)) {
+            if (v10 < 0) add(e, p + "/differences/quantity_mismatch", "minimum", "must be >= 0");
+          } else {
+            add(e, p + "/differences/quantity_mismatch", "type", "must be integer");
+          }
+        }
+        const v11 = v6.date_mismatch;
+        if (v11 === undefined) {
+          add(e, p + "/differences/date_mismatch", "required", "must have required property 'date_mismatch'");
+        } else {
+          n7++;
+          if (typeof v11 === 'number' && Number.isInteger(v11)) {
+            if (v11 < 0) add(e, p + "/differences/date_mismatch", "minimum", "must be >= 0");
+          } else {
+            add(e, p + "/differences/date_mismatch", "type", "must be integer");
+          }
+        }
+        const v12 = v6.price_mismatch;
+        if (v12 === undefined) {
+          add(e, p + "/differences/price_mismatch", "required", "must have required property 'price_mismatch'");
+        } else {
+          n7++;
+          if (typeof v12 === 'number' && Number.isInteger(v12)) {
+            if (v12 < 0) add(e, p + "/differences/price_mismatch", "minimum", "must be >= 0");
+          } else {
+            add(e, p + "/differences/price_mismatch", "type", "must be integer");
+          }
+        }
+        const v13 = v6.status_lag;
+        if (v13 === undefined) {
+          add(e, p + "/differences/status_lag", "required", "must have required property 'status_lag'");
+        } else {
+          n7++;
+          if (typeof v13 === 'number' && Number.isInteger(v13)) {
+            if (v13 < 0) add(e, p + "/differences/status_lag", "minimum", "must be >= 0");
+          } else {
+            add(e, p + "/differences/status_lag", "type", "must be integer");
+          }
+        }
+        const v14 = v6.acknowledgement_not_applied;
+        if (v14 === undefined) {
+          add(e, p + "/differences/acknowledgement_not_applied", "required", "must have required property 'acknowledgement_not_applied'");
+        } else {
+          n7++;
+          if (typeof v14 === 'number' && Number.isInteger(v14)) {
+            if (v14 < 0) add(e, p + "/differences/acknowledgement_not_applied", "minimum", "must be >= 0");
+          } else {
+            add(e, p + "/differences/acknowledgement_not_applied", "type", "must be integer");
+          }
+        }
+        if (n7 !== Object.keys(v6).length) extra(v6, KEYS_42, p + "/differences", e);
+      } else {
+        add(e, p + "/differences", "type", "must be object");
+      }
+    }
+    const v15 = d.repaired;
+    if (v15 === undefined) {
+      add(e, p + "/repaired", "required", "must have required property 'repaired'");
+    } else {
+      n0++;
+      if (typeof v15 === 'number' && Number.isInteger(v15)) {
+        if (v15 < 0) add(e, p + "/repaired", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/repaired", "type", "must be integer");
+      }
+    }
+    const v16 = d.exceptionsRaised;
+    if (v16 === undefined) {
+      add(e, p + "/exceptionsRaised", "required", "must have required property 'exceptionsRaised'");
+    } else {
+      n0++;
+      if (typeof v16 === 'number' && Number.isInteger(v16)) {
+        if (v16 < 0) add(e, p + "/exceptionsRaised", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/exceptionsRaised", "type", "must be integer");
+      }
+    }
+    const v17 = d.repairFailures;
+    if (v17 === undefined) {
+      add(e, p + "/repairFailures", "required", "must have required property 'repairFailures'");
+    } else {
+      n0++;
+      if (typeof v17 === 'number' && Number.isInteger(v17)) {
+        if (v17 < 0) add(e, p + "/repairFailures", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/repairFailures", "type", "must be integer");
+      }
+    }
+    const v18 = d.committedValueDifferences;
+    if (v18 === undefined) {
+      add(e, p + "/committedValueDifferences", "required", "must have required property 'committedValueDifferences'");
+    } else {
+      n0++;
+      if (typeof v18 === 'number' && Number.isInteger(v18)) {
+        if (v18 < 0) add(e, p + "/committedValueDifferences", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/committedValueDifferences", "type", "must be integer");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_43, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ReconciliationRun */
+function check_ReconciliationRun(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.runId;
+    if (v1 === undefined) {
+      add(e, p + "/runId", "required", "must have required property 'runId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/runId", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/runId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/runId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/runId", "type", "must be string");
+      }
+    }
+    const v2 = d.status;
+    if (v2 === undefined) {
+      add(e, p + "/status", "required", "must have required property 'status'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "requested" && v2 !== "running" && v2 !== "finished" && v2 !== "failed") add(e, p + "/status", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/status", "type", "must be string");
+      }
+    }
+    const v3 = d.requestedBy;
+    if (v3 === undefined) {
+      add(e, p + "/requestedBy", "required", "must have required property 'requestedBy'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 200 && (v3.length > 400 || codePoints(v3) > 200)) add(e, p + "/requestedBy", "maxLength", "must NOT have more than 200 characters");
+        if (v3.length === 0) add(e, p + "/requestedBy", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/requestedBy", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/requestedBy", "type", "must be string");
+      }
+    }
+    const v4 = d.requestedAt;
+    if (v4 === undefined) {
+      add(e, p + "/requestedAt", "required", "must have required property 'requestedAt'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (!isDateTime(v4)) add(e, p + "/requestedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/requestedAt", "type", "must be string");
+      }
+    }
+    const v5 = d.since;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (!isDateTime(v5)) add(e, p + "/since", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/since", "type", "must be string");
+      }
+    }
+    const v6 = d.startedAt;
+    if (v6 !== undefined) {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (!isDateTime(v6)) add(e, p + "/startedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/startedAt", "type", "must be string");
+      }
+    }
+    const v7 = d.finishedAt;
+    if (v7 !== undefined) {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (!isDateTime(v7)) add(e, p + "/finishedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/finishedAt", "type", "must be string");
+      }
+    }
+    const v8 = d.summary;
+    if (v8 !== undefined) {
+      n0++;
+      check_ReconciliationRunCounts(v8, p + "/summary", e, depth + 1);
+    }
+    const v9 = d.reports;
+    if (v9 !== undefined) {
+      n0++;
+      if (Array.isArray(v9)) {
+        if (v9.length > 2) add(e, p + "/reports", "maxItems", "must NOT have more than 2 items");
+        for (let i10 = 0, n11 = Math.min(v9.length, 2); i10 < n11; i10++) {
+          if (e.length > MAX_ERRORS) break;
+          const v12: unknown = v9[i10];
+          if (typeof v12 === 'string') {
+            if (v12.length > 512 && (v12.length > 1024 || codePoints(v12) > 512)) add(e, p + "/reports/" + i10, "maxLength", "must NOT have more than 512 characters");
+          } else {
+            add(e, p + "/reports/" + i10, "type", "must be string");
+          }
+        }
+      } else {
+        add(e, p + "/reports", "type", "must be array");
+      }
+    }
+    const v13 = d.reason;
+    if (v13 !== undefined) {
+      n0++;
+      if (typeof v13 === 'string') {
+        if (v13.length > 2000 && (v13.length > 4000 || codePoints(v13) > 2000)) add(e, p + "/reason", "maxLength", "must NOT have more than 2000 characters");
+      } else {
+        add(e, p + "/reason", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_44, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ReconciliationRunPath */
+function check_ReconciliationRunPath(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.runId;
+    if (v1 === undefined) {
+      add(e, p + "/runId", "required", "must have required property 'runId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/runId", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/runId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/runId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/runId", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3463,7 +3842,7 @@ function check_SupplierEligibilityRequest(d: unknown, p: string, e: ValidationEr
         add(e, p + "/site", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_40, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_46, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3535,7 +3914,7 @@ function check_SupplierEligibility(d: unknown, p: string, e: ValidationError[], 
         add(e, p + "/checks", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_41, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3606,7 +3985,7 @@ function check_PurchaseRequisitionSubmission(d: unknown, p: string, e: Validatio
         add(e, p + "/justification", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_42, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_48, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3629,7 +4008,7 @@ function check_PurchaseRequisitionRequest(d: unknown, p: string, e: ValidationEr
         add(e, p + "/requisitionId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_43, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3672,7 +4051,7 @@ function check_PurchaseRequisitionStep(d: unknown, p: string, e: ValidationError
         add(e, p + "/outcome", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_44, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3786,7 +4165,7 @@ function check_PurchaseRequisitionReferences(d: unknown, p: string, e: Validatio
         add(e, p + "/integrationException", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_45, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_51, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -3927,7 +4306,7 @@ function check_PurchaseRequisition(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_PurchaseRequisitionReferences(v14, p + "/references", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_46, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_52, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4090,7 +4469,7 @@ function check_ApprovalOutcome(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_ApprovalDecisionRecord(v10, p + "/decision", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_47, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_53, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4125,7 +4504,7 @@ function check_ApprovalRequestPage(d: unknown, p: string, e: ValidationError[], 
         add(e, p + "/nextCursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_48, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_54, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4160,7 +4539,7 @@ function check_ApprovalDecisionRecordPage(d: unknown, p: string, e: ValidationEr
         add(e, p + "/nextCursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_48, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_54, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4315,7 +4694,7 @@ function check_AgedIntegrationException(d: unknown, p: string, e: ValidationErro
         add(e, p + "/ageSeconds", "type", "must be integer");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_49, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_55, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4350,7 +4729,7 @@ function check_IntegrationExceptionPage(d: unknown, p: string, e: ValidationErro
         add(e, p + "/nextToken", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_50, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_56, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4373,7 +4752,7 @@ function check_ApprovalDecisionParameters(d: unknown, p: string, e: ValidationEr
         add(e, p + "/approvalId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_51, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4411,7 +4790,7 @@ function check_PendingApprovalsParameters(d: unknown, p: string, e: ValidationEr
         add(e, p + "/cursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_52, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_58, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4453,7 +4832,7 @@ function check_ApprovalAuditParameters(d: unknown, p: string, e: ValidationError
         add(e, p + "/cursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_53, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_59, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4476,7 +4855,7 @@ function check_PurchaseOrderSyncParameters(d: unknown, p: string, e: ValidationE
         add(e, p + "/poId", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_54, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_60, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4514,7 +4893,7 @@ function check_IntegrationExceptionsParameters(d: unknown, p: string, e: Validat
         add(e, p + "/nextToken", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_55, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_61, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4537,7 +4916,7 @@ function check_IntegrationExceptionResolveParameters(d: unknown, p: string, e: V
         add(e, p + "/id", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_56, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_62, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4622,7 +5001,7 @@ function check_ItemView(d: unknown, p: string, e: ValidationError[], depth: numb
         add(e, p + "/asOf", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_57, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_63, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4670,7 +5049,7 @@ function check_ItemPage(d: unknown, p: string, e: ValidationError[], depth: numb
         add(e, p + "/asOf", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_58, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_64, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4729,7 +5108,7 @@ function check_ItemQuery(d: unknown, p: string, e: ValidationError[], depth: num
         add(e, p + "/cursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_59, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_65, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4764,7 +5143,7 @@ function check_SupplierErpPresence(d: unknown, p: string, e: ValidationError[], 
         add(e, p + "/name", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_60, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_66, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4845,7 +5224,7 @@ function check_SupplierView(d: unknown, p: string, e: ValidationError[], depth: 
         add(e, p + "/asOf", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_61, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_67, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4893,7 +5272,7 @@ function check_SupplierPage(d: unknown, p: string, e: ValidationError[], depth: 
         add(e, p + "/asOf", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_58, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_64, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -4961,7 +5340,7 @@ function check_SupplierQuery(d: unknown, p: string, e: ValidationError[], depth:
         add(e, p + "/cursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_62, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_68, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5031,7 +5410,7 @@ function check_OrderLineView(d: unknown, p: string, e: ValidationError[], depth:
         add(e, p + "/date", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_63, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_69, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5105,7 +5484,7 @@ function check_ProcurementOrderRecord(d: unknown, p: string, e: ValidationError[
         add(e, p + "/lines", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_64, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5190,7 +5569,7 @@ function check_ErpOrderRecord(d: unknown, p: string, e: ValidationError[], depth
         add(e, p + "/lines", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_65, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_71, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5272,7 +5651,7 @@ function check_ReceiptView(d: unknown, p: string, e: ValidationError[], depth: n
                 add(e, p + "/lines/" + i5 + "/quantityEa", "type", "must be string");
               }
             }
-            if (n8 !== Object.keys(v7).length) extra(v7, KEYS_66, p + "/lines/" + i5, e);
+            if (n8 !== Object.keys(v7).length) extra(v7, KEYS_72, p + "/lines/" + i5, e);
           } else {
             add(e, p + "/lines/" + i5, "type", "must be object");
           }
@@ -5281,7 +5660,7 @@ function check_ReceiptView(d: unknown, p: string, e: ValidationError[], depth: n
         add(e, p + "/lines", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_67, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_73, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5399,7 +5778,7 @@ function check_PurchaseOrderView(d: unknown, p: string, e: ValidationError[], de
         add(e, p + "/asOf", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_68, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_74, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5447,7 +5826,7 @@ function check_PurchaseOrderPage(d: unknown, p: string, e: ValidationError[], de
         add(e, p + "/asOf", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_58, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_64, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5517,7 +5896,7 @@ function check_PurchaseOrderQuery(d: unknown, p: string, e: ValidationError[], d
         add(e, p + "/cursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_69, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_75, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5691,7 +6070,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5865,7 +6244,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6039,7 +6418,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6213,7 +6592,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6387,7 +6766,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6561,7 +6940,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6735,7 +7114,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6909,7 +7288,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7083,7 +7462,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7257,7 +7636,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7431,7 +7810,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7605,7 +7984,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7779,7 +8158,7 @@ function check_ShipmentMilestoneReportedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_ShipmentMilestone(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7953,7 +8332,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8127,7 +8506,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8301,7 +8680,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8475,7 +8854,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8649,7 +9028,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8823,7 +9202,181 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/ReconciliationRunRequestedV1 */
+function check_ReconciliationRunRequestedV1(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.eventId;
+    if (v1 === undefined) {
+      add(e, p + "/eventId", "required", "must have required property 'eventId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (!isUuid(v1)) add(e, p + "/eventId", "format", "must match format \"uuid\"");
+      } else {
+        add(e, p + "/eventId", "type", "must be string");
+      }
+    }
+    const v2 = d.eventType;
+    if (v2 === undefined) {
+      add(e, p + "/eventType", "required", "must have required property 'eventType'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "reconciliation-run.requested") add(e, p + "/eventType", "const", "must be equal to constant");
+      } else {
+        add(e, p + "/eventType", "type", "must be string");
+      }
+    }
+    const v3 = d.schemaVersion;
+    if (v3 === undefined) {
+      add(e, p + "/schemaVersion", "required", "must have required property 'schemaVersion'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
+        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+      } else {
+        add(e, p + "/schemaVersion", "type", "must be string");
+      }
+    }
+    const v4 = d.sourceSystem;
+    if (v4 === undefined) {
+      add(e, p + "/sourceSystem", "required", "must have required property 'sourceSystem'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4 !== "planning" && v4 !== "procurement" && v4 !== "erp" && v4 !== "orchestration" && v4 !== "operations") add(e, p + "/sourceSystem", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/sourceSystem", "type", "must be string");
+      }
+    }
+    const v5 = d.sourceObjectId;
+    if (v5 === undefined) {
+      add(e, p + "/sourceObjectId", "required", "must have required property 'sourceObjectId'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 200 && (v5.length > 400 || codePoints(v5) > 200)) add(e, p + "/sourceObjectId", "maxLength", "must NOT have more than 200 characters");
+        if (v5.length === 0) add(e, p + "/sourceObjectId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v5)) add(e, p + "/sourceObjectId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/sourceObjectId", "type", "must be string");
+      }
+    }
+    const v6 = d.sourceVersion;
+    if (v6 === undefined) {
+      add(e, p + "/sourceVersion", "required", "must have required property 'sourceVersion'");
+    } else {
+      n0++;
+      if (typeof v6 === 'number' && Number.isInteger(v6)) {
+        if (v6 < 0) add(e, p + "/sourceVersion", "minimum", "must be >= 0");
+      } else {
+        add(e, p + "/sourceVersion", "type", "must be integer");
+      }
+    }
+    const v7 = d.occurredAt;
+    if (v7 === undefined) {
+      add(e, p + "/occurredAt", "required", "must have required property 'occurredAt'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (!isDateTime(v7)) add(e, p + "/occurredAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/occurredAt", "type", "must be string");
+      }
+    }
+    const v8 = d.emittedAt;
+    if (v8 === undefined) {
+      add(e, p + "/emittedAt", "required", "must have required property 'emittedAt'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (!isDateTime(v8)) add(e, p + "/emittedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/emittedAt", "type", "must be string");
+      }
+    }
+    const v9 = d.correlationId;
+    if (v9 === undefined) {
+      add(e, p + "/correlationId", "required", "must have required property 'correlationId'");
+    } else {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (v9.length > 128 && (v9.length > 256 || codePoints(v9) > 128)) add(e, p + "/correlationId", "maxLength", "must NOT have more than 128 characters");
+        if (v9.length === 0) add(e, p + "/correlationId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v9)) add(e, p + "/correlationId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/correlationId", "type", "must be string");
+      }
+    }
+    const v10 = d.causationId;
+    if (v10 !== undefined) {
+      n0++;
+      if (typeof v10 === 'string') {
+        if (v10.length > 128 && (v10.length > 256 || codePoints(v10) > 128)) add(e, p + "/causationId", "maxLength", "must NOT have more than 128 characters");
+        if (v10.length === 0) add(e, p + "/causationId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v10)) add(e, p + "/causationId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/causationId", "type", "must be string");
+      }
+    }
+    const v11 = d.idempotencyKey;
+    if (v11 === undefined) {
+      add(e, p + "/idempotencyKey", "required", "must have required property 'idempotencyKey'");
+    } else {
+      n0++;
+      if (typeof v11 === 'string') {
+        if (v11.length > 256 && (v11.length > 512 || codePoints(v11) > 256)) add(e, p + "/idempotencyKey", "maxLength", "must NOT have more than 256 characters");
+        if (v11.length === 0) add(e, p + "/idempotencyKey", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v11)) add(e, p + "/idempotencyKey", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/idempotencyKey", "type", "must be string");
+      }
+    }
+    const v12 = d.tenantId;
+    if (v12 === undefined) {
+      add(e, p + "/tenantId", "required", "must have required property 'tenantId'");
+    } else {
+      n0++;
+      if (typeof v12 === 'string') {
+        if (v12.length > 64 && (v12.length > 128 || codePoints(v12) > 64)) add(e, p + "/tenantId", "maxLength", "must NOT have more than 64 characters");
+        if (v12.length === 0) add(e, p + "/tenantId", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v12)) add(e, p + "/tenantId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/tenantId", "type", "must be string");
+      }
+    }
+    const v13 = d.businessUnit;
+    if (v13 !== undefined) {
+      n0++;
+      if (typeof v13 === 'string') {
+        if (v13.length > 64 && (v13.length > 128 || codePoints(v13) > 64)) add(e, p + "/businessUnit", "maxLength", "must NOT have more than 64 characters");
+        if (v13.length === 0) add(e, p + "/businessUnit", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v13)) add(e, p + "/businessUnit", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/businessUnit", "type", "must be string");
+      }
+    }
+    const v14 = d.replay;
+    if (v14 !== undefined) {
+      n0++;
+      if (!(typeof v14 === 'boolean')) add(e, p + "/replay", "type", "must be boolean");
+    }
+    const v15 = d.data;
+    if (v15 === undefined) {
+      add(e, p + "/data", "required", "must have required property 'data'");
+    } else {
+      n0++;
+      check_ReconciliationRunRequest(v15, p + "/data", e, depth + 1);
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8997,7 +9550,7 @@ function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: Validat
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -9171,7 +9724,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -9408,6 +9961,17 @@ export function validateIntegrationException(data: unknown): ValidationResult<In
   return e.length === 0 ? { ok: true, value: data as IntegrationException } : { ok: false, errors: e };
 }
 
+/** Validates data against #/$defs/ReconciliationRunRequest; collects every error (see the module header). */
+export function validateReconciliationRunRequest(data: unknown): ValidationResult<ReconciliationRunRequest> {
+  const e: ValidationError[] = [];
+  try {
+    check_ReconciliationRunRequest(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ReconciliationRunRequest } : { ok: false, errors: e };
+}
+
 /** Validates data against #/$defs/ApprovalDecision; collects every error (see the module header). */
 export function validateApprovalDecision(data: unknown): ValidationResult<ApprovalDecision> {
   const e: ValidationError[] = [];
@@ -9593,6 +10157,39 @@ export function validatePurchaseOrderValidation(data: unknown): ValidationResult
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as PurchaseOrderValidation } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ReconciliationRunCounts; collects every error (see the module header). */
+export function validateReconciliationRunCounts(data: unknown): ValidationResult<ReconciliationRunCounts> {
+  const e: ValidationError[] = [];
+  try {
+    check_ReconciliationRunCounts(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ReconciliationRunCounts } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ReconciliationRun; collects every error (see the module header). */
+export function validateReconciliationRun(data: unknown): ValidationResult<ReconciliationRun> {
+  const e: ValidationError[] = [];
+  try {
+    check_ReconciliationRun(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ReconciliationRun } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ReconciliationRunPath; collects every error (see the module header). */
+export function validateReconciliationRunPath(data: unknown): ValidationResult<ReconciliationRunPath> {
+  const e: ValidationError[] = [];
+  try {
+    check_ReconciliationRunPath(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ReconciliationRunPath } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/SupplierEligibilityRequest; collects every error (see the module header). */
@@ -10165,6 +10762,17 @@ export function validateIntegrationExceptionResolvedV1(data: unknown): Validatio
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as IntegrationExceptionResolvedV1 } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/ReconciliationRunRequestedV1; collects every error (see the module header). */
+export function validateReconciliationRunRequestedV1(data: unknown): ValidationResult<ReconciliationRunRequestedV1> {
+  const e: ValidationError[] = [];
+  try {
+    check_ReconciliationRunRequestedV1(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as ReconciliationRunRequestedV1 } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/IntegrationExceptionEscalatedV1; collects every error (see the module header). */

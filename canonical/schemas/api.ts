@@ -23,6 +23,7 @@ import {
 import { governedApiSchemas } from './governed-api';
 import { currency, itemCode, site, wholeEaches } from './objects';
 import { requisitionSchemas } from './requisitions';
+import { DIFFERENCE_CLASSES } from '../codes/reconciliation';
 
 export const apiSchemas = {
   ProblemError: object(
@@ -217,6 +218,54 @@ function processApiSchemas() {
         checks: array(ref('PolicyCheck'), { maxItems: ORDER_CHECKS.length }),
       },
       { description: 'Every policy check of a proposed purchase order; nothing was changed anywhere' },
+    ),
+    ReconciliationRunCounts: object(
+      {
+        window: object(
+          { since: dateTime('Window start (UTC)'), until: dateTime('Window end (UTC)') },
+          { description: 'The orders compared: created or learned of in [since, until)' },
+        ),
+        orders: integer({ minimum: 0, description: 'Orders compared' }),
+        differences: object(
+          Object.fromEntries(
+            DIFFERENCE_CLASSES.map((name) => [
+              name,
+              integer({ minimum: 0, description: `${name} differences` }),
+            ]),
+          ),
+          { description: 'Differences found per contract class' },
+        ),
+        repaired: integer({ minimum: 0, description: 'Differences repaired' }),
+        exceptionsRaised: integer({ minimum: 0, description: 'Integration exceptions raised' }),
+        repairFailures: integer({ minimum: 0, description: 'Repairs that failed (each raised)' }),
+        committedValueDifferences: integer({ minimum: 0, description: 'Committed values that differ' }),
+      },
+      { description: 'The counts of a finished reconciliation run; its report lists each difference' },
+    ),
+    ReconciliationRun: object(
+      {
+        runId: identifier('Id of the run', 64),
+        status: enumOf(['requested', 'running', 'finished', 'failed'], 'Where the run is'),
+        requestedBy: identifier('Who asked for it (the verified caller)', 200),
+        requestedAt: dateTime('When it was asked for (UTC)'),
+        since: dateTime('Window start asked for (UTC); absent: the contract’s 90 days'),
+        startedAt: dateTime('When it started (UTC)'),
+        finishedAt: dateTime('When it finished or failed (UTC)'),
+        summary: ref('ReconciliationRunCounts'),
+        reports: array(string({ description: 'Object key of the report (JSON, CSV)', maxLength: 512 }), {
+          maxItems: 2,
+        }),
+        reason: text('Why it failed', 2000),
+      },
+      {
+        description:
+          'An on-demand reconciliation run: asked for, running, finished with its counts, or failed',
+        optional: ['since', 'startedAt', 'finishedAt', 'summary', 'reports', 'reason'],
+      },
+    ),
+    ReconciliationRunPath: object(
+      { runId: identifier('Id of the run', 64) },
+      { description: 'The run asked about' },
     ),
     SupplierEligibilityRequest: object(
       { supplierNumber, itemCode, site },

@@ -198,6 +198,15 @@ export const EVENT_CATALOG = [
     description: 'A person resolved an integration exception.',
   },
   {
+    type: 'reconciliation-run.requested',
+    major: 1,
+    minor: 0,
+    source: 'operations',
+    data: 'ReconciliationRunRequest',
+    description:
+      'A person or the operations CLI asked for a reconciliation run now (it holds the run lease).',
+  },
+  {
     type: 'integration-exception.escalated',
     major: 1,
     minor: 0,

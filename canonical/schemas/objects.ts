@@ -358,6 +358,18 @@ export const objectSchemas = {
     },
   ),
 
+  ReconciliationRunRequest: object(
+    {
+      runId: identifier('Id of the on-demand reconciliation run', 64),
+      requestedBy: identifier('Who asked for it (the verified caller)', 200),
+      since: dateTime('Start of the window to reconcile (UTC); absent: the contract’s 90 days'),
+    },
+    {
+      description: 'An on-demand reconciliation run asked for, for the reconciliation function',
+      optional: ['since'],
+    },
+  ),
+
   ApprovalDecision: object(
     {
       decision: enumOf(['approve', 'reject'], "The approver's decision"),

@@ -6,16 +6,9 @@
 import type { ErpPurchaseOrder, ErpReceipt } from '../ports/erp';
 import type { ProcurementPurchaseOrder } from '../ports/procurement';
 
-/** The contract's difference classes, in its order. */
-export const DIFFERENCE_CLASSES = [
-  'missing_in_erp',
-  'missing_in_procurement',
-  'quantity_mismatch',
-  'date_mismatch',
-  'price_mismatch',
-  'status_lag',
-  'acknowledgement_not_applied',
-] as const;
+/** The contract's difference classes, in its order (a code table: the run status API lists them too). */
+export { DIFFERENCE_CLASSES } from '../../canonical/codes/reconciliation';
+import type { DIFFERENCE_CLASSES } from '../../canonical/codes/reconciliation';
 
 /** One of {@link DIFFERENCE_CLASSES}. */
 export type DifferenceClass = (typeof DIFFERENCE_CLASSES)[number];

@@ -13,7 +13,7 @@
 import type { Context } from 'aws-lambda';
 import { reconcile } from '../../domain/reconciliation/run';
 import type { BusinessMetricName } from '../../application/metrics';
-import type { ReconciliationSummary } from '../../domain/ports/reconciliation';
+import type { ReconciliationRunCounts } from '../../domain/ports/reconciliation-runs';
 import { driftPercent } from '../../domain/reconciliation/drift';
 import { exclusively, ReconciliationRunInProgress } from '../../domain/reconciliation/lease';
 import { DIFFERENCE_CLASSES } from '../../domain/reconciliation/types';
@@ -53,7 +53,7 @@ export interface RunMetric {
 }
 
 /** What a run's summary feeds CloudWatch: orders, differences per class, drift, repairs. */
-export function runMetrics(run: ReconciliationSummary): RunMetric[] {
+export function runMetrics(run: ReconciliationRunCounts): RunMetric[] {
   return [
     { name: 'ReconciliationOrders', value: run.orders, unit: 'Count' },
     ...DIFFERENCE_CLASSES.map((name): RunMetric => ({

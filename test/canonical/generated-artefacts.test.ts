@@ -39,6 +39,8 @@ describe('generated artefacts', () => {
       '/v1/purchase-requisitions',
       '/v1/purchase-requisitions/{requisitionId}',
       '/v1/purchase-requisitions/{requisitionId}/cancellation',
+      '/v1/reconciliation-runs',
+      '/v1/reconciliation-runs/{runId}',
       '/v1/suppliers',
       '/v1/suppliers/{supplierNumber}',
       '/v1/suppliers/{supplierNumber}/eligibility',
@@ -50,6 +52,9 @@ describe('generated artefacts', () => {
     const schemas = openApi.components.schemas as Record<string, unknown>;
     for (const ref of refs) expect(schemas, `unresolved $ref ${ref}`).toHaveProperty([ref as string]);
     expect(text).not.toContain('#/$defs/');
+    // Work accepted to be done later answers 202, not 200.
+    expect(Object.keys(openApi.paths['/v1/reconciliation-runs'].post.responses)).toContain('202');
+    expect(Object.keys(openApi.paths['/v1/reconciliation-runs'].post.responses)).not.toContain('200');
     expect(openApi.paths['/v1/webhooks/planning'].post.responses['401'].content).toHaveProperty([
       'application/problem+json',
     ]);

@@ -33,6 +33,18 @@ describe('the reconciliation run lease on the local DynamoDB', () => {
     await lease.release('run-2');
   });
 
+  it('is taken again by its holder, to a new end (an on-demand run asked for, then started)', async () => {
+    clock = new Date('2026-12-05T04:00:00Z');
+    expect((await lease.acquire('run-asked', '2026-12-05T04:30:00.000Z')).acquired).toBe(true);
+    expect(await lease.acquire('run-asked', '2026-12-05T04:45:00.000Z')).toEqual({ acquired: true });
+    expect(await lease.acquire('run-other', '2026-12-05T04:50:00.000Z')).toEqual({
+      acquired: false,
+      heldBy: 'run-asked',
+      until: '2026-12-05T04:45:00.000Z',
+    });
+    await lease.release('run-asked');
+  });
+
   it('frees itself when its holder ran out of time (a run killed by its timeout)', async () => {
     clock = new Date('2026-12-05T03:00:00Z');
     expect((await lease.acquire('run-dead', '2026-12-05T03:15:00.000Z')).acquired).toBe(true);
