@@ -308,6 +308,8 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
       bus: true, // the breaker's incident when a procurement outage opens it
       connectors: ['procurement'],
       tables: { workflowCorrelation: ['get', 'update'], circuitBreaker: BREAKER_STATE },
+      // Ends the approval workflow of a cancelled requisition (withdrawn, not decided).
+      workflows: { 'commitment-approval': 'taskResponse' },
     },
   },
   {
