@@ -181,30 +181,14 @@ export class ApprovalStore implements ApprovalBook, ApprovalWithdrawal {
    */
   async recordDecision(decision: ApprovalDecisionRecord): Promise<void> {
     const { approvalId } = decision;
-    let taskToken: string;
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: approvalKey(approvalId),
-          UpdateExpression:
-            'SET outcome = :decided, decisionRecord = :record, decidedAt = :at REMOVE pendingApproval',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(outcome)',
-          ExpressionAttributeValues: {
-            ':decided': 'DECIDED',
-            ':record': decision,
-            ':at': decision.decidedAt,
-          },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      taskToken = String(Attributes!.taskToken);
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        if (!(await this.find(approvalId))) throw new ApprovalNotFound(approvalId);
-        throw new ApprovalClosed(approvalId, 'already-decided');
-      }
-      throw error;
+    const taskToken = await this.claim(
+      approvalId,
+      'SET outcome = :decided, decisionRecord = :record, decidedAt = :at REMOVE pendingApproval',
+      { ':decided': 'DECIDED', ':record': decision, ':at': decision.decidedAt },
+    );
+    if (taskToken === undefined) {
+      if (!(await this.find(approvalId))) throw new ApprovalNotFound(approvalId);
+      throw new ApprovalClosed(approvalId, 'already-decided');
     }
     const output: ApprovalOutput = {
       decision: decision.decision,
@@ -240,29 +224,12 @@ export class ApprovalStore implements ApprovalBook, ApprovalWithdrawal {
     approvalId: string,
     withdrawal: { by: string; at: string; reason: string },
   ): Promise<boolean> {
-    let taskToken: string;
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: approvalKey(approvalId),
-          UpdateExpression:
-            'SET outcome = :withdrawn, withdrawnBy = :by, withdrawalReason = :reason, decidedAt = :at REMOVE pendingApproval',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(outcome)',
-          ExpressionAttributeValues: {
-            ':withdrawn': 'WITHDRAWN',
-            ':by': withdrawal.by,
-            ':reason': withdrawal.reason,
-            ':at': withdrawal.at,
-          },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      taskToken = String(Attributes!.taskToken);
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const taskToken = await this.claim(
+      approvalId,
+      'SET outcome = :withdrawn, withdrawnBy = :by, withdrawalReason = :reason, decidedAt = :at REMOVE pendingApproval',
+      { ':withdrawn': 'WITHDRAWN', ':by': withdrawal.by, ':reason': withdrawal.reason, ':at': withdrawal.at },
+    );
+    if (taskToken === undefined) return false;
     try {
       await this.sendTaskSuccess(taskToken, {
         decision: 'withdraw',
@@ -299,6 +266,33 @@ export class ApprovalStore implements ApprovalBook, ApprovalWithdrawal {
       approvals: Items.map((item) => item.request as ApprovalRequest),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
+  }
+
+  /**
+   * Closes a still open approval with `update` (a conditional write, so of a decision and a
+   * withdrawal exactly one wins) and returns its task token; undefined when it was closed already.
+   */
+  private async claim(
+    approvalId: string,
+    update: string,
+    values: Record<string, unknown>,
+  ): Promise<string | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: approvalKey(approvalId),
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(outcome)',
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return String(Attributes!.taskToken);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   /** Changes the claim made at `decidedAt`, and only that one. */
