@@ -141,6 +141,11 @@ export const PROBLEM_KINDS = {
     description: 'The approval’s deadline passed; the commitment was not posted.',
     answeredBy: 'api',
   },
+  'approval-withdrawn': {
+    title: 'Conflict',
+    description: 'The requisition the approval was for was cancelled; there is nothing left to decide.',
+    answeredBy: 'api',
+  },
   'purchase-order-not-found': {
     title: 'Not found',
     description: 'No system has reported this purchase order.',

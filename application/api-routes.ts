@@ -153,8 +153,9 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
         },
         404: { kinds: ['approval-not-found'], description: 'No such approval' },
         409: {
-          kinds: ['approval-already-decided', 'approval-expired'],
-          description: 'Decided by someone else first, or expired',
+          kinds: ['approval-already-decided', 'approval-expired', 'approval-withdrawn'],
+          description:
+            'Decided by someone else first, expired, or withdrawn by the requisition’s cancellation',
         },
         422: { kinds: ['validation-failed'], description: 'Invalid decision (a rejection needs a reason)' },
       },

@@ -65,6 +65,8 @@ export const PROCESS_API_FUNCTIONS: readonly FunctionDefinition[] = [
       bus: true, // the breaker's incident when a procurement outage opens it
       connectors: ['procurement'],
       tables: { workflowCorrelation: ['get', 'update'], circuitBreaker: BREAKER_STATE },
+      // Ends the approval workflow of a cancelled requisition (withdrawn, not decided).
+      workflows: { 'commitment-approval': 'taskResponse' },
     },
   },
 ];

@@ -4,7 +4,7 @@
  *
  *   pk APPROVAL#<approvalId>, sk TASK_TOKEN
  *     taskToken, request (ApprovalRequest, a map), registeredAt, expiresAt (TTL, epoch seconds)
- *     once closed: outcome (DECIDED | EXPIRED), decision, approver, reason?, decidedAt
+ *     once closed: outcome (DECIDED | EXPIRED | WITHDRAWN), decision, approver, reason?, decidedAt
  *
  * The request is kept as a nested map, not flattened, so its `externalRef` does not enter the
  * `byExternalRef` index that other correlations (acknowledgements) are looked up by.
@@ -28,12 +28,18 @@ import type {
 import { validateApprovalDecision, validateApprovalRequest } from '../../canonical/generated/validators';
 import { ApprovalClosed, ApprovalNotFound } from '../../domain/approval/errors';
 import { ContractViolation } from '../../domain/failures';
-import type { ApprovalBook, PendingApprovalsPage, RecordedApproval } from '../../domain/ports/approvals';
+import type {
+  ApprovalBook,
+  ApprovalWithdrawal,
+  PendingApprovalsPage,
+  RecordedApproval,
+} from '../../domain/ports/approvals';
 import { ApprovalTaskGone } from './workflows';
 
 /** What the waiting workflow receives as the task's output. */
 export interface ApprovalOutput {
-  decision: ApprovalDecision['decision'];
+  /** `withdraw`: the requisition was cancelled; the workflow ends without a decision. */
+  decision: ApprovalDecision['decision'] | 'withdraw';
   approver: string;
   reason?: string;
   decidedAt: string;
@@ -74,7 +80,7 @@ export function approvalDecisionErrors(data: unknown): { pointer: string; messag
   return errors;
 }
 
-export class ApprovalStore implements ApprovalBook {
+export class ApprovalStore implements ApprovalBook, ApprovalWithdrawal {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -161,6 +167,7 @@ export class ApprovalStore implements ApprovalBook {
     if (!Item) return null;
     const request = Item.request as ApprovalRequest;
     if (Item.outcome === 'EXPIRED') return { request, state: 'expired' };
+    if (Item.outcome === 'WITHDRAWN') return { request, state: 'withdrawn' };
     if (Item.outcome === 'DECIDED')
       return { request, state: 'decided', decision: Item.decisionRecord as ApprovalDecisionRecord };
     return { request, state: 'waiting' };
@@ -174,30 +181,14 @@ export class ApprovalStore implements ApprovalBook {
    */
   async recordDecision(decision: ApprovalDecisionRecord): Promise<void> {
     const { approvalId } = decision;
-    let taskToken: string;
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: approvalKey(approvalId),
-          UpdateExpression:
-            'SET outcome = :decided, decisionRecord = :record, decidedAt = :at REMOVE pendingApproval',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(outcome)',
-          ExpressionAttributeValues: {
-            ':decided': 'DECIDED',
-            ':record': decision,
-            ':at': decision.decidedAt,
-          },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      taskToken = String(Attributes!.taskToken);
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        if (!(await this.find(approvalId))) throw new ApprovalNotFound(approvalId);
-        throw new ApprovalClosed(approvalId, 'already-decided');
-      }
-      throw error;
+    const taskToken = await this.claim(
+      approvalId,
+      'SET outcome = :decided, decisionRecord = :record, decidedAt = :at REMOVE pendingApproval',
+      { ':decided': 'DECIDED', ':record': decision, ':at': decision.decidedAt },
+    );
+    if (taskToken === undefined) {
+      if (!(await this.find(approvalId))) throw new ApprovalNotFound(approvalId);
+      throw new ApprovalClosed(approvalId, 'already-decided');
     }
     const output: ApprovalOutput = {
       decision: decision.decision,
@@ -224,6 +215,41 @@ export class ApprovalStore implements ApprovalBook {
     }
   }
 
+  /**
+   * Claims a still undecided approval as withdrawn (the same conditional write a decision makes, so
+   * a decision and a withdrawal exclude each other), then ends the waiting workflow with `withdraw`.
+   * A workflow that no longer waits is fine; a failure a retry can fix releases the claim.
+   */
+  async withdraw(
+    approvalId: string,
+    withdrawal: { by: string; at: string; reason: string },
+  ): Promise<boolean> {
+    const taskToken = await this.claim(
+      approvalId,
+      'SET outcome = :withdrawn, withdrawnBy = :by, withdrawalReason = :reason, decidedAt = :at REMOVE pendingApproval',
+      { ':withdrawn': 'WITHDRAWN', ':by': withdrawal.by, ':reason': withdrawal.reason, ':at': withdrawal.at },
+    );
+    if (taskToken === undefined) return false;
+    try {
+      await this.sendTaskSuccess(taskToken, {
+        decision: 'withdraw',
+        approver: withdrawal.by,
+        reason: withdrawal.reason,
+        decidedAt: withdrawal.at,
+      });
+    } catch (error) {
+      if (error instanceof ApprovalTaskGone) return true;
+      await this.closeClaim(
+        approvalId,
+        withdrawal.at,
+        'SET pendingApproval = :pending REMOVE outcome, withdrawnBy, withdrawalReason, decidedAt',
+        { ':pending': PENDING },
+      );
+      throw error;
+    }
+    return true;
+  }
+
   /** Approvals still waiting, soonest deadline first; `cursor` continues a previous page. */
   async pending(page: { now: Date; limit: number; cursor?: string }): Promise<PendingApprovalsPage> {
     const { Items = [], LastEvaluatedKey } = await this.client.send(
@@ -240,6 +266,33 @@ export class ApprovalStore implements ApprovalBook {
       approvals: Items.map((item) => item.request as ApprovalRequest),
       ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
+  }
+
+  /**
+   * Closes a still open approval with `update` (a conditional write, so of a decision and a
+   * withdrawal exactly one wins) and returns its task token; undefined when it was closed already.
+   */
+  private async claim(
+    approvalId: string,
+    update: string,
+    values: Record<string, unknown>,
+  ): Promise<string | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: approvalKey(approvalId),
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(outcome)',
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return String(Attributes!.taskToken);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   /** Changes the claim made at `decidedAt`, and only that one. */

@@ -6,8 +6,12 @@
  * Committing and cancelling are conditional writes on the one item, so they exclude each other:
  * the claim sets `committedAt` only while the status is not `cancelled`, and the cancellation sets
  * `cancelled` only while there is no `committedAt`.
+ *
+ * Throttling and server faults are TransientFailure, so the workflow step writing the path after
+ * posting retries instead of compensating an order that was posted.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransientFailure } from '../../domain/failures';
 import type { CancelOutcome, RequisitionBook } from '../../domain/ports/requisitions';
 import {
   CANCELLABLE,
@@ -16,7 +20,7 @@ import {
   type RequisitionStatus,
   type RequisitionStep,
 } from '../../domain/requisition/requisition';
-import { isConditionFailure } from './sdk-errors';
+import { isConditionFailure, isTransientSdkError } from './sdk-errors';
 
 /** As long as a posted commitment is kept (adapters/aws/commitments.ts). */
 const RETENTION_SECONDS = 400 * 24 * 3600;
@@ -25,11 +29,17 @@ const key = (requisitionId: string) => ({ pk: `REQUISITION#${requisitionId}`, sk
 
 /** The requisition book on the workflow correlation table. */
 export class DynamoDbRequisitionBook implements RequisitionBook {
+  private readonly client: Pick<DynamoDBDocumentClient, 'send'>;
+
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.client = {
+      send: (command: Parameters<DynamoDBDocumentClient['send']>[0]) => sendClassified(client, command),
+    } as Pick<DynamoDBDocumentClient, 'send'>;
+  }
 
   async create(
     requisition: Requisition,
@@ -161,5 +171,23 @@ export class DynamoDbRequisitionBook implements RequisitionBook {
       if (requisition.status === 'cancelled') return { kind: 'cancelled', requisition };
       return { kind: 'refused', requisition };
     }
+  }
+}
+
+/** One DynamoDB call with an outage (throttling, 5xx) turned into a TransientFailure. */
+async function sendClassified(
+  client: DynamoDBDocumentClient,
+  command: Parameters<DynamoDBDocumentClient['send']>[0],
+): Promise<unknown> {
+  try {
+    return await client.send(command);
+  } catch (error) {
+    if (!isTransientSdkError(error)) throw error;
+    throw new TransientFailure(
+      `requisition book unavailable: ${(error as Error).message}`,
+      'dynamodb',
+      undefined,
+      { cause: error },
+    );
   }
 }

@@ -14,3 +14,25 @@ export function isPreconditionFailed(error: unknown): boolean {
   const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
   return name === 'PreconditionFailed' || $metadata?.httpStatusCode === 412;
 }
+
+/** Error names AWS gives when it throttles a caller: waiting and retrying helps. */
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
+/**
+ * An AWS error a retry can fix: throttling or a server fault (5xx). Conditional-check failures and
+ * other client faults are answers, not outages.
+ */
+export function isTransientSdkError(error: unknown): boolean {
+  const { name, $fault, $metadata } = (error ?? {}) as {
+    name?: string;
+    $fault?: 'client' | 'server';
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (name !== undefined && THROTTLING.has(name)) return true;
+  return $fault === 'server' || ($metadata?.httpStatusCode ?? 0) >= 500;
+}

@@ -58,6 +58,7 @@ export async function decideApproval(
   if (!approval) throw new ApprovalNotFound(approvalId);
   if (approval.state === 'decided') return replay(approval, asked, caller, ports);
   if (approval.state === 'expired') throw new ApprovalClosed(approvalId, 'expired');
+  if (approval.state === 'withdrawn') throw new ApprovalClosed(approvalId, 'withdrawn');
   const now = ports.now();
   if (now.getTime() > Date.parse(approval.request.expiresAt)) throw new ApprovalClosed(approvalId, 'expired');
 

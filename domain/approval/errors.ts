@@ -13,12 +13,14 @@ export class ApprovalClosed extends Error {
   override readonly name = 'ApprovalClosed';
   constructor(
     readonly approvalId: string,
-    readonly reason: 'already-decided' | 'expired',
+    readonly reason: 'already-decided' | 'expired' | 'withdrawn',
   ) {
     super(
       reason === 'expired'
         ? `Approval ${approvalId} expired; the commitment was escalated without this decision.`
-        : `Approval ${approvalId} was already decided.`,
+        : reason === 'withdrawn'
+          ? `Approval ${approvalId} was withdrawn: its requisition was cancelled.`
+          : `Approval ${approvalId} was already decided.`,
     );
   }
 }

@@ -7,8 +7,11 @@ import type { ApprovalDecisionRecord, ApprovalRequest } from '../../canonical/ge
 /** An approval as the book keeps it. */
 export interface RecordedApproval {
   readonly request: ApprovalRequest;
-  /** waiting: nobody decided yet; decided: the record says who and what; expired: escalated. */
-  readonly state: 'waiting' | 'decided' | 'expired';
+  /**
+   * waiting: nobody decided yet; decided: the record says who and what; expired: escalated;
+   * withdrawn: the requester cancelled the requisition before anyone decided.
+   */
+  readonly state: 'waiting' | 'decided' | 'expired' | 'withdrawn';
   /** The decision that took effect, once decided. */
   readonly decision?: ApprovalDecisionRecord;
 }
@@ -31,6 +34,16 @@ export interface ApprovalBook {
   recordDecision(decision: ApprovalDecisionRecord): Promise<void>;
   /** Approvals still waiting and not past their deadline at `now`. */
   pending(page: { now: Date; limit: number; cursor?: string }): Promise<PendingApprovalsPage>;
+}
+
+/** Withdrawing an approval nobody needs any more (its requisition was cancelled). */
+export interface ApprovalWithdrawal {
+  /**
+   * Closes the approval as withdrawn if nobody decided it yet, and ends the workflow waiting on it
+   * without a decision (no rejection, no escalation). Withdrawing again changes nothing.
+   * @returns whether this call withdrew it (false: decided, expired or withdrawn already).
+   */
+  withdraw(approvalId: string, withdrawal: { by: string; at: string; reason: string }): Promise<boolean>;
 }
 
 /** A page of a commitment's decisions, oldest first. */

@@ -13,6 +13,7 @@ import type { PurchaseRequisition } from '../../canonical/generated/types';
 import type { REQUISITION_STATUSES, REQUISITION_STEPS } from '../../canonical/codes/requisitions';
 import type { CommitmentState, WorkflowSettings } from '../commitment/types';
 import type { Clock } from '../ports/clock';
+import type { ApprovalWithdrawal } from '../ports/approvals';
 import type { ProcurementPort } from '../ports/procurement';
 import type { RequisitionBook } from '../ports/requisitions';
 
@@ -193,6 +194,7 @@ export async function submitRequisition(
 export interface CancellationPorts extends Clock {
   book: Pick<RequisitionBook, 'get' | 'cancel'>;
   procurement: Pick<ProcurementPort, 'cancelSourcingRequest'>;
+  approvals: ApprovalWithdrawal;
 }
 
 /** What a cancellation came to. */
@@ -227,7 +229,16 @@ export async function cancelRequisition(
     if (outcome.kind === 'refused') return outcome;
     requisition = outcome.requisition;
   }
-  // Again on a repeated cancellation: the first may have stopped before procurement answered.
+  // Again on a repeated cancellation: the first may have stopped before procurement or the
+  // approval workflow answered. The approval ends withdrawn, so nobody decides it and no
+  // rejection or time-out raises an integration exception for a cancelled requisition.
+  const approvalId = requisition.references.approval;
+  if (approvalId)
+    await ports.approvals.withdraw(approvalId, {
+      by: caller,
+      at: ports.now().toISOString(),
+      reason: `requisition ${requisitionId} cancelled`,
+    });
   const requestId = requisition.references.sourcingRequest;
   if (requestId)
     await ports.procurement.cancelSourcingRequest(requestId, { idempotencyKey: `sr-cancel:${requestId}` });

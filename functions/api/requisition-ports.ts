@@ -4,7 +4,7 @@
  * breaker, functions/commons/commitment-ports.ts), kept out of the other handlers' bundles.
  */
 import type { CancellationPorts, SubmissionPorts } from '../../domain/requisition/requisition';
-import { requisitionBook, startRequisitionCommitment } from '../commons/adapters';
+import { approvalStore, requisitionBook, startRequisitionCommitment } from '../commons/adapters';
 import { lazy } from '../commons/clients';
 import { commitmentPorts } from '../commons/commitment-ports';
 
@@ -15,11 +15,17 @@ export const submissionPorts = /* @__PURE__ */ lazy((): SubmissionPorts => ({
   now: () => new Date(),
 }));
 
-/** purchase-requisition-cancellation: the book and procurement, to withdraw the sourcing request. */
+/**
+ * purchase-requisition-cancellation: the book, procurement to withdraw the sourcing request, and
+ * the approvals to withdraw the one it awaits.
+ */
 export const cancellationPorts = /* @__PURE__ */ lazy((): CancellationPorts => ({
   book: requisitionBook(),
   get procurement() {
     return commitmentPorts().procurement;
+  },
+  get approvals() {
+    return approvalStore();
   },
   now: () => new Date(),
 }));

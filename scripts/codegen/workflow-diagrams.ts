@@ -127,5 +127,7 @@ const REQUISITIONS = [
   "  cancelled requisition's sourcing request is cancelled; if its workflow reaches posting (say the",
   '  approver approved meanwhile) it withdraws the request and ends at `Requisition cancelled`.',
   '  After the claim, the cancellation is 409 and nothing changes.',
+  '- A cancellation while awaiting approval also withdraws the approval: it leaves the pending list',
+  '  and `commitment-approval` ends at `Withdrawn`, so no rejection or time-out follows it.',
   '',
 ];

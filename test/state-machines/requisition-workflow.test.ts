@@ -70,6 +70,9 @@ async function until(condition: () => boolean): Promise<void> {
   expect(condition()).toBe(true);
 }
 
+/** An approval someone decided before the cancellation reached it: nothing to withdraw. */
+const decidedAlready = { withdraw: async () => false };
+
 const steps = async (id: string) => (await book.get(id))!.path.map((step) => step.step);
 
 describe('a purchase requisition in the commitment workflow', () => {
@@ -118,6 +121,7 @@ describe('a purchase requisition in the commitment workflow', () => {
     const outcome = await cancelRequisition(requisitionId, 'rita.requester', {
       book,
       procurement: harness.ports.procurement,
+      approvals: decidedAlready,
       now: () => new Date(),
     });
     expect(outcome.kind).toBe('refused');
@@ -135,6 +139,7 @@ describe('a purchase requisition in the commitment workflow', () => {
     const outcome = await cancelRequisition(requisitionId, 'rita.requester', {
       book,
       procurement: harness.ports.procurement,
+      approvals: decidedAlready,
       now: () => new Date(),
     });
     expect(outcome).toMatchObject({ kind: 'cancelled', requisition: { status: 'cancelled' } });
@@ -169,5 +174,53 @@ describe('a purchase requisition in the commitment workflow', () => {
       ['cancellation', 'cancelled by rita.requester'],
       ['approval', 'approved by dana'],
     ]);
+  });
+
+  it('cancelled while awaiting approval: the approval is withdrawn and its workflow ends without a rejection or exception', async () => {
+    harness = await startHarness({ requisitions: book });
+    const { requisitionId } = await submit('10000');
+    await until(() => harness.approvals.size === 1);
+    await executions(WORKFLOWS.commitment)[0]!.done;
+    const [approvalId] = [...harness.approvals.keys()];
+    // As functions/workflow/approval-request.ts records it.
+    await book.record(
+      requisitionId,
+      { step: 'approval', at: new Date().toISOString(), outcome: 'awaiting approval' },
+      { references: { approval: approvalId! } },
+    );
+    const withdrawals: string[] = [];
+    // As ApprovalStore.withdraw ends the workflow (adapters/aws/approvals.ts).
+    const approvals = {
+      withdraw: async (id: string, withdrawal: { by: string; at: string; reason: string }) => {
+        withdrawals.push(id);
+        harness.sfn.sendTaskSuccess(harness.approvals.get(id)!, {
+          decision: 'withdraw',
+          approver: withdrawal.by,
+          reason: withdrawal.reason,
+          decidedAt: withdrawal.at,
+        });
+        return true;
+      },
+    };
+    const outcome = await cancelRequisition(requisitionId, 'rita.requester', {
+      book,
+      procurement: harness.ports.procurement,
+      approvals,
+      now: () => new Date(),
+    });
+    expect(outcome).toMatchObject({ kind: 'cancelled', requisition: { status: 'cancelled' } });
+    expect(withdrawals).toEqual([approvalId]);
+
+    const approval = executions(WORKFLOWS.approval)[0]!;
+    await approval.done;
+    expect(approval.status).toBe('SUCCEEDED');
+    expect(approval.path.at(-1)).toBe('Withdrawn');
+    expect(approval.path).not.toContain('Approval rejected');
+    expect(approval.path).not.toContain('Escalate time-out');
+    // Nothing resumed, posted or raised.
+    expect(executions(WORKFLOWS.commitment)).toHaveLength(1);
+    expect(harness.erpCalls).not.toContain('postPurchaseOrder');
+    expect(harness.eventTypes().filter((type) => type.startsWith('integration-exception'))).toEqual([]);
+    expect((await book.get(requisitionId))!.status).toBe('cancelled');
   });
 });

@@ -276,3 +276,62 @@ describe('Step Functions task success port', () => {
     await expect(send('t', output)).rejects.toBeInstanceOf(TransientFailure);
   });
 });
+
+describe('withdrawing an approval (its requisition was cancelled)', () => {
+  const withdrawal = () => ({
+    by: 'rita.requester',
+    at: clock.toISOString(),
+    reason: 'requisition PR-1 cancelled',
+  });
+  const listed = async () =>
+    (await store.pending({ now: clock, limit: 50 })).approvals.map((approval) => approval.approvalId);
+
+  it('closes a waiting approval as withdrawn and ends its workflow with `withdraw`; nobody can decide it after', async () => {
+    await register('token-w');
+    expect(await listed()).toContain(approvalId);
+    expect(await store.withdraw(approvalId, withdrawal())).toBe(true);
+    expect(sent).toEqual([
+      {
+        token: 'token-w',
+        output: {
+          decision: 'withdraw',
+          approver: 'rita.requester',
+          reason: 'requisition PR-1 cancelled',
+          decidedAt: clock.toISOString(),
+        },
+      },
+    ]);
+    expect((await store.find(approvalId))?.state).toBe('withdrawn');
+    expect(await listed()).not.toContain(approvalId);
+    await expect(store.recordDecision(decision())).rejects.toBeInstanceOf(ApprovalClosed);
+    // Again: nothing to withdraw, the workflow is not told twice.
+    expect(await store.withdraw(approvalId, withdrawal())).toBe(false);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('leaves a decided approval as decided', async () => {
+    await register('token-d');
+    await store.recordDecision(decision());
+    sent = [];
+    expect(await store.withdraw(approvalId, withdrawal())).toBe(false);
+    expect(sent).toEqual([]);
+    expect((await store.find(approvalId))?.state).toBe('decided');
+  });
+
+  it('releases the claim when the workflow could not be told, so the cancellation sent again withdraws it', async () => {
+    await register('token-t');
+    failNext = new TransientFailure('Step Functions unreachable', 'stepfunctions');
+    await expect(store.withdraw(approvalId, withdrawal())).rejects.toBeInstanceOf(TransientFailure);
+    expect((await store.find(approvalId))?.state).toBe('waiting');
+    expect(await listed()).toContain(approvalId);
+    expect(await store.withdraw(approvalId, withdrawal())).toBe(true);
+    expect(sent.map((s) => s.output.decision)).toEqual(['withdraw']);
+  });
+
+  it('counts a workflow that no longer waits as withdrawn', async () => {
+    await register('token-g');
+    failNext = new ApprovalTaskGone('the workflow no longer waits: TaskTimedOut');
+    expect(await store.withdraw(approvalId, withdrawal())).toBe(true);
+    expect((await store.find(approvalId))?.state).toBe('withdrawn');
+  });
+});

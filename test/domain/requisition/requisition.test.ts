@@ -154,9 +154,16 @@ describe('cancelling a requisition', () => {
     const requisition = [...kept.values()][0]!;
     Object.assign(requisition, { status, ...extra });
     const cancelled: string[] = [];
+    const withdrawn: string[] = [];
     const ports = {
       book,
       now,
+      approvals: {
+        withdraw: async (approvalId: string, withdrawal: { by: string; at: string; reason: string }) => {
+          withdrawn.push(`${approvalId} by ${withdrawal.by}: ${withdrawal.reason}`);
+          return true;
+        },
+      },
       procurement: {
         cancelSourcingRequest: async (requestId: string, options: { idempotencyKey: string }) => {
           cancelled.push(`${requestId} ${options.idempotencyKey}`);
@@ -164,7 +171,7 @@ describe('cancelling a requisition', () => {
         },
       },
     };
-    return { id: requisition.requisitionId, kept, cancelled, ports };
+    return { id: requisition.requisitionId, kept, cancelled, withdrawn, ports };
   }
 
   it('cancels it and its sourcing request while nothing is committed', async () => {
@@ -184,6 +191,22 @@ describe('cancelling a requisition', () => {
     expect(cancelled).toEqual(['SR-000007 sr-cancel:SR-000007', 'SR-000007 sr-cancel:SR-000007']);
   });
 
+  it('withdraws the approval it awaits, so nobody decides it and no rejection or time-out follows', async () => {
+    const { id, kept, withdrawn, ports } = await submitted('awaiting-approval');
+    kept.get(id)!.references.approval = 'APR-1';
+    await cancelRequisition(id, 'rita', ports);
+    expect(withdrawn).toEqual([`APR-1 by rita: requisition ${id} cancelled`]);
+    // Again (the first may have stopped before the workflow answered): withdrawn again, a no-op there.
+    await cancelRequisition(id, 'rita', ports);
+    expect(withdrawn).toHaveLength(2);
+  });
+
+  it('withdraws nothing for a requisition not yet awaiting approval', async () => {
+    const { id, withdrawn, ports } = await submitted('submitted');
+    await cancelRequisition(id, 'rita', ports);
+    expect(withdrawn).toEqual([]);
+  });
+
   it('refuses anyone but the requester, and a committed requisition, changing nothing', async () => {
     const other = await submitted();
     const before = structuredClone([...other.kept.values()]);
@@ -195,6 +218,7 @@ describe('cancelling a requisition', () => {
     expect(await cancelRequisition(committed.id, 'rita', committed.ports)).toMatchObject({ kind: 'refused' });
     expect([...committed.kept.values()]).toEqual(kept);
     expect(committed.cancelled).toEqual([]);
+    expect(committed.withdrawn).toEqual([]);
 
     const ordered = await submitted('ordered');
     expect(await cancelRequisition(ordered.id, 'rita', ordered.ports)).toMatchObject({ kind: 'refused' });
