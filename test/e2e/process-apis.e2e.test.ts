@@ -7,13 +7,14 @@
  * is checked against the OpenAPI document, and nothing changes in Tryton, procurement or on the bus.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
+import type { TrytonErp } from '../../adapters/erp/tryton/tryton-erp';
 import type { PurchaseOrderValidation, SupplierEligibility } from '../../canonical/generated/types';
 import { Decimal } from '../../domain/decimal';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import type { LocalEnvironment } from '../../local/environment';
 import { expectDocumentedAnswer } from '../support/openapi';
 import { purchaseOrderProposal } from '../support/purchase-order-proposal';
-import { startTryton, type TrytonSandbox } from '../support/tryton';
+import type { TrytonSandbox } from '../support/tryton';
+import { startOnTryton } from './support';
 
 const VALIDATIONS = '/v1/purchase-order-validations';
 const ELIGIBILITY = '/v1/suppliers/{supplierNumber}/eligibility';
@@ -24,24 +25,7 @@ let erp: TrytonErp;
 let buyer: string;
 
 beforeAll(async () => {
-  tryton = await startTryton();
-  environment = await startLocalEnvironment({
-    settings: {
-      port: 0,
-      planningWebhookSecret: 'e2e-planning-signing-secret',
-      tryton: { url: tryton.url, database: tryton.db, user: tryton.user, password: tryton.password },
-    },
-    quietFunctions: true,
-    log: () => undefined,
-  });
-  erp = new TrytonErp(
-    trytonConnectionFromEnv({
-      TRYTON_URL: tryton.url,
-      TRYTON_DB: tryton.db,
-      TRYTON_USER: tryton.user,
-      TRYTON_PASSWORD: tryton.password,
-    }),
-  );
+  ({ tryton, environment, erp } = await startOnTryton());
   buyer = await environment.runtime.identity.token({ person: 'rita.requester' });
 }, 300_000);
 

@@ -6,11 +6,11 @@
  * the local IAM enforcement.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import type { TrytonErp } from '../../adapters/erp/tryton/tryton-erp';
+import type { LocalEnvironment } from '../../local/environment';
 import { expectDocumentedAnswer } from '../support/openapi';
-import { startTryton, type TrytonSandbox } from '../support/tryton';
-import { waitFor } from './support';
+import type { TrytonSandbox } from '../support/tryton';
+import { startOnTryton, waitFor } from './support';
 
 const REQUISITIONS = '/v1/purchase-requisitions';
 const STATUS = '/v1/purchase-requisitions/{requisitionId}';
@@ -22,24 +22,7 @@ let environment: LocalEnvironment;
 let erp: TrytonErp;
 
 beforeAll(async () => {
-  tryton = await startTryton();
-  environment = await startLocalEnvironment({
-    settings: {
-      port: 0,
-      planningWebhookSecret: 'e2e-planning-signing-secret',
-      tryton: { url: tryton.url, database: tryton.db, user: tryton.user, password: tryton.password },
-    },
-    quietFunctions: true,
-    log: () => undefined,
-  });
-  erp = new TrytonErp(
-    trytonConnectionFromEnv({
-      TRYTON_URL: tryton.url,
-      TRYTON_DB: tryton.db,
-      TRYTON_USER: tryton.user,
-      TRYTON_PASSWORD: tryton.password,
-    }),
-  );
+  ({ tryton, environment, erp } = await startOnTryton());
 }, 300_000);
 
 afterAll(async () => {

@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { signPlanningPayload } from '../../adapters/planning/signature';
 import type { EventEnvelope } from '../../local/eventbridge/bus';
-import type { LocalEnvironment } from '../../local/environment';
+import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
+import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import { startTryton, type TrytonSandbox } from '../support/tryton';
 import { erpReferenceOf } from '../support/purchase-order-reference';
 
 /**
@@ -276,4 +278,39 @@ export function nonEmptyQueues(environment: LocalEnvironment): Record<string, nu
       .map(([name, depth]) => [name, depth.visible + depth.inFlight + depth.delayed] as const)
       .filter(([, count]) => count > 0),
   );
+}
+
+/**
+ * The local environment against a fresh real Tryton (the API suites' world), and a client of that
+ * Tryton for the tests' own reads. Tryton is stopped again when the environment fails to start.
+ */
+export async function startOnTryton(): Promise<{
+  tryton: TrytonSandbox;
+  environment: LocalEnvironment;
+  erp: TrytonErp;
+}> {
+  const tryton = await startTryton();
+  try {
+    const environment = await startLocalEnvironment({
+      settings: {
+        port: 0,
+        planningWebhookSecret: 'e2e-planning-signing-secret',
+        tryton: { url: tryton.url, database: tryton.db, user: tryton.user, password: tryton.password },
+      },
+      quietFunctions: true,
+      log: () => undefined,
+    });
+    const erp = new TrytonErp(
+      trytonConnectionFromEnv({
+        TRYTON_URL: tryton.url,
+        TRYTON_DB: tryton.db,
+        TRYTON_USER: tryton.user,
+        TRYTON_PASSWORD: tryton.password,
+      }),
+    );
+    return { tryton, environment, erp };
+  } catch (error) {
+    await tryton.stop();
+    throw error;
+  }
 }

@@ -8,30 +8,23 @@
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
+import type { TrytonErp } from '../../adapters/erp/tryton/tryton-erp';
 import { ProcurementClient } from '../../adapters/procurement/client';
 import { ProcurementPlatform } from '../../adapters/procurement/platform';
 import { buildEvent } from '../../canonical/envelope';
 import openApi from '../../canonical/generated/openapi.json';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import type { LocalEnvironment } from '../../local/environment';
 import { expectDocumentedAnswer } from '../support/openapi';
-import { startTryton, type TrytonSandbox } from '../support/tryton';
+import type { TrytonSandbox } from '../support/tryton';
+import { startOnTryton } from './support';
 
 let tryton: TrytonSandbox;
 let environment: LocalEnvironment;
+let erp: TrytonErp;
 let reader: string;
 
 beforeAll(async () => {
-  tryton = await startTryton();
-  environment = await startLocalEnvironment({
-    settings: {
-      port: 0,
-      planningWebhookSecret: 'e2e-planning-signing-secret',
-      tryton: { url: tryton.url, database: tryton.db, user: tryton.user, password: tryton.password },
-    },
-    quietFunctions: true,
-    log: () => undefined,
-  });
+  ({ tryton, environment, erp } = await startOnTryton());
   reader = await environment.runtime.identity.token({ application: 'bi' });
 }, 300_000);
 
@@ -222,14 +215,6 @@ describe('purchase orders', () => {
     const order = await platform.awardPurchaseOrder(
       { sourcingRequestId: request.requestId, externalRef },
       { idempotencyKey: `${externalRef}-award` },
-    );
-    const erp = new TrytonErp(
-      trytonConnectionFromEnv({
-        TRYTON_URL: tryton.url,
-        TRYTON_DB: tryton.db,
-        TRYTON_USER: tryton.user,
-        TRYTON_PASSWORD: tryton.password,
-      }),
     );
     const line = order.lines[0]!;
     const posted = await erp.postPurchaseOrder({
