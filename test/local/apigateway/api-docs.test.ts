@@ -6,12 +6,11 @@
  * test-artifacts/api-docs.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { API_ROUTES } from '../../../application/api-routes';
-import { CHROMIUM_EXECUTABLE } from '../../../scripts/provision/chromium';
+import { launchTestBrowser, type TestBrowser } from '../../support/chromium';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
@@ -19,7 +18,7 @@ const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
 let environment: LocalEnvironment;
 let browser: BrowserContext;
 let page: Page;
-let profile: string;
+let chromiumUnderTest: TestBrowser | undefined;
 /** Requests the page made beyond the loopback (refused): it must need none. */
 const outside: string[] = [];
 
@@ -29,19 +28,8 @@ beforeAll(async () => {
     quietFunctions: true,
     log: () => undefined,
   });
-  profile = mkdtempSync(join(tmpdir(), 'supplyline-api-docs-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_EXECUTABLE,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-    viewport: { width: 1440, height: 1000 },
-  });
+  chromiumUnderTest = await launchTestBrowser('api-docs');
+  browser = chromiumUnderTest.context;
   // Nothing leaves the loopback: the page must work from node_modules alone.
   await browser.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => {
     outside.push(route.request().url());
@@ -51,9 +39,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chromiumUnderTest?.close();
   await environment?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe('the browsable API page', () => {

@@ -11,11 +11,10 @@
  */
 import { CONSUMER_ROUTES } from '../../../application/routing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_EXECUTABLE } from '../../../scripts/provision/chromium';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchTestBrowser, type TestBrowser } from '../../support/chromium';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment';
 import { runSeedScenario, type ScenarioReport } from '../../../local/scenario/seed-scenario';
 import { postPlanning } from '../../e2e/support';
@@ -33,7 +32,7 @@ let environment: LocalEnvironment;
 let scenario: ScenarioReport;
 let browser: BrowserContext;
 let page: Page;
-let profile: string;
+let chromiumUnderTest: TestBrowser | undefined;
 /** A reconciliation report's link, read while signed in, refused once signed out. */
 let reportUrl: string;
 
@@ -44,21 +43,8 @@ beforeAll(async () => {
     log: () => undefined,
   });
   scenario = await runSeedScenario(environment);
-  profile = mkdtempSync(join(tmpdir(), 'supplyline-dashboard-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_EXECUTABLE,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-    viewport: { width: 1440, height: 1000 },
-  });
+  chromiumUnderTest = await launchTestBrowser('dashboard');
+  browser = chromiumUnderTest.context;
   // Nothing leaves the loopback (the provider's pages import a web font).
   await browser.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
   page = await browser.newPage();
@@ -75,9 +61,8 @@ async function postFromPage(path: string): Promise<{ status: number; body: { tit
 }
 
 afterAll(async () => {
-  await browser?.close();
+  await chromiumUnderTest?.close();
   await environment?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 /** Number of polls the page has rendered. */
