@@ -14,13 +14,11 @@ import {
   type BucketAccess,
   type FunctionDefinition,
   type FunctionKey,
-  type IdentitySetting,
   type TableOperation,
 } from '../application/functions';
 import { CIRCUIT_BREAKER_ENDPOINTS } from '../application/metrics';
 import {
   BUSINESS_RULES_ENV_VAR,
-  IDENTITY_ENV_VARS,
   CONNECTORS,
   ENVIRONMENT_ENV_VAR,
   SECRETS,
@@ -43,12 +41,13 @@ import { PrivateNetwork } from './constructs/private-network';
 import { createDataKeys, type DataKeys } from './constructs/encryption-keys';
 import { IntegrationSecrets } from './constructs/integration-secrets';
 import { ErpInstanceSecrets } from './constructs/erp-instance-secrets';
-import { Monitoring } from './constructs/monitoring';
+import type { Monitoring } from './constructs/monitoring';
+import { MonitoringStack } from './constructs/monitoring-stack';
 import { SupplylineApi, type JsonSchemaDocument } from './constructs/supplyline-api';
 import { SupplylineFunction } from './constructs/supplyline-function';
 import { WebhookApi } from './constructs/webhook-api';
 import { WEBHOOK_MAX_BODY_BYTES, WebhookEdge, signatureHeaderOf } from './constructs/webhook-edge';
-import { Identity } from './constructs/identity';
+import { Identity, identityEnvironment } from './constructs/identity';
 import { APPLICATION_CONSUMERS } from '../application/identity';
 import { Workflow, stateMachineArnOf } from './constructs/workflow';
 import {
@@ -115,6 +114,8 @@ export class SupplylineStack extends Stack {
   /** Who may call the governed routes: the access-token authorizer and, without an IdP, a Cognito pool. */
   public readonly identity: Identity;
   public readonly monitoring: Monitoring;
+  /** The nested stack holding monitoring (ADR 0014). */
+  public readonly monitoringStack: MonitoringStack;
 
   constructor(scope: Construct, id: string, props: SupplylineStackProps) {
     const config = props.config;
@@ -188,11 +189,12 @@ export class SupplylineStack extends Stack {
     this.integrationSecrets = new IntegrationSecrets(this, 'Secrets', { retainData: config.retainData });
     new PartnerConnectors(this, 'EdiConnectors', { config, buckets: this.buckets, keys: this.keys });
 
-    this.monitoring = new Monitoring(this, 'Monitoring', {
+    this.monitoringStack = new MonitoringStack(this, 'Observability', {
       dashboardName: config.stackName,
       encryptionKey: this.encryptionKey,
       alarmEmails: config.notifications.alarmEmails,
     });
+    this.monitoring = this.monitoringStack.monitoring;
 
     if (config.privateNetwork) {
       this.privateNetwork = new PrivateNetwork(this, 'Network', {
@@ -248,6 +250,7 @@ export class SupplylineStack extends Stack {
             dlqDepthThreshold: config.alarms.dlqDepthThreshold,
             oldestMessageAgeSeconds: config.alarms.oldestMessageAgeSeconds[route.lane],
             actions: [this.monitoring.action],
+            scope: this.monitoringStack.laneAlarms,
           },
         }),
     );
@@ -418,7 +421,7 @@ export class SupplylineStack extends Stack {
           [TENANT_ID_ENV_VAR]: config.tenantId,
           ...(grants.businessRules ? { [BUSINESS_RULES_ENV_VAR]: JSON.stringify(config.business) } : {}),
           ...(grants.ediPartners ? { [EDI_PARTNERS_ENV_VAR]: JSON.stringify(config.ediPartners ?? []) } : {}),
-          ...identityEnvironment(config, grants.identity ?? []),
+          ...identityEnvironment(config.identity, grants.identity ?? []),
         },
       });
       for (const [tableKey, operations] of Object.entries(grants.tables ?? {}) as [
@@ -584,17 +587,4 @@ export class SupplylineStack extends Stack {
     }
     return models;
   }
-}
-
-/** The identity settings a function reads (the authorizer's issuer and client ids come from Identity). */
-function identityEnvironment(
-  config: EnvironmentConfig,
-  settings: readonly IdentitySetting[],
-): Record<string, string> {
-  const values: Record<IdentitySetting, string> = {
-    audience: config.identity.audience,
-    groupsClaim: config.identity.groupsClaim,
-    roles: JSON.stringify(config.identity.roles),
-  };
-  return Object.fromEntries(settings.map((setting) => [IDENTITY_ENV_VARS[setting], values[setting]]));
 }

@@ -39,6 +39,8 @@ export interface ConsumerLaneProps {
     /** Alarm when the queue's oldest message is older than this. */
     readonly oldestMessageAgeSeconds: number;
     readonly actions?: readonly cloudwatch.IAlarmAction[];
+    /** Where the alarms live (the monitoring nested stack keeps them out of the main stack's 500). @default the lane */
+    readonly scope?: Construct;
   };
   /** @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
@@ -154,21 +156,22 @@ export class ConsumerLane extends Construct {
     props.consumer.addEnvironment(QUEUE_URL_ENV_VAR, this.queue.queueUrl);
 
     const threshold = props.alarms.dlqDepthThreshold ?? 0;
+    const alarmScope = props.alarms.scope ? new Construct(props.alarms.scope, id) : this;
     this.dlqDepthAlarm = depthAlarm(
-      this,
+      alarmScope,
       'DeadLetterQueueDepthAlarm',
       this.deadLetterQueue,
       threshold,
       `${route.consumer}: messages the consumer could not process are waiting in ${queueName}-dlq`,
     );
     this.deliveryDlqDepthAlarm = depthAlarm(
-      this,
+      alarmScope,
       'DeliveryDeadLetterQueueDepthAlarm',
       this.deliveryDeadLetterQueue,
       threshold,
       `${route.consumer}: EventBridge could not deliver events to ${queueName}`,
     );
-    this.oldestMessageAgeAlarm = new cloudwatch.Alarm(this, 'OldestMessageAgeAlarm', {
+    this.oldestMessageAgeAlarm = new cloudwatch.Alarm(alarmScope, 'OldestMessageAgeAlarm', {
       alarmDescription: `${route.consumer} (${route.lane} lane) is falling behind: oldest message older than ${props.alarms.oldestMessageAgeSeconds}s`,
       metric: this.queue.metricApproximateAgeOfOldestMessage({
         period: Duration.minutes(1),

@@ -8,6 +8,7 @@ import {
   type ApplicationConsumer,
   type IdentitySettings,
 } from '../../application/identity';
+import type { IdentitySetting } from '../../application/functions';
 import { IDENTITY_ENV_VARS, pascalCase } from '../../application/resources';
 
 /** Properties of {@link Identity}. */
@@ -188,4 +189,17 @@ export class Identity extends Construct {
     }
     return { pool, people, applications };
   }
+}
+
+/** The identity settings a function reads (the authorizer's issuer and client ids come from Identity). */
+export function identityEnvironment(
+  identity: IdentitySettings,
+  settings: readonly IdentitySetting[],
+): Record<string, string> {
+  const values: Record<IdentitySetting, string> = {
+    audience: identity.audience,
+    groupsClaim: identity.groupsClaim,
+    roles: JSON.stringify(identity.roles),
+  };
+  return Object.fromEntries(settings.map((setting) => [IDENTITY_ENV_VARS[setting], values[setting]]));
 }

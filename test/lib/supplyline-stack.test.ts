@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -24,7 +24,15 @@ import {
   VISIBILITY_TIMEOUT_FACTOR,
 } from '../../application/routing';
 import { PROJECT_ROOT, type SupplylineStack } from '../../lib/supplyline-stack';
-import { buildStack, resourcesOf, testApp, testConfig, type CfnJson, type Json } from './support';
+import {
+  buildStack,
+  nestedTemplate,
+  resourcesOf,
+  testApp,
+  testConfig,
+  type CfnJson,
+  type Json,
+} from './support';
 
 const built = {} as Record<EnvironmentName, { stack: SupplylineStack; template: Template }>;
 const GOVERNED_ROUTES = API_ROUTES.filter((r) => r.access === 'identity');
@@ -95,13 +103,18 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
   });
 
   it('alarms on the depth of every DLQ (> threshold) and on every queue’s oldest message age', () => {
-    const alarms = resourcesOf(t(), 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    // Alarms live in the monitoring nested stack (ADR 0014); queues stay in the main stack.
+    t().resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    const monitoring = nestedTemplate(stack(), t(), stack().monitoringStack);
+    const alarms = resourcesOf(monitoring.template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const queueIds = resourcesOf(t(), 'AWS::SQS::Queue').map(([id]) => id);
     const watched = (metric: string) =>
       new Set(
         alarms
           .filter((a) => a.MetricName === metric)
-          .map((a) => refOf((a.Dimensions as Json[]).find((d) => d.Name === 'QueueName').Value)),
+          .map((a) =>
+            refOf(monitoring.fromParent((a.Dimensions as Json[]).find((d) => d.Name === 'QueueName').Value)),
+          ),
       );
     const depth = watched('ApproximateNumberOfMessagesVisible');
     const age = watched('ApproximateAgeOfOldestMessage');
@@ -197,8 +210,10 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
       expect(table.DeletionPolicy).toBe(config().retainData ? 'Retain' : 'Delete');
       expect(Boolean(table.Properties.DeletionProtectionEnabled)).toBe(config().retainData);
     }
-    t().hasResourceProperties('AWS::SNS::Topic', {
-      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MessagingKey'), 'Arn'] },
+    const monitoring = nestedTemplate(stack(), t(), stack().monitoringStack);
+    const [[, topic]] = resourcesOf(monitoring.template, 'AWS::SNS::Topic') as [[string, CfnJson]];
+    expect(monitoring.fromParent(topic.Properties.KmsMasterKeyId)).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^MessagingKey/), 'Arn'],
     });
     t().hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
 
@@ -214,7 +229,9 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
       }
     }
     expect(covered).toEqual(queueIds);
-    const [[, topicPolicy]] = resourcesOf(t(), 'AWS::SNS::TopicPolicy') as [[string, CfnJson]];
+    const [[, topicPolicy]] = resourcesOf(monitoring.template, 'AWS::SNS::TopicPolicy') as [
+      [string, CfnJson],
+    ];
     expect(tlsOnly(topicPolicy.Properties.PolicyDocument)).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 /** Shared helpers of the CDK infrastructure tests. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, type NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FUNCTION_KEYS, type FunctionKey } from '../../application/functions';
 import {
@@ -127,4 +127,24 @@ export function scheduleExpression(
   const ruleId = stack.getLogicalId(rule.node.defaultChild as never);
   return resourcesOf(template, 'AWS::Events::Rule').find(([id]) => id === ruleId)?.[1].Properties
     .ScheduleExpression;
+}
+
+/**
+ * A nested stack's template, and `fromParent`: what one of its parameter references (`{ Ref }`)
+ * stands for in the parent's template (other values unchanged).
+ */
+export function nestedTemplate(
+  parent: Stack,
+  parentTemplate: Template,
+  nested: NestedStack,
+): { template: Template; fromParent: (value: Json) => Json } {
+  const id = parent.getLogicalId(nested.nestedStackResource as never);
+  const parameters = (parentTemplate.toJSON().Resources[id].Properties.Parameters ?? {}) as Record<
+    string,
+    Json
+  >;
+  return {
+    template: Template.fromStack(nested),
+    fromParent: (value) => (typeof value?.Ref === 'string' ? (parameters[value.Ref] ?? value) : value),
+  };
 }
