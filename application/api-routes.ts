@@ -224,6 +224,8 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
     access: 'identity',
     scopes: ['supplyline/exceptions.read'],
     queryParameters: ['status', 'limit', 'nextToken'],
+    // 1.1: each exception's age bucket and escalation (issue #20).
+    version: '1.1',
     contract: {
       operationId: 'listIntegrationExceptions',
       summary: 'Integration exceptions, open ones first, oldest first',

@@ -3,23 +3,27 @@
  * 24 hours, critical ones 4 hours, are escalated): the age buckets people and alarms read, when an
  * open exception is due for escalation, and escalating each one once with its announcement.
  */
+import { EXCEPTION_AGE_BUCKETS, type ExceptionAgeBucket } from '../canonical/codes/exception-aging';
 import { buildEvent, type EventContext } from '../canonical/envelope';
 import type { IntegrationException, IntegrationExceptionEscalatedV1 } from '../canonical/generated/types';
 import type { EscalationPorts, OpenIntegrationException } from './ports/integration-exceptions';
 
-/**
- * The age buckets, youngest first, with the upper bound of each in hours. The bounds are the
- * contract's two limits (4 h critical, 24 h every exception) so a bucket says which limit passed.
- */
-export const AGE_BUCKETS = [
-  { name: 'under-1h', upToHours: 1 },
-  { name: '1h-4h', upToHours: 4 },
-  { name: '4h-24h', upToHours: 24 },
-  { name: 'over-24h', upToHours: Number.POSITIVE_INFINITY },
-] as const;
+/** Each age bucket's upper bound in hours: the contract's two limits (4 h critical, 24 h every exception). */
+const UPPER_BOUND_HOURS = {
+  'under-1h': 1,
+  '1h-4h': 4,
+  '4h-24h': 24,
+  'over-24h': Number.POSITIVE_INFINITY,
+} as const satisfies Record<ExceptionAgeBucket, number>;
+
+/** The age buckets, youngest first, with the upper bound of each in hours. */
+export const AGE_BUCKETS = EXCEPTION_AGE_BUCKETS.map((name) => ({
+  name,
+  upToHours: UPPER_BOUND_HOURS[name],
+}));
 
 /** An age bucket's name (the `AgeBucket` dimension of `IntegrationExceptionsOpenByAge`). */
-export type AgeBucket = (typeof AGE_BUCKETS)[number]['name'];
+export type AgeBucket = ExceptionAgeBucket;
 
 /** The bucket beyond every exception's limit: the alarm watches it. */
 export const OVERDUE_BUCKET: AgeBucket = 'over-24h';

@@ -1029,6 +1029,13 @@ export interface AgedIntegrationException {
   details?: string | null;
   /** Whole seconds it was open: until now while OPEN, until its resolution once RESOLVED */
   ageSeconds: number;
+  /** Its age bucket: which of the contract’s escalation limits (4 h critical, 24 h) it has passed */
+  ageBucket: "under-1h" | "1h-4h" | "4h-24h" | "over-24h";
+  /**
+   * When it was escalated for passing its limit (absent until then)
+   * Format: date-time.
+   */
+  escalatedAt?: string;
 }
 
 /** Integration exceptions, open ones first */

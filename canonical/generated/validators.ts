@@ -85,7 +85,7 @@ const KEYS_52: ReadonlySet<string> = new Set(["requisitionId","status","requeste
 const PATTERN_8 = new RegExp("^3\\.1\\.[0-9]+$");
 const KEYS_53: ReadonlySet<string> = new Set(["approvalId","externalRef","supplierNumber","site","totalValue","currency","limit","expiresAt","requestedBy","decision"]);
 const KEYS_54: ReadonlySet<string> = new Set(["items","nextCursor"]);
-const KEYS_55: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details","ageSeconds"]);
+const KEYS_55: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details","ageSeconds","ageBucket","escalatedAt"]);
 const KEYS_56: ReadonlySet<string> = new Set(["items","nextToken"]);
 const KEYS_57: ReadonlySet<string> = new Set(["approvalId"]);
 const KEYS_58: ReadonlySet<string> = new Set(["status","limit","cursor"]);
@@ -4692,6 +4692,26 @@ function check_AgedIntegrationException(d: unknown, p: string, e: ValidationErro
         if (v13 < 0) add(e, p + "/ageSeconds", "minimum", "must be >= 0");
       } else {
         add(e, p + "/ageSeconds", "type", "must be integer");
+      }
+    }
+    const v14 = d.ageBucket;
+    if (v14 === undefined) {
+      add(e, p + "/ageBucket", "required", "must have required property 'ageBucket'");
+    } else {
+      n0++;
+      if (typeof v14 === 'string') {
+        if (v14 !== "under-1h" && v14 !== "1h-4h" && v14 !== "4h-24h" && v14 !== "over-24h") add(e, p + "/ageBucket", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/ageBucket", "type", "must be string");
+      }
+    }
+    const v15 = d.escalatedAt;
+    if (v15 !== undefined) {
+      n0++;
+      if (typeof v15 === 'string') {
+        if (!isDateTime(v15)) add(e, p + "/escalatedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/escalatedAt", "type", "must be string");
       }
     }
     if (n0 !== Object.keys(d).length) extra(d, KEYS_55, p, e);

@@ -3,7 +3,8 @@
  * approval audit trail, purchase-order sync status, integration exceptions), so each route's whole
  * contract is declared (application/api-routes.ts `contract`) and its OpenAPI operation generated.
  */
-import { array, enumOf, identifier, integer, object, ref, string, type Schema } from './dsl';
+import { EXCEPTION_AGE_BUCKETS } from '../codes/exception-aging';
+import { array, dateTime, enumOf, identifier, integer, object, ref, string, type Schema } from './dsl';
 import { objectSchemas } from './objects';
 
 const cursor = (description: string) => string({ description, maxLength: 2048 });
@@ -57,8 +58,13 @@ export const governedApiSchemas = {
         minimum: 0,
         description: 'Whole seconds it was open: until now while OPEN, until its resolution once RESOLVED',
       }),
+      ageBucket: enumOf(
+        EXCEPTION_AGE_BUCKETS,
+        'Its age bucket: which of the contract’s escalation limits (4 h critical, 24 h) it has passed',
+      ),
+      escalatedAt: dateTime('When it was escalated for passing its limit (absent until then)'),
     },
-    required: [...(IntegrationException.required ?? []), 'ageSeconds'],
+    required: [...(IntegrationException.required ?? []), 'ageSeconds', 'ageBucket'],
   },
   IntegrationExceptionPage: page(
     'AgedIntegrationException',
