@@ -10,6 +10,7 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { signPlanningPayload } from '../../../adapters/planning/signature';
+import { APPLICATION_CONSUMERS } from '../../../application/identity';
 import { startLocalRuntime, type LocalRuntime } from '../../../local/runtime/runtime';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
 import { synthesizeDev } from '../../../local/synth';
@@ -248,12 +249,18 @@ describe('local runtime on the dev synth', () => {
           subject: 'wms',
           clientId: 'wms',
           issuer: runtime.identity.issuer,
-          scopes: 'supplyline/purchase-orders.read',
+          scopes: expect.any(String),
           groups: '',
           callerKind: 'application',
         },
       },
     });
+    // Every scope the WMS application is given, space-separated as in the token.
+    const { authorizer } = (invocation!.event as { requestContext: { authorizer: { scopes: string } } })
+      .requestContext;
+    expect(authorizer.scopes.split(' ').sort()).toEqual(
+      [...APPLICATION_CONSUMERS.find((consumer) => consumer.name === 'wms')!.scopes].sort(),
+    );
     // The function's answer goes back as it returned it.
     const result = invocation!.result as { statusCode: number } | undefined;
     if (invocation!.ok && result) expect(response.status).toBe(result.statusCode);
