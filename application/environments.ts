@@ -348,7 +348,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentDefaults>
     concurrency: {
       critical: { perConsumer: 10, laneBudget: 50 },
       standard: { perConsumer: 5, laneBudget: 20 },
-      bulk: { perConsumer: 2, laneBudget: 6 },
+      // Four bulk consumers at 2, as in dev and staging (read-store invalidation, on-demand runs).
+      bulk: { perConsumer: 2, laneBudget: 8 },
     },
     alarms: {
       dlqDepthThreshold: 0,
