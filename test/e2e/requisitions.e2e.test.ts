@@ -10,7 +10,7 @@ import type { TrytonErp } from '../../adapters/erp/tryton/tryton-erp';
 import type { LocalEnvironment } from '../../local/environment';
 import { expectDocumentedAnswer } from '../support/openapi';
 import type { TrytonSandbox } from '../support/tryton';
-import { startOnTryton, waitFor } from './support';
+import { startOnTryton, waitFor, waitingOutThrottle } from './support';
 
 const REQUISITIONS = '/v1/purchase-requisitions';
 const STATUS = '/v1/purchase-requisitions/{requisitionId}';
@@ -43,16 +43,19 @@ async function call(
   documented: string,
   options: { person: string; body?: unknown; idempotencyKey?: string },
 ) {
-  const response = await fetch(`${environment.runtime.baseUrl}${path}`, {
-    method,
-    headers: {
-      'x-api-key': environment.runtime.apiKey,
-      authorization: `Bearer ${await tokenOf(options.person)}`,
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
-    },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
+  const token = await tokenOf(options.person);
+  const response = await waitingOutThrottle(() =>
+    fetch(`${environment.runtime.baseUrl}${path}`, {
+      method,
+      headers: {
+        'x-api-key': environment.runtime.apiKey,
+        authorization: `Bearer ${token}`,
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    }),
+  );
   const answer = {
     status: response.status,
     contentType: response.headers.get('content-type'),

@@ -148,6 +148,20 @@ export async function accessToken(
  * Calls a governed route with the local API key (unless `apiKey` is given, or `null` for none) and
  * a bearer access token of `caller` (default: the ops CLI application; `null` for none).
  */
+/**
+ * Sends until the answer is not a 429: a polling test is a client like any other and waits out
+ * the route's declared throttle (up to 10 s).
+ */
+export async function waitingOutThrottle(send: () => Promise<Response>): Promise<Response> {
+  let response = await send();
+  for (let attempt = 0; response.status === 429 && attempt < 40; attempt++) {
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    response = await send();
+  }
+  return response;
+}
+
 export async function callApi(
   environment: LocalEnvironment,
   path: string,
@@ -166,13 +180,7 @@ export async function callApi(
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
     });
-  // A polling test is a client like any other: it waits out the route's declared throttle (429).
-  let response = await send();
-  for (let attempt = 0; response.status === 429 && attempt < 40; attempt++) {
-    await response.arrayBuffer();
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    response = await send();
-  }
+  const response = await waitingOutThrottle(send);
   const text = await response.text();
   let body: Record<string, unknown> = {};
   try {

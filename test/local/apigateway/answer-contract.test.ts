@@ -104,6 +104,21 @@ describe('answers checked against the OpenAPI document', () => {
     ]);
   });
 
+  it('takes a documented 304 without content whatever its Content-Type, and refuses one with a body', () => {
+    const check = answerChecker(openApi);
+    const notModified = {
+      method: 'GET',
+      resourcePath: '/v1/items/{itemCode}',
+      status: 304,
+      contentType: 'application/json',
+      body: undefined,
+    };
+    expect(check(notModified)).toEqual([]);
+    expect(check({ ...notModified, body: { itemCode: 'SKU-1' } })).toEqual([
+      'GET /v1/items/{itemCode} 304 does not document application/json',
+    ]);
+  });
+
   it('accepts the gateway’s own documented refusals and refuses an untyped one', () => {
     const check = answerChecker(openApi);
     const refusal = (type: string) => ({
