@@ -111,7 +111,7 @@ export async function runAskedReconciliation(
         repairFailures: summary.repairFailures,
         committedValueDifferences: summary.committedValueDifferences,
       },
-      reports: reportKeys,
+      reports: [...reportKeys],
     };
     await ports.runs.save(finished);
     return finished;
