@@ -1,8 +1,8 @@
-import { Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { NestedStack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { PrivateNetwork as PrivateNetworkConfig } from '../../application/environments';
 
 /** Properties of {@link PrivateNetwork}. */
@@ -19,15 +19,19 @@ export interface PrivateNetworkProps {
  * S3 (free, and most of the traffic), the ERP's ranges routed over a Site-to-Site VPN or an
  * existing Transit Gateway, flow logs, and one security group for the callers: out to the ERP's
  * ranges on its port and HTTPS anywhere, nothing in.
+ *
+ * A nested stack of its own (ADR 0014): it reads only the logs key from the main stack, and the
+ * main stack reads back its subnets and the callers' group, so its 36 resources leave the main
+ * stack's 500 without a cycle, and it still deploys and rolls back with the application.
  */
-export class PrivateNetwork extends Construct {
+export class PrivateNetwork extends NestedStack {
   public readonly vpc: ec2.Vpc;
   /** The security group of every function placed in the VPC. */
   public readonly callers: ec2.SecurityGroup;
   public readonly subnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
-    super(scope, id);
+    super(scope, id, { description: 'Supplyline: the ERP callers’ private network (ADR 0008)' });
     const config = props.config;
     const link = config.link;
     const vpn = link.kind === 'site-to-site-vpn';

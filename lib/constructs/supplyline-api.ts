@@ -151,14 +151,18 @@ export class SupplylineApi extends Construct {
       for (const p of pathParameters) requestParameters[`method.request.path.${p}`] = true;
       for (const q of route.queryParameters ?? [])
         requestParameters[`method.request.querystring.${q}`] = false;
-      const method = resource.addMethod(route.method, new apigateway.LambdaIntegration(route.handler), {
-        apiKeyRequired: true,
-        authorizationType: apigateway.AuthorizationType.CUSTOM,
-        authorizer: props.authorizer,
-        requestValidator: this.requestValidator,
-        requestParameters: Object.keys(requestParameters).length > 0 ? requestParameters : undefined,
-        requestModels: route.requestModel ? { 'application/json': models[route.requestModel]! } : undefined,
-      });
+      const method = resource.addMethod(
+        route.method,
+        new apigateway.LambdaIntegration(route.handler, { allowTestInvoke: false }),
+        {
+          apiKeyRequired: true,
+          authorizationType: apigateway.AuthorizationType.CUSTOM,
+          authorizer: props.authorizer,
+          requestValidator: this.requestValidator,
+          requestParameters: Object.keys(requestParameters).length > 0 ? requestParameters : undefined,
+          requestModels: route.requestModel ? { 'application/json': models[route.requestModel]! } : undefined,
+        },
+      );
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',
         reason:

@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironmentConfig, type PrivateNetwork } from '../../application/environments';
 import { FUNCTION_CATALOG } from '../../application/functions';
-import { buildStack, resourcesOf, testConfig, type Json } from './support';
+import { buildStack, nestedTemplate, resourcesOf, testConfig, type Json } from './support';
 
 const VPN: PrivateNetwork = {
   cidr: '10.40.0.0/22',
@@ -28,23 +28,33 @@ describe.each([
   ['site-to-site VPN', VPN],
   ['transit gateway', TGW],
 ] as const)('private network over a %s', (_, network) => {
-  const { stack, template } = buildStack('prod', {
+  const { stack, template: main } = buildStack('prod', {
     config: { ...testConfig('prod'), privateNetwork: network },
   });
+  // The network is a nested stack (ADR 0014): the functions are in the main template, the network
+  // in the nested one, and the functions read its subnets and group through its outputs.
+  const net = stack.privateNetwork!;
+  const { template } = nestedTemplate(stack, main, net);
+  const networkId = stack.getLogicalId(net.nestedStackResource as never);
+  const outputs = template.toJSON().Outputs as Record<string, Json>;
+  const throughOutputs = (value: Json): Json => {
+    const [resource, attribute] = value?.['Fn::GetAtt'] ?? [];
+    expect(resource, JSON.stringify(value)).toBe(networkId);
+    return outputs[String(attribute).replace(/^Outputs\./, '')]!.Value;
+  };
+  const mainResources = main.toJSON().Resources as Record<string, Json>;
   const resources = template.toJSON().Resources as Record<string, Json>;
-  const callersId = stack.getLogicalId(stack.privateNetwork!.callers.node.defaultChild as never);
+  const callersId = net.getLogicalId(net.callers.node.defaultChild as never);
 
   it('places exactly the ERP callers in the VPC’s private subnets, behind the callers’ group', () => {
     expect(ERP_CALLERS.length).toBeGreaterThan(0);
-    const privateSubnets = stack.privateNetwork!.vpc.privateSubnets.map((subnet) =>
-      stack.resolve(subnet.subnetId),
-    );
+    const privateSubnets = net.vpc.privateSubnets.map((subnet) => net.resolve(subnet.subnetId));
     for (const definition of FUNCTION_CATALOG) {
-      const fn = resources[stack.getLogicalId(stack.functions[definition.key].node.defaultChild as never)];
+      const fn = mainResources[stack.getLogicalId(stack.functions[definition.key].node.defaultChild as never)];
       const vpcConfig = fn.Properties.VpcConfig;
       if (ERP_CALLERS.includes(definition.key)) {
-        expect(vpcConfig.SubnetIds, definition.key).toEqual(privateSubnets);
-        expect(vpcConfig.SecurityGroupIds, definition.key).toEqual([
+        expect(vpcConfig.SubnetIds.map(throughOutputs), definition.key).toEqual(privateSubnets);
+        expect(vpcConfig.SecurityGroupIds.map(throughOutputs), definition.key).toEqual([
           { 'Fn::GetAtt': [callersId, 'GroupId'] },
         ]);
       } else {
@@ -73,8 +83,8 @@ describe.each([
   });
 
   it('routes the ERP’s ranges from every private subnet over the link', () => {
-    const privateTables = stack.privateNetwork!.vpc.privateSubnets.map((subnet) =>
-      JSON.stringify(stack.resolve(subnet.routeTable.routeTableId)),
+    const privateTables = net.vpc.privateSubnets.map((subnet) =>
+      JSON.stringify(net.resolve(subnet.routeTable.routeTableId)),
     );
     if (network.link.kind === 'site-to-site-vpn') {
       template.hasResourceProperties('AWS::EC2::CustomerGateway', {

@@ -10,8 +10,8 @@ import { ENVIRONMENT_NAMES } from '../../application/environments';
 import { SFTP_CONNECTOR } from '../support/edi-connector';
 import { buildStack, testConfig, type Json } from './support';
 
-// An early warning 25 below CloudFormation's 500 (2026-12-05: dev 460, staging and prod 467 once
-// the on-demand run and requisition withdrawal landed; the next split is ADR 0014's "what next").
+// An early warning 25 below CloudFormation's 500 (2026-12-05, once the network was nested and the
+// routes dropped their console test-invoke permission: dev 440, staging and prod 447; ADR 0014).
 const RESOURCE_BUDGET = 475;
 const PARAMETER_LIMIT = 200;
 
