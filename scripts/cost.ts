@@ -7,7 +7,7 @@
  * printed with the result; change them here.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,7 +77,13 @@ function loadTemplate(path?: string): Template {
     env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
   });
   if (result.status !== 0) throw new Error(`synth failed:\n${result.stderr}`);
-  const file = readdirSync(out).find((name) => name.endsWith('.template.json'));
+  // The cloud assembly's manifest names the stack's template; the nested stacks' templates
+  // (ADR 0014) sit beside it and would otherwise be picked by whichever name sorts first.
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
+  };
+  const file = Object.values(manifest.artifacts).find((a) => a.type === 'aws:cloudformation:stack')
+    ?.properties?.templateFile;
   if (!file || !existsSync(join(out, file))) throw new Error('no template synthesized');
   return JSON.parse(readFileSync(join(out, file), 'utf8')) as Template;
 }
