@@ -50,7 +50,8 @@ describe.each([
     expect(ERP_CALLERS.length).toBeGreaterThan(0);
     const privateSubnets = net.vpc.privateSubnets.map((subnet) => net.resolve(subnet.subnetId));
     for (const definition of FUNCTION_CATALOG) {
-      const fn = mainResources[stack.getLogicalId(stack.functions[definition.key].node.defaultChild as never)];
+      const fn =
+        mainResources[stack.getLogicalId(stack.functions[definition.key].node.defaultChild as never)];
       const vpcConfig = fn.Properties.VpcConfig;
       if (ERP_CALLERS.includes(definition.key)) {
         expect(vpcConfig.SubnetIds.map(throughOutputs), definition.key).toEqual(privateSubnets);
