@@ -285,6 +285,13 @@ export class Monitoring extends Construct {
         left: [search('CircuitBreakerOpen', ['Endpoint'], 'Maximum', '')],
         width: 8,
       }),
+      // Malformed partner files stay in the mailbox; `npm run ops -- edi rejected` lists them.
+      new cloudwatch.GraphWidget({
+        title: 'EDI inbound rejected by reason / duplicate interchanges',
+        left: [search('EdiInboundRejected', ['Reason'], 'Sum', '')],
+        right: [search('EdiDuplicateInterchanges', ['Partner'], 'Sum', '')],
+        width: 8,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Reconciliation drift (differences per 100 orders) / differences by class',
         left: [businessMetric('ReconciliationDriftPercent', {}, 'Maximum')],
