@@ -18,7 +18,32 @@ export interface SftpConnectorProfile {
   readonly trustedHostKeys: readonly string[];
   /** The folder on the partner's server that receives our 850s (absolute). */
   readonly sendDirectory: string;
+  /** Pulling what the partner leaves for us on its server; without it the partner writes to our mailbox itself. */
+  readonly retrieve?: SftpRetrieveProfile;
 }
+
+/**
+ * A scheduled pull of the partner's outbox: every `everyMinutes` the connector lists `directory`,
+ * retrieves each file listed into `inbound/<partner>/` of the mailbox and, once a file is in the
+ * mailbox, moves it to `retrievedDirectory` on the partner's server, so no pass takes it twice.
+ */
+export interface SftpRetrieveProfile {
+  /** The partner's outbox folder (absolute). */
+  readonly directory: string;
+  /** Where retrieved files go on the partner's server (absolute, not `directory` itself). */
+  readonly retrievedDirectory: string;
+  /** @default 15 */
+  readonly everyMinutes?: number;
+}
+
+/** The mailbox prefix of Transfer Family's working files (directory listings): not `inbound/`, so never read as an interchange. */
+export const TRANSFERS_PREFIX = 'transfers/';
+
+/** Where a partner's directory listings land in the mailbox. */
+export const listingPrefix = (partnerId: string) => `${TRANSFERS_PREFIX}${partnerId}/listings/`;
+
+/** How often a partner's outbox is pulled when its profile does not say. */
+export const DEFAULT_RETRIEVE_MINUTES = 15;
 
 /** The SFTP security policy of every connector: current ciphers and key exchanges only. */
 export const SFTP_CONNECTOR_SECURITY_POLICY = 'TransferSFTPConnectorSecurityPolicy-2024-03';
@@ -55,6 +80,8 @@ export function sftpConnectorProblems(
           );
     if (typeof connector.sendDirectory !== 'string' || !DIRECTORY.test(connector.sendDirectory))
       problems.push(`${at}: sendDirectory must be an absolute folder on the partner's server, e.g. /inbox`);
+    if (connector.retrieve !== undefined)
+      problems.push(...retrieveProblems(connector.retrieve).map((p) => `${at}: ${p}`));
   }
   return problems;
 }
@@ -77,5 +104,22 @@ function urlProblems(text: unknown): string[] {
     problems.push(`url must not carry a user or password: they belong in userSecret`);
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '')
     problems.push(`url '${text}' must be sftp://host[:port] only (the folder is sendDirectory)`);
+  return problems;
+}
+
+function retrieveProblems(retrieve: SftpRetrieveProfile): string[] {
+  const problems: string[] = [];
+  const folder = (value: unknown) => typeof value === 'string' && DIRECTORY.test(value) && value !== '/';
+  if (!folder(retrieve.directory))
+    problems.push(`retrieve.directory must be an absolute folder on the partner's server, e.g. /outbox`);
+  if (!folder(retrieve.retrievedDirectory))
+    problems.push(`retrieve.retrievedDirectory must be an absolute folder, e.g. /outbox/retrieved`);
+  else if (retrieve.retrievedDirectory.replace(/\/$/, '') === String(retrieve.directory).replace(/\/$/, ''))
+    problems.push(
+      `retrieve.retrievedDirectory must differ from retrieve.directory, or every pass takes the same files again`,
+    );
+  const every = retrieve.everyMinutes;
+  if (every !== undefined && (!Number.isInteger(every) || every < 1 || every > 1440))
+    problems.push(`retrieve.everyMinutes must be a whole number of minutes from 1 to 1440`);
   return problems;
 }

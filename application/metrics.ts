@@ -51,6 +51,10 @@ export const BUSINESS_METRICS = {
   ReconciliationDriftPercent: { unit: 'Percent', dimensions: [] },
   /** Warehouse-months whose committed value differs between the ERP and Supplyline (reported only). */
   ReconciliationCommittedValueDifferences: { unit: 'Count', dimensions: [] },
+  /** Inbound EDI input refused as malformed, per exception code (domain/edi/exceptions.ts REJECTED_INPUT_CODES). */
+  EdiInboundRejected: { unit: 'Count', dimensions: ['Reason'] },
+  /** Repeated EDI interchanges (same sender and ISA13): acknowledged again, nothing applied. */
+  EdiDuplicateInterchanges: { unit: 'Count', dimensions: ['Partner'] },
 } as const;
 
 /** A business metric name. */

@@ -4,6 +4,7 @@
  * Plain data (no aws-cdk-lib import): handlers import the variable names from here, the CDK app
  * builds the resources from it, and the local runtime creates the same tables from it.
  */
+import { TRANSFERS_PREFIX } from './edi-connectors';
 
 /** A DynamoDB key attribute. */
 export interface KeyAttribute {
@@ -241,7 +242,8 @@ export const BUCKETS = {
       'EDI trading partner mailbox: outbound/<partner>/ what we send, inbound/<partner>/ what partners send, one interchange per file (shared/contracts/edi-x12.md)',
     envVar: 'EDI_MAILBOX_BUCKET_NAME',
     // Interchanges are business records (orders, confirmations): two years, then they expire.
-    expiringPrefixes: { 'outbound/': 731, 'inbound/': 731 },
+    // A connector's directory listings (application/edi-connectors.ts) are read once, at once.
+    expiringPrefixes: { 'outbound/': 731, 'inbound/': 731, [TRANSFERS_PREFIX]: 7 },
     noncurrentVersionDays: 30,
   },
   reconciliationReports: {

@@ -187,7 +187,11 @@ export class SupplylineStack extends Stack {
       encryptionKey: this.keys.data,
     });
     this.integrationSecrets = new IntegrationSecrets(this, 'Secrets', { retainData: config.retainData });
-    new PartnerConnectors(this, 'EdiConnectors', { config, buckets: this.buckets, keys: this.keys });
+    const ediConnectors = new PartnerConnectors(this, 'EdiConnectors', {
+      config,
+      buckets: this.buckets,
+      keys: this.keys,
+    });
 
     this.monitoringStack = new MonitoringStack(this, 'Observability', {
       dashboardName: config.stackName,
@@ -195,6 +199,7 @@ export class SupplylineStack extends Stack {
       alarmEmails: config.notifications.alarmEmails,
     });
     this.monitoring = this.monitoringStack.monitoring;
+    this.monitoring.monitorPartnerTransfers(ediConnectors.monitored());
 
     if (config.privateNetwork) {
       this.privateNetwork = new PrivateNetwork(this, 'Network', {

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { accessTokenFrom, connectAws, connectLocal, type OpsContext } from './context';
 import { listDeadLetterQueues, peekDeadLetters, redrive, type DeadLetter } from './dlq';
+import { ediCommand, ediHelp } from './edi';
 import { duration, table } from './format';
 import { listForecastSyncs, showForecastSync } from './forecast-syncs';
 import { forecastSyncDetail, forecastSyncTable } from './forecast-syncs-text';
@@ -48,6 +49,7 @@ Commands:
   forecast-syncs [--plan <planId>]     bulk forecast sync runs with their figures, newest first
   forecast-syncs show <plan> <version> one run's summary and its first rejected rows
   quarantine list|show <id>|resubmit <id>  refused webhook deliveries: list, inspect, re-submit
+  edi rejected                         inbound EDI files refused as malformed, with their reason
   reconcile [--since <ISO>]            run purchase-order reconciliation now and print its summary
 
 Run a command with --help for its options.
@@ -146,6 +148,7 @@ from rejects/<plan>/<version>.jsonl (kept 30 days).
 
 ${CONNECTION_HELP}`,
   ...quarantineHelp(CONNECTION_HELP),
+  ...ediHelp(CONNECTION_HELP),
   ...reconcileHelp(CONNECTION_HELP),
 };
 
@@ -173,6 +176,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   rejects: { type: 'string' },
   since: { type: 'string' },
+  partner: { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -432,6 +436,11 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
         context = await connect();
         const options = { context, status: values.status, limit: count(values.limit, '--limit'), print };
         return await quarantineCommand(sub, positionals[2], options);
+      }
+      case 'edi rejected': {
+        context = await connect();
+        const options = { context, status: values.status, partner: values.partner, print };
+        return await ediCommand(sub, { ...options, limit: count(values.limit, '--limit') });
       }
       case 'reconcile': {
         const since = values.since === undefined ? undefined : new Date(values.since);

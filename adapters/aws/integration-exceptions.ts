@@ -366,6 +366,36 @@ export class IntegrationExceptionStore {
   }
 
   /**
+   * The exceptions about `objectType` with one of `codes`, in `status` (OPEN then RESOLVED when
+   * omitted), oldest first within each status: the index is filtered, not scanned.
+   */
+  async *withCodes(
+    objectType: string,
+    codes: readonly string[],
+    status?: ExceptionStatus,
+  ): AsyncGenerator<IntegrationException> {
+    const codeValues = Object.fromEntries(codes.map((code, index) => [`:c${index}`, code]));
+    for (const partition of status ? [status] : EXCEPTION_STATUSES) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: BY_STATUS,
+            KeyConditionExpression: '#status = :status',
+            FilterExpression: `objectType = :type AND #code IN (${Object.keys(codeValues).join(', ')})`,
+            ExpressionAttributeNames: { '#status': 'status', '#code': 'code' },
+            ExpressionAttributeValues: { ':status': partition, ':type': objectType, ...codeValues },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) yield fromItem(item).exception;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+  }
+
+  /**
    * Marks an OPEN, not yet escalated exception escalated at `escalatedAt`.
    * @returns false when the condition failed: resolved meanwhile, or escalated by another pass.
    */

@@ -58,3 +58,84 @@ export function documentText(set: ReceivedTransactionSet): string {
   const line = (segment: Segment) => [segment.tag, ...segment.elements].join('*') + '~';
   return [set.header, ...set.segments, ...(set.trailer ? [set.trailer] : [])].map(line).join('\n');
 }
+
+/**
+ * The codes of inbound input refused as malformed (an unreadable or unknown interchange, a wrong
+ * envelope, a rejected group or set): the file stays in `inbound/<partner>/` and these exceptions
+ * are what operators list as rejected files (ops `edi rejected`, the dashboards).
+ */
+export const REJECTED_INPUT_CODES = [
+  'EDI_INTERCHANGE_UNREADABLE',
+  'EDI_UNKNOWN_SENDER',
+  'EDI_INTERCHANGE_ENVELOPE',
+  'EDI_GROUP_REJECTED',
+  'EDI_DOCUMENT_REJECTED',
+] as const;
+
+/** A code of {@link REJECTED_INPUT_CODES}. */
+export type RejectedInputCode = (typeof REJECTED_INPUT_CODES)[number];
+
+/** Whether an exception code says the partner's input was refused as malformed. */
+export function isRejectedInputCode(code: string): code is RejectedInputCode {
+  return (REJECTED_INPUT_CODES as readonly string[]).includes(code);
+}
+
+/** A rejected inbound file as an operator sees it. */
+export interface RejectedEdiFile {
+  /** The mailbox key of the file, kept unchanged. */
+  readonly key: string;
+  /** The trading partner, or the folder the file was written in when the sender is no partner. */
+  readonly partner: string;
+  /** Whether the sender is a known partner (no 997 went back otherwise). */
+  readonly knownSender: boolean;
+  readonly code: RejectedInputCode;
+  readonly reason: string;
+  /** When it was received (the exception's raisedAt). */
+  readonly receivedAt: string;
+  readonly exceptionId: string;
+  /** OPEN until a person resolves the exception. */
+  readonly status: string;
+}
+
+/** The rejected file an integration exception names, or undefined when it names none. */
+export function rejectedEdiFile(exception: {
+  readonly exceptionId: string;
+  readonly code: string;
+  readonly message: string;
+  readonly objectType: string;
+  readonly objectId: string;
+  readonly raisedAt: string;
+  readonly status: string;
+  readonly details?: string | null;
+}): RejectedEdiFile | undefined {
+  if (exception.objectType !== 'EdiInterchange' || !isRejectedInputCode(exception.code)) return undefined;
+  const details = parsedDetails(exception.details);
+  const key = typeof details.file === 'string' ? details.file : exception.objectId;
+  const partnerId = typeof details.partnerId === 'string' ? details.partnerId : undefined;
+  return {
+    key,
+    partner: partnerId ?? /^inbound\/([^/]+)\//.exec(key)?.[1] ?? '-',
+    // Envelope, group and set rejections are only raised once the sender is known as a partner.
+    knownSender:
+      partnerId !== undefined ||
+      (exception.code !== 'EDI_INTERCHANGE_UNREADABLE' && exception.code !== 'EDI_UNKNOWN_SENDER'),
+    code: exception.code,
+    // The message starts with the key; the reason is what follows it.
+    reason: exception.message.startsWith(`${key}`)
+      ? exception.message.slice(key.length).replace(/^[\s:]+/, '')
+      : exception.message,
+    receivedAt: exception.raisedAt,
+    exceptionId: exception.exceptionId,
+    status: exception.status,
+  };
+}
+
+function parsedDetails(details: string | null | undefined): Record<string, unknown> {
+  try {
+    const value = JSON.parse(details ?? '{}') as unknown;
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    // Details are cut at 16,000 characters: a long document leaves no JSON; the file is still objectId.
+    return {};
+  }
+}

@@ -37,7 +37,7 @@ import {
   type GroupCheck,
   type SetAcknowledgement,
 } from './functional-acknowledgement';
-import { documentText, ediException, type ExceptionFacts } from './exceptions';
+import { documentText, ediException, isRejectedInputCode, type ExceptionFacts } from './exceptions';
 import {
   controlNumber as padded,
   element,
@@ -79,8 +79,7 @@ export type InboundOutcome =
 export async function receiveInterchange(key: string, ports: InboundPorts): Promise<InboundOutcome> {
   const facts: ExceptionFacts = { key, tenantId: ports.tenantId, now: ports.now, newId: ports.newId };
   const keep = async (code: string, reason: string, partnerId?: string) => {
-    await ports.publish([ediException(code, reason, facts, { partnerId })]);
-    ports.metric?.('EdiFilesKeptForAPerson', 1, { Reason: code });
+    await publishCounted([ediException(code, reason, facts, { partnerId })], ports);
     return { outcome: 'kept-for-a-person', reason } as const;
   };
   const opened = await ports.codec.open(ports.mailbox.stream(key));
@@ -141,8 +140,21 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
     await recordAcknowledgementsOfOurOrders(group.acknowledgementSets, partner, ports);
     events.push(...rejectionsOfOurOrders(group.acknowledgementSets, partner, facts));
   }
-  if (events.length > 0) await ports.publish(events);
+  if (events.length > 0) await publishCounted(events, ports);
   return { outcome: 'acknowledged', ...result, published: events.length };
+}
+
+/**
+ * Publishes, then counts each rejection of malformed input by its code (`EdiInboundRejected`, the
+ * dashboards' widget): after the publish, so a retry of a failed publish counts once.
+ */
+async function publishCounted(events: readonly CanonicalEvent[], ports: InboundPorts): Promise<void> {
+  await ports.publish(events);
+  for (const event of events) {
+    const code =
+      event.eventType === 'integration-exception.raised' ? (event.data as { code: string }).code : '';
+    if (isRejectedInputCode(code)) ports.metric?.('EdiInboundRejected', 1, { Reason: code });
+  }
 }
 
 /** The 997's number and date for this file: taken once, then the same on every retry. */

@@ -1,10 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
@@ -211,15 +213,7 @@ export class Monitoring extends Construct {
     for (const wf of workflows) {
       this.alarm(`${wf.node.id}FailuresAlarm`, {
         alarmDescription: `Workflow ${wf.node.id}: executions failed or timed out`,
-        metric: new cloudwatch.MathExpression({
-          expression: 'failed + timedOut',
-          usingMetrics: {
-            failed: wf.stateMachine.metricFailed({ period: PERIOD }),
-            timedOut: wf.stateMachine.metricTimedOut({ period: PERIOD }),
-          },
-          period: PERIOD,
-          label: 'failed + timed out',
-        }),
+        metric: failedOrTimedOut(wf.stateMachine),
         threshold: 0,
       });
     }
@@ -285,6 +279,13 @@ export class Monitoring extends Construct {
         left: [search('CircuitBreakerOpen', ['Endpoint'], 'Maximum', '')],
         width: 8,
       }),
+      // Malformed partner files stay in the mailbox; `npm run ops -- edi rejected` lists them.
+      new cloudwatch.GraphWidget({
+        title: 'EDI inbound rejected by reason / duplicate interchanges',
+        left: [search('EdiInboundRejected', ['Reason'], 'Sum', '')],
+        right: [search('EdiDuplicateInterchanges', ['Partner'], 'Sum', '')],
+        width: 8,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Reconciliation drift (differences per 100 orders) / differences by class',
         left: [businessMetric('ReconciliationDriftPercent', {}, 'Maximum')],
@@ -338,6 +339,54 @@ export class Monitoring extends Construct {
     }
   }
 
+  /**
+   * EDI partner transfers over Transfer Family connectors: an alarm per workflow that starts them
+   * (failed or timed out), and one on Transfer Family's own failure events for our connectors
+   * (a send, retrieve, listing or move that failed after it was started): those are asynchronous,
+   * reported only on the default bus, so a rule here matches them and the alarm counts its matches.
+   */
+  public monitorPartnerTransfers(props: {
+    readonly workflows: readonly { readonly name: string; readonly stateMachine: sfn.IStateMachine }[];
+    readonly connectorIds: readonly string[];
+  }): void {
+    if (props.connectorIds.length === 0) return;
+    const failures = new events.Rule(this, 'PartnerTransferFailures', {
+      description: 'EDI: Transfer Family connector operations of our partners that failed',
+      eventPattern: {
+        source: ['aws.transfer'],
+        detailType: [...TRANSFER_FAILURE_EVENTS],
+        detail: { 'connector-id': [...props.connectorIds] },
+      },
+    });
+    const failed = new cloudwatch.Metric({
+      namespace: 'AWS/Events',
+      metricName: 'TriggeredRules',
+      dimensionsMap: { RuleName: failures.ruleName },
+      statistic: 'Sum',
+      period: PERIOD,
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'EDI partner transfers failed (Transfer Family) / workflows failed',
+        left: [failed.with({ label: 'transfers failed' })],
+        right: props.workflows.map((w) => w.stateMachine.metricFailed({ period: PERIOD, label: w.name })),
+        width: 12,
+      }),
+    );
+    this.alarm('PartnerTransferFailuresAlarm', {
+      alarmDescription:
+        'An EDI file transfer with a partner failed (Transfer Family: send, retrieve, listing or move): see the connector logs /aws/transfer/<connector id>',
+      metric: failed,
+      threshold: 0,
+    });
+    for (const workflow of props.workflows)
+      this.alarm(`${pascalCase(workflow.name)}FailuresAlarm`, {
+        alarmDescription: `EDI ${workflow.name}: executions failed or timed out (a transfer was not started)`,
+        metric: failedOrTimedOut(workflow.stateMachine),
+        threshold: 0,
+      });
+  }
+
   private alarm(
     id: string,
     props: { alarmDescription: string; metric: cloudwatch.IMetric; threshold: number },
@@ -353,6 +402,27 @@ export class Monitoring extends Construct {
     return alarm;
   }
 }
+
+/** A workflow's failed and timed-out executions, one sum to alarm on. */
+function failedOrTimedOut(stateMachine: sfn.IStateMachine): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression: 'failed + timedOut',
+    usingMetrics: {
+      failed: stateMachine.metricFailed({ period: PERIOD }),
+      timedOut: stateMachine.metricTimedOut({ period: PERIOD }),
+    },
+    period: PERIOD,
+    label: 'failed + timed out',
+  });
+}
+
+/** Transfer Family's events for a connector operation that failed (aws.transfer, default bus). */
+export const TRANSFER_FAILURE_EVENTS = [
+  'SFTP Connector File Send Failed',
+  'SFTP Connector File Retrieve Failed',
+  'SFTP Connector Directory Listing Failed',
+  'SFTP Connector Remote Move Failed',
+] as const;
 
 /** A Supplyline business metric with the `service` dimension every function emits. */
 export function businessMetric(

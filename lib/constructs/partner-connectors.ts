@@ -1,20 +1,21 @@
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as transfer from 'aws-cdk-lib/aws-transfer';
 import { Construct } from 'constructs';
-import { SFTP_CONNECTOR_SECURITY_POLICY } from '../../application/edi-connectors';
+import { listingPrefix, SFTP_CONNECTOR_SECURITY_POLICY } from '../../application/edi-connectors';
 import { MAILBOX, type EdiPartnerProfile } from '../../application/edi-partners';
 import type { EnvironmentConfig } from '../../application/environments';
 import { pascalCase } from '../../application/resources';
 import type { DataBuckets } from './data-buckets';
 import type { DataKeys } from './encryption-keys';
+import { PartnerFileRetrieve } from './partner-file-retrieve';
+import { retryTransferHiccups, transferWorkflow } from './transfer-workflow';
 
 /** Properties of {@link PartnerConnectors}. */
 export interface PartnerConnectorsProps {
@@ -49,6 +50,8 @@ export class PartnerConnectors extends Construct {
   public readonly loggingRole?: iam.Role;
   /** Starts one file transfer per outbound object. */
   public readonly fileSend?: sfn.StateMachine;
+  /** Pulls the outboxes of the partners whose connector has `retrieve` (partner-file-retrieve.ts). */
+  public readonly fileRetrieve?: PartnerFileRetrieve;
 
   constructor(scope: Construct, id: string, props: PartnerConnectorsProps) {
     super(scope, id);
@@ -88,13 +91,6 @@ export class PartnerConnectors extends Construct {
         'the connector (which references this role) exists; the wildcard stays within Transfer Family logs.',
     );
 
-    const logGroup = new logs.LogGroup(this, 'FileSendLogGroup', {
-      logGroupName: `/aws/vendedlogs/states/${config.resourcePrefix}-edi-partner-file-send`,
-      retention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      encryptionKey: props.keys.logs,
-    });
-
     const built: Record<string, Omit<PartnerConnector, 'outboundRule'>> = {};
     for (const partner of partners) {
       built[partner.partnerId] = this.connectorOf(partner, transferService, mailbox, props.keys.data);
@@ -111,31 +107,15 @@ export class PartnerConnectors extends Construct {
       iamAction: 'transfer:StartFileTransfer',
       iamResources: Object.values(built).map((c) => c.connector.attrArn),
     });
-    // Throttling and service hiccups only wait; anything else (unknown connector, bad path) cannot succeed.
-    startFileTransfer.addRetry({
-      errors: [
-        'Transfer.ThrottlingException',
-        'Transfer.ServiceUnavailableException',
-        'Transfer.InternalServiceErrorException',
-      ],
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: 6,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-    this.fileSend = new sfn.StateMachine(this, 'FileSend', {
-      definitionBody: sfn.DefinitionBody.fromChainable(startFileTransfer),
-      stateMachineType: sfn.StateMachineType.EXPRESS,
-      timeout: Duration.minutes(5),
-      tracingEnabled: true,
-      // Express keeps no history: its logs are it. The input is only a file path.
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-    });
-    acknowledge(
-      this.fileSend.role.node.tryFindChild('DefaultPolicy') ?? this.fileSend.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'CloudWatch Logs vended delivery and X-Ray tracing actions that Step Functions needs support no ' +
-        'resource-level permissions; transfer:StartFileTransfer is on the connectors only.',
+    this.fileSend = transferWorkflow(
+      this,
+      { logGroup: 'FileSendLogGroup', stateMachine: 'FileSend' },
+      {
+        config,
+        logsKey: props.keys.logs,
+        name: 'edi-partner-file-send',
+        definition: retryTransferHiccups(startFileTransfer),
+      },
     );
 
     const connectors: Record<string, PartnerConnector> = {};
@@ -166,6 +146,16 @@ export class PartnerConnectors extends Construct {
       connectors[partner.partnerId] = { ...built[partner.partnerId]!, outboundRule };
     }
     this.connectors = connectors;
+
+    const pulling = partners.filter((p) => p.connector!.retrieve !== undefined);
+    if (pulling.length > 0)
+      this.fileRetrieve = new PartnerFileRetrieve(this, 'FileRetrieve', {
+        config,
+        partners: pulling.map((profile) => ({ profile, connector: built[profile.partnerId]!.connector })),
+        mailbox,
+        mailboxKey: props.keys.data,
+        logsKey: props.keys.logs,
+      });
   }
 
   private connectorOf(
@@ -206,6 +196,7 @@ export class PartnerConnectors extends Construct {
         resources: [secretArn],
       }),
     );
+    if (profile.retrieve) this.allowRetrieving(partner.partnerId, accessRole, mailbox, mailboxKey);
     acknowledge(
       accessRole,
       `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(
@@ -224,6 +215,55 @@ export class PartnerConnectors extends Construct {
       tags: [{ key: 'edi-partner', value: partner.partnerId }],
     });
     return { connector, accessRole };
+  }
+
+  /** What monitoring watches: the connectors and the workflows that start their transfers. */
+  public monitored(): {
+    workflows: { name: string; stateMachine: sfn.IStateMachine }[];
+    connectorIds: string[];
+  } {
+    return {
+      connectorIds: Object.values(this.connectors).map((c) => c.connector.attrConnectorId),
+      workflows: [
+        ...(this.fileSend ? [{ name: 'edi-partner-file-send', stateMachine: this.fileSend }] : []),
+        ...(this.fileRetrieve
+          ? [{ name: 'edi-partner-file-retrieve', stateMachine: this.fileRetrieve.stateMachine }]
+          : []),
+      ],
+    };
+  }
+
+  /** A pulling connector writes its listings and the files it retrieves, and nothing else of the mailbox. */
+  private allowRetrieving(
+    partnerId: string,
+    accessRole: iam.Role,
+    mailbox: s3.IBucket,
+    mailboxKey: kms.IKey,
+  ): void {
+    const folders = [listingPrefix(partnerId), MAILBOX.inboundPrefix(partnerId)];
+    accessRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteListingsAndRetrievedFiles',
+        actions: ['s3:PutObject'],
+        resources: folders.map((folder) => mailbox.arnForObjects(`${folder}*`)),
+      }),
+    );
+    accessRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptThroughS3',
+        actions: ['kms:GenerateDataKey'],
+        resources: [mailboxKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
+    const bucketId = Stack.of(this).getLogicalId((mailbox.node.defaultChild ?? mailbox) as never);
+    for (const folder of folders)
+      acknowledge(
+        accessRole,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${folder}*]`,
+        'The connector writes whichever file the partner left in its outbox, under its own name, and ' +
+          'its directory listings; the wildcard is that partner’s folder and nothing else of the mailbox.',
+      );
   }
 }
 

@@ -34,6 +34,7 @@ import {
   type QuarantineAccess,
 } from '../../ops/quarantine';
 import { describe as describeDeadLetter } from '../../ops/dlq';
+import { rejectedEdiFiles } from '../../ops/edi';
 import {
   buildTopology,
   deadLetterQueues,
@@ -418,25 +419,31 @@ async function state(
     syncLag.set(key, series);
   }
   const sum = (name: string) => metric(name).reduce((total, p) => total + p.value, 0);
-  const [openExceptions, resolvedExceptions, breakers, quarantined, aging, runs] = await Promise.all([
-    exceptions ? exceptions.list({ status: 'OPEN', limit: 200 }).then((p) => p.items) : [],
-    exceptions ? exceptions.list({ status: 'RESOLVED', limit: 20 }).then((p) => p.items) : [],
-    topology.tables.circuitBreaker
-      ? documents
-          .send(new ScanCommand({ TableName: topology.tables.circuitBreaker }))
-          .then((r) => (r.Items ?? []) as Record<string, unknown>[])
-      : [],
-    // Held deliveries were accepted but wait for the canonical model: listed with the open ones.
-    quarantine
-      ? Promise.all([listQuarantine(quarantine, 'open', 50), listQuarantine(quarantine, 'held', 50)]).then(
-          (lists) => lists.flat(),
-        )
-      : [],
-    exceptions ? exceptionAging(exceptions, ENVIRONMENTS.dev.business, new Date(now)) : undefined,
-    topology.buckets.reconciliationReports
-      ? reconciliationRuns(source.clients.s3, topology.buckets.reconciliationReports)
-      : [],
-  ]);
+  const integrationExceptions = topology.tables.integrationExceptions;
+  const [openExceptions, resolvedExceptions, breakers, quarantined, aging, runs, ediRejected] =
+    await Promise.all([
+      exceptions ? exceptions.list({ status: 'OPEN', limit: 200 }).then((p) => p.items) : [],
+      exceptions ? exceptions.list({ status: 'RESOLVED', limit: 20 }).then((p) => p.items) : [],
+      topology.tables.circuitBreaker
+        ? documents
+            .send(new ScanCommand({ TableName: topology.tables.circuitBreaker }))
+            .then((r) => (r.Items ?? []) as Record<string, unknown>[])
+        : [],
+      // Held deliveries were accepted but wait for the canonical model: listed with the open ones.
+      quarantine
+        ? Promise.all([listQuarantine(quarantine, 'open', 50), listQuarantine(quarantine, 'held', 50)]).then(
+            (lists) => lists.flat(),
+          )
+        : [],
+      exceptions ? exceptionAging(exceptions, ENVIRONMENTS.dev.business, new Date(now)) : undefined,
+      topology.buckets.reconciliationReports
+        ? reconciliationRuns(source.clients.s3, topology.buckets.reconciliationReports)
+        : [],
+      // The operations CLI's `edi rejected`, newest first.
+      integrationExceptions
+        ? rejectedEdiFiles({ documents, tables: { integrationExceptions } }, { limit: 50 })
+        : [],
+    ]);
   const invocations = source.invocations();
   return {
     now,
@@ -482,6 +489,7 @@ async function state(
     },
     reconciliation: { runs, driftAlarmPercent: config.reconciliationDriftPercent },
     breakers: breakerRows(breakers),
+    ediRejected,
     // Without bodies: inspecting one reads it (GET /_dashboard/api/quarantine/<id>).
     quarantine: quarantined.map(({ body, headers: _headers, ...record }) => ({
       ...record,
@@ -507,6 +515,7 @@ async function state(
       deliveriesQuarantined: sum('DeliveriesQuarantined'),
       unsignedDeliveriesRefused: sum('UnsignedDeliveriesRefused'),
       replaysProcessed: sum('ReplaysProcessed'),
+      ediInboundRejected: sum('EdiInboundRejected'),
       invocations: invocations.length,
       functionErrors: invocations.filter((i) => !i.ok).length,
       busEvents: source.busActivity.filter((a) => a.type === 'accepted').length,

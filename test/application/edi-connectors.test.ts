@@ -14,6 +14,9 @@ describe('SFTP connector profiles', () => {
       problemsOf({ userSecret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:edi/acme-AbCdEf' }),
     ).toEqual([]);
     expect(sftpConnectorProblems([{ partnerId: 'acme' }])).toEqual([]);
+    expect(
+      problemsOf({ retrieve: { directory: '/outbox', retrievedDirectory: '/outbox/retrieved' } }),
+    ).toEqual([]);
   });
 
   it.each([
@@ -36,6 +39,26 @@ describe('SFTP connector profiles', () => {
       /host key 'ssh-ed25519/,
     ],
     ['a relative send folder', { sendDirectory: 'inbox' }, /sendDirectory must be an absolute folder/],
+    [
+      'a relative outbox to pull',
+      { retrieve: { directory: 'outbox', retrievedDirectory: '/outbox/retrieved' } },
+      /retrieve.directory must be an absolute folder/,
+    ],
+    [
+      'no folder for retrieved files',
+      { retrieve: { directory: '/outbox' } },
+      /retrieve.retrievedDirectory must be an absolute folder/,
+    ],
+    [
+      'retrieved files left where they were listed',
+      { retrieve: { directory: '/outbox', retrievedDirectory: '/outbox/' } },
+      /must differ from retrieve.directory, or every pass takes the same files again/,
+    ],
+    [
+      'a pull every 0 minutes',
+      { retrieve: { directory: '/outbox', retrievedDirectory: '/done', everyMinutes: 0 } },
+      /everyMinutes must be a whole number of minutes from 1 to 1440/,
+    ],
   ] as const)('refuses %s', (_name, change, message) => {
     const problems = problemsOf(change as Partial<SftpConnectorProfile>);
     expect(problems).toHaveLength(1);

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EDI_PARTNER } from '../../application/edi-partners';
 import type { PartnerConnectors } from '../../lib/constructs/partner-connectors';
 import type { SupplylineStack } from '../../lib/supplyline-stack';
-import { SFTP_CONNECTOR } from '../support/edi-connector';
+import { SFTP_CONNECTOR, stackLookups } from '../support/edi-connector';
 import { buildStack, resourcesOf, testConfig, type Json } from './support';
 
 const OTHER = {
@@ -33,11 +33,8 @@ beforeAll(() => {
   ediConnectors = stack.node.findChild('EdiConnectors') as PartnerConnectors;
 });
 const idOf = (construct: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId((construct.node.defaultChild ?? construct) as never);
-const policyOf = (roleId: string): Json[] =>
-  resourcesOf(template, 'AWS::IAM::Policy')
-    .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[]);
+  stackLookups(stack, template).idOf(construct);
+const policyOf = (roleId: string): Json[] => stackLookups(stack, template).policyOf(roleId);
 
 describe('EDI partner connectors in the stack', () => {
   it('builds none where no partner has a connector', () => {

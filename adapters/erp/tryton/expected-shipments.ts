@@ -79,6 +79,39 @@ export class TrytonExpectedShipments {
     return this.recordOn(purchase, request);
   }
 
+  /**
+   * Gives the shipments of `before` back the moves an amendment took: validating a purchase
+   * amendment deletes the line's draft moves, those in a supplier shipment too, and recreates what
+   * the new quantity leaves open. Each shipment that lost its moves (its draft receipt is still
+   * there, empty) takes its quantities again from the open moves, planned for its date, so an 855
+   * arriving after an ASN leaves that ASN expected.
+   */
+  async restore(externalRef: string, before: readonly ErpExpectedShipment[]): Promise<void> {
+    if (!before.length) return;
+    const purchase = await this.purchase(externalRef);
+    if (!purchase) return;
+    const kept = new Set((await this.shipmentsOf(purchase)).map((s) => s.shipmentId));
+    for (const shipment of before.filter((s) => !kept.has(s.shipmentId))) {
+      const [emptied] = await this.rpc.search('stock.shipment.in', [
+        ['reference', '=', shipment.shipmentId],
+        ['supplier', '=', purchase.party],
+        ['state', '=', 'draft'],
+      ]);
+      if (emptied === undefined) continue;
+      const moves = await this.moves(purchase);
+      const chosen: number[] = [];
+      for (const { lineNo, quantityEa } of shipment.lines) {
+        const line = purchase.lines.find((l) => l.lineNo === lineNo);
+        const open = moves.filter(
+          (m) => m.line === line && m.state === 'draft' && m.shipmentId === undefined,
+        );
+        chosen.push(...(await this.take(open, Decimal.of(quantityEa), purchase.reference, lineNo)));
+      }
+      await this.rpc.write('stock.move', chosen, { planned_date: trytonDate(shipment.plannedDate) });
+      await this.rpc.write('stock.shipment.in', [emptied], { incoming_moves: [['add', chosen]] });
+    }
+  }
+
   private async purchase(externalRef: string): Promise<ShipmentPurchase | undefined> {
     const read = await this.readPurchase(externalRef);
     if (!read) return undefined;

@@ -219,6 +219,8 @@ export class TrytonErp implements ErpPort {
         changes.push({ line, quantity, deliveryDate });
     }
     if (!changes.length) return this.toPurchaseOrder(purchase, lines);
+    // The amendment recreates the lines' draft moves: what suppliers announced is put back after.
+    const expected = await this.shipments.list(externalRef);
 
     // A draft amendment left by an interrupted attempt would otherwise be validated later by someone.
     const stale = await this.rpc.search('purchase.amendment', [
@@ -264,6 +266,7 @@ export class TrytonErp implements ErpPort {
         ERP_SYSTEM,
       );
     }
+    await this.shipments.restore(externalRef, expected);
     return this.toPurchaseOrder(after);
   }
 

@@ -2,7 +2,8 @@
  * The partner's 855 and 856 from text to a real Tryton 6.0, through the real codec and the same
  * domain code the consumers run: an 855 changing the quantity amends the order; an 856 creates a
  * draft supplier shipment planned for the estimated delivery; a second ASN ships the rest of the
- * line; an over-shipment changes nothing in Tryton and raises an exception; a re-sent ASN is counted.
+ * line; an over-shipment changes nothing in Tryton and raises an exception; a re-sent ASN is counted;
+ * an 855 arriving after an ASN amends the order and leaves the expected shipment as it was.
  * The cases run in order on one order, as the documents would arrive.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,9 @@ const order: PostPurchaseOrderRequest = {
   lines: [{ itemCode: 'SKU-10442', quantityEa: '480', unitPrice: '3.10', deliveryDate: inDays(30) }],
 };
 
+/** A procurement PO number and the ERP order posted for it. */
+type OrderSent = readonly [string, PostPurchaseOrderRequest];
+
 let tryton: TrytonSandbox;
 let erp: TrytonErp;
 let rpc: TrytonRpc;
@@ -50,10 +54,14 @@ const metrics: string[] = [];
 let interchanges = 0;
 
 /** Events of the partner's file with `sets` in one group `gs01`, after our 850 of the order was sent. */
-async function receive(gs01: string, sets: readonly string[]): Promise<CanonicalEvent[]> {
+async function receive(
+  gs01: string,
+  sets: readonly string[],
+  [poNumber, request]: OrderSent = [PO, order],
+): Promise<CanonicalEvent[]> {
   const events: CanonicalEvent[] = [];
   const ports = memoryInboundPorts(() => new Date(), events);
-  const sent = purchaseOrder({ poNumber: PO, externalRef: order.externalRef, revision: 1 });
+  const sent = purchaseOrder({ poNumber, externalRef: request.externalRef, revision: 1 });
   await transmitPurchaseOrder(sent, ports);
   const isa13 = String(++interchanges).padStart(9, '0');
   const key = `inbound/acme-beverages/${isa13}.x12`;
@@ -62,8 +70,8 @@ async function receive(gs01: string, sets: readonly string[]): Promise<Canonical
   return events;
 }
 
-const ports = () => {
-  const posted = postedCommitment(PO, order);
+const ports = ([poNumber, request]: OrderSent = [PO, order]) => {
+  const posted = postedCommitment(poNumber, request);
   const common = {
     erps: singleErp(erp),
     publish: async (events: readonly CanonicalEvent[]) => void published.push(...events),
@@ -90,7 +98,7 @@ const ports = () => {
   } as unknown as AcknowledgementPorts;
   const shipment: ShipmentMilestonePorts = {
     ...common,
-    commitments: { findByPoNumber: async (po) => (po === PO ? posted : undefined) },
+    commitments: { findByPoNumber: async (po) => (po === poNumber ? posted : undefined) },
   };
   return { acknowledgement, shipment };
 };
@@ -110,18 +118,31 @@ async function trytonShipments(reference: string) {
   return { shipments, moves };
 }
 
-async function asn(shipmentId: string, quantity: string, estimated: string) {
+async function asn(shipmentId: string, quantity: string, estimated: string, which: OrderSent = [PO, order]) {
   const [event] = await receive(
     'SH',
     asn856({
       shipmentId,
       estimated: x12(estimated),
       shipped: x12(inDays(1)),
-      orders: { [PO]: [{ lineNo: 1, quantity }] },
+      orders: { [which[0]]: [{ lineNo: 1, quantity }] },
     }),
+    which,
   );
   expect(event?.eventType).toBe('shipment.milestone-reported');
-  return applyShipmentMilestone(event as ShipmentMilestoneReportedV1, ports().shipment);
+  return applyShipmentMilestone(event as ShipmentMilestoneReportedV1, ports(which).shipment);
+}
+
+/** The guide's 855 for `poNumber`: line 1 confirmed at `quantity` for `date`. */
+function acknowledgement855(poNumber: string, quantity: string, date: string): string[] {
+  return [
+    'ST*855*0101',
+    `BAK*00*AC*${poNumber}*${x12(inDays(0))}`,
+    'PO1*1*480*EA*3.10*PE*BP*SKU-10442',
+    `ACK*IQ*${quantity}*EA*067*${x12(date)}`,
+    'CTT*1',
+    'SE*6*0101',
+  ];
 }
 
 describe('EDI documents applied to a real Tryton 6.0', () => {
@@ -141,14 +162,7 @@ describe('EDI documents applied to a real Tryton 6.0', () => {
   });
 
   it('amends the order from an 855 that changes the quantity and the date', async () => {
-    const [event] = await receive('PR', [
-      'ST*855*0101',
-      `BAK*00*AC*${PO}*${x12(inDays(0))}`,
-      'PO1*1*480*EA*3.10*PE*BP*SKU-10442',
-      `ACK*IQ*450*EA*067*${x12(inDays(33))}`,
-      'CTT*1',
-      'SE*6*0101',
-    ]);
+    const [event] = await receive('PR', acknowledgement855(PO, '450', inDays(33)));
     expect(event?.eventType).toBe('purchase-order.acknowledged');
     const result = await applyAcknowledgement(event as PurchaseOrderAcknowledgedV1, ports().acknowledgement);
     expect(result.amended).toBe(true);
@@ -204,5 +218,32 @@ describe('EDI documents applied to a real Tryton 6.0', () => {
     expect(
       await rpc.searchRead<Row>('stock.move', [], ['quantity', 'state', 'shipment', 'planned_date']),
     ).toEqual(movesBefore);
+  });
+  it('applies an 855 that arrives after an ASN: the order is amended, the expected shipment stays, and the rest of the confirmation ships', async () => {
+    const late = 'PO-EDI-TRYTON-2';
+    const request = { ...order, externalRef: `SL-${late}` };
+    const which: OrderSent = [late, request];
+    await erp.postPurchaseOrder(request);
+    expect(await asn('SHP-T2-1', '300', inDays(20), which)).toMatchObject([{ outcome: 'recorded' }]);
+
+    const [event] = await receive('PR', acknowledgement855(late, '450', inDays(21)), which);
+    const result = await applyAcknowledgement(
+      event as PurchaseOrderAcknowledgedV1,
+      ports(which).acknowledgement,
+    );
+    expect(result.amended).toBe(true);
+    expect(await erp.findPurchaseOrder(request.externalRef)).toMatchObject({
+      lines: [{ lineNo: 1, quantityEa: '450' }],
+    });
+    // The amendment leaves the partner's shipment as it was: still expected, same quantity and date.
+    const { shipments, moves } = await trytonShipments('SHP-T2-1');
+    expect(shipments).toMatchObject([{ state: 'draft', planned_date: inDays(20) }]);
+    expect(moves.map((m) => [m.quantity, m.state])).toEqual([[300, 'draft']]);
+    // What remains is the confirmed 450 less the 300 already shipped.
+    expect(await asn('SHP-T2-3', '151', inDays(25), which)).toMatchObject([{ outcome: 'not-applied' }]);
+    expect(await asn('SHP-T2-2', '150', inDays(25), which)).toMatchObject([{ outcome: 'recorded' }]);
+    expect((await erp.listExpectedShipments(request.externalRef)).map((s) => s.lines[0]!.quantityEa)).toEqual(
+      ['300', '150'],
+    );
   });
 });

@@ -94,6 +94,22 @@ describe('receiving a partner interchange', () => {
     expect(file997(mailbox.files)).toHaveLength(2);
   });
 
+  it('gives an 855 re-sent in another interchange the same event key, so the acknowledgement applies once', async () => {
+    const { mailbox, published, ports } = await world();
+    mailbox.files.set(KEY, partnerInterchange([{ gs01: 'PR', gs06: '55', sets: GUIDE_855 }]));
+    mailbox.files.set(
+      `${KEY}.resent`,
+      partnerInterchange([{ gs01: 'PR', gs06: '91', sets: GUIDE_855 }], { isa13: '000000202' }),
+    );
+    await receiveInterchange(KEY, ports);
+    expect(await receiveInterchange(`${KEY}.resent`, ports)).toMatchObject({ outcome: 'acknowledged' });
+    expect(published.map((e) => e.eventType)).toEqual([
+      'purchase-order.acknowledged',
+      'purchase-order.acknowledged',
+    ]);
+    expect(published[1]!.idempotencyKey).toBe(published[0]!.idempotencyKey);
+  });
+
   it('writes the same 997 and raises the same events when the same file is processed again (a retry)', async () => {
     const { mailbox, published, ports } = await world();
     mailbox.files.set(KEY, partnerInterchange([{ gs01: 'PR', gs06: '55', sets: GUIDE_855 }]));

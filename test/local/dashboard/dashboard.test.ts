@@ -5,14 +5,20 @@
  * button moves a poisoned DLQ message back to the consumer's queue exactly once, and a quarantined
  * webhook delivery can be inspected and re-submitted; open integration exceptions are aged (the
  * escalation function escalates the overdue ones once, the page shows the age buckets); a
- * reconciliation run is listed with its drift and its reports served to a signed-in person; signed out,
+ * reconciliation run is listed with its drift and its reports served to a signed-in person; a
+ * malformed EDI file is listed with its reason (and by the ops CLI on the same runtime); signed out,
  * actions are refused again. Leaves
  * a screenshot in test-artifacts/dashboard.png.
  */
 import { CONSUMER_ROUTES } from '../../../application/routing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { operationsState } from '../../../local/operations-state';
+import { run } from '../../../ops/cli';
+import { writeLocalRuntimeState } from '../../../ops/local-state';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchTestBrowser, type TestBrowser } from '../../support/chromium';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment';
@@ -156,6 +162,50 @@ describe('operations dashboard', () => {
     await expect.poll(() => page.locator('#exception-escalation').textContent()).toContain('2 escalated');
     expect(await page.locator(`#exceptions tr[data-exception-id="${aged}"] .escalated`).count()).toBe(1);
     expect(await page.locator(`#exceptions tr[data-exception-id="${waiting}"] .escalated`).count()).toBe(0);
+  });
+
+  it('lists a malformed partner file kept in the mailbox with its partner, code, reason and key, as ops edi rejected --local does', async () => {
+    const { runtime } = environment;
+    const bucket = runtime.model.buckets.find((b) => b.constructId === 'EdiMailboxBucket')!.name;
+    const key = `inbound/acme-beverages/dashboard-${Date.now()}.x12`;
+    const s3 = new S3Client({
+      region: runtime.model.region,
+      endpoint: runtime.endpoints.sqs,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'NOT AN INTERCHANGE' }));
+    s3.destroy();
+
+    const row = page.locator(`#edi-rejected-table tr[data-key="${key}"]`);
+    await expect.poll(() => row.count(), { timeout: 60_000, interval: 500 }).toBe(1);
+    const cells = await row.locator('td').allTextContents();
+    // No readable ISA: the folder names the partner, but nobody is known to have sent it (no 997).
+    expect(cells.slice(1, 5)).toEqual([
+      'acme-beverages (unknown sender)',
+      'EDI_INTERCHANGE_UNREADABLE',
+      'OPEN',
+      key,
+    ]);
+    expect(cells[5]).toMatch(/ISA/);
+
+    // The operations CLI reads the same list from the running runtime's state file.
+    const stateDir = mkdtempSync(join(tmpdir(), 'dashboard-ops-'));
+    try {
+      const stateFile = join(stateDir, 'local-runtime.json');
+      writeLocalRuntimeState(operationsState(runtime), stateFile);
+      const out: string[] = [];
+      const code = await run(['edi', 'rejected', '--state-file', stateFile, '--json'], {
+        out: (text) => void out.push(text),
+        err: () => undefined,
+      });
+      expect(code).toBe(0);
+      expect(JSON.parse(out.join(''))).toContainEqual(
+        expect.objectContaining({ key, partner: 'acme-beverages', code: 'EDI_INTERCHANGE_UNREADABLE' }),
+      );
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('signs a person in through the local provider’s login and back to the dashboard', async () => {
