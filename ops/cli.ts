@@ -48,7 +48,7 @@ Commands:
   forecast-syncs [--plan <planId>]     bulk forecast sync runs with their figures, newest first
   forecast-syncs show <plan> <version> one run's summary and its first rejected rows
   quarantine list|show <id>|resubmit <id>  refused webhook deliveries: list, inspect, re-submit
-  reconcile [--since <ISO>]            run purchase-order reconciliation now and print its summary
+  reconcile [--since <ISO>] [--no-wait] ask for a reconciliation run now, follow it, print its summary
 
 Run a command with --help for its options.
 
@@ -173,6 +173,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   rejects: { type: 'string' },
   since: { type: 'string' },
+  'no-wait': { type: 'boolean' },
 } as const;
 
 class UsageError extends Error {}
@@ -440,7 +441,11 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
             `--since must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z\n\n${HELP.reconcile!}`,
           );
         context = await connect();
-        return await reconcileCommand(context, since, { print, progress });
+        return await reconcileCommand(
+          context,
+          { ...(since ? { since } : {}), wait: values['no-wait'] !== true },
+          { print, progress },
+        );
       }
       default:
         throw new UsageError(`unknown command '${positionals.join(' ')}'\n\n${HELP['']!}`);
