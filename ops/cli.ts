@@ -50,7 +50,7 @@ Commands:
   forecast-syncs show <plan> <version> one run's summary and its first rejected rows
   quarantine list|show <id>|resubmit <id>  refused webhook deliveries: list, inspect, re-submit
   edi rejected                         inbound EDI files refused as malformed, with their reason
-  reconcile [--since <ISO>]            run purchase-order reconciliation now and print its summary
+  reconcile [--since <ISO>] [--no-wait] ask for a reconciliation run now, follow it, print its summary
 
 Run a command with --help for its options.
 
@@ -177,6 +177,7 @@ const OPTIONS = {
   rejects: { type: 'string' },
   since: { type: 'string' },
   partner: { type: 'string' },
+  'no-wait': { type: 'boolean' },
 } as const;
 
 class UsageError extends Error {}
@@ -449,7 +450,11 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo): Promi
             `--since must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z\n\n${HELP.reconcile!}`,
           );
         context = await connect();
-        return await reconcileCommand(context, since, { print, progress });
+        return await reconcileCommand(
+          context,
+          { ...(since ? { since } : {}), wait: values['no-wait'] !== true },
+          { print, progress },
+        );
       }
       default:
         throw new UsageError(`unknown command '${positionals.join(' ')}'\n\n${HELP['']!}`);

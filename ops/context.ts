@@ -7,7 +7,6 @@ import { APPLICATION_CONSUMERS } from '../application/identity';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -27,14 +26,7 @@ export interface OpsClients {
   eventBridge: EventBridgeClient;
   cloudWatch: CloudWatchClient;
   s3: S3Client;
-  lambda: LambdaClient;
 }
-
-/**
- * Invokes wait for the function (reconciliation runs up to its 900 s timeout): no socket timeout
- * before that, and no SDK retry that would start a second run.
- */
-const LAMBDA_INVOKE = { maxAttempts: 1, requestHandler: { requestTimeout: 960_000 } } as const;
 
 /** The governed API: `<url>/purchase-orders/...` with a bearer access token and `x-api-key` (metering). */
 export interface OpsApi {
@@ -134,8 +126,6 @@ export function connectLocal(statePath?: string): OpsContext {
     }),
     // A state file from before the S3 endpoint was recorded: fail fast as well.
     s3: localS3Client(state.endpoints.s3 ?? 'http://127.0.0.1:9', base),
-    // The local runtime offers no Lambda endpoint (ops reconcile says so): fail fast as well.
-    lambda: new LambdaClient({ ...base, ...LAMBDA_INVOKE, endpoint: 'http://127.0.0.1:9' }),
   };
   return {
     target: 'local',
@@ -174,7 +164,6 @@ export async function connectAws(options: {
     eventBridge: new EventBridgeClient({ region }),
     cloudWatch: new CloudWatchClient({ region }),
     s3: new S3Client({ region }),
-    lambda: new LambdaClient({ region, ...LAMBDA_INVOKE }),
   };
   try {
     const inventory = await inventoryFromAws({
@@ -210,5 +199,4 @@ function destroy(clients: OpsClients): void {
   clients.eventBridge.destroy();
   clients.cloudWatch.destroy();
   clients.s3.destroy();
-  clients.lambda.destroy();
 }

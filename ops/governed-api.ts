@@ -26,7 +26,8 @@ export type AgedException = IntegrationException & { ageSeconds: number };
 
 type Fetch = typeof fetch;
 
-async function call<T>(
+/** One governed API call with the CLI's token and API key; a non-2xx answer throws {@link ApiProblem}. */
+export async function callGovernedApi<T>(
   api: OpsApi,
   path: string,
   init: RequestInit = {},
@@ -64,7 +65,7 @@ export async function purchaseOrderStatus(
   fetchImpl: Fetch = fetch,
 ): Promise<SyncStatus & { resolvedFrom?: string }> {
   const get = (ref: string) =>
-    call<SyncStatus>(api, `/purchase-orders/${encodeURIComponent(ref)}/sync`, {}, fetchImpl);
+    callGovernedApi<SyncStatus>(api, `/purchase-orders/${encodeURIComponent(ref)}/sync`, {}, fetchImpl);
   try {
     return await get(id);
   } catch (error) {
@@ -96,7 +97,7 @@ export async function listExceptions(
       ...(status ? { status } : {}),
       ...(next ? { nextToken: next } : {}),
     });
-    const page = await call<{ items: AgedException[]; nextToken?: string }>(
+    const page = await callGovernedApi<{ items: AgedException[]; nextToken?: string }>(
       api,
       `/integration-exceptions?${query.toString()}`,
       {},
@@ -118,7 +119,7 @@ export async function resolveException(
   resolution: { reason: string },
   fetchImpl: Fetch = fetch,
 ): Promise<IntegrationException> {
-  return call<IntegrationException>(
+  return callGovernedApi<IntegrationException>(
     api,
     `/integration-exceptions/${encodeURIComponent(exceptionId)}/resolve`,
     { method: 'POST', body: JSON.stringify(resolution), headers: { 'content-type': 'application/json' } },

@@ -72,6 +72,24 @@ export interface ErpPurchaseOrder {
   lines: ErpPurchaseOrderLine[];
 }
 
+/** An ERP order as a list of them names it: the middleware's reference and the ERP's number. */
+export interface ErpOrderReference {
+  externalRef: string;
+  number: string;
+}
+
+/** A page of the ERP's orders by reference: see {@link ErpPort.listReferencedPurchaseOrders}. */
+export interface ErpOrderReferenceQuery {
+  referencePrefix: string;
+  /** First purchase date, `YYYY-MM-DD`. */
+  purchasedFrom: string;
+  /** Purchase dates before this one. */
+  purchasedUntil: string;
+  /** Only references after this one. */
+  after?: string;
+  limit: number;
+}
+
 /** What the middleware asks the ERP to commit to. */
 export interface PostPurchaseOrderRequest {
   externalRef: string;
@@ -140,6 +158,12 @@ export interface ErpPort {
   committedValue(warehouseCode: string, month: string): Promise<string>;
   /** The order posted under that external reference, or null. */
   findPurchaseOrder(externalRef: string): Promise<ErpPurchaseOrder | null>;
+  /**
+   * The orders (any state but cancelled) whose reference begins with `referencePrefix` and whose
+   * purchase date is in `[purchasedFrom, purchasedUntil)` (`YYYY-MM-DD`), ordered by reference,
+   * those after `after` only, at most `limit`: one page of a list that may be long.
+   */
+  listReferencedPurchaseOrders(query: ErpOrderReferenceQuery): Promise<ErpOrderReference[]>;
   /**
    * Creates, quotes and confirms a purchase order. Idempotent on `externalRef`: a repeat returns
    * the existing order (finishing quote/confirm if an earlier attempt stopped half way) and creates

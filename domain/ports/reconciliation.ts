@@ -5,6 +5,7 @@
  * reference (`externalRef`, the ERP's `reference`) and the platform's PO number.
  */
 import type { IntegrationException } from '../../canonical/generated/types';
+import type { ErpOrderReference } from './erp';
 import type { ProcurementPurchaseOrder } from './procurement';
 import type { CommittedValueComparison } from '../reconciliation/committed-value';
 import type { Difference, ErpLineRepair, ErpOrderView, RecordedOrder } from '../reconciliation/types';
@@ -30,6 +31,11 @@ export interface ProcurementOrderReader {
 export interface ErpOrderReader {
   /** The orders found (any state), by external reference; one the ERP does not have is absent. */
   ordersByReference(externalRefs: readonly string[]): Promise<ReadonlyMap<string, ErpOrderView>>;
+  /**
+   * The ERP's orders with the middleware's reference purchased on the days `[from, until)`, a page
+   * at a time (domain/reconciliation/unrecorded.ts looks for those Supplyline never recorded).
+   */
+  referencedOrders(days: { from: string; until: string }): AsyncIterable<readonly ErpOrderReference[]>;
   /** The warehouse's committed value in the month (as ErpPort.committedValue counts it). */
   committedValue(warehouseCode: string, month: string): Promise<string>;
 }

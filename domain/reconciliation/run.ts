@@ -2,7 +2,8 @@
  * One reconciliation run: Supplyline's records of the window, a page at a time; for each page the
  * platform's and the ERP's views of the same orders; each order compared (compare.ts), its repairs
  * made and its exceptions raised; every difference written to the report as it is found. Memory
- * holds one page, whatever the window's size. The compare itself (`reconcileViews`) takes the
+ * holds one page, whatever the window's size (and the window's references, to find the ERP's
+ * orders with the middleware's reference that Supplyline never recorded). The compare itself (`reconcileViews`) takes the
  * views from any join: these paged reads, or the merge join of sorted extracts (join.ts).
  */
 import type { IntegrationException } from '../../canonical/generated/types';
@@ -19,6 +20,7 @@ import type {
 import { Decimal } from '../decimal';
 import { CommittedValueTally } from './committed-value';
 import { compareOrder } from './compare';
+import { unrecordedErpOrder, wholeDaysOf } from './unrecorded';
 import {
   DIFFERENCE_CLASSES,
   type Difference,
@@ -60,7 +62,49 @@ export async function reconcile(
 ): Promise<ReconciliationSummary & { reportKeys: readonly string[] }> {
   const started = ports.now();
   const window = reconciliationWindow(started, settings.windowDays, since);
-  return reconcileViews(pagedViews(ports, window), ports, settings, { runId, window, startedAt: started });
+  const summary = emptySummary(runId, window, started);
+  const committed = new CommittedValueTally(window);
+  const recorded = new Set<string>();
+  await compareViews(noting(pagedViews(ports, window), recorded), ports, settings, summary, committed);
+  await compareUnrecorded(ports, window, recorded, summary);
+  return finishRun(summary, committed, ports);
+}
+
+/** The views, noting each recorded order's reference on the way. */
+async function* noting(
+  views: AsyncIterable<OrderViews>,
+  references: Set<string>,
+): AsyncGenerator<OrderViews> {
+  for await (const order of views) {
+    references.add(order.recorded.externalRef);
+    yield order;
+  }
+}
+
+/**
+ * The ERP's orders with the middleware's reference, purchased on the window's whole days, that are
+ * not among `recorded`: each is compared (counted), raised for a person and reported
+ * (unrecorded.ts). The references of the window are held meanwhile: some MB at 100,000 orders.
+ */
+async function compareUnrecorded(
+  ports: Pick<ReconciliationPorts, 'erp' | 'exceptions' | 'report' | 'now'>,
+  window: ReconciliationWindow,
+  recorded: ReadonlySet<string>,
+  summary: ReconciliationSummary,
+): Promise<void> {
+  const days = wholeDaysOf(window);
+  if (!days) return;
+  for await (const page of ports.erp.referencedOrders(days)) {
+    for (const order of page) {
+      if (recorded.has(order.externalRef)) continue;
+      const difference = unrecordedErpOrder(order);
+      summary.orders++;
+      summary.differences[difference.class]++;
+      await ports.exceptions.raise(integrationExceptionOf(difference, ports.now()));
+      summary.exceptionsRaised++;
+      await ports.report.add(difference);
+    }
+  }
 }
 
 /**

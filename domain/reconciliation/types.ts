@@ -89,7 +89,8 @@ export type Resolution =
 export interface Difference {
   class: DifferenceClass;
   externalRef: string;
-  poNumber: string;
+  /** Null: Supplyline knows no platform order for it (domain/reconciliation/unrecorded.ts). */
+  poNumber: string | null;
   erpNumber: string | null;
   /** The line concerned; null for the whole order. */
   lineNo: number | null;

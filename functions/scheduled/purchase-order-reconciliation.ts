@@ -22,7 +22,8 @@ import { emitMetric, logger, metrics } from '../commons/powertools';
 import { reconciliationLease, reconciliationPorts, reconciliationSettings } from './reconciliation-ports';
 
 /**
- * The window start an on-demand run asks for (`{ "since": "<ISO 8601>" }`, from `ops reconcile`);
+ * The window start a direct invocation asks for (`{ "since": "<ISO 8601>" }`; people and `ops reconcile`
+ * ask through POST /v1/reconciliation-runs instead);
  * undefined for the schedule's event, which names none. A malformed start is refused before any
  * system is read.
  */
@@ -70,7 +71,7 @@ export function runMetrics(run: ReconciliationRunCounts): RunMetric[] {
   ];
 }
 
-/** Schedule target (daily) and the operations CLI's on-demand run (`ops reconcile`). */
+/** Schedule target (daily), and a run invoked directly (an on-demand one fails while another runs). */
 export const handler = async (event?: unknown, context?: Context) => {
   beginInvocation(context);
   try {

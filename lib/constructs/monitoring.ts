@@ -60,9 +60,11 @@ export class Monitoring extends Construct {
   /** Every alarm sending to the topic. */
   public readonly alarms: cloudwatch.Alarm[] = [];
   private readonly alarmAction: cloudwatch.IAlarmAction;
+  private readonly dashboardName: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    this.dashboardName = props.dashboardName;
     for (const email of props.alarmEmails ?? []) {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
         throw new Error(`Monitoring: '${email}' is not an email address`);
@@ -292,6 +294,18 @@ export class Monitoring extends Construct {
         leftAnnotations: [{ value: props.reconciliationDriftPercent, label: 'drift alarm' }],
         right: [search('ReconciliationDifferences', ['DifferenceClass'], 'Sum', '')],
         width: 16,
+      }),
+      // The on-demand run is a request, not a metric: the dashboard says how to make it (no
+      // custom widget: it would cost a function and its role in the stack).
+      new cloudwatch.TextWidget({
+        markdown: [
+          '### Run a reconciliation now',
+          `\`npm run ops -- reconcile --stack ${this.dashboardName}\` (follows the run, prints its summary and report), or`,
+          '`POST /v1/reconciliation-runs` with scope `supplyline/reconciliation.run`: 202 + `Location`',
+          '(`GET /v1/reconciliation-runs/{runId}` until `finished`), 409 while another run holds the lease.',
+        ].join('\n\n'),
+        width: 8,
+        height: 6,
       }),
     );
 

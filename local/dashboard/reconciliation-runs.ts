@@ -1,10 +1,14 @@
 /**
  * The dashboard's reconciliation runs: each run's summary read from its JSON report in the reports
- * bucket (adapters/aws/reconciliation-report.ts writes them), newest first, with its drift; and a
- * run's JSON or CSV report, served to a signed-in person only.
+ * bucket (adapters/aws/reconciliation-report.ts writes them), newest first, with its drift; a
+ * run's JSON or CSV report, served to a signed-in person only; and a run asked for now through the
+ * governed API, its status followed from its record.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbReconciliationRuns } from '../../adapters/aws/reconciliation-runs';
 import type { ReconciliationSummary } from '../../domain/ports/reconciliation';
+import type { ReconciliationRunRecords } from '../../domain/ports/reconciliation-runs';
 import { driftPercent } from '../../domain/reconciliation/drift';
 
 /** A run as the dashboard lists and charts it. */
@@ -69,4 +73,67 @@ export async function reconciliationRuns(
 export async function reportText(s3: S3Client, bucket: string, key: string): Promise<string> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return (await object.Body?.transformToString('utf-8')) ?? '';
+}
+
+/** The dashboard's answer to a route of its own: status, JSON body, content type. */
+export interface DashboardAnswer {
+  status: number;
+  body: unknown;
+  contentType: string;
+}
+
+/** What the dashboard's **Run reconciliation now** needs. */
+export interface AskedRunsAccess {
+  /** The local API's base (`http://127.0.0.1:<port>`) and its key. */
+  api: { baseUrl: string; apiKey: string };
+  runs: ReconciliationRunRecords;
+}
+
+/** The access of the dashboard's runs, when the stack has the table their records are in. */
+export function askedRunsAccess(
+  api: AskedRunsAccess['api'],
+  documents: DynamoDBDocumentClient,
+  table: string | undefined,
+): AskedRunsAccess | undefined {
+  return table ? { api, runs: new DynamoDbReconciliationRuns(documents, table) } : undefined;
+}
+
+const RUNS_ROUTE = /^\/_dashboard\/api\/reconciliation-runs(?:\/([A-Za-z0-9-]{1,64}))?$/;
+
+/**
+ * `POST /_dashboard/api/reconciliation-runs`: asks the governed API for a run with the signed-in
+ * person's own access token (the dashboard takes no shortcut past its scope and lease), relaying
+ * its answer: 202 with the run, or 409 naming the run in progress. `GET .../<runId>`: the run's
+ * status, read from its record as the page's other reads are. Undefined: not this route.
+ */
+export async function reconciliationRunRoute(
+  method: string | undefined,
+  pathname: string,
+  person: { subject: string; accessToken: string } | undefined,
+  access: AskedRunsAccess | undefined,
+): Promise<DashboardAnswer | undefined> {
+  const match = RUNS_ROUTE.exec(pathname);
+  if (!match || !access) return undefined;
+  const runId = match[1];
+  if (method === 'GET' && runId) {
+    const run = await access.runs.get(runId);
+    return run
+      ? { status: 200, body: run, contentType: 'application/json' }
+      : { status: 404, body: { error: `no reconciliation run ${runId}` }, contentType: 'application/json' };
+  }
+  if (method !== 'POST' || runId || !person) return undefined;
+  const response = await fetch(`${access.api.baseUrl}/v1/reconciliation-runs`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${person.accessToken}`,
+      'x-api-key': access.api.apiKey,
+      'content-type': 'application/json',
+    },
+    body: '{}',
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as unknown,
+    contentType: response.headers.get('content-type') ?? 'application/json',
+  };
 }

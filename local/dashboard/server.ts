@@ -7,6 +7,7 @@
  *   POST /_dashboard/api/dlq/<consumer>/redrive the operations CLI's redrive ({"dryRun", "eventType", "correlationId"})
  *   GET  /_dashboard/api/quarantine/<id>        one quarantined webhook delivery, its body as received
  *   POST /_dashboard/api/quarantine/<id>/resubmit the operations CLI's re-submit (ops/quarantine.ts)
+ *   POST /_dashboard/api/reconciliation-runs    a run now, through the governed API; GET .../<runId> its status
  *   GET  /_dashboard/auth/sign-in | /callback    signing a person in (sign-in.ts); POST /_dashboard/auth/sign-out
  *   GET  /_dashboard/api/session                who is signed in
  *
@@ -23,6 +24,7 @@ import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
 import { exceptionAging } from './exception-aging';
 import { isReportKey, reconciliationRuns, reportText } from './reconciliation-runs';
+import { askedRunsAccess, reconciliationRunRoute } from './reconciliation-runs';
 import { CIRCUIT_BREAKER_ENDPOINTS, METRICS_NAMESPACE } from '../../application/metrics';
 import { ENVIRONMENTS } from '../../application/environments';
 import { redrive } from '../../ops/dlq';
@@ -71,7 +73,8 @@ export interface DashboardServer {
 export type DashboardSource = Pick<
   LocalRuntime,
   'model' | 'clients' | 'sqsServer' | 'executions' | 'invocations' | 'busActivity' | 'apiRequests'
-> & { metrics: MetricStore };
+> &
+  Pick<LocalRuntime, 'baseUrl' | 'apiKey'> & { metrics: MetricStore };
 
 const PAGE = new URL('./page.html', import.meta.url);
 const SAMPLES = 600;
@@ -117,6 +120,7 @@ export async function startDashboard(
           },
         }
       : undefined;
+  const askedRuns = askedRunsAccess(source, documents, topology.tables.circuitBreaker);
   const samples: QueueSample[] = [];
   const sample = () => {
     const now = Date.now();
@@ -207,6 +211,12 @@ export async function startDashboard(
         sendJson(res, 401, signInRequired(people !== undefined), 'application/problem+json');
         return;
       }
+    }
+    const asked = await reconciliationRunRoute(req.method, url.pathname, person, askedRuns);
+    if (asked) {
+      if (person) log(`dashboard: ${person.subject} asked for a reconciliation run (${asked.status})`);
+      sendJson(res, asked.status, asked.body, asked.contentType);
+      return;
     }
     // A run's report: to a signed-in person only (reports name orders, suppliers and prices).
     const reportMatch = /^\/_dashboard\/api\/reconciliation-reports\/(.+)$/.exec(url.pathname);

@@ -166,7 +166,12 @@ export async function callApi(
   environment: LocalEnvironment,
   path: string,
   init: { method?: string; body?: unknown; apiKey?: string | null; caller?: Caller } = {},
-): Promise<{ status: number; contentType: string | null; body: Record<string, unknown> }> {
+): Promise<{
+  status: number;
+  contentType: string | null;
+  location: string | null;
+  body: Record<string, unknown>;
+}> {
   const apiKey = init.apiKey === undefined ? environment.runtime.apiKey : init.apiKey;
   const caller = init.caller === undefined ? { application: 'ops-cli' } : init.caller;
   const token = caller === null ? undefined : await accessToken(environment, caller);
@@ -188,7 +193,12 @@ export async function callApi(
   } catch {
     body = { text };
   }
-  return { status: response.status, contentType: response.headers.get('content-type'), body };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    location: response.headers.get('location'),
+    body,
+  };
 }
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */

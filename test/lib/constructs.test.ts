@@ -389,6 +389,9 @@ describe('Monitoring', () => {
     ]) {
       expect(body).toContain(metric);
     }
+    // How to ask for an on-demand reconciliation run, with the CLI and with the API.
+    expect(body).toContain('npm run ops -- reconcile --stack test');
+    expect(body).toContain('POST /v1/reconciliation-runs');
     expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import type {
 } from '../../../domain/ports/erp';
 import { assertAmendment, assertPostRequest, monthRange } from '../request-checks';
 import { TrytonExpectedShipments } from './expected-shipments';
+import { referencedPurchaseOrders } from './referenced-orders';
 import { ERP_SYSTEM, TrytonRpc, trytonDate, trytonDecimal, type TrytonConnection } from './jsonrpc';
 
 type Row = Record<string, unknown> & { id: number };
@@ -161,6 +162,8 @@ export class TrytonErp implements ErpPort {
     return row ? this.toPurchaseOrder(row) : null;
   }
 
+  listReferencedPurchaseOrders: ErpPort['listReferencedPurchaseOrders'] = (query) =>
+    referencedPurchaseOrders(this.rpc, query);
   async postPurchaseOrder(request: PostPurchaseOrderRequest): Promise<ErpPurchaseOrder> {
     assertPostRequest(request);
     let purchase = await this.purchaseRow(request.externalRef);

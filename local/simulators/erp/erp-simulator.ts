@@ -6,6 +6,8 @@ import type {
   ErpItem,
   ErpExpectedShipment,
   ErpPort,
+  ErpOrderReference,
+  ErpOrderReferenceQuery,
   ErpPurchaseOrder,
   ErpReceipt,
   ErpSupplier,
@@ -155,6 +157,22 @@ export class ErpSimulator implements ErpPort {
     await this.enter('findPurchaseOrder', [externalRef]);
     const order = this.orderFor(externalRef);
     return order ? view(order) : null;
+  }
+
+  async listReferencedPurchaseOrders(query: ErpOrderReferenceQuery): Promise<ErpOrderReference[]> {
+    await this.enter('listReferencedPurchaseOrders', [query]);
+    return this.orders
+      .filter(
+        (o) =>
+          o.state !== 'cancelled' &&
+          o.externalRef.startsWith(query.referencePrefix) &&
+          o.purchaseDate >= query.purchasedFrom &&
+          o.purchaseDate < query.purchasedUntil &&
+          (query.after === undefined || o.externalRef > query.after),
+      )
+      .sort((a, b) => (a.externalRef < b.externalRef ? -1 : a.externalRef > b.externalRef ? 1 : 0))
+      .slice(0, query.limit)
+      .map((o) => ({ externalRef: o.externalRef, number: o.number }));
   }
 
   async postPurchaseOrder(request: PostPurchaseOrderRequest): Promise<ErpPurchaseOrder> {

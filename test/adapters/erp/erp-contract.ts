@@ -322,6 +322,38 @@ export function erpContract(name: string, create: () => Promise<ErpUnderTest>): 
       });
     });
 
+    describe('listing orders by reference', () => {
+      it('lists the orders (any state but cancelled) whose reference has the prefix and purchase date is in the days, by reference, a page at a time', async () => {
+        const prefix = `SL-PO-LIST-${randomUUID().slice(0, 8)}-`;
+        const posted = async (suffix: string, purchaseDate: string) =>
+          (await erp.postPurchaseOrder(order({ externalRef: `${prefix}${suffix}`, purchaseDate }))).number;
+        const c = await posted('c', '2032-07-03');
+        const a = await posted('a', '2032-07-01');
+        const draft = await admin.createPurchaseOrderInState(
+          order({ externalRef: `${prefix}b`, purchaseDate: '2032-07-02' }),
+          'draft',
+        );
+        // Not listed: cancelled, before or on the end day, another reference.
+        await admin.createPurchaseOrderInState(
+          order({ externalRef: `${prefix}d`, purchaseDate: '2032-07-02' }),
+          'cancelled',
+        );
+        await posted('e', '2032-06-30');
+        await posted('f', '2032-07-04');
+        await erp.postPurchaseOrder(order({ externalRef: `X-${prefix}g`, purchaseDate: '2032-07-02' }));
+
+        const days = { referencePrefix: prefix, purchasedFrom: '2032-07-01', purchasedUntil: '2032-07-04' };
+        const first = await erp.listReferencedPurchaseOrders({ ...days, limit: 2 });
+        expect(first).toEqual([
+          { externalRef: `${prefix}a`, number: a },
+          { externalRef: `${prefix}b`, number: draft.number },
+        ]);
+        await expect(
+          erp.listReferencedPurchaseOrders({ ...days, after: first[1]!.externalRef, limit: 2 }),
+        ).resolves.toEqual([{ externalRef: `${prefix}c`, number: c }]);
+      });
+    });
+
     describe('receipts', () => {
       it('lists the receipt once the shipment is received, and stock follows', async () => {
         const before = await erp.getInventoryBalance('SKU-10443', 'WH-EAST');

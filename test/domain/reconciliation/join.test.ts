@@ -143,6 +143,7 @@ describe('the streaming compare over the merge join', () => {
         },
         erp: {
           ordersByReference: async () => new Map(orders.map((o) => [o.erp.externalRef, o.erp])),
+          referencedOrders: async function* () {},
           committedValue: async () => '4464.00',
         },
       },

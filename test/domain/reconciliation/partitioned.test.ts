@@ -93,6 +93,7 @@ function world() {
       erp: {
         ordersByReference: async (refs) =>
           new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
+        referencedOrders: async function* () {},
         committedValue: async () => '0.00',
       },
       repairer: noOpRepairer(),

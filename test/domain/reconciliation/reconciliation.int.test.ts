@@ -5,7 +5,9 @@
  * buyer changed on the platform). The run finds exactly those, repairs only the last, and a second
  * run finds the first two again (raising the same exception ids) and repairs nothing twice. Then an
  * acknowledgement is dropped (kept, but its ERP amendment dead-lettered) and a receipt's status
- * sync is dead-lettered: the run applies both once, and the next run finds nothing.
+ * sync is dead-lettered: the run applies both once, and the next run finds nothing. A buyer's new
+ * price is raised, a new need-by date repaired once. Last, an order
+ * made in the ERP under the middleware's reference, which Supplyline never recorded, is found.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -287,5 +289,86 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
     expect(
       harness.procurement.purchaseOrders().find((po) => po.po_number === statusLost.poNumber)?.revision,
     ).toBe(synced?.revision);
+  });
+
+  it('price and need-by date changed by a buyer on the platform: the price is raised for a person, the date repaired once', async () => {
+    const since = new Date();
+    const repriced = await post(7);
+    const rescheduled = await post(8);
+    const line = (po: PostedPurchaseOrder) => po.lines[0]!;
+    const newPrice = Decimal.of(line(repriced).unitPrice).add(Decimal.of('0.25')).toMoneyString('half-even');
+    const newNeedBy = new Date(Date.parse(`${line(rescheduled).needBy}T00:00:00Z`) + 7 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    harness.procurement.changePurchaseOrder(repriced.poNumber, { unit_price: newPrice });
+    harness.procurement.changePurchaseOrder(rescheduled.poNumber, { need_by: newNeedBy });
+
+    const first = await run('run-price-date', { since });
+    expect(first.differences.map((d) => [d.class, d.externalRef, d.expected.value, d.resolution])).toEqual(
+      expect.arrayContaining([
+        [
+          'price_mismatch',
+          repriced.externalRef,
+          newPrice,
+          expect.objectContaining({ kind: 'exception', code: 'PRICE_MISMATCH' }),
+        ],
+        ['date_mismatch', rescheduled.externalRef, newNeedBy, { kind: 'repair', action: 'amend-erp-order' }],
+      ]),
+    );
+    expect(first.differences).toHaveLength(2);
+    expect(first.summary).toMatchObject({ orders: 2, repaired: 1, exceptionsRaised: 1 });
+    const amended = await erp.findPurchaseOrder(rescheduled.externalRef);
+    expect(amended?.lines[0]?.deliveryDate).toBe(newNeedBy);
+    // The ERP price stands until a person corrects it.
+    const erpPrice = (await erp.findPurchaseOrder(repriced.externalRef))!.lines[0]!.unitPrice;
+    expect(Decimal.of(erpPrice).eq(line(repriced).unitPrice)).toBe(true);
+
+    const second = await run('run-price-date-2', { since });
+    expect(second.differences.map((d) => [d.class, d.externalRef])).toEqual([
+      ['price_mismatch', repriced.externalRef],
+    ]);
+    expect(second.summary.repaired).toBe(0);
+    expect((await erp.findPurchaseOrder(rescheduled.externalRef))?.revision).toBe(amended?.revision);
+  });
+
+  it('finds an order made in the ERP under the middleware’s reference that Supplyline never recorded, raises it once, and leaves the ERP’s own orders alone', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const made = (externalRef: string) =>
+      erp.postPurchaseOrder({
+        externalRef,
+        supplierNumber: 'S-1001',
+        warehouseCode: 'WH-EAST',
+        // Yesterday: a day the run's window covers whole.
+        purchaseDate: day(-1),
+        currency: 'USD',
+        lines: [{ itemCode: 'SKU-10442', quantityEa: '12', unitPrice: '3.10', deliveryDate: day(30) }],
+      });
+    const unrecorded = await made(`SL-PO-BY-HAND-${Date.now()}`);
+    const own = await made(`BY-HAND-${Date.now()}`);
+
+    const first = await run('unrecorded-1');
+    expect(first.differences.filter((d) => d.externalRef === unrecorded.externalRef)).toMatchObject([
+      {
+        class: 'missing_in_procurement',
+        poNumber: null,
+        erpNumber: unrecorded.number,
+        found: { system: 'erp', value: unrecorded.number },
+        resolution: { kind: 'exception', code: 'ORDER_UNKNOWN_TO_SUPPLYLINE' },
+      },
+    ]);
+    expect(first.differences.some((d) => d.externalRef === own.externalRef)).toBe(false);
+    const raisedFor = (r: Awaited<ReturnType<typeof run>>) =>
+      r.raised.filter((e) => e.objectId === unrecorded.externalRef).map((e) => e.exceptionId);
+    expect(raisedFor(first)).toEqual([
+      `reconciliation:${unrecorded.externalRef}:missing_in_procurement:order`,
+    ]);
+    // Nothing repaired: the ERP order stands as the person made it.
+    await expect(erp.findPurchaseOrder(unrecorded.externalRef)).resolves.toMatchObject({
+      state: unrecorded.state,
+      revision: 0,
+    });
+
+    // The next run raises the same exception id (the recorder keeps the first).
+    expect(raisedFor(await run('unrecorded-2'))).toEqual(raisedFor(first));
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '../../../domain/reconciliation/run';
 import type { Difference, ErpOrderView, RecordedOrder } from '../../../domain/reconciliation/types';
 import type { ProcurementPurchaseOrder } from '../../../domain/ports/procurement';
+import { wholeDaysOf } from '../../../domain/reconciliation/unrecorded';
 import { agreeing, NOW, SETTINGS } from './fixtures';
 import { noOpRepairer } from './repairer-spy';
 
@@ -23,6 +24,7 @@ function world(pageSize = 2) {
   const raised: IntegrationException[] = [];
   const reported: Difference[] = [];
   const pagesRead: number[] = [];
+  const daysListed: { from: string; until: string }[] = [];
   const ports: ReconciliationPorts = {
     orders: {
       async *pages(window) {
@@ -39,6 +41,14 @@ function world(pageSize = 2) {
     },
     erp: {
       ordersByReference: async (refs) => new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
+      // The ERP's list: its orders purchased on the days asked for, by reference.
+      referencedOrders: async function* (days) {
+        daysListed.push(days);
+        yield [...erp.values()]
+          .filter((o) => o.purchaseDate >= days.from && o.purchaseDate < days.until)
+          .sort((a, b) => a.externalRef.localeCompare(b.externalRef))
+          .map((o) => ({ externalRef: o.externalRef, number: o.number }));
+      },
       committedValue: vi.fn(async () => '4464.00'),
     },
     repairer: noOpRepairer(),
@@ -49,7 +59,7 @@ function world(pageSize = 2) {
     },
     now: () => NOW,
   };
-  return { ports, raised, reported, pagesRead };
+  return { ports, raised, reported, pagesRead, erp, daysListed };
 }
 
 describe('reconcile', () => {
@@ -157,5 +167,67 @@ describe('reconcile', () => {
       /window start .* is not before/,
     );
     expect(pagesRead).toEqual([]);
+  });
+
+  it('finds an ERP order with the middleware’s reference that Supplyline never recorded: missing_in_procurement, for a person, counted and reported, the same exception id on the next run', async () => {
+    const { ports, raised, reported, erp, daysListed } = world();
+    const unrecorded = agreeing(9).erp;
+    erp.set(unrecorded.externalRef, unrecorded);
+    // Purchased on the run's own day, which the window covers only in part: left to the next run.
+    const today = { ...agreeing(10).erp, purchaseDate: '2026-12-05' };
+    erp.set(today.externalRef, today);
+
+    const run = await reconcile(ports, SETTINGS, 'run-1');
+    expect(daysListed).toEqual([{ from: '2026-09-07', until: '2026-12-05' }]);
+    expect(run.orders).toBe(4);
+    expect(run.differences.missing_in_procurement).toBe(2);
+    expect(run.exceptionsRaised).toBe(2);
+    const found = reported.filter((d) => d.externalRef === unrecorded.externalRef);
+    expect(found).toEqual([
+      {
+        class: 'missing_in_procurement',
+        externalRef: 'SL-PO-SR-000009',
+        poNumber: null,
+        erpNumber: 'P9',
+        lineNo: null,
+        field: 'order',
+        owner: 'procurement',
+        expected: { system: 'procurement', value: null },
+        found: { system: 'erp', value: 'P9' },
+        resolution: {
+          kind: 'exception',
+          code: 'ORDER_UNKNOWN_TO_SUPPLYLINE',
+          reason: expect.stringContaining('Supplyline has no record of it'),
+        },
+      },
+    ]);
+    expect(reported.some((d) => d.externalRef === today.externalRef)).toBe(false);
+    const exceptionId = 'reconciliation:SL-PO-SR-000009:missing_in_procurement:order';
+    expect(raised.filter((e) => e.objectId === unrecorded.externalRef)).toMatchObject([
+      { exceptionId, code: 'ORDER_UNKNOWN_TO_SUPPLYLINE', system: 'erp', category: 'BUSINESS' },
+    ]);
+    expect(ports.repairer.postMissingOrder).not.toHaveBeenCalled();
+
+    raised.length = 0;
+    await reconcile(ports, SETTINGS, 'run-2');
+    expect(raised.filter((e) => e.objectId === unrecorded.externalRef).map((e) => e.exceptionId)).toEqual([
+      exceptionId,
+    ]);
+  });
+});
+
+describe('wholeDaysOf', () => {
+  it('names the UTC days the window covers whole: a window starting at midnight keeps its first day', () => {
+    expect(wholeDaysOf({ since: '2026-09-06T12:00:00.000Z', until: '2026-12-05T12:00:00.000Z' })).toEqual({
+      from: '2026-09-07',
+      until: '2026-12-05',
+    });
+    expect(wholeDaysOf({ since: '2026-12-01T00:00:00.000Z', until: '2026-12-03T00:00:00.000Z' })).toEqual({
+      from: '2026-12-01',
+      until: '2026-12-03',
+    });
+    expect(
+      wholeDaysOf({ since: '2026-12-04T06:00:00.000Z', until: '2026-12-05T03:00:00.000Z' }),
+    ).toBeUndefined();
   });
 });

@@ -5,8 +5,9 @@
  * button moves a poisoned DLQ message back to the consumer's queue exactly once, and a quarantined
  * webhook delivery can be inspected and re-submitted; open integration exceptions are aged (the
  * escalation function escalates the overdue ones once, the page shows the age buckets); a
- * reconciliation run is listed with its drift and its reports served to a signed-in person; a
- * malformed EDI file is listed with its reason (and by the ops CLI on the same runtime); signed out,
+ * reconciliation run is listed with its drift and its reports served to a signed-in person; Run
+ * reconciliation now asks for one as the person and follows it to its end; a malformed EDI file is
+ * listed with its reason (and by the ops CLI on the same runtime); signed out,
  * actions are refused again. Leaves
  * a screenshot in test-artifacts/dashboard.png.
  */
@@ -28,6 +29,7 @@ import { forecastExceptionDelivery } from '../../fixtures/planning';
 import { poisonedForecastException, putEvents } from '../../ops/events';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IntegrationExceptionStore } from '../../../adapters/aws/integration-exceptions';
+import { DynamoDbReconciliationLease } from '../../../adapters/aws/reconciliation-lease';
 import { buildTopology, inventoryFromTemplate } from '../../../ops/topology';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
@@ -361,6 +363,46 @@ describe('operations dashboard', () => {
     reportUrl = json!;
   });
 
+  it('Run reconciliation now asks the governed API as the person signed in, shows the run until it has finished, and is refused while another run holds the lease', async () => {
+    const { runtime } = environment;
+    const topology = buildTopology(inventoryFromTemplate(runtime.model));
+    const lease = new DynamoDbReconciliationLease(
+      DynamoDBDocumentClient.from(runtime.clients.dynamodb),
+      topology.tables.circuitBreaker!,
+    );
+    const asked = page.locator('#reconciliation-asked');
+    const daily = `daily-${Date.now()}`;
+    expect(await lease.acquire(daily, new Date(Date.now() + 60_000).toISOString())).toEqual({
+      acquired: true,
+    });
+    await page.locator('#reconcile-now').click();
+    await expect.poll(() => asked.getAttribute('data-status')).toBe('refused');
+    expect(await asked.textContent()).toContain(`Reconciliation run ${daily} is in progress`);
+    await lease.release(daily);
+
+    const requests = runtime.apiRequests.length;
+    await page.locator('#reconcile-now').click();
+    await expect.poll(() => asked.getAttribute('data-status'), { timeout: 60_000 }).toBe('finished');
+    const runId = (await asked.getAttribute('data-run-id'))!;
+    // Through the governed API, as the person signed in.
+    expect(
+      runtime.apiRequests.slice(requests).filter((r) => r.path === '/v1/reconciliation-runs'),
+    ).toMatchObject([{ httpMethod: 'POST', status: 202 }]);
+    const record = await page.request.get(
+      new URL(`/_dashboard/api/reconciliation-runs/${runId}`, page.url()).toString(),
+    );
+    expect(await record.json()).toMatchObject({ runId, status: 'finished', requestedBy: 'ava.approver' });
+    expect(await asked.locator('.asked-summary').textContent()).toMatch(
+      /^\d+ order\(s\), \d+ difference\(s\), \d+ repaired, \d+ exception\(s\) raised$/,
+    );
+    // Its report is listed with the other runs, and served from the link it shows.
+    await expect.poll(() => page.locator(`#reconciliation-runs tr[data-run-id="${runId}"]`).count()).toBe(1);
+    const json = await asked.locator('a', { hasText: 'JSON' }).getAttribute('href');
+    const report = await page.request.get(new URL(json!, page.url()).toString());
+    expect(((await report.json()) as { summary: { runId: string } }).summary.runId).toBe(runId);
+    expect(await page.locator('#reconcile-now').isEnabled()).toBe(true);
+  });
+
   it('signs out at the dashboard and the provider; actions are refused again', async () => {
     const dashboardUrl = environment.runtime.dashboardUrl!;
     await page.locator('#sign-out').click();
@@ -374,6 +416,7 @@ describe('operations dashboard', () => {
       .poll(() => page.locator('#signed-in-as').textContent())
       .toBe('not signed in: sign in to act');
     expect(await postFromPage('/_dashboard/api/dlq/forecast-sync/redrive')).toMatchObject({ status: 401 });
+    expect(await postFromPage('/_dashboard/api/reconciliation-runs')).toMatchObject({ status: 401 });
     // Reports too are for signed-in people only.
     expect((await page.request.get(reportUrl)).status()).toBe(401);
   });
