@@ -100,6 +100,17 @@ export interface ErpReceipt {
   lines: { itemCode: string; quantityEa: string }[];
 }
 
+/** An order with its receipts (oldest first): what reconciliation compares of the ERP. */
+export interface ErpPurchaseOrderWithReceipts extends ErpPurchaseOrder {
+  receipts: ErpReceipt[];
+}
+
+/**
+ * The most references one {@link ErpPort.findPurchaseOrders} call may name: a page costs the ERP
+ * a few requests whatever its size, and this bounds what one answer holds.
+ */
+export const ERP_ORDER_PAGE_SIZE = 100;
+
 /**
  * A shipment the supplier announced (advance ship notice) as the ERP expects it: a receipt not yet
  * received (Tryton: a draft supplier shipment) holding the shipped part of PO lines, referenced by
@@ -140,6 +151,13 @@ export interface ErpPort {
   committedValue(warehouseCode: string, month: string): Promise<string>;
   /** The order posted under that external reference, or null. */
   findPurchaseOrder(externalRef: string): Promise<ErpPurchaseOrder | null>;
+  /**
+   * A page of orders by external reference, each with its receipts: per reference the order
+   * findPurchaseOrder finds, with what listReceipts lists; a reference the ERP does not have is
+   * absent. A few requests per page, not per order. More than {@link ERP_ORDER_PAGE_SIZE}
+   * references: ContractViolation.
+   */
+  findPurchaseOrders(externalRefs: readonly string[]): Promise<ErpPurchaseOrderWithReceipts[]>;
   /**
    * Creates, quotes and confirms a purchase order. Idempotent on `externalRef`: a repeat returns
    * the existing order (finishing quote/confirm if an earlier attempt stopped half way) and creates

@@ -189,6 +189,7 @@ const ERP_METHODS = {
   getInventoryBalance: 'read',
   committedValue: 'read',
   findPurchaseOrder: 'read',
+  findPurchaseOrders: 'read',
   postPurchaseOrder: 'write',
   amendPurchaseOrder: 'write',
   listReceipts: 'read',

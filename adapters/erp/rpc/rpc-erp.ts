@@ -17,6 +17,7 @@ export const ERP_OPERATIONS = [
   'getInventoryBalance',
   'committedValue',
   'findPurchaseOrder',
+  'findPurchaseOrders',
   'postPurchaseOrder',
   'amendPurchaseOrder',
   'listReceipts',
@@ -124,6 +125,7 @@ export class RpcErp implements ErpPort {
   getInventoryBalance: ErpPort['getInventoryBalance'] = (...args) => this.call('getInventoryBalance', args);
   committedValue: ErpPort['committedValue'] = (...args) => this.call('committedValue', args);
   findPurchaseOrder: ErpPort['findPurchaseOrder'] = (...args) => this.call('findPurchaseOrder', args);
+  findPurchaseOrders: ErpPort['findPurchaseOrders'] = (...args) => this.call('findPurchaseOrders', args);
   postPurchaseOrder: ErpPort['postPurchaseOrder'] = (...args) => this.call('postPurchaseOrder', args);
   amendPurchaseOrder: ErpPort['amendPurchaseOrder'] = (...args) => this.call('amendPurchaseOrder', args);
   listReceipts: ErpPort['listReceipts'] = (...args) => this.call('listReceipts', args);

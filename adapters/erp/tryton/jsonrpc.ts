@@ -119,15 +119,16 @@ export class TrytonRpc {
     return this.call(`model.${model}.search`, [domain, 0, limit, null], context);
   }
 
-  /** `model.<name>.search_read`. */
+  /** `model.<name>.search_read` (at most `limit` rows when given). */
   searchRead<R = Record<string, unknown>>(
     model: string,
     domain: Domain,
     fields: string[],
     context?: Context,
     order: [string, string][] | null = null,
+    limit: number | null = null,
   ): Promise<R[]> {
-    return this.call(`model.${model}.search_read`, [domain, 0, null, order, fields], context);
+    return this.call(`model.${model}.search_read`, [domain, 0, limit, order, fields], context);
   }
 
   /** `model.<name>.read`. */
