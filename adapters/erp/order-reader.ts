@@ -1,10 +1,12 @@
 /**
- * Reconciliation's reads of the ERP over the ERP port (any implementation): each order by its
- * external reference, with its receipts, a few at a time; and the orders with the middleware's
- * reference purchased on given days, a page of references at a time.
+ * Reconciliation's reads of the ERP over the ERP port (any implementation): orders by external
+ * reference with their receipts, a page of references per call (a few ERP requests per page, not
+ * per order); and the orders with the middleware's reference purchased on given days, a page of
+ * references at a time. The composition root hands in a port whose page reads take the ERP
+ * request budget's bulk lane, so a run never starves critical work.
  */
 import { runBounded } from '../../domain/concurrency';
-import type { ErpOrderReference, ErpPort } from '../../domain/ports/erp';
+import { ERP_ORDER_PAGE_SIZE, type ErpOrderReference, type ErpPort } from '../../domain/ports/erp';
 import type { ErpOrderReader } from '../../domain/ports/reconciliation';
 import type { ErpOrderView } from '../../domain/reconciliation/types';
 import { MIDDLEWARE_REFERENCE_PREFIX } from '../../domain/reconciliation/unrecorded';
@@ -14,12 +16,12 @@ export class ErpOrders implements ErpOrderReader {
   constructor(
     private readonly erp: Pick<
       ErpPort,
-      'findPurchaseOrder' | 'listReceipts' | 'committedValue' | 'listReferencedPurchaseOrders'
+      'findPurchaseOrders' | 'committedValue' | 'listReferencedPurchaseOrders'
     >,
-    /** Orders read at once: the ERP's connection pool is small. */
-    private readonly concurrency = 4,
+    /** Pages read at once: the ERP's connection pool is small. */
+    private readonly concurrency = 2,
     /** References per page of a list. */
-    private readonly pageSize = 100,
+    private readonly pageSize = ERP_ORDER_PAGE_SIZE,
   ) {}
 
   async *referencedOrders(days: { from: string; until: string }): AsyncGenerator<ErpOrderReference[]> {
@@ -39,10 +41,12 @@ export class ErpOrders implements ErpOrderReader {
   }
 
   async ordersByReference(externalRefs: readonly string[]): Promise<ReadonlyMap<string, ErpOrderView>> {
+    const pages: string[][] = [];
+    for (let start = 0; start < externalRefs.length; start += ERP_ORDER_PAGE_SIZE)
+      pages.push(externalRefs.slice(start, start + ERP_ORDER_PAGE_SIZE));
     const found = new Map<string, ErpOrderView>();
-    await runBounded(externalRefs, this.concurrency, async (externalRef) => {
-      const order = await this.erp.findPurchaseOrder(externalRef);
-      if (order) found.set(externalRef, { ...order, receipts: await this.erp.listReceipts(externalRef) });
+    await runBounded(pages, this.concurrency, async (page) => {
+      for (const order of await this.erp.findPurchaseOrders(page)) found.set(order.externalRef, order);
     });
     return found;
   }

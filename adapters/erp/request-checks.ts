@@ -1,5 +1,9 @@
 import { ContractViolation } from '../../domain/failures';
-import type { PostPurchaseOrderRequest, PurchaseOrderAmendment } from '../../domain/ports/erp';
+import {
+  ERP_ORDER_PAGE_SIZE,
+  type PostPurchaseOrderRequest,
+  type PurchaseOrderAmendment,
+} from '../../domain/ports/erp';
 
 // Request shape checks shared by every ErpPort implementation.
 
@@ -53,4 +57,13 @@ export function monthRange(month: string): { from: string; until: string } {
   const [year, mon] = month.split('-').map(Number) as [number, number];
   const next = mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
   return { from: `${month}-01`, until: `${next}-01` };
+}
+
+/** A page of external references (findPurchaseOrders): at most ERP_ORDER_PAGE_SIZE, none blank. */
+export function assertReferencePage(externalRefs: readonly string[]): void {
+  if (!Array.isArray(externalRefs)) fail('externalRefs must be a list');
+  if (externalRefs.length > ERP_ORDER_PAGE_SIZE)
+    fail(`at most ${ERP_ORDER_PAGE_SIZE} references per page, got ${externalRefs.length}`);
+  if (externalRefs.some((ref) => typeof ref !== 'string' || !ref.trim()))
+    fail('every external reference must be a non-blank string');
 }

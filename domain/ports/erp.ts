@@ -118,6 +118,17 @@ export interface ErpReceipt {
   lines: { itemCode: string; quantityEa: string }[];
 }
 
+/** An order with its receipts (oldest first): what reconciliation compares of the ERP. */
+export interface ErpPurchaseOrderWithReceipts extends ErpPurchaseOrder {
+  receipts: ErpReceipt[];
+}
+
+/**
+ * The most references one {@link ErpPort.findPurchaseOrders} call may name: a page costs the ERP
+ * a few requests whatever its size, and this bounds what one answer holds.
+ */
+export const ERP_ORDER_PAGE_SIZE = 100;
+
 /**
  * A shipment the supplier announced (advance ship notice) as the ERP expects it: a receipt not yet
  * received (Tryton: a draft supplier shipment) holding the shipped part of PO lines, referenced by
@@ -164,6 +175,13 @@ export interface ErpPort {
    * those after `after` only, at most `limit`: one page of a list that may be long.
    */
   listReferencedPurchaseOrders(query: ErpOrderReferenceQuery): Promise<ErpOrderReference[]>;
+  /**
+   * A page of orders by external reference, each with its receipts: per reference the order
+   * findPurchaseOrder finds, with what listReceipts lists; a reference the ERP does not have is
+   * absent. A few requests per page, not per order. More than {@link ERP_ORDER_PAGE_SIZE}
+   * references: ContractViolation.
+   */
+  findPurchaseOrders(externalRefs: readonly string[]): Promise<ErpPurchaseOrderWithReceipts[]>;
   /**
    * Creates, quotes and confirms a purchase order. Idempotent on `externalRef`: a repeat returns
    * the existing order (finishing quote/confirm if an earlier attempt stopped half way) and creates

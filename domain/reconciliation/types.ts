@@ -3,7 +3,7 @@
  * views of one purchase order, the difference classes with both sides' values, and what is done
  * about each difference (a repair through the normal idempotent path, or an integration exception).
  */
-import type { ErpPurchaseOrder, ErpReceipt } from '../ports/erp';
+import type { ErpPurchaseOrderWithReceipts } from '../ports/erp';
 import type { ProcurementPurchaseOrder } from '../ports/procurement';
 
 /** The contract's difference classes, in its order (a code table: the run status API lists them too). */
@@ -43,9 +43,7 @@ export interface RecordedOrder {
 }
 
 /** The ERP's order with its receipts (oldest first). */
-export interface ErpOrderView extends ErpPurchaseOrder {
-  receipts: ErpReceipt[];
-}
+export type ErpOrderView = ErpPurchaseOrderWithReceipts;
 
 /** The three views of one order; null where a system has none. */
 export interface OrderViews {

@@ -190,6 +190,7 @@ const ERP_METHODS = {
   committedValue: 'read',
   findPurchaseOrder: 'read',
   listReferencedPurchaseOrders: 'read',
+  findPurchaseOrders: 'read',
   postPurchaseOrder: 'write',
   amendPurchaseOrder: 'write',
   listReceipts: 'read',

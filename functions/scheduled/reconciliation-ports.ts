@@ -10,6 +10,7 @@ import { DynamoDbRecordedOrders } from '../../adapters/aws/reconciliation-record
 import { S3ReconciliationReport } from '../../adapters/aws/reconciliation-report';
 import { BUCKETS, TABLES } from '../../application/resources';
 import { reconciliationRepairs } from '../../domain/reconciliation/repairs';
+import type { ErpPort } from '../../domain/ports/erp';
 import type { ReconciliationPorts } from '../../domain/reconciliation/run';
 import {
   DEFAULT_RECONCILIATION_SETTINGS,
@@ -17,7 +18,8 @@ import {
 } from '../../domain/reconciliation/types';
 import { procurementPolicy, publish, syncLedger, tenantId } from '../commons/adapters';
 import { documents, env, s3 } from '../commons/clients';
-import { erpPort, procurementPurchaseOrders } from '../commons/connectors';
+import { budgetedPort } from '../../adapters/resilience/budgeted-port';
+import { erpPort, erpReadBudget, procurementPurchaseOrders } from '../commons/connectors';
 
 /** The contract's defaults with the environment's approval limit. */
 export function reconciliationSettings(): ReconciliationSettings {
@@ -25,6 +27,23 @@ export function reconciliationSettings(): ReconciliationSettings {
     ...DEFAULT_RECONCILIATION_SETTINGS,
     approvalLimit: procurementPolicy().approvalLimit.toMoneyString(),
   };
+}
+
+/**
+ * The run's ERP reads, each page granted by the ERP request budget's bulk lane first (the lane the
+ * system APIs' reads share, so critical work keeps the rest). A batch run waits out a spent window
+ * rather than failing; only a budget held by others for half a minute fails the run (transient).
+ */
+export function erpBulkPages(): Pick<
+  ErpPort,
+  'findPurchaseOrders' | 'committedValue' | 'listReferencedPurchaseOrders'
+> {
+  return budgetedPort(erpPort(), ['findPurchaseOrders', 'committedValue', 'listReferencedPurchaseOrders'], {
+    budget: erpReadBudget(),
+    lane: 'bulk',
+    system: 'erp',
+    maxWaitMs: 30_000,
+  });
 }
 
 /** The ports of one run (the report writer is per run). */
@@ -37,7 +56,7 @@ export function reconciliationPorts(): ReconciliationPorts {
       ledger: env(TABLES.syncLedger.envVar),
     }),
     procurement,
-    erp: new ErpOrders(erpPort()),
+    erp: new ErpOrders(erpBulkPages()),
     repairer: reconciliationRepairs({ erp: erpPort(), procurement, ledger: syncLedger(), now }),
     exceptions: {
       // The recorder keeps the first exception of an id: raising it again on the next run is a no-op.

@@ -86,7 +86,7 @@ const SECTIONS: Section[] = [
   {
     name: 'reconciliation-erp',
     title:
-      "Reconciliation's ERP reads against a real Tryton: a posted sample read as the run reads it (4 at a time), extrapolated to 10,000 orders (wall clock)",
+      "Reconciliation's ERP reads against a real Tryton: 10,000 orders read as the run reads them (pages of 100, each granted by the ERP budget's bulk lane), vs the budget's floor and per-order reads (wall clock)",
     run: () => benchReconciliationErp(),
   },
   {

@@ -18,6 +18,7 @@ export const ERP_OPERATIONS = [
   'committedValue',
   'findPurchaseOrder',
   'listReferencedPurchaseOrders',
+  'findPurchaseOrders',
   'postPurchaseOrder',
   'amendPurchaseOrder',
   'listReceipts',
@@ -127,6 +128,7 @@ export class RpcErp implements ErpPort {
   findPurchaseOrder: ErpPort['findPurchaseOrder'] = (...args) => this.call('findPurchaseOrder', args);
   listReferencedPurchaseOrders: ErpPort['listReferencedPurchaseOrders'] = (...args) =>
     this.call('listReferencedPurchaseOrders', args);
+  findPurchaseOrders: ErpPort['findPurchaseOrders'] = (...args) => this.call('findPurchaseOrders', args);
   postPurchaseOrder: ErpPort['postPurchaseOrder'] = (...args) => this.call('postPurchaseOrder', args);
   amendPurchaseOrder: ErpPort['amendPurchaseOrder'] = (...args) => this.call('amendPurchaseOrder', args);
   listReceipts: ErpPort['listReceipts'] = (...args) => this.call('listReceipts', args);

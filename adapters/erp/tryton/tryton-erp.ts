@@ -16,42 +16,21 @@ import { assertAmendment, assertPostRequest, monthRange } from '../request-check
 import { TrytonExpectedShipments } from './expected-shipments';
 import { referencedPurchaseOrders } from './referenced-orders';
 import { ERP_SYSTEM, TrytonRpc, trytonDate, trytonDecimal, type TrytonConnection } from './jsonrpc';
+import {
+  PURCHASE_FIELDS,
+  TrytonPurchaseOrderReads,
+  decimalOf,
+  decimalString,
+  orderOfReference,
+  quantityOf,
+  related,
+  toPurchaseOrder,
+  type Row,
+} from './purchase-order-reads';
 
-type Row = Record<string, unknown> & { id: number };
 /** Inactive records are hidden from searches unless asked for. */
 const ALL = { active_test: false };
-const STATES: readonly ErpPurchaseOrderState[] = [
-  'draft',
-  'quotation',
-  'confirmed',
-  'processing',
-  'done',
-  'cancelled',
-];
 const COMMITTED: ErpPurchaseOrderState[] = ['confirmed', 'processing', 'done'];
-const PURCHASE_FIELDS = [
-  'number',
-  'reference',
-  'state',
-  'revision',
-  'purchase_date',
-  'party.code',
-  'warehouse.code',
-  'lines',
-];
-const LINE_FIELDS = [
-  'type',
-  'sequence',
-  'product',
-  'product.code',
-  'quantity',
-  'unit',
-  'unit_price',
-  'description',
-  'product_supplier',
-  'delivery_date',
-  'delivery_date_store',
-];
 
 /** Reads TRYTON_URL, TRYTON_DB, TRYTON_USER, TRYTON_PASSWORD (and optional TRYTON_TIMEOUT_MS). */
 export function trytonConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): TrytonConnection {
@@ -73,9 +52,11 @@ export class TrytonErp implements ErpPort {
   private usdId: Promise<number> | undefined;
 
   private readonly shipments: TrytonExpectedShipments;
+  private readonly orders: TrytonPurchaseOrderReads;
 
   constructor(connection: TrytonConnection | TrytonRpc) {
     this.rpc = connection instanceof TrytonRpc ? connection : new TrytonRpc(connection);
+    this.orders = new TrytonPurchaseOrderReads(this.rpc);
     this.shipments = new TrytonExpectedShipments(this.rpc, async (externalRef) => {
       const row = await this.purchaseRow(externalRef, ['party', 'warehouse']);
       return row && { row, lines: await this.purchaseLines(row) };
@@ -164,6 +145,9 @@ export class TrytonErp implements ErpPort {
 
   listReferencedPurchaseOrders: ErpPort['listReferencedPurchaseOrders'] = (query) =>
     referencedPurchaseOrders(this.rpc, query);
+
+  findPurchaseOrders: ErpPort['findPurchaseOrders'] = (externalRefs) => this.orders.page(externalRefs);
+
   async postPurchaseOrder(request: PostPurchaseOrderRequest): Promise<ErpPurchaseOrder> {
     assertPostRequest(request);
     let purchase = await this.purchaseRow(request.externalRef);
@@ -276,45 +260,7 @@ export class TrytonErp implements ErpPort {
   async listReceipts(externalRef: string): Promise<ErpReceipt[]> {
     const purchase = await this.purchaseRow(externalRef, ['moves']);
     if (!purchase) return [];
-    const moves = await this.rpc.read<Row>('stock.move', purchase.moves as number[], ['shipment']);
-    const shipmentIds = [
-      ...new Set(
-        moves
-          .map((m) =>
-            typeof m.shipment === 'string' ? /^stock\.shipment\.in,(\d+)$/.exec(m.shipment) : null,
-          )
-          .filter((m): m is RegExpExecArray => m !== null)
-          .map((m) => Number(m[1])),
-      ),
-    ].sort((a, b) => a - b);
-    if (!shipmentIds.length) return [];
-    const shipments = await this.rpc.read<Row>('stock.shipment.in', shipmentIds, [
-      'number',
-      'state',
-      'effective_date',
-      'incoming_moves',
-    ]);
-    const receipts: ErpReceipt[] = [];
-    for (const shipment of shipments.sort((a, b) => a.id - b.id)) {
-      const ownMoves = new Set(purchase.moves as number[]);
-      const lines = await this.rpc.read<Row>(
-        'stock.move',
-        (shipment.incoming_moves as number[]).filter((id) => ownMoves.has(id)),
-        ['product.code', 'quantity', 'state'],
-      );
-      receipts.push({
-        receiptNumber: String(shipment.number),
-        state: shipment.state as ErpReceipt['state'],
-        ...(shipment.effective_date ? { receivedAt: String(shipment.effective_date) } : {}),
-        lines: lines
-          .filter((l) => l.state !== 'cancelled')
-          .map((l) => ({
-            itemCode: String(related(l, 'product', 'code')),
-            quantityEa: quantityOf(l.quantity).toString(),
-          })),
-      });
-    }
-    return receipts;
+    return (await this.orders.receipts([purchase])).get(purchase.id) ?? [];
   }
 
   listExpectedShipments: ErpPort['listExpectedShipments'] = (ref) => this.shipments.list(ref);
@@ -511,7 +457,7 @@ export class TrytonErp implements ErpPort {
       {},
       [['id', 'ASC']],
     );
-    return rows.find((r) => r.state !== 'cancelled') ?? rows.at(-1);
+    return rows.length ? orderOfReference(rows) : undefined;
   }
 
   protected async readPurchase(id: number): Promise<Row> {
@@ -520,73 +466,17 @@ export class TrytonErp implements ErpPort {
     return row;
   }
 
-  private async purchaseLines(purchase: Row): Promise<Row[]> {
-    const lines = await this.rpc.read<Row>('purchase.line', purchase.lines as number[], LINE_FIELDS);
-    return lines
-      .filter((l) => l.type === 'line')
-      .sort((a, b) => Number(a.sequence ?? 0) - Number(b.sequence ?? 0) || a.id - b.id);
+  private purchaseLines(purchase: Row): Promise<Row[]> {
+    return this.orders.lines(purchase);
   }
 
   protected async toPurchaseOrder(purchase: Row, lines?: Row[]): Promise<ErpPurchaseOrder> {
-    const state = purchase.state as ErpPurchaseOrderState;
-    if (!STATES.includes(state)) {
-      throw new ContractViolation(`unexpected purchase state ${String(purchase.state)}`, ERP_SYSTEM);
-    }
-    const rows = lines ?? (await this.purchaseLines(purchase));
-    return {
-      // The number is assigned at quotation; a draft has none yet.
-      number: purchase.number ? String(purchase.number) : '',
-      externalRef: String(purchase.reference),
-      state,
-      supplierNumber: String(related(purchase, 'party', 'code')),
-      warehouseCode: String(related(purchase, 'warehouse', 'code')),
-      purchaseDate: String(purchase.purchase_date),
-      revision: Number(purchase.revision ?? 0),
-      lines: rows.map((line, index) => ({
-        lineNo: index + 1,
-        itemCode: String(related(line, 'product', 'code')),
-        quantityEa: quantityOf(line.quantity).toString(),
-        unitPrice: decimalOf(line.unit_price).toFixedAtLeast(2),
-        // delivery_date follows the stock moves; Tryton blanks dates in the past, so fall back to ours.
-        deliveryDate: (line.delivery_date ?? line.delivery_date_store ?? null) as string | null,
-      })),
-    };
+    return toPurchaseOrder(purchase, lines ?? (await this.purchaseLines(purchase)));
   }
 }
 
 function rejection(code: string, message: string, details: Record<string, unknown>): BusinessRejection {
   return new BusinessRejection(code, message, ERP_SYSTEM, details);
-}
-
-/** A value of a dotted field read (`party.code` comes back as `{"party.": {"code": ...}}`). */
-function related(row: Row, field: string, subfield: string): unknown {
-  const value = row[`${field}.`];
-  return value && typeof value === 'object' ? (value as Record<string, unknown>)[subfield] : undefined;
-}
-
-/** The text of a Tryton Decimal field (prices) as it arrives. */
-function decimalString(value: unknown): string {
-  if (typeof value !== 'string')
-    throw new ContractViolation(`expected a Decimal, got ${JSON.stringify(value)}`, ERP_SYSTEM);
-  return value;
-}
-
-/** A Tryton Decimal field as a decimal; anything else is a contract violation of the ERP's answer. */
-function decimalOf(value: unknown): Decimal {
-  const text = decimalString(value);
-  const decimal = Decimal.tryParse(text);
-  if (decimal === undefined)
-    throw new ContractViolation(`not a decimal: ${JSON.stringify(text)}`, ERP_SYSTEM);
-  return decimal;
-}
-
-/** A quantity of a Tryton Float field (eaches) as a decimal. */
-function quantityOf(value: unknown): Decimal {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ContractViolation(`expected a numeric quantity, got ${JSON.stringify(value)}`, ERP_SYSTEM);
-  }
-  // Rounding to 6 places removes binary noise without hiding real fractions.
-  return Decimal.parse(value.toFixed(6));
 }
 
 function assertSameOrder(request: PostPurchaseOrderRequest, purchase: Row): void {

@@ -9,6 +9,7 @@ import type {
   ErpOrderReference,
   ErpOrderReferenceQuery,
   ErpPurchaseOrder,
+  ErpPurchaseOrderWithReceipts,
   ErpReceipt,
   ErpSupplier,
   ErpWarehouse,
@@ -16,7 +17,12 @@ import type {
   PostPurchaseOrderRequest,
   PurchaseOrderAmendment,
 } from '../../../domain/ports/erp';
-import { assertAmendment, assertPostRequest, monthRange } from '../../../adapters/erp/request-checks';
+import {
+  assertAmendment,
+  assertPostRequest,
+  assertReferencePage,
+  monthRange,
+} from '../../../adapters/erp/request-checks';
 
 const SYSTEM = 'erp';
 
@@ -240,10 +246,22 @@ export class ErpSimulator implements ErpPort {
     return view(order);
   }
 
+  async findPurchaseOrders(externalRefs: readonly string[]): Promise<ErpPurchaseOrderWithReceipts[]> {
+    await this.enter('findPurchaseOrders', [externalRefs]);
+    assertReferencePage(externalRefs);
+    return [...new Set(externalRefs)]
+      .map((ref) => this.orderFor(ref))
+      .filter((order) => order !== undefined)
+      .map((order) => ({ ...view(order), receipts: this.receiptsOf(order) }));
+  }
+
   async listReceipts(externalRef: string): Promise<ErpReceipt[]> {
     await this.enter('listReceipts', [externalRef]);
     const order = this.orderFor(externalRef);
-    if (!order) return [];
+    return order ? this.receiptsOf(order) : [];
+  }
+
+  private receiptsOf(order: SimOrder): ErpReceipt[] {
     return this.receipts
       .filter((r) => r.orderId === order.id)
       .map(({ orderId: _, expected: __, ...r }) => structuredClone(r));

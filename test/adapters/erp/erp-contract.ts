@@ -4,6 +4,7 @@ import type { ErpPort, PostPurchaseOrderRequest } from '../../../domain/ports/er
 import type { ErpAdmin } from '../../../scripts/tryton/admin';
 import { BusinessRejection, ContractViolation } from '../../../domain/failures';
 import { expectedShipmentCases } from './expected-shipments-contract';
+import { orderPageCases } from './order-pages-contract';
 
 /** An ERP under test: the port the middleware uses and the admin side tests drive. */
 export interface ErpUnderTest {
@@ -102,6 +103,12 @@ export function erpContract(name: string, create: () => Promise<ErpUnderTest>): 
     });
 
     expectedShipmentCases(() => erp, order, inDays);
+    orderPageCases(
+      () => erp,
+      () => admin,
+      order,
+      inDays,
+    );
 
     describe('posting purchase orders', () => {
       it('creates, quotes and confirms an order, assigning a number', async () => {
