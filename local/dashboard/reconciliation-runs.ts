@@ -10,6 +10,7 @@ import { DynamoDbReconciliationRuns } from '../../adapters/aws/reconciliation-ru
 import type { ReconciliationSummary } from '../../domain/ports/reconciliation';
 import type { ReconciliationRunRecords } from '../../domain/ports/reconciliation-runs';
 import { driftPercent } from '../../domain/reconciliation/drift';
+import { signInRequired } from './session-cookies';
 
 /** A run as the dashboard lists and charts it. */
 export interface ReconciliationRunRow {
@@ -75,11 +76,45 @@ export async function reportText(s3: S3Client, bucket: string, key: string): Pro
   return (await object.Body?.transformToString('utf-8')) ?? '';
 }
 
-/** The dashboard's answer to a route of its own: status, JSON body, content type. */
+/** The dashboard's answer to a route of its own: status, JSON body (or text), content type. */
 export interface DashboardAnswer {
   status: number;
   body: unknown;
   contentType: string;
+  /** Sent as it is, not as JSON. */
+  text?: string;
+}
+
+const REPORT_ROUTE = /^\/_dashboard\/api\/reconciliation-reports\/(.+)$/;
+
+/**
+ * `GET /_dashboard/api/reconciliation-reports/<key>`: a run's report, to a signed-in person only
+ * (reports name orders, suppliers and prices). Undefined: not this route.
+ */
+export async function reconciliationReportRoute(
+  method: string | undefined,
+  pathname: string,
+  session: { signedIn: boolean; signInAvailable: boolean },
+  s3: S3Client,
+  bucket: string | undefined,
+): Promise<DashboardAnswer | undefined> {
+  const match = REPORT_ROUTE.exec(pathname);
+  if (method !== 'GET' || !match || !bucket) return undefined;
+  const key = decodeURIComponent(match[1]!);
+  if (!session.signedIn)
+    return {
+      status: 401,
+      body: signInRequired(session.signInAvailable),
+      contentType: 'application/problem+json',
+    };
+  if (!isReportKey(key))
+    return {
+      status: 404,
+      body: { error: `not a reconciliation report: ${key}` },
+      contentType: 'application/json',
+    };
+  const contentType = key.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/json';
+  return { status: 200, body: undefined, contentType, text: await reportText(s3, bucket, key) };
 }
 
 /** What the dashboard's **Run reconciliation now** needs. */

@@ -23,11 +23,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
 import { exceptionAging } from './exception-aging';
-import { isReportKey, reconciliationRuns, reportText } from './reconciliation-runs';
-import { askedRunsAccess, reconciliationRunRoute } from './reconciliation-runs';
-import { CIRCUIT_BREAKER_ENDPOINTS, METRICS_NAMESPACE } from '../../application/metrics';
+import { apiStats, breakerRows } from './state-rows';
+import {
+  askedRunsAccess,
+  reconciliationReportRoute,
+  reconciliationRunRoute,
+  reconciliationRuns,
+} from './reconciliation-runs';
+import { METRICS_NAMESPACE } from '../../application/metrics';
 import { ENVIRONMENTS } from '../../application/environments';
-import { redrive } from '../../ops/dlq';
+import { describe as describeDeadLetter, redrive } from '../../ops/dlq';
 import {
   listQuarantine,
   quarantineJson,
@@ -35,7 +40,6 @@ import {
   showQuarantined,
   type QuarantineAccess,
 } from '../../ops/quarantine';
-import { describe as describeDeadLetter } from '../../ops/dlq';
 import { rejectedEdiFiles } from '../../ops/edi';
 import {
   buildTopology,
@@ -218,19 +222,22 @@ export async function startDashboard(
       sendJson(res, asked.status, asked.body, asked.contentType);
       return;
     }
-    // A run's report: to a signed-in person only (reports name orders, suppliers and prices).
-    const reportMatch = /^\/_dashboard\/api\/reconciliation-reports\/(.+)$/.exec(url.pathname);
-    if (req.method === 'GET' && reportMatch && topology.buckets.reconciliationReports) {
-      const key = decodeURIComponent(reportMatch[1]!);
-      if (!people?.session(cookie(req, SESSION_COOKIE))) {
-        sendJson(res, 401, signInRequired(people !== undefined), 'application/problem+json');
-      } else if (!isReportKey(key)) {
-        sendJson(res, 404, { error: `not a reconciliation report: ${key}` });
-      } else {
-        const text = await reportText(source.clients.s3, topology.buckets.reconciliationReports, key);
-        const type = key.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/json';
-        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(text);
-      }
+    const report = await reconciliationReportRoute(
+      req.method,
+      url.pathname,
+      {
+        signedIn: Boolean(people?.session(cookie(req, SESSION_COOKIE))),
+        signInAvailable: people !== undefined,
+      },
+      source.clients.s3,
+      topology.buckets.reconciliationReports,
+    );
+    if (report) {
+      if (report.text === undefined) sendJson(res, report.status, report.body, report.contentType);
+      else
+        res
+          .writeHead(report.status, { 'content-type': report.contentType, 'cache-control': 'no-store' })
+          .end(report.text);
       return;
     }
     const quarantineMatch = /^\/_dashboard\/api\/quarantine\/([^/]+)(\/resubmit)?$/.exec(url.pathname);
@@ -531,57 +538,6 @@ async function state(
       busEvents: source.busActivity.filter((a) => a.type === 'accepted').length,
     },
   };
-}
-
-/** Per API (governed REST routes, webhook routes): requests, 4xx, 5xx, p50/p99 latency. */
-function apiStats(requests: LocalRuntime['apiRequests']) {
-  const groups = [
-    { name: 'Governed API', match: (r: (typeof requests)[number]) => !r.path.includes('/webhooks/') },
-    { name: 'Webhook API', match: (r: (typeof requests)[number]) => r.path.includes('/webhooks/') },
-  ];
-  return groups.map(({ name, match }) => {
-    const rows = requests.filter(match);
-    const latencies = rows.map((r) => r.latencyMs).sort((a, b) => a - b);
-    const pct = (p: number) =>
-      latencies.length
-        ? latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!
-        : null;
-    return {
-      name,
-      requests: rows.length,
-      clientErrors: rows.filter((r) => r.status >= 400 && r.status < 500).length,
-      serverErrors: rows.filter((r) => r.status >= 500).length,
-      p50Ms: pct(0.5),
-      p99Ms: pct(0.99),
-    };
-  });
-}
-
-/**
- * One row per breaker endpoint: the table also holds request-budget windows (`budget#...`) and
- * incidents (`incident#...`), which are not breakers. An endpoint with no state change yet is closed.
- */
-function breakerRows(items: readonly Record<string, unknown>[]) {
-  const breakers = items.filter((item) => typeof item.endpoint === 'string' && !item.endpoint.includes('#'));
-  const endpoints = [
-    ...new Set([...CIRCUIT_BREAKER_ENDPOINTS, ...breakers.map((b) => String(b.endpoint))]),
-  ].sort();
-  return endpoints.map((endpoint) => {
-    const item = breakers.find((b) => b.endpoint === endpoint) ?? {};
-    const total = (prefix: string) =>
-      Object.entries(item)
-        .filter(([name, value]) => new RegExp(`^${prefix}\\d+$`).test(name) && typeof value === 'number')
-        .reduce((sum, [, value]) => sum + (value as number), 0);
-    return {
-      endpoint,
-      status: typeof item.status === 'string' ? item.status : 'closed',
-      changedAt: typeof item.changedAt === 'number' && item.changedAt > 0 ? item.changedAt : null,
-      openUntil: typeof item.openUntil === 'number' && item.openUntil > 0 ? item.openUntil : null,
-      /** Calls and failures in the breaker's current counting window. */
-      recentCalls: total('c'),
-      recentFailures: total('f'),
-    };
-  });
 }
 
 function sendJson(
