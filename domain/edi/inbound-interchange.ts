@@ -22,7 +22,7 @@
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import { Decimal } from '../decimal';
 import type { EdiLedger, ReceivedFile } from '../ports/edi-ledger';
-import type { EdiMailbox } from '../ports/edi-mailbox';
+import type { EdiMailbox, MailboxFile } from '../ports/edi-mailbox';
 import type { X12Codec } from '../ports/edi-x12';
 import { readAcknowledgement855, type PartnerAcknowledgement } from './acknowledgement-855';
 import {
@@ -88,22 +88,9 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
     return { outcome: 'kept-for-a-person', reason } as const;
   };
   const file = ports.mailbox.file(key);
-  const opened = await ports.codec.open(file.stream());
-  if (opened.kind === 'unreadable') return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${opened.reason}`);
-  const partner = partnerBySender(ports.partners, opened.sender, opened.receiver);
-  const folder = MAILBOX.inboundPartnerOf(key);
-  if (!partner || partner.partnerId !== folder)
-    return keep(
-      'EDI_UNKNOWN_SENDER',
-      `${key}: the ISA sender and receiver are not a trading partner writing in its own inbound folder`,
-    );
-  let interchange: CheckedInterchange;
-  try {
-    interchange = await checkInterchange(opened.controlNumber, opened.items, partner);
-  } catch (error) {
-    if (!(error instanceof UnstructuredInterchange)) throw error;
-    return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${error.message}`, partner.partnerId);
-  }
+  const first = await firstRead(key, file, ports);
+  if ('kept' in first) return keep(...first.kept);
+  const { partner, interchange } = first;
 
   const envelopeProblem = interchangeEnvelopeProblem(interchange);
   const answered = interchange.groups.filter((group) => !group.isAcknowledgement);
@@ -160,6 +147,33 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
   else if (again) throw new Error(`${key} was unreadable on its second read`);
   await out.flush();
   return { outcome: 'acknowledged', ...result, published: out.published };
+}
+
+/** What the first read found: the file checked, or why it is kept for a person. */
+type FirstRead =
+  | { readonly kept: readonly [code: string, reason: string, partnerId?: string] }
+  | { readonly partner: TradingPartner; readonly interchange: CheckedInterchange };
+
+/** The first read; nothing of what was read outlives it but each set's verdict. */
+async function firstRead(key: string, file: MailboxFile, ports: InboundPorts): Promise<FirstRead> {
+  const opened = await ports.codec.open(file.stream());
+  if (opened.kind === 'unreadable')
+    return { kept: ['EDI_INTERCHANGE_UNREADABLE', `${key}: ${opened.reason}`] };
+  const partner = partnerBySender(ports.partners, opened.sender, opened.receiver);
+  const folder = MAILBOX.inboundPartnerOf(key);
+  if (!partner || partner.partnerId !== folder)
+    return {
+      kept: [
+        'EDI_UNKNOWN_SENDER',
+        `${key}: the ISA sender and receiver are not a trading partner writing in its own inbound folder`,
+      ],
+    };
+  try {
+    return { partner, interchange: await checkInterchange(opened.controlNumber, opened.items, partner) };
+  } catch (error) {
+    if (!(error instanceof UnstructuredInterchange)) throw error;
+    return { kept: ['EDI_INTERCHANGE_UNREADABLE', `${key}: ${error.message}`, partner.partnerId] };
+  }
 }
 
 /** The 997's number and date for this file: taken once, then the same on every retry. */
