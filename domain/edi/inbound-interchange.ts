@@ -76,8 +76,11 @@ export type InboundOutcome =
       readonly published: number;
     };
 
-/** Events handed to `publish` at a time: what a large file holds of its mapped events at once. */
-export const EVENTS_PER_PUBLISH = 50;
+/**
+ * Events handed to `publish` at a time: what a large file holds of its mapped events at once. Ten
+ * is one PutEvents call; 50 (five calls) held a 50 MB file of 856s at 137 MiB RSS, 5 at 97 MiB.
+ */
+export const EVENTS_PER_PUBLISH = 10;
 
 /** Receives the file at `key` (see the file header). */
 export async function receiveInterchange(key: string, ports: InboundPorts): Promise<InboundOutcome> {
