@@ -1,9 +1,10 @@
 /**
  * The trading partners' mailbox on S3 (BUCKETS.ediMailbox), the bucket AWS Transfer Family reads
- * and writes. Files are written once (If-None-Match): a retry finds its file there (412).
+ * and writes. Files are written once (If-None-Match): a retry finds its file there (412). A file
+ * read twice is read at the ETag of its first read (If-Match): a replaced file fails with 412.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { EdiMailbox } from '../../domain/ports/edi-mailbox';
+import type { EdiMailbox, MailboxFile } from '../../domain/ports/edi-mailbox';
 import { isPreconditionFailed } from '../aws/sdk-errors';
 
 /** {@link EdiMailbox} on an S3 bucket. */
@@ -19,9 +20,29 @@ export class S3EdiMailbox implements EdiMailbox {
     return answer.Body.transformToString('utf8');
   }
 
-  async *stream(key: string): AsyncIterable<string> {
-    const answer = await this.s3.send(new GetObjectCommand({ Bucket: this.bucketName, Key: key }));
+  file(key: string): MailboxFile {
+    let etag: string | undefined;
+    return {
+      stream: () =>
+        this.chunks(
+          key,
+          () => etag,
+          (seen) => (etag ??= seen),
+        ),
+    };
+  }
+
+  private async *chunks(
+    key: string,
+    pinned: () => string | undefined,
+    seen: (etag: string) => void,
+  ): AsyncIterable<string> {
+    const ifMatch = pinned();
+    const answer = await this.s3.send(
+      new GetObjectCommand({ Bucket: this.bucketName, Key: key, ...(ifMatch ? { IfMatch: ifMatch } : {}) }),
+    );
     if (!answer.Body) throw new Error(`EDI mailbox: ${key} has no body`);
+    if (answer.ETag) seen(answer.ETag);
     // A character may span two chunks: the decoder keeps its first bytes until the rest arrive.
     const decoder = new TextDecoder('utf-8');
     for await (const bytes of answer.Body as AsyncIterable<Uint8Array>)

@@ -1,27 +1,28 @@
 /**
- * One file a partner put in its inbound mailbox, end to end:
+ * One file a partner put in its inbound mailbox, end to end, in two reads of the file as a stream
+ * (one transaction set at a time, separators from the ISA), so a large file is never held whole:
  *
- * 1. Read the file as a stream, one transaction set at a time (separators from the ISA): what is
- *    kept of each set is its verdict, what an accepted 855 or 856 says, and the text of a set an
- *    exception attaches, so a large file is never held whole. No readable ISA, an unknown sender,
- *    or a sender writing in another partner's folder: nobody to answer; kept for a person as an
- *    integration exception naming the file (the file itself stays where it is: files are never
- *    changed).
- * 2. Check every group that is not a 997 and answer it with a 997 (functional-acknowledgement.ts),
- *    written to `outbound/<partner>/`. Its interchange number and date are recorded per file, so a
- *    retry writes the same 997.
+ * 1. First read: check every set and group, keeping only each set's verdict. No readable ISA, an
+ *    unknown sender, or a sender writing in another partner's folder: nobody to answer; kept for a
+ *    person as an integration exception naming the file (the file itself stays where it is: files
+ *    are never changed).
+ * 2. Answer every group that is not a 997 with a 997 (functional-acknowledgement.ts), written to
+ *    `outbound/<partner>/`. Its interchange number and date are recorded per file, so a retry
+ *    writes the same 997. An ISA/IEA that disagree reject every group: nothing is applied.
  * 3. A repeat of the same sender and ISA13 in another file is a duplicate: acknowledged again,
- *    counted, nothing applied.
- * 4. Accepted 855s become `purchase-order.acknowledged`, the event the procurement platform's
- *    webhook produces, for the revision of the last 850 sent; accepted original 856s become
- *    `shipment.milestone-reported`; rejected sets, 855 line rejections, cancelled or replaced
- *    ASNs, and 997s rejecting our 850s become integration exceptions with their reasons and the
- *    set's text.
+ *    counted, nothing applied (and the file is not read again).
+ * 4. Second read, once the file is answered and claimed: each answered set is mapped and its events
+ *    are published {@link EVENTS_PER_PUBLISH} at a time. Accepted 855s become
+ *    `purchase-order.acknowledged`, the event the procurement platform's webhook produces, for the
+ *    revision of the last 850 sent; accepted original 856s become `shipment.milestone-reported`;
+ *    rejected sets, 855 line rejections, cancelled or replaced ASNs, and 997s rejecting our 850s
+ *    become integration exceptions with their reasons and the set's text. A publish that fails
+ *    fails the file, which is received again whole: the same 997, the same idempotency keys.
  */
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import { Decimal } from '../decimal';
 import type { EdiLedger, ReceivedFile } from '../ports/edi-ledger';
-import type { EdiMailbox } from '../ports/edi-mailbox';
+import type { EdiMailbox, MailboxFile } from '../ports/edi-mailbox';
 import type { X12Codec } from '../ports/edi-x12';
 import { readAcknowledgement855, type PartnerAcknowledgement } from './acknowledgement-855';
 import {
@@ -75,6 +76,12 @@ export type InboundOutcome =
       readonly published: number;
     };
 
+/**
+ * Events handed to `publish` at a time: what a large file holds of its mapped events at once. Ten
+ * is one PutEvents call; 50 (five calls) held a 50 MB file of 856s at 137 MiB RSS, 5 at 97 MiB.
+ */
+export const EVENTS_PER_PUBLISH = 10;
+
 /** Receives the file at `key` (see the file header). */
 export async function receiveInterchange(key: string, ports: InboundPorts): Promise<InboundOutcome> {
   const facts: ExceptionFacts = { key, tenantId: ports.tenantId, now: ports.now, newId: ports.newId };
@@ -82,22 +89,10 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
     await publishCounted([ediException(code, reason, facts, { partnerId })], ports);
     return { outcome: 'kept-for-a-person', reason } as const;
   };
-  const opened = await ports.codec.open(ports.mailbox.stream(key));
-  if (opened.kind === 'unreadable') return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${opened.reason}`);
-  const partner = partnerBySender(ports.partners, opened.sender, opened.receiver);
-  const folder = MAILBOX.inboundPartnerOf(key);
-  if (!partner || partner.partnerId !== folder)
-    return keep(
-      'EDI_UNKNOWN_SENDER',
-      `${key}: the ISA sender and receiver are not a trading partner writing in its own inbound folder`,
-    );
-  let interchange: ReadInterchange;
-  try {
-    interchange = await readInterchange(opened.controlNumber, opened.items, partner);
-  } catch (error) {
-    if (!(error instanceof UnstructuredInterchange)) throw error;
-    return keep('EDI_INTERCHANGE_UNREADABLE', `${key}: ${error.message}`, partner.partnerId);
-  }
+  const file = ports.mailbox.file(key);
+  const first = await firstRead(key, file, ports);
+  if ('kept' in first) return keep(...first.kept);
+  const { partner, interchange } = first;
 
   const envelopeProblem = interchangeEnvelopeProblem(interchange);
   const answered = interchange.groups.filter((group) => !group.isAcknowledgement);
@@ -105,17 +100,17 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
     envelopeProblem ? rejectedWhole(group) : group.acknowledgement!,
   );
 
-  const file = await answerOnce(partner, key, ports);
+  const received = await answerOnce(partner, key, ports);
   const firstKey = await ports.ledger.claimInterchange(partner.partnerId, interchange.controlNumber, key);
   let acknowledgementKey: string | undefined;
   if (acknowledgements.length > 0) {
-    acknowledgementKey = `${MAILBOX.outboundPrefix(partner.partnerId)}${padded(file.acknowledgementNumber, 9)}-997.x12`;
+    acknowledgementKey = `${MAILBOX.outboundPrefix(partner.partnerId)}${padded(received.acknowledgementNumber, 9)}-997.x12`;
     const text = ports.codec.encode(
       outgoingInterchange(
         partner,
         '997',
-        file.acknowledgementNumber,
-        new Date(file.preparedAt),
+        received.acknowledgementNumber,
+        new Date(received.preparedAt),
         acknowledgements.map(functionalAcknowledgement997),
       ),
     );
@@ -127,21 +122,60 @@ export async function receiveInterchange(key: string, ports: InboundPorts): Prom
     return { outcome: 'duplicate', ...result, published: 0 };
   }
 
-  const events: CanonicalEvent[] = [];
+  // Checked, answered and claimed: only now is anything of the file applied, a batch at a time.
+  const out = eventBatches((events) => publishCounted(events, ports));
+  // Opened before anything is published, so a file replaced since its first read changes nothing.
+  const again = needsSecondRead(interchange.groups, acknowledgements)
+    ? await ports.codec.open(file.stream())
+    : undefined;
   if (envelopeProblem)
-    events.push(
+    await out.add(
       ediException('EDI_INTERCHANGE_ENVELOPE', `${key}: ${envelopeProblem}`, facts, {
         partnerId: partner.partnerId,
       }),
     );
-  for (const [index, group] of answered.entries())
-    events.push(...(await groupEvents(group, acknowledgements[index]!, partner, interchange, facts, ports)));
-  for (const group of interchange.groups.filter((g) => g.isAcknowledgement)) {
-    await recordAcknowledgementsOfOurOrders(group.acknowledgementSets, partner, ports);
-    events.push(...rejectionsOfOurOrders(group.acknowledgementSets, partner, facts));
+  for (const acknowledgement of acknowledgements)
+    if (acknowledgement.groupError)
+      await out.add(
+        ediException(
+          'EDI_GROUP_REJECTED',
+          `${key} group ${acknowledgement.controlNumber}: ${acknowledgement.groupError.reason}`,
+          facts,
+          { partnerId: partner.partnerId },
+        ),
+      );
+  if (again?.kind === 'interchange')
+    await applyInterchange(again.items, interchange, acknowledgements, partner, facts, ports, out);
+  else if (again) throw new Error(`${key} was unreadable on its second read`);
+  await out.flush();
+  return { outcome: 'acknowledged', ...result, published: out.published };
+}
+
+/** What the first read found: the file checked, or why it is kept for a person. */
+type FirstRead =
+  | { readonly kept: readonly [code: string, reason: string, partnerId?: string] }
+  | { readonly partner: TradingPartner; readonly interchange: CheckedInterchange };
+
+/** The first read; nothing of what was read outlives it but each set's verdict. */
+async function firstRead(key: string, file: MailboxFile, ports: InboundPorts): Promise<FirstRead> {
+  const opened = await ports.codec.open(file.stream());
+  if (opened.kind === 'unreadable')
+    return { kept: ['EDI_INTERCHANGE_UNREADABLE', `${key}: ${opened.reason}`] };
+  const partner = partnerBySender(ports.partners, opened.sender, opened.receiver);
+  const folder = MAILBOX.inboundPartnerOf(key);
+  if (!partner || partner.partnerId !== folder)
+    return {
+      kept: [
+        'EDI_UNKNOWN_SENDER',
+        `${key}: the ISA sender and receiver are not a trading partner writing in its own inbound folder`,
+      ],
+    };
+  try {
+    return { partner, interchange: await checkInterchange(opened.controlNumber, opened.items, partner) };
+  } catch (error) {
+    if (!(error instanceof UnstructuredInterchange)) throw error;
+    return { kept: ['EDI_INTERCHANGE_UNREADABLE', `${key}: ${error.message}`, partner.partnerId] };
   }
-  if (events.length > 0) await publishCounted(events, ports);
-  return { outcome: 'acknowledged', ...result, published: events.length };
 }
 
 /**
@@ -168,99 +202,65 @@ async function answerOnce(partner: TradingPartner, key: string, ports: InboundPo
   });
 }
 
-/** What is kept of one functional group once read: its answer, never its sets (but a 997's). */
-interface ReadGroup {
+/** What the first read keeps of one functional group: its answer, never its sets. */
+interface CheckedGroup {
   readonly header: Segment;
   /** A 997 group (GS01 `FA`): answers what we sent, is not itself answered. */
   readonly isAcknowledgement: boolean;
   readonly setCount: number;
   /** The group's answer (not for a 997 group). */
   readonly acknowledgement?: GroupAcknowledgement;
-  /** What each accepted 855 says, by the set's position in the group. */
-  readonly acknowledgements855: ReadonlyMap<number, PartnerAcknowledgement>;
-  /** What each accepted 856 says, by the set's position in the group. */
-  readonly shipNotices: ReadonlyMap<number, AdvanceShipNotice>;
-  /** The text of each set an exception attaches (see {@link needsDocument}), by position. */
-  readonly documents: ReadonlyMap<number, string>;
-  /** The sets of a 997 group (small: they answer our own groups). */
-  readonly acknowledgementSets: readonly ReceivedTransactionSet[];
 }
 
-/** What is kept of an interchange once read. */
-interface ReadInterchange {
+/** What the first read keeps of an interchange: its envelope and each group's answer. */
+interface CheckedInterchange {
   readonly controlNumber: string;
-  readonly groups: readonly ReadGroup[];
+  readonly groups: readonly CheckedGroup[];
   readonly trailer: Segment | null;
 }
 
-/** Reads the interchange's items a set at a time, checking each set as it comes. */
-async function readInterchange(
+/**
+ * The 855s and 856s are read as they are checked, so a set's content decides its AK5; what they
+ * say is read again when the set is applied (the first read keeps only the verdict).
+ */
+function contentChecks(partner: TradingPartner) {
+  return {
+    '855': (set: ReceivedTransactionSet) => problemOf(readAcknowledgement855(set, partner)),
+    '856': (set: ReceivedTransactionSet) => problemOf(readAdvanceShipNotice856(set, partner)),
+  };
+}
+
+function problemOf(read: object | string): string | undefined {
+  return typeof read === 'string' ? read : undefined;
+}
+
+/** First read: checks the interchange a set at a time, keeping only each set's answer. */
+async function checkInterchange(
   controlNumber: string,
   items: AsyncIterable<InterchangeItem>,
   partner: TradingPartner,
-): Promise<ReadInterchange> {
-  const groups: ReadGroup[] = [];
+): Promise<CheckedInterchange> {
+  const groups: CheckedGroup[] = [];
+  const checks = contentChecks(partner);
   let trailer: Segment | null = null;
-  let current:
-    | {
-        header: Segment;
-        check?: GroupCheck;
-        setCount: number;
-        acknowledgements855: Map<number, PartnerAcknowledgement>;
-        shipNotices: Map<number, AdvanceShipNotice>;
-        documents: Map<number, string>;
-        acknowledgementSets: ReceivedTransactionSet[];
-      }
-    | undefined;
-  // What the content check of the set being added read, so the set is read once.
-  let last855: PartnerAcknowledgement | string | undefined;
-  let last856: AdvanceShipNotice | string | undefined;
-  const contentChecks = {
-    '855': (set: ReceivedTransactionSet) => {
-      last855 = readAcknowledgement855(set, partner);
-      return typeof last855 === 'string' ? last855 : undefined;
-    },
-    '856': (set: ReceivedTransactionSet) => {
-      last856 = readAdvanceShipNotice856(set, partner);
-      return typeof last856 === 'string' ? last856 : undefined;
-    },
-  };
+  let current: { header: Segment; check?: GroupCheck; setCount: number } | undefined;
   for await (const item of items) {
     if (item.kind === 'group') {
       const isAcknowledgement = element(item.header, 1) === 'FA';
       current = {
         header: item.header,
-        check: isAcknowledgement ? undefined : groupCheck(item.header, partner.sends, contentChecks),
+        check: isAcknowledgement ? undefined : groupCheck(item.header, partner.sends, checks),
         setCount: 0,
-        acknowledgements855: new Map(),
-        shipNotices: new Map(),
-        documents: new Map(),
-        acknowledgementSets: [],
       };
     } else if (item.kind === 'set' && current) {
-      const index = current.setCount++;
-      if (!current.check) {
-        current.acknowledgementSets.push(item.set);
-        continue;
-      }
-      last855 = last856 = undefined;
-      const answer = current.check.add(item.set);
-      const accepted = answer.verdict.status === 'A';
-      const read855 = accepted && typeof last855 === 'object' ? last855 : undefined;
-      const read856 = accepted && typeof last856 === 'object' ? last856 : undefined;
-      if (read855) current.acknowledgements855.set(index, read855);
-      if (read856) current.shipNotices.set(index, read856);
-      if (needsDocument(answer, read855, read856)) current.documents.set(index, documentText(item.set));
+      current.setCount += 1;
+      current.check?.add(item.set);
     } else if (item.kind === 'group-end' && current) {
       groups.push({
         header: current.header,
         isAcknowledgement: !current.check,
         setCount: current.setCount,
         acknowledgement: current.check?.finish(item.trailer),
-        acknowledgements855: current.acknowledgements855,
-        shipNotices: current.shipNotices,
-        documents: current.documents,
-        acknowledgementSets: current.acknowledgementSets,
       });
       current = undefined;
     } else if (item.kind === 'end') trailer = item.trailer;
@@ -268,18 +268,167 @@ async function readInterchange(
   return { controlNumber, groups, trailer };
 }
 
-/**
- * Whether an exception will attach the set's text: a rejected set, an 855 rejecting lines, an 856
- * cancelling or replacing a shipment (997s rejecting our 850s keep their whole set anyway).
- */
-function needsDocument(
-  answer: SetAcknowledgement,
-  read855: PartnerAcknowledgement | undefined,
-  read856: AdvanceShipNotice | undefined,
+/** Whether any set is to be applied: a group with answered sets, or a 997 group. */
+function needsSecondRead(
+  groups: readonly CheckedGroup[],
+  acknowledgements: readonly GroupAcknowledgement[],
 ): boolean {
-  if (answer.verdict.status === 'R') return true;
-  if (read855) return rejectedLines(read855).length > 0;
-  return read856 !== undefined && read856.purpose !== 'original';
+  return groups.some((group) => group.isAcknowledgement) || acknowledgements.some((a) => a.sets.length > 0);
+}
+
+/** Events handed on {@link EVENTS_PER_PUBLISH} at a time, so a large file's are never all held. */
+function eventBatches(publish: InboundPorts['publish']) {
+  let batch: CanonicalEvent[] = [];
+  let published = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const sending = batch;
+    batch = [];
+    await publish(sending);
+    published += sending.length;
+  };
+  return {
+    async add(...events: CanonicalEvent[]) {
+      batch.push(...events);
+      if (batch.length >= EVENTS_PER_PUBLISH) await flush();
+    },
+    flush,
+    get published() {
+      return published;
+    },
+  };
+}
+type EventBatches = ReturnType<typeof eventBatches>;
+
+/**
+ * Second read: each set again, in the order the first read answered them, mapped to its events
+ * (the first read's verdict decides; its answer says nothing changed in between).
+ */
+async function applyInterchange(
+  items: AsyncIterable<InterchangeItem>,
+  interchange: CheckedInterchange,
+  acknowledgements: readonly GroupAcknowledgement[],
+  partner: TradingPartner,
+  facts: ExceptionFacts,
+  ports: InboundPorts,
+  out: EventBatches,
+): Promise<void> {
+  const changed = () => new Error(`${facts.key} changed between its two reads`);
+  let groupIndex = -1;
+  let answeredIndex = -1;
+  let setIndex = 0;
+  let group: CheckedGroup | undefined;
+  for await (const item of items) {
+    if (item.kind === 'group') {
+      group = interchange.groups[++groupIndex];
+      if (!group || element(group.header, 6) !== element(item.header, 6)) throw changed();
+      if (!group.isAcknowledgement) answeredIndex += 1;
+      setIndex = 0;
+    } else if (item.kind === 'set' && group) {
+      if (group.isAcknowledgement) {
+        await recordAcknowledgementsOfOurOrders([item.set], partner, ports);
+        await out.add(...rejectionsOfOurOrders([item.set], partner, facts));
+        continue;
+      }
+      const acknowledgement = acknowledgements[answeredIndex]!;
+      const answer = acknowledgement.sets[setIndex++];
+      // A group rejected whole answers no set: nothing in it is applied.
+      if (!answer) continue;
+      if (answer.controlNumber !== element(item.set.header, 2)) throw changed();
+      await out.add(
+        ...(await setEvents(item.set, answer, group, acknowledgement, partner, interchange, facts, ports)),
+      );
+    }
+  }
+  if (groupIndex !== interchange.groups.length - 1) throw changed();
+}
+
+/** The events of one answered set (see the file header, 4). */
+async function setEvents(
+  received: ReceivedTransactionSet,
+  set: SetAcknowledgement,
+  group: CheckedGroup,
+  acknowledgement: GroupAcknowledgement,
+  partner: TradingPartner,
+  interchange: CheckedInterchange,
+  facts: ExceptionFacts,
+  ports: InboundPorts,
+): Promise<CanonicalEvent[]> {
+  const at = `${facts.key} group ${acknowledgement.controlNumber} set ${set.controlNumber}`;
+  if (set.verdict.status === 'R')
+    return [
+      ediException(
+        'EDI_DOCUMENT_REJECTED',
+        `${at} (${set.setId}): ${set.verdict.reason} (AK5 R ${set.verdict.code})`,
+        facts,
+        { partnerId: partner.partnerId, document: documentText(received) },
+      ),
+    ];
+  const reference = `edi:${partner.partnerId}:${interchange.controlNumber}:${acknowledgement.controlNumber}:${set.controlNumber}`;
+  if (set.setId === '856') {
+    const asn = readAdvanceShipNotice856(received, partner);
+    if (typeof asn === 'string') return [];
+    const document = asn.purpose === 'original' ? undefined : documentText(received);
+    return [shipmentEvent(asn, document, partner, at, reference, facts)];
+  }
+  if (set.setId !== '855') return [];
+  const read = readAcknowledgement855(received, partner);
+  if (typeof read === 'string') return [];
+  const offset = partner.utcOffsetMinutes ?? 0;
+  const sentAt = instantOf(element(group.header, 4), element(group.header, 5).slice(0, 4), offset);
+  const sent = await ports.ledger.latestTransmission(partner.partnerId, read.poNumber);
+  if (!sent || !sentAt) {
+    const why = !sent
+      ? `no 850 was sent to ${partner.partnerId} for ${read.poNumber}`
+      : 'GS04/GS05 is not a date and time';
+    return [
+      ediException('EDI_ACKNOWLEDGEMENT_NOT_APPLIED', `${at}: ${why}`, facts, {
+        partnerId: partner.partnerId,
+        poNumber: read.poNumber,
+      }),
+    ];
+  }
+  const events: CanonicalEvent[] = [];
+  // The acknowledgement still applies (a rejected line confirms 0); a person decides what next.
+  const rejected = rejectedLines(read);
+  if (rejected.length > 0)
+    events.push(
+      ediException(
+        'EDI_PURCHASE_ORDER_LINES_REJECTED',
+        `${at}: ${partner.partnerId} rejected ${read.acknowledgementType === 'RJ' ? 'the whole order' : `line(s) ${rejected.map((l) => l.lineNo).join(', ')}`} of ${read.poNumber}; a person must source them elsewhere or cancel.`,
+        facts,
+        {
+          partnerId: partner.partnerId,
+          poNumber: read.poNumber,
+          lines: rejected.map((l) => l.lineNo),
+          document: documentText(received),
+        },
+      ),
+    );
+  events.push(
+    buildEvent(
+      'purchase-order.acknowledged',
+      {
+        poNumber: read.poNumber,
+        revision: sent.revision,
+        supplierNumber: partner.supplierNumber,
+        acknowledgedAt: sentAt.toISOString(),
+        lines: read.lines,
+      },
+      {
+        sourceObjectId: read.poNumber,
+        sourceVersion: sent.revision,
+        occurredAt: sentAt,
+        correlationId: reference,
+        causationId: reference,
+        // As the platform's webhook keys it: a later confirmation of the revision is a new fact.
+        idempotencyKey: `purchase-order-ack:${read.poNumber}:r${sent.revision}:${sentAt.getTime()}`,
+        tenantId: ports.tenantId,
+      },
+      { now: ports.now, newId: ports.newId },
+    ),
+  );
+  return events;
 }
 
 /** The lines an 855 confirms nothing of (rejected, or the whole order rejected). */
@@ -288,7 +437,7 @@ function rejectedLines(read: PartnerAcknowledgement): PartnerAcknowledgement['li
 }
 
 /** What is wrong with the ISA/IEA pair, when the counts say so. */
-function interchangeEnvelopeProblem(interchange: ReadInterchange): string | undefined {
+function interchangeEnvelopeProblem(interchange: CheckedInterchange): string | undefined {
   if (!interchange.trailer) return 'the interchange has no IEA trailer';
   // The X12 library reads ISA13 and IEA02 as integers.
   if (Number(element(interchange.trailer, 2)) !== Number(interchange.controlNumber))
@@ -301,7 +450,7 @@ function interchangeEnvelopeProblem(interchange: ReadInterchange): string | unde
 }
 
 /** A group of an interchange whose own envelope is wrong: rejected whole, nothing in it applied. */
-function rejectedWhole(group: ReadGroup): GroupAcknowledgement {
+function rejectedWhole(group: CheckedGroup): GroupAcknowledgement {
   return {
     functionalId: element(group.header, 1),
     controlNumber: element(group.header, 6),
@@ -310,101 +459,6 @@ function rejectedWhole(group: ReadGroup): GroupAcknowledgement {
     received: group.setCount,
     sets: [],
   };
-}
-
-async function groupEvents(
-  group: ReadGroup,
-  acknowledgement: GroupAcknowledgement,
-  partner: TradingPartner,
-  interchange: ReadInterchange,
-  facts: ExceptionFacts,
-  ports: InboundPorts,
-): Promise<CanonicalEvent[]> {
-  const events: CanonicalEvent[] = [];
-  const where = `${facts.key} group ${acknowledgement.controlNumber}`;
-  if (acknowledgement.groupError)
-    events.push(
-      ediException('EDI_GROUP_REJECTED', `${where}: ${acknowledgement.groupError.reason}`, facts, {
-        partnerId: partner.partnerId,
-      }),
-    );
-  const offset = partner.utcOffsetMinutes ?? 0;
-  const sentAt = instantOf(element(group.header, 4), element(group.header, 5).slice(0, 4), offset);
-  for (const [index, set] of acknowledgement.sets.entries()) {
-    const at = `${where} set ${set.controlNumber}`;
-    if (set.verdict.status === 'R') {
-      events.push(
-        ediException(
-          'EDI_DOCUMENT_REJECTED',
-          `${at} (${set.setId}): ${set.verdict.reason} (AK5 R ${set.verdict.code})`,
-          facts,
-          { partnerId: partner.partnerId, document: group.documents.get(index) },
-        ),
-      );
-      continue;
-    }
-    const reference = `edi:${partner.partnerId}:${interchange.controlNumber}:${acknowledgement.controlNumber}:${set.controlNumber}`;
-    const asn = group.shipNotices.get(index);
-    if (set.setId === '856' && asn) {
-      events.push(shipmentEvent(asn, group.documents.get(index), partner, at, reference, facts));
-      continue;
-    }
-    const read = group.acknowledgements855.get(index);
-    if (set.setId !== '855' || !read) continue;
-    const sent = await ports.ledger.latestTransmission(partner.partnerId, read.poNumber);
-    if (!sent || !sentAt) {
-      const why = !sent
-        ? `no 850 was sent to ${partner.partnerId} for ${read.poNumber}`
-        : 'GS04/GS05 is not a date and time';
-      events.push(
-        ediException('EDI_ACKNOWLEDGEMENT_NOT_APPLIED', `${at}: ${why}`, facts, {
-          partnerId: partner.partnerId,
-          poNumber: read.poNumber,
-        }),
-      );
-      continue;
-    }
-    // The acknowledgement still applies (a rejected line confirms 0); a person decides what next.
-    const rejected = rejectedLines(read);
-    if (rejected.length > 0)
-      events.push(
-        ediException(
-          'EDI_PURCHASE_ORDER_LINES_REJECTED',
-          `${at}: ${partner.partnerId} rejected ${read.acknowledgementType === 'RJ' ? 'the whole order' : `line(s) ${rejected.map((l) => l.lineNo).join(', ')}`} of ${read.poNumber}; a person must source them elsewhere or cancel.`,
-          facts,
-          {
-            partnerId: partner.partnerId,
-            poNumber: read.poNumber,
-            lines: rejected.map((l) => l.lineNo),
-            document: group.documents.get(index),
-          },
-        ),
-      );
-    events.push(
-      buildEvent(
-        'purchase-order.acknowledged',
-        {
-          poNumber: read.poNumber,
-          revision: sent.revision,
-          supplierNumber: partner.supplierNumber,
-          acknowledgedAt: sentAt.toISOString(),
-          lines: read.lines,
-        },
-        {
-          sourceObjectId: read.poNumber,
-          sourceVersion: sent.revision,
-          occurredAt: sentAt,
-          correlationId: reference,
-          causationId: reference,
-          // As the platform's webhook keys it: a later confirmation of the revision is a new fact.
-          idempotencyKey: `purchase-order-ack:${read.poNumber}:r${sent.revision}:${sentAt.getTime()}`,
-          tenantId: ports.tenantId,
-        },
-        { now: ports.now, newId: ports.newId },
-      ),
-    );
-  }
-  return events;
 }
 
 /**

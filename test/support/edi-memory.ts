@@ -20,11 +20,20 @@ export function memoryMailbox(
       if (text === undefined) throw new Error(`no file ${key}`);
       return text;
     },
-    // Small chunks, so a segment, or the ISA itself, spans two of them.
-    stream: async function* (key) {
-      const text = files.get(key);
-      if (text === undefined) throw new Error(`no file ${key}`);
-      for (let at = 0; at < text.length; at += 37) yield text.slice(at, at + 37);
+    file: (key) => {
+      // Every read is of the text the first read saw, as S3's If-Match makes it.
+      let pinned: string | undefined;
+      return {
+        stream: async function* () {
+          const text = files.get(key);
+          if (text === undefined) throw new Error(`no file ${key}`);
+          if (pinned !== undefined && text !== pinned)
+            throw new Error(`${key} was replaced since it was read`);
+          pinned = text;
+          // Small chunks, so a segment, or the ISA itself, spans two of them.
+          for (let at = 0; at < text.length; at += 37) yield text.slice(at, at + 37);
+        },
+      };
     },
     write: async (key, text) => {
       if (files.has(key)) return 'already-there';

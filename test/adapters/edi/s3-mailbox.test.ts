@@ -51,12 +51,25 @@ describe('S3 EDI mailbox', () => {
     });
     const mailbox = new S3EdiMailbox(new S3Client({}), 'mailbox');
     const chunks: string[] = [];
-    for await (const chunk of mailbox.stream('inbound/acme/1.x12')) chunks.push(chunk);
+    for await (const chunk of mailbox.file('inbound/acme/1.x12').stream()) chunks.push(chunk);
     expect(chunks.join('')).toBe('ISA*é~IEA~');
     expect(chunks).toHaveLength(2);
     expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({
       Bucket: 'mailbox',
       Key: 'inbound/acme/1.x12',
     });
+  });
+
+  it('reads a file again at the ETag of its first read, so a replaced file fails rather than mixing versions', async () => {
+    const body = () => Readable.from([Buffer.from('ISA*00~', 'utf8')]) as never;
+    s3.on(GetObjectCommand)
+      .resolvesOnce({ Body: body(), ETag: '"v1"' })
+      .resolvesOnce({ Body: body(), ETag: '"v1"' });
+    const file = new S3EdiMailbox(new S3Client({}), 'mailbox').file('inbound/acme/1.x12');
+    for (let read = 0; read < 2; read += 1) for await (const _ of file.stream());
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([
+      { Bucket: 'mailbox', Key: 'inbound/acme/1.x12' },
+      { Bucket: 'mailbox', Key: 'inbound/acme/1.x12', IfMatch: '"v1"' },
+    ]);
   });
 });
