@@ -15,8 +15,11 @@ export interface ProblemKind {
   readonly title: string;
   /** When it is answered and what the caller does about it. */
   readonly description: string;
-  /** Who answers it: API Gateway itself, the governed API's handlers, or the webhook intake. */
-  readonly answeredBy: 'gateway' | 'api' | 'webhook';
+  /**
+   * Who answers it: API Gateway itself, the governed API's handlers, the webhook intake, or only
+   * the webhook edge (CloudFront + WAF, {@link WEBHOOK_EDGE_PROBLEMS}).
+   */
+  readonly answeredBy: 'gateway' | 'api' | 'webhook' | 'edge';
 }
 
 /** The problem kinds answered by the API handlers and the webhook intake. */
@@ -231,6 +234,18 @@ export const PROBLEM_KINDS = {
     description: 'Another delivery of the same change is being published; deliver it again later.',
     answeredBy: 'webhook',
   },
+  'no-such-webhook': {
+    title: 'Not found',
+    description:
+      'The webhook URL serves only a POST to a vendor webhook path (WAF rule `only-webhook-routes`).',
+    answeredBy: 'edge',
+  },
+  'delivery-rate-limited': {
+    title: 'Too many requests',
+    description:
+      'More deliveries from one IP in 5 minutes than the environment allows (WAF rule `rate-limit-per-ip`, `api.webhookEdge.rateLimitPer5Minutes`); deliver again once the rate falls.',
+    answeredBy: 'edge',
+  },
   'canonical-limit': {
     title: 'Accepted and held',
     description:
@@ -241,6 +256,20 @@ export const PROBLEM_KINDS = {
 
 /** A problem kind the handlers or the webhook intake answer. */
 export type ProblemKindName = keyof typeof PROBLEM_KINDS;
+
+/**
+ * The refusals the webhook edge's WebACL answers itself (lib/constructs/webhook-edge.ts), by
+ * status: an oversized or unsigned delivery is the kind the intake behind it would answer.
+ */
+export const WEBHOOK_EDGE_PROBLEMS = {
+  401: 'signature-missing',
+  404: 'no-such-webhook',
+  413: 'payload-too-large',
+  429: 'delivery-rate-limited',
+} as const satisfies Record<number, ProblemKindName>;
+
+/** A status the webhook edge refuses with. */
+export type WebhookEdgeStatus = keyof typeof WEBHOOK_EDGE_PROBLEMS;
 
 /**
  * The refusals API Gateway answers itself, by gateway response type: status and problem kind. Every

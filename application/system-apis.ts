@@ -25,7 +25,8 @@ export const VIEW_FRESHNESS: Readonly<Record<SystemView, FreshnessPolicy>> = {
 /**
  * The ERP request budget every instance shares (windows in TABLES.circuitBreaker, endpoint `erp`):
  * 25 requests per half-second window, of which the system APIs' reads (the bulk lane) may take 10
- * (20/s). Commitment work does not wait on this budget; the cap keeps reads from crowding the ERP
- * it uses.
+ * (20/s). Commitment work takes the critical lane of the same budget, which may fill the whole
+ * window: the cap keeps reads from crowding the ERP it uses. A declared instance's budget
+ * (application/erp-instances.ts) gives reads the same share.
  */
 export const ERP_SHARED_BUDGET = { limitPerWindow: 25, windowMs: 500, bulkShare: 0.4 } as const;

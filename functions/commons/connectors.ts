@@ -7,7 +7,8 @@
  * for the primary, `erp:<name>` for the others; see functions/commons/adapters.ts); only transient
  * failures count against an endpoint. Procurement calls also spend the request budget shared by
  * every instance (TABLES.circuitBreaker), the critical lane unless a call names `lane: 'bulk'`; so
- * does each declared ERP instance, from its own budget (application/erp-instances.ts).
+ * does each ERP instance, from its own budget (application/erp-instances.ts, or ERP_SHARED_BUDGET
+ * for the single ERP): commitment work in the critical lane, the system APIs' reads in the bulk lane.
  */
 import { erpInstances, type ErpInstances } from '../../domain/business-units';
 import { procurementInstanceTag } from '../../domain/commitment/steps';
@@ -204,18 +205,30 @@ export const procurementPort = lazy((): ProcurementPort =>
 );
 
 /**
+ * A declared instance's budget windows: one second of its requests, of which reads may take
+ * ERP_SHARED_BUDGET's share, yet at least one request (a budget of 1 or 2 a second would leave
+ * them none, and SharedRateBudget refuses that).
+ */
+export function erpBudgetWindows(requestsPerSecond: number) {
+  const limitPerWindow = Math.max(1, Math.floor(requestsPerSecond));
+  return {
+    limitPerWindow,
+    windowMs: 1000,
+    bulkShare: Math.max(ERP_SHARED_BUDGET.bulkShare, 1 / limitPerWindow),
+  };
+}
+
+/**
  * A declared instance's request budget, shared by every function instance (windows of one second
  * in TABLES.circuitBreaker under its endpoint); while the table is unreachable, this function
- * instance's own bucket decides. The undeclared single ERP keeps going without one, as before.
+ * instance's own bucket decides. Reads of the system APIs may take their share of it (bulk lane).
  */
 function erpBudget(endpoint: string, { requestBudget }: ErpInstanceRouting): RequestBudget {
   return new SharedRateBudget({
     documents: documents(),
     tableName: env(TABLES.circuitBreaker.envVar),
     endpoint,
-    limitPerWindow: Math.max(1, Math.floor(requestBudget.requestsPerSecond)),
-    windowMs: 1000,
-    bulkShare: 2 / 3,
+    ...erpBudgetWindows(requestBudget.requestsPerSecond),
     fallback: new RateBudget({
       capacity: requestBudget.burst,
       refillPerSecond: requestBudget.requestsPerSecond,
@@ -228,18 +241,62 @@ function erpBudget(endpoint: string, { requestBudget }: ErpInstanceRouting): Req
   });
 }
 
+/**
+ * The single (undeclared) ERP's request budget, ERP_SHARED_BUDGET under endpoint `erp`; while the
+ * table is unreachable calls go ahead (the breaker still guards the ERP).
+ */
+function singleErpBudget(endpoint: string): RequestBudget {
+  return new SharedRateBudget({
+    documents: documents(),
+    tableName: env(TABLES.circuitBreaker.envVar),
+    endpoint,
+    ...ERP_SHARED_BUDGET,
+    onError: (error) => logger.warn('shared ERP request budget unavailable', { error: error as Error }),
+  });
+}
+
+const erpBudgets = new Map<string, RequestBudget>();
+const erpConnections = new Map<string, () => Promise<ErpPort>>();
+
+/**
+ * An ERP instance's one request budget: commitment work takes its critical lane, the system APIs'
+ * reads its bulk lane, so reads never crowd out the ERP calls of the critical path (ADR 12).
+ */
+function erpInstanceBudget(routes: readonly ErpInstanceRouting[], index: number): RequestBudget {
+  const endpoint = erpEndpoint(routes[index]!.name, index);
+  let budget = erpBudgets.get(endpoint);
+  if (!budget) {
+    const declared = process.env[ERP_INSTANCES_ENV_VAR] !== undefined;
+    budget = declared ? erpBudget(endpoint, routes[index]!) : singleErpBudget(endpoint);
+    erpBudgets.set(endpoint, budget);
+  }
+  return budget;
+}
+
+/** One client per instance, whichever lane its callers take. */
+function erpInstanceConnection(instance: string, index: number): () => Promise<ErpPort> {
+  let connection = erpConnections.get(instance);
+  if (!connection) {
+    connection = erpConnection(instance, index);
+    erpConnections.set(instance, connection);
+  }
+  return connection;
+}
+
 const erpPorts = new Map<string, ErpPort>();
 
-/** The instance's ERP behind its own circuit breaker (and, when declared, its own request budget). */
+/** The instance's ERP behind its own circuit breaker, each call in its request budget's critical lane. */
 function erpInstancePort(routes: readonly ErpInstanceRouting[], instance: string): ErpPort {
   let port = erpPorts.get(instance);
   if (!port) {
     const index = routes.findIndex((route) => route.name === instance);
-    const endpoint = erpEndpoint(instance, index);
-    const declared = process.env[ERP_INSTANCES_ENV_VAR] !== undefined;
-    port = guardedPort(endpoint, erpConnection(instance, index), ERP_METHODS, circuitBreaker, {
-      budget: declared ? erpBudget(endpoint, routes[index]!) : undefined,
-    });
+    port = guardedPort(
+      erpEndpoint(instance, index),
+      erpInstanceConnection(instance, index),
+      ERP_METHODS,
+      circuitBreaker,
+      { budget: erpInstanceBudget(routes, index) },
+    );
     erpPorts.set(instance, port);
   }
   return port;
@@ -254,30 +311,38 @@ export const erpInstancePorts = lazy((): ErpInstances => {
 /** The primary ERP instance behind its circuit breaker (what a single-ERP environment has). */
 export const erpPort = lazy((): ErpPort => erpInstancePorts().all()[0]!.erp);
 
-/**
- * The system APIs' ERP read budget (TABLES.circuitBreaker, endpoint `erp`); while the
- * table is unreachable reads go ahead (the breaker still guards the ERP).
- */
-export const erpReadBudget = lazy(
-  () =>
-    new SharedRateBudget({
-      documents: documents(),
-      tableName: env(TABLES.circuitBreaker.envVar),
-      endpoint: 'erp',
-      ...ERP_SHARED_BUDGET,
-      onError: (error) => logger.warn('shared ERP request budget unavailable', { error: error as Error }),
-    }),
-);
+/** What the system APIs read of the ERP. */
+const ERP_BULK_READS = {
+  getItem: 'read',
+  getWarehouse: 'read',
+  getSupplier: 'read',
+  getInventoryBalance: 'read',
+  findPurchaseOrder: 'read',
+  listReceipts: 'read',
+} as const satisfies Partial<typeof ERP_METHODS>;
 
-/** The system APIs' ERP reads: behind the breaker, each granted by the ERP budget's bulk lane. */
-export const erpBulkReads = lazy(() =>
-  budgetedPort(
-    erpPort(),
-    ['getItem', 'getWarehouse', 'getSupplier', 'getInventoryBalance', 'findPurchaseOrder', 'listReceipts'],
-    // A reader waits up to a second for the lane's next window: within its fill lease and API timeout.
-    { budget: erpReadBudget(), lane: 'bulk', system: 'erp', maxWaitMs: 1_000 },
-  ),
-);
+/**
+ * The system APIs' ERP reads of the primary instance: behind its breaker, each granted by its
+ * request budget's bulk lane (and not its critical lane as well: the guarded port under them has
+ * no budget of its own). A reader waits up to a second for the lane's next window: within its
+ * fill lease and API timeout.
+ */
+export const erpBulkReads = lazy(() => {
+  const routes = erpInstancesFromEnvironment(process.env);
+  const primary = routes[0]!.name;
+  const reads = guardedPort(
+    erpEndpoint(primary, 0),
+    erpInstanceConnection(primary, 0),
+    ERP_BULK_READS,
+    circuitBreaker,
+  );
+  return budgetedPort(reads, Object.keys(ERP_BULK_READS) as (keyof typeof ERP_BULK_READS)[], {
+    budget: erpInstanceBudget(routes, 0),
+    lane: 'bulk',
+    system: 'erp',
+    maxWaitMs: 1_000,
+  });
+});
 
 /** A supplier as procurement rates it, read in the procurement budget's bulk lane. */
 export async function procurementSupplierBulk(supplierNumber: string): Promise<ProcurementSupplier | null> {

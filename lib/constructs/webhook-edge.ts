@@ -7,6 +7,12 @@ import type { FunctionKey } from '../../application/functions';
 import type { WebhookApi } from './webhook-api';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { WEBHOOK_EDGE_HEADER } from '../../application/resources';
+import {
+  PROBLEM_KINDS,
+  WEBHOOK_EDGE_PROBLEMS,
+  problemType,
+  type WebhookEdgeStatus,
+} from '../../application/api-problems';
 
 /**
  * The header each webhook function's vendor signs its deliveries in (shared/contracts:
@@ -83,10 +89,10 @@ export class WebhookEdge extends Construct {
       description: `${props.name} webhooks: body limit, signed deliveries only, per-IP rate limit`,
       visibilityConfig: visibility(`${props.name}-webhook-edge`),
       customResponseBodies: {
-        problem413: problem('Request too large', 413, `The body exceeds ${props.maxBodyBytes} bytes.`),
-        problem401: problem('Unsigned delivery', 401, 'The vendor signature header is missing.'),
-        problem404: problem('No such webhook', 404, 'Only POST to a vendor webhook path is served here.'),
-        problem429: problem('Too many requests', 429, 'Rate limit exceeded; retry later.'),
+        problem413: problem(413, `The body exceeds ${props.maxBodyBytes} bytes.`),
+        problem401: problem(401, 'The vendor signature header is missing.'),
+        problem404: problem(404, 'Only POST to a vendor webhook path is served here.'),
+        problem429: problem(429, 'Rate limit exceeded; retry later.'),
       },
       rules: [
         rule(0, `${props.name}-only-webhook-routes`, block(404, 'problem404'), {
@@ -196,10 +202,14 @@ export class WebhookEdge extends Construct {
   }
 }
 
-const problem = (title: string, status: number, detail: string) => ({
-  contentType: 'APPLICATION_JSON',
-  content: JSON.stringify({ type: 'about:blank', title, status, detail }),
-});
+/** A refusal of the WebACL, of its documented kind (docs/problems.md). */
+const problem = (status: WebhookEdgeStatus, detail: string) => {
+  const kind = WEBHOOK_EDGE_PROBLEMS[status];
+  return {
+    contentType: 'APPLICATION_JSON',
+    content: JSON.stringify({ type: problemType(kind), title: PROBLEM_KINDS[kind].title, status, detail }),
+  };
+};
 
 function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
   return { cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };

@@ -2,7 +2,12 @@
  * docs/problems.md: every problem `type` the HTTP APIs answer, generated from
  * application/api-problems.ts so the page and the code cannot disagree.
  */
-import { GATEWAY_PROBLEMS, PROBLEM_KINDS, problemType } from '../../application/api-problems';
+import {
+  GATEWAY_PROBLEMS,
+  PROBLEM_KINDS,
+  WEBHOOK_EDGE_PROBLEMS,
+  problemType,
+} from '../../application/api-problems';
 
 /** The problem types page. */
 export function problemsMarkdown(): string {
@@ -38,6 +43,20 @@ export function problemsMarkdown(): string {
       if (problem.answeredBy === answeredBy)
         lines.push(`| \`${problemType(kind)}\` | ${problem.title} | ${problem.description} |`);
     }
+  }
+  lines.push(
+    '',
+    '## Answered by the webhook edge',
+    '',
+    'In environments with the webhook edge (ADR 0007), its WAF WebACL refuses these before the webhook',
+    'API and its functions (lib/constructs/webhook-edge.ts).',
+    '',
+    '| type | status | title | when |',
+    '|---|---|---|---|',
+  );
+  for (const [status, kind] of Object.entries(WEBHOOK_EDGE_PROBLEMS)) {
+    const problem = PROBLEM_KINDS[kind];
+    lines.push(`| \`${problemType(kind)}\` | ${status} | ${problem.title} | ${problem.description} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,8 +3,10 @@
  * buyer's access token from the local OpenID Connect provider, the template's authorizer, the
  * bundled handlers reaching Tryton over JSON-RPC and the procurement simulator. Every verdict of
  * the validation (inactive item, unknown warehouse, blocked supplier, non-USD, over budget, needs
- * approval, all pass), supplier eligibility, a missing scope and bad input; every handler answer
- * is checked against the OpenAPI document, and nothing changes in Tryton, procurement or on the bus.
+ * approval, all pass), supplier eligibility and each reason against it (blocked supplier,
+ * inactive item, unknown warehouse, a party inactive in the ERP), a missing scope and bad input;
+ * every handler answer is checked against the OpenAPI document, and nothing changes in Tryton,
+ * procurement or on the bus.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrytonErp } from '../../adapters/erp/tryton/tryton-erp';
@@ -184,6 +186,29 @@ describe('supplier eligibility against Tryton', () => {
     expect(body.checks.filter((check) => check.verdict === 'fail')).toEqual([
       expect.objectContaining({ check: 'supplier-in-erp', code: 'SUPPLIER_UNKNOWN_TO_ERP' }),
     ]);
+  });
+
+  it('says why not, from Tryton’s and procurement’s facts: a blocked supplier, an inactive item, an unknown warehouse', async () => {
+    const before = await state();
+    const failures = async (supplier: string, query: string) => {
+      const answer = await eligibility(supplier, query);
+      expect(answer.status).toBe(200);
+      const body = answer.body as SupplierEligibility;
+      expect(body.eligible).toBe(false);
+      return body.checks
+        .filter((check) => check.verdict === 'fail')
+        .map((check) => [check.check, check.code]);
+    };
+    expect(await failures('S-2002', 'itemCode=SKU-10442&site=DC-EAST-02')).toEqual([
+      ['supplier-status', 'SUPPLIER_NOT_APPROVED'],
+    ]);
+    expect(await failures('S-1001', 'itemCode=SKU-20991&site=DC-EAST-02')).toEqual([
+      ['item', 'ITEM_INACTIVE'],
+    ]);
+    expect(await failures('S-1001', 'itemCode=SKU-10442&site=DC-SOUTH-01')).toEqual([
+      ['warehouse', 'WAREHOUSE_UNKNOWN'],
+    ]);
+    expect(await state()).toEqual(before);
   });
 
   it('answers 400 problem+json when the site is missing', async () => {

@@ -3,10 +3,12 @@
  * people's access tokens from the local OpenID Connect provider: submitted by one person and
  * refused when that person approves it; a same-key retry starts nothing; a second one cancelled while awaiting approval ends cancelled, its approval withdrawn,
  * nothing in Tryton. Every answer is checked against the OpenAPI document; nothing is denied by
- * the local IAM enforcement.
+ * the local IAM enforcement. A third, submitted by Rita and approved by Ava, goes all the way: posted
+ * to Tryton, acknowledged by the supplier (the procurement simulator), received in Tryton and
+ * picked up by the receipt poller, its status showing each step and each system's reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrytonErp } from '../../adapters/erp/tryton/tryton-erp';
+import type { TrytonErpAdmin } from '../../scripts/tryton/admin';
 import type { LocalEnvironment } from '../../local/environment';
 import { expectDocumentedAnswer } from '../support/openapi';
 import type { TrytonSandbox } from '../support/tryton';
@@ -19,7 +21,7 @@ const DECISION = '/v1/approvals/{approvalId}/decision';
 
 let tryton: TrytonSandbox;
 let environment: LocalEnvironment;
-let erp: TrytonErp;
+let erp: TrytonErpAdmin;
 
 beforeAll(async () => {
   ({ tryton, environment, erp } = await startOnTryton());
@@ -84,11 +86,28 @@ const requisition = (justification: string) => ({
   justification,
 });
 
-async function status(id: string) {
-  const answer = await call('GET', `${REQUISITIONS}/${id}`, STATUS, { person: 'ava.approver' });
-  expect(answer.status).toBe(200);
-  return answer.body as { status: string; path: { step: string }[]; references: Record<string, string> };
+interface RequisitionStatus {
+  status: string;
+  path: { step: string; outcome: string }[];
+  references: Record<string, string | null>;
 }
+
+async function status(id: string, person = 'ava.approver') {
+  const answer = await call('GET', `${REQUISITIONS}/${id}`, STATUS, { person });
+  expect(answer.status).toBe(200);
+  return answer.body as unknown as RequisitionStatus;
+}
+
+/** The requisition once it reached `wanted` (polled through the status resource). */
+const untilStatus = (id: string, wanted: string, timeoutMs = 60_000) =>
+  waitFor(
+    `${id} ${wanted}`,
+    async () => {
+      const current = await status(id);
+      return current.status === wanted ? current : false;
+    },
+    timeoutMs,
+  );
 
 /** Awaiting approval once the approval is registered (its id is then among the references). */
 async function untilApprovalRequested(id: string) {
@@ -115,7 +134,7 @@ describe('a purchase requisition against Tryton', () => {
     expect(submitted.location).toBe(`${REQUISITIONS}/${id}`);
 
     const awaiting = await untilApprovalRequested(id);
-    const approvalId = awaiting.references.approval!;
+    const approvalId = String(awaiting.references.approval);
     expect(approvalId).toMatch(/^APR-/);
 
     const retried = await call('POST', REQUISITIONS, REQUISITIONS, {
@@ -161,4 +180,66 @@ describe('a purchase requisition against Tryton', () => {
     expect(await erp.findPurchaseOrder(`SL-${id}`)).toBeNull();
     expect(environment.runtime.accessDenials).toEqual([]);
   }, 120_000);
+
+  it('submitted by Rita, approved by Ava: posted to Tryton, acknowledged by the supplier, received in Tryton', async () => {
+    const submitted = await call('POST', REQUISITIONS, REQUISITIONS, {
+      person: 'rita.requester',
+      body: requisition('Summer restock'),
+      idempotencyKey: `e2e-received-${Date.now()}`,
+    });
+    expect(submitted.status).toBe(202);
+    const id = String(submitted.body.requisitionId);
+    const awaiting = await untilApprovalRequested(id);
+    expect(awaiting.references.sourcingRequest).toMatch(/\S/);
+
+    // Ava is not the requester and 31,000.00 USD is within her limit: her token's subject decides.
+    const decision = await call('POST', `/v1/approvals/${awaiting.references.approval}/decision`, DECISION, {
+      person: 'ava.approver',
+      body: { decision: 'approve' },
+    });
+    expect(decision.status).toBe(200);
+
+    const acknowledged = await untilStatus(id, 'acknowledged');
+    const { purchaseOrder, procurementPurchaseOrder, erpOrder } = acknowledged.references;
+    const order = await erp.findPurchaseOrder(String(purchaseOrder));
+    expect(order).toMatchObject({
+      externalRef: purchaseOrder,
+      number: erpOrder,
+      warehouseCode: 'WH-EAST',
+      lines: [expect.objectContaining({ itemCode: 'SKU-10442', unitPrice: '3.10' })],
+    });
+    const onPlatform = environment
+      .procurement!.purchaseOrders()
+      .find((po) => po.po_number === procurementPurchaseOrder);
+    expect(onPlatform).toMatchObject({ status: 'acknowledged', external_ref: purchaseOrder });
+    expect(acknowledged.references.acknowledgement).toMatch(/\S/);
+
+    // The warehouse receives the goods in Tryton; the poller (every minute) picks the receipt up.
+    const receipt = await erp.receiveShipment(String(purchaseOrder));
+    await environment.runtime.lambda.invoke(environment.runtime.functionName('erp-receipt-poller'), {});
+    const received = await untilStatus(id, 'received');
+    expect(received.references).toEqual({
+      sourcingRequest: awaiting.references.sourcingRequest,
+      purchaseOrder,
+      procurementPurchaseOrder,
+      erpOrder,
+      approval: awaiting.references.approval,
+      acknowledgement: acknowledged.references.acknowledgement,
+      receipt: receipt.receiptNumber,
+      integrationException: null,
+    });
+    expect(received.path.map((step) => step.step)).toEqual([
+      'submission',
+      'sourcing',
+      'policy-check',
+      'approval',
+      'approval',
+      'erp-posting',
+      'supplier-acknowledgement',
+      'receipt',
+    ]);
+    // The requester sees the same status.
+    expect(await status(id, 'rita.requester')).toEqual(received);
+    expect(environment.runtime.accessDenials).toEqual([]);
+  }, 180_000);
 });

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { signPlanningPayload } from '../../adapters/planning/signature';
 import type { EventEnvelope } from '../../local/eventbridge/bus';
-import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
+import { trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
+import { TrytonErpAdmin } from '../../scripts/tryton/admin';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
 import { startTryton, type TrytonSandbox } from '../support/tryton';
 import { erpReferenceOf } from '../support/purchase-order-reference';
@@ -300,12 +301,12 @@ export function nonEmptyQueues(environment: LocalEnvironment): Record<string, nu
 
 /**
  * The local environment against a fresh real Tryton (the API suites' world), and a client of that
- * Tryton for the tests' own reads. Tryton is stopped again when the environment fails to start.
+ * Tryton for the tests' own reads and the warehouse's receipts. Tryton is stopped again when the environment fails to start.
  */
 export async function startOnTryton(): Promise<{
   tryton: TrytonSandbox;
   environment: LocalEnvironment;
-  erp: TrytonErp;
+  erp: TrytonErpAdmin;
 }> {
   const tryton = await startTryton();
   try {
@@ -318,7 +319,7 @@ export async function startOnTryton(): Promise<{
       quietFunctions: true,
       log: () => undefined,
     });
-    const erp = new TrytonErp(
+    const erp = new TrytonErpAdmin(
       trytonConnectionFromEnv({
         TRYTON_URL: tryton.url,
         TRYTON_DB: tryton.db,

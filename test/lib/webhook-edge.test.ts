@@ -9,6 +9,8 @@ import { PLANNING_SIGNATURE_HEADER } from '../../adapters/planning/signature';
 import { PLANNING_MAX_BODY_BYTES } from '../../adapters/planning/webhook-schemas';
 import { PROCUREMENT_SIGNATURE_HEADERS } from '../../adapters/procurement/signature';
 import { PROCUREMENT_MAX_BODY_BYTES } from '../../adapters/procurement/webhook-schemas';
+import { readFileSync } from 'node:fs';
+import { PROBLEM_KINDS, WEBHOOK_EDGE_PROBLEMS, type WebhookEdgeStatus } from '../../application/api-problems';
 import { API_ROUTES } from '../../application/api-routes';
 import { WEBHOOK_EDGE_HEADER, WEBHOOK_EDGE_SECRET_ENV_VAR } from '../../application/resources';
 import {
@@ -24,6 +26,7 @@ import {
 import { buildStack, resourcesOf, testConfig, type Json } from './support';
 
 const WEBHOOKS = API_ROUTES.filter((route) => route.access === 'signed-webhook');
+const problemsPage = readFileSync(new URL('../../docs/problems.md', import.meta.url), 'utf8');
 
 describe('webhook edge limits match the vendors’ contracts as the adapters read them', () => {
   it('uses each vendor’s signature header and the vendors’ body limit', () => {
@@ -213,11 +216,16 @@ describe.each(ENVIRONMENT_NAMES)('webhook edge (%s)', (env) => {
       AggregateKeyType: 'IP',
     });
 
+    // Each refusal is of its documented kind (docs/problems.md), never about:blank.
     for (const [key, body] of Object.entries(acl.Properties.CustomResponseBodies as Record<string, Json>)) {
+      const status = Number(key.slice(-3)) as WebhookEdgeStatus;
+      const kind = WEBHOOK_EDGE_PROBLEMS[status];
       expect(JSON.parse(body.Content), key).toMatchObject({
-        type: 'about:blank',
-        status: Number(key.slice(-3)),
+        type: `urn:supplyline:problem:${kind}`,
+        title: PROBLEM_KINDS[kind].title,
+        status,
       });
+      expect(problemsPage).toContain(`| \`urn:supplyline:problem:${kind}\` | ${status} |`);
     }
     for (const rule of rules) {
       expect(rule.Action.Block.CustomResponse.ResponseHeaders).toEqual([
