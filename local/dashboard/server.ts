@@ -22,6 +22,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IntegrationExceptionStore } from '../../adapters/aws/integration-exceptions';
 import { exceptionAging } from './exception-aging';
+import { businessUnitRows } from './business-units';
 import { isReportKey, reconciliationRuns, reportText } from './reconciliation-runs';
 import { CIRCUIT_BREAKER_ENDPOINTS, METRICS_NAMESPACE } from '../../application/metrics';
 import { ENVIRONMENTS } from '../../application/environments';
@@ -482,6 +483,7 @@ async function state(
     },
     reconciliation: { runs, driftAlarmPercent: config.reconciliationDriftPercent },
     breakers: breakerRows(breakers),
+    businessUnits: businessUnitRows(source.model, [...syncLag.values()], breakerRows(breakers)),
     // Without bodies: inspecting one reads it (GET /_dashboard/api/quarantine/<id>).
     quarantine: quarantined.map(({ body, headers: _headers, ...record }) => ({
       ...record,
