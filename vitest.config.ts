@@ -19,7 +19,11 @@ const END_TO_END = [
  * (root + apt) or stops the run printing the command, as the Tryton tests do for Tryton; it runs
  * only when one of these files is selected.
  */
-const BROWSER = ['test/local/dashboard/dashboard.test.ts', 'test/local/apigateway/api-docs.test.ts'];
+const BROWSER = [
+  'test/local/dashboard/dashboard.test.ts',
+  'test/local/dashboard/business-units.test.ts',
+  'test/local/apigateway/api-docs.test.ts',
+];
 
 export default defineConfig({
   test: {

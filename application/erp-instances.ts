@@ -11,7 +11,8 @@
  * running differently; every other instance's names carry its own name (ADR 0013).
  */
 import { instanceProblems, type ErpInstanceRoute } from '../domain/business-units';
-import type { EnvironmentConfig } from './environments';
+import { erpSyncSystem, systemPair } from '../domain/sync-lag';
+import type { EnvironmentConfig, SyncLagSlo } from './environments';
 import { httpsRequiredIn, outboundUrlProblem } from './outbound';
 
 /** How an instance is spoken to: Tryton's JSON-RPC, or the ERP RPC protocol of the embedded simulator / a gateway. */
@@ -178,4 +179,45 @@ export function erpInstancesFromEnvironment(
   if (json === undefined || json === '')
     return [{ name: PRIMARY_ERP_INSTANCE, warehouses: [], requestBudget: DEFAULT_ERP_REQUEST_BUDGET }];
   return JSON.parse(json) as ErpInstanceRouting[];
+}
+
+/** What is watched of one ERP instance: its breaker's endpoint and its sync-lag service levels. */
+export interface ErpInstanceWatch {
+  readonly instance: string;
+  /** `erp` for the primary, else `erp:<instance>` (the CircuitBreakerOpen `Endpoint`). */
+  readonly endpoint: string;
+  /** The service levels of changes procurement -> this instance, on its own SystemPair. */
+  readonly slos: readonly SyncLagSlo[];
+}
+
+/**
+ * Each instance's watch, primary first. The SLOs towards the ERP from procurement are copied per
+ * instance onto its own pair (`procurement-erp:<instance>`) and flow (`<flow>-<instance>`, which
+ * names its alarm); the primary's are the single-ERP ones, unchanged.
+ */
+export function erpInstanceWatches(
+  instances: readonly Pick<ErpInstance, 'name'>[],
+  slos: readonly SyncLagSlo[],
+): ErpInstanceWatch[] {
+  const primary = instances[0]?.name ?? PRIMARY_ERP_INSTANCE;
+  const toErp = systemPair('procurement', 'erp');
+  return instances.map(({ name }, index) => ({
+    instance: name,
+    endpoint: erpEndpoint(name, index),
+    slos: slos
+      .filter((slo) => slo.dimensions.SystemPair === toErp)
+      .map((slo) =>
+        index === 0
+          ? slo
+          : {
+              ...slo,
+              flow: `${slo.flow}-${name}`,
+              description: `${slo.description} (business unit ${name})`,
+              dimensions: {
+                ...slo.dimensions,
+                SystemPair: systemPair('procurement', erpSyncSystem(name, primary)),
+              },
+            },
+      ),
+  }));
 }

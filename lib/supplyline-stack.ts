@@ -34,6 +34,7 @@ import { WORKFLOW_CATALOG, type WorkflowDefinition } from '../application/workfl
 import type { EnvironmentConfig } from '../application/environments';
 import { ConsumerLane } from './constructs/consumer-lane';
 import { EDI_PARTNERS_ENV_VAR } from '../application/edi-partners';
+import { erpInstanceWatches, erpInstancesOf } from '../application/erp-instances';
 import { DataBuckets } from './constructs/data-buckets';
 import { PartnerConnectors } from './constructs/partner-connectors';
 import { DataTables } from './constructs/data-tables';
@@ -334,6 +335,9 @@ export class SupplylineStack extends Stack {
       reconciliationDriftPercent: config.alarms.reconciliationDriftPercent,
       circuitBreakerEndpoints: CIRCUIT_BREAKER_ENDPOINTS,
     });
+    this.monitoring.monitorErpInstances(
+      erpInstanceWatches(erpInstancesOf(config), config.alarms.syncLagSlos),
+    );
 
     new CfnOutput(this, 'ApiUrl', {
       description: 'Governed routes (Authorization: Bearer <access token>; x-api-key for metering)',

@@ -20,6 +20,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DEMO_EDI_PARTNER } from '../application/edi-partners';
+import { erpInstanceEnvVars, type ErpInstance } from '../application/erp-instances';
+import { pascalCase } from '../application/resources';
+import { unitMasterData } from './business-units';
 import { EdiPartnerSimulator, s3PartnerMailbox } from './simulators/edi-partner';
 import { ErpSimulatorServer } from './simulators/erp/server';
 import { PlanningSimulator } from './simulators/planning';
@@ -98,6 +101,10 @@ export interface LocalEnvironment {
   /** Present when the simulator stands in for the system. */
   procurement?: ProcurementSimulator;
   erp?: ErpSimulatorServer;
+  /** With business units: each unit's embedded ERP by unit name (`erp` is the first's). */
+  erps?: Readonly<Record<string, ErpSimulatorServer>>;
+  /** The business units it runs (`businessUnits`), when more than the single ERP. */
+  businessUnits?: readonly ErpInstance[];
   planning: PlanningSimulator;
   /** The EDI trading partner of the seed supplier, when started (`ediPartner`). */
   ediPartner?: EdiPartnerSimulator;
@@ -156,16 +163,25 @@ export async function startLocalEnvironment(
      * its portal (the supplier confirms by 855). @default false
      */
     ediPartner?: boolean;
+    /**
+     * Business units, each with its own embedded ERP simulator holding its own warehouses
+     * (local/business-units.ts); ignored with your own Tryton. @default the single ERP
+     */
+    businessUnits?: readonly ErpInstance[];
   } = {},
 ): Promise<LocalEnvironment> {
   const log = options.log ?? ((line: string) => console.log(`[local] ${line}`));
   const settings = options.settings ?? readSettings();
   const started = Date.now();
-  const cdkOut = await synthesizeDev(log);
+  const units =
+    !settings.tryton && (options.businessUnits?.length ?? 0) > 1 ? options.businessUnits : undefined;
+  const cdkOut = await synthesizeDev(log, units ? { erpInstances: JSON.stringify(units) } : {});
   log(`Cloud assembly ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${cdkOut}`);
 
-  const erp = settings.tryton ? undefined : await ErpSimulatorServer.start();
-  if (erp) log(`ERP: embedded ERP simulator at ${erp.url}`);
+  const erps = units ? await startUnitErps(units, log) : undefined;
+  const erp = settings.tryton ? undefined : (erps?.[units![0]!.name] ?? (await ErpSimulatorServer.start()));
+  if (erps) log(`ERP: business units ${units!.map((u) => `${u.name} at ${erps[u.name]!.url}`).join(', ')}`);
+  else if (erp) log(`ERP: embedded ERP simulator at ${erp.url}`);
   else log(`ERP: Tryton at ${settings.tryton!.url} (database ${settings.tryton!.database})`);
 
   const procurement = settings.procurement
@@ -204,6 +220,7 @@ export async function startLocalEnvironment(
       ERP_PROTOCOL: settings.tryton ? 'tryton' : 'supplyline-rpc',
       ERP_DATABASE: settings.tryton?.database ?? 'simulator',
       FORECAST_EXPORT_ALLOW_HTTP: 'true',
+      ...(units ? unitOverrides(units, erps!) : {}),
     },
     secrets: {
       planningWebhookSigningCurrent: settings.planningWebhookSecret,
@@ -217,6 +234,7 @@ export async function startLocalEnvironment(
         username: settings.tryton?.user ?? 'simulator',
         password: settings.tryton?.password ?? 'simulator',
       }),
+      ...(units ? unitSecrets(units) : {}),
     },
   });
   planning.setSubscriber(`${runtime.baseUrl}/v1/webhooks/planning`);
@@ -231,6 +249,7 @@ export async function startLocalEnvironment(
     runtime,
     procurement,
     erp,
+    ...(erps ? { erps, businessUnits: units } : {}),
     planning,
     ediPartner,
     settings,
@@ -238,7 +257,11 @@ export async function startLocalEnvironment(
       await ediPartner?.close();
       edi?.s3.destroy();
       await runtime.stop();
-      await Promise.all([planning.close(), procurement?.close(), erp?.close()]);
+      await Promise.all([
+        planning.close(),
+        procurement?.close(),
+        ...(erps ? Object.values(erps).map((unitErp) => unitErp.close()) : [erp?.close()]),
+      ]);
     },
   };
 }
@@ -259,4 +282,46 @@ function startEdiPartner(runtime: LocalRuntime, procurement: ProcurementSimulato
     mailbox: s3PartnerMailbox(s3, bucket.name),
   });
   return { simulator, s3 };
+}
+
+/** One embedded ERP per business unit, each holding only its own warehouses. */
+async function startUnitErps(
+  units: readonly ErpInstance[],
+  log: (line: string) => void,
+): Promise<Record<string, ErpSimulatorServer>> {
+  const started = await Promise.all(
+    units.map((unit) => ErpSimulatorServer.start({ data: unitMasterData(unit) })),
+  );
+  const erps = Object.fromEntries(units.map((unit, index) => [unit.name, started[index]!]));
+  for (const unit of units) log(`ERP ${unit.name}: warehouses ${unit.warehouses.join(', ')}`);
+  return erps;
+}
+
+/** Each unit's connection variables (the first's are the single-ERP names) onto its simulator. */
+function unitOverrides(
+  units: readonly ErpInstance[],
+  erps: Readonly<Record<string, ErpSimulatorServer>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    units.flatMap((unit, index) => {
+      const vars = erpInstanceEnvVars(unit.name, index);
+      return [
+        [vars.baseUrl, erps[unit.name]!.url],
+        [vars.protocol, 'supplyline-rpc'],
+        [vars.database, unit.database],
+      ];
+    }),
+  );
+}
+
+/** The simulators' credentials in each further unit's own secret (the first's is erpCredentials). */
+function unitSecrets(units: readonly ErpInstance[]): Record<string, string> {
+  return Object.fromEntries(
+    units
+      .slice(1)
+      .map((unit) => [
+        `${pascalCase(unit.name)}Credentials`,
+        JSON.stringify({ username: 'simulator', password: 'simulator' }),
+      ]),
+  );
 }

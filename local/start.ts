@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import { removeLocalRuntimeState, writeLocalRuntimeState } from '../ops/local-state';
 import { dashboardSignInHelp, type LocalIdentity } from './identity/start';
+import { LOCAL_BUSINESS_UNITS } from './business-units';
 import { operationsState } from './operations-state';
 import { readSettings, startLocalEnvironment } from './environment';
 import { decideSeedScenario } from './scenario/opt-in';
@@ -51,6 +52,8 @@ async function main(): Promise<number> {
     dataDir: demo ? undefined : DATA_DIR,
     // The seed supplier S-1001 trades by EDI: the partner simulator answers its 850s.
     ediPartner: true,
+    // Two business units (east and west), each with its own embedded ERP (issue #18).
+    businessUnits: LOCAL_BUSINESS_UNITS,
   });
   const { runtime } = environment;
   if (!demo) {
@@ -97,7 +100,11 @@ async function main(): Promise<number> {
         : []),
       'Operations CLI: npx tsx ops/cli.ts --local --help',
       environment.procurement ? `Procurement simulator: ${environment.procurement.url}` : '',
-      environment.erp ? `ERP simulator: ${environment.erp.url}` : '',
+      ...(environment.erps
+        ? Object.entries(environment.erps).map(
+            ([unit, erp]) => `ERP simulator of business unit ${unit}: ${erp.url}`,
+          )
+        : [environment.erp ? `ERP simulator: ${environment.erp.url}` : '']),
       `Planning simulator: ${environment.planning.url}`,
       environment.ediPartner
         ? `EDI partner simulator: ${environment.ediPartner.partner.partnerId} (${environment.ediPartner.behaviour}), mailbox bucket outbound/ and inbound/${environment.ediPartner.partner.partnerId}/`

@@ -25,9 +25,19 @@ export const SYNTH_INPUTS = [
   'package-lock.json',
 ];
 
-/** Synthesizes the dev stage (or reuses a synth of the same sources); returns the cloud assembly folder. */
-export async function synthesizeDev(log: (line: string) => void = () => undefined): Promise<string> {
-  const key = sourcesHash();
+/**
+ * Synthesizes the dev stage (or reuses a synth of the same sources and context); returns the cloud
+ * assembly folder. `context.erpInstances` (JSON) declares business units, as `-c erpInstances=` does.
+ */
+export async function synthesizeDev(
+  log: (line: string) => void = () => undefined,
+  context: { readonly erpInstances?: string } = {},
+): Promise<string> {
+  const contextArgs = Object.entries(context).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  // A synth with other context is another assembly: its own folder.
+  const key = contextArgs.length
+    ? `${sourcesHash()}-${createHash('sha256').update(contextArgs.join('\0')).digest('hex').slice(0, 8)}`
+    : sourcesHash();
   const base = join(tmpdir(), `supplyline-runtime-synth-${process.getuid?.() ?? 'user'}`);
   const out = join(base, key);
   const done = join(out, '.complete');
@@ -49,17 +59,21 @@ export async function synthesizeDev(log: (line: string) => void = () => undefine
       // Synths of older sources, unused for an hour, are dropped (each is tens of MB).
       for (const entry of readdirSync(base)) {
         const path = join(base, entry);
-        if (!entry.startsWith(key) && Date.now() - statSync(path).mtimeMs > 3_600_000) {
+        if (!entry.startsWith(key.slice(0, 16)) && Date.now() - statSync(path).mtimeMs > 3_600_000) {
           rmSync(path, { recursive: true, force: true });
         }
       }
       rmSync(out, { recursive: true, force: true });
       log('Synthesizing the dev environment (CDK, esbuild bundles, cdk-nag) ...');
-      const result = spawnSync('npx', ['cdk', 'synth', '--no-notices', '-q', '-c', 'env=dev', '-o', out], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
-      });
+      const result = spawnSync(
+        'npx',
+        ['cdk', 'synth', '--no-notices', '-q', '-c', 'env=dev', ...contextArgs, '-o', out],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
+        },
+      );
       if (result.status !== 0) {
         throw new Error(
           `cdk synth -c env=dev failed:\n${(result.stderr || result.stdout).split('\n').slice(-30).join('\n')}`,

@@ -22,7 +22,7 @@ import type {
   LedgerRef,
   SourceChange,
 } from '../../domain/ports/sync-ledger';
-import { lagSeconds, type SystemName } from '../../domain/sync-lag';
+import { lagSeconds, systemOfSync, type SyncSystem, type SystemName } from '../../domain/sync-lag';
 
 /** Ledger entries are kept for a quarter: long enough for month-end reconciliation. */
 const RETENTION_SECONDS = 92 * 24 * 3600;
@@ -161,10 +161,11 @@ export class SyncLedger implements LedgerPort {
         confirmedAt: (item.confirmedAt as string | null) ?? null,
       })),
       lags: bySk('LAG#').map((item) => {
-        const [from, to] = String(item.sk).slice(4).split('#')[0]!.split('>') as [SystemName, SystemName];
+        const [from, to] = String(item.sk).slice(4).split('#')[0]!.split('>') as [SyncSystem, SyncSystem];
+        // The status speaks of systems; which ERP instance is the order's warehouse's.
         return {
-          fromSystem: from,
-          toSystem: to,
+          fromSystem: systemOfSync(from),
+          toSystem: systemOfSync(to),
           sourceEventAt: item.sourceEventTime as string,
           confirmedAt: (item.confirmedAt as string | undefined) ?? null,
           lagSeconds: (item.lagSeconds as number | undefined) ?? null,

@@ -167,6 +167,11 @@ export interface BreakerReportingPorts {
   tenantId(): string;
   logger: Pick<Logger, 'warn' | 'error'>;
   metric(name: string, value: number, unit: 'Count', dimensions: Record<string, string>): void;
+  /**
+   * Endpoints with a gauge (and alarm) of their own: each ERP instance past the primary
+   * (`erp:<instance>`, ADR 0013). Any other endpoint reports under its system. @default none
+   */
+  ownGauges?: readonly string[];
 }
 
 /** Publishes the integration exception of an opening or its resolution on closing. */
@@ -209,7 +214,8 @@ export function breakerChangeReporter(
   return async (change) => {
     ports.logger.warn('circuit breaker changed state', { ...change, at: change.at.toISOString() });
     if (change.to === 'half-open') return;
-    ports.metric('CircuitBreakerOpen', change.to === 'open' ? 1 : 0, 'Count', { Endpoint: change.system });
+    const gauge = ports.ownGauges?.includes(change.endpoint) ? change.endpoint : change.system;
+    ports.metric('CircuitBreakerOpen', change.to === 'open' ? 1 : 0, 'Count', { Endpoint: gauge });
     try {
       await announceBreakerChange(change, ports);
     } catch (error) {

@@ -6,6 +6,7 @@ import { buildEvent } from '../../canonical/envelope';
 import type { PurchaseOrderAcknowledgedV1 } from '../../canonical/generated/types';
 import { NotYetKnown } from '../failures';
 import { evaluateAcknowledgement } from '../procurement/acknowledgement';
+import { erpSyncSystem, systemPair } from '../sync-lag';
 import { recordRequisitionStep } from './need';
 import type { AcknowledgementResult, CommitmentPorts } from './types';
 
@@ -122,23 +123,25 @@ export async function applyAcknowledgement(
     });
   }
   const confirmedAt = ports.now().toISOString();
+  // Each instance's lag is its own pair, so one slow business unit's ERP shows (and alarms) alone.
+  const erp = erpSyncSystem(ports.erps.instanceFor(posted.warehouseCode), ports.erps.primary);
   await ports.ledger.recordSourceChange(ref, {
     from: 'procurement',
-    to: 'erp',
+    to: erp,
     version: ack.revision,
     sourceEventAt: ack.acknowledgedAt,
     correlationId: event.correlationId,
   });
   const lag = await ports.ledger.recordConfirmation(ref, {
     from: 'procurement',
-    to: 'erp',
+    to: erp,
     version: ack.revision,
     confirmedAt,
   });
   if (lag !== undefined) {
     ports.metric?.('SyncLagSeconds', lag, 'Seconds', {
       ObjectType: 'purchase-order-acknowledgement',
-      SystemPair: 'procurement-erp',
+      SystemPair: systemPair('procurement', erp),
     });
   }
   await ports.ledger.recordState(ref, {

@@ -3,7 +3,7 @@
  * flight between systems, from which sync lag is measured (adapters/aws/sync-ledger.ts).
  */
 import type { CanonicalEvent } from '../../canonical/envelope';
-import type { SystemName } from '../sync-lag';
+import type { SyncSystem, SystemName } from '../sync-lag';
 
 /** A business object the ledger tracks, e.g. `PurchaseOrder` `SL-PO-SR-1`. */
 export interface LedgerRef {
@@ -13,8 +13,8 @@ export interface LedgerRef {
 
 /** A change made in one system, in flight towards another, from `sourceEventAt` on. */
 export interface SourceChange {
-  from: SystemName;
-  to: SystemName;
+  from: SyncSystem;
+  to: SyncSystem;
   version: number;
   sourceEventAt: string;
   correlationId: string;
@@ -22,8 +22,8 @@ export interface SourceChange {
 
 /** The target system confirmed a change. */
 export interface ChangeConfirmation {
-  from: SystemName;
-  to: SystemName;
+  from: SyncSystem;
+  to: SyncSystem;
   version: number;
   confirmedAt: string;
 }

@@ -26,6 +26,7 @@ import { breakerChangeReporter, DynamoDbBreakerIncidents } from '../../adapters/
 import { CircuitBreaker, type BreakerStateChange } from '../../adapters/resilience/circuit-breaker';
 import { DynamoDbBreakerStore } from '../../adapters/resilience/dynamodb-breaker-store';
 import type { BusinessRules } from '../../application/environments';
+import { erpEndpoint, erpInstancesFromEnvironment } from '../../application/erp-instances';
 import { S3ApprovalAuditTrail } from '../../adapters/aws/approval-audit';
 import {
   BUCKETS,
@@ -200,6 +201,7 @@ const breakerReporter = /* @__PURE__ */ lazy(() =>
     tenantId,
     logger,
     metric: emitMetric,
+    ownGauges: erpInstancesFromEnvironment(process.env).map(({ name }, index) => erpEndpoint(name, index)),
   }),
 );
 

@@ -322,27 +322,32 @@ const ERP_BULK_READS = {
 } as const satisfies Partial<typeof ERP_METHODS>;
 
 /**
- * The system APIs' ERP reads of the primary instance: behind its breaker, each granted by its
- * request budget's bulk lane (and not its critical lane as well: the guarded port under them has
- * no budget of its own). A reader waits up to a second for the lane's next window: within its
- * fill lease and API timeout.
+ * Reads of the primary instance for bulk work (the system APIs, reconciliation): behind its
+ * breaker, each granted by its request budget's bulk lane (and not its critical lane as well: the
+ * guarded port under them has no budget of its own), waiting up to `maxWaitMs` for a window.
  */
-export const erpBulkReads = lazy(() => {
+export function erpBulkPort<K extends keyof typeof ERP_METHODS>(
+  methods: Readonly<Record<K, 'read'>>,
+  maxWaitMs: number,
+): Pick<ErpPort, K> {
   const routes = erpInstancesFromEnvironment(process.env);
   const primary = routes[0]!.name;
   const reads = guardedPort(
     erpEndpoint(primary, 0),
     erpInstanceConnection(primary, 0),
-    ERP_BULK_READS,
+    methods,
     circuitBreaker,
   );
-  return budgetedPort(reads, Object.keys(ERP_BULK_READS) as (keyof typeof ERP_BULK_READS)[], {
+  return budgetedPort(reads, Object.keys(methods) as K[], {
     budget: erpInstanceBudget(routes, 0),
     lane: 'bulk',
     system: 'erp',
-    maxWaitMs: 1_000,
+    maxWaitMs,
   });
-});
+}
+
+/** The system APIs' ERP reads: a reader waits up to a second, within its fill lease and API timeout. */
+export const erpBulkReads = lazy(() => erpBulkPort(ERP_BULK_READS, 1_000));
 
 /** A supplier as procurement rates it, read in the procurement budget's bulk lane. */
 export async function procurementSupplierBulk(supplierNumber: string): Promise<ProcurementSupplier | null> {

@@ -10,7 +10,6 @@ import { DynamoDbRecordedOrders } from '../../adapters/aws/reconciliation-record
 import { S3ReconciliationReport } from '../../adapters/aws/reconciliation-report';
 import { BUCKETS, TABLES } from '../../application/resources';
 import { reconciliationRepairs } from '../../domain/reconciliation/repairs';
-import type { ErpPort } from '../../domain/ports/erp';
 import type { ReconciliationPorts } from '../../domain/reconciliation/run';
 import {
   DEFAULT_RECONCILIATION_SETTINGS,
@@ -18,8 +17,7 @@ import {
 } from '../../domain/reconciliation/types';
 import { procurementPolicy, publish, syncLedger, tenantId } from '../commons/adapters';
 import { documents, env, s3 } from '../commons/clients';
-import { budgetedPort } from '../../adapters/resilience/budgeted-port';
-import { erpPort, erpReadBudget, procurementPurchaseOrders } from '../commons/connectors';
+import { erpBulkPort, erpPort, procurementPurchaseOrders } from '../commons/connectors';
 
 /** The contract's defaults with the environment's approval limit. */
 export function reconciliationSettings(): ReconciliationSettings {
@@ -30,21 +28,15 @@ export function reconciliationSettings(): ReconciliationSettings {
 }
 
 /**
- * The run's ERP reads, each page granted by the ERP request budget's bulk lane first (the lane the
- * system APIs' reads share, so critical work keeps the rest). A batch run waits out a spent window
- * rather than failing; only a budget held by others for half a minute fails the run (transient).
+ * The run's ERP reads, each page granted by the ERP request budget's bulk lane (the lane the system
+ * APIs' reads share, so critical work keeps the rest). A batch run waits out a spent window rather
+ * than failing; only a budget held by others for half a minute fails the run (transient).
  */
-export function erpBulkPages(): Pick<
-  ErpPort,
-  'findPurchaseOrders' | 'committedValue' | 'listReferencedPurchaseOrders'
-> {
-  return budgetedPort(erpPort(), ['findPurchaseOrders', 'committedValue', 'listReferencedPurchaseOrders'], {
-    budget: erpReadBudget(),
-    lane: 'bulk',
-    system: 'erp',
-    maxWaitMs: 30_000,
-  });
-}
+export const erpBulkPages = () =>
+  erpBulkPort(
+    { findPurchaseOrders: 'read', committedValue: 'read', listReferencedPurchaseOrders: 'read' },
+    30_000,
+  );
 
 /** The ports of one run (the report writer is per run). */
 export function reconciliationPorts(): ReconciliationPorts {

@@ -15,6 +15,7 @@ import {
   OVERDUE_EXCEPTION_AGE_BUCKET,
   type BusinessMetricName,
 } from '../../application/metrics';
+import type { ErpInstanceWatch } from '../../application/erp-instances';
 import { pascalCase } from '../../application/resources';
 import type { ConsumerLane } from './consumer-lane';
 import type { SupplylineApi } from './supplyline-api';
@@ -344,13 +345,70 @@ export class Monitoring extends Construct {
       metric: businessMetric('DeliveriesQuarantined', {}, 'Sum'),
       threshold: 0,
     });
-    for (const endpoint of props.circuitBreakerEndpoints) {
-      this.alarm(`${pascalCase(endpoint)}CircuitBreakerOpenAlarm`, {
-        alarmDescription: `Circuit breaker for ${endpoint} is open: calls to ${endpoint} are being refused`,
-        metric: businessMetric('CircuitBreakerOpen', { Endpoint: endpoint }, 'Maximum'),
-        threshold: 0,
-      });
-    }
+    for (const endpoint of props.circuitBreakerEndpoints) this.breakerAlarm(endpoint);
+  }
+
+  /**
+   * Per ERP instance (business unit): the SLO and breaker alarms of every instance past the primary
+   * (the primary's are {@link monitorBusiness}'s, unchanged), and with several instances a dashboard
+   * row each. Call after monitorBusiness.
+   */
+  public monitorErpInstances(watches: readonly ErpInstanceWatch[]): void {
+    const alarmsOf = watches.map((watch, index) => {
+      const ids = [
+        ...watch.slos.map((slo) => `${pascalCase(slo.flow)}SloAlarm`),
+        `${pascalCase(watch.endpoint)}CircuitBreakerOpenAlarm`,
+      ];
+      if (index === 0) return this.alarms.filter((alarm) => ids.includes(alarm.node.id));
+      return [
+        ...watch.slos.map((slo, i) =>
+          this.alarm(ids[i]!, {
+            alarmDescription: `SLO breach: ${slo.description} (threshold ${slo.thresholdSeconds}s)`,
+            metric: businessMetric(slo.metricName, slo.dimensions, 'Maximum'),
+            threshold: slo.thresholdSeconds,
+          }),
+        ),
+        this.breakerAlarm(watch.endpoint),
+      ];
+    });
+    // One instance is the single-ERP dashboard, as it always was.
+    if (watches.length < 2) return;
+    watches.forEach((watch, index) => {
+      this.dashboard.addWidgets(
+        new cloudwatch.TextWidget({
+          markdown: `## Business unit ${watch.instance} (ERP endpoint \`${watch.endpoint}\`)`,
+          width: 24,
+          height: 1,
+        }),
+        new cloudwatch.GraphWidget({
+          title: `${watch.instance}: sync lag procurement -> ERP (s, max)`,
+          left: watch.slos.map((slo) => businessMetric(slo.metricName, slo.dimensions, 'Maximum')),
+          leftAnnotations: watch.slos.map((slo) => ({
+            value: slo.thresholdSeconds,
+            label: `SLO ${slo.flow}`,
+          })),
+          width: 8,
+        }),
+        new cloudwatch.GraphWidget({
+          title: `${watch.instance}: circuit breaker open`,
+          left: [businessMetric('CircuitBreakerOpen', { Endpoint: watch.endpoint }, 'Maximum')],
+          width: 8,
+        }),
+        new cloudwatch.AlarmStatusWidget({
+          title: `${watch.instance}: alarms`,
+          alarms: alarmsOf[index]!,
+          width: 8,
+        }),
+      );
+    });
+  }
+
+  private breakerAlarm(endpoint: string): cloudwatch.Alarm {
+    return this.alarm(`${pascalCase(endpoint)}CircuitBreakerOpenAlarm`, {
+      alarmDescription: `Circuit breaker for ${endpoint} is open: calls to ${endpoint} are being refused`,
+      metric: businessMetric('CircuitBreakerOpen', { Endpoint: endpoint }, 'Maximum'),
+      threshold: 0,
+    });
   }
 
   /**

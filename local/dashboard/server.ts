@@ -31,6 +31,7 @@ import {
   reconciliationRuns,
 } from './reconciliation-runs';
 import { METRICS_NAMESPACE } from '../../application/metrics';
+import { businessUnitRows } from './business-units';
 import { ENVIRONMENTS } from '../../application/environments';
 import { describe as describeDeadLetter, redrive } from '../../ops/dlq';
 import {
@@ -507,6 +508,7 @@ async function state(
     reconciliation: { runs, driftAlarmPercent: config.reconciliationDriftPercent },
     breakers: breakerRows(breakers),
     ediRejected,
+    businessUnits: businessUnitRows(source.model, [...syncLag.values()], breakerRows(breakers)),
     // Without bodies: inspecting one reads it (GET /_dashboard/api/quarantine/<id>).
     quarantine: quarantined.map(({ body, headers: _headers, ...record }) => ({
       ...record,

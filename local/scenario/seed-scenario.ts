@@ -10,6 +10,10 @@
  */
 import type { EventEnvelope } from '../eventbridge/bus';
 import type { LocalEnvironment } from '../environment';
+import { exceptionPerUnit, type UnitOrder } from './business-units';
+import { forecastUplift, until } from './steps';
+
+export { nextBucket } from './steps';
 
 export interface ScenarioStep {
   atMs: number;
@@ -26,29 +30,9 @@ export interface ScenarioReport {
   erpNumber?: string;
   forecastToOrderSeconds?: number;
   syncLags: { from: string; to: string; lagSeconds: number | null }[];
+  /** With business units: each unit's exception and the order in its own ERP. */
+  units?: UnitOrder[];
   durationMs: number;
-}
-
-/** The Monday a week after the next one: a bucket the ERP accepts as a future delivery date. */
-export function nextBucket(now = new Date()): { start: string; end: string } {
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  start.setUTCDate(start.getUTCDate() + ((8 - start.getUTCDay()) % 7 || 7) + 7);
-  const end = new Date(start.getTime() + 6 * 86_400_000);
-  return { start: start.toISOString().slice(0, 10), end: end.toISOString().slice(0, 10) };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 export async function runSeedScenario(
@@ -71,24 +55,7 @@ export async function runSeedScenario(
 
   try {
     const exceptionId = `EXC-${Date.now().toString(36).toUpperCase()}`;
-    const { event, delivery } = planning.sendForecastException({
-      exception: {
-        exception_id: exceptionId,
-        kind: 'DEMAND_UPLIFT',
-        severity: 'high',
-        sku: 'SKU-10442',
-        site: 'DC-EAST-02',
-        uom: 'CS',
-        pack_size: 12,
-        bucket: { ...nextBucket(), granularity: 'week' },
-        baseline_qty: 100,
-        forecast_qty: 140,
-        projected_on_hand: 12.5,
-        safety_stock: 30,
-        velocity_class: 'A',
-        notes: 'Regional promotion at the east distribution center',
-      },
-    });
+    const { event, delivery } = planning.sendForecastException(forecastUplift(exceptionId, 'DC-EAST-02'));
     step(
       `Planner's forecast uplift for SKU-10442 at DC-EAST-02: +40% (100 -> 140 cases of 12), exception ${exceptionId}`,
     );
@@ -242,6 +209,15 @@ export async function runSeedScenario(
     } else {
       throw new Error(`sync status API answered ${response.status}: ${await response.text()}`);
     }
+    if (environment.businessUnits) {
+      const { site, warehouseCode } = po as { site: string; warehouseCode: string };
+      report.units = await exceptionPerUnit(
+        environment,
+        { site, warehouseCode, externalRef: report.externalRef, erpNumber: report.erpNumber },
+        step,
+        timeoutMs,
+      );
+    }
     report.ok = true;
   } catch (error) {
     report.reason = (error as Error).message;
@@ -274,6 +250,16 @@ export function formatReport(report: ScenarioReport): string {
       : ['  (none recorded)']),
     `Forecast exception -> PO posted in the ERP: ${report.forecastToOrderSeconds?.toFixed(3) ?? '?'} s (service level: under 300 s)`,
     `ERP purchase order number: ${report.erpNumber ?? '(none)'}   procurement PO: ${report.poNumber ?? '(none)'}   reference: ${report.externalRef ?? '(none)'}`,
+    ...(report.units
+      ? [
+          '',
+          'Business units (one exception each, in its own ERP):',
+          ...report.units.map(
+            (u) =>
+              `  ${u.unit.padEnd(6)} ${u.site} -> ${u.warehouseCode}: ERP order ${u.erpNumber} (${u.externalRef})`,
+          ),
+        ]
+      : []),
     '',
     report.ok
       ? `Scenario completed in ${(report.durationMs / 1000).toFixed(1)} s.`

@@ -34,4 +34,11 @@ it('runs the seed scenario headless and exits 0 with its report', async () => {
       `ASN reached the ERP: expected shipment ${asn![1]} \\(draft receipt \\d+, planned \\d{4}-\\d{2}-\\d{2}\\): line 1 \\d+(\\.\\d+)? EA`,
     ),
   );
+  // Two business units by default: one exception each, each order in its own unit's ERP.
+  expect(output).toMatch(
+    /Business unit east: \S+ \(DC-EAST-02, WH-EAST\) is order \S+ in east's own ERP, in no other/,
+  );
+  expect(output).toMatch(
+    /Business unit west: \S+ \(DC-WEST-01, WH-WEST\) is order \S+ in west's own ERP, in no other/,
+  );
 }, 300_000);

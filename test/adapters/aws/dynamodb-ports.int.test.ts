@@ -117,6 +117,31 @@ describe('sync-lag ledger on the local DynamoDB', () => {
     ]);
   });
 
+  it("keeps each ERP instance's lag apart, and reports it as the ERP's in the status", async () => {
+    const ledger = new SyncLedger(docs, dynamo.tableNames.syncLedger);
+    const ref = { objectType: 'PurchaseOrder', objectId: 'sl-WEST-ACK-1' };
+    const change = { from: 'procurement', version: 2, correlationId: 'ack_1' } as const;
+    await ledger.recordSourceChange(ref, {
+      ...change,
+      to: 'erp:west',
+      sourceEventAt: '2026-11-27T07:00:00Z',
+    });
+    await ledger.recordSourceChange(ref, { ...change, to: 'erp', sourceEventAt: '2026-11-27T07:00:10Z' });
+    // Confirming west's change closes west's lag only: the primary's is another pair.
+    const lag = await ledger.recordConfirmation(ref, {
+      from: 'procurement',
+      to: 'erp:west',
+      version: 2,
+      confirmedAt: '2026-11-27T07:00:30Z',
+    });
+    expect(lag).toBe(30);
+    const status = await ledger.status(ref);
+    expect(status.lags.map((l) => [l.fromSystem, l.toSystem, l.lagSeconds]).sort()).toEqual([
+      ['procurement', 'erp', null],
+      ['procurement', 'erp', 30],
+    ]);
+  });
+
   it('returns no lag for a confirmation whose source change was never recorded', async () => {
     const ledger = new SyncLedger(docs, dynamo.tableNames.syncLedger);
     expect(

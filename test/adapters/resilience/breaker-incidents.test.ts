@@ -89,6 +89,14 @@ describe('breaker incidents as integration exceptions', () => {
     expect(resolved).toMatchObject({ data: { exceptionId: id, resolution: CIRCUIT_CLOSED_RESOLUTION } });
   });
 
+  it("reports an ERP instance's breaker under its own endpoint, any other under its system", async () => {
+    const { ports, metrics } = fakePorts();
+    const report = breakerChangeReporter({ ...ports, ownGauges: ['erp', 'erp:west'] });
+    await report({ ...change('closed', 'open', OPENED_AT), endpoint: 'erp:west' });
+    await report(change('closed', 'open', OPENED_AT));
+    expect(metrics.map((m) => m.dimensions)).toEqual([{ Endpoint: 'erp:west' }, { Endpoint: 'erp' }]);
+  });
+
   it('never throws: a bus that refuses the event is logged and the gauge still goes out', async () => {
     const { ports, metrics, errors } = fakePorts({ publishFails: true });
     await expect(breakerChangeReporter(ports)(change('closed', 'open', OPENED_AT))).resolves.toBeUndefined();
