@@ -1,5 +1,9 @@
 import { ContractViolation } from '../../domain/failures';
-import type { PostPurchaseOrderRequest, PurchaseOrderAmendment } from '../../domain/ports/erp';
+import type {
+  ErpSupplierChange,
+  PostPurchaseOrderRequest,
+  PurchaseOrderAmendment,
+} from '../../domain/ports/erp';
 
 // Request shape checks shared by every ErpPort implementation.
 
@@ -53,4 +57,20 @@ export function monthRange(month: string): { from: string; until: string } {
   const [year, mon] = month.split('-').map(Number) as [number, number];
   const next = mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
   return { from: `${month}-01`, until: `${next}-01` };
+}
+
+/**
+ * The fields of a supplier that `change` alters, or undefined when it already carries the change
+ * (so a repeated change writes nothing). A change without a name keeps the ERP's name.
+ */
+export function supplierChangeValues(
+  current: { name: string; active: boolean },
+  change: ErpSupplierChange,
+): { active?: boolean; name?: string } | undefined {
+  if (typeof change?.active !== 'boolean') fail('a supplier change needs active true or false');
+  const values: { active?: boolean; name?: string } = {};
+  if (current.active !== change.active) values.active = change.active;
+  if (change.name !== undefined && change.name.trim() !== '' && change.name !== current.name)
+    values.name = change.name;
+  return Object.keys(values).length > 0 ? values : undefined;
 }

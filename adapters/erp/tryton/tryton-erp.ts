@@ -14,6 +14,7 @@ import type {
 } from '../../../domain/ports/erp';
 import { assertAmendment, assertPostRequest, monthRange } from '../request-checks';
 import { TrytonExpectedShipments } from './expected-shipments';
+import { applySupplierChange } from './supplier-master';
 import { ERP_SYSTEM, TrytonRpc, trytonDate, trytonDecimal, type TrytonConnection } from './jsonrpc';
 
 type Row = Record<string, unknown> & { id: number };
@@ -70,7 +71,6 @@ export class TrytonErp implements ErpPort {
   protected readonly rpc: TrytonRpc;
   private unitId: Promise<number> | undefined;
   private usdId: Promise<number> | undefined;
-
   private readonly shipments: TrytonExpectedShipments;
 
   constructor(connection: TrytonConnection | TrytonRpc) {
@@ -110,6 +110,9 @@ export class TrytonErp implements ErpPort {
     const row = await this.partyRow(supplierNumber);
     return row ? { supplierNumber, name: String(row.name), active: Boolean(row.active) } : null;
   }
+
+  applySupplierChange: ErpPort['applySupplierChange'] = (code, change) =>
+    applySupplierChange(this.rpc, () => this.partyRow(code), code, change);
 
   async getInventoryBalance(itemCode: string, warehouseCode: string): Promise<ErpInventoryBalance> {
     const [product, warehouse] = await Promise.all([

@@ -9,12 +9,18 @@ import type {
   ErpPurchaseOrder,
   ErpReceipt,
   ErpSupplier,
+  ErpSupplierChange,
   ErpWarehouse,
   ExpectedShipmentRequest,
   PostPurchaseOrderRequest,
   PurchaseOrderAmendment,
 } from '../../../domain/ports/erp';
-import { assertAmendment, assertPostRequest, monthRange } from '../../../adapters/erp/request-checks';
+import {
+  assertAmendment,
+  assertPostRequest,
+  monthRange,
+  supplierChangeValues,
+} from '../../../adapters/erp/request-checks';
 
 const SYSTEM = 'erp';
 
@@ -114,6 +120,18 @@ export class ErpSimulator implements ErpPort {
       (s) => s.supplierNumber === supplierNumber && s.erp !== 'absent',
     );
     return supplier ? { supplierNumber, name: supplier.name, active: supplier.erp === 'active' } : null;
+  }
+
+  async applySupplierChange(supplierNumber: string, change: ErpSupplierChange): Promise<ErpSupplier | null> {
+    await this.enter('applySupplierChange', [supplierNumber, change]);
+    const supplier = this.data.suppliers.find(
+      (s) => s.supplierNumber === supplierNumber && s.erp !== 'absent',
+    );
+    if (!supplier) return null;
+    const values = supplierChangeValues({ name: supplier.name, active: supplier.erp === 'active' }, change);
+    if (values?.name !== undefined) supplier.name = values.name;
+    if (values?.active !== undefined) supplier.erp = values.active ? 'active' : 'inactive';
+    return { supplierNumber, name: supplier.name, active: supplier.erp === 'active' };
   }
 
   async getInventoryBalance(itemCode: string, warehouseCode: string): Promise<ErpInventoryBalance> {
