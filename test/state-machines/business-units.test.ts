@@ -117,4 +117,58 @@ describe('business units: one ERP instance per unit', () => {
     expect(raised).toEqual(['ITEM_UNKNOWN']);
     expect(harness.procurement.purchaseOrders()).toEqual([]);
   });
+
+  it('fails the policy check when the west ERP lacks the supplier, whatever the east ERP holds', async () => {
+    const west = new ErpSimulator({
+      data: {
+        ...masterData,
+        suppliers: masterData.suppliers.map((supplier) =>
+          supplier.supplierNumber === 'S-1001' ? { ...supplier, erp: 'absent' as const } : supplier,
+        ),
+      },
+    });
+    harness = await startUnits(west);
+    expect(await harness.erp.getSupplier('S-1001')).toMatchObject({ active: true });
+    await harness.evaluate(westException());
+    await harness.sfn.settle().catch(() => undefined);
+    await commitment().done;
+    expect(commitment().status).toBe('FAILED');
+    const raised = harness.events
+      .filter(
+        (event): event is IntegrationExceptionRaisedV1 => event.eventType === 'integration-exception.raised',
+      )
+      .map((event) => event.data.code);
+    expect(raised).toEqual(['SUPPLIER_UNKNOWN_TO_ERP']);
+    expect(harness.procurement.purchaseOrders()).toEqual([]);
+  });
+
+  it('passes the policy check of an east commitment with an item only the east ERP holds', async () => {
+    const west = new ErpSimulator({
+      data: { ...masterData, items: masterData.items.filter((item) => item.itemCode !== 'SKU-10442') },
+    });
+    harness = await startUnits(west);
+    await harness.evaluate(
+      mapForecastException(
+        forecastExceptionDelivery({
+          exception: {
+            exception_id: `EXC-E-${++sequence}`,
+            site: 'DC-EAST-02',
+            uom: 'EA',
+            pack_size: 12,
+            baseline_qty: 1000,
+            forecast_qty: 1400,
+            projected_on_hand: 200,
+            safety_stock: 100,
+          },
+        }),
+        context,
+      ),
+    );
+    await started(WORKFLOWS.acknowledgement);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(commitment().status).toBe('SUCCEEDED');
+    const ref = erpReferenceOf(harness.procurement.sourcingRequests()[0]!);
+    expect(await harness.erp.findPurchaseOrder(ref)).toMatchObject({ warehouseCode: 'WH-EAST' });
+    expect(await west.findPurchaseOrder(ref)).toBeNull();
+  });
 });
