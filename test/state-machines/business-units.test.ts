@@ -3,16 +3,15 @@
  * a commitment's policy checks, its posting and its acknowledgement updates go to.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mapForecastException } from '../../adapters/planning/mapping';
 import { mapPurchaseOrderAcknowledged } from '../../adapters/procurement/mapping';
 import type { IntegrationExceptionRaisedV1 } from '../../canonical/generated/types';
 import { erpInstances } from '../../domain/business-units';
 import type { ErpPort } from '../../domain/ports/erp';
 import { masterData } from '../../local/seed/master-data';
 import { ErpSimulator } from '../../local/simulators/erp/erp-simulator';
+import { upliftAt as upliftOf } from '../support/business-units';
 import { startHarness, WORKFLOWS, type Harness } from '../support/commitment-harness';
 import { erpReferenceOf } from '../support/purchase-order-reference';
-import { forecastExceptionDelivery } from '../fixtures/planning';
 import { purchaseOrderAcknowledgedDelivery } from '../fixtures/procurement';
 
 let harness: Harness;
@@ -26,22 +25,7 @@ const context = {
 };
 
 /** An A-class uplift of 40% on SKU-10442 at the west DC (or `site`). */
-const upliftAt = (site = 'DC-WEST-01') =>
-  mapForecastException(
-    forecastExceptionDelivery({
-      exception: {
-        exception_id: `EXC-${site}-${++sequence}`,
-        site,
-        uom: 'EA',
-        pack_size: 12,
-        baseline_qty: 1000,
-        forecast_qty: 1400,
-        projected_on_hand: 200,
-        safety_stock: 100,
-      },
-    }),
-    context,
-  );
+const upliftAt = (site = 'DC-WEST-01') => upliftOf(site, `EXC-${site}-${++sequence}`, context);
 
 /** East (the harness's recorded simulator) holds every warehouse but WH-WEST, which `west` holds. */
 async function startUnits(west: ErpSimulator): Promise<Harness> {

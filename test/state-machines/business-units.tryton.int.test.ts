@@ -4,16 +4,15 @@
  * reaches both, and the policy check follows the unit's own database whatever the other holds.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mapForecastException } from '../../adapters/planning/mapping';
 import { TrytonErp } from '../../adapters/erp/tryton/tryton-erp';
 import { TrytonRpc } from '../../adapters/erp/tryton/jsonrpc';
 import type { IntegrationExceptionRaisedV1 } from '../../canonical/generated/types';
 import { erpInstances, type ErpInstances } from '../../domain/business-units';
 import { fanOutSupplierChange } from '../../domain/supplier-master';
+import { upliftAt as upliftOf } from '../support/business-units';
 import { startHarness, WORKFLOWS, type Harness } from '../support/commitment-harness';
 import { erpReferenceOf } from '../support/purchase-order-reference';
 import { startTryton, type TrytonSandbox } from '../support/tryton';
-import { forecastExceptionDelivery } from '../fixtures/planning';
 
 let tryton: TrytonSandbox;
 let east: TrytonErp;
@@ -62,22 +61,7 @@ const context = {
 };
 
 /** An A-class uplift of 40% on SKU-10442 at `site`. */
-const upliftAt = (site: string) =>
-  mapForecastException(
-    forecastExceptionDelivery({
-      exception: {
-        exception_id: `EXC-T-${site}-${++sequence}-${Date.now()}`,
-        site,
-        uom: 'EA',
-        pack_size: 12,
-        baseline_qty: 1000,
-        forecast_qty: 1400,
-        projected_on_hand: 200,
-        safety_stock: 100,
-      },
-    }),
-    context,
-  );
+const upliftAt = (site: string) => upliftOf(site, `EXC-T-${site}-${++sequence}-${Date.now()}`, context);
 
 /** The `count`th commitment, once it ended (the Express workflow ends when posted or rejected). */
 async function commitmentEnded(count: number) {
