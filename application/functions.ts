@@ -367,10 +367,16 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     description: 'Keeps supplier and item master data aligned between procurement and the ERP',
     entry: 'functions/consumers/master-data-sync.ts',
     memoryMb: 512,
-    // Records what each system confirmed in the sync ledger; it calls neither system.
+    // Records what each system confirmed in the sync ledger, and applies supplier changes to every
+    // ERP instance that knows the supplier (behind each instance's breaker and budget).
     grants: {
       bus: true,
-      tables: { idempotency: IDEMPOTENCY_RECORDS, syncLedger: SYNC_LEDGER_RECORDS },
+      connectors: ['erp'],
+      tables: {
+        idempotency: IDEMPOTENCY_RECORDS,
+        syncLedger: SYNC_LEDGER_RECORDS,
+        circuitBreaker: BREAKER_STATE,
+      },
     },
   },
   {

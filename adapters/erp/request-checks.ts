@@ -1,6 +1,7 @@
 import { ContractViolation } from '../../domain/failures';
 import {
   ERP_ORDER_PAGE_SIZE,
+  type ErpSupplierChange,
   type PostPurchaseOrderRequest,
   type PurchaseOrderAmendment,
 } from '../../domain/ports/erp';
@@ -66,4 +67,20 @@ export function assertReferencePage(externalRefs: readonly string[]): void {
     fail(`at most ${ERP_ORDER_PAGE_SIZE} references per page, got ${externalRefs.length}`);
   if (externalRefs.some((ref) => typeof ref !== 'string' || !ref.trim()))
     fail('every external reference must be a non-blank string');
+}
+
+/**
+ * The fields of a supplier that `change` alters, or undefined when it already carries the change
+ * (so a repeated change writes nothing). A change without a name keeps the ERP's name.
+ */
+export function supplierChangeValues(
+  current: { name: string; active: boolean },
+  change: ErpSupplierChange,
+): { active?: boolean; name?: string } | undefined {
+  if (typeof change?.active !== 'boolean') fail('a supplier change needs active true or false');
+  const values: { active?: boolean; name?: string } = {};
+  if (current.active !== change.active) values.active = change.active;
+  if (change.name !== undefined && change.name.trim() !== '' && change.name !== current.name)
+    values.name = change.name;
+  return Object.keys(values).length > 0 ? values : undefined;
 }

@@ -37,6 +37,14 @@ export interface ErpSupplier {
   active: boolean;
 }
 
+/** A supplier master change to apply where the supplier is known (the procurement platform owns it). */
+export interface ErpSupplierChange {
+  /** Whether the supplier may receive new orders in this ERP. */
+  active: boolean;
+  /** The supplier's name, when the change carries one. */
+  name?: string;
+}
+
 /** Stock of one item in one warehouse, in eaches. */
 export interface ErpInventoryBalance {
   /** Physically in the warehouse today. */
@@ -160,6 +168,12 @@ export interface ErpPort {
   getWarehouse(code: string): Promise<ErpWarehouse | null>;
   /** The supplier party with that code (inactive ones included), or null. */
   getSupplier(supplierNumber: string): Promise<ErpSupplier | null>;
+  /**
+   * Applies a supplier master change to the supplier party with that code; null (and no change)
+   * when this ERP does not know the supplier. Idempotent: a change the party already carries writes
+   * nothing and returns it as it is.
+   */
+  applySupplierChange(supplierNumber: string, change: ErpSupplierChange): Promise<ErpSupplier | null>;
   /** Stock of an item in a warehouse. Unknown item or warehouse: BusinessRejection ITEM_UNKNOWN / WAREHOUSE_UNKNOWN. */
   getInventoryBalance(itemCode: string, warehouseCode: string): Promise<ErpInventoryBalance>;
   /**

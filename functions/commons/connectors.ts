@@ -187,6 +187,7 @@ const ERP_METHODS = {
   getItem: 'read',
   getWarehouse: 'read',
   getSupplier: 'read',
+  applySupplierChange: 'write',
   getInventoryBalance: 'read',
   committedValue: 'read',
   findPurchaseOrder: 'read',

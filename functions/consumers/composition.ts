@@ -10,7 +10,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { openForecastExport } from '../../adapters/planning/export-source';
 import { ProcurementClient } from '../../adapters/procurement/client';
-import type { PostedPurchaseOrder } from '../../domain/commitment/types';
 import { httpsRequiredIn } from '../../application/outbound';
 import {
   CONNECTORS,
@@ -35,7 +34,6 @@ import { dynamo, env, lazy, sqs } from '../commons/clients';
 import { createConsumer, type ConsumerOptions } from '../commons/consumer';
 import { emitMetric, logger, metrics } from '../commons/powertools';
 import type { ForecastSyncPorts } from './forecast-sync';
-import type { MasterDataPorts } from './master-data-sync';
 import type { ReceiptSyncPorts } from './receipt-sync';
 
 /**
@@ -91,24 +89,6 @@ export const forecastSyncPorts = /* @__PURE__ */ lazy((): ForecastSyncPorts => {
 
 /** integration-exception-recorder: the store the work list reads. */
 export const exceptionStore = integrationExceptions;
-
-/** master-data-sync: the ledger, the posted commitments, the bus. */
-export const masterDataPorts = /* @__PURE__ */ lazy((): MasterDataPorts => {
-  const commitments = postedCommitments();
-  return {
-    ledger: syncLedger(),
-    openCommitmentsOf: async (supplierNumber) => {
-      const open: Pick<PostedPurchaseOrder, 'poNumber' | 'externalRef'>[] = [];
-      for await (const { po } of commitments.posted(' AND attribute_not_exists(fullyReceivedAt)'))
-        if (po.supplierNumber === supplierNumber)
-          open.push({ poNumber: po.poNumber, externalRef: po.externalRef });
-      return open;
-    },
-    publish,
-    metric: emitMetric,
-    newId: () => crypto.randomUUID(),
-  };
-});
 
 /** receipt-sync: the posted commitments, the procurement purchase order calls, the ledger. */
 export const receiptSyncPorts = /* @__PURE__ */ lazy((): ReceiptSyncPorts => {

@@ -8,12 +8,17 @@
  * supplier are looked up (a scan, acceptable for a rare event) and, when there are any, an
  * integration exception lists them for a person (their goods may not come).
  *
+ * A supplier update then applies to every ERP instance that knows the supplier
+ * (domain/supplier-master.ts), each instance once per version under its own key: when one instance
+ * is down its failure defers the message (the consumer framework), and the redelivery, which finds
+ * the procurement state already recorded (a duplicate), applies only the instances still missing.
+ *
  * The read-then-write version check is not atomic: two updates of one object processed at the same
  * moment could both pass it. The ledger's recordState is a plain put; a conditional put on the
  * version belongs in SyncLedger when that matters.
  *
- * Environment: SYNC_LEDGER_TABLE_NAME, WORKFLOW_CORRELATION_TABLE_NAME, TENANT_ID, and the consumer
- * framework's (DEAD_LETTER_QUEUE_URL, IDEMPOTENCY_TABLE_NAME, EVENT_BUS_NAME, MAX_RECEIVE_COUNT).
+ * Environment: SYNC_LEDGER_TABLE_NAME, WORKFLOW_CORRELATION_TABLE_NAME, TENANT_ID, the ERP
+ * instances' (functions/commons/connectors.ts), and the consumer framework's (DEAD_LETTER_QUEUE_URL, IDEMPOTENCY_TABLE_NAME, EVENT_BUS_NAME, MAX_RECEIVE_COUNT).
  */
 import { validateItemUpdatedV1, validateSupplierUpdatedV1 } from '../../canonical/generated/validators';
 import { createHash } from 'node:crypto';
@@ -21,12 +26,14 @@ import type { SyncLedger } from '../../adapters/aws/sync-ledger';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import type { ItemUpdatedV1, SupplierUpdatedV1 } from '../../canonical/generated/types';
 import type { PostedPurchaseOrder } from '../../domain/commitment/types';
+import { fanOutSupplierChange, type SupplierFanOutPorts } from '../../domain/supplier-master';
 import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
-import { consumerHandler, masterDataPorts } from './composition';
+import { consumerHandler } from './composition';
+import { masterDataPorts } from './master-data-ports';
 
 const HOLD_STATUSES: ReadonlySet<string> = new Set(['BLOCKED', 'ON_HOLD']);
 
-export interface MasterDataPorts {
+export interface MasterDataPorts extends SupplierFanOutPorts {
   ledger: Pick<SyncLedger, 'status' | 'recordState' | 'recordStale'>;
   /** Posted commitments not fully received with this supplier. */
   openCommitmentsOf(supplierNumber: string): Promise<Pick<PostedPurchaseOrder, 'poNumber' | 'externalRef'>[]>;
@@ -53,11 +60,13 @@ export async function syncMasterData(
     const outcome = event.sourceVersion < known.version ? 'stale' : 'duplicate';
     if (outcome === 'stale') await ports.ledger.recordStale(event);
     ports.metric('StaleVersionsIgnored', 1, 'Count', { ObjectType: ref.objectType });
-    ctx.logger.info(`master data update ${outcome}: not applied`, {
+    ctx.logger.info(`master data update ${outcome}: not recorded again`, {
       ...ref,
       sourceVersion: event.sourceVersion,
       recordedVersion: known.version,
     });
+    // A duplicate may be the redelivery of a change an ERP instance still waits for; a stale one is superseded.
+    if (supplier && outcome === 'duplicate') await applyToErps(supplier, event.sourceVersion, ctx, ports);
     return outcome;
   }
   await ports.ledger.recordState(ref, {
@@ -78,7 +87,23 @@ export async function syncMasterData(
       openCommitments: open.map((po) => po.poNumber),
     });
   }
+  if (supplier) await applyToErps(supplier, event.sourceVersion, ctx, ports);
   return 'recorded';
+}
+
+/** The supplier's change in every ERP instance that knows it (rejects while one of them fails). */
+async function applyToErps(
+  supplier: SupplierUpdatedV1['data'],
+  version: number,
+  ctx: Pick<ConsumerContext, 'logger'>,
+  ports: MasterDataPorts,
+): Promise<void> {
+  const outcomes = await fanOutSupplierChange(supplier, version, ports);
+  ctx.logger.info('supplier change applied to the ERP instances', {
+    supplierNumber: supplier.supplierNumber,
+    status: supplier.status,
+    instances: outcomes,
+  });
 }
 
 /** The integration exception listing a held supplier's open commitments (one per supplier version). */

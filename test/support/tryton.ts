@@ -14,6 +14,8 @@ export interface TrytonSandbox {
   db: string;
   user: string;
   password: string;
+  /** Further databases the same server serves (option `databases`), each a copy of the seeded one. */
+  databases: string[];
   logPath: string;
   /** CRITICAL lines of the trytond log: post-commit failures show only there, tests assert none. */
   criticalLines(): string[];
@@ -28,8 +30,12 @@ let counter = 0;
  * builds the template database once, copies it and starts trytond on a free loopback port.
  * Use in `beforeAll` (the first run on a fresh machine takes ~1 minute; vitest's hookTimeout is 180 s).
  * `unseeded`: modules activated but no master data, as a user's own new Tryton (to test the seeding).
+ * `databases`: names of further databases to serve, e.g. one per business unit (one trytond serves
+ * every SQLite database in its directory).
  */
-export async function startTryton(options: { unseeded?: boolean } = {}): Promise<TrytonSandbox> {
+export async function startTryton(
+  options: { unseeded?: boolean; databases?: readonly string[] } = {},
+): Promise<TrytonSandbox> {
   const log = (line: string) => console.log(`[tryton] ${line}`);
   const template = options.unseeded ? await ensureUnseededDatabase(log) : await ensureTemplate(log);
   const runsDir = join(TRYTON_WORK_DIR, 'runs');
@@ -40,6 +46,8 @@ export async function startTryton(options: { unseeded?: boolean } = {}): Promise
   mkdirSync(dbDir, { recursive: true });
   mkdirSync(logDir, { recursive: true });
   copyFileSync(template, join(dbDir, `${TRYTON_DATABASE}.sqlite`));
+  const databases = [...(options.databases ?? [])];
+  for (const database of databases) copyFileSync(template, join(dbDir, `${database}.sqlite`));
   const server = await startTrytond({
     dbDir,
     database: TRYTON_DATABASE,
@@ -48,6 +56,7 @@ export async function startTryton(options: { unseeded?: boolean } = {}): Promise
   return {
     url: server.url,
     db: TRYTON_DATABASE,
+    databases,
     user: TRYTON_ADMIN.user,
     password: TRYTON_ADMIN.password,
     logPath: server.logPath,

@@ -14,6 +14,7 @@ export const ERP_OPERATIONS = [
   'getItem',
   'getWarehouse',
   'getSupplier',
+  'applySupplierChange',
   'getInventoryBalance',
   'committedValue',
   'findPurchaseOrder',
@@ -123,6 +124,7 @@ export class RpcErp implements ErpPort {
   getItem: ErpPort['getItem'] = (...args) => this.call('getItem', args);
   getWarehouse: ErpPort['getWarehouse'] = (...args) => this.call('getWarehouse', args);
   getSupplier: ErpPort['getSupplier'] = (...args) => this.call('getSupplier', args);
+  applySupplierChange: ErpPort['applySupplierChange'] = (...args) => this.call('applySupplierChange', args);
   getInventoryBalance: ErpPort['getInventoryBalance'] = (...args) => this.call('getInventoryBalance', args);
   committedValue: ErpPort['committedValue'] = (...args) => this.call('committedValue', args);
   findPurchaseOrder: ErpPort['findPurchaseOrder'] = (...args) => this.call('findPurchaseOrder', args);

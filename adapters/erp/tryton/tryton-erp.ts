@@ -15,6 +15,7 @@ import type {
 import { assertAmendment, assertPostRequest, monthRange } from '../request-checks';
 import { TrytonExpectedShipments } from './expected-shipments';
 import { referencedPurchaseOrders } from './referenced-orders';
+import { applySupplierChange } from './supplier-master';
 import { ERP_SYSTEM, TrytonRpc, trytonDate, trytonDecimal, type TrytonConnection } from './jsonrpc';
 import {
   PURCHASE_FIELDS,
@@ -50,7 +51,6 @@ export class TrytonErp implements ErpPort {
   protected readonly rpc: TrytonRpc;
   private unitId: Promise<number> | undefined;
   private usdId: Promise<number> | undefined;
-
   private readonly shipments: TrytonExpectedShipments;
   private readonly orders: TrytonPurchaseOrderReads;
 
@@ -92,6 +92,9 @@ export class TrytonErp implements ErpPort {
     const row = await this.partyRow(supplierNumber);
     return row ? { supplierNumber, name: String(row.name), active: Boolean(row.active) } : null;
   }
+
+  applySupplierChange: ErpPort['applySupplierChange'] = (code, change) =>
+    applySupplierChange(this.rpc, () => this.partyRow(code), code, change);
 
   async getInventoryBalance(itemCode: string, warehouseCode: string): Promise<ErpInventoryBalance> {
     const [product, warehouse] = await Promise.all([

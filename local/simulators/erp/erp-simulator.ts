@@ -12,6 +12,7 @@ import type {
   ErpPurchaseOrderWithReceipts,
   ErpReceipt,
   ErpSupplier,
+  ErpSupplierChange,
   ErpWarehouse,
   ExpectedShipmentRequest,
   PostPurchaseOrderRequest,
@@ -22,6 +23,7 @@ import {
   assertPostRequest,
   assertReferencePage,
   monthRange,
+  supplierChangeValues,
 } from '../../../adapters/erp/request-checks';
 
 const SYSTEM = 'erp';
@@ -122,6 +124,18 @@ export class ErpSimulator implements ErpPort {
       (s) => s.supplierNumber === supplierNumber && s.erp !== 'absent',
     );
     return supplier ? { supplierNumber, name: supplier.name, active: supplier.erp === 'active' } : null;
+  }
+
+  async applySupplierChange(supplierNumber: string, change: ErpSupplierChange): Promise<ErpSupplier | null> {
+    await this.enter('applySupplierChange', [supplierNumber, change]);
+    const supplier = this.data.suppliers.find(
+      (s) => s.supplierNumber === supplierNumber && s.erp !== 'absent',
+    );
+    if (!supplier) return null;
+    const values = supplierChangeValues({ name: supplier.name, active: supplier.erp === 'active' }, change);
+    if (values?.name !== undefined) supplier.name = values.name;
+    if (values?.active !== undefined) supplier.erp = values.active ? 'active' : 'inactive';
+    return { supplierNumber, name: supplier.name, active: supplier.erp === 'active' };
   }
 
   async getInventoryBalance(itemCode: string, warehouseCode: string): Promise<ErpInventoryBalance> {

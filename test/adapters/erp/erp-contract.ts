@@ -89,6 +89,35 @@ export function erpContract(name: string, create: () => Promise<ErpUnderTest>): 
         expect(await erp.getSupplier('S-3003')).toBeNull();
       });
 
+      it('applies a supplier master change to a known supplier, idempotently, and ignores an unknown one', async () => {
+        // S-4004 is inactive in the seed; the test leaves it so.
+        try {
+          await expect(erp.applySupplierChange('S-4004', { active: true })).resolves.toEqual({
+            supplierNumber: 'S-4004',
+            name: 'Dormant Supplies',
+            active: true,
+          });
+          expect(await erp.getSupplier('S-4004')).toMatchObject({ active: true });
+          // The same change again changes nothing and answers the same.
+          await expect(erp.applySupplierChange('S-4004', { active: true })).resolves.toMatchObject({
+            active: true,
+          });
+          await erp.applySupplierChange('S-4004', { active: false, name: 'Dormant Supplies Ltd' });
+          expect(await erp.getSupplier('S-4004')).toEqual({
+            supplierNumber: 'S-4004',
+            name: 'Dormant Supplies Ltd',
+            active: false,
+          });
+        } finally {
+          await erp.applySupplierChange('S-4004', { active: false, name: 'Dormant Supplies' });
+        }
+        await expect(erp.applySupplierChange('S-3003', { active: false })).resolves.toBeNull();
+        expect(await erp.getSupplier('S-3003')).toBeNull();
+        await expect(
+          erp.applySupplierChange('S-4004', { active: 'no' } as unknown as { active: boolean }),
+        ).rejects.toBeInstanceOf(ContractViolation);
+      });
+
       it('reads the inventory balance of an item in a warehouse', async () => {
         // SKU-10442 in WH-WEST: opening stock 96, no other test orders it there.
         await expect(erp.getInventoryBalance('SKU-10442', 'WH-WEST')).resolves.toEqual({

@@ -3,7 +3,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { buildEvent, type CanonicalEvent } from '../../../canonical/envelope';
 import type { ItemUpdatedV1, SupplierUpdatedV1 } from '../../../canonical/generated/types';
 import { validateIntegrationExceptionRaisedV1 } from '../../../canonical/generated/validators';
+import { erpInstances } from '../../../domain/business-units';
+import { TransientFailure } from '../../../domain/failures';
 import { syncMasterData, type MasterDataPorts } from '../../../functions/consumers/master-data-sync';
+import { masterData } from '../../../local/seed/master-data';
+import { ErpSimulator } from '../../../local/simulators/erp/erp-simulator';
 
 const logger = { info: () => undefined, warn: () => undefined } as unknown as Logger;
 const context = { now: () => new Date('2026-11-27T10:00:01Z'), newId: () => crypto.randomUUID() };
@@ -54,7 +58,30 @@ let stale: CanonicalEvent[];
 let published: CanonicalEvent[];
 let openCommitments: { poNumber: string; externalRef: string }[];
 let ports: MasterDataPorts;
+/** Two business units; `north` does not know S-1001. */
+let erps: Record<'east' | 'west' | 'north', ErpSimulator>;
+let westDown: boolean;
+let applied: string[];
 beforeEach(() => {
+  westDown = false;
+  applied = [];
+  const faults = (instance: string) => ({
+    beforeCall: (operation: string, args: readonly unknown[]) => {
+      if (operation !== 'applySupplierChange') return;
+      if (instance === 'west' && westDown) throw new TransientFailure('west ERP unreachable', 'erp:west');
+      applied.push(`${instance}:${String(args[0])}`);
+    },
+  });
+  erps = {
+    east: new ErpSimulator({ faults: faults('east') }),
+    west: new ErpSimulator({ faults: faults('west') }),
+    north: new ErpSimulator({
+      faults: faults('north'),
+      data: { ...masterData, suppliers: masterData.suppliers.filter((s) => s.supplierNumber !== 'S-1001') },
+    }),
+  };
+  // Like the idempotency table: a key's first success is remembered, a failure is not.
+  const done = new Map<string, unknown>();
   states = new Map();
   stale = [];
   published = [];
@@ -79,6 +106,18 @@ beforeEach(() => {
     publish: async (events) => void published.push(...events),
     metric: () => undefined,
     newId: () => crypto.randomUUID(),
+    erps: erpInstances(
+      [
+        { name: 'east', warehouses: ['WH-EAST'] },
+        { name: 'west', warehouses: ['WH-WEST'] },
+        { name: 'north', warehouses: ['WH-NORTH'] },
+      ],
+      (instance) => erps[instance as keyof typeof erps],
+    ),
+    once: async <T>(key: string, work: () => Promise<T>): Promise<T> => {
+      if (!done.has(key)) done.set(key, await work());
+      return done.get(key) as T;
+    },
   };
 });
 
@@ -123,5 +162,46 @@ describe('syncMasterData', () => {
     await syncMasterData(supplierEvent('ON_HOLD', '2026-11-27T12:00:00Z'), { logger }, ports);
     expect(published).toEqual([]);
     expect(states.get('Supplier#S-1001#procurement')?.state).toBe('ON_HOLD');
+  });
+
+  it('applies a supplier put on hold to every ERP instance that knows it, and nothing to one that does not', async () => {
+    await syncMasterData(supplierEvent('ON_HOLD', '2026-11-27T12:00:00Z'), { logger }, ports);
+    expect(await erps.east.getSupplier('S-1001')).toMatchObject({ active: false });
+    expect(await erps.west.getSupplier('S-1001')).toMatchObject({ active: false });
+    expect(await erps.north.getSupplier('S-1001')).toBeNull();
+    // Approved again: active again wherever it is known.
+    await syncMasterData(supplierEvent('APPROVED', '2026-11-27T13:00:00Z'), { logger }, ports);
+    expect(await erps.east.getSupplier('S-1001')).toMatchObject({ active: true });
+    expect(await erps.west.getSupplier('S-1001')).toMatchObject({ active: true });
+  });
+
+  it('with one instance down applies the others at once, and the redelivery only the one that waited', async () => {
+    westDown = true;
+    const hold = supplierEvent('BLOCKED', '2026-11-27T12:00:00Z');
+    // The consumer framework defers a TransientFailure: waiting, not dead-lettered.
+    await expect(syncMasterData(hold, { logger }, ports)).rejects.toBeInstanceOf(TransientFailure);
+    expect(await erps.east.getSupplier('S-1001')).toMatchObject({ active: false });
+    expect(await erps.west.getSupplier('S-1001')).toMatchObject({ active: true });
+    expect(applied.sort()).toEqual(['east:S-1001', 'north:S-1001']);
+
+    westDown = false;
+    applied = [];
+    expect(await syncMasterData(hold, { logger }, ports)).toBe('duplicate');
+    expect(applied).toEqual(['west:S-1001']);
+    expect(await erps.west.getSupplier('S-1001')).toMatchObject({ active: false });
+    // Done everywhere: a further redelivery calls no ERP.
+    applied = [];
+    await syncMasterData(hold, { logger }, ports);
+    expect(applied).toEqual([]);
+  });
+
+  it('applies no stale supplier update to the ERPs', async () => {
+    await syncMasterData(supplierEvent('ON_HOLD', '2026-11-27T12:00:00Z'), { logger }, ports);
+    applied = [];
+    expect(await syncMasterData(supplierEvent('APPROVED', '2026-11-27T11:00:00Z'), { logger }, ports)).toBe(
+      'stale',
+    );
+    expect(applied).toEqual([]);
+    expect(await erps.east.getSupplier('S-1001')).toMatchObject({ active: false });
   });
 });
