@@ -54,3 +54,9 @@ export function monthRange(month: string): { from: string; until: string } {
   const next = mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
   return { from: `${month}-01`, until: `${next}-01` };
 }
+
+/** A listing's page size: 1 to 500 (a larger page would outlast the call's deadline). */
+export function assertListLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    fail('limit must be an integer from 1 to 500', { limit });
+}

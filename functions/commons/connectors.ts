@@ -184,6 +184,7 @@ const PROCUREMENT_METHODS = {
 // Every ErpPort method: the compiler fails here when the port grows.
 const ERP_METHODS = {
   getItem: 'read',
+  listItems: 'read',
   getWarehouse: 'read',
   getSupplier: 'read',
   getInventoryBalance: 'read',
@@ -271,7 +272,15 @@ export const erpReadBudget = lazy(
 export const erpBulkReads = lazy(() =>
   budgetedPort(
     erpPort(),
-    ['getItem', 'getWarehouse', 'getSupplier', 'getInventoryBalance', 'findPurchaseOrder', 'listReceipts'],
+    [
+      'getItem',
+      'listItems',
+      'getWarehouse',
+      'getSupplier',
+      'getInventoryBalance',
+      'findPurchaseOrder',
+      'listReceipts',
+    ],
     // A reader waits up to a second for the lane's next window: within its fill lease and API timeout.
     { budget: erpReadBudget(), lane: 'bulk', system: 'erp', maxWaitMs: 1_000 },
   ),

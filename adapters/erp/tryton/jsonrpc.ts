@@ -126,8 +126,9 @@ export class TrytonRpc {
     fields: string[],
     context?: Context,
     order: [string, string][] | null = null,
+    limit: number | null = null,
   ): Promise<R[]> {
-    return this.call(`model.${model}.search_read`, [domain, 0, null, order, fields], context);
+    return this.call(`model.${model}.search_read`, [domain, 0, limit, order, fields], context);
   }
 
   /** `model.<name>.read`. */

@@ -14,7 +14,12 @@ import type {
   PostPurchaseOrderRequest,
   PurchaseOrderAmendment,
 } from '../../../domain/ports/erp';
-import { assertAmendment, assertPostRequest, monthRange } from '../../../adapters/erp/request-checks';
+import {
+  assertAmendment,
+  assertListLimit,
+  assertPostRequest,
+  monthRange,
+} from '../../../adapters/erp/request-checks';
 
 const SYSTEM = 'erp';
 
@@ -90,6 +95,10 @@ export class ErpSimulator implements ErpPort {
 
   async getItem(itemCode: string): Promise<ErpItem | null> {
     await this.enter('getItem', [itemCode]);
+    return this.itemOf(itemCode);
+  }
+
+  private async itemOf(itemCode: string): Promise<ErpItem | null> {
     const item = this.data.items.find((i) => i.itemCode === itemCode);
     return item
       ? {
@@ -100,6 +109,18 @@ export class ErpSimulator implements ErpPort {
           uom: 'EA',
         }
       : null;
+  }
+
+  async listItems(page: { after?: string; limit: number }): Promise<ErpItem[]> {
+    await this.enter('listItems', [page]);
+    assertListLimit(page.limit);
+    const codes = this.data.items
+      .map((item) => item.itemCode)
+      .filter((code) => page.after === undefined || code > page.after)
+      .sort()
+      .slice(0, page.limit);
+    const items = await Promise.all(codes.map((code) => this.itemOf(code)));
+    return items.filter((item): item is ErpItem => item !== null);
   }
 
   async getWarehouse(code: string): Promise<ErpWarehouse | null> {
