@@ -474,6 +474,23 @@ function systemApiRoutes(): ApiRouteDefinition[] {
       handler: 'supplier-read',
       scope: 'supplyline/suppliers.read',
     },
+    // Locations and balances: routes of the item reader (ERP master data), no function of their own.
+    {
+      noun: 'locations',
+      one: 'Location',
+      id: 'warehouseCode',
+      filters: ['orderable'],
+      handler: 'item-read',
+      scope: 'supplyline/locations.read',
+    },
+    {
+      noun: 'inventory-balances',
+      one: 'InventoryBalance',
+      id: 'balanceId',
+      filters: ['itemCode', 'warehouseCode'],
+      handler: 'item-read',
+      scope: 'supplyline/inventory.read',
+    },
     {
       noun: 'purchase-orders',
       one: 'PurchaseOrder',
