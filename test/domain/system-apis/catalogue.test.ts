@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { TransientFailure } from '../../../domain/failures';
 import { freshListing, readWithCatalogue, type Catalogue } from '../../../domain/system-apis/catalogue';
-import type { Fill, FreshnessPolicy, ReadThroughPorts } from '../../../domain/system-apis/read-through';
-import { MemoryReadStore } from '../../support/memory-read-store';
+import type { Fill, FreshnessPolicy } from '../../../domain/system-apis/read-through';
+import { clockedPorts, MemoryReadStore } from '../../support/memory-read-store';
 
 const POLICY: FreshnessPolicy = { maxStalenessMs: 60_000, leaseMs: 10_000, waitMs: 5_000, pollMs: 10 };
 const T0 = Date.parse('2026-12-05T05:00:00.000Z');
@@ -21,18 +21,7 @@ function harness(
   options: { codes?: string[]; pageSize?: number; maxPages?: number; failListing?: boolean } = {},
 ) {
   const codes = options.codes ?? CODES;
-  const store = new MemoryReadStore();
-  let now = T0;
-  let ids = 0;
-  const ports: ReadThroughPorts = {
-    store,
-    now: () => now,
-    newId: () => `owner-${++ids}`,
-    sleep: async (ms) => {
-      now += ms;
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
+  const { store, ports, advance } = clockedPorts(new MemoryReadStore(), T0);
   const erp = { pages: 0, reads: [] as string[] };
   const catalogue: Catalogue = {
     pageSize: options.pageSize ?? 2,
@@ -59,7 +48,7 @@ function harness(
       POLICY,
       ports,
     );
-  return { store, ports, erp, catalogue, read, advance: (ms: number) => (now += ms) };
+  return { store, ports, erp, catalogue, read, advance };
 }
 
 describe('readWithCatalogue', () => {
