@@ -5,6 +5,7 @@
  * hostile input is a 400 problem+json that touches neither the store nor any system.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { API_ROUTES } from '../../../application/api-routes';
 import { BUSINESS_RULES_ENV_VAR } from '../../../application/resources';
 import { ENVIRONMENTS } from '../../../application/environments';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -349,6 +350,18 @@ describe('GET /v1/purchase-orders/{poId}', () => {
     expectProblem(response, 404, 'purchase-order-not-found');
     documented('/v1/purchase-orders/{poId}', response);
     expect(erp.calls.length).toBe(before);
+  });
+});
+
+describe('the gateway', () => {
+  it('admits the issue’s read load on every system API route: 100/s, and 200 callers at once', () => {
+    const readers = new Set(['item-read', 'supplier-read', 'purchase-order-read']);
+    const routes = API_ROUTES.filter((route) => readers.has(route.handler));
+    expect(routes).toHaveLength(10);
+    for (const route of routes) {
+      expect(route.throttle?.rateLimit, route.path).toBeGreaterThanOrEqual(100);
+      expect(route.throttle?.burstLimit, route.path).toBeGreaterThanOrEqual(200);
+    }
   });
 });
 
