@@ -12,6 +12,7 @@
  */
 import type { StoredView, SystemView } from '../ports/read-store';
 import {
+  entityTag,
   filledView,
   isFresh,
   readThrough,
@@ -40,6 +41,13 @@ const WRITES_AT_ONCE = 8;
 export interface Listing {
   asOf: string;
   complete: boolean;
+  /** Read (or waited for) by this call rather than found fresh in the store. */
+  refreshed: boolean;
+}
+
+/** A view the listing did not hold: unknown to the ERP as of the listing. */
+function absent(view: SystemView, id: string, asOf: string): StoredView {
+  return { view, id, body: null, etag: entityTag(null), asOf, updatedAt: asOf, filters: {} };
 }
 
 /** The kind's listing, read again (by one caller) when older than the kind's maximum staleness. */
@@ -57,7 +65,11 @@ export async function freshListing(
     ports,
   );
   // A stale listing (its refresh failed) warms nothing more and proves no absence.
-  return { asOf: stored.asOf, complete: served !== 'stale' && stored.filters.complete === 'true' };
+  return {
+    asOf: stored.asOf,
+    complete: served !== 'stale' && stored.filters.complete === 'true',
+    refreshed: served !== 'store',
+  };
 }
 
 /**
@@ -83,14 +95,13 @@ export async function readWithCatalogue(
     listing = undefined;
   }
   if (listing) {
-    const { stored } = await ports.store.get(view, id);
+    // Only a listing read just now can have filled the view since the first look.
+    const { stored } = listing.refreshed ? await ports.store.get(view, id) : before;
     if (stored && isFresh(stored, ports.now(), policy)) return { stored, served: 'listed' };
     // An event since the listing names it: the ERP may have it now, read it.
     const announced = stored?.invalidatedAt !== undefined && stored.invalidatedAt >= listing.asOf;
-    if (listing.complete && !announced) {
-      const absent = listing.asOf;
-      return readThrough(view, id, () => Promise.resolve({ body: null, asOf: absent }), policy, ports);
-    }
+    // Not in a complete listing: unknown as of the listing, which is the record of it (no write).
+    if (listing.complete && !announced) return { stored: absent(view, id, listing.asOf), served: 'listed' };
   }
   return readThrough(view, id, read, policy, ports);
 }

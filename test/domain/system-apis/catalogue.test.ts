@@ -63,13 +63,15 @@ describe('readWithCatalogue', () => {
   });
 
   it('answers an id a complete listing did not hold as unknown, without reading the ERP for it', async () => {
-    const { erp, read } = harness();
+    const { store, erp, read } = harness();
     await read('SKU-1');
     const unknown = await read('SKU-NOPE');
     expect(unknown.stored.body).toBeNull();
     expect(unknown.stored.asOf).toBe(new Date(T0).toISOString());
-    expect((await read('SKU-NOPE')).served).toBe('store');
+    expect((await read('SKU-NOPE')).stored.body).toBeNull();
     expect(erp.reads).toEqual([]);
+    // The listing is the record of its absence: nothing written for it.
+    expect((await store.get('item', 'SKU-NOPE')).stored).toBeUndefined();
   });
 
   it('lists once however many callers miss at once', async () => {
