@@ -118,6 +118,18 @@ export const PROBLEM_KINDS = {
     description: 'No system of record knows this supplier (the answer is cached for a day like a found one).',
     answeredBy: 'api',
   },
+  'location-not-found': {
+    title: 'Not found',
+    description:
+      'Neither the ERP nor a site cross-reference knows this warehouse (the answer is cached for a day like a found one).',
+    answeredBy: 'api',
+  },
+  'inventory-balance-not-found': {
+    title: 'Not found',
+    description:
+      'The ERP does not know this item or this warehouse (the answer is cached for a day like a found one).',
+    answeredBy: 'api',
+  },
   'reconciliation-run-in-progress': {
     title: 'Conflict',
     description:

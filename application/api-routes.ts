@@ -457,6 +457,10 @@ export const API_ROUTES: readonly ApiRouteDefinition[] = [
  * with its freshness; `updatedSince`, `limit` and `cursor` page through what changed.
  */
 function systemApiRoutes(): ApiRouteDefinition[] {
+  // Reads are answered from the read store and their ERP reads take the ERP budget's bulk lane, so
+  // the gateway need not hold them to the governed default (a few per second): issue #17 asks for
+  // 100 reads/s from three consumers, and 200 callers at once.
+  const throttle: ApiRouteThrottle = { rateLimit: 200, burstLimit: 400 };
   const views = [
     {
       noun: 'items',
@@ -473,6 +477,23 @@ function systemApiRoutes(): ApiRouteDefinition[] {
       filters: ['procurementStatus', 'eligible'],
       handler: 'supplier-read',
       scope: 'supplyline/suppliers.read',
+    },
+    // Locations and balances: routes of the item reader (ERP master data), no function of their own.
+    {
+      noun: 'locations',
+      one: 'Location',
+      id: 'warehouseCode',
+      filters: ['orderable'],
+      handler: 'item-read',
+      scope: 'supplyline/locations.read',
+    },
+    {
+      noun: 'inventory-balances',
+      one: 'InventoryBalance',
+      id: 'balanceId',
+      filters: ['itemCode', 'warehouseCode'],
+      handler: 'item-read',
+      scope: 'supplyline/inventory.read',
     },
     {
       noun: 'purchase-orders',
@@ -499,6 +520,7 @@ function systemApiRoutes(): ApiRouteDefinition[] {
       handler: view.handler,
       access: 'identity',
       scopes: [view.scope],
+      throttle,
     } as const;
     const contract = {
       owner: 'procurement-integration',

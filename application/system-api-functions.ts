@@ -17,11 +17,13 @@ const READER_GRANTS = {
 export const SYSTEM_API_FUNCTIONS: readonly FunctionDefinition[] = [
   {
     key: 'item-read',
-    description: 'Answers items (by code and listed) from the system APIs’ read store',
+    description:
+      'Answers items, locations and inventory balances (by id and listed) from the system APIs’ read store',
     entry: 'functions/api/item-read.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
-    grants: { ...READER_GRANTS, connectors: ['erp'] },
+    // The business rules: a location's sites are the environment's site cross-references.
+    grants: { ...READER_GRANTS, connectors: ['erp'], businessRules: true },
   },
   {
     key: 'supplier-read',

@@ -30,3 +30,12 @@ export const VIEW_FRESHNESS: Readonly<Record<SystemView, FreshnessPolicy>> = {
  * (application/erp-instances.ts) gives reads the same share.
  */
 export const ERP_SHARED_BUDGET = { limitPerWindow: 25, windowMs: 500, bulkShare: 0.4 } as const;
+
+/**
+ * The bounded refresh of the views the ERP lists (domain/system-apis/catalogue.ts): once per
+ * maximum staleness, on a miss or a list read, one caller reads at most `maxPages` pages of
+ * `pageSize` (each one ERP call in the bulk lane) and fills every view they hold.
+ */
+export const VIEW_CATALOGUES = {
+  item: { pageSize: 200, maxPages: 5 },
+} as const satisfies Partial<Record<SystemView, { pageSize: number; maxPages: number }>>;

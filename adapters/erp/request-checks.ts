@@ -84,3 +84,9 @@ export function supplierChangeValues(
     values.name = change.name;
   return Object.keys(values).length > 0 ? values : undefined;
 }
+
+/** A listing's page size: 1 to 500 (a larger page would outlast the call's deadline). */
+export function assertListLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    fail('limit must be an integer from 1 to 500', { limit });
+}

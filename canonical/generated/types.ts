@@ -1210,6 +1210,120 @@ export interface SupplierQuery {
   cursor?: string;
 }
 
+/** The warehouse as the ERP knows it */
+export interface LocationErpPresence {
+  /** The ERP has a warehouse with this code */
+  known: boolean;
+  /** That warehouse is active */
+  active: boolean;
+  /** The warehouse’s name in the ERP; null when unknown there */
+  name: string | null;
+}
+
+/** A location: an ERP warehouse with the planning sites and procurement ship-to codes that map to it */
+export interface LocationView {
+  /** ERP warehouse code */
+  warehouseCode: string;
+  sites: string[];
+  erp: LocationErpPresence;
+  /** A site maps to it and the ERP warehouse is active: orders to it are accepted */
+  orderable: boolean;
+  /**
+   * When Supplyline last saw the content change (UTC): what updatedSince compares
+   * Format: date-time.
+   */
+  updatedAt: string;
+  /**
+   * When the systems of record were read for this answer (UTC): its freshness
+   * Format: date-time.
+   */
+  asOf: string;
+}
+
+/** A page of locations in the order their content last changed */
+export interface LocationPage {
+  items: LocationView[];
+  /** Pass as `cursor` for the next page; null: none */
+  nextCursor: string | null;
+  /**
+   * The oldest asOf of the page’s views, or when the page was read when it is empty (UTC)
+   * Format: date-time.
+   */
+  asOf: string;
+}
+
+/** A location (path) or the filters of the location list (query) */
+export interface LocationQuery {
+  /** ERP warehouse code */
+  warehouseCode?: string;
+  /** Only locations that accept (or refuse) orders */
+  orderable?: "true" | "false";
+  /**
+   * Only views whose content changed at or after this instant (UTC), for incremental readers
+   * Format: date-time.
+   */
+  updatedSince?: string;
+  /** Page size, 1 to 100 (default 25) */
+  limit?: string;
+  /** The nextCursor of the previous page */
+  cursor?: string;
+}
+
+/** Stock of one item in one warehouse as the ERP holds it */
+export interface InventoryBalanceView {
+  /** `<itemCode>@<warehouseCode>`: the item’s balance in that warehouse */
+  balanceId: string;
+  /** ERP product code (= planning sku = procurement item_code) */
+  itemCode: string;
+  /** ERP warehouse code */
+  warehouseCode: string;
+  /** Physically in the warehouse, in eaches (negative when the ERP let stock go below zero) */
+  onHandEa: string;
+  /** On hand plus planned receipts minus planned issues, in eaches (may be negative) */
+  forecastEa: string;
+  /**
+   * When Supplyline last saw the content change (UTC): what updatedSince compares
+   * Format: date-time.
+   */
+  updatedAt: string;
+  /**
+   * When the systems of record were read for this answer (UTC): its freshness
+   * Format: date-time.
+   */
+  asOf: string;
+}
+
+/** A page of inventory balances in the order their content last changed */
+export interface InventoryBalancePage {
+  items: InventoryBalanceView[];
+  /** Pass as `cursor` for the next page; null: none */
+  nextCursor: string | null;
+  /**
+   * The oldest asOf of the page’s views, or when the page was read when it is empty (UTC)
+   * Format: date-time.
+   */
+  asOf: string;
+}
+
+/** An inventory balance (path) or the filters of the balance list (query) */
+export interface InventoryBalanceQuery {
+  /** `<itemCode>@<warehouseCode>`: the item’s balance in that warehouse */
+  balanceId?: string;
+  /** Only balances of this item */
+  itemCode?: string;
+  /** Only balances in this warehouse */
+  warehouseCode?: string;
+  /**
+   * Only views whose content changed at or after this instant (UTC), for incremental readers
+   * Format: date-time.
+   */
+  updatedSince?: string;
+  /** Page size, 1 to 100 (default 25) */
+  limit?: string;
+  /** The nextCursor of the previous page */
+  cursor?: string;
+}
+
 /** One line of an order as one system holds it */
 export interface OrderLineView {
   /** Line number, from 1 */

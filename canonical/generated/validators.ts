@@ -13,7 +13,7 @@
  *   numbers must be finite; string lengths count Unicode code points.
  * - Never throws: an exotic input whose reading throws yields an "exception" error.
  */
-import type { Accepted, AcknowledgementLine, AgedIntegrationException, ApiDocument, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ErpOrderRecord, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, Held, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalanceUpdatedV1, Item, ItemPage, ItemQuery, ItemUpdatedV1, ItemView, Location, OrderLineView, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, ProcurementOrderRecord, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPage, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderQuery, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, PurchaseOrderView, PurchaseRequisition, PurchaseRequisitionReferences, PurchaseRequisitionRequest, PurchaseRequisitionStep, PurchaseRequisitionSubmission, Receipt, ReceiptLine, ReceiptPostedV1, ReceiptView, ReconciliationRun, ReconciliationRunCounts, ReconciliationRunPath, ReconciliationRunRequest, ReconciliationRunRequestedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierErpPresence, SupplierPage, SupplierQuery, SupplierUpdatedV1, SupplierView, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
+import type { Accepted, AcknowledgementLine, AgedIntegrationException, ApiDocument, ApprovalAuditParameters, ApprovalDecidedV1, ApprovalDecision, ApprovalDecisionParameters, ApprovalDecisionRecord, ApprovalDecisionRecordPage, ApprovalOutcome, ApprovalRequest, ApprovalRequestPage, ErpOrderRecord, ExceptionResolution, Forecast, ForecastBucket, ForecastException, ForecastExceptionEvaluatedV1, ForecastExceptionEvaluation, ForecastExceptionRaisedV1, ForecastLine, ForecastLinesChanged, ForecastLinesChangedV1, ForecastPublishedV1, Held, HistoryEntry, IntegrationException, IntegrationExceptionEscalatedV1, IntegrationExceptionPage, IntegrationExceptionRaisedV1, IntegrationExceptionResolveParameters, IntegrationExceptionResolvedV1, IntegrationExceptionsParameters, InventoryBalance, InventoryBalancePage, InventoryBalanceQuery, InventoryBalanceUpdatedV1, InventoryBalanceView, Item, ItemPage, ItemQuery, ItemUpdatedV1, ItemView, Location, LocationErpPresence, LocationPage, LocationQuery, LocationView, OrderLineView, PendingApprovalsParameters, PolicyCheck, PolicyCheckFacts, Problem, ProblemError, ProcurementOrderRecord, PurchaseOrder, PurchaseOrderAcknowledgedV1, PurchaseOrderAmendedV1, PurchaseOrderApprovalRequestedV1, PurchaseOrderChangedV1, PurchaseOrderLine, PurchaseOrderPage, PurchaseOrderPostedV1, PurchaseOrderProposal, PurchaseOrderQuery, PurchaseOrderRevision, PurchaseOrderSyncParameters, PurchaseOrderValidation, PurchaseOrderView, PurchaseRequisition, PurchaseRequisitionReferences, PurchaseRequisitionRequest, PurchaseRequisitionStep, PurchaseRequisitionSubmission, Receipt, ReceiptLine, ReceiptPostedV1, ReceiptView, ReconciliationRun, ReconciliationRunCounts, ReconciliationRunPath, ReconciliationRunRequest, ReconciliationRunRequestedV1, ShipmentLine, ShipmentMilestone, ShipmentMilestoneReportedV1, SourcingRequest, SourcingRequestAmendedV1, SourcingRequestCancelledV1, SourcingRequestCreatedV1, Supplier, SupplierAcknowledgement, SupplierEligibility, SupplierEligibilityRequest, SupplierErpPresence, SupplierPage, SupplierQuery, SupplierUpdatedV1, SupplierView, SyncLag, SyncStatus, SystemReference, SystemState } from "./types";
 import { MAX_ERRORS, add, codePoints, extra, isDate, isDateTime, isObject, isUuid, type ValidationError, type ValidationResult } from "../validation-runtime";
 
 export { MAX_ERRORS, type ValidationError, type ValidationResult } from "../validation-runtime";
@@ -101,15 +101,20 @@ const KEYS_65: ReadonlySet<string> = new Set(["itemCode","status","updatedSince"
 const KEYS_66: ReadonlySet<string> = new Set(["known","active","name"]);
 const KEYS_67: ReadonlySet<string> = new Set(["supplierNumber","name","procurementStatus","erp","eligible","updatedAt","asOf"]);
 const KEYS_68: ReadonlySet<string> = new Set(["supplierNumber","procurementStatus","eligible","updatedSince","limit","cursor"]);
-const KEYS_69: ReadonlySet<string> = new Set(["lineNo","itemCode","quantityEa","unitPrice","date"]);
-const KEYS_70: ReadonlySet<string> = new Set(["status","revision","supplierNumber","currency","lines"]);
-const KEYS_71: ReadonlySet<string> = new Set(["erpNumber","status","revision","warehouseCode","purchaseDate","lines"]);
-const KEYS_72: ReadonlySet<string> = new Set(["itemCode","quantityEa"]);
-const KEYS_73: ReadonlySet<string> = new Set(["receiptNumber","state","receivedAt","lines"]);
-const KEYS_74: ReadonlySet<string> = new Set(["poNumber","externalRef","procurement","erp","confirmations","receipts","syncLag","updatedAt","asOf"]);
-const KEYS_75: ReadonlySet<string> = new Set(["poId","supplierNumber","status","updatedSince","limit","cursor"]);
-const PATTERN_11 = new RegExp("^1\\.[0-9]{1,3}$");
-const KEYS_76: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
+const KEYS_69: ReadonlySet<string> = new Set(["warehouseCode","sites","erp","orderable","updatedAt","asOf"]);
+const KEYS_70: ReadonlySet<string> = new Set(["warehouseCode","orderable","updatedSince","limit","cursor"]);
+const PATTERN_11 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.:#-]{0,63}@[A-Za-z0-9][A-Za-z0-9_.:#-]{0,63}$");
+const KEYS_71: ReadonlySet<string> = new Set(["balanceId","itemCode","warehouseCode","onHandEa","forecastEa","updatedAt","asOf"]);
+const KEYS_72: ReadonlySet<string> = new Set(["balanceId","itemCode","warehouseCode","updatedSince","limit","cursor"]);
+const KEYS_73: ReadonlySet<string> = new Set(["lineNo","itemCode","quantityEa","unitPrice","date"]);
+const KEYS_74: ReadonlySet<string> = new Set(["status","revision","supplierNumber","currency","lines"]);
+const KEYS_75: ReadonlySet<string> = new Set(["erpNumber","status","revision","warehouseCode","purchaseDate","lines"]);
+const KEYS_76: ReadonlySet<string> = new Set(["itemCode","quantityEa"]);
+const KEYS_77: ReadonlySet<string> = new Set(["receiptNumber","state","receivedAt","lines"]);
+const KEYS_78: ReadonlySet<string> = new Set(["poNumber","externalRef","procurement","erp","confirmations","receipts","syncLag","updatedAt","asOf"]);
+const KEYS_79: ReadonlySet<string> = new Set(["poId","supplierNumber","status","updatedSince","limit","cursor"]);
+const PATTERN_12 = new RegExp("^1\\.[0-9]{1,3}$");
+const KEYS_80: ReadonlySet<string> = new Set(["eventId","eventType","schemaVersion","sourceSystem","sourceObjectId","sourceVersion","occurredAt","emittedAt","correlationId","causationId","idempotencyKey","tenantId","businessUnit","replay","data"]);
 
 /** #/$defs/SystemReference */
 function check_SystemReference(d: unknown, p: string, e: ValidationError[], depth: number): void {
@@ -5366,6 +5371,444 @@ function check_SupplierQuery(d: unknown, p: string, e: ValidationError[], depth:
   }
 }
 
+/** #/$defs/LocationErpPresence */
+function check_LocationErpPresence(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.known;
+    if (v1 === undefined) {
+      add(e, p + "/known", "required", "must have required property 'known'");
+    } else {
+      n0++;
+      if (!(typeof v1 === 'boolean')) add(e, p + "/known", "type", "must be boolean");
+    }
+    const v2 = d.active;
+    if (v2 === undefined) {
+      add(e, p + "/active", "required", "must have required property 'active'");
+    } else {
+      n0++;
+      if (!(typeof v2 === 'boolean')) add(e, p + "/active", "type", "must be boolean");
+    }
+    const v3 = d.name;
+    if (v3 === undefined) {
+      add(e, p + "/name", "required", "must have required property 'name'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 200 && (v3.length > 400 || codePoints(v3) > 200)) add(e, p + "/name", "maxLength", "must NOT have more than 200 characters");
+      } else if (!(v3 === null)) {
+        add(e, p + "/name", "type", "must be string or null");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_66, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/LocationView */
+function check_LocationView(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.warehouseCode;
+    if (v1 === undefined) {
+      add(e, p + "/warehouseCode", "required", "must have required property 'warehouseCode'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/warehouseCode", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/warehouseCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/warehouseCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/warehouseCode", "type", "must be string");
+      }
+    }
+    const v2 = d.sites;
+    if (v2 === undefined) {
+      add(e, p + "/sites", "required", "must have required property 'sites'");
+    } else {
+      n0++;
+      if (Array.isArray(v2)) {
+        if (v2.length > 1000) add(e, p + "/sites", "maxItems", "must NOT have more than 1000 items");
+        for (let i3 = 0, n4 = Math.min(v2.length, 1000); i3 < n4; i3++) {
+          if (e.length > MAX_ERRORS) break;
+          const v5: unknown = v2[i3];
+          if (typeof v5 === 'string') {
+            if (v5.length > 64 && (v5.length > 128 || codePoints(v5) > 64)) add(e, p + "/sites/" + i3, "maxLength", "must NOT have more than 64 characters");
+            if (v5.length === 0) add(e, p + "/sites/" + i3, "minLength", "must NOT have fewer than 1 characters");
+            if (!PATTERN_0.test(v5)) add(e, p + "/sites/" + i3, "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+          } else {
+            add(e, p + "/sites/" + i3, "type", "must be string");
+          }
+        }
+      } else {
+        add(e, p + "/sites", "type", "must be array");
+      }
+    }
+    const v6 = d.erp;
+    if (v6 === undefined) {
+      add(e, p + "/erp", "required", "must have required property 'erp'");
+    } else {
+      n0++;
+      check_LocationErpPresence(v6, p + "/erp", e, depth + 1);
+    }
+    const v7 = d.orderable;
+    if (v7 === undefined) {
+      add(e, p + "/orderable", "required", "must have required property 'orderable'");
+    } else {
+      n0++;
+      if (!(typeof v7 === 'boolean')) add(e, p + "/orderable", "type", "must be boolean");
+    }
+    const v8 = d.updatedAt;
+    if (v8 === undefined) {
+      add(e, p + "/updatedAt", "required", "must have required property 'updatedAt'");
+    } else {
+      n0++;
+      if (typeof v8 === 'string') {
+        if (!isDateTime(v8)) add(e, p + "/updatedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/updatedAt", "type", "must be string");
+      }
+    }
+    const v9 = d.asOf;
+    if (v9 === undefined) {
+      add(e, p + "/asOf", "required", "must have required property 'asOf'");
+    } else {
+      n0++;
+      if (typeof v9 === 'string') {
+        if (!isDateTime(v9)) add(e, p + "/asOf", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/asOf", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_69, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/LocationPage */
+function check_LocationPage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 100) add(e, p + "/items", "maxItems", "must NOT have more than 100 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 100); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_LocationView(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextCursor;
+    if (v5 === undefined) {
+      add(e, p + "/nextCursor", "required", "must have required property 'nextCursor'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 512 && (v5.length > 1024 || codePoints(v5) > 512)) add(e, p + "/nextCursor", "maxLength", "must NOT have more than 512 characters");
+      } else if (!(v5 === null)) {
+        add(e, p + "/nextCursor", "type", "must be string or null");
+      }
+    }
+    const v6 = d.asOf;
+    if (v6 === undefined) {
+      add(e, p + "/asOf", "required", "must have required property 'asOf'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (!isDateTime(v6)) add(e, p + "/asOf", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/asOf", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_64, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/LocationQuery */
+function check_LocationQuery(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.warehouseCode;
+    if (v1 !== undefined) {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 64 && (v1.length > 128 || codePoints(v1) > 64)) add(e, p + "/warehouseCode", "maxLength", "must NOT have more than 64 characters");
+        if (v1.length === 0) add(e, p + "/warehouseCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v1)) add(e, p + "/warehouseCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/warehouseCode", "type", "must be string");
+      }
+    }
+    const v2 = d.orderable;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2 !== "true" && v2 !== "false") add(e, p + "/orderable", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/orderable", "type", "must be string");
+      }
+    }
+    const v3 = d.updatedSince;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (!isDateTime(v3)) add(e, p + "/updatedSince", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/updatedSince", "type", "must be string");
+      }
+    }
+    const v4 = d.limit;
+    if (v4 !== undefined) {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 3 && (v4.length > 6 || codePoints(v4) > 3)) add(e, p + "/limit", "maxLength", "must NOT have more than 3 characters");
+        if (!PATTERN_9.test(v4)) add(e, p + "/limit", "pattern", "must match pattern \"^[0-9]{1,3}$\"");
+      } else {
+        add(e, p + "/limit", "type", "must be string");
+      }
+    }
+    const v5 = d.cursor;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 512 && (v5.length > 1024 || codePoints(v5) > 512)) add(e, p + "/cursor", "maxLength", "must NOT have more than 512 characters");
+        if (!PATTERN_10.test(v5)) add(e, p + "/cursor", "pattern", "must match pattern \"^[A-Za-z0-9_-]+$\"");
+      } else {
+        add(e, p + "/cursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/InventoryBalanceView */
+function check_InventoryBalanceView(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.balanceId;
+    if (v1 === undefined) {
+      add(e, p + "/balanceId", "required", "must have required property 'balanceId'");
+    } else {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 129 && (v1.length > 258 || codePoints(v1) > 129)) add(e, p + "/balanceId", "maxLength", "must NOT have more than 129 characters");
+        if (v1.length < 5 && (v1.length < 3 || codePoints(v1) < 3)) add(e, p + "/balanceId", "minLength", "must NOT have fewer than 3 characters");
+        if (!PATTERN_11.test(v1)) add(e, p + "/balanceId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:#-]{0,63}@[A-Za-z0-9][A-Za-z0-9_.:#-]{0,63}$\"");
+      } else {
+        add(e, p + "/balanceId", "type", "must be string");
+      }
+    }
+    const v2 = d.itemCode;
+    if (v2 === undefined) {
+      add(e, p + "/itemCode", "required", "must have required property 'itemCode'");
+    } else {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 64 && (v2.length > 128 || codePoints(v2) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v2.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v3 = d.warehouseCode;
+    if (v3 === undefined) {
+      add(e, p + "/warehouseCode", "required", "must have required property 'warehouseCode'");
+    } else {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/warehouseCode", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/warehouseCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/warehouseCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/warehouseCode", "type", "must be string");
+      }
+    }
+    const v4 = d.onHandEa;
+    if (v4 === undefined) {
+      add(e, p + "/onHandEa", "required", "must have required property 'onHandEa'");
+    } else {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (v4.length > 26 && (v4.length > 52 || codePoints(v4) > 26)) add(e, p + "/onHandEa", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_2.test(v4)) add(e, p + "/onHandEa", "pattern", "must match pattern \"^-?(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/onHandEa", "type", "must be string");
+      }
+    }
+    const v5 = d.forecastEa;
+    if (v5 === undefined) {
+      add(e, p + "/forecastEa", "required", "must have required property 'forecastEa'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 26 && (v5.length > 52 || codePoints(v5) > 26)) add(e, p + "/forecastEa", "maxLength", "must NOT have more than 26 characters");
+        if (!PATTERN_2.test(v5)) add(e, p + "/forecastEa", "pattern", "must match pattern \"^-?(0|[1-9][0-9]{0,17})(\\.[0-9]{1,6})?$\"");
+      } else {
+        add(e, p + "/forecastEa", "type", "must be string");
+      }
+    }
+    const v6 = d.updatedAt;
+    if (v6 === undefined) {
+      add(e, p + "/updatedAt", "required", "must have required property 'updatedAt'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (!isDateTime(v6)) add(e, p + "/updatedAt", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/updatedAt", "type", "must be string");
+      }
+    }
+    const v7 = d.asOf;
+    if (v7 === undefined) {
+      add(e, p + "/asOf", "required", "must have required property 'asOf'");
+    } else {
+      n0++;
+      if (typeof v7 === 'string') {
+        if (!isDateTime(v7)) add(e, p + "/asOf", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/asOf", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_71, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/InventoryBalancePage */
+function check_InventoryBalancePage(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.items;
+    if (v1 === undefined) {
+      add(e, p + "/items", "required", "must have required property 'items'");
+    } else {
+      n0++;
+      if (Array.isArray(v1)) {
+        if (v1.length > 100) add(e, p + "/items", "maxItems", "must NOT have more than 100 items");
+        for (let i2 = 0, n3 = Math.min(v1.length, 100); i2 < n3; i2++) {
+          if (e.length > MAX_ERRORS) break;
+          const v4: unknown = v1[i2];
+          check_InventoryBalanceView(v4, p + "/items/" + i2, e, depth + 1);
+        }
+      } else {
+        add(e, p + "/items", "type", "must be array");
+      }
+    }
+    const v5 = d.nextCursor;
+    if (v5 === undefined) {
+      add(e, p + "/nextCursor", "required", "must have required property 'nextCursor'");
+    } else {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 512 && (v5.length > 1024 || codePoints(v5) > 512)) add(e, p + "/nextCursor", "maxLength", "must NOT have more than 512 characters");
+      } else if (!(v5 === null)) {
+        add(e, p + "/nextCursor", "type", "must be string or null");
+      }
+    }
+    const v6 = d.asOf;
+    if (v6 === undefined) {
+      add(e, p + "/asOf", "required", "must have required property 'asOf'");
+    } else {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (!isDateTime(v6)) add(e, p + "/asOf", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/asOf", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_64, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
+/** #/$defs/InventoryBalanceQuery */
+function check_InventoryBalanceQuery(d: unknown, p: string, e: ValidationError[], depth: number): void {
+  if (isObject(d)) {
+    let n0 = 0;
+    const v1 = d.balanceId;
+    if (v1 !== undefined) {
+      n0++;
+      if (typeof v1 === 'string') {
+        if (v1.length > 129 && (v1.length > 258 || codePoints(v1) > 129)) add(e, p + "/balanceId", "maxLength", "must NOT have more than 129 characters");
+        if (v1.length < 5 && (v1.length < 3 || codePoints(v1) < 3)) add(e, p + "/balanceId", "minLength", "must NOT have fewer than 3 characters");
+        if (!PATTERN_11.test(v1)) add(e, p + "/balanceId", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:#-]{0,63}@[A-Za-z0-9][A-Za-z0-9_.:#-]{0,63}$\"");
+      } else {
+        add(e, p + "/balanceId", "type", "must be string");
+      }
+    }
+    const v2 = d.itemCode;
+    if (v2 !== undefined) {
+      n0++;
+      if (typeof v2 === 'string') {
+        if (v2.length > 64 && (v2.length > 128 || codePoints(v2) > 64)) add(e, p + "/itemCode", "maxLength", "must NOT have more than 64 characters");
+        if (v2.length === 0) add(e, p + "/itemCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v2)) add(e, p + "/itemCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/itemCode", "type", "must be string");
+      }
+    }
+    const v3 = d.warehouseCode;
+    if (v3 !== undefined) {
+      n0++;
+      if (typeof v3 === 'string') {
+        if (v3.length > 64 && (v3.length > 128 || codePoints(v3) > 64)) add(e, p + "/warehouseCode", "maxLength", "must NOT have more than 64 characters");
+        if (v3.length === 0) add(e, p + "/warehouseCode", "minLength", "must NOT have fewer than 1 characters");
+        if (!PATTERN_0.test(v3)) add(e, p + "/warehouseCode", "pattern", "must match pattern \"^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$\"");
+      } else {
+        add(e, p + "/warehouseCode", "type", "must be string");
+      }
+    }
+    const v4 = d.updatedSince;
+    if (v4 !== undefined) {
+      n0++;
+      if (typeof v4 === 'string') {
+        if (!isDateTime(v4)) add(e, p + "/updatedSince", "format", "must match format \"date-time\"");
+      } else {
+        add(e, p + "/updatedSince", "type", "must be string");
+      }
+    }
+    const v5 = d.limit;
+    if (v5 !== undefined) {
+      n0++;
+      if (typeof v5 === 'string') {
+        if (v5.length > 3 && (v5.length > 6 || codePoints(v5) > 3)) add(e, p + "/limit", "maxLength", "must NOT have more than 3 characters");
+        if (!PATTERN_9.test(v5)) add(e, p + "/limit", "pattern", "must match pattern \"^[0-9]{1,3}$\"");
+      } else {
+        add(e, p + "/limit", "type", "must be string");
+      }
+    }
+    const v6 = d.cursor;
+    if (v6 !== undefined) {
+      n0++;
+      if (typeof v6 === 'string') {
+        if (v6.length > 512 && (v6.length > 1024 || codePoints(v6) > 512)) add(e, p + "/cursor", "maxLength", "must NOT have more than 512 characters");
+        if (!PATTERN_10.test(v6)) add(e, p + "/cursor", "pattern", "must match pattern \"^[A-Za-z0-9_-]+$\"");
+      } else {
+        add(e, p + "/cursor", "type", "must be string");
+      }
+    }
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_72, p, e);
+  } else {
+    add(e, p, "type", "must be object");
+  }
+}
+
 /** #/$defs/OrderLineView */
 function check_OrderLineView(d: unknown, p: string, e: ValidationError[], depth: number): void {
   if (isObject(d)) {
@@ -5430,7 +5873,7 @@ function check_OrderLineView(d: unknown, p: string, e: ValidationError[], depth:
         add(e, p + "/date", "type", "must be string or null");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_69, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_73, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5504,7 +5947,7 @@ function check_ProcurementOrderRecord(d: unknown, p: string, e: ValidationError[
         add(e, p + "/lines", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_70, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_74, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5589,7 +6032,7 @@ function check_ErpOrderRecord(d: unknown, p: string, e: ValidationError[], depth
         add(e, p + "/lines", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_71, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_75, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5671,7 +6114,7 @@ function check_ReceiptView(d: unknown, p: string, e: ValidationError[], depth: n
                 add(e, p + "/lines/" + i5 + "/quantityEa", "type", "must be string");
               }
             }
-            if (n8 !== Object.keys(v7).length) extra(v7, KEYS_72, p + "/lines/" + i5, e);
+            if (n8 !== Object.keys(v7).length) extra(v7, KEYS_76, p + "/lines/" + i5, e);
           } else {
             add(e, p + "/lines/" + i5, "type", "must be object");
           }
@@ -5680,7 +6123,7 @@ function check_ReceiptView(d: unknown, p: string, e: ValidationError[], depth: n
         add(e, p + "/lines", "type", "must be array");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_73, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_77, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5798,7 +6241,7 @@ function check_PurchaseOrderView(d: unknown, p: string, e: ValidationError[], de
         add(e, p + "/asOf", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_74, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_78, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5916,7 +6359,7 @@ function check_PurchaseOrderQuery(d: unknown, p: string, e: ValidationError[], d
         add(e, p + "/cursor", "type", "must be string");
       }
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_75, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_79, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -5955,7 +6398,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6090,7 +6533,7 @@ function check_ForecastExceptionRaisedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_ForecastException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6129,7 +6572,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6264,7 +6707,7 @@ function check_ForecastExceptionEvaluatedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ForecastExceptionEvaluation(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6303,7 +6746,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6438,7 +6881,7 @@ function check_ForecastPublishedV1(d: unknown, p: string, e: ValidationError[], 
       n0++;
       check_Forecast(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6477,7 +6920,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6612,7 +7055,7 @@ function check_ForecastLinesChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_ForecastLinesChanged(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6651,7 +7094,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6786,7 +7229,7 @@ function check_SourcingRequestCreatedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6825,7 +7268,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -6960,7 +7403,7 @@ function check_SourcingRequestAmendedV1(d: unknown, p: string, e: ValidationErro
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -6999,7 +7442,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7134,7 +7577,7 @@ function check_SourcingRequestCancelledV1(d: unknown, p: string, e: ValidationEr
       n0++;
       check_SourcingRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7173,7 +7616,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7308,7 +7751,7 @@ function check_PurchaseOrderApprovalRequestedV1(d: unknown, p: string, e: Valida
       n0++;
       check_ApprovalRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7347,7 +7790,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7482,7 +7925,7 @@ function check_PurchaseOrderPostedV1(d: unknown, p: string, e: ValidationError[]
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7521,7 +7964,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7656,7 +8099,7 @@ function check_PurchaseOrderAmendedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrder(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7695,7 +8138,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -7830,7 +8273,7 @@ function check_PurchaseOrderChangedV1(d: unknown, p: string, e: ValidationError[
       n0++;
       check_PurchaseOrderRevision(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -7869,7 +8312,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -8004,7 +8447,7 @@ function check_PurchaseOrderAcknowledgedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_SupplierAcknowledgement(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8043,7 +8486,7 @@ function check_ShipmentMilestoneReportedV1(d: unknown, p: string, e: ValidationE
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -8178,7 +8621,7 @@ function check_ShipmentMilestoneReportedV1(d: unknown, p: string, e: ValidationE
       n0++;
       check_ShipmentMilestone(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8217,7 +8660,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -8352,7 +8795,7 @@ function check_ReceiptPostedV1(d: unknown, p: string, e: ValidationError[], dept
       n0++;
       check_Receipt(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8391,7 +8834,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -8526,7 +8969,7 @@ function check_SupplierUpdatedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_Supplier(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8565,7 +9008,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -8700,7 +9143,7 @@ function check_ItemUpdatedV1(d: unknown, p: string, e: ValidationError[], depth:
       n0++;
       check_Item(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8739,7 +9182,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -8874,7 +9317,7 @@ function check_InventoryBalanceUpdatedV1(d: unknown, p: string, e: ValidationErr
       n0++;
       check_InventoryBalance(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -8913,7 +9356,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -9048,7 +9491,7 @@ function check_IntegrationExceptionRaisedV1(d: unknown, p: string, e: Validation
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -9087,7 +9530,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -9222,7 +9665,7 @@ function check_IntegrationExceptionResolvedV1(d: unknown, p: string, e: Validati
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -9261,7 +9704,7 @@ function check_ReconciliationRunRequestedV1(d: unknown, p: string, e: Validation
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -9396,7 +9839,7 @@ function check_ReconciliationRunRequestedV1(d: unknown, p: string, e: Validation
       n0++;
       check_ReconciliationRunRequest(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -9435,7 +9878,7 @@ function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: Validat
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -9570,7 +10013,7 @@ function check_IntegrationExceptionEscalatedV1(d: unknown, p: string, e: Validat
       n0++;
       check_IntegrationException(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -9609,7 +10052,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       if (typeof v3 === 'string') {
         if (v3.length > 8 && (v3.length > 16 || codePoints(v3) > 8)) add(e, p + "/schemaVersion", "maxLength", "must NOT have more than 8 characters");
-        if (!PATTERN_11.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
+        if (!PATTERN_12.test(v3)) add(e, p + "/schemaVersion", "pattern", "must match pattern \"^1\\.[0-9]{1,3}$\"");
       } else {
         add(e, p + "/schemaVersion", "type", "must be string");
       }
@@ -9744,7 +10187,7 @@ function check_ApprovalDecidedV1(d: unknown, p: string, e: ValidationError[], de
       n0++;
       check_ApprovalDecisionRecord(v15, p + "/data", e, depth + 1);
     }
-    if (n0 !== Object.keys(d).length) extra(d, KEYS_76, p, e);
+    if (n0 !== Object.keys(d).length) extra(d, KEYS_80, p, e);
   } else {
     add(e, p, "type", "must be object");
   }
@@ -10496,6 +10939,83 @@ export function validateSupplierQuery(data: unknown): ValidationResult<SupplierQ
     e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
   }
   return e.length === 0 ? { ok: true, value: data as SupplierQuery } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/LocationErpPresence; collects every error (see the module header). */
+export function validateLocationErpPresence(data: unknown): ValidationResult<LocationErpPresence> {
+  const e: ValidationError[] = [];
+  try {
+    check_LocationErpPresence(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as LocationErpPresence } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/LocationView; collects every error (see the module header). */
+export function validateLocationView(data: unknown): ValidationResult<LocationView> {
+  const e: ValidationError[] = [];
+  try {
+    check_LocationView(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as LocationView } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/LocationPage; collects every error (see the module header). */
+export function validateLocationPage(data: unknown): ValidationResult<LocationPage> {
+  const e: ValidationError[] = [];
+  try {
+    check_LocationPage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as LocationPage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/LocationQuery; collects every error (see the module header). */
+export function validateLocationQuery(data: unknown): ValidationResult<LocationQuery> {
+  const e: ValidationError[] = [];
+  try {
+    check_LocationQuery(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as LocationQuery } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/InventoryBalanceView; collects every error (see the module header). */
+export function validateInventoryBalanceView(data: unknown): ValidationResult<InventoryBalanceView> {
+  const e: ValidationError[] = [];
+  try {
+    check_InventoryBalanceView(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as InventoryBalanceView } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/InventoryBalancePage; collects every error (see the module header). */
+export function validateInventoryBalancePage(data: unknown): ValidationResult<InventoryBalancePage> {
+  const e: ValidationError[] = [];
+  try {
+    check_InventoryBalancePage(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as InventoryBalancePage } : { ok: false, errors: e };
+}
+
+/** Validates data against #/$defs/InventoryBalanceQuery; collects every error (see the module header). */
+export function validateInventoryBalanceQuery(data: unknown): ValidationResult<InventoryBalanceQuery> {
+  const e: ValidationError[] = [];
+  try {
+    check_InventoryBalanceQuery(data, '', e, 0);
+  } catch (error) {
+    e.push({ pointer: '', keyword: 'exception', message: 'could not read the input: ' + String(error) });
+  }
+  return e.length === 0 ? { ok: true, value: data as InventoryBalanceQuery } : { ok: false, errors: e };
 }
 
 /** Validates data against #/$defs/OrderLineView; collects every error (see the module header). */

@@ -27,6 +27,13 @@ const updatedAt = dateTime('When Supplyline last saw the content change (UTC): w
 const itemCode = identifier('ERP product code (= planning sku = procurement item_code)');
 const supplierNumber = identifier('Procurement supplier_number (= the ERP supplier party code)');
 const poNumber = identifier('Procurement po_number');
+const warehouseCode = identifier('ERP warehouse code');
+const balanceId = string({
+  description: '`<itemCode>@<warehouseCode>`: the item’s balance in that warehouse',
+  minLength: 3,
+  maxLength: 129,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.:#-]{0,63}@[A-Za-z0-9][A-Za-z0-9_.:#-]{0,63}$',
+});
 const quantityEa = (description: string) => decimal(`${description}, in eaches`, { nonNegative: true });
 
 /** A page of views: the views, where the next page starts, and the oldest `asOf` among them. */
@@ -111,6 +118,74 @@ export const systemApiSchemas = {
     {
       description: 'A supplier (path) or the filters of the supplier list (query)',
       optional: ['supplierNumber', 'procurementStatus', 'eligible', ...LIST_OPTIONAL],
+    },
+  ),
+
+  LocationErpPresence: object(
+    {
+      known: boolean('The ERP has a warehouse with this code'),
+      active: boolean('That warehouse is active'),
+      name: nullable(text('The warehouse’s name in the ERP; null when unknown there', 200)),
+    },
+    { description: 'The warehouse as the ERP knows it' },
+  ),
+  LocationView: object(
+    {
+      warehouseCode,
+      sites: array(identifier('Planning site (= procurement ship_to) mapped to this warehouse'), {
+        maxItems: 1000,
+      }),
+      erp: ref('LocationErpPresence'),
+      orderable: boolean('A site maps to it and the ERP warehouse is active: orders to it are accepted'),
+      updatedAt,
+      asOf,
+    },
+    {
+      description:
+        'A location: an ERP warehouse with the planning sites and procurement ship-to codes that map to it',
+    },
+  ),
+  LocationPage: page('LocationView', 'A page of locations in the order their content last changed'),
+  LocationQuery: object(
+    {
+      warehouseCode,
+      orderable: enumOf(['true', 'false'], 'Only locations that accept (or refuse) orders'),
+      ...listParameters,
+    },
+    {
+      description: 'A location (path) or the filters of the location list (query)',
+      optional: ['warehouseCode', 'orderable', ...LIST_OPTIONAL],
+    },
+  ),
+
+  InventoryBalanceView: object(
+    {
+      balanceId,
+      itemCode,
+      warehouseCode,
+      onHandEa: decimal(
+        'Physically in the warehouse, in eaches (negative when the ERP let stock go below zero)',
+      ),
+      forecastEa: decimal('On hand plus planned receipts minus planned issues, in eaches (may be negative)'),
+      updatedAt,
+      asOf,
+    },
+    { description: 'Stock of one item in one warehouse as the ERP holds it' },
+  ),
+  InventoryBalancePage: page(
+    'InventoryBalanceView',
+    'A page of inventory balances in the order their content last changed',
+  ),
+  InventoryBalanceQuery: object(
+    {
+      balanceId,
+      itemCode: identifier('Only balances of this item'),
+      warehouseCode: identifier('Only balances in this warehouse'),
+      ...listParameters,
+    },
+    {
+      description: 'An inventory balance (path) or the filters of the balance list (query)',
+      optional: ['balanceId', 'itemCode', 'warehouseCode', ...LIST_OPTIONAL],
     },
   ),
 

@@ -164,6 +164,13 @@ export interface ExpectedShipmentRequest {
 export interface ErpPort {
   /** The item with that code (inactive ones included), or null. */
   getItem(itemCode: string): Promise<ErpItem | null>;
+  /**
+   * One page of the item master in code order (inactive items included): the items whose code sorts
+   * after `after` (from the first when absent), at most `limit` (1 to 500). Items kept in a unit
+   * other than eaches are left out (the middleware cannot deal in them). A page shorter than
+   * `limit` is the last.
+   */
+  listItems(page: { after?: string; limit: number }): Promise<ErpItem[]>;
   /** The warehouse with that code (inactive ones included), or null. */
   getWarehouse(code: string): Promise<ErpWarehouse | null>;
   /** The supplier party with that code (inactive ones included), or null. */

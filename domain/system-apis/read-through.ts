@@ -32,13 +32,15 @@ export interface ReadThroughPorts {
 /** A view answered, and how: from the store, filled now, or stale because the fill failed. */
 export interface ReadResult {
   stored: StoredView;
-  served: 'store' | 'filled' | 'waited' | 'stale';
+  served: 'store' | 'filled' | 'waited' | 'stale' | 'listed';
 }
 
 /** What a view's fill reads from the systems of record: its canonical body (null: unknown) and filters. */
 export interface Fill {
   body: Record<string, unknown> | null;
   filters?: Readonly<Record<string, string>>;
+  /** When the systems of record were read, when before the fill (a listing it comes from). */
+  asOf?: string;
 }
 
 /** Strong entity tag of a canonical body: the same content always has the same tag. */
@@ -115,7 +117,7 @@ export async function readThrough(
         if (stored) return { stored, served: 'stale' };
         throw error;
       }
-      const filled = filledView(view, id, fill, asOf, stored);
+      const filled = filledView(view, id, fill, fill.asOf ?? asOf, stored);
       await ports.store.fill(filled, owner);
       return { stored: filled, served: 'filled' };
     }

@@ -11,15 +11,36 @@ import type {
   SyncStatus,
 } from '../../canonical/generated/types';
 import { itemStatus, purchaseOrderStatus, supplierStatus, toCanonical } from '../../canonical/codes/tables';
-import type { ErpPort } from '../ports/erp';
+import { BusinessRejection } from '../failures';
+import type { ErpItem, ErpPort } from '../ports/erp';
 import type { ProcurementPurchaseOrder, ProcurementSupplier } from '../ports/procurement';
 import type { ErpOrderView } from '../reconciliation/types';
+import type { Catalogue } from './catalogue';
+import { inventoryBalanceId } from './invalidation';
 import type { Fill } from './read-through';
 
 /** The ERP's item master, as an item view. */
 export async function itemFill(itemCode: string, erp: Pick<ErpPort, 'getItem'>): Promise<Fill> {
   const item = await erp.getItem(itemCode);
-  if (!item) return { body: null };
+  return item ? itemView(item) : { body: null };
+}
+
+/** The item catalogue: the ERP's item master listed in pages (the items' bounded refresh). */
+export function itemCatalogue(
+  erp: Pick<ErpPort, 'listItems'>,
+  bounds: Pick<Catalogue, 'pageSize' | 'maxPages'>,
+): Catalogue {
+  return {
+    ...bounds,
+    page: async (after, limit) =>
+      (await erp.listItems({ ...(after === undefined ? {} : { after }), limit })).map((item) => ({
+        id: item.itemCode,
+        fill: itemView(item),
+      })),
+  };
+}
+
+function itemView(item: ErpItem): Fill {
   const status = toCanonical(itemStatus, 'erp', item.active ? 'active' : 'inactive');
   return {
     body: {
@@ -31,6 +52,68 @@ export async function itemFill(itemCode: string, erp: Pick<ErpPort, 'getItem'>):
     },
     filters: { status },
   };
+}
+
+/** What a location view reads: the ERP's warehouse and the environment's site cross-references. */
+export interface LocationSources {
+  erp: Pick<ErpPort, 'getWarehouse'>;
+  /** Planning site (= procurement ship_to) -> ERP warehouse code. */
+  siteWarehouses: Readonly<Record<string, string>>;
+}
+
+/**
+ * A location: the ERP warehouse with the sites that map to it. One the ERP does not know but a site
+ * maps to is still a location (orders to it are refused); known to neither: null.
+ */
+export async function locationFill(warehouseCode: string, sources: LocationSources): Promise<Fill> {
+  const sites = Object.entries(sources.siteWarehouses)
+    .filter(([, warehouse]) => warehouse === warehouseCode)
+    .map(([site]) => site)
+    .sort();
+  const warehouse = await sources.erp.getWarehouse(warehouseCode);
+  if (!warehouse && sites.length === 0) return { body: null };
+  // The policy check's rule (domain/commitment/policy-check.ts): the site maps to an active warehouse.
+  const orderable = sites.length > 0 && warehouse?.active === true;
+  return {
+    body: {
+      warehouseCode,
+      sites,
+      erp: { known: warehouse !== null, active: warehouse?.active ?? false, name: warehouse?.name ?? null },
+      orderable,
+    },
+    filters: { orderable: String(orderable) },
+  };
+}
+
+/** The balance id's item and warehouse (`<itemCode>@<warehouseCode>`, validated by the API's schema). */
+export function balanceParts(balanceId: string): { itemCode: string; warehouseCode: string } {
+  const at = balanceId.indexOf('@');
+  return { itemCode: balanceId.slice(0, at), warehouseCode: balanceId.slice(at + 1) };
+}
+
+/** An item's stock in a warehouse; an item or warehouse the ERP does not know: null. */
+export async function inventoryBalanceFill(
+  balanceId: string,
+  erp: Pick<ErpPort, 'getInventoryBalance'>,
+): Promise<Fill> {
+  const { itemCode, warehouseCode } = balanceParts(balanceId);
+  try {
+    const balance = await erp.getInventoryBalance(itemCode, warehouseCode);
+    return {
+      body: {
+        balanceId: inventoryBalanceId(itemCode, warehouseCode),
+        itemCode,
+        warehouseCode,
+        onHandEa: balance.onHandEa,
+        forecastEa: balance.forecastEa,
+      },
+      filters: { itemCode, warehouseCode },
+    };
+  } catch (error) {
+    if (error instanceof BusinessRejection && ['ITEM_UNKNOWN', 'WAREHOUSE_UNKNOWN'].includes(error.code))
+      return { body: null };
+    throw error;
+  }
 }
 
 /** What a supplier view reads: procurement's rating and the ERP's party. */

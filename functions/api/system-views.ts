@@ -4,11 +4,12 @@
  * `Cache-Control` and 304 on a matching `If-None-Match`; a list from the store in the order views
  * last changed, with `updatedSince` and a cursor. Bad parameters: 400 problem+json.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { problem, type HttpResponse } from '../../adapters/webhooks/problem';
 import type { ValidationResult } from '../../canonical/validation-runtime';
 import type { StoredView, SystemView } from '../../domain/ports/read-store';
 import { cacheControl, ifNoneMatchMatches, oldestAsOf } from '../../domain/system-apis/conditional';
+import { freshListing, readWithCatalogue, type Catalogue } from '../../domain/system-apis/catalogue';
 import { decodeCursor, encodeCursor, listPosition } from '../../domain/system-apis/cursor';
 import {
   entityTag,
@@ -30,6 +31,8 @@ export interface ViewApi<Q> {
   validate: (data: unknown) => ValidationResult<Q>;
   /** Reads the view from the systems of record (one fill). */
   read: (id: string) => Promise<Fill>;
+  /** The kind's listing, when the ERP lists it: refreshed on a miss or a list read (bounded refresh). */
+  catalogue?: () => Catalogue;
 }
 
 const LIST_PARAMETERS = ['updatedSince', 'limit', 'cursor'] as const;
@@ -109,7 +112,10 @@ const published = (stored: StoredView) => ({
 
 async function byId<Q>(request: ApiRequest, api: ViewApi<Q>, id: string, policy: FreshnessPolicy) {
   const ports = readThroughPorts();
-  const { stored } = await readThrough(api.view, id, () => api.read(id), policy, ports);
+  const read = () => api.read(id);
+  const { stored } = api.catalogue
+    ? await readWithCatalogue(api.view, id, read, api.catalogue(), policy, ports)
+    : await readThrough(api.view, id, read, policy, ports);
   if (stored.body === null)
     return problem(404, `${api.view}-not-found`, `No system of record knows ${api.view} ${id}.`, {
       instance: request.instance,
@@ -147,6 +153,10 @@ async function list<Q>(
       });
     if (after === undefined || position > after) after = position;
   }
+  // A list shows the whole listing, not only what callers happened to read; a failed refresh
+  // lists what the store holds.
+  if (api.catalogue)
+    await freshListing(api.view, api.catalogue(), policy, readThroughPorts()).catch(() => undefined);
   const now = Date.now();
   const page = await systemReadStore().list({ view: api.view, filters, limit, ...(after ? { after } : {}) });
   const body = {
@@ -162,4 +172,23 @@ async function list<Q>(
     next: body.nextCursor,
   });
   return conditionalAnswer(request, { ...body, asOf }, freshnessHeaders(etag, asOf, now, control));
+}
+
+/**
+ * One function answering several views' routes (ERP master data shares a reader, ADR 14's resource
+ * budget): the view is the route's first path segment after `/v1/`.
+ */
+export function viewsHandler(
+  byNoun: Readonly<Record<string, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>>>,
+) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const noun = (event.resource ?? event.path ?? '').split('/')[2] ?? '';
+    const handle = Object.hasOwn(byNoun, noun) ? byNoun[noun] : undefined;
+    if (!handle)
+      // A route declared for this function that it does not serve: a deployment fault.
+      return problem(500, 'internal-error', 'The request could not be completed.', {
+        instance: `urn:supplyline:request:${event.requestContext?.requestId ?? 'unknown'}`,
+      });
+    return handle(event);
+  };
 }

@@ -185,6 +185,7 @@ const PROCUREMENT_METHODS = {
 // Every ErpPort method: the compiler fails here when the port grows.
 const ERP_METHODS = {
   getItem: 'read',
+  listItems: 'read',
   getWarehouse: 'read',
   getSupplier: 'read',
   applySupplierChange: 'write',
@@ -315,6 +316,7 @@ export const erpPort = lazy((): ErpPort => erpInstancePorts().all()[0]!.erp);
 /** What the system APIs read of the ERP. */
 const ERP_BULK_READS = {
   getItem: 'read',
+  listItems: 'read',
   getWarehouse: 'read',
   getSupplier: 'read',
   getInventoryBalance: 'read',

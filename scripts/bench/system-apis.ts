@@ -1,11 +1,14 @@
 /**
  * `npm run bench -- system-apis`: the system APIs on the local runtime (gateway, cached
  * authorizer, bundled item reader, read store on dynalite, the embedded ERP simulator, whose calls
- * are counted). Each run starts a fresh runtime (a cold store) and measures:
- * - a stampede: 200 simultaneous reads of one cold item, and the ERP calls they made (budget 1);
+ * are counted: every item read, per id or listing). Each run starts a fresh runtime (a cold store;
+ * the gateway, authorizer and reader are warmed on a location, which reads no item) and measures:
+ * - a stampede: 200 simultaneous reads of one item on the cold store, the ERP calls they made
+ *   (budget 1: the product's bounded refresh lists the item master once) and their p99;
  * - open loop: 1,000 reads at 100/s over 50 items (the 7 the ERP has, 43 it does not: a 404 is
- *   filled and kept like an item) from 3 consumers (WMS, BI, a buyer), cold store: p50, p99 and the
- *   ERP calls (issue #17: p99 < 50 ms, <= 60 ERP calls);
+ *   filled and kept like an item) from 3 consumers (WMS, BI, a buyer) on the store as the product
+ *   left it (nothing filled by hand): p50, p99 and the ERP calls (issue #17: p99 < 50 ms, <= 60 ERP
+ *   calls);
  * - the floor: the same open loop again on the now warm store, so the p99 is also a ratio to it.
  * Figures are medians over the runs (BENCH_SYSTEM_API_RUNS, default 3).
  */
@@ -29,6 +32,7 @@ const percentile = (values: readonly number[], p: number): number => {
 
 interface RunFigures {
   stampedeErpCalls: number;
+  stampedeP99: number;
   coldP50: number;
   coldP99: number;
   coldErpCalls: number;
@@ -50,22 +54,28 @@ async function oneRun(): Promise<RunFigures> {
       runtime.identity.token({ application: 'bi' }),
       runtime.identity.token({ person: 'rita.requester' }),
     ]);
-    const read = async (itemCode: string, token: string): Promise<number> => {
-      const start = performance.now();
-      const response = await fetch(`${runtime.baseUrl}/v1/items/${itemCode}`, {
+    const get = (path: string, token: string) =>
+      fetch(`${runtime.baseUrl}${path}`, {
         headers: { 'x-api-key': runtime.apiKey, authorization: `Bearer ${token}` },
       });
+    const read = async (itemCode: string, token: string): Promise<number> => {
+      const start = performance.now();
+      const response = await get(`/v1/items/${itemCode}`, token);
       await response.arrayBuffer();
       if (response.status !== 200 && response.status !== 404)
         throw new Error(`${itemCode}: ${response.status}`);
       return performance.now() - start;
     };
-    const erpReads = () => erp.calls.filter((call) => call.operation === 'getItem').length;
-    // Warm the gateway, authorizer and reader on an item outside the measured set.
-    for (const token of tokens) await read('SKU-WARM-UP', token);
+    const erpReads = () =>
+      erp.calls.filter((call) => call.operation === 'getItem' || call.operation === 'listItems').length;
+    // Warm the gateway, the authorizer (each token) and the reader on a route that reads no item,
+    // so the stampede below meets a cold item store (a consumer without the scope is refused: 403).
+    for (const token of tokens) await (await get('/v1/locations/WH-EAST', token)).arrayBuffer();
 
     let before = erpReads();
-    await Promise.all(Array.from({ length: STAMPEDE }, (_, i) => read('SKU-30001', tokens[i % 3]!)));
+    const stampede = await Promise.all(
+      Array.from({ length: STAMPEDE }, (_, i) => read('SKU-30001', tokens[i % 3]!)),
+    );
     const stampedeErpCalls = erpReads() - before;
 
     // Open loop: request i leaves at i / rate whatever the earlier ones are doing.
@@ -92,6 +102,7 @@ async function oneRun(): Promise<RunFigures> {
     const floor = await openLoop();
     return {
       stampedeErpCalls,
+      stampedeP99: percentile(stampede, 99),
       coldP50: median(cold.latencies),
       coldP99: percentile(cold.latencies, 99),
       coldErpCalls,
@@ -111,13 +122,18 @@ export async function benchSystemApis(): Promise<BenchRow[]> {
     runs.map((run) => Math.round(pick(run) * 10) / 10).join(', ');
   return [
     atMost(
-      `stampede: ERP calls for ${STAMPEDE} simultaneous reads of one cold item (runs: ${list((r) => r.stampedeErpCalls)})`,
+      `stampede: ERP calls for ${STAMPEDE} simultaneous reads of one item, cold store (runs: ${list((r) => r.stampedeErpCalls)})`,
       of((r) => r.stampedeErpCalls),
       'calls',
       SYSTEM_API_BUDGETS.stampedeErpCalls,
     ),
     reference(
-      `open loop ${READS} reads at ${RATE_PER_SECOND}/s, 50 items, 3 consumers, cold store: p50`,
+      `  same: p99 (the first reads of a cold store wait for the listing; runs: ${list((r) => r.stampedeP99)})`,
+      of((r) => r.stampedeP99),
+      'ms',
+    ),
+    reference(
+      `open loop ${READS} reads at ${RATE_PER_SECOND}/s, 50 items, 3 consumers, store as the product left it: p50`,
       of((r) => r.coldP50),
       'ms',
     ),

@@ -16,16 +16,19 @@ import openApi from '../../canonical/generated/openapi.json';
 import type { LocalEnvironment } from '../../local/environment';
 import { expectDocumentedAnswer } from '../support/openapi';
 import type { TrytonSandbox } from '../support/tryton';
-import { startOnTryton } from './support';
+import { startOnTryton, waitingOutThrottle } from './support';
 
 let tryton: TrytonSandbox;
 let environment: LocalEnvironment;
 let erp: TrytonErp;
 let reader: string;
+/** The WMS application: items, locations and inventory (the BI tool reads no stock). */
+let warehouseSystem: string;
 
 beforeAll(async () => {
   ({ tryton, environment, erp } = await startOnTryton());
   reader = await environment.runtime.identity.token({ application: 'bi' });
+  warehouseSystem = await environment.runtime.identity.token({ application: 'wms' });
 }, 300_000);
 
 afterAll(async () => {
@@ -40,11 +43,18 @@ interface Answer {
 }
 
 /** GET `path`, checked against the operation `documented` of the OpenAPI document. */
-async function get(documented: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+async function get(
+  documented: string,
+  path: string,
+  headers: Record<string, string> = {},
+  token = reader,
+): Promise<Answer> {
   const runtime = environment.runtime;
-  const response = await fetch(`${runtime.baseUrl}${path}`, {
-    headers: { 'x-api-key': runtime.apiKey, authorization: `Bearer ${reader}`, ...headers },
-  });
+  const response = await waitingOutThrottle(() =>
+    fetch(`${runtime.baseUrl}${path}`, {
+      headers: { 'x-api-key': runtime.apiKey, authorization: `Bearer ${token}`, ...headers },
+    }),
+  );
   const text = await response.text();
   if (response.status === 304) {
     const operation = (openApi.paths as unknown as Record<string, { get: { responses: object } }>)[
@@ -139,16 +149,19 @@ describe('items', () => {
     expect(after.headers.get('etag')).toBe(before.headers.get('etag'));
   });
 
-  it('lists what the store holds, a page at a time, and from updatedSince', async () => {
-    await get('/v1/items/{itemCode}', '/v1/items/SKU-10442');
-    await get('/v1/items/{itemCode}', '/v1/items/SKU-10443');
-    const first = await get('/v1/items', '/v1/items?limit=1');
-    expect(first.status).toBe(200);
-    expect(first.body.items).toHaveLength(1);
-    expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await get('/v1/items', `/v1/items?limit=1&cursor=${String(first.body.nextCursor)}`);
-    const codes = [first, second].map((page) => (page.body.items as { itemCode: string }[])[0]!.itemCode);
-    expect(new Set(codes)).toEqual(new Set(['SKU-10442', 'SKU-10443']));
+  it('lists the whole item master (the bounded refresh listed it), a page at a time, and from updatedSince', async () => {
+    const codes: string[] = [];
+    let cursor: unknown = undefined;
+    do {
+      const page = await get('/v1/items', `/v1/items?limit=2${cursor ? `&cursor=${String(cursor)}` : ''}`);
+      expect(page.status).toBe(200);
+      expect((page.body.items as unknown[]).length).toBeLessThanOrEqual(2);
+      codes.push(...(page.body.items as { itemCode: string }[]).map((item) => item.itemCode));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    // Every item Tryton holds, each once, none of them read by id first.
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes).toEqual(expect.arrayContaining(['SKU-10442', 'SKU-10443', 'SKU-20991', 'SKU-30001']));
     const future = await get(
       '/v1/items',
       `/v1/items?updatedSince=${new Date(Date.now() + 60_000).toISOString()}`,
@@ -171,6 +184,99 @@ describe('items', () => {
       '/v1/items?updatedSince=soon',
     ])
       expect((await get('/v1/items', path)).status, path).toBe(400);
+  });
+});
+
+describe('locations', () => {
+  it('joins each Tryton warehouse with the sites mapped to it, orderable only when active', async () => {
+    const east = await get('/v1/locations/{warehouseCode}', '/v1/locations/WH-EAST', {}, warehouseSystem);
+    expect(east.status).toBe(200);
+    expect(east.body).toMatchObject({
+      warehouseCode: 'WH-EAST',
+      sites: ['DC-EAST-02', 'DC-EAST-03'],
+      erp: { known: true, active: true },
+      orderable: true,
+    });
+    const north = await get('/v1/locations/{warehouseCode}', '/v1/locations/WH-NORTH', {}, warehouseSystem);
+    expect(north.body).toMatchObject({
+      sites: ['DC-NORTH-01'],
+      erp: { known: true, active: false },
+      orderable: false,
+    });
+    const south = await get('/v1/locations/{warehouseCode}', '/v1/locations/WH-SOUTH', {}, warehouseSystem);
+    expect(south.body).toMatchObject({ sites: ['DC-SOUTH-01'], erp: { known: false }, orderable: false });
+    const held = await get(
+      '/v1/locations/{warehouseCode}',
+      '/v1/locations/WH-EAST',
+      { 'if-none-match': east.headers.get('etag')! },
+      warehouseSystem,
+    );
+    expect(held.status).toBe(304);
+    const orderable = await get('/v1/locations', '/v1/locations?orderable=true', {}, warehouseSystem);
+    const codes = (orderable.body.items as { warehouseCode: string }[]).map((l) => l.warehouseCode);
+    expect(codes).toContain('WH-EAST');
+    expect(codes).not.toContain('WH-NORTH');
+    expect(
+      (await get('/v1/locations/{warehouseCode}', '/v1/locations/WH-NOWHERE', {}, warehouseSystem)).status,
+    ).toBe(404);
+    expect((await get('/v1/locations', '/v1/locations?orderable=perhaps', {}, warehouseSystem)).status).toBe(
+      400,
+    );
+  });
+});
+
+describe('inventory balances', () => {
+  it('answers an item’s on-hand and forecast stock in a Tryton warehouse, listed by item', async () => {
+    const answer = await get(
+      '/v1/inventory-balances/{balanceId}',
+      '/v1/inventory-balances/SKU-10442@WH-EAST',
+      {},
+      warehouseSystem,
+    );
+    expect(answer.status).toBe(200);
+    const stock = await erp.getInventoryBalance('SKU-10442', 'WH-EAST');
+    expect(answer.body).toMatchObject({
+      balanceId: 'SKU-10442@WH-EAST',
+      itemCode: 'SKU-10442',
+      warehouseCode: 'WH-EAST',
+      ...stock,
+    });
+    // Stock moves without events: a balance is reusable for a minute at most.
+    expect(Number(/max-age=(\d+)/.exec(answer.headers.get('cache-control')!)![1])).toBeLessThanOrEqual(60);
+    const listed = await get(
+      '/v1/inventory-balances',
+      '/v1/inventory-balances?itemCode=SKU-10442',
+      {},
+      warehouseSystem,
+    );
+    expect((listed.body.items as { balanceId: string }[]).map((b) => b.balanceId)).toContain(
+      'SKU-10442@WH-EAST',
+    );
+    for (const balanceId of ['SKU-NOT-THERE@WH-EAST', 'SKU-10442@WH-SOUTH'])
+      expect(
+        (
+          await get(
+            '/v1/inventory-balances/{balanceId}',
+            `/v1/inventory-balances/${balanceId}`,
+            {},
+            warehouseSystem,
+          )
+        ).status,
+        balanceId,
+      ).toBe(404);
+    for (const path of ['/v1/inventory-balances?itemCode=SKU%2010442', '/v1/inventory-balances?limit=500'])
+      expect((await get('/v1/inventory-balances', path, {}, warehouseSystem)).status, path).toBe(400);
+    // A balance id that is not `<item>@<warehouse>`: refused before any read.
+    expect(
+      (
+        await get(
+          '/v1/inventory-balances/{balanceId}',
+          '/v1/inventory-balances/SKU-10442',
+          {},
+          warehouseSystem,
+        )
+      ).status,
+    ).toBe(400);
   });
 });
 

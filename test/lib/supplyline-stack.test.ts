@@ -360,7 +360,8 @@ describe.each(ENVIRONMENT_NAMES)('Supplyline stack (%s)', (env) => {
       LoggingLevel: 'ERROR',
     });
     for (const route of GOVERNED_ROUTES) {
-      const expected = config().api.governedThrottling;
+      // A route's own throttle, else the environment's governed default.
+      const expected = route.throttle ?? config().api.governedThrottling;
       const setting = settings.find(
         (s) => s.ResourcePath === `/${route.path.replaceAll('/', '~1')}` && s.HttpMethod === route.method,
       );

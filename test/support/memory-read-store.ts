@@ -3,6 +3,7 @@
  * the lease owner, sparse list in `updatedAt#id` order), for the domain's read-through tests.
  */
 import type { ReadStore, StoredView, SystemView, ViewQuery } from '../../domain/ports/read-store';
+import type { ReadThroughPorts } from '../../domain/system-apis/read-through';
 import { listPosition } from '../../domain/system-apis/cursor';
 
 interface Entry {
@@ -76,4 +77,20 @@ export class MemoryReadStore implements ReadStore {
       ...(views.length > query.limit ? { last: page.at(-1)!.position } : {}),
     };
   }
+}
+
+/** Read-through ports on a shared store and a clock the test moves from `t0`; sleeping advances it. */
+export function clockedPorts(store: MemoryReadStore, t0: number) {
+  let now = t0;
+  let ids = 0;
+  const ports: ReadThroughPorts = {
+    store,
+    now: () => now,
+    newId: () => `owner-${++ids}`,
+    sleep: async (ms) => {
+      now += ms;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+  return { store, ports, advance: (ms: number) => (now += ms) };
 }

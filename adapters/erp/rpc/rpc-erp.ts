@@ -12,6 +12,7 @@ import { outboundUrlProblem } from '../../../application/outbound';
 /** The ErpPort operations, by name: the protocol's vocabulary. */
 export const ERP_OPERATIONS = [
   'getItem',
+  'listItems',
   'getWarehouse',
   'getSupplier',
   'applySupplierChange',
@@ -122,6 +123,7 @@ export class RpcErp implements ErpPort {
   }
 
   getItem: ErpPort['getItem'] = (...args) => this.call('getItem', args);
+  listItems: ErpPort['listItems'] = (...args) => this.call('listItems', args);
   getWarehouse: ErpPort['getWarehouse'] = (...args) => this.call('getWarehouse', args);
   getSupplier: ErpPort['getSupplier'] = (...args) => this.call('getSupplier', args);
   applySupplierChange: ErpPort['applySupplierChange'] = (...args) => this.call('applySupplierChange', args);

@@ -16,6 +16,7 @@ import { assertAmendment, assertPostRequest, monthRange } from '../request-check
 import { TrytonExpectedShipments } from './expected-shipments';
 import { referencedPurchaseOrders } from './referenced-orders';
 import { applySupplierChange } from './supplier-master';
+import { ITEM_FIELDS, itemOf, listItems } from './item-master';
 import { ERP_SYSTEM, TrytonRpc, trytonDate, trytonDecimal, type TrytonConnection } from './jsonrpc';
 import {
   PURCHASE_FIELDS,
@@ -65,22 +66,11 @@ export class TrytonErp implements ErpPort {
 
   async getItem(itemCode: string): Promise<ErpItem | null> {
     const row = await this.productRow(itemCode);
-    if (!row) return null;
-    const uom = related(row, 'default_uom', 'symbol');
-    if (uom !== 'u') {
-      throw new ContractViolation(
-        `item ${itemCode} is kept in unit "${String(uom)}", not eaches`,
-        ERP_SYSTEM,
-      );
-    }
-    return {
-      itemCode,
-      name: String(row.name),
-      // Booleans come back as 1/0 on SQLite.
-      active: Boolean(row.active) && Boolean(related(row, 'template', 'active')),
-      purchasable: Boolean(row.purchasable),
-      uom: 'EA',
-    };
+    return row ? { ...itemOf(row), itemCode } : null;
+  }
+
+  listItems(page: { after?: string; limit: number }): Promise<ErpItem[]> {
+    return listItems(this.rpc, page);
   }
 
   async getWarehouse(code: string): Promise<ErpWarehouse | null> {
@@ -422,7 +412,7 @@ export class TrytonErp implements ErpPort {
     const rows = await this.rpc.searchRead<Row>(
       'product.product',
       [['code', '=', itemCode]],
-      ['code', 'name', 'active', 'template.active', 'purchasable', 'default_uom.symbol'],
+      ITEM_FIELDS,
       ALL,
     );
     return rows[0];

@@ -20,6 +20,7 @@ import type {
 } from '../../../domain/ports/erp';
 import {
   assertAmendment,
+  assertListLimit,
   assertPostRequest,
   assertReferencePage,
   monthRange,
@@ -100,6 +101,10 @@ export class ErpSimulator implements ErpPort {
 
   async getItem(itemCode: string): Promise<ErpItem | null> {
     await this.enter('getItem', [itemCode]);
+    return this.itemOf(itemCode);
+  }
+
+  private async itemOf(itemCode: string): Promise<ErpItem | null> {
     const item = this.data.items.find((i) => i.itemCode === itemCode);
     return item
       ? {
@@ -110,6 +115,18 @@ export class ErpSimulator implements ErpPort {
           uom: 'EA',
         }
       : null;
+  }
+
+  async listItems(page: { after?: string; limit: number }): Promise<ErpItem[]> {
+    await this.enter('listItems', [page]);
+    assertListLimit(page.limit);
+    const codes = this.data.items
+      .map((item) => item.itemCode)
+      .filter((code) => page.after === undefined || code > page.after)
+      .sort()
+      .slice(0, page.limit);
+    const items = await Promise.all(codes.map((code) => this.itemOf(code)));
+    return items.filter((item): item is ErpItem => item !== null);
   }
 
   async getWarehouse(code: string): Promise<ErpWarehouse | null> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErpPort, PostPurchaseOrderRequest } from '../../../domain/ports/erp';
+import type { ErpItem, ErpPort, PostPurchaseOrderRequest } from '../../../domain/ports/erp';
 import type { ErpAdmin } from '../../../scripts/tryton/admin';
 import { BusinessRejection, ContractViolation } from '../../../domain/failures';
 import { expectedShipmentCases } from './expected-shipments-contract';
@@ -70,6 +70,25 @@ export function erpContract(name: string, create: () => Promise<ErpUnderTest>): 
         expect(await erp.getItem('SKU-20992')).toMatchObject({ active: false });
         expect(await erp.getItem('SKU-30001')).toMatchObject({ active: true, purchasable: false });
         expect(await erp.getItem('SKU-NOPE')).toBeNull();
+      });
+
+      it('lists the item master in code order, page after page, each item as getItem reads it', async () => {
+        const listed: ErpItem[] = [];
+        let page: ErpItem[];
+        do {
+          page = await erp.listItems({
+            limit: 2,
+            ...(listed.length ? { after: listed.at(-1)!.itemCode } : {}),
+          });
+          expect(page.length).toBeLessThanOrEqual(2);
+          listed.push(...page);
+        } while (page.length === 2);
+        const codes = listed.map((item) => item.itemCode);
+        expect(codes).toEqual([...new Set(codes)].sort());
+        for (const code of ['SKU-10442', 'SKU-10443', 'SKU-20991', 'SKU-20992', 'SKU-30001'])
+          expect(listed.find((item) => item.itemCode === code)).toEqual(await erp.getItem(code));
+        await expect(erp.listItems({ limit: 0 })).rejects.toBeInstanceOf(ContractViolation);
+        await expect(erp.listItems({ limit: 501 })).rejects.toBeInstanceOf(ContractViolation);
       });
 
       it('reads warehouses and suppliers, inactive ones included, and null for unknown codes', async () => {

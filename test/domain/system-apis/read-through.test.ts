@@ -10,28 +10,14 @@ import {
   readThrough,
   type Fill,
   type FreshnessPolicy,
-  type ReadThroughPorts,
 } from '../../../domain/system-apis/read-through';
-import { MemoryReadStore } from '../../support/memory-read-store';
+import { clockedPorts, MemoryReadStore } from '../../support/memory-read-store';
 
 const POLICY: FreshnessPolicy = { maxStalenessMs: 60_000, leaseMs: 10_000, waitMs: 5_000, pollMs: 10 };
 const T0 = Date.parse('2026-12-05T05:00:00.000Z');
 
 /** Ports on a shared store and a clock the test moves; sleeping advances the clock. */
-function harness(store = new MemoryReadStore()) {
-  let now = T0;
-  let ids = 0;
-  const ports: ReadThroughPorts = {
-    store,
-    now: () => now,
-    newId: () => `owner-${++ids}`,
-    sleep: async (ms) => {
-      now += ms;
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-  return { store, ports, advance: (ms: number) => (now += ms) };
-}
+const harness = (store = new MemoryReadStore()) => clockedPorts(store, T0);
 
 const item = (name: string): Fill => ({ body: { itemCode: 'SKU-1', name }, filters: { status: 'ACTIVE' } });
 

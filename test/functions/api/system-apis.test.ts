@@ -5,6 +5,9 @@
  * hostile input is a 400 problem+json that touches neither the store nor any system.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { API_ROUTES } from '../../../application/api-routes';
+import { BUSINESS_RULES_ENV_VAR } from '../../../application/resources';
+import { ENVIRONMENTS } from '../../../application/environments';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -25,7 +28,10 @@ let suppliers: ApiHandler;
 let orders: ApiHandler;
 
 beforeAll(async () => {
-  ({ erp, procurement } = await startSimulatedSystems({ SYSTEM_READ_STORE_TABLE_NAME: STORE }));
+  ({ erp, procurement } = await startSimulatedSystems({
+    SYSTEM_READ_STORE_TABLE_NAME: STORE,
+    [BUSINESS_RULES_ENV_VAR]: JSON.stringify(ENVIRONMENTS.dev.business),
+  }));
   ({ handler: items } = await import('../../../functions/api/item-read'));
   ({ handler: suppliers } = await import('../../../functions/api/supplier-read'));
   ({ handler: orders } = await import('../../../functions/api/purchase-order-read'));
@@ -104,6 +110,23 @@ function storedItem(body: Record<string, unknown>, asOf: string, extra: Record<s
   };
 }
 
+/** The item listing's entry (domain/system-apis/catalogue.ts): fresh, and cut (so it proves no absence). */
+function cutListing() {
+  const asOf = new Date(Date.now() - 1000).toISOString();
+  dynamo.on(GetCommand, { TableName: STORE, Key: { pk: 'item#*' } }).resolves({
+    Item: {
+      pk: 'item#*',
+      view: 'item',
+      id: '*',
+      body: 'null',
+      etag: entityTag(null),
+      asOf,
+      updatedAt: asOf,
+      filters: { complete: 'false' },
+    },
+  });
+}
+
 const widget = {
   itemCode: 'SKU-10442',
   name: 'Cola 12oz can',
@@ -115,7 +138,25 @@ const widget = {
 describe('GET /v1/items/{itemCode}', () => {
   const PATH = '/v1/items/{itemCode}';
 
+  it('lists the item master on a cold store and fills every item it holds, each under its lease', async () => {
+    const before = erp.calls.length;
+    const response = await request(items, '/v1/items/SKU-10443', {
+      pathParameters: { itemCode: 'SKU-10443' },
+    });
+    // One listing and no per-id read (the mocked store keeps none of the writes, so what it then
+    // answers says nothing: the store's own semantics are the domain and integration tests').
+    expect(erp.calls.slice(before).map((call) => call.operation)).toEqual(['listItems']);
+    documented(PATH, response);
+    const filled = storeWrites()
+      .map((call) => call.args[0].input)
+      .filter((input) => input.ExpressionAttributeValues?.[':etag'] !== undefined)
+      .map((input) => input.Key?.pk);
+    const seeded = (await erp.simulator.listItems({ limit: 500 })).map((item) => `item#${item.itemCode}`);
+    expect(filled).toEqual(expect.arrayContaining([...seeded, 'item#*']));
+  });
+
   it('fills a miss from the ERP in one call under the lease, and answers with its freshness', async () => {
+    cutListing();
     const before = erp.calls.length;
     const response = await request(items, '/v1/items/SKU-10442', {
       pathParameters: { itemCode: 'SKU-10442' },
@@ -165,6 +206,7 @@ describe('GET /v1/items/{itemCode}', () => {
     dynamo
       .on(GetCommand, { TableName: STORE })
       .resolves({ Item: storedItem(widget, asOf, { invalidatedAt }) });
+    cutListing();
     const before = erp.calls.length;
     const response = await request(items, '/v1/items/SKU-10442', {
       pathParameters: { itemCode: 'SKU-10442' },
@@ -174,6 +216,7 @@ describe('GET /v1/items/{itemCode}', () => {
   });
 
   it('answers 404 problem+json for an item no system knows', async () => {
+    cutListing();
     const response = await request(items, '/v1/items/SKU-NOPE', { pathParameters: { itemCode: 'SKU-NOPE' } });
     expectProblem(response, 404, 'item-not-found');
     documented(PATH, response);
@@ -190,6 +233,90 @@ describe('GET /v1/items/{itemCode}', () => {
     expectProblem(response, 503, 'try-again');
     documented(PATH, response);
     expect(erp.calls.length).toBe(before);
+  });
+});
+
+describe('GET /v1/locations/{warehouseCode}', () => {
+  const PATH = '/v1/locations/{warehouseCode}';
+
+  it('joins the ERP warehouse and the sites mapped to it, orderable only when active and mapped', async () => {
+    for (const [warehouseCode, expected] of [
+      [
+        'WH-EAST',
+        {
+          sites: ['DC-EAST-02', 'DC-EAST-03'],
+          erp: { known: true, active: true, name: 'East distribution center' },
+          orderable: true,
+        },
+      ],
+      ['WH-NORTH', { sites: ['DC-NORTH-01'], erp: { known: true, active: false }, orderable: false }],
+      [
+        'WH-SOUTH',
+        { sites: ['DC-SOUTH-01'], erp: { known: false, active: false, name: null }, orderable: false },
+      ],
+    ] as const) {
+      const before = erp.calls.length;
+      const response = await request(items, `/v1/locations/${warehouseCode}`, {
+        pathParameters: { warehouseCode },
+      });
+      expect(response.statusCode, warehouseCode).toBe(200);
+      documented(PATH, response);
+      expect(JSON.parse(response.body)).toMatchObject({ warehouseCode, ...expected });
+      expect(response.headers).toMatchObject({ etag: expect.stringMatching(/^"/) });
+      expect(erp.calls.slice(before).map((call) => call.operation)).toEqual(['getWarehouse']);
+      const fill = storeWrites().at(-1)!.args[0].input;
+      expect(fill.Key).toEqual({ pk: `location#${warehouseCode}` });
+      expect(fill.ExpressionAttributeValues?.[':filters']).toEqual({ orderable: String(expected.orderable) });
+    }
+  });
+
+  it('answers 404 for a warehouse neither the ERP nor any site knows', async () => {
+    const response = await request(items, '/v1/locations/WH-NOWHERE', {
+      pathParameters: { warehouseCode: 'WH-NOWHERE' },
+    });
+    expectProblem(response, 404, 'location-not-found');
+    documented(PATH, response);
+  });
+});
+
+describe('GET /v1/inventory-balances/{balanceId}', () => {
+  const PATH = '/v1/inventory-balances/{balanceId}';
+
+  it('answers an item’s on-hand and forecast stock in a warehouse from one ERP read', async () => {
+    const before = erp.calls.length;
+    const response = await request(items, '/v1/inventory-balances/SKU-10442@WH-EAST', {
+      pathParameters: { balanceId: 'SKU-10442@WH-EAST' },
+    });
+    expect(response.statusCode).toBe(200);
+    documented(PATH, response);
+    const body = JSON.parse(response.body) as Record<string, string>;
+    expect(body).toMatchObject({
+      balanceId: 'SKU-10442@WH-EAST',
+      itemCode: 'SKU-10442',
+      warehouseCode: 'WH-EAST',
+    });
+    // The simulator's stock, as the ERP port reads it.
+    expect({ onHandEa: body.onHandEa, forecastEa: body.forecastEa }).toEqual(
+      await erp.simulator.getInventoryBalance('SKU-10442', 'WH-EAST'),
+    );
+    expect(erp.calls.slice(before).map((call) => call.operation)).toEqual(['getInventoryBalance']);
+    // Lists filter by item and warehouse: the fill records both.
+    expect(storeWrites().at(-1)!.args[0].input.ExpressionAttributeValues?.[':filters']).toEqual({
+      itemCode: 'SKU-10442',
+      warehouseCode: 'WH-EAST',
+    });
+    // Balances go stale after a minute (stock moves without events).
+    expect(response.headers?.['cache-control']).toMatch(/^private, max-age=(59|60)$/);
+  });
+
+  it('answers 404 for an item or a warehouse the ERP does not know', async () => {
+    for (const balanceId of ['SKU-NOPE@WH-EAST', 'SKU-10442@WH-SOUTH']) {
+      const response = await request(items, `/v1/inventory-balances/${balanceId}`, {
+        pathParameters: { balanceId },
+      });
+      expectProblem(response, 404, 'inventory-balance-not-found');
+      documented(PATH, response);
+    }
   });
 });
 
@@ -223,6 +350,18 @@ describe('GET /v1/purchase-orders/{poId}', () => {
     expectProblem(response, 404, 'purchase-order-not-found');
     documented('/v1/purchase-orders/{poId}', response);
     expect(erp.calls.length).toBe(before);
+  });
+});
+
+describe('the gateway', () => {
+  it('admits the issue’s read load on every system API route: 100/s, and 200 callers at once', () => {
+    const readers = new Set(['item-read', 'supplier-read', 'purchase-order-read']);
+    const routes = API_ROUTES.filter((route) => readers.has(route.handler));
+    expect(routes).toHaveLength(10);
+    for (const route of routes) {
+      expect(route.throttle?.rateLimit, route.path).toBeGreaterThanOrEqual(100);
+      expect(route.throttle?.burstLimit, route.path).toBeGreaterThanOrEqual(200);
+    }
   });
 });
 
@@ -279,6 +418,34 @@ describe('the lists', () => {
         '/v1/suppliers/{supplierNumber}',
         '/v1/suppliers/x',
         { pathParameters: { supplierNumber: '' + 'S'.repeat(100) } },
+      ],
+      [items, '/v1/locations', '/v1/locations', { query: { orderable: 'yes' } }],
+      [items, '/v1/locations', '/v1/locations', { query: { limit: '101' } }],
+      [
+        items,
+        '/v1/locations/{warehouseCode}',
+        '/v1/locations/x',
+        { pathParameters: { warehouseCode: '<script>alert(1)</script>' } },
+      ],
+      [items, '/v1/inventory-balances', '/v1/inventory-balances', { query: { itemCode: 'SKU 1' } }],
+      [items, '/v1/inventory-balances', '/v1/inventory-balances', { query: { updatedSince: '2026-13-45' } }],
+      [
+        items,
+        '/v1/inventory-balances/{balanceId}',
+        '/v1/inventory-balances/x',
+        { pathParameters: { balanceId: 'SKU-10442' } },
+      ],
+      [
+        items,
+        '/v1/inventory-balances/{balanceId}',
+        '/v1/inventory-balances/x',
+        { pathParameters: { balanceId: 'SKU-10442@WH-EAST@WH-WEST' } },
+      ],
+      [
+        items,
+        '/v1/inventory-balances/{balanceId}',
+        '/v1/inventory-balances/x',
+        { pathParameters: { balanceId: '@WH-EAST' } },
       ],
       [orders, '/v1/purchase-orders', '/v1/purchase-orders', { query: { status: 'LOST' } }],
       [orders, '/v1/purchase-orders', '/v1/purchase-orders', { query: { limit: '-1' } }],
