@@ -389,6 +389,8 @@ export interface ShipmentMilestone {
   /** Bill of lading or tracking number */
   billOfLading?: string | null;
   lines: ShipmentLine[];
+  /** What the notice does to the shipment id: announces it, withdraws it, or replaces its content (absent: original) */
+  purpose?: "original" | "cancellation" | "replacement";
 }
 
 /** A business or technical exception that a person must see and resolve */

@@ -43,7 +43,7 @@ const KEYS_16: ReadonlySet<string> = new Set(["receiptNumber","externalRef","erp
 const KEYS_17: ReadonlySet<string> = new Set(["lineNo","confirmedQuantityEa","confirmedDate"]);
 const KEYS_18: ReadonlySet<string> = new Set(["poNumber","revision","supplierNumber","acknowledgedAt","lines"]);
 const KEYS_19: ReadonlySet<string> = new Set(["poNumber","lineNo","itemCode","shippedQuantityEa"]);
-const KEYS_20: ReadonlySet<string> = new Set(["shipmentId","supplierNumber","shippedDate","estimatedDeliveryDate","reportedAt","carrier","billOfLading","lines"]);
+const KEYS_20: ReadonlySet<string> = new Set(["shipmentId","supplierNumber","shippedDate","estimatedDeliveryDate","reportedAt","carrier","billOfLading","lines","purpose"]);
 const KEYS_21: ReadonlySet<string> = new Set(["exceptionId","category","code","message","status","objectType","objectId","system","raisedAt","resolvedAt","resolution","details"]);
 const KEYS_22: ReadonlySet<string> = new Set(["runId","requestedBy","since"]);
 const KEYS_23: ReadonlySet<string> = new Set(["decision","approver","reason"]);
@@ -1831,6 +1831,15 @@ function check_ShipmentMilestone(d: unknown, p: string, e: ValidationError[], de
         }
       } else {
         add(e, p + "/lines", "type", "must be array");
+      }
+    }
+    const v12 = d.purpose;
+    if (v12 !== undefined) {
+      n0++;
+      if (typeof v12 === 'string') {
+        if (v12 !== "original" && v12 !== "cancellation" && v12 !== "replacement") add(e, p + "/purpose", "enum", "must be equal to one of the allowed values");
+      } else {
+        add(e, p + "/purpose", "type", "must be string");
       }
     }
     if (n0 !== Object.keys(d).length) extra(d, KEYS_20, p, e);

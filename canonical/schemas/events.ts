@@ -142,7 +142,8 @@ export const EVENT_CATALOG = [
   {
     type: 'shipment.milestone-reported',
     major: 1,
-    minor: 0,
+    // 1.1: `purpose` (cancellation, replacement of a shipment id).
+    minor: 1,
     // The supplier's own channel (EDI) has no system of its own in the catalog: as its 855s, procurement.
     source: 'procurement',
     data: 'ShipmentMilestone',

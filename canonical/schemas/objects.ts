@@ -330,10 +330,14 @@ export const objectSchemas = {
       carrier: nullable(identifier('Carrier code (SCAC)', 64)),
       billOfLading: nullable(identifier('Bill of lading or tracking number', 128)),
       lines: array(ref('ShipmentLine'), { minItems: 1, maxItems: 500 }),
+      purpose: enumOf(
+        ['original', 'cancellation', 'replacement'],
+        'What the notice does to the shipment id: announces it, withdraws it, or replaces its content (absent: original)',
+      ),
     },
     {
       description: "A supplier's shipment milestone (advance ship notice) for purchase order lines",
-      optional: ['carrier', 'billOfLading'],
+      optional: ['carrier', 'billOfLading', 'purpose'],
     },
   ),
 

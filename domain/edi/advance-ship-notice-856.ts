@@ -6,8 +6,8 @@
  * (`O`: PRF01 the PO number) > item (`I`: LIN01 the PO line, LIN03 the item code, SN1-02/03 the
  * quantity). Two items of one ASN on the same PO line ship the sum of their quantities. Without a
  * DTM*017, a partner with transit days in its profile arrives on the ship date plus those days.
- * Only originals (BSN01 `00`) are applied; a cancellation (`01`) or replacement (`05`) of a
- * shipment id is read but left to a person (inbound-interchange.ts).
+ * A cancellation (BSN01 `01`) or replacement (`05`) of a shipment id has the same structure: its
+ * order levels name the purchase orders it withdraws or replaces (domain/shipments).
  */
 import { createHash } from 'node:crypto';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
@@ -197,8 +197,9 @@ export interface MilestoneFacts {
 }
 
 /**
- * The `shipment.milestone-reported` event of an original ASN. Its key is the partner's shipment id
- * (unique per partner): an ASN sent again, in any interchange, is the same fact.
+ * The `shipment.milestone-reported` event of an ASN. Its key is the partner's shipment id (unique per
+ * partner) and what the ASN does to it: an ASN sent again, in any interchange, is the same fact; a
+ * replacement is one fact per issue time (a shipment may be replaced more than once).
  */
 export function shipmentMilestoneEvent(asn: AdvanceShipNotice, facts: MilestoneFacts): CanonicalEvent {
   const reportedAt = instantOf(asn.issued.date, asn.issued.time, facts.partner.utcOffsetMinutes ?? 0)!;
@@ -206,6 +207,12 @@ export function shipmentMilestoneEvent(asn: AdvanceShipNotice, facts: MilestoneF
     ...asn.milestone,
     supplierNumber: facts.partner.supplierNumber,
     reportedAt: reportedAt.toISOString(),
+    purpose: asn.purpose,
+  };
+  const revision = {
+    original: '',
+    cancellation: ':cancellation',
+    replacement: `:replacement:${reportedAt.getTime()}`,
   };
   // The shipment id may be long: the object id and key stay within their limits by a digest.
   const identity = `${facts.partner.supplierNumber}:${asn.milestone.shipmentId}`;
@@ -219,7 +226,7 @@ export function shipmentMilestoneEvent(asn: AdvanceShipNotice, facts: MilestoneF
       occurredAt: reportedAt,
       correlationId: facts.reference,
       causationId: facts.reference,
-      idempotencyKey: `shipment:${objectId}`,
+      idempotencyKey: `shipment:${objectId}${revision[asn.purpose]}`,
       tenantId: facts.tenantId,
     },
     { now: facts.now, newId: facts.newId },

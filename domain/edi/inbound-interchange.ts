@@ -25,11 +25,7 @@ import type { EdiLedger, ReceivedFile } from '../ports/edi-ledger';
 import type { EdiMailbox, MailboxFile } from '../ports/edi-mailbox';
 import type { X12Codec } from '../ports/edi-x12';
 import { readAcknowledgement855, type PartnerAcknowledgement } from './acknowledgement-855';
-import {
-  readAdvanceShipNotice856,
-  shipmentMilestoneEvent,
-  type AdvanceShipNotice,
-} from './advance-ship-notice-856';
+import { readAdvanceShipNotice856, shipmentMilestoneEvent } from './advance-ship-notice-856';
 import { outgoingInterchange } from './envelope';
 import {
   functionalAcknowledgement997,
@@ -368,8 +364,8 @@ async function setEvents(
   if (set.setId === '856') {
     const asn = readAdvanceShipNotice856(received, partner);
     if (typeof asn === 'string') return [];
-    const document = asn.purpose === 'original' ? undefined : documentText(received);
-    return [shipmentEvent(asn, document, partner, at, reference, facts)];
+    // Original, cancellation or replacement alike: the shipment consumer applies its purpose.
+    return [shipmentMilestoneEvent(asn, { partner, reference, ...facts })];
   }
   if (set.setId !== '855') return [];
   const read = readAcknowledgement855(received, partner);
@@ -459,27 +455,6 @@ function rejectedWhole(group: CheckedGroup): GroupAcknowledgement {
     received: group.setCount,
     sets: [],
   };
-}
-
-/**
- * An accepted 856: an original becomes the shipment milestone; a cancellation or replacement of a
- * shipment id is for a person (the ERP's draft receipt may already be at the dock).
- */
-function shipmentEvent(
-  asn: AdvanceShipNotice,
-  document: string | undefined,
-  partner: TradingPartner,
-  at: string,
-  reference: string,
-  facts: ExceptionFacts,
-): CanonicalEvent {
-  if (asn.purpose === 'original') return shipmentMilestoneEvent(asn, { partner, reference, ...facts });
-  return ediException(
-    'EDI_SHIPMENT_NOT_APPLIED',
-    `${at}: the ${asn.purpose} of shipment ${asn.milestone.shipmentId} is not applied automatically; a person must update the ERP receipt`,
-    facts,
-    { partnerId: partner.partnerId, shipmentId: asn.milestone.shipmentId, document },
-  );
 }
 
 /** Every 850 group a 997 answers, accepted or not, is no longer awaited (missing-acknowledgements.ts). */

@@ -234,4 +234,24 @@ export interface ErpPort {
     externalRef: string,
     shipment: ExpectedShipmentRequest,
   ): Promise<{ created: boolean; shipment: ErpExpectedShipment }>;
+  /**
+   * Withdraws the supplier's shipment from the order (an 856 cancellation): its draft receipt is
+   * cancelled and its quantities go back to what remains to ship. The cancelled receipt keeps the
+   * shipment id, so the ERP remembers the withdrawal: a shipment id the order does not expect yet
+   * (a cancellation before its original) is withdrawn alone, and recordExpectedShipment then
+   * rejects it (SHIPMENT_WITHDRAWN). `withdrawn: false` when it already was. Goods received against
+   * it: BusinessRejection SHIPMENT_ALREADY_RECEIVED, nothing changed; PO_UNKNOWN.
+   */
+  withdrawExpectedShipment(externalRef: string, shipmentId: string): Promise<{ withdrawn: boolean }>;
+  /**
+   * Gives the order's expected shipment `shipment.shipmentId` new content (an 856 replacement):
+   * its old quantities go back to what remains, then the new lines and date are taken; recorded as
+   * new when the order does not expect it yet. Checked before anything changes:
+   * SHIPMENT_EXCEEDS_REMAINING (counting the replaced quantities as remaining),
+   * SHIPMENT_ALREADY_RECEIVED, SHIPMENT_WITHDRAWN, PO_UNKNOWN, PO_NOT_RECEIVABLE.
+   */
+  replaceExpectedShipment(
+    externalRef: string,
+    shipment: ExpectedShipmentRequest,
+  ): Promise<{ shipment: ErpExpectedShipment }>;
 }

@@ -13,6 +13,17 @@
  *   (guide: "the rest of that ASN is"), so one bad line does not hold up goods that are on the way.
  * - An order Supplyline never posted, of another supplier, or that the ERP no longer takes
  *   shipments for: that order's lines are not applied, an exception says why.
+ *
+ * Cancellations and replacements (guide: BSN01 `01`, `05`; ADR 10 decision 9) name the orders of
+ * the shipment id by their lines, as the original did:
+ * - A cancellation withdraws the order's expected receipt: its quantities go back to what remains
+ *   to ship. Goods already received against it are never touched: an exception for a person.
+ * - A replacement gives the receipt the new lines, quantities and date; the over-shipment rule
+ *   counts every other shipment, not the replaced one. The same content again changes nothing.
+ * - Out of order: the ERP remembers a withdrawn shipment id (ErpPort.withdrawExpectedShipment), so
+ *   a cancellation before its original is kept and the late original or replacement is not applied
+ *   (`withdrawn`, counted); a replacement before its original is the shipment's content, and the late
+ *   original then finds the shipment recorded and changes nothing.
  */
 import type { CanonicalEvent } from '../../canonical/envelope';
 import type { ShipmentMilestoneReportedV1 } from '../../canonical/generated/types';
@@ -38,7 +49,7 @@ export interface ShipmentMilestonePorts extends EventPublisher {
 /** What became of the milestone for one purchase order. */
 export interface ShipmentOutcome {
   readonly poNumber: string;
-  readonly outcome: 'recorded' | 'already-recorded' | 'not-applied';
+  readonly outcome: 'recorded' | 'already-recorded' | 'replaced' | 'withdrawn' | 'not-applied';
   /** The ERP receipt expecting the goods, when there is one. */
   readonly receiptNumber?: string;
   /** Lines of the ASN not applied (each with an exception). */
@@ -97,15 +108,47 @@ async function applyToOrder(
   if (posted.supplierNumber !== milestone.supplierNumber)
     return notApplied('SHIPMENT_SUPPLIER_MISMATCH', `${poNumber} is an order of ${posted.supplierNumber}`);
   const erp = ports.erps.forWarehouse(posted.warehouseCode);
+  const supplier = { Supplier: milestone.supplierNumber };
+  const purpose = milestone.purpose ?? 'original';
+  const refusedByErp = (error: unknown, fitting: readonly ShipmentLine[]): ShipmentOutcome => {
+    // Another shipment of the same lines got there first, the order was closed meanwhile, or the
+    // goods were received: nothing changed in the ERP.
+    if (!(error instanceof BusinessRejection)) throw error;
+    // A shipment id the supplier withdrew stays withdrawn: its late original or replacement is expected.
+    if (error.code === 'SHIPMENT_WITHDRAWN') {
+      ports.metric?.('ShipmentMilestonesAlreadyApplied', 1, 'Count', supplier);
+      return { poNumber, outcome: 'withdrawn', linesNotApplied: [] };
+    }
+    raise(error.code, `the ERP refused the ${purpose} (${error.message})`, fitting);
+    return { poNumber, outcome: 'not-applied', linesNotApplied: lines.map((l) => l.lineNo) };
+  };
+
+  if (purpose === 'cancellation') {
+    try {
+      const { withdrawn } = await erp.withdrawExpectedShipment(posted.externalRef, milestone.shipmentId);
+      ports.metric?.(
+        withdrawn ? 'ShipmentMilestonesApplied' : 'ShipmentMilestonesAlreadyApplied',
+        1,
+        'Count',
+        supplier,
+      );
+      return { poNumber, outcome: 'withdrawn', linesNotApplied: [] };
+    } catch (error) {
+      return refusedByErp(error, lines);
+    }
+  }
+
   const expected = await erp.listExpectedShipments(posted.externalRef);
   const known = expected.find((s) => s.shipmentId === milestone.shipmentId);
-  if (known) {
-    ports.metric?.('ShipmentMilestonesAlreadyApplied', 1, 'Count', { Supplier: milestone.supplierNumber });
+  if (known && (purpose === 'original' || sameContent(known, lines, milestone))) {
+    ports.metric?.('ShipmentMilestonesAlreadyApplied', 1, 'Count', supplier);
     return { poNumber, outcome: 'already-recorded', receiptNumber: known.receiptNumber, linesNotApplied: [] };
   }
   const order = await erp.findPurchaseOrder(posted.externalRef);
   if (!order) return notApplied('SHIPMENT_PURCHASE_ORDER_UNKNOWN', `${poNumber} is not in the ERP`);
 
+  // A replacement's own earlier quantities are what it replaces, not shipped elsewhere.
+  const others = expected.filter((s) => s.shipmentId !== milestone.shipmentId);
   const fitting: ShipmentLine[] = [];
   const refused: number[] = [];
   for (const line of lines) {
@@ -117,7 +160,7 @@ async function applyToOrder(
             code: 'SHIPMENT_ITEM_MISMATCH',
             why: `${poNumber} line ${line.lineNo} orders ${ordered.itemCode}, the ASN ships ${line.itemCode}`,
           }
-        : overShipment(poNumber, line, Decimal.of(ordered.quantityEa), expected);
+        : overShipment(poNumber, line, Decimal.of(ordered.quantityEa), others);
     if (!problem) {
       fitting.push(line);
       continue;
@@ -126,20 +169,42 @@ async function applyToOrder(
     refused.push(line.lineNo);
   }
   if (fitting.length === 0) return { poNumber, outcome: 'not-applied', linesNotApplied: refused };
+  const request = {
+    shipmentId: milestone.shipmentId,
+    plannedDate: milestone.estimatedDeliveryDate,
+    lines: fitting.map((l) => ({ lineNo: l.lineNo, quantityEa: l.shippedQuantityEa })),
+  };
   try {
-    const { shipment } = await erp.recordExpectedShipment(posted.externalRef, {
-      shipmentId: milestone.shipmentId,
-      plannedDate: milestone.estimatedDeliveryDate,
-      lines: fitting.map((l) => ({ lineNo: l.lineNo, quantityEa: l.shippedQuantityEa })),
-    });
-    ports.metric?.('ShipmentMilestonesApplied', 1, 'Count', { Supplier: milestone.supplierNumber });
-    return { poNumber, outcome: 'recorded', receiptNumber: shipment.receiptNumber, linesNotApplied: refused };
+    const { shipment } =
+      purpose === 'replacement'
+        ? await erp.replaceExpectedShipment(posted.externalRef, request)
+        : await erp.recordExpectedShipment(posted.externalRef, request);
+    ports.metric?.('ShipmentMilestonesApplied', 1, 'Count', supplier);
+    return {
+      poNumber,
+      outcome: purpose === 'replacement' && known ? 'replaced' : 'recorded',
+      receiptNumber: shipment.receiptNumber,
+      linesNotApplied: refused,
+    };
   } catch (error) {
-    // Another shipment of the same lines got there first, or the order was closed meanwhile.
-    if (!(error instanceof BusinessRejection)) throw error;
-    raise(error.code, `the ERP refused it (${error.message})`, fitting);
-    return { poNumber, outcome: 'not-applied', linesNotApplied: lines.map((l) => l.lineNo) };
+    return refusedByErp(error, fitting);
   }
+}
+
+/** Whether the ERP's receipt already holds what the replacement says (a re-sent replacement). */
+function sameContent(
+  known: Awaited<ReturnType<ErpPort['listExpectedShipments']>>[number],
+  lines: readonly ShipmentLine[],
+  milestone: Milestone,
+): boolean {
+  const quantity = (lineNo: number, of: readonly { lineNo: number; quantityEa: string }[]) =>
+    of.filter((l) => l.lineNo === lineNo).reduce((sum, l) => sum.add(l.quantityEa), Decimal.ZERO);
+  const replacing = lines.map((l) => ({ lineNo: l.lineNo, quantityEa: l.shippedQuantityEa }));
+  const lineNos = new Set([...known.lines, ...replacing].map((l) => l.lineNo));
+  return (
+    known.plannedDate === milestone.estimatedDeliveryDate &&
+    [...lineNos].every((n) => quantity(n, known.lines).eq(quantity(n, replacing)))
+  );
 }
 
 /** The over-shipment of `line`, if it ships more than the ERP line has left once earlier shipments are counted. */

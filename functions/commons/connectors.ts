@@ -199,6 +199,8 @@ const ERP_METHODS = {
   listReceipts: 'read',
   listExpectedShipments: 'read',
   recordExpectedShipment: 'write',
+  withdrawExpectedShipment: 'write',
+  replaceExpectedShipment: 'write',
 } as const satisfies Record<keyof ErpPort, 'read' | 'write'>;
 
 /** The procurement platform behind the circuit breaker. */

@@ -26,6 +26,8 @@ export const ERP_OPERATIONS = [
   'listReceipts',
   'listExpectedShipments',
   'recordExpectedShipment',
+  'withdrawExpectedShipment',
+  'replaceExpectedShipment',
 ] as const satisfies readonly (keyof ErpPort)[];
 
 export type ErpOperation = (typeof ERP_OPERATIONS)[number];
@@ -140,4 +142,8 @@ export class RpcErp implements ErpPort {
     this.call('listExpectedShipments', args);
   recordExpectedShipment: ErpPort['recordExpectedShipment'] = (...args) =>
     this.call('recordExpectedShipment', args);
+  withdrawExpectedShipment: ErpPort['withdrawExpectedShipment'] = (...args) =>
+    this.call('withdrawExpectedShipment', args);
+  replaceExpectedShipment: ErpPort['replaceExpectedShipment'] = (...args) =>
+    this.call('replaceExpectedShipment', args);
 }

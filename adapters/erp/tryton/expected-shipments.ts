@@ -9,6 +9,11 @@
  * explicitly: Tryton itself only moves a planned date later. The shipment, its moves and its
  * reference are created in one call, so a shipment id is either recorded whole or not at all; a
  * split left by an interrupted attempt changes no total and is reused.
+ *
+ * A withdrawn shipment (an 856 cancellation) gives its moves back to the open ones and is cancelled
+ * empty: it keeps its reference, so the supplier's shipment id stays withdrawn (a late original is
+ * refused). A replacement gives its moves back and takes the new quantities into the same shipment.
+ * Only a draft shipment changes: what was received is never touched.
  */
 import { BusinessRejection, ContractViolation } from '../../../domain/failures';
 import { Decimal } from '../../../domain/decimal';
@@ -66,17 +71,61 @@ export class TrytonExpectedShipments {
     externalRef: string,
     request: ExpectedShipmentRequest,
   ): Promise<{ created: boolean; shipment: ErpExpectedShipment }> {
-    const purchase = await this.purchase(externalRef);
-    if (!purchase)
-      throw new BusinessRejection(
-        'PO_UNKNOWN',
-        `no purchase order with reference ${externalRef}`,
-        ERP_SYSTEM,
-        {
-          externalRef,
-        },
-      );
-    return this.recordOn(purchase, request);
+    return this.recordOn(await this.required(externalRef), request);
+  }
+
+  /** Withdraws the order's shipment `shipmentId` (ErpPort.withdrawExpectedShipment). */
+  async withdraw(externalRef: string, shipmentId: string): Promise<{ withdrawn: boolean }> {
+    const purchase = await this.required(externalRef);
+    const receipt = (await this.receiptsOf(purchase)).find((r) => r.shipment.shipmentId === shipmentId);
+    if (receipt) {
+      untouched(receipt.shipment, purchase.reference);
+      await this.release(receipt);
+      await this.rpc.button('stock.shipment.in', 'cancel', [receipt.id]);
+      return { withdrawn: true };
+    }
+    if (await this.withdrawn(purchase, shipmentId)) return { withdrawn: false };
+    // A cancellation before its original: the empty cancelled shipment remembers the withdrawal.
+    const [remembered] = await this.rpc.create('stock.shipment.in', [
+      { supplier: purchase.party, warehouse: purchase.warehouse, reference: shipmentId },
+    ]);
+    await this.rpc.button('stock.shipment.in', 'cancel', [remembered!]);
+    return { withdrawn: true };
+  }
+
+  /** Gives the order's shipment new content (ErpPort.replaceExpectedShipment). */
+  async replace(
+    externalRef: string,
+    request: ExpectedShipmentRequest,
+  ): Promise<{ shipment: ErpExpectedShipment }> {
+    const purchase = await this.required(externalRef);
+    const receipt = (await this.receiptsOf(purchase)).find(
+      (r) => r.shipment.shipmentId === request.shipmentId,
+    );
+    if (!receipt) return this.recordOn(purchase, request);
+    untouched(receipt.shipment, purchase.reference);
+    receivable(purchase);
+    const moves = await this.moves(purchase);
+    // Checked whole before anything changes: the replaced quantities count as remaining.
+    for (const { lineNo, quantityEa } of request.lines) {
+      const line = lineOf(purchase, lineNo);
+      const left = moves
+        .filter(
+          (m) => m.line === line && m.state === 'draft' && [undefined, receipt.id].includes(m.shipmentId),
+        )
+        .reduce((sum, m) => sum.add(m.quantity), Decimal.ZERO);
+      if (Decimal.of(quantityEa).gt(left)) exceeds(purchase.reference, lineNo, left, Decimal.of(quantityEa));
+    }
+    await this.release(receipt);
+    const chosen = await this.takeAll(purchase, request);
+    await this.rpc.write('stock.shipment.in', [receipt.id], {
+      planned_date: trytonDate(request.plannedDate),
+      incoming_moves: [['add', chosen]],
+    });
+    const replaced = (await this.shipmentsOf(purchase)).find((s) => s.shipmentId === request.shipmentId);
+    if (!replaced)
+      throw new ContractViolation(`shipment ${request.shipmentId} was not found once replaced`, ERP_SYSTEM);
+    return { shipment: replaced };
   }
 
   /**
@@ -112,6 +161,56 @@ export class TrytonExpectedShipments {
     }
   }
 
+  private async required(externalRef: string): Promise<ShipmentPurchase> {
+    const purchase = await this.purchase(externalRef);
+    if (!purchase)
+      throw new BusinessRejection(
+        'PO_UNKNOWN',
+        `no purchase order with reference ${externalRef}`,
+        ERP_SYSTEM,
+        {
+          externalRef,
+        },
+      );
+    return purchase;
+  }
+
+  /** Whether the supplier withdrew that shipment id (a cancelled shipment keeps it). */
+  private async withdrawn(purchase: ShipmentPurchase, shipmentId: string): Promise<boolean> {
+    const cancelled = await this.rpc.search(
+      'stock.shipment.in',
+      [
+        ['reference', '=', shipmentId],
+        ['supplier', '=', purchase.party],
+        ['state', '=', 'cancelled'],
+      ],
+      undefined,
+      1,
+    );
+    return cancelled.length > 0;
+  }
+
+  /** The shipment's moves back to the open ones of their lines (the shipment itself stays). */
+  private async release(receipt: Receipt): Promise<void> {
+    if (receipt.moves.length)
+      await this.rpc.write('stock.shipment.in', [receipt.id], {
+        incoming_moves: [['remove', receipt.moves.map((m) => m.id)]],
+      });
+  }
+
+  /** Open move ids holding each line's quantity of `request`, planned for its date. */
+  private async takeAll(purchase: ShipmentPurchase, request: ExpectedShipmentRequest): Promise<number[]> {
+    const moves = await this.moves(purchase);
+    const chosen: number[] = [];
+    for (const { lineNo, quantityEa } of request.lines) {
+      const line = lineOf(purchase, lineNo);
+      const open = moves.filter((m) => m.line === line && m.state === 'draft' && m.shipmentId === undefined);
+      chosen.push(...(await this.take(open, Decimal.of(quantityEa), purchase.reference, lineNo)));
+    }
+    await this.rpc.write('stock.move', chosen, { planned_date: trytonDate(request.plannedDate) });
+    return chosen;
+  }
+
   private async purchase(externalRef: string): Promise<ShipmentPurchase | undefined> {
     const read = await this.readPurchase(externalRef);
     if (!read) return undefined;
@@ -131,6 +230,11 @@ export class TrytonExpectedShipments {
   }
 
   private async shipmentsOf(purchase: ShipmentPurchase): Promise<ErpExpectedShipment[]> {
+    return (await this.receiptsOf(purchase)).map((r) => r.shipment);
+  }
+
+  /** The order's referenced supplier shipments, oldest first, with the moves of its lines they hold. */
+  private async receiptsOf(purchase: ShipmentPurchase): Promise<Receipt[]> {
     const moves = await this.moves(purchase);
     const ids = [...new Set(moves.map((m) => m.shipmentId).filter((id) => id !== undefined))];
     if (!ids.length) return [];
@@ -143,13 +247,20 @@ export class TrytonExpectedShipments {
     return shipments
       .filter((s) => typeof s.reference === 'string' && s.reference !== '')
       .sort((a, b) => a.id - b.id)
-      .map((s) => ({
-        shipmentId: String(s.reference),
-        receiptNumber: String(s.number),
-        state: s.state as ErpReceiptState,
-        plannedDate: String(s.planned_date),
-        lines: linesOf(moves.filter((m) => m.shipmentId === s.id && m.state !== 'cancelled')),
-      }));
+      .map((s) => {
+        const held = moves.filter((m) => m.shipmentId === s.id && m.state !== 'cancelled');
+        return {
+          id: s.id,
+          moves: held,
+          shipment: {
+            shipmentId: String(s.reference),
+            receiptNumber: String(s.number),
+            state: s.state as ErpReceiptState,
+            plannedDate: String(s.planned_date),
+            lines: linesOf(held),
+          },
+        };
+      });
   }
 
   private async recordOn(
@@ -158,23 +269,15 @@ export class TrytonExpectedShipments {
   ): Promise<{ created: boolean; shipment: ErpExpectedShipment }> {
     const known = (await this.shipmentsOf(purchase)).find((s) => s.shipmentId === request.shipmentId);
     if (known) return { created: false, shipment: known };
-    if (purchase.state !== 'processing')
+    if (await this.withdrawn(purchase, request.shipmentId))
       throw new BusinessRejection(
-        'PO_NOT_RECEIVABLE',
-        `purchase order ${purchase.reference} is ${purchase.state}`,
+        'SHIPMENT_WITHDRAWN',
+        `the supplier withdrew shipment ${request.shipmentId}`,
         ERP_SYSTEM,
-        { externalRef: purchase.reference, state: purchase.state },
+        { externalRef: purchase.reference, shipmentId: request.shipmentId },
       );
-    const moves = await this.moves(purchase);
-    const chosen: number[] = [];
-    for (const { lineNo, quantityEa } of request.lines) {
-      const line = purchase.lines.find((l) => l.lineNo === lineNo);
-      if (!line)
-        throw new ContractViolation(`purchase order ${purchase.reference} has no line ${lineNo}`, ERP_SYSTEM);
-      const open = moves.filter((m) => m.line === line && m.state === 'draft' && m.shipmentId === undefined);
-      chosen.push(...(await this.take(open, Decimal.of(quantityEa), purchase.reference, lineNo)));
-    }
-    await this.rpc.write('stock.move', chosen, { planned_date: trytonDate(request.plannedDate) });
+    receivable(purchase);
+    const chosen = await this.takeAll(purchase, request);
     await this.rpc.create('stock.shipment.in', [
       {
         supplier: purchase.party,
@@ -198,13 +301,7 @@ export class TrytonExpectedShipments {
     lineNo: number,
   ): Promise<number[]> {
     const left = open.reduce((sum, m) => sum.add(m.quantity), Decimal.ZERO);
-    if (quantity.gt(left))
-      throw new BusinessRejection(
-        'SHIPMENT_EXCEEDS_REMAINING',
-        `line ${lineNo} of ${reference} has ${left.toString()} left to ship, not ${quantity.toString()}`,
-        ERP_SYSTEM,
-        { externalRef: reference, lineNo, remainingEa: left.toString(), shippedEa: quantity.toString() },
-      );
+    if (quantity.gt(left)) exceeds(reference, lineNo, left, quantity);
     // A move of exactly the quantity (a split an interrupted attempt left) needs no new split.
     const exact = open.find((m) => m.quantity.eq(quantity));
     if (exact) return [exact.id];
@@ -257,6 +354,49 @@ export class TrytonExpectedShipments {
         };
       });
   }
+}
+
+interface Receipt {
+  readonly id: number;
+  readonly moves: readonly LineMove[];
+  readonly shipment: ErpExpectedShipment;
+}
+
+function lineOf(purchase: ShipmentPurchase, lineNo: number): PurchaseLineRef {
+  const line = purchase.lines.find((l) => l.lineNo === lineNo);
+  if (!line)
+    throw new ContractViolation(`purchase order ${purchase.reference} has no line ${lineNo}`, ERP_SYSTEM);
+  return line;
+}
+
+function receivable(purchase: ShipmentPurchase): void {
+  if (purchase.state !== 'processing')
+    throw new BusinessRejection(
+      'PO_NOT_RECEIVABLE',
+      `purchase order ${purchase.reference} is ${purchase.state}`,
+      ERP_SYSTEM,
+      { externalRef: purchase.reference, state: purchase.state },
+    );
+}
+
+/** Only a draft shipment changes: goods received against it are a person's to sort out. */
+function untouched(shipment: ErpExpectedShipment, reference: string): void {
+  if (shipment.state !== 'draft')
+    throw new BusinessRejection(
+      'SHIPMENT_ALREADY_RECEIVED',
+      `shipment ${shipment.shipmentId} of ${reference} is ${shipment.state} (receipt ${shipment.receiptNumber})`,
+      ERP_SYSTEM,
+      { externalRef: reference, shipmentId: shipment.shipmentId, receiptNumber: shipment.receiptNumber },
+    );
+}
+
+function exceeds(reference: string, lineNo: number, left: Decimal, quantity: Decimal): never {
+  throw new BusinessRejection(
+    'SHIPMENT_EXCEEDS_REMAINING',
+    `line ${lineNo} of ${reference} has ${left.toString()} left to ship, not ${quantity.toString()}`,
+    ERP_SYSTEM,
+    { externalRef: reference, lineNo, remainingEa: left.toString(), shippedEa: quantity.toString() },
+  );
 }
 
 function linesOf(moves: readonly LineMove[]): ErpExpectedShipment['lines'] {

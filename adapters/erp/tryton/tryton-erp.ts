@@ -258,6 +258,9 @@ export class TrytonErp implements ErpPort {
 
   listExpectedShipments: ErpPort['listExpectedShipments'] = (ref) => this.shipments.list(ref);
   recordExpectedShipment: ErpPort['recordExpectedShipment'] = (ref, s) => this.shipments.record(ref, s);
+  withdrawExpectedShipment: ErpPort['withdrawExpectedShipment'] = (ref, id) =>
+    this.shipments.withdraw(ref, id);
+  replaceExpectedShipment: ErpPort['replaceExpectedShipment'] = (ref, s) => this.shipments.replace(ref, s);
 
   /** Quotes then confirms, from wherever the order stands; reads the state back after each button. */
   private async confirm(purchase: Row): Promise<Row> {

@@ -85,6 +85,8 @@ export class ErpSimulator implements ErpPort {
   private readonly faults: ErpFaults | undefined;
   private readonly orders: SimOrder[] = [];
   private readonly receipts: SimReceipt[] = [];
+  /** Supplier and shipment id of every shipment the supplier withdrew. */
+  private readonly withdrawn = new Set<string>();
   private readonly onHand = new Map<string, string>();
   private orderSeq = 0;
   private numberSeq = 0;
@@ -309,31 +311,10 @@ export class ErpSimulator implements ErpPort {
     shipment: ExpectedShipmentRequest,
   ): Promise<{ created: boolean; shipment: ErpExpectedShipment }> {
     await this.enter('recordExpectedShipment', [externalRef, shipment]);
-    const order = this.orderFor(externalRef);
-    if (!order)
-      throw rejection('PO_UNKNOWN', `no purchase order with reference ${externalRef}`, { externalRef });
+    const order = this.receivingOrder(externalRef);
     const known = this.expectedOf(order).find((s) => s.shipmentId === shipment.shipmentId);
     if (known) return { created: false, shipment: known };
-    if (order.state !== 'processing')
-      throw rejection('PO_NOT_RECEIVABLE', `purchase order ${order.number} is ${order.state}`, {
-        externalRef,
-        state: order.state,
-      });
-    const shipped = this.expectedOf(order).flatMap((s) => s.lines);
-    const lines = shipment.lines.map(({ lineNo, quantityEa }) => {
-      const line = order.lines[lineNo - 1];
-      if (!line) throw new ContractViolation(`purchase order ${externalRef} has no line ${lineNo}`, SYSTEM);
-      const remaining = shipped
-        .filter((l) => l.lineNo === lineNo)
-        .reduce((left, l) => left.sub(l.quantityEa), Decimal.of(line.quantityEa));
-      if (Decimal.of(quantityEa).gt(remaining))
-        throw rejection(
-          'SHIPMENT_EXCEEDS_REMAINING',
-          `line ${lineNo} of ${externalRef} has ${remaining.toString()} left to ship, not ${quantityEa}`,
-          { externalRef, lineNo, remainingEa: remaining.toString(), shippedEa: quantityEa },
-        );
-      return { lineNo, itemCode: line.itemCode, quantityEa: Decimal.of(quantityEa).toString() };
-    });
+    const lines = this.shippable(order, shipment);
     const receipt: SimReceipt = {
       orderId: order.id,
       receiptNumber: String(++this.receiptSeq),
@@ -343,6 +324,97 @@ export class ErpSimulator implements ErpPort {
     };
     this.receipts.push(receipt);
     return { created: true, shipment: expectedView(receipt) };
+  }
+
+  async withdrawExpectedShipment(externalRef: string, shipmentId: string): Promise<{ withdrawn: boolean }> {
+    await this.enter('withdrawExpectedShipment', [externalRef, shipmentId]);
+    const order = this.receivingOrder(externalRef, false);
+    const receipt = this.expectedReceipt(order, shipmentId);
+    const key = `${order.supplierNumber}\u0000${shipmentId}`;
+    // As Tryton's cancelled empty shipment: the shipment id stays withdrawn for the supplier.
+    const already = this.withdrawn.has(key) && !receipt;
+    this.withdrawn.add(key);
+    if (receipt) this.receipts.splice(this.receipts.indexOf(receipt), 1);
+    return { withdrawn: !already };
+  }
+
+  async replaceExpectedShipment(
+    externalRef: string,
+    shipment: ExpectedShipmentRequest,
+  ): Promise<{ shipment: ErpExpectedShipment }> {
+    await this.enter('replaceExpectedShipment', [externalRef, shipment]);
+    const order = this.receivingOrder(externalRef, false);
+    const receipt = this.expectedReceipt(order, shipment.shipmentId);
+    if (!receipt) return this.recordExpectedShipment(externalRef, shipment);
+    this.receivingOrder(externalRef);
+    const lines = this.shippable(order, shipment);
+    receipt.lines = lines.map(({ itemCode, quantityEa }) => ({ itemCode, quantityEa }));
+    receipt.expected = { shipmentId: shipment.shipmentId, plannedDate: shipment.plannedDate, lines };
+    return { shipment: expectedView(receipt) };
+  }
+
+  /** The order's draft receipt of that shipment id; SHIPMENT_ALREADY_RECEIVED once goods arrived on it. */
+  private expectedReceipt(order: SimOrder, shipmentId: string): SimReceipt | undefined {
+    const receipt = this.receipts.find(
+      (r) => r.orderId === order.id && r.expected?.shipmentId === shipmentId,
+    );
+    if (receipt && receipt.state !== 'draft')
+      throw rejection(
+        'SHIPMENT_ALREADY_RECEIVED',
+        `shipment ${shipmentId} of ${order.externalRef} is ${receipt.state}`,
+        {
+          externalRef: order.externalRef,
+          shipmentId,
+          receiptNumber: receipt.receiptNumber,
+        },
+      );
+    return receipt;
+  }
+
+  /** The order with that reference; it must take shipments unless `receiving` is false. */
+  private receivingOrder(externalRef: string, receiving = true): SimOrder {
+    const order = this.orderFor(externalRef);
+    if (!order)
+      throw rejection('PO_UNKNOWN', `no purchase order with reference ${externalRef}`, { externalRef });
+    if (receiving && order.state !== 'processing')
+      throw rejection('PO_NOT_RECEIVABLE', `purchase order ${order.number} is ${order.state}`, {
+        externalRef,
+        state: order.state,
+      });
+    return order;
+  }
+
+  /** The shipment's lines, each fitting what the order's other shipments left of it. */
+  private shippable(order: SimOrder, shipment: ExpectedShipmentRequest): ErpExpectedShipment['lines'] {
+    const key = `${order.supplierNumber}\u0000${shipment.shipmentId}`;
+    if (this.withdrawn.has(key))
+      throw rejection('SHIPMENT_WITHDRAWN', `the supplier withdrew shipment ${shipment.shipmentId}`, {
+        externalRef: order.externalRef,
+        shipmentId: shipment.shipmentId,
+      });
+    const shipped = this.expectedOf(order)
+      .filter((s) => s.shipmentId !== shipment.shipmentId)
+      .flatMap((s) => s.lines);
+    return shipment.lines.map(({ lineNo, quantityEa }) => {
+      const line = order.lines[lineNo - 1];
+      if (!line)
+        throw new ContractViolation(`purchase order ${order.externalRef} has no line ${lineNo}`, SYSTEM);
+      const remaining = shipped
+        .filter((l) => l.lineNo === lineNo)
+        .reduce((left, l) => left.sub(l.quantityEa), Decimal.of(line.quantityEa));
+      if (Decimal.of(quantityEa).gt(remaining))
+        throw rejection(
+          'SHIPMENT_EXCEEDS_REMAINING',
+          `line ${lineNo} of ${order.externalRef} has ${remaining.toString()} left to ship, not ${quantityEa}`,
+          {
+            externalRef: order.externalRef,
+            lineNo,
+            remainingEa: remaining.toString(),
+            shippedEa: quantityEa,
+          },
+        );
+      return { lineNo, itemCode: line.itemCode, quantityEa: Decimal.of(quantityEa).toString() };
+    });
   }
 
   private expectedOf(order: SimOrder): ErpExpectedShipment[] {

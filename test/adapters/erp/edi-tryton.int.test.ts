@@ -118,11 +118,18 @@ async function trytonShipments(reference: string) {
   return { shipments, moves };
 }
 
-async function asn(shipmentId: string, quantity: string, estimated: string, which: OrderSent = [PO, order]) {
+async function asn(
+  shipmentId: string,
+  quantity: string,
+  estimated: string,
+  which: OrderSent = [PO, order],
+  purpose = '00',
+) {
   const [event] = await receive(
     'SH',
     asn856({
       shipmentId,
+      purpose,
       estimated: x12(estimated),
       shipped: x12(inDays(1)),
       orders: { [which[0]]: [{ lineNo: 1, quantity }] },
@@ -245,5 +252,74 @@ describe('EDI documents applied to a real Tryton 6.0', () => {
     expect((await erp.listExpectedShipments(request.externalRef)).map((s) => s.lines[0]!.quantityEa)).toEqual(
       ['300', '150'],
     );
+  });
+
+  /** A new order of 480 for these cases, and its shipments' lines as the port reads them. */
+  async function freshOrder(poNumber: string) {
+    const request = { ...order, externalRef: `SL-${poNumber}` };
+    await erp.postPurchaseOrder(request);
+    const which: OrderSent = [poNumber, request];
+    const expected = async () =>
+      (await erp.listExpectedShipments(request.externalRef)).map((s) => [
+        s.shipmentId,
+        s.lines[0]!.quantityEa,
+        s.plannedDate,
+      ]);
+    return { which, expected };
+  }
+
+  it("moves the expected receipt's quantity and date on a replacement, computing what remains without the replaced ASN", async () => {
+    const { which, expected } = await freshOrder('PO-EDI-TRYTON-3');
+    expect(await asn('SHP-T3-1', '300', inDays(20), which)).toMatchObject([{ outcome: 'recorded' }]);
+    expect(await asn('SHP-T3-1', '400', inDays(27), which, '05')).toMatchObject([{ outcome: 'replaced' }]);
+    const { shipments, moves } = await trytonShipments('SHP-T3-1');
+    expect(shipments).toMatchObject([{ state: 'draft', planned_date: inDays(27) }]);
+    expect(moves.reduce((sum, m) => sum + Number(m.quantity), 0)).toBe(400);
+    expect(moves.every((m) => m.planned_date === inDays(27) && m.state === 'draft')).toBe(true);
+    // The same replacement again changes nothing.
+    expect(await asn('SHP-T3-1', '400', inDays(27), which, '05')).toMatchObject([
+      { outcome: 'already-recorded' },
+    ]);
+    // 480 less the replaced 400 remain: 81 is an over-shipment, 80 ships.
+    expect(await asn('SHP-T3-2', '81', inDays(28), which)).toMatchObject([{ outcome: 'not-applied' }]);
+    expect(await asn('SHP-T3-3', '80', inDays(28), which)).toMatchObject([{ outcome: 'recorded' }]);
+    expect(await expected()).toEqual([
+      ['SHP-T3-1', '400', inDays(27)],
+      ['SHP-T3-3', '80', inDays(28)],
+    ]);
+  });
+
+  it('withdraws the expected receipt on a cancellation, so a new ASN ships the whole line; the late original stays withdrawn', async () => {
+    const { which, expected } = await freshOrder('PO-EDI-TRYTON-4');
+    expect(await asn('SHP-T4-1', '300', inDays(20), which)).toMatchObject([{ outcome: 'recorded' }]);
+    expect(await asn('SHP-T4-1', '300', inDays(20), which, '01')).toMatchObject([{ outcome: 'withdrawn' }]);
+    expect(await expected()).toEqual([]);
+    const { shipments, moves } = await trytonShipments('SHP-T4-1');
+    expect(shipments).toMatchObject([{ state: 'cancelled', incoming_moves: [] }]);
+    expect(moves).toEqual([]);
+    // Re-sent cancellation and a late original: nothing changes.
+    expect(await asn('SHP-T4-1', '300', inDays(20), which, '01')).toMatchObject([{ outcome: 'withdrawn' }]);
+    expect(await asn('SHP-T4-1', '300', inDays(20), which)).toMatchObject([{ outcome: 'withdrawn' }]);
+    expect(await expected()).toEqual([]);
+    expect(await asn('SHP-T4-2', '480', inDays(22), which)).toMatchObject([{ outcome: 'recorded' }]);
+    expect(await expected()).toEqual([['SHP-T4-2', '480', inDays(22)]]);
+  });
+
+  it('never touches goods received against a cancelled shipment: an exception for a person', async () => {
+    const { which } = await freshOrder('PO-EDI-TRYTON-5');
+    await asn('SHP-T5-1', '100', inDays(20), which);
+    const [received] = await rpc.search('stock.shipment.in', [['reference', '=', 'SHP-T5-1']]);
+    await rpc.button('stock.shipment.in', 'receive', [received!]);
+    const before = await trytonShipments('SHP-T5-1');
+    expect(before.shipments).toMatchObject([{ state: 'received' }]);
+    const raisedBefore = published.length;
+
+    expect(await asn('SHP-T5-1', '100', inDays(20), which, '01')).toMatchObject([
+      { outcome: 'not-applied', linesNotApplied: [1] },
+    ]);
+    expect(await trytonShipments('SHP-T5-1')).toEqual(before);
+    expect(published.slice(raisedBefore).map((e) => (e as IntegrationExceptionRaisedV1).data.code)).toEqual([
+      'SHIPMENT_ALREADY_RECEIVED',
+    ]);
   });
 });

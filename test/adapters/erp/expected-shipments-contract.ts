@@ -94,5 +94,92 @@ export function expectedShipmentCases(
         }),
       ).rejects.toBeInstanceOf(ContractViolation);
     });
+
+    it('withdraws a shipment: its quantity remains to ship again, and its id stays withdrawn', async () => {
+      const request = twoLines();
+      await erp().postPurchaseOrder(request);
+      const [withdrawnId, nextId] = [`SHP-${randomUUID()}`, `SHP-${randomUUID()}`];
+      const ship = (shipmentId: string, quantityEa: string) =>
+        erp().recordExpectedShipment(request.externalRef, {
+          shipmentId,
+          plannedDate: inDays(12),
+          lines: [{ lineNo: 1, quantityEa }],
+        });
+      await ship(withdrawnId, '300');
+
+      await expect(erp().withdrawExpectedShipment(request.externalRef, withdrawnId)).resolves.toEqual({
+        withdrawn: true,
+      });
+      await expect(erp().listExpectedShipments(request.externalRef)).resolves.toEqual([]);
+      await expect(erp().withdrawExpectedShipment(request.externalRef, withdrawnId)).resolves.toEqual({
+        withdrawn: false,
+      });
+      await expect(ship(withdrawnId, '300')).rejects.toMatchObject({ code: 'SHIPMENT_WITHDRAWN' });
+      // The withdrawn 300 remain: the whole line ships again.
+      await expect(ship(nextId, '480')).resolves.toMatchObject({
+        shipment: { lines: [{ lineNo: 1, quantityEa: '480' }] },
+      });
+    });
+
+    it('remembers a withdrawal that comes before its shipment', async () => {
+      const request = order();
+      await erp().postPurchaseOrder(request);
+      const shipmentId = `SHP-${randomUUID()}`;
+      await expect(erp().withdrawExpectedShipment(request.externalRef, shipmentId)).resolves.toEqual({
+        withdrawn: true,
+      });
+      const late = { shipmentId, plannedDate: inDays(12), lines: [{ lineNo: 1, quantityEa: '1' }] };
+      await expect(erp().recordExpectedShipment(request.externalRef, late)).rejects.toMatchObject({
+        code: 'SHIPMENT_WITHDRAWN',
+      });
+      await expect(erp().listExpectedShipments(request.externalRef)).resolves.toEqual([]);
+    });
+
+    it("replaces a shipment's lines and date, counting its own old quantity as remaining, and refuses more", async () => {
+      const request = twoLines();
+      await erp().postPurchaseOrder(request);
+      const [first, second, early] = [`SHP-${randomUUID()}`, `SHP-${randomUUID()}`, `SHP-${randomUUID()}`];
+      const ship = (shipmentId: string, lines: { lineNo: number; quantityEa: string }[], days = 12) => ({
+        shipmentId,
+        plannedDate: inDays(days),
+        lines,
+      });
+      await erp().recordExpectedShipment(
+        request.externalRef,
+        ship(first, [{ lineNo: 1, quantityEa: '300' }]),
+      );
+      await erp().recordExpectedShipment(
+        request.externalRef,
+        ship(second, [{ lineNo: 1, quantityEa: '100' }]),
+      );
+
+      const replacing = ship(
+        first,
+        [
+          { lineNo: 1, quantityEa: '380' },
+          { lineNo: 2, quantityEa: '20' },
+        ],
+        20,
+      );
+      const { shipment } = await erp().replaceExpectedShipment(request.externalRef, replacing);
+      expect(shipment).toMatchObject({
+        shipmentId: first,
+        state: 'draft',
+        plannedDate: inDays(20),
+        lines: [
+          { lineNo: 1, quantityEa: '380' },
+          { lineNo: 2, quantityEa: '20' },
+        ],
+      });
+      const before = await erp().listExpectedShipments(request.externalRef);
+      await expect(
+        erp().replaceExpectedShipment(request.externalRef, ship(first, [{ lineNo: 1, quantityEa: '381' }])),
+      ).rejects.toMatchObject({ code: 'SHIPMENT_EXCEEDS_REMAINING' });
+      await expect(erp().listExpectedShipments(request.externalRef)).resolves.toEqual(before);
+      // A replacement the order does not expect yet is recorded as the shipment.
+      await expect(
+        erp().replaceExpectedShipment(request.externalRef, ship(early, [{ lineNo: 2, quantityEa: '40' }])),
+      ).resolves.toMatchObject({ shipment: { shipmentId: early, lines: [{ lineNo: 2, quantityEa: '40' }] } });
+    });
   });
 }

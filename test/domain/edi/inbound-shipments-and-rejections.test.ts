@@ -66,14 +66,22 @@ describe('receiving 856s and refusals', () => {
     expect(again.published[0]!.idempotencyKey).toBe(first.published[0]!.idempotencyKey);
   });
 
-  it('keeps a cancellation of a shipment for a person, with the document attached', async () => {
-    const { published } = await receive([{ gs01: 'SH', gs06: '56', sets: asn856({ purpose: '01' }) }]);
-    const [raised] = exceptions(published);
-    expect(published).toHaveLength(1);
-    expect(raised!.data.code).toBe('EDI_SHIPMENT_NOT_APPLIED');
-    expect(detailsOf(raised!)).toMatchObject({ shipmentId: 'SHP-77120', file: KEY });
-    expect(detailsOf(raised!).document).toContain('BSN*01*SHP-77120*20261205*1430~');
-  });
+  it.each([
+    ['01', 'cancellation', 'shipment:S-1001:SHP-77120:cancellation'],
+    ['05', 'replacement', `shipment:S-1001:SHP-77120:replacement:${Date.parse('2026-12-05T14:30:00Z')}`],
+    ['00', 'original', 'shipment:S-1001:SHP-77120'],
+  ])(
+    'maps BSN01 %s to a milestone of purpose %s, keyed apart from the original',
+    async (bsn01, purpose, key) => {
+      const { published } = await receive([{ gs01: 'SH', gs06: '56', sets: asn856({ purpose: bsn01 }) }]);
+      expect(published).toHaveLength(1);
+      expect(published[0]).toMatchObject({
+        eventType: 'shipment.milestone-reported',
+        idempotencyKey: key,
+        data: { shipmentId: 'SHP-77120', purpose },
+      });
+    },
+  );
 
   it('rejects an 856 that ships nothing it can name (AK5 R 5), the document attached to its exception', async () => {
     const sets = GUIDE_856.filter((line) => !line.startsWith('PRF'));

@@ -10,6 +10,7 @@ import { validateIntegrationExceptionRaisedV1 } from '../../../canonical/generat
 import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
 import type { PostPurchaseOrderRequest } from '../../../domain/ports/erp';
 import { singleErp } from '../../../domain/business-units';
+import { BusinessRejection } from '../../../domain/failures';
 import { applyShipmentMilestone } from '../../../domain/shipments/shipment-milestone';
 import { ErpSimulator } from '../../../local/simulators/erp/erp-simulator';
 import { asn856 } from '../../fixtures/edi-856';
@@ -187,4 +188,149 @@ describe('applying a shipment milestone', () => {
     expect(outcomes).toMatchObject([{ outcome: 'not-applied' }]);
     expect(exceptions(published).map((e) => e.data.code)).toEqual(['PO_NOT_RECEIVABLE']);
   });
+});
+
+/** One 856 of shipment `id` for PO-1 line 1: BSN01 purpose, quantity, estimated delivery (CCYYMMDD). */
+type Step = readonly [purpose: '00' | '01' | '05', id: string, quantity: string, estimated?: string];
+const notice = ([purpose, shipmentId, quantity, estimated]: Step) =>
+  milestoneOf(asn856({ purpose, shipmentId, estimated, orders: { 'PO-1': [{ lineNo: 1, quantity }] } }));
+
+describe('cancellations and replacements of a shipment id (BSN01 01 and 05)', () => {
+  it.each<{ name: string; steps: Step[]; outcome: string; expected: [string, string, string][] }>([
+    {
+      name: 'a cancellation withdraws the expected receipt',
+      steps: [
+        ['00', 'SHP-1', '300'],
+        ['01', 'SHP-1', '300'],
+      ],
+      outcome: 'withdrawn',
+      expected: [],
+    },
+    {
+      name: 'after a cancellation, a new ASN ships the whole line again (not an over-shipment)',
+      steps: [
+        ['00', 'SHP-1', '300'],
+        ['01', 'SHP-1', '300'],
+        ['00', 'SHP-2', '480'],
+      ],
+      outcome: 'recorded',
+      expected: [['SHP-2', '480', '2026-12-08']],
+    },
+    {
+      name: 'a cancellation before its original keeps the late original from being applied',
+      steps: [
+        ['01', 'SHP-1', '300'],
+        ['00', 'SHP-1', '300'],
+      ],
+      outcome: 'withdrawn',
+      expected: [],
+    },
+    {
+      name: 'a replacement after a cancellation is not applied',
+      steps: [
+        ['00', 'SHP-1', '300'],
+        ['01', 'SHP-1', '300'],
+        ['05', 'SHP-1', '200'],
+      ],
+      outcome: 'withdrawn',
+      expected: [],
+    },
+    {
+      name: 'a replacement moves the receipt to its quantities and date',
+      steps: [
+        ['00', 'SHP-1', '300'],
+        ['05', 'SHP-1', '450', '20261210'],
+      ],
+      outcome: 'replaced',
+      expected: [['SHP-1', '450', '2026-12-10']],
+    },
+    {
+      name: 'a re-sent replacement changes nothing',
+      steps: [
+        ['00', 'SHP-1', '300'],
+        ['05', 'SHP-1', '450', '20261210'],
+        ['05', 'SHP-1', '450', '20261210'],
+      ],
+      outcome: 'already-recorded',
+      expected: [['SHP-1', '450', '2026-12-10']],
+    },
+    {
+      name: 'a replacement before its original is the content; the late original changes nothing',
+      steps: [
+        ['05', 'SHP-1', '200'],
+        ['00', 'SHP-1', '300'],
+      ],
+      outcome: 'already-recorded',
+      expected: [['SHP-1', '200', '2026-12-08']],
+    },
+    {
+      name: 'a replacement may ship what remains counting its own earlier quantity as remaining',
+      steps: [
+        ['00', 'SHP-1', '300'],
+        ['00', 'SHP-2', '100'],
+        ['05', 'SHP-1', '380'],
+      ],
+      outcome: 'replaced',
+      expected: [
+        ['SHP-1', '380', '2026-12-08'],
+        ['SHP-2', '100', '2026-12-08'],
+      ],
+    },
+  ])('$name', async ({ steps, outcome, expected }) => {
+    const { erp, ports, published } = await world();
+    let last: Awaited<ReturnType<typeof applyShipmentMilestone>> = [];
+    for (const step of steps) last = await applyShipmentMilestone(notice(step), ports);
+    expect(last).toMatchObject([{ poNumber: 'PO-1', outcome, linesNotApplied: [] }]);
+    const shipments = await erp.listExpectedShipments('SL-PO-1');
+    expect(shipments.map((s) => [s.shipmentId, s.lines[0]!.quantityEa, s.plannedDate])).toEqual(expected);
+    expect(published).toEqual([]);
+  });
+
+  it('changes nothing for a re-sent cancellation, and counts it', async () => {
+    const { ports, metrics } = await world();
+    for (const step of [
+      ['00', 'SHP-1', '300'],
+      ['01', 'SHP-1', '300'],
+      ['01', 'SHP-1', '300'],
+    ] as Step[])
+      await applyShipmentMilestone(notice(step), ports);
+    expect(metrics).toEqual([
+      'ShipmentMilestonesApplied',
+      'ShipmentMilestonesApplied',
+      'ShipmentMilestonesAlreadyApplied',
+    ]);
+  });
+
+  it('does not replace beyond what remains once the other shipments are counted: an exception, the receipt unchanged', async () => {
+    const { erp, ports, published } = await world();
+    for (const step of [
+      ['00', 'SHP-1', '300'],
+      ['00', 'SHP-2', '100'],
+    ] as Step[])
+      await applyShipmentMilestone(notice(step), ports);
+    const outcomes = await applyShipmentMilestone(notice(['05', 'SHP-1', '381']), ports);
+    expect(outcomes).toMatchObject([{ outcome: 'not-applied', linesNotApplied: [1] }]);
+    expect(exceptions(published).map((e) => e.data.code)).toEqual(['SHIPMENT_EXCEEDS_REMAINING']);
+    expect((await erp.listExpectedShipments('SL-PO-1'))[0]).toMatchObject({ lines: [{ quantityEa: '300' }] });
+  });
+
+  it.each([
+    ['01', 'withdrawExpectedShipment'],
+    ['05', 'replaceExpectedShipment'],
+  ] as const)(
+    'raises an exception for a person when goods were received against the shipment (BSN01 %s)',
+    async (purpose, method) => {
+      const { erp, ports, published } = await world();
+      await applyShipmentMilestone(notice(['00', 'SHP-1', '300']), ports);
+      // The ERP refuses to touch a receipt that is no longer a draft.
+      erp[method] = async () => {
+        throw new BusinessRejection('SHIPMENT_ALREADY_RECEIVED', 'shipment SHP-1 is done', 'erp');
+      };
+      const outcomes = await applyShipmentMilestone(notice([purpose, 'SHP-1', '200']), ports);
+      expect(outcomes).toMatchObject([{ outcome: 'not-applied', linesNotApplied: [1] }]);
+      const [raised] = exceptions(published);
+      expect(raised!.data).toMatchObject({ code: 'SHIPMENT_ALREADY_RECEIVED', category: 'BUSINESS' });
+      expect(validateIntegrationExceptionRaisedV1(raised).ok).toBe(true);
+    },
+  );
 });
