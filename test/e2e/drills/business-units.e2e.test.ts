@@ -7,7 +7,8 @@
  *
  * West's exception->PO times during the outage and in the same burst without it are reported as
  * figures, with their ratio (the issue's budget: p99 within 1.2x), not asserted. The outage lasts
- * SUPPLYLINE_UNITS_DRILL_OUTAGE_SECONDS (default 60: the issue's minute).
+ * SUPPLYLINE_UNITS_DRILL_OUTAGE_SECONDS (default 60: the issue's minute); east refuses calls, or with
+ * SUPPLYLINE_UNITS_DRILL_FAULT=timeout holds them until they time out.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_BUSINESS_UNITS } from '../../../local/business-units';
@@ -35,6 +36,14 @@ import {
 } from './reconciliation';
 
 const OUTAGE_SECONDS = Number(process.env.SUPPLYLINE_UNITS_DRILL_OUTAGE_SECONDS ?? 60);
+/**
+ * How east is down: `refuse` answers every call at once with a transient failure; `timeout` holds
+ * every call past the ERP client's 10 s timeout (then fails it), as a hung instance does.
+ */
+const EAST_DOWN =
+  process.env.SUPPLYLINE_UNITS_DRILL_FAULT === 'timeout'
+    ? { outage: true, latencyMs: 15_000 }
+    : { outage: true, latencyMs: 0 };
 const PER_UNIT = 20;
 /** A site of each unit's warehouses in the dev cross-reference (DC-EAST-02: WH-EAST, DC-WEST-01: WH-WEST). */
 const SITES = { east: 'DC-EAST-02', west: 'DC-WEST-01' } as const;
@@ -105,7 +114,7 @@ async function burstPerUnit(label: string, outage: boolean) {
   const window = { start: 0, end: 0, westInErpAt: 0 };
   if (outage) {
     window.start = Date.now();
-    unitErp('east').setFaults({ outage: true });
+    unitErp('east').setFaults(EAST_DOWN);
   }
   await sendAll(interleaved, 100, (index) => sentAt.set(interleaved[index]!.event_id, Date.now()));
   if (outage) {
@@ -114,7 +123,7 @@ async function burstPerUnit(label: string, outage: boolean) {
       if (!window.westInErpAt && (await allInErp(deliveries.west, 'west'))) window.westInErpAt = Date.now();
       await sleep(250);
     }
-    unitErp('east').setFaults({ outage: false });
+    unitErp('east').setFaults({ outage: false, latencyMs: 0 });
     window.end = Date.now();
   } else {
     await waitFor('every west order in west ERP', () => allInErp(deliveries.west, 'west'), 300_000);
@@ -141,6 +150,7 @@ async function burstPerUnit(label: string, outage: boolean) {
   figures[label] = {
     durationMs: Date.now() - started,
     outageMs: window.end - window.start,
+    eastFault: outage ? EAST_DOWN : null,
     westAllInErpAfterOutageStartMs: outage && window.westInErpAt ? window.westInErpAt - window.start : null,
     westExceptionToPoMs: toPoMs(deliveries.west, sentAt),
     eastExceptionToPoMs: toPoMs(deliveries.east, sentAt),
