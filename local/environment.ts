@@ -285,7 +285,7 @@ function startEdiPartner(runtime: LocalRuntime, procurement: ProcurementSimulato
 }
 
 /** One embedded ERP per business unit, each holding only its own warehouses. */
-async function startUnitErps(
+export async function startUnitErps(
   units: readonly ErpInstance[],
   log: (line: string) => void,
 ): Promise<Record<string, ErpSimulatorServer>> {
@@ -298,7 +298,7 @@ async function startUnitErps(
 }
 
 /** Each unit's connection variables (the first's are the single-ERP names) onto its simulator. */
-function unitOverrides(
+export function unitOverrides(
   units: readonly ErpInstance[],
   erps: Readonly<Record<string, ErpSimulatorServer>>,
 ): Record<string, string> {
@@ -315,7 +315,7 @@ function unitOverrides(
 }
 
 /** The simulators' credentials in each further unit's own secret (the first's is erpCredentials). */
-function unitSecrets(units: readonly ErpInstance[]): Record<string, string> {
+export function unitSecrets(units: readonly ErpInstance[]): Record<string, string> {
   return Object.fromEntries(
     units
       .slice(1)

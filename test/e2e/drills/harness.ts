@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ReceiveMessageCommand, SetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import type { EventEnvelope } from '../../../local/eventbridge/bus';
-import type { LocalEnvironment } from '../../../local/environment';
+import { startUnitErps, unitOverrides, unitSecrets, type LocalEnvironment } from '../../../local/environment';
+import type { ErpInstance } from '../../../application/erp-instances';
 import {
   startLocalRuntime,
   type LocalRuntime,
@@ -101,14 +102,21 @@ async function shortenVisibility(runtime: LocalRuntime): Promise<void> {
   }
 }
 
-/** Starts new simulators and a new runtime on a new dataDir: nothing is shared with an earlier drill. */
+/**
+ * Starts new simulators and a new runtime on a new dataDir: nothing is shared with an earlier drill.
+ * `businessUnits`: one embedded ERP per unit, wired as `startLocalEnvironment` wires them (`erp` is
+ * the first unit's).
+ */
 export async function startDrillEnvironment(
-  options: { runtime?: Partial<LocalRuntimeOptions> } = {},
+  options: { runtime?: Partial<LocalRuntimeOptions>; businessUnits?: readonly ErpInstance[] } = {},
 ): Promise<DrillEnvironment> {
-  const cdkOut = await synthesizeDev();
+  const units = (options.businessUnits?.length ?? 0) > 1 ? options.businessUnits : undefined;
+  const cdkOut = await synthesizeDev(() => undefined, units ? { erpInstances: JSON.stringify(units) } : {});
   const dataDir = mkdtempSync(join(tmpdir(), 'supplyline-drills-'));
+  const erps = units ? await startUnitErps(units, () => undefined) : undefined;
   // Seeded: the ERP's injected error draws are repeatable (their order still follows concurrency).
-  const erp = await ErpSimulatorServer.start({ random: seededRandom(20_241_127) });
+  const erp =
+    erps?.[units![0]!.name] ?? (await ErpSimulatorServer.start({ random: seededRandom(20_241_127) }));
   const procurement = await ProcurementSimulator.start({
     ...procurementSeed(),
     webhooks: { secret: PROCUREMENT_WEBHOOK_SECRET, retry: { maxRetries: 6, baseDelayMs: 200 } },
@@ -139,6 +147,7 @@ export async function startDrillEnvironment(
       ERP_PROTOCOL: 'supplyline-rpc',
       ERP_DATABASE: 'simulator',
       FORECAST_EXPORT_ALLOW_HTTP: 'true',
+      ...(units ? unitOverrides(units, erps!) : {}),
       ...options.runtime?.overrides,
     },
     secrets: {
@@ -150,12 +159,14 @@ export async function startDrillEnvironment(
         client_secret: PROCUREMENT_CLIENT.clientSecret,
       }),
       erpCredentials: JSON.stringify({ username: 'simulator', password: 'simulator' }),
+      ...(units ? unitSecrets(units) : {}),
     },
   });
 
   const environment = {
     procurement,
     erp,
+    ...(erps ? { erps, businessUnits: units } : {}),
     planning,
     dataDir,
     cdkOut,
@@ -184,7 +195,8 @@ export async function startDrillEnvironment(
     restartRuntime: async () => attach(await startLocalRuntime(runtimeOptions())),
     stop: async () => {
       await environment.runtime.stop();
-      await Promise.all([planning.close(), procurement.close(), erp.close()]);
+      const unitErps = erps ? Object.values(erps) : [erp];
+      await Promise.all([planning.close(), procurement.close(), ...unitErps.map((e) => e.close())]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   }) as DrillEnvironment;

@@ -32,9 +32,12 @@ export const figures: Record<string, Record<string, unknown>> = {};
  * shared and cached, so this takes about a second), stopped after it; the figures the file's drills
  * measured are printed at the end and written to `$TMPDIR/supplyline-<name>.json`.
  */
-export function drillEnvironments(name: string): void {
+export function drillEnvironments(
+  name: string,
+  options: Parameters<typeof startDrillEnvironment>[0] = {},
+): void {
   beforeEach(async () => {
-    environment = await startDrillEnvironment();
+    environment = await startDrillEnvironment(options);
   }, 240_000);
   afterEach(async () => {
     await environment?.stop();
@@ -50,13 +53,13 @@ export const runtime = (): LocalRuntime => environment.runtime;
 
 export type Delivery = ReturnType<typeof exceptionDelivery>;
 
-/** An actionable 40 % uplift in its own weekly bucket: orders 120 EA of SKU-10442 (372.00 USD). */
-export function actionable(label: string, weeksAhead: number): Delivery {
+/** An actionable 40 % uplift in its own weekly bucket: orders 120 EA of SKU-10442 (372.00 USD) for `site`. */
+export function actionable(label: string, weeksAhead: number, site = 'DC-EAST-02'): Delivery {
   return exceptionDelivery(freshExceptionId(label), {
     weeksAhead,
     exception: {
       sku: 'SKU-10442',
-      site: 'DC-EAST-02',
+      site,
       uom: 'EA',
       pack_size: 12,
       baseline_qty: 100,
