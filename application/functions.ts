@@ -178,7 +178,8 @@ const RECONCILIATION_REACH = {
     // Breakers and the shared procurement request budget.
     circuitBreaker: BREAKER_STATE,
   },
-  buckets: { reconciliationReports: 'write' },
+  // Add each report; read a run's parts back by key to join them (a run in partitions); never list.
+  buckets: { reconciliationReports: 'writeOnce' },
 } satisfies FunctionGrants;
 
 /** The catalog. Handlers are written in `functions/`; a missing file fails synth in every environment. */

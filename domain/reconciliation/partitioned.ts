@@ -67,7 +67,7 @@ export async function reconcileInPartitions(
   for (let part = checkpoint.partitionsDone, compared = 0; part < partitions.length; part++, compared++) {
     if (compared > 0 && options.shouldStop()) return { complete: false, checkpoint };
     await compareViews(pagedViews(ports, partitions[part]!), ports, settings, checkpoint.summary, committed);
-    await ports.report.endPart?.(part);
+    await ports.report.endPart?.(part, checkpoint.summary);
     checkpoint.partitionsDone = part + 1;
     checkpoint.committed = committed.sofar();
     await ports.checkpoints.save(checkpoint);
