@@ -90,8 +90,9 @@ export class S3ReconciliationReport implements ReconciliationReportWriter {
       json.push(...lines.split('\n').filter(Boolean));
       csv.push(rows);
     }
-    this.json = json;
-    this.csv = csv;
+    // Differences added after the last part (the ERP's unrecorded orders) come last, as uninterrupted.
+    this.json = [...json, ...this.json];
+    this.csv = [...csv, ...this.csv];
   }
 
   private async text(key: string): Promise<string> {

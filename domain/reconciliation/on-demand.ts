@@ -98,21 +98,7 @@ export async function runAskedReconciliation(
   await ports.runs.save(running);
   try {
     const { reportKeys, ...summary } = await exclusively(ports.lease, request.runId, until, run);
-    const finished: ReconciliationRunStatus = {
-      ...running,
-      status: 'finished',
-      finishedAt: summary.finishedAt,
-      summary: {
-        window: summary.window,
-        orders: summary.orders,
-        differences: summary.differences,
-        repaired: summary.repaired,
-        exceptionsRaised: summary.exceptionsRaised,
-        repairFailures: summary.repairFailures,
-        committedValueDifferences: summary.committedValueDifferences,
-      },
-      reports: [...reportKeys],
-    };
+    const finished = finishedStatus(running, summary, reportKeys);
     await ports.runs.save(finished);
     return finished;
   } catch (error) {
@@ -126,4 +112,27 @@ export async function runAskedReconciliation(
     if (error instanceof ReconciliationRunInProgress) return failed;
     throw error;
   }
+}
+
+/** A run's status once finished: its counts and report keys. */
+export function finishedStatus(
+  running: ReconciliationRunStatus,
+  summary: ReconciliationSummary,
+  reportKeys: readonly string[],
+): ReconciliationRunStatus {
+  return {
+    ...running,
+    status: 'finished',
+    finishedAt: summary.finishedAt,
+    summary: {
+      window: summary.window,
+      orders: summary.orders,
+      differences: summary.differences,
+      repaired: summary.repaired,
+      exceptionsRaised: summary.exceptionsRaised,
+      repairFailures: summary.repairFailures,
+      committedValueDifferences: summary.committedValueDifferences,
+    },
+    reports: [...reportKeys],
+  };
 }

@@ -18,8 +18,10 @@ describe('the reconciliation report of a run in partitions (SDK boundary)', () =
       externalRef: 'SL-PO-SR-000004',
       resolution: { kind: 'exception', code: 'ORDER_MISSING_IN_PROCUREMENT', reason: 'two\r\nlines' },
     };
+    // Found after the last partition: the ERP's orders Supplyline never recorded (a one-invocation run).
+    const late: Difference = { ...raised, externalRef: 'SL-PO-SR-UNKNOWN', poNumber: null };
     const uninterrupted = new S3ReconciliationReport(new S3Client({}), 'whole');
-    for (const difference of [raised, lineBreak, repaired]) await uninterrupted.add(difference);
+    for (const difference of [raised, lineBreak, repaired, late]) await uninterrupted.add(difference);
     await uninterrupted.finish(summary);
     const whole = REPORT.map((key) => s3.text(key));
     s3.reset();
@@ -33,11 +35,15 @@ describe('the reconciliation report of a run in partitions (SDK boundary)', () =
     await first.endPart(1, summary);
     const second = new S3ReconciliationReport(new S3Client({}), 'parts');
     await second.endPart(2, summary);
+    await second.add(late);
     const keys = await second.finish(summary);
 
     expect(keys).toEqual(REPORT);
     expect(keys.map((key) => s3.text(key))).toEqual(whole);
-    expect(JSON.parse(s3.text(REPORT[0]!)!)).toEqual({ summary, differences: [raised, lineBreak, repaired] });
+    expect(JSON.parse(s3.text(REPORT[0]!)!)).toEqual({
+      summary,
+      differences: [raised, lineBreak, repaired, late],
+    });
     // The dashboard lists `runs/**.json` as reports: a part is not one.
     expect(s3.keys('runs/').filter((key) => key.endsWith('.json'))).toEqual([REPORT[0]]);
   });

@@ -57,7 +57,7 @@ describe('postingDayPartitions', () => {
  * drifting: a quantity to repair or an order deleted on the platform. The checkpoint store and the
  * report outlive the ports of one invocation, as DynamoDB and S3 would.
  */
-function world() {
+function world(unrecorded = false) {
   const orders = Array.from({ length: 40 }, (_, n) => {
     const order = agreeing(n + 1);
     const day = new Date(Date.parse('2026-11-26T00:00:00Z') + Math.floor(n / 4) * 86_400_000);
@@ -93,7 +93,13 @@ function world() {
       erp: {
         ordersByReference: async (refs) =>
           new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
-        referencedOrders: async function* () {},
+        // The ERP's referenced orders: every recorded one (and, when asked, one never recorded).
+        referencedOrders: async function* () {
+          yield [
+            ...orders.map((o) => ({ externalRef: o.erp.externalRef, number: o.erp.number })),
+            ...(unrecorded ? [{ externalRef: 'SL-PO-SR-UNKNOWN', number: 'P-UNKNOWN' }] : []),
+          ];
+        },
         committedValue: async () => '0.00',
       },
       repairer: noOpRepairer(),
@@ -161,5 +167,20 @@ describe('reconcileInPartitions', () => {
     });
     expect(result).toMatchObject({ complete: false, checkpoint: { partitionsDone: 1 } });
     expect(saved).toHaveLength(1);
+  });
+
+  it('a run made in one invocation also raises the ERP orders Supplyline never recorded, as uninterrupted', async () => {
+    const since = new Date('2026-11-26T00:00:00Z');
+    const whole = world(true);
+    const uninterrupted = await reconcile(whole.ports(), SETTINGS, 'run-3', since);
+    const once = world(true);
+    const result = await reconcileInPartitions(once.ports(), SETTINGS, 'run-3', {
+      since,
+      shouldStop: () => false,
+    });
+    expect(result).toEqual({ complete: true, summary: uninterrupted });
+    expect(uninterrupted.differences.missing_in_procurement).toBeGreaterThan(0);
+    expect(once.reported.filter((d) => d.externalRef === 'SL-PO-SR-UNKNOWN')).toHaveLength(1);
+    expect(once.reported).toEqual(whole.reported);
   });
 });
