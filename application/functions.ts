@@ -178,7 +178,8 @@ const RECONCILIATION_REACH = {
     // Breakers and the shared procurement request budget.
     circuitBreaker: BREAKER_STATE,
   },
-  buckets: { reconciliationReports: 'write' },
+  // Add each report; read a run's parts back by key to join them (a run in partitions); never list.
+  buckets: { reconciliationReports: 'writeOnce' },
 } satisfies FunctionGrants;
 
 /** The catalog. Handlers are written in `functions/`; a missing file fails synth in every environment. */
@@ -526,21 +527,24 @@ export const FUNCTION_CATALOG: readonly FunctionDefinition[] = [
     memoryMb: 1024,
     // Daily at 03:00 UTC, after the business day in the Americas and before Europe's.
     schedule: { expression: 'cron(0 3 * * ? *)' },
-    grants: RECONCILIATION_REACH,
+    // Its state machine invokes it per iteration; it starts that machine (schedule, direct call),
+    // keeps each run's checkpoint and an asked-for run's status (put) beside the lease.
+    grants: {
+      ...RECONCILIATION_REACH,
+      tables: { ...RECONCILIATION_REACH.tables, circuitBreaker: [...BREAKER_STATE, 'put'] },
+      workflows: { 'purchase-order-reconciliation': 'start' },
+    },
   },
   {
     key: 'reconciliation-run',
-    description: 'Runs a reconciliation asked for through the API, its status following it',
+    description: 'Starts a reconciliation asked for through the API as a run of its state machine',
     entry: 'functions/consumers/reconciliation-run.ts',
-    memoryMb: 1024,
-    // The daily run's reach (the same run), the runs' status (put) and the consumer framework.
+    memoryMb: 256,
+    // The consumer framework, and the run's state machine (which runs it, its status following it).
     grants: {
-      ...RECONCILIATION_REACH,
-      tables: {
-        ...RECONCILIATION_REACH.tables,
-        idempotency: IDEMPOTENCY_RECORDS,
-        circuitBreaker: [...BREAKER_STATE, 'put'],
-      },
+      bus: true,
+      tables: { idempotency: IDEMPOTENCY_RECORDS },
+      workflows: { 'purchase-order-reconciliation': 'start' },
     },
   },
   {

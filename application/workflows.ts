@@ -71,4 +71,13 @@ export const WORKFLOW_CATALOG: readonly WorkflowDefinition[] = [
     type: 'STANDARD',
     functions: ['acknowledgement-wait', 'commitment-rejection'],
   },
+  {
+    name: 'purchase-order-reconciliation',
+    description:
+      'Loops a reconciliation run over its posting-day partitions, one invocation at a time, until it is complete',
+    definition: 'state-machines/purchase-order-reconciliation.asl.json',
+    // A 100,000-order window is hours of platform reads (ADR 0011, "Scale"): beyond Express's 5 minutes.
+    type: 'STANDARD',
+    functions: ['purchase-order-reconciliation'],
+  },
 ];

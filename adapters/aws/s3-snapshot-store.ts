@@ -86,7 +86,7 @@ async function putFile(
 }
 
 /** Reads a whole (small) object body as text. */
-async function bodyText(body: unknown): Promise<string> {
+export async function bodyText(body: unknown): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');

@@ -89,7 +89,7 @@ export interface ReconciliationReportWriter {
    * Stores the differences added since the last part, so a run resumed in another invocation
    * keeps them (`finish` then joins the parts). Needed by runs in partitions only.
    */
-  endPart?(part: number): Promise<void>;
+  endPart?(part: number, run: Pick<ReconciliationSummary, 'runId' | 'startedAt'>): Promise<void>;
   /** Stores the report; resolves with where it was stored (e.g. object keys). */
   finish(summary: ReconciliationSummary): Promise<readonly string[]>;
 }

@@ -11,7 +11,7 @@ import type {
   ReconciliationRunRecords,
   ReconciliationRunStatus,
 } from '../ports/reconciliation-runs';
-import { exclusively, ReconciliationRunInProgress } from './lease';
+import { ReconciliationRunInProgress } from './lease';
 
 /** How long an asked-for run holds the lease before it starts: its wait in the lane and a whole run. */
 export const ASKED_RUN_LEASE_MS = 30 * 60_000;
@@ -63,67 +63,25 @@ export async function requestReconciliationRun(
   return status;
 }
 
-/** What running an asked-for run needs. */
-export interface AskedRunPorts {
-  lease: ReconciliationRunLease;
-  runs: ReconciliationRunRecords;
-  now(): Date;
-}
-
-/**
- * Runs an asked-for run holding the lease until `until`, its status following it. A run already
- * finished (a redelivered request) is not run twice. A run whose lease another took meanwhile
- * cannot succeed: failed, with the holder. Any other failure is recorded and thrown, for the lane
- * to retry.
- */
-export async function runAskedReconciliation(
-  ports: AskedRunPorts,
-  request: { runId: string; requestedBy: string; since?: string },
-  until: Date,
-  run: () => Promise<ReconciliationSummary & { reportKeys: readonly string[] }>,
-): Promise<ReconciliationRunStatus> {
-  const known = await ports.runs.get(request.runId);
-  if (known?.status === 'finished') return known;
-  const asked: ReconciliationRunStatus = known ?? {
-    ...request,
-    status: 'requested',
-    requestedAt: ports.now().toISOString(),
+/** A run's status once finished: its counts and report keys. */
+export function finishedStatus(
+  running: ReconciliationRunStatus,
+  summary: ReconciliationSummary,
+  reportKeys: readonly string[],
+): ReconciliationRunStatus {
+  return {
+    ...running,
+    status: 'finished',
+    finishedAt: summary.finishedAt,
+    summary: {
+      window: summary.window,
+      orders: summary.orders,
+      differences: summary.differences,
+      repaired: summary.repaired,
+      exceptionsRaised: summary.exceptionsRaised,
+      repairFailures: summary.repairFailures,
+      committedValueDifferences: summary.committedValueDifferences,
+    },
+    reports: [...reportKeys],
   };
-  const running: ReconciliationRunStatus = {
-    ...asked,
-    status: 'running',
-    startedAt: ports.now().toISOString(),
-  };
-  delete running.reason;
-  await ports.runs.save(running);
-  try {
-    const { reportKeys, ...summary } = await exclusively(ports.lease, request.runId, until, run);
-    const finished: ReconciliationRunStatus = {
-      ...running,
-      status: 'finished',
-      finishedAt: summary.finishedAt,
-      summary: {
-        window: summary.window,
-        orders: summary.orders,
-        differences: summary.differences,
-        repaired: summary.repaired,
-        exceptionsRaised: summary.exceptionsRaised,
-        repairFailures: summary.repairFailures,
-        committedValueDifferences: summary.committedValueDifferences,
-      },
-      reports: [...reportKeys],
-    };
-    await ports.runs.save(finished);
-    return finished;
-  } catch (error) {
-    const failed: ReconciliationRunStatus = {
-      ...running,
-      status: 'failed',
-      finishedAt: ports.now().toISOString(),
-      reason: error instanceof Error ? error.message : String(error),
-    };
-    await ports.runs.save(failed);
-    if (error instanceof ReconciliationRunInProgress) return failed;
-    throw error;
-  }
 }

@@ -14,9 +14,11 @@ import type {
 } from '../ports/reconciliation';
 import { CommittedValueTally } from './committed-value';
 import {
+  compareUnrecorded,
   compareViews,
   emptySummary,
   finishRun,
+  noting,
   pagedViews,
   reconciliationWindow,
   type ReconciliationPorts,
@@ -63,15 +65,27 @@ export async function reconcileInPartitions(
     (await ports.checkpoints.load(runId)) ?? newCheckpoint(ports.now(), settings, runId, options.since);
   const partitions = postingDayPartitions(checkpoint.window);
   const committed = new CommittedValueTally(checkpoint.window, checkpoint.committed);
+  // A run made in one invocation (a small window) holds every recorded reference, so it also looks
+  // for the ERP's orders Supplyline never recorded, as an uninterrupted run does; a resumed one
+  // cannot (the references would not fit a checkpoint).
+  const recorded = checkpoint.partitionsDone === 0 ? new Set<string>() : undefined;
   // At least one partition per invocation, so a run always gets further.
   for (let part = checkpoint.partitionsDone, compared = 0; part < partitions.length; part++, compared++) {
     if (compared > 0 && options.shouldStop()) return { complete: false, checkpoint };
-    await compareViews(pagedViews(ports, partitions[part]!), ports, settings, checkpoint.summary, committed);
-    await ports.report.endPart?.(part);
+    const views = pagedViews(ports, partitions[part]!);
+    await compareViews(
+      recorded ? noting(views, recorded) : views,
+      ports,
+      settings,
+      checkpoint.summary,
+      committed,
+    );
+    await ports.report.endPart?.(part, checkpoint.summary);
     checkpoint.partitionsDone = part + 1;
     checkpoint.committed = committed.sofar();
     await ports.checkpoints.save(checkpoint);
   }
+  if (recorded) await compareUnrecorded(ports, checkpoint.window, recorded, checkpoint.summary);
   return { complete: true, summary: await finishRun(checkpoint.summary, committed, ports) };
 }
 

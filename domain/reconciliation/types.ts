@@ -121,10 +121,17 @@ export interface ReconciliationSettings {
   receiptStatusServiceLevelSeconds: number;
   /** Above this total value an order needs a person's approval, so a missing one is not posted by a repair. */
   approvalLimit: string;
+  /**
+   * A run in partitions starts no further partition in an invocation with less time left than
+   * this: a partition of a 100,000-order window is ~165 s of platform reads (ADR 0011, "Scale").
+   * @default 300
+   */
+  partitionTimeReserveSeconds?: number;
 }
 
 /** The contract's defaults (the approval limit is the procurement policy's). */
 export const DEFAULT_RECONCILIATION_SETTINGS: Omit<ReconciliationSettings, 'approvalLimit'> = {
   windowDays: 90,
   receiptStatusServiceLevelSeconds: 300,
+  partitionTimeReserveSeconds: 300,
 };

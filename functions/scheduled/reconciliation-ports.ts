@@ -5,6 +5,7 @@
 import { buildEvent } from '../../canonical/envelope';
 import { ErpOrders } from '../../adapters/erp/order-reader';
 import { ProcurementOrders } from '../../adapters/procurement/order-reader';
+import { DynamoDbReconciliationCheckpoints } from '../../adapters/aws/reconciliation-checkpoints';
 import { DynamoDbReconciliationLease } from '../../adapters/aws/reconciliation-lease';
 import { DynamoDbRecordedOrders } from '../../adapters/aws/reconciliation-records';
 import { S3ReconciliationReport } from '../../adapters/aws/reconciliation-report';
@@ -77,4 +78,9 @@ export function reconciliationPorts(): ReconciliationPorts {
 /** The lease that keeps runs one at a time, in the circuit-breaker table (shared coordination state). */
 export function reconciliationLease(): DynamoDbReconciliationLease {
   return new DynamoDbReconciliationLease(documents(), env(TABLES.circuitBreaker.envVar));
+}
+
+/** The checkpoints of runs in partitions, beside the lease (circuit-breaker table). */
+export function reconciliationCheckpoints(): DynamoDbReconciliationCheckpoints {
+  return new DynamoDbReconciliationCheckpoints(documents(), env(TABLES.circuitBreaker.envVar));
 }

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ReconciliationRunLease } from '../../../domain/ports/reconciliation-lease';
-import type { ReconciliationSummary } from '../../../domain/ports/reconciliation';
 import type {
   ReconciliationRunRequest,
   ReconciliationRunStatus,
 } from '../../../domain/ports/reconciliation-runs';
 import { ReconciliationRunInProgress } from '../../../domain/reconciliation/lease';
-import { requestReconciliationRun, runAskedReconciliation } from '../../../domain/reconciliation/on-demand';
-import { DIFFERENCE_CLASSES } from '../../../domain/reconciliation/types';
+import { requestReconciliationRun } from '../../../domain/reconciliation/on-demand';
 
 const NOW = new Date('2026-12-05T06:00:00Z');
 
@@ -48,23 +46,6 @@ function world() {
     },
   };
 }
-
-const summary = (runId: string): ReconciliationSummary & { reportKeys: readonly string[] } => ({
-  runId,
-  startedAt: NOW.toISOString(),
-  finishedAt: '2026-12-05T06:05:00.000Z',
-  window: { since: '2026-11-01T00:00:00.000Z', until: NOW.toISOString() },
-  orders: 12,
-  differences: Object.fromEntries(
-    DIFFERENCE_CLASSES.map((name) => [name, name === 'status_lag' ? 2 : 0]),
-  ) as ReconciliationSummary['differences'],
-  repaired: 2,
-  exceptionsRaised: 0,
-  repairFailures: 0,
-  committedValues: [],
-  committedValueDifferences: 0,
-  reportKeys: [`runs/2026-12-05/${runId}.json`, `runs/2026-12-05/${runId}.csv`],
-});
 
 describe('asking for an on-demand reconciliation run', () => {
   it('takes the lease, records the run as requested by whom, and hands it over', async () => {
@@ -120,64 +101,5 @@ describe('asking for an on-demand reconciliation run', () => {
       status: 'failed',
       reason: expect.stringContaining('bus refused'),
     });
-  });
-});
-
-describe('running an asked-for run', () => {
-  it('runs it under its own lease and records it finished with its counts and reports, then frees the lease', async () => {
-    const { ports, saved, lease } = world();
-    await requestReconciliationRun(ports, { runId: 'run-1', requestedBy: 'a' });
-    const finished = await runAskedReconciliation(
-      ports,
-      { runId: 'run-1', requestedBy: 'a' },
-      new Date('2026-12-05T06:15:00Z'),
-      async () => {
-        expect(saved.get('run-1')?.status).toBe('running');
-        return summary('run-1');
-      },
-    );
-    expect(finished).toMatchObject({
-      status: 'finished',
-      requestedBy: 'a',
-      finishedAt: '2026-12-05T06:05:00.000Z',
-      summary: { orders: 12, repaired: 2, differences: { status_lag: 2 } },
-      reports: ['runs/2026-12-05/run-1.json', 'runs/2026-12-05/run-1.csv'],
-    });
-    expect(saved.get('run-1')).toEqual(finished);
-    expect(lease.holder).toBeUndefined();
-  });
-
-  it('does not run a finished run again (a redelivered request)', async () => {
-    const { ports } = world();
-    await runAskedReconciliation(ports, { runId: 'run-1', requestedBy: 'a' }, NOW, async () =>
-      summary('run-1'),
-    );
-    let ran = false;
-    const again = await runAskedReconciliation(ports, { runId: 'run-1', requestedBy: 'a' }, NOW, async () => {
-      ran = true;
-      return summary('run-1');
-    });
-    expect(ran).toBe(false);
-    expect(again.status).toBe('finished');
-  });
-
-  it('fails, without throwing, when another run took the lease meanwhile (it cannot succeed)', async () => {
-    const { ports, saved, lease } = world();
-    await lease.acquire('scheduled-run', '2026-12-05T07:00:00.000Z');
-    const outcome = await runAskedReconciliation(ports, { runId: 'run-1', requestedBy: 'a' }, NOW, async () =>
-      summary('run-1'),
-    );
-    expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringContaining('scheduled-run') });
-    expect(saved.get('run-1')?.status).toBe('failed');
-  });
-
-  it('records a failing run failed with its reason and throws, for the lane to retry', async () => {
-    const { ports, saved } = world();
-    await expect(
-      runAskedReconciliation(ports, { runId: 'run-1', requestedBy: 'a' }, NOW, async () => {
-        throw new Error('ERP down');
-      }),
-    ).rejects.toThrow('ERP down');
-    expect(saved.get('run-1')).toMatchObject({ status: 'failed', reason: 'ERP down' });
   });
 });

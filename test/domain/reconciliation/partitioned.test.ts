@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { IntegrationException } from '../../../canonical/generated/types';
-import type { ProcurementPurchaseOrder } from '../../../domain/ports/procurement';
-import type {
-  ReconciliationCheckpoint,
-  ReconciliationSummary,
-  ReconciliationWindow,
-} from '../../../domain/ports/reconciliation';
 import { postingDayPartitions, reconcileInPartitions } from '../../../domain/reconciliation/partitioned';
-import { reconcile, type ReconciliationPorts } from '../../../domain/reconciliation/run';
-import type { Difference, ErpOrderView } from '../../../domain/reconciliation/types';
-import { agreeing, NOW, SETTINGS } from './fixtures';
-import { noOpRepairer } from './repairer-spy';
-
-const inside = (at: string, window: ReconciliationWindow) => window.since <= at && at < window.until;
+import { reconcile } from '../../../domain/reconciliation/run';
+import { SETTINGS } from './fixtures';
+import { inside, world } from './partition-world';
 
 describe('postingDayPartitions', () => {
   it('cuts the window at each UTC midnight: every instant of the window in exactly one partition', () => {
@@ -51,70 +41,6 @@ describe('postingDayPartitions', () => {
     ]);
   });
 });
-
-/**
- * 40 orders posted over the last 10 days (four a day, one of them at midnight), one in five
- * drifting: a quantity to repair or an order deleted on the platform. The checkpoint store and the
- * report outlive the ports of one invocation, as DynamoDB and S3 would.
- */
-function world() {
-  const orders = Array.from({ length: 40 }, (_, n) => {
-    const order = agreeing(n + 1);
-    const day = new Date(Date.parse('2026-11-26T00:00:00Z') + Math.floor(n / 4) * 86_400_000);
-    order.recorded.recordedAt = new Date(day.getTime() + (n % 4) * 3 * 3_600_000).toISOString();
-    if (n % 5 === 1) order.procurement.lines[0]!.quantityEa = '500';
-    return order;
-  });
-  const deleted = new Set(orders.filter((_, n) => n % 5 === 3).map((o) => o.procurement.poNumber));
-  const procurement = new Map<string, ProcurementPurchaseOrder>(
-    orders
-      .filter((o) => !deleted.has(o.procurement.poNumber))
-      .map((o) => [o.procurement.poNumber, o.procurement]),
-  );
-  const erp = new Map<string, ErpOrderView>(orders.map((o) => [o.erp.externalRef, o.erp]));
-  const saved: ReconciliationCheckpoint[] = [];
-  const reported: Difference[] = [];
-  const parts: number[] = [];
-  const raised: IntegrationException[] = [];
-  const reads: string[] = [];
-  const ports = () => {
-    const base: ReconciliationPorts = {
-      orders: {
-        async *pages(window) {
-          yield orders.map((o) => o.recorded).filter((r) => inside(r.recordedAt, window));
-        },
-      },
-      procurement: {
-        ordersByNumber: async (numbers) => {
-          reads.push(...numbers);
-          return new Map(numbers.filter((n) => procurement.has(n)).map((n) => [n, procurement.get(n)!]));
-        },
-      },
-      erp: {
-        ordersByReference: async (refs) =>
-          new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
-        referencedOrders: async function* () {},
-        committedValue: async () => '0.00',
-      },
-      repairer: noOpRepairer(),
-      exceptions: { raise: async (exception) => void raised.push(exception) },
-      report: {
-        add: async (difference) => void reported.push(difference),
-        endPart: async (part) => void parts.push(part),
-        finish: async (summary: ReconciliationSummary) => [`runs/${summary.runId}.json`],
-      },
-      now: () => NOW,
-    };
-    return {
-      ...base,
-      checkpoints: {
-        load: async (runId: string) => structuredClone(saved.findLast((c) => c.runId === runId)),
-        save: async (checkpoint: ReconciliationCheckpoint) => void saved.push(structuredClone(checkpoint)),
-      },
-    };
-  };
-  return { ports, saved, reported, parts, raised, reads, orders };
-}
 
 describe('reconcileInPartitions', () => {
   it('a run resumed over several invocations repeats nothing and ends as an uninterrupted run does', async () => {
@@ -161,5 +87,20 @@ describe('reconcileInPartitions', () => {
     });
     expect(result).toMatchObject({ complete: false, checkpoint: { partitionsDone: 1 } });
     expect(saved).toHaveLength(1);
+  });
+
+  it('a run made in one invocation also raises the ERP orders Supplyline never recorded, as uninterrupted', async () => {
+    const since = new Date('2026-11-26T00:00:00Z');
+    const whole = world(true);
+    const uninterrupted = await reconcile(whole.ports(), SETTINGS, 'run-3', since);
+    const once = world(true);
+    const result = await reconcileInPartitions(once.ports(), SETTINGS, 'run-3', {
+      since,
+      shouldStop: () => false,
+    });
+    expect(result).toEqual({ complete: true, summary: uninterrupted });
+    expect(uninterrupted.differences.missing_in_procurement).toBeGreaterThan(0);
+    expect(once.reported.filter((d) => d.externalRef === 'SL-PO-SR-UNKNOWN')).toHaveLength(1);
+    expect(once.reported).toEqual(whole.reported);
   });
 });

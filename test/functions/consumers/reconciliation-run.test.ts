@@ -1,36 +1,25 @@
 /**
- * The reconciliation-run consumer (bulk lane), running runs asked for through the API
- * (`reconciliation-run.requested`), AWS mocked at the SDK boundary.
+ * The reconciliation-run consumer (bulk lane): a run asked for through the API
+ * (`reconciliation-run.requested`) is started as an execution of the run's state machine, AWS
+ * mocked at the SDK boundary.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TABLES } from '../../../application/resources';
+import { stateMachineEnvVar } from '../../../application/resources';
 import { buildEvent } from '../../../canonical/envelope';
 import type * as Consumer from '../../../functions/consumers/reconciliation-run';
 
-const documents = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const MACHINE =
+  'arn:aws:states:us-east-1:000000000000:stateMachine:supplyline-test-purchase-order-reconciliation';
 let runRequested: typeof Consumer.runRequested;
 const logger = { info: () => undefined };
 
 beforeAll(async () => {
-  process.env[TABLES.circuitBreaker.envVar] = 'circuit-breaker';
+  process.env[stateMachineEnvVar('purchase-order-reconciliation')] = MACHINE;
   ({ runRequested } = await import('../../../functions/consumers/reconciliation-run'));
 });
-
-const requested = {
-  runId: 'run-asked',
-  status: 'requested',
-  requestedBy: 'ops-person',
-  requestedAt: '2026-12-05T06:00:00.000Z',
-};
 
 const canonical = buildEvent(
   'reconciliation-run.requested',
@@ -46,39 +35,25 @@ const canonical = buildEvent(
   { now: () => new Date('2026-12-05T06:00:00Z'), newId: () => '7b0f1a64-2a5c-4a43-9f0e-0c1d2e3f4a5b' },
 );
 
-const saved = () =>
-  documents
-    .commandCalls(PutCommand)
-    .map((call) => call.args[0].input.Item?.run as { status: string; reason?: string });
-
-beforeEach(() => {
-  documents.reset();
-  documents.on(PutCommand).resolves({});
-  documents
-    .on(GetCommand, { Key: { endpoint: 'reconciliation-run#run-asked' } })
-    .resolves({ Item: { run: requested } });
-});
+beforeEach(() => sfn.reset());
 
 describe('the reconciliation-run consumer', () => {
-  it('records the run failed with the holder when another run took the lease meanwhile; not retried', async () => {
-    documents
-      .on(UpdateCommand)
-      .rejects(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }));
-    documents
-      .on(GetCommand, { Key: { endpoint: 'lease#purchase-order-reconciliation' } })
-      .resolves({ Item: { heldBy: 'scheduled-run', expiresAt: 1_796_443_200 } });
+  it('starts the run’s state machine with the run, named after it', async () => {
+    sfn.on(StartExecutionCommand).resolves({});
     await runRequested(canonical, logger);
-    expect(saved().map((run) => run.status)).toEqual(['running', 'failed']);
-    expect(saved()[1]!.reason).toContain('scheduled-run');
-    expect(documents.commandCalls(ScanCommand)).toHaveLength(0);
+    const [start] = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+    expect(start?.stateMachineArn).toBe(MACHINE);
+    expect(start?.name).toMatch(/^reconciliation-run-asked-/);
+    expect(JSON.parse(start!.input!)).toEqual({ runId: 'run-asked', requestedBy: 'ops-person' });
   });
 
-  it('does not run a run already finished again (a redelivered request)', async () => {
-    documents
-      .on(GetCommand, { Key: { endpoint: 'reconciliation-run#run-asked' } })
-      .resolves({ Item: { run: { ...requested, status: 'finished' } } });
-    await runRequested(canonical, logger);
-    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
-    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+  it('a redelivered request whose execution exists starts nothing more and is not retried', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    await expect(runRequested(canonical, logger)).resolves.toBeUndefined();
+  });
+
+  it('a start Step Functions refuses otherwise is the lane’s to retry', async () => {
+    sfn.on(StartExecutionCommand).rejects(new Error('throttled'));
+    await expect(runRequested(canonical, logger)).rejects.toThrow('throttled');
   });
 });
