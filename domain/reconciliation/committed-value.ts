@@ -55,14 +55,27 @@ export class CommittedValueTally {
     this.totals.set(key, (this.totals.get(key) ?? Decimal.ZERO).add(value));
   }
 
-  /** Each warehouse and month Supplyline committed in, against the ERP's value. */
+  /**
+   * Each warehouse and month Supplyline committed in, against the ERP's value; and each of
+   * `warehouses` in every whole month of the window where only the ERP committed (an order a person
+   * entered in the ERP directly), so a difference on the ERP's side alone is listed too.
+   */
   async compare(
     erpValue: (warehouseCode: string, month: string) => Promise<string>,
+    warehouses: readonly string[] = [],
   ): Promise<CommittedValueComparison[]> {
+    const keys = new Map<string, { supplyline: Decimal; erpOnly: boolean }>();
+    for (const [key, supplyline] of this.totals) keys.set(key, { supplyline, erpOnly: false });
+    for (const warehouseCode of new Set(warehouses))
+      for (const month of wholeMonths(this.window)) {
+        const key = `${warehouseCode}|${month}`;
+        if (!keys.has(key)) keys.set(key, { supplyline: Decimal.ZERO, erpOnly: true });
+      }
     const comparisons: CommittedValueComparison[] = [];
-    for (const [key, supplyline] of [...this.totals].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, { supplyline, erpOnly }] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
       const [warehouseCode, month] = key.split('|') as [string, string];
       const erp = Decimal.of(await erpValue(warehouseCode, month));
+      if (erpOnly && erp.isZero()) continue;
       comparisons.push({
         warehouseCode,
         month,
@@ -73,4 +86,18 @@ export class CommittedValueTally {
     }
     return comparisons;
   }
+}
+
+/** The months (`YYYY-MM`, UTC) that begin inside the window: those the tally adds orders of. */
+function wholeMonths(window: ReconciliationWindow): string[] {
+  const months: string[] = [];
+  const cursor = new Date(window.since);
+  cursor.setUTCHours(0, 0, 0, 0);
+  cursor.setUTCDate(1);
+  if (cursor.toISOString() < window.since) cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  while (cursor.toISOString() < window.until) {
+    months.push(cursor.toISOString().slice(0, 7));
+    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  }
+  return months;
 }

@@ -86,7 +86,7 @@ export async function reconcileInPartitions(
     await ports.checkpoints.save(checkpoint);
   }
   if (recorded) await compareUnrecorded(ports, checkpoint.window, recorded, checkpoint.summary);
-  return { complete: true, summary: await finishRun(checkpoint.summary, committed, ports) };
+  return { complete: true, summary: await finishRun(checkpoint.summary, committed, ports, settings) };
 }
 
 function newCheckpoint(

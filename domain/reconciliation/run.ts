@@ -67,7 +67,7 @@ export async function reconcile(
   const recorded = new Set<string>();
   await compareViews(noting(pagedViews(ports, window), recorded), ports, settings, summary, committed);
   await compareUnrecorded(ports, window, recorded, summary);
-  return finishRun(summary, committed, ports);
+  return finishRun(summary, committed, ports, settings);
 }
 
 /** The views, noting each recorded order's reference on the way. */
@@ -152,7 +152,7 @@ export async function reconcileViews(
   const summary = emptySummary(run.runId, run.window, run.startedAt);
   const committed = new CommittedValueTally(run.window);
   await compareViews(views, ports, settings, summary, committed);
-  return finishRun(summary, committed, ports);
+  return finishRun(summary, committed, ports, settings);
 }
 
 /** A run's summary before any order is compared. */
@@ -208,9 +208,11 @@ export async function finishRun(
   summary: ReconciliationSummary,
   committed: CommittedValueTally,
   ports: ReconciliationOutcomes,
+  settings: Pick<ReconciliationSettings, 'warehouses'>,
 ): Promise<ReconciliationSummary & { reportKeys: readonly string[] }> {
-  summary.committedValues = await committed.compare((warehouse, month) =>
-    ports.erp.committedValue(warehouse, month),
+  summary.committedValues = await committed.compare(
+    (warehouse, month) => ports.erp.committedValue(warehouse, month),
+    settings.warehouses,
   );
   summary.committedValueDifferences = summary.committedValues.filter(
     (comparison) => !Decimal.of(comparison.difference).isZero(),

@@ -127,6 +127,11 @@ export interface ReconciliationSettings {
    * @default 300
    */
   partitionTimeReserveSeconds?: number;
+  /**
+   * The warehouses the environment's sites map to: the committed value of each is compared in
+   * every whole month of the window, also where only the ERP committed.
+   */
+  warehouses?: readonly string[];
 }
 
 /** The contract's defaults (the approval limit is the procurement policy's). */

@@ -16,7 +16,7 @@ import {
   DEFAULT_RECONCILIATION_SETTINGS,
   type ReconciliationSettings,
 } from '../../domain/reconciliation/types';
-import { procurementPolicy, publish, syncLedger, tenantId } from '../commons/adapters';
+import { businessRules, procurementPolicy, publish, syncLedger, tenantId } from '../commons/adapters';
 import { documents, env, s3 } from '../commons/clients';
 import { erpBulkPort, erpPort, procurementPurchaseOrders } from '../commons/connectors';
 
@@ -25,6 +25,7 @@ export function reconciliationSettings(): ReconciliationSettings {
   return {
     ...DEFAULT_RECONCILIATION_SETTINGS,
     approvalLimit: procurementPolicy().approvalLimit.toMoneyString(),
+    warehouses: [...new Set(Object.values(businessRules().siteWarehouses))],
   };
 }
 

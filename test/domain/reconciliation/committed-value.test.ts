@@ -49,4 +49,38 @@ describe('committed value per warehouse and month, ERP against Supplyline', () =
     tally.add(early);
     expect(await tally.compare(async () => '99.00')).toEqual([]);
   });
+
+  it('lists a warehouse and month where only the ERP committed, and leaves out those where neither did', async () => {
+    const tally = new CommittedValueTally(WINDOW);
+    tally.add(agreeing(1).recorded); // WH-EAST 2026-12: 1488.00
+    // A person entered an order for WH-WEST in November directly in the ERP.
+    const erpValue = vi.fn(async (warehouse: string, month: string) =>
+      warehouse === 'WH-EAST' && month === '2026-12'
+        ? '1488.00'
+        : warehouse === 'WH-WEST' && month === '2026-11'
+          ? '250.00'
+          : '0',
+    );
+    expect(await tally.compare(erpValue, ['WH-EAST', 'WH-WEST', 'WH-EAST'])).toEqual([
+      {
+        warehouseCode: 'WH-EAST',
+        month: '2026-12',
+        erp: '1488.00',
+        supplyline: '1488.00',
+        difference: '0.00',
+      },
+      { warehouseCode: 'WH-WEST', month: '2026-11', erp: '250.00', supplyline: '0.00', difference: '250.00' },
+    ]);
+    // Whole months of the window only (it starts on 6 September): October to December, per warehouse.
+    expect(new Set(erpValue.mock.calls.map(([warehouse, month]) => `${warehouse} ${month}`))).toEqual(
+      new Set([
+        'WH-EAST 2026-10',
+        'WH-EAST 2026-11',
+        'WH-EAST 2026-12',
+        'WH-WEST 2026-10',
+        'WH-WEST 2026-11',
+        'WH-WEST 2026-12',
+      ]),
+    );
+  });
 });
