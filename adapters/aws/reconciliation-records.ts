@@ -4,7 +4,7 @@
  * supplier's confirmation as received (`COMMITMENT#<po>`/`ACKNOWLEDGEMENT`, `confirmation`) and the
  * ERP revision of the middleware's last change (the sync ledger's `STATE#erp`). Memory holds one page.
  */
-import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runBounded } from '../../domain/concurrency';
 import type { PostedPurchaseOrder } from '../../domain/commitment/types';
 import type { RecordedOrderPages, ReconciliationWindow } from '../../domain/ports/reconciliation';
@@ -55,6 +55,36 @@ export class DynamoDbRecordedOrders implements RecordedOrderPages {
       if (posted.length > 0) yield await this.complete(posted);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  /** One Query of the `byExternalRef` index per reference, a few at a time (a page is 100). */
+  async recordedAmong(
+    externalRefs: readonly string[],
+    window: ReconciliationWindow,
+  ): Promise<ReadonlySet<string>> {
+    const recorded = new Set<string>();
+    await runBounded(externalRefs, READERS, async (externalRef) => {
+      const { Items } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tables.commitments,
+          IndexName: 'byExternalRef',
+          KeyConditionExpression: 'externalRef = :ref',
+          ExpressionAttributeValues: { ':ref': externalRef },
+        }),
+      );
+      // The same test as `pages`: a posted commitment recorded in the window.
+      const inWindow = (Items ?? []).some((item) => {
+        const postedAt = (item.purchaseOrder as PostedPurchaseOrder | undefined)?.postedAt;
+        return (
+          item.sk === 'POSTED' &&
+          postedAt !== undefined &&
+          window.since <= postedAt &&
+          postedAt < window.until
+        );
+      });
+      if (inWindow) recorded.add(externalRef);
+    });
+    return recorded;
   }
 
   private async complete(posted: readonly PostedPurchaseOrder[]): Promise<RecordedOrder[]> {

@@ -24,8 +24,10 @@ export class ErpOrders implements ErpOrderReader {
     private readonly pageSize = ERP_ORDER_PAGE_SIZE,
   ) {}
 
-  async *referencedOrders(days: { from: string; until: string }): AsyncGenerator<ErpOrderReference[]> {
-    let after: string | undefined;
+  async *referencedOrders(
+    days: { from: string; until: string },
+    after?: string,
+  ): AsyncGenerator<ErpOrderReference[]> {
     for (;;) {
       const page = await this.erp.listReferencedPurchaseOrders({
         referencePrefix: MIDDLEWARE_REFERENCE_PREFIX,

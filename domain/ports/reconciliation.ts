@@ -19,6 +19,11 @@ export interface ReconciliationWindow {
 /** Supplyline's own records, a page at a time (a page's size is the adapter's choice). */
 export interface RecordedOrderPages {
   pages(window: ReconciliationWindow): AsyncIterable<readonly RecordedOrder[]>;
+  /**
+   * Those of `externalRefs` Supplyline recorded in the window (the orders `pages` yields): a run
+   * resumed across invocations looks a page of the ERP's referenced orders up by it.
+   */
+  recordedAmong(externalRefs: readonly string[], window: ReconciliationWindow): Promise<ReadonlySet<string>>;
 }
 
 /** The procurement platform's orders, read within its request budget at bulk priority. */
@@ -33,9 +38,13 @@ export interface ErpOrderReader {
   ordersByReference(externalRefs: readonly string[]): Promise<ReadonlyMap<string, ErpOrderView>>;
   /**
    * The ERP's orders with the middleware's reference purchased on the days `[from, until)`, a page
-   * at a time (domain/reconciliation/unrecorded.ts looks for those Supplyline never recorded).
+   * at a time in reference order, from the one after `after` when given (domain/reconciliation/
+   * unrecorded.ts looks for those Supplyline never recorded).
    */
-  referencedOrders(days: { from: string; until: string }): AsyncIterable<readonly ErpOrderReference[]>;
+  referencedOrders(
+    days: { from: string; until: string },
+    after?: string,
+  ): AsyncIterable<readonly ErpOrderReference[]>;
   /** The warehouse's committed value in the month (as ErpPort.committedValue counts it). */
   committedValue(warehouseCode: string, month: string): Promise<string>;
 }
@@ -102,8 +111,13 @@ export interface ReconciliationCheckpoint {
   runId: string;
   startedAt: string;
   window: ReconciliationWindow;
-  /** How many of the window's partitions are compared, repaired and reported (in order). */
+  /**
+   * How many steps are done (in order), each one report part: the window's partitions compared,
+   * repaired and reported, then the pages of the ERP's referenced orders looked up.
+   */
   partitionsDone: number;
+  /** The reference of the last ERP order looked up by a finished step (domain/reconciliation/unrecorded.ts). */
+  unrecordedAfter?: string;
   /** The summary's counts so far (committed values are compared once the last partition is done). */
   summary: ReconciliationSummary;
   /** Supplyline's committed value so far per `warehouse|month`, exact decimal strings. */

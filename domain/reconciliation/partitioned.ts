@@ -5,6 +5,8 @@
  * checkpoint after each, and stops at a partition boundary when told to (its time is running out).
  * The next invocation (a Step Functions loop) resumes after the last partition saved: no order is
  * read, repaired or reported twice, and the summary is the one an uninterrupted run would end with.
+ * A last phase pages through the ERP's orders with the middleware's reference and raises those
+ * Supplyline never recorded, checkpointed by its cursor like the partitions.
  */
 import type {
   ReconciliationCheckpoint,
@@ -14,16 +16,16 @@ import type {
 } from '../ports/reconciliation';
 import { CommittedValueTally } from './committed-value';
 import {
-  compareUnrecorded,
   compareViews,
   emptySummary,
   finishRun,
-  noting,
   pagedViews,
+  raiseUnrecorded,
   reconciliationWindow,
   type ReconciliationPorts,
 } from './run';
 import type { ReconciliationSettings } from './types';
+import { wholeDaysOf } from './unrecorded';
 
 const DAY_MS = 86_400_000;
 
@@ -65,27 +67,34 @@ export async function reconcileInPartitions(
     (await ports.checkpoints.load(runId)) ?? newCheckpoint(ports.now(), settings, runId, options.since);
   const partitions = postingDayPartitions(checkpoint.window);
   const committed = new CommittedValueTally(checkpoint.window, checkpoint.committed);
-  // A run made in one invocation (a small window) holds every recorded reference, so it also looks
-  // for the ERP's orders Supplyline never recorded, as an uninterrupted run does; a resumed one
-  // cannot (the references would not fit a checkpoint).
-  const recorded = checkpoint.partitionsDone === 0 ? new Set<string>() : undefined;
-  // At least one partition per invocation, so a run always gets further.
-  for (let part = checkpoint.partitionsDone, compared = 0; part < partitions.length; part++, compared++) {
-    if (compared > 0 && options.shouldStop()) return { complete: false, checkpoint };
-    const views = pagedViews(ports, partitions[part]!);
-    await compareViews(
-      recorded ? noting(views, recorded) : views,
-      ports,
-      settings,
-      checkpoint.summary,
-      committed,
-    );
-    await ports.report.endPart?.(part, checkpoint.summary);
-    checkpoint.partitionsDone = part + 1;
+  // At least one step per invocation, so a run always gets further.
+  let stepped = 0;
+  const step = async (finish: () => void) => {
+    await ports.report.endPart?.(checkpoint.partitionsDone, checkpoint.summary);
+    finish();
+    checkpoint.partitionsDone++;
     checkpoint.committed = committed.sofar();
     await ports.checkpoints.save(checkpoint);
+    stepped++;
+  };
+  for (let part = checkpoint.partitionsDone; part < partitions.length; part++) {
+    if (stepped > 0 && options.shouldStop()) return { complete: false, checkpoint };
+    await compareViews(pagedViews(ports, partitions[part]!), ports, settings, checkpoint.summary, committed);
+    await step(() => {});
   }
-  if (recorded) await compareUnrecorded(ports, checkpoint.window, recorded, checkpoint.summary);
+  // Then the ERP's orders Supplyline never recorded, a page at a time, each looked up in its records
+  // (the window's references would not fit a checkpoint); the cursor resumes the phase.
+  const days = wholeDaysOf(checkpoint.window);
+  if (days)
+    for await (const page of ports.erp.referencedOrders(days, checkpoint.unrecordedAfter)) {
+      if (stepped > 0 && options.shouldStop()) return { complete: false, checkpoint };
+      const references = page.map((order) => order.externalRef);
+      const recorded = await ports.orders.recordedAmong(references, checkpoint.window);
+      await raiseUnrecorded(ports, page, recorded, checkpoint.summary);
+      await step(() => (checkpoint.unrecordedAfter = references.at(-1)));
+    }
+  // An invocation that found nothing left to do still ends a part: `finish` joins the parts saved.
+  if (stepped === 0) await ports.report.endPart?.(checkpoint.partitionsDone, checkpoint.summary);
   return { complete: true, summary: await finishRun(checkpoint.summary, committed, ports, settings) };
 }
 

@@ -7,6 +7,7 @@
  * views from any join: these paged reads, or the merge join of sorted extracts (join.ts).
  */
 import type { IntegrationException } from '../../canonical/generated/types';
+import type { ErpOrderReference } from '../ports/erp';
 import type {
   ErpOrderReader,
   ProcurementOrderReader,
@@ -94,16 +95,25 @@ export async function compareUnrecorded(
 ): Promise<void> {
   const days = wholeDaysOf(window);
   if (!days) return;
-  for await (const page of ports.erp.referencedOrders(days)) {
-    for (const order of page) {
-      if (recorded.has(order.externalRef)) continue;
-      const difference = unrecordedErpOrder(order);
-      summary.orders++;
-      summary.differences[difference.class]++;
-      await ports.exceptions.raise(integrationExceptionOf(difference, ports.now()));
-      summary.exceptionsRaised++;
-      await ports.report.add(difference);
-    }
+  for await (const page of ports.erp.referencedOrders(days))
+    await raiseUnrecorded(ports, page, recorded, summary);
+}
+
+/** Each order of the page not among `recorded`: counted, raised for a person and reported. */
+export async function raiseUnrecorded(
+  ports: Pick<ReconciliationPorts, 'exceptions' | 'report' | 'now'>,
+  page: readonly ErpOrderReference[],
+  recorded: ReadonlySet<string>,
+  summary: ReconciliationSummary,
+): Promise<void> {
+  for (const order of page) {
+    if (recorded.has(order.externalRef)) continue;
+    const difference = unrecordedErpOrder(order);
+    summary.orders++;
+    summary.differences[difference.class]++;
+    await ports.exceptions.raise(integrationExceptionOf(difference, ports.now()));
+    summary.exceptionsRaised++;
+    await ports.report.add(difference);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * The reconciliation run's state machine (the ASL CDK deploys) in the local Step Functions
  * interpreter, looping the run's iteration (domain/reconciliation/loop.ts) over a window of ten
- * posting days. A time reserve above what an invocation has left (a setting, not a sleep) makes
- * every iteration stop after one partition.
+ * posting days and then the ERP's referenced orders. A time reserve above what an invocation has
+ * left (a setting, not a sleep) makes every iteration stop after one step.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,7 +47,8 @@ function leaseOf() {
 }
 
 function loop(options: { budgetSpentOnce?: boolean } = {}) {
-  const sides = world();
+  // The ERP has an order with the middleware's reference that Supplyline never recorded.
+  const sides = world(true);
   const lease = leaseOf();
   const statuses = new Map<string, ReconciliationRunStatus>();
   const runs = {
@@ -89,8 +90,8 @@ function loop(options: { budgetSpentOnce?: boolean } = {}) {
 }
 
 describe('the reconciliation run state machine (local interpreter, real ASL)', () => {
-  it('loops one partition per iteration to the end: the uninterrupted run’s summary and report, nothing twice', async () => {
-    const whole = world();
+  it('loops one step per iteration to the end: the uninterrupted run’s summary and report, nothing twice', async () => {
+    const whole = world(true);
     const uninterrupted = await reconcile(whole.ports(), SETTINGS, 'run-loop', since);
 
     const { sides, lease, statuses, iterations, engine } = loop();
@@ -99,15 +100,18 @@ describe('the reconciliation run state machine (local interpreter, real ASL)', (
     const execution = await engine.startExecution(ARN, request).done;
 
     expect(execution.status).toBe('SUCCEEDED');
-    // Ten posting days: ten iterations, the lease held by the run from the first to the last.
-    expect(iterations.map((i) => i.complete)).toEqual([...Array(9).fill(false), true]);
+    // Ten posting days, then the ERP's 41 referenced orders in 6 pages: 16 iterations, the lease
+    // held by the run from the first to the last.
+    expect(iterations.map((i) => i.complete)).toEqual([...Array(15).fill(false), true]);
     expect(iterations.slice(0, -1).every((i) => i.leaseHolder === 'run-loop')).toBe(true);
     expect(lease.holder).toBeUndefined();
     // Each order read once, each difference reported and raised once, as the uninterrupted run did.
     expect(sides.reads.toSorted()).toEqual(whole.reads.toSorted());
     expect(sides.reported).toEqual(whole.reported);
     expect(sides.raised.map((e) => e.exceptionId)).toEqual(whole.raised.map((e) => e.exceptionId));
-    expect(sides.parts).toEqual([...Array(10).keys()]);
+    expect(sides.parts).toEqual([...Array(16).keys()]);
+    // The order Supplyline never recorded, raised once by the resumed phase, as uninterrupted.
+    expect(sides.raised.filter((e) => e.objectId === 'SL-PO-SR-UNKNOWN')).toHaveLength(1);
     const { reportKeys, ...summary } = uninterrupted;
     expect(statuses.get('run-loop')).toMatchObject({
       status: 'finished',
@@ -123,7 +127,7 @@ describe('the reconciliation run state machine (local interpreter, real ASL)', (
       .done;
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.retries['Reconcile partitions']).toBe(1);
-    expect(iterations).toHaveLength(10);
+    expect(iterations).toHaveLength(16);
   });
 
   it('the schedule’s run stands down while another holds the lease, reading nothing', async () => {

@@ -96,4 +96,27 @@ describe('Supplyline’s records for reconciliation (dynalite)', () => {
       confirmation: null,
     });
   });
+
+  it('looks references up: those recorded in the window, as its pages would hold them', async () => {
+    const registry = new DynamoDbCommitmentRegistry(docs, dynamo.tableNames.workflowCorrelation);
+    await registry.recordPosted(posted(11, '2026-11-20T00:00:00.000Z')); // the window's first instant
+    await registry.recordPosted(posted(12, '2026-09-05T23:59:59.999Z')); // just before the window
+    await registry.recordPosted(posted(13, '2026-12-05T00:00:00.000Z')); // the window's end: after it
+    await registry.recordConfirmationReceived('PO-11', {
+      receivedAt: '2026-11-21T09:00:00Z',
+      lines: [{ lineNo: 1, confirmedQtyEa: '480', confirmedDate: '2026-12-14' }],
+    });
+    const records = new DynamoDbRecordedOrders(docs, {
+      commitments: dynamo.tableNames.workflowCorrelation,
+      ledger: dynamo.tableNames.syncLedger,
+    });
+    const window = { since: '2026-11-20T00:00:00.000Z', until: '2026-12-05T00:00:00.000Z' };
+    const refs = ['SL-PO-SR-11', 'SL-PO-SR-12', 'SL-PO-SR-13', 'SL-PO-SR-NEVER'];
+    const recorded = await records.recordedAmong(refs, window);
+    expect([...recorded]).toEqual(['SL-PO-SR-11']);
+    // The same answer as the window's pages.
+    const paged = new Set<string>();
+    for await (const page of records.pages(window)) for (const order of page) paged.add(order.externalRef);
+    expect(refs.filter((ref) => paged.has(ref))).toEqual(['SL-PO-SR-11']);
+  });
 });

@@ -68,3 +68,8 @@ export function views(
   change(all);
   return all;
 }
+
+/** The records' lookup by reference, which a run in one invocation never needs (it holds its references). */
+export const notLookedUp = async (): Promise<ReadonlySet<string>> => {
+  throw new Error('a run in one invocation looks no reference up');
+};

@@ -8,7 +8,7 @@ import {
   type ReconciliationOutcomes,
 } from '../../../domain/reconciliation/run';
 import type { Difference, OrderViews } from '../../../domain/reconciliation/types';
-import { agreeing, NOW, SETTINGS } from './fixtures';
+import { agreeing, notLookedUp, NOW, SETTINGS } from './fixtures';
 import { noOpRepairer } from './repairer-spy';
 
 /** A stream of `items` that records how far it has been read. */
@@ -136,6 +136,7 @@ describe('the streaming compare over the merge join', () => {
           async *pages() {
             yield orders.map((o) => o.recorded);
           },
+          recordedAmong: notLookedUp,
         },
         procurement: {
           ordersByNumber: async () =>

@@ -38,11 +38,17 @@ export function world(unrecorded = false) {
   const parts: number[] = [];
   const raised: IntegrationException[] = [];
   const reads: string[] = [];
+  const lookedUp: string[] = [];
   const ports = () => {
     const base: ReconciliationPorts = {
       orders: {
         async *pages(window) {
           yield orders.map((o) => o.recorded).filter((r) => inside(r.recordedAt, window));
+        },
+        recordedAmong: async (refs, window) => {
+          lookedUp.push(...refs);
+          const recorded = orders.filter((o) => inside(o.recorded.recordedAt, window));
+          return new Set(refs.filter((ref) => recorded.some((o) => o.recorded.externalRef === ref)));
         },
       },
       procurement: {
@@ -54,12 +60,16 @@ export function world(unrecorded = false) {
       erp: {
         ordersByReference: async (refs) =>
           new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
-        // The ERP's referenced orders: every recorded one (and, when asked, one never recorded).
-        referencedOrders: async function* () {
-          yield [
+        // The ERP's referenced orders (every recorded one and, when asked, one never recorded), by
+        // reference, in pages of 8 from the cursor on.
+        referencedOrders: async function* (_days, after) {
+          const listed = [
             ...orders.map((o) => ({ externalRef: o.erp.externalRef, number: o.erp.number })),
             ...(unrecorded ? [{ externalRef: 'SL-PO-SR-UNKNOWN', number: 'P-UNKNOWN' }] : []),
-          ];
+          ]
+            .filter((o) => after === undefined || o.externalRef > after)
+            .sort((a, b) => a.externalRef.localeCompare(b.externalRef));
+          for (let start = 0; start < listed.length; start += 8) yield listed.slice(start, start + 8);
         },
         committedValue: async () => '0.00',
       },
@@ -80,5 +90,5 @@ export function world(unrecorded = false) {
       },
     };
   };
-  return { ports, saved, reported, parts, raised, reads, orders };
+  return { ports, saved, reported, parts, raised, reads, lookedUp, orders };
 }

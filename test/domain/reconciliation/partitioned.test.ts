@@ -45,15 +45,15 @@ describe('postingDayPartitions', () => {
 describe('reconcileInPartitions', () => {
   it('a run resumed over several invocations repeats nothing and ends as an uninterrupted run does', async () => {
     const since = new Date('2026-11-26T00:00:00Z');
-    const whole = world();
+    const whole = world(true);
     const uninterrupted = await reconcile(whole.ports(), SETTINGS, 'run-1', since);
 
-    const resumed = world();
+    const resumed = world(true);
     const invocations: boolean[] = [];
     for (;;) {
       let asked = 0;
       const ports = resumed.ports();
-      // Each invocation's time runs out after three partitions.
+      // Each invocation's time runs out after three steps.
       const result = await reconcileInPartitions(ports, SETTINGS, 'run-1', {
         since,
         shouldStop: () => ++asked >= 3,
@@ -65,18 +65,21 @@ describe('reconcileInPartitions', () => {
       }
       expect(invocations.length).toBeLessThan(10);
     }
-    // 10 days in the window (the run's own day too): 3 + 3 + 3 + 1 partitions.
-    expect(invocations).toEqual([false, false, false, true]);
-    expect(resumed.parts).toEqual([...Array(10).keys()]);
+    // 10 days in the window (the run's own day too), then the ERP's 41 referenced orders in 6
+    // pages: 3 + 3 + 3 + 3 + 3 + 1 steps, the fourth invocation ending the partitions mid-way.
+    expect(invocations).toEqual([false, false, false, false, false, true]);
+    expect(resumed.parts).toEqual([...Array(16).keys()]);
     // Each order read once, each repair made once, each difference reported and raised once.
     expect(resumed.reads.toSorted()).toEqual(resumed.orders.map((o) => o.recorded.poNumber).toSorted());
-    expect(resumed.reported).toEqual(expect.arrayContaining(whole.reported));
-    expect(resumed.reported).toHaveLength(whole.reported.length);
-    expect(resumed.raised.map((e) => e.exceptionId).toSorted()).toEqual(
-      whole.raised.map((e) => e.exceptionId).toSorted(),
-    );
-    expect(uninterrupted).toMatchObject({ orders: 40, repaired: 8, exceptionsRaised: 8 });
-    expect(resumed.saved.at(-1)).toMatchObject({ partitionsDone: 10 });
+    expect(resumed.reported).toEqual(whole.reported);
+    expect(resumed.raised.map((e) => e.exceptionId)).toEqual(whole.raised.map((e) => e.exceptionId));
+    // The ERP's order Supplyline never recorded, raised once, as the uninterrupted run raises it;
+    // each referenced order looked up once.
+    expect(uninterrupted).toMatchObject({ orders: 41, repaired: 8, exceptionsRaised: 9 });
+    expect(resumed.raised.filter((e) => e.objectId === 'SL-PO-SR-UNKNOWN')).toHaveLength(1);
+    expect(resumed.lookedUp).toHaveLength(41);
+    expect(new Set(resumed.lookedUp).size).toBe(41);
+    expect(resumed.saved.at(-1)).toMatchObject({ partitionsDone: 16, unrecordedAfter: 'SL-PO-SR-UNKNOWN' });
   });
 
   it('compares at least one partition per invocation, so a run always gets further', async () => {

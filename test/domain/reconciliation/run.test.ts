@@ -9,7 +9,7 @@ import {
 import type { Difference, ErpOrderView, RecordedOrder } from '../../../domain/reconciliation/types';
 import type { ProcurementPurchaseOrder } from '../../../domain/ports/procurement';
 import { wholeDaysOf } from '../../../domain/reconciliation/unrecorded';
-import { agreeing, NOW, SETTINGS } from './fixtures';
+import { agreeing, notLookedUp, NOW, SETTINGS } from './fixtures';
 import { noOpRepairer } from './repairer-spy';
 
 /** Ports over three orders: 1 agrees, 2 was deleted in procurement, 3 has a quantity to repair. */
@@ -34,6 +34,7 @@ function world(pageSize = 2) {
           yield records.slice(i, i + pageSize);
         }
       },
+      recordedAmong: notLookedUp,
     },
     procurement: {
       ordersByNumber: async (numbers) =>
@@ -153,6 +154,7 @@ describe('reconcile', () => {
         windows.push(window);
         yield [];
       },
+      recordedAmong: notLookedUp,
     };
     const since = new Date(NOW.getTime() - 7 * 86_400_000);
     const run = await reconcile(ports, SETTINGS, 'run-since', since);
