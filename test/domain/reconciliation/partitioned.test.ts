@@ -92,6 +92,25 @@ describe('reconcileInPartitions', () => {
     expect(saved).toHaveLength(1);
   });
 
+  it('an invocation that finds nothing left still ends a part, so the report joins every part saved', async () => {
+    const since = new Date('2026-11-26T00:00:00Z');
+    const run = world(true);
+    for (;;) {
+      const result = await reconcileInPartitions(run.ports(), SETTINGS, 'run-4', {
+        since,
+        shouldStop: () => true,
+      });
+      if (result.complete) break;
+    }
+    // The last step was saved but its invocation stopped: the ERP has no page after its cursor.
+    const last = run.saved.at(-1)!;
+    run.saved.push({ ...structuredClone(last), runId: 'run-5' });
+    run.parts.length = 0;
+    const result = await reconcileInPartitions(run.ports(), SETTINGS, 'run-5', { shouldStop: () => true });
+    expect(result.complete).toBe(true);
+    expect(run.parts).toEqual([last.partitionsDone]);
+  });
+
   it('a run made in one invocation also raises the ERP orders Supplyline never recorded, as uninterrupted', async () => {
     const since = new Date('2026-11-26T00:00:00Z');
     const whole = world(true);
