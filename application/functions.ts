@@ -171,9 +171,9 @@ const RECONCILIATION_REACH = {
   businessRules: true,
   connectors: BOTH_SYSTEMS,
   tables: {
-    // The posted commitments of the window (a scan, daily) and their acknowledgements; the ERP's
+    // The posted commitments of each posting day (a query of byPostedDay) and their acknowledgements; the ERP's
     // referenced orders looked up by reference (a query of byExternalRef) in a resumed run.
-    workflowCorrelation: ['get', 'query', 'scan'],
+    workflowCorrelation: ['get', 'query'],
     // The ERP revision of the middleware's last change; repairs record the state they leave.
     syncLedger: ['get', 'put'],
     // Breakers and the shared procurement request budget.

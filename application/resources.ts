@@ -93,6 +93,13 @@ export const TABLES = {
         partitionKey: { name: 'externalRef', type: 'S' },
       },
       {
+        // Sparse: only posted commitments carry `postedDay` (adapters/aws/commitments.ts); a
+        // reconciliation partition (one posting day) is one Query of it.
+        name: 'byPostedDay',
+        partitionKey: { name: 'postedDay', type: 'S' },
+        sortKey: { name: 'postedAt', type: 'S' },
+      },
+      {
         // Sparse: only approvals still waiting carry `pendingApproval` (adapters/aws/approvals.ts).
         name: 'pendingApprovals',
         partitionKey: { name: 'pendingApproval', type: 'S' },

@@ -3,7 +3,8 @@
  *
  *   pk SUPPLY#<itemCode>#<site>, sk PO#<poNumber>#<lineNo>   one open purchase order line (SupplyStore)
  *   pk COMMITMENT#<poNumber>,    sk POSTED                   the posted purchase order; `externalRef`
- *                                                             feeds the byExternalRef index
+ *                                                             feeds the byExternalRef index,
+ *                                                             `postedDay`/`postedAt` byPostedDay
  *   pk COMMITMENT#<poNumber>,    sk ACKNOWLEDGEMENT          where the supplier acknowledgement and the
  *                                                             acknowledgement workflow's task token meet
  *
@@ -42,6 +43,16 @@ export function supplyKey(
 /** Keys of a commitment's items. */
 export function commitmentKey(poNumber: string, item: 'POSTED' | 'ACKNOWLEDGEMENT') {
   return { pk: `COMMITMENT#${poNumber}`, sk: item };
+}
+
+/**
+ * The byPostedDay index's attributes of a posted commitment (UTC day, instant). Items recorded
+ * before the index existed lack them until backfilled (ADR 0011, "Scale": a one-off update that
+ * sets both from `purchaseOrder.postedAt`).
+ */
+export function postedDayOf(postedAt: string): { postedDay: string; postedAt: string } {
+  const at = new Date(postedAt).toISOString();
+  return { postedDay: at.slice(0, 10), postedAt: at };
 }
 
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
@@ -140,6 +151,8 @@ export class DynamoDbCommitmentRegistry implements CommitmentRegistry {
         Item: {
           ...commitmentKey(po.poNumber, 'POSTED'),
           externalRef: po.externalRef,
+          // The byPostedDay index: reconciliation reads a posting day with one Query.
+          ...postedDayOf(po.postedAt),
           purchaseOrder: po,
           expiresAt: this.expiresAt(),
         },

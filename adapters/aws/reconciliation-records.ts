@@ -1,14 +1,15 @@
 /**
- * Supplyline's own record of the orders in a reconciliation window, one DynamoDB scan page at a
- * time: the posted commitment (`COMMITMENT#<po>`/`POSTED`, adapters/aws/commitments.ts), the
+ * Supplyline's own record of the orders in a reconciliation window, a page of one posting day's
+ * Query (the byPostedDay index) at a time: the posted commitment (`COMMITMENT#<po>`/`POSTED`, adapters/aws/commitments.ts), the
  * supplier's confirmation as received (`COMMITMENT#<po>`/`ACKNOWLEDGEMENT`, `confirmation`) and the
  * ERP revision of the middleware's last change (the sync ledger's `STATE#erp`). Memory holds one page.
  */
-import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runBounded } from '../../domain/concurrency';
 import type { PostedPurchaseOrder } from '../../domain/commitment/types';
 import type { RecordedOrderPages, ReconciliationWindow } from '../../domain/ports/reconciliation';
 import type { RecordedOrder } from '../../domain/reconciliation/types';
+import { postingDayPartitions } from '../../domain/reconciliation/partitioned';
 import { commitmentKey } from './commitments';
 
 /** Items read at once. */
@@ -27,34 +28,38 @@ export class DynamoDbRecordedOrders implements RecordedOrderPages {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: RecordTables,
-    /** Items a scan page reads (before the window filter). */
+    /** Items a query page reads. */
     private readonly pageSize = 500,
   ) {}
 
+  /** One Query of the byPostedDay index per UTC day of the window (a partition is one day). */
   async *pages(window: ReconciliationWindow): AsyncGenerator<RecordedOrder[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tables.commitments,
-          FilterExpression:
-            'sk = :posted AND begins_with(pk, :commitment) AND purchaseOrder.postedAt >= :since AND purchaseOrder.postedAt < :until',
-          ExpressionAttributeValues: {
-            ':posted': 'POSTED',
-            ':commitment': 'COMMITMENT#',
-            ':since': window.since,
-            ':until': window.until,
-          },
-          Limit: this.pageSize,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      const posted = (page.Items ?? [])
-        .map((item) => item.purchaseOrder as PostedPurchaseOrder | undefined)
-        .filter((po): po is PostedPurchaseOrder => po !== undefined);
-      if (posted.length > 0) yield await this.complete(posted);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for (const day of postingDayPartitions(window)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tables.commitments,
+            IndexName: 'byPostedDay',
+            KeyConditionExpression: 'postedDay = :day AND postedAt BETWEEN :since AND :until',
+            ExpressionAttributeValues: {
+              ':day': day.since.slice(0, 10),
+              ':since': day.since,
+              ':until': day.until,
+            },
+            Limit: this.pageSize,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        const posted = (page.Items ?? [])
+          // BETWEEN includes its end, which the window does not (a key is no filter's to test).
+          .filter((item) => (item.postedAt as string) < day.until)
+          .map((item) => item.purchaseOrder as PostedPurchaseOrder | undefined)
+          .filter((po): po is PostedPurchaseOrder => po !== undefined);
+        if (posted.length > 0) yield await this.complete(posted);
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
   }
 
   /** One Query of the `byExternalRef` index per reference, a few at a time (a page is 100). */

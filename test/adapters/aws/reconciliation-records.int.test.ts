@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCommitmentRegistry } from '../../../adapters/aws/commitments';
 import { DynamoDbRecordedOrders } from '../../../adapters/aws/reconciliation-records';
+import { postingDayPartitions } from '../../../domain/reconciliation/partitioned';
 import { SyncLedger } from '../../../adapters/aws/sync-ledger';
 import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
 import type { RecordedOrder } from '../../../domain/reconciliation/types';
@@ -118,5 +119,33 @@ describe('Supplyline’s records for reconciliation (dynalite)', () => {
     const paged = new Set<string>();
     for await (const page of records.pages(window)) for (const order of page) paged.add(order.externalRef);
     expect(refs.filter((ref) => paged.has(ref))).toEqual(['SL-PO-SR-11']);
+  });
+
+  it('reads a posting day with a Query of its index: each partition its own day, together the whole window', async () => {
+    const registry = new DynamoDbCommitmentRegistry(docs, dynamo.tableNames.workflowCorrelation);
+    const at = [
+      '2026-10-01T00:00:00.000Z', // a midnight: the day it begins
+      '2026-10-01T23:59:59.999Z',
+      '2026-10-02T00:00:00.000Z',
+      '2026-10-02T12:00:00.000Z', // the window's end: outside it
+      '2026-10-02T13:00:00.000Z', // after the window
+    ];
+    for (const [n, postedAt] of at.entries()) await registry.recordPosted(posted(31 + n, postedAt));
+    const records = new DynamoDbRecordedOrders(
+      docs,
+      { commitments: dynamo.tableNames.workflowCorrelation, ledger: dynamo.tableNames.syncLedger },
+      1,
+    );
+    const read = async (window: { since: string; until: string }) => {
+      const refs: string[] = [];
+      for await (const page of records.pages(window)) refs.push(...page.map((order) => order.externalRef));
+      return refs;
+    };
+    const window = { since: '2026-09-30T18:00:00.000Z', until: '2026-10-02T12:00:00.000Z' };
+    const whole = await read(window);
+    expect(whole).toEqual(['SL-PO-SR-31', 'SL-PO-SR-32', 'SL-PO-SR-33']);
+    const byPartition = [];
+    for (const partition of postingDayPartitions(window)) byPartition.push(await read(partition));
+    expect(byPartition).toEqual([[], ['SL-PO-SR-31', 'SL-PO-SR-32'], ['SL-PO-SR-33']]);
   });
 });
