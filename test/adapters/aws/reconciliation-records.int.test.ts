@@ -2,15 +2,16 @@
  * Supplyline's records as reconciliation reads them, in dynalite: the posted commitment, the
  * confirmation as received (latest kept) and the ERP revision of the middleware's last change.
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbCommitmentRegistry } from '../../../adapters/aws/commitments';
+import { commitmentKey, DynamoDbCommitmentRegistry } from '../../../adapters/aws/commitments';
 import { DynamoDbRecordedOrders } from '../../../adapters/aws/reconciliation-records';
 import { postingDayPartitions } from '../../../domain/reconciliation/partitioned';
 import { SyncLedger } from '../../../adapters/aws/sync-ledger';
 import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
 import type { RecordedOrder } from '../../../domain/reconciliation/types';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
+import { backfillPostedDays } from '../../../scripts/backfill/posted-day';
 
 let dynamo: LocalDynamo;
 let docs: DynamoDBDocumentClient;
@@ -147,5 +148,37 @@ describe('Supplyline’s records for reconciliation (dynalite)', () => {
     const byPartition = [];
     for (const partition of postingDayPartitions(window)) byPartition.push(await read(partition));
     expect(byPartition).toEqual([[], ['SL-PO-SR-31', 'SL-PO-SR-32'], ['SL-PO-SR-33']]);
+  });
+
+  it('the index’s backfill gives commitments recorded before it their posting day, once; the run then reads them', async () => {
+    const table = dynamo.tableNames.workflowCorrelation;
+    // As recordPosted wrote them before the index: no postedDay.
+    for (const n of [41, 42])
+      await docs.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...commitmentKey(`PO-${n}`, 'POSTED'),
+            externalRef: `SL-PO-SR-${n}`,
+            purchaseOrder: posted(n, `2026-07-0${n - 40}T12:00:00.000Z`),
+          },
+        }),
+      );
+    await new DynamoDbCommitmentRegistry(docs, table).recordPosted(posted(43, '2026-07-03T12:00:00.000Z'));
+    const records = new DynamoDbRecordedOrders(docs, {
+      commitments: table,
+      ledger: dynamo.tableNames.syncLedger,
+    });
+    const window = { since: '2026-07-01T00:00:00.000Z', until: '2026-07-10T00:00:00.000Z' };
+    const read = async () => {
+      const refs: string[] = [];
+      for await (const page of records.pages(window)) refs.push(...page.map((order) => order.externalRef));
+      return refs;
+    };
+    expect(await read()).toEqual(['SL-PO-SR-43']);
+
+    expect(await backfillPostedDays(docs, table)).toBe(2);
+    expect(await read()).toEqual(['SL-PO-SR-41', 'SL-PO-SR-42', 'SL-PO-SR-43']);
+    expect(await backfillPostedDays(docs, table)).toBe(0);
   });
 });
