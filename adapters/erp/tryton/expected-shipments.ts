@@ -80,8 +80,7 @@ export class TrytonExpectedShipments {
     const receipt = (await this.receiptsOf(purchase)).find((r) => r.shipment.shipmentId === shipmentId);
     if (receipt) {
       untouched(receipt.shipment, purchase.reference);
-      await this.release(receipt);
-      await this.rpc.button('stock.shipment.in', 'cancel', [receipt.id]);
+      await this.cancel(receipt);
       return { withdrawn: true };
     }
     if (await this.withdrawn(purchase, shipmentId)) return { withdrawn: false };
@@ -90,6 +89,12 @@ export class TrytonExpectedShipments {
       { supplier: purchase.party, warehouse: purchase.warehouse, reference: shipmentId },
     ]);
     await this.rpc.button('stock.shipment.in', 'cancel', [remembered!]);
+    // Check after write: an original recorded while we looked (it missed our withdrawal) is withdrawn
+    // here; one recorded later sees the withdrawal itself (recordOn).
+    const late = (await this.receiptsOf(purchase)).find(
+      (r) => r.shipment.shipmentId === shipmentId && r.shipment.state === 'draft',
+    );
+    if (late) await this.cancel(late);
     return { withdrawn: true };
   }
 
@@ -190,6 +195,12 @@ export class TrytonExpectedShipments {
     return cancelled.length > 0;
   }
 
+  /** Withdraws a draft receipt: its moves back to the open ones, the empty shipment cancelled. */
+  private async cancel(receipt: Receipt): Promise<void> {
+    await this.release(receipt);
+    await this.rpc.button('stock.shipment.in', 'cancel', [receipt.id]);
+  }
+
   /** The shipment's moves back to the open ones of their lines (the shipment itself stays). */
   private async release(receipt: Receipt): Promise<void> {
     if (receipt.moves.length)
@@ -270,15 +281,10 @@ export class TrytonExpectedShipments {
     const known = (await this.shipmentsOf(purchase)).find((s) => s.shipmentId === request.shipmentId);
     if (known) return { created: false, shipment: known };
     if (await this.withdrawn(purchase, request.shipmentId))
-      throw new BusinessRejection(
-        'SHIPMENT_WITHDRAWN',
-        `the supplier withdrew shipment ${request.shipmentId}`,
-        ERP_SYSTEM,
-        { externalRef: purchase.reference, shipmentId: request.shipmentId },
-      );
+      throw withdrawnRejection(purchase.reference, request.shipmentId);
     receivable(purchase);
     const chosen = await this.takeAll(purchase, request);
-    await this.rpc.create('stock.shipment.in', [
+    const [id] = await this.rpc.create('stock.shipment.in', [
       {
         supplier: purchase.party,
         warehouse: purchase.warehouse,
@@ -287,10 +293,17 @@ export class TrytonExpectedShipments {
         incoming_moves: [['add', chosen]],
       },
     ]);
-    const created = (await this.shipmentsOf(purchase)).find((s) => s.shipmentId === request.shipmentId);
+    const created = (await this.receiptsOf(purchase)).find((r) => r.id === id);
     if (!created)
       throw new ContractViolation(`shipment ${request.shipmentId} was not found once created`, ERP_SYSTEM);
-    return { created: true, shipment: created };
+    // Check after write: a cancellation that ran while we recorded found nothing to withdraw and
+    // left only its withdrawal, so the shipment withdraws itself (the cancellation's own re-check
+    // covers the opposite order).
+    if (await this.withdrawn(purchase, request.shipmentId)) {
+      await this.cancel(created);
+      throw withdrawnRejection(purchase.reference, request.shipmentId);
+    }
+    return { created: true, shipment: created.shipment };
   }
 
   /** Move ids holding exactly `quantity` of the open moves, splitting the last one when needed. */
@@ -388,6 +401,15 @@ function untouched(shipment: ErpExpectedShipment, reference: string): void {
       ERP_SYSTEM,
       { externalRef: reference, shipmentId: shipment.shipmentId, receiptNumber: shipment.receiptNumber },
     );
+}
+
+function withdrawnRejection(reference: string, shipmentId: string): BusinessRejection {
+  return new BusinessRejection(
+    'SHIPMENT_WITHDRAWN',
+    `the supplier withdrew shipment ${shipmentId}`,
+    ERP_SYSTEM,
+    { externalRef: reference, shipmentId },
+  );
 }
 
 function exceeds(reference: string, lineNo: number, left: Decimal, quantity: Decimal): never {
