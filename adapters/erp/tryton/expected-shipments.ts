@@ -74,6 +74,35 @@ export class TrytonExpectedShipments {
     return this.recordOn(await this.required(externalRef), request);
   }
 
+  /** ErpPort.findOrdersExpectingShipment: the orders whose lines the draft shipment's moves come from. */
+  async ordersExpecting(supplierNumber: string, shipmentId: string): Promise<string[]> {
+    const [party] = await this.rpc.search('party.party', [['code', '=', supplierNumber]], undefined, 1);
+    if (party === undefined) return [];
+    const shipments = await this.rpc.searchRead<Row>(
+      'stock.shipment.in',
+      [
+        ['reference', '=', shipmentId],
+        ['supplier', '=', party],
+        ['state', '=', 'draft'],
+      ],
+      ['incoming_moves'],
+    );
+    const moveIds = shipments.flatMap((s) => s.incoming_moves as number[]);
+    if (!moveIds.length) return [];
+    const moves = await this.rpc.read<Row>('stock.move', moveIds, ['origin']);
+    const lineIds = unique(
+      moves.map((m) => /^purchase\.line,(\d+)$/.exec(String(m.origin))?.[1]).map(Number),
+    ).filter((id) => id > 0);
+    if (!lineIds.length) return [];
+    const lines = await this.rpc.read<Row>('purchase.line', lineIds, ['purchase']);
+    const purchases = await this.rpc.read<Row>(
+      'purchase.purchase',
+      unique(lines.map((l) => Number(l.purchase))),
+      ['reference'],
+    );
+    return unique(purchases.map((p) => String(p.reference))).sort();
+  }
+
   /** Withdraws the order's shipment `shipmentId` (ErpPort.withdrawExpectedShipment). */
   async withdraw(externalRef: string, shipmentId: string): Promise<{ withdrawn: boolean }> {
     const purchase = await this.required(externalRef);
@@ -401,6 +430,10 @@ function untouched(shipment: ErpExpectedShipment, reference: string): void {
       ERP_SYSTEM,
       { externalRef: reference, shipmentId: shipment.shipmentId, receiptNumber: shipment.receiptNumber },
     );
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
 }
 
 function withdrawnRejection(reference: string, shipmentId: string): BusinessRejection {
