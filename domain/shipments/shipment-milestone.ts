@@ -87,8 +87,9 @@ export async function applyShipmentMilestone(
       ),
     );
   const outcomes: ShipmentOutcome[] = [];
+  const withdrewIn = new Set<ErpPort>();
   for (const [poNumber, lines] of byOrder)
-    outcomes.push(await applyToOrder(poNumber, lines, milestone, ports, raise));
+    outcomes.push(await applyToOrder(poNumber, lines, milestone, ports, raise, withdrewIn));
   if (milestone.purpose === 'replacement')
     outcomes.push(...(await withdrawDropped([...byOrder.keys()], milestone, ports, raise)));
   if (exceptions.length > 0) await ports.publish(exceptions);
@@ -101,6 +102,7 @@ async function applyToOrder(
   milestone: Milestone,
   ports: ShipmentMilestonePorts,
   raise: (code: string, message: string, lines: readonly ShipmentLine[]) => void,
+  withdrewIn: Set<ErpPort>,
 ): Promise<ShipmentOutcome> {
   const notApplied = (code: string, message: string): ShipmentOutcome => {
     raise(code, `${message}; nothing of it was applied`, lines);
@@ -130,8 +132,11 @@ async function applyToOrder(
   if (purpose === 'cancellation') {
     try {
       const { withdrawn } = await erp.withdrawExpectedShipment(posted.externalRef, milestone.shipmentId);
+      // The ERP remembers a withdrawal per supplier: once this cancellation withdrew the id in an
+      // ERP, its other orders there (none expecting it yet) were withdrawn by it too, not before.
+      if (withdrawn) withdrewIn.add(erp);
       ports.metric?.(
-        withdrawn ? 'ShipmentMilestonesApplied' : 'ShipmentMilestonesAlreadyApplied',
+        withdrewIn.has(erp) ? 'ShipmentMilestonesApplied' : 'ShipmentMilestonesAlreadyApplied',
         1,
         'Count',
         supplier,
