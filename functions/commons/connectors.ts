@@ -198,6 +198,7 @@ const ERP_METHODS = {
   amendPurchaseOrder: 'write',
   listReceipts: 'read',
   listExpectedShipments: 'read',
+  findOrdersExpectingShipment: 'read',
   recordExpectedShipment: 'write',
   withdrawExpectedShipment: 'write',
   replaceExpectedShipment: 'write',

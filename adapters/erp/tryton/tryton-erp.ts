@@ -257,6 +257,8 @@ export class TrytonErp implements ErpPort {
   }
 
   listExpectedShipments: ErpPort['listExpectedShipments'] = (ref) => this.shipments.list(ref);
+  findOrdersExpectingShipment: ErpPort['findOrdersExpectingShipment'] = (supplier, id) =>
+    this.shipments.ordersExpecting(supplier, id);
   recordExpectedShipment: ErpPort['recordExpectedShipment'] = (ref, s) => this.shipments.record(ref, s);
   withdrawExpectedShipment: ErpPort['withdrawExpectedShipment'] = (ref, id) =>
     this.shipments.withdraw(ref, id);

@@ -306,6 +306,15 @@ export class ErpSimulator implements ErpPort {
     return order ? this.expectedOf(order) : [];
   }
 
+  async findOrdersExpectingShipment(supplierNumber: string, shipmentId: string): Promise<string[]> {
+    await this.enter('findOrdersExpectingShipment', [supplierNumber, shipmentId]);
+    const orders = this.receipts
+      .filter((r) => r.state === 'draft' && r.expected?.shipmentId === shipmentId)
+      .map((r) => this.orders.find((o) => o.id === r.orderId)!)
+      .filter((o) => o.supplierNumber === supplierNumber);
+    return [...new Set(orders.map((o) => o.externalRef))].sort();
+  }
+
   async recordExpectedShipment(
     externalRef: string,
     shipment: ExpectedShipmentRequest,
