@@ -4,10 +4,12 @@
  * reaches both, and the policy check follows the unit's own database whatever the other holds.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ErpOrders } from '../../adapters/erp/order-reader';
 import { TrytonErp } from '../../adapters/erp/tryton/tryton-erp';
 import { TrytonRpc } from '../../adapters/erp/tryton/jsonrpc';
 import type { IntegrationExceptionRaisedV1 } from '../../canonical/generated/types';
 import { erpInstances, type ErpInstances } from '../../domain/business-units';
+import { erpOrdersByInstance } from '../../domain/reconciliation/instances';
 import { fanOutSupplierChange } from '../../domain/supplier-master';
 import { upliftAt as upliftOf } from '../support/business-units';
 import { startHarness, WORKFLOWS, type Harness } from '../support/commitment-harness';
@@ -44,14 +46,12 @@ afterEach(async () => {
   harness = undefined;
 });
 
-const units = (): ErpInstances =>
-  erpInstances(
-    [
-      { name: 'east', warehouses: ['WH-EAST', 'WH-NORTH', 'WH-SOUTH'] },
-      { name: 'west', warehouses: ['WH-WEST'] },
-    ],
-    (instance) => (instance === 'east' ? east : west),
-  );
+const UNITS = [
+  { name: 'east', warehouses: ['WH-EAST', 'WH-NORTH', 'WH-SOUTH'] },
+  { name: 'west', warehouses: ['WH-WEST'] },
+];
+
+const units = (): ErpInstances => erpInstances(UNITS, (instance) => (instance === 'east' ? east : west));
 
 let sequence = 0;
 const context = {
@@ -117,6 +117,50 @@ describe('business units on two Tryton databases', () => {
       'supplier-master:east:S-2002:1',
       'supplier-master:west:S-2002:1',
     ]);
+  });
+
+  it("reconciles each order against its warehouse's database, and lists each database's unrecorded orders", async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    const run = `${Date.now()}`;
+    const order = (externalRef: string, warehouseCode: string) => ({
+      externalRef,
+      supplierNumber: 'S-1001',
+      warehouseCode,
+      purchaseDate: day,
+      currency: 'USD',
+      lines: [{ itemCode: 'SKU-10442', quantityEa: '12', unitPrice: '3.10', deliveryDate: day }],
+    });
+    const eastRef = `SL-PO-RECON-E-${run}`;
+    const westRef = `SL-PO-RECON-W-${run}`;
+    const unrecordedRef = `SL-PO-RECON-U-${run}`;
+    await east.postPurchaseOrder(order(eastRef, 'WH-EAST'));
+    await west.postPurchaseOrder(order(westRef, 'WH-WEST'));
+    await west.postPurchaseOrder(order(unrecordedRef, 'WH-WEST'));
+    // As reconciliation composes it (functions/scheduled/reconciliation-ports.ts), without the budgets.
+    const reader = erpOrdersByInstance(
+      erpInstances(UNITS, (instance) => new ErpOrders(instance === 'east' ? east : west)),
+    );
+
+    const found = await reader.ordersByReference([
+      { externalRef: eastRef, warehouseCode: 'WH-EAST' },
+      { externalRef: westRef, warehouseCode: 'WH-WEST' },
+    ]);
+    expect(found.get(eastRef)).toMatchObject({ warehouseCode: 'WH-EAST' });
+    expect(found.get(westRef)).toMatchObject({ warehouseCode: 'WH-WEST' });
+    const listed = [];
+    for await (const page of reader.referencedOrders({ from: day, until: '9999-12-31' }))
+      listed.push(...page.filter((listedOrder) => listedOrder.externalRef.endsWith(run)));
+    expect(listed.map(({ externalRef, instance }) => [externalRef, instance])).toEqual([
+      [eastRef, 'east'],
+      // Each instance lists its orders by reference.
+      [unrecordedRef, 'west'],
+      [westRef, 'west'],
+    ]);
+    // The west warehouse's value is west's own: east holds no west order.
+    expect(await reader.committedValue('WH-WEST', day.slice(0, 7))).toBe(
+      await west.committedValue('WH-WEST', day.slice(0, 7)),
+    );
+    expect(await east.committedValue('WH-WEST', day.slice(0, 7))).toBe('0.00');
   });
 
   it('fails a west commitment for an item only the east database has', async () => {

@@ -91,8 +91,10 @@ function world() {
         },
       },
       erp: {
-        ordersByReference: async (refs) =>
-          new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
+        ordersByReference: async (orders) =>
+          new Map(
+            orders.filter((o) => erp.has(o.externalRef)).map((o) => [o.externalRef, erp.get(o.externalRef)!]),
+          ),
         referencedOrders: async function* () {},
         committedValue: async () => '0.00',
       },
