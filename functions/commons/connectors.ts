@@ -373,8 +373,14 @@ export function erpBulkPorts<K extends keyof typeof ERP_METHODS, P>(
   });
 }
 
-/** The system APIs' ERP reads: a reader waits up to a second, within its fill lease and API timeout. */
-export const erpBulkReads = lazy(() => erpBulkPort(ERP_BULK_READS, 1_000));
+/**
+ * The system APIs' ERP reads of each instance (a warehouse's from the instance holding it): a reader
+ * waits up to a second, within its fill lease and API timeout.
+ */
+export const erpBulkReadsByInstance = lazy(() => erpBulkPorts(ERP_BULK_READS, 1_000, (reads) => reads));
+
+/** The system APIs' reads of the primary instance (items and suppliers: ADR 13). */
+export const erpBulkReads = lazy(() => erpBulkReadsByInstance().all()[0]!.erp);
 
 /** A supplier as procurement rates it, read in the procurement budget's bulk lane. */
 export async function procurementSupplierBulk(supplierNumber: string): Promise<ProcurementSupplier | null> {

@@ -34,3 +34,31 @@ export function answerConnectorSecrets(): void {
     .on(GetSecretValueCommand, { SecretId: 'arn:erp' })
     .resolves({ SecretString: JSON.stringify({ username: 'simulator', password: 'simulator' }) });
 }
+
+/**
+ * Two business units: east, the primary on the simulator startSimulatedSystems starts, holding
+ * WH-EAST, and west holding WH-WEST, each with its own request budget (ERP_INSTANCES).
+ */
+export const TWO_UNITS = [
+  { name: 'east', warehouses: ['WH-EAST'], requestBudget: { requestsPerSecond: 20, burst: 40 } },
+  { name: 'west', warehouses: ['WH-WEST'], requestBudget: { requestsPerSecond: 5, burst: 5 } },
+];
+
+/** Starts west's own ERP simulator and points its variables at it (after startSimulatedSystems). */
+export async function startWestInstance(options: Parameters<typeof ErpSimulatorServer.start>[0] = {}) {
+  const west = await ErpSimulatorServer.start(options);
+  Object.assign(process.env, {
+    ERP_WEST_BASE_URL: west.url,
+    ERP_WEST_DATABASE: 'simulator',
+    ERP_WEST_PROTOCOL: 'supplyline-rpc',
+    ERP_WEST_CREDENTIALS_SECRET_ARN: 'arn:erp-west',
+  });
+  return west;
+}
+
+/** West's ERP secret, as the mocked Secrets Manager answers it (after a mock reset). */
+export function answerWestSecret(): void {
+  secrets
+    .on(GetSecretValueCommand, { SecretId: 'arn:erp-west' })
+    .resolves({ SecretString: JSON.stringify({ username: 'simulator', password: 'simulator' }) });
+}

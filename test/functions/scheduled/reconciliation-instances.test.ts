@@ -5,14 +5,19 @@
  * order is read from its warehouse's instance, each instance's pages from its own budget's bulk
  * lane; the committed value and the listing of orders Supplyline never recorded likewise.
  */
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERP_INSTANCES_ENV_VAR } from '../../../application/erp-instances';
 import type * as ReconciliationPortsModule from '../../../functions/scheduled/reconciliation-ports';
-import { ErpSimulatorServer } from '../../../local/simulators/erp/server';
+import type { ErpSimulatorServer } from '../../../local/simulators/erp/server';
 import { dynamo, eventBridge, secrets } from '../workflow/support';
-import { answerConnectorSecrets, startSimulatedSystems } from '../api/simulated-systems';
+import {
+  answerConnectorSecrets,
+  answerWestSecret,
+  startSimulatedSystems,
+  startWestInstance,
+  TWO_UNITS,
+} from '../api/simulated-systems';
 
 let east: ErpSimulatorServer;
 let west: ErpSimulatorServer;
@@ -34,18 +39,9 @@ const post = (erp: ErpSimulatorServer, externalRef: string, warehouseCode: strin
 beforeAll(async () => {
   ({ erp: east, procurement } = await startSimulatedSystems({
     RECONCILIATION_REPORTS_BUCKET_NAME: 'reconciliation-reports',
-    [ERP_INSTANCES_ENV_VAR]: JSON.stringify([
-      { name: 'east', warehouses: ['WH-EAST'], requestBudget: { requestsPerSecond: 20, burst: 40 } },
-      { name: 'west', warehouses: ['WH-WEST'], requestBudget: { requestsPerSecond: 5, burst: 5 } },
-    ]),
+    [ERP_INSTANCES_ENV_VAR]: JSON.stringify(TWO_UNITS),
   }));
-  west = await ErpSimulatorServer.start();
-  Object.assign(process.env, {
-    ERP_WEST_BASE_URL: west.url,
-    ERP_WEST_DATABASE: 'simulator',
-    ERP_WEST_PROTOCOL: 'supplyline-rpc',
-    ERP_WEST_CREDENTIALS_SECRET_ARN: 'arn:erp-west',
-  });
+  west = await startWestInstance();
   ports = await import('../../../functions/scheduled/reconciliation-ports');
   await post(east, 'SL-PO-EAST-1', 'WH-EAST');
   await post(west, 'SL-PO-WEST-1', 'WH-WEST');
@@ -62,9 +58,7 @@ afterAll(async () => {
 beforeEach(() => {
   for (const mock of [secrets, dynamo, eventBridge]) mock.reset();
   answerConnectorSecrets();
-  secrets
-    .on(GetSecretValueCommand, { SecretId: 'arn:erp-west' })
-    .resolves({ SecretString: JSON.stringify({ username: 'simulator', password: 'simulator' }) });
+  answerWestSecret();
   dynamo.on(GetCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({ Attributes: { used: 1 } });
   east.calls.length = 0;
