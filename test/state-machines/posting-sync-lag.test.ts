@@ -52,32 +52,23 @@ async function postAt(site: string) {
   throw new Error('the commitment did not end');
 }
 
-describe('the posting sync lag per ERP instance', () => {
-  it('is planning -> erp:west for a west warehouse', async () => {
-    const { recordConfirmation, recordSourceChange, metric } = await postAt('DC-WEST-01');
-    expect(recordSourceChange).toHaveBeenCalledWith(
+/** The posting at `site` recorded its lag on the pair `planning -> to`, in the ledger and the metric. */
+async function expectPostingLag(site: string, to: string) {
+  const { recordConfirmation, recordSourceChange, metric } = await postAt(site);
+  for (const recorded of [recordSourceChange, recordConfirmation])
+    expect(recorded).toHaveBeenCalledWith(
       expect.anything(),
-      expect.objectContaining({ from: 'planning', to: 'erp:west' }),
+      expect.objectContaining({ from: 'planning', to }),
     );
-    expect(recordConfirmation).toHaveBeenCalledWith(
-      expect.anything(),
-      expect.objectContaining({ from: 'planning', to: 'erp:west' }),
-    );
-    expect(metric).toHaveBeenCalledWith('SyncLagSeconds', 12, 'Seconds', {
-      ObjectType: 'purchase-order',
-      SystemPair: 'planning-erp:west',
-    });
+  expect(metric).toHaveBeenCalledWith('SyncLagSeconds', 12, 'Seconds', {
+    ObjectType: 'purchase-order',
+    SystemPair: `planning-${to}`,
   });
+}
 
-  it('keeps the single-ERP pair planning -> erp for the primary instance', async () => {
-    const { recordConfirmation, metric } = await postAt('DC-EAST-02');
-    expect(recordConfirmation).toHaveBeenCalledWith(
-      expect.anything(),
-      expect.objectContaining({ from: 'planning', to: 'erp' }),
-    );
-    expect(metric).toHaveBeenCalledWith('SyncLagSeconds', 12, 'Seconds', {
-      ObjectType: 'purchase-order',
-      SystemPair: 'planning-erp',
-    });
-  });
+describe('the posting sync lag per ERP instance', () => {
+  it('is planning -> erp:west for a west warehouse', () => expectPostingLag('DC-WEST-01', 'erp:west'));
+
+  it('keeps the single-ERP pair planning -> erp for the primary instance', () =>
+    expectPostingLag('DC-EAST-02', 'erp'));
 });

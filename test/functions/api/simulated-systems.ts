@@ -6,7 +6,8 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { procurementSeed } from '../../../local/seed/master-data';
 import { ErpSimulatorServer } from '../../../local/simulators/erp/server';
 import { ProcurementSimulator } from '../../../local/simulators/procurement/server';
-import { TASK_ENVIRONMENT, secrets } from '../workflow/support';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TASK_ENVIRONMENT, dynamo, eventBridge, secrets } from '../workflow/support';
 
 /** Starts both simulators and points the connectors' environment variables at them. */
 export async function startSimulatedSystems(extraEnvironment: Record<string, string> = {}) {
@@ -61,4 +62,17 @@ export function answerWestSecret(): void {
   secrets
     .on(GetSecretValueCommand, { SecretId: 'arn:erp-west' })
     .resolves({ SecretString: JSON.stringify({ username: 'simulator', password: 'simulator' }) });
+}
+
+/**
+ * Before each test of two units: the AWS mocks reset, both units' secrets answered, a closed
+ * breaker and granted budget windows, and no ERP call recorded yet.
+ */
+export function resetTwoUnits(...erps: readonly ErpSimulatorServer[]): void {
+  for (const mock of [secrets, dynamo, eventBridge]) mock.reset();
+  answerConnectorSecrets();
+  answerWestSecret();
+  dynamo.on(GetCommand).resolves({});
+  dynamo.on(UpdateCommand).resolves({ Attributes: { used: 1 } });
+  for (const erp of erps) erp.calls.length = 0;
 }

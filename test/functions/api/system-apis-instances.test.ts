@@ -3,21 +3,15 @@
  * the ERP instance holding the warehouse, in that instance's own budget's bulk lane; items stay the
  * primary's. Two ERP simulators over HTTP; AWS mocked at the SDK boundary.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERP_INSTANCES_ENV_VAR } from '../../../application/erp-instances';
 import { ENVIRONMENTS } from '../../../application/environments';
 import { BUSINESS_RULES_ENV_VAR } from '../../../application/resources';
 import { masterData } from '../../../local/seed/master-data';
 import type { ErpSimulatorServer } from '../../../local/simulators/erp/server';
-import { dynamo, eventBridge, secrets } from '../workflow/support';
-import {
-  answerConnectorSecrets,
-  answerWestSecret,
-  startSimulatedSystems,
-  startWestInstance,
-  TWO_UNITS,
-} from './simulated-systems';
+import { dynamo } from '../workflow/support';
+import { resetTwoUnits, startSimulatedSystems, startWestInstance, TWO_UNITS } from './simulated-systems';
 import { apiEvent, type ApiHandler } from './support';
 
 let east: ErpSimulatorServer;
@@ -50,14 +44,8 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const mock of [secrets, dynamo, eventBridge]) mock.reset();
-  answerConnectorSecrets();
-  answerWestSecret();
-  dynamo.on(GetCommand).resolves({});
-  dynamo.on(UpdateCommand).resolves({ Attributes: { used: 1 } });
+  resetTwoUnits(east, west);
   dynamo.on(QueryCommand).resolves({ Items: [] });
-  east.calls.length = 0;
-  west.calls.length = 0;
 });
 
 const get = (path: string, pathParameters: Record<string, string>) =>

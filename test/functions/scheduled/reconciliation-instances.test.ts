@@ -5,19 +5,13 @@
  * order is read from its warehouse's instance, each instance's pages from its own budget's bulk
  * lane; the committed value and the listing of orders Supplyline never recorded likewise.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERP_INSTANCES_ENV_VAR } from '../../../application/erp-instances';
 import type * as ReconciliationPortsModule from '../../../functions/scheduled/reconciliation-ports';
 import type { ErpSimulatorServer } from '../../../local/simulators/erp/server';
-import { dynamo, eventBridge, secrets } from '../workflow/support';
-import {
-  answerConnectorSecrets,
-  answerWestSecret,
-  startSimulatedSystems,
-  startWestInstance,
-  TWO_UNITS,
-} from '../api/simulated-systems';
+import { dynamo } from '../workflow/support';
+import { resetTwoUnits, startSimulatedSystems, startWestInstance, TWO_UNITS } from '../api/simulated-systems';
 
 let east: ErpSimulatorServer;
 let west: ErpSimulatorServer;
@@ -56,13 +50,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const mock of [secrets, dynamo, eventBridge]) mock.reset();
-  answerConnectorSecrets();
-  answerWestSecret();
-  dynamo.on(GetCommand).resolves({});
-  dynamo.on(UpdateCommand).resolves({ Attributes: { used: 1 } });
-  east.calls.length = 0;
-  west.calls.length = 0;
+  resetTwoUnits(east, west);
 });
 
 /** Each request taken from an ERP budget: its endpoint and the bulk lane's limit it was checked against. */
