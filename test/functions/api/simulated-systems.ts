@@ -76,3 +76,10 @@ export function resetTwoUnits(...erps: readonly ErpSimulatorServer[]): void {
   dynamo.on(UpdateCommand).resolves({ Attributes: { used: 1 } });
   for (const erp of erps) erp.calls.length = 0;
 }
+
+/** Closes every simulator started (those that did start). */
+export async function closeAll(
+  ...systems: readonly ({ close(): Promise<void> } | undefined)[]
+): Promise<void> {
+  for (const system of systems) await system?.close();
+}

@@ -11,7 +11,13 @@ import { BUSINESS_RULES_ENV_VAR } from '../../../application/resources';
 import { masterData } from '../../../local/seed/master-data';
 import type { ErpSimulatorServer } from '../../../local/simulators/erp/server';
 import { dynamo } from '../workflow/support';
-import { resetTwoUnits, startSimulatedSystems, startWestInstance, TWO_UNITS } from './simulated-systems';
+import {
+  closeAll,
+  resetTwoUnits,
+  startSimulatedSystems,
+  startWestInstance,
+  TWO_UNITS,
+} from './simulated-systems';
 import { apiEvent, type ApiHandler } from './support';
 
 let east: ErpSimulatorServer;
@@ -37,11 +43,7 @@ beforeAll(async () => {
   });
   ({ handler: items } = await import('../../../functions/api/item-read'));
 });
-afterAll(async () => {
-  await east?.close();
-  await west?.close();
-  await procurement?.close();
-});
+afterAll(() => closeAll(east, west, procurement));
 
 beforeEach(() => {
   resetTwoUnits(east, west);

@@ -11,7 +11,13 @@ import { ERP_INSTANCES_ENV_VAR } from '../../../application/erp-instances';
 import type * as ReconciliationPortsModule from '../../../functions/scheduled/reconciliation-ports';
 import type { ErpSimulatorServer } from '../../../local/simulators/erp/server';
 import { dynamo } from '../workflow/support';
-import { resetTwoUnits, startSimulatedSystems, startWestInstance, TWO_UNITS } from '../api/simulated-systems';
+import {
+  closeAll,
+  resetTwoUnits,
+  startSimulatedSystems,
+  startWestInstance,
+  TWO_UNITS,
+} from '../api/simulated-systems';
 
 let east: ErpSimulatorServer;
 let west: ErpSimulatorServer;
@@ -43,11 +49,7 @@ beforeAll(async () => {
   await post(west, 'SL-PO-WEST-UNRECORDED', 'WH-WEST');
 });
 
-afterAll(async () => {
-  await east?.close();
-  await west?.close();
-  await procurement?.close();
-});
+afterAll(() => closeAll(east, west, procurement));
 
 beforeEach(() => {
   resetTwoUnits(east, west);
