@@ -27,15 +27,24 @@ export interface ProcurementOrderReader {
   ordersByNumber(poNumbers: readonly string[]): Promise<ReadonlyMap<string, ProcurementPurchaseOrder>>;
 }
 
+/**
+ * Where the ERP keeps a recorded order: its reference, and its warehouse, whose ERP instance holds
+ * it (domain/business-units.ts).
+ */
+export type ErpOrderLocator = Pick<RecordedOrder, 'externalRef' | 'warehouseCode'>;
+
+/** An ERP order with the middleware's reference; `instance` names its ERP where there are several. */
+export type ReferencedErpOrder = ErpOrderReference & { instance?: string };
+
 /** The ERP's orders with their receipts. */
 export interface ErpOrderReader {
   /** The orders found (any state), by external reference; one the ERP does not have is absent. */
-  ordersByReference(externalRefs: readonly string[]): Promise<ReadonlyMap<string, ErpOrderView>>;
+  ordersByReference(orders: readonly ErpOrderLocator[]): Promise<ReadonlyMap<string, ErpOrderView>>;
   /**
    * The ERP's orders with the middleware's reference purchased on the days `[from, until)`, a page
    * at a time (domain/reconciliation/unrecorded.ts looks for those Supplyline never recorded).
    */
-  referencedOrders(days: { from: string; until: string }): AsyncIterable<readonly ErpOrderReference[]>;
+  referencedOrders(days: { from: string; until: string }): AsyncIterable<readonly ReferencedErpOrder[]>;
   /** The warehouse's committed value in the month (as ErpPort.committedValue counts it). */
   committedValue(warehouseCode: string, month: string): Promise<string>;
 }

@@ -328,32 +328,62 @@ const ERP_BULK_READS = {
 } as const satisfies Partial<typeof ERP_METHODS>;
 
 /**
- * Reads of the primary instance for bulk work (the system APIs, reconciliation): behind its
- * breaker, each granted by its request budget's bulk lane (and not its critical lane as well: the
- * guarded port under them has no budget of its own), waiting up to `maxWaitMs` for a window.
+ * Reads of one ERP instance (the primary unless named) for bulk work (the system APIs,
+ * reconciliation): behind its breaker, each granted by its own request budget's bulk lane (and not
+ * its critical lane as well: the guarded port under them has no budget of its own), waiting up to
+ * `maxWaitMs` for a window.
  */
 export function erpBulkPort<K extends keyof typeof ERP_METHODS>(
   methods: Readonly<Record<K, 'read'>>,
   maxWaitMs: number,
+  instance?: string,
 ): Pick<ErpPort, K> {
   const routes = erpInstancesFromEnvironment(process.env);
-  const primary = routes[0]!.name;
+  const index = instance === undefined ? 0 : routes.findIndex((route) => route.name === instance);
+  if (index < 0) throw new Error(`no ERP instance '${instance}' in this environment`);
+  const name = routes[index]!.name;
   const reads = guardedPort(
-    erpEndpoint(primary, 0),
-    erpInstanceConnection(primary, 0),
+    erpEndpoint(name, index),
+    erpInstanceConnection(name, index),
     methods,
     circuitBreaker,
   );
   return budgetedPort(reads, Object.keys(methods) as K[], {
-    budget: erpInstanceBudget(routes, 0),
+    budget: erpInstanceBudget(routes, index),
     lane: 'bulk',
     system: 'erp',
     maxWaitMs,
   });
 }
 
-/** The system APIs' ERP reads: a reader waits up to a second, within its fill lease and API timeout. */
-export const erpBulkReads = lazy(() => erpBulkPort(ERP_BULK_READS, 1_000));
+/**
+ * Bulk reads of every instance, each instance's built on first use (routing by warehouse: see
+ * domain/business-units.ts).
+ */
+export function erpBulkPorts<K extends keyof typeof ERP_METHODS, P>(
+  methods: Readonly<Record<K, 'read'>>,
+  maxWaitMs: number,
+  wrap: (reads: Pick<ErpPort, K>) => P,
+): ErpInstances<P> {
+  const built = new Map<string, P>();
+  return erpInstances(erpInstancesFromEnvironment(process.env), (instance) => {
+    let port = built.get(instance);
+    if (port === undefined) {
+      port = wrap(erpBulkPort(methods, maxWaitMs, instance));
+      built.set(instance, port);
+    }
+    return port;
+  });
+}
+
+/**
+ * The system APIs' ERP reads of each instance (a warehouse's from the instance holding it): a reader
+ * waits up to a second, within its fill lease and API timeout.
+ */
+export const erpBulkReadsByInstance = lazy(() => erpBulkPorts(ERP_BULK_READS, 1_000, (reads) => reads));
+
+/** The system APIs' reads of the primary instance (items and suppliers: ADR 13). */
+export const erpBulkReads = lazy(() => erpBulkReadsByInstance().all()[0]!.erp);
 
 /** A supplier as procurement rates it, read in the procurement budget's bulk lane. */
 export async function procurementSupplierBulk(supplierNumber: string): Promise<ProcurementSupplier | null> {

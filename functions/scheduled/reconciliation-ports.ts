@@ -10,6 +10,7 @@ import { DynamoDbReconciliationLease } from '../../adapters/aws/reconciliation-l
 import { DynamoDbRecordedOrders } from '../../adapters/aws/reconciliation-records';
 import { S3ReconciliationReport } from '../../adapters/aws/reconciliation-report';
 import { BUCKETS, TABLES } from '../../application/resources';
+import { erpOrdersByInstance } from '../../domain/reconciliation/instances';
 import { reconciliationRepairs } from '../../domain/reconciliation/repairs';
 import type { ReconciliationPorts } from '../../domain/reconciliation/run';
 import {
@@ -18,7 +19,7 @@ import {
 } from '../../domain/reconciliation/types';
 import { businessRules, procurementPolicy, publish, syncLedger, tenantId } from '../commons/adapters';
 import { documents, env, s3 } from '../commons/clients';
-import { erpBulkPort, erpPort, procurementPurchaseOrders } from '../commons/connectors';
+import { erpBulkPorts, erpInstancePorts, procurementPurchaseOrders } from '../commons/connectors';
 
 /** The contract's defaults with the environment's approval limit. */
 export function reconciliationSettings(): ReconciliationSettings {
@@ -30,14 +31,18 @@ export function reconciliationSettings(): ReconciliationSettings {
 }
 
 /**
- * The run's ERP reads, each page granted by the ERP request budget's bulk lane (the lane the system
- * APIs' reads share, so critical work keeps the rest). A batch run waits out a spent window rather
- * than failing; only a budget held by others for half a minute fails the run (transient).
+ * The run's ERP reads, per ERP instance: each order from the instance its warehouse maps to, each
+ * page granted by that instance's request budget's bulk lane (the lane the system APIs' reads
+ * share, so critical work keeps the rest). A batch run waits out a spent window rather than
+ * failing; only a budget held by others for half a minute fails the run (transient).
  */
 export const erpBulkPages = () =>
-  erpBulkPort(
-    { findPurchaseOrders: 'read', committedValue: 'read', listReferencedPurchaseOrders: 'read' },
-    30_000,
+  erpOrdersByInstance(
+    erpBulkPorts(
+      { findPurchaseOrders: 'read', committedValue: 'read', listReferencedPurchaseOrders: 'read' },
+      30_000,
+      (reads) => new ErpOrders(reads),
+    ),
   );
 
 /** The ports of one run (the report writer is per run). */
@@ -50,8 +55,8 @@ export function reconciliationPorts(): ReconciliationPorts {
       ledger: env(TABLES.syncLedger.envVar),
     }),
     procurement,
-    erp: new ErpOrders(erpBulkPages()),
-    repairer: reconciliationRepairs({ erp: erpPort(), procurement, ledger: syncLedger(), now }),
+    erp: erpBulkPages(),
+    repairer: reconciliationRepairs({ erps: erpInstancePorts(), procurement, ledger: syncLedger(), now }),
     exceptions: {
       // The recorder keeps the first exception of an id: raising it again on the next run is a no-op.
       raise: async (exception) =>

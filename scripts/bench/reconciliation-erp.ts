@@ -122,6 +122,7 @@ export async function benchReconciliationErp(
     await runBounded(received, 4, async (reference) => void (await seeder.receiveShipment(reference)));
     const seedSeconds = (performance.now() - seedStart) / 1000;
 
+    const located = references.map((externalRef) => ({ externalRef, warehouseCode: 'WH-EAST' }));
     const rpc = new CountedRpc(connection);
     const erp = new TrytonErpAdmin(rpc);
     const shared = new SharedRateBudget({
@@ -152,7 +153,7 @@ export async function benchReconciliationErp(
       grants.length = 0;
       const requestsBefore = rpc.requests;
       const start = performance.now();
-      const found = await reader.ordersByReference(references);
+      const found = await reader.ordersByReference(located);
       const ms = performance.now() - start;
       if (found.size !== orders) throw new Error(`read ${found.size} of ${orders} orders`);
       const withReceipts = [...found.values()].filter((order) => order.receipts.length > 0).length;

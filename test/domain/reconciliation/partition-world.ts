@@ -52,8 +52,12 @@ export function world(unrecorded = false) {
         },
       },
       erp: {
-        ordersByReference: async (refs) =>
-          new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
+        ordersByReference: async (located) =>
+          new Map(
+            located
+              .filter((o) => erp.has(o.externalRef))
+              .map((o) => [o.externalRef, erp.get(o.externalRef)!]),
+          ),
         // The ERP's referenced orders: every recorded one (and, when asked, one never recorded).
         referencedOrders: async function* () {
           yield [
