@@ -300,8 +300,9 @@ export function nonEmptyQueues(environment: LocalEnvironment): Record<string, nu
 }
 
 /**
- * The local environment against a fresh real Tryton (the API suites' world), and a client of that
- * Tryton for the tests' own reads and the warehouse's receipts. Tryton is stopped again when the environment fails to start.
+ * The local environment against a fresh real Tryton (the API suites' and the process-API bench's
+ * world), and a client of that Tryton for their own reads and the warehouse's receipts. Tryton is
+ * stopped again when the environment fails to start.
  */
 export async function startOnTryton(): Promise<{
   tryton: TrytonSandbox;
