@@ -11,6 +11,12 @@ import { TrytonErpAdmin } from '../../scripts/tryton/admin';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
 import { startTryton, type TrytonSandbox } from '../support/tryton';
 import { erpReferenceOf } from '../support/purchase-order-reference';
+import { nextBucket } from '../../local/scenario/seed-scenario';
+import {
+  forecastExceptionEvent,
+  type ForecastExceptionEvent,
+  type ForecastExceptionOverrides,
+} from '../../local/simulators/planning';
 
 /**
  * The ERP reference the runtime gives a request of the environment's procurement simulator: its URL
@@ -22,12 +28,6 @@ export function erpReferenceFor(
 ): string {
   return erpReferenceOf(request, { url: environment.procurement!.url, clientId: 'supplyline' });
 }
-import { nextBucket } from '../../local/scenario/seed-scenario';
-import {
-  forecastExceptionEvent,
-  type ForecastExceptionEvent,
-  type ForecastExceptionOverrides,
-} from '../../local/simulators/planning';
 
 /** The plan every e2e exception belongs to (the exception ids make them distinct). */
 export const PLAN_ID = 'E2E-PLAN';
