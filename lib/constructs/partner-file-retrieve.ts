@@ -14,8 +14,8 @@ import type { EnvironmentConfig } from '../../application/environments';
 import { pascalCase } from '../../application/resources';
 
 /** Transfer Family's events for the steps of a pull (aws.transfer on the default bus). */
-export const LISTING_COMPLETED = 'SFTP Connector Directory Listing Completed';
-export const RETRIEVE_COMPLETED = 'SFTP Connector File Retrieve Completed';
+const LISTING_COMPLETED = 'SFTP Connector Directory Listing Completed';
+const RETRIEVE_COMPLETED = 'SFTP Connector File Retrieve Completed';
 
 /** Properties of {@link PartnerFileRetrieve}. */
 export interface PartnerFileRetrieveProps {
