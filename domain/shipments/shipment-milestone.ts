@@ -28,6 +28,7 @@
  */
 import type { CanonicalEvent } from '../../canonical/envelope';
 import type { ShipmentMilestoneReportedV1 } from '../../canonical/generated/types';
+import type { PostedPurchaseOrder } from '../commitment/types';
 import { Decimal } from '../decimal';
 import { ediException } from '../edi/exceptions';
 import { BusinessRejection } from '../failures';
@@ -88,16 +89,22 @@ export async function applyShipmentMilestone(
     );
   const outcomes: ShipmentOutcome[] = [];
   const withdrewIn = new Set<ErpPort>();
-  for (const [poNumber, lines] of byOrder)
-    outcomes.push(await applyToOrder(poNumber, lines, milestone, ports, raise, withdrewIn));
+  // The ERP references of the listed orders Supplyline posted: what a replacement keeps.
+  const listed = new Set<string>();
+  for (const [poNumber, lines] of byOrder) {
+    const posted = await ports.commitments.findByPoNumber(poNumber);
+    if (posted) listed.add(posted.externalRef);
+    outcomes.push(await applyToOrder(poNumber, posted, lines, milestone, ports, raise, withdrewIn));
+  }
   if (milestone.purpose === 'replacement')
-    outcomes.push(...(await withdrawDropped([...byOrder.keys()], milestone, ports, raise)));
+    outcomes.push(...(await withdrawDropped(listed, milestone, ports, raise)));
   if (exceptions.length > 0) await ports.publish(exceptions);
   return outcomes;
 }
 
 async function applyToOrder(
   poNumber: string,
+  posted: PostedPurchaseOrder | undefined,
   lines: readonly ShipmentLine[],
   milestone: Milestone,
   ports: ShipmentMilestonePorts,
@@ -108,7 +115,6 @@ async function applyToOrder(
     raise(code, `${message}; nothing of it was applied`, lines);
     return { poNumber, outcome: 'not-applied', linesNotApplied: lines.map((l) => l.lineNo) };
   };
-  const posted = await ports.commitments.findByPoNumber(poNumber);
   if (!posted)
     return notApplied('SHIPMENT_PURCHASE_ORDER_UNKNOWN', `${poNumber} was not posted by Supplyline`);
   if (posted.supplierNumber !== milestone.supplierNumber)
@@ -206,16 +212,11 @@ async function applyToOrder(
  * their receipts are in place before the shipment id is withdrawn anywhere.
  */
 async function withdrawDropped(
-  listed: readonly string[],
+  kept: ReadonlySet<string>,
   milestone: Milestone,
   ports: ShipmentMilestonePorts,
   raise: (code: string, message: string, lines: readonly ShipmentLine[]) => void,
 ): Promise<ShipmentOutcome[]> {
-  const kept = new Set<string>();
-  for (const poNumber of listed) {
-    const posted = await ports.commitments.findByPoNumber(poNumber);
-    if (posted) kept.add(posted.externalRef);
-  }
   const outcomes: ShipmentOutcome[] = [];
   for (const { erp } of ports.erps.all()) {
     const expecting = await erp.findOrdersExpectingShipment(milestone.supplierNumber, milestone.shipmentId);
