@@ -22,9 +22,7 @@ import type {
   ErpReceiptState,
   ExpectedShipmentRequest,
 } from '../../../domain/ports/erp';
-import { ERP_SYSTEM, trytonDate, type TrytonRpc } from './jsonrpc';
-
-type Row = Record<string, unknown> & { id: number };
+import { ERP_SYSTEM, trytonDate, type Row, type TrytonRpc } from './jsonrpc';
 
 /** A purchase line as the port numbers it. */
 export interface PurchaseLineRef {

@@ -22,6 +22,18 @@ export interface TrytonConnection {
   fetch?: typeof fetch;
 }
 
+/** A Tryton record as read over JSON-RPC. */
+export type Row = Record<string, unknown> & { id: number };
+
+/** Inactive records are hidden from searches unless asked for. */
+export const ALL = { active_test: false };
+
+/** A value of a dotted field read (`party.code` comes back as `{"party.": {"code": ...}}`). */
+export function related(row: Row, field: string, subfield: string): unknown {
+  const value = row[`${field}.`];
+  return value && typeof value === 'object' ? (value as Record<string, unknown>)[subfield] : undefined;
+}
+
 /** A Tryton `Decimal` on the wire. Decimal fields reject JSON floats. */
 export function trytonDecimal(value: string): { __class__: 'Decimal'; decimal: string } {
   if (!/^-?\d+(\.\d+)?$/.test(value)) {
