@@ -179,16 +179,7 @@ export class TrytonExpectedShipments {
         ['state', '=', 'draft'],
       ]);
       if (emptied === undefined) continue;
-      const moves = await this.moves(purchase);
-      const chosen: number[] = [];
-      for (const { lineNo, quantityEa } of shipment.lines) {
-        const line = purchase.lines.find((l) => l.lineNo === lineNo);
-        const open = moves.filter(
-          (m) => m.line === line && m.state === 'draft' && m.shipmentId === undefined,
-        );
-        chosen.push(...(await this.take(open, Decimal.of(quantityEa), purchase.reference, lineNo)));
-      }
-      await this.rpc.write('stock.move', chosen, { planned_date: trytonDate(shipment.plannedDate) });
+      const chosen = await this.takeAll(purchase, shipment);
       await this.rpc.write('stock.shipment.in', [emptied], { incoming_moves: [['add', chosen]] });
     }
   }
