@@ -22,7 +22,8 @@ import type {
   ErpReceiptState,
   ExpectedShipmentRequest,
 } from '../../../domain/ports/erp';
-import { ERP_SYSTEM, trytonDate, type Row, type TrytonRpc } from './jsonrpc';
+import { ERP_SYSTEM, referenceId, trytonDate, type Row, type TrytonRpc } from './jsonrpc';
+import { quantityOf } from './purchase-order-reads';
 
 /** A purchase line as the port numbers it. */
 export interface PurchaseLineRef {
@@ -89,8 +90,10 @@ export class TrytonExpectedShipments {
     if (!moveIds.length) return [];
     const moves = await this.rpc.read<Row>('stock.move', moveIds, ['origin']);
     const lineIds = unique(
-      moves.map((m) => /^purchase\.line,(\d+)$/.exec(String(m.origin))?.[1]).map(Number),
-    ).filter((id) => id > 0);
+      moves
+        .map((m) => referenceId(m.origin, 'purchase.line'))
+        .filter((id): id is number => id !== undefined && id > 0),
+    );
     if (!lineIds.length) return [];
     const lines = await this.rpc.read<Row>('purchase.line', lineIds, ['purchase']);
     const purchases = await this.rpc.read<Row>(
@@ -374,14 +377,12 @@ export class TrytonExpectedShipments {
     return moves
       .sort((a, b) => a.id - b.id)
       .map((m) => {
-        const shipment =
-          typeof m.shipment === 'string' ? /^stock\.shipment\.in,(\d+)$/.exec(m.shipment) : null;
         return {
           id: m.id,
           line: owner.get(m.id)!,
-          quantity: eaches(m.quantity),
+          quantity: quantityOf(m.quantity),
           state: String(m.state),
-          shipmentId: shipment ? Number(shipment[1]) : undefined,
+          shipmentId: referenceId(m.shipment, 'stock.shipment.in'),
         };
       });
   }
@@ -453,11 +454,4 @@ function linesOf(moves: readonly LineMove[]): ErpExpectedShipment['lines'] {
       itemCode: line.itemCode,
       quantityEa: quantity.toString(),
     }));
-}
-
-/** A move's Float quantity in eaches, without binary noise. */
-function eaches(value: unknown): Decimal {
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new ContractViolation(`expected a numeric quantity, got ${JSON.stringify(value)}`, ERP_SYSTEM);
-  return Decimal.parse(value.toFixed(6));
 }

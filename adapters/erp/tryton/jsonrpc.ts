@@ -34,6 +34,13 @@ export function related(row: Row, field: string, subfield: string): unknown {
   return value && typeof value === 'object' ? (value as Record<string, unknown>)[subfield] : undefined;
 }
 
+/** The id a reference field (`"<model>,<id>"`) holds when it points to a record of `model`. */
+export function referenceId(value: unknown, model: string): number | undefined {
+  if (typeof value !== 'string' || !value.startsWith(`${model},`)) return undefined;
+  const id = value.slice(model.length + 1);
+  return /^\d+$/.test(id) ? Number(id) : undefined;
+}
+
 /** A Tryton `Decimal` on the wire. Decimal fields reject JSON floats. */
 export function trytonDecimal(value: string): { __class__: 'Decimal'; decimal: string } {
   if (!/^-?\d+(\.\d+)?$/.test(value)) {

@@ -14,7 +14,7 @@ import type {
 } from '../../../domain/ports/erp';
 import { ERP_ORDER_PAGE_SIZE } from '../../../domain/ports/erp';
 import { assertReferencePage } from '../request-checks';
-import { ERP_SYSTEM, related, type Domain, type Row, type TrytonRpc } from './jsonrpc';
+import { ERP_SYSTEM, referenceId, related, type Domain, type Row, type TrytonRpc } from './jsonrpc';
 
 const STATES: readonly ErpPurchaseOrderState[] = [
   'draft',
@@ -230,8 +230,7 @@ function inOrder(lines: Row[]): Row[] {
 
 /** The supplier shipment a move belongs to, if any (`shipment` is a reference field). */
 function shipmentOf(move: Row): number | undefined {
-  const match = typeof move.shipment === 'string' ? /^stock\.shipment\.in,(\d+)$/.exec(move.shipment) : null;
-  return match ? Number(match[1]) : undefined;
+  return referenceId(move.shipment, 'stock.shipment.in');
 }
 
 /** The text of a Tryton Decimal field (prices) as it arrives. */
