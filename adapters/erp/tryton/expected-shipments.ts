@@ -22,9 +22,8 @@ import type {
   ErpReceiptState,
   ExpectedShipmentRequest,
 } from '../../../domain/ports/erp';
-import { ERP_SYSTEM, trytonDate, type TrytonRpc } from './jsonrpc';
-
-type Row = Record<string, unknown> & { id: number };
+import { ERP_SYSTEM, referenceId, trytonDate, type Row, type TrytonRpc } from './jsonrpc';
+import { quantityOf } from './purchase-order-reads';
 
 /** A purchase line as the port numbers it. */
 export interface PurchaseLineRef {
@@ -91,8 +90,10 @@ export class TrytonExpectedShipments {
     if (!moveIds.length) return [];
     const moves = await this.rpc.read<Row>('stock.move', moveIds, ['origin']);
     const lineIds = unique(
-      moves.map((m) => /^purchase\.line,(\d+)$/.exec(String(m.origin))?.[1]).map(Number),
-    ).filter((id) => id > 0);
+      moves
+        .map((m) => referenceId(m.origin, 'purchase.line'))
+        .filter((id): id is number => id !== undefined && id > 0),
+    );
     if (!lineIds.length) return [];
     const lines = await this.rpc.read<Row>('purchase.line', lineIds, ['purchase']);
     const purchases = await this.rpc.read<Row>(
@@ -181,16 +182,7 @@ export class TrytonExpectedShipments {
         ['state', '=', 'draft'],
       ]);
       if (emptied === undefined) continue;
-      const moves = await this.moves(purchase);
-      const chosen: number[] = [];
-      for (const { lineNo, quantityEa } of shipment.lines) {
-        const line = purchase.lines.find((l) => l.lineNo === lineNo);
-        const open = moves.filter(
-          (m) => m.line === line && m.state === 'draft' && m.shipmentId === undefined,
-        );
-        chosen.push(...(await this.take(open, Decimal.of(quantityEa), purchase.reference, lineNo)));
-      }
-      await this.rpc.write('stock.move', chosen, { planned_date: trytonDate(shipment.plannedDate) });
+      const chosen = await this.takeAll(purchase, shipment);
       await this.rpc.write('stock.shipment.in', [emptied], { incoming_moves: [['add', chosen]] });
     }
   }
@@ -385,14 +377,12 @@ export class TrytonExpectedShipments {
     return moves
       .sort((a, b) => a.id - b.id)
       .map((m) => {
-        const shipment =
-          typeof m.shipment === 'string' ? /^stock\.shipment\.in,(\d+)$/.exec(m.shipment) : null;
         return {
           id: m.id,
           line: owner.get(m.id)!,
-          quantity: eaches(m.quantity),
+          quantity: quantityOf(m.quantity),
           state: String(m.state),
-          shipmentId: shipment ? Number(shipment[1]) : undefined,
+          shipmentId: referenceId(m.shipment, 'stock.shipment.in'),
         };
       });
   }
@@ -464,11 +454,4 @@ function linesOf(moves: readonly LineMove[]): ErpExpectedShipment['lines'] {
       itemCode: line.itemCode,
       quantityEa: quantity.toString(),
     }));
-}
-
-/** A move's Float quantity in eaches, without binary noise. */
-function eaches(value: unknown): Decimal {
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new ContractViolation(`expected a numeric quantity, got ${JSON.stringify(value)}`, ERP_SYSTEM);
-  return Decimal.parse(value.toFixed(6));
 }
