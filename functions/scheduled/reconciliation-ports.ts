@@ -6,7 +6,6 @@ import { buildEvent } from '../../canonical/envelope';
 import { ErpOrders } from '../../adapters/erp/order-reader';
 import { ProcurementOrders } from '../../adapters/procurement/order-reader';
 import { DynamoDbReconciliationCheckpoints } from '../../adapters/aws/reconciliation-checkpoints';
-import { DynamoDbReconciliationLease } from '../../adapters/aws/reconciliation-lease';
 import { DynamoDbRecordedOrders } from '../../adapters/aws/reconciliation-records';
 import { S3ReconciliationReport } from '../../adapters/aws/reconciliation-report';
 import { BUCKETS, TABLES } from '../../application/resources';
@@ -36,7 +35,7 @@ export function reconciliationSettings(): ReconciliationSettings {
  * share, so critical work keeps the rest). A batch run waits out a spent window rather than
  * failing; only a budget held by others for half a minute fails the run (transient).
  */
-export const erpBulkPages = () =>
+const erpBulkPages = () =>
   erpOrdersByInstance(
     erpBulkPorts(
       { findPurchaseOrders: 'read', committedValue: 'read', listReferencedPurchaseOrders: 'read' },
@@ -79,11 +78,6 @@ export function reconciliationPorts(): ReconciliationPorts {
     report: new S3ReconciliationReport(s3(), env(BUCKETS.reconciliationReports.envVar)),
     now,
   };
-}
-
-/** The lease that keeps runs one at a time, in the circuit-breaker table (shared coordination state). */
-export function reconciliationLease(): DynamoDbReconciliationLease {
-  return new DynamoDbReconciliationLease(documents(), env(TABLES.circuitBreaker.envVar));
 }
 
 /** The checkpoints of runs in partitions, beside the lease (circuit-breaker table). */
