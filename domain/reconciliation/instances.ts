@@ -15,7 +15,9 @@ export function erpOrdersByInstance(readers: Omit<ErpInstances<ErpOrderReader>, 
       const byInstance = new Map<string, ErpOrderLocator[]>();
       for (const order of orders) {
         const instance = readers.instanceFor(order.warehouseCode);
-        byInstance.set(instance, [...(byInstance.get(instance) ?? []), order]);
+        const page = byInstance.get(instance);
+        if (page) page.push(order);
+        else byInstance.set(instance, [order]);
       }
       // Instances have their own budgets and breakers: one's pages need not wait for another's.
       const found = await Promise.all(

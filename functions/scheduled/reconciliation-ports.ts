@@ -6,7 +6,6 @@ import { buildEvent } from '../../canonical/envelope';
 import { ErpOrders } from '../../adapters/erp/order-reader';
 import { ProcurementOrders } from '../../adapters/procurement/order-reader';
 import { DynamoDbReconciliationCheckpoints } from '../../adapters/aws/reconciliation-checkpoints';
-import { DynamoDbReconciliationLease } from '../../adapters/aws/reconciliation-lease';
 import { DynamoDbRecordedOrders } from '../../adapters/aws/reconciliation-records';
 import { S3ReconciliationReport } from '../../adapters/aws/reconciliation-report';
 import { BUCKETS, TABLES } from '../../application/resources';
@@ -30,19 +29,24 @@ export function reconciliationSettings(): ReconciliationSettings {
   };
 }
 
+/** The ERP port calls a run makes, each granted by the ERP request budget's bulk lane. */
+export const RECONCILIATION_ERP_READS = {
+  findPurchaseOrders: 'read',
+  committedValue: 'read',
+  listReferencedPurchaseOrders: 'read',
+} as const;
+
+/** A batch run waits out a spent window; only a budget held by others this long fails it (transient). */
+export const RECONCILIATION_ERP_WAIT_MS = 30_000;
+
 /**
  * The run's ERP reads, per ERP instance: each order from the instance its warehouse maps to, each
  * page granted by that instance's request budget's bulk lane (the lane the system APIs' reads
- * share, so critical work keeps the rest). A batch run waits out a spent window rather than
- * failing; only a budget held by others for half a minute fails the run (transient).
+ * share, so critical work keeps the rest).
  */
-export const erpBulkPages = () =>
+const erpBulkPages = () =>
   erpOrdersByInstance(
-    erpBulkPorts(
-      { findPurchaseOrders: 'read', committedValue: 'read', listReferencedPurchaseOrders: 'read' },
-      30_000,
-      (reads) => new ErpOrders(reads),
-    ),
+    erpBulkPorts(RECONCILIATION_ERP_READS, RECONCILIATION_ERP_WAIT_MS, (reads) => new ErpOrders(reads)),
   );
 
 /** The ports of one run (the report writer is per run). */
@@ -79,11 +83,6 @@ export function reconciliationPorts(): ReconciliationPorts {
     report: new S3ReconciliationReport(s3(), env(BUCKETS.reconciliationReports.envVar)),
     now,
   };
-}
-
-/** The lease that keeps runs one at a time, in the circuit-breaker table (shared coordination state). */
-export function reconciliationLease(): DynamoDbReconciliationLease {
-  return new DynamoDbReconciliationLease(documents(), env(TABLES.circuitBreaker.envVar));
 }
 
 /** The checkpoints of runs in partitions, beside the lease (circuit-breaker table). */
