@@ -15,19 +15,22 @@ export interface ErpInstanceRoute {
   readonly warehouses: readonly string[];
 }
 
-/** The ERP instances of the environment, each behind its own port. */
-export interface ErpInstances {
+/**
+ * The ERP instances of the environment, each behind its own port (`P`: the ERP port, or a narrower
+ * reader of one instance, such as reconciliation's bulk reads).
+ */
+export interface ErpInstances<P = ErpPort> {
   /** The primary instance's name: the one a single-ERP environment has. */
   readonly primary: string;
   /**
    * The ERP of the instance holding `warehouseCode`. A site with no warehouse (null) or a warehouse
    * of no instance reads the primary (first) instance: the warehouse check fails it anyway.
    */
-  forWarehouse(warehouseCode: string | null): ErpPort;
+  forWarehouse(warehouseCode: string | null): P;
   /** The name of the instance {@link forWarehouse} picks. */
   instanceFor(warehouseCode: string | null): string;
   /** Every instance, primary first: for changes that apply wherever a supplier is known. */
-  all(): readonly { readonly instance: string; readonly erp: ErpPort }[];
+  all(): readonly { readonly instance: string; readonly erp: P }[];
 }
 
 /** Which instance holds `warehouseCode`: the one listing it; the only one when there is one. */
@@ -41,10 +44,10 @@ export function instanceOfWarehouse(
 }
 
 /** The resolver over `routes`, reaching each instance through `portOf` (called on first use). */
-export function erpInstances(
+export function erpInstances<P = ErpPort>(
   routes: readonly ErpInstanceRoute[],
-  portOf: (instance: string) => ErpPort,
-): ErpInstances {
+  portOf: (instance: string) => P,
+): ErpInstances<P> {
   if (routes.length === 0) throw new Error('an environment has at least one ERP instance');
   const instanceFor = (warehouseCode: string | null) =>
     (instanceOfWarehouse(routes, warehouseCode) ?? routes[0]!).name;
@@ -57,7 +60,7 @@ export function erpInstances(
 }
 
 /** One ERP for every warehouse: the single-instance environment, and tests. */
-export function singleErp(erp: ErpPort, instance = 'primary'): ErpInstances {
+export function singleErp<P = ErpPort>(erp: P, instance = 'primary'): ErpInstances<P> {
   return erpInstances([{ name: instance, warehouses: [] }], () => erp);
 }
 

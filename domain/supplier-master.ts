@@ -11,7 +11,7 @@ import { TransientFailure } from './failures';
 import type { ErpSupplierChange } from './ports/erp';
 
 /** What the ERPs take from a supplier's master data: only an APPROVED supplier may receive new orders. */
-export function erpSupplierChange(supplier: Pick<Supplier, 'status' | 'name'>): ErpSupplierChange {
+function erpSupplierChange(supplier: Pick<Supplier, 'status' | 'name'>): ErpSupplierChange {
   return {
     active: supplier.status === 'APPROVED',
     ...(supplier.name !== undefined ? { name: supplier.name } : {}),
@@ -19,7 +19,7 @@ export function erpSupplierChange(supplier: Pick<Supplier, 'status' | 'name'>): 
 }
 
 /** The per-instance idempotency key of one supplier version: instances are applied independently. */
-export function supplierChangeKey(instance: string, supplierNumber: string, version: number): string {
+function supplierChangeKey(instance: string, supplierNumber: string, version: number): string {
   return `supplier-master:${instance}:${supplierNumber}:${version}`;
 }
 

@@ -178,7 +178,8 @@ export async function startLocalEnvironment(
   const cdkOut = await synthesizeDev(log, units ? { erpInstances: JSON.stringify(units) } : {});
   log(`Cloud assembly ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${cdkOut}`);
 
-  const erps = units ? await startUnitErps(units, log) : undefined;
+  const unitErps = units ? await startUnitErps(units, log) : undefined;
+  const erps = unitErps?.erps;
   const erp = settings.tryton ? undefined : (erps?.[units![0]!.name] ?? (await ErpSimulatorServer.start()));
   if (erps) log(`ERP: business units ${units!.map((u) => `${u.name} at ${erps[u.name]!.url}`).join(', ')}`);
   else if (erp) log(`ERP: embedded ERP simulator at ${erp.url}`);
@@ -220,7 +221,7 @@ export async function startLocalEnvironment(
       ERP_PROTOCOL: settings.tryton ? 'tryton' : 'supplyline-rpc',
       ERP_DATABASE: settings.tryton?.database ?? 'simulator',
       FORECAST_EXPORT_ALLOW_HTTP: 'true',
-      ...(units ? unitOverrides(units, erps!) : {}),
+      ...unitErps?.overrides,
     },
     secrets: {
       planningWebhookSigningCurrent: settings.planningWebhookSecret,
@@ -234,7 +235,7 @@ export async function startLocalEnvironment(
         username: settings.tryton?.user ?? 'simulator',
         password: settings.tryton?.password ?? 'simulator',
       }),
-      ...(units ? unitSecrets(units) : {}),
+      ...unitErps?.secrets,
     },
   });
   planning.setSubscriber(`${runtime.baseUrl}/v1/webhooks/planning`);
@@ -284,44 +285,44 @@ function startEdiPartner(runtime: LocalRuntime, procurement: ProcurementSimulato
   return { simulator, s3 };
 }
 
+/** Business units' embedded ERPs, and what points the functions at them. */
+export interface UnitErps {
+  /** Each unit's embedded ERP, by unit name. */
+  erps: Record<string, ErpSimulatorServer>;
+  /** Each unit's connection variables (the first's are the single-ERP names) onto its simulator. */
+  overrides: Record<string, string>;
+  /** The simulators' credentials in each further unit's own secret (the first's is erpCredentials). */
+  secrets: Record<string, string>;
+}
+
 /** One embedded ERP per business unit, each holding only its own warehouses. */
 export async function startUnitErps(
   units: readonly ErpInstance[],
   log: (line: string) => void,
-): Promise<Record<string, ErpSimulatorServer>> {
+): Promise<UnitErps> {
   const started = await Promise.all(
     units.map((unit) => ErpSimulatorServer.start({ data: unitMasterData(unit) })),
   );
-  const erps = Object.fromEntries(units.map((unit, index) => [unit.name, started[index]!]));
   for (const unit of units) log(`ERP ${unit.name}: warehouses ${unit.warehouses.join(', ')}`);
-  return erps;
-}
-
-/** Each unit's connection variables (the first's are the single-ERP names) onto its simulator. */
-export function unitOverrides(
-  units: readonly ErpInstance[],
-  erps: Readonly<Record<string, ErpSimulatorServer>>,
-): Record<string, string> {
-  return Object.fromEntries(
-    units.flatMap((unit, index) => {
-      const vars = erpInstanceEnvVars(unit.name, index);
-      return [
-        [vars.baseUrl, erps[unit.name]!.url],
-        [vars.protocol, 'supplyline-rpc'],
-        [vars.database, unit.database],
-      ];
-    }),
-  );
-}
-
-/** The simulators' credentials in each further unit's own secret (the first's is erpCredentials). */
-export function unitSecrets(units: readonly ErpInstance[]): Record<string, string> {
-  return Object.fromEntries(
-    units
-      .slice(1)
-      .map((unit) => [
-        `${pascalCase(unit.name)}Credentials`,
-        JSON.stringify({ username: 'simulator', password: 'simulator' }),
-      ]),
-  );
+  return {
+    erps: Object.fromEntries(units.map((unit, index) => [unit.name, started[index]!])),
+    overrides: Object.fromEntries(
+      units.flatMap((unit, index) => {
+        const vars = erpInstanceEnvVars(unit.name, index);
+        return [
+          [vars.baseUrl, started[index]!.url],
+          [vars.protocol, 'supplyline-rpc'],
+          [vars.database, unit.database],
+        ];
+      }),
+    ),
+    secrets: Object.fromEntries(
+      units
+        .slice(1)
+        .map((unit) => [
+          `${pascalCase(unit.name)}Credentials`,
+          JSON.stringify({ username: 'simulator', password: 'simulator' }),
+        ]),
+    ),
+  };
 }

@@ -7,6 +7,7 @@
  * before anything starts, and every run has a status record anyone may read.
  */
 import type { ReconciliationRun } from '../canonical/generated/types';
+import { ASKED_RUN_LEASE_MS } from '../domain/reconciliation/on-demand';
 import type { OpsContext } from './context';
 import { duration, table, when } from './format';
 import { ApiProblem, callGovernedApi } from './governed-api';
@@ -97,8 +98,8 @@ export async function reconcileCommand(
     ? await followRun(context, asked.runId, {
         // The local runtime runs it at once; in AWS it waits its turn in the bulk lane.
         pollEveryMs: context.target === 'local' ? 1000 : 10_000,
-        // The lease an asked-for run holds (domain/reconciliation/on-demand.ts).
-        timeoutMs: 30 * 60_000,
+        // The lease an asked-for run holds.
+        timeoutMs: ASKED_RUN_LEASE_MS,
         onStatus: (current) => io.progress(`run ${current.runId} ${current.status}`),
         ...follow,
       })

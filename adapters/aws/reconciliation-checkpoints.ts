@@ -6,10 +6,12 @@
  * long as the run's report (90 days).
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BUCKETS } from '../../application/resources';
 import type { ReconciliationCheckpoint, ReconciliationCheckpoints } from '../../domain/ports/reconciliation';
 import { isConditionFailure } from './sdk-errors';
 
-const RETENTION_SECONDS = 90 * 86_400;
+/** As long as the run's report (the reports bucket's lifecycle on `runs/`). */
+const RETENTION_SECONDS = BUCKETS.reconciliationReports.expiringPrefixes['runs/'] * 86_400;
 const keyOf = (runId: string) => ({ endpoint: `reconciliation-checkpoint#${runId}` });
 
 /** Another invocation of the run saved as far or further: this one repeats work and must stop. */

@@ -4,12 +4,14 @@
  * goes with. `expiresAt` (the table's TTL) keeps a status as long as its report (90 days).
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BUCKETS } from '../../application/resources';
 import type {
   ReconciliationRunRecords,
   ReconciliationRunStatus,
 } from '../../domain/ports/reconciliation-runs';
 
-const RETENTION_SECONDS = 90 * 86_400;
+/** As long as the run's report (the reports bucket's lifecycle on `runs/`). */
+const RETENTION_SECONDS = BUCKETS.reconciliationReports.expiringPrefixes['runs/'] * 86_400;
 const keyOf = (runId: string) => ({ endpoint: `reconciliation-run#${runId}` });
 
 export class DynamoDbReconciliationRuns implements ReconciliationRunRecords {

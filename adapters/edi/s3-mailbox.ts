@@ -21,28 +21,21 @@ export class S3EdiMailbox implements EdiMailbox {
   }
 
   file(key: string): MailboxFile {
-    let etag: string | undefined;
-    return {
-      stream: () =>
-        this.chunks(
-          key,
-          () => etag,
-          (seen) => (etag ??= seen),
-        ),
-    };
+    // The ETag of the file's first read: every later read is of that version.
+    const pinned: { etag?: string } = {};
+    return { stream: () => this.chunks(key, pinned) };
   }
 
-  private async *chunks(
-    key: string,
-    pinned: () => string | undefined,
-    seen: (etag: string) => void,
-  ): AsyncIterable<string> {
-    const ifMatch = pinned();
+  private async *chunks(key: string, pinned: { etag?: string }): AsyncIterable<string> {
     const answer = await this.s3.send(
-      new GetObjectCommand({ Bucket: this.bucketName, Key: key, ...(ifMatch ? { IfMatch: ifMatch } : {}) }),
+      new GetObjectCommand({
+        Bucket: this.bucketName,
+        Key: key,
+        ...(pinned.etag ? { IfMatch: pinned.etag } : {}),
+      }),
     );
     if (!answer.Body) throw new Error(`EDI mailbox: ${key} has no body`);
-    if (answer.ETag) seen(answer.ETag);
+    if (answer.ETag) pinned.etag ??= answer.ETag;
     // A character may span two chunks: the decoder keeps its first bytes until the rest arrive.
     const decoder = new TextDecoder('utf-8');
     for await (const bytes of answer.Body as AsyncIterable<Uint8Array>)

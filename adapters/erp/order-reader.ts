@@ -7,11 +7,11 @@
  */
 import { runBounded } from '../../domain/concurrency';
 import { ERP_ORDER_PAGE_SIZE, type ErpOrderReference, type ErpPort } from '../../domain/ports/erp';
-import type { ErpOrderReader } from '../../domain/ports/reconciliation';
+import type { ErpOrderLocator, ErpOrderPosition, ErpOrderReader } from '../../domain/ports/reconciliation';
 import type { ErpOrderView } from '../../domain/reconciliation/types';
 import { MIDDLEWARE_REFERENCE_PREFIX } from '../../domain/reconciliation/unrecorded';
 
-/** The ERP's orders and receipts by external reference. */
+/** One ERP instance's orders and receipts by external reference. */
 export class ErpOrders implements ErpOrderReader {
   constructor(
     private readonly erp: Pick<
@@ -26,8 +26,9 @@ export class ErpOrders implements ErpOrderReader {
 
   async *referencedOrders(
     days: { from: string; until: string },
-    after?: string,
+    from?: ErpOrderPosition,
   ): AsyncGenerator<ErpOrderReference[]> {
+    let after = from?.externalRef;
     for (;;) {
       const page = await this.erp.listReferencedPurchaseOrders({
         referencePrefix: MIDDLEWARE_REFERENCE_PREFIX,
@@ -42,7 +43,8 @@ export class ErpOrders implements ErpOrderReader {
     }
   }
 
-  async ordersByReference(externalRefs: readonly string[]): Promise<ReadonlyMap<string, ErpOrderView>> {
+  async ordersByReference(orders: readonly ErpOrderLocator[]): Promise<ReadonlyMap<string, ErpOrderView>> {
+    const externalRefs = orders.map((order) => order.externalRef);
     const pages: string[][] = [];
     for (let start = 0; start < externalRefs.length; start += ERP_ORDER_PAGE_SIZE)
       pages.push(externalRefs.slice(start, start + ERP_ORDER_PAGE_SIZE));

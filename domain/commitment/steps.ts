@@ -3,6 +3,7 @@
  * value its ResultPath stores; failures are thrown as the project's failure classes so the state
  * machine's Retry (transient only) and Catch (business rejection -> compensate) can tell them apart.
  */
+import { erpSyncSystem, systemPair } from '../sync-lag';
 import type { ForecastException as CanonicalForecastException } from '../../canonical/generated/types';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
 import { BusinessRejection, ContractViolation, TransientFailure } from '../failures';
@@ -337,16 +338,18 @@ export async function postPurchaseOrder(
     ports,
   );
   await ports.publish([postedEvent]);
+  // Each instance's posting lag is its own pair, as the acknowledgement's is (domain/sync-lag.ts).
+  const erp = erpSyncSystem(ports.erps.instanceFor(policy.warehouseCode), ports.erps.primary);
   await ports.ledger.recordSourceChange(ref, {
     from: 'planning',
-    to: 'erp',
+    to: erp,
     version: need.version,
     sourceEventAt: state.event.occurredAt,
     correlationId: state.event.correlationId,
   });
   const lag = await ports.ledger.recordConfirmation(ref, {
     from: 'planning',
-    to: 'erp',
+    to: erp,
     version: need.version,
     confirmedAt: posted.postedAt,
   });
@@ -400,7 +403,7 @@ export async function postPurchaseOrder(
     if (!requisition) ports.metric?.('ForecastToOrderSeconds', lag, 'Seconds');
     ports.metric?.('SyncLagSeconds', lag, 'Seconds', {
       ObjectType: 'purchase-order',
-      SystemPair: 'planning-erp',
+      SystemPair: systemPair('planning', erp),
     });
   }
   return posted;

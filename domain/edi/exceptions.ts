@@ -1,6 +1,7 @@
 /** Integration exceptions of the EDI exchange: what a person must see, naming the file it concerns. */
 import { createHash } from 'node:crypto';
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
+import type { IntegrationException } from '../../canonical/generated/types';
 import type { ReceivedTransactionSet, Segment } from './interchange';
 
 /** The file an exception concerns, and what stamps its event. */
@@ -98,16 +99,12 @@ export interface RejectedEdiFile {
 }
 
 /** The rejected file an integration exception names, or undefined when it names none. */
-export function rejectedEdiFile(exception: {
-  readonly exceptionId: string;
-  readonly code: string;
-  readonly message: string;
-  readonly objectType: string;
-  readonly objectId: string;
-  readonly raisedAt: string;
-  readonly status: string;
-  readonly details?: string | null;
-}): RejectedEdiFile | undefined {
+export function rejectedEdiFile(
+  exception: Pick<
+    IntegrationException,
+    'exceptionId' | 'code' | 'message' | 'objectType' | 'objectId' | 'raisedAt' | 'status' | 'details'
+  >,
+): RejectedEdiFile | undefined {
   if (exception.objectType !== 'EdiInterchange' || !isRejectedInputCode(exception.code)) return undefined;
   const details = parsedDetails(exception.details);
   const key = typeof details.file === 'string' ? details.file : exception.objectId;

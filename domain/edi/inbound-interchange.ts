@@ -14,9 +14,9 @@
  * 4. Second read, once the file is answered and claimed: each answered set is mapped and its events
  *    are published {@link EVENTS_PER_PUBLISH} at a time. Accepted 855s become
  *    `purchase-order.acknowledged`, the event the procurement platform's webhook produces, for the
- *    revision of the last 850 sent; accepted original 856s become `shipment.milestone-reported`;
- *    rejected sets, 855 line rejections, cancelled or replaced ASNs, and 997s rejecting our 850s
- *    become integration exceptions with their reasons and the set's text. A publish that fails
+ *    revision of the last 850 sent; accepted 856s (originals, cancellations and replacements)
+ *    become `shipment.milestone-reported`; rejected sets, 855 line rejections and 997s rejecting
+ *    our 850s become integration exceptions with their reasons and the set's text. A publish that fails
  *    fails the file, which is received again whole: the same 997, the same idempotency keys.
  */
 import { buildEvent, type CanonicalEvent } from '../../canonical/envelope';
@@ -322,8 +322,8 @@ async function applyInterchange(
       setIndex = 0;
     } else if (item.kind === 'set' && group) {
       if (group.isAcknowledgement) {
-        await recordAcknowledgementsOfOurOrders([item.set], partner, ports);
-        await out.add(...rejectionsOfOurOrders([item.set], partner, facts));
+        await recordAcknowledgementOfOurOrders(item.set, partner, ports);
+        await out.add(...rejectionsOfOurOrders(item.set, partner, facts));
         continue;
       }
       const acknowledgement = acknowledgements[answeredIndex]!;
@@ -457,52 +457,42 @@ function rejectedWhole(group: CheckedGroup): GroupAcknowledgement {
   };
 }
 
-/** Every 850 group a 997 answers, accepted or not, is no longer awaited (missing-acknowledgements.ts). */
-async function recordAcknowledgementsOfOurOrders(
-  sets: readonly ReceivedTransactionSet[],
+/** The 850 group a 997 set answers, accepted or not, is no longer awaited (missing-acknowledgements.ts). */
+async function recordAcknowledgementOfOurOrders(
+  set: ReceivedTransactionSet,
   partner: TradingPartner,
   ports: InboundPorts,
 ): Promise<void> {
-  for (const set of sets) {
-    const ak1 = set.segments.find((s) => s.tag === 'AK1');
-    // Our GS06 is the interchange number (ISA13) of the 850 it answers.
-    const interchangeNumber = ak1 && element(ak1, 1) === 'PO' ? Number(element(ak1, 2)) : NaN;
-    if (Number.isSafeInteger(interchangeNumber))
-      await ports.ledger.recordAcknowledgement(
-        partner.partnerId,
-        interchangeNumber,
-        ports.now().toISOString(),
-      );
-  }
+  const ak1 = set.segments.find((s) => s.tag === 'AK1');
+  // Our GS06 is the interchange number (ISA13) of the 850 it answers.
+  const interchangeNumber = ak1 && element(ak1, 1) === 'PO' ? Number(element(ak1, 2)) : NaN;
+  if (Number.isSafeInteger(interchangeNumber))
+    await ports.ledger.recordAcknowledgement(partner.partnerId, interchangeNumber, ports.now().toISOString());
 }
 
 /** A 997 from the partner rejecting (wholly or partly) a group we sent: the partner never took those orders. */
 function rejectionsOfOurOrders(
-  sets: readonly ReceivedTransactionSet[],
+  set: ReceivedTransactionSet,
   partner: TradingPartner,
   facts: ExceptionFacts,
 ): CanonicalEvent[] {
-  const events: CanonicalEvent[] = [];
-  for (const set of sets) {
-    const ak1 = set.segments.find((s) => s.tag === 'AK1');
-    const ak9 = set.segments.find((s) => s.tag === 'AK9');
-    if (!ak1 || element(ak1, 1) !== 'PO') continue;
-    const rejectedSets = set.segments.filter((s) => s.tag === 'AK5' && element(s, 1) === 'R').length;
-    if (rejectedSets === 0 && element(ak9 ?? { tag: 'AK9', elements: [] }, 1) !== 'R') continue;
-    events.push(
-      ediException(
-        'EDI_PURCHASE_ORDER_REJECTED',
-        `${partner.partnerId} rejected our 850 interchange group ${element(ak1, 2)} (${facts.key}): the partner did not take the order; a person must act.`,
-        facts,
-        {
-          partnerId: partner.partnerId,
-          groupControlNumber: element(ak1, 2),
-          // Our GS06 is the 850's ISA13, which starts its file name in outbound/<partner>/.
-          purchaseOrderFile: `${MAILBOX.outboundPrefix(partner.partnerId)}${padded(Number(element(ak1, 2)), 9)}-850-*.x12`,
-          document: documentText(set),
-        },
-      ),
-    );
-  }
-  return events;
+  const ak1 = set.segments.find((s) => s.tag === 'AK1');
+  const ak9 = set.segments.find((s) => s.tag === 'AK9');
+  if (!ak1 || element(ak1, 1) !== 'PO') return [];
+  const rejectedSets = set.segments.filter((s) => s.tag === 'AK5' && element(s, 1) === 'R').length;
+  if (rejectedSets === 0 && element(ak9 ?? { tag: 'AK9', elements: [] }, 1) !== 'R') return [];
+  return [
+    ediException(
+      'EDI_PURCHASE_ORDER_REJECTED',
+      `${partner.partnerId} rejected our 850 interchange group ${element(ak1, 2)} (${facts.key}): the partner did not take the order; a person must act.`,
+      facts,
+      {
+        partnerId: partner.partnerId,
+        groupControlNumber: element(ak1, 2),
+        // Our GS06 is the 850's ISA13, which starts its file name in outbound/<partner>/.
+        purchaseOrderFile: `${MAILBOX.outboundPrefix(partner.partnerId)}${padded(Number(element(ak1, 2)), 9)}-850-*.x12`,
+        document: documentText(set),
+      },
+    ),
+  ];
 }

@@ -225,6 +225,11 @@ export interface ErpPort {
    */
   listExpectedShipments(externalRef: string): Promise<ErpExpectedShipment[]>;
   /**
+   * References of the orders that expect the supplier's shipment `shipmentId` (a draft receipt),
+   * sorted: what an 856 replacement no longer listing an order must withdraw. Empty when none.
+   */
+  findOrdersExpectingShipment(supplierNumber: string, shipmentId: string): Promise<string[]>;
+  /**
    * Records a shipment to expect against the order's lines. Idempotent on `shipmentId`: when the
    * order already has it, returns it unchanged with `created: false`. Each line's quantity must fit
    * what remains unshipped of it: BusinessRejection SHIPMENT_EXCEEDS_REMAINING; PO_UNKNOWN;

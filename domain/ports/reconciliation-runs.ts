@@ -8,9 +8,6 @@ import type { ReconciliationRun, ReconciliationRunCounts } from '../../canonical
 export type ReconciliationRunStatus = ReconciliationRun;
 export type { ReconciliationRunCounts };
 
-/** Where an on-demand run is: asked for, running, finished with its summary, or failed with a reason. */
-export type ReconciliationRunState = ReconciliationRun['status'];
-
 /** The runs' status records. */
 export interface ReconciliationRunRecords {
   save(status: ReconciliationRunStatus): Promise<void>;

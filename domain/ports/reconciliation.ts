@@ -32,10 +32,25 @@ export interface ProcurementOrderReader {
   ordersByNumber(poNumbers: readonly string[]): Promise<ReadonlyMap<string, ProcurementPurchaseOrder>>;
 }
 
+/**
+ * Where the ERP keeps a recorded order: its reference, and its warehouse, whose ERP instance holds
+ * it (domain/business-units.ts).
+ */
+export type ErpOrderLocator = Pick<RecordedOrder, 'externalRef' | 'warehouseCode'>;
+
+/** An ERP order with the middleware's reference; `instance` names its ERP where there are several. */
+export type ReferencedErpOrder = ErpOrderReference & { instance?: string };
+
+/**
+ * Where a listing of referenced orders stopped: the last order read (its instance where there are
+ * several: references repeat across instances, and each is listed in turn).
+ */
+export type ErpOrderPosition = Pick<ReferencedErpOrder, 'externalRef' | 'instance'>;
+
 /** The ERP's orders with their receipts. */
 export interface ErpOrderReader {
   /** The orders found (any state), by external reference; one the ERP does not have is absent. */
-  ordersByReference(externalRefs: readonly string[]): Promise<ReadonlyMap<string, ErpOrderView>>;
+  ordersByReference(orders: readonly ErpOrderLocator[]): Promise<ReadonlyMap<string, ErpOrderView>>;
   /**
    * The ERP's orders with the middleware's reference purchased on the days `[from, until)`, a page
    * at a time in reference order, from the one after `after` when given (domain/reconciliation/
@@ -43,8 +58,8 @@ export interface ErpOrderReader {
    */
   referencedOrders(
     days: { from: string; until: string },
-    after?: string,
-  ): AsyncIterable<readonly ErpOrderReference[]>;
+    after?: ErpOrderPosition,
+  ): AsyncIterable<readonly ReferencedErpOrder[]>;
   /** The warehouse's committed value in the month (as ErpPort.committedValue counts it). */
   committedValue(warehouseCode: string, month: string): Promise<string>;
 }
@@ -116,8 +131,8 @@ export interface ReconciliationCheckpoint {
    * repaired and reported, then the pages of the ERP's referenced orders looked up.
    */
   partitionsDone: number;
-  /** The reference of the last ERP order looked up by a finished step (domain/reconciliation/unrecorded.ts). */
-  unrecordedAfter?: string;
+  /** The last ERP order looked up by a finished step (domain/reconciliation/unrecorded.ts). */
+  unrecordedAfter?: ErpOrderPosition;
   /** The summary's counts so far (committed values are compared once the last partition is done). */
   summary: ReconciliationSummary;
   /** Supplyline's committed value so far per `warehouse|month`, exact decimal strings. */

@@ -4,6 +4,7 @@
  * never repaired: an order a person entered in the ERP directly is a legitimate difference.
  */
 import { Decimal } from '../decimal';
+import { BusinessRejection } from '../failures';
 import type { ReconciliationWindow } from '../ports/reconciliation';
 import type { RecordedOrder } from './types';
 
@@ -74,7 +75,16 @@ export class CommittedValueTally {
     const comparisons: CommittedValueComparison[] = [];
     for (const [key, { supplyline, erpOnly }] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
       const [warehouseCode, month] = key.split('|') as [string, string];
-      const erp = Decimal.of(await erpValue(warehouseCode, month));
+      let value: string;
+      try {
+        value = await erpValue(warehouseCode, month);
+      } catch (error) {
+        // A mapped warehouse its ERP does not have committed nothing there; one Supplyline committed
+        // in is a finding the run must not hide.
+        if (erpOnly && error instanceof BusinessRejection && error.code === 'WAREHOUSE_UNKNOWN') continue;
+        throw error;
+      }
+      const erp = Decimal.of(value);
       if (erpOnly && erp.isZero()) continue;
       comparisons.push({
         warehouseCode,

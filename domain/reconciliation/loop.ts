@@ -64,13 +64,16 @@ export async function reconcileIteration(
     // An asked-for run whose lease another took cannot succeed: failed, with the holder.
     return { complete: true, status: await recordFailure(ports, request, busy.message, known) };
   }
-  if (request.requestedBy && known?.status !== 'running')
-    await ports.runs.save(runningStatus(ports.now(), request, known));
+  // An asked-for run's record as running: the one read above, or saved now as this iteration starts it.
+  let running = known?.status === 'running' ? known : undefined;
+  if (request.requestedBy && !running) {
+    running = runningStatus(ports.now(), request, known);
+    await ports.runs.save(running);
+  }
   const result = await run(() => time.remainingMs() < time.reserveMs);
   if (!result.complete) return { complete: false };
-  if (request.requestedBy) {
+  if (running) {
     const { reportKeys, ...summary } = result.summary;
-    const running = (await ports.runs.get(request.runId)) ?? runningStatus(ports.now(), request);
     await ports.runs.save(finishedStatus(running, summary, reportKeys));
   }
   await ports.lease.release(request.runId);

@@ -91,7 +91,10 @@ export async function reconcileInPartitions(
       const references = page.map((order) => order.externalRef);
       const recorded = await ports.orders.recordedAmong(references, checkpoint.window);
       await raiseUnrecorded(ports, page, recorded, checkpoint.summary);
-      await step(() => (checkpoint.unrecordedAfter = references.at(-1)));
+      const { externalRef, instance } = page.at(-1) ?? {};
+      await step(() => {
+        if (externalRef) checkpoint.unrecordedAfter = instance ? { externalRef, instance } : { externalRef };
+      });
     }
   // An invocation that found nothing left to do still ends a part: `finish` joins the parts saved.
   if (stepped === 0) await ports.report.endPart?.(checkpoint.partitionsDone, checkpoint.summary);

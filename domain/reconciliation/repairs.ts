@@ -5,6 +5,7 @@
  * repair after a dead-lettered sync is applied once). Each records the state it left in the sync
  * ledger: the ERP revision it made is what tells the next run its own change from a person's.
  */
+import type { ErpInstances } from '../business-units';
 import type { ErpPort } from '../ports/erp';
 import type { ProcurementPurchaseOrder } from '../ports/procurement';
 import type { ReconciliationRepairer } from '../ports/reconciliation';
@@ -23,7 +24,8 @@ export interface ProcurementStatusWriter {
 
 /** What the repairs need. */
 export interface RepairPorts {
-  erp: Pick<ErpPort, 'postPurchaseOrder' | 'amendPurchaseOrder'>;
+  /** Each order's repair goes to the ERP instance its warehouse maps to (the one it was compared with). */
+  erps: Pick<ErpInstances<Pick<ErpPort, 'postPurchaseOrder' | 'amendPurchaseOrder'>>, 'forWarehouse'>;
   procurement: ProcurementStatusWriter;
   ledger: Pick<LedgerPort, 'recordState'>;
   now(): Date;
@@ -43,7 +45,7 @@ export function reconciliationRepairs(ports: RepairPorts): ReconciliationRepaire
     });
   return {
     async postMissingOrder(order: RecordedOrder, awarded: ProcurementPurchaseOrder) {
-      const posted = await ports.erp.postPurchaseOrder({
+      const posted = await ports.erps.forWarehouse(order.warehouseCode).postPurchaseOrder({
         externalRef: order.externalRef,
         supplierNumber: awarded.supplierNumber,
         warehouseCode: order.warehouseCode,
@@ -60,7 +62,9 @@ export function reconciliationRepairs(ports: RepairPorts): ReconciliationRepaire
       await recordErp(order, posted);
     },
     async amendErpOrder(order: RecordedOrder, lines: readonly ErpLineRepair[]) {
-      const amended = await ports.erp.amendPurchaseOrder(order.externalRef, { lines: [...lines] });
+      const amended = await ports.erps
+        .forWarehouse(order.warehouseCode)
+        .amendPurchaseOrder(order.externalRef, { lines: [...lines] });
       await recordErp(order, amended);
     },
     async syncProcurementStatus(order, erpNumber, status, receiptNumber) {

@@ -128,7 +128,7 @@ export async function* pagedViews(
   for await (const page of ports.orders.pages(window)) {
     const [awarded, posted] = await Promise.all([
       ports.procurement.ordersByNumber(page.map((order) => order.poNumber)),
-      ports.erp.ordersByReference(page.map((order) => order.externalRef)),
+      ports.erp.ordersByReference(page),
     ]);
     for (const recorded of page) {
       yield {

@@ -7,8 +7,7 @@
  * reference is not compared: the contract reconciles the orders the middleware created or learned
  * of, and tells them by that reference.
  */
-import type { ErpOrderReference } from '../ports/erp';
-import type { ReconciliationWindow } from '../ports/reconciliation';
+import type { ReconciliationWindow, ReferencedErpOrder } from '../ports/reconciliation';
 import type { Difference } from './types';
 
 /** How the middleware's purchase-order references begin (domain/commitment/steps.ts purchaseOrderRef). */
@@ -32,7 +31,8 @@ export function wholeDaysOf(window: ReconciliationWindow): { from: string; until
 }
 
 /** The difference of an ERP order with the middleware's reference that Supplyline never recorded. */
-export function unrecordedErpOrder(order: ErpOrderReference): Difference {
+export function unrecordedErpOrder(order: ReferencedErpOrder): Difference {
+  const where = order.instance === undefined ? '' : ` (ERP instance ${order.instance})`;
   return {
     class: 'missing_in_procurement',
     externalRef: order.externalRef,
@@ -47,7 +47,7 @@ export function unrecordedErpOrder(order: ErpOrderReference): Difference {
       kind: 'exception',
       code: 'ORDER_UNKNOWN_TO_SUPPLYLINE',
       reason:
-        `ERP order ${order.number} carries the middleware's reference ${order.externalRef}, but Supplyline has no ` +
+        `ERP order ${order.number}${where} carries the middleware's reference ${order.externalRef}, but Supplyline has no ` +
         'record of it, so no procurement platform order is known for it: a person decides whether it stands.',
     },
   };

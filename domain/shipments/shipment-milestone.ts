@@ -20,6 +20,7 @@
  *   to ship. Goods already received against it are never touched: an exception for a person.
  * - A replacement gives the receipt the new lines, quantities and date; the over-shipment rule
  *   counts every other shipment, not the replaced one. The same content again changes nothing.
+ *   It is the shipment's whole content: an order it no longer lists has its receipt withdrawn.
  * - Out of order: the ERP remembers a withdrawn shipment id (ErpPort.withdrawExpectedShipment), so
  *   a cancellation before its original is kept and the late original or replacement is not applied
  *   (`withdrawn`, counted); a replacement before its original is the shipment's content, and the late
@@ -27,6 +28,7 @@
  */
 import type { CanonicalEvent } from '../../canonical/envelope';
 import type { ShipmentMilestoneReportedV1 } from '../../canonical/generated/types';
+import type { PostedPurchaseOrder } from '../commitment/types';
 import { Decimal } from '../decimal';
 import { ediException } from '../edi/exceptions';
 import { BusinessRejection } from '../failures';
@@ -38,7 +40,7 @@ import type { BusinessMetric, EventPublisher } from '../ports/events';
 /** What applying a milestone needs. */
 export interface ShipmentMilestonePorts extends EventPublisher {
   /** The order's business unit's ERP receives the shipment (the warehouse it was posted for). */
-  readonly erps: Pick<ErpInstances, 'forWarehouse'>;
+  readonly erps: Pick<ErpInstances, 'forWarehouse' | 'all'>;
   readonly commitments: Pick<CommitmentRegistry, 'findByPoNumber'>;
   readonly tenantId: string;
   readonly now: () => Date;
@@ -48,6 +50,7 @@ export interface ShipmentMilestonePorts extends EventPublisher {
 
 /** What became of the milestone for one purchase order. */
 export interface ShipmentOutcome {
+  /** The order's PO number; for an order a replacement no longer lists, its ERP reference. */
   readonly poNumber: string;
   readonly outcome: 'recorded' | 'already-recorded' | 'replaced' | 'withdrawn' | 'not-applied';
   /** The ERP receipt expecting the goods, when there is one. */
@@ -85,24 +88,33 @@ export async function applyShipmentMilestone(
       ),
     );
   const outcomes: ShipmentOutcome[] = [];
-  for (const [poNumber, lines] of byOrder)
-    outcomes.push(await applyToOrder(poNumber, lines, milestone, ports, raise));
+  const withdrewIn = new Set<ErpPort>();
+  // The ERP references of the listed orders Supplyline posted: what a replacement keeps.
+  const listed = new Set<string>();
+  for (const [poNumber, lines] of byOrder) {
+    const posted = await ports.commitments.findByPoNumber(poNumber);
+    if (posted) listed.add(posted.externalRef);
+    outcomes.push(await applyToOrder(poNumber, posted, lines, milestone, ports, raise, withdrewIn));
+  }
+  if (milestone.purpose === 'replacement')
+    outcomes.push(...(await withdrawDropped(listed, milestone, ports, raise)));
   if (exceptions.length > 0) await ports.publish(exceptions);
   return outcomes;
 }
 
 async function applyToOrder(
   poNumber: string,
+  posted: PostedPurchaseOrder | undefined,
   lines: readonly ShipmentLine[],
   milestone: Milestone,
   ports: ShipmentMilestonePorts,
   raise: (code: string, message: string, lines: readonly ShipmentLine[]) => void,
+  withdrewIn: Set<ErpPort>,
 ): Promise<ShipmentOutcome> {
   const notApplied = (code: string, message: string): ShipmentOutcome => {
     raise(code, `${message}; nothing of it was applied`, lines);
     return { poNumber, outcome: 'not-applied', linesNotApplied: lines.map((l) => l.lineNo) };
   };
-  const posted = await ports.commitments.findByPoNumber(poNumber);
   if (!posted)
     return notApplied('SHIPMENT_PURCHASE_ORDER_UNKNOWN', `${poNumber} was not posted by Supplyline`);
   if (posted.supplierNumber !== milestone.supplierNumber)
@@ -126,8 +138,11 @@ async function applyToOrder(
   if (purpose === 'cancellation') {
     try {
       const { withdrawn } = await erp.withdrawExpectedShipment(posted.externalRef, milestone.shipmentId);
+      // The ERP remembers a withdrawal per supplier: once this cancellation withdrew the id in an
+      // ERP, its other orders there (none expecting it yet) were withdrawn by it too, not before.
+      if (withdrawn) withdrewIn.add(erp);
       ports.metric?.(
-        withdrawn ? 'ShipmentMilestonesApplied' : 'ShipmentMilestonesAlreadyApplied',
+        withdrewIn.has(erp) ? 'ShipmentMilestonesApplied' : 'ShipmentMilestonesAlreadyApplied',
         1,
         'Count',
         supplier,
@@ -189,6 +204,39 @@ async function applyToOrder(
   } catch (error) {
     return refusedByErp(error, fitting);
   }
+}
+
+/**
+ * A replacement is the shipment's whole content: an order the ERP still expects the shipment for
+ * but the replacement no longer lists has its receipt withdrawn. Done after the listed orders, so
+ * their receipts are in place before the shipment id is withdrawn anywhere.
+ */
+async function withdrawDropped(
+  kept: ReadonlySet<string>,
+  milestone: Milestone,
+  ports: ShipmentMilestonePorts,
+  raise: (code: string, message: string, lines: readonly ShipmentLine[]) => void,
+): Promise<ShipmentOutcome[]> {
+  const outcomes: ShipmentOutcome[] = [];
+  for (const { erp } of ports.erps.all()) {
+    const expecting = await erp.findOrdersExpectingShipment(milestone.supplierNumber, milestone.shipmentId);
+    for (const externalRef of expecting.filter((ref) => !kept.has(ref))) {
+      try {
+        await erp.withdrawExpectedShipment(externalRef, milestone.shipmentId);
+        ports.metric?.('ShipmentMilestonesApplied', 1, 'Count', { Supplier: milestone.supplierNumber });
+        outcomes.push({ poNumber: externalRef, outcome: 'withdrawn', linesNotApplied: [] });
+      } catch (error) {
+        if (!(error instanceof BusinessRejection)) throw error;
+        raise(
+          error.code,
+          `the replacement no longer lists ${externalRef}, but the ERP refused to withdraw it (${error.message})`,
+          [],
+        );
+        outcomes.push({ poNumber: externalRef, outcome: 'not-applied', linesNotApplied: [] });
+      }
+    }
+  }
+  return outcomes;
 }
 
 /** Whether the ERP's receipt already holds what the replacement says (a re-sent replacement). */

@@ -39,8 +39,6 @@ export interface ReadResult {
 export interface Fill {
   body: Record<string, unknown> | null;
   filters?: Readonly<Record<string, string>>;
-  /** When the systems of record were read, when before the fill (a listing it comes from). */
-  asOf?: string;
 }
 
 /** Strong entity tag of a canonical body: the same content always has the same tag. */
@@ -117,7 +115,7 @@ export async function readThrough(
         if (stored) return { stored, served: 'stale' };
         throw error;
       }
-      const filled = filledView(view, id, fill, fill.asOf ?? asOf, stored);
+      const filled = filledView(view, id, fill, asOf, stored);
       await ports.store.fill(filled, owner);
       return { stored: filled, served: 'filled' };
     }

@@ -162,6 +162,21 @@ const line = (
   date,
 });
 
+/**
+ * The ERP's order with its receipts from the first instance that holds it, primary first: the
+ * platform's order carries no warehouse to route by, and one instance holds each reference.
+ */
+export async function erpOrderOfAnyInstance(
+  erps: readonly { readonly erp: Pick<ErpPort, 'findPurchaseOrder' | 'listReceipts'> }[],
+  externalRef: string,
+): Promise<ErpOrderView | null> {
+  for (const { erp } of erps) {
+    const order = await erp.findPurchaseOrder(externalRef);
+    if (order) return { ...order, receipts: await erp.listReceipts(externalRef) };
+  }
+  return null;
+}
+
 /** A purchase order across procurement, the ERP and the sync ledger; unknown to procurement: null. */
 export async function purchaseOrderFill(poNumber: string, sources: PurchaseOrderSources): Promise<Fill> {
   const order = await sources.procurementOrder(poNumber);

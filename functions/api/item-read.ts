@@ -1,9 +1,11 @@
 /**
  * The ERP master data system APIs, one function (ADR 14's resource budget), each from the read
  * store (functions/api/system-views.ts); a miss reads the ERP once, in its budget's bulk lane:
- * - GET /v1/items/{itemCode} and /v1/items: items as the ERP holds them;
- * - GET /v1/locations/{warehouseCode} and /v1/locations: warehouses with the sites mapped to them;
- * - GET /v1/inventory-balances/{balanceId} and /v1/inventory-balances: an item's stock in a warehouse.
+ * - GET /v1/items/{itemCode} and /v1/items: items as the primary ERP instance holds them (ADR 13);
+ * - GET /v1/locations/{warehouseCode} and /v1/locations: warehouses with the sites mapped to them,
+ *   each from the ERP instance holding it;
+ * - GET /v1/inventory-balances/{balanceId} and /v1/inventory-balances: an item's stock in a warehouse,
+ *   from the ERP instance holding the warehouse.
  */
 import {
   validateInventoryBalanceQuery,
@@ -11,9 +13,15 @@ import {
   validateLocationQuery,
 } from '../../canonical/generated/validators';
 import { VIEW_CATALOGUES } from '../../application/system-apis';
-import { inventoryBalanceFill, itemCatalogue, itemFill, locationFill } from '../../domain/system-apis/views';
+import {
+  balanceParts,
+  inventoryBalanceFill,
+  itemCatalogue,
+  itemFill,
+  locationFill,
+} from '../../domain/system-apis/views';
 import { businessRules } from '../commons/adapters';
-import { erpBulkReads } from '../commons/connectors';
+import { erpBulkReads, erpBulkReadsByInstance } from '../commons/connectors';
 import { viewHandler, viewsHandler } from './system-views';
 
 export const handler = viewsHandler({
@@ -31,13 +39,20 @@ export const handler = viewsHandler({
     filterParameters: ['orderable'],
     validate: validateLocationQuery,
     read: (warehouseCode) =>
-      locationFill(warehouseCode, { erp: erpBulkReads(), siteWarehouses: businessRules().siteWarehouses }),
+      locationFill(warehouseCode, {
+        erp: erpBulkReadsByInstance().forWarehouse(warehouseCode),
+        siteWarehouses: businessRules().siteWarehouses,
+      }),
   }),
   'inventory-balances': viewHandler({
     view: 'inventory-balance',
     idParameter: 'balanceId',
     filterParameters: ['itemCode', 'warehouseCode'],
     validate: validateInventoryBalanceQuery,
-    read: (balanceId) => inventoryBalanceFill(balanceId, erpBulkReads()),
+    read: (balanceId) =>
+      inventoryBalanceFill(
+        balanceId,
+        erpBulkReadsByInstance().forWarehouse(balanceParts(balanceId).warehouseCode),
+      ),
   }),
 });

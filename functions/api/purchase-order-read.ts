@@ -1,27 +1,24 @@
 /**
  * GET /v1/purchase-orders/{poNumber} and GET /v1/purchase-orders: a purchase order across
  * procurement, the ERP (order and receipts) and the sync ledger, from the read store; a miss reads
- * each system once, in the bulk lanes.
+ * each system once, in the bulk lanes (the ERP instances in turn until one holds the order).
  */
 import { ProcurementOrders } from '../../adapters/procurement/order-reader';
 import { validatePurchaseOrderQuery } from '../../canonical/generated/validators';
-import { purchaseOrderFill } from '../../domain/system-apis/views';
+import { erpOrderOfAnyInstance, purchaseOrderFill } from '../../domain/system-apis/views';
 import { syncLedger } from '../commons/adapters';
 import { lazy } from '../commons/clients';
-import { erpBulkReads, procurementPurchaseOrders } from '../commons/connectors';
+import { erpBulkReadsByInstance, procurementPurchaseOrders } from '../commons/connectors';
 import { viewHandler } from './system-views';
 
 const sources = /* @__PURE__ */ lazy(() => {
   // An API caller is answered or told to retry: no waiting for the bulk lane here.
   const procurement = new ProcurementOrders(procurementPurchaseOrders(), { concurrency: 1, maxWaits: 0 });
-  const erp = erpBulkReads();
+  const erps = erpBulkReadsByInstance().all();
   return {
     procurementOrder: async (poNumber: string) =>
       (await procurement.ordersByNumber([poNumber])).get(poNumber) ?? null,
-    erpOrder: async (externalRef: string) => {
-      const order = await erp.findPurchaseOrder(externalRef);
-      return order && { ...order, receipts: await erp.listReceipts(externalRef) };
-    },
+    erpOrder: (externalRef: string) => erpOrderOfAnyInstance(erps, externalRef),
     ledger: async (externalRef: string) => {
       const { systems, lags } = await syncLedger().status({
         objectType: 'PurchaseOrder',

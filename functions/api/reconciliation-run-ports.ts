@@ -7,6 +7,16 @@ import type { RunRequestPorts } from '../../domain/reconciliation/on-demand';
 import { publish, tenantId } from '../commons/adapters';
 import { documents, env } from '../commons/clients';
 
+/** A new run's id: sortable by its start. */
+export function newRunId(startedAt: Date): string {
+  return `${startedAt.toISOString().replace(/[-:.]/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** The lease that keeps runs one at a time, in the circuit-breaker table (shared coordination state). */
+export function reconciliationLease(): DynamoDbReconciliationLease {
+  return new DynamoDbReconciliationLease(documents(), env(TABLES.circuitBreaker.envVar));
+}
+
 /** The runs' status records (circuit-breaker table, beside the lease). */
 export function reconciliationRuns(): DynamoDbReconciliationRuns {
   return new DynamoDbReconciliationRuns(documents(), env(TABLES.circuitBreaker.envVar));
@@ -16,7 +26,7 @@ export function reconciliationRuns(): DynamoDbReconciliationRuns {
 export function runRequestPorts(): RunRequestPorts {
   const now = () => new Date();
   return {
-    lease: new DynamoDbReconciliationLease(documents(), env(TABLES.circuitBreaker.envVar)),
+    lease: reconciliationLease(),
     runs: reconciliationRuns(),
     handOff: {
       handOver: async (request) =>

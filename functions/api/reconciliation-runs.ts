@@ -15,7 +15,7 @@ import {
   validationProblem,
   type ApiRequest,
 } from './http';
-import { reconciliationRuns, runRequestPorts } from './reconciliation-run-ports';
+import { newRunId, reconciliationRuns, runRequestPorts } from './reconciliation-run-ports';
 
 const RUNS_PATH = '/v1/reconciliation-runs';
 const RUN_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -61,8 +61,7 @@ export const handler = apiHandler('reconciliation-runs', async (request) => {
   if (!identified.ok) return identified.response;
   const asked = windowStartOf(request);
   if (!asked.ok) return asked.response;
-  const now = new Date();
-  const runId = `${now.toISOString().replace(/[-:.]/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
+  const runId = newRunId(new Date());
   try {
     const run = await requestReconciliationRun(runRequestPorts(), {
       runId,

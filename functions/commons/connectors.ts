@@ -198,6 +198,7 @@ const ERP_METHODS = {
   amendPurchaseOrder: 'write',
   listReceipts: 'read',
   listExpectedShipments: 'read',
+  findOrdersExpectingShipment: 'read',
   recordExpectedShipment: 'write',
   withdrawExpectedShipment: 'write',
   replaceExpectedShipment: 'write',
@@ -262,48 +263,48 @@ function singleErpBudget(endpoint: string): RequestBudget {
 const erpBudgets = new Map<string, RequestBudget>();
 const erpConnections = new Map<string, () => Promise<ErpPort>>();
 
+/** The value `cache` holds for `key`, created on first use. */
+function cached<V>(cache: Map<string, V>, key: string, create: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = create();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 /**
  * An ERP instance's one request budget: commitment work takes its critical lane, the system APIs'
  * reads its bulk lane, so reads never crowd out the ERP calls of the critical path (ADR 12).
  */
 function erpInstanceBudget(routes: readonly ErpInstanceRouting[], index: number): RequestBudget {
   const endpoint = erpEndpoint(routes[index]!.name, index);
-  let budget = erpBudgets.get(endpoint);
-  if (!budget) {
-    const declared = process.env[ERP_INSTANCES_ENV_VAR] !== undefined;
-    budget = declared ? erpBudget(endpoint, routes[index]!) : singleErpBudget(endpoint);
-    erpBudgets.set(endpoint, budget);
-  }
-  return budget;
+  return cached(erpBudgets, endpoint, () =>
+    process.env[ERP_INSTANCES_ENV_VAR] !== undefined
+      ? erpBudget(endpoint, routes[index]!)
+      : singleErpBudget(endpoint),
+  );
 }
 
 /** One client per instance, whichever lane its callers take. */
 function erpInstanceConnection(instance: string, index: number): () => Promise<ErpPort> {
-  let connection = erpConnections.get(instance);
-  if (!connection) {
-    connection = erpConnection(instance, index);
-    erpConnections.set(instance, connection);
-  }
-  return connection;
+  return cached(erpConnections, instance, () => erpConnection(instance, index));
 }
 
 const erpPorts = new Map<string, ErpPort>();
 
 /** The instance's ERP behind its own circuit breaker, each call in its request budget's critical lane. */
 function erpInstancePort(routes: readonly ErpInstanceRouting[], instance: string): ErpPort {
-  let port = erpPorts.get(instance);
-  if (!port) {
+  return cached(erpPorts, instance, () => {
     const index = routes.findIndex((route) => route.name === instance);
-    port = guardedPort(
+    return guardedPort(
       erpEndpoint(instance, index),
       erpInstanceConnection(instance, index),
       ERP_METHODS,
       circuitBreaker,
       { budget: erpInstanceBudget(routes, index) },
     );
-    erpPorts.set(instance, port);
-  }
-  return port;
+  });
 }
 
 /** The environment's ERP instances (ERP_INSTANCES, or the single primary), each built on first use. */
@@ -327,32 +328,56 @@ const ERP_BULK_READS = {
 } as const satisfies Partial<typeof ERP_METHODS>;
 
 /**
- * Reads of the primary instance for bulk work (the system APIs, reconciliation): behind its
- * breaker, each granted by its request budget's bulk lane (and not its critical lane as well: the
- * guarded port under them has no budget of its own), waiting up to `maxWaitMs` for a window.
+ * Reads of one of the routes' ERP instances for bulk work (the system APIs, reconciliation): behind
+ * its breaker, each granted by its own request budget's bulk lane (and not its critical lane as
+ * well: the guarded port under them has no budget of its own), waiting up to `maxWaitMs` for a
+ * window.
  */
-export function erpBulkPort<K extends keyof typeof ERP_METHODS>(
+function erpBulkPort<K extends keyof typeof ERP_METHODS>(
   methods: Readonly<Record<K, 'read'>>,
   maxWaitMs: number,
+  routes: readonly ErpInstanceRouting[],
+  instance: string,
 ): Pick<ErpPort, K> {
-  const routes = erpInstancesFromEnvironment(process.env);
-  const primary = routes[0]!.name;
+  const index = routes.findIndex((route) => route.name === instance);
   const reads = guardedPort(
-    erpEndpoint(primary, 0),
-    erpInstanceConnection(primary, 0),
+    erpEndpoint(instance, index),
+    erpInstanceConnection(instance, index),
     methods,
     circuitBreaker,
   );
   return budgetedPort(reads, Object.keys(methods) as K[], {
-    budget: erpInstanceBudget(routes, 0),
+    budget: erpInstanceBudget(routes, index),
     lane: 'bulk',
     system: 'erp',
     maxWaitMs,
   });
 }
 
-/** The system APIs' ERP reads: a reader waits up to a second, within its fill lease and API timeout. */
-export const erpBulkReads = lazy(() => erpBulkPort(ERP_BULK_READS, 1_000));
+/**
+ * Bulk reads of every instance, each instance's built on first use (routing by warehouse: see
+ * domain/business-units.ts).
+ */
+export function erpBulkPorts<K extends keyof typeof ERP_METHODS, P>(
+  methods: Readonly<Record<K, 'read'>>,
+  maxWaitMs: number,
+  wrap: (reads: Pick<ErpPort, K>) => P,
+): ErpInstances<P> {
+  const routes = erpInstancesFromEnvironment(process.env);
+  const built = new Map<string, P>();
+  return erpInstances(routes, (instance) =>
+    cached(built, instance, () => wrap(erpBulkPort(methods, maxWaitMs, routes, instance))),
+  );
+}
+
+/**
+ * The system APIs' ERP reads of each instance (a warehouse's from the instance holding it): a reader
+ * waits up to a second, within its fill lease and API timeout.
+ */
+export const erpBulkReadsByInstance = lazy(() => erpBulkPorts(ERP_BULK_READS, 1_000, (reads) => reads));
+
+/** The system APIs' reads of the primary instance (items and suppliers: ADR 13). */
+export const erpBulkReads = lazy(() => erpBulkReadsByInstance().all()[0]!.erp);
 
 /** A supplier as procurement rates it, read in the procurement budget's bulk lane. */
 export async function procurementSupplierBulk(supplierNumber: string): Promise<ProcurementSupplier | null> {

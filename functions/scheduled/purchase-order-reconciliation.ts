@@ -17,6 +17,7 @@ import type { Context } from 'aws-lambda';
 import {
   reconcileIteration,
   reconciliationRunFailed,
+  type IterationPorts,
   type RunIteration,
 } from '../../domain/reconciliation/loop';
 import { reconcileInPartitions } from '../../domain/reconciliation/partitioned';
@@ -26,10 +27,9 @@ import { driftPercent } from '../../domain/reconciliation/drift';
 import { DIFFERENCE_CLASSES } from '../../domain/reconciliation/types';
 import { beginInvocation } from '../commons/invocation';
 import { emitMetric, logger, metrics } from '../commons/powertools';
-import { reconciliationRuns } from '../api/reconciliation-run-ports';
+import { newRunId, reconciliationLease, reconciliationRuns } from '../api/reconciliation-run-ports';
 import {
   reconciliationCheckpoints,
-  reconciliationLease,
   reconciliationPorts,
   reconciliationSettings,
 } from './reconciliation-ports';
@@ -83,7 +83,7 @@ interface CaughtFailure {
 }
 
 /** The state machine's iteration (`{ runId, since?, requestedBy? }`, with `failure` once it gave up). */
-export function iterationOf(event: unknown): (RunIteration & { failure?: CaughtFailure }) | undefined {
+function iterationOf(event: unknown): (RunIteration & { failure?: CaughtFailure }) | undefined {
   if (typeof event !== 'object' || event === null) return undefined;
   const { runId, since, requestedBy, failure } = event as Record<string, unknown>;
   if (typeof runId !== 'string') return undefined;
@@ -95,24 +95,23 @@ export function iterationOf(event: unknown): (RunIteration & { failure?: CaughtF
   };
 }
 
-/** A new run's id: sortable by its start. */
-export function newRunId(startedAt: Date): string {
-  return `${startedAt.toISOString().replace(/[-:.]/g, '')}-${crypto.randomUUID().slice(0, 8)}`;
+/** What each iteration, and the record of a run given up on, needs besides the run. */
+function iterationPorts(): IterationPorts {
+  return { lease: reconciliationLease(), runs: reconciliationRuns(), now: () => new Date() };
 }
 
 /**
  * One iteration of a run (ADR 0011, "Scale"): partitions compared until the invocation's time left
  * is below the reserve, then `{ ...run, complete }` for the state machine to loop on.
  */
-export async function reconcileRunIteration(run: RunIteration, context?: Context) {
+async function reconcileRunIteration(run: RunIteration, context?: Context) {
   const settings = reconciliationSettings();
-  const ports = { lease: reconciliationLease(), runs: reconciliationRuns(), now: () => new Date() };
   const time = {
     remainingMs: () => context?.getRemainingTimeInMillis() ?? 900_000,
     reserveMs: (settings.partitionTimeReserveSeconds ?? 300) * 1000,
   };
   const since = run.since ? { since: new Date(run.since) } : {};
-  const result = await reconcileIteration(ports, run, time, (shouldStop) =>
+  const result = await reconcileIteration(iterationPorts(), run, time, (shouldStop) =>
     reconcileInPartitions(
       { ...reconciliationPorts(), checkpoints: reconciliationCheckpoints() },
       settings,
@@ -148,11 +147,7 @@ export const handler = async (event?: unknown, context?: Context) => {
     const { failure, ...run } = iteration;
     if (!failure) return await reconcileRunIteration(run, context);
     const reason = `${failure.Error ?? 'failed'}: ${failure.Cause ?? ''}`;
-    await reconciliationRunFailed(
-      { lease: reconciliationLease(), runs: reconciliationRuns(), now: () => new Date() },
-      run,
-      reason,
-    );
+    await reconciliationRunFailed(iterationPorts(), run, reason);
     logger.error('reconciliation run failed', { ...run, reason });
     return { ...run, complete: true, failed: reason };
   } finally {

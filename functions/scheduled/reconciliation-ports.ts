@@ -6,10 +6,10 @@ import { buildEvent } from '../../canonical/envelope';
 import { ErpOrders } from '../../adapters/erp/order-reader';
 import { ProcurementOrders } from '../../adapters/procurement/order-reader';
 import { DynamoDbReconciliationCheckpoints } from '../../adapters/aws/reconciliation-checkpoints';
-import { DynamoDbReconciliationLease } from '../../adapters/aws/reconciliation-lease';
 import { DynamoDbRecordedOrders } from '../../adapters/aws/reconciliation-records';
 import { S3ReconciliationReport } from '../../adapters/aws/reconciliation-report';
 import { BUCKETS, TABLES } from '../../application/resources';
+import { erpOrdersByInstance } from '../../domain/reconciliation/instances';
 import { reconciliationRepairs } from '../../domain/reconciliation/repairs';
 import type { ReconciliationPorts } from '../../domain/reconciliation/run';
 import {
@@ -18,7 +18,7 @@ import {
 } from '../../domain/reconciliation/types';
 import { businessRules, procurementPolicy, publish, syncLedger, tenantId } from '../commons/adapters';
 import { documents, env, s3 } from '../commons/clients';
-import { erpBulkPort, erpPort, procurementPurchaseOrders } from '../commons/connectors';
+import { erpBulkPorts, erpInstancePorts, procurementPurchaseOrders } from '../commons/connectors';
 
 /** The contract's defaults with the environment's approval limit. */
 export function reconciliationSettings(): ReconciliationSettings {
@@ -29,15 +29,24 @@ export function reconciliationSettings(): ReconciliationSettings {
   };
 }
 
+/** The ERP port calls a run makes, each granted by the ERP request budget's bulk lane. */
+export const RECONCILIATION_ERP_READS = {
+  findPurchaseOrders: 'read',
+  committedValue: 'read',
+  listReferencedPurchaseOrders: 'read',
+} as const;
+
+/** A batch run waits out a spent window; only a budget held by others this long fails it (transient). */
+export const RECONCILIATION_ERP_WAIT_MS = 30_000;
+
 /**
- * The run's ERP reads, each page granted by the ERP request budget's bulk lane (the lane the system
- * APIs' reads share, so critical work keeps the rest). A batch run waits out a spent window rather
- * than failing; only a budget held by others for half a minute fails the run (transient).
+ * The run's ERP reads, per ERP instance: each order from the instance its warehouse maps to, each
+ * page granted by that instance's request budget's bulk lane (the lane the system APIs' reads
+ * share, so critical work keeps the rest).
  */
-export const erpBulkPages = () =>
-  erpBulkPort(
-    { findPurchaseOrders: 'read', committedValue: 'read', listReferencedPurchaseOrders: 'read' },
-    30_000,
+const erpBulkPages = () =>
+  erpOrdersByInstance(
+    erpBulkPorts(RECONCILIATION_ERP_READS, RECONCILIATION_ERP_WAIT_MS, (reads) => new ErpOrders(reads)),
   );
 
 /** The ports of one run (the report writer is per run). */
@@ -50,8 +59,8 @@ export function reconciliationPorts(): ReconciliationPorts {
       ledger: env(TABLES.syncLedger.envVar),
     }),
     procurement,
-    erp: new ErpOrders(erpBulkPages()),
-    repairer: reconciliationRepairs({ erp: erpPort(), procurement, ledger: syncLedger(), now }),
+    erp: erpBulkPages(),
+    repairer: reconciliationRepairs({ erps: erpInstancePorts(), procurement, ledger: syncLedger(), now }),
     exceptions: {
       // The recorder keeps the first exception of an id: raising it again on the next run is a no-op.
       raise: async (exception) =>
@@ -74,11 +83,6 @@ export function reconciliationPorts(): ReconciliationPorts {
     report: new S3ReconciliationReport(s3(), env(BUCKETS.reconciliationReports.envVar)),
     now,
   };
-}
-
-/** The lease that keeps runs one at a time, in the circuit-breaker table (shared coordination state). */
-export function reconciliationLease(): DynamoDbReconciliationLease {
-  return new DynamoDbReconciliationLease(documents(), env(TABLES.circuitBreaker.envVar));
 }
 
 /** The checkpoints of runs in partitions, beside the lease (circuit-breaker table). */

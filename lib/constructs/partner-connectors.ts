@@ -15,7 +15,7 @@ import { pascalCase } from '../../application/resources';
 import type { DataBuckets } from './data-buckets';
 import type { DataKeys } from './encryption-keys';
 import { PartnerFileRetrieve } from './partner-file-retrieve';
-import { retryTransferHiccups, transferWorkflow } from './transfer-workflow';
+import { acknowledgeMailboxFolder, retryTransferHiccups, transferWorkflow } from './transfer-workflow';
 
 /** Properties of {@link PartnerConnectors}. */
 export interface PartnerConnectorsProps {
@@ -197,11 +197,10 @@ export class PartnerConnectors extends Construct {
       }),
     );
     if (profile.retrieve) this.allowRetrieving(partner.partnerId, accessRole, mailbox, mailboxKey);
-    acknowledge(
+    acknowledgeMailboxFolder(
       accessRole,
-      `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(
-        (mailbox.node.defaultChild ?? mailbox) as never,
-      )}.Arn>/${MAILBOX.outboundPrefix(partner.partnerId)}*]`,
+      mailbox,
+      MAILBOX.outboundPrefix(partner.partnerId),
       'The connector sends whichever 850 file is written under this partner’s outbound folder; the ' +
         'wildcard is that folder and nothing else of the mailbox.',
     );
@@ -256,11 +255,11 @@ export class PartnerConnectors extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
       }),
     );
-    const bucketId = Stack.of(this).getLogicalId((mailbox.node.defaultChild ?? mailbox) as never);
     for (const folder of folders)
-      acknowledge(
+      acknowledgeMailboxFolder(
         accessRole,
-        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${folder}*]`,
+        mailbox,
+        folder,
         'The connector writes whichever file the partner left in its outbox, under its own name, and ' +
           'its directory listings; the wildcard is that partner’s folder and nothing else of the mailbox.',
       );

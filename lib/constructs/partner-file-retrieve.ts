@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,15 +7,15 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { retryTransferHiccups, transferWorkflow } from './transfer-workflow';
+import { acknowledgeMailboxFolder, retryTransferHiccups, transferWorkflow } from './transfer-workflow';
 import { DEFAULT_RETRIEVE_MINUTES, listingPrefix, TRANSFERS_PREFIX } from '../../application/edi-connectors';
 import { MAILBOX, type EdiPartnerProfile } from '../../application/edi-partners';
 import type { EnvironmentConfig } from '../../application/environments';
 import { pascalCase } from '../../application/resources';
 
 /** Transfer Family's events for the steps of a pull (aws.transfer on the default bus). */
-export const LISTING_COMPLETED = 'SFTP Connector Directory Listing Completed';
-export const RETRIEVE_COMPLETED = 'SFTP Connector File Retrieve Completed';
+const LISTING_COMPLETED = 'SFTP Connector Directory Listing Completed';
+const RETRIEVE_COMPLETED = 'SFTP Connector File Retrieve Completed';
 
 /** Properties of {@link PartnerFileRetrieve}. */
 export interface PartnerFileRetrieveProps {
@@ -131,18 +131,20 @@ export class PartnerFileRetrieve extends Construct {
       { config, logsKey: props.logsKey, name: 'edi-partner-file-retrieve', definition },
     );
 
-    Validations.of(
-      this.stateMachine.role.node.tryFindChild('DefaultPolicy') ?? this.stateMachine.role,
-    ).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId((mailbox.node.defaultChild ?? mailbox) as never)}.Arn>/${TRANSFERS_PREFIX}*]`,
-      reason:
-        'The workflow reads the directory listing Transfer Family names after the listing (in the ' +
+    acknowledgeMailboxFolder(
+      this.stateMachine.role,
+      mailbox,
+      TRANSFERS_PREFIX,
+      'The workflow reads the directory listing Transfer Family names after the listing (in the ' +
         'Directory Listing Completed event); the wildcard is the listings folder of the mailbox only.',
-    });
+    );
 
+    // A mailbox folder as Transfer Family names it: /<bucket>/<folder>, no trailing slash.
+    const inMailbox = (folder: string) => `/${mailbox.bucketName}/${folder.replace(/\/$/, '')}`;
     const rules: Record<string, { schedule: events.Rule; listed: events.Rule; retrieved: events.Rule }> = {};
     for (const { profile, connector } of props.partners) {
       const retrieve = profile.connector!.retrieve!;
+      const every = Duration.minutes(retrieve.everyMinutes ?? DEFAULT_RETRIEVE_MINUTES);
       const name = pascalCase(profile.partnerId);
       const target = (input: Record<string, unknown>, maxEventAge: Duration) =>
         new targets.SfnStateMachine(this.stateMachine, {
@@ -157,7 +159,7 @@ export class PartnerFileRetrieve extends Construct {
       });
       const schedule = new events.Rule(this, `${name}Schedule`, {
         description: `EDI: list ${profile.partnerId}'s outbox ${retrieve.directory} on its SFTP server`,
-        schedule: events.Schedule.rate(Duration.minutes(retrieve.everyMinutes ?? DEFAULT_RETRIEVE_MINUTES)),
+        schedule: events.Schedule.rate(every),
       });
       // A missed pass is replaced by the next one.
       schedule.addTarget(
@@ -165,9 +167,9 @@ export class PartnerFileRetrieve extends Construct {
           {
             step: 'list',
             remoteDirectoryPath: retrieve.directory,
-            listingDirectoryPath: `/${mailbox.bucketName}/${listingPrefix(profile.partnerId).replace(/\/$/, '')}`,
+            listingDirectoryPath: inMailbox(listingPrefix(profile.partnerId)),
           },
-          Duration.minutes(retrieve.everyMinutes ?? DEFAULT_RETRIEVE_MINUTES),
+          every,
         ),
       );
       const listed = new events.Rule(this, `${name}Listed`, {
@@ -179,7 +181,7 @@ export class PartnerFileRetrieve extends Construct {
           {
             step: 'retrieve',
             listingKey: events.EventField.fromPath('$.detail.output-file-location.key'),
-            localDirectoryPath: `/${mailbox.bucketName}/${MAILBOX.inboundPrefix(profile.partnerId).replace(/\/$/, '')}`,
+            localDirectoryPath: inMailbox(MAILBOX.inboundPrefix(profile.partnerId)),
           },
           Duration.hours(24),
         ),

@@ -1,6 +1,8 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
@@ -56,4 +58,21 @@ export function transferWorkflow(
       'resource-level permissions; the Transfer Family actions are on the connectors only.',
   });
   return stateMachine;
+}
+
+/**
+ * Acknowledges cdk-nag's wildcard finding on `role`'s policy for one folder of the mailbox bucket
+ * (`<folder>*`), with the reason the wildcard stays within it.
+ */
+export function acknowledgeMailboxFolder(
+  role: iam.IRole,
+  mailbox: s3.IBucket,
+  folder: string,
+  reason: string,
+): void {
+  const bucketId = Stack.of(role).getLogicalId((mailbox.node.defaultChild ?? mailbox) as never);
+  Validations.of(role.node.tryFindChild('DefaultPolicy') ?? role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${folder}*]`,
+    reason,
+  });
 }

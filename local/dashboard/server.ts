@@ -463,6 +463,7 @@ async function state(
         : [],
     ]);
   const invocations = source.invocations();
+  const breakerStates = breakerRows(breakers);
   return {
     now,
     stackName: topology.stackName,
@@ -506,9 +507,9 @@ async function state(
       aging: aging ?? null,
     },
     reconciliation: { runs, driftAlarmPercent: config.reconciliationDriftPercent },
-    breakers: breakerRows(breakers),
+    breakers: breakerStates,
     ediRejected,
-    businessUnits: businessUnitRows(source.model, [...syncLag.values()], breakerRows(breakers)),
+    businessUnits: businessUnitRows(source.model, [...syncLag.values()], breakerStates),
     // Without bodies: inspecting one reads it (GET /_dashboard/api/quarantine/<id>).
     quarantine: quarantined.map(({ body, headers: _headers, ...record }) => ({
       ...record,

@@ -3,9 +3,8 @@
  * site of a warehouse the unit holds, reaching that unit's own ERP and no other (ADR 0013).
  */
 import { ENVIRONMENTS } from '../../application/environments';
-import type { EventEnvelope } from '../eventbridge/bus';
 import type { LocalEnvironment } from '../environment';
-import { forecastUplift, until } from './steps';
+import { acceptedEvent, forecastUplift, until } from './steps';
 
 /** One unit's exception and where its order landed. */
 export interface UnitOrder {
@@ -49,12 +48,11 @@ export async function exceptionPerUnit(
     const posted = await until(
       `the purchase order of business unit ${unit.name}`,
       () =>
-        environment.runtime.busActivity.find(
-          (activity): activity is { type: 'accepted'; event: EventEnvelope } =>
-            activity.type === 'accepted' &&
-            activity.event['detail-type'] === 'purchase-order.posted' &&
-            (activity.event.detail as { correlationId?: string }).correlationId === event.event_id,
-        )?.event,
+        acceptedEvent(
+          environment.runtime,
+          'purchase-order.posted',
+          (posted) => (posted.detail as { correlationId?: string }).correlationId === event.event_id,
+        ),
       timeoutMs,
     );
     const po = (posted.detail as { data: Record<string, unknown> }).data;

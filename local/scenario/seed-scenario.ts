@@ -11,7 +11,7 @@
 import type { EventEnvelope } from '../eventbridge/bus';
 import type { LocalEnvironment } from '../environment';
 import { exceptionPerUnit, type UnitOrder } from './business-units';
-import { forecastUplift, until } from './steps';
+import { acceptedEvent, forecastUplift, until } from './steps';
 
 export { nextBucket } from './steps';
 
@@ -46,10 +46,7 @@ export async function runSeedScenario(
   const step = (what: string) => steps.push({ atMs: Date.now() - started, what });
   const report: ScenarioReport = { ok: false, steps, workflows: [], syncLags: [], durationMs: 0 };
   const accepted = (type: string, match: (event: EventEnvelope) => boolean) =>
-    runtime.busActivity.find(
-      (activity): activity is { type: 'accepted'; event: EventEnvelope } =>
-        activity.type === 'accepted' && activity.event['detail-type'] === type && match(activity.event),
-    )?.event;
+    acceptedEvent(runtime, type, match);
   const detail = (event: EventEnvelope) =>
     event.detail as Record<string, unknown> & { data: Record<string, unknown> };
 

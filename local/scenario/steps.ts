@@ -1,4 +1,6 @@
 /** The seed scenario's building blocks: its forecast uplift, and waiting for what it observes. */
+import type { EventEnvelope } from '../eventbridge/bus';
+import type { LocalRuntime } from '../runtime/runtime';
 import type { ForecastExceptionOverrides } from '../simulators/planning/events';
 
 /** The Monday a week after the next one: a bucket the ERP accepts as a future delivery date. */
@@ -44,4 +46,16 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The first event of `type` the runtime's bus accepted that `match` picks. */
+export function acceptedEvent(
+  runtime: Pick<LocalRuntime, 'busActivity'>,
+  type: string,
+  match: (event: EventEnvelope) => boolean,
+): EventEnvelope | undefined {
+  return runtime.busActivity.find(
+    (activity): activity is { type: 'accepted'; event: EventEnvelope } =>
+      activity.type === 'accepted' && activity.event['detail-type'] === type && match(activity.event),
+  )?.event;
 }

@@ -5,10 +5,8 @@
  * reads the validation needs, made directly from this process in the same run. Requests go one at
  * a time, floor and API alternating, after a warm-up; p50 and p99 of each over all rounds.
  */
-import { TrytonErp, trytonConnectionFromEnv } from '../../adapters/erp/tryton/tryton-erp';
-import { startLocalEnvironment } from '../../local/environment';
+import { startOnTryton } from '../../test/e2e/support';
 import { purchaseOrderProposal } from '../../test/support/purchase-order-proposal';
-import { startTryton } from '../../test/support/tryton';
 import { atMost, median, reference, type BenchRow } from './harness';
 
 /** Validation API p50 / direct Tryton reads p50. */
@@ -29,16 +27,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 export async function benchProcessApis(): Promise<BenchRow[]> {
-  const tryton = await startTryton();
-  const environment = await startLocalEnvironment({
-    settings: {
-      port: 0,
-      planningWebhookSecret: 'bench-planning-signing-secret',
-      tryton: { url: tryton.url, database: tryton.db, user: tryton.user, password: tryton.password },
-    },
-    quietFunctions: true,
-    log: () => undefined,
-  });
+  const { tryton, environment, erp } = await startOnTryton();
   try {
     const { runtime } = environment;
     const token = await runtime.identity.token({ person: 'rita.requester' });
@@ -56,14 +45,6 @@ export async function benchProcessApis(): Promise<BenchRow[]> {
       if (response.status !== 200) throw new Error(`validation answered ${response.status}`);
       await response.json();
     };
-    const erp = new TrytonErp(
-      trytonConnectionFromEnv({
-        TRYTON_URL: tryton.url,
-        TRYTON_DB: tryton.db,
-        TRYTON_USER: tryton.user,
-        TRYTON_PASSWORD: tryton.password,
-      }),
-    );
     const month = new Date().toISOString().slice(0, 7);
     // What the validation cannot do without: the four ERP reads, in parallel as the lookup makes them.
     const reads = () =>

@@ -21,6 +21,10 @@ import { TrytonRpc } from '../../adapters/erp/tryton/jsonrpc';
 import { budgetedPort } from '../../adapters/resilience/budgeted-port';
 import { SharedRateBudget, type BudgetLane } from '../../adapters/resilience/shared-rate-budget';
 import { ERP_SHARED_BUDGET } from '../../application/system-apis';
+import {
+  RECONCILIATION_ERP_READS,
+  RECONCILIATION_ERP_WAIT_MS,
+} from '../../functions/scheduled/reconciliation-ports';
 import { runBounded } from '../../domain/concurrency';
 import type { PostPurchaseOrderRequest } from '../../domain/ports/erp';
 import { startLocalDynamo } from '../../local/dynamodb/tables';
@@ -122,6 +126,7 @@ export async function benchReconciliationErp(
     await runBounded(received, 4, async (reference) => void (await seeder.receiveShipment(reference)));
     const seedSeconds = (performance.now() - seedStart) / 1000;
 
+    const located = references.map((externalRef) => ({ externalRef, warehouseCode: 'WH-EAST' }));
     const rpc = new CountedRpc(connection);
     const erp = new TrytonErpAdmin(rpc);
     const shared = new SharedRateBudget({
@@ -138,13 +143,13 @@ export async function benchReconciliationErp(
         return decision;
       },
     };
-    // As the run composes it (functions/scheduled/reconciliation-ports.ts).
+    // As the run composes it (functions/scheduled/reconciliation-ports.ts), its reads and wait.
     const reader = new ErpOrders(
-      budgetedPort(erp, ['findPurchaseOrders', 'committedValue', 'listReferencedPurchaseOrders'], {
+      budgetedPort(erp, Object.keys(RECONCILIATION_ERP_READS) as (keyof typeof RECONCILIATION_ERP_READS)[], {
         budget,
         lane: 'bulk',
         system: 'erp',
-        maxWaitMs: 30_000,
+        maxWaitMs: RECONCILIATION_ERP_WAIT_MS,
       }),
     );
     const samples: { ms: number; pages: number; requests: number; mostPerWindow: number }[] = [];
@@ -152,7 +157,7 @@ export async function benchReconciliationErp(
       grants.length = 0;
       const requestsBefore = rpc.requests;
       const start = performance.now();
-      const found = await reader.ordersByReference(references);
+      const found = await reader.ordersByReference(located);
       const ms = performance.now() - start;
       if (found.size !== orders) throw new Error(`read ${found.size} of ${orders} orders`);
       const withReceipts = [...found.values()].filter((order) => order.receipts.length > 0).length;

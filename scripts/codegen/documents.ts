@@ -81,6 +81,9 @@ const webhookErrors = {
   '413': problemResponse('Body larger than the vendor limit'),
   '415': problemResponse('Not application/json'),
   '422': problemResponse('The payload breaks the vendor contract; every error is listed'),
+  '429': problemResponse(
+    'Over the webhook edge’s rate limit, where the environment has an edge (ADR 0007); the vendor retries',
+  ),
   '500': { description: 'The HTTP API could not get an answer from the function', content: httpApiError },
   '503': {
     description: 'Could not accept durably right now, or the function timed out; the vendor retries',

@@ -11,6 +11,12 @@ import { TrytonErpAdmin } from '../../scripts/tryton/admin';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
 import { startTryton, type TrytonSandbox } from '../support/tryton';
 import { erpReferenceOf } from '../support/purchase-order-reference';
+import { nextBucket } from '../../local/scenario/seed-scenario';
+import {
+  forecastExceptionEvent,
+  type ForecastExceptionEvent,
+  type ForecastExceptionOverrides,
+} from '../../local/simulators/planning';
 
 /**
  * The ERP reference the runtime gives a request of the environment's procurement simulator: its URL
@@ -22,12 +28,6 @@ export function erpReferenceFor(
 ): string {
   return erpReferenceOf(request, { url: environment.procurement!.url, clientId: 'supplyline' });
 }
-import { nextBucket } from '../../local/scenario/seed-scenario';
-import {
-  forecastExceptionEvent,
-  type ForecastExceptionEvent,
-  type ForecastExceptionOverrides,
-} from '../../local/simulators/planning';
 
 /** The plan every e2e exception belongs to (the exception ids make them distinct). */
 export const PLAN_ID = 'E2E-PLAN';
@@ -146,10 +146,6 @@ export async function accessToken(
 }
 
 /**
- * Calls a governed route with the local API key (unless `apiKey` is given, or `null` for none) and
- * a bearer access token of `caller` (default: the ops CLI application; `null` for none).
- */
-/**
  * Sends until the answer is not a 429: a polling test is a client like any other and waits out
  * the route's declared throttle (up to 10 s).
  */
@@ -163,6 +159,10 @@ export async function waitingOutThrottle(send: () => Promise<Response>): Promise
   return response;
 }
 
+/**
+ * Calls a governed route with the local API key (unless `apiKey` is given, or `null` for none) and
+ * a bearer access token of `caller` (default: the ops CLI application; `null` for none).
+ */
 export async function callApi(
   environment: LocalEnvironment,
   path: string,
@@ -300,8 +300,9 @@ export function nonEmptyQueues(environment: LocalEnvironment): Record<string, nu
 }
 
 /**
- * The local environment against a fresh real Tryton (the API suites' world), and a client of that
- * Tryton for the tests' own reads and the warehouse's receipts. Tryton is stopped again when the environment fails to start.
+ * The local environment against a fresh real Tryton (the API suites' and the process-API bench's
+ * world), and a client of that Tryton for their own reads and the warehouse's receipts. Tryton is
+ * stopped again when the environment fails to start.
  */
 export async function startOnTryton(): Promise<{
   tryton: TrytonSandbox;

@@ -7,31 +7,19 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_EDI_PARTNER } from '../../application/edi-partners';
 import type { PartnerConnectors } from '../../lib/constructs/partner-connectors';
-import type { SupplylineStack } from '../../lib/supplyline-stack';
-import { SFTP_CONNECTOR, stackLookups } from '../support/edi-connector';
-import { buildStack, resourcesOf, testConfig, type Json } from './support';
+import { SFTP_CONNECTOR, connectorStack } from '../support/edi-connector';
+import { buildStack, resourcesOf, type Json } from './support';
 
 const RETRIEVE = { directory: '/outbox', retrievedDirectory: '/outbox/retrieved', everyMinutes: 10 };
 
-let stack: SupplylineStack;
-let template: Template;
-let ediConnectors: PartnerConnectors;
-beforeAll(() => {
-  ({ stack, template } = buildStack('prod', {
-    config: testConfig('prod', {
-      ediPartners: [{ ...DEMO_EDI_PARTNER, connector: { ...SFTP_CONNECTOR, retrieve: RETRIEVE } }],
-    }),
-  }));
-  ediConnectors = stack.node.findChild('EdiConnectors') as PartnerConnectors;
-});
-const idOf = (construct: { node: { defaultChild?: unknown } }) =>
-  stackLookups(stack, template).idOf(construct);
-const policyOf = (roleId: string): Json[] => stackLookups(stack, template).policyOf(roleId);
+const { built, idOf, policyOf } = connectorStack([
+  { ...DEMO_EDI_PARTNER, connector: { ...SFTP_CONNECTOR, retrieve: RETRIEVE } },
+]);
 const ruleOf = (rule: { node: { defaultChild?: unknown } }): Json =>
-  resourcesOf(template, 'AWS::Events::Rule').find(([id]) => id === idOf(rule))![1];
+  resourcesOf(built.template, 'AWS::Events::Rule').find(([id]) => id === idOf(rule))![1];
 /** An input template with the tokens CloudFormation fills in, as the values the test gives them. */
 const filled = (value: Json, values: Record<string, string>): string =>
   typeof value === 'string'
@@ -42,11 +30,11 @@ const filled = (value: Json, values: Record<string, string>): string =>
 
 describe('EDI partner inbound pulls', () => {
   it('lists the partner’s outbox on its schedule, retrieves after the listing, moves after each retrieve', () => {
-    const acme = ediConnectors.connectors['acme-beverages']!;
-    const rules = ediConnectors.fileRetrieve!.rules['acme-beverages']!;
+    const acme = built.ediConnectors.connectors['acme-beverages']!;
+    const rules = built.ediConnectors.fileRetrieve!.rules['acme-beverages']!;
     const connectorId = { 'Fn::GetAtt': [idOf(acme.connector as never), 'ConnectorId'] };
-    const mailbox = idOf(stack.buckets.buckets.ediMailbox.bucket);
-    const machine = idOf(ediConnectors.fileRetrieve!.stateMachine);
+    const mailbox = idOf(built.stack.buckets.buckets.ediMailbox.bucket);
+    const machine = idOf(built.ediConnectors.fileRetrieve!.stateMachine);
     const values = { [JSON.stringify({ Ref: mailbox })]: 'mailbox', [JSON.stringify(connectorId)]: 'c-1' };
 
     const schedule = ruleOf(rules.schedule);
@@ -82,8 +70,8 @@ describe('EDI partner inbound pulls', () => {
   });
 
   it('runs the three steps: a listing is read and each file retrieved on its own; a retrieved file is moved under its name', async () => {
-    const [, resource] = resourcesOf(template, 'AWS::StepFunctions::StateMachine').find(
-      ([id]) => id === idOf(ediConnectors.fileRetrieve!.stateMachine),
+    const [, resource] = resourcesOf(built.template, 'AWS::StepFunctions::StateMachine').find(
+      ([id]) => id === idOf(built.ediConnectors.fileRetrieve!.stateMachine),
     )!;
     const definition = JSON.parse(filled(resource.Properties.DefinitionString, {})) as Json;
     const calls: { state: string; input: Json }[] = [];
@@ -161,8 +149,8 @@ describe('EDI partner inbound pulls', () => {
   });
 
   it('lets the connector write only its listings and retrieved files, and the workflow call only its connectors', () => {
-    const acme = ediConnectors.connectors['acme-beverages']!;
-    const mailbox = idOf(stack.buckets.buckets.ediMailbox.bucket);
+    const acme = built.ediConnectors.connectors['acme-beverages']!;
+    const mailbox = idOf(built.stack.buckets.buckets.ediMailbox.bucket);
     const inMailbox = (prefix: string) => ({
       'Fn::Join': ['', [{ 'Fn::GetAtt': [mailbox, 'Arn'] }, `/${prefix}`]],
     });
@@ -178,7 +166,9 @@ describe('EDI partner inbound pulls', () => {
       Condition: { StringEquals: { 'kms:ViaService': expect.anything() } },
     });
 
-    const role = stack.getLogicalId(ediConnectors.fileRetrieve!.stateMachine.role.node.defaultChild as never);
+    const role = built.stack.getLogicalId(
+      built.ediConnectors.fileRetrieve!.stateMachine.role.node.defaultChild as never,
+    );
     const connectorArn = { 'Fn::GetAtt': [idOf(acme.connector as never), 'Arn'] };
     // Statements with the same resources are merged: compare action by action.
     const machine = policyOf(role).flatMap((s) =>
@@ -199,20 +189,20 @@ describe('EDI partner inbound pulls', () => {
   });
 
   it('expires the listings after 7 days, and is cdk-nag clean', () => {
-    const [, bucket] = resourcesOf(template, 'AWS::S3::Bucket').find(
-      ([id]) => id === idOf(stack.buckets.buckets.ediMailbox.bucket),
+    const [, bucket] = resourcesOf(built.template, 'AWS::S3::Bucket').find(
+      ([id]) => id === idOf(built.stack.buckets.buckets.ediMailbox.bucket),
     )!;
     expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(
       expect.objectContaining({ Prefix: 'transfers/', ExpirationInDays: 7, Status: 'Enabled' }),
     );
-    const report = new AwsSolutionsChecks().validateScope(ediConnectors);
+    const report = new AwsSolutionsChecks().validateScope(built.ediConnectors);
     expect(
       report.violations.map((v) => `${v.ruleName} ${v.violatingResources?.map(String).join(',')}`),
     ).toEqual([]);
   });
 
   it('alarms on Transfer Family’s failure events for our connectors and on failed send or retrieve workflows', () => {
-    const monitoring = Template.fromStack(stack.monitoringStack);
+    const monitoring = Template.fromStack(built.stack.monitoringStack);
     const [[ruleId, rule]] = resourcesOf(monitoring, 'AWS::Events::Rule') as [[string, Json]];
     expect(rule.Properties.EventPattern).toMatchObject({
       source: ['aws.transfer'],
@@ -238,7 +228,7 @@ describe('EDI partner inbound pulls', () => {
       /^EDI edi-partner-file-(send|retrieve): executions failed/.test(alarm.Properties.AlarmDescription),
     );
     expect(workflowAlarms).toHaveLength(2);
-    expect(new AwsSolutionsChecks().validateScope(stack.monitoringStack).violations).toEqual([]);
+    expect(new AwsSolutionsChecks().validateScope(built.stack.monitoringStack).violations).toEqual([]);
   });
 
   it('builds no pull, rule or alarm for partners without a connector (dev)', () => {

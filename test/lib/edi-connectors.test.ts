@@ -5,13 +5,10 @@
  * and cdk-nag clean.
  */
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_EDI_PARTNER } from '../../application/edi-partners';
-import type { PartnerConnectors } from '../../lib/constructs/partner-connectors';
-import type { SupplylineStack } from '../../lib/supplyline-stack';
-import { SFTP_CONNECTOR, stackLookups } from '../support/edi-connector';
-import { buildStack, resourcesOf, testConfig, type Json } from './support';
+import { SFTP_CONNECTOR, connectorStack } from '../support/edi-connector';
+import { buildStack, resourcesOf, type Json } from './support';
 
 const OTHER = {
   ...DEMO_EDI_PARTNER,
@@ -20,21 +17,8 @@ const OTHER = {
   partner: { qualifier: 'ZZ', id: 'BOTTLER' },
 };
 
-let stack: SupplylineStack;
-let template: Template;
-let ediConnectors: PartnerConnectors;
-beforeAll(() => {
-  // acme-beverages has a connector; bottler uses the mailbox itself.
-  ({ stack, template } = buildStack('prod', {
-    config: testConfig('prod', {
-      ediPartners: [{ ...DEMO_EDI_PARTNER, connector: SFTP_CONNECTOR }, OTHER],
-    }),
-  }));
-  ediConnectors = stack.node.findChild('EdiConnectors') as PartnerConnectors;
-});
-const idOf = (construct: { node: { defaultChild?: unknown } }) =>
-  stackLookups(stack, template).idOf(construct);
-const policyOf = (roleId: string): Json[] => stackLookups(stack, template).policyOf(roleId);
+// acme-beverages has a connector; bottler uses the mailbox itself.
+const { built, idOf, policyOf } = connectorStack([{ ...DEMO_EDI_PARTNER, connector: SFTP_CONNECTOR }, OTHER]);
 
 describe('EDI partner connectors in the stack', () => {
   it('builds none where no partner has a connector', () => {
@@ -46,14 +30,14 @@ describe('EDI partner connectors in the stack', () => {
   });
 
   it('builds one SFTP connector for the partner that has one, from its profile, the secret by ARN', () => {
-    const connectors = resourcesOf(template, 'AWS::Transfer::Connector');
+    const connectors = resourcesOf(built.template, 'AWS::Transfer::Connector');
     expect(connectors).toHaveLength(1);
     const [, connector] = connectors[0]!;
-    const acme = ediConnectors.connectors['acme-beverages']!;
+    const acme = built.ediConnectors.connectors['acme-beverages']!;
     expect(connector.Properties).toEqual({
       Url: SFTP_CONNECTOR.url,
       AccessRole: { 'Fn::GetAtt': [idOf(acme.accessRole), 'Arn'] },
-      LoggingRole: { 'Fn::GetAtt': [idOf(ediConnectors.loggingRole!), 'Arn'] },
+      LoggingRole: { 'Fn::GetAtt': [idOf(built.ediConnectors.loggingRole!), 'Arn'] },
       SecurityPolicyName: 'TransferSFTPConnectorSecurityPolicy-2024-03',
       SftpConfig: {
         UserSecretId: SFTP_CONNECTOR.userSecret,
@@ -61,12 +45,12 @@ describe('EDI partner connectors in the stack', () => {
       },
       Tags: [{ Key: 'edi-partner', Value: 'acme-beverages' }],
     });
-    expect(ediConnectors.connectors.bottler).toBeUndefined();
+    expect(built.ediConnectors.connectors.bottler).toBeUndefined();
   });
 
   it('lets the connector read only its partner’s outbound files, decrypt through S3 and read its login', () => {
-    const acme = ediConnectors.connectors['acme-beverages']!;
-    const mailbox = idOf(stack.buckets.buckets.ediMailbox.bucket);
+    const acme = built.ediConnectors.connectors['acme-beverages']!;
+    const mailbox = idOf(built.stack.buckets.buckets.ediMailbox.bucket);
     const secretArn = {
       'Fn::Join': [
         '',
@@ -92,7 +76,7 @@ describe('EDI partner connectors in the stack', () => {
         Sid: 'DecryptThroughS3',
         Effect: 'Allow',
         Action: 'kms:Decrypt',
-        Resource: { 'Fn::GetAtt': [idOf(stack.keys.data), 'Arn'] },
+        Resource: { 'Fn::GetAtt': [idOf(built.stack.keys.data), 'Arn'] },
         Condition: {
           StringEquals: {
             'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
@@ -106,7 +90,9 @@ describe('EDI partner connectors in the stack', () => {
         Resource: secretArn,
       },
     ]);
-    const [, role] = resourcesOf(template, 'AWS::IAM::Role').find(([id]) => id === idOf(acme.accessRole))!;
+    const [, role] = resourcesOf(built.template, 'AWS::IAM::Role').find(
+      ([id]) => id === idOf(acme.accessRole),
+    )!;
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Effect: 'Allow',
@@ -118,7 +104,7 @@ describe('EDI partner connectors in the stack', () => {
   });
 
   it('lets the logging role write Transfer Family logs only', () => {
-    expect(policyOf(idOf(ediConnectors.loggingRole!))).toEqual([
+    expect(policyOf(idOf(built.ediConnectors.loggingRole!))).toEqual([
       {
         Effect: 'Allow',
         Action: [
@@ -146,9 +132,9 @@ describe('EDI partner connectors in the stack', () => {
   });
 
   it('sends each new object of outbound/<partner>/ to the partner’s sendDirectory through StartFileTransfer on its connector', () => {
-    const acme = ediConnectors.connectors['acme-beverages']!;
-    const mailbox = idOf(stack.buckets.buckets.ediMailbox.bucket);
-    const [, rule] = resourcesOf(template, 'AWS::Events::Rule').find(
+    const acme = built.ediConnectors.connectors['acme-beverages']!;
+    const mailbox = idOf(built.stack.buckets.buckets.ediMailbox.bucket);
+    const [, rule] = resourcesOf(built.template, 'AWS::Events::Rule').find(
       ([id]) => id === idOf(acme.outboundRule),
     )!;
     expect(rule.Properties.EventPattern).toEqual({
@@ -161,18 +147,20 @@ describe('EDI partner connectors in the stack', () => {
     });
     expect(rule.Properties.EventBusName).toBeUndefined();
     const [target] = rule.Properties.Targets as Json[];
-    expect(target.Arn).toEqual({ Ref: idOf(ediConnectors.fileSend!) });
+    expect(target.Arn).toEqual({ Ref: idOf(built.ediConnectors.fileSend!) });
     expect(target.InputTransformer.InputPathsMap).toEqual({ 'detail-object-key': '$.detail.object.key' });
     const template_ = JSON.stringify(target.InputTransformer.InputTemplate);
     expect(template_).toContain('/<detail-object-key>');
     expect(template_).toContain('"remoteDirectoryPath\\":\\"/inbox\\"');
     expect(template_).toContain(idOf(acme.connector as never));
 
-    const [, machine] = resourcesOf(template, 'AWS::StepFunctions::StateMachine').find(
-      ([id]) => id === idOf(ediConnectors.fileSend!),
+    const [, machine] = resourcesOf(built.template, 'AWS::StepFunctions::StateMachine').find(
+      ([id]) => id === idOf(built.ediConnectors.fileSend!),
     )!;
     expect(machine.Properties.StateMachineType).toBe('EXPRESS');
-    const machineRole = stack.getLogicalId(ediConnectors.fileSend!.role.node.defaultChild as never);
+    const machineRole = built.stack.getLogicalId(
+      built.ediConnectors.fileSend!.role.node.defaultChild as never,
+    );
     const transfer = policyOf(machineRole).filter((s) =>
       [s.Action].flat().some((a: string) => a.startsWith('transfer:')),
     );
@@ -186,7 +174,7 @@ describe('EDI partner connectors in the stack', () => {
   });
 
   it('is cdk-nag clean, every acknowledgement with its reason', () => {
-    const report = new AwsSolutionsChecks().validateScope(ediConnectors);
+    const report = new AwsSolutionsChecks().validateScope(built.ediConnectors);
     expect(
       report.violations.map((v) => `${v.ruleName} ${v.violatingResources?.map(String).join(',')}`),
     ).toEqual([]);

@@ -11,7 +11,8 @@ import { SFTP_CONNECTOR } from '../support/edi-connector';
 import { buildStack, testConfig, type Json } from './support';
 
 // An early warning 25 below CloudFormation's 500 (2026-12-05, once the network was nested and the
-// routes dropped their console test-invoke permission: dev 440, staging and prod 447; ADR 0014).
+// routes dropped their console test-invoke permission: dev 440, staging and prod 447; 463 once the
+// day's system API routes and reconciliation loop landed; ADR 0014).
 const RESOURCE_BUDGET = 475;
 const PARAMETER_LIMIT = 200;
 

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mapForecastException } from '../../adapters/planning/mapping';
 import type { PlanningForecastException } from '../../adapters/planning/generated/types';
 import { mapPurchaseOrderAcknowledged } from '../../adapters/procurement/mapping';
 import type { IntegrationExceptionRaisedV1, PurchaseOrderPostedV1 } from '../../canonical/generated/types';
@@ -8,8 +7,8 @@ import { sourcingRef } from '../../domain/commitment/steps';
 import { CircuitOpenError } from '../../adapters/resilience/circuit-breaker';
 import { TransientFailure } from '../../domain/failures';
 import { startHarness, WORKFLOWS, type Harness } from '../support/commitment-harness';
+import { uplift } from '../support/business-units';
 import { erpReferenceOf } from '../support/purchase-order-reference';
-import { forecastExceptionDelivery } from '../fixtures/planning';
 import { purchaseOrderAcknowledgedDelivery } from '../fixtures/procurement';
 
 let harness: Harness;
@@ -27,22 +26,7 @@ function exception(
   overrides: Partial<PlanningForecastException['exception']> = {},
   plan: Partial<PlanningForecastException['plan']> = {},
 ) {
-  return mapForecastException(
-    forecastExceptionDelivery({
-      exception: {
-        exception_id: `EXC-${++sequence}`,
-        uom: 'EA',
-        pack_size: 12,
-        baseline_qty: 1000,
-        forecast_qty: 1400,
-        projected_on_hand: 200,
-        safety_stock: 100,
-        ...overrides,
-      },
-      plan,
-    }),
-    context,
-  );
+  return uplift(context, { exception_id: `EXC-${++sequence}`, ...overrides }, plan);
 }
 
 /** Waits until at least one execution of each named state machine exists and all of them have finished. */

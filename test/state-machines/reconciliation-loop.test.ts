@@ -17,6 +17,7 @@ import { reconcileInPartitions } from '../../domain/reconciliation/partitioned';
 import { reconcile } from '../../domain/reconciliation/run';
 import { LocalStepFunctions, StepFunctionsError } from '../../local/stepfunctions/engine';
 import { NOW, SETTINGS } from '../domain/reconciliation/fixtures';
+import { memoryLease } from '../domain/reconciliation/memory-lease';
 import { world } from '../domain/reconciliation/partition-world';
 
 const NAME = 'supplyline-test-purchase-order-reconciliation';
@@ -27,29 +28,10 @@ const definition = readFileSync(
 );
 const since = new Date('2026-11-26T00:00:00Z');
 
-/** A lease as the DynamoDB one behaves (the holder may take it again), recording who asked. */
-function leaseOf() {
-  let holder: string | undefined;
-  const taken: string[] = [];
-  return {
-    taken,
-    get holder() {
-      return holder;
-    },
-    acquire: async (runId: string, until: string) => {
-      taken.push(runId);
-      if (holder && holder !== runId) return { acquired: false as const, heldBy: holder, until };
-      holder = runId;
-      return { acquired: true as const };
-    },
-    release: async (runId: string) => void (holder === runId && (holder = undefined)),
-  };
-}
-
 function loop(options: { budgetSpentOnce?: boolean } = {}) {
   // The ERP has an order with the middleware's reference that Supplyline never recorded.
   const sides = world(true);
-  const lease = leaseOf();
+  const lease = memoryLease();
   const statuses = new Map<string, ReconciliationRunStatus>();
   const runs = {
     save: async (status: ReconciliationRunStatus) => void statuses.set(status.runId, structuredClone(status)),

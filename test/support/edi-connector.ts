@@ -1,11 +1,11 @@
 /** A usable SFTP connector profile for tests (the host key body is an example ECDSA key). */
-import type { Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll } from 'vitest';
 import type { SftpConnectorProfile } from '../../application/edi-connectors';
-
-/** Synthesized template JSON (CloudFormation is untyped here). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON has no static type
-type Json = any;
+import type { EdiPartnerProfile } from '../../application/edi-partners';
+import type { PartnerConnectors } from '../../lib/constructs/partner-connectors';
+import type { SupplylineStack } from '../../lib/supplyline-stack';
+import { buildStack, resourcesOf, testConfig, type Json } from '../lib/support';
 
 export const SFTP_CONNECTOR: SftpConnectorProfile = {
   url: 'sftp://edi.acme-beverages.example:2222',
@@ -14,13 +14,22 @@ export const SFTP_CONNECTOR: SftpConnectorProfile = {
   sendDirectory: '/inbox',
 };
 
-/** Logical ids and IAM statements of a synthesized stack, for the connector tests. */
-export function stackLookups(stack: Stack, template: Template) {
+/**
+ * The prod stack with these EDI partners, built once before the file's tests (beforeAll): the stack,
+ * its template and its EDI connectors (`built`), and lookups of logical ids and IAM statements in it.
+ */
+export function connectorStack(ediPartners: EdiPartnerProfile[]) {
+  const built = {} as { stack: SupplylineStack; template: Template; ediConnectors: PartnerConnectors };
+  beforeAll(() => {
+    const { stack, template } = buildStack('prod', { config: testConfig('prod', { ediPartners }) });
+    const ediConnectors = stack.node.findChild('EdiConnectors') as PartnerConnectors;
+    Object.assign(built, { stack, template, ediConnectors });
+  });
   const idOf = (construct: { node: { defaultChild?: unknown } }) =>
-    stack.getLogicalId((construct.node.defaultChild ?? construct) as never);
+    built.stack.getLogicalId((construct.node.defaultChild ?? construct) as never);
   const policyOf = (roleId: string): Json[] =>
-    Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Json>)
-      .filter((p) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as Json[]);
-  return { idOf, policyOf };
+    resourcesOf(built.template, 'AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[]);
+  return { built, idOf, policyOf };
 }

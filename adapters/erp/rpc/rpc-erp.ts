@@ -25,6 +25,7 @@ export const ERP_OPERATIONS = [
   'amendPurchaseOrder',
   'listReceipts',
   'listExpectedShipments',
+  'findOrdersExpectingShipment',
   'recordExpectedShipment',
   'withdrawExpectedShipment',
   'replaceExpectedShipment',
@@ -140,6 +141,8 @@ export class RpcErp implements ErpPort {
   listReceipts: ErpPort['listReceipts'] = (...args) => this.call('listReceipts', args);
   listExpectedShipments: ErpPort['listExpectedShipments'] = (...args) =>
     this.call('listExpectedShipments', args);
+  findOrdersExpectingShipment: ErpPort['findOrdersExpectingShipment'] = (...args) =>
+    this.call('findOrdersExpectingShipment', args);
   recordExpectedShipment: ErpPort['recordExpectedShipment'] = (...args) =>
     this.call('recordExpectedShipment', args);
   withdrawExpectedShipment: ErpPort['withdrawExpectedShipment'] = (...args) =>

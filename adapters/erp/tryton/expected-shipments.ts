@@ -22,9 +22,8 @@ import type {
   ErpReceiptState,
   ExpectedShipmentRequest,
 } from '../../../domain/ports/erp';
-import { ERP_SYSTEM, trytonDate, type TrytonRpc } from './jsonrpc';
-
-type Row = Record<string, unknown> & { id: number };
+import { ERP_SYSTEM, referenceId, trytonDate, type Row, type TrytonRpc } from './jsonrpc';
+import { quantityOf } from './purchase-order-reads';
 
 /** A purchase line as the port numbers it. */
 export interface PurchaseLineRef {
@@ -74,14 +73,44 @@ export class TrytonExpectedShipments {
     return this.recordOn(await this.required(externalRef), request);
   }
 
+  /** ErpPort.findOrdersExpectingShipment: the orders whose lines the draft shipment's moves come from. */
+  async ordersExpecting(supplierNumber: string, shipmentId: string): Promise<string[]> {
+    const [party] = await this.rpc.search('party.party', [['code', '=', supplierNumber]], undefined, 1);
+    if (party === undefined) return [];
+    const shipments = await this.rpc.searchRead<Row>(
+      'stock.shipment.in',
+      [
+        ['reference', '=', shipmentId],
+        ['supplier', '=', party],
+        ['state', '=', 'draft'],
+      ],
+      ['incoming_moves'],
+    );
+    const moveIds = shipments.flatMap((s) => s.incoming_moves as number[]);
+    if (!moveIds.length) return [];
+    const moves = await this.rpc.read<Row>('stock.move', moveIds, ['origin']);
+    const lineIds = unique(
+      moves
+        .map((m) => referenceId(m.origin, 'purchase.line'))
+        .filter((id): id is number => id !== undefined && id > 0),
+    );
+    if (!lineIds.length) return [];
+    const lines = await this.rpc.read<Row>('purchase.line', lineIds, ['purchase']);
+    const purchases = await this.rpc.read<Row>(
+      'purchase.purchase',
+      unique(lines.map((l) => Number(l.purchase))),
+      ['reference'],
+    );
+    return unique(purchases.map((p) => String(p.reference))).sort();
+  }
+
   /** Withdraws the order's shipment `shipmentId` (ErpPort.withdrawExpectedShipment). */
   async withdraw(externalRef: string, shipmentId: string): Promise<{ withdrawn: boolean }> {
     const purchase = await this.required(externalRef);
     const receipt = (await this.receiptsOf(purchase)).find((r) => r.shipment.shipmentId === shipmentId);
     if (receipt) {
       untouched(receipt.shipment, purchase.reference);
-      await this.release(receipt);
-      await this.rpc.button('stock.shipment.in', 'cancel', [receipt.id]);
+      await this.cancel(receipt);
       return { withdrawn: true };
     }
     if (await this.withdrawn(purchase, shipmentId)) return { withdrawn: false };
@@ -90,6 +119,12 @@ export class TrytonExpectedShipments {
       { supplier: purchase.party, warehouse: purchase.warehouse, reference: shipmentId },
     ]);
     await this.rpc.button('stock.shipment.in', 'cancel', [remembered!]);
+    // Check after write: an original recorded while we looked (it missed our withdrawal) is withdrawn
+    // here; one recorded later sees the withdrawal itself (recordOn).
+    const late = (await this.receiptsOf(purchase)).find(
+      (r) => r.shipment.shipmentId === shipmentId && r.shipment.state === 'draft',
+    );
+    if (late) await this.cancel(late);
     return { withdrawn: true };
   }
 
@@ -147,16 +182,7 @@ export class TrytonExpectedShipments {
         ['state', '=', 'draft'],
       ]);
       if (emptied === undefined) continue;
-      const moves = await this.moves(purchase);
-      const chosen: number[] = [];
-      for (const { lineNo, quantityEa } of shipment.lines) {
-        const line = purchase.lines.find((l) => l.lineNo === lineNo);
-        const open = moves.filter(
-          (m) => m.line === line && m.state === 'draft' && m.shipmentId === undefined,
-        );
-        chosen.push(...(await this.take(open, Decimal.of(quantityEa), purchase.reference, lineNo)));
-      }
-      await this.rpc.write('stock.move', chosen, { planned_date: trytonDate(shipment.plannedDate) });
+      const chosen = await this.takeAll(purchase, shipment);
       await this.rpc.write('stock.shipment.in', [emptied], { incoming_moves: [['add', chosen]] });
     }
   }
@@ -188,6 +214,12 @@ export class TrytonExpectedShipments {
       1,
     );
     return cancelled.length > 0;
+  }
+
+  /** Withdraws a draft receipt: its moves back to the open ones, the empty shipment cancelled. */
+  private async cancel(receipt: Receipt): Promise<void> {
+    await this.release(receipt);
+    await this.rpc.button('stock.shipment.in', 'cancel', [receipt.id]);
   }
 
   /** The shipment's moves back to the open ones of their lines (the shipment itself stays). */
@@ -270,15 +302,10 @@ export class TrytonExpectedShipments {
     const known = (await this.shipmentsOf(purchase)).find((s) => s.shipmentId === request.shipmentId);
     if (known) return { created: false, shipment: known };
     if (await this.withdrawn(purchase, request.shipmentId))
-      throw new BusinessRejection(
-        'SHIPMENT_WITHDRAWN',
-        `the supplier withdrew shipment ${request.shipmentId}`,
-        ERP_SYSTEM,
-        { externalRef: purchase.reference, shipmentId: request.shipmentId },
-      );
+      throw withdrawnRejection(purchase.reference, request.shipmentId);
     receivable(purchase);
     const chosen = await this.takeAll(purchase, request);
-    await this.rpc.create('stock.shipment.in', [
+    const [id] = await this.rpc.create('stock.shipment.in', [
       {
         supplier: purchase.party,
         warehouse: purchase.warehouse,
@@ -287,10 +314,17 @@ export class TrytonExpectedShipments {
         incoming_moves: [['add', chosen]],
       },
     ]);
-    const created = (await this.shipmentsOf(purchase)).find((s) => s.shipmentId === request.shipmentId);
+    const created = (await this.receiptsOf(purchase)).find((r) => r.id === id);
     if (!created)
       throw new ContractViolation(`shipment ${request.shipmentId} was not found once created`, ERP_SYSTEM);
-    return { created: true, shipment: created };
+    // Check after write: a cancellation that ran while we recorded found nothing to withdraw and
+    // left only its withdrawal, so the shipment withdraws itself (the cancellation's own re-check
+    // covers the opposite order).
+    if (await this.withdrawn(purchase, request.shipmentId)) {
+      await this.cancel(created);
+      throw withdrawnRejection(purchase.reference, request.shipmentId);
+    }
+    return { created: true, shipment: created.shipment };
   }
 
   /** Move ids holding exactly `quantity` of the open moves, splitting the last one when needed. */
@@ -343,14 +377,12 @@ export class TrytonExpectedShipments {
     return moves
       .sort((a, b) => a.id - b.id)
       .map((m) => {
-        const shipment =
-          typeof m.shipment === 'string' ? /^stock\.shipment\.in,(\d+)$/.exec(m.shipment) : null;
         return {
           id: m.id,
           line: owner.get(m.id)!,
-          quantity: eaches(m.quantity),
+          quantity: quantityOf(m.quantity),
           state: String(m.state),
-          shipmentId: shipment ? Number(shipment[1]) : undefined,
+          shipmentId: referenceId(m.shipment, 'stock.shipment.in'),
         };
       });
   }
@@ -390,6 +422,19 @@ function untouched(shipment: ErpExpectedShipment, reference: string): void {
     );
 }
 
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+function withdrawnRejection(reference: string, shipmentId: string): BusinessRejection {
+  return new BusinessRejection(
+    'SHIPMENT_WITHDRAWN',
+    `the supplier withdrew shipment ${shipmentId}`,
+    ERP_SYSTEM,
+    { externalRef: reference, shipmentId },
+  );
+}
+
 function exceeds(reference: string, lineNo: number, left: Decimal, quantity: Decimal): never {
   throw new BusinessRejection(
     'SHIPMENT_EXCEEDS_REMAINING',
@@ -409,11 +454,4 @@ function linesOf(moves: readonly LineMove[]): ErpExpectedShipment['lines'] {
       itemCode: line.itemCode,
       quantityEa: quantity.toString(),
     }));
-}
-
-/** A move's Float quantity in eaches, without binary noise. */
-function eaches(value: unknown): Decimal {
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new ContractViolation(`expected a numeric quantity, got ${JSON.stringify(value)}`, ERP_SYSTEM);
-  return Decimal.parse(value.toFixed(6));
 }

@@ -5,18 +5,13 @@
 import { ContractViolation } from '../../../domain/failures';
 import type { ErpItem } from '../../../domain/ports/erp';
 import { assertListLimit } from '../request-checks';
-import { ERP_SYSTEM, type TrytonRpc } from './jsonrpc';
-
-type Row = Record<string, unknown> & { id: number };
+import { ALL, ERP_SYSTEM, related, type Row, type TrytonRpc } from './jsonrpc';
 
 /** What an item is read from. */
 export const ITEM_FIELDS = ['code', 'name', 'active', 'template.active', 'purchasable', 'default_uom.symbol'];
-/** Inactive records are hidden from searches unless asked for. */
-const ALL = { active_test: false };
 
 /** The unit of a product row (`default_uom.symbol`): the middleware deals in eaches (`u`) only. */
-export const unitOf = (row: Row): unknown =>
-  (row['default_uom.'] as Record<string, unknown> | undefined)?.symbol;
+const unitOf = (row: Row): unknown => related(row, 'default_uom', 'symbol');
 
 /** A product row as an item; one kept in another unit than eaches is a contract violation. */
 export function itemOf(row: Row): ErpItem {
@@ -29,7 +24,7 @@ export function itemOf(row: Row): ErpItem {
     itemCode: String(row.code),
     name: String(row.name),
     // Booleans come back as 1/0 on SQLite.
-    active: Boolean(row.active) && Boolean((row['template.'] as Record<string, unknown>).active),
+    active: Boolean(row.active) && Boolean(related(row, 'template', 'active')),
     purchasable: Boolean(row.purchasable),
     uom: 'EA',
   };

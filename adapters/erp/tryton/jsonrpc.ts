@@ -22,6 +22,25 @@ export interface TrytonConnection {
   fetch?: typeof fetch;
 }
 
+/** A Tryton record as read over JSON-RPC. */
+export type Row = Record<string, unknown> & { id: number };
+
+/** Inactive records are hidden from searches unless asked for. */
+export const ALL = { active_test: false };
+
+/** A value of a dotted field read (`party.code` comes back as `{"party.": {"code": ...}}`). */
+export function related(row: Row, field: string, subfield: string): unknown {
+  const value = row[`${field}.`];
+  return value && typeof value === 'object' ? (value as Record<string, unknown>)[subfield] : undefined;
+}
+
+/** The id a reference field (`"<model>,<id>"`) holds when it points to a record of `model`. */
+export function referenceId(value: unknown, model: string): number | undefined {
+  if (typeof value !== 'string' || !value.startsWith(`${model},`)) return undefined;
+  const id = value.slice(model.length + 1);
+  return /^\d+$/.test(id) ? Number(id) : undefined;
+}
+
 /** A Tryton `Decimal` on the wire. Decimal fields reject JSON floats. */
 export function trytonDecimal(value: string): { __class__: 'Decimal'; decimal: string } {
   if (!/^-?\d+(\.\d+)?$/.test(value)) {

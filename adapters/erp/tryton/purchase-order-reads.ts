@@ -14,10 +14,7 @@ import type {
 } from '../../../domain/ports/erp';
 import { ERP_ORDER_PAGE_SIZE } from '../../../domain/ports/erp';
 import { assertReferencePage } from '../request-checks';
-import { ERP_SYSTEM, type Domain, type TrytonRpc } from './jsonrpc';
-
-/** A Tryton record as read over JSON-RPC. */
-export type Row = Record<string, unknown> & { id: number };
+import { ERP_SYSTEM, referenceId, related, type Domain, type Row, type TrytonRpc } from './jsonrpc';
 
 const STATES: readonly ErpPurchaseOrderState[] = [
   'draft',
@@ -41,7 +38,7 @@ export const PURCHASE_FIELDS = [
 ];
 
 /** The purchase line fields the port reads (amendments restate every value of a line). */
-export const LINE_FIELDS = [
+const LINE_FIELDS = [
   'type',
   'sequence',
   'product',
@@ -233,14 +230,7 @@ function inOrder(lines: Row[]): Row[] {
 
 /** The supplier shipment a move belongs to, if any (`shipment` is a reference field). */
 function shipmentOf(move: Row): number | undefined {
-  const match = typeof move.shipment === 'string' ? /^stock\.shipment\.in,(\d+)$/.exec(move.shipment) : null;
-  return match ? Number(match[1]) : undefined;
-}
-
-/** A value of a dotted field read (`party.code` comes back as `{"party.": {"code": ...}}`). */
-export function related(row: Row, field: string, subfield: string): unknown {
-  const value = row[`${field}.`];
-  return value && typeof value === 'object' ? (value as Record<string, unknown>)[subfield] : undefined;
+  return referenceId(move.shipment, 'stock.shipment.in');
 }
 
 /** The text of a Tryton Decimal field (prices) as it arrives. */

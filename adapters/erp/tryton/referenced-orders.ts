@@ -4,7 +4,7 @@
  * reconciliation lists the ERP's orders with the middleware's reference.
  */
 import type { ErpOrderReference, ErpOrderReferenceQuery } from '../../../domain/ports/erp';
-import { trytonDate, type TrytonRpc } from './jsonrpc';
+import { ALL, trytonDate, type TrytonRpc } from './jsonrpc';
 
 /** Tryton `like` patterns treat `%` and `_` as wildcards: a prefix is matched as written. */
 const literal = (text: string) => text.replace(/[%_\\]/g, '\\$&');
@@ -24,7 +24,7 @@ export async function referencedPurchaseOrders(
       ...(query.after === undefined ? [] : [['reference', '>', query.after] as const]),
     ],
     ['reference', 'number'],
-    { active_test: false },
+    ALL,
     [['reference', 'ASC']],
     query.limit,
   );

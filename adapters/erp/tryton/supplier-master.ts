@@ -5,12 +5,12 @@
  */
 import type { ErpSupplier, ErpSupplierChange } from '../../../domain/ports/erp';
 import { supplierChangeValues } from '../request-checks';
-import type { TrytonRpc } from './jsonrpc';
+import { ALL, type Row, type TrytonRpc } from './jsonrpc';
 
 /** Applies `change` to the party `partyRow` finds (see ErpPort.applySupplierChange). */
 export async function applySupplierChange(
   rpc: Pick<TrytonRpc, 'write'>,
-  partyRow: () => Promise<(Record<string, unknown> & { id: number }) | undefined>,
+  partyRow: () => Promise<Row | undefined>,
   supplierNumber: string,
   change: ErpSupplierChange,
 ): Promise<ErpSupplier | null> {
@@ -18,6 +18,6 @@ export async function applySupplierChange(
   if (!row) return null;
   const current = { name: String(row.name), active: Boolean(row.active) };
   const values = supplierChangeValues(current, change);
-  if (values) await rpc.write('party.party', [row.id], values, { active_test: false });
+  if (values) await rpc.write('party.party', [row.id], values, ALL);
   return { supplierNumber, ...current, ...values };
 }

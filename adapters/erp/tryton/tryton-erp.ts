@@ -17,7 +17,16 @@ import { TrytonExpectedShipments } from './expected-shipments';
 import { referencedPurchaseOrders } from './referenced-orders';
 import { applySupplierChange } from './supplier-master';
 import { ITEM_FIELDS, itemOf, listItems } from './item-master';
-import { ERP_SYSTEM, TrytonRpc, trytonDate, trytonDecimal, type TrytonConnection } from './jsonrpc';
+import {
+  ALL,
+  ERP_SYSTEM,
+  TrytonRpc,
+  related,
+  trytonDate,
+  trytonDecimal,
+  type Row,
+  type TrytonConnection,
+} from './jsonrpc';
 import {
   PURCHASE_FIELDS,
   TrytonPurchaseOrderReads,
@@ -25,13 +34,9 @@ import {
   decimalString,
   orderOfReference,
   quantityOf,
-  related,
   toPurchaseOrder,
-  type Row,
 } from './purchase-order-reads';
 
-/** Inactive records are hidden from searches unless asked for. */
-const ALL = { active_test: false };
 const COMMITTED: ErpPurchaseOrderState[] = ['confirmed', 'processing', 'done'];
 
 /** Reads TRYTON_URL, TRYTON_DB, TRYTON_USER, TRYTON_PASSWORD (and optional TRYTON_TIMEOUT_MS). */
@@ -257,6 +262,8 @@ export class TrytonErp implements ErpPort {
   }
 
   listExpectedShipments: ErpPort['listExpectedShipments'] = (ref) => this.shipments.list(ref);
+  findOrdersExpectingShipment: ErpPort['findOrdersExpectingShipment'] = (supplier, id) =>
+    this.shipments.ordersExpecting(supplier, id);
   recordExpectedShipment: ErpPort['recordExpectedShipment'] = (ref, s) => this.shipments.record(ref, s);
   withdrawExpectedShipment: ErpPort['withdrawExpectedShipment'] = (ref, id) =>
     this.shipments.withdraw(ref, id);

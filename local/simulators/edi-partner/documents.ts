@@ -20,7 +20,31 @@ import {
 
 /** How the partner answers the orders it receives. */
 export type EdiPartnerBehaviour =
-  'accept-all' | 'change-quantity' | 'reschedule' | 'reject-line' | 'split-shipment' | 'never-answer';
+  | 'accept-all'
+  | 'change-quantity'
+  | 'reschedule'
+  | 'reject-line'
+  | 'split-shipment'
+  /** Ships, then cancels that 856 (BSN01 `01`). */
+  | 'cancel-shipment'
+  /** Ships, then replaces that 856 (BSN01 `05`): the same lines delivered `replaceByDays` later. */
+  | 'replace-shipment'
+  | 'never-answer';
+
+/** BSN01 of an 856: the original, its cancellation or its replacement. */
+export type ShipNoticePurpose = '00' | '01' | '05';
+
+/** What a `cancel-shipment` or `replace-shipment` partner sends after the original 856, if anything. */
+export function revisionOf(
+  shipment: Shipment,
+  behaviour: EdiPartnerBehaviour,
+  settings: AnswerSettings = {},
+): { purpose: ShipNoticePurpose; shipment: Shipment } | undefined {
+  if (behaviour === 'cancel-shipment') return { purpose: '01', shipment };
+  if (behaviour !== 'replace-shipment') return undefined;
+  const later = addDays(shipment.deliveredOn, settings.replaceByDays ?? 1);
+  return { purpose: '05', shipment: { ...shipment, deliveredOn: later } };
+}
 
 /** The figures behind the behaviours. */
 export interface AnswerSettings {
@@ -32,6 +56,8 @@ export interface AnswerSettings {
   transitDays?: number;
   /** Days the second shipment of a `split-shipment` partner arrives after the first. @default 3 */
   splitByDays?: number;
+  /** Days a `replace-shipment` partner's replacement moves the delivery. @default 1 */
+  replaceByDays?: number;
 }
 
 /** One line of an 850 as the partner reads it. */
@@ -219,9 +245,14 @@ export function shipments(
 }
 
 /** The 856 segments of one shipment of `poNumber` (guide, "856 Advance ship notice"). */
-export function shipNotice856(poNumber: string, shipment: Shipment, time = '1430'): Segment[] {
+export function shipNotice856(
+  poNumber: string,
+  shipment: Shipment,
+  time = '1430',
+  purpose: ShipNoticePurpose = '00',
+): Segment[] {
   const segments: Segment[] = [
-    { tag: 'BSN', elements: ['00', shipment.shipmentId, x12DateOf(shipment.shippedOn), time] },
+    { tag: 'BSN', elements: [purpose, shipment.shipmentId, x12DateOf(shipment.shippedOn), time] },
     { tag: 'HL', elements: ['1', '', 'S'] },
     { tag: 'TD5', elements: ['B', '2', 'UPSN', 'M'] },
     { tag: 'REF', elements: ['BM', `1Z${shipment.shipmentId.replace(/[^A-Z0-9]/g, '')}`] },

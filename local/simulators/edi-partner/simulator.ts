@@ -24,6 +24,7 @@ import {
   acknowledgement855,
   confirmedLines,
   readPurchaseOrder850,
+  revisionOf,
   shipments,
   shipNotice856,
   type AnswerSettings,
@@ -221,7 +222,7 @@ export class EdiPartnerSimulator extends SimulatorControls<EdiPartnerFaults> {
             faults: [...faults, 'duplicateInterchangeRate'],
           });
         const shipNumber = this.nextControlNumber;
-        for (const shipment of shipments(lines, behaviour, (n) => `SHP-${shipNumber}-${n}`, this.options))
+        for (const shipment of shipments(lines, behaviour, (n) => `SHP-${shipNumber}-${n}`, this.options)) {
           await this.send(
             '856',
             [shipNotice856(order.poNumber, shipment)],
@@ -229,6 +230,17 @@ export class EdiPartnerSimulator extends SimulatorControls<EdiPartnerFaults> {
             [...shared],
             separators,
           );
+          // Issued half an hour after the original (BSN04), in its own interchange.
+          const revision = revisionOf(shipment, behaviour, this.options);
+          if (revision)
+            await this.send(
+              '856',
+              [shipNotice856(order.poNumber, revision.shipment, '1500', revision.purpose)],
+              { ...about, shipmentId: shipment.shipmentId },
+              [...shared],
+              separators,
+            );
+        }
       }
     }
   }

@@ -106,29 +106,19 @@ export class ErpSimulator implements ErpPort {
     return this.itemOf(itemCode);
   }
 
-  private async itemOf(itemCode: string): Promise<ErpItem | null> {
+  private itemOf(itemCode: string): ErpItem | null {
     const item = this.data.items.find((i) => i.itemCode === itemCode);
-    return item
-      ? {
-          itemCode,
-          name: item.name,
-          active: item.variantActive && item.templateActive,
-          purchasable: item.purchasable,
-          uom: 'EA',
-        }
-      : null;
+    return item ? itemView(item) : null;
   }
 
   async listItems(page: { after?: string; limit: number }): Promise<ErpItem[]> {
     await this.enter('listItems', [page]);
     assertListLimit(page.limit);
-    const codes = this.data.items
-      .map((item) => item.itemCode)
-      .filter((code) => page.after === undefined || code > page.after)
-      .sort()
-      .slice(0, page.limit);
-    const items = await Promise.all(codes.map((code) => this.itemOf(code)));
-    return items.filter((item): item is ErpItem => item !== null);
+    return this.data.items
+      .filter((item) => page.after === undefined || item.itemCode > page.after)
+      .sort((a, b) => (a.itemCode < b.itemCode ? -1 : a.itemCode > b.itemCode ? 1 : 0))
+      .slice(0, page.limit)
+      .map(itemView);
   }
 
   async getWarehouse(code: string): Promise<ErpWarehouse | null> {
@@ -306,6 +296,15 @@ export class ErpSimulator implements ErpPort {
     return order ? this.expectedOf(order) : [];
   }
 
+  async findOrdersExpectingShipment(supplierNumber: string, shipmentId: string): Promise<string[]> {
+    await this.enter('findOrdersExpectingShipment', [supplierNumber, shipmentId]);
+    const orders = this.receipts
+      .filter((r) => r.state === 'draft' && r.expected?.shipmentId === shipmentId)
+      .map((r) => this.orders.find((o) => o.id === r.orderId)!)
+      .filter((o) => o.supplierNumber === supplierNumber);
+    return [...new Set(orders.map((o) => o.externalRef))].sort();
+  }
+
   async recordExpectedShipment(
     externalRef: string,
     shipment: ExpectedShipmentRequest,
@@ -330,7 +329,7 @@ export class ErpSimulator implements ErpPort {
     await this.enter('withdrawExpectedShipment', [externalRef, shipmentId]);
     const order = this.receivingOrder(externalRef, false);
     const receipt = this.expectedReceipt(order, shipmentId);
-    const key = `${order.supplierNumber}\u0000${shipmentId}`;
+    const key = withdrawalKey(order, shipmentId);
     // As Tryton's cancelled empty shipment: the shipment id stays withdrawn for the supplier.
     const already = this.withdrawn.has(key) && !receipt;
     this.withdrawn.add(key);
@@ -386,7 +385,7 @@ export class ErpSimulator implements ErpPort {
 
   /** The shipment's lines, each fitting what the order's other shipments left of it. */
   private shippable(order: SimOrder, shipment: ExpectedShipmentRequest): ErpExpectedShipment['lines'] {
-    const key = `${order.supplierNumber}\u0000${shipment.shipmentId}`;
+    const key = withdrawalKey(order, shipment.shipmentId);
     if (this.withdrawn.has(key))
       throw rejection('SHIPMENT_WITHDRAWN', `the supplier withdrew shipment ${shipment.shipmentId}`, {
         externalRef: order.externalRef,
@@ -547,6 +546,20 @@ function rejection(code: string, message: string, details: Record<string, unknow
 }
 
 const stockKey = (itemCode: string, warehouseCode: string): string => `${itemCode}\u0000${warehouseCode}`;
+/** A supplier's shipment id, as the withdrawals remember it. */
+const withdrawalKey = (order: SimOrder, shipmentId: string): string =>
+  `${order.supplierNumber}\u0000${shipmentId}`;
+
+/** A master data item as the port states it. */
+function itemView(item: MasterData['items'][number]): ErpItem {
+  return {
+    itemCode: item.itemCode,
+    name: item.name,
+    active: item.variantActive && item.templateActive,
+    purchasable: item.purchasable,
+    uom: 'EA',
+  };
+}
 
 /** Like Tryton: once received, a line's delivery date is the date it arrived. */
 const deliveryDateOf = (line: SimLine): string => line.receivedAt ?? line.deliveryDate;

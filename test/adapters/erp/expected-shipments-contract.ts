@@ -121,6 +121,25 @@ export function expectedShipmentCases(
       });
     });
 
+    it('finds the orders of the supplier that expect a shipment id, not once it is withdrawn', async () => {
+      const [first, second] = [order(), order()];
+      await erp().postPurchaseOrder(first);
+      await erp().postPurchaseOrder(second);
+      const shipmentId = `SHP-${randomUUID()}`;
+      const shipment = { shipmentId, plannedDate: inDays(12), lines: [{ lineNo: 1, quantityEa: '10' }] };
+      await erp().recordExpectedShipment(first.externalRef, shipment);
+      await erp().recordExpectedShipment(second.externalRef, shipment);
+
+      await expect(erp().findOrdersExpectingShipment(first.supplierNumber, shipmentId)).resolves.toEqual(
+        [first.externalRef, second.externalRef].sort(),
+      );
+      await expect(erp().findOrdersExpectingShipment('S-1002', shipmentId)).resolves.toEqual([]);
+      await erp().withdrawExpectedShipment(second.externalRef, shipmentId);
+      await expect(erp().findOrdersExpectingShipment(first.supplierNumber, shipmentId)).resolves.toEqual([
+        first.externalRef,
+      ]);
+    });
+
     it('remembers a withdrawal that comes before its shipment', async () => {
       const request = order();
       await erp().postPurchaseOrder(request);

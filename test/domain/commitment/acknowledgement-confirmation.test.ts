@@ -5,8 +5,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { mapPurchaseOrderAcknowledged } from '../../../adapters/procurement/mapping';
 import { applyAcknowledgement, type AcknowledgementPorts } from '../../../domain/commitment/acknowledgement';
-import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
 import { TransientFailure } from '../../../domain/failures';
+import { POSTED_PO_000042 } from '../../fixtures/commitment';
 import { purchaseOrderAcknowledgedDelivery } from '../../fixtures/procurement';
 import { singleErp } from '../../../domain/business-units';
 import type { ErpPort } from '../../../domain/ports/erp';
@@ -15,20 +15,6 @@ const context = {
   tenantId: 'acme',
   now: () => new Date(),
   newId: () => '10000000-0000-4000-8000-000000000001',
-};
-
-const posted: PostedPurchaseOrder = {
-  externalRef: 'SL-PO-SR-000042',
-  poNumber: 'PO-000042',
-  erpNumber: 'P42',
-  supplierNumber: 'S-1001',
-  site: 'DC-EAST-02',
-  warehouseCode: 'WH-EAST',
-  currency: 'USD',
-  totalValue: '3720.00',
-  sourcingRequestId: 'SR-000042',
-  lines: [{ lineNo: 1, itemCode: 'SKU-10442', quantityEa: '1200', unitPrice: '3.10', needBy: '2026-12-07' }],
-  postedAt: '2026-12-01T10:00:00.000Z',
 };
 
 describe('the confirmation as received', () => {
@@ -42,7 +28,7 @@ describe('the confirmation as received', () => {
     };
     const ports = {
       commitments: {
-        findByPoNumber: vi.fn(async () => posted),
+        findByPoNumber: vi.fn(async () => POSTED_PO_000042),
         recordConfirmationReceived: vi.fn(async () => void order.push('recorded')),
       },
       erps: singleErp(erp as unknown as ErpPort),

@@ -9,6 +9,7 @@ import { applyAcknowledgement, type AcknowledgementPorts } from '../../../domain
 import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
 import { erpInstances } from '../../../domain/business-units';
 import type { ErpPort } from '../../../domain/ports/erp';
+import { POSTED_PO_000042 } from '../../fixtures/commitment';
 import { purchaseOrderAcknowledgedDelivery } from '../../fixtures/procurement';
 
 const context = {
@@ -18,17 +19,9 @@ const context = {
 };
 
 const postedAt = (warehouseCode: string, site: string): PostedPurchaseOrder => ({
-  externalRef: 'SL-PO-SR-000042',
-  poNumber: 'PO-000042',
-  erpNumber: 'P42',
-  supplierNumber: 'S-1001',
+  ...POSTED_PO_000042,
   site,
   warehouseCode,
-  currency: 'USD',
-  totalValue: '3720.00',
-  sourcingRequestId: 'SR-000042',
-  lines: [{ lineNo: 1, itemCode: 'SKU-10442', quantityEa: '1200', unitPrice: '3.10', needBy: '2026-12-07' }],
-  postedAt: '2026-12-01T10:00:00.000Z',
 });
 
 /** Acknowledges the order posted at `warehouseCode` in full: nothing to amend, only the lag to record. */

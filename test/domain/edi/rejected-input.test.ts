@@ -111,7 +111,7 @@ describe('malformed partner input', () => {
       objectType: 'EdiInterchange',
       objectId: KEY,
       raisedAt: NOW.toISOString(),
-      status: 'OPEN',
+      status: 'OPEN' as const,
     };
     expect(rejectedEdiFile({ ...exception, code: 'EDI_PURCHASE_ORDER_LINES_REJECTED' })).toBeUndefined();
     expect(rejectedEdiFile({ ...exception, code: 'EDI_ACKNOWLEDGEMENT_MISSING' })).toBeUndefined();

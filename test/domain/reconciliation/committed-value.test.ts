@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { BusinessRejection } from '../../../domain/failures';
 import { CommittedValueTally } from '../../../domain/reconciliation/committed-value';
 import { agreeing } from './fixtures';
 
@@ -82,5 +83,23 @@ describe('committed value per warehouse and month, ERP against Supplyline', () =
         'WH-WEST 2026-12',
       ]),
     );
+  });
+
+  it('skips a mapped warehouse its ERP does not have where Supplyline committed nothing, but not one it committed in', async () => {
+    const unknown = async (warehouse: string) => {
+      if (warehouse === 'WH-SOUTH') throw new BusinessRejection('WAREHOUSE_UNKNOWN', 'not in the ERP', 'erp');
+      return '1488.00';
+    };
+    const tally = new CommittedValueTally(WINDOW);
+    tally.add(agreeing(1).recorded); // WH-EAST 2026-12
+    expect((await tally.compare(unknown, ['WH-EAST', 'WH-SOUTH'])).map((c) => c.warehouseCode)).toEqual([
+      'WH-EAST',
+      'WH-EAST',
+      'WH-EAST',
+    ]);
+    const south = agreeing(2).recorded;
+    south.warehouseCode = 'WH-SOUTH';
+    tally.add(south);
+    await expect(tally.compare(unknown, ['WH-EAST'])).rejects.toThrow(BusinessRejection);
   });
 });

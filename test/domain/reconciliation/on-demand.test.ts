@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ReconciliationRunLease } from '../../../domain/ports/reconciliation-lease';
 import type {
   ReconciliationRunRequest,
   ReconciliationRunStatus,
 } from '../../../domain/ports/reconciliation-runs';
 import { ReconciliationRunInProgress } from '../../../domain/reconciliation/lease';
 import { requestReconciliationRun } from '../../../domain/reconciliation/on-demand';
+import { memoryLease } from './memory-lease';
 
 const NOW = new Date('2026-12-05T06:00:00Z');
-
-/** One lease in memory, with the adapter's rules (its holder may take it again). */
-function memoryLease(): ReconciliationRunLease & { holder?: string } {
-  const lease: ReconciliationRunLease & { holder?: string; until?: string } = {
-    async acquire(runId, until) {
-      if (lease.holder && lease.holder !== runId)
-        return { acquired: false, heldBy: lease.holder, until: lease.until! };
-      lease.holder = runId;
-      lease.until = until;
-      return { acquired: true };
-    },
-    async release(runId) {
-      if (lease.holder === runId) delete lease.holder;
-    },
-  };
-  return lease;
-}
 
 function world() {
   const saved = new Map<string, ReconciliationRunStatus>();

@@ -58,8 +58,12 @@ export function world(unrecorded = false) {
         },
       },
       erp: {
-        ordersByReference: async (refs) =>
-          new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
+        ordersByReference: async (located) =>
+          new Map(
+            located
+              .filter((o) => erp.has(o.externalRef))
+              .map((o) => [o.externalRef, erp.get(o.externalRef)!]),
+          ),
         // The ERP's referenced orders (every recorded one and, when asked, one never recorded), by
         // reference, in pages of 8 from the cursor on.
         referencedOrders: async function* (_days, after) {
@@ -67,7 +71,7 @@ export function world(unrecorded = false) {
             ...orders.map((o) => ({ externalRef: o.erp.externalRef, number: o.erp.number })),
             ...(unrecorded ? [{ externalRef: 'SL-PO-SR-UNKNOWN', number: 'P-UNKNOWN' }] : []),
           ]
-            .filter((o) => after === undefined || o.externalRef > after)
+            .filter((o) => after === undefined || o.externalRef > after.externalRef)
             .sort((a, b) => a.externalRef.localeCompare(b.externalRef));
           for (let start = 0; start < listed.length; start += 8) yield listed.slice(start, start + 8);
         },

@@ -79,7 +79,10 @@ describe('reconcileInPartitions', () => {
     expect(resumed.raised.filter((e) => e.objectId === 'SL-PO-SR-UNKNOWN')).toHaveLength(1);
     expect(resumed.lookedUp).toHaveLength(41);
     expect(new Set(resumed.lookedUp).size).toBe(41);
-    expect(resumed.saved.at(-1)).toMatchObject({ partitionsDone: 16, unrecordedAfter: 'SL-PO-SR-UNKNOWN' });
+    expect(resumed.saved.at(-1)).toMatchObject({
+      partitionsDone: 16,
+      unrecordedAfter: { externalRef: 'SL-PO-SR-UNKNOWN' },
+    });
   });
 
   it('compares at least one partition per invocation, so a run always gets further', async () => {

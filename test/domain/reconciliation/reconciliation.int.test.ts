@@ -122,7 +122,7 @@ async function run(runId: string, at: { since?: Date; now?: () => Date } = {}) {
     }),
     procurement,
     erp: new ErpOrders(erp),
-    repairer: reconciliationRepairs({ erp, procurement, ledger, now }),
+    repairer: reconciliationRepairs({ erps: singleErp(erp), procurement, ledger, now }),
     exceptions: { raise: async (exception) => void raised.push(exception) },
     report: {
       add: async (difference) => void differences.push(difference),

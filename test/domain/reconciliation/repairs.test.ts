@@ -1,18 +1,25 @@
 import { describe, expect, it, vi } from 'vitest';
 import { reconciliationRepairs, type RepairPorts } from '../../../domain/reconciliation/repairs';
+import { erpInstances, singleErp } from '../../../domain/business-units';
 import { agreeing, NOW } from './fixtures';
 
-function ports() {
+function erpPort() {
   const erpOrder = { ...agreeing().erp, revision: 1 };
   return {
-    erp: {
-      postPurchaseOrder: vi.fn(async () => ({ ...erpOrder, revision: 0 })),
-      amendPurchaseOrder: vi.fn(async () => erpOrder),
-    },
+    postPurchaseOrder: vi.fn(async () => ({ ...erpOrder, revision: 0 })),
+    amendPurchaseOrder: vi.fn(async () => erpOrder),
+  };
+}
+
+function ports() {
+  const erp = erpPort();
+  const repairPorts = {
+    erps: singleErp(erp),
     procurement: { syncStatus: vi.fn(async () => ({ status: 'received', revision: 3 })) },
     ledger: { recordState: vi.fn(async () => undefined) },
     now: () => NOW,
   } satisfies RepairPorts;
+  return { ...repairPorts, erp };
 }
 
 const ref = { objectType: 'PurchaseOrder', objectId: 'SL-PO-SR-000001' };
@@ -67,5 +74,30 @@ describe('reconciliation repairs, through the normal idempotent paths', () => {
       version: 3,
       confirmedAt: NOW.toISOString(),
     });
+  });
+
+  it("posts and amends in the ERP instance of the order's warehouse, never another unit's", async () => {
+    const east = erpPort();
+    const west = erpPort();
+    const p = {
+      ...ports(),
+      erps: erpInstances(
+        [
+          { name: 'east', warehouses: ['WH-EAST'] },
+          { name: 'west', warehouses: ['WH-WEST'] },
+        ],
+        (instance) => (instance === 'east' ? east : west),
+      ),
+    };
+    const { recorded, procurement } = agreeing();
+    const westOrder = { ...recorded, warehouseCode: 'WH-WEST' };
+    await reconciliationRepairs(p).postMissingOrder(westOrder, procurement);
+    await reconciliationRepairs(p).amendErpOrder(westOrder, [{ lineNo: 1, quantityEa: '500' }]);
+    expect(west.postPurchaseOrder).toHaveBeenCalledWith(
+      expect.objectContaining({ warehouseCode: 'WH-WEST' }),
+    );
+    expect(west.amendPurchaseOrder).toHaveBeenCalledWith(recorded.externalRef, expect.anything());
+    expect(east.postPurchaseOrder).not.toHaveBeenCalled();
+    expect(east.amendPurchaseOrder).not.toHaveBeenCalled();
   });
 });

@@ -41,7 +41,10 @@ function world(pageSize = 2) {
         new Map(numbers.filter((n) => procurement.has(n)).map((n) => [n, procurement.get(n)!])),
     },
     erp: {
-      ordersByReference: async (refs) => new Map(refs.filter((r) => erp.has(r)).map((r) => [r, erp.get(r)!])),
+      ordersByReference: async (orders) =>
+        new Map(
+          orders.filter((o) => erp.has(o.externalRef)).map((o) => [o.externalRef, erp.get(o.externalRef)!]),
+        ),
       // The ERP's list: its orders purchased on the days asked for, by reference.
       referencedOrders: async function* (days) {
         daysListed.push(days);

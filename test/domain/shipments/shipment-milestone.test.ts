@@ -286,6 +286,46 @@ describe('cancellations and replacements of a shipment id (BSN01 01 and 05)', ()
     expect(published).toEqual([]);
   });
 
+  it('withdraws the receipt of an order the replacement no longer lists (it is the whole shipment)', async () => {
+    const { erp, ports, published, post } = await world();
+    await post('PO-2', 'SL-PO-2');
+    const shipment = (purpose: string, orders: Record<string, { lineNo: number; quantity: string }[]>) =>
+      milestoneOf(asn856({ purpose, shipmentId: 'SHP-1', orders }));
+    const line = [{ lineNo: 1, quantity: '300' }];
+    await applyShipmentMilestone(shipment('00', { 'PO-1': line, 'PO-2': line }), ports);
+    const replacement = shipment('05', { 'PO-1': [{ lineNo: 1, quantity: '200' }] });
+
+    expect(await applyShipmentMilestone(replacement, ports)).toEqual([
+      expect.objectContaining({ poNumber: 'PO-1', outcome: 'replaced' }),
+      { poNumber: 'SL-PO-2', outcome: 'withdrawn', linesNotApplied: [] },
+    ]);
+    expect(await erp.listExpectedShipments('SL-PO-2')).toEqual([]);
+    expect((await erp.listExpectedShipments('SL-PO-1')).map((s) => s.lines[0]!.quantityEa)).toEqual(['200']);
+    // Re-sent: nothing left to withdraw.
+    expect(await applyShipmentMilestone(replacement, ports)).toMatchObject([
+      { poNumber: 'PO-1', outcome: 'already-recorded' },
+    ]);
+    expect(published).toEqual([]);
+  });
+
+  it('counts a cancellation before its original as applied for every order it covers, once', async () => {
+    const { erp, ports, metrics, post } = await world();
+    await post('PO-2', 'SL-PO-2');
+    const line = [{ lineNo: 1, quantity: '300' }];
+    const shipment = (purpose: string) =>
+      milestoneOf(asn856({ purpose, shipmentId: 'SHP-1', orders: { 'PO-1': line, 'PO-2': line } }));
+
+    expect(await applyShipmentMilestone(shipment('01'), ports)).toMatchObject([
+      { poNumber: 'PO-1', outcome: 'withdrawn' },
+      { poNumber: 'PO-2', outcome: 'withdrawn' },
+    ]);
+    expect(metrics).toEqual(['ShipmentMilestonesApplied', 'ShipmentMilestonesApplied']);
+    await applyShipmentMilestone(shipment('01'), ports);
+    await applyShipmentMilestone(shipment('00'), ports);
+    expect(metrics.slice(2)).toEqual(Array(4).fill('ShipmentMilestonesAlreadyApplied'));
+    expect(await erp.listExpectedShipments('SL-PO-2')).toEqual([]);
+  });
+
   it('changes nothing for a re-sent cancellation, and counts it', async () => {
     const { ports, metrics } = await world();
     for (const step of [

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ReceiveMessageCommand, SetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import type { EventEnvelope } from '../../../local/eventbridge/bus';
-import { startUnitErps, unitOverrides, unitSecrets, type LocalEnvironment } from '../../../local/environment';
+import { startUnitErps, type LocalEnvironment } from '../../../local/environment';
 import type { ErpInstance } from '../../../application/erp-instances';
 import {
   startLocalRuntime,
@@ -113,7 +113,8 @@ export async function startDrillEnvironment(
   const units = (options.businessUnits?.length ?? 0) > 1 ? options.businessUnits : undefined;
   const cdkOut = await synthesizeDev(() => undefined, units ? { erpInstances: JSON.stringify(units) } : {});
   const dataDir = mkdtempSync(join(tmpdir(), 'supplyline-drills-'));
-  const erps = units ? await startUnitErps(units, () => undefined) : undefined;
+  const unitErps = units ? await startUnitErps(units, () => undefined) : undefined;
+  const erps = unitErps?.erps;
   // Seeded: the ERP's injected error draws are repeatable (their order still follows concurrency).
   const erp =
     erps?.[units![0]!.name] ?? (await ErpSimulatorServer.start({ random: seededRandom(20_241_127) }));
@@ -147,7 +148,7 @@ export async function startDrillEnvironment(
       ERP_PROTOCOL: 'supplyline-rpc',
       ERP_DATABASE: 'simulator',
       FORECAST_EXPORT_ALLOW_HTTP: 'true',
-      ...(units ? unitOverrides(units, erps!) : {}),
+      ...unitErps?.overrides,
       ...options.runtime?.overrides,
     },
     secrets: {
@@ -159,7 +160,7 @@ export async function startDrillEnvironment(
         client_secret: PROCUREMENT_CLIENT.clientSecret,
       }),
       erpCredentials: JSON.stringify({ username: 'simulator', password: 'simulator' }),
-      ...(units ? unitSecrets(units) : {}),
+      ...unitErps?.secrets,
     },
   });
 

@@ -54,7 +54,9 @@ describe("the reconciliation run's ERP reads", () => {
   it('read the orders a page of references at a time, each page granted by the ERP budget’s bulk lane', async () => {
     const { erp: reader } = reconciliationPorts();
     const unknown = 'SL-PO-PAGES-UNKNOWN';
-    const found = await reader.ordersByReference([...references, unknown]);
+    const found = await reader.ordersByReference(
+      [...references, unknown].map((externalRef) => ({ externalRef, warehouseCode: 'WH-EAST' })),
+    );
 
     expect(found.size).toBe(references.length);
     expect(found.has(unknown)).toBe(false);

@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nodeX12Codec } from '../../../adapters/edi/x12-codec';
-import type { PurchaseOrderAcknowledgedV1 } from '../../../canonical/generated/types';
+import type {
+  PurchaseOrderAcknowledgedV1,
+  ShipmentMilestoneReportedV1,
+} from '../../../canonical/generated/types';
 import { receiveInterchange } from '../../../domain/edi/inbound-interchange';
 import { transmitPurchaseOrder } from '../../../domain/edi/purchase-order-transmission';
 import {
@@ -59,7 +62,10 @@ async function world(
     (e): e is PurchaseOrderAcknowledgedV1 => e.eventType === 'purchase-order.acknowledged',
   );
   const exceptions = published.filter((e) => e.eventType === 'integration-exception.raised');
-  return { simulator, outcomes, acknowledged, exceptions, metrics, files, ports };
+  const milestones = published.filter(
+    (e): e is ShipmentMilestoneReportedV1 => e.eventType === 'shipment.milestone-reported',
+  );
+  return { simulator, outcomes, acknowledged, exceptions, milestones, metrics, files, ports };
 }
 
 const segmentsOf = (text: string) => {
@@ -147,6 +153,29 @@ describe('EDI partner simulator', () => {
       'acknowledged',
     ]);
   });
+
+  it.each([
+    ['cancel-shipment', 'cancellation', '2026-12-07'],
+    ['replace-shipment', 'replacement', '2026-12-08'],
+  ] as const)(
+    '%s: the 856, then in its own interchange its %s (same shipment id, issued later)',
+    async (behaviour, purpose, delivery) => {
+      const { simulator, outcomes, milestones, exceptions } = await world({ behaviour });
+      const asns = simulator.written.filter((f) => f.setId === '856');
+      expect(asns.map((f) => lineOf(f.text, 'BSN')[0]!.split('*')[0])).toEqual([
+        '00',
+        purpose === 'cancellation' ? '01' : '05',
+      ]);
+      expect(new Set(asns.map((f) => f.shipmentId)).size).toBe(1);
+      expect(outcomes.every((o) => o.outcome === 'acknowledged')).toBe(true);
+      expect(milestones.map((m) => [m.data.purpose, m.data.estimatedDeliveryDate])).toEqual([
+        ['original', '2026-12-07'],
+        [purpose, delivery],
+      ]);
+      expect(milestones[1]!.data.reportedAt > milestones[0]!.data.reportedAt).toBe(true);
+      expect(exceptions).toEqual([]);
+    },
+  );
 
   it('never-answer: the 850 is picked up and nothing is written', async () => {
     const { simulator, files } = await world({ behaviour: 'never-answer' });
