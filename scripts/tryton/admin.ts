@@ -79,4 +79,27 @@ export class TrytonErpAdmin extends TrytonErp implements ErpAdmin {
       throw new ContractViolation(`purchase ${id} is ${String(row.state)}, wanted ${state}`, ERP_SYSTEM);
     return this.toPurchaseOrder(row);
   }
+
+  /**
+   * The purchase configuration's "Process Purchase after": with a worker queue, a confirmed order
+   * waits this long before Tryton processes it (makes its stock moves and invoice), and meanwhile a
+   * person may still reset it to draft.
+   */
+  async setPurchaseGracePeriod(seconds: number): Promise<void> {
+    await this.rpc.write('purchase.configuration', [1], {
+      purchase_process_after: { __class__: 'timedelta', seconds },
+    });
+  }
+
+  /**
+   * Deletes the order with this reference as a person may in Tryton's own client: a confirmed order
+   * not yet processed (in its grace period) is reset to draft first; Tryton cancels an order before
+   * deleting it, and refuses to delete one it has processed.
+   */
+  async deletePurchaseOrder(externalRef: string): Promise<void> {
+    const purchase = await this.purchaseRow(externalRef);
+    if (!purchase) throw new ContractViolation(`no purchase order with reference ${externalRef}`, ERP_SYSTEM);
+    if (purchase.state === 'confirmed') await this.rpc.button('purchase.purchase', 'draft', [purchase.id]);
+    await this.rpc.call('model.purchase.purchase.delete', [[purchase.id]]);
+  }
 }

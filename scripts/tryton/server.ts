@@ -23,8 +23,17 @@ export interface TrytondProcess {
   stop(): Promise<void>;
 }
 
-/** Writes a trytond.conf for a SQLite database directory and a loopback port. */
-export function writeTrytondConf(confPath: string, dbDir: string, port: number): void {
+/**
+ * Writes a trytond.conf for a SQLite database directory and a loopback port. `queueWorker`: tasks go
+ * to Tryton's worker queue instead of running after each commit, as in a production Tryton with
+ * `trytond-worker` (a confirmed purchase then waits out the purchase configuration's grace period).
+ */
+export function writeTrytondConf(
+  confPath: string,
+  dbDir: string,
+  port: number,
+  options: { queueWorker?: boolean } = {},
+): void {
   writeFileSync(
     confPath,
     [
@@ -35,6 +44,7 @@ export function writeTrytondConf(confPath: string, dbDir: string, port: number):
       'retry = 10',
       '[web]',
       `listen = 127.0.0.1:${port}`,
+      ...(options.queueWorker ? ['[queue]', 'worker = True'] : []),
       '',
     ].join('\n'),
   );
@@ -68,13 +78,14 @@ export async function startTrytond(options: {
   database: string;
   logPath: string;
   startTimeoutMs?: number;
+  queueWorker?: boolean;
 }): Promise<TrytondProcess> {
   let lastError: unknown;
   // The port can be taken between freePort() and bind(): try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const confPath = join(options.dbDir, `trytond-${port}.conf`);
-    writeTrytondConf(confPath, options.dbDir, port);
+    writeTrytondConf(confPath, options.dbDir, port, { queueWorker: options.queueWorker });
     const logFd = openSync(options.logPath, 'a');
     const child = spawn(
       SYSTEM_PYTHON,

@@ -32,9 +32,11 @@ let counter = 0;
  * `unseeded`: modules activated but no master data, as a user's own new Tryton (to test the seeding).
  * `databases`: names of further databases to serve, e.g. one per business unit (one trytond serves
  * every SQLite database in its directory).
+ * `queueWorker`: Tryton queues its post-commit tasks for a worker (none runs here), as a production
+ * Tryton with a worker does: a confirmed purchase stays `confirmed` instead of being processed.
  */
 export async function startTryton(
-  options: { unseeded?: boolean; databases?: readonly string[] } = {},
+  options: { unseeded?: boolean; databases?: readonly string[]; queueWorker?: boolean } = {},
 ): Promise<TrytonSandbox> {
   const log = (line: string) => console.log(`[tryton] ${line}`);
   const template = options.unseeded ? await ensureUnseededDatabase(log) : await ensureTemplate(log);
@@ -52,6 +54,7 @@ export async function startTryton(
     dbDir,
     database: TRYTON_DATABASE,
     logPath: join(logDir, `${runId}.log`),
+    queueWorker: options.queueWorker,
   });
   return {
     url: server.url,

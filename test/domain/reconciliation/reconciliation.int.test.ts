@@ -6,8 +6,10 @@
  * run finds the first two again (raising the same exception ids) and repairs nothing twice. Then an
  * acknowledgement is dropped (kept, but its ERP amendment dead-lettered) and a receipt's status
  * sync is dead-lettered: the run applies both once, and the next run finds nothing. A buyer's new
- * price is raised, a new need-by date repaired once. Last, an order
- * made in the ERP under the middleware's reference, which Supplyline never recorded, is found.
+ * price is raised, a new need-by date repaired once. An order
+ * made in the ERP under the middleware's reference, which Supplyline never recorded, is found. Last,
+ * ERP orders a person deleted (in a Tryton that, as in production, processes a confirmed order only
+ * after a grace period) are posted again when they need no approval, raised when they did.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,11 +77,18 @@ afterAll(async () => {
   }
 });
 
-/** Posts the commitment of forecast exception `n` (its own week, so each is a new need) to Tryton. */
-async function post(n: number): Promise<PostedPurchaseOrder> {
+/**
+ * Posts the commitment of forecast exception `n` (its own week, so each is a new need) to Tryton
+ * (`to`: another than the suite's), planned at `forecastQty` cases when given. Approval is not this
+ * helper's: an order above the limit is posted as if a person had approved it.
+ */
+async function post(
+  n: number,
+  options: { to?: TrytonErpAdmin; forecastQty?: number } = {},
+): Promise<PostedPurchaseOrder> {
   const ports = {
     ...harness.ports,
-    erps: singleErp(erp),
+    erps: singleErp(options.to ?? erp),
     ledger,
     commitments: new DynamoDbCommitmentRegistry(documents, dynamo.tableNames.workflowCorrelation),
   };
@@ -88,6 +97,7 @@ async function post(n: number): Promise<PostedPurchaseOrder> {
       exception: {
         exception_id: `EXC-RECON-${n}`,
         bucket: { ...nextBucket(new Date(Date.now() + n * 7 * 86_400_000)), granularity: 'week' },
+        ...(options.forecastQty === undefined ? {} : { forecast_qty: options.forecastQty }),
       },
     }),
     context,
@@ -104,9 +114,13 @@ async function post(n: number): Promise<PostedPurchaseOrder> {
   return postPurchaseOrder({ ...state, sourcing, policy }, ports);
 }
 
-/** One run over the real systems (the window from `since`, the clock at `now`); what it reported and raised. */
-async function run(runId: string, at: { since?: Date; now?: () => Date } = {}) {
+/**
+ * One run over the real systems (the window from `since`, the clock at `now`, the ERP `erp` or the
+ * suite's); what it reported and raised.
+ */
+async function run(runId: string, at: { since?: Date; now?: () => Date; erp?: TrytonErpAdmin } = {}) {
   const now = at.now ?? (() => new Date());
+  const target = at.erp ?? erp;
   const differences: Difference[] = [];
   const raised: IntegrationException[] = [];
   const procurement = new ProcurementOrders(
@@ -121,8 +135,8 @@ async function run(runId: string, at: { since?: Date; now?: () => Date } = {}) {
       ledger: dynamo.tableNames.syncLedger,
     }),
     procurement,
-    erp: new ErpOrders(erp),
-    repairer: reconciliationRepairs({ erps: singleErp(erp), procurement, ledger, now }),
+    erp: new ErpOrders(target),
+    repairer: reconciliationRepairs({ erps: singleErp(target), procurement, ledger, now }),
     exceptions: { raise: async (exception) => void raised.push(exception) },
     report: {
       add: async (difference) => void differences.push(difference),
@@ -370,5 +384,97 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
 
     // The next run raises the same exception id (the recorder keeps the first).
     expect(raisedFor(await run('unrecorded-2'))).toEqual(raisedFor(first));
+  });
+
+  it('ERP orders a person deleted: the one that needs no approval is posted again, once; the one that needed approval is raised', async () => {
+    // Tryton deletes only an order it has not processed (processing -> draft is no transition). With
+    // a worker queue, as in production, a confirmed order waits out the purchase configuration's
+    // grace period before it is processed, and meanwhile a person may reset it to draft and delete
+    // it. The suite's Tryton runs without a worker, so it processes each order at once: this one
+    // has a worker queue (no worker runs: the grace period never ends during the test).
+    const processed = await post(13);
+    await expect(erp.deletePurchaseOrder(processed.externalRef)).rejects.toThrow(/cancel/);
+    expect(await erp.countPurchaseOrders(processed.externalRef)).toBe(1);
+    const graced = await startTryton({ queueWorker: true });
+    try {
+      const graceErp = new TrytonErpAdmin({
+        url: graced.url,
+        database: graced.db,
+        user: graced.user,
+        password: graced.password,
+      });
+      await graceErp.setPurchaseGracePeriod(3600);
+      const since = new Date();
+      const small = await post(11, { to: graceErp });
+      const approved = await post(12, { to: graceErp, forecastQty: 1000 });
+      expect(Decimal.of(small.totalValue).gt(SETTINGS.approvalLimit)).toBe(false);
+      expect(Decimal.of(approved.totalValue).gt(SETTINGS.approvalLimit)).toBe(true);
+      for (const po of [small, approved]) {
+        expect((await graceErp.findPurchaseOrder(po.externalRef))?.state).toBe('confirmed');
+        await graceErp.deletePurchaseOrder(po.externalRef);
+        expect(await graceErp.countPurchaseOrders(po.externalRef)).toBe(0);
+      }
+
+      const first = await run('missing-in-erp-1', { since, erp: graceErp });
+      expect(
+        first.differences.map((d) => [
+          d.class,
+          d.externalRef,
+          d.erpNumber,
+          d.expected,
+          d.found,
+          d.resolution,
+        ]),
+      ).toEqual(
+        expect.arrayContaining([
+          [
+            'missing_in_erp',
+            small.externalRef,
+            small.erpNumber,
+            { system: 'procurement', value: small.poNumber },
+            { system: 'erp', value: null },
+            { kind: 'repair', action: 'post-missing-order' },
+          ],
+          [
+            'missing_in_erp',
+            approved.externalRef,
+            approved.erpNumber,
+            { system: 'procurement', value: approved.poNumber },
+            { system: 'erp', value: null },
+            expect.objectContaining({ kind: 'exception', code: 'MISSING_ORDER_NEEDS_APPROVAL' }),
+          ],
+        ]),
+      );
+      expect(first.differences).toHaveLength(2);
+      expect(first.summary).toMatchObject({ orders: 2, repaired: 1, exceptionsRaised: 1, repairFailures: 0 });
+      // Tryton holds the awarded order again under the middleware's reference; not the one above the limit.
+      expect(await graceErp.countPurchaseOrders(small.externalRef)).toBe(1);
+      const reposted = await graceErp.findPurchaseOrder(small.externalRef);
+      const awardedLine = small.lines[0]!;
+      expect(reposted).toMatchObject({
+        state: 'confirmed',
+        lines: [
+          expect.objectContaining({ quantityEa: awardedLine.quantityEa, deliveryDate: awardedLine.needBy }),
+        ],
+      });
+      expect(Decimal.of(reposted!.lines[0]!.unitPrice).eq(awardedLine.unitPrice)).toBe(true);
+      expect(await graceErp.countPurchaseOrders(approved.externalRef)).toBe(0);
+
+      const second = await run('missing-in-erp-2', { since, erp: graceErp });
+      expect(second.differences.map((d) => [d.class, d.externalRef])).toEqual([
+        ['missing_in_erp', approved.externalRef],
+      ]);
+      expect(second.summary).toMatchObject({ orders: 2, repaired: 0, exceptionsRaised: 1 });
+      expect(second.raised.map((e) => e.exceptionId)).toEqual(first.raised.map((e) => e.exceptionId));
+      expect(await graceErp.countPurchaseOrders(small.externalRef)).toBe(1);
+      expect(await graceErp.findPurchaseOrder(small.externalRef)).toMatchObject({
+        number: reposted!.number,
+        revision: reposted!.revision,
+      });
+      expect(await graceErp.countPurchaseOrders(approved.externalRef)).toBe(0);
+      expect(graced.criticalLines(), `CRITICAL lines in ${graced.logPath}`).toEqual([]);
+    } finally {
+      await graced.stop();
+    }
   });
 });
