@@ -172,8 +172,9 @@ const RECONCILIATION_REACH = {
   connectors: BOTH_SYSTEMS,
   tables: {
     // The posted commitments of each posting day (a query of byPostedDay) and their acknowledgements; the ERP's
-    // referenced orders looked up by reference (a query of byExternalRef) in a resumed run.
-    workflowCorrelation: ['get', 'query'],
+    // referenced orders looked up by reference (a query of byExternalRef) in a resumed run; the new
+    // ERP number of an order a repair posted again.
+    workflowCorrelation: ['get', 'query', 'update'],
     // The ERP revision of the middleware's last change; repairs record the state they leave.
     syncLedger: ['get', 'put'],
     // Breakers and the shared procurement request budget.

@@ -23,7 +23,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AcknowledgementResult, PostedPurchaseOrder } from '../../domain/commitment/types';
-import type { CommitmentRegistry } from '../../domain/ports/commitments';
+import type { CommitmentRegistry, PostedCommitmentErpOrders } from '../../domain/ports/commitments';
 import type { SupplyStore } from '../../domain/ports/supply';
 import { OPEN_PURCHASE_ORDER_STATUSES } from '../../domain/procurement/need';
 import type { PurchaseOrderLineSnapshot } from '../../domain/procurement/types';
@@ -132,7 +132,7 @@ export class DynamoDbSupplyStore implements SupplyStore {
 }
 
 /** Posted commitments by procurement PO number, and the acknowledgement rendezvous. */
-export class DynamoDbCommitmentRegistry implements CommitmentRegistry {
+export class DynamoDbCommitmentRegistry implements CommitmentRegistry, PostedCommitmentErpOrders {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -158,6 +158,16 @@ export class DynamoDbCommitmentRegistry implements CommitmentRegistry {
         },
       }),
     );
+  }
+
+  async recordErpNumber(poNumber: string, erpNumber: string): Promise<void> {
+    // Only the number changes: the receipts announced and the posting day stay as they are.
+    await this.update({
+      Key: commitmentKey(poNumber, 'POSTED'),
+      UpdateExpression: 'SET purchaseOrder.erpNumber = :erpNumber',
+      ConditionExpression: 'attribute_exists(purchaseOrder)',
+      ExpressionAttributeValues: { ':erpNumber': erpNumber },
+    });
   }
 
   async findByPoNumber(poNumber: string): Promise<PostedPurchaseOrder | undefined> {

@@ -24,3 +24,12 @@ export interface CommitmentRegistry {
   /** Stores the acknowledgement; returns the waiting task token, if any. */
   recordAcknowledged(poNumber: string, result: AcknowledgementResult): Promise<string | undefined>;
 }
+
+/**
+ * The ERP order a posted commitment stands for. Reconciliation posts an order the ERP lost again,
+ * under a new ERP number: receipts are then announced with that number, not the lost one's.
+ */
+export interface PostedCommitmentErpOrders {
+  /** Records `erpNumber` as the commitment's ERP order (nothing when no commitment is recorded). */
+  recordErpNumber(poNumber: string, erpNumber: string): Promise<void>;
+}

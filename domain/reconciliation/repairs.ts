@@ -3,9 +3,11 @@
  * idempotent on its external reference, an amendment that changes nothing changes nothing, and a
  * status update carries the receipt's Idempotency-Key (the one the receipt-sync consumer uses, so a
  * repair after a dead-lettered sync is applied once). Each records the state it left in the sync
- * ledger: the ERP revision it made is what tells the next run its own change from a person's.
+ * ledger: the ERP revision it made is what tells the next run its own change from a person's. An
+ * order posted again under a new ERP number is recorded against its commitment too.
  */
 import type { ErpInstances } from '../business-units';
+import type { PostedCommitmentErpOrders } from '../ports/commitments';
 import type { ErpPort } from '../ports/erp';
 import type { ProcurementPurchaseOrder } from '../ports/procurement';
 import type { ReconciliationRepairer } from '../ports/reconciliation';
@@ -28,6 +30,7 @@ export interface RepairPorts {
   erps: Pick<ErpInstances<Pick<ErpPort, 'postPurchaseOrder' | 'amendPurchaseOrder'>>, 'forWarehouse'>;
   procurement: ProcurementStatusWriter;
   ledger: Pick<LedgerPort, 'recordState'>;
+  commitments: PostedCommitmentErpOrders;
   now(): Date;
 }
 
@@ -59,6 +62,8 @@ export function reconciliationRepairs(ports: RepairPorts): ReconciliationRepaire
           deliveryDate: line.needBy,
         })),
       });
+      if (posted.number !== order.erpNumber)
+        await ports.commitments.recordErpNumber(order.poNumber, posted.number);
       await recordErp(order, posted);
     },
     async amendErpOrder(order: RecordedOrder, lines: readonly ErpLineRepair[]) {

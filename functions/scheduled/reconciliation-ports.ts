@@ -16,7 +16,14 @@ import {
   DEFAULT_RECONCILIATION_SETTINGS,
   type ReconciliationSettings,
 } from '../../domain/reconciliation/types';
-import { businessRules, procurementPolicy, publish, syncLedger, tenantId } from '../commons/adapters';
+import {
+  businessRules,
+  commitmentRegistry,
+  procurementPolicy,
+  publish,
+  syncLedger,
+  tenantId,
+} from '../commons/adapters';
 import { documents, env, s3 } from '../commons/clients';
 import { erpBulkPorts, erpInstancePorts, procurementPurchaseOrders } from '../commons/connectors';
 
@@ -60,7 +67,13 @@ export function reconciliationPorts(): ReconciliationPorts {
     }),
     procurement,
     erp: erpBulkPages(),
-    repairer: reconciliationRepairs({ erps: erpInstancePorts(), procurement, ledger: syncLedger(), now }),
+    repairer: reconciliationRepairs({
+      erps: erpInstancePorts(),
+      procurement,
+      ledger: syncLedger(),
+      commitments: commitmentRegistry(),
+      now,
+    }),
     exceptions: {
       // The recorder keeps the first exception of an id: raising it again on the next run is a no-op.
       raise: async (exception) =>

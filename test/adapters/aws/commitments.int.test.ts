@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DynamoDbCommitmentRegistry,
   DynamoDbSupplyStore,
+  PostedCommitmentScan,
   commitmentKey,
   supplyKey,
 } from '../../../adapters/aws/commitments';
@@ -117,6 +118,20 @@ describe('DynamoDbCommitmentRegistry', () => {
       new GetCommand({ TableName: table, Key: commitmentKey(poNumber, 'POSTED') }),
     );
     expect(Item?.externalRef).toBe(posted().externalRef);
+  });
+
+  it('records the new ERP number of a posted commitment, keeping its announced receipts; none recorded, none made', async () => {
+    await registry().recordPosted(posted());
+    await new PostedCommitmentScan(docs, table).markAnnounced(poNumber, ['IS-1'], null);
+    await registry().recordErpNumber(poNumber, 'P-NEW');
+    expect(await registry().findByPoNumber(poNumber)).toEqual({ ...posted(), erpNumber: 'P-NEW' });
+    const { Item } = await docs.send(
+      new GetCommand({ TableName: table, Key: commitmentKey(poNumber, 'POSTED') }),
+    );
+    expect(Item?.announcedReceipts).toEqual(new Set(['IS-1']));
+
+    await registry().recordErpNumber('PO-never-posted', 'P-NEW');
+    expect(await registry().findByPoNumber('PO-never-posted')).toBeUndefined();
   });
 
   it('wait first: the acknowledgement answers the token, once', async () => {

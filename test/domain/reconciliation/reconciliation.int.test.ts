@@ -77,6 +77,9 @@ afterAll(async () => {
   }
 });
 
+/** Supplyline's posted commitments (dynalite). */
+const commitments = () => new DynamoDbCommitmentRegistry(documents, dynamo.tableNames.workflowCorrelation);
+
 /**
  * Posts the commitment of forecast exception `n` (its own week, so each is a new need) to Tryton
  * (`to`: another than the suite's), planned at `forecastQty` cases when given. Approval is not this
@@ -90,7 +93,7 @@ async function post(
     ...harness.ports,
     erps: singleErp(options.to ?? erp),
     ledger,
-    commitments: new DynamoDbCommitmentRegistry(documents, dynamo.tableNames.workflowCorrelation),
+    commitments: commitments(),
   };
   const event = mapForecastException(
     forecastExceptionDelivery({
@@ -136,7 +139,13 @@ async function run(runId: string, at: { since?: Date; now?: () => Date; erp?: Tr
     }),
     procurement,
     erp: new ErpOrders(target),
-    repairer: reconciliationRepairs({ erps: singleErp(target), procurement, ledger, now }),
+    repairer: reconciliationRepairs({
+      erps: singleErp(target),
+      procurement,
+      ledger,
+      commitments: commitments(),
+      now,
+    }),
     exceptions: { raise: async (exception) => void raised.push(exception) },
     report: {
       add: async (difference) => void differences.push(difference),
@@ -250,7 +259,7 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
         ...harness.ports,
         erps: singleErp(refusingErp),
         ledger,
-        commitments: new DynamoDbCommitmentRegistry(documents, dynamo.tableNames.workflowCorrelation),
+        commitments: commitments(),
         sendTaskSuccess: async () => undefined,
       }),
     ).rejects.toThrow('ERP unavailable');
@@ -458,6 +467,9 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
         ],
       });
       expect(Decimal.of(reposted!.lines[0]!.unitPrice).eq(awardedLine.unitPrice)).toBe(true);
+      // Supplyline's commitment now stands for the new ERP order (its receipts are announced with it).
+      expect(reposted!.number).not.toBe(small.erpNumber);
+      expect((await commitments().findByPoNumber(small.poNumber))?.erpNumber).toBe(reposted!.number);
       expect(await graceErp.countPurchaseOrders(approved.externalRef)).toBe(0);
 
       const second = await run('missing-in-erp-2', { since, erp: graceErp });

@@ -17,6 +17,7 @@ function ports() {
     erps: singleErp(erp),
     procurement: { syncStatus: vi.fn(async () => ({ status: 'received', revision: 3 })) },
     ledger: { recordState: vi.fn(async () => undefined) },
+    commitments: { recordErpNumber: vi.fn(async () => undefined) },
     now: () => NOW,
   } satisfies RepairPorts;
   return { ...repairPorts, erp };
@@ -45,6 +46,16 @@ describe('reconciliation repairs, through the normal idempotent paths', () => {
       version: 0,
       confirmedAt: NOW.toISOString(),
     });
+    expect(p.commitments.recordErpNumber).not.toHaveBeenCalled();
+  });
+
+  it('records the new ERP number of an order posted again after the ERP lost it, so receipts are announced with it', async () => {
+    const p = ports();
+    p.erp.postPurchaseOrder.mockResolvedValueOnce({ ...agreeing().erp, number: 'P7', revision: 0 });
+    const { recorded, procurement } = agreeing();
+    await reconciliationRepairs(p).postMissingOrder(recorded, procurement);
+    expect(p.commitments.recordErpNumber).toHaveBeenCalledWith('PO-2026-000001', 'P7');
+    expect(p.ledger.recordState).toHaveBeenCalledWith(ref, expect.objectContaining({ reference: 'P7' }));
   });
 
   it('amends the ERP order and records its new revision, so the next run knows the change as its own', async () => {
