@@ -55,12 +55,7 @@ beforeAll(async () => {
     startLocalDynamo({ prefix: `recon-${process.pid}` }),
     startHarness(),
   ]);
-  erp = new TrytonErpAdmin({
-    url: tryton.url,
-    database: tryton.db,
-    user: tryton.user,
-    password: tryton.password,
-  });
+  erp = adminOf(tryton);
   documents = DynamoDBDocumentClient.from(dynamo.client, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -76,6 +71,15 @@ afterAll(async () => {
     await tryton?.stop();
   }
 });
+
+/** The test's own hand in a Tryton sandbox. */
+const adminOf = (sandbox: TrytonSandbox) =>
+  new TrytonErpAdmin({
+    url: sandbox.url,
+    database: sandbox.db,
+    user: sandbox.user,
+    password: sandbox.password,
+  });
 
 /** Supplyline's posted commitments (dynalite). */
 const commitments = () => new DynamoDbCommitmentRegistry(documents, dynamo.tableNames.workflowCorrelation);
@@ -406,12 +410,7 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
     expect(await erp.countPurchaseOrders(processed.externalRef)).toBe(1);
     const graced = await startTryton({ queueWorker: true });
     try {
-      const graceErp = new TrytonErpAdmin({
-        url: graced.url,
-        database: graced.db,
-        user: graced.user,
-        password: graced.password,
-      });
+      const graceErp = adminOf(graced);
       await graceErp.setPurchaseGracePeriod(3600);
       const since = new Date();
       const small = await post(11, { to: graceErp });
