@@ -27,7 +27,7 @@ import {
 import { partnerInterchange, purchaseOrder } from '../../fixtures/edi';
 import { asn856 } from '../../fixtures/edi-856';
 import { memoryInboundPorts } from '../../support/edi-memory';
-import { postedCommitment } from '../../support/shipments';
+import { memoryShipmentVersions, postedCommitment } from '../../support/shipments';
 import { startTryton, type TrytonSandbox } from '../../support/tryton';
 
 type Row = Record<string, unknown> & { id: number };
@@ -70,6 +70,7 @@ async function receive(
   return events;
 }
 
+const shipmentVersions = memoryShipmentVersions();
 const ports = ([poNumber, request]: OrderSent = [PO, order]) => {
   const posted = postedCommitment(poNumber, request);
   const common = {
@@ -99,6 +100,7 @@ const ports = ([poNumber, request]: OrderSent = [PO, order]) => {
   const shipment: ShipmentMilestonePorts = {
     ...common,
     commitments: { findByPoNumber: async (po) => (po === poNumber ? posted : undefined) },
+    shipmentVersions,
   };
   return { acknowledgement, shipment };
 };
