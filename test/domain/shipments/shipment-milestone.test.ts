@@ -12,6 +12,7 @@ import type { PostPurchaseOrderRequest } from '../../../domain/ports/erp';
 import { singleErp } from '../../../domain/business-units';
 import { BusinessRejection, TransientFailure } from '../../../domain/failures';
 import { applyShipmentMilestone } from '../../../domain/shipments/shipment-milestone';
+import { deferralOf } from '../../../functions/commons/consumer-deferral';
 import { ErpSimulator } from '../../../local/simulators/erp/erp-simulator';
 import { asn856 } from '../../fixtures/edi-856';
 import { memoryShipmentVersions, milestoneOf, postedCommitment } from '../../support/shipments';
@@ -466,7 +467,8 @@ describe('versions of a shipment id, ordered by their issue time (BSN03/BSN04), 
 
     const waiting = await applyShipmentMilestone(issued('05', '1600', '450'), ports).catch((e: unknown) => e);
     expect(waiting).toBeInstanceOf(TransientFailure);
-    expect((waiting as TransientFailure).retryAfterSeconds).toBeGreaterThan(0);
+    // The consumer defers it a few seconds, spending no delivery: it never reaches the DLQ.
+    expect(deferralOf(waiting, 0)).toEqual({ seconds: 5, cause: 'retry-after' });
     finish();
     await older;
     expect(await quantities(erp)).toEqual(['400']);
