@@ -45,6 +45,8 @@ export const EDI_CONSUMER_FUNCTIONS: readonly FunctionDefinition[] = [
         idempotency: IDEMPOTENCY_RECORDS,
         circuitBreaker: BREAKER_STATE,
         workflowCorrelation: ['get'],
+        // The shipment ids' versions: taken and released by conditional updates, read when refused.
+        ediLedger: ['get', 'update'],
       },
     },
   },

@@ -123,7 +123,7 @@ export const TABLES = {
   },
   ediLedger: {
     description:
-      'EDI trading partners: interchange control number counters, 850s sent per revision and awaiting a 997, files and interchanges received (adapters/edi/dynamodb-edi-ledger.ts)',
+      'EDI trading partners: interchange control number counters, 850s sent per revision and awaiting a 997, files and interchanges received (adapters/edi/dynamodb-edi-ledger.ts), shipment ids’ latest versions (dynamodb-shipment-versions.ts)',
     envVar: 'EDI_LEDGER_TABLE_NAME',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },

@@ -6,6 +6,7 @@
  *   pk PARTNER#<id>, sk FILE#<key>                                the 997 answering one received file
  *   pk PARTNER#<id>, sk INTERCHANGE#<ISA13>                       the first file carrying an ISA13
  *   pk PARTNER#<id>, sk AWAIT997#<ISA13, 9 digits>                an 850 interchange and its 997, if any
+ *   pk SUPPLIER#<number>, sk SHIPMENT#<id>                        a shipment id's latest version (dynamodb-shipment-versions.ts)
  *
  * The 850s of an order sort by revision, then original/replace before cancellation, so the last
  * one sent is the first of a descending query. Conditional puts keep the first writer's record.
@@ -27,7 +28,7 @@ import type { TransmissionPurpose } from '../../domain/edi/purchase-order-850';
 import type { EdiLedger, PurchaseOrderTransmission, ReceivedFile } from '../../domain/ports/edi-ledger';
 
 /** Received files and interchanges are remembered this long for duplicates (partners resend within days). */
-const RECEIVED_RETENTION_SECONDS = 400 * 24 * 3600;
+export const RECEIVED_RETENTION_SECONDS = 400 * 24 * 3600;
 
 /** An answered 850 is remembered this long, so a late re-send of it is not awaited again. */
 const ACKNOWLEDGED_RETENTION_SECONDS = 30 * 24 * 3600;

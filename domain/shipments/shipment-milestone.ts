@@ -23,25 +23,43 @@
  *   It is the shipment's whole content: an order it no longer lists has its receipt withdrawn.
  * - Out of order: the ERP remembers a withdrawn shipment id (ErpPort.withdrawExpectedShipment), so
  *   a cancellation before its original is kept and the late original or replacement is not applied
- *   (`withdrawn`, counted); a replacement before its original is the shipment's content, and the late
- *   original then finds the shipment recorded and changes nothing.
+ *   (`withdrawn`, counted).
+ * - Versions of a shipment id (its original and replacements) are ordered by their issue time
+ *   (`reportedAt`, BSN03/BSN04), not by arrival (ShipmentVersions, ADR 10 decision 17): one older
+ *   than the version taken already is stale (`superseded`, counted as
+ *   `ShipmentMilestonesSuperseded`, no exception); a newer one is applied, after an older one being
+ *   applied at that moment ends (the message waits, it is not failed). The version is taken before
+ *   the ERP is written and stays taken if that write fails: a retry applies it again and an older
+ *   one is stale meanwhile. The same issue time again is the repeat above. Cancellations are not
+ *   versions: a withdrawn id is final.
  */
 import type { CanonicalEvent } from '../../canonical/envelope';
 import type { ShipmentMilestoneReportedV1 } from '../../canonical/generated/types';
 import type { PostedPurchaseOrder } from '../commitment/types';
 import { Decimal } from '../decimal';
 import { ediException } from '../edi/exceptions';
-import { BusinessRejection } from '../failures';
+import { BusinessRejection, TransientFailure } from '../failures';
 import type { CommitmentRegistry } from '../ports/commitments';
 import type { ErpInstances } from '../business-units';
 import type { ErpPort } from '../ports/erp';
 import type { BusinessMetric, EventPublisher } from '../ports/events';
+import type { ShipmentVersions } from '../ports/shipment-versions';
+
+/**
+ * How long a version being applied holds the shipment id: Lambda's longest run, so a live apply
+ * always holds it and only one that died is taken over.
+ */
+export const SHIPMENT_APPLY_LEASE_SECONDS = 900;
+/** The longest wait before a newer version looks again (applying an older one takes seconds). */
+const RECHECK_SECONDS = 5;
 
 /** What applying a milestone needs. */
 export interface ShipmentMilestonePorts extends EventPublisher {
   /** The order's business unit's ERP receives the shipment (the warehouse it was posted for). */
   readonly erps: Pick<ErpInstances, 'forWarehouse' | 'all'>;
   readonly commitments: Pick<CommitmentRegistry, 'findByPoNumber'>;
+  /** Which version of each shipment id the ERP was given. */
+  readonly shipmentVersions: ShipmentVersions;
   readonly tenantId: string;
   readonly now: () => Date;
   readonly newId: () => string;
@@ -52,7 +70,7 @@ export interface ShipmentMilestonePorts extends EventPublisher {
 export interface ShipmentOutcome {
   /** The order's PO number; for an order a replacement no longer lists, its ERP reference. */
   readonly poNumber: string;
-  readonly outcome: 'recorded' | 'already-recorded' | 'replaced' | 'withdrawn' | 'not-applied';
+  readonly outcome: 'recorded' | 'already-recorded' | 'replaced' | 'withdrawn' | 'superseded' | 'not-applied';
   /** The ERP receipt expecting the goods, when there is one. */
   readonly receiptNumber?: string;
   /** Lines of the ASN not applied (each with an exception). */
@@ -71,6 +89,41 @@ export async function applyShipmentMilestone(
   const byOrder = new Map<string, ShipmentLine[]>();
   for (const line of milestone.lines)
     byOrder.set(line.poNumber, [...(byOrder.get(line.poNumber) ?? []), line]);
+  if (milestone.purpose === 'cancellation') return applyVersion(event, byOrder, ports);
+
+  const { supplierNumber, shipmentId, reportedAt } = milestone;
+  const now = ports.now();
+  const until = new Date(now.getTime() + SHIPMENT_APPLY_LEASE_SECONDS * 1000).toISOString();
+  const claim = await ports.shipmentVersions.take(supplierNumber, shipmentId, reportedAt, until);
+  if (claim.outcome === 'superseded') {
+    return [...byOrder.keys()].map((poNumber) => {
+      ports.metric?.('ShipmentMilestonesSuperseded', 1, 'Count', { Supplier: supplierNumber });
+      return { poNumber, outcome: 'superseded', linesNotApplied: [] };
+    });
+  }
+  if (claim.outcome === 'busy') {
+    // Only waiting: the consumer defers the message without spending a delivery.
+    const seconds = Math.ceil((Date.parse(claim.until) - now.getTime()) / 1000);
+    throw new TransientFailure(
+      `shipment ${shipmentId} of ${supplierNumber}: an older version is being applied`,
+      'supplyline',
+      Math.min(Math.max(seconds, 1), RECHECK_SECONDS),
+    );
+  }
+  try {
+    return await applyVersion(event, byOrder, ports);
+  } finally {
+    await ports.shipmentVersions.release(supplierNumber, shipmentId, reportedAt);
+  }
+}
+
+/** Applies the milestone's content to each order it lists (and, replacing, to those it drops). */
+async function applyVersion(
+  event: ShipmentMilestoneReportedV1,
+  byOrder: ReadonlyMap<string, ShipmentLine[]>,
+  ports: ShipmentMilestonePorts,
+): Promise<ShipmentOutcome[]> {
+  const milestone = event.data;
   const exceptions: CanonicalEvent[] = [];
   const raise = (code: string, message: string, lines: readonly ShipmentLine[]) =>
     exceptions.push(

@@ -4,6 +4,7 @@
  * the mailbox bucket (EDI_MAILBOX_BUCKET_NAME) and the X12 codec (node-x12, files read as streams).
  */
 import { DynamoDbEdiLedger } from '../../adapters/edi/dynamodb-edi-ledger';
+import { DynamoDbShipmentVersions } from '../../adapters/edi/dynamodb-shipment-versions';
 import { S3EdiMailbox } from '../../adapters/edi/s3-mailbox';
 import { streamingX12Codec } from '../../adapters/edi/x12-segment-reader';
 import { tradingPartnersFromEnvironment } from '../../application/edi-partners';
@@ -15,6 +16,11 @@ export const ediLedgerPorts = /* @__PURE__ */ lazy(() => ({
   partners: tradingPartnersFromEnvironment(process.env),
   ledger: new DynamoDbEdiLedger(documents(), env(TABLES.ediLedger.envVar)),
 }));
+
+/** The shipment ids' latest versions (shipment-sync), in the EDI ledger's table. */
+export const shipmentVersions = /* @__PURE__ */ lazy(
+  () => new DynamoDbShipmentVersions(documents(), env(TABLES.ediLedger.envVar)),
+);
 
 /** Partners, ledger, mailbox and codec. */
 export const ediPorts = /* @__PURE__ */ lazy(() => ({

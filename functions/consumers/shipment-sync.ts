@@ -14,7 +14,9 @@ import {
   type ShipmentOutcome,
 } from '../../domain/shipments/shipment-milestone';
 import { canonicalValidators, type ConsumerContext } from '../commons/consumer';
-import { commitmentPorts } from '../commons/commitment-ports';
+import { withPorts } from '../commons/commitment-ports';
+import { lazy } from '../commons/clients';
+import { shipmentVersions } from '../commons/edi';
 import { consumerHandler } from './composition';
 
 /** The events this consumer takes (an invalid one goes to its DLQ with the reason). */
@@ -33,10 +35,19 @@ export async function syncShipment(
   return outcomes;
 }
 
+/** The procurement steps' ports (ERP, commitments, bus) and the shipment ids' versions. */
+const shipmentPorts = /* @__PURE__ */ lazy(() =>
+  withPorts({
+    get shipmentVersions() {
+      return shipmentVersions();
+    },
+  }),
+);
+
 export const handler = consumerHandler({
   name: 'shipment-sync',
   validators: SHIPMENT_VALIDATORS,
   process: async (event, context) => {
-    await syncShipment(event as ShipmentMilestoneReportedV1, context, commitmentPorts());
+    await syncShipment(event as ShipmentMilestoneReportedV1, context, shipmentPorts());
   },
 });

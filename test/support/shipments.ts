@@ -7,6 +7,7 @@ import {
 } from '../../domain/edi/advance-ship-notice-856';
 import type { PostedPurchaseOrder } from '../../domain/commitment/types';
 import type { PostPurchaseOrderRequest } from '../../domain/ports/erp';
+import type { ShipmentVersions } from '../../domain/ports/shipment-versions';
 import { PARTNER } from '../fixtures/edi';
 
 /** The `shipment.milestone-reported` of an 856 set (ST..SE lines) from the demo partner. */
@@ -49,5 +50,35 @@ export function postedCommitment(poNumber: string, request: PostPurchaseOrderReq
       needBy: line.deliveryDate,
     })),
     postedAt: '2026-11-27T09:30:00.000Z',
+  };
+}
+
+/**
+ * Shipment versions in a map, as DynamoDbShipmentVersions keeps them (the same cases run against
+ * both in test/adapters/edi/shipment-versions-contract.ts).
+ */
+export function memoryShipmentVersions(now: () => Date = () => new Date()): ShipmentVersions {
+  const versions = new Map<string, { issuedAt: number; applyingUntil: number }>();
+  return {
+    take: async (supplierNumber, shipmentId, issuedAt, until) => {
+      const key = `${supplierNumber}\u0000${shipmentId}`;
+      const issued = Date.parse(issuedAt);
+      const kept = versions.get(key);
+      if (
+        !kept ||
+        kept.issuedAt === issued ||
+        (kept.issuedAt < issued && kept.applyingUntil <= now().getTime())
+      ) {
+        versions.set(key, { issuedAt: issued, applyingUntil: Date.parse(until) });
+        return { outcome: 'taken' };
+      }
+      if (kept.issuedAt > issued)
+        return { outcome: 'superseded', latestIssuedAt: new Date(kept.issuedAt).toISOString() };
+      return { outcome: 'busy', until: new Date(kept.applyingUntil).toISOString() };
+    },
+    release: async (supplierNumber, shipmentId, issuedAt) => {
+      const kept = versions.get(`${supplierNumber}\u0000${shipmentId}`);
+      if (kept?.issuedAt === Date.parse(issuedAt)) kept.applyingUntil = 0;
+    },
   };
 }

@@ -3,8 +3,8 @@
  * domain code the consumers run: an 855 changing the quantity amends the order; an 856 creates a
  * draft supplier shipment planned for the estimated delivery; a second ASN ships the rest of the
  * line; an over-shipment changes nothing in Tryton and raises an exception; a re-sent ASN is counted;
- * an 855 arriving after an ASN amends the order and leaves the expected shipment as it was.
- * The cases run in order on one order, as the documents would arrive.
+ * an 855 arriving after an ASN amends the order and leaves the expected shipment as it was; a
+ * replacement issued before the one applied changes nothing. The cases run in order on one order, as the documents would arrive.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrytonRpc } from '../../../adapters/erp/tryton/jsonrpc';
@@ -27,7 +27,7 @@ import {
 import { partnerInterchange, purchaseOrder } from '../../fixtures/edi';
 import { asn856 } from '../../fixtures/edi-856';
 import { memoryInboundPorts } from '../../support/edi-memory';
-import { postedCommitment } from '../../support/shipments';
+import { memoryShipmentVersions, postedCommitment } from '../../support/shipments';
 import { startTryton, type TrytonSandbox } from '../../support/tryton';
 
 type Row = Record<string, unknown> & { id: number };
@@ -70,6 +70,7 @@ async function receive(
   return events;
 }
 
+const shipmentVersions = memoryShipmentVersions();
 const ports = ([poNumber, request]: OrderSent = [PO, order]) => {
   const posted = postedCommitment(poNumber, request);
   const common = {
@@ -99,6 +100,7 @@ const ports = ([poNumber, request]: OrderSent = [PO, order]) => {
   const shipment: ShipmentMilestonePorts = {
     ...common,
     commitments: { findByPoNumber: async (po) => (po === poNumber ? posted : undefined) },
+    shipmentVersions,
   };
   return { acknowledgement, shipment };
 };
@@ -124,12 +126,14 @@ async function asn(
   estimated: string,
   which: OrderSent = [PO, order],
   purpose = '00',
+  issued?: string,
 ) {
   const [event] = await receive(
     'SH',
     asn856({
       shipmentId,
       purpose,
+      issued,
       estimated: x12(estimated),
       shipped: x12(inDays(1)),
       orders: { [which[0]]: [{ lineNo: 1, quantity }] },
@@ -287,6 +291,23 @@ describe('EDI documents applied to a real Tryton 6.0', () => {
       ['SHP-T3-1', '400', inDays(27)],
       ['SHP-T3-3', '80', inDays(28)],
     ]);
+  });
+
+  it('keeps the newer replacement when an older one (or the original) arrives after it: Tryton unchanged', async () => {
+    const { which, expected } = await freshOrder('PO-EDI-TRYTON-5');
+    const issued = (hhmm: string) => `${x12(inDays(0))}*${hhmm}`;
+    expect(await asn('SHP-T5-1', '400', inDays(27), which, '05', issued('1600'))).toMatchObject([
+      { outcome: 'recorded' },
+    ]);
+    expect(await asn('SHP-T5-1', '350', inDays(26), which, '05', issued('1500'))).toMatchObject([
+      { outcome: 'superseded' },
+    ]);
+    expect(await asn('SHP-T5-1', '300', inDays(20), which, '00', issued('0900'))).toMatchObject([
+      { outcome: 'superseded' },
+    ]);
+    expect(await expected()).toEqual([['SHP-T5-1', '400', inDays(27)]]);
+    const { moves } = await trytonShipments('SHP-T5-1');
+    expect(moves.reduce((sum, m) => sum + Number(m.quantity), 0)).toBe(400);
   });
 
   it('withdraws the expected receipt on a cancellation, so a new ASN ships the whole line; the late original stays withdrawn', async () => {

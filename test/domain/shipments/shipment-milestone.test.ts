@@ -10,11 +10,12 @@ import { validateIntegrationExceptionRaisedV1 } from '../../../canonical/generat
 import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
 import type { PostPurchaseOrderRequest } from '../../../domain/ports/erp';
 import { singleErp } from '../../../domain/business-units';
-import { BusinessRejection } from '../../../domain/failures';
+import { BusinessRejection, TransientFailure } from '../../../domain/failures';
 import { applyShipmentMilestone } from '../../../domain/shipments/shipment-milestone';
+import { deferralOf } from '../../../functions/commons/consumer-deferral';
 import { ErpSimulator } from '../../../local/simulators/erp/erp-simulator';
 import { asn856 } from '../../fixtures/edi-856';
-import { milestoneOf, postedCommitment } from '../../support/shipments';
+import { memoryShipmentVersions, milestoneOf, postedCommitment } from '../../support/shipments';
 
 const request = (externalRef: string, supplierNumber = 'S-1001'): PostPurchaseOrderRequest => ({
   externalRef,
@@ -38,13 +39,15 @@ async function world() {
     await erp.postPurchaseOrder(order);
     posted.set(poNumber, postedCommitment(poNumber, order));
   };
+  const now = () => new Date('2026-12-05T20:00:00Z');
   const ports = {
     erps: singleErp(erp),
     commitments: { findByPoNumber: async (poNumber: string) => posted.get(poNumber) },
+    shipmentVersions: memoryShipmentVersions(now),
     publish: async (events: readonly CanonicalEvent[]) => void published.push(...events),
     metric: (name: string) => void metrics.push(name),
     tenantId: 'dev',
-    now: () => new Date('2026-12-05T20:00:00Z'),
+    now,
     newId: () => crypto.randomUUID(),
   };
   await post('PO-1', 'SL-PO-1');
@@ -373,4 +376,105 @@ describe('cancellations and replacements of a shipment id (BSN01 01 and 05)', ()
       expect(validateIntegrationExceptionRaisedV1(raised).ok).toBe(true);
     },
   );
+});
+
+describe('versions of a shipment id, ordered by their issue time (BSN03/BSN04), not by arrival', () => {
+  /** An 856 of SHP-1 for PO-1 line 1 issued at `hhmm` on 2026-12-05 (the partner's local time). */
+  const issued = (purpose: '00' | '05', hhmm: string, quantity: string) =>
+    milestoneOf(
+      asn856({
+        purpose,
+        shipmentId: 'SHP-1',
+        issued: `20261205*${hhmm}`,
+        orders: { 'PO-1': [{ lineNo: 1, quantity }] },
+      }),
+    );
+  const quantities = async (erp: ErpSimulator) =>
+    (await erp.listExpectedShipments('SL-PO-1')).map((s) => s.lines[0]!.quantityEa);
+
+  it('applies a replacement newer than the one applied', async () => {
+    const { erp, ports, metrics } = await world();
+    await applyShipmentMilestone(issued('00', '1400', '300'), ports);
+    await applyShipmentMilestone(issued('05', '1500', '400'), ports);
+    expect(await applyShipmentMilestone(issued('05', '1600', '450'), ports)).toMatchObject([
+      { outcome: 'replaced' },
+    ]);
+    expect(await quantities(erp)).toEqual(['450']);
+    expect(metrics).toEqual(Array(3).fill('ShipmentMilestonesApplied'));
+  });
+
+  it('does not apply a replacement older than the one applied: stale, counted, no exception', async () => {
+    const { erp, ports, published, metrics } = await world();
+    await applyShipmentMilestone(issued('00', '1400', '300'), ports);
+    await applyShipmentMilestone(issued('05', '1600', '450'), ports);
+    expect(await applyShipmentMilestone(issued('05', '1500', '400'), ports)).toEqual([
+      { poNumber: 'PO-1', outcome: 'superseded', linesNotApplied: [] },
+    ]);
+    expect(await quantities(erp)).toEqual(['450']);
+    expect(metrics.at(-1)).toBe('ShipmentMilestonesSuperseded');
+    expect(published).toEqual([]);
+  });
+
+  it('does not apply an original arriving after a newer replacement', async () => {
+    const { erp, ports, published, metrics } = await world();
+    await applyShipmentMilestone(issued('05', '1600', '200'), ports);
+    expect(await applyShipmentMilestone(issued('00', '1400', '300'), ports)).toMatchObject([
+      { outcome: 'superseded' },
+    ]);
+    expect(await quantities(erp)).toEqual(['200']);
+    expect(metrics).toEqual(['ShipmentMilestonesApplied', 'ShipmentMilestonesSuperseded']);
+    expect(published).toEqual([]);
+  });
+
+  it('applies on retry a version whose ERP write failed, and makes an older one stale meanwhile', async () => {
+    const { erp, ports, published } = await world();
+    await applyShipmentMilestone(issued('00', '1400', '300'), ports);
+    const replace = erp.replaceExpectedShipment.bind(erp);
+    erp.replaceExpectedShipment = async () => {
+      erp.replaceExpectedShipment = replace;
+      throw new TransientFailure('Tryton answered 503', 'erp');
+    };
+    await expect(applyShipmentMilestone(issued('05', '1600', '450'), ports)).rejects.toThrow(
+      TransientFailure,
+    );
+    expect(await applyShipmentMilestone(issued('05', '1500', '400'), ports)).toMatchObject([
+      { outcome: 'superseded' },
+    ]);
+    expect(await quantities(erp)).toEqual(['300']);
+    expect(await applyShipmentMilestone(issued('05', '1600', '450'), ports)).toMatchObject([
+      { outcome: 'replaced' },
+    ]);
+    expect(await quantities(erp)).toEqual(['450']);
+    expect(published).toEqual([]);
+  });
+
+  it('makes a newer version wait (not fail) while an older one is being applied, then applies it', async () => {
+    const { erp, ports } = await world();
+    await applyShipmentMilestone(issued('00', '1400', '300'), ports);
+    const replace = erp.replaceExpectedShipment.bind(erp);
+    let entered!: () => void;
+    const inErp = new Promise<void>((resolve) => (entered = resolve));
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    erp.replaceExpectedShipment = async (...args) => {
+      entered();
+      await held;
+      return replace(...args);
+    };
+    const older = applyShipmentMilestone(issued('05', '1500', '400'), ports);
+    await inErp;
+    erp.replaceExpectedShipment = replace;
+
+    const waiting = await applyShipmentMilestone(issued('05', '1600', '450'), ports).catch((e: unknown) => e);
+    expect(waiting).toBeInstanceOf(TransientFailure);
+    // The consumer defers it a few seconds, spending no delivery: it never reaches the DLQ.
+    expect(deferralOf(waiting, 0)).toEqual({ seconds: 5, cause: 'retry-after' });
+    finish();
+    await older;
+    expect(await quantities(erp)).toEqual(['400']);
+    expect(await applyShipmentMilestone(issued('05', '1600', '450'), ports)).toMatchObject([
+      { outcome: 'replaced' },
+    ]);
+    expect(await quantities(erp)).toEqual(['450']);
+  });
 });

@@ -9,7 +9,7 @@ import { singleErp } from '../../../domain/business-units';
 import { SHIPMENT_VALIDATORS, syncShipment } from '../../../functions/consumers/shipment-sync';
 import { ErpSimulator } from '../../../local/simulators/erp/erp-simulator';
 import { asn856 } from '../../fixtures/edi-856';
-import { milestoneOf, postedCommitment } from '../../support/shipments';
+import { memoryShipmentVersions, milestoneOf, postedCommitment } from '../../support/shipments';
 
 const validate = SHIPMENT_VALIDATORS['shipment.milestone-reported']!;
 const notice = (purpose: string, quantity = '300') =>
@@ -50,6 +50,7 @@ describe('shipment-sync consumer', () => {
     const ports = {
       erps: singleErp(erp),
       commitments: { findByPoNumber: async () => postedCommitment('PO-1', order) },
+      shipmentVersions: memoryShipmentVersions(),
       publish: async (events: readonly CanonicalEvent[]) => void published.push(...events),
       tenantId: 'dev',
       now: () => new Date('2026-12-05T20:00:00Z'),
