@@ -172,10 +172,10 @@ export class TrytonErp implements ErpPort {
     amendment: PurchaseOrderAmendment,
   ): Promise<ErpPurchaseOrder> {
     assertAmendment(externalRef, amendment);
-    const purchase = await this.purchaseRow(externalRef);
+    let purchase = await this.purchaseRow(externalRef);
     if (!purchase)
       throw rejection('PO_UNKNOWN', `no purchase order with reference ${externalRef}`, { externalRef });
-    if (purchase.state !== 'processing') {
+    if (purchase.state !== 'processing' && purchase.state !== 'confirmed') {
       throw rejection(
         'PO_NOT_AMENDABLE',
         `purchase order ${String(purchase.number)} is ${String(purchase.state)}`,
@@ -204,6 +204,7 @@ export class TrytonErp implements ErpPort {
         changes.push({ line, quantity, deliveryDate });
     }
     if (!changes.length) return this.toPurchaseOrder(purchase, lines);
+    if (purchase.state === 'confirmed') purchase = await this.processNow(purchase);
     // The amendment recreates the lines' draft moves: what suppliers announced is put back after.
     const expected = await this.shipments.list(externalRef);
 
@@ -268,6 +269,25 @@ export class TrytonErp implements ErpPort {
   withdrawExpectedShipment: ErpPort['withdrawExpectedShipment'] = (ref, id) =>
     this.shipments.withdraw(ref, id);
   replaceExpectedShipment: ErpPort['replaceExpectedShipment'] = (ref, s) => this.shipments.replace(ref, s);
+
+  /**
+   * A confirmed order waiting out the grace period ("Process Purchase after") takes no amendment
+   * (purchase_amendment: processing or done only). Its Process button does now what the worker
+   * queue would do at the end of the period (the Tryton user needs Purchase Administrator for it);
+   * the amendment then keeps the number, the lines and who confirmed, and raises the revision that
+   * tells the middleware's change from a person's. Back to draft, edit and confirm again would do
+   * neither. The task still queued processes the order again later: a no-op.
+   */
+  private async processNow(purchase: Row): Promise<Row> {
+    await this.rpc.button('purchase.purchase', 'process', [purchase.id]);
+    const processed = await this.readPurchase(purchase.id);
+    if (processed.state !== 'processing' && processed.state !== 'done')
+      throw new ContractViolation(
+        `purchase ${String(purchase.reference)} stayed ${String(processed.state)} after process`,
+        ERP_SYSTEM,
+      );
+    return processed;
+  }
 
   /** Quotes then confirms, from wherever the order stands; reads the state back after each button. */
   private async confirm(purchase: Row): Promise<Row> {

@@ -9,7 +9,8 @@
  * price is raised, a new need-by date repaired once. An order
  * made in the ERP under the middleware's reference, which Supplyline never recorded, is found. Last,
  * ERP orders a person deleted (in a Tryton that, as in production, processes a confirmed order only
- * after a grace period) are posted again when they need no approval, raised when they did.
+ * after a grace period) are posted again when they need no approval, raised when they did; orders
+ * still in that grace period take the acknowledgement and a repair.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,7 @@ import type { CommitmentState, PostedPurchaseOrder } from '../../../domain/commi
 import { reconciliationRepairs } from '../../../domain/reconciliation/repairs';
 import { reconcile, type ReconciliationPorts } from '../../../domain/reconciliation/run';
 import type { Difference } from '../../../domain/reconciliation/types';
+import type { ErpPurchaseOrder } from '../../../domain/ports/erp';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 import { nextBucket } from '../../../local/scenario/seed-scenario';
 import { TrytonErpAdmin } from '../../../scripts/tryton/admin';
@@ -483,6 +485,78 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
         revision: reposted!.revision,
       });
       expect(await graceErp.countPurchaseOrders(approved.externalRef)).toBe(0);
+      expect(graced.criticalLines(), `CRITICAL lines in ${graced.logPath}`).toEqual([]);
+    } finally {
+      await graced.stop();
+    }
+  });
+
+  it('amends orders still in their grace period (confirmed, not yet processed): the acknowledgement and a repair apply once, keeping the rest of the order', async () => {
+    const graced = await startTryton({ queueWorker: true });
+    try {
+      const graceErp = adminOf(graced);
+      await graceErp.setPurchaseGracePeriod(3600);
+      const since = new Date();
+      const acknowledged = await post(14, { to: graceErp });
+      const changedByBuyer = await post(15, { to: graceErp });
+      const before = new Map<string, ErpPurchaseOrder>();
+      for (const po of [acknowledged, changedByBuyer]) {
+        const order = (await graceErp.findPurchaseOrder(po.externalRef))!;
+        expect(order.state).toBe('confirmed');
+        before.set(po.externalRef, order);
+      }
+      /** The order as it was, but for the changed line's quantity and date, one revision on. */
+      const amendedFrom = (po: PostedPurchaseOrder, quantityEa: string, deliveryDate: string) => {
+        const was = before.get(po.externalRef)!;
+        return {
+          ...was,
+          state: 'processing',
+          revision: was.revision + 1,
+          lines: [{ ...was.lines[0]!, quantityEa, deliveryDate }, ...was.lines.slice(1)],
+        };
+      };
+
+      // The workflow applies the supplier's acknowledgement while the order waits out its grace period.
+      const line = acknowledged.lines[0]!;
+      const confirmedQty = String(Number(line.quantityEa) - 30);
+      const confirmedDate = new Date(Date.parse(`${line.needBy}T00:00:00Z`) + 3 * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      await applyAcknowledgement(
+        mapPurchaseOrderAcknowledged(
+          harness.procurement.acknowledgePurchaseOrder(acknowledged.poNumber, {
+            lines: [{ line_no: 1, confirmed_qty: Number(confirmedQty), confirmed_date: confirmedDate }],
+          }),
+          context,
+        ),
+        {
+          ...harness.ports,
+          erps: singleErp(graceErp),
+          ledger,
+          commitments: commitments(),
+          sendTaskSuccess: async () => undefined,
+        },
+      );
+      const applied = await graceErp.findPurchaseOrder(acknowledged.externalRef);
+      expect(applied).toEqual(amendedFrom(acknowledged, confirmedQty, confirmedDate));
+
+      // A buyer changes the quantity on the platform; the run repairs the order still in its grace period.
+      const awarded = changedByBuyer.lines[0]!;
+      const newQty = String(Number(awarded.quantityEa) + 20);
+      harness.procurement.changePurchaseOrder(changedByBuyer.poNumber, { qty: Number(newQty) });
+      const first = await run('grace-1', { since, erp: graceErp });
+      expect(first.differences.map((d) => [d.class, d.externalRef, d.resolution])).toEqual([
+        ['quantity_mismatch', changedByBuyer.externalRef, { kind: 'repair', action: 'amend-erp-order' }],
+      ]);
+      expect(first.summary).toMatchObject({ orders: 2, repaired: 1, exceptionsRaised: 0, repairFailures: 0 });
+      const repaired = await graceErp.findPurchaseOrder(changedByBuyer.externalRef);
+      expect(repaired).toEqual(amendedFrom(changedByBuyer, newQty, awarded.needBy));
+
+      const second = await run('grace-2', { since, erp: graceErp });
+      expect(second.differences).toEqual([]);
+      expect(second.summary).toMatchObject({ orders: 2, repaired: 0, exceptionsRaised: 0 });
+      expect(await graceErp.findPurchaseOrder(changedByBuyer.externalRef)).toEqual(repaired);
+      expect(await graceErp.findPurchaseOrder(acknowledged.externalRef)).toEqual(applied);
       expect(graced.criticalLines(), `CRITICAL lines in ${graced.logPath}`).toEqual([]);
     } finally {
       await graced.stop();
