@@ -81,6 +81,8 @@ export interface ReconciliationRepairer {
     status: 'partially_received' | 'received',
     receiptNumber: string,
   ): Promise<void>;
+  /** Records the ERP's number of the order on its commitment (PostedCommitmentErpOrders). */
+  recordErpNumber(order: RecordedOrder, erpNumber: string): Promise<void>;
 }
 
 /** Integration exceptions for a person; raising the same exception id again changes nothing. */

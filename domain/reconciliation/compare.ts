@@ -35,6 +35,16 @@ const exception = (code: string, reason: string): Resolution => ({ kind: 'except
 
 /** Every difference of one order, and the repairs they call for. */
 export function compareOrder(views: OrderViews, settings: ReconciliationSettings, now: Date): OrderFindings {
+  const findings = compareFields(views, settings, now);
+  const { recorded, erp } = views;
+  // Supplyline's own record behind the ERP's (a repost whose new number was not recorded): no
+  // difference between the systems, but the receipt poller reads the number, so it is recorded.
+  if (erp && erp.state !== 'cancelled' && erp.number !== recorded.erpNumber)
+    findings.repairs.push({ kind: 'record-erp-number', erpNumber: erp.number });
+  return findings;
+}
+
+function compareFields(views: OrderViews, settings: ReconciliationSettings, now: Date): OrderFindings {
   const { recorded, procurement, erp } = views;
   const base = {
     externalRef: recorded.externalRef,

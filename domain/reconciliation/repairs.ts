@@ -72,6 +72,9 @@ export function reconciliationRepairs(ports: RepairPorts): ReconciliationRepaire
         .amendPurchaseOrder(order.externalRef, { lines: [...lines] });
       await recordErp(order, amended);
     },
+    async recordErpNumber(order, erpNumber) {
+      await ports.commitments.recordErpNumber(order.poNumber, erpNumber);
+    },
     async syncProcurementStatus(order, erpNumber, status, receiptNumber) {
       const update = procurementStatusUpdate(order.poNumber, {
         receiptNumber,

@@ -244,6 +244,8 @@ async function applyRepairs(
     try {
       if (action.kind === 'post-missing-order') await repairer.postMissingOrder(recorded, procurement!);
       else if (action.kind === 'amend-erp-order') await repairer.amendErpOrder(recorded, action.lines);
+      else if (action.kind === 'record-erp-number')
+        await repairer.recordErpNumber(recorded, action.erpNumber);
       else await repairer.syncProcurementStatus(recorded, erp!.number, action.status, action.receiptNumber);
       summary.repaired++;
     } catch (error) {

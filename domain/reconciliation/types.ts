@@ -77,7 +77,12 @@ export type RepairAction =
       status: 'partially_received' | 'received';
       /** The receipt whose status is synchronised: the status update's idempotency key. */
       receiptNumber: string;
-    };
+    }
+  /**
+   * Supplyline's commitment names another ERP number than the ERP's order for its reference (an
+   * order posted again whose new number was not recorded): the receipt poller reads the record.
+   */
+  | { kind: 'record-erp-number'; erpNumber: string };
 
 /** What is done about a difference. */
 export type Resolution =

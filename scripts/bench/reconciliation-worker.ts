@@ -58,6 +58,7 @@ async function reconcile({ recorded, procurement, erp }: Extracts) {
         postMissingOrder: async () => undefined,
         amendErpOrder: async () => undefined,
         syncProcurementStatus: async () => undefined,
+        recordErpNumber: async () => undefined,
       },
       exceptions: { raise: async () => undefined },
       report: new S3ReconciliationReport(

@@ -7,5 +7,6 @@ export function noOpRepairer(): ReconciliationRepairer {
     postMissingOrder: vi.fn(async () => undefined),
     amendErpOrder: vi.fn(async () => undefined),
     syncProcurementStatus: vi.fn(async () => undefined),
+    recordErpNumber: vi.fn(async () => undefined),
   };
 }
