@@ -83,6 +83,17 @@ const adminOf = (sandbox: TrytonSandbox) =>
     password: sandbox.password,
   });
 
+/** A Tryton that, as in production, processes a confirmed order only after an hour's grace period. */
+async function startGracedTryton() {
+  const graced = await startTryton({ queueWorker: true });
+  const graceErp = adminOf(graced);
+  await graceErp.setPurchaseGracePeriod(3600).catch(async (error: unknown) => {
+    await graced.stop();
+    throw error;
+  });
+  return { graced, graceErp };
+}
+
 /** Supplyline's posted commitments (dynalite). */
 const commitments = () => new DynamoDbCommitmentRegistry(documents, dynamo.tableNames.workflowCorrelation);
 
@@ -410,10 +421,8 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
     const processed = await post(13);
     await expect(erp.deletePurchaseOrder(processed.externalRef)).rejects.toThrow(/cancel/);
     expect(await erp.countPurchaseOrders(processed.externalRef)).toBe(1);
-    const graced = await startTryton({ queueWorker: true });
+    const { graced, graceErp } = await startGracedTryton();
     try {
-      const graceErp = adminOf(graced);
-      await graceErp.setPurchaseGracePeriod(3600);
       const since = new Date();
       const small = await post(11, { to: graceErp });
       const approved = await post(12, { to: graceErp, forecastQty: 1000 });
@@ -492,10 +501,8 @@ describe('reconciliation against Tryton and the procurement simulator', () => {
   });
 
   it('amends orders still in their grace period (confirmed, not yet processed): the acknowledgement and a repair apply once, keeping the rest of the order', async () => {
-    const graced = await startTryton({ queueWorker: true });
+    const { graced, graceErp } = await startGracedTryton();
     try {
-      const graceErp = adminOf(graced);
-      await graceErp.setPurchaseGracePeriod(3600);
       const since = new Date();
       const acknowledged = await post(14, { to: graceErp });
       const changedByBuyer = await post(15, { to: graceErp });
