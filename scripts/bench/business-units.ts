@@ -34,65 +34,47 @@ const ms = (value: number | null): number => value ?? Number.NaN;
 const p99Ratio = (run: UnitsRun): number =>
   Number((ms(run.outage.westP99Ms) / ms(run.baseline.westP99Ms)).toFixed(2));
 
+/** West's exception->PO figures of a run, as the table names them. */
+const WEST_TIMES: readonly [string, (run: UnitsRun) => number | null][] = [
+  ['p50, no outage', (run) => run.baseline.westP50Ms],
+  ['p50, east down', (run) => run.outage.westP50Ms],
+  ['p99, no outage', (run) => run.baseline.westP99Ms],
+  ['p99, east down', (run) => run.outage.westP99Ms],
+];
+
+/** Lost, failed and duplicated exceptions of a run's two bursts: none allowed. */
+const NOT_ONCE: readonly [string, 'lost' | 'failed' | 'duplicates'][] = [
+  ['lost', 'lost'],
+  ['failed: integration exception, dead letter', 'failed'],
+  ['duplicates', 'duplicates'],
+];
+
 /** The table: each run's figures, then the medians; the ratio budget applies to the median. */
 export function businessUnitsRows(runs: readonly UnitsRun[]): BenchRow[] {
-  const perRun = runs.flatMap((run, i) => {
-    const name = `run ${i + 1}`;
-    const both = [run.baseline, run.outage];
-    return [
-      reference(`${name}: west exception->PO p50, no outage`, ms(run.baseline.westP50Ms), 'ms'),
-      reference(`${name}: west exception->PO p50, east down`, ms(run.outage.westP50Ms), 'ms'),
-      reference(`${name}: west exception->PO p99, no outage`, ms(run.baseline.westP99Ms), 'ms'),
-      reference(`${name}: west exception->PO p99, east down`, ms(run.outage.westP99Ms), 'ms'),
-      reference(`${name}: west p99 east down / no outage`, p99Ratio(run), 'x'),
-      atLeast(
-        `${name}: east commitments posted after recovery (of ${PER_UNIT})`,
-        run.outage.eastPostedAfterRecovery,
-        'POs',
-        PER_UNIT,
-      ),
-      atMost(
-        `${name}: lost (both bursts)`,
-        both.reduce((n, s) => n + s.lost, 0),
-        'exceptions',
-        0,
-      ),
-      atMost(
-        `${name}: failed: integration exception, dead letter (both bursts)`,
-        both.reduce((n, s) => n + s.failed, 0),
-        'exceptions',
-        0,
-      ),
-      atMost(
-        `${name}: duplicates (both bursts)`,
-        both.reduce((n, s) => n + s.duplicates, 0),
-        'extra',
-        0,
-      ),
-    ];
-  });
+  const perRun = runs.flatMap((run, i) => [
+    ...WEST_TIMES.map(([name, pick]) =>
+      reference(`run ${i + 1}: west exception->PO ${name}`, ms(pick(run)), 'ms'),
+    ),
+    reference(`run ${i + 1}: west p99 east down / no outage`, p99Ratio(run), 'x'),
+    atLeast(
+      `run ${i + 1}: east commitments posted after recovery (of ${PER_UNIT})`,
+      run.outage.eastPostedAfterRecovery,
+      'POs',
+      PER_UNIT,
+    ),
+    ...NOT_ONCE.map(([name, key]) =>
+      atMost(`run ${i + 1}: ${name} (both bursts)`, run.baseline[key] + run.outage[key], 'exceptions', 0),
+    ),
+  ]);
   const of = (pick: (run: UnitsRun) => number) => median(runs.map(pick));
   return [
     ...perRun,
-    reference(
-      'median: west exception->PO p50, no outage',
-      of((r) => ms(r.baseline.westP50Ms)),
-      'ms',
-    ),
-    reference(
-      'median: west exception->PO p50, east down',
-      of((r) => ms(r.outage.westP50Ms)),
-      'ms',
-    ),
-    reference(
-      'median: west exception->PO p99, no outage',
-      of((r) => ms(r.baseline.westP99Ms)),
-      'ms',
-    ),
-    reference(
-      'median: west exception->PO p99, east down',
-      of((r) => ms(r.outage.westP99Ms)),
-      'ms',
+    ...WEST_TIMES.map(([name, pick]) =>
+      reference(
+        `median: west exception->PO ${name}`,
+        of((run) => ms(pick(run))),
+        'ms',
+      ),
     ),
     atMost(
       `median of ${runs.length} runs: west p99 east down / no outage`,
@@ -118,15 +100,12 @@ async function burstInFreshEnvironment(label: string, outage: boolean): Promise<
 export async function benchBusinessUnits(runs = Number(process.env.BENCH_RUNS ?? 3)): Promise<BenchRow[]> {
   const results: UnitsRun[] = [];
   for (let run = 1; run <= runs; run++) {
-    const label = `bench-units-${run}`;
     // Alternate which burst goes first, as the other paired benches do.
-    if (run % 2 === 1) {
-      const baseline = await burstInFreshEnvironment(`${label}-baseline`, false);
-      results.push({ baseline, outage: await burstInFreshEnvironment(`${label}-east-down`, true) });
-    } else {
-      const outage = await burstInFreshEnvironment(`${label}-east-down`, true);
-      results.push({ baseline: await burstInFreshEnvironment(`${label}-baseline`, false), outage });
-    }
+    const order = run % 2 === 1 ? (['baseline', 'outage'] as const) : (['outage', 'baseline'] as const);
+    const pair: Partial<Record<keyof UnitsRun, UnitsSummary>> = {};
+    for (const burst of order)
+      pair[burst] = await burstInFreshEnvironment(`bench-units-${run}-${burst}`, burst === 'outage');
+    results.push(pair as UnitsRun);
   }
   return businessUnitsRows(results);
 }

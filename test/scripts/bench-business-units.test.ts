@@ -81,18 +81,20 @@ describe('a burst in the drill terms', () => {
     several: 0,
   };
   const oncePerUnit = { inOwn: Array.from({ length: 20 }, () => 1), inOther: 0 };
-  const burst = (over: Partial<Pick<UnitsBurst, 'count' | 'orders' | 'eastPostedAt'>>) =>
+  const burst = (over: Partial<Pick<UnitsBurst, 'count' | 'orders' | 'eastPostedAtByDelivery'>>) =>
     unitsBurstSummary({
       window: { start: 1_000, end: 61_000, westInErpAt: 30_000 },
       count: { east: count, west: count },
       orders: { east: oncePerUnit, west: oncePerUnit },
-      eastPostedAt: Array.from({ length: 20 }, (_, i) => 61_000 + i),
+      eastPostedAtByDelivery: Array.from({ length: 20 }, (_, i) => [61_000 + i]),
       figures: { westExceptionToPoMs: { p50: 900, p99: 1800 } } as UnitsBurst['figures'],
       ...over,
     });
 
-  it('counts east POs posted after recovery, not before', () => {
-    expect(burst({ eastPostedAt: [60_999, 61_000, 70_000] })).toMatchObject({ eastPostedAfterRecovery: 2 });
+  it('counts east exceptions posted after recovery: not one posted before it, not one never posted, each once', () => {
+    expect(
+      burst({ eastPostedAtByDelivery: [[60_999], [61_000], [70_000, 70_001], [], [61_500, 60_000]] }),
+    ).toMatchObject({ eastPostedAfterRecovery: 2 });
   });
 
   it('counts lost, failed and duplicated exceptions of both units', () => {

@@ -135,7 +135,8 @@ export async function burstPerUnit(label: string, outage: boolean) {
     east: outcomesOf(deliveries.east, letters),
     west: outcomesOf(deliveries.west, letters),
   };
-  const eastPostedAt = deliveries.east.flatMap(postedAtOf);
+  const eastPostedAtByDelivery = deliveries.east.map(postedAtOf);
+  const eastPostedAt = eastPostedAtByDelivery.flat();
   const figures = {
     durationMs: Date.now() - started,
     outageMs: window.end - window.start,
@@ -170,6 +171,7 @@ export async function burstPerUnit(label: string, outage: boolean) {
       west: await ordersByErp(deliveries.west, 'west'),
     },
     eastPostedAt,
+    eastPostedAtByDelivery,
     figures,
   };
 }
@@ -177,21 +179,23 @@ export async function burstPerUnit(label: string, outage: boolean) {
 export type UnitsBurst = Awaited<ReturnType<typeof burstPerUnit>>;
 
 /**
- * A burst in the drill's terms: west's exception->PO times; east's POs posted after recovery (all
- * of them when the drill holds; without an outage, `window.end` is 0 and every PO counts); lost
+ * A burst in the drill's terms: west's exception->PO times; east's exceptions posted, none before
+ * recovery (all 20 when the drill holds; without an outage, `window.end` is 0); lost
  * (no outcome at all); failed (an integration exception, a dead letter or a failed compensation:
  * an outage is waited out, so none is expected); duplicates (an extra outcome, an extra order in its
  * own ERP, or any order in the other unit's ERP).
  */
 export function unitsBurstSummary(
-  burst: Pick<UnitsBurst, 'window' | 'count' | 'orders' | 'eastPostedAt' | 'figures'>,
+  burst: Pick<UnitsBurst, 'window' | 'count' | 'orders' | 'eastPostedAtByDelivery' | 'figures'>,
 ) {
   const units = ['east', 'west'] as const;
   const sum = (f: (unit: (typeof units)[number]) => number) => units.reduce((total, u) => total + f(u), 0);
   return {
     westP50Ms: burst.figures.westExceptionToPoMs.p50,
     westP99Ms: burst.figures.westExceptionToPoMs.p99,
-    eastPostedAfterRecovery: burst.eastPostedAt.filter((at) => at >= burst.window.end).length,
+    eastPostedAfterRecovery: burst.eastPostedAtByDelivery.filter(
+      (times) => times.length > 0 && Math.min(...times) >= burst.window.end,
+    ).length,
     lost: sum((u) => burst.count[u].none),
     failed: sum(
       (u) =>
