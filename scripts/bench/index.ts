@@ -4,6 +4,7 @@
  * `npm run bench -- canonical` runs one section.
  */
 import { benchValidator } from '../codegen/bench-validator';
+import { benchBusinessUnits, BUSINESS_UNITS_TITLE } from './business-units';
 import { benchCanonical } from './canonical';
 import { benchEdi } from './edi';
 import { benchForecastSync } from './forecast-sync';
@@ -117,6 +118,11 @@ const SECTIONS: Section[] = [
     title:
       'EDI inbound: a 60,000-segment 856 received (streamed, validated, answered) vs node-x12 strict parse of it (CPU, paired runs); a 50 MB interchange in a fresh process (peak RSS)',
     run: () => benchEdi(),
+  },
+  {
+    name: 'business-units',
+    title: BUSINESS_UNITS_TITLE,
+    run: () => benchBusinessUnits(),
   },
 ];
 

@@ -27,6 +27,12 @@ export let environment: DrillEnvironment;
 /** Figures measured by the drills (docs/fault-drills.md quotes them). */
 export const figures: Record<string, Record<string, unknown>> = {};
 
+/** Makes `drill` the current drill's environment: `drillEnvironments` does it per test, the bench per run. */
+export function useDrillEnvironment(drill: DrillEnvironment): DrillEnvironment {
+  environment = drill;
+  return drill;
+}
+
 /**
  * Registers the per-drill environment of a drill file: a fresh one before each drill (the synth is
  * shared and cached, so this takes about a second), stopped after it; the figures the file's drills
@@ -37,7 +43,7 @@ export function drillEnvironments(
   options: Parameters<typeof startDrillEnvironment>[0] = {},
 ): void {
   beforeEach(async () => {
-    environment = await startDrillEnvironment(options);
+    useDrillEnvironment(await startDrillEnvironment(options));
   }, 240_000);
   afterEach(async () => {
     await environment?.stop();
