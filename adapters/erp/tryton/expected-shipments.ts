@@ -10,9 +10,11 @@
  * reference are created in one call, so a shipment id is either recorded whole or not at all; a
  * split left by an interrupted attempt changes no total and is reused.
  *
- * A withdrawn shipment (an 856 cancellation) gives its moves back to the open ones and is cancelled
+ * A cancelled shipment (an 856 cancellation) gives its moves back to the open ones and is cancelled
  * empty: it keeps its reference, so the supplier's shipment id stays withdrawn (a late original is
- * refused). A replacement gives its moves back and takes the new quantities into the same shipment.
+ * refused). A shipment a replacement drops an order from gives that order's moves back and is
+ * deleted: no memory, so a later replacement may list the order again. A replacement gives its
+ * moves back and takes the new quantities into the same shipment.
  * Only a draft shipment changes: what was received is never touched.
  */
 import { BusinessRejection, ContractViolation } from '../../../domain/failures';
@@ -21,6 +23,7 @@ import type {
   ErpExpectedShipment,
   ErpReceiptState,
   ExpectedShipmentRequest,
+  ShipmentWithdrawal,
 } from '../../../domain/ports/erp';
 import { ERP_SYSTEM, referenceId, trytonDate, type Row, type TrytonRpc } from './jsonrpc';
 import { quantityOf } from './purchase-order-reads';
@@ -105,15 +108,21 @@ export class TrytonExpectedShipments {
   }
 
   /** Withdraws the order's shipment `shipmentId` (ErpPort.withdrawExpectedShipment). */
-  async withdraw(externalRef: string, shipmentId: string): Promise<{ withdrawn: boolean }> {
+  async withdraw(
+    externalRef: string,
+    shipmentId: string,
+    why: ShipmentWithdrawal,
+  ): Promise<{ withdrawn: boolean }> {
     const purchase = await this.required(externalRef);
     const receipt = (await this.receiptsOf(purchase)).find((r) => r.shipment.shipmentId === shipmentId);
     if (receipt) {
       untouched(receipt.shipment, purchase.reference);
-      await this.cancel(receipt);
+      if (why === 'cancelled') await this.cancel(receipt);
+      else await this.drop(receipt);
       return { withdrawn: true };
     }
-    if (await this.withdrawn(purchase, shipmentId)) return { withdrawn: false };
+    // A dropped order leaves no memory: only a cancellation withdraws the id.
+    if (why === 'dropped' || (await this.withdrawn(purchase, shipmentId))) return { withdrawn: false };
     // A cancellation before its original: the empty cancelled shipment remembers the withdrawal.
     const [remembered] = await this.rpc.create('stock.shipment.in', [
       { supplier: purchase.party, warehouse: purchase.warehouse, reference: shipmentId },
@@ -220,6 +229,17 @@ export class TrytonExpectedShipments {
   private async cancel(receipt: Receipt): Promise<void> {
     await this.release(receipt);
     await this.rpc.button('stock.shipment.in', 'cancel', [receipt.id]);
+  }
+
+  /**
+   * Withdraws a draft receipt a replacement no longer lists: its moves back to the open ones, the
+   * empty shipment deleted, not cancelled, so it is not taken for a withdrawal of the id (a later
+   * replacement may list the order again). Interrupted between the two, an empty draft stays:
+   * nothing lists or withdraws it, as for a receipt restore found emptied.
+   */
+  private async drop(receipt: Receipt): Promise<void> {
+    await this.release(receipt);
+    await this.rpc.call('model.stock.shipment.in.delete', [[receipt.id]]);
   }
 
   /** The shipment's moves back to the open ones of their lines (the shipment itself stays). */

@@ -265,8 +265,8 @@ export class TrytonErp implements ErpPort {
   findOrdersExpectingShipment: ErpPort['findOrdersExpectingShipment'] = (supplier, id) =>
     this.shipments.ordersExpecting(supplier, id);
   recordExpectedShipment: ErpPort['recordExpectedShipment'] = (ref, s) => this.shipments.record(ref, s);
-  withdrawExpectedShipment: ErpPort['withdrawExpectedShipment'] = (ref, id) =>
-    this.shipments.withdraw(ref, id);
+  withdrawExpectedShipment: ErpPort['withdrawExpectedShipment'] = (ref, id, why) =>
+    this.shipments.withdraw(ref, id, why);
   replaceExpectedShipment: ErpPort['replaceExpectedShipment'] = (ref, s) => this.shipments.replace(ref, s);
 
   /** Quotes then confirms, from wherever the order stands; reads the state back after each button. */

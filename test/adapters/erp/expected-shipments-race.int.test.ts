@@ -105,9 +105,8 @@ describe('an 856 original and its cancellation at the same moment, on a real Try
       (error: { code?: string }) => error.code,
     );
     await reached;
-    await expect(erp.withdrawExpectedShipment(request.externalRef, shipmentId)).resolves.toEqual({
-      withdrawn: true,
-    });
+    const cancelled = erp.withdrawExpectedShipment(request.externalRef, shipmentId, 'cancelled');
+    await expect(cancelled).resolves.toEqual({ withdrawn: true });
     held.release();
 
     await expect(outcome).resolves.toBe('SHIPMENT_WITHDRAWN');
@@ -120,7 +119,7 @@ describe('an 856 original and its cancellation at the same moment, on a real Try
     const shipmentId = `SHP-${randomUUID()}`;
 
     const reached = held.hold();
-    const cancellation = heldErp.withdrawExpectedShipment(request.externalRef, shipmentId);
+    const cancellation = heldErp.withdrawExpectedShipment(request.externalRef, shipmentId, 'cancelled');
     await reached;
     await expect(
       erp.recordExpectedShipment(request.externalRef, shipment(shipmentId)),
