@@ -2,7 +2,8 @@
  * An 855 amending an order whose shipments a supplier announced, on a real Tryton 6.0: validating
  * the amendment deletes the draft moves, those in supplier shipments too, and the adapter puts
  * them back. A process dying between the amendment and that restore is simulated by JSON-RPC that
- * throws once the amendment is validated; the retry (the same 855 again) restores the shipments.
+ * throws once the amendment is validated (or before it is created); the retry (the same 855 again)
+ * restores the shipments.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,9 +28,18 @@ class DyingRpc extends TrytonRpc {
   }
 }
 
+/** JSON-RPC of a process that dies right before it creates a purchase amendment. */
+class DyingEarlyRpc extends TrytonRpc {
+  override async create(model: string, values: Record<string, unknown>[]): Promise<number[]> {
+    if (model === 'purchase.amendment') throw new Error('the process died before the amendment');
+    return super.create(model, values);
+  }
+}
+
 let tryton: TrytonSandbox;
 let erp: TrytonErp;
 let dying: TrytonErp;
+let dyingEarly: TrytonErp;
 let rpc: TrytonRpc;
 
 const newOrder = () => newTrytonOrder('SL-PO-AMEND-', inDays);
@@ -46,6 +56,7 @@ describe('expected shipments through an amendment of the order, on a real Tryton
     const connection = connectionOf(tryton);
     erp = new TrytonErp(connection);
     dying = new TrytonErp(new DyingRpc(connection));
+    dyingEarly = new TrytonErp(new DyingEarlyRpc(connection));
     rpc = new TrytonRpc(connection);
   });
   afterAll(() => stopChecked(tryton));
@@ -78,6 +89,29 @@ describe('expected shipments through an amendment of the order, on a real Tryton
     await expect(ship(request.externalRef, `SHP-${randomUUID()}`, '50', 20)).resolves.toMatchObject({
       created: true,
     });
+  });
+
+  it('amends on the retry after a process died before the amendment, the shipments kept', async () => {
+    const request = newOrder();
+    const posted = await erp.postPurchaseOrder(request);
+    await ship(request.externalRef, `SHP-${randomUUID()}`, '300', 12);
+    const before = await erp.listExpectedShipments(request.externalRef);
+    const amendment = { lines: [{ lineNo: 1, quantityEa: '400' }] };
+
+    await expect(dyingEarly.amendPurchaseOrder(request.externalRef, amendment)).rejects.toThrow(
+      'the process died before the amendment',
+    );
+    await expect(erp.listExpectedShipments(request.externalRef)).resolves.toEqual(before);
+
+    await expect(erp.amendPurchaseOrder(request.externalRef, amendment)).resolves.toMatchObject({
+      revision: posted.revision + 1,
+      lines: [{ quantityEa: '400' }],
+    });
+    await expect(erp.listExpectedShipments(request.externalRef)).resolves.toEqual(before);
+    const [purchase] = await rpc.search('purchase.purchase', [['reference', '=', request.externalRef]]);
+    await expect(
+      rpc.search('ir.note', [['resource', '=', `purchase.purchase,${purchase}`]]),
+    ).resolves.toEqual([]);
   });
 
   it("restores an order's own receipt when another order's receipt carries the same shipment id", async () => {
