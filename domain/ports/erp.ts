@@ -153,6 +153,9 @@ export interface ErpExpectedShipment {
   lines: { lineNo: number; itemCode: string; quantityEa: string }[];
 }
 
+/** Why a shipment is withdrawn from an order: the supplier cancelled its id, or a replacement dropped the order. */
+export type ShipmentWithdrawal = 'cancelled' | 'dropped';
+
 /** A shipment to expect: which lines of one purchase order, how many, and when. */
 export interface ExpectedShipmentRequest {
   shipmentId: string;
@@ -240,14 +243,21 @@ export interface ErpPort {
     shipment: ExpectedShipmentRequest,
   ): Promise<{ created: boolean; shipment: ErpExpectedShipment }>;
   /**
-   * Withdraws the supplier's shipment from the order (an 856 cancellation): its draft receipt is
-   * cancelled and its quantities go back to what remains to ship. The cancelled receipt keeps the
-   * shipment id, so the ERP remembers the withdrawal: a shipment id the order does not expect yet
-   * (a cancellation before its original) is withdrawn alone, and recordExpectedShipment then
-   * rejects it (SHIPMENT_WITHDRAWN). `withdrawn: false` when it already was. Goods received against
-   * it: BusinessRejection SHIPMENT_ALREADY_RECEIVED, nothing changed; PO_UNKNOWN.
+   * Withdraws the supplier's shipment from the order: its draft receipt goes and its quantities go
+   * back to what remains to ship. `cancelled` (an 856 cancellation) withdraws the shipment id for
+   * good: the ERP remembers it (Tryton: the cancelled receipt keeps the id), so a shipment id the
+   * order does not expect yet (a cancellation before its original) is withdrawn alone, and
+   * recordExpectedShipment then rejects it (SHIPMENT_WITHDRAWN). `dropped` (an 856 replacement no
+   * longer listing the order) withdraws only this order's receipt and remembers nothing: a later
+   * replacement may list the order again (which version is newer is the caller's, ADR 10 decision
+   * 17). `withdrawn: false` when there was nothing to withdraw. Goods received against it:
+   * BusinessRejection SHIPMENT_ALREADY_RECEIVED, nothing changed; PO_UNKNOWN.
    */
-  withdrawExpectedShipment(externalRef: string, shipmentId: string): Promise<{ withdrawn: boolean }>;
+  withdrawExpectedShipment(
+    externalRef: string,
+    shipmentId: string,
+    why: ShipmentWithdrawal,
+  ): Promise<{ withdrawn: boolean }>;
   /**
    * Gives the order's expected shipment `shipment.shipmentId` new content (an 856 replacement):
    * its old quantities go back to what remains, then the new lines and date are taken; recorded as

@@ -20,8 +20,9 @@
  *   to ship. Goods already received against it are never touched: an exception for a person.
  * - A replacement gives the receipt the new lines, quantities and date; the over-shipment rule
  *   counts every other shipment, not the replaced one. The same content again changes nothing.
- *   It is the shipment's whole content: an order it no longer lists has its receipt withdrawn.
- * - Out of order: the ERP remembers a withdrawn shipment id (ErpPort.withdrawExpectedShipment), so
+ *   It is the shipment's whole content: an order it no longer lists has its receipt withdrawn, as
+ *   dropped: the id is not withdrawn, so a newer replacement may list that order again.
+ * - Out of order: the ERP remembers a cancelled shipment id (ErpPort.withdrawExpectedShipment), so
  *   a cancellation before its original is kept and the late original or replacement is not applied
  *   (`withdrawn`, counted).
  * - Versions of a shipment id (its original and replacements) are ordered by their issue time
@@ -190,7 +191,11 @@ async function applyToOrder(
 
   if (purpose === 'cancellation') {
     try {
-      const { withdrawn } = await erp.withdrawExpectedShipment(posted.externalRef, milestone.shipmentId);
+      const { withdrawn } = await erp.withdrawExpectedShipment(
+        posted.externalRef,
+        milestone.shipmentId,
+        'cancelled',
+      );
       // The ERP remembers a withdrawal per supplier: once this cancellation withdrew the id in an
       // ERP, its other orders there (none expecting it yet) were withdrawn by it too, not before.
       if (withdrawn) withdrewIn.add(erp);
@@ -261,8 +266,8 @@ async function applyToOrder(
 
 /**
  * A replacement is the shipment's whole content: an order the ERP still expects the shipment for
- * but the replacement no longer lists has its receipt withdrawn. Done after the listed orders, so
- * their receipts are in place before the shipment id is withdrawn anywhere.
+ * but the replacement no longer lists has its receipt withdrawn as dropped (the id stays open for a
+ * newer replacement listing it again). Done after the listed orders, so theirs are in place first.
  */
 async function withdrawDropped(
   kept: ReadonlySet<string>,
@@ -275,7 +280,7 @@ async function withdrawDropped(
     const expecting = await erp.findOrdersExpectingShipment(milestone.supplierNumber, milestone.shipmentId);
     for (const externalRef of expecting.filter((ref) => !kept.has(ref))) {
       try {
-        await erp.withdrawExpectedShipment(externalRef, milestone.shipmentId);
+        await erp.withdrawExpectedShipment(externalRef, milestone.shipmentId, 'dropped');
         ports.metric?.('ShipmentMilestonesApplied', 1, 'Count', { Supplier: milestone.supplierNumber });
         outcomes.push({ poNumber: externalRef, outcome: 'withdrawn', linesNotApplied: [] });
       } catch (error) {

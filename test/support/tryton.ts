@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { TrytonConnection } from '../../adapters/erp/tryton/jsonrpc';
+import type { PostPurchaseOrderRequest } from '../../domain/ports/erp';
 import {
   ensureTemplate,
   ensureUnseededDatabase,
@@ -83,4 +87,30 @@ function pruneDeadRuns(runsDir: string): void {
       rmSync(join(runsDir, name), { recursive: true, force: true });
     }
   }
+}
+
+/** The JSON-RPC connection to the sandbox's database. */
+export function connectionOf(tryton: TrytonSandbox): TrytonConnection {
+  return { url: tryton.url, database: tryton.db, user: tryton.user, password: tryton.password };
+}
+
+/** Asserts the sandbox logged no CRITICAL line, then stops it (use in `afterAll`). */
+export async function stopChecked(tryton: TrytonSandbox): Promise<void> {
+  try {
+    expect(tryton.criticalLines(), `CRITICAL lines in ${tryton.logPath}`).toEqual([]);
+  } finally {
+    await tryton.stop();
+  }
+}
+
+/** A new order of 480 EA of SKU-10442 from S-1001 for WH-EAST, referenced `<prefix><uuid>`. */
+export function newTrytonOrder(prefix: string, inDays: (days: number) => string): PostPurchaseOrderRequest {
+  return {
+    externalRef: `${prefix}${randomUUID()}`,
+    supplierNumber: 'S-1001',
+    warehouseCode: 'WH-EAST',
+    purchaseDate: inDays(0),
+    currency: 'USD',
+    lines: [{ itemCode: 'SKU-10442', quantityEa: '480', unitPrice: '3.10', deliveryDate: inDays(30) }],
+  };
 }

@@ -10,9 +10,11 @@
  * reference are created in one call, so a shipment id is either recorded whole or not at all; a
  * split left by an interrupted attempt changes no total and is reused.
  *
- * A withdrawn shipment (an 856 cancellation) gives its moves back to the open ones and is cancelled
+ * A cancelled shipment (an 856 cancellation) gives its moves back to the open ones and is cancelled
  * empty: it keeps its reference, so the supplier's shipment id stays withdrawn (a late original is
- * refused). A replacement gives its moves back and takes the new quantities into the same shipment.
+ * refused). A shipment a replacement drops an order from gives that order's moves back and is
+ * deleted: no memory, so a later replacement may list the order again. A replacement gives its
+ * moves back and takes the new quantities into the same shipment.
  * Only a draft shipment changes: what was received is never touched.
  */
 import { BusinessRejection, ContractViolation } from '../../../domain/failures';
@@ -21,6 +23,7 @@ import type {
   ErpExpectedShipment,
   ErpReceiptState,
   ExpectedShipmentRequest,
+  ShipmentWithdrawal,
 } from '../../../domain/ports/erp';
 import { ERP_SYSTEM, referenceId, trytonDate, type Row, type TrytonRpc } from './jsonrpc';
 import { quantityOf } from './purchase-order-reads';
@@ -34,6 +37,9 @@ export interface PurchaseLineRef {
 
 /** The purchase with that reference as TrytonErp reads it (its row, and its lines in order), if any. */
 export type PurchaseReader = (externalRef: string) => Promise<{ row: Row; lines: Row[] } | undefined>;
+
+/** First line of the note on a purchase that remembers what its shipments held during an amendment. */
+const RESTORE_NOTE = 'Supplyline: expected shipments to put back after the amendment';
 
 interface ShipmentPurchase {
   readonly id: number;
@@ -105,15 +111,21 @@ export class TrytonExpectedShipments {
   }
 
   /** Withdraws the order's shipment `shipmentId` (ErpPort.withdrawExpectedShipment). */
-  async withdraw(externalRef: string, shipmentId: string): Promise<{ withdrawn: boolean }> {
+  async withdraw(
+    externalRef: string,
+    shipmentId: string,
+    why: ShipmentWithdrawal,
+  ): Promise<{ withdrawn: boolean }> {
     const purchase = await this.required(externalRef);
     const receipt = (await this.receiptsOf(purchase)).find((r) => r.shipment.shipmentId === shipmentId);
     if (receipt) {
       untouched(receipt.shipment, purchase.reference);
-      await this.cancel(receipt);
+      if (why === 'cancelled') await this.cancel(receipt);
+      else await this.drop(receipt);
       return { withdrawn: true };
     }
-    if (await this.withdrawn(purchase, shipmentId)) return { withdrawn: false };
+    // A dropped order leaves no memory: only a cancellation withdraws the id.
+    if (why === 'dropped' || (await this.withdrawn(purchase, shipmentId))) return { withdrawn: false };
     // A cancellation before its original: the empty cancelled shipment remembers the withdrawal.
     const [remembered] = await this.rpc.create('stock.shipment.in', [
       { supplier: purchase.party, warehouse: purchase.warehouse, reference: shipmentId },
@@ -164,27 +176,77 @@ export class TrytonExpectedShipments {
   }
 
   /**
-   * Gives the shipments of `before` back the moves an amendment took: validating a purchase
-   * amendment deletes the line's draft moves, those in a supplier shipment too, and recreates what
-   * the new quantity leaves open. Each shipment that lost its moves (its draft receipt is still
-   * there, empty) takes its quantities again from the open moves, planned for its date, so an 855
-   * arriving after an ASN leaves that ASN expected.
+   * Runs `amend` (a purchase amendment) keeping the order's expected shipments: validating an
+   * amendment deletes the draft moves of every line, those in a supplier shipment too, and
+   * recreates what the new quantities leave open; each shipment that lost its moves (its draft
+   * receipt is still there, empty) then takes its quantities again, planned for its date, so an
+   * 855 arriving after an ASN leaves that ASN expected. What the shipments held is written first,
+   * as a note on the purchase, and deleted once they hold it again: a retry after a process died
+   * between the amendment and the restore finds nothing left to amend, but finds the note
+   * (finishRestore), since the empty receipts no longer say what they held.
    */
-  async restore(externalRef: string, before: readonly ErpExpectedShipment[]): Promise<void> {
-    if (!before.length) return;
+  async keptThrough<T>(externalRef: string, amend: () => Promise<T>): Promise<T> {
+    const purchase = await this.required(externalRef);
+    const before = await this.shipmentsOf(purchase);
+    if (!before.length) return amend();
+    const [note] = await this.rpc.create('ir.note', [
+      {
+        resource: `purchase.purchase,${purchase.id}`,
+        message: `${RESTORE_NOTE}\n${JSON.stringify(before)}`,
+      },
+    ]);
+    const amended = await amend();
+    await this.restore(purchase, before, note!);
+    return amended;
+  }
+
+  /** Restores what an interrupted amendment of the order left unrestored (see keptThrough). */
+  async finishRestore(externalRef: string): Promise<void> {
     const purchase = await this.purchase(externalRef);
     if (!purchase) return;
-    const kept = new Set((await this.shipmentsOf(purchase)).map((s) => s.shipmentId));
-    for (const shipment of before.filter((s) => !kept.has(s.shipmentId))) {
-      const [emptied] = await this.rpc.search('stock.shipment.in', [
-        ['reference', '=', shipment.shipmentId],
-        ['supplier', '=', purchase.party],
-        ['state', '=', 'draft'],
-      ]);
-      if (emptied === undefined) continue;
-      const chosen = await this.takeAll(purchase, shipment);
-      await this.rpc.write('stock.shipment.in', [emptied], { incoming_moves: [['add', chosen]] });
+    const notes = await this.rpc.searchRead<Row>(
+      'ir.note',
+      [
+        ['resource', '=', `purchase.purchase,${purchase.id}`],
+        ['message', 'like', `${RESTORE_NOTE}%`],
+      ],
+      ['message'],
+    );
+    for (const note of notes.sort((a, b) => a.id - b.id)) {
+      const before = JSON.parse(String(note.message).slice(RESTORE_NOTE.length)) as ErpExpectedShipment[];
+      await this.restore(purchase, before, note.id);
     }
+  }
+
+  /**
+   * Gives each shipment of `before` that lost its moves its quantities back, then deletes the note
+   * remembering them. A shipment still holding its moves (the amendment did not run, or this
+   * restored it already) is left as it is, so running it again changes nothing.
+   */
+  private async restore(
+    purchase: ShipmentPurchase,
+    before: readonly ErpExpectedShipment[],
+    note: number,
+  ): Promise<void> {
+    const kept = new Set((await this.shipmentsOf(purchase)).map((s) => s.receiptNumber));
+    try {
+      for (const shipment of before.filter((s) => !kept.has(s.receiptNumber))) {
+        // By its number: another order's receipt may carry the same shipment id.
+        const [emptied] = await this.rpc.search('stock.shipment.in', [
+          ['number', '=', shipment.receiptNumber],
+          ['state', '=', 'draft'],
+        ]);
+        if (emptied === undefined) continue;
+        const chosen = await this.takeAll(purchase, shipment);
+        await this.rpc.write('stock.shipment.in', [emptied], { incoming_moves: [['add', chosen]] });
+      }
+    } catch (error) {
+      // No retry restores more (the amended order leaves less than was shipped): the note goes.
+      if (!(error instanceof BusinessRejection)) throw error;
+      await this.rpc.call('model.ir.note.delete', [[note]]);
+      throw error;
+    }
+    await this.rpc.call('model.ir.note.delete', [[note]]);
   }
 
   private async required(externalRef: string): Promise<ShipmentPurchase> {
@@ -220,6 +282,17 @@ export class TrytonExpectedShipments {
   private async cancel(receipt: Receipt): Promise<void> {
     await this.release(receipt);
     await this.rpc.button('stock.shipment.in', 'cancel', [receipt.id]);
+  }
+
+  /**
+   * Withdraws a draft receipt a replacement no longer lists: its moves back to the open ones, the
+   * empty shipment deleted, not cancelled, so it is not taken for a withdrawal of the id (a later
+   * replacement may list the order again). Interrupted between the two, an empty draft stays:
+   * nothing lists or withdraws it, as for a receipt restore found emptied.
+   */
+  private async drop(receipt: Receipt): Promise<void> {
+    await this.release(receipt);
+    await this.rpc.call('model.stock.shipment.in.delete', [[receipt.id]]);
   }
 
   /** The shipment's moves back to the open ones of their lines (the shipment itself stays). */

@@ -203,11 +203,20 @@ export class TrytonErp implements ErpPort {
       if (quantity !== undefined || deliveryDate !== undefined)
         changes.push({ line, quantity, deliveryDate });
     }
+    // A retry after an attempt that died before it restored the expected shipments restores them.
+    await this.shipments.finishRestore(externalRef);
     if (!changes.length) return this.toPurchaseOrder(purchase, lines);
     if (purchase.state === 'confirmed') purchase = await this.processNow(purchase);
     // The amendment recreates the lines' draft moves: what suppliers announced is put back after.
-    const expected = await this.shipments.list(externalRef);
+    return this.shipments.keptThrough(externalRef, () => this.amend(externalRef, purchase, changes));
+  }
 
+  /** Applies `changes` as a validated purchase amendment (revision + 1). */
+  private async amend(
+    externalRef: string,
+    purchase: Row,
+    changes: readonly { line: Row; quantity?: string; deliveryDate?: string }[],
+  ): Promise<ErpPurchaseOrder> {
     // A draft amendment left by an interrupted attempt would otherwise be validated later by someone.
     const stale = await this.rpc.search('purchase.amendment', [
       ['purchase', '=', purchase.id],
@@ -252,7 +261,6 @@ export class TrytonErp implements ErpPort {
         ERP_SYSTEM,
       );
     }
-    await this.shipments.restore(externalRef, expected);
     return this.toPurchaseOrder(after);
   }
 
@@ -266,8 +274,8 @@ export class TrytonErp implements ErpPort {
   findOrdersExpectingShipment: ErpPort['findOrdersExpectingShipment'] = (supplier, id) =>
     this.shipments.ordersExpecting(supplier, id);
   recordExpectedShipment: ErpPort['recordExpectedShipment'] = (ref, s) => this.shipments.record(ref, s);
-  withdrawExpectedShipment: ErpPort['withdrawExpectedShipment'] = (ref, id) =>
-    this.shipments.withdraw(ref, id);
+  withdrawExpectedShipment: ErpPort['withdrawExpectedShipment'] = (ref, id, why) =>
+    this.shipments.withdraw(ref, id, why);
   replaceExpectedShipment: ErpPort['replaceExpectedShipment'] = (ref, s) => this.shipments.replace(ref, s);
 
   /**

@@ -15,6 +15,7 @@ import type {
   ErpSupplierChange,
   ErpWarehouse,
   ExpectedShipmentRequest,
+  ShipmentWithdrawal,
   PostPurchaseOrderRequest,
   PurchaseOrderAmendment,
 } from '../../../domain/ports/erp';
@@ -325,15 +326,21 @@ export class ErpSimulator implements ErpPort {
     return { created: true, shipment: expectedView(receipt) };
   }
 
-  async withdrawExpectedShipment(externalRef: string, shipmentId: string): Promise<{ withdrawn: boolean }> {
-    await this.enter('withdrawExpectedShipment', [externalRef, shipmentId]);
+  async withdrawExpectedShipment(
+    externalRef: string,
+    shipmentId: string,
+    why: ShipmentWithdrawal,
+  ): Promise<{ withdrawn: boolean }> {
+    await this.enter('withdrawExpectedShipment', [externalRef, shipmentId, why]);
     const order = this.receivingOrder(externalRef, false);
     const receipt = this.expectedReceipt(order, shipmentId);
+    if (receipt) this.receipts.splice(this.receipts.indexOf(receipt), 1);
+    // Only a cancellation is remembered (Tryton's cancelled empty shipment): its id stays withdrawn
+    // for the supplier. A dropped order's receipt is gone without a trace, as Tryton deletes it.
+    if (why === 'dropped') return { withdrawn: receipt !== undefined };
     const key = withdrawalKey(order, shipmentId);
-    // As Tryton's cancelled empty shipment: the shipment id stays withdrawn for the supplier.
     const already = this.withdrawn.has(key) && !receipt;
     this.withdrawn.add(key);
-    if (receipt) this.receipts.splice(this.receipts.indexOf(receipt), 1);
     return { withdrawn: !already };
   }
 

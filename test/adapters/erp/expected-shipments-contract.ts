@@ -107,11 +107,15 @@ export function expectedShipmentCases(
         });
       await ship(withdrawnId, '300');
 
-      await expect(erp().withdrawExpectedShipment(request.externalRef, withdrawnId)).resolves.toEqual({
+      await expect(
+        erp().withdrawExpectedShipment(request.externalRef, withdrawnId, 'cancelled'),
+      ).resolves.toEqual({
         withdrawn: true,
       });
       await expect(erp().listExpectedShipments(request.externalRef)).resolves.toEqual([]);
-      await expect(erp().withdrawExpectedShipment(request.externalRef, withdrawnId)).resolves.toEqual({
+      await expect(
+        erp().withdrawExpectedShipment(request.externalRef, withdrawnId, 'cancelled'),
+      ).resolves.toEqual({
         withdrawn: false,
       });
       await expect(ship(withdrawnId, '300')).rejects.toMatchObject({ code: 'SHIPMENT_WITHDRAWN' });
@@ -134,17 +138,71 @@ export function expectedShipmentCases(
         [first.externalRef, second.externalRef].sort(),
       );
       await expect(erp().findOrdersExpectingShipment('S-1002', shipmentId)).resolves.toEqual([]);
-      await erp().withdrawExpectedShipment(second.externalRef, shipmentId);
+      await erp().withdrawExpectedShipment(second.externalRef, shipmentId, 'dropped');
       await expect(erp().findOrdersExpectingShipment(first.supplierNumber, shipmentId)).resolves.toEqual([
         first.externalRef,
       ]);
+    });
+
+    it('drops an order from a shipment without withdrawing the id: a later replacement lists it again', async () => {
+      const request = twoLines();
+      await erp().postPurchaseOrder(request);
+      const shipmentId = `SHP-${randomUUID()}`;
+      const ship = (quantityEa: string) => ({
+        shipmentId,
+        plannedDate: inDays(12),
+        lines: [{ lineNo: 1, quantityEa }],
+      });
+      await erp().recordExpectedShipment(request.externalRef, ship('300'));
+
+      await expect(
+        erp().withdrawExpectedShipment(request.externalRef, shipmentId, 'dropped'),
+      ).resolves.toEqual({ withdrawn: true });
+      await expect(erp().listExpectedShipments(request.externalRef)).resolves.toEqual([]);
+      await expect(erp().findOrdersExpectingShipment(request.supplierNumber, shipmentId)).resolves.toEqual(
+        [],
+      );
+      await expect(
+        erp().withdrawExpectedShipment(request.externalRef, shipmentId, 'dropped'),
+      ).resolves.toEqual({ withdrawn: false });
+      // The dropped 300 remain: the newer replacement ships the whole line under the same id.
+      await expect(erp().replaceExpectedShipment(request.externalRef, ship('480'))).resolves.toMatchObject({
+        shipment: { shipmentId, state: 'draft', lines: [{ lineNo: 1, quantityEa: '480' }] },
+      });
+      await expect(erp().listExpectedShipments(request.externalRef)).resolves.toMatchObject([
+        { shipmentId, lines: [{ lineNo: 1, quantityEa: '480' }] },
+      ]);
+
+      // A cancellation still withdraws the id for good.
+      await expect(
+        erp().withdrawExpectedShipment(request.externalRef, shipmentId, 'cancelled'),
+      ).resolves.toEqual({ withdrawn: true });
+      await expect(erp().replaceExpectedShipment(request.externalRef, ship('100'))).rejects.toMatchObject({
+        code: 'SHIPMENT_WITHDRAWN',
+      });
+      await expect(erp().listExpectedShipments(request.externalRef)).resolves.toEqual([]);
+    });
+
+    it('leaves the id open when it drops an order that never expected the shipment', async () => {
+      const request = order();
+      await erp().postPurchaseOrder(request);
+      const shipmentId = `SHP-${randomUUID()}`;
+      await expect(
+        erp().withdrawExpectedShipment(request.externalRef, shipmentId, 'dropped'),
+      ).resolves.toEqual({ withdrawn: false });
+      const shipment = { shipmentId, plannedDate: inDays(12), lines: [{ lineNo: 1, quantityEa: '1' }] };
+      await expect(erp().recordExpectedShipment(request.externalRef, shipment)).resolves.toMatchObject({
+        created: true,
+      });
     });
 
     it('remembers a withdrawal that comes before its shipment', async () => {
       const request = order();
       await erp().postPurchaseOrder(request);
       const shipmentId = `SHP-${randomUUID()}`;
-      await expect(erp().withdrawExpectedShipment(request.externalRef, shipmentId)).resolves.toEqual({
+      await expect(
+        erp().withdrawExpectedShipment(request.externalRef, shipmentId, 'cancelled'),
+      ).resolves.toEqual({
         withdrawn: true,
       });
       const late = { shipmentId, plannedDate: inDays(12), lines: [{ lineNo: 1, quantityEa: '1' }] };

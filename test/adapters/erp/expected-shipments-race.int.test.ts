@@ -6,10 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrytonRpc, type TrytonConnection } from '../../../adapters/erp/tryton/jsonrpc';
+import { TrytonRpc } from '../../../adapters/erp/tryton/jsonrpc';
 import { TrytonErp } from '../../../adapters/erp/tryton/tryton-erp';
-import type { PostPurchaseOrderRequest } from '../../../domain/ports/erp';
-import { startTryton, type TrytonSandbox } from '../../support/tryton';
+import {
+  connectionOf,
+  newTrytonOrder,
+  startTryton,
+  stopChecked,
+  type TrytonSandbox,
+} from '../../support/tryton';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -45,35 +50,17 @@ let erp: TrytonErp;
 let held: HeldRpc;
 let heldErp: TrytonErp;
 
-const newOrder = (): PostPurchaseOrderRequest => ({
-  externalRef: `SL-PO-RACE-${randomUUID()}`,
-  supplierNumber: 'S-1001',
-  warehouseCode: 'WH-EAST',
-  purchaseDate: inDays(0),
-  currency: 'USD',
-  lines: [{ itemCode: 'SKU-10442', quantityEa: '480', unitPrice: '3.10', deliveryDate: inDays(30) }],
-});
+const newOrder = () => newTrytonOrder('SL-PO-RACE-', inDays);
 
 describe('an 856 original and its cancellation at the same moment, on a real Tryton', () => {
   beforeAll(async () => {
     tryton = await startTryton();
-    const connection: TrytonConnection = {
-      url: tryton.url,
-      database: tryton.db,
-      user: tryton.user,
-      password: tryton.password,
-    };
+    const connection = connectionOf(tryton);
     erp = new TrytonErp(connection);
     held = new HeldRpc(connection);
     heldErp = new TrytonErp(held);
   });
-  afterAll(async () => {
-    try {
-      expect(tryton.criticalLines(), `CRITICAL lines in ${tryton.logPath}`).toEqual([]);
-    } finally {
-      await tryton.stop();
-    }
-  });
+  afterAll(() => stopChecked(tryton));
 
   const shipment = (shipmentId: string) => ({
     shipmentId,
@@ -105,9 +92,8 @@ describe('an 856 original and its cancellation at the same moment, on a real Try
       (error: { code?: string }) => error.code,
     );
     await reached;
-    await expect(erp.withdrawExpectedShipment(request.externalRef, shipmentId)).resolves.toEqual({
-      withdrawn: true,
-    });
+    const cancelled = erp.withdrawExpectedShipment(request.externalRef, shipmentId, 'cancelled');
+    await expect(cancelled).resolves.toEqual({ withdrawn: true });
     held.release();
 
     await expect(outcome).resolves.toBe('SHIPMENT_WITHDRAWN');
@@ -120,7 +106,7 @@ describe('an 856 original and its cancellation at the same moment, on a real Try
     const shipmentId = `SHP-${randomUUID()}`;
 
     const reached = held.hold();
-    const cancellation = heldErp.withdrawExpectedShipment(request.externalRef, shipmentId);
+    const cancellation = heldErp.withdrawExpectedShipment(request.externalRef, shipmentId, 'cancelled');
     await reached;
     await expect(
       erp.recordExpectedShipment(request.externalRef, shipment(shipmentId)),

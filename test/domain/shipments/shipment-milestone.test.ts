@@ -426,6 +426,33 @@ describe('versions of a shipment id, ordered by their issue time (BSN03/BSN04), 
     expect(published).toEqual([]);
   });
 
+  it('lets a newer replacement list again an order an older one dropped; a cancellation stays final', async () => {
+    const { erp, ports, published, post } = await world();
+    await post('PO-2', 'SL-PO-2');
+    const line = [{ lineNo: 1, quantity: '300' }];
+    const version = (purpose: string, hhmm: string, orders: Record<string, typeof line>) =>
+      milestoneOf(asn856({ purpose, shipmentId: 'SHP-1', issued: `20261205*${hhmm}`, orders }));
+    await applyShipmentMilestone(version('00', '1400', { 'PO-1': line, 'PO-2': line }), ports);
+    await applyShipmentMilestone(version('05', '1500', { 'PO-1': line }), ports);
+    expect(await erp.listExpectedShipments('SL-PO-2')).toEqual([]);
+
+    expect(
+      await applyShipmentMilestone(version('05', '1600', { 'PO-1': line, 'PO-2': line }), ports),
+    ).toMatchObject([
+      { poNumber: 'PO-1', outcome: 'already-recorded' },
+      { poNumber: 'PO-2', outcome: 'recorded' },
+    ]);
+    expect(await erp.listExpectedShipments('SL-PO-2')).toMatchObject([
+      { shipmentId: 'SHP-1', lines: [{ quantityEa: '300' }] },
+    ]);
+    await applyShipmentMilestone(version('01', '1700', { 'PO-1': line, 'PO-2': line }), ports);
+    expect(await applyShipmentMilestone(version('05', '1800', { 'PO-2': line }), ports)).toMatchObject([
+      { poNumber: 'PO-2', outcome: 'withdrawn' },
+    ]);
+    expect(await erp.listExpectedShipments('SL-PO-2')).toEqual([]);
+    expect(published).toEqual([]);
+  });
+
   it('applies on retry a version whose ERP write failed, and makes an older one stale meanwhile', async () => {
     const { erp, ports, published } = await world();
     await applyShipmentMilestone(issued('00', '1400', '300'), ports);
