@@ -151,7 +151,7 @@ export class TrytonExpectedShipments {
     );
     if (!receipt) return this.recordOn(purchase, request);
     untouched(receipt.shipment, purchase.reference);
-    receivable(purchase);
+    await this.receivable(purchase);
     const moves = await this.moves(purchase);
     // Checked whole before anything changes: the replaced quantities count as remaining.
     for (const { lineNo, quantityEa } of request.lines) {
@@ -228,6 +228,9 @@ export class TrytonExpectedShipments {
     before: readonly ErpExpectedShipment[],
     note: number,
   ): Promise<void> {
+    // Under a worker queue validating the amendment only queued the processing that recreates the
+    // open moves: process now (the queued task then finds nothing left to create).
+    await this.rpc.button('purchase.purchase', 'process', [purchase.id]);
     const kept = new Set((await this.shipmentsOf(purchase)).map((s) => s.receiptNumber));
     try {
       for (const shipment of before.filter((s) => !kept.has(s.receiptNumber))) {
@@ -247,6 +250,18 @@ export class TrytonExpectedShipments {
       throw error;
     }
     await this.rpc.call('model.ir.note.delete', [[note]]);
+  }
+
+  /**
+   * Checks the order takes shipments. A confirmed order has no moves until processed, which a
+   * worker queue does later (after the grace period, "Process Purchase after"): a supplier shipping
+   * against it ends that wait, so it is processed now, as TrytonErp.processNow does for an 855.
+   */
+  private async receivable(purchase: ShipmentPurchase): Promise<void> {
+    if (purchase.state === 'confirmed') {
+      await this.rpc.button('purchase.purchase', 'process', [purchase.id]);
+      receivable(await this.required(purchase.reference));
+    } else receivable(purchase);
   }
 
   private async required(externalRef: string): Promise<ShipmentPurchase> {
@@ -376,7 +391,7 @@ export class TrytonExpectedShipments {
     if (known) return { created: false, shipment: known };
     if (await this.withdrawn(purchase, request.shipmentId))
       throw withdrawnRejection(purchase.reference, request.shipmentId);
-    receivable(purchase);
+    await this.receivable(purchase);
     const chosen = await this.takeAll(purchase, request);
     const [id] = await this.rpc.create('stock.shipment.in', [
       {
