@@ -27,8 +27,15 @@ export interface ErpAdmin {
 /** Warehouse-side and inspection operations on Tryton, for tests, demos and the local runtime. */
 export class TrytonErpAdmin extends TrytonErp implements ErpAdmin {
   async receiveShipment(externalRef: string): Promise<ErpReceipt> {
-    const purchase = await this.purchaseRow(externalRef, ['party', 'warehouse', 'moves']);
+    const fields = ['party', 'warehouse', 'moves'];
+    let purchase = await this.purchaseRow(externalRef, fields);
     if (!purchase) throw new ContractViolation(`no purchase order with reference ${externalRef}`, ERP_SYSTEM);
+    // Waiting for a worker queue to process it, a confirmed order has no moves yet: goods arriving
+    // end that wait.
+    if (purchase.state === 'confirmed') {
+      await this.processNow(purchase);
+      purchase = (await this.purchaseRow(externalRef, fields))!;
+    }
     const moves = await this.rpc.read<Record<string, unknown> & { id: number }>(
       'stock.move',
       purchase.moves as number[],

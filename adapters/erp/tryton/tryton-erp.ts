@@ -286,7 +286,7 @@ export class TrytonErp implements ErpPort {
    * tells the middleware's change from a person's. Back to draft, edit and confirm again would do
    * neither. The task still queued processes the order again later: a no-op.
    */
-  private async processNow(purchase: Row): Promise<Row> {
+  protected async processNow(purchase: Row): Promise<Row> {
     await this.rpc.button('purchase.purchase', 'process', [purchase.id]);
     const processed = await this.readPurchase(purchase.id);
     if (processed.state !== 'processing' && processed.state !== 'done')

@@ -87,6 +87,18 @@ describe('the Tryton adapter on a Tryton with a worker queue and a grace period'
     await expect(erp.listExpectedShipments(request.externalRef)).resolves.toEqual([recorded.shipment]);
   });
 
+  it('receives goods on an order still waiting to be processed', async () => {
+    const request = newOrder();
+    await erp.postPurchaseOrder(request);
+
+    const receipt = await erp.receiveShipment(request.externalRef);
+
+    expect(receipt).toMatchObject({ state: 'done', lines: [{ itemCode: 'SKU-10442', quantityEa: '480' }] });
+    await expect(erp.listReceipts(request.externalRef)).resolves.toEqual([receipt]);
+    await runQueuedProcessing(request.externalRef);
+    await expect(lineMoves(request.externalRef)).resolves.toEqual([480]);
+  });
+
   it('applies an 855 after an ASN: the order is amended and the draft receipt still holds the shipped moves', async () => {
     const request = newOrder();
     const posted = await erp.postPurchaseOrder(request);
