@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { TrytonConnection } from '../../adapters/erp/tryton/jsonrpc';
+import { TrytonRpc, type TrytonConnection } from '../../adapters/erp/tryton/jsonrpc';
 import type { PostPurchaseOrderRequest } from '../../domain/ports/erp';
 import {
   ensureTemplate,
@@ -100,6 +100,18 @@ export async function stopChecked(tryton: TrytonSandbox): Promise<void> {
     expect(tryton.criticalLines(), `CRITICAL lines in ${tryton.logPath}`).toEqual([]);
   } finally {
     await tryton.stop();
+  }
+}
+
+/** The date `days` from today, as YYYY-MM-DD. */
+export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** JSON-RPC of a process that dies right after Tryton validated a purchase amendment. */
+export class DyingAfterAmendmentRpc extends TrytonRpc {
+  override async button(model: string, name: string, ids: number[]): Promise<void> {
+    await super.button(model, name, ids);
+    if (model === 'purchase.amendment' && name === 'validate_amendment')
+      throw new Error('the process died after the amendment');
   }
 }
 

@@ -15,18 +15,9 @@ import {
   startTryton,
   stopChecked,
   type TrytonSandbox,
+  inDays,
+  DyingAfterAmendmentRpc,
 } from '../../support/tryton';
-
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
-/** JSON-RPC of a process that dies right after Tryton validated a purchase amendment. */
-class DyingRpc extends TrytonRpc {
-  override async button(model: string, name: string, ids: number[]): Promise<void> {
-    await super.button(model, name, ids);
-    if (model === 'purchase.amendment' && name === 'validate_amendment')
-      throw new Error('the process died after the amendment');
-  }
-}
 
 /** JSON-RPC of a process that dies right before it creates a purchase amendment. */
 class DyingEarlyRpc extends TrytonRpc {
@@ -55,7 +46,7 @@ describe('expected shipments through an amendment of the order, on a real Tryton
     tryton = await startTryton();
     const connection = connectionOf(tryton);
     erp = new TrytonErp(connection);
-    dying = new TrytonErp(new DyingRpc(connection));
+    dying = new TrytonErp(new DyingAfterAmendmentRpc(connection));
     dyingEarly = new TrytonErp(new DyingEarlyRpc(connection));
     rpc = new TrytonRpc(connection);
   });

@@ -14,9 +14,8 @@ import {
   startTryton,
   stopChecked,
   type TrytonSandbox,
+  inDays,
 } from '../../support/tryton';
-
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /** JSON-RPC whose next creation of a supplier shipment waits until `release()` is called. */
 class HeldRpc extends TrytonRpc {

@@ -15,18 +15,9 @@ import {
   startTryton,
   stopChecked,
   type TrytonSandbox,
+  inDays,
+  DyingAfterAmendmentRpc,
 } from '../../support/tryton';
-
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
-/** JSON-RPC of a process that dies right after Tryton validated a purchase amendment. */
-class DyingRpc extends TrytonRpc {
-  override async button(model: string, name: string, ids: number[]): Promise<void> {
-    await super.button(model, name, ids);
-    if (model === 'purchase.amendment' && name === 'validate_amendment')
-      throw new Error('the process died after the amendment');
-  }
-}
 
 let tryton: TrytonSandbox;
 let erp: TrytonErpAdmin;
@@ -65,7 +56,7 @@ describe('the Tryton adapter on a Tryton with a worker queue and a grace period'
     tryton = await startTryton({ queueWorker: true });
     const connection = connectionOf(tryton);
     erp = new TrytonErpAdmin(connection);
-    dying = new TrytonErp(new DyingRpc(connection));
+    dying = new TrytonErp(new DyingAfterAmendmentRpc(connection));
     rpc = new TrytonRpc(connection);
     await erp.setPurchaseGracePeriod(3600);
   });
