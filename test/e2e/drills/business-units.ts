@@ -18,6 +18,7 @@ import {
   environment,
   events,
   exceptionCodes,
+  exceptionToPoTimes,
   outcomesOf,
   pathsOf,
   percentile,
@@ -80,7 +81,7 @@ async function ordersByErp(deliveries: readonly Delivery[], own: Unit) {
 
 /** Exception->PO times (webhook sent to `purchase-order.posted` accepted) of some deliveries. */
 function toPoMs(deliveries: readonly Delivery[], sentAt: ReadonlyMap<string, number>) {
-  const times = deliveries.flatMap((d) => postedAtOf(d).map((at) => at - sentAt.get(d.event_id)!));
+  const times = exceptionToPoTimes(deliveries, sentAt);
   return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 

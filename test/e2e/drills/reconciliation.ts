@@ -397,6 +397,14 @@ export function postedAtOf(delivery: Delivery): number[] {
     .map((e) => Date.parse(e.time));
 }
 
+/** Exception->PO times (webhook sent to `purchase-order.posted` accepted) of some deliveries, in ms. */
+export function exceptionToPoTimes(
+  deliveries: readonly Delivery[],
+  sentAt: ReadonlyMap<string, number>,
+): number[] {
+  return deliveries.flatMap((d) => postedAtOf(d).map((at) => at - sentAt.get(d.event_id)!));
+}
+
 /** The p-th percentile (nearest rank) of some figures; null when there are none. */
 export function percentile(values: readonly number[], p: number): number | null {
   if (values.length === 0) return null;
@@ -415,7 +423,7 @@ export function burstFigures(
   outcomes: Map<string, Outcome[]>,
 ) {
   const count = tally(outcomes);
-  const toPo = deliveries.flatMap((d) => postedAtOf(d).map((at) => at - sentAt.get(d.event_id)!));
+  const toPo = exceptionToPoTimes(deliveries, sentAt);
   return {
     accepted: sentAt.size,
     published: deliveries.filter((d) => events('forecast-exception.raised', d.event_id).length > 0).length,
