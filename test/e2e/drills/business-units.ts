@@ -171,7 +171,6 @@ export async function burstPerUnit(label: string, outage: boolean) {
       east: await ordersByErp(deliveries.east, 'east'),
       west: await ordersByErp(deliveries.west, 'west'),
     },
-    eastPostedAt,
     eastPostedAtByDelivery,
     figures,
   };
