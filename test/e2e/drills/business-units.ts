@@ -8,8 +8,7 @@
 import { LOCAL_BUSINESS_UNITS } from '../../../local/business-units';
 import type { ErpSimulatorServer } from '../../../local/simulators/erp/server';
 import { waitFor } from '../support';
-import type { startDrillEnvironment } from './harness';
-import { sleep } from './harness';
+import { sleep, type DrillOptions } from './harness';
 import {
   actionable,
   breakerLog,
@@ -30,7 +29,7 @@ import {
 } from './reconciliation';
 
 /** The drill's environment: the two local business units, each its own embedded ERP. */
-export const BUSINESS_UNITS_DRILL: Parameters<typeof startDrillEnvironment>[0] = {
+export const BUSINESS_UNITS_DRILL: DrillOptions = {
   businessUnits: LOCAL_BUSINESS_UNITS,
 };
 

@@ -102,14 +102,18 @@ async function shortenVisibility(runtime: LocalRuntime): Promise<void> {
   }
 }
 
+/** What a drill's environment differs in: runtime options, and its business units (one ERP each). */
+export interface DrillOptions {
+  readonly runtime?: Partial<LocalRuntimeOptions>;
+  readonly businessUnits?: readonly ErpInstance[];
+}
+
 /**
  * Starts new simulators and a new runtime on a new dataDir: nothing is shared with an earlier drill.
  * `businessUnits`: one embedded ERP per unit, wired as `startLocalEnvironment` wires them (`erp` is
  * the first unit's).
  */
-export async function startDrillEnvironment(
-  options: { runtime?: Partial<LocalRuntimeOptions>; businessUnits?: readonly ErpInstance[] } = {},
-): Promise<DrillEnvironment> {
+export async function startDrillEnvironment(options: DrillOptions = {}): Promise<DrillEnvironment> {
   const units = (options.businessUnits?.length ?? 0) > 1 ? options.businessUnits : undefined;
   const cdkOut = await synthesizeDev(() => undefined, units ? { erpInstances: JSON.stringify(units) } : {});
   const dataDir = mkdtempSync(join(tmpdir(), 'supplyline-drills-'));

@@ -20,7 +20,14 @@ import {
   waitFor,
   type CanonicalDetail,
 } from '../support';
-import { drainQueue, scanTable, sleep, startDrillEnvironment, type DrillEnvironment } from './harness';
+import {
+  drainQueue,
+  scanTable,
+  sleep,
+  startDrillEnvironment,
+  type DrillEnvironment,
+  type DrillOptions,
+} from './harness';
 
 /** The current drill's environment (a live binding: a new one per drill). */
 export let environment: DrillEnvironment;
@@ -38,10 +45,7 @@ export function useDrillEnvironment(drill: DrillEnvironment): DrillEnvironment {
  * shared and cached, so this takes about a second), stopped after it; the figures the file's drills
  * measured are printed at the end and written to `$TMPDIR/supplyline-<name>.json`.
  */
-export function drillEnvironments(
-  name: string,
-  options: Parameters<typeof startDrillEnvironment>[0] = {},
-): void {
+export function drillEnvironments(name: string, options: DrillOptions = {}): void {
   beforeEach(async () => {
     useDrillEnvironment(await startDrillEnvironment(options));
   }, 240_000);
