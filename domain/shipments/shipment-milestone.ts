@@ -50,7 +50,7 @@ import type { ShipmentVersions } from '../ports/shipment-versions';
  * How long a version being applied holds the shipment id: Lambda's longest run, so a live apply
  * always holds it and only one that died is taken over.
  */
-export const SHIPMENT_APPLY_LEASE_SECONDS = 900;
+const SHIPMENT_APPLY_LEASE_SECONDS = 900;
 /** The longest wait before a newer version looks again (applying an older one takes seconds). */
 const RECHECK_SECONDS = 5;
 

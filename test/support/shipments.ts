@@ -59,9 +59,10 @@ export function postedCommitment(poNumber: string, request: PostPurchaseOrderReq
  */
 export function memoryShipmentVersions(now: () => Date = () => new Date()): ShipmentVersions {
   const versions = new Map<string, { issuedAt: number; applyingUntil: number }>();
+  const keyOf = (supplierNumber: string, shipmentId: string) => `${supplierNumber}\u0000${shipmentId}`;
   return {
     take: async (supplierNumber, shipmentId, issuedAt, until) => {
-      const key = `${supplierNumber}\u0000${shipmentId}`;
+      const key = keyOf(supplierNumber, shipmentId);
       const issued = Date.parse(issuedAt);
       const kept = versions.get(key);
       if (
@@ -77,7 +78,7 @@ export function memoryShipmentVersions(now: () => Date = () => new Date()): Ship
       return { outcome: 'busy', until: new Date(kept.applyingUntil).toISOString() };
     },
     release: async (supplierNumber, shipmentId, issuedAt) => {
-      const kept = versions.get(`${supplierNumber}\u0000${shipmentId}`);
+      const kept = versions.get(keyOf(supplierNumber, shipmentId));
       if (kept?.issuedAt === Date.parse(issuedAt)) kept.applyingUntil = 0;
     },
   };

@@ -116,7 +116,7 @@ export class DyingAfterAmendmentRpc extends TrytonRpc {
 }
 
 /** A new order of 480 EA of SKU-10442 from S-1001 for WH-EAST, referenced `<prefix><uuid>`. */
-export function newTrytonOrder(prefix: string, inDays: (days: number) => string): PostPurchaseOrderRequest {
+export function newTrytonOrder(prefix: string): PostPurchaseOrderRequest {
   return {
     externalRef: `${prefix}${randomUUID()}`,
     supplierNumber: 'S-1001',

@@ -35,8 +35,14 @@ export interface PurchaseLineRef {
   readonly itemCode: string;
 }
 
-/** The purchase with that reference as TrytonErp reads it (its row, and its lines in order), if any. */
-export type PurchaseReader = (externalRef: string) => Promise<{ row: Row; lines: Row[] } | undefined>;
+/** A purchase as TrytonErp reads it: its row (with `party` and `warehouse`), and its lines in order. */
+export interface PurchaseRead {
+  readonly row: Row;
+  readonly lines: readonly Row[];
+}
+
+/** The purchase with that reference as TrytonErp reads it, if any. */
+export type PurchaseReader = (externalRef: string) => Promise<PurchaseRead | undefined>;
 
 /** First line of the note on a purchase that remembers what its shipments held during an amendment. */
 const RESTORE_NOTE = 'Supplyline: expected shipments to put back after the amendment';
@@ -183,10 +189,11 @@ export class TrytonExpectedShipments {
    * 855 arriving after an ASN leaves that ASN expected. What the shipments held is written first,
    * as a note on the purchase, and deleted once they hold it again: a retry after a process died
    * between the amendment and the restore finds nothing left to amend, but finds the note
-   * (finishRestore), since the empty receipts no longer say what they held.
+   * (finishRestore), since the empty receipts no longer say what they held. `order` is the
+   * purchase as the caller read it (its identity and lines are what count here).
    */
-  async keptThrough<T>(externalRef: string, amend: () => Promise<T>): Promise<T> {
-    const purchase = await this.required(externalRef);
+  async keptThrough<T>(order: PurchaseRead, amend: () => Promise<T>): Promise<T> {
+    const purchase = shipmentPurchaseOf(order);
     const before = await this.shipmentsOf(purchase);
     if (!before.length) return amend();
     const [note] = await this.rpc.create('ir.note', [
@@ -201,9 +208,8 @@ export class TrytonExpectedShipments {
   }
 
   /** Restores what an interrupted amendment of the order left unrestored (see keptThrough). */
-  async finishRestore(externalRef: string): Promise<void> {
-    const purchase = await this.purchase(externalRef);
-    if (!purchase) return;
+  async finishRestore(order: PurchaseRead): Promise<void> {
+    const purchase = shipmentPurchaseOf(order);
     const notes = await this.rpc.searchRead<Row>(
       'ir.note',
       [
@@ -333,20 +339,7 @@ export class TrytonExpectedShipments {
 
   private async purchase(externalRef: string): Promise<ShipmentPurchase | undefined> {
     const read = await this.readPurchase(externalRef);
-    if (!read) return undefined;
-    return {
-      id: read.row.id,
-      reference: externalRef,
-      state: String(read.row.state),
-      party: Number(read.row.party),
-      warehouse: Number(read.row.warehouse),
-      lines: read.lines.map((line, index) => ({
-        lineNo: index + 1,
-        lineId: line.id,
-        // A dotted field read comes back as {"product.": {"code": ...}}.
-        itemCode: String((line['product.'] as { code?: unknown } | undefined)?.code),
-      })),
-    };
+    return read && shipmentPurchaseOf(read, externalRef);
   }
 
   private async shipmentsOf(purchase: ShipmentPurchase): Promise<ErpExpectedShipment[]> {
@@ -487,6 +480,26 @@ function lineOf(purchase: ShipmentPurchase, lineNo: number): PurchaseLineRef {
   if (!line)
     throw new ContractViolation(`purchase order ${purchase.reference} has no line ${lineNo}`, ERP_SYSTEM);
   return line;
+}
+
+/** The purchase as this module uses it; `reference` is the one it was looked up by, if any. */
+function shipmentPurchaseOf(
+  { row, lines }: PurchaseRead,
+  reference = String(row.reference),
+): ShipmentPurchase {
+  return {
+    id: row.id,
+    reference,
+    state: String(row.state),
+    party: Number(row.party),
+    warehouse: Number(row.warehouse),
+    lines: lines.map((line, index) => ({
+      lineNo: index + 1,
+      lineId: line.id,
+      // A dotted field read comes back as {"product.": {"code": ...}}.
+      itemCode: String((line['product.'] as { code?: unknown } | undefined)?.code),
+    })),
+  };
 }
 
 function receivable(purchase: ShipmentPurchase): void {

@@ -172,7 +172,8 @@ export class TrytonErp implements ErpPort {
     amendment: PurchaseOrderAmendment,
   ): Promise<ErpPurchaseOrder> {
     assertAmendment(externalRef, amendment);
-    let purchase = await this.purchaseRow(externalRef);
+    // With party and warehouse: the expected shipments kept through the amendment read them too.
+    let purchase = await this.purchaseRow(externalRef, ['party', 'warehouse']);
     if (!purchase)
       throw rejection('PO_UNKNOWN', `no purchase order with reference ${externalRef}`, { externalRef });
     if (purchase.state !== 'processing' && purchase.state !== 'confirmed') {
@@ -204,11 +205,12 @@ export class TrytonErp implements ErpPort {
         changes.push({ line, quantity, deliveryDate });
     }
     // A retry after an attempt that died before it restored the expected shipments restores them.
-    await this.shipments.finishRestore(externalRef);
+    const read = { row: purchase, lines };
+    await this.shipments.finishRestore(read);
     if (!changes.length) return this.toPurchaseOrder(purchase, lines);
     if (purchase.state === 'confirmed') purchase = await this.processNow(purchase);
     // The amendment recreates the lines' draft moves: what suppliers announced is put back after.
-    return this.shipments.keptThrough(externalRef, () => this.amend(externalRef, purchase, changes));
+    return this.shipments.keptThrough(read, () => this.amend(externalRef, purchase, changes));
   }
 
   /** Applies `changes` as a validated purchase amendment (revision + 1). */

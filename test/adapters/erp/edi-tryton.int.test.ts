@@ -28,10 +28,9 @@ import { partnerInterchange, purchaseOrder } from '../../fixtures/edi';
 import { asn856 } from '../../fixtures/edi-856';
 import { memoryInboundPorts } from '../../support/edi-memory';
 import { memoryShipmentVersions, postedCommitment } from '../../support/shipments';
-import { startTryton, type TrytonSandbox } from '../../support/tryton';
+import { connectionOf, inDays, startTryton, stopChecked, type TrytonSandbox } from '../../support/tryton';
 
 type Row = Record<string, unknown> & { id: number };
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const x12 = (isoDate: string) => isoDate.replaceAll('-', '');
 const PO = 'PO-EDI-TRYTON-1';
 const order: PostPurchaseOrderRequest = {
@@ -159,18 +158,12 @@ function acknowledgement855(poNumber: string, quantity: string, date: string): s
 describe('EDI documents applied to a real Tryton 6.0', () => {
   beforeAll(async () => {
     tryton = await startTryton();
-    const connection = { url: tryton.url, database: tryton.db, user: tryton.user, password: tryton.password };
+    const connection = connectionOf(tryton);
     erp = new TrytonErp(connection);
     rpc = new TrytonRpc(connection);
     await erp.postPurchaseOrder(order);
   });
-  afterAll(async () => {
-    try {
-      expect(tryton.criticalLines(), `CRITICAL lines in ${tryton.logPath}`).toEqual([]);
-    } finally {
-      await tryton.stop();
-    }
-  });
+  afterAll(() => stopChecked(tryton));
 
   it('amends the order from an 855 that changes the quantity and the date', async () => {
     const [event] = await receive('PR', acknowledgement855(PO, '450', inDays(33)));

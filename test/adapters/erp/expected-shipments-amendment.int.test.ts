@@ -33,7 +33,7 @@ let dying: TrytonErp;
 let dyingEarly: TrytonErp;
 let rpc: TrytonRpc;
 
-const newOrder = () => newTrytonOrder('SL-PO-AMEND-', inDays);
+const newOrder = () => newTrytonOrder('SL-PO-AMEND-');
 const ship = (externalRef: string, shipmentId: string, quantityEa: string, days: number) =>
   erp.recordExpectedShipment(externalRef, {
     shipmentId,

@@ -49,7 +49,7 @@ let erp: TrytonErp;
 let held: HeldRpc;
 let heldErp: TrytonErp;
 
-const newOrder = () => newTrytonOrder('SL-PO-RACE-', inDays);
+const newOrder = () => newTrytonOrder('SL-PO-RACE-');
 
 describe('an 856 original and its cancellation at the same moment, on a real Tryton', () => {
   beforeAll(async () => {

@@ -24,7 +24,7 @@ let erp: TrytonErpAdmin;
 let dying: TrytonErp;
 let rpc: TrytonRpc;
 
-const newOrder = () => newTrytonOrder('SL-PO-QUEUE-', inDays);
+const newOrder = () => newTrytonOrder('SL-PO-QUEUE-');
 const ship = (externalRef: string, quantityEa: string, days: number) =>
   erp.recordExpectedShipment(externalRef, {
     shipmentId: `SHP-${randomUUID()}`,

@@ -379,16 +379,13 @@ describe('cancellations and replacements of a shipment id (BSN01 01 and 05)', ()
 });
 
 describe('versions of a shipment id, ordered by their issue time (BSN03/BSN04), not by arrival', () => {
-  /** An 856 of SHP-1 for PO-1 line 1 issued at `hhmm` on 2026-12-05 (the partner's local time). */
+  type Lines = { lineNo: number; quantity: string }[];
+  /** An 856 of SHP-1 for `orders` issued at `hhmm` on 2026-12-05 (the partner's local time). */
+  const version = (purpose: string, hhmm: string, orders: Record<string, Lines>) =>
+    milestoneOf(asn856({ purpose, shipmentId: 'SHP-1', issued: `20261205*${hhmm}`, orders }));
+  /** The same for PO-1 line 1 only. */
   const issued = (purpose: '00' | '05', hhmm: string, quantity: string) =>
-    milestoneOf(
-      asn856({
-        purpose,
-        shipmentId: 'SHP-1',
-        issued: `20261205*${hhmm}`,
-        orders: { 'PO-1': [{ lineNo: 1, quantity }] },
-      }),
-    );
+    version(purpose, hhmm, { 'PO-1': [{ lineNo: 1, quantity }] });
   const quantities = async (erp: ErpSimulator) =>
     (await erp.listExpectedShipments('SL-PO-1')).map((s) => s.lines[0]!.quantityEa);
 
@@ -430,8 +427,6 @@ describe('versions of a shipment id, ordered by their issue time (BSN03/BSN04), 
     const { erp, ports, published, post } = await world();
     await post('PO-2', 'SL-PO-2');
     const line = [{ lineNo: 1, quantity: '300' }];
-    const version = (purpose: string, hhmm: string, orders: Record<string, typeof line>) =>
-      milestoneOf(asn856({ purpose, shipmentId: 'SHP-1', issued: `20261205*${hhmm}`, orders }));
     await applyShipmentMilestone(version('00', '1400', { 'PO-1': line, 'PO-2': line }), ports);
     await applyShipmentMilestone(version('05', '1500', { 'PO-1': line }), ports);
     expect(await erp.listExpectedShipments('SL-PO-2')).toEqual([]);
