@@ -1,8 +1,9 @@
 /**
  * Supplyline's own record of the orders in a reconciliation window, a page of one posting day's
- * Query (the byPostedDay index) at a time: the posted commitment (`COMMITMENT#<po>`/`POSTED`, adapters/aws/commitments.ts), the
- * supplier's confirmation as received (`COMMITMENT#<po>`/`ACKNOWLEDGEMENT`, `confirmation`) and the
- * ERP revision of the middleware's last change (the sync ledger's `STATE#erp`). Memory holds one page.
+ * Query (the byPostedDay index) at a time: the posted commitment (`COMMITMENT#<po>`/`POSTED`,
+ * adapters/aws/commitments.ts), the supplier's confirmation as received (`COMMITMENT#<po>`/
+ * `ACKNOWLEDGEMENT`, `confirmation`) and the ERP revision of the middleware's last change (the sync
+ * ledger's `STATE#erp`). Memory holds one page.
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runBounded } from '../../domain/concurrency';
@@ -14,6 +15,9 @@ import { commitmentKey } from './commitments';
 
 /** Items read at once. */
 const READERS = 16;
+
+/** Whether the instant is in the window `[since, until)` (ISO 8601 UTC strings order as instants). */
+const within = (window: ReconciliationWindow, at: string) => window.since <= at && at < window.until;
 
 /** The tables the records live in. */
 export interface RecordTables {
@@ -53,7 +57,7 @@ export class DynamoDbRecordedOrders implements RecordedOrderPages {
         );
         const posted = (page.Items ?? [])
           // BETWEEN includes its end, which the window does not (a key is no filter's to test).
-          .filter((item) => (item.postedAt as string) < day.until)
+          .filter((item) => within(day, item.postedAt as string))
           .map((item) => item.purchaseOrder as PostedPurchaseOrder | undefined)
           .filter((po): po is PostedPurchaseOrder => po !== undefined);
         if (posted.length > 0) yield await this.complete(posted);
@@ -77,15 +81,10 @@ export class DynamoDbRecordedOrders implements RecordedOrderPages {
           ExpressionAttributeValues: { ':ref': externalRef },
         }),
       );
-      // The same test as `pages`: a posted commitment recorded in the window.
+      // The orders `pages` yields: a posted commitment recorded in the window.
       const inWindow = (Items ?? []).some((item) => {
         const postedAt = (item.purchaseOrder as PostedPurchaseOrder | undefined)?.postedAt;
-        return (
-          item.sk === 'POSTED' &&
-          postedAt !== undefined &&
-          window.since <= postedAt &&
-          postedAt < window.until
-        );
+        return item.sk === 'POSTED' && postedAt !== undefined && within(window, postedAt);
       });
       if (inWindow) recorded.add(externalRef);
     });
