@@ -11,7 +11,7 @@ import type { PostedPurchaseOrder } from '../../domain/commitment/types';
 import type { RecordedOrderPages, ReconciliationWindow } from '../../domain/ports/reconciliation';
 import type { RecordedOrder } from '../../domain/reconciliation/types';
 import { postingDayPartitions } from '../../domain/reconciliation/partitioned';
-import { commitmentKey } from './commitments';
+import { commitmentKey, postedItemsWithExternalRef } from './commitments';
 
 /** Items read at once. */
 const READERS = 16;
@@ -73,18 +73,11 @@ export class DynamoDbRecordedOrders implements RecordedOrderPages {
   ): Promise<ReadonlySet<string>> {
     const recorded = new Set<string>();
     await runBounded(externalRefs, READERS, async (externalRef) => {
-      const { Items } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tables.commitments,
-          IndexName: 'byExternalRef',
-          KeyConditionExpression: 'externalRef = :ref',
-          ExpressionAttributeValues: { ':ref': externalRef },
-        }),
-      );
+      const posted = await postedItemsWithExternalRef(this.client, this.tables.commitments, externalRef);
       // The orders `pages` yields: a posted commitment recorded in the window.
-      const inWindow = (Items ?? []).some((item) => {
+      const inWindow = posted.some((item) => {
         const postedAt = (item.purchaseOrder as PostedPurchaseOrder | undefined)?.postedAt;
-        return item.sk === 'POSTED' && postedAt !== undefined && within(window, postedAt);
+        return postedAt !== undefined && within(window, postedAt);
       });
       if (inWindow) recorded.add(externalRef);
     });
