@@ -353,15 +353,24 @@ export class PostedCommitmentScan {
 
   /** The procurement PO number of the posted commitment with this external reference (byExternalRef index). */
   async poNumberOf(externalRef: string): Promise<string | undefined> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'byExternalRef',
-        KeyConditionExpression: 'externalRef = :ref',
-        ExpressionAttributeValues: { ':ref': externalRef },
-      }),
-    );
-    const posted = (page.Items ?? []).find((item) => item.sk === 'POSTED');
+    const [posted] = await postedItemsWithExternalRef(this.client, this.tableName, externalRef);
     return (posted?.purchaseOrder as { poNumber?: string } | undefined)?.poNumber;
   }
+}
+
+/** The stored posted-commitment items (`POSTED`) with this external reference: one Query of byExternalRef. */
+export async function postedItemsWithExternalRef(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  externalRef: string,
+): Promise<Record<string, unknown>[]> {
+  const { Items } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'byExternalRef',
+      KeyConditionExpression: 'externalRef = :ref',
+      ExpressionAttributeValues: { ':ref': externalRef },
+    }),
+  );
+  return (Items ?? []).filter((item) => item.sk === 'POSTED');
 }

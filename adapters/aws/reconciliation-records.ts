@@ -1,8 +1,9 @@
 /**
  * Supplyline's own record of the orders in a reconciliation window, a page of one posting day's
- * Query (the byPostedDay index) at a time: the posted commitment (`COMMITMENT#<po>`/`POSTED`, adapters/aws/commitments.ts), the
- * supplier's confirmation as received (`COMMITMENT#<po>`/`ACKNOWLEDGEMENT`, `confirmation`) and the
- * ERP revision of the middleware's last change (the sync ledger's `STATE#erp`). Memory holds one page.
+ * Query (the byPostedDay index) at a time: the posted commitment (`COMMITMENT#<po>`/`POSTED`,
+ * adapters/aws/commitments.ts), the supplier's confirmation as received (`COMMITMENT#<po>`/
+ * `ACKNOWLEDGEMENT`, `confirmation`) and the ERP revision of the middleware's last change (the sync
+ * ledger's `STATE#erp`). Memory holds one page.
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runBounded } from '../../domain/concurrency';
@@ -10,10 +11,13 @@ import type { PostedPurchaseOrder } from '../../domain/commitment/types';
 import type { RecordedOrderPages, ReconciliationWindow } from '../../domain/ports/reconciliation';
 import type { RecordedOrder } from '../../domain/reconciliation/types';
 import { postingDayPartitions } from '../../domain/reconciliation/partitioned';
-import { commitmentKey } from './commitments';
+import { commitmentKey, postedItemsWithExternalRef } from './commitments';
 
 /** Items read at once. */
 const READERS = 16;
+
+/** Whether the instant is in the window `[since, until)` (ISO 8601 UTC strings order as instants). */
+const within = (window: ReconciliationWindow, at: string) => window.since <= at && at < window.until;
 
 /** The tables the records live in. */
 export interface RecordTables {
@@ -53,7 +57,7 @@ export class DynamoDbRecordedOrders implements RecordedOrderPages {
         );
         const posted = (page.Items ?? [])
           // BETWEEN includes its end, which the window does not (a key is no filter's to test).
-          .filter((item) => (item.postedAt as string) < day.until)
+          .filter((item) => within(day, item.postedAt as string))
           .map((item) => item.purchaseOrder as PostedPurchaseOrder | undefined)
           .filter((po): po is PostedPurchaseOrder => po !== undefined);
         if (posted.length > 0) yield await this.complete(posted);
@@ -69,23 +73,11 @@ export class DynamoDbRecordedOrders implements RecordedOrderPages {
   ): Promise<ReadonlySet<string>> {
     const recorded = new Set<string>();
     await runBounded(externalRefs, READERS, async (externalRef) => {
-      const { Items } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tables.commitments,
-          IndexName: 'byExternalRef',
-          KeyConditionExpression: 'externalRef = :ref',
-          ExpressionAttributeValues: { ':ref': externalRef },
-        }),
-      );
-      // The same test as `pages`: a posted commitment recorded in the window.
-      const inWindow = (Items ?? []).some((item) => {
+      const posted = await postedItemsWithExternalRef(this.client, this.tables.commitments, externalRef);
+      // The orders `pages` yields: a posted commitment recorded in the window.
+      const inWindow = posted.some((item) => {
         const postedAt = (item.purchaseOrder as PostedPurchaseOrder | undefined)?.postedAt;
-        return (
-          item.sk === 'POSTED' &&
-          postedAt !== undefined &&
-          window.since <= postedAt &&
-          postedAt < window.until
-        );
+        return postedAt !== undefined && within(window, postedAt);
       });
       if (inWindow) recorded.add(externalRef);
     });

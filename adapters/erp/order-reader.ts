@@ -26,9 +26,9 @@ export class ErpOrders implements ErpOrderReader {
 
   async *referencedOrders(
     days: { from: string; until: string },
-    from?: ErpOrderPosition,
+    resumeAfter?: ErpOrderPosition,
   ): AsyncGenerator<ErpOrderReference[]> {
-    let after = from?.externalRef;
+    let after = resumeAfter?.externalRef;
     for (;;) {
       const page = await this.erp.listReferencedPurchaseOrders({
         referencePrefix: MIDDLEWARE_REFERENCE_PREFIX,

@@ -9,6 +9,7 @@
  * Supplyline never recorded, checkpointed by its cursor like the partitions.
  */
 import type {
+  ErpOrderPosition,
   ReconciliationCheckpoint,
   ReconciliationCheckpoints,
   ReconciliationSummary,
@@ -69,9 +70,10 @@ export async function reconcileInPartitions(
   const committed = new CommittedValueTally(checkpoint.window, checkpoint.committed);
   // At least one step per invocation, so a run always gets further.
   let stepped = 0;
-  const step = async (finish: () => void) => {
+  // One step done: its report part ended, then the checkpoint saved (with the ERP cursor, if any).
+  const step = async (unrecordedAfter?: ErpOrderPosition) => {
     await ports.report.endPart?.(checkpoint.partitionsDone, checkpoint.summary);
-    finish();
+    if (unrecordedAfter) checkpoint.unrecordedAfter = unrecordedAfter;
     checkpoint.partitionsDone++;
     checkpoint.committed = committed.sofar();
     await ports.checkpoints.save(checkpoint);
@@ -80,7 +82,7 @@ export async function reconcileInPartitions(
   for (let part = checkpoint.partitionsDone; part < partitions.length; part++) {
     if (stepped > 0 && options.shouldStop()) return { complete: false, checkpoint };
     await compareViews(pagedViews(ports, partitions[part]!), ports, settings, checkpoint.summary, committed);
-    await step(() => {});
+    await step();
   }
   // Then the ERP's orders Supplyline never recorded, a page at a time, each looked up in its records
   // (the window's references would not fit a checkpoint); the cursor resumes the phase.
@@ -92,9 +94,7 @@ export async function reconcileInPartitions(
       const recorded = await ports.orders.recordedAmong(references, checkpoint.window);
       await raiseUnrecorded(ports, page, recorded, checkpoint.summary);
       const { externalRef, instance } = page.at(-1) ?? {};
-      await step(() => {
-        if (externalRef) checkpoint.unrecordedAfter = instance ? { externalRef, instance } : { externalRef };
-      });
+      await step(externalRef ? { externalRef, ...(instance ? { instance } : {}) } : undefined);
     }
   // An invocation that found nothing left to do still ends a part: `finish` joins the parts saved.
   if (stepped === 0) await ports.report.endPart?.(checkpoint.partitionsDone, checkpoint.summary);

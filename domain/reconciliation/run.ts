@@ -72,7 +72,7 @@ export async function reconcile(
 }
 
 /** The views, noting each recorded order's reference on the way. */
-export async function* noting(
+async function* noting(
   views: AsyncIterable<OrderViews>,
   references: Set<string>,
 ): AsyncGenerator<OrderViews> {
@@ -87,7 +87,7 @@ export async function* noting(
  * not among `recorded`: each is compared (counted), raised for a person and reported
  * (unrecorded.ts). The references of the window are held meanwhile: some MB at 100,000 orders.
  */
-export async function compareUnrecorded(
+async function compareUnrecorded(
   ports: Pick<ReconciliationPorts, 'erp' | 'exceptions' | 'report' | 'now'>,
   window: ReconciliationWindow,
   recorded: ReadonlySet<string>,

@@ -7,11 +7,10 @@
  * Uses the default AWS credentials and region of the shell.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pathToFileURL } from 'node:url';
-import { postedDayOf } from '../../adapters/aws/commitments';
+import { PostedCommitmentScan, postedDayOf } from '../../adapters/aws/commitments';
 import { isConditionFailure } from '../../adapters/aws/sdk-errors';
-import type { PostedPurchaseOrder } from '../../domain/commitment/types';
 
 /** Sets the index's attributes on every posted commitment lacking them; resolves with how many. */
 export async function backfillPostedDays(
@@ -19,40 +18,31 @@ export async function backfillPostedDays(
   tableName: string,
 ): Promise<number> {
   let updated = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'sk = :posted AND begins_with(pk, :commitment) AND attribute_not_exists(postedDay)',
-        ExpressionAttributeValues: { ':posted': 'POSTED', ':commitment': 'COMMITMENT#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const po = item.purchaseOrder as PostedPurchaseOrder | undefined;
-      if (!po?.postedAt) continue;
-      const { postedDay, postedAt } = postedDayOf(po.postedAt);
-      await documents
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: item.pk, sk: item.sk },
-            UpdateExpression: 'SET postedDay = :day, postedAt = :at',
-            // A commitment recorded meanwhile already has them: leave it.
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(postedDay)',
-            ExpressionAttributeValues: { ':day': postedDay, ':at': postedAt },
-          }),
-        )
-        .then(
-          () => updated++,
-          (error: unknown) => {
-            if (!isConditionFailure(error)) throw error;
-          },
-        );
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  // Only items still without postedDay: a run again finds none.
+  const posted = new PostedCommitmentScan(documents, tableName).posted(
+    ' AND attribute_not_exists(postedDay)',
+  );
+  for await (const { po, item } of posted) {
+    if (!po.postedAt) continue;
+    const { postedDay, postedAt } = postedDayOf(po.postedAt);
+    await documents
+      .send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET postedDay = :day, postedAt = :at',
+          // A commitment recorded meanwhile already has them: leave it.
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(postedDay)',
+          ExpressionAttributeValues: { ':day': postedDay, ':at': postedAt },
+        }),
+      )
+      .then(
+        () => updated++,
+        (error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        },
+      );
+  }
   return updated;
 }
 

@@ -9,6 +9,7 @@ import { DynamoDbRecordedOrders } from '../../../adapters/aws/reconciliation-rec
 import { postingDayPartitions } from '../../../domain/reconciliation/partitioned';
 import { SyncLedger } from '../../../adapters/aws/sync-ledger';
 import type { PostedPurchaseOrder } from '../../../domain/commitment/types';
+import type { ReconciliationWindow } from '../../../domain/ports/reconciliation';
 import type { RecordedOrder } from '../../../domain/reconciliation/types';
 import { startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/tables';
 import { backfillPostedDays } from '../../../scripts/backfill/posted-day';
@@ -35,6 +36,21 @@ const posted = (n: number, postedAt: string): PostedPurchaseOrder => ({
   lines: [{ lineNo: 1, itemCode: 'ITEM-1', quantityEa: '480', unitPrice: '3.10', needBy: '2026-12-14' }],
   postedAt,
 });
+
+/** The reconciliation reader over this dynalite's tables (`pageSize` items a page when given). */
+const recordsReader = (pageSize?: number) =>
+  new DynamoDbRecordedOrders(
+    docs,
+    { commitments: dynamo.tableNames.workflowCorrelation, ledger: dynamo.tableNames.syncLedger },
+    pageSize,
+  );
+
+/** The references of the window's orders, in the order its pages yield them. */
+async function pagedReferences(records: DynamoDbRecordedOrders, window: ReconciliationWindow) {
+  const refs: string[] = [];
+  for await (const page of records.pages(window)) refs.push(...page.map((order) => order.externalRef));
+  return refs;
+}
 
 describe('Supplyline’s records for reconciliation (dynalite)', () => {
   it('reads the window’s commitments in pages, with the latest confirmation and the ERP revision last written', async () => {
@@ -65,11 +81,7 @@ describe('Supplyline’s records for reconciliation (dynalite)', () => {
     // The acknowledgement rendezvous still works beside the confirmation.
     expect(await registry.registerAcknowledgementWait('PO-2', 'token-2')).toBeUndefined();
 
-    const records = new DynamoDbRecordedOrders(
-      docs,
-      { commitments: dynamo.tableNames.workflowCorrelation, ledger: dynamo.tableNames.syncLedger },
-      2,
-    );
+    const records = recordsReader(2);
     const pages: RecordedOrder[][] = [];
     for await (const page of records.pages({
       since: '2026-09-06T00:00:00.000Z',
@@ -108,18 +120,14 @@ describe('Supplyline’s records for reconciliation (dynalite)', () => {
       receivedAt: '2026-11-21T09:00:00Z',
       lines: [{ lineNo: 1, confirmedQtyEa: '480', confirmedDate: '2026-12-14' }],
     });
-    const records = new DynamoDbRecordedOrders(docs, {
-      commitments: dynamo.tableNames.workflowCorrelation,
-      ledger: dynamo.tableNames.syncLedger,
-    });
+    const records = recordsReader();
     const window = { since: '2026-11-20T00:00:00.000Z', until: '2026-12-05T00:00:00.000Z' };
     const refs = ['SL-PO-SR-11', 'SL-PO-SR-12', 'SL-PO-SR-13', 'SL-PO-SR-NEVER'];
     const recorded = await records.recordedAmong(refs, window);
     expect([...recorded]).toEqual(['SL-PO-SR-11']);
     // The same answer as the window's pages.
-    const paged = new Set<string>();
-    for await (const page of records.pages(window)) for (const order of page) paged.add(order.externalRef);
-    expect(refs.filter((ref) => paged.has(ref))).toEqual(['SL-PO-SR-11']);
+    const paged = await pagedReferences(records, window);
+    expect(refs.filter((ref) => paged.includes(ref))).toEqual(['SL-PO-SR-11']);
   });
 
   it('reads a posting day with a Query of its index: each partition its own day, together the whole window', async () => {
@@ -132,16 +140,8 @@ describe('Supplyline’s records for reconciliation (dynalite)', () => {
       '2026-10-02T13:00:00.000Z', // after the window
     ];
     for (const [n, postedAt] of at.entries()) await registry.recordPosted(posted(31 + n, postedAt));
-    const records = new DynamoDbRecordedOrders(
-      docs,
-      { commitments: dynamo.tableNames.workflowCorrelation, ledger: dynamo.tableNames.syncLedger },
-      1,
-    );
-    const read = async (window: { since: string; until: string }) => {
-      const refs: string[] = [];
-      for await (const page of records.pages(window)) refs.push(...page.map((order) => order.externalRef));
-      return refs;
-    };
+    const records = recordsReader(1);
+    const read = (window: ReconciliationWindow) => pagedReferences(records, window);
     const window = { since: '2026-09-30T18:00:00.000Z', until: '2026-10-02T12:00:00.000Z' };
     const whole = await read(window);
     expect(whole).toEqual(['SL-PO-SR-31', 'SL-PO-SR-32', 'SL-PO-SR-33']);
@@ -165,16 +165,9 @@ describe('Supplyline’s records for reconciliation (dynalite)', () => {
         }),
       );
     await new DynamoDbCommitmentRegistry(docs, table).recordPosted(posted(43, '2026-07-03T12:00:00.000Z'));
-    const records = new DynamoDbRecordedOrders(docs, {
-      commitments: table,
-      ledger: dynamo.tableNames.syncLedger,
-    });
+    const records = recordsReader();
     const window = { since: '2026-07-01T00:00:00.000Z', until: '2026-07-10T00:00:00.000Z' };
-    const read = async () => {
-      const refs: string[] = [];
-      for await (const page of records.pages(window)) refs.push(...page.map((order) => order.externalRef));
-      return refs;
-    };
+    const read = () => pagedReferences(records, window);
     expect(await read()).toEqual(['SL-PO-SR-43']);
 
     expect(await backfillPostedDays(docs, table)).toBe(2);

@@ -38,7 +38,7 @@ import { nextBucket } from '../../../local/scenario/seed-scenario';
 import { TrytonErpAdmin } from '../../../scripts/tryton/admin';
 import { forecastExceptionDelivery } from '../../fixtures/planning';
 import { startHarness, type Harness } from '../../support/commitment-harness';
-import { startTryton, type TrytonSandbox } from '../../support/tryton';
+import { connectionOf, startTryton, type TrytonSandbox } from '../../support/tryton';
 import { singleErp } from '../../../domain/business-units';
 
 const SETTINGS = { windowDays: 90, receiptStatusServiceLevelSeconds: 300, approvalLimit: '25000.00' };
@@ -75,13 +75,7 @@ afterAll(async () => {
 });
 
 /** The test's own hand in a Tryton sandbox. */
-const adminOf = (sandbox: TrytonSandbox) =>
-  new TrytonErpAdmin({
-    url: sandbox.url,
-    database: sandbox.db,
-    user: sandbox.user,
-    password: sandbox.password,
-  });
+const adminOf = (sandbox: TrytonSandbox) => new TrytonErpAdmin(connectionOf(sandbox));
 
 /** A Tryton that, as in production, processes a confirmed order only after an hour's grace period. */
 async function startGracedTryton() {
